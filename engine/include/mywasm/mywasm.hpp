@@ -1,0 +1,413 @@
+// mywasm embedding API.
+//
+//   mywasm::Engine engine;
+//   auto module = mywasm::Module::compile(engine, bytes);      // Result<Module>
+//   mywasm::Store store(engine);
+//   mywasm::Linker linker(engine);
+//   linker.func_wrap("env", "add", [](int32_t a, int32_t b) { return a + b; });
+//   auto instance = linker.instantiate(store, *module);        // Result<Instance>
+//   auto results = instance->func("f")->call(store, {mywasm::Value::i32(1)});
+//
+// Errors cross this API as values (Result<T>), never as exceptions.
+#pragma once
+#include <cstdint>
+#include <cstring>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "mywasm/types.hpp"
+
+namespace mywasm {
+
+// ---------------------------------------------------------------- values
+
+// A reference value: null, a function (opaque store object), or a host
+// extern reference carrying a user integer (as the spec tests' ref.extern N).
+struct Ref {
+  enum class Kind : uint8_t { Null, Func, Extern } kind = Kind::Null;
+  uintptr_t bits = 0;  // Func: engine-private identity; Extern: user payload
+  bool is_null() const { return kind == Kind::Null; }
+  bool operator==(const Ref&) const = default;
+};
+
+struct V128 {
+  uint8_t bytes[16] = {};
+  bool operator==(const V128& o) const { return std::memcmp(bytes, o.bytes, 16) == 0; }
+};
+
+class Value {
+ public:
+  Value() : type_(ValType::I32) {}
+  static Value i32(int32_t v) { Value x(ValType::I32); x.u_.i64 = static_cast<uint32_t>(v); return x; }
+  static Value i64(int64_t v) { Value x(ValType::I64); x.u_.i64 = static_cast<uint64_t>(v); return x; }
+  static Value f32(float v) { Value x(ValType::F32); std::memcpy(&x.u_.i64, &v, 4); return x; }
+  static Value f64(double v) { Value x(ValType::F64); std::memcpy(&x.u_.i64, &v, 8); return x; }
+  static Value f32_bits(uint32_t b) { Value x(ValType::F32); x.u_.i64 = b; return x; }
+  static Value f64_bits(uint64_t b) { Value x(ValType::F64); x.u_.i64 = b; return x; }
+  static Value v128(const V128& v) { Value x(ValType::V128); x.u_.v = v; return x; }
+  static Value ref(ValType t, Ref r) { Value x(t); x.u_.r = r; return x; }
+  static Value null_ref(ValType t) { return ref(t, Ref{}); }
+  static Value extern_ref(uintptr_t payload) { return ref(ValType::ExternRef, Ref{Ref::Kind::Extern, payload}); }
+  static Value zero(ValType t);  // the default value of a type
+
+  ValType type() const { return type_; }
+  int32_t i32() const { return static_cast<int32_t>(u_.i64); }
+  int64_t i64() const { return static_cast<int64_t>(u_.i64); }
+  uint32_t f32_bits() const { return static_cast<uint32_t>(u_.i64); }
+  uint64_t f64_bits() const { return u_.i64; }
+  float f32() const { float f; uint32_t b = f32_bits(); std::memcpy(&f, &b, 4); return f; }
+  double f64() const { double d; std::memcpy(&d, &u_.i64, 8); return d; }
+  const V128& v128() const { return u_.v; }
+  const Ref& ref() const { return u_.r; }
+  // Bit-exact equality (NaN payloads compare by bits).
+  bool operator==(const Value& o) const;
+  std::string to_string() const;  // "i32:42", "f32:nan:0x400000", "ref.null func"
+
+ private:
+  explicit Value(ValType t) : type_(t) {}
+  ValType type_;
+  union Payload {
+    Payload() : v{} {}  // all 16 bytes zero (members have default initialisers, so spell one out)
+    uint64_t i64;
+    V128 v;
+    Ref r;
+  } u_;
+};
+
+// ---------------------------------------------------------------- errors
+
+struct Frame {
+  uint32_t func_index = 0;
+  std::string func_name;  // from the name section, else export name, else "func[N]"
+  std::string module_name;
+};
+
+struct Trap {
+  enum class Kind : uint8_t {
+    Unreachable,
+    MemoryOutOfBounds,
+    TableOutOfBounds,
+    UndefinedElement,
+    UninitializedElement,
+    IndirectCallTypeMismatch,
+    IntegerDivideByZero,
+    IntegerOverflow,
+    InvalidConversion,
+    StackExhausted,
+    NullReference,
+    Host,  // raised by a host function (message says why)
+    Exit,  // WASI proc_exit: not an error, `exit_code` holds the status
+  };
+  Kind kind = Kind::Unreachable;
+  std::string message;      // the spec's wording: "integer divide by zero", ...
+  int exit_code = 0;        // Kind::Exit only
+  std::vector<Frame> backtrace;  // innermost frame first
+};
+
+struct Error {
+  enum class Kind : uint8_t {
+    Malformed,      // decoding failed (assert_malformed)
+    Invalid,        // validation failed (assert_invalid)
+    Unlinkable,     // import resolution failed (assert_unlinkable)
+    Uninstantiable, // a trap during instantiation (assert_uninstantiable)
+    Trap,           // a trap during a call
+    Other,          // I/O, usage, resource limits
+  };
+  Kind kind = Kind::Other;
+  std::string message;                     // spec wording, without location
+  std::optional<uint64_t> offset;          // byte offset in the module, where known
+  std::optional<mywasm::Trap> trap;        // Kind::Trap / Uninstantiable
+  std::string to_string() const;           // "message at offset 0x1a" / trap message
+};
+
+// Result<T>: a T or an Error (a small std::expected stand-in for C++20).
+template <class T>
+class [[nodiscard]] Result {
+ public:
+  Result(T v) : v_(std::in_place_index<0>, std::move(v)) {}
+  Result(Error e) : v_(std::in_place_index<1>, std::move(e)) {}
+  bool ok() const { return v_.index() == 0; }
+  explicit operator bool() const { return ok(); }
+  T& value() & { return std::get<0>(v_); }
+  T&& value() && { return std::get<0>(std::move(v_)); }
+  const T& value() const& { return std::get<0>(v_); }
+  T* operator->() { return &value(); }
+  const T* operator->() const { return &value(); }
+  T& operator*() & { return value(); }
+  const Error& error() const { return std::get<1>(v_); }
+
+ private:
+  std::variant<T, Error> v_;
+};
+struct Unit {};
+
+// ---------------------------------------------------------------- engine
+
+struct Config {
+  enum class Tier : uint8_t { Interpreter, Jit, Tiered };
+  Tier tier = Tier::Interpreter;
+  uint32_t max_call_depth = 10000;          // deeper calls trap "call stack exhausted"
+  uint64_t max_value_stack_bytes = 64u << 20;  // interpreter value stack per store
+};
+
+class Engine {
+ public:
+  explicit Engine(Config config = {});
+  const Config& config() const { return config_; }
+
+ private:
+  Config config_;
+};
+
+// ---------------------------------------------------------------- module
+
+struct ImportDesc {
+  std::string module, name;
+  ExternKind kind;
+  // exactly one of these is meaningful, by kind
+  FuncType func;
+  TableType table;
+  MemoryType memory;
+  GlobalType global;
+};
+struct ExportDesc {
+  std::string name;
+  ExternKind kind;
+};
+
+struct ModuleImpl;  // engine-private
+
+// A decoded and validated module; cheap to copy (shared, immutable).
+class Module {
+ public:
+  // Decodes and validates. Error kind is Malformed or Invalid, with offset.
+  static Result<Module> compile(Engine& engine, std::span<const uint8_t> bytes);
+  std::vector<ImportDesc> imports() const;
+  std::vector<ExportDesc> exports() const;
+  const std::shared_ptr<const ModuleImpl>& impl() const { return impl_; }
+
+ private:
+  std::shared_ptr<const ModuleImpl> impl_;
+  friend struct ModuleImpl;
+};
+
+// Encodes a module in the WebAssembly text format (WAT) to the binary
+// format. Errors are Kind::Malformed with "line:column: message".
+Result<std::vector<uint8_t>> wat_to_wasm(std::string_view wat);
+
+// ---------------------------------------------------------------- store
+
+struct StoreImpl;  // engine-private
+
+// Owns all runtime objects. Handles below (Func, Memory, ...) are indices
+// into a store and are valid as long as the store lives.
+class Store {
+ public:
+  explicit Store(Engine& engine);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+  StoreImpl& impl() { return *impl_; }
+  Engine& engine() { return engine_; }
+
+ private:
+  Engine& engine_;
+  std::unique_ptr<StoreImpl> impl_;
+};
+
+class Memory;
+
+// What a host function sees of its caller: the calling instance's memory
+// (for WASI-style pointer arguments) and the store.
+class Caller {
+ public:
+  Caller(Store& store, std::optional<uint32_t> memory) : store_(store), memory_(memory) {}
+  Store& store() { return store_; }
+  // The caller instance's memory 0, if it has one.
+  std::optional<Memory> memory();
+
+ private:
+  Store& store_;
+  std::optional<uint32_t> memory_;
+};
+
+// A host function: reads args, writes results (sized by its FuncType).
+// Returning a Trap aborts the wasm call (Trap::Kind::Exit for proc_exit).
+using HostFunc = std::function<std::optional<Trap>(Caller&, std::span<const Value> args, std::span<Value> results)>;
+
+class Func {
+ public:
+  Func() = default;
+  explicit Func(uint32_t addr) : addr_(addr) {}
+  static Func host(Store& store, FuncType type, HostFunc fn);
+  FuncType type(Store& store) const;
+  // Calls the function. Arguments are checked against its type.
+  Result<std::vector<Value>> call(Store& store, std::span<const Value> args) const;
+  Result<std::vector<Value>> call(Store& store, std::initializer_list<Value> args) const {
+    return call(store, std::span<const Value>(args.begin(), args.size()));
+  }
+  uint32_t addr() const { return addr_; }
+  Ref as_ref() const;  // the funcref value of this function
+
+ private:
+  uint32_t addr_ = 0;
+};
+
+class Memory {
+ public:
+  Memory() = default;
+  explicit Memory(uint32_t addr) : addr_(addr) {}
+  static Memory create(Store& store, MemoryType type);
+  MemoryType type(Store& store) const;
+  uint8_t* data(Store& store) const;
+  uint64_t size_bytes(Store& store) const;
+  uint64_t size_pages(Store& store) const { return size_bytes(store) / kPageSize; }
+  // Returns the old size in pages, or nullopt when growing is not possible.
+  std::optional<uint64_t> grow(Store& store, uint64_t delta_pages) const;
+  uint32_t addr() const { return addr_; }
+
+ private:
+  uint32_t addr_ = 0;
+};
+
+class Table {
+ public:
+  Table() = default;
+  explicit Table(uint32_t addr) : addr_(addr) {}
+  static Table create(Store& store, TableType type, Ref init = {});
+  TableType type(Store& store) const;
+  uint32_t size(Store& store) const;
+  std::optional<Ref> get(Store& store, uint32_t index) const;
+  bool set(Store& store, uint32_t index, Ref value) const;
+  std::optional<uint32_t> grow(Store& store, uint32_t delta, Ref init = {}) const;
+  uint32_t addr() const { return addr_; }
+
+ private:
+  uint32_t addr_ = 0;
+};
+
+class Global {
+ public:
+  Global() = default;
+  explicit Global(uint32_t addr) : addr_(addr) {}
+  static Global create(Store& store, GlobalType type, Value init);
+  GlobalType type(Store& store) const;
+  Value get(Store& store) const;
+  bool set(Store& store, Value v) const;  // false if immutable or wrong type
+  uint32_t addr() const { return addr_; }
+
+ private:
+  uint32_t addr_ = 0;
+};
+
+using Extern = std::variant<Func, Table, Memory, mywasm::Global>;  // qualified: engine code also sees ir::Global
+
+// ---------------------------------------------------------------- instance
+
+class Instance {
+ public:
+  Instance() = default;
+  explicit Instance(uint32_t addr) : addr_(addr) {}
+  std::optional<Extern> get_export(Store& store, std::string_view name) const;
+  std::optional<Func> func(Store& store, std::string_view name) const;
+  std::optional<Memory> memory(Store& store, std::string_view name) const;
+  std::optional<mywasm::Global> global(Store& store, std::string_view name) const;
+  std::optional<Table> table(Store& store, std::string_view name) const;
+  std::vector<std::pair<std::string, Extern>> exports(Store& store) const;
+  uint32_t addr() const { return addr_; }
+
+ private:
+  uint32_t addr_ = 0;
+};
+
+// ---------------------------------------------------------------- linker
+
+namespace detail {
+template <class T> struct WasmTypeOf;
+template <> struct WasmTypeOf<int32_t> { static constexpr ValType value = ValType::I32; };
+template <> struct WasmTypeOf<uint32_t> { static constexpr ValType value = ValType::I32; };
+template <> struct WasmTypeOf<int64_t> { static constexpr ValType value = ValType::I64; };
+template <> struct WasmTypeOf<uint64_t> { static constexpr ValType value = ValType::I64; };
+template <> struct WasmTypeOf<float> { static constexpr ValType value = ValType::F32; };
+template <> struct WasmTypeOf<double> { static constexpr ValType value = ValType::F64; };
+
+template <class T> T from_value(const Value& v) {
+  if constexpr (sizeof(T) == 4 && std::is_integral_v<T>) return static_cast<T>(v.i32());
+  else if constexpr (std::is_integral_v<T>) return static_cast<T>(v.i64());
+  else if constexpr (std::is_same_v<T, float>) return v.f32();
+  else return v.f64();
+}
+template <class T> Value to_value(T x) {
+  if constexpr (sizeof(T) == 4 && std::is_integral_v<T>) return Value::i32(static_cast<int32_t>(x));
+  else if constexpr (std::is_integral_v<T>) return Value::i64(static_cast<int64_t>(x));
+  else if constexpr (std::is_same_v<T, float>) return Value::f32(x);
+  else return Value::f64(x);
+}
+
+template <class F> struct FnTraits : FnTraits<decltype(&F::operator())> {};
+template <class C, class R, class... A> struct FnTraits<R (C::*)(A...) const> {
+  using Ret = R;
+  using Args = std::tuple<A...>;
+};
+template <class C, class R, class... A> struct FnTraits<R (C::*)(A...)> : FnTraits<R (C::*)(A...) const> {};
+template <class R, class... A> struct FnTraits<R (*)(A...)> {
+  using Ret = R;
+  using Args = std::tuple<A...>;
+};
+}  // namespace detail
+
+// Resolves imports by (module, name) with exact type checks.
+class Linker {
+ public:
+  explicit Linker(Engine& engine) : engine_(engine) {}
+  void define(std::string module, std::string name, Extern item);
+  // Makes every export of `instance` importable as module `module_name`.
+  void define_instance(Store& store, std::string module_name, const Instance& instance);
+  void define_func(Store& store, std::string module, std::string name, FuncType type, HostFunc fn);
+
+  // Typed host function: the signature is deduced from the callable's
+  // parameter and return types (int32_t, int64_t, float, double, void).
+  template <class F>
+  void func_wrap(Store& store, std::string module, std::string name, F fn) {
+    using Traits = detail::FnTraits<decltype(&F::operator())>;
+    using Ret = typename Traits::Ret;
+    using Args = typename Traits::Args;
+    FuncType type;
+    std::apply([&](auto... a) { (type.params.push_back(detail::WasmTypeOf<decltype(a)>::value), ...); }, Args{});
+    if constexpr (!std::is_void_v<Ret>) type.results.push_back(detail::WasmTypeOf<Ret>::value);
+    define_func(store, std::move(module), std::move(name), type,
+                [fn](Caller&, std::span<const Value> args, std::span<Value> results) -> std::optional<Trap> {
+                  Args tuple;
+                  size_t i = 0;
+                  std::apply([&](auto&... a) { ((a = detail::from_value<std::decay_t<decltype(a)>>(args[i++])), ...); }, tuple);
+                  if constexpr (std::is_void_v<Ret>) {
+                    std::apply(fn, tuple);
+                  } else {
+                    results[0] = detail::to_value(std::apply(fn, tuple));
+                  }
+                  return std::nullopt;
+                });
+  }
+
+  std::optional<Extern> get(std::string_view module, std::string_view name) const;
+
+  // Resolves imports, allocates, runs segment initialisation and the start
+  // function. Errors: Unlinkable ("unknown import", "incompatible import
+  // type") or Uninstantiable (a trap, e.g. "out of bounds table access").
+  Result<Instance> instantiate(Store& store, const mywasm::Module& module) const;
+
+ private:
+  Engine& engine_;
+  std::vector<std::tuple<std::string, std::string, Extern>> items_;
+};
+
+}  // namespace mywasm

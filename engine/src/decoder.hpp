@@ -1,0 +1,79 @@
+// Binary decoder: bytes -> Module (see module.hpp), plus the one
+// instruction decoder every later stage (decoder's own body scan,
+// validator, interpreter translator, JIT) uses to walk function bodies.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "leb.hpp"
+#include "load_error.hpp"
+#include "module.hpp"
+#include "opcode.hpp"
+
+namespace mywasm {
+
+// Decodes a whole binary module into `out` (out.bytes gets a copy of the
+// input). Checks everything the binary format itself requires (section
+// order and sizes, LEB rules, UTF-8 names, instruction encodings and block
+// nesting, data count rules); type rules are left to validate_module.
+// Returns nullopt on success; on failure `out` is partially filled.
+std::optional<LoadError> decode_module(std::span<const uint8_t> bytes, ir::Module& out);
+
+// Block type immediate as the s33 the format encodes.
+constexpr int64_t kBlockTypeEmpty = -64;  // 0x40
+// A single-result block type (negative code other than -64) -> its value type.
+inline ValType block_value_type(int64_t block_type) {
+  return static_cast<ValType>(static_cast<uint8_t>(block_type & 0x7F));
+}
+
+// One decoded instruction. Which fields are meaningful depends on
+// info(op).imm:
+//   BlockType      block_type: kBlockTypeEmpty, negative = value type
+//                  (see block_value_type), >= 0 = type index
+//   Label          a = label depth
+//   BrTable        targets = label depths, the LAST one is the default
+//   Func           a = function index
+//   CallIndirect   a = type index, b = table index
+//   SelectT        select_types
+//   Local/Global/Table/Data/Elem   a = index
+//   MemArg         a = alignment exponent, b = offset (imm64 = offset too)
+//   Memory         a = memory index (always 0 in Wasm 2.0)
+//   I32 / I64      imm64 = the value, sign-extended to 64 bits
+//   F32 / F64      imm64 = the IEEE bits (f32 in the low 32 bits)
+//   RefType        ref_type
+//   MemoryInit     a = data index, b = memory index
+//   MemoryCopy     a = destination memory, b = source memory
+//   TableInit      a = elem index, b = table index
+//   TableCopy      a = destination table, b = source table
+// Reusing one Instr across calls keeps the vectors' capacity, so walking a
+// body does not allocate.
+struct Instr {
+  Opcode op = Opcode::Nop;
+  uint32_t offset = 0;  // module offset of the opcode's first byte
+  uint32_t a = 0;
+  uint32_t b = 0;
+  uint64_t imm64 = 0;
+  int64_t block_type = kBlockTypeEmpty;
+  ValType ref_type = ValType::FuncRef;
+  std::vector<uint32_t> targets;
+  std::vector<ValType> select_types;
+  // Reserved for SIMD (0xFD): v128.const bytes, i8x16.shuffle lanes, and
+  // lane indices of the lane instructions (in `b`).
+  std::array<uint8_t, 16> v128{};
+};
+
+// Decodes the instruction at the reader's position and advances past it.
+// Errors ("illegal opcode", "zero byte expected", LEB errors, unexpected
+// end ...) come back as LoadError.
+std::optional<LoadError> read_instr(Reader& r, Instr& out);
+
+// Same, throwing the LoadError instead (for loops that already catch).
+void read_instr_or_throw(Reader& r, Instr& out);
+
+// Value type byte -> ValType, nullopt if not a value type.
+std::optional<ValType> valtype_from_byte(uint8_t b);
+
+}  // namespace mywasm

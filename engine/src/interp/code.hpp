@@ -1,0 +1,100 @@
+// The interpreter's internal code: what a wasm function body is translated
+// into, and the handler tables the translator threads it with.
+//
+// Register-style threaded code. Every wasm value lives in an 8-byte frame
+// slot addressed by a static index from the frame pointer. Frame layout:
+//
+//   [params][declared locals][constants][operand-stack temporaries]
+//
+// Constants are copied into their slots when a frame is entered, so every
+// operand is just a slot index. A call's arguments sit at the top of the
+// caller's operand stack; the callee's frame starts right there, so the
+// arguments already are its params and its results come back in place.
+//
+// An instruction is a run of 64-bit words: the handler's address (computed
+// goto label), then its operands (slot indices, immediates, pointers to
+// runtime objects, or absolute code addresses for branches).
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "opcode.hpp"
+#include "runtime/store.hpp"
+
+namespace mywasm {
+
+struct CompiledFunc {
+  std::vector<uint64_t> code;
+  std::vector<uint64_t> consts;  // copied to slots [const_base, ...) on entry
+  uint32_t num_params = 0;
+  uint32_t num_locals = 0;       // declared locals (zeroed on entry)
+  uint32_t num_results = 0;
+  uint32_t const_base = 0;
+  uint32_t frame_slots = 0;      // whole frame, >= max(params, results)
+};
+
+namespace interp {
+
+// Handlers that are not one wasm opcode each. (Wasm opcodes with a
+// generated handler are addressed by their Opcode.) Operand layout after
+// the handler word is given in the comment.
+#define MYWASM_INTERNAL_HANDLERS(X)                                              \
+  X(Copy, 3)          /* dst, src */                                                \
+  X(Br, 2)            /* target */                                                  \
+  X(BrIf, 3)          /* cond, target */                                            \
+  X(BrUnless, 3)      /* cond, target */                                            \
+  X(BrTable, 0)       /* index, count, target[count] (last = default) */           \
+  X(Call, 3)          /* FuncInstance*, arg_base */                                 \
+  X(CallIndirect, 5)  /* TableInstance*, type_id, index slot, arg_base */           \
+  X(Return, 1)        /* (results already moved to slots 0..n) */                   \
+  X(Halt, 1)          /* leave the interpreter loop (entry stub) */                 \
+  X(Unreachable, 1)   /* */                                                         \
+  X(Unsupported, 1)   /* an instruction without a handler: traps */                 \
+  X(Select, 5)        /* dst, a, b, cond */                                         \
+  X(GlobalGet, 3)     /* dst, GlobalInstance* */                                    \
+  X(GlobalSet, 3)     /* GlobalInstance*, src */                                    \
+  X(TableGet, 4)      /* dst, index, TableInstance* */                              \
+  X(TableSet, 4)      /* index, value, TableInstance* */                            \
+  X(TableSize, 3)     /* dst, TableInstance* */                                     \
+  X(TableGrow, 5)     /* dst, init, delta, TableInstance* */                        \
+  X(TableFill, 5)     /* index, value, count, TableInstance* */                     \
+  X(TableCopy, 6)     /* dst, src, count, TableInstance* dst, TableInstance* src */ \
+  X(TableInit, 6)     /* dst, src, count, TableInstance*, ElemInstance* */          \
+  X(ElemDrop, 2)      /* ElemInstance* */                                           \
+  X(MemorySize, 2)    /* dst */                                                     \
+  X(MemoryGrow, 3)    /* dst, delta */                                              \
+  X(MemoryFill, 4)    /* dst, value, count */                                       \
+  X(MemoryCopy, 4)    /* dst, src, count */                                         \
+  X(MemoryInit, 5)    /* dst, src, count, DataInstance* */                          \
+  X(DataDrop, 2)      /* DataInstance* */
+
+enum class Internal : uint16_t {
+#define X(Name, Words) Name,
+  MYWASM_INTERNAL_HANDLERS(X)
+#undef X
+      Count_
+};
+
+// Handler addresses, filled in by the interpreter loop on first use.
+// op_handler returns null for opcodes without a generated handler.
+const void* op_handler(Opcode op);
+const void* internal_handler(Internal h);
+// Loads/stores fused with the i32.add computing their address (null for
+// other opcodes).
+const void* address_add_handler(Opcode op);
+// An i32-producing op fused with a branch: jumps when its result is nonzero
+// (when_true) or zero. Operands: a[, b], target. Null if op is not fusable.
+const void* fused_branch_handler(Opcode op, bool when_true);
+inline uint64_t word(const void* p) { return reinterpret_cast<uint64_t>(p); }
+
+// A readable listing of translated code, one instruction per line (for
+// debugging and tests).
+std::string disassemble(const CompiledFunc& f);
+
+// Translates a wasm-defined function (its instance must be complete).
+std::unique_ptr<CompiledFunc> translate(StoreImpl& store, const FuncInstance& func);
+
+}  // namespace interp
+}  // namespace mywasm

@@ -1,0 +1,72 @@
+// Listing of translated code: "index: handler operands...", for debugging
+// the translator and for tests that check what it emits.
+#include <string>
+#include <unordered_map>
+
+#include "interp/code.hpp"
+#include "interp/numeric.hpp"
+
+namespace mywasm::interp {
+namespace {
+
+struct HandlerInfo {
+  std::string name;
+  unsigned words;  // 0 = variable (br_table)
+};
+
+template <Opcode op> constexpr unsigned generated_words() {
+  if constexpr (MemSem<op>::kIsLoad || MemSem<op>::kIsStore) return 4;
+  else return 2 + Sem<op>::kArity;
+}
+
+const std::unordered_map<const void*, HandlerInfo>& handler_infos() {
+  static const std::unordered_map<const void*, HandlerInfo> infos = [] {
+    std::unordered_map<const void*, HandlerInfo> m;
+#define OP(Id, Prefix, Code, Name, Imm, Params, Results) \
+  if (const void* h = op_handler(Opcode::Id)) m[h] = HandlerInfo{Name, generated_words<Opcode::Id>()}; \
+  if (const void* h = address_add_handler(Opcode::Id)) m[h] = HandlerInfo{std::string(Name) + "[add]", 5}; \
+  if (const void* h = fused_branch_handler(Opcode::Id, true))                                  \
+    m[h] = HandlerInfo{std::string("br_if[") + Name + "]", generated_words<Opcode::Id>()};    \
+  if (const void* h = fused_branch_handler(Opcode::Id, false))                                 \
+    m[h] = HandlerInfo{std::string("br_unless[") + Name + "]", generated_words<Opcode::Id>()};
+#include "opcodes.def"
+#undef OP
+#define X(Name, Words) m[internal_handler(Internal::Name)] = HandlerInfo{#Name, Words};
+    MYWASM_INTERNAL_HANDLERS(X)
+#undef X
+    return m;
+  }();
+  return infos;
+}
+
+}  // namespace
+
+std::string disassemble(const CompiledFunc& f) {
+  const auto& infos = handler_infos();
+  std::string out;
+  const uint64_t* code = f.code.data();
+  size_t i = 0;
+  while (i < f.code.size()) {
+    auto it = infos.find(reinterpret_cast<const void*>(code[i]));
+    if (it == infos.end()) {
+      out += std::to_string(i) + ": ???\n";
+      break;
+    }
+    unsigned words = it->second.words;
+    if (words == 0) words = unsigned(3 + code[i + 2]);  // br_table: index, count, targets
+    out += std::to_string(i) + ": " + it->second.name;
+    for (unsigned k = 1; k < words && i + k < f.code.size(); ++k) {
+      uint64_t w = code[i + k];
+      // Code addresses print as instruction indices.
+      if (w >= reinterpret_cast<uint64_t>(code) && w < reinterpret_cast<uint64_t>(code + f.code.size()))
+        out += " @" + std::to_string((w - reinterpret_cast<uint64_t>(code)) / sizeof(uint64_t));
+      else
+        out += " " + std::to_string(w);
+    }
+    out += "\n";
+    i += words;
+  }
+  return out;
+}
+
+}  // namespace mywasm::interp

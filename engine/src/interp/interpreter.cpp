@@ -1,0 +1,659 @@
+// The interpreter loop (threaded code, computed goto) and invoke_function.
+//
+// Wasm-to-wasm calls never recurse natively: frames live on one contiguous
+// value stack per thread, and call records (return pc, caller frame) on a
+// bounded array beside it. Only host functions that call back into wasm
+// re-enter invoke_function, which continues above the caller's frame.
+#include "interp/interpreter.hpp"
+
+#include <sys/mman.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "interp/code.hpp"
+#include "interp/numeric.hpp"
+#include "runtime/module_impl.hpp"
+
+namespace mywasm {
+namespace interp {
+namespace {
+
+struct CallRecord {
+  const uint64_t* return_pc;
+  uint64_t* fp;
+  FuncInstance* func;  // the caller (null for the entry stub)
+};
+
+// Per-thread execution stack, shared by nested (re-entrant) invocations.
+struct ThreadStack {
+  uint64_t* base = nullptr;
+  uint64_t* end = nullptr;
+  uint64_t* top = nullptr;  // first slot not used by an active invocation
+  std::vector<CallRecord> calls;  // sized once; indexed by `depth`
+  size_t depth = 0;
+  // A trap returned by a host function, propagated unchanged.
+  std::optional<Trap> host_trap;
+  // Where the last trap happened (innermost function).
+  FuncInstance* trap_func = nullptr;
+  // Active invoke_function calls on this thread: each host -> wasm re-entry
+  // recurses natively, so their number is bounded separately.
+  uint32_t invocations = 0;
+
+  // Sizes the stack for `cfg` (an outermost invocation may resize it: nested
+  // ones run on the stack their outermost invocation set up).
+  void ensure(const Config& cfg) {
+    size_t bytes = std::max<uint64_t>(cfg.max_value_stack_bytes, 1u << 16) & ~size_t(7);
+    if (invocations == 0 && base && size_t(end - base) * sizeof(uint64_t) != bytes) {
+      munmap(base, size_t(end - base) * sizeof(uint64_t));
+      base = end = top = nullptr;
+    }
+    if (!base) {
+      // Reserve lazily committed memory: untouched pages cost nothing.
+      void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+      if (p == MAP_FAILED) return;
+      base = top = static_cast<uint64_t*>(p);
+      end = base + bytes / sizeof(uint64_t);
+    }
+    // The record array fits the largest depth limit seen.
+    if (calls.size() < size_t(cfg.max_call_depth) + 2) calls.resize(size_t(cfg.max_call_depth) + 2);
+  }
+};
+
+thread_local ThreadStack t_stack;
+
+template <class T> inline T rd(uint64_t s) {
+  if constexpr (sizeof(T) == 8) return std::bit_cast<T>(s);
+  else return std::bit_cast<T>(static_cast<uint32_t>(s));
+}
+template <class T> inline uint64_t wr(T v) {
+  if constexpr (sizeof(T) == 8) return std::bit_cast<uint64_t>(v);
+  else return std::bit_cast<uint32_t>(v);
+}
+
+const void* const* g_op_handlers = nullptr;
+const void* const* g_address_add_handlers = nullptr;
+const void* const* g_branch_true_handlers = nullptr;
+const void* const* g_branch_false_handlers = nullptr;
+const void* const* g_internal_handlers = nullptr;
+
+Value slot_to_value(StoreImpl& store, ValType t, uint64_t bits) {
+  switch (t) {
+    case ValType::I32: return Value::i32(static_cast<int32_t>(bits));
+    case ValType::I64: return Value::i64(static_cast<int64_t>(bits));
+    case ValType::F32: return Value::f32_bits(static_cast<uint32_t>(bits));
+    case ValType::F64: return Value::f64_bits(bits);
+    case ValType::FuncRef:
+    case ValType::ExternRef: return Value::ref(t, store.from_bits(t, bits));
+    case ValType::V128: break;
+  }
+  return Value::i64(static_cast<int64_t>(bits));
+}
+
+uint64_t value_to_slot(StoreImpl& store, const Value& v) {
+  switch (v.type()) {
+    case ValType::I32: return static_cast<uint32_t>(v.i32());
+    case ValType::I64: return static_cast<uint64_t>(v.i64());
+    case ValType::F32: return v.f32_bits();
+    case ValType::F64: return v.f64_bits();
+    case ValType::FuncRef:
+    case ValType::ExternRef: return store.to_bits(v.ref());
+    case ValType::V128: break;
+  }
+  return 0;
+}
+
+inline MemoryInstance* memory0_of(StoreImpl& store, const InstanceImpl& inst) {
+  if (inst.memory0) return inst.memory0;
+  return inst.memories.empty() ? nullptr : store.memories[inst.memories[0]].get();
+}
+
+// Calls a host function with arguments in args[0..n); results replace them.
+// A returned trap is left in st.host_trap (false). Out of line, so that no
+// object with a destructor lives in the interpreter loop's scope.
+bool call_host(StoreImpl& store, ThreadStack& st, FuncInstance& callee, FuncInstance* caller, uint64_t* args);
+
+// The interpreter loop. Runs `entry` with its arguments at fp[0..n);
+// results are left at fp[0..m). A template (instantiated once, kUnused = 0)
+// only so that the generated handlers' `if constexpr` branches that do not
+// apply to an opcode are discarded.
+template <int kUnused>
+TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_t* fp) {
+  static const void* const kOpTable[] = {
+#define OP(Id, Prefix, Code, Name, Imm, Params, Results) \
+  (Sem<Opcode::Id>::kDefined || MemSem<Opcode::Id>::kIsLoad || MemSem<Opcode::Id>::kIsStore) ? &&L_##Id : nullptr,
+#include "opcodes.def"
+#undef OP
+  };
+  static const void* const kAddressAddTable[] = {
+#define OP(Id, Prefix, Code, Name, Imm, Params, Results) \
+  (MemSem<Opcode::Id>::kIsLoad || MemSem<Opcode::Id>::kIsStore) ? &&LA_##Id : nullptr,
+#include "opcodes.def"
+#undef OP
+  };
+  static const void* const kBranchTrueTable[] = {
+#define OP(Id, Prefix, Code, Name, Imm, Params, Results) BranchFusable<Opcode::Id>::value ? &&BT_##Id : nullptr,
+#include "opcodes.def"
+#undef OP
+  };
+  static const void* const kBranchFalseTable[] = {
+#define OP(Id, Prefix, Code, Name, Imm, Params, Results) BranchFusable<Opcode::Id>::value ? &&BF_##Id : nullptr,
+#include "opcodes.def"
+#undef OP
+  };
+  static const void* const kInternalTable[] = {
+#define X(Name, Words) &&I_##Name,
+      MYWASM_INTERNAL_HANDLERS(X)
+#undef X
+  };
+  if (!entry) {  // initialisation call: publish the handler addresses
+    g_op_handlers = kOpTable;
+    g_address_add_handlers = kAddressAddTable;
+    g_branch_true_handlers = kBranchTrueTable;
+    g_branch_false_handlers = kBranchFalseTable;
+    g_internal_handlers = kInternalTable;
+    return TrapCode::None;
+  }
+
+  StoreImpl& store = *store_ptr;
+  const uint32_t max_depth = store.engine.config().max_call_depth;
+  // Entry stub: call `entry` with the frame at fp, then halt.
+  const uint64_t stub[] = {word(kInternalTable[int(Internal::Call)]), reinterpret_cast<uint64_t>(entry), 0,
+                           word(kInternalTable[int(Internal::Halt)])};
+  const uint64_t* pc = stub;
+  FuncInstance* cur = nullptr;
+  MemoryInstance* memi = nullptr;
+  uint8_t* mem = nullptr;
+  uint64_t mem_size = 0;
+  TrapCode trap = TrapCode::None;
+  // Shared by the call handlers (declared here: computed goto must not jump
+  // over initialisations).
+  FuncInstance* callee;
+  uint64_t* nfp;
+  const uint64_t* ret;
+
+#define NEXT() goto* reinterpret_cast<const void*>(*pc)
+#define TRAP(code)   \
+  do {               \
+    trap = (code);   \
+    goto do_trap;    \
+  } while (0)
+#define RELOAD_MEMORY()                                     \
+  do {                                                      \
+    memi = cur ? memory0_of(store, *cur->instance) : nullptr; \
+    mem = memi ? memi->data : nullptr;                      \
+    mem_size = memi ? memi->size : 0;                       \
+  } while (0)
+#define S(i) fp[pc[i]]
+
+  NEXT();
+
+  // ---------------------------------------------------- generated handlers
+  // Numeric: dst, a[, b]. Loads: dst, addr, offset. Stores: addr, value, offset.
+#define OP(Id, Prefix, Code, Name, Imm, Params, Results)                                    \
+  L_##Id : {                                                                                  \
+    constexpr Opcode kOp = static_cast<Opcode>(unsigned(Opcode::Id) + kUnused); /* dependent */ \
+    if constexpr (MemSem<kOp>::kIsLoad) {                                                     \
+      using M = typename MemSem<kOp>::Mem;                                                    \
+      using V = typename MemSem<kOp>::Val;                                                    \
+      uint64_t ea = uint64_t(uint32_t(S(2))) + pc[3];                                         \
+      if (ea + sizeof(M) > mem_size) TRAP(TrapCode::MemoryOutOfBounds);                       \
+      M m;                                                                                    \
+      std::memcpy(&m, mem + ea, sizeof m);                                                    \
+      S(1) = wr<V>(static_cast<V>(m));                                                        \
+      pc += 4;                                                                                \
+      NEXT();                                                                                 \
+    } else if constexpr (MemSem<kOp>::kIsStore) {                                             \
+      using M = typename MemSem<kOp>::Mem;                                                    \
+      using V = typename MemSem<kOp>::Val;                                                    \
+      uint64_t ea = uint64_t(uint32_t(S(1))) + pc[3];                                         \
+      if (ea + sizeof(M) > mem_size) TRAP(TrapCode::MemoryOutOfBounds);                       \
+      M m = static_cast<M>(rd<V>(S(2)));                                                      \
+      std::memcpy(mem + ea, &m, sizeof m);                                                    \
+      pc += 4;                                                                                \
+      NEXT();                                                                                 \
+    } else if constexpr (Sem<kOp>::kDefined && Sem<kOp>::kArity == 1) {                      \
+      using Op = Sem<kOp>;                                                                    \
+      auto a = rd<typename Op::A>(S(2));                                                      \
+      if constexpr (Op::kCanTrap) {                                                           \
+        if (TrapCode t = Op::check(a); t != TrapCode::None) TRAP(t);                          \
+      }                                                                                       \
+      S(1) = wr<typename Op::R>(Op::apply(a));                                                \
+      pc += 3;                                                                                \
+      NEXT();                                                                                 \
+    } else if constexpr (Sem<kOp>::kDefined && Sem<kOp>::kArity == 2) {                      \
+      using Op = Sem<kOp>;                                                                    \
+      auto a = rd<typename Op::A>(S(2));                                                      \
+      auto b = rd<typename Op::B>(S(3));                                                      \
+      if constexpr (Op::kCanTrap) {                                                           \
+        if (TrapCode t = Op::check(a, b); t != TrapCode::None) TRAP(t);                       \
+      }                                                                                       \
+      S(1) = wr<typename Op::R>(Op::apply(a, b));                                             \
+      pc += 4;                                                                                \
+      NEXT();                                                                                 \
+    } else {                                                                                  \
+      TRAP(TrapCode::Unreachable); /* no handler: never emitted */                            \
+    }                                                                                         \
+  }                                                                                           \
+  /* Fused i32.add + load/store: the address is the wrapped sum of two slots.                 \
+     Loads: dst, base, index, offset. Stores: base, index, value, offset. */                  \
+  LA_##Id : {                                                                                 \
+    constexpr Opcode kOp = static_cast<Opcode>(unsigned(Opcode::Id) + kUnused);               \
+    if constexpr (MemSem<kOp>::kIsLoad || MemSem<kOp>::kIsStore) {                            \
+      using M = typename MemSem<kOp>::Mem;                                                    \
+      using V = typename MemSem<kOp>::Val;                                                    \
+      constexpr int kBase = MemSem<kOp>::kIsLoad ? 2 : 1;                                     \
+      uint64_t ea = uint64_t(uint32_t(S(kBase)) + uint32_t(S(kBase + 1))) + pc[4];            \
+      if (ea + sizeof(M) > mem_size) TRAP(TrapCode::MemoryOutOfBounds);                       \
+      if constexpr (MemSem<kOp>::kIsLoad) {                                                   \
+        M m;                                                                                  \
+        std::memcpy(&m, mem + ea, sizeof m);                                                  \
+        S(1) = wr<V>(static_cast<V>(m));                                                      \
+      } else {                                                                                \
+        M m = static_cast<M>(rd<V>(S(3)));                                                    \
+        std::memcpy(mem + ea, &m, sizeof m);                                                  \
+      }                                                                                       \
+      pc += 5;                                                                                \
+      NEXT();                                                                                 \
+    } else {                                                                                  \
+      TRAP(TrapCode::Unreachable);                                                            \
+    }                                                                                         \
+  }                                                                                           \
+  /* Fused op + branch: a[, b], target. BT_ jumps when the result is nonzero, BF_ when zero. */ \
+  BT_##Id : MYWASM_FUSED_BRANCH(Id, !=)                                                       \
+  BF_##Id : MYWASM_FUSED_BRANCH(Id, ==)
+#define MYWASM_FUSED_BRANCH(Id, cmp)                                                          \
+  {                                                                                           \
+    constexpr Opcode kOp = static_cast<Opcode>(unsigned(Opcode::Id) + kUnused);               \
+    if constexpr (BranchFusable<kOp>::value) {                                                \
+      using Op = Sem<kOp>;                                                                    \
+      uint32_t result;                                                                        \
+      if constexpr (Op::kArity == 1) result = Op::apply(rd<typename Op::A>(S(1)));            \
+      else result = Op::apply(rd<typename Op::A>(S(1)), rd<typename Op::B>(S(2)));            \
+      if (result cmp 0) pc = reinterpret_cast<const uint64_t*>(pc[1 + Op::kArity]);          \
+      else pc += 2 + Op::kArity;                                                              \
+      NEXT();                                                                                 \
+    } else {                                                                                  \
+      TRAP(TrapCode::Unreachable);                                                            \
+    }                                                                                         \
+  }
+#include "opcodes.def"
+#undef OP
+#undef MYWASM_FUSED_BRANCH
+
+  // ---------------------------------------------------- control
+I_Copy:
+  S(1) = S(2);
+  pc += 3;
+  NEXT();
+I_Br:
+  pc = reinterpret_cast<const uint64_t*>(pc[1]);
+  NEXT();
+I_BrIf:
+  if (uint32_t(S(1)) != 0) pc = reinterpret_cast<const uint64_t*>(pc[2]);
+  else pc += 3;
+  NEXT();
+I_BrUnless:
+  if (uint32_t(S(1)) == 0) pc = reinterpret_cast<const uint64_t*>(pc[2]);
+  else pc += 3;
+  NEXT();
+I_BrTable: {
+  uint32_t index = uint32_t(S(1));
+  uint64_t count = pc[2];
+  if (index >= count - 1) index = uint32_t(count - 1);
+  pc = reinterpret_cast<const uint64_t*>(pc[3 + index]);
+  NEXT();
+}
+
+I_Unreachable:
+  TRAP(TrapCode::Unreachable);
+I_Unsupported:
+  TRAP(TrapCode::Unsupported);
+
+I_Halt:
+  return TrapCode::None;
+
+I_Call:
+  callee = reinterpret_cast<FuncInstance*>(pc[1]);
+  nfp = fp + pc[2];
+  ret = pc + 3;
+  goto do_call;
+
+I_CallIndirect: {
+  TableInstance* table = reinterpret_cast<TableInstance*>(pc[1]);
+  uint32_t index = uint32_t(S(3));
+  if (index >= table->elems.size()) TRAP(TrapCode::UndefinedElement);
+  RefBits ref = table->elems[index];
+  if (ref == kNullRef) TRAP(TrapCode::UninitializedElement);
+  callee = store.funcs[ref - 1].get();
+  if (callee->type_id != uint32_t(pc[2])) TRAP(TrapCode::IndirectCallTypeMismatch);
+  nfp = fp + pc[4];
+  ret = pc + 5;
+}
+
+do_call:
+  if (callee->is_host()) {
+    if (!store.api) {  // the runtime must set StoreImpl::api for host calls
+      Trap t;
+      t.kind = Trap::Kind::Host;
+      t.message = "host function called without a Store (StoreImpl::api unset)";
+      st.host_trap = std::move(t);
+      TRAP(TrapCode::None);
+    }
+    // Nested invocations (host -> wasm) start above the caller's frame.
+    uint64_t* saved_top = st.top;
+    uint64_t* frame_end = cur ? fp + cur->compiled->frame_slots
+                              : nfp + std::max(callee->type.params.size(), callee->type.results.size());
+    st.top = frame_end;
+    if (st.depth + 1 >= max_depth) TRAP(TrapCode::StackExhausted);
+    st.calls[++st.depth] = CallRecord{ret, fp, cur};  // visible to nested backtraces
+    bool ok = call_host(store, st, *callee, cur, nfp);
+    --st.depth;
+    st.top = saved_top;
+    if (!ok) TRAP(TrapCode::None);  // st.host_trap holds the host's trap
+    RELOAD_MEMORY();
+    pc = ret;
+    NEXT();
+  }
+  {
+    CompiledFunc* cf = callee->compiled.get();
+    if (!cf) {
+      callee->compiled = translate(store, *callee);
+      cf = callee->compiled.get();
+    }
+    if (st.depth + 1 >= max_depth || nfp + cf->frame_slots > st.end) TRAP(TrapCode::StackExhausted);
+    // Few locals and constants are typical: plain loops beat memset/memcpy calls.
+    for (uint64_t *p = nfp + cf->num_params, *e = p + cf->num_locals; p != e; ++p) *p = 0;
+    const uint64_t* c = cf->consts.data();
+    for (uint64_t *p = nfp + cf->const_base, *e = p + cf->consts.size(); p != e; ++p) *p = *c++;
+    st.calls[++st.depth] = CallRecord{ret, fp, cur};
+    fp = nfp;
+    bool same_instance = cur && cur->instance == callee->instance;
+    cur = callee;
+    pc = cf->code.data();
+    if (!same_instance) RELOAD_MEMORY();
+    NEXT();
+  }
+
+I_Return: {
+  const CallRecord& r = st.calls[st.depth--];
+  pc = r.return_pc;
+  fp = r.fp;
+  // mem/mem_size stay valid within one instance (memory.grow reloads them).
+  bool same_instance = r.func && r.func->instance == cur->instance;
+  cur = r.func;
+  if (!same_instance) RELOAD_MEMORY();
+  NEXT();
+}
+
+  // ---------------------------------------------------- parametric, variables
+I_Select:
+  S(1) = uint32_t(S(4)) ? S(2) : S(3);
+  pc += 5;
+  NEXT();
+I_GlobalGet:
+  S(1) = reinterpret_cast<GlobalInstance*>(pc[2])->bits[0];
+  pc += 3;
+  NEXT();
+I_GlobalSet:
+  reinterpret_cast<GlobalInstance*>(pc[1])->bits[0] = S(2);
+  pc += 3;
+  NEXT();
+
+  // ---------------------------------------------------- tables
+I_TableGet: {
+  TableInstance* t = reinterpret_cast<TableInstance*>(pc[3]);
+  uint32_t i = uint32_t(S(2));
+  if (i >= t->elems.size()) TRAP(TrapCode::TableOutOfBounds);
+  S(1) = t->elems[i];
+  pc += 4;
+  NEXT();
+}
+I_TableSet: {
+  TableInstance* t = reinterpret_cast<TableInstance*>(pc[3]);
+  uint32_t i = uint32_t(S(1));
+  if (i >= t->elems.size()) TRAP(TrapCode::TableOutOfBounds);
+  t->elems[i] = S(2);
+  pc += 4;
+  NEXT();
+}
+I_TableSize:
+  S(1) = uint32_t(reinterpret_cast<TableInstance*>(pc[2])->elems.size());
+  pc += 3;
+  NEXT();
+I_TableGrow: {
+  TableInstance* t = reinterpret_cast<TableInstance*>(pc[4]);
+  S(1) = uint32_t(int32_t(t->grow(uint32_t(S(3)), S(2))));
+  pc += 5;
+  NEXT();
+}
+I_TableFill: {
+  TableInstance* t = reinterpret_cast<TableInstance*>(pc[4]);
+  uint64_t i = uint32_t(S(1)), n = uint32_t(S(3));
+  if (i + n > t->elems.size()) TRAP(TrapCode::TableOutOfBounds);
+  std::fill_n(t->elems.begin() + i, n, S(2));
+  pc += 5;
+  NEXT();
+}
+I_TableCopy: {
+  TableInstance* td = reinterpret_cast<TableInstance*>(pc[4]);
+  TableInstance* ts = reinterpret_cast<TableInstance*>(pc[5]);
+  uint64_t d = uint32_t(S(1)), s = uint32_t(S(2)), n = uint32_t(S(3));
+  if (s + n > ts->elems.size() || d + n > td->elems.size()) TRAP(TrapCode::TableOutOfBounds);
+  if (n) std::memmove(td->elems.data() + d, ts->elems.data() + s, n * sizeof(RefBits));
+  pc += 6;
+  NEXT();
+}
+I_TableInit: {
+  TableInstance* t = reinterpret_cast<TableInstance*>(pc[4]);
+  ElemInstance* e = reinterpret_cast<ElemInstance*>(pc[5]);
+  uint64_t d = uint32_t(S(1)), s = uint32_t(S(2)), n = uint32_t(S(3));
+  if (s + n > e->refs.size() || d + n > t->elems.size()) TRAP(TrapCode::TableOutOfBounds);
+  std::copy_n(e->refs.begin() + s, n, t->elems.begin() + d);
+  pc += 6;
+  NEXT();
+}
+I_ElemDrop:
+  reinterpret_cast<ElemInstance*>(pc[1])->refs.clear();
+  pc += 2;
+  NEXT();
+
+  // ---------------------------------------------------- memory
+I_MemorySize:
+  S(1) = uint32_t(mem_size / kPageSize);
+  pc += 2;
+  NEXT();
+I_MemoryGrow: {
+  int64_t old = memi->grow(uint32_t(S(2)));
+  S(1) = uint32_t(int32_t(old));
+  RELOAD_MEMORY();
+  pc += 3;
+  NEXT();
+}
+I_MemoryFill: {
+  uint64_t d = uint32_t(S(1)), n = uint32_t(S(3));
+  if (d + n > mem_size) TRAP(TrapCode::MemoryOutOfBounds);
+  std::memset(mem + d, int(uint8_t(S(2))), n);
+  pc += 4;
+  NEXT();
+}
+I_MemoryCopy: {
+  uint64_t d = uint32_t(S(1)), s = uint32_t(S(2)), n = uint32_t(S(3));
+  if (s + n > mem_size || d + n > mem_size) TRAP(TrapCode::MemoryOutOfBounds);
+  std::memmove(mem + d, mem + s, n);
+  pc += 4;
+  NEXT();
+}
+I_MemoryInit: {
+  DataInstance* data = reinterpret_cast<DataInstance*>(pc[4]);
+  uint64_t d = uint32_t(S(1)), s = uint32_t(S(2)), n = uint32_t(S(3));
+  if (s + n > data->size || d + n > mem_size) TRAP(TrapCode::MemoryOutOfBounds);
+  if (n) std::memcpy(mem + d, data->bytes + s, n);
+  pc += 5;
+  NEXT();
+}
+I_DataDrop:
+  reinterpret_cast<DataInstance*>(pc[1])->size = 0;
+  pc += 2;
+  NEXT();
+
+do_trap:
+  st.trap_func = cur;
+  return trap;
+
+#undef NEXT
+#undef TRAP
+#undef RELOAD_MEMORY
+#undef S
+}
+
+bool call_host(StoreImpl& store, ThreadStack& st, FuncInstance& callee, FuncInstance* caller, uint64_t* args) {
+  const FuncType& ft = callee.type;
+  std::vector<Value> in;
+  in.reserve(ft.params.size());
+  for (size_t i = 0; i < ft.params.size(); ++i) in.push_back(slot_to_value(store, ft.params[i], args[i]));
+  std::vector<Value> out(ft.results.size());
+  for (size_t i = 0; i < ft.results.size(); ++i) out[i] = Value::zero(ft.results[i]);
+  std::optional<uint32_t> memory;
+  if (caller && caller->instance && !caller->instance->memories.empty()) memory = caller->instance->memories[0];
+  Caller c(*store.api, memory);
+  if (std::optional<Trap> trap = callee.host(c, in, out)) {
+    st.host_trap = std::move(trap);
+    return false;
+  }
+  for (size_t i = 0; i < out.size(); ++i) args[i] = value_to_slot(store, out[i]);
+  return true;
+}
+
+void init_handlers() {
+  // A function-local static: initialised once, thread-safely.
+  static const bool initialised = (run<0>(nullptr, t_stack, nullptr, nullptr), true);
+  (void)initialised;
+}
+
+Trap make_trap(TrapCode code) {
+  Trap t;
+  switch (code) {
+    case TrapCode::None:
+    case TrapCode::Unreachable: t.kind = Trap::Kind::Unreachable; t.message = "unreachable"; break;
+    case TrapCode::DivideByZero: t.kind = Trap::Kind::IntegerDivideByZero; t.message = "integer divide by zero"; break;
+    case TrapCode::IntegerOverflow: t.kind = Trap::Kind::IntegerOverflow; t.message = "integer overflow"; break;
+    case TrapCode::InvalidConversion:
+      t.kind = Trap::Kind::InvalidConversion;
+      t.message = "invalid conversion to integer";
+      break;
+    case TrapCode::MemoryOutOfBounds:
+      t.kind = Trap::Kind::MemoryOutOfBounds;
+      t.message = "out of bounds memory access";
+      break;
+    case TrapCode::TableOutOfBounds:
+      t.kind = Trap::Kind::TableOutOfBounds;
+      t.message = "out of bounds table access";
+      break;
+    case TrapCode::UndefinedElement: t.kind = Trap::Kind::UndefinedElement; t.message = "undefined element"; break;
+    case TrapCode::UninitializedElement:
+      t.kind = Trap::Kind::UninitializedElement;
+      t.message = "uninitialized element";
+      break;
+    case TrapCode::IndirectCallTypeMismatch:
+      t.kind = Trap::Kind::IndirectCallTypeMismatch;
+      t.message = "indirect call type mismatch";
+      break;
+    case TrapCode::StackExhausted: t.kind = Trap::Kind::StackExhausted; t.message = "call stack exhausted"; break;
+    case TrapCode::Unsupported:
+      t.kind = Trap::Kind::Host;
+      t.message = "instruction not supported by the interpreter";
+      break;
+  }
+  return t;
+}
+
+Frame frame_of(const FuncInstance& f) {
+  Frame fr;
+  fr.func_index = f.func_index;
+  if (f.instance) {
+    const auto& m = f.instance->module->module;
+    fr.module_name = m.module_name;
+    fr.func_name = m.func_display_name(f.func_index);
+  } else {
+    fr.func_name = "<host>";
+  }
+  return fr;
+}
+
+// Host -> wasm re-entries allowed on one thread (each costs native stack:
+// a few hundred bytes of interpreter frame plus the host function's own).
+constexpr uint32_t kMaxNestedInvocations = 1000;
+
+// Deep recursion can trap with thousands of frames; keep the innermost.
+constexpr size_t kMaxBacktraceFrames = 128;
+
+}  // namespace
+
+const void* op_handler(Opcode op) {
+  init_handlers();
+  return g_op_handlers[static_cast<unsigned>(op)];
+}
+const void* address_add_handler(Opcode op) {
+  init_handlers();
+  return g_address_add_handlers[static_cast<unsigned>(op)];
+}
+const void* fused_branch_handler(Opcode op, bool when_true) {
+  init_handlers();
+  return (when_true ? g_branch_true_handlers : g_branch_false_handlers)[static_cast<unsigned>(op)];
+}
+const void* internal_handler(Internal h) {
+  init_handlers();
+  return g_internal_handlers[static_cast<unsigned>(h)];
+}
+
+}  // namespace interp
+
+std::optional<Trap> invoke_function(StoreImpl& store, uint32_t func_addr, std::span<const Value> args,
+                                    std::vector<Value>& results) {
+  using namespace interp;
+  init_handlers();
+  ThreadStack& st = t_stack;
+  const Config& config = store.engine.config();
+  st.ensure(config);
+  FuncInstance* func = store.funcs[func_addr].get();
+  const FuncType& ft = func->type;
+  uint64_t* fp = st.top;
+  size_t needed = std::max(ft.params.size(), ft.results.size());
+  if (!st.base || fp + needed > st.end || st.depth + 2 >= st.calls.size() ||
+      st.invocations >= kMaxNestedInvocations)
+    return make_trap(TrapCode::StackExhausted);
+  for (size_t i = 0; i < args.size(); ++i) fp[i] = value_to_slot(store, args[i]);
+
+  // Restores the thread stack for the enclosing invocation however this one
+  // ends (an exception thrown by a host function included).
+  struct Restore {
+    ThreadStack& st;
+    size_t depth;
+    uint64_t* top;
+    ~Restore() {
+      st.depth = depth;
+      st.top = top;
+      --st.invocations;
+    }
+  } restore{st, st.depth, st.top};
+  const size_t base_depth = st.depth;
+  ++st.invocations;
+  TrapCode code = run<0>(&store, st, func, fp);
+  std::optional<Trap> result;
+  if (code == TrapCode::None && !st.host_trap) {
+    results.clear();
+    for (size_t i = 0; i < ft.results.size(); ++i) results.push_back(slot_to_value(store, ft.results[i], fp[i]));
+  } else {
+    Trap trap = st.host_trap ? std::move(*st.host_trap) : make_trap(code);
+    st.host_trap.reset();
+    // Innermost first: the trapping function, then each caller up to the entry.
+    if (st.trap_func) trap.backtrace.push_back(frame_of(*st.trap_func));
+    for (size_t d = st.depth; d > base_depth + 1 && trap.backtrace.size() < kMaxBacktraceFrames; --d)
+      if (st.calls[d].func) trap.backtrace.push_back(frame_of(*st.calls[d].func));
+    result = std::move(trap);
+  }
+  return result;
+}
+
+}  // namespace mywasm

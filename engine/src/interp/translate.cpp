@@ -1,0 +1,665 @@
+// Translation of a validated wasm function body into register-style
+// threaded code (see code.hpp for the frame layout and instruction format).
+//
+// One linear pass. An abstract operand stack records where each value lives:
+// in its "home" temporary slot, or still pending in a local or constant slot
+// (local.get and constants emit no code). Pending values are materialised
+// into their home slots before the local they read is written and at every
+// control boundary, so at labels every value is in its home slot and branches
+// only move the label's values into the target's home slots.
+#include <optional>
+#include <unordered_map>
+#include <utility>
+
+#include "interp/code.hpp"
+#include "decoder.hpp"
+#include "runtime/module_impl.hpp"
+
+namespace mywasm::interp {
+namespace {
+
+// Slot operands are encoded during translation with a tag, because the
+// number of constants (and so the first temporary slot) is only known at the
+// end; every tagged operand word is listed in slot_fixups_ and resolved then.
+constexpr uint64_t kConstTag = uint64_t(1) << 62;
+constexpr uint64_t kTempTag = uint64_t(1) << 61;
+constexpr uint64_t kTagMask = kConstTag | kTempTag;
+constexpr uint64_t kNoOperand = ~uint64_t(0);
+
+using ModuleDesc = std::remove_cvref_t<decltype(ModuleImpl::module)>;  // the decoded module
+
+class Translator {
+ public:
+  Translator(StoreImpl& store, const FuncInstance& func)
+      : store_(store), inst_(*func.instance), module_(func.instance->module->module), func_(func) {}
+
+  std::unique_ptr<CompiledFunc> run() {
+    const FuncBody& body = module_.bodies[func_.func_index - module_.num_imported_funcs];
+    out_ = std::make_unique<CompiledFunc>();
+    out_->num_params = uint32_t(func_.type.params.size());
+    out_->num_locals = uint32_t(body.locals.size());
+    out_->num_results = uint32_t(func_.type.results.size());
+    out_->const_base = out_->num_params + out_->num_locals;
+    ctrl_.push_back(Ctrl{Ctrl::Func, 0, 0, out_->num_results, 0, SIZE_MAX, {}});
+
+    // The body was validated: reading cannot fail here.
+    Reader reader(module_.bytes, body.code_begin, body.code_end);
+    Instr in;
+    while (!ctrl_.empty() && !reader.eof()) {
+      read_instr_or_throw(reader, in);
+      translate(in);
+    }
+    finish();
+    return std::move(out_);
+  }
+
+ private:
+  struct Entry {
+    uint64_t slot;  // encoded slot (local index, kConstTag|n, kTempTag|pos)
+    bool pending;   // not (yet) in its home slot
+  };
+  struct Ctrl {
+    enum Kind { Func, Block, Loop, If } kind;
+    uint32_t height;  // operand stack height below the block's params
+    uint32_t num_params, num_results;
+    size_t loop_start = 0;                 // Loop: code index of the header
+    size_t else_fixup = SIZE_MAX;          // If: word to patch with the else start
+    std::vector<size_t> end_fixups;        // words to patch with the end address
+    uint32_t label_arity() const { return kind == Loop ? num_params : num_results; }
+  };
+
+  // ------------------------------------------------------------ emission
+  std::vector<uint64_t>& code() { return out_->code; }
+  void begin_instr(const void* handler) {
+    instr_start_ = code().size();
+    code().push_back(word(handler));
+    last_dst_ = SIZE_MAX;
+    last_op_ = Opcode::Nop;
+  }
+  void begin_internal(Internal h) { begin_instr(internal_handler(h)); }
+  void emit_slot(uint64_t enc) {
+    if (enc & kTagMask) slot_fixups_.push_back(code().size());
+    code().push_back(enc);
+  }
+  void emit_imm(uint64_t v) { code().push_back(v); }
+  void emit_ptr(const void* p) { code().push_back(reinterpret_cast<uint64_t>(p)); }
+  // A branch target given as a code index; turned into an address at the end.
+  void emit_target(size_t code_index) {
+    target_fixups_.push_back(code().size());
+    code().push_back(code_index);
+  }
+  // The destination slot of a single-result instruction (may be retargeted
+  // to a local by a following local.set).
+  void emit_dst(uint64_t enc) {
+    last_dst_ = code().size();
+    emit_slot(enc);
+  }
+
+  // ------------------------------------------------------------ abstract stack
+  static uint64_t home(size_t pos) { return kTempTag | pos; }
+  uint64_t push_home() {
+    size_t pos = stack_.size();
+    stack_.push_back(Entry{home(pos), false});
+    max_height_ = std::max(max_height_, uint32_t(stack_.size()));
+    return home(pos);
+  }
+  void push_pending(uint64_t slot) {
+    stack_.push_back(Entry{slot, true});
+    max_height_ = std::max(max_height_, uint32_t(stack_.size()));
+  }
+  Entry pop() {
+    Entry e = stack_.back();
+    stack_.pop_back();
+    return e;
+  }
+  void copy(uint64_t dst, uint64_t src) {
+    if (dst == src) return;
+    begin_internal(Internal::Copy);
+    emit_slot(dst);
+    emit_slot(src);
+  }
+  void materialize(size_t pos) {
+    Entry& e = stack_[pos];
+    if (!e.pending) return;
+    copy(home(pos), e.slot);
+    e = Entry{home(pos), false};
+  }
+  void materialize_all() {
+    for (size_t i = 0; i < stack_.size(); ++i) materialize(i);
+  }
+  uint64_t const_slot(uint64_t bits) {
+    auto [it, inserted] = const_index_.emplace(bits, uint32_t(out_->consts.size()));
+    if (inserted) out_->consts.push_back(bits);
+    return kConstTag | it->second;
+  }
+
+  // ------------------------------------------------------------ helpers
+  std::pair<uint32_t, uint32_t> block_arity(int64_t block_type) const {
+    if (block_type == kBlockTypeEmpty) return {0, 0};
+    if (block_type < 0) return {0, 1};  // a single value type
+    const FuncType& t = module_.types[uint32_t(block_type)];
+    return {uint32_t(t.params.size()), uint32_t(t.results.size())};
+  }
+  Ctrl& label(uint32_t depth) { return ctrl_[ctrl_.size() - 1 - depth]; }
+
+  // Moves the function's results from the top of the stack to slots 0.. and
+  // returns. With several results, values first go to their home slots (a pending local could otherwise be
+  // overwritten by an earlier move); the abstract stack is left unchanged
+  // because this may be a conditional path.
+  void emit_return() {
+    uint32_t k = out_->num_results;
+    size_t h = stack_.size();
+    if (k == 1) {  // a single move cannot clobber its own source
+      const Entry& v = stack_[h - 1];
+      if (!v.pending && last_dst_ != SIZE_MAX && code()[last_dst_] == v.slot)
+        code()[last_dst_] = 0;  // the producing instruction writes the result slot directly
+      else
+        copy(0, v.slot);
+      begin_internal(Internal::Return);
+      return;
+    }
+    for (uint32_t i = 0; i < k; ++i)
+      if (stack_[h - k + i].pending) copy(home(h - k + i), stack_[h - k + i].slot);
+    for (uint32_t i = 0; i < k; ++i) copy(i, home(h - k + i));
+    begin_internal(Internal::Return);
+  }
+  // Moves the label's values from the top of the stack into the label's
+  // home slots (ascending order is safe: destinations never lie above sources).
+  void emit_label_moves(const Ctrl& target) {
+    uint32_t k = target.label_arity();
+    size_t h = stack_.size();
+    for (uint32_t i = 0; i < k; ++i) copy(home(target.height + i), stack_[h - k + i].slot);
+  }
+  bool label_needs_moves(const Ctrl& target) const {
+    uint32_t k = target.label_arity();
+    size_t h = stack_.size();
+    for (uint32_t i = 0; i < k; ++i)
+      if (stack_[h - k + i].slot != home(target.height + i)) return true;
+    return false;
+  }
+  // Emits the target word of a branch to `target` (already after moves).
+  void emit_label_target(Ctrl& target) {
+    if (target.kind == Ctrl::Loop) {
+      emit_target(target.loop_start);
+    } else {
+      target.end_fixups.push_back(code().size());
+      emit_target(0);
+    }
+  }
+  // An unconditional branch to label `depth` from the current stack.
+  void emit_branch(uint32_t depth) {
+    Ctrl& target = label(depth);
+    if (target.kind == Ctrl::Func) {
+      emit_return();
+      return;
+    }
+    emit_label_moves(target);
+    begin_internal(Internal::Br);
+    emit_label_target(target);
+  }
+
+  // If the branch condition was produced by the instruction that ends the
+  // code and that op has a fused op+branch handler (comparisons, eqz, and,
+  // ...), removes the instruction and returns its opcode and operands.
+  struct Compare {
+    Opcode op;
+    uint64_t a, b;
+  };
+  std::optional<Compare> take_compare(const Entry& cond) {
+    if (cond.pending || last_dst_ == SIZE_MAX || code()[last_dst_] != cond.slot) return std::nullopt;
+    Opcode op = last_op_;
+    if (!fused_branch_handler(op, true)) return std::nullopt;
+    bool binary = info(op).params.size() == 2;
+    Compare c{op, code()[instr_start_ + 2], binary ? code()[instr_start_ + 3] : kNoOperand};
+    remove_last_instr();
+    return c;
+  }
+  // If `addr` was computed by an i32.add that ends the code (nothing was
+  // emitted since: a store's value is then still pending), removes the add
+  // and returns its operands for a fused address-add load/store.
+  std::optional<std::pair<uint64_t, uint64_t>> take_address_add(const Entry& addr) {
+    if (addr.pending || last_dst_ == SIZE_MAX || code()[last_dst_] != addr.slot || last_op_ != Opcode::I32Add)
+      return std::nullopt;
+    std::pair<uint64_t, uint64_t> operands{code()[instr_start_ + 2], code()[instr_start_ + 3]};
+    remove_last_instr();
+    return operands;
+  }
+  void remove_last_instr() {
+    code().resize(instr_start_);
+    while (!slot_fixups_.empty() && slot_fixups_.back() >= instr_start_) slot_fixups_.pop_back();
+    last_dst_ = SIZE_MAX;
+    last_op_ = Opcode::Nop;
+  }
+  // Emits "branch when `cond` (or the fused comparison) is true/false" with
+  // the target word left for the caller to emit.
+  void emit_cond_branch_head(const Entry& cond, std::optional<Compare> cmp, bool when_true) {
+    if (!cmp) {
+      begin_internal(when_true ? Internal::BrIf : Internal::BrUnless);
+      emit_slot(cond.slot);
+      return;
+    }
+    begin_instr(fused_branch_handler(cmp->op, when_true));
+    emit_slot(cmp->a);
+    if (cmp->b != kNoOperand) emit_slot(cmp->b);
+  }
+
+  // ------------------------------------------------------------ the pass
+  void translate(const Instr& in) {
+    const Opcode op = in.op;
+    if (unreachable_) {
+      // Skip dead code up to the end (or else) of the current block.
+      if (op == Opcode::Block || op == Opcode::Loop || op == Opcode::If) {
+        ++dead_depth_;
+        return;
+      }
+      if (dead_depth_ > 0) {
+        if (op == Opcode::End) --dead_depth_;
+        return;
+      }
+      if (op != Opcode::End && op != Opcode::Else) return;
+    }
+    switch (op) {
+      case Opcode::Nop: return;
+      case Opcode::Unreachable:
+        begin_internal(Internal::Unreachable);
+        unreachable_ = true;
+        return;
+      case Opcode::Block:
+      case Opcode::Loop: {
+        auto [np, nr] = block_arity(in.block_type);
+        materialize_all();
+        Ctrl c{op == Opcode::Loop ? Ctrl::Loop : Ctrl::Block, uint32_t(stack_.size() - np), np, nr, 0, SIZE_MAX, {}};
+        c.loop_start = code().size();
+        last_dst_ = SIZE_MAX;  // a label: no peephole across it
+        ctrl_.push_back(std::move(c));
+        return;
+      }
+      case Opcode::If: {
+        auto [np, nr] = block_arity(in.block_type);
+        Entry cond = pop();
+        auto cmp = take_compare(cond);
+        materialize_all();
+        emit_cond_branch_head(cond, cmp, /*when_true=*/false);
+        Ctrl c{Ctrl::If, uint32_t(stack_.size() - np), np, nr, 0, SIZE_MAX, {}};
+        c.else_fixup = code().size();
+        emit_target(0);
+        ctrl_.push_back(std::move(c));
+        return;
+      }
+      case Opcode::Else: {
+        Ctrl& c = ctrl_.back();
+        if (!unreachable_) {
+          for (uint32_t i = 0; i < c.num_results; ++i) materialize(stack_.size() - c.num_results + i);
+          begin_internal(Internal::Br);
+          c.end_fixups.push_back(code().size());
+          emit_target(0);
+        }
+        code()[c.else_fixup] = code().size();
+        c.else_fixup = SIZE_MAX;
+        stack_.resize(c.height);
+        for (uint32_t i = 0; i < c.num_params; ++i) push_home();
+        unreachable_ = false;
+        last_dst_ = SIZE_MAX;
+        return;
+      }
+      case Opcode::End: {
+        Ctrl& c = ctrl_.back();
+        if (c.kind == Ctrl::Func) {
+          if (!unreachable_) emit_return();
+          ctrl_.pop_back();
+          return;
+        }
+        if (!unreachable_)
+          for (uint32_t i = 0; i < c.num_results; ++i) materialize(stack_.size() - c.num_results + i);
+        size_t end = code().size();
+        if (c.else_fixup != SIZE_MAX) code()[c.else_fixup] = end;
+        for (size_t f : c.end_fixups) code()[f] = end;
+        stack_.resize(c.height);
+        for (uint32_t i = 0; i < c.num_results; ++i) push_home();
+        unreachable_ = false;
+        last_dst_ = SIZE_MAX;
+        ctrl_.pop_back();
+        return;
+      }
+      case Opcode::Br:
+        emit_branch(in.a);
+        unreachable_ = true;
+        return;
+      case Opcode::BrIf: {
+        Entry cond = pop();
+        Ctrl& target = label(in.a);
+        auto cmp = take_compare(cond);
+        if (target.kind != Ctrl::Func && !label_needs_moves(target)) {
+          // The values are already where the label wants them.
+          uint32_t k = target.label_arity();
+          for (uint32_t i = 0; i < k; ++i) materialize(stack_.size() - k + i);
+          emit_cond_branch_head(cond, cmp, /*when_true=*/true);
+          emit_label_target(target);
+          return;
+        }
+        // Skip over the moves when not taken.
+        emit_cond_branch_head(cond, cmp, /*when_true=*/false);
+        size_t skip = code().size();
+        emit_target(0);
+        emit_branch(in.a);
+        code()[skip] = code().size();
+        last_dst_ = SIZE_MAX;
+        return;
+      }
+      case Opcode::BrTable: {
+        Entry index = pop();
+        begin_internal(Internal::BrTable);
+        emit_slot(index.slot);
+        emit_imm(in.targets.size());
+        size_t table = code().size();
+        for (size_t i = 0; i < in.targets.size(); ++i) emit_target(0);
+        for (size_t i = 0; i < in.targets.size(); ++i) {
+          Ctrl& target = label(in.targets[i]);
+          if (target.kind != Ctrl::Func && !label_needs_moves(target)) {
+            if (target.kind == Ctrl::Loop) {
+              code()[table + i] = target.loop_start;
+            } else {
+              target.end_fixups.push_back(table + i);
+            }
+          } else {
+            code()[table + i] = code().size();  // a stub: moves, then branch
+            emit_branch(in.targets[i]);
+          }
+        }
+        unreachable_ = true;
+        return;
+      }
+      case Opcode::Return:
+        emit_return();
+        unreachable_ = true;
+        return;
+      case Opcode::Call: {
+        FuncInstance* callee = store_.funcs[inst_.funcs[in.a]].get();
+        emit_call(callee->type, [&](uint64_t arg_base) {
+          begin_internal(Internal::Call);
+          emit_ptr(callee);
+          emit_slot(arg_base);
+        });
+        return;
+      }
+      case Opcode::CallIndirect: {
+        const FuncType& type = module_.types[in.a];
+        Entry index = pop();
+        TableInstance* table = store_.tables[inst_.tables[in.b]].get();
+        uint32_t type_id = store_.intern_type(type);
+        emit_call(type, [&](uint64_t arg_base) {
+          begin_internal(Internal::CallIndirect);
+          emit_ptr(table);
+          emit_imm(type_id);
+          emit_slot(index.slot);
+          emit_slot(arg_base);
+        });
+        return;
+      }
+      case Opcode::Drop: pop(); return;
+      case Opcode::Select:
+      case Opcode::SelectT: {
+        Entry c = pop(), b = pop(), a = pop();
+        uint64_t dst = push_home();
+        begin_internal(Internal::Select);
+        emit_dst(dst);
+        emit_slot(a.slot);
+        emit_slot(b.slot);
+        emit_slot(c.slot);
+        last_op_ = op;
+        return;
+      }
+      case Opcode::LocalGet: push_pending(in.a); return;
+      case Opcode::LocalSet:
+      case Opcode::LocalTee: set_local(in.a, op == Opcode::LocalTee); return;
+      case Opcode::GlobalGet: {
+        uint64_t dst = push_home();
+        begin_internal(Internal::GlobalGet);
+        emit_dst(dst);
+        emit_ptr(store_.globals[inst_.globals[in.a]].get());
+        last_op_ = op;
+        return;
+      }
+      case Opcode::GlobalSet: {
+        Entry v = pop();
+        begin_internal(Internal::GlobalSet);
+        emit_ptr(store_.globals[inst_.globals[in.a]].get());
+        emit_slot(v.slot);
+        return;
+      }
+      case Opcode::TableGet: {
+        Entry i = pop();
+        uint64_t dst = push_home();
+        begin_internal(Internal::TableGet);
+        emit_dst(dst);
+        emit_slot(i.slot);
+        emit_ptr(table(in.a));
+        last_op_ = op;
+        return;
+      }
+      case Opcode::TableSet: {
+        Entry v = pop(), i = pop();
+        begin_internal(Internal::TableSet);
+        emit_slot(i.slot);
+        emit_slot(v.slot);
+        emit_ptr(table(in.a));
+        return;
+      }
+      case Opcode::TableSize: {
+        uint64_t dst = push_home();
+        begin_internal(Internal::TableSize);
+        emit_dst(dst);
+        emit_ptr(table(in.a));
+        last_op_ = op;
+        return;
+      }
+      case Opcode::TableGrow: {
+        Entry delta = pop(), init = pop();
+        uint64_t dst = push_home();
+        begin_internal(Internal::TableGrow);
+        emit_dst(dst);
+        emit_slot(init.slot);
+        emit_slot(delta.slot);
+        emit_ptr(table(in.a));
+        last_op_ = op;
+        return;
+      }
+      case Opcode::TableFill: {
+        Entry n = pop(), v = pop(), i = pop();
+        begin_internal(Internal::TableFill);
+        emit_slot(i.slot);
+        emit_slot(v.slot);
+        emit_slot(n.slot);
+        emit_ptr(table(in.a));
+        return;
+      }
+      case Opcode::TableCopy: {
+        Entry n = pop(), s = pop(), d = pop();
+        begin_internal(Internal::TableCopy);
+        emit_slot(d.slot);
+        emit_slot(s.slot);
+        emit_slot(n.slot);
+        emit_ptr(table(in.a));
+        emit_ptr(table(in.b));
+        return;
+      }
+      case Opcode::TableInit: {
+        Entry n = pop(), s = pop(), d = pop();
+        begin_internal(Internal::TableInit);
+        emit_slot(d.slot);
+        emit_slot(s.slot);
+        emit_slot(n.slot);
+        emit_ptr(table(in.b));
+        emit_ptr(store_.elems[inst_.elems[in.a]].get());
+        return;
+      }
+      case Opcode::ElemDrop:
+        begin_internal(Internal::ElemDrop);
+        emit_ptr(store_.elems[inst_.elems[in.a]].get());
+        return;
+      case Opcode::MemorySize: {
+        uint64_t dst = push_home();
+        begin_internal(Internal::MemorySize);
+        emit_dst(dst);
+        last_op_ = op;
+        return;
+      }
+      case Opcode::MemoryGrow: {
+        Entry delta = pop();
+        uint64_t dst = push_home();
+        begin_internal(Internal::MemoryGrow);
+        emit_dst(dst);
+        emit_slot(delta.slot);
+        last_op_ = op;
+        return;
+      }
+      case Opcode::MemoryFill:
+      case Opcode::MemoryCopy:
+      case Opcode::MemoryInit: {
+        Entry n = pop(), s = pop(), d = pop();
+        begin_internal(op == Opcode::MemoryFill   ? Internal::MemoryFill
+                       : op == Opcode::MemoryCopy ? Internal::MemoryCopy
+                                                  : Internal::MemoryInit);
+        emit_slot(d.slot);
+        emit_slot(s.slot);
+        emit_slot(n.slot);
+        if (op == Opcode::MemoryInit) emit_ptr(store_.datas[inst_.datas[in.a]].get());
+        return;
+      }
+      case Opcode::DataDrop:
+        begin_internal(Internal::DataDrop);
+        emit_ptr(store_.datas[inst_.datas[in.a]].get());
+        return;
+      case Opcode::I32Const: push_pending(const_slot(uint32_t(in.imm64))); return;
+      case Opcode::I64Const:
+      case Opcode::F32Const:
+      case Opcode::F64Const: push_pending(const_slot(in.imm64)); return;
+      case Opcode::RefNull: push_pending(const_slot(kNullRef)); return;
+      case Opcode::RefFunc: push_pending(const_slot(RefBits(inst_.funcs[in.a]) + 1)); return;
+      case Opcode::RefIsNull: emit_simple(Opcode::I64Eqz, 1); return;  // null is the all-zero word
+      default: break;
+    }
+    const OpcodeInfo& oi = info(op);
+    if (!op_handler(op)) {
+      // An instruction the interpreter does not implement (e.g. SIMD before
+      // its handlers exist): keep the stack shape, trap if it is reached.
+      for (size_t i = 0; i < oi.params.size(); ++i) pop();
+      for (size_t i = 0; i < oi.results.size(); ++i) push_home();
+      begin_internal(Internal::Unsupported);
+      return;
+    }
+    if (oi.imm == ImmKind::MemArg) {
+      if (oi.results.empty()) {  // store: addr, value
+        Entry v = pop(), a = pop();
+        if (auto sum = take_address_add(a)) {
+          begin_instr(address_add_handler(op));
+          emit_slot(sum->first);
+          emit_slot(sum->second);
+        } else {
+          begin_instr(op_handler(op));
+          emit_slot(a.slot);
+        }
+        emit_slot(v.slot);
+        emit_imm(in.imm64);  // memarg offset
+      } else {
+        Entry a = pop();
+        auto sum = take_address_add(a);
+        uint64_t dst = push_home();
+        begin_instr(sum ? address_add_handler(op) : op_handler(op));
+        emit_dst(dst);
+        if (sum) {
+          emit_slot(sum->first);
+          emit_slot(sum->second);
+        } else {
+          emit_slot(a.slot);
+        }
+        emit_imm(in.imm64);  // memarg offset
+        last_op_ = op;
+      }
+      return;
+    }
+    emit_simple(op, oi.params.size());
+  }
+
+  void emit_simple(Opcode op, size_t arity) {
+    Entry b = arity == 2 ? pop() : Entry{};
+    Entry a = pop();
+    uint64_t dst = push_home();
+    begin_instr(op_handler(op));
+    emit_dst(dst);
+    emit_slot(a.slot);
+    if (arity == 2) emit_slot(b.slot);
+    last_op_ = op;
+  }
+
+  // Arguments are materialised at the top of the stack; the callee's frame
+  // starts at the first one and its results replace them.
+  template <class EmitCall>
+  void emit_call(const FuncType& type, EmitCall&& emit) {
+    size_t n = type.params.size(), k = type.results.size();
+    size_t h = stack_.size();
+    for (size_t i = h - n; i < h; ++i) materialize(i);
+    uint64_t arg_base = home(h - n);
+    max_height_ = std::max(max_height_, uint32_t(h - n + std::max(n, k)));
+    emit(arg_base);
+    stack_.resize(h - n);
+    for (size_t i = 0; i < k; ++i) push_home();
+  }
+
+  void set_local(uint32_t local, bool tee) {
+    Entry v = stack_.back();
+    bool other_pending_reads = false;
+    for (size_t i = 0; i + 1 < stack_.size(); ++i)
+      if (stack_[i].pending && stack_[i].slot == local) other_pending_reads = true;
+    if (!v.pending && !other_pending_reads && last_dst_ != SIZE_MAX && code()[last_dst_] == v.slot) {
+      // Retarget the producing instruction to write the local directly.
+      code()[last_dst_] = local;  // untagged now: finish() leaves it alone
+    } else {
+      for (size_t i = 0; i + 1 < stack_.size(); ++i)
+        if (stack_[i].pending && stack_[i].slot == local) materialize(i);
+      copy(local, v.slot);
+    }
+    stack_.pop_back();
+    last_dst_ = SIZE_MAX;
+    if (tee) push_pending(local);
+  }
+
+  TableInstance* table(uint32_t index) { return store_.tables[inst_.tables[index]].get(); }
+
+  void finish() {
+    uint32_t temp_base = out_->const_base + uint32_t(out_->consts.size());
+    for (size_t pos : slot_fixups_) {
+      uint64_t& w = code()[pos];
+      if (!(w & kTagMask)) continue;  // retargeted to a local
+      w = (w & kConstTag) ? out_->const_base + (w & ~kTagMask) : temp_base + (w & ~kTagMask);
+    }
+    out_->frame_slots = std::max(temp_base + max_height_, out_->num_results);
+    const uint64_t* base = code().data();
+    for (size_t pos : target_fixups_) code()[pos] = reinterpret_cast<uint64_t>(base + code()[pos]);
+  }
+
+  StoreImpl& store_;
+  const InstanceImpl& inst_;
+  const ModuleDesc& module_;
+  const FuncInstance& func_;
+  std::unique_ptr<CompiledFunc> out_;
+  std::vector<Entry> stack_;
+  std::vector<Ctrl> ctrl_;
+  uint32_t max_height_ = 0;
+  bool unreachable_ = false;
+  uint32_t dead_depth_ = 0;
+  size_t instr_start_ = 0;
+  size_t last_dst_ = SIZE_MAX;  // dst word of the last instruction, if it ends the code
+  Opcode last_op_ = Opcode::Nop;
+  std::vector<size_t> slot_fixups_;
+  std::vector<size_t> target_fixups_;
+  std::unordered_map<uint64_t, uint32_t> const_index_;
+};
+
+}  // namespace
+
+std::unique_ptr<CompiledFunc> translate(StoreImpl& store, const FuncInstance& func) {
+  return Translator(store, func).run();
+}
+
+}  // namespace mywasm::interp

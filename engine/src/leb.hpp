@@ -1,0 +1,154 @@
+// A bounds-checked byte reader for the WebAssembly binary format, with
+// LEB128 decoding that follows the spec's exact rules:
+//   - an N-bit integer takes at most ceil(N/7) bytes; over-long encodings
+//     within that limit (e.g. `80 80 80 80 00` for u32 0) are valid;
+//   - a continuation bit on the last allowed byte is
+//     "integer representation too long";
+//   - unused bits of the last byte must be zero (unsigned) or a sign
+//     extension (signed), else "integer too large".
+// Errors are thrown as LoadError (the decoder and validator catch them at
+// their entry points); code that reads already-validated bodies never sees
+// one. The reader tracks positions as offsets into the whole module so that
+// every error carries its module offset.
+#pragma once
+#include <cstdint>
+#include <cstring>
+#include <span>
+#include <string>
+
+#include "load_error.hpp"
+
+namespace mywasm {
+
+class Reader {
+ public:
+  // Reads bytes[begin, end). Offsets are indices into `bytes`.
+  explicit Reader(std::span<const uint8_t> bytes) : Reader(bytes, 0, bytes.size()) {}
+  Reader(std::span<const uint8_t> bytes, size_t begin, size_t end)
+      : data_(bytes.data()), pos_(begin), end_(end),
+        eof_message_(end < bytes.size() ? kEndOfSection : kEndOfModule) {}
+
+  // The spec's two wordings for running out of bytes.
+  static constexpr const char* kEndOfModule = "unexpected end";
+  static constexpr const char* kEndOfSection = "unexpected end of section or function";
+  void set_eof_message(const char* message) { eof_message_ = message; }
+
+  size_t pos() const { return pos_; }
+  uint32_t offset() const { return static_cast<uint32_t>(pos_); }
+  size_t end() const { return end_; }
+  size_t remaining() const { return end_ - pos_; }
+  bool eof() const { return pos_ >= end_; }
+  const uint8_t* data() const { return data_; }
+
+  // Narrows the readable range (a section or function body); returns the
+  // previous end so the caller can restore it with set_end.
+  size_t set_end(size_t new_end) {
+    size_t old = end_;
+    end_ = new_end;
+    return old;
+  }
+  void seek(size_t pos) { pos_ = pos; }
+  void skip(size_t n) {
+    need(n);
+    pos_ += n;
+  }
+
+  [[noreturn]] static void fail(std::string message, size_t offset) {
+    throw LoadError{std::move(message), static_cast<uint32_t>(offset)};
+  }
+
+  uint8_t peek() {
+    need(1);
+    return data_[pos_];
+  }
+  uint8_t u8() {
+    need(1);
+    return data_[pos_++];
+  }
+  uint32_t fixed_u32() {
+    need(4);
+    uint32_t v;
+    std::memcpy(&v, data_ + pos_, 4);
+    pos_ += 4;
+    return v;
+  }
+  uint32_t f32_bits() { return fixed_u32(); }
+  uint64_t f64_bits() {
+    need(8);
+    uint64_t v;
+    std::memcpy(&v, data_ + pos_, 8);
+    pos_ += 8;
+    return v;
+  }
+
+  uint32_t u32() {
+    // Fast path: a single byte.
+    if (pos_ < end_ && data_[pos_] < 0x80) return data_[pos_++];
+    return static_cast<uint32_t>(unsigned_leb(32));
+  }
+  uint64_t u64() { return unsigned_leb(64); }
+  int32_t s32() { return static_cast<int32_t>(signed_leb(32)); }
+  int64_t s33() { return signed_leb(33); }
+  int64_t s64() { return signed_leb(64); }
+
+  // A vector length. Every element takes at least one byte, so callers
+  // reserve at most reservable(n) to keep bogus counts from allocating.
+  uint32_t count() { return u32(); }
+  size_t reservable(uint32_t n) const { return n < remaining() ? n : remaining(); }
+
+  // A byte length that must fit in the remaining input
+  // ("length out of bounds" otherwise).
+  uint32_t byte_length() {
+    size_t at = pos_;
+    uint32_t n = u32();
+    if (n > remaining()) fail("length out of bounds", at);
+    return n;
+  }
+
+  // Throws the end-of-data error appropriate to the current range.
+  void need(size_t n) {
+    if (end_ - pos_ < n) {
+      fail(eof_message_, end_);
+    }
+  }
+
+ private:
+  uint64_t unsigned_leb(int bits) {
+    uint64_t result = 0;
+    int shift = 0;
+    for (int left = bits;; left -= 7) {
+      if (left <= 0) fail("integer representation too long", pos_);
+      uint8_t b = u8();
+      if (left < 7 && (b & 0x7F) >= (1u << left)) fail("integer too large", pos_ - 1);
+      result |= static_cast<uint64_t>(b & 0x7F) << shift;
+      if (!(b & 0x80)) return result;
+      shift += 7;
+    }
+  }
+
+  int64_t signed_leb(int bits) {
+    uint64_t result = 0;
+    int shift = 0;
+    for (int left = bits;; left -= 7) {
+      if (left <= 0) fail("integer representation too long", pos_);
+      uint8_t b = u8();
+      if (left < 7) {
+        uint8_t mask = static_cast<uint8_t>((0xFFu << (left - 1)) & 0x7F);
+        if ((b & mask) != 0 && (b & mask) != mask) fail("integer too large", pos_ - 1);
+      }
+      result |= static_cast<uint64_t>(b & 0x7F) << shift;
+      shift += 7;
+      if (!(b & 0x80)) {
+        if (shift < 64 && (b & 0x40)) result |= ~uint64_t{0} << shift;
+        return static_cast<int64_t>(result);
+      }
+    }
+  }
+
+  const uint8_t* data_;
+  size_t pos_;
+  size_t end_;
+  const char* eof_message_;
+};
+
+}  // namespace mywasm

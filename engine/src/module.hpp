@@ -1,0 +1,123 @@
+// The decoded module: an immutable description produced by the decoder,
+// checked by the validator and shared by every instance made from it.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "mywasm/types.hpp"
+#include "opcode.hpp"
+
+namespace mywasm {
+// The IR lives in mywasm::ir so that it can coexist with the public API
+// (mywasm::Module, mywasm::Global in mywasm.hpp). Core code, which never
+// includes the public header, sees it unqualified through the directive
+// below; code that includes both must write ir::Module / mywasm::Module.
+namespace ir {
+
+// A constant expression (global initialisers, segment offsets, element
+// items). Wasm 2.0 allows exactly one constant instruction before `end`;
+// the decoder keeps the instruction list so the validator can report
+// "constant expression required" / "type mismatch" itself.
+struct ConstInstr {
+  Opcode op = Opcode::Nop;
+  uint64_t bits = 0;        // i32/i64/f32/f64 constant bits (zero-extended)
+  uint32_t index = 0;       // global.get / ref.func index
+  ValType ref_type = ValType::FuncRef;  // ref.null
+  uint32_t offset = 0;      // byte offset of the instruction in the module
+};
+struct ConstExpr {
+  std::vector<ConstInstr> instrs;  // without the final `end`
+  uint32_t offset = 0;
+};
+
+struct Import {
+  std::string module;
+  std::string name;
+  ExternKind kind = ExternKind::Func;
+  uint32_t func_type = 0;  // kind == Func: type index
+  TableType table;         // kind == Table
+  MemoryType memory;       // kind == Memory
+  GlobalType global;       // kind == Global
+  uint32_t offset = 0;     // byte offset of the entry in the module (for errors)
+};
+
+struct Export {
+  std::string name;
+  ExternKind kind = ExternKind::Func;
+  uint32_t index = 0;
+  uint32_t offset = 0;  // byte offset of the entry in the module (for errors)
+};
+
+struct Global {
+  GlobalType type;
+  ConstExpr init;
+};
+
+enum class SegmentMode : uint8_t { Active, Passive, Declarative };
+
+struct ElemSegment {
+  SegmentMode mode = SegmentMode::Active;
+  uint32_t table = 0;
+  ConstExpr offset;              // Active only
+  ValType type = ValType::FuncRef;
+  std::vector<ConstExpr> items;  // each yields one reference
+  uint32_t byte_offset = 0;
+};
+
+struct DataSegment {
+  SegmentMode mode = SegmentMode::Active;  // Active or Passive
+  uint32_t memory = 0;
+  ConstExpr offset;        // Active only
+  uint32_t data_offset = 0;  // position of the bytes in Module::bytes
+  uint32_t data_size = 0;
+};
+
+// Function body: locals and the byte range of its instructions in
+// Module::bytes (from the first instruction to just past the final `end`).
+struct FuncBody {
+  std::vector<ValType> locals;  // declared locals only, expanded (params excluded)
+  uint32_t body_offset = 0;     // offset of the body's size field
+  uint32_t code_begin = 0;      // first instruction
+  uint32_t code_end = 0;        // one past the final `end`
+};
+
+struct Module {
+  std::vector<uint8_t> bytes;  // the binary, kept for lazy translation
+
+  std::vector<FuncType> types;
+  std::vector<Import> imports;
+  // Index spaces: imported entities come first.
+  uint32_t num_imported_funcs = 0;
+  uint32_t num_imported_tables = 0;
+  uint32_t num_imported_memories = 0;
+  uint32_t num_imported_globals = 0;
+  std::vector<uint32_t> func_types;     // type index of every function (imports included)
+  std::vector<TableType> tables;        // imports included
+  std::vector<MemoryType> memories;     // imports included
+  std::vector<GlobalType> global_types; // imports included
+  std::vector<Global> globals;          // defined globals only
+  std::vector<Export> exports;
+  std::optional<uint32_t> start;
+  uint32_t start_offset = 0;            // byte offset of the start section's index
+  std::vector<ElemSegment> elems;
+  std::vector<DataSegment> datas;
+  std::optional<uint32_t> data_count;
+  std::vector<FuncBody> bodies;         // defined functions only
+
+  // From the "name" custom section (best effort: a malformed name section
+  // is ignored, as the spec requires for custom sections).
+  std::string module_name;
+  std::unordered_map<uint32_t, std::string> func_names;
+
+  const FuncType& func_type(uint32_t func_index) const { return types[func_types[func_index]]; }
+  bool is_imported_func(uint32_t func_index) const { return func_index < num_imported_funcs; }
+  // Readable name for backtraces: name section, else export name, else "func[N]".
+  std::string func_display_name(uint32_t func_index) const;
+};
+
+}  // namespace ir
+using namespace ir;
+}  // namespace mywasm

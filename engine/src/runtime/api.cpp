@@ -1,0 +1,67 @@
+// Engine, Store and Module::compile: the entry points of the public API.
+// decoder.hpp/validator.hpp come first: they name the IR's Module
+// unqualified, which is ambiguous once the public header is in scope.
+#include "decoder.hpp"
+#include "validator.hpp"
+
+#include "interp/code.hpp"  // CompiledFunc complete, for ~StoreImpl
+#include "mywasm/mywasm.hpp"
+#include "runtime/module_impl.hpp"
+#include "runtime/store.hpp"
+
+namespace mywasm {
+
+Engine::Engine(Config config) : config_(config) {}
+
+Store::Store(Engine& engine) : engine_(engine), impl_(std::make_unique<StoreImpl>(engine)) {
+  impl_->api = this;
+}
+
+Store::~Store() = default;
+
+namespace {
+Error load_error(Error::Kind kind, const LoadError& e) {
+  Error err;
+  err.kind = kind;
+  err.message = e.message;
+  err.offset = e.offset;
+  return err;
+}
+}  // namespace
+
+Result<mywasm::Module> mywasm::Module::compile(Engine& engine, std::span<const uint8_t> bytes) {
+  auto impl = std::make_shared<ModuleImpl>();
+  if (auto e = decode_module(bytes, impl->module)) return load_error(Error::Kind::Malformed, *e);
+  if (auto e = validate_module(impl->module)) return load_error(Error::Kind::Invalid, *e);
+  return ModuleImpl::to_handle(std::move(impl));
+}
+
+std::vector<ImportDesc> mywasm::Module::imports() const {
+  if (!impl_) return {};
+  const ir::Module& m = impl_->module;
+  std::vector<ImportDesc> out;
+  out.reserve(m.imports.size());
+  for (const ir::Import& imp : m.imports) {
+    ImportDesc d;
+    d.module = imp.module;
+    d.name = imp.name;
+    d.kind = imp.kind;
+    switch (imp.kind) {
+      case ExternKind::Func: d.func = m.types[imp.func_type]; break;
+      case ExternKind::Table: d.table = imp.table; break;
+      case ExternKind::Memory: d.memory = imp.memory; break;
+      case ExternKind::Global: d.global = imp.global; break;
+    }
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+std::vector<ExportDesc> mywasm::Module::exports() const {
+  std::vector<ExportDesc> out;
+  if (!impl_) return out;
+  for (const ir::Export& e : impl_->module.exports) out.push_back({e.name, e.kind});
+  return out;
+}
+
+}  // namespace mywasm

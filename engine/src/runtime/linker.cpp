@@ -1,0 +1,279 @@
+// Linker: import resolution with exact type checks, and module
+// instantiation as the Wasm 2.0 spec orders it (allocate, then apply active
+// element and data segments in order, then run the start function).
+#include <cstring>
+
+#include "interp/interpreter.hpp"
+#include "mywasm/mywasm.hpp"
+#include "runtime/module_impl.hpp"
+#include "runtime/store.hpp"
+
+namespace mywasm {
+
+void Linker::define(std::string module, std::string name, Extern item) {
+  items_.emplace_back(std::move(module), std::move(name), item);
+}
+
+void Linker::define_instance(Store& store, std::string module_name, const Instance& instance) {
+  for (auto& [name, ext] : instance.exports(store)) define(module_name, name, ext);
+}
+
+void Linker::define_func(Store& store, std::string module, std::string name, FuncType type, HostFunc fn) {
+  define(std::move(module), std::move(name), Func::host(store, std::move(type), std::move(fn)));
+}
+
+std::optional<Extern> Linker::get(std::string_view module, std::string_view name) const {
+  // Latest definition wins, so re-registering a name shadows the old one.
+  for (auto it = items_.rbegin(); it != items_.rend(); ++it)
+    if (std::get<0>(*it) == module && std::get<1>(*it) == name) return std::get<2>(*it);
+  return std::nullopt;
+}
+
+namespace {
+
+Error error(Error::Kind kind, std::string message) {
+  Error e;
+  e.kind = kind;
+  e.message = std::move(message);
+  return e;
+}
+
+Error trap_error(Error::Kind kind, Trap trap) {
+  Error e = error(kind, trap.message);
+  e.trap = std::move(trap);
+  return e;
+}
+
+Trap make_trap(Trap::Kind kind, std::string message) {
+  Trap t;
+  t.kind = kind;
+  t.message = std::move(message);
+  return t;
+}
+
+// Limits subtyping (import matching): `actual` fits where `required` is
+// expected if it is at least as large and at most as growable.
+bool limits_match(const Limits& actual, const Limits& required) {
+  if (actual.min < required.min) return false;
+  if (!required.max) return true;
+  return actual.max && *actual.max <= *required.max;
+}
+
+bool import_matches(const StoreImpl& s, const ir::Module& m, const ir::Import& imp, const Extern& ext) {
+  switch (imp.kind) {
+    case ExternKind::Func: {
+      auto* f = std::get_if<Func>(&ext);
+      return f && s.funcs[f->addr()]->type == m.types[imp.func_type];
+    }
+    case ExternKind::Table: {
+      auto* t = std::get_if<Table>(&ext);
+      if (!t) return false;
+      const TableInstance& ti = *s.tables[t->addr()];
+      Limits actual{ti.elems.size(), ti.type.limits.max};
+      return ti.type.elem == imp.table.elem && limits_match(actual, imp.table.limits);
+    }
+    case ExternKind::Memory: {
+      auto* mem = std::get_if<Memory>(&ext);
+      if (!mem) return false;
+      const MemoryInstance& mi = *s.memories[mem->addr()];
+      Limits actual{mi.size / kPageSize, mi.type.limits.max};
+      return limits_match(actual, imp.memory.limits);
+    }
+    case ExternKind::Global: {
+      auto* g = std::get_if<mywasm::Global>(&ext);
+      return g && s.globals[g->addr()]->type == imp.global;
+    }
+  }
+  return false;
+}
+
+// Evaluates a constant expression in the context of a partly built
+// instance. Wasm 2.0 allows one instruction; the extended-const arithmetic
+// is accepted too since it costs nothing.
+void eval_const(const StoreImpl& s, const InstanceImpl& inst, const ir::ConstExpr& expr, uint64_t out[2]) {
+  uint64_t stack[8][2] = {};
+  size_t sp = 0;
+  for (const ir::ConstInstr& ci : expr.instrs) {
+    if (sp == 8) break;  // cannot happen for validated input
+    uint64_t* top = stack[sp];
+    top[0] = top[1] = 0;
+    switch (ci.op) {
+      case Opcode::I32Const:
+      case Opcode::F32Const: top[0] = ci.bits & 0xFFFFFFFFu; ++sp; break;
+      case Opcode::I64Const:
+      case Opcode::F64Const: top[0] = ci.bits; ++sp; break;
+      case Opcode::GlobalGet: {
+        const GlobalInstance& g = *s.globals[inst.globals[ci.index]];
+        top[0] = g.bits[0];
+        top[1] = g.bits[1];
+        ++sp;
+        break;
+      }
+      case Opcode::RefNull: top[0] = kNullRef; ++sp; break;
+      case Opcode::RefFunc: top[0] = static_cast<RefBits>(inst.funcs[ci.index]) + 1; ++sp; break;
+      case Opcode::I32Add: --sp; stack[sp - 1][0] = static_cast<uint32_t>(stack[sp - 1][0] + stack[sp][0]); break;
+      case Opcode::I32Sub: --sp; stack[sp - 1][0] = static_cast<uint32_t>(stack[sp - 1][0] - stack[sp][0]); break;
+      case Opcode::I32Mul: --sp; stack[sp - 1][0] = static_cast<uint32_t>(stack[sp - 1][0] * stack[sp][0]); break;
+      case Opcode::I64Add: --sp; stack[sp - 1][0] += stack[sp][0]; break;
+      case Opcode::I64Sub: --sp; stack[sp - 1][0] -= stack[sp][0]; break;
+      case Opcode::I64Mul: --sp; stack[sp - 1][0] *= stack[sp][0]; break;
+      default: break;  // rejected by the validator
+    }
+  }
+  out[0] = sp ? stack[sp - 1][0] : 0;
+  out[1] = sp ? stack[sp - 1][1] : 0;
+}
+
+uint32_t eval_offset(const StoreImpl& s, const InstanceImpl& inst, const ir::ConstExpr& expr) {
+  uint64_t bits[2];
+  eval_const(s, inst, expr, bits);
+  return static_cast<uint32_t>(bits[0]);
+}
+
+template <class T>
+uint32_t push(std::vector<std::unique_ptr<T>>& v, std::unique_ptr<T> item) {
+  v.push_back(std::move(item));
+  return static_cast<uint32_t>(v.size() - 1);
+}
+
+}  // namespace
+
+Result<Instance> Linker::instantiate(Store& store, const mywasm::Module& module) const {
+  StoreImpl& s = store.impl();
+  const std::shared_ptr<const ModuleImpl>& impl = module.impl();
+  if (!impl) return error(Error::Kind::Other, "module was not compiled");
+  const ir::Module& m = impl->module;
+
+  // 1. Resolve and type-check every import before touching the store.
+  std::vector<Extern> resolved;
+  resolved.reserve(m.imports.size());
+  for (const ir::Import& imp : m.imports) {
+    auto ext = get(imp.module, imp.name);
+    if (!ext) return error(Error::Kind::Unlinkable, "unknown import");
+    if (!import_matches(s, m, imp, *ext)) return error(Error::Kind::Unlinkable, "incompatible import type");
+    resolved.push_back(*ext);
+  }
+
+  // 2. Allocate. The instance is registered first so that its functions
+  //    can point at it; an instantiation that traps later leaves it (and
+  //    whatever it already modified) in the store, as the spec does.
+  auto owned = std::make_unique<InstanceImpl>();
+  InstanceImpl& inst = *owned;
+  inst.module = impl;
+  uint32_t inst_addr = push(s.instances, std::move(owned));
+
+  for (const Extern& ext : resolved) {
+    std::visit(
+        [&](const auto& h) {
+          using H = std::decay_t<decltype(h)>;
+          if constexpr (std::is_same_v<H, Func>) inst.funcs.push_back(h.addr());
+          else if constexpr (std::is_same_v<H, Table>) inst.tables.push_back(h.addr());
+          else if constexpr (std::is_same_v<H, Memory>) inst.memories.push_back(h.addr());
+          else inst.globals.push_back(h.addr());
+        },
+        ext);
+  }
+
+  for (uint32_t i = m.num_imported_funcs; i < m.func_types.size(); ++i) {
+    auto f = std::make_unique<FuncInstance>();
+    f->type = m.func_type(i);
+    f->type_id = s.intern_type(f->type);
+    f->instance = &inst;
+    f->func_index = i;
+    inst.funcs.push_back(push(s.funcs, std::move(f)));
+  }
+
+  for (size_t i = m.num_imported_tables; i < m.tables.size(); ++i) {
+    auto t = std::make_unique<TableInstance>();
+    t->type = m.tables[i];
+    if (t->type.limits.min > kMaxTableElems)
+      return error(Error::Kind::Other, "table size exceeds the host limit");
+    t->elems.assign(t->type.limits.min, kNullRef);
+    inst.tables.push_back(push(s.tables, std::move(t)));
+  }
+
+  for (size_t i = m.num_imported_memories; i < m.memories.size(); ++i) {
+    auto mem = std::make_unique<MemoryInstance>();
+    if (!mem->init(m.memories[i])) return error(Error::Kind::Other, "cannot reserve memory");
+    inst.memories.push_back(push(s.memories, std::move(mem)));
+  }
+  if (!inst.memories.empty()) inst.memory0 = s.memories[inst.memories[0]].get();
+
+  // Global initialisers see the imported globals and every function.
+  for (const ir::Global& g : m.globals) {
+    auto gi = std::make_unique<GlobalInstance>();
+    gi->type = g.type;
+    eval_const(s, inst, g.init, gi->bits);
+    inst.globals.push_back(push(s.globals, std::move(gi)));
+  }
+
+  for (const ir::Export& e : m.exports) {
+    Extern ext;
+    switch (e.kind) {
+      case ExternKind::Func: ext = Func(inst.funcs[e.index]); break;
+      case ExternKind::Table: ext = Table(inst.tables[e.index]); break;
+      case ExternKind::Memory: ext = Memory(inst.memories[e.index]); break;
+      case ExternKind::Global: ext = mywasm::Global(inst.globals[e.index]); break;
+    }
+    inst.exports.emplace_back(e.name, ext);
+  }
+
+  for (const ir::ElemSegment& seg : m.elems) {
+    auto ei = std::make_unique<ElemInstance>();
+    ei->type = seg.type;
+    ei->refs.reserve(seg.items.size());
+    for (const ir::ConstExpr& item : seg.items) {
+      uint64_t bits[2];
+      eval_const(s, inst, item, bits);
+      ei->refs.push_back(bits[0]);
+    }
+    inst.elems.push_back(push(s.elems, std::move(ei)));
+  }
+
+  for (const ir::DataSegment& seg : m.datas) {
+    auto di = std::make_unique<DataInstance>();
+    di->bytes = m.bytes.data() + seg.data_offset;
+    di->size = seg.data_size;
+    inst.datas.push_back(push(s.datas, std::move(di)));
+  }
+
+  // 3. Initialise tables from active segments, in order. Active and
+  //    declarative segments are dropped afterwards (their elem.drop).
+  for (size_t i = 0; i < m.elems.size(); ++i) {
+    const ir::ElemSegment& seg = m.elems[i];
+    ElemInstance& ei = *s.elems[inst.elems[i]];
+    if (seg.mode == SegmentMode::Active) {
+      TableInstance& table = *s.tables[inst.tables[seg.table]];
+      uint64_t offset = eval_offset(s, inst, seg.offset);
+      if (offset + ei.refs.size() > table.elems.size())
+        return trap_error(Error::Kind::Uninstantiable,
+                          make_trap(Trap::Kind::TableOutOfBounds, "out of bounds table access"));
+      std::copy(ei.refs.begin(), ei.refs.end(), table.elems.begin() + offset);
+    }
+    if (seg.mode != SegmentMode::Passive) ei.refs.clear();
+  }
+
+  // 4. Then memories from active data segments, in order.
+  for (size_t i = 0; i < m.datas.size(); ++i) {
+    const ir::DataSegment& seg = m.datas[i];
+    if (seg.mode != SegmentMode::Active) continue;
+    DataInstance& di = *s.datas[inst.datas[i]];
+    MemoryInstance& mem = *s.memories[inst.memories[seg.memory]];
+    uint64_t offset = eval_offset(s, inst, seg.offset);
+    if (offset + di.size > mem.size)
+      return trap_error(Error::Kind::Uninstantiable,
+                        make_trap(Trap::Kind::MemoryOutOfBounds, "out of bounds memory access"));
+    if (di.size) std::memcpy(mem.data + offset, di.bytes, di.size);
+    di.size = 0;
+  }
+
+  // 5. The start function.
+  if (m.start) {
+    std::vector<Value> results;
+    if (auto trap = invoke_function(s, inst.funcs[*m.start], {}, results))
+      return trap_error(Error::Kind::Uninstantiable, std::move(*trap));
+  }
+  return Instance(inst_addr);
+}
+
+}  // namespace mywasm

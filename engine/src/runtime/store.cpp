@@ -1,0 +1,73 @@
+// StoreImpl: canonical function types and the reference encoding (see the
+// comment at the top of store.hpp).
+#include "runtime/store.hpp"
+
+#include "interp/code.hpp"  // CompiledFunc, destroyed with its FuncInstance
+
+namespace mywasm {
+
+FuncInstance::FuncInstance() = default;
+FuncInstance::~FuncInstance() = default;
+
+StoreImpl::StoreImpl(Engine& e) : engine(e) {}
+StoreImpl::~StoreImpl() = default;
+
+uint32_t StoreImpl::intern_type(const FuncType& t) {
+  // Linear search: a store sees few distinct signatures.
+  for (uint32_t i = 0; i < type_ids.size(); ++i)
+    if (type_ids[i] == t) return i;
+  type_ids.push_back(t);
+  return static_cast<uint32_t>(type_ids.size() - 1);
+}
+
+RefBits StoreImpl::to_bits(const Ref& r) {
+  switch (r.kind) {
+    case Ref::Kind::Null: return kNullRef;
+    case Ref::Kind::Func: return static_cast<RefBits>(r.bits) + 1;
+    case Ref::Kind::Extern: {
+      // Equal payloads share one slot, so a payload read back compares equal.
+      auto [it, inserted] = extern_ids.try_emplace(r.bits, static_cast<uint32_t>(externs.size()));
+      if (inserted) externs.push_back(r.bits);
+      return static_cast<RefBits>(it->second) + 1;
+    }
+  }
+  return kNullRef;
+}
+
+Ref StoreImpl::from_bits(ValType t, RefBits b) const {
+  if (b == kNullRef) return Ref{};
+  if (t == ValType::FuncRef) return Ref{Ref::Kind::Func, static_cast<uintptr_t>(b - 1)};
+  return Ref{Ref::Kind::Extern, externs[b - 1]};
+}
+
+void StoreImpl::value_to_bits(const Value& v, uint64_t out[2]) {
+  out[0] = out[1] = 0;
+  switch (v.type()) {
+    case ValType::I32: out[0] = static_cast<uint32_t>(v.i32()); break;
+    case ValType::I64: out[0] = static_cast<uint64_t>(v.i64()); break;
+    case ValType::F32: out[0] = v.f32_bits(); break;
+    case ValType::F64: out[0] = v.f64_bits(); break;
+    case ValType::V128: std::memcpy(out, v.v128().bytes, 16); break;
+    case ValType::FuncRef:
+    case ValType::ExternRef: out[0] = to_bits(v.ref()); break;
+  }
+}
+
+Value StoreImpl::value_from_bits(ValType t, const uint64_t bits[2]) const {
+  switch (t) {
+    case ValType::I32: return Value::i32(static_cast<int32_t>(bits[0]));
+    case ValType::I64: return Value::i64(static_cast<int64_t>(bits[0]));
+    case ValType::F32: return Value::f32_bits(static_cast<uint32_t>(bits[0]));
+    case ValType::F64: return Value::f64_bits(bits[0]);
+    case ValType::V128: {
+      V128 v;
+      std::memcpy(v.bytes, bits, 16);
+      return Value::v128(v);
+    }
+    case ValType::FuncRef:
+    case ValType::ExternRef: return Value::ref(t, from_bits(t, bits[0]));
+  }
+  return Value();
+}
+
+}  // namespace mywasm

@@ -1,0 +1,116 @@
+// Runtime objects owned by a Store. Public handles (Func, Memory, ...) are
+// indices ("addresses") into the vectors below.
+//
+// Reference representation inside the engine (table elements, globals,
+// interpreter slots): a 64-bit word, 0 = null; a funcref is
+// (function address + 1); an externref is (index into StoreImpl::externs + 1).
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "module.hpp"
+#include "mywasm/mywasm.hpp"
+
+namespace mywasm {
+
+struct ModuleImpl;
+struct InstanceImpl;
+struct CompiledFunc;  // interpreter code for one function (interp/)
+
+using RefBits = uint64_t;
+constexpr RefBits kNullRef = 0;
+
+struct FuncInstance {
+  FuncType type;
+  uint32_t type_id = 0;           // canonical id: equal FuncTypes in a store share it (call_indirect check)
+  InstanceImpl* instance = nullptr;  // defining instance (null for host functions)
+  uint32_t func_index = 0;          // index in the defining module
+  HostFunc host;                    // host functions only
+  // Interpreter code, translated lazily on first call.
+  std::unique_ptr<CompiledFunc> compiled;
+  // Out of line: CompiledFunc is only complete in store.cpp and interp/.
+  FuncInstance();
+  ~FuncInstance();
+  bool is_host() const { return instance == nullptr; }
+};
+
+struct MemoryInstance {
+  MemoryType type;
+  uint8_t* data = nullptr;  // base; never moves (address space is reserved up front)
+  uint64_t size = 0;        // current size in bytes
+  uint64_t reserved = 0;    // bytes of address space reserved
+  // Reserves the address space and makes the initial pages accessible;
+  // false if the host cannot provide them.
+  bool init(MemoryType t);
+  ~MemoryInstance();
+  // Grows by delta pages; returns old page count or -1.
+  int64_t grow(uint64_t delta_pages);
+};
+
+// Host resource limit on table size (table.grow beyond it returns -1).
+constexpr uint64_t kMaxTableElems = 10'000'000;
+
+struct TableInstance {
+  TableType type;
+  std::vector<RefBits> elems;
+  // Returns old size or -1.
+  int64_t grow(uint64_t delta, RefBits init);
+};
+
+struct GlobalInstance {
+  GlobalType type;
+  uint64_t bits[2] = {0, 0};  // numeric bits, RefBits, or v128 (16 bytes)
+};
+
+struct ElemInstance {
+  ValType type = ValType::FuncRef;
+  std::vector<RefBits> refs;  // emptied by elem.drop
+};
+
+struct DataInstance {
+  const uint8_t* bytes = nullptr;  // into the module's bytes
+  uint32_t size = 0;               // 0 after data.drop
+};
+
+// Instance: maps the module's index spaces to store addresses.
+struct InstanceImpl {
+  std::shared_ptr<const ModuleImpl> module;
+  std::vector<uint32_t> funcs, tables, memories, globals, elems, datas;
+  std::vector<std::pair<std::string, Extern>> exports;
+  // Cached for the interpreter: memory 0's instance (or null).
+  MemoryInstance* memory0 = nullptr;
+};
+
+struct StoreImpl {
+  explicit StoreImpl(Engine& e);
+  ~StoreImpl();
+  Engine& engine;
+  // The public Store owning this (set by Store's constructor); the
+  // interpreter hands it to host functions through Caller.
+  Store* api = nullptr;
+  std::vector<std::unique_ptr<FuncInstance>> funcs;
+  std::vector<std::unique_ptr<MemoryInstance>> memories;
+  std::vector<std::unique_ptr<TableInstance>> tables;
+  std::vector<std::unique_ptr<GlobalInstance>> globals;
+  std::vector<std::unique_ptr<ElemInstance>> elems;
+  std::vector<std::unique_ptr<DataInstance>> datas;
+  std::vector<std::unique_ptr<InstanceImpl>> instances;
+  std::vector<uintptr_t> externs;  // host payloads of externref values
+  std::unordered_map<uintptr_t, uint32_t> extern_ids;  // payload -> index in externs (interning)
+
+  // Canonical function type ids for call_indirect.
+  std::vector<FuncType> type_ids;
+  uint32_t intern_type(const FuncType& t);
+
+  RefBits to_bits(const Ref& r);
+  Ref from_bits(ValType t, RefBits b) const;
+
+  // A Value <-> the raw bits a global or frame slot holds (refs as RefBits).
+  void value_to_bits(const Value& v, uint64_t out[2]);
+  Value value_from_bits(ValType t, const uint64_t bits[2]) const;
+};
+
+}  // namespace mywasm

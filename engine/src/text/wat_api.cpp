@@ -1,0 +1,14 @@
+// The public wat_to_wasm entry point over the text front end.
+#include "mywasm/mywasm.hpp"
+#include "text/wast.hpp"
+
+namespace mywasm {
+
+Result<std::vector<uint8_t>> wat_to_wasm(std::string_view wat) {
+  auto encoded = text::wat_to_binary(wat);
+  if (auto* err = std::get_if<text::TextError>(&encoded))
+    return Error{Error::Kind::Malformed, err->to_string(), std::nullopt, std::nullopt};
+  return std::get<std::vector<uint8_t>>(std::move(encoded));
+}
+
+}  // namespace mywasm

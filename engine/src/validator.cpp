@@ -1,0 +1,612 @@
+#include "validator.hpp"
+
+#include <algorithm>
+#include <array>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
+
+#include "decoder.hpp"
+
+namespace mywasm {
+namespace {
+
+// Operand-stack entry for a value of unknown type (after unreachable code).
+constexpr ValType kUnknown = static_cast<ValType>(0);
+
+[[noreturn]] void fail(std::string message, uint32_t offset) { throw LoadError{std::move(message), offset}; }
+
+[[noreturn]] void fail_unknown(const char* what, uint32_t index, uint32_t offset) {
+  fail(std::string("unknown ") + what + " " + std::to_string(index), offset);
+}
+
+// Value types as a static array so single-type block signatures can be
+// handed out as spans without allocation.
+constexpr std::array<ValType, 7> kAllTypes = {ValType::I32, ValType::I64, ValType::F32, ValType::F64,
+                                              ValType::V128, ValType::FuncRef, ValType::ExternRef};
+std::span<const ValType> single_type(ValType t) {
+  for (const ValType& v : kAllTypes) {
+    if (v == t) return {&v, 1};
+  }
+  return {};
+}
+
+ValType type_from_letter(char c) {
+  switch (c) {
+    case 'i': return ValType::I32;
+    case 'I': return ValType::I64;
+    case 'f': return ValType::F32;
+    case 'F': return ValType::F64;
+    default: return ValType::V128;
+  }
+}
+
+// Static per-opcode facts the validator derives once from the opcode table:
+// operand/result types of simple instructions and the natural alignment
+// (log2 of the access size) of memory instructions.
+struct OpTyping {
+  std::array<ValType, 3> params{};
+  std::array<ValType, 2> results{};
+  uint8_t num_params = 0, num_results = 0;
+  uint8_t natural_align = 0;
+};
+
+uint8_t log2_bytes(unsigned bits) {
+  uint8_t l = 0;
+  for (unsigned bytes = bits / 8; bytes > 1; bytes >>= 1) ++l;
+  return l;
+}
+
+// Access width in bits from a memory mnemonic: "i64.load32_u" -> 32,
+// "v128.load8x8_s" -> 64, "f64.store" -> 64.
+unsigned access_bits(std::string_view name) {
+  size_t dot = name.find('.');
+  std::string_view type = name.substr(0, dot);
+  std::string_view rest = name.substr(dot + 1);
+  size_t i = rest.starts_with("load") ? 4 : rest.starts_with("store") ? 5 : 0;
+  unsigned n = 0;
+  while (i < rest.size() && rest[i] >= '0' && rest[i] <= '9') n = n * 10 + (rest[i++] - '0');
+  if (n == 0) return type == "v128" ? 128 : type == "i32" || type == "f32" ? 32 : 64;
+  if (i < rest.size() && rest[i] == 'x') {
+    unsigned m = 0;
+    ++i;
+    while (i < rest.size() && rest[i] >= '0' && rest[i] <= '9') m = m * 10 + (rest[i++] - '0');
+    n *= m;
+  }
+  return n;
+}
+
+const std::array<OpTyping, kOpcodeCount>& op_typing() {
+  static const auto table = [] {
+    std::array<OpTyping, kOpcodeCount> t{};
+    for (unsigned i = 0; i < kOpcodeCount; ++i) {
+      const OpcodeInfo& in = kOpcodeInfo[i];
+      OpTyping& ty = t[i];
+      if (in.is_simple()) {
+        for (char c : in.params) ty.params[ty.num_params++] = type_from_letter(c);
+        for (char c : in.results) ty.results[ty.num_results++] = type_from_letter(c);
+      }
+      if (in.imm == ImmKind::MemArg) ty.natural_align = log2_bytes(access_bits(in.name));
+    }
+    return t;
+  }();
+  return table;
+}
+
+// Validates one function body in a single pass.
+class FuncValidator {
+ public:
+  FuncValidator(const Module& m, const std::vector<bool>& declared_refs)
+      : m_(m), declared_refs_(declared_refs), typing_(op_typing()) {}
+
+  void validate(uint32_t func_index) {
+    const FuncType& type = m_.func_type(func_index);
+    const FuncBody& body = m_.bodies[func_index - m_.num_imported_funcs];
+    params_ = &type.params;
+    locals_ = &body.locals;
+    func_results_ = type.results;
+    stack_.clear();
+    ctrls_.clear();
+    push_ctrl(Opcode::Block, {}, type.results);
+
+    Reader r(std::span<const uint8_t>(m_.bytes), body.code_begin, body.code_end);
+    while (!ctrls_.empty()) {
+      read_instr_or_throw(r, in_);
+      step();
+    }
+  }
+
+ private:
+  struct Ctrl {
+    Opcode kind;
+    std::span<const ValType> params;
+    std::span<const ValType> results;
+    size_t height;
+    bool unreachable;
+  };
+
+  // --- operand stack -----------------------------------------------------
+  void push(ValType t) { stack_.push_back(t); }
+  void push(std::span<const ValType> ts) { stack_.insert(stack_.end(), ts.begin(), ts.end()); }
+
+  ValType pop() {
+    const Ctrl& c = ctrls_.back();
+    if (stack_.size() == c.height) {
+      if (c.unreachable) return kUnknown;
+      fail("type mismatch", in_.offset);
+    }
+    ValType t = stack_.back();
+    stack_.pop_back();
+    return t;
+  }
+  ValType pop(ValType expected) {
+    ValType actual = pop();
+    if (actual != expected && actual != kUnknown && expected != kUnknown) fail("type mismatch", in_.offset);
+    return actual;
+  }
+  void pop(std::span<const ValType> expected) {
+    for (size_t i = expected.size(); i-- > 0;) pop(expected[i]);
+  }
+
+  // --- control stack -----------------------------------------------------
+  void push_ctrl(Opcode kind, std::span<const ValType> params, std::span<const ValType> results) {
+    ctrls_.push_back(Ctrl{kind, params, results, stack_.size(), false});
+    push(params);
+  }
+  Ctrl pop_ctrl() {
+    if (ctrls_.empty()) fail("type mismatch", in_.offset);
+    Ctrl c = ctrls_.back();
+    pop(c.results);
+    if (stack_.size() != c.height) fail("type mismatch", in_.offset);
+    ctrls_.pop_back();
+    return c;
+  }
+  static std::span<const ValType> label_types(const Ctrl& c) { return c.kind == Opcode::Loop ? c.params : c.results; }
+  void set_unreachable() {
+    stack_.resize(ctrls_.back().height);
+    ctrls_.back().unreachable = true;
+  }
+  const Ctrl& label(uint32_t depth) {
+    if (depth >= ctrls_.size()) fail_unknown("label", depth, in_.offset);
+    return ctrls_[ctrls_.size() - 1 - depth];
+  }
+
+  // --- index spaces --------------------------------------------------------
+  ValType local_type(uint32_t index) {
+    if (index < params_->size()) return (*params_)[index];
+    size_t i = index - params_->size();
+    if (i >= locals_->size()) fail_unknown("local", index, in_.offset);
+    return (*locals_)[i];
+  }
+  const GlobalType& global(uint32_t index) {
+    if (index >= m_.global_types.size()) fail_unknown("global", index, in_.offset);
+    return m_.global_types[index];
+  }
+  const TableType& table(uint32_t index) {
+    if (index >= m_.tables.size()) fail_unknown("table", index, in_.offset);
+    return m_.tables[index];
+  }
+  void require_memory(uint32_t index) {
+    if (index >= m_.memories.size()) fail_unknown("memory", index, in_.offset);
+  }
+  const FuncType& func(uint32_t index) {
+    if (index >= m_.func_types.size()) fail_unknown("function", index, in_.offset);
+    return m_.func_type(index);
+  }
+  const FuncType& type(uint32_t index) {
+    if (index >= m_.types.size()) fail_unknown("type", index, in_.offset);
+    return m_.types[index];
+  }
+  const ElemSegment& elem(uint32_t index) {
+    if (index >= m_.elems.size()) fail_unknown("elem segment", index, in_.offset);
+    return m_.elems[index];
+  }
+  void require_data(uint32_t index) {
+    size_t count = m_.data_count ? *m_.data_count : m_.datas.size();
+    if (index >= count) fail_unknown("data segment", index, in_.offset);
+  }
+
+  void block_signature(int64_t bt, std::span<const ValType>& params, std::span<const ValType>& results) {
+    if (bt == kBlockTypeEmpty) {
+      params = results = {};
+    } else if (bt < 0) {
+      params = {};
+      results = single_type(block_value_type(bt));
+    } else {
+      if (bt >= static_cast<int64_t>(m_.types.size())) fail_unknown("type", static_cast<uint32_t>(bt), in_.offset);
+      const FuncType& ft = m_.types[static_cast<size_t>(bt)];
+      params = ft.params;
+      results = ft.results;
+    }
+  }
+
+  // Pops a label's types and pushes back what was popped (br_if, br_table).
+  void check_label_operands(std::span<const ValType> types) {
+    scratch_.resize(types.size());
+    for (size_t i = types.size(); i-- > 0;) scratch_[i] = pop(types[i]);
+    push(std::span<const ValType>(scratch_));
+  }
+
+  void step() {
+    const Opcode op = in_.op;
+    const OpTyping& ty = typing_[static_cast<unsigned>(op)];
+    const OpcodeInfo& oi = info(op);
+    if (oi.imm == ImmKind::MemArg) {
+      require_memory(0);
+      if (in_.a >= 32 || in_.a > ty.natural_align) fail("alignment must not be larger than natural", in_.offset);
+    }
+    if (oi.is_simple()) {
+      switch (op) {
+        case Opcode::MemorySize:
+        case Opcode::MemoryGrow:
+        case Opcode::MemoryFill:
+        case Opcode::MemoryCopy:
+          require_memory(0);
+          break;
+        case Opcode::MemoryInit:
+          require_memory(0);
+          require_data(in_.a);
+          break;
+        case Opcode::DataDrop:
+          require_data(in_.a);
+          break;
+        case Opcode::ElemDrop:
+          elem(in_.a);
+          break;
+        default:
+          break;
+      }
+      for (unsigned i = ty.num_params; i-- > 0;) pop(ty.params[i]);
+      for (unsigned i = 0; i < ty.num_results; ++i) push(ty.results[i]);
+      return;
+    }
+
+    switch (op) {
+      case Opcode::Unreachable:
+        set_unreachable();
+        break;
+      case Opcode::Block:
+      case Opcode::Loop:
+      case Opcode::If: {
+        std::span<const ValType> params, results;
+        block_signature(in_.block_type, params, results);
+        if (op == Opcode::If) pop(ValType::I32);
+        pop(params);
+        push_ctrl(op, params, results);
+        break;
+      }
+      case Opcode::Else: {
+        if (ctrls_.empty() || ctrls_.back().kind != Opcode::If) fail("else without if", in_.offset);
+        Ctrl c = pop_ctrl();
+        push_ctrl(Opcode::Else, c.params, c.results);
+        break;
+      }
+      case Opcode::End: {
+        Ctrl c = pop_ctrl();
+        // An `if` without `else` behaves as if the else branch passed its
+        // parameters through unchanged.
+        if (c.kind == Opcode::If && !std::equal(c.params.begin(), c.params.end(), c.results.begin(), c.results.end())) {
+          fail("type mismatch", in_.offset);
+        }
+        push(c.results);
+        break;
+      }
+      case Opcode::Br:
+        pop(label_types(label(in_.a)));
+        set_unreachable();
+        break;
+      case Opcode::BrIf: {
+        pop(ValType::I32);
+        std::span<const ValType> types = label_types(label(in_.a));
+        pop(types);
+        push(types);
+        break;
+      }
+      case Opcode::BrTable: {
+        pop(ValType::I32);
+        const uint32_t default_depth = in_.targets.back();
+        const size_t arity = label_types(label(default_depth)).size();
+        for (size_t i = 0; i + 1 < in_.targets.size(); ++i) {
+          std::span<const ValType> types = label_types(label(in_.targets[i]));
+          if (types.size() != arity) fail("type mismatch", in_.offset);
+          check_label_operands(types);
+        }
+        pop(label_types(label(default_depth)));
+        set_unreachable();
+        break;
+      }
+      case Opcode::Return:
+        pop(std::span<const ValType>(func_results_));
+        set_unreachable();
+        break;
+      case Opcode::Call: {
+        const FuncType& ft = func(in_.a);
+        pop(ft.params);
+        push(ft.results);
+        break;
+      }
+      case Opcode::CallIndirect: {
+        const TableType& t = table(in_.b);
+        const FuncType& ft = type(in_.a);
+        if (t.elem != ValType::FuncRef) fail("type mismatch", in_.offset);
+        pop(ValType::I32);
+        pop(ft.params);
+        push(ft.results);
+        break;
+      }
+      case Opcode::Drop:
+        pop();
+        break;
+      case Opcode::Select: {
+        pop(ValType::I32);
+        ValType t1 = pop();
+        ValType t2 = pop();
+        if ((t1 != kUnknown && is_ref(t1)) || (t2 != kUnknown && is_ref(t2))) fail("type mismatch", in_.offset);
+        if (t1 != t2 && t1 != kUnknown && t2 != kUnknown) fail("type mismatch", in_.offset);
+        push(t1 == kUnknown ? t2 : t1);
+        break;
+      }
+      case Opcode::SelectT: {
+        if (in_.select_types.size() != 1) fail("invalid result arity", in_.offset);
+        ValType t = in_.select_types[0];
+        pop(ValType::I32);
+        pop(t);
+        pop(t);
+        push(t);
+        break;
+      }
+      case Opcode::LocalGet:
+        push(local_type(in_.a));
+        break;
+      case Opcode::LocalSet:
+        pop(local_type(in_.a));
+        break;
+      case Opcode::LocalTee: {
+        ValType t = local_type(in_.a);
+        pop(t);
+        push(t);
+        break;
+      }
+      case Opcode::GlobalGet:
+        push(global(in_.a).type);
+        break;
+      case Opcode::GlobalSet: {
+        const GlobalType& g = global(in_.a);
+        if (!g.mut) fail("global is immutable", in_.offset);
+        pop(g.type);
+        break;
+      }
+      case Opcode::TableGet: {
+        ValType t = table(in_.a).elem;
+        pop(ValType::I32);
+        push(t);
+        break;
+      }
+      case Opcode::TableSet: {
+        ValType t = table(in_.a).elem;
+        pop(t);
+        pop(ValType::I32);
+        break;
+      }
+      case Opcode::TableSize:
+        table(in_.a);
+        push(ValType::I32);
+        break;
+      case Opcode::TableGrow: {
+        ValType t = table(in_.a).elem;
+        pop(ValType::I32);
+        pop(t);
+        push(ValType::I32);
+        break;
+      }
+      case Opcode::TableFill: {
+        ValType t = table(in_.a).elem;
+        pop(ValType::I32);
+        pop(t);
+        pop(ValType::I32);
+        break;
+      }
+      case Opcode::TableCopy: {
+        ValType dst = table(in_.a).elem;
+        ValType src = table(in_.b).elem;
+        if (dst != src) fail("type mismatch", in_.offset);
+        pop(ValType::I32);
+        pop(ValType::I32);
+        pop(ValType::I32);
+        break;
+      }
+      case Opcode::TableInit: {
+        ValType dst = table(in_.b).elem;
+        ValType src = elem(in_.a).type;
+        if (dst != src) fail("type mismatch", in_.offset);
+        pop(ValType::I32);
+        pop(ValType::I32);
+        pop(ValType::I32);
+        break;
+      }
+      case Opcode::RefNull:
+        push(in_.ref_type);
+        break;
+      case Opcode::RefIsNull: {
+        ValType t = pop();
+        if (t != kUnknown && !is_ref(t)) fail("type mismatch", in_.offset);
+        push(ValType::I32);
+        break;
+      }
+      case Opcode::RefFunc:
+        func(in_.a);
+        if (!declared_refs_[in_.a]) fail("undeclared function reference", in_.offset);
+        push(ValType::FuncRef);
+        break;
+      default:
+        fail("illegal opcode", in_.offset);
+    }
+  }
+
+  const Module& m_;
+  const std::vector<bool>& declared_refs_;
+  const std::array<OpTyping, kOpcodeCount>& typing_;
+  const std::vector<ValType>* params_ = nullptr;
+  const std::vector<ValType>* locals_ = nullptr;
+  std::span<const ValType> func_results_;
+  std::vector<ValType> stack_;
+  std::vector<Ctrl> ctrls_;
+  std::vector<ValType> scratch_;
+  Instr in_;
+};
+
+class ModuleValidator {
+ public:
+  explicit ModuleValidator(const Module& m) : m_(m) {}
+
+  void validate() {
+    // The decoder guarantees this; a hand-built Module might not.
+    if (m_.bodies.size() != m_.func_types.size() - m_.num_imported_funcs) {
+      fail("function and code section have inconsistent lengths", 0);
+    }
+    for (const Import& imp : m_.imports) {
+      if (imp.kind == ExternKind::Func) check_type_index(imp.func_type, imp.offset);
+    }
+    for (uint32_t i = m_.num_imported_funcs; i < m_.func_types.size(); ++i) {
+      check_type_index(m_.func_types[i], body_offset(i));
+    }
+    for (const TableType& t : m_.tables) check_limits(t.limits, 0xFFFFFFFFull, nullptr, 0);
+    if (m_.memories.size() > 1) fail("multiple memories", 0);
+    for (const MemoryType& mt : m_.memories) {
+      check_limits(mt.limits, kMaxPages32, "memory size must be at most 65536 pages (4GiB)", 0);
+    }
+    collect_declared_refs();
+    for (const Global& g : m_.globals) check_const_expr(g.init, g.type.type);
+    for (const ElemSegment& seg : m_.elems) {
+      if (seg.mode == SegmentMode::Active) {
+        if (seg.table >= m_.tables.size()) fail_unknown("table", seg.table, seg.byte_offset);
+        check_const_expr(seg.offset, ValType::I32);
+        if (m_.tables[seg.table].elem != seg.type) fail("type mismatch", seg.byte_offset);
+      }
+      for (const ConstExpr& item : seg.items) check_const_expr(item, seg.type);
+    }
+    for (const DataSegment& seg : m_.datas) {
+      if (seg.mode == SegmentMode::Active) {
+        if (seg.memory >= m_.memories.size()) fail_unknown("memory", seg.memory, seg.offset.offset);
+        check_const_expr(seg.offset, ValType::I32);
+      }
+    }
+    if (m_.start) {
+      if (*m_.start >= m_.func_types.size()) fail_unknown("function", *m_.start, m_.start_offset);
+      const FuncType& ft = m_.func_type(*m_.start);
+      if (!ft.params.empty() || !ft.results.empty()) fail("start function", m_.start_offset);
+    }
+    check_exports();
+    FuncValidator fv(m_, declared_refs_);
+    for (uint32_t i = m_.num_imported_funcs; i < m_.func_types.size(); ++i) fv.validate(i);
+  }
+
+ private:
+  uint32_t body_offset(uint32_t func_index) const {
+    uint32_t k = func_index - m_.num_imported_funcs;
+    return k < m_.bodies.size() ? m_.bodies[k].body_offset : 0;
+  }
+
+  void check_type_index(uint32_t index, uint32_t offset) {
+    if (index >= m_.types.size()) fail_unknown("type", index, offset);
+  }
+
+  void check_limits(const Limits& l, uint64_t bound, const char* bound_message, uint32_t offset) {
+    if (bound_message) {
+      if (l.min > bound || (l.max && *l.max > bound)) fail(bound_message, offset);
+    }
+    if (l.max && l.min > *l.max) fail("size minimum must not be greater than maximum", offset);
+  }
+
+  // C.refs: functions referenced outside function bodies (element
+  // segments, global initialisers, exports); only these may be named by
+  // ref.func inside a body.
+  void collect_declared_refs() {
+    declared_refs_.assign(m_.func_types.size(), false);
+    auto declare = [&](uint32_t index) {
+      if (index < declared_refs_.size()) declared_refs_[index] = true;
+    };
+    auto scan = [&](const ConstExpr& e) {
+      for (const ConstInstr& c : e.instrs) {
+        if (c.op == Opcode::RefFunc) declare(c.index);
+      }
+    };
+    for (const Global& g : m_.globals) scan(g.init);
+    for (const ElemSegment& seg : m_.elems) {
+      for (const ConstExpr& item : seg.items) scan(item);
+    }
+    for (const Export& e : m_.exports) {
+      if (e.kind == ExternKind::Func) declare(e.index);
+    }
+  }
+
+  void check_const_expr(const ConstExpr& e, ValType expected) {
+    size_t depth = 0;
+    ValType top = kUnknown;
+    for (const ConstInstr& c : e.instrs) {
+      ValType t;
+      switch (c.op) {
+        case Opcode::I32Const: t = ValType::I32; break;
+        case Opcode::I64Const: t = ValType::I64; break;
+        case Opcode::F32Const: t = ValType::F32; break;
+        case Opcode::F64Const: t = ValType::F64; break;
+        case Opcode::RefNull: t = c.ref_type; break;
+        case Opcode::RefFunc:
+          if (c.index >= m_.func_types.size()) fail_unknown("function", c.index, c.offset);
+          t = ValType::FuncRef;
+          break;
+        case Opcode::GlobalGet:
+          // Wasm 2.0: only imported globals are visible to constant expressions.
+          if (c.index >= m_.num_imported_globals) fail_unknown("global", c.index, c.offset);
+          if (m_.global_types[c.index].mut) fail("constant expression required", c.offset);
+          t = m_.global_types[c.index].type;
+          break;
+        default:
+          fail("constant expression required", c.offset);
+      }
+      ++depth;
+      top = t;
+    }
+    if (depth != 1 || top != expected) fail("type mismatch", e.offset);
+  }
+
+  void check_exports() {
+    std::unordered_set<std::string_view> names;
+    names.reserve(m_.exports.size());
+    for (const Export& e : m_.exports) {
+      if (!names.insert(e.name).second) fail("duplicate export name", e.offset);
+      switch (e.kind) {
+        case ExternKind::Func:
+          if (e.index >= m_.func_types.size()) fail_unknown("function", e.index, e.offset);
+          break;
+        case ExternKind::Table:
+          if (e.index >= m_.tables.size()) fail_unknown("table", e.index, e.offset);
+          break;
+        case ExternKind::Memory:
+          if (e.index >= m_.memories.size()) fail_unknown("memory", e.index, e.offset);
+          break;
+        case ExternKind::Global:
+          if (e.index >= m_.global_types.size()) fail_unknown("global", e.index, e.offset);
+          break;
+      }
+    }
+  }
+
+  const Module& m_;
+  std::vector<bool> declared_refs_;  // C.refs, indexed by function index
+};
+
+}  // namespace
+
+std::optional<LoadError> validate_module(const ir::Module& m) {
+  try {
+    ModuleValidator(m).validate();
+  } catch (LoadError& e) {
+    return std::move(e);
+  }
+  return std::nullopt;
+}
+
+}  // namespace mywasm

@@ -1,0 +1,17 @@
+// Validator: checks a decoded module against the WebAssembly 2.0 typing
+// rules (function bodies with an operand-type stack and a control stack,
+// constant expressions, segments, exports, start function, limits).
+#pragma once
+#include <optional>
+
+#include "load_error.hpp"
+#include "module.hpp"
+
+namespace mywasm {
+
+// Returns nullopt if the module is valid, else the first error found, with
+// the spec reference interpreter's wording ("type mismatch",
+// "unknown local 3", ...) and its byte offset.
+std::optional<LoadError> validate_module(const ir::Module& m);
+
+}  // namespace mywasm

@@ -1,0 +1,33 @@
+// Runs WebAssembly spec test scripts (.wast) against the engine through the
+// public embedding API, as the official test suite expects of a runtime.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace mywasm::spectest {
+
+struct FileResult {
+  std::string path;
+  uint32_t passed = 0;
+  uint32_t failed = 0;
+  // Commands whose failure is due to a feature the engine does not have yet
+  // (e.g. SIMD): counted in `failed` too, and named here so the report says so.
+  uint32_t unsupported = 0;
+  // Failure or rejection messages that differ from the script's expected
+  // text (the spec's wording). Informational: the command still passes.
+  uint32_t message_mismatches = 0;
+  std::vector<std::string> failures;  // "line N: what happened"
+  std::string fatal;                  // the script itself could not be read/parsed
+};
+
+struct Options {
+  bool verbose = false;  // list every failure and message mismatch
+};
+
+FileResult run_wast_file(const std::string& path, const Options& options);
+
+// Expands directories to their *.wast files (sorted) and keeps files as given.
+std::vector<std::string> collect_wast_files(const std::vector<std::string>& paths, std::string* error);
+
+}  // namespace mywasm::spectest

@@ -1,0 +1,106 @@
+// Drives the mywasm binary as a user does and checks output and exit status.
+#include "cli_fixture.hpp"
+
+namespace {
+
+using namespace mywasm_test;
+
+constexpr const char* kArith = R"((module
+  (func $div (export "div") (param i32 i32) (result i32) (i32.div_s (local.get 0) (local.get 1)))
+  (func $inner (call $div (i32.const 1) (i32.const 0)) drop)
+  (func (export "outer") (call $inner))
+  (func $forever (export "forever") (call $forever))
+  (func (export "add64") (param i64 i64) (result i64) (i64.add (local.get 0) (local.get 1)))
+  (func (export "halve") (param f64) (result f64) (f64.mul (local.get 0) (f64.const 0.5)))))";
+
+TEST_F(CliTest, VersionAndHelp) {
+  auto v = run("--version");
+  EXPECT_EQ(v.status, 0);
+  EXPECT_EQ(v.out.rfind("mywasm ", 0), 0u);
+  auto h = run("run --help");
+  EXPECT_EQ(h.status, 0);
+  EXPECT_NE(h.out.find("--dir"), std::string::npos);
+}
+
+TEST_F(CliTest, InvokePrintsResults) {
+  auto m = write("m.wat", kArith);
+  auto r = run("run --invoke div " + m.string() + " 7 2");
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "3\n");
+  r = run("run --invoke add64 " + m.string() + " 9007199254740993 -1");
+  EXPECT_EQ(r.out, "9007199254740992\n");
+  r = run("--invoke halve " + m.string() + " 3");  // without "run", WasmEdge style
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "1.5\n");
+}
+
+TEST_F(CliTest, TrapPrintsMessageAndBacktrace) {
+  auto m = write("m.wat", kArith);
+  auto r = run("run --invoke outer " + m.string());
+  EXPECT_EQ(r.status, 134);
+  EXPECT_EQ(r.err.rfind("mywasm: trap: integer divide by zero\n", 0), 0u) << r.err;
+  // innermost first: div, then the unnamed function's name-section name, then outer's export name
+  EXPECT_NE(r.err.find("div"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("inner"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("outer"), std::string::npos) << r.err;
+}
+
+TEST_F(CliTest, StackExhaustionIsATrap) {
+  auto m = write("m.wat", kArith);
+  auto r = run("run --invoke forever " + m.string());
+  EXPECT_EQ(r.status, 134);
+  EXPECT_EQ(r.err.rfind("mywasm: trap: call stack exhausted\n", 0), 0u) << r.err.substr(0, 200);
+}
+
+TEST_F(CliTest, MalformedModuleIsOneLineWithOffset) {
+  auto m = write("bad.wasm", std::string("\0asm\x02\0\0\0", 8));
+  auto r = run("run --invoke f " + m.string());
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(count_lines(r.err), 1) << r.err;
+  EXPECT_NE(r.err.find("unknown binary version"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("offset"), std::string::npos) << r.err;
+}
+
+TEST_F(CliTest, InvalidModuleIsOneLine) {
+  auto m = write("bad.wat", "(module (func (result i32) (i64.const 1)))");
+  auto r = run("run --invoke f " + m.string());
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(count_lines(r.err), 1) << r.err;
+  EXPECT_NE(r.err.find("type mismatch"), std::string::npos) << r.err;
+}
+
+TEST_F(CliTest, WrongUseExitsWithTwo) {
+  auto missing = run("run --invoke f " + (dir_ / "nope.wasm").string());
+  EXPECT_EQ(missing.status, 2);
+  EXPECT_EQ(count_lines(missing.err), 1) << missing.err;
+  auto flag = run("run --no-such-flag x.wasm");
+  EXPECT_EQ(flag.status, 2);
+  auto m = write("m.wat", kArith);
+  auto arity = run("run --invoke div " + m.string() + " 1");
+  EXPECT_EQ(arity.status, 2);
+  auto notnum = run("run --invoke div " + m.string() + " 1 x");
+  EXPECT_EQ(notnum.status, 2);
+  auto noexport = run("run --invoke nothere " + m.string());
+  EXPECT_EQ(noexport.status, 2);
+}
+
+TEST_F(CliTest, WastReportsPerFileAndTotals) {
+  auto good = write("good.wast", R"WAST((module (func (export "f") (result i32) (i32.const 7)))
+(assert_return (invoke "f") (i32.const 7))
+(assert_malformed (module quote "(func (i32.const))") "unexpected token")
+(assert_invalid (module (func (result i32) (i64.const 0))) "type mismatch")
+(assert_trap (module (func unreachable) (start 0)) "unreachable")
+)WAST");
+  auto r = run("wast " + good.string());
+  EXPECT_EQ(r.status, 0) << r.out;
+  EXPECT_NE(r.out.find("5 passed, 0 failed"), std::string::npos) << r.out;
+
+  auto bad = write("bad.wast", R"((module (func (export "f") (result i32) (i32.const 7)))
+(assert_return (invoke "f") (i32.const 8))
+)");
+  r = run("wast " + bad.string());
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.out.find("1 passed, 1 failed"), std::string::npos) << r.out;
+}
+
+}  // namespace

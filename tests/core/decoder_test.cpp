@@ -1,0 +1,305 @@
+#include <gtest/gtest.h>
+
+#include "module_bytes.hpp"
+
+namespace mywasm {
+namespace {
+
+using test::Bytes;
+using test::cat;
+using test::header;
+using test::load;
+using test::section;
+using test::single_func_module;
+
+std::optional<LoadError> decode(const Bytes& bytes) {
+  Module m;
+  return decode_module(bytes, m);
+}
+
+TEST(Decoder, EmptyModule) {
+  Module m;
+  EXPECT_FALSE(decode_module(header(), m));
+  EXPECT_EQ(m.bytes, header());
+  EXPECT_TRUE(m.types.empty());
+}
+
+TEST(Decoder, HeaderErrors) {
+  EXPECT_EQ(decode({})->message, "unexpected end");
+  EXPECT_EQ(decode({0x00, 0x61, 0x73})->message, "unexpected end");
+  EXPECT_EQ(decode({0x00, 0x61, 0x73, 0x6D, 0x01})->message, "unexpected end");
+  EXPECT_EQ(decode({0x01, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00})->message, "magic header not detected");
+  auto e = decode({0x00, 0x61, 0x73, 0x6D, 0x02, 0x00, 0x00, 0x00});
+  EXPECT_EQ(e->message, "unknown binary version");
+  EXPECT_EQ(e->offset, 4u);
+}
+
+TEST(Decoder, SectionIdsAndOrder) {
+  auto e = decode(cat({header(), {0x0D, 0x00}}));
+  EXPECT_EQ(e->message, "malformed section id");
+  EXPECT_EQ(e->offset, 8u);
+  // Type section after function section.
+  EXPECT_EQ(decode(cat({header(), section(3, {0x00}), section(1, {0x00})}))->message,
+            "unexpected content after last section");
+  // Duplicate section.
+  EXPECT_EQ(decode(cat({header(), section(1, {0x00}), section(1, {0x00})}))->message,
+            "unexpected content after last section");
+  // Data count (12) goes between element (9) and code (10); customs anywhere.
+  EXPECT_FALSE(decode(cat({header(), section(9, {0x00}), section(0, {0x01, 'x'}), section(12, {0x00}),
+                           section(10, {0x00})})));
+}
+
+TEST(Decoder, SectionSizeMismatch) {
+  // Type section declares 3 bytes but its one type takes 4.
+  auto e = decode(cat({header(), {0x01, 0x03, 0x01, 0x60, 0x00, 0x00}}));
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->message, "section size mismatch");
+  // Section larger than the rest of the module.
+  EXPECT_EQ(decode(cat({header(), {0x01, 0x09, 0x00}}))->message, "length out of bounds");
+}
+
+TEST(Decoder, TruncatedSectionContent) {
+  // Memory section with a count but no limits.
+  auto e = decode(cat({header(), {0x05, 0x01, 0x01}}));
+  EXPECT_EQ(e->message, "unexpected end of section or function");
+  EXPECT_EQ(e->offset, 11u);
+}
+
+TEST(Decoder, FunctionAndCodeCountsMustAgree) {
+  Bytes types = section(1, {0x01, 0x60, 0x00, 0x00});
+  EXPECT_EQ(decode(cat({header(), types, section(3, {0x01, 0x00})}))->message,
+            "function and code section have inconsistent lengths");
+  EXPECT_EQ(decode(cat({header(), types, section(3, {0x01, 0x00}), section(10, {0x00})}))->message,
+            "function and code section have inconsistent lengths");
+}
+
+TEST(Decoder, FunctionBody) {
+  // (func (result i32) (local i64 i64) (local f32) i32.const 7)
+  Bytes bytes = single_func_module({0x7F}, {0x41, 0x07, 0x0B}, {}, {0x02, 0x02, 0x7E, 0x01, 0x7D});
+  Module m;
+  ASSERT_FALSE(decode_module(bytes, m));
+  ASSERT_EQ(m.bodies.size(), 1u);
+  EXPECT_EQ(m.bodies[0].locals, (std::vector<ValType>{ValType::I64, ValType::I64, ValType::F32}));
+  EXPECT_EQ(m.bytes[m.bodies[0].code_begin], 0x41);
+  EXPECT_EQ(m.bodies[0].code_end, bytes.size());
+  EXPECT_EQ(m.func_type(0).results, std::vector<ValType>{ValType::I32});
+}
+
+TEST(Decoder, TooManyLocals) {
+  // Two groups of 0xFFFFFFFF locals.
+  Bytes locals{0x02, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F, 0x7F, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F, 0x7F};
+  EXPECT_EQ(decode(single_func_module({}, {0x0B}, {}, locals))->message, "too many locals");
+}
+
+TEST(Decoder, BodyErrors) {
+  EXPECT_EQ(decode(single_func_module({}, {0xFF, 0x0B}))->message, "illegal opcode ff");
+  EXPECT_EQ(decode(single_func_module({}, {0x3F, 0x01, 0x1A, 0x0B}))->message, "zero byte expected");
+  // Body without its final end, at the end of the module.
+  EXPECT_EQ(decode(single_func_module({}, {0x01}))->message, "unexpected end of section or function");
+  // `else` outside of an `if`.
+  EXPECT_EQ(decode(single_func_module({}, {0x02, 0x40, 0x05, 0x0B, 0x0B}))->message, "END opcode expected");
+}
+
+TEST(Decoder, TruncatedBodies) {
+  // Missing `end` of a nested block at the end of the module: the spec's
+  // reference interpreter says "unexpected end" here, but "unexpected end
+  // of section or function" when only the function's own end is missing.
+  EXPECT_EQ(decode(single_func_module({}, {0x02, 0x40, 0x0B}))->message, "unexpected end of section or function");
+  EXPECT_EQ(decode(single_func_module({}, {0x02, 0x40, 0x02, 0x40, 0x0B}))->message, "unexpected end");
+  // A body read past its declared size ends in a size mismatch.
+  Bytes code = section(10, {0x01, 0x02, 0x00, 0x01, 0x0B});
+  EXPECT_EQ(decode(cat({header(), section(1, {0x01, 0x60, 0x00, 0x00}), section(3, {0x01, 0x00}), code}))->message,
+            "section size mismatch");
+}
+
+TEST(Decoder, DataCountRequiredForDataInstructions) {
+  // data.drop 0 with a data section but no data count section.
+  Bytes memory = section(5, {0x01, 0x00, 0x01});
+  Bytes data = section(11, {0x01, 0x01, 0x00});
+  auto e = decode(cat({single_func_module({}, {0xFC, 0x09, 0x00, 0x0B}, memory), data}));
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->message, "data count section required");
+  EXPECT_EQ(e->offset, 28u);  // the data.drop, after header, type, function, memory sections
+}
+
+TEST(Decoder, CallIndirectAcceptsOverlongTableIndex) {
+  // Table section: one funcref table of min 1; body: i32.const 0,
+  // call_indirect type 0 table `80 80 80 80 00`, end.
+  Bytes table = section(4, {0x01, 0x70, 0x00, 0x01});
+  Bytes code{0x41, 0x00, 0x11, 0x00, 0x80, 0x80, 0x80, 0x80, 0x00, 0x0B};
+  auto r = load(single_func_module({}, code, table));
+  EXPECT_EQ(r.message(), "ok");
+}
+
+TEST(Decoder, ImportsAndIndexSpaces) {
+  // (import "m" "f" (func (type 0))) (import "m" "g" (global (mut i32)))
+  // (import "m" "t" (table 1 2 externref)) (import "m" "mem" (memory 1))
+  Bytes imports{0x04,
+                0x01, 'm', 0x01, 'f', 0x00, 0x00,
+                0x01, 'm', 0x01, 'g', 0x03, 0x7F, 0x01,
+                0x01, 'm', 0x01, 't', 0x01, 0x6F, 0x01, 0x01, 0x02,
+                0x01, 'm', 0x03, 'm', 'e', 'm', 0x02, 0x00, 0x01};
+  Module m;
+  ASSERT_FALSE(decode_module(cat({header(), section(1, {0x01, 0x60, 0x00, 0x00}), section(2, imports)}), m));
+  EXPECT_EQ(m.num_imported_funcs, 1u);
+  EXPECT_EQ(m.num_imported_globals, 1u);
+  EXPECT_EQ(m.num_imported_tables, 1u);
+  EXPECT_EQ(m.num_imported_memories, 1u);
+  EXPECT_TRUE(m.global_types[0].mut);
+  EXPECT_EQ(m.tables[0].elem, ValType::ExternRef);
+  EXPECT_EQ(m.tables[0].limits.max, 2u);
+  EXPECT_EQ(m.imports[3].name, "mem");
+  EXPECT_FALSE(validate_module(m));
+}
+
+TEST(Decoder, ImportErrors) {
+  Bytes bad_kind{0x01, 0x01, 'm', 0x01, 'f', 0x04, 0x00};
+  EXPECT_EQ(decode(cat({header(), section(2, bad_kind)}))->message, "malformed import kind");
+  Bytes bad_mut{0x01, 0x01, 'm', 0x01, 'g', 0x03, 0x7F, 0x02};
+  EXPECT_EQ(decode(cat({header(), section(2, bad_mut)}))->message, "malformed mutability");
+  Bytes bad_ref{0x01, 0x01, 'm', 0x01, 't', 0x01, 0x7F, 0x00, 0x01};
+  EXPECT_EQ(decode(cat({header(), section(2, bad_ref)}))->message, "malformed reference type");
+  Bytes bad_limits{0x01, 0x01, 'm', 0x01, 'm', 0x02, 0x02, 0x00};
+  EXPECT_EQ(decode(cat({header(), section(2, bad_limits)}))->message, "integer too large");
+  Bytes long_limits{0x01, 0x01, 'm', 0x01, 'm', 0x02, 0x81, 0x00, 0x00, 0x00};
+  EXPECT_EQ(decode(cat({header(), section(2, long_limits)}))->message, "integer representation too long");
+}
+
+TEST(Decoder, NamesMustBeUtf8) {
+  // Export named "\xC0\x80" (overlong NUL) and a lone surrogate.
+  Bytes overlong{0x01, 0x02, 0xC0, 0x80, 0x00, 0x00};
+  EXPECT_EQ(decode(cat({header(), section(7, overlong)}))->message, "malformed UTF-8 encoding");
+  Bytes surrogate{0x01, 0x03, 0xED, 0xA0, 0x80, 0x00, 0x00};
+  EXPECT_EQ(decode(cat({header(), section(7, surrogate)}))->message, "malformed UTF-8 encoding");
+  // A custom section's name too.
+  EXPECT_EQ(decode(cat({header(), section(0, {0x01, 0xFF})}))->message, "malformed UTF-8 encoding");
+  // Valid multi-byte names.
+  Bytes ok{0x01, 0x04, 0xF0, 0x9F, 0x98, 0x80, 0x00, 0x00};
+  Module m;
+  ASSERT_FALSE(decode_module(cat({header(), section(1, {0x01, 0x60, 0x00, 0x00}), section(3, {0x01, 0x00}),
+                                  section(7, ok), section(10, {0x01, 0x02, 0x00, 0x0B})}),
+                             m));
+  EXPECT_EQ(m.exports[0].name, "\xF0\x9F\x98\x80");
+}
+
+TEST(Decoder, NameSection) {
+  // "name": module name "mod", function 0 named "fn".
+  Bytes names{0x04, 'n', 'a', 'm', 'e',
+              0x00, 0x04, 0x03, 'm', 'o', 'd',
+              0x01, 0x05, 0x01, 0x00, 0x02, 'f', 'n'};
+  Module m;
+  ASSERT_FALSE(decode_module(single_func_module({}, {0x0B}), m));
+  Bytes bytes = cat({single_func_module({}, {0x0B}), section(0, names)});
+  Module named;
+  ASSERT_FALSE(decode_module(bytes, named));
+  EXPECT_EQ(named.module_name, "mod");
+  EXPECT_EQ(named.func_display_name(0), "fn");
+  EXPECT_EQ(m.func_display_name(0), "func[0]");
+}
+
+TEST(Decoder, BrokenNameSectionIsIgnored) {
+  // Function-names subsection whose size runs past the section.
+  Bytes names{0x04, 'n', 'a', 'm', 'e', 0x01, 0x7F, 0x01};
+  Module m;
+  EXPECT_FALSE(decode_module(cat({single_func_module({}, {0x0B}), section(0, names)}), m));
+  EXPECT_TRUE(m.func_names.empty());
+}
+
+TEST(Decoder, CustomSectionPayloadIsSkipped) {
+  Bytes payload{0x03, 'x', 'y', 'z'};
+  payload.resize(120, 0xFF);  // arbitrary bytes, never parsed
+  Module m;
+  EXPECT_FALSE(decode_module(cat({header(), section(0, payload)}), m));
+}
+
+TEST(Decoder, ElementSegmentEncodings) {
+  Bytes types = section(1, {0x01, 0x60, 0x00, 0x00});
+  Bytes funcs = section(3, {0x01, 0x00});
+  Bytes table = section(4, {0x01, 0x70, 0x00, 0x0A});
+  Bytes elems = section(9, {0x08,
+                            0x00, 0x41, 0x00, 0x0B, 0x01, 0x00,              // 0: active, funcidx
+                            0x01, 0x00, 0x01, 0x00,                          // 1: passive, funcidx
+                            0x02, 0x00, 0x41, 0x01, 0x0B, 0x00, 0x01, 0x00,  // 2: active table 0
+                            0x03, 0x00, 0x01, 0x00,                          // 3: declarative
+                            0x04, 0x41, 0x02, 0x0B, 0x01, 0xD2, 0x00, 0x0B,  // 4: active, exprs
+                            0x05, 0x70, 0x01, 0xD0, 0x70, 0x0B,              // 5: passive, exprs
+                            0x06, 0x00, 0x41, 0x03, 0x0B, 0x70, 0x00,        // 6: active table 0, exprs
+                            0x07, 0x70, 0x01, 0xD2, 0x00, 0x0B});            // 7: declarative, exprs
+  Bytes code = section(10, {0x01, 0x02, 0x00, 0x0B});
+  Module m;
+  ASSERT_FALSE(decode_module(cat({header(), types, funcs, table, elems, code}), m));
+  ASSERT_EQ(m.elems.size(), 8u);
+  const SegmentMode modes[] = {SegmentMode::Active, SegmentMode::Passive, SegmentMode::Active,
+                               SegmentMode::Declarative, SegmentMode::Active, SegmentMode::Passive,
+                               SegmentMode::Active, SegmentMode::Declarative};
+  for (int i = 0; i < 8; ++i) EXPECT_EQ(m.elems[i].mode, modes[i]) << "segment " << i;
+  EXPECT_EQ(m.elems[0].items[0].instrs[0].op, Opcode::RefFunc);
+  EXPECT_EQ(m.elems[5].items[0].instrs[0].op, Opcode::RefNull);
+  EXPECT_EQ(m.elems[6].items.size(), 0u);
+  EXPECT_EQ(m.elems[2].offset.instrs[0].bits, 1u);
+  EXPECT_FALSE(validate_module(m));
+
+  Bytes bad = section(9, {0x01, 0x08, 0x00});
+  EXPECT_EQ(decode(cat({header(), bad}))->message, "malformed elements segment kind");
+}
+
+TEST(Decoder, DataSegmentsAndDataCount) {
+  Bytes memory = section(5, {0x01, 0x00, 0x01});
+  Bytes data = section(11, {0x03,
+                            0x00, 0x41, 0x04, 0x0B, 0x02, 'h', 'i',     // active, memory 0
+                            0x01, 0x01, 'x',                            // passive
+                            0x02, 0x00, 0x41, 0x00, 0x0B, 0x00});       // active, explicit memory
+  Module m;
+  ASSERT_FALSE(decode_module(cat({header(), memory, data}), m));
+  ASSERT_EQ(m.datas.size(), 3u);
+  EXPECT_EQ(m.datas[0].data_size, 2u);
+  EXPECT_EQ(m.bytes[m.datas[0].data_offset], 'h');
+  EXPECT_EQ(m.datas[1].mode, SegmentMode::Passive);
+  EXPECT_FALSE(validate_module(m));
+
+  EXPECT_EQ(decode(cat({header(), memory, section(11, {0x01, 0x03})}))->message, "malformed data segment kind");
+  EXPECT_EQ(decode(cat({header(), memory, section(12, {0x02}), data}))->message,
+            "data count and data section have inconsistent lengths");
+  EXPECT_EQ(decode(cat({header(), memory, section(12, {0x01})}))->message,
+            "data count and data section have inconsistent lengths");
+}
+
+TEST(Decoder, ReadInstrImmediates) {
+  // br_table 1 2 0 | block (result f64) | i32.load8_u align=0 offset=16 |
+  // i64.const -2 | select (result i32) | memory.init 3
+  Bytes code{0x0E, 0x02, 0x01, 0x02, 0x00, 0x02, 0x7C, 0x2D, 0x00, 0x10, 0x42, 0x7E,
+             0x1C, 0x01, 0x7F, 0xFC, 0x08, 0x03, 0x00};
+  Reader r(code);
+  Instr in;
+  ASSERT_FALSE(read_instr(r, in));
+  EXPECT_EQ(in.op, Opcode::BrTable);
+  EXPECT_EQ(in.targets, (std::vector<uint32_t>{1, 2, 0}));
+  ASSERT_FALSE(read_instr(r, in));
+  EXPECT_EQ(in.op, Opcode::Block);
+  ASSERT_LT(in.block_type, 0);
+  EXPECT_EQ(block_value_type(in.block_type), ValType::F64);
+  ASSERT_FALSE(read_instr(r, in));
+  EXPECT_EQ(in.op, Opcode::I32Load8U);
+  EXPECT_EQ(in.a, 0u);
+  EXPECT_EQ(in.b, 16u);
+  ASSERT_FALSE(read_instr(r, in));
+  EXPECT_EQ(static_cast<int64_t>(in.imm64), -2);
+  ASSERT_FALSE(read_instr(r, in));
+  EXPECT_EQ(in.op, Opcode::SelectT);
+  EXPECT_EQ(in.select_types, std::vector<ValType>{ValType::I32});
+  ASSERT_FALSE(read_instr(r, in));
+  EXPECT_EQ(in.op, Opcode::MemoryInit);
+  EXPECT_EQ(in.a, 3u);
+  EXPECT_EQ(in.offset, 15u);
+  EXPECT_TRUE(r.eof());
+
+  Bytes illegal{0xFC, 0x7F};
+  Reader r2(illegal);
+  auto e = read_instr(r2, in);
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->message, "illegal opcode fc 127");
+  EXPECT_EQ(e->offset, 0u);
+}
+
+}  // namespace
+}  // namespace mywasm

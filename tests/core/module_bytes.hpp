@@ -1,0 +1,60 @@
+// Helpers for writing test modules as byte arrays by hand.
+#pragma once
+#include <cstdint>
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "decoder.hpp"
+#include "validator.hpp"
+
+namespace mywasm::test {
+
+using Bytes = std::vector<uint8_t>;
+
+inline Bytes cat(std::initializer_list<Bytes> parts) {
+  Bytes out;
+  for (const Bytes& p : parts) out.insert(out.end(), p.begin(), p.end());
+  return out;
+}
+
+inline Bytes header() { return {0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00}; }
+
+// A section with a one-byte size (enough for hand-written tests).
+inline Bytes section(uint8_t id, const Bytes& payload) {
+  Bytes out{id, static_cast<uint8_t>(payload.size())};
+  out.insert(out.end(), payload.begin(), payload.end());
+  return out;
+}
+
+// A module with one type `[] -> results`, one function of that type, the
+// given extra sections before the code section, and the body `code`
+// (instructions including the final end, no locals).
+inline Bytes single_func_module(const Bytes& results, const Bytes& code, const Bytes& before_code = {},
+                                const Bytes& locals = {0x00}) {
+  Bytes type{0x01, 0x60, 0x00, static_cast<uint8_t>(results.size())};
+  type.insert(type.end(), results.begin(), results.end());
+  Bytes body = cat({locals, code});
+  Bytes body_with_size = cat({{static_cast<uint8_t>(body.size())}, body});
+  return cat({header(), section(1, type), section(3, {0x01, 0x00}), before_code,
+              section(10, cat({{0x01}, body_with_size}))});
+}
+
+struct LoadResult {
+  std::optional<LoadError> decode_error;
+  std::optional<LoadError> validate_error;
+  Module module;
+  // The first error of either stage.
+  const std::optional<LoadError>& error() const { return decode_error ? decode_error : validate_error; }
+  std::string message() const { return error() ? error()->message : "ok"; }
+};
+
+inline LoadResult load(const Bytes& bytes) {
+  LoadResult r;
+  r.decode_error = decode_module(bytes, r.module);
+  if (!r.decode_error) r.validate_error = validate_module(r.module);
+  return r;
+}
+
+}  // namespace mywasm::test

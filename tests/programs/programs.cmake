@@ -1,0 +1,32 @@
+# Builds the test programs from source into ${MYWASM_PROGRAMS_DIR}:
+# C with clang-19 + wasi-libc, Rust with Debian's rustc + its wasm32-wasi std.
+# Both toolchains are required when tests are built (scripts/install-deps.sh
+# installs them): a missing one is a configure error, never a skipped test.
+set(MYWASM_PROGRAMS_DIR ${CMAKE_BINARY_DIR}/programs)
+file(MAKE_DIRECTORY ${MYWASM_PROGRAMS_DIR})
+
+find_program(MYWASM_CLANG_WASI clang-19 REQUIRED)
+find_program(MYWASM_RUSTC rustc PATHS /usr/bin NO_DEFAULT_PATH REQUIRED)
+
+set(_programs)
+file(GLOB _c_programs CONFIGURE_DEPENDS ${CMAKE_CURRENT_LIST_DIR}/c/*.c)
+foreach(src ${_c_programs})
+  get_filename_component(name ${src} NAME_WE)
+  set(out ${MYWASM_PROGRAMS_DIR}/${name}.wasm)
+  add_custom_command(OUTPUT ${out}
+    COMMAND ${MYWASM_CLANG_WASI} --target=wasm32-wasi --sysroot=/usr -O2 ${src} -o ${out}
+    DEPENDS ${src} COMMENT "clang-19 wasm32-wasi ${name}.c" VERBATIM)
+  list(APPEND _programs ${out})
+endforeach()
+
+file(GLOB _rust_programs CONFIGURE_DEPENDS ${CMAKE_CURRENT_LIST_DIR}/rust/*.rs)
+foreach(src ${_rust_programs})
+  get_filename_component(name ${src} NAME_WE)
+  set(out ${MYWASM_PROGRAMS_DIR}/${name}.wasm)
+  add_custom_command(OUTPUT ${out}
+    COMMAND ${MYWASM_RUSTC} --target wasm32-wasi -O --edition 2021 ${src} -o ${out}
+    DEPENDS ${src} COMMENT "rustc wasm32-wasi ${name}.rs" VERBATIM)
+  list(APPEND _programs ${out})
+endforeach()
+
+add_custom_target(test_programs ALL DEPENDS ${_programs})

@@ -1,0 +1,450 @@
+// The mywasm command-line program.
+//
+//   mywasm run [options] app.wasm [guest args...]   run a module (WASI command or --invoke)
+//   mywasm [options] app.wasm [guest args...]       the same, WasmEdge's spelling
+//   mywasm wast FILE|DIR...                         run spec test scripts
+//
+// Exit status: the guest's own exit code for WASI programs; 1 when the
+// module cannot be loaded, validated or linked; 2 for wrong use of the
+// command; 134 when the guest traps.
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "mywasm/mywasm.hpp"
+#include "text/wast.hpp"
+#include "wast_runner.hpp"
+#ifdef MYWASM_HAVE_WASI
+#include "mywasm/wasi.hpp"
+#endif
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace mywasm;
+
+constexpr int kExitLoadError = 1;
+constexpr int kExitUsage = 2;
+constexpr int kExitTrap = 134;
+
+template <class... Args>
+void error_line(fmt::format_string<Args...> f, Args&&... args) {
+  std::fflush(stdout);  // keep what the guest already wrote ahead of the error
+  fmt::print(stderr, "mywasm: {}\n", fmt::format(f, std::forward<Args>(args)...));
+}
+
+// ------------------------------------------------------------------ run
+
+struct RunOptions {
+  std::string module_path;
+  std::vector<std::string> guest_args;
+  std::vector<std::string> dirs;
+  std::vector<std::string> envs;
+  std::optional<std::string> invoke;
+};
+
+std::optional<std::vector<uint8_t>> read_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  return std::vector<uint8_t>(std::istreambuf_iterator<char>(in), {});
+}
+
+bool has_suffix(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+// Parses a command-line argument as a value of type `t`.
+std::optional<Value> parse_arg(const std::string& s, ValType t) {
+  errno = 0;
+  char* end = nullptr;
+  switch (t) {
+    case ValType::I32:
+    case ValType::I64: {
+      const bool negative = !s.empty() && s[0] == '-';
+      const uint64_t bits = negative ? static_cast<uint64_t>(std::strtoll(s.c_str(), &end, 0))
+                                     : std::strtoull(s.c_str(), &end, 0);
+      if (s.empty() || *end != '\0' || errno == ERANGE) return std::nullopt;
+      if (t == ValType::I32) {
+        const int64_t v = static_cast<int64_t>(bits);
+        if (negative ? v < INT32_MIN : bits > UINT32_MAX) return std::nullopt;
+        return Value::i32(static_cast<int32_t>(bits));
+      }
+      return Value::i64(static_cast<int64_t>(bits));
+    }
+    case ValType::F32: {
+      const float f = std::strtof(s.c_str(), &end);
+      if (s.empty() || *end != '\0') return std::nullopt;
+      return Value::f32(f);
+    }
+    case ValType::F64: {
+      const double d = std::strtod(s.c_str(), &end);
+      if (s.empty() || *end != '\0') return std::nullopt;
+      return Value::f64(d);
+    }
+    default:
+      return std::nullopt;
+  }
+}
+
+std::string format_result(const Value& v) {
+  switch (v.type()) {
+    case ValType::I32: return fmt::format("{}", v.i32());
+    case ValType::I64: return fmt::format("{}", v.i64());
+    case ValType::F32: return std::isnan(v.f32()) ? v.to_string() : fmt::format("{}", v.f32());
+    case ValType::F64: return std::isnan(v.f64()) ? v.to_string() : fmt::format("{}", v.f64());
+    default: return v.to_string();
+  }
+}
+
+void print_trap(const Error& e) {
+  error_line("trap: {}", e.message);
+  if (!e.trap) return;
+  size_t i = 0;
+  for (const Frame& f : e.trap->backtrace) {
+    fmt::print(stderr, "  {}: {}{}\n", i++, f.module_name.empty() ? "" : f.module_name + "!", f.func_name);
+  }
+}
+
+// Calls `func`, printing results or the trap. Returns the exit status.
+int call_and_report(Store& store, const Func& func, const std::vector<Value>& args, bool print_results) {
+  auto r = func.call(store, std::span<const Value>(args));
+  if (r.ok()) {
+    if (print_results)
+      for (const Value& v : *r) fmt::print("{}\n", format_result(v));
+    return 0;
+  }
+  const Error& e = r.error();
+  if (e.trap && e.trap->kind == Trap::Kind::Exit) return e.trap->exit_code;
+  if (e.kind == Error::Kind::Trap) {
+    print_trap(e);
+    return kExitTrap;
+  }
+  error_line("{}", e.to_string());
+  return kExitLoadError;
+}
+
+#ifdef MYWASM_HAVE_WASI
+// --dir forms: GUEST:HOST[:readonly] (WasmEdge), HOST::GUEST (Wasmtime), PATH.
+std::optional<wasi::Preopen> parse_dir(const std::string& spec, std::string* why) {
+  wasi::Preopen p;
+  if (auto pos = spec.find("::"); pos != std::string::npos) {
+    p.host_path = spec.substr(0, pos);
+    p.guest_path = spec.substr(pos + 2);
+  } else if (auto colon = spec.find(':'); colon != std::string::npos) {
+    p.guest_path = spec.substr(0, colon);
+    std::string rest = spec.substr(colon + 1);
+    if (has_suffix(rest, ":readonly")) {
+      p.readonly = true;
+      rest.resize(rest.size() - std::string_view(":readonly").size());
+    }
+    p.host_path = rest;
+  } else {
+    p.guest_path = p.host_path = spec;
+  }
+  if (p.guest_path.empty() || p.host_path.empty()) {
+    *why = fmt::format("--dir {}: expected GUEST:HOST[:readonly]", spec);
+    return std::nullopt;
+  }
+  std::error_code ec;
+  if (!fs::is_directory(p.host_path, ec)) {
+    *why = fmt::format("--dir {}: host directory '{}' does not exist", spec, p.host_path);
+    return std::nullopt;
+  }
+  return p;
+}
+#endif
+
+bool imports_wasi(const Module& m) {
+  for (const auto& imp : m.imports())
+    if (imp.module.rfind("wasi_", 0) == 0) return true;
+  return false;
+}
+
+int run_module(const RunOptions& opt) {
+  auto bytes = read_bytes(opt.module_path);
+  if (!bytes) {
+    error_line("cannot read '{}': {}", opt.module_path, std::strerror(errno));
+    return kExitUsage;
+  }
+  if (has_suffix(opt.module_path, ".wat") || has_suffix(opt.module_path, ".wast")) {
+    auto encoded = text::wat_to_binary(std::string_view(reinterpret_cast<const char*>(bytes->data()), bytes->size()));
+    if (auto* err = std::get_if<text::TextError>(&encoded)) {
+      error_line("{}:{}:{}: {}", opt.module_path, err->line, err->column, err->message);
+      return kExitLoadError;
+    }
+    *bytes = std::get<std::vector<uint8_t>>(std::move(encoded));
+  }
+
+  Engine engine;
+  auto module = Module::compile(engine, *bytes);
+  if (!module.ok()) {
+    error_line("{}: {}", opt.module_path, module.error().to_string());
+    return kExitLoadError;
+  }
+  Store store(engine);
+  Linker linker(engine);
+
+#ifdef MYWASM_HAVE_WASI
+  std::unique_ptr<wasi::Context> wasi_ctx;
+  if (imports_wasi(*module)) {
+    wasi::Config cfg;
+    cfg.args.push_back(opt.module_path);
+    cfg.args.insert(cfg.args.end(), opt.guest_args.begin(), opt.guest_args.end());
+    cfg.env = opt.envs;
+    for (const auto& d : opt.dirs) {
+      std::string why;
+      auto p = parse_dir(d, &why);
+      if (!p) {
+        error_line("{}", why);
+        return kExitUsage;
+      }
+      cfg.preopens.push_back(*p);
+    }
+    auto ctx = wasi::Context::create(std::move(cfg));
+    if (!ctx.ok()) {
+      error_line("{}", ctx.error().to_string());
+      return kExitUsage;
+    }
+    wasi_ctx = std::move(ctx.value());
+    wasi_ctx->add_to_linker(store, linker);
+  }
+#else
+  if (imports_wasi(*module)) {
+    error_line("{}: this build has no WASI support", opt.module_path);
+    return kExitLoadError;
+  }
+#endif
+
+  auto instance = linker.instantiate(store, *module);
+  if (!instance.ok()) {
+    const Error& e = instance.error();
+    if (e.trap && e.trap->kind == Trap::Kind::Exit) return e.trap->exit_code;
+    if (e.trap) {
+      print_trap(e);
+      return kExitTrap;
+    }
+    error_line("{}: {}", opt.module_path, e.to_string());
+    return kExitLoadError;
+  }
+
+  if (!opt.invoke) {
+    if (auto start = instance->func(store, "_start")) return call_and_report(store, *start, {}, false);
+    error_line("{}: no _start export; use --invoke NAME to call a function", opt.module_path);
+    return kExitUsage;
+  }
+
+  // Reactor modules get their _initialize before the invoked export.
+  if (auto init = instance->func(store, "_initialize"); init && !instance->func(store, "_start")) {
+    if (int status = call_and_report(store, *init, {}, false); status != 0) return status;
+  }
+  auto func = instance->func(store, *opt.invoke);
+  if (!func) {
+    error_line("{}: no exported function '{}'", opt.module_path, *opt.invoke);
+    return kExitUsage;
+  }
+  const FuncType type = func->type(store);
+  if (opt.guest_args.size() != type.params.size()) {
+    error_line("'{}' takes {} argument(s) {}, got {}", *opt.invoke, type.params.size(), to_string(type),
+               opt.guest_args.size());
+    return kExitUsage;
+  }
+  std::vector<Value> args;
+  for (size_t i = 0; i < type.params.size(); ++i) {
+    auto v = parse_arg(opt.guest_args[i], type.params[i]);
+    if (!v) {
+      error_line("argument {} '{}' is not a valid {}", i + 1, opt.guest_args[i], to_string(type.params[i]));
+      return kExitUsage;
+    }
+    args.push_back(*v);
+  }
+  return call_and_report(store, *func, args, true);
+}
+
+// Options before the module path belong to mywasm; the module path and all
+// after it belong to the guest. Finds where that split is.
+size_t find_module_arg(const std::vector<std::string>& args, const std::set<std::string>& options_with_value) {
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a.size() > 1 && a[0] == '-') {
+      if (a.find('=') == std::string::npos && options_with_value.count(a)) ++i;
+      continue;
+    }
+    return i;
+  }
+  return args.size();
+}
+
+int run_command(std::vector<std::string> args) {
+  RunOptions opt;
+  CLI::App app{"Run a WebAssembly module: a WASI command (its _start), or one export with --invoke.",
+               "mywasm run"};
+  app.add_option("--dir", opt.dirs,
+                 "Preopen a host directory: GUEST:HOST[:readonly] (WasmEdge order), HOST::GUEST, or PATH");
+  app.add_option("--env", opt.envs, "Set a guest environment variable NAME=VALUE");
+  app.add_option("--invoke", opt.invoke, "Call this export with the guest args as its parameters, print results");
+  app.add_option("module", opt.module_path, "The .wasm (or .wat) file")->required();
+  app.footer("Everything after the module path is passed to the guest.\n"
+             "Exit status: the guest's exit code; 1 load/link error; 2 usage error; 134 trap.");
+
+  const size_t split = find_module_arg(args, {"--dir", "--env", "--invoke"});
+  std::vector<std::string> own(args.begin(), args.begin() + std::min(split + 1, args.size()));
+  if (split < args.size()) opt.guest_args.assign(args.begin() + split + 1, args.end());
+  std::reverse(own.begin(), own.end());  // CLI11 parses a reversed vector
+  try {
+    app.parse(own);
+  } catch (const CLI::CallForHelp&) {
+    fmt::print("{}", app.help());
+    return 0;
+  } catch (const CLI::ParseError& e) {
+    error_line("run: {} (see 'mywasm run --help')", e.what());
+    return kExitUsage;
+  }
+  for (const auto& e : opt.envs) {
+    if (e.find('=') == std::string::npos) {
+      error_line("--env {}: expected NAME=VALUE", e);
+      return kExitUsage;
+    }
+  }
+  return run_module(opt);
+}
+
+// ------------------------------------------------------------------ wast
+
+// "name.wast  reason" lines; '#' starts a comment.
+std::optional<std::map<std::string, std::string>> read_known_failures(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return std::nullopt;
+  std::map<std::string, std::string> known;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    std::istringstream ss(line);
+    std::string name, reason;
+    ss >> name;
+    std::getline(ss >> std::ws, reason);
+    known[name] = reason;
+  }
+  return known;
+}
+
+int wast_command(std::vector<std::string> args) {
+  std::vector<std::string> paths;
+  bool verbose = false;
+  std::string known_failures_path;
+  CLI::App app{"Run WebAssembly spec test scripts (.wast). Prints one line per file and a total.", "mywasm wast"};
+  app.add_option("paths", paths, "Script files or directories of *.wast")->required();
+  app.add_flag("-v,--verbose", verbose, "List every failing command and message mismatch");
+  app.add_option("--known-failures", known_failures_path,
+                 "File of 'name.wast reason' lines: those files are expected to fail (and must)");
+  std::reverse(args.begin(), args.end());
+  try {
+    app.parse(args);
+  } catch (const CLI::CallForHelp&) {
+    fmt::print("{}", app.help());
+    return 0;
+  } catch (const CLI::ParseError& e) {
+    error_line("wast: {} (see 'mywasm wast --help')", e.what());
+    return kExitUsage;
+  }
+  std::map<std::string, std::string> known;
+  if (!known_failures_path.empty()) {
+    auto k = read_known_failures(known_failures_path);
+    if (!k) {
+      error_line("cannot read '{}'", known_failures_path);
+      return kExitUsage;
+    }
+    known = std::move(*k);
+  }
+  std::string err;
+  auto files = spectest::collect_wast_files(paths, &err);
+  if (!err.empty()) {
+    error_line("wast: {}", err);
+    return kExitUsage;
+  }
+
+  uint64_t passed = 0, failed = 0, known_failed = 0, mismatches = 0;
+  bool unexpected = false;
+  spectest::Options options{verbose};
+  for (const auto& file : files) {
+    const std::string name = fs::path(file).filename().string();
+    auto r = spectest::run_wast_file(file, options);
+    mismatches += r.message_mismatches;
+    const bool file_failed = r.failed > 0 || !r.fatal.empty();
+    auto k = known.find(name);
+    if (k != known.end()) {
+      if (file_failed) {
+        fmt::print("known-fail {}: {} passed, {} failed{} — {}\n", name, r.passed, r.failed,
+                   r.fatal.empty() ? "" : " (" + r.fatal + ")", k->second);
+        passed += r.passed;
+        known_failed += r.failed + (r.fatal.empty() ? 0 : 1);
+      } else {
+        fmt::print("FIXED {}: all {} passed; remove it from the known-failures list\n", name, r.passed);
+        passed += r.passed;
+        unexpected = true;
+      }
+      continue;
+    }
+    passed += r.passed;
+    failed += r.failed;
+    if (!r.fatal.empty()) {
+      ++failed;
+      fmt::print("FAIL {}: {}\n", name, r.fatal);
+    } else if (r.failed == 0) {
+      fmt::print("ok   {}: {} passed\n", name, r.passed);
+    } else {
+      fmt::print("FAIL {}: {} passed, {} failed{}\n", name, r.passed, r.failed,
+                 r.unsupported ? fmt::format(" ({} unsupported)", r.unsupported) : "");
+      const size_t shown = verbose ? r.failures.size() : std::min<size_t>(r.failures.size(), 3);
+      for (size_t i = 0; i < shown; ++i) fmt::print("     {}\n", r.failures[i]);
+    }
+  }
+  if (mismatches) fmt::print("({} rejection or trap messages differ from the spec's wording; -v lists them)\n", mismatches);
+  if (known_failed) fmt::print("({} commands failed in files listed as known failures)\n", known_failed);
+  fmt::print("{} passed, {} failed\n", passed, failed);
+  return failed == 0 && !unexpected ? 0 : 1;
+}
+
+int usage() {
+  fmt::print(
+      "mywasm {} — a WebAssembly runtime\n\n"
+      "Usage:\n"
+      "  mywasm run [options] app.wasm [args...]   run a WASI program, or --invoke an export\n"
+      "  mywasm [options] app.wasm [args...]       same as run (WasmEdge's spelling)\n"
+      "  mywasm wast FILE|DIR...                   run WebAssembly spec test scripts\n"
+      "  mywasm --version\n\n"
+      "'mywasm run --help' and 'mywasm wast --help' list the options.\n",
+      MYWASM_VERSION);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty()) {
+    usage();
+    return kExitUsage;
+  }
+  const std::string& first = args[0];
+  if (first == "--help" || first == "-h" || first == "help") return usage();
+  if (first == "--version" || first == "-V") {
+    fmt::print("mywasm {}\n", MYWASM_VERSION);
+    return 0;
+  }
+  if (first == "wast") return wast_command({args.begin() + 1, args.end()});
+  if (first == "run") return run_command({args.begin() + 1, args.end()});
+  return run_command(args);  // WasmEdge style: options and module without "run"
+}

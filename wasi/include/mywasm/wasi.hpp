@@ -1,0 +1,41 @@
+// WASI preview1 (wasi_snapshot_preview1) host layer.
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "mywasm/mywasm.hpp"
+
+namespace mywasm::wasi {
+
+struct Preopen {
+  std::string guest_path;  // as the guest sees it, e.g. "." or "/data"
+  std::string host_path;   // directory on the host
+  bool readonly = false;
+};
+
+struct Config {
+  std::vector<std::string> args;  // argv[0] is the program name
+  std::vector<std::string> env;   // "NAME=VALUE"
+  std::vector<Preopen> preopens;
+  int stdin_fd = 0, stdout_fd = 1, stderr_fd = 2;  // host fds for guest fds 0..2
+};
+
+class ContextImpl;
+
+// One guest's WASI state: fd table, args, env, clocks.
+class Context {
+ public:
+  // Opens the preopened directories; fails with a clear message if one does not exist.
+  static Result<std::unique_ptr<Context>> create(Config config);
+  ~Context();
+  // Defines every wasi_snapshot_preview1 function in the linker.
+  void add_to_linker(Store& store, Linker& linker);
+  ContextImpl& impl() { return *impl_; }
+
+ private:
+  explicit Context(std::unique_ptr<ContextImpl> impl);
+  std::unique_ptr<ContextImpl> impl_;
+};
+
+}  // namespace mywasm::wasi

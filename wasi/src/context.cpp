@@ -1,0 +1,93 @@
+// Context creation (stdio + preopens) and registration of every function.
+#include <fcntl.h>
+
+#include <cstring>
+
+#include "host_call.hpp"
+#include "mywasm/wasi.hpp"
+
+namespace mywasm::wasi {
+namespace {
+
+constexpr const char* kModule = "wasi_snapshot_preview1";
+
+FuncType signature(const FunctionSpec& spec) {
+  FuncType type;
+  for (const char* p = spec.params; *p; ++p) type.params.push_back(*p == 'I' ? ValType::I64 : ValType::I32);
+  if (spec.returns_errno) type.results.push_back(ValType::I32);
+  return type;
+}
+
+Error config_error(std::string message) {
+  Error e;
+  e.kind = Error::Kind::Other;
+  e.message = std::move(message);
+  return e;
+}
+
+}  // namespace
+
+Context::Context(std::unique_ptr<ContextImpl> impl) : impl_(std::move(impl)) {}
+Context::~Context() = default;
+
+Result<std::unique_ptr<Context>> Context::create(Config config) {
+  auto impl = std::make_unique<ContextImpl>(config);
+  FdTable& fds = impl->fds();
+
+  const int stdio[3] = {config.stdin_fd, config.stdout_fd, config.stderr_fd};
+  for (abi::Fd fd = 0; fd < 3; ++fd) {
+    try {
+      fds.insert_at(fd, describe_host_fd(stdio[fd], /*owns=*/false));
+    } catch (const WasiError&) {
+      // A closed host stdio stream stays closed for the guest (EBADF).
+    }
+  }
+
+  abi::Fd next = 3;
+  for (const Preopen& p : config.preopens) {
+    int host = ::open(p.host_path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (host < 0)
+      return config_error("cannot preopen directory '" + p.host_path + "': " + std::strerror(errno));
+    auto entry = std::make_unique<FdEntry>();
+    entry->kind = FdKind::Directory;
+    entry->host_fd = host;
+    entry->filetype = abi::kFiletypeDirectory;
+    entry->preopen_path = p.guest_path;
+    entry->rights_base = abi::right::kDirectory;
+    entry->rights_inheriting = abi::right::kAll;
+    if (p.readonly) {
+      entry->rights_base &= ~abi::right::kMutating;
+      entry->rights_inheriting &= ~abi::right::kMutating;
+    }
+    fds.insert_at(next++, std::move(entry));
+  }
+  return std::unique_ptr<Context>(new Context(std::move(impl)));
+}
+
+void Context::add_to_linker(Store& store, Linker& linker) {
+  ContextImpl* impl = impl_.get();
+  for (auto group : {args_env_functions(), clock_random_functions(), fd_functions(), path_functions(),
+                     poll_functions(), proc_functions(), sock_functions()}) {
+    for (const FunctionSpec& spec : group) {
+      linker.define_func(
+          store, kModule, spec.name, signature(spec),
+          [impl, &spec](Caller& caller, std::span<const Value> args, std::span<Value> results) -> std::optional<Trap> {
+            GuestMemory mem;
+            if (auto memory = caller.memory())
+              mem = GuestMemory(memory->data(caller.store()), memory->size_bytes(caller.store()));
+            HostCall call{*impl, mem, args, std::nullopt};
+            Errno code = Errno::Success;
+            try {
+              spec.handler(call);
+            } catch (const WasiError& e) {
+              code = e.code;
+            }
+            if (call.trap) return call.trap;
+            if (!results.empty()) results[0] = Value::i32(static_cast<int32_t>(code));
+            return std::nullopt;
+          });
+    }
+  }
+}
+
+}  // namespace mywasm::wasi
