@@ -180,7 +180,8 @@ int run_module(const RunOptions& opt) {
     return kExitUsage;
   }
   if (has_suffix(opt.module_path, ".wat") || has_suffix(opt.module_path, ".wast")) {
-    auto encoded = text::wat_to_binary(std::string_view(reinterpret_cast<const char*>(bytes->data()), bytes->size()));
+    auto encoded = text::wat_to_binary(std::string_view(reinterpret_cast<const char*>(bytes->data()), bytes->size()),
+                                       text::WatOptions{.debug_names = true});
     if (auto* err = std::get_if<text::TextError>(&encoded)) {
       error_line("{}:{}:{}: {}", opt.module_path, err->line, err->column, err->message);
       return kExitLoadError;

@@ -96,7 +96,7 @@ std::string concat_strings(const SExpr& list, size_t from) {
   return out;
 }
 
-ScriptModule parse_module(const SExpr& m, bool* is_definition = nullptr) {
+ScriptModule parse_module(const SExpr& m, bool* is_definition = nullptr, bool debug_names = false) {
   if (!m.is_list("module")) m.fail("unexpected token");
   ScriptModule out;
   out.line = m.items[0].line;  // the "module" keyword
@@ -120,7 +120,7 @@ ScriptModule parse_module(const SExpr& m, bool* is_definition = nullptr) {
     out.quote = concat_strings(m, i + 1);
   } else {
     try {
-      out.binary = encode_module(m.items, i);
+      out.binary = encode_module(m.items, i, debug_names);
     } catch (const TextFailure& f) {
       out.text_error = f.error;
     }
@@ -213,16 +213,16 @@ bool is_module_field(const SExpr& e) {
 
 }  // namespace
 
-TextResult<std::vector<uint8_t>> wat_to_binary(std::string_view text) {
+TextResult<std::vector<uint8_t>> wat_to_binary(std::string_view text, const WatOptions& options) {
   try {
     std::vector<SExpr> top = read_sexprs(text);
     if (top.size() == 1 && top[0].is_list("module")) {
-      ScriptModule m = parse_module(top[0]);
+      ScriptModule m = parse_module(top[0], nullptr, options.debug_names);
       if (m.text_error) return *m.text_error;
-      if (m.form == ScriptModule::Form::Quote) return wat_to_binary(m.quote);
+      if (m.form == ScriptModule::Form::Quote) return wat_to_binary(m.quote, options);
       return std::move(m.binary);
     }
-    return encode_module(top, 0);
+    return encode_module(top, 0, options.debug_names);
   } catch (const TextFailure& f) {
     return f.error;
   }

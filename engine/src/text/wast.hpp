@@ -22,9 +22,15 @@ struct TextError {
 template <class T>
 using TextResult = std::variant<T, TextError>;
 
+struct WatOptions {
+  // Emit a "name" section with the $identifiers of the module and its
+  // functions (for backtraces). Off for spec scripts, which compare bytes.
+  bool debug_names = false;
+};
+
 // Parses one WAT module (with or without the surrounding "(module ...)")
 // and encodes it to the binary format.
-TextResult<std::vector<uint8_t>> wat_to_binary(std::string_view text);
+TextResult<std::vector<uint8_t>> wat_to_binary(std::string_view text, const WatOptions& options = {});
 
 // A module as written in a script.
 struct ScriptModule {

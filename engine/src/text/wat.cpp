@@ -8,6 +8,8 @@
 // Type errors are not detected here: the binary goes through the validator.
 #include "text/wat.hpp"
 
+#include <algorithm>
+
 #include <array>
 #include <optional>
 #include <string>
@@ -190,14 +192,16 @@ struct BodyCtx {
 
 class ModuleEncoder {
  public:
-  Bytes encode(const std::vector<SExpr>& fields, size_t first) {
+  Bytes encode(const std::vector<SExpr>& fields, size_t first, bool debug_names) {
     for (size_t k = first; k < fields.size(); ++k) {
       const SExpr& f = fields[k];
       if (!f.is_list() || f.head().empty()) f.fail("unexpected token");
       if (f.head() == "type") define_type(f);
     }
     for (size_t k = first; k < fields.size(); ++k) declare_field(fields[k]);
-    return emit();
+    Bytes out = emit();
+    if (debug_names) append_name_section(out, first > 0 && fields[first - 1].is_id() ? fields[first - 1].text : "");
+    return out;
   }
 
  private:
@@ -1179,6 +1183,36 @@ class ModuleEncoder {
   }
 
   // ---- output -----------------------------------------------------------
+  // The "name" custom section: subsection 0 (module name) and 1 (function
+  // names, by increasing index). Identifiers lose their leading '$'.
+  void append_name_section(Bytes& out, const std::string& module_id) const {
+    std::vector<std::pair<uint32_t, std::string_view>> funcs;
+    for (const auto& [id, index] : spaces_[kFunc].names) funcs.emplace_back(index, std::string_view(id).substr(1));
+    if (funcs.empty() && module_id.empty()) return;
+    std::sort(funcs.begin(), funcs.end());
+    Bytes content;
+    put_name(content, "name");
+    if (!module_id.empty()) {
+      Bytes sub;
+      put_name(sub, std::string_view(module_id).substr(1));
+      content.push_back(0);
+      put_u(content, sub.size());
+      append(content, sub);
+    }
+    if (!funcs.empty()) {
+      Bytes sub;
+      put_u(sub, funcs.size());
+      for (const auto& [index, name] : funcs) {
+        put_u(sub, index);
+        put_name(sub, name);
+      }
+      content.push_back(1);
+      put_u(content, sub.size());
+      append(content, sub);
+    }
+    section(out, 0, content);
+  }
+
   static void section(Bytes& out, uint8_t id, const Bytes& content) {
     out.push_back(id);
     put_u(out, content.size());
@@ -1274,8 +1308,8 @@ class ModuleEncoder {
 
 }  // namespace
 
-std::vector<uint8_t> encode_module(const std::vector<SExpr>& items, size_t first) {
-  return ModuleEncoder().encode(items, first);
+std::vector<uint8_t> encode_module(const std::vector<SExpr>& items, size_t first, bool debug_names) {
+  return ModuleEncoder().encode(items, first, debug_names);
 }
 
 }  // namespace mywasm::text

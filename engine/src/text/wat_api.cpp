@@ -5,7 +5,7 @@
 namespace mywasm {
 
 Result<std::vector<uint8_t>> wat_to_wasm(std::string_view wat) {
-  auto encoded = text::wat_to_binary(wat);
+  auto encoded = text::wat_to_binary(wat, text::WatOptions{.debug_names = true});
   if (auto* err = std::get_if<text::TextError>(&encoded))
     return Error{Error::Kind::Malformed, err->to_string(), std::nullopt, std::nullopt};
   return std::get<std::vector<uint8_t>>(std::move(encoded));
