@@ -288,6 +288,22 @@ size_t find_module_arg(const std::vector<std::string>& args, const std::set<std:
   return args.size();
 }
 
+// Parses `args` (the words after the subcommand) with CLI11. Returns the
+// exit status to stop with (help printed, or a usage error), or nullopt to go on.
+std::optional<int> parse_command_line(CLI::App& app, const char* command, std::vector<std::string> args) {
+  std::reverse(args.begin(), args.end());  // CLI11 consumes a reversed vector
+  try {
+    app.parse(args);
+  } catch (const CLI::CallForHelp&) {
+    fmt::print("{}", app.help());
+    return 0;
+  } catch (const CLI::ParseError& e) {
+    error_line("{}: {} (see 'mywasm {} --help')", command, e.what(), command);
+    return kExitUsage;
+  }
+  return std::nullopt;
+}
+
 int run_command(std::vector<std::string> args) {
   RunOptions opt;
   CLI::App app{"Run a WebAssembly module: a WASI command (its _start), or one export with --invoke.",
@@ -303,16 +319,7 @@ int run_command(std::vector<std::string> args) {
   const size_t split = find_module_arg(args, {"--dir", "--env", "--invoke"});
   std::vector<std::string> own(args.begin(), args.begin() + std::min(split + 1, args.size()));
   if (split < args.size()) opt.guest_args.assign(args.begin() + split + 1, args.end());
-  std::reverse(own.begin(), own.end());  // CLI11 parses a reversed vector
-  try {
-    app.parse(own);
-  } catch (const CLI::CallForHelp&) {
-    fmt::print("{}", app.help());
-    return 0;
-  } catch (const CLI::ParseError& e) {
-    error_line("run: {} (see 'mywasm run --help')", e.what());
-    return kExitUsage;
-  }
+  if (auto status = parse_command_line(app, "run", std::move(own))) return *status;
   for (const auto& e : opt.envs) {
     if (e.find('=') == std::string::npos) {
       error_line("--env {}: expected NAME=VALUE", e);
@@ -350,16 +357,7 @@ int wast_command(std::vector<std::string> args) {
   app.add_flag("-v,--verbose", verbose, "List every failing command and message mismatch");
   app.add_option("--known-failures", known_failures_path,
                  "File of 'name.wast reason' lines: those files are expected to fail (and must)");
-  std::reverse(args.begin(), args.end());
-  try {
-    app.parse(args);
-  } catch (const CLI::CallForHelp&) {
-    fmt::print("{}", app.help());
-    return 0;
-  } catch (const CLI::ParseError& e) {
-    error_line("wast: {} (see 'mywasm wast --help')", e.what());
-    return kExitUsage;
-  }
+  if (auto status = parse_command_line(app, "wast", std::move(args))) return *status;
   std::map<std::string, std::string> known;
   if (!known_failures_path.empty()) {
     auto k = read_known_failures(known_failures_path);
