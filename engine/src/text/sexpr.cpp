@@ -233,7 +233,10 @@ class Reader {
     }
   }
 
-  static constexpr uint32_t kMaxDepth = 10000;
+  // Deep enough for any real module; shallow enough that the recursive
+  // reader and the tree's destructor fit the native stack even in
+  // sanitizer builds, whose frames are several times larger.
+  static constexpr uint32_t kMaxDepth = 1000;
   std::string_view src_;
   size_t pos_ = 0;
   uint32_t depth_ = 0;
