@@ -1,0 +1,75 @@
+#!/usr/bin/env python3
+"""Compares mywasm with native code and with node (V8) on the C kernels.
+
+    bench/run_kernels.py [--mywasm build/tools/mywasm] [--kernels build/bench/kernels] [--runs 3]
+
+For each kernel it times, best of N wall-clock runs of the whole process:
+the native build, `mywasm run --invoke run K.wasm`, and `node node_runner.mjs
+K.wasm`; checks the three print the same checksum; and prints the ratios
+mywasm/native and node/native with their geometric means. Process start-up
+is included in every figure (a few ms, small against the 0.05-1 s kernels).
+"""
+import argparse
+import math
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def best_time(cmd, runs):
+    best, out = math.inf, None
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        elapsed = time.perf_counter() - start
+        if result.returncode != 0:
+            sys.exit(f"failed ({result.returncode}): {' '.join(map(str, cmd))}\n{result.stderr}")
+        best, out = min(best, elapsed), result.stdout.strip()
+    return best, out
+
+
+def geomean(values):
+    return math.exp(sum(math.log(v) for v in values) / len(values)) if values else float("nan")
+
+
+def main():
+    root = HERE.parent
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--mywasm", default=str(root / "build/tools/mywasm"))
+    ap.add_argument("--kernels", default=str(root / "build/bench/kernels"))
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("-k", dest="only", help="only kernels whose name contains this")
+    args = ap.parse_args()
+
+    node = shutil.which("node")
+    kernels = sorted(Path(args.kernels).glob("*.wasm"))
+    if args.only:
+        kernels = [k for k in kernels if args.only in k.stem]
+    if not kernels:
+        sys.exit(f"no kernels in {args.kernels} (build the bench_kernels target)")
+
+    print(f"{'kernel':<15}{'native s':>10}{'mywasm/native':>15}{'node/native':>13}")
+    ours, v8 = [], []
+    for wasm in kernels:
+        native_t, expected = best_time([str(wasm.with_suffix(".native"))], args.runs)
+        mywasm_t, got = best_time([args.mywasm, "run", "--invoke", "run", str(wasm)], args.runs)
+        if got != expected:
+            sys.exit(f"{wasm.stem}: mywasm printed {got}, native {expected}")
+        ours.append(mywasm_t / native_t)
+        node_col = "-"
+        if node:
+            node_t, got = best_time([node, str(HERE / "node_runner.mjs"), str(wasm)], args.runs)
+            if got != expected:
+                sys.exit(f"{wasm.stem}: node printed {got}, native {expected}")
+            v8.append(node_t / native_t)
+            node_col = f"{v8[-1]:.2f}x"
+        print(f"{wasm.stem:<15}{native_t:>10.3f}{ours[-1]:>14.2f}x{node_col:>13}")
+    print(f"{'geomean':<15}{'':>10}{geomean(ours):>14.2f}x{(f'{geomean(v8):.2f}x' if v8 else '-'):>13}")
+
+
+if __name__ == "__main__":
+    main()
