@@ -54,6 +54,7 @@ struct RunOptions {
   std::vector<std::string> dirs;
   std::vector<std::string> envs;
   std::optional<std::string> invoke;
+  std::vector<std::string> tcplisten, allow_net, deny_net;  // WASI sockets
 };
 
 std::optional<std::vector<uint8_t>> read_bytes(const std::string& path) {
@@ -205,6 +206,9 @@ int run_module(const RunOptions& opt) {
     cfg.args.push_back(opt.module_path);
     cfg.args.insert(cfg.args.end(), opt.guest_args.begin(), opt.guest_args.end());
     cfg.env = opt.envs;
+    cfg.tcplisten = opt.tcplisten;
+    cfg.net_allow = opt.allow_net;
+    cfg.net_deny = opt.deny_net;
     for (const auto& d : opt.dirs) {
       std::string why;
       auto p = parse_dir(d, &why);
@@ -311,12 +315,16 @@ int run_command(std::vector<std::string> args) {
   app.add_option("--dir", opt.dirs,
                  "Preopen a host directory: GUEST:HOST[:readonly] (WasmEdge order), HOST::GUEST, or PATH");
   app.add_option("--env", opt.envs, "Set a guest environment variable NAME=VALUE");
+  app.add_option("--tcplisten", opt.tcplisten, "Give the guest a listening TCP socket on IP:PORT (fd 3, 4, ...)");
+  app.add_option("--allow-net", opt.allow_net,
+                 "Only allow bind/connect to these: IP, IP:PORT, [IPv6]:PORT or * (default: all)");
+  app.add_option("--deny-net", opt.deny_net, "Refuse bind/connect to these: IP, IP:PORT, [IPv6]:PORT or *");
   app.add_option("--invoke", opt.invoke, "Call this export with the guest args as its parameters, print results");
   app.add_option("module", opt.module_path, "The .wasm (or .wat) file")->required();
   app.footer("Everything after the module path is passed to the guest.\n"
              "Exit status: the guest's exit code; 1 load/link error; 2 usage error; 134 trap.");
 
-  const size_t split = find_module_arg(args, {"--dir", "--env", "--invoke"});
+  const size_t split = find_module_arg(args, {"--dir", "--env", "--invoke", "--tcplisten", "--allow-net", "--deny-net"});
   std::vector<std::string> own(args.begin(), args.begin() + std::min(split + 1, args.size()));
   if (split < args.size()) opt.guest_args.assign(args.begin() + split + 1, args.end());
   if (auto status = parse_command_line(app, "run", std::move(own))) return *status;

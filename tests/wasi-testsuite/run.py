@@ -99,6 +99,10 @@ def main() -> int:
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args()
 
+    mywasm = os.path.abspath(args.mywasm)
+    if not os.access(mywasm, os.X_OK):
+        print(f"not an executable: {mywasm}", file=sys.stderr)
+        return 2
     suite = Path(args.suite)
     tests = sorted(p for p in suite.rglob("*.wasm") if args.filter in str(p.relative_to(suite)))
     if not tests:
@@ -108,7 +112,7 @@ def main() -> int:
     passed = failed = 0
     for wasm in tests:
         name = str(wasm.relative_to(suite).with_suffix(""))
-        ok, why = run_test(os.path.abspath(args.mywasm), wasm, args.verbose)
+        ok, why = run_test(mywasm, wasm, args.verbose)
         if ok:
             passed += 1
             print(f"PASS {name}")

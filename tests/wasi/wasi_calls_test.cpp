@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
+#include <map>
 #include <string>
 
 #include "abi.hpp"
@@ -254,6 +255,30 @@ TEST_F(WasiCallsTest, PollOneoff) {
   EXPECT_EQ(load<uint64_t>(512 + abi::event::kUserdata), 42u);
   EXPECT_EQ(load<uint16_t>(512 + abi::event::kError), 0u);
   EXPECT_EQ(load<uint8_t>(512 + abi::event::kType), abi::kEventClock);
+}
+
+TEST_F(WasiCallsTest, PollOneoffReportsBadSubscriptionsAsEvents) {
+  namespace sub = abi::subscription;
+  std::memset(mem(), 0, 3 * sub::kSize);
+  // An absolute realtime deadline already in the past: fires at once.
+  store<uint64_t>(sub::kUserdata, 1);
+  store<uint8_t>(sub::kTag, abi::kEventClock);
+  store<uint32_t>(sub::kClockId, abi::kClockRealtime);
+  store<uint64_t>(sub::kClockTimeout, 1);
+  store<uint16_t>(sub::kClockFlags, abi::kSubclockAbstime);
+  // An unknown clock and a closed descriptor: events carrying an error.
+  store<uint64_t>(sub::kSize + sub::kUserdata, 2);
+  store<uint8_t>(sub::kSize + sub::kTag, abi::kEventClock);
+  store<uint32_t>(sub::kSize + sub::kClockId, 99);
+  store<uint64_t>(2 * sub::kSize + sub::kUserdata, 3);
+  store<uint8_t>(2 * sub::kSize + sub::kTag, abi::kEventFdRead);
+  store<uint32_t>(2 * sub::kSize + sub::kFd, 77);
+  EXPECT_EQ(call("poll_oneoff", {Value::i32(0), Value::i32(512), Value::i32(3), Value::i32(1000)}), Errno::Success);
+  ASSERT_EQ(load<uint32_t>(1000), 3u);
+  std::map<uint64_t, uint16_t> errors;
+  for (uint32_t i = 0; i < 3; ++i)
+    errors[load<uint64_t>(512 + i * abi::event::kSize)] = load<uint16_t>(512 + i * abi::event::kSize + abi::event::kError);
+  EXPECT_EQ(errors, (std::map<uint64_t, uint16_t>{{1, 0}, {2, uint16_t(Errno::Inval)}, {3, uint16_t(Errno::Badf)}}));
 }
 
 TEST_F(WasiCallsTest, ReadOnlyPreopenRefusesChanges) {

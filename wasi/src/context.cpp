@@ -1,10 +1,13 @@
 // Context creation (stdio + preopens) and registration of every function.
 #include <fcntl.h>
+#include <sys/socket.h>
 
 #include <cstring>
 
 #include "host_call.hpp"
 #include "mywasm/wasi.hpp"
+#include "net.hpp"
+#include "unique_fd.hpp"
 
 namespace mywasm::wasi {
 namespace {
@@ -23,6 +26,21 @@ Error config_error(std::string message) {
   e.kind = Error::Kind::Other;
   e.message = std::move(message);
   return e;
+}
+
+// --tcplisten: a bound, listening TCP socket for the guest to accept on.
+Result<std::unique_ptr<FdEntry>> listen_tcp(const std::string& spec) {
+  auto addr = parse_socket_address(spec);
+  if (!addr) return config_error("--tcplisten " + spec + ": expected IP:PORT");
+  int host = ::socket(addr->family(), SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (host < 0) return config_error("--tcplisten " + spec + ": " + std::strerror(errno));
+  UniqueFd owner(host);
+  int one = 1;
+  ::setsockopt(host, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  if (::bind(host, addr->get(), addr->len) != 0 || ::listen(host, SOMAXCONN) != 0)
+    return config_error("--tcplisten " + spec + ": " + std::strerror(errno));
+  auto entry = describe_host_fd(owner.release(), /*owns=*/true);
+  return entry;
 }
 
 }  // namespace
@@ -44,6 +62,11 @@ Result<std::unique_ptr<Context>> Context::create(Config config) {
   }
 
   abi::Fd next = 3;
+  for (const std::string& spec : config.tcplisten) {
+    auto listener = listen_tcp(spec);
+    if (!listener) return listener.error();
+    fds.insert_at(next++, std::move(listener.value()));
+  }
   for (const Preopen& p : config.preopens) {
     int host = ::open(p.host_path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (host < 0)

@@ -4,20 +4,23 @@
 #include <vector>
 
 #include "fd_table.hpp"
+#include "net.hpp"
 #include "mywasm/wasi.hpp"
 
 namespace mywasm::wasi {
 
 class ContextImpl {
  public:
-  explicit ContextImpl(Config config) : config_(std::move(config)) {}
+  explicit ContextImpl(Config config) : config_(std::move(config)), net_(config_.net_allow, config_.net_deny) {}
 
   const std::vector<std::string>& args() const { return config_.args; }
   const std::vector<std::string>& env() const { return config_.env; }
   FdTable& fds() { return fds_; }
+  const NetPolicy& net_policy() const { return net_; }
 
  private:
   Config config_;
+  NetPolicy net_;
   FdTable fds_;
 };
 

@@ -2,7 +2,6 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
-#include <sys/uio.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -14,15 +13,8 @@ namespace {
 
 namespace r = abi::right;
 
-std::vector<iovec> host_iovecs(const std::vector<std::span<uint8_t>>& bufs) {
-  std::vector<iovec> out;
-  out.reserve(bufs.size());
-  for (auto b : bufs) out.push_back(iovec{b.data(), b.size()});
-  return out;
-}
-
-// Plain file operations are refused on directories and sockets up front, so
-// the errno does not depend on what the host kernel happens to allow.
+// Plain file operations are refused on directories up front, so the errno
+// does not depend on what the host kernel happens to allow.
 FdEntry& file_fd(HostCall& c, abi::Fd fd, abi::Rights required) {
   FdEntry& e = c.ctx.fds().get(fd);
   if (e.kind == FdKind::Directory) fail(Errno::IsDir);
@@ -117,7 +109,7 @@ void fd_filestat_set_times(HostCall& c) {
 
 void fd_read(HostCall& c) {
   FdEntry& e = file_fd(c, c.u32(0), r::kFdRead);
-  auto iov = host_iovecs(c.mem.iovecs(c.u32(1), c.u32(2)));
+  auto iov = c.mem.host_iovecs(c.u32(1), c.u32(2));
   ssize_t n = ::readv(e.host_fd, iov.data(), int(iov.size()));
   if (n < 0) fail_host_errno();
   c.mem.store<uint32_t>(c.u32(3), uint32_t(n));
@@ -125,7 +117,7 @@ void fd_read(HostCall& c) {
 
 void fd_pread(HostCall& c) {
   FdEntry& e = file_fd(c, c.u32(0), r::kFdRead | r::kFdSeek);
-  auto iov = host_iovecs(c.mem.iovecs(c.u32(1), c.u32(2)));
+  auto iov = c.mem.host_iovecs(c.u32(1), c.u32(2));
   if (c.u64(3) > uint64_t(INT64_MAX)) fail(Errno::Inval);
   ssize_t n = ::preadv(e.host_fd, iov.data(), int(iov.size()), off_t(c.u64(3)));
   if (n < 0) fail_host_errno();
@@ -134,7 +126,7 @@ void fd_pread(HostCall& c) {
 
 void fd_write(HostCall& c) {
   FdEntry& e = file_fd(c, c.u32(0), r::kFdWrite);
-  auto iov = host_iovecs(c.mem.iovecs(c.u32(1), c.u32(2)));
+  auto iov = c.mem.host_iovecs(c.u32(1), c.u32(2));
   ssize_t n = ::writev(e.host_fd, iov.data(), int(iov.size()));
   if (n < 0) fail_host_errno();
   c.mem.store<uint32_t>(c.u32(3), uint32_t(n));
@@ -142,7 +134,7 @@ void fd_write(HostCall& c) {
 
 void fd_pwrite(HostCall& c) {
   FdEntry& e = file_fd(c, c.u32(0), r::kFdWrite | r::kFdSeek);
-  auto iov = host_iovecs(c.mem.iovecs(c.u32(1), c.u32(2)));
+  auto iov = c.mem.host_iovecs(c.u32(1), c.u32(2));
   if (c.u64(3) > uint64_t(INT64_MAX)) fail(Errno::Inval);
   ssize_t n = ::pwritev(e.host_fd, iov.data(), int(iov.size()), off_t(c.u64(3)));
   if (n < 0) fail_host_errno();

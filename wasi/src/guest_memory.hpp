@@ -1,6 +1,9 @@
 // Bounds-checked access to the calling instance's linear memory. Every guest
 // pointer and length goes through here; out-of-range access fails EFAULT.
 #pragma once
+#include <limits.h>
+#include <sys/uio.h>
+
 #include <cstdint>
 #include <cstring>
 #include <span>
@@ -56,6 +59,17 @@ class GuestMemory {
       uint64_t entry = array_ptr + uint64_t(i) * abi::iovec::kSize;
       out.push_back(bytes(load<uint32_t>(entry + abi::iovec::kBuf), load<uint32_t>(entry + abi::iovec::kLen)));
     }
+    return out;
+  }
+
+  // The same, as host `struct iovec`s ready for readv/writev/sendmsg. All
+  // are checked, but at most IOV_MAX are passed on: the host then transfers
+  // fewer bytes, which the ABI allows (like any short read or write).
+  std::vector<::iovec> host_iovecs(uint32_t array_ptr, uint32_t count) const {
+    std::vector<::iovec> out;
+    out.reserve(count);
+    for (auto b : iovecs(array_ptr, count)) out.push_back(::iovec{b.data(), b.size()});
+    if (out.size() > IOV_MAX) out.resize(IOV_MAX);
     return out;
   }
 

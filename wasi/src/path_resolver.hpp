@@ -1,7 +1,12 @@
 // Sandboxed path resolution: a guest path, relative to a directory
-// descriptor, is walked one component at a time on the host (O_PATH |
-// O_NOFOLLOW), so it can never name anything outside that directory.
-// Symlinks are expanded here, inside the sandbox, never by the host kernel.
+// descriptor, never names anything outside that directory.
+//  - Fast path: the directory part in one openat2(RESOLVE_BENEATH |
+//    RESOLVE_NO_SYMLINKS) call, when the kernel has it and the path has no
+//    `..` and no symlinks.
+//  - Otherwise a walk one component at a time (O_PATH | O_NOFOLLOW), with
+//    symlinks expanded here, inside the sandbox, never by the host kernel.
+// Both are race-free: every step opens relative to an already-open directory
+// without following symlinks, so renaming things mid-walk cannot escape.
 #pragma once
 #include <string>
 #include <string_view>

@@ -148,10 +148,19 @@ Result<Instance> Linker::instantiate(Store& store, const mywasm::Module& module)
   std::vector<Extern> resolved;
   resolved.reserve(m.imports.size());
   for (const ir::Import& imp : m.imports) {
-    auto ext = get(imp.module, imp.name);
-    if (!ext) return error(Error::Kind::Unlinkable, "unknown import");
-    if (!import_matches(s, m, imp, *ext)) return error(Error::Kind::Unlinkable, "incompatible import type");
-    resolved.push_back(*ext);
+    // Latest definition wins; an older definition of the same name is used
+    // only when the latest one's type does not fit, so a host can offer
+    // several signatures under one name (e.g. WasmEdge's sock_accept beside
+    // preview1's) and each module links against the one it declares.
+    std::optional<Extern> found, match;
+    for (auto it = items_.rbegin(); it != items_.rend() && !match; ++it) {
+      if (std::get<0>(*it) != imp.module || std::get<1>(*it) != imp.name) continue;
+      if (!found) found = std::get<2>(*it);
+      if (import_matches(s, m, imp, std::get<2>(*it))) match = std::get<2>(*it);
+    }
+    if (!found) return error(Error::Kind::Unlinkable, "unknown import");
+    if (!match) return error(Error::Kind::Unlinkable, "incompatible import type");
+    resolved.push_back(*match);
   }
 
   // 2. Allocate. The instance is registered first so that its functions

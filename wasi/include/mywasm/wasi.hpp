@@ -19,6 +19,14 @@ struct Config {
   std::vector<std::string> env;   // "NAME=VALUE"
   std::vector<Preopen> preopens;
   int stdin_fd = 0, stdout_fd = 1, stderr_fd = 2;  // host fds for guest fds 0..2
+  // Listening TCP sockets handed to the guest as fds 3, 4, ... (before the
+  // preopened directories), as "IP:PORT" ("[::1]:PORT" for IPv6).
+  std::vector<std::string> tcplisten;
+  // Network policy, checked at sock_bind / sock_connect / sock_send_to.
+  // Entries are "IP", "IP:PORT", "[IPv6]:PORT" or "*". A deny match refuses;
+  // a non-empty allow list refuses everything it does not match. Network
+  // access is allowed by default, as in WasmEdge.
+  std::vector<std::string> net_allow, net_deny;
 };
 
 class ContextImpl;

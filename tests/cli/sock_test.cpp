@@ -1,0 +1,345 @@
+// Socket programs (tests/programs/c/sock_*.c, WasmEdge's socket ABI and
+// preview1's) run under `mywasm run` over loopback, driven from the test
+// with plain POSIX sockets. Servers pick an ephemeral port and print it;
+// every wait is bounded and every server process is killed at the end.
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+
+#include <chrono>
+#include <optional>
+#include <thread>
+
+#include "cli_fixture.hpp"
+
+namespace {
+
+using namespace mywasm_test;
+
+std::string program(const std::string& name) { return std::string(MYWASM_PROGRAMS_DIR) + "/" + name + ".wasm"; }
+
+// A `mywasm run ...` child with its stdout on a pipe.
+class Child {
+ public:
+  explicit Child(std::vector<std::string> args) {
+    int out[2];
+    if (::pipe(out) != 0) return;
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      ::dup2(out[1], 1);
+      ::close(out[0]);
+      ::close(out[1]);
+      std::vector<char*> argv;
+      std::string bin = MYWASM_BIN;
+      argv.push_back(bin.data());
+      for (auto& a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      ::execv(bin.c_str(), argv.data());
+      ::_exit(127);
+    }
+    ::close(out[1]);
+    out_ = out[0];
+  }
+  ~Child() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, nullptr, 0);
+    }
+    if (out_ >= 0) ::close(out_);
+  }
+
+  // The next line of stdout, waiting at most `timeout`.
+  std::optional<std::string> line(std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+      if (auto nl = buffered_.find('\n'); nl != std::string::npos) {
+        std::string l = buffered_.substr(0, nl);
+        buffered_.erase(0, nl + 1);
+        return l;
+      }
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) return std::nullopt;
+      pollfd p{out_, POLLIN, 0};
+      if (::poll(&p, 1, int(left.count())) <= 0) return std::nullopt;
+      char buf[512];
+      ssize_t n = ::read(out_, buf, sizeof buf);
+      if (n <= 0) return std::nullopt;
+      buffered_.append(buf, size_t(n));
+    }
+  }
+
+  // The exit status, waiting at most `timeout`; nullopt if still running.
+  std::optional<int> wait(std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+      int status = 0;
+      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return std::nullopt;
+  }
+
+  // Reads the "port N" line a server prints once it listens.
+  int port() {
+    auto l = line();
+    if (!l || l->rfind("port ", 0) != 0) return -1;
+    return std::stoi(l->substr(5));
+  }
+
+ private:
+  pid_t pid_ = -1;
+  int out_ = -1;
+  std::string buffered_;
+};
+
+// A connected, blocking host socket with 10 s send/receive timeouts.
+int connect_to(int port, bool v6 = false) {
+  int fd = ::socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  timeval tv{10, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+  int rc;
+  if (v6) {
+    sockaddr_in6 a{};
+    a.sin6_family = AF_INET6;
+    a.sin6_port = htons(uint16_t(port));
+    a.sin6_addr = in6addr_loopback;
+    rc = ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  } else {
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(uint16_t(port));
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    rc = ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  }
+  if (rc != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+void send_all(int fd, const std::string& s) {
+  size_t off = 0;
+  while (off < s.size()) {
+    ssize_t n = ::send(fd, s.data() + off, s.size() - off, MSG_NOSIGNAL);
+    ASSERT_GT(n, 0);
+    off += size_t(n);
+  }
+}
+
+// Reads exactly `n` bytes (or less if the peer closes or times out).
+std::string recv_n(int fd, size_t n) {
+  std::string out;
+  char buf[4096];
+  while (out.size() < n) {
+    ssize_t got = ::recv(fd, buf, std::min(sizeof buf, n - out.size()), 0);
+    if (got <= 0) break;
+    out.append(buf, size_t(got));
+  }
+  return out;
+}
+
+std::string recv_all(int fd) { return recv_n(fd, size_t(1) << 20); }
+
+// A host TCP server on an ephemeral loopback port answering "pong:" + what it reads.
+class HostServer {
+ public:
+  HostServer() {
+    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    ::listen(fd_, 4);
+    socklen_t len = sizeof a;
+    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
+    port_ = ntohs(a.sin_port);
+    thread_ = std::thread([this] {
+      pollfd p{fd_, POLLIN, 0};
+      if (::poll(&p, 1, 10000) <= 0) return;
+      int c = ::accept(fd_, nullptr, nullptr);
+      if (c < 0) return;
+      timeval tv{10, 0};
+      ::setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+      std::string got = recv_all(c);
+      std::string reply = "pong:" + got;
+      ::send(c, reply.data(), reply.size(), MSG_NOSIGNAL);
+      ::close(c);
+    });
+  }
+  ~HostServer() {
+    thread_.join();
+    ::close(fd_);
+  }
+  int port() const { return port_; }
+
+ private:
+  int fd_ = -1, port_ = 0;
+  std::thread thread_;
+};
+
+const std::string kHttpResponse =
+    "HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: 13\r\n\r\nHello, World!";
+const std::string kHttpRequest = "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n";
+
+TEST(SockTest, BlockingEchoServerIPv4) {
+  Child server({"run", program("sock_echo_server")});
+  int port = server.port();
+  ASSERT_GT(port, 0);
+  int fd = connect_to(port);
+  ASSERT_GE(fd, 0);
+  send_all(fd, "hello, ");
+  EXPECT_EQ(recv_n(fd, 7), "hello, ");
+  std::string big(100000, 'x');
+  for (size_t i = 0; i < big.size(); ++i) big[i] = char('a' + i % 26);
+  std::thread writer([&] {
+    send_all(fd, big);
+    ::shutdown(fd, SHUT_WR);
+  });
+  EXPECT_EQ(recv_all(fd), big);
+  writer.join();
+  ::close(fd);
+  EXPECT_EQ(server.line(), "done");
+  EXPECT_EQ(server.wait(), 0);
+}
+
+TEST(SockTest, BlockingEchoServerIPv6) {
+  Child server({"run", program("sock_echo_server"), "6"});
+  int port = server.port();
+  ASSERT_GT(port, 0);
+  int fd = connect_to(port, /*v6=*/true);
+  ASSERT_GE(fd, 0);
+  send_all(fd, "over ipv6");
+  ::shutdown(fd, SHUT_WR);
+  EXPECT_EQ(recv_all(fd), "over ipv6");
+  ::close(fd);
+  EXPECT_EQ(server.wait(), 0);
+}
+
+TEST(SockTest, PollDrivenHttpServerKeepAlive) {
+  Child server({"run", program("sock_http_server"), "3"});
+  int port = server.port();
+  ASSERT_GT(port, 0);
+
+  // Several requests on one connection, one at a time and pipelined.
+  int a = connect_to(port);
+  ASSERT_GE(a, 0);
+  for (int i = 0; i < 3; ++i) {
+    send_all(a, kHttpRequest);
+    EXPECT_EQ(recv_n(a, kHttpResponse.size()), kHttpResponse) << "request " << i;
+  }
+  send_all(a, kHttpRequest + kHttpRequest);
+  EXPECT_EQ(recv_n(a, 2 * kHttpResponse.size()), kHttpResponse + kHttpResponse);
+
+  // Two more connections open at the same time, served interleaved.
+  int b = connect_to(port), c = connect_to(port);
+  ASSERT_GE(b, 0);
+  ASSERT_GE(c, 0);
+  send_all(c, kHttpRequest);
+  send_all(b, kHttpRequest);
+  EXPECT_EQ(recv_n(b, kHttpResponse.size()), kHttpResponse);
+  EXPECT_EQ(recv_n(c, kHttpResponse.size()), kHttpResponse);
+  send_all(b, kHttpRequest);
+  EXPECT_EQ(recv_n(b, kHttpResponse.size()), kHttpResponse);
+  ::close(a);
+  ::close(b);
+  ::close(c);
+  EXPECT_EQ(server.line(), "served 3");
+  EXPECT_EQ(server.wait(), 0);
+}
+
+TEST(SockTest, ClientResolvesLocalhostAndConnects) {
+  HostServer host;
+  Child client({"run", program("sock_client"), "localhost", std::to_string(host.port())});
+  EXPECT_EQ(client.line(), "resolved localhost to 127.0.0.1 port " + std::to_string(host.port()));
+  EXPECT_EQ(client.line(), "reply pong:ping");
+  EXPECT_EQ(client.wait(), 0);
+}
+
+TEST(SockTest, DenyNetRefusesConnectWithClearError) {
+  HostServer host;
+  std::string port = std::to_string(host.port());
+  std::string cmd = std::string(MYWASM_BIN) + " run --deny-net 127.0.0.1 " + program("sock_client") +
+                    " localhost " + port + " 2>&1";
+  FILE* p = ::popen(cmd.c_str(), "r");
+  ASSERT_NE(p, nullptr);
+  std::string out;
+  char buf[512];
+  while (size_t n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+  int status = ::pclose(p);
+  EXPECT_EQ(WEXITSTATUS(status), 13);
+  EXPECT_NE(out.find("connecting to 127.0.0.1:" + port + " denied by the network policy"), std::string::npos) << out;
+  EXPECT_NE(out.find("connect failed: 2"), std::string::npos) << out;  // EACCES
+  // Unblock the host server's accept so its thread ends promptly.
+  int fd = connect_to(host.port());
+  if (fd >= 0) ::close(fd);
+}
+
+TEST(SockTest, AllowNetPermitsOnlyListedAddresses) {
+  HostServer host;
+  std::string port = std::to_string(host.port());
+  Child client({"run", "--allow-net", "127.0.0.1:" + port, program("sock_client"), "localhost", port});
+  EXPECT_EQ(client.line(), "resolved localhost to 127.0.0.1 port " + port);
+  EXPECT_EQ(client.line(), "reply pong:ping");
+  EXPECT_EQ(client.wait(), 0);
+
+  // Binding anywhere else is refused when an allow list is given.
+  Child server({"run", "--allow-net", "127.0.0.1:" + port, program("sock_echo_server")});
+  EXPECT_EQ(server.wait(), 12);  // sock_bind failed
+}
+
+TEST(SockTest, UdpSendToAndRecvFrom) {
+  for (std::string family : {"4", "6"}) {
+    Child c({"run", program("sock_udp"), family});
+    EXPECT_EQ(c.line(), "received 'datagram' from family " + std::string(family == "4" ? "1" : "2"));
+    EXPECT_EQ(c.line(), "reply 'ack'");
+    EXPECT_EQ(c.wait(), 0);
+  }
+}
+
+TEST(SockTest, TcpListenHandsThePreopenedSocketToStandardAccept) {
+  // Find a free port, release it, and let mywasm listen there.
+  int probe = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(probe, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t len = sizeof a;
+  ::getsockname(probe, reinterpret_cast<sockaddr*>(&a), &len);
+  int port = ntohs(a.sin_port);
+  ::close(probe);
+
+  Child server({"run", "--tcplisten", "127.0.0.1:" + std::to_string(port), program("sock_tcplisten")});
+  int fd = -1;
+  for (int i = 0; i < 200 && fd < 0; ++i) {  // until mywasm has bound the port
+    fd = connect_to(port);
+    if (fd < 0) std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  ASSERT_GE(fd, 0);
+  send_all(fd, "hi");
+  EXPECT_EQ(recv_all(fd), "hello from fd 3");
+  ::close(fd);
+  EXPECT_EQ(server.line(), "served");
+  EXPECT_EQ(server.wait(), 0);
+}
+
+TEST(SockTest, TcpListenRejectsMalformedAddress) {
+  std::string cmd = std::string(MYWASM_BIN) + " run --tcplisten nonsense " + program("sock_tcplisten") + " 2>&1";
+  FILE* p = ::popen(cmd.c_str(), "r");
+  ASSERT_NE(p, nullptr);
+  std::string out;
+  char buf[512];
+  while (size_t n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+  int status = ::pclose(p);
+  EXPECT_NE(WEXITSTATUS(status), 0);
+  EXPECT_NE(out.find("--tcplisten nonsense: expected IP:PORT"), std::string::npos) << out;
+}
+
+}  // namespace

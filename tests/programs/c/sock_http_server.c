@@ -1,0 +1,129 @@
+/* Non-blocking HTTP/1.1 server driven by poll_oneoff, shaped like a
+   tokio/mio event loop: the listener is subscribed for read and write, every
+   socket is non-blocking, accept and recv are drained until EAGAIN. Answers
+   every request with "Hello, World!" and keeps connections alive. Prints
+   "port N" once listening; exits after argv[1] connections have closed. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "wasmedge_sock.h"
+
+#define MAX_CONNS 16
+
+typedef struct {
+  uint32_t fd;
+  int open;
+  char buf[8192];
+  uint32_t len;
+} Conn;
+
+static Conn conns[MAX_CONNS];
+static const char kResponse[] =
+    "HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: 13\r\n\r\nHello, World!";
+
+static int set_nonblock(uint32_t fd) {
+  __wasi_fdstat_t st;
+  if (__wasi_fd_fdstat_get(fd, &st)) return -1;
+  return __wasi_fd_fdstat_set_flags(fd, st.fs_flags | __WASI_FDFLAGS_NONBLOCK) ? -1 : 0;
+}
+
+/* Reads what is available; answers each complete request. 1 = peer closed. */
+static int serve(Conn* c) {
+  for (;;) {
+    uint32_t n = 0;
+    int32_t err = we_recv(c->fd, c->buf + c->len, sizeof c->buf - 1 - c->len, &n);
+    if (err == __WASI_ERRNO_AGAIN) return 0;
+    if (err || n == 0) return 1;
+    c->len += n;
+    c->buf[c->len] = 0;
+    char* end;
+    while ((end = strstr(c->buf, "\r\n\r\n")) != NULL) {
+      uint32_t used = (uint32_t)(end + 4 - c->buf);
+      if (we_send_all(c->fd, kResponse, sizeof kResponse - 1)) return 1;
+      memmove(c->buf, c->buf + used, c->len - used);
+      c->len -= used;
+      c->buf[c->len] = 0;
+    }
+  }
+}
+
+int main(int argc, char** argv) {
+  int to_serve = argc > 1 ? atoi(argv[1]) : 1;
+  __wasi_event_t ev[2 * MAX_CONNS + 2];
+  __wasi_size_t nev = 0;
+  if (__wasi_poll_oneoff(NULL, ev, 0, &nev) != __WASI_ERRNO_INVAL) return 9;
+
+  uint32_t lfd;
+  if (we_sock_open(WE_INET4, WE_STREAM, &lfd)) return 10;
+  int one = 1;
+  we_sock_setsockopt(lfd, 0, 0, &one, 4);
+  uint8_t ip[4] = {127, 0, 0, 1};
+  we_address addr = {ip, 4};
+  if (we_sock_bind(lfd, &addr, 0) || we_sock_listen(lfd, 128) || set_nonblock(lfd)) return 11;
+  uint8_t local[128];
+  we_address local_addr = {local, sizeof local};
+  uint32_t port = 0;
+  if (we_sock_getlocaladdr(lfd, &local_addr, &port)) return 12;
+  uint32_t dummy;
+  if (we_sock_accept(lfd, &dummy) != __WASI_ERRNO_AGAIN) return 13;
+  printf("port %u\n", port);
+  fflush(stdout);
+
+  int closed = 0;
+  while (closed < to_serve) {
+    __wasi_subscription_t subs[2 * MAX_CONNS + 2];
+    memset(subs, 0, sizeof subs);
+    uint32_t count = 0;
+    for (int write = 0; write < 2; ++write) {  /* listener: read and write, as mio asks */
+      subs[count].userdata = 1000 + write;
+      subs[count].u.tag = write ? __WASI_EVENTTYPE_FD_WRITE : __WASI_EVENTTYPE_FD_READ;
+      subs[count].u.u.fd_read.file_descriptor = lfd;
+      ++count;
+    }
+    for (int i = 0; i < MAX_CONNS; ++i) {
+      if (!conns[i].open) continue;
+      subs[count].userdata = (uint64_t)i;
+      subs[count].u.tag = __WASI_EVENTTYPE_FD_READ;
+      subs[count].u.u.fd_read.file_descriptor = conns[i].fd;
+      ++count;
+    }
+    /* A timeout so a lost wake-up cannot hang the test forever. */
+    subs[count].userdata = 2000;
+    subs[count].u.tag = __WASI_EVENTTYPE_CLOCK;
+    subs[count].u.u.clock.id = __WASI_CLOCKID_MONOTONIC;
+    subs[count].u.u.clock.timeout = 10ull * 1000000000ull;
+    ++count;
+    if (__wasi_poll_oneoff(subs, ev, count, &nev)) return 14;
+    for (uint32_t e = 0; e < nev; ++e) {
+      if (ev[e].error) return 15; /* tokio treats any event error as fatal */
+      if (ev[e].userdata == 2000) return 16;
+      if (ev[e].userdata == 1001) return 17; /* a listener is never writable */
+      if (ev[e].userdata == 1000) {
+        for (;;) {
+          uint32_t cfd;
+          int32_t err = we_sock_accept(lfd, &cfd);
+          if (err == __WASI_ERRNO_AGAIN) break;
+          if (err) return 18;
+          int slot = 0;
+          while (slot < MAX_CONNS && conns[slot].open) ++slot;
+          if (slot == MAX_CONNS || set_nonblock(cfd)) return 19;
+          conns[slot].fd = cfd;
+          conns[slot].open = 1;
+          conns[slot].len = 0;
+          conns[slot].buf[0] = 0;
+        }
+      } else {
+        Conn* c = &conns[ev[e].userdata];
+        if (c->open && serve(c)) {
+          we_sock_shutdown(c->fd, 3);
+          (void)__wasi_fd_close(c->fd);
+          c->open = 0;
+          ++closed;
+        }
+      }
+    }
+  }
+  printf("served %d\n", closed);
+  return 0;
+}
