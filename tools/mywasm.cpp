@@ -58,9 +58,22 @@ struct RunOptions {
 };
 
 std::optional<std::vector<uint8_t>> read_bytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  return std::vector<uint8_t>(std::istreambuf_iterator<char>(in), {});
+  // One sized read: modules carry megabytes of debug sections, and a
+  // streambuf iterator costs milliseconds on them.
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) return std::nullopt;
+  std::vector<uint8_t> bytes;
+  std::error_code ec;
+  const auto size = fs::file_size(path, ec);
+  if (!ec) bytes.resize(size);
+  const size_t got = bytes.empty() ? 0 : std::fread(bytes.data(), 1, bytes.size(), f);
+  const bool ok = !ec && got == bytes.size() && !std::ferror(f);
+  std::fclose(f);
+  if (!ok) {
+    if (!errno) errno = EIO;
+    return std::nullopt;
+  }
+  return bytes;
 }
 
 bool has_suffix(std::string_view s, std::string_view suffix) {
