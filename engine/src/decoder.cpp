@@ -56,12 +56,15 @@ constexpr uint16_t kNotAnOpcode = 0xFFFF;
 struct OpcodeIndex {
   std::array<uint16_t, 256> single{};
   std::array<uint16_t, 32> fc{};
+  std::array<uint16_t, 256> fd{};  // every Wasm 2.0 SIMD sub-opcode is < 256
   constexpr OpcodeIndex() {
     single.fill(kNotAnOpcode);
     fc.fill(kNotAnOpcode);
+    fd.fill(kNotAnOpcode);
     for (unsigned i = 0; i < kOpcodeCount; ++i) {
       if (kOpcodeInfo[i].prefix == 0) single[kOpcodeInfo[i].code] = static_cast<uint16_t>(i);
       if (kOpcodeInfo[i].prefix == 0xFC && kOpcodeInfo[i].code < fc.size()) fc[kOpcodeInfo[i].code] = static_cast<uint16_t>(i);
+      if (kOpcodeInfo[i].prefix == 0xFD && kOpcodeInfo[i].code < fd.size()) fd[kOpcodeInfo[i].code] = static_cast<uint16_t>(i);
     }
   }
 };
@@ -82,9 +85,8 @@ void read_instr_or_throw(Reader& r, Instr& in) {
       message += fmt::format(" {}", sub);
       if (byte == 0xFC && sub < kOpcodeIndex.fc.size()) {
         index = kOpcodeIndex.fc[sub];
-      } else if (byte == 0xFD) {
-        std::optional<Opcode> op = opcode_from_prefixed(byte, sub);
-        if (op) index = static_cast<uint16_t>(*op);
+      } else if (byte == 0xFD && sub < kOpcodeIndex.fd.size()) {
+        index = kOpcodeIndex.fd[sub];
       }
     }
     if (index == kNotAnOpcode) Reader::fail(std::move(message), in.offset);
@@ -178,6 +180,19 @@ void read_instr_or_throw(Reader& r, Instr& in) {
     case ImmKind::TableCopy:
       in.a = r.u32();
       in.b = r.u32();
+      break;
+    case ImmKind::V128:
+    case ImmKind::Shuffle:
+      // Lane indices are range-checked by the validator ("invalid lane index").
+      for (uint8_t& byte : in.v128) byte = r.u8();
+      break;
+    case ImmKind::Lane:
+      in.b = r.u8();
+      break;
+    case ImmKind::MemArgLane:
+      in.a = r.u32();
+      in.imm64 = r.u32();
+      in.b = r.u8();
       break;
   }
 }
@@ -357,6 +372,7 @@ class ModuleDecoder {
         case ImmKind::F32:
         case ImmKind::F64: c.bits = instr_.imm64; break;
         case ImmKind::RefType: c.ref_type = instr_.ref_type; break;
+        case ImmKind::V128: c.v128 = instr_.v128; break;
         default: c.index = instr_.a; break;
       }
       e.instrs.push_back(c);

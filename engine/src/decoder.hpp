@@ -48,6 +48,10 @@ inline ValType block_value_type(int64_t block_type) {
 //   MemoryCopy     a = destination memory, b = source memory
 //   TableInit      a = elem index, b = table index
 //   TableCopy      a = destination table, b = source table
+//   V128           v128 = the 16 bytes of the constant (lane 0 first)
+//   Shuffle        v128 = the 16 lane indices
+//   Lane           b = lane index
+//   MemArgLane     a = alignment exponent, imm64 = offset, b = lane index
 // Reusing one Instr across calls keeps the vectors' capacity, so walking a
 // body does not allocate.
 struct Instr {
@@ -60,8 +64,8 @@ struct Instr {
   ValType ref_type = ValType::FuncRef;
   std::vector<uint32_t> targets;
   std::vector<ValType> select_types;
-  // Reserved for SIMD (0xFD): v128.const bytes, i8x16.shuffle lanes, and
-  // lane indices of the lane instructions (in `b`).
+  // v128.const bytes or i8x16.shuffle lane indices (lane indices of the
+  // other lane instructions are in `b`).
   std::array<uint8_t, 16> v128{};
 };
 

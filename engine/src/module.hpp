@@ -1,6 +1,7 @@
 // The decoded module: an immutable description produced by the decoder,
 // checked by the validator and shared by every instance made from it.
 #pragma once
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -27,6 +28,7 @@ struct ConstInstr {
   uint32_t index = 0;       // global.get / ref.func index
   ValType ref_type = ValType::FuncRef;  // ref.null
   uint32_t offset = 0;      // byte offset of the instruction in the module
+  std::array<uint8_t, 16> v128{};  // v128.const bytes
 };
 struct ConstExpr {
   std::vector<ConstInstr> instrs;  // without the final `end`

@@ -30,6 +30,10 @@ enum class ImmKind : uint8_t {
   TableInit,     // u32 elem index, u32 table index
   Elem,          // u32 elem index
   TableCopy,     // u32 dst table, u32 src table
+  V128,          // 16 little-endian bytes (v128.const)
+  Shuffle,       // 16 lane-index bytes, each < 32 (i8x16.shuffle)
+  Lane,          // one lane-index byte (extract/replace_lane)
+  MemArgLane,    // u32 align, u32 offset, lane-index byte (load/store_lane)
 };
 
 enum class Opcode : uint16_t {

@@ -51,6 +51,7 @@ struct OpTyping {
   std::array<ValType, 2> results{};
   uint8_t num_params = 0, num_results = 0;
   uint8_t natural_align = 0;
+  uint8_t lanes = 0;  // lane-index bound of Lane / MemArgLane immediates
 };
 
 uint8_t log2_bytes(unsigned bits) {
@@ -78,6 +79,19 @@ unsigned access_bits(std::string_view name) {
   return n;
 }
 
+// Number of lanes a lane immediate selects from: the shape prefix of the
+// mnemonic ("i16x8.extract_lane_s" -> 8), or for memory lane instructions
+// 128 / access width ("v128.load32_lane" -> 4).
+unsigned lane_count(std::string_view name) {
+  if (name.starts_with("v128.")) return 128 / access_bits(name);
+  size_t x = name.find('x');
+  unsigned n = 0;
+  for (size_t i = x + 1; i < name.size() && name[i] >= '0' && name[i] <= '9'; ++i) n = n * 10 + (name[i] - '0');
+  return n;
+}
+
+bool is_memory_access(ImmKind k) { return k == ImmKind::MemArg || k == ImmKind::MemArgLane; }
+
 const std::array<OpTyping, kOpcodeCount>& op_typing() {
   static const auto table = [] {
     std::array<OpTyping, kOpcodeCount> t{};
@@ -88,7 +102,8 @@ const std::array<OpTyping, kOpcodeCount>& op_typing() {
         for (char c : in.params) ty.params[ty.num_params++] = type_from_letter(c);
         for (char c : in.results) ty.results[ty.num_results++] = type_from_letter(c);
       }
-      if (in.imm == ImmKind::MemArg) ty.natural_align = log2_bytes(access_bits(in.name));
+      if (is_memory_access(in.imm)) ty.natural_align = log2_bytes(access_bits(in.name));
+      if (in.imm == ImmKind::Lane || in.imm == ImmKind::MemArgLane) ty.lanes = static_cast<uint8_t>(lane_count(in.name));
     }
     return t;
   }();
@@ -233,9 +248,15 @@ class FuncValidator {
     const Opcode op = in_.op;
     const OpTyping& ty = typing_[static_cast<unsigned>(op)];
     const OpcodeInfo& oi = info(op);
-    if (oi.imm == ImmKind::MemArg) {
+    if (is_memory_access(oi.imm)) {
       require_memory(0);
       if (in_.a >= 32 || in_.a > ty.natural_align) fail("alignment must not be larger than natural", in_.offset);
+    }
+    if (oi.imm == ImmKind::Lane || oi.imm == ImmKind::MemArgLane) {
+      if (in_.b >= ty.lanes) fail("invalid lane index", in_.offset);
+    } else if (oi.imm == ImmKind::Shuffle) {
+      for (uint8_t lane : in_.v128)
+        if (lane >= 32) fail("invalid lane index", in_.offset);
     }
     if (oi.is_simple()) {
       switch (op) {
@@ -552,6 +573,7 @@ class ModuleValidator {
         case Opcode::I64Const: t = ValType::I64; break;
         case Opcode::F32Const: t = ValType::F32; break;
         case Opcode::F64Const: t = ValType::F64; break;
+        case Opcode::V128Const: t = ValType::V128; break;
         case Opcode::RefNull: t = c.ref_type; break;
         case Opcode::RefFunc:
           if (c.index >= m_.func_types.size()) fail_unknown("function", c.index, c.offset);

@@ -139,7 +139,7 @@ TEST(Wat, Errors) {
   EXPECT_EQ(error_of("(module (func $f) (func $f))"), "duplicate func");
   EXPECT_EQ(error_of("(module (func (param $x i32) (local $x i32)))"), "duplicate local");
   EXPECT_EQ(error_of("(module (func i32.frob))"), "unknown operator");
-  EXPECT_EQ(error_of("(module (memory 1) (func (drop (i32.load align=3 (i32.const 0)))))"), "alignment");
+  EXPECT_EQ(error_of("(module (memory 1) (func (drop (i32.load align=3 (i32.const 0)))))"), "alignment must be a power of two");
   EXPECT_EQ(error_of("(module (func) (import \"m\" \"g\" (global i32)))"), "import after function");
   EXPECT_EQ(error_of("(module (type $t (func)) (func (type $t) (param i32)))"), "inline function type");
   EXPECT_EQ(error_of("(module (func (drop (i32.const 0x100000000))))"), "constant out of range");

@@ -925,6 +925,72 @@ class ModuleEncoder {
         put_u(out, b ? resolve(kTable, *b) : 0);
         break;
       }
+      case ImmKind::V128:
+        encode_v128_const(parent, i, out);
+        break;
+      case ImmKind::Shuffle:
+        encode_shuffle_lanes(op_tok, v, i, out);
+        break;
+      case ImmKind::Lane:
+        out.push_back(parse_lane_index(take(v, i, op_tok)));
+        break;
+      case ImmKind::MemArgLane:
+        encode_memarg(op_tok, v, i, out);
+        out.push_back(parse_lane_index(take(v, i, op_tok)));
+        break;
+    }
+  }
+
+  // A numeric literal token (as opposed to a keyword such as the next
+  // instruction in flat code).
+  static bool is_number_token(const SExpr& e) {
+    if (!e.is_atom()) return false;
+    std::string_view t = e.text;
+    if (t.starts_with('+') || t.starts_with('-')) t.remove_prefix(1);
+    return !t.empty() && ((t[0] >= '0' && t[0] <= '9') || t.starts_with("inf") || t.starts_with("nan"));
+  }
+
+  // v128.const SHAPE lane*: the lane count is checked before the lanes'
+  // values, as in the reference parser.
+  static void encode_v128_const(const SExpr& parent, size_t& i, Bytes& out) {
+    const auto& v = parent.items;
+    if (i < v.size() && v[i].is_atom()) {
+      const std::string& shape = v[i].text;
+      size_t lanes = shape == "i8x16" ? 16 : shape == "i16x8" ? 8 : shape == "i32x4" || shape == "f32x4" ? 4 : 2;
+      size_t n = 0;
+      while (i + 1 + n < v.size() && is_number_token(v[i + 1 + n])) ++n;
+      // Fewer lanes followed by a non-literal atom: let the lane parser name it.
+      bool short_list = n < lanes && (i + 1 + n >= v.size() || !v[i + 1 + n].is_atom());
+      if ((n > lanes || short_list) && (shape[0] == 'i' || shape[0] == 'f') && shape.find('x') != std::string::npos) {
+        v[i].fail("wrong number of lane literals");
+      }
+    }
+    V128 value = parse_v128(parent, i);
+    out.insert(out.end(), std::begin(value.bytes), std::end(value.bytes));
+  }
+
+  // A lane immediate is a nat that fits a byte; the validator checks it
+  // against the shape's lane count. Signs, floats and non-literals are not
+  // lane indices at all.
+  static uint8_t parse_lane_index(const SExpr& tok) {
+    if (!tok.is_atom() || tok.text.empty() || tok.text[0] < '0' || tok.text[0] > '9') tok.fail("unexpected token");
+    uint64_t lane;
+    if (const char* err = parse_nat(tok.text, 8, lane)) {
+      tok.fail(std::string_view(err) == "constant out of range" ? "malformed lane index" : "unexpected token");
+    }
+    return static_cast<uint8_t>(lane);
+  }
+
+  // i8x16.shuffle takes exactly 16 lane literals (every atom up to the
+  // first operand); any of them that is not a byte-sized nat is malformed.
+  static void encode_shuffle_lanes(const SExpr& op_tok, const std::vector<SExpr>& v, size_t& i, Bytes& out) {
+    size_t first = i;
+    while (i < v.size() && is_number_token(v[i])) ++i;
+    if (i - first != 16) op_tok.fail("invalid lane length");
+    for (size_t k = first; k < i; ++k) {
+      uint64_t lane;
+      if (parse_nat(v[k].text, 8, lane)) v[k].fail("malformed lane index");
+      out.push_back(static_cast<uint8_t>(lane));
     }
   }
 
@@ -932,12 +998,15 @@ class ModuleEncoder {
     uint64_t offset = 0;
     uint64_t align = natural_alignment(op_tok.text);
     if (i < v.size() && v[i].is_atom() && v[i].text.starts_with("offset=")) {
-      if (parse_nat(std::string_view(v[i].text).substr(7), 32, offset)) v[i].fail("i32 constant");
+      // A sign or other non-nat is not an offset at all; a nat too large is.
+      if (const char* err = parse_nat(std::string_view(v[i].text).substr(7), 32, offset)) {
+        v[i].fail(std::string_view(err) == "constant out of range" ? "i32 constant" : err);
+      }
       ++i;
     }
     if (i < v.size() && v[i].is_atom() && v[i].text.starts_with("align=")) {
       if (const char* err = parse_nat(std::string_view(v[i].text).substr(6), 32, align)) v[i].fail(err);
-      if (align == 0 || (align & (align - 1))) v[i].fail("alignment");
+      if (align == 0 || (align & (align - 1))) v[i].fail("alignment must be a power of two");
       ++i;
     }
     uint32_t log2 = 0;
