@@ -10,12 +10,13 @@ find_program(MYWASM_RUSTC rustc PATHS /usr/bin NO_DEFAULT_PATH REQUIRED)
 
 set(_programs)
 file(GLOB _c_programs CONFIGURE_DEPENDS ${CMAKE_CURRENT_LIST_DIR}/c/*.c)
+file(GLOB _c_headers CONFIGURE_DEPENDS ${CMAKE_CURRENT_LIST_DIR}/c/*.h)
 foreach(src ${_c_programs})
   get_filename_component(name ${src} NAME_WE)
   set(out ${MYWASM_PROGRAMS_DIR}/${name}.wasm)
   add_custom_command(OUTPUT ${out}
     COMMAND ${MYWASM_CLANG_WASI} --target=wasm32-wasi --sysroot=/usr -O2 ${src} -o ${out}
-    DEPENDS ${src} COMMENT "clang-19 wasm32-wasi ${name}.c" VERBATIM)
+    DEPENDS ${src} ${_c_headers} COMMENT "clang-19 wasm32-wasi ${name}.c" VERBATIM)
   list(APPEND _programs ${out})
 endforeach()
 

@@ -2,14 +2,16 @@
    tokio/mio event loop: the listener is subscribed for read and write, every
    socket is non-blocking, accept and recv are drained until EAGAIN. Answers
    every request with "Hello, World!" and keeps connections alive. Prints
-   "port N" once listening; exits after argv[1] connections have closed. */
+   "port N" once listening; exits after argv[1] connections have closed, or
+   with argv[1] = 0 serves until killed. Builds natively too (see
+   wasmedge_sock_posix.h), for bench/http_rps.py. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "wasmedge_sock.h"
 
-#define MAX_CONNS 16
+#define MAX_CONNS 256
 
 typedef struct {
   uint32_t fd;
@@ -18,9 +20,13 @@ typedef struct {
   uint32_t len;
 } Conn;
 
-static Conn conns[MAX_CONNS];
 static const char kResponse[] =
     "HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: 13\r\n\r\nHello, World!";
+static Conn conns[MAX_CONNS];
+static __wasi_subscription_t subs[2 * MAX_CONNS + 2];
+static __wasi_event_t ev[2 * MAX_CONNS + 2];
+/* Responses to one read's requests (each request is at least 4 bytes). */
+static char out[(sizeof(conns[0].buf) / 4 + 1) * (sizeof kResponse - 1)];
 
 static int set_nonblock(uint32_t fd) {
   __wasi_fdstat_t st;
@@ -37,20 +43,25 @@ static int serve(Conn* c) {
     if (err || n == 0) return 1;
     c->len += n;
     c->buf[c->len] = 0;
+    /* Answer every complete request read so far with one send: separate
+       small sends for pipelined requests would wait on Nagle's algorithm. */
     char* end;
+    uint32_t out_len = 0;
     while ((end = strstr(c->buf, "\r\n\r\n")) != NULL) {
       uint32_t used = (uint32_t)(end + 4 - c->buf);
-      if (we_send_all(c->fd, kResponse, sizeof kResponse - 1)) return 1;
+      memcpy(out + out_len, kResponse, sizeof kResponse - 1);
+      out_len += sizeof kResponse - 1;
       memmove(c->buf, c->buf + used, c->len - used);
       c->len -= used;
       c->buf[c->len] = 0;
     }
+    if (out_len && we_send_all(c->fd, out, out_len)) return 1;
   }
 }
 
 int main(int argc, char** argv) {
   int to_serve = argc > 1 ? atoi(argv[1]) : 1;
-  __wasi_event_t ev[2 * MAX_CONNS + 2];
+  int forever = to_serve == 0;
   __wasi_size_t nev = 0;
   if (__wasi_poll_oneoff(NULL, ev, 0, &nev) != __WASI_ERRNO_INVAL) return 9;
 
@@ -71,8 +82,7 @@ int main(int argc, char** argv) {
   fflush(stdout);
 
   int closed = 0;
-  while (closed < to_serve) {
-    __wasi_subscription_t subs[2 * MAX_CONNS + 2];
+  while (forever || closed < to_serve) {
     memset(subs, 0, sizeof subs);
     uint32_t count = 0;
     for (int write = 0; write < 2; ++write) {  /* listener: read and write, as mio asks */
@@ -97,7 +107,10 @@ int main(int argc, char** argv) {
     if (__wasi_poll_oneoff(subs, ev, count, &nev)) return 14;
     for (uint32_t e = 0; e < nev; ++e) {
       if (ev[e].error) return 15; /* tokio treats any event error as fatal */
-      if (ev[e].userdata == 2000) return 16;
+      if (ev[e].userdata == 2000) {
+        if (forever) continue;
+        return 16;
+      }
       if (ev[e].userdata == 1001) return 17; /* a listener is never writable */
       if (ev[e].userdata == 1000) {
         for (;;) {

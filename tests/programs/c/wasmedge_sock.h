@@ -1,7 +1,12 @@
 /* WasmEdge's socket extension to wasi_snapshot_preview1, as imported by
-   wasmedge_wasi_socket, for the socket test programs. */
+   wasmedge_wasi_socket, for the socket test programs. Built natively (not
+   for wasm32-wasi), the same calls come from wasmedge_sock_posix.h instead. */
 #pragma once
 #include <stdint.h>
+
+#ifndef __wasi__
+#include "wasmedge_sock_posix.h"
+#else
 #include <wasi/api.h>
 
 #define WE_IMPORT(name) __attribute__((import_module("wasi_snapshot_preview1"), import_name(name)))
@@ -52,6 +57,8 @@ WE_IMPORT("sock_getpeeraddr") int32_t we_sock_getpeeraddr(int32_t fd, we_address
 WE_IMPORT("sock_getaddrinfo") int32_t we_sock_getaddrinfo(const char* node, uint32_t node_len, const char* service,
                                                           uint32_t service_len, const we_addrinfo* hints,
                                                           we_addrinfo** res, uint32_t max_res, uint32_t* res_len);
+
+#endif /* __wasi__ */
 
 /* Helpers: send/receive one buffer. */
 static inline int32_t we_send_all(uint32_t fd, const void* data, uint32_t len) {
