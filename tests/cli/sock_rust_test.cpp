@@ -1,0 +1,71 @@
+// Rust socket programs (tests/programs/rust/rs_*.rs, built with Debian's
+// rustc for wasm32-wasi, no crates) under `mywasm run` over loopback:
+// WasmEdge's socket imports declared by hand in Rust, and Rust std's
+// TcpListener/TcpStream on the socket preopened by --tcplisten.
+#include "sock_fixture.hpp"
+
+namespace {
+
+using namespace mywasm_test;
+
+TEST(SockRustTest, RawWasmEdgeImportsEchoServer) {
+  Child server({"run", program("rs_wasmedge_sock"), "echo", "2"});
+  int port = server.port();
+  ASSERT_GT(port, 0);
+
+  int a = connect_to(port);
+  ASSERT_GE(a, 0);
+  send_all(a, "ping from the host");
+  EXPECT_EQ(recv_n(a, 18), "ping from the host");
+  ::shutdown(a, SHUT_WR);
+  EXPECT_EQ(recv_all(a), "");  // the server closes after our shutdown
+  ::close(a);
+
+  int b = connect_to(port);
+  ASSERT_GE(b, 0);
+  std::string big(200000, 0);
+  for (size_t i = 0; i < big.size(); ++i) big[i] = char('A' + i % 23);
+  std::thread writer([&] {
+    send_all(b, big);
+    ::shutdown(b, SHUT_WR);
+  });
+  EXPECT_EQ(recv_all(b), big);
+  writer.join();
+  ::close(b);
+  EXPECT_EQ(server.line(), "done");
+  EXPECT_EQ(server.wait(), 0);
+}
+
+TEST(SockRustTest, RawWasmEdgeImportsClientTalksToRustServer) {
+  Child server({"run", program("rs_wasmedge_sock"), "echo", "1"});
+  int port = server.port();
+  ASSERT_GT(port, 0);
+  Child client({"run", program("rs_wasmedge_sock"), "client", std::to_string(port), "hello, rust"});
+  EXPECT_EQ(client.line(), "reply hello, rust");
+  EXPECT_EQ(client.wait(), 0);
+  EXPECT_EQ(server.line(), "done");
+  EXPECT_EQ(server.wait(), 0);
+}
+
+TEST(SockRustTest, RawWasmEdgeImportsClientConnectRefused) {
+  int port = free_port();  // nobody listens there
+  Child client({"run", program("rs_wasmedge_sock"), "client", std::to_string(port), "x"});
+  EXPECT_EQ(client.wait(), 11);  // sock_connect failed (ECONNREFUSED)
+}
+
+TEST(SockRustTest, StdTcpListenerFromPreopenedFd) {
+  int port = free_port();
+  Child server({"run", "--tcplisten", "127.0.0.1:" + std::to_string(port), program("rs_std_tcplisten")});
+  int fd = connect_when_listening(port);
+  ASSERT_GE(fd, 0);
+  EXPECT_EQ(server.line(), "accepted");
+  // Nothing sent yet: the non-blocking read must report WouldBlock.
+  EXPECT_EQ(server.line(), "would block");
+  send_all(fd, "mywasm\n");
+  EXPECT_EQ(recv_all(fd), "hello from rust std: mywasm");
+  ::close(fd);
+  EXPECT_EQ(server.line(), "served");
+  EXPECT_EQ(server.wait(), 0);
+}
+
+}  // namespace
