@@ -3,22 +3,41 @@
 // loaded over loopback by tests/support/http_load.hpp. Each round is 50
 // concurrent keep-alive connections (every response checked byte for byte)
 // followed by connection churn (20 connections closing and reconnecting
-// after 5 requests each). After every round, with all clients closed, the
-// server's open descriptors (/proc/PID/fd) must be back at the count it had
-// when it started listening; its resident memory (VmRSS) after the last
+// after 5 requests each). During the keep-alive load the server's open
+// descriptors (/proc/PID/fd) must reach its listening baseline + 50; after
+// every round, with all clients closed, they must be back at the baseline; its resident memory (VmRSS) after the last
 // round must be within a small bound of that after the warm-up round.
 #include <dirent.h>
 
+#include <atomic>
 #include <fstream>
 #include <iostream>
 
 #include "../support/http_load.hpp"
 #include "sock_fixture.hpp"
 
+#if defined(__SANITIZE_ADDRESS__)
+#define MYWASM_LOAD_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define MYWASM_LOAD_ASAN 1
+#endif
+#endif
+
 namespace {
 
 using namespace mywasm_test;
 using namespace std::chrono_literals;
+
+// Under AddressSanitizer (scripts/sanitize.sh, Debug) the server is far
+// slower, and freed memory sits in ASan's quarantine, so resident memory is
+// no measure of leaks there: only the descriptor checks apply.
+#ifdef MYWASM_LOAD_ASAN
+constexpr bool kSanitized = true;
+#else
+constexpr bool kSanitized = false;
+#endif
+constexpr uint64_t kMinRequests = kSanitized ? 100 : 2000, kMinChurn = kSanitized ? 10 : 100;
 
 int open_fds(pid_t pid) {
   std::string dir = "/proc/" + std::to_string(pid) + "/fd";
@@ -71,11 +90,22 @@ TEST(SockLoadTest, KeepAliveHttpServerHasNoErrorsAndNoLeaks) {
     keep_alive.connections = 50;
     keep_alive.duration = 1200ms;
     keep_alive.pipeline = round == 1 ? 4 : 1;  // one round pipelined
+    // Sample the server's descriptors while the load runs.
+    std::atomic<bool> loading{true};
+    int peak = 0;
+    std::thread sampler([&] {
+      while (loading) {
+        peak = std::max(peak, open_fds(pid));
+        std::this_thread::sleep_for(5ms);
+      }
+    });
     mywasm_load::Result r = mywasm_load::run(keep_alive);
+    loading = false;
+    sampler.join();
+    EXPECT_GE(peak, baseline_fds + 50) << "round " << round << ": not all 50 connections were open at once";
     EXPECT_EQ(r.errors, 0u) << "round " << round << ": " << r.first_error;
     EXPECT_EQ(r.connects, 50u);
-    EXPECT_GT(r.requests, 2000u) << "round " << round;
-    int during = open_fds(pid);  // closed clients may not be noticed yet: at least the baseline
+    EXPECT_GT(r.requests, kMinRequests) << "round " << round;
 
     mywasm_load::Options churn;
     churn.port = port;
@@ -84,19 +114,23 @@ TEST(SockLoadTest, KeepAliveHttpServerHasNoErrorsAndNoLeaks) {
     churn.requests_per_connection = 5;
     mywasm_load::Result c = mywasm_load::run(churn);
     EXPECT_EQ(c.errors, 0u) << "round " << round << " churn: " << c.first_error;
-    EXPECT_GT(c.connects, 100u) << "round " << round;
+    EXPECT_GT(c.connects, kMinChurn) << "round " << round;
 
     int after = open_fds_settled(pid, baseline_fds);
     EXPECT_EQ(after, baseline_fds) << "round " << round << ": descriptors leaked";
     rss.push_back(vm_rss_kib(pid));
     std::cout << "round " << round << ": " << r.requests << " keep-alive requests (" << long(r.rps())
               << "/s, pipeline " << keep_alive.pipeline << "), " << c.connects << " churn connections, fds "
-              << baseline_fds << " -> " << during << " -> " << after << ", VmRSS " << rss.back() << " KiB\n";
+              << baseline_fds << " -> peak " << peak << " -> " << after << ", VmRSS " << rss.back() << " KiB\n";
   }
   ASSERT_GT(rss.front(), 0);
   // Round 0 is the warm-up (linear memory and host buffers touched for the
-  // first time); later rounds must not keep growing.
-  EXPECT_LE(rss.back() - rss.front(), 1024) << "VmRSS grew from " << rss.front() << " to " << rss.back() << " KiB";
+  // first time); later rounds must not keep growing. (About 1,400 churned
+  // connections a round: leaking even one fd-table entry each would exceed
+  // this bound.)
+  if (!kSanitized) {
+    EXPECT_LE(rss.back() - rss.front(), 256) << "VmRSS grew from " << rss.front() << " to " << rss.back() << " KiB";
+  }
   EXPECT_TRUE(server.wait(0ms) == std::nullopt) << "the server exited under load";
 }
 
