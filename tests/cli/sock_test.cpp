@@ -190,6 +190,67 @@ TEST(SockTest, TcpListenHandsThePreopenedSocketToStandardAccept) {
   EXPECT_EQ(server.wait(), 0);
 }
 
+// A host listener on an ephemeral loopback port that accepts one
+// connection, reads `expect` bytes, answers `reply` and closes.
+class HostReplier {
+ public:
+  HostReplier(size_t expect, std::string reply) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    ::listen(fd_, 4);
+    socklen_t len = sizeof a;
+    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
+    port_ = ntohs(a.sin_port);
+    thread_ = std::thread([this, expect, reply] {
+      pollfd p{fd_, POLLIN, 0};
+      if (::poll(&p, 1, 10000) <= 0) return;
+      int c = ::accept(fd_, nullptr, nullptr);
+      if (c < 0) return;
+      timeval tv{10, 0};
+      ::setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+      got_ = recv_n(c, expect);
+      ::send(c, reply.data(), reply.size(), MSG_NOSIGNAL);
+      ::close(c);
+    });
+  }
+  ~HostReplier() {
+    thread_.join();
+    ::close(fd_);
+  }
+  int port() const { return port_; }
+  std::string got() {
+    thread_.join();
+    thread_ = std::thread([] {});
+    return got_;
+  }
+
+ private:
+  int fd_ = -1, port_ = 0;
+  std::string got_;
+  std::thread thread_;
+};
+
+TEST(SockTest, NonBlockingConnectPollWritableSoErrorAndHangup) {
+  HostReplier host(2, "bye");
+  Child c({"run", program("sock_nb_connect"), std::to_string(host.port())});
+  EXPECT_EQ(c.line(), "connected");
+  EXPECT_EQ(c.line(), "read 3 bytes: bye");
+  // The peer closed while our side is still open for writing: Linux
+  // reports that as POLLRDHUP, not POLLHUP, and it must still be a hang-up.
+  EXPECT_EQ(c.line(), "hangup 1 nbytes 0");
+  EXPECT_EQ(c.wait(), 0);
+  EXPECT_EQ(host.got(), "hi");
+}
+
+TEST(SockTest, NonBlockingConnectRefusedReportsConnRefused) {
+  Child c({"run", program("sock_nb_connect"), std::to_string(free_port()), "refused"});
+  EXPECT_EQ(c.line(), "refused 14");  // ECONNREFUSED, at once or through SO_ERROR
+  EXPECT_EQ(c.wait(), 0);
+}
+
 TEST(SockTest, TcpListenRejectsMalformedAddress) {
   std::string cmd = std::string(MYWASM_BIN) + " run --tcplisten nonsense " + program("sock_tcplisten") + " 2>&1";
   FILE* p = ::popen(cmd.c_str(), "r");

@@ -1,6 +1,10 @@
 // poll_oneoff: waits on clocks and descriptors. Regular files and
 // directories are always ready (as in POSIX poll); streams (stdio, pipes,
 // sockets) are waited on with ppoll(2); clocks become the poll timeout.
+// Events never carry an error for a socket that failed or closed (tokio
+// treats any event error as fatal): such a socket is reported ready, with
+// the hang-up flag where the peer is gone, and the guest's next call on it
+// returns the error (SO_ERROR holds it after a non-blocking connect).
 #include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
@@ -98,7 +102,13 @@ void poll_oneoff(HostCall& c) {
       } else if (e->filetype == abi::kFiletypeRegularFile || e->kind == FdKind::Directory) {
         events.push_back(immediate_file_event(*e, userdata, tag));
       } else {
-        pollfds.push_back({e->host_fd, short(tag == abi::kEventFdRead ? POLLIN : POLLOUT), 0});
+        short want = tag == abi::kEventFdRead ? POLLIN : POLLOUT;
+        // A socket whose peer has shut down its side is a hang-up for a
+        // reader (WASI: "the peer of this socket has closed or
+        // disconnected"), though Linux sets POLLHUP only once both
+        // directions are shut: ask for POLLRDHUP too.
+        if (tag == abi::kEventFdRead && e->kind == FdKind::Socket) want |= POLLRDHUP;
+        pollfds.push_back({e->host_fd, want, 0});
         streams.push_back({userdata, tag});
       }
     } else {
@@ -130,7 +140,7 @@ void poll_oneoff(HostCall& c) {
       if (!rev) continue;
       Event ev{streams[i].userdata, Errno::Success, streams[i].type};
       if (rev & POLLNVAL) ev.error = Errno::Badf;
-      if (rev & POLLHUP) ev.flags |= abi::kEventRwHangup;
+      if (rev & (POLLHUP | POLLRDHUP)) ev.flags |= abi::kEventRwHangup;
       if (ev.type == abi::kEventFdRead) {
         int avail = 0;
         if (::ioctl(pollfds[i].fd, FIONREAD, &avail) == 0 && avail > 0) ev.nbytes = uint64_t(avail);
