@@ -1,12 +1,14 @@
 // Load and leak test (issue 4, item 4): the poll_oneoff-driven keep-alive
-// HTTP server (tests/programs/c/sock_http_server.c) under `mywasm run`,
+// HTTP servers (tests/programs/c/sock_http_server.c, and its Rust
+// counterpart tests/programs/rust/rs_mio_http.rs) under `mywasm run`,
 // loaded over loopback by tests/support/http_load.hpp. Each round is 50
 // concurrent keep-alive connections (every response checked byte for byte)
 // followed by connection churn (20 connections closing and reconnecting
 // after 5 requests each). During the keep-alive load the server's open
 // descriptors (/proc/PID/fd) must reach its listening baseline + 50; after
-// every round, with all clients closed, they must be back at the baseline; its resident memory (VmRSS) after the last
-// round must be within a small bound of that after the warm-up round.
+// every round, with all clients closed, they must be back at the baseline;
+// its resident memory (VmRSS) after the last round must be within a small
+// bound of that after the warm-up round.
 #include <dirent.h>
 
 #include <atomic>
@@ -74,8 +76,12 @@ int open_fds_settled(pid_t pid, int expected) {
   return n;
 }
 
-TEST(SockLoadTest, KeepAliveHttpServerHasNoErrorsAndNoLeaks) {
-  Child server({"run", program("sock_http_server"), "0"});
+// Three rounds of keep-alive load and churn against the server that `args`
+// runs (it prints "port N" and serves until killed), checking as described
+// at the top of this file.
+void load_and_check(std::vector<std::string> args, std::chrono::milliseconds keep_alive_time,
+                    std::chrono::milliseconds churn_time) {
+  Child server(std::move(args));
   const int port = server.port();
   ASSERT_GT(port, 0);
   const pid_t pid = server.pid();
@@ -88,7 +94,7 @@ TEST(SockLoadTest, KeepAliveHttpServerHasNoErrorsAndNoLeaks) {
     mywasm_load::Options keep_alive;
     keep_alive.port = port;
     keep_alive.connections = 50;
-    keep_alive.duration = 1200ms;
+    keep_alive.duration = keep_alive_time;
     keep_alive.pipeline = round == 1 ? 4 : 1;  // one round pipelined
     // Sample the server's descriptors while the load runs.
     std::atomic<bool> loading{true};
@@ -110,7 +116,7 @@ TEST(SockLoadTest, KeepAliveHttpServerHasNoErrorsAndNoLeaks) {
     mywasm_load::Options churn;
     churn.port = port;
     churn.connections = 20;
-    churn.duration = 400ms;
+    churn.duration = churn_time;
     churn.requests_per_connection = 5;
     mywasm_load::Result c = mywasm_load::run(churn);
     EXPECT_EQ(c.errors, 0u) << "round " << round << " churn: " << c.first_error;
@@ -132,6 +138,16 @@ TEST(SockLoadTest, KeepAliveHttpServerHasNoErrorsAndNoLeaks) {
     EXPECT_LE(rss.back() - rss.front(), 256) << "VmRSS grew from " << rss.front() << " to " << rss.back() << " KiB";
   }
   EXPECT_TRUE(server.wait(0ms) == std::nullopt) << "the server exited under load";
+}
+
+TEST(SockLoadTest, CKeepAliveHttpServerHasNoErrorsAndNoLeaks) {
+  load_and_check({"run", program("sock_http_server"), "0"}, 1200ms, 400ms);
+}
+
+// The same load against the Rust server that talks to the host as
+// tokio_wasi/mio_wasi do (tests/programs/rust/rs_mio_http.rs).
+TEST(SockLoadTest, RustMioStyleHttpServerHasNoErrorsAndNoLeaks) {
+  load_and_check({"run", program("rs_mio_http"), "0"}, 700ms, 300ms);
 }
 
 }  // namespace
