@@ -68,4 +68,17 @@ TEST(SockRustTest, StdTcpListenerFromPreopenedFd) {
   EXPECT_EQ(server.wait(), 0);
 }
 
+TEST(SockRustTest, StdWriteToClosedPeerIsAnErrorNotSigpipe) {
+  int port = free_port();
+  Child server({"run", "--tcplisten", "127.0.0.1:" + std::to_string(port), program("rs_std_peer_closed")});
+  int fd = connect_when_listening(port);
+  ASSERT_GE(fd, 0);
+  send_all(fd, "abc");
+  ::close(fd);
+  EXPECT_EQ(server.line(), "eof after 3 bytes");
+  auto err = server.line();
+  EXPECT_TRUE(err == "write error: BrokenPipe" || err == "write error: ConnectionReset") << err.value_or("(none)");
+  EXPECT_EQ(server.wait(), 0);  // not killed by SIGPIPE
+}
+
 }  // namespace

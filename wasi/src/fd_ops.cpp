@@ -1,6 +1,7 @@
 // fd_* functions: operations on an open descriptor.
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -127,7 +128,18 @@ void fd_pread(HostCall& c) {
 void fd_write(HostCall& c) {
   FdEntry& e = file_fd(c, c.u32(0), r::kFdWrite);
   auto iov = c.mem.host_iovecs(c.u32(1), c.u32(2));
-  ssize_t n = ::writev(e.host_fd, iov.data(), int(iov.size()));
+  ssize_t n;
+  if (e.kind == FdKind::Socket) {
+    // Writing to a socket whose peer is gone must be EPIPE for the guest,
+    // not SIGPIPE for the whole runtime (Rust std and wasi-libc write to
+    // sockets with fd_write). Pipes keep the usual SIGPIPE.
+    msghdr msg{};
+    msg.msg_iov = iov.data();
+    msg.msg_iovlen = iov.size();
+    n = ::sendmsg(e.host_fd, &msg, MSG_NOSIGNAL);
+  } else {
+    n = ::writev(e.host_fd, iov.data(), int(iov.size()));
+  }
   if (n < 0) fail_host_errno();
   c.mem.store<uint32_t>(c.u32(3), uint32_t(n));
 }
