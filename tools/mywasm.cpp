@@ -8,6 +8,7 @@
 // module cannot be loaded, validated or linked; 2 for wrong use of the
 // command; 134 when the guest traps.
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <cerrno>
@@ -188,23 +189,30 @@ bool imports_wasi(const Module& m) {
 }
 
 int run_module(const RunOptions& opt) {
-  auto bytes = read_bytes(opt.module_path);
-  if (!bytes) {
-    error_line("cannot read '{}': {}", opt.module_path, std::strerror(errno));
-    return kExitUsage;
-  }
+  Engine engine;
+  std::optional<Result<Module>> compiled;
   if (has_suffix(opt.module_path, ".wat") || has_suffix(opt.module_path, ".wast")) {
+    auto bytes = read_bytes(opt.module_path);
+    if (!bytes) {
+      error_line("cannot read '{}': {}", opt.module_path, std::strerror(errno));
+      return kExitUsage;
+    }
     auto encoded = text::wat_to_binary(std::string_view(reinterpret_cast<const char*>(bytes->data()), bytes->size()),
                                        text::WatOptions{.debug_names = true});
     if (auto* err = std::get_if<text::TextError>(&encoded)) {
       error_line("{}:{}:{}: {}", opt.module_path, err->line, err->column, err->message);
       return kExitLoadError;
     }
-    *bytes = std::get<std::vector<uint8_t>>(std::move(encoded));
+    compiled = Module::compile(engine, std::get<std::vector<uint8_t>>(encoded));
+  } else {
+    // Binary modules are read by the engine, without their debug sections.
+    if (::access(opt.module_path.c_str(), R_OK) != 0) {
+      error_line("cannot read '{}': {}", opt.module_path, std::strerror(errno));
+      return kExitUsage;
+    }
+    compiled = Module::compile_file(engine, opt.module_path);
   }
-
-  Engine engine;
-  auto module = Module::compile(engine, *bytes);
+  auto& module = *compiled;
   if (!module.ok()) {
     error_line("{}: {}", opt.module_path, module.error().to_string());
     return kExitLoadError;

@@ -692,7 +692,13 @@ class ModuleDecoder {
 }  // namespace
 
 std::optional<LoadError> decode_module(std::span<const uint8_t> bytes, ir::Module& out) {
-  out.bytes.assign(bytes.begin(), bytes.end());
+  auto copy = std::make_shared<const std::vector<uint8_t>>(bytes.begin(), bytes.end());
+  std::span<const uint8_t> view(*copy);
+  return decode_module(ir::ModuleBytes(std::move(copy), view), out);
+}
+
+std::optional<LoadError> decode_module(ir::ModuleBytes bytes, ir::Module& out) {
+  out.bytes = std::move(bytes);
   try {
     ModuleDecoder(out).decode();
   } catch (LoadError& e) {

@@ -15,12 +15,13 @@
 
 namespace mywasm {
 
-// Decodes a whole binary module into `out` (out.bytes gets a copy of the
-// input). Checks everything the binary format itself requires (section
+// Decodes a whole binary module into `out`. The first form copies the input
+// into out.bytes; the second keeps the given bytes (and their owner). Checks everything the binary format itself requires (section
 // order and sizes, LEB rules, UTF-8 names, instruction encodings and block
 // nesting, data count rules); type rules are left to validate_module.
 // Returns nullopt on success; on failure `out` is partially filled.
 std::optional<LoadError> decode_module(std::span<const uint8_t> bytes, ir::Module& out);
+std::optional<LoadError> decode_module(ir::ModuleBytes bytes, ir::Module& out);
 
 // Block type immediate as the s33 the format encodes.
 constexpr int64_t kBlockTypeEmpty = -64;  // 0x40

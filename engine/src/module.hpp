@@ -4,6 +4,8 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -86,8 +88,29 @@ struct FuncBody {
   uint32_t code_end = 0;        // one past the final `end`
 };
 
+// The module's binary, borrowed from an owner that keeps it alive: a copy
+// made by Module::compile(span), or a file read by Module::compile_file with
+// the custom sections it does not need never loaded. Read-only.
+class ModuleBytes {
+ public:
+  ModuleBytes() = default;
+  ModuleBytes(std::shared_ptr<const void> owner, std::span<const uint8_t> bytes)
+      : owner_(std::move(owner)), data_(bytes.data()), size_(bytes.size()) {}
+  const uint8_t* data() const { return data_; }
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  const uint8_t* begin() const { return data_; }
+  const uint8_t* end() const { return data_ + size_; }
+  const uint8_t& operator[](size_t i) const { return data_[i]; }
+
+ private:
+  std::shared_ptr<const void> owner_;
+  const uint8_t* data_ = nullptr;
+  size_t size_ = 0;
+};
+
 struct Module {
-  std::vector<uint8_t> bytes;  // the binary, kept for lazy translation
+  ModuleBytes bytes;  // the binary, kept for lazy translation
 
   std::vector<FuncType> types;
   std::vector<Import> imports;

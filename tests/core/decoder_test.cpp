@@ -20,7 +20,7 @@ std::optional<LoadError> decode(const Bytes& bytes) {
 TEST(Decoder, EmptyModule) {
   Module m;
   EXPECT_FALSE(decode_module(header(), m));
-  EXPECT_EQ(m.bytes, header());
+  EXPECT_EQ(std::vector<uint8_t>(m.bytes.begin(), m.bytes.end()), header());
   EXPECT_TRUE(m.types.empty());
 }
 

@@ -96,20 +96,21 @@ constexpr uint8_t kSdRd = 1, kSdWr = 2;
 constexpr uint8_t kPreopenTypeDir = 0;
 constexpr uint8_t kAdviceMax = 5;  // normal, sequential, random, willneed, dontneed, noreuse
 
-// Struct layouts (size, then field offsets).
-namespace iovec { constexpr uint32_t kSize = 8, kBuf = 0, kLen = 4; }
+// Struct layouts (size, then field offsets). 64-bit, so that a guest pointer
+// plus an offset is computed in 64 bits and cannot wrap to a low address.
+namespace iovec { constexpr uint64_t kSize = 8, kBuf = 0, kLen = 4; }
 namespace filestat {
-constexpr uint32_t kSize = 64, kDev = 0, kIno = 8, kFiletype = 16, kNlink = 24, kFileSize = 32, kAtim = 40,
+constexpr uint64_t kSize = 64, kDev = 0, kIno = 8, kFiletype = 16, kNlink = 24, kFileSize = 32, kAtim = 40,
                    kMtim = 48, kCtim = 56;
 }
-namespace fdstat { constexpr uint32_t kSize = 24, kFiletype = 0, kFlags = 2, kRightsBase = 8, kRightsInheriting = 16; }
-namespace prestat { constexpr uint32_t kSize = 8, kTag = 0, kNameLen = 4; }
-namespace dirent { constexpr uint32_t kSize = 24, kNext = 0, kIno = 8, kNamlen = 16, kType = 20; }
+namespace fdstat { constexpr uint64_t kSize = 24, kFiletype = 0, kFlags = 2, kRightsBase = 8, kRightsInheriting = 16; }
+namespace prestat { constexpr uint64_t kSize = 8, kTag = 0, kNameLen = 4; }
+namespace dirent { constexpr uint64_t kSize = 24, kNext = 0, kIno = 8, kNamlen = 16, kType = 20; }
 namespace subscription {
-constexpr uint32_t kSize = 48, kUserdata = 0, kTag = 8;
-constexpr uint32_t kClockId = 16, kClockTimeout = 24, kClockPrecision = 32, kClockFlags = 40;
-constexpr uint32_t kFd = 16;
+constexpr uint64_t kSize = 48, kUserdata = 0, kTag = 8;
+constexpr uint64_t kClockId = 16, kClockTimeout = 24, kClockPrecision = 32, kClockFlags = 40;
+constexpr uint64_t kFd = 16;
 }  // namespace subscription
-namespace event { constexpr uint32_t kSize = 32, kUserdata = 0, kError = 8, kType = 10, kNbytes = 16, kFlags = 24; }
+namespace event { constexpr uint64_t kSize = 32, kUserdata = 0, kError = 8, kType = 10, kNbytes = 16, kFlags = 24; }
 
 }  // namespace mywasm::wasi::abi

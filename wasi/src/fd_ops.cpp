@@ -111,6 +111,7 @@ void fd_filestat_set_times(HostCall& c) {
 void fd_read(HostCall& c) {
   FdEntry& e = file_fd(c, c.u32(0), r::kFdRead);
   auto iov = c.mem.host_iovecs(c.u32(1), c.u32(2));
+  c.mem.store<uint32_t>(c.u32(3), 0);  // a bad result pointer fails before any I/O
   ssize_t n = ::readv(e.host_fd, iov.data(), int(iov.size()));
   if (n < 0) fail_host_errno();
   c.mem.store<uint32_t>(c.u32(3), uint32_t(n));
@@ -120,6 +121,7 @@ void fd_pread(HostCall& c) {
   FdEntry& e = file_fd(c, c.u32(0), r::kFdRead | r::kFdSeek);
   auto iov = c.mem.host_iovecs(c.u32(1), c.u32(2));
   if (c.u64(3) > uint64_t(INT64_MAX)) fail(Errno::Inval);
+  c.mem.store<uint32_t>(c.u32(4), 0);
   ssize_t n = ::preadv(e.host_fd, iov.data(), int(iov.size()), off_t(c.u64(3)));
   if (n < 0) fail_host_errno();
   c.mem.store<uint32_t>(c.u32(4), uint32_t(n));
@@ -128,6 +130,7 @@ void fd_pread(HostCall& c) {
 void fd_write(HostCall& c) {
   FdEntry& e = file_fd(c, c.u32(0), r::kFdWrite);
   auto iov = c.mem.host_iovecs(c.u32(1), c.u32(2));
+  c.mem.store<uint32_t>(c.u32(3), 0);
   ssize_t n;
   if (e.kind == FdKind::Socket) {
     // Writing to a socket whose peer is gone must be EPIPE for the guest,
@@ -148,6 +151,7 @@ void fd_pwrite(HostCall& c) {
   FdEntry& e = file_fd(c, c.u32(0), r::kFdWrite | r::kFdSeek);
   auto iov = c.mem.host_iovecs(c.u32(1), c.u32(2));
   if (c.u64(3) > uint64_t(INT64_MAX)) fail(Errno::Inval);
+  c.mem.store<uint32_t>(c.u32(4), 0);
   ssize_t n = ::pwritev(e.host_fd, iov.data(), int(iov.size()), off_t(c.u64(3)));
   if (n < 0) fail_host_errno();
   c.mem.store<uint32_t>(c.u32(4), uint32_t(n));
@@ -161,6 +165,7 @@ void fd_seek(HostCall& c) {
   FdEntry& e = file_fd(c, c.u32(0), need);
   static constexpr int kHostWhence[] = {SEEK_SET, SEEK_CUR, SEEK_END};
   if (whence > abi::kWhenceEnd) fail(Errno::Inval);
+  c.mem.store<uint64_t>(c.u32(3), 0);  // a bad result pointer fails before moving
   off_t pos = ::lseek(e.host_fd, off_t(offset), kHostWhence[whence]);
   if (pos < 0) fail_host_errno();
   c.mem.store<uint64_t>(c.u32(3), uint64_t(pos));
@@ -187,11 +192,18 @@ void fd_prestat_dir_name(HostCall& c) {
   FdEntry& e = c.ctx.fds().get(c.u32(0));
   if (!e.preopen_path) fail(Errno::Badf);
   const std::string& name = *e.preopen_path;
-  if (c.u32(2) < name.size()) fail(Errno::NameTooLong);
-  auto out = c.mem.bytes(c.u32(1), uint32_t(name.size()));
+  // The whole buffer the guest declared must be its memory, not just the
+  // part the name fills.
+  auto out = c.mem.bytes(c.u32(1), c.u32(2));
+  if (out.size() < name.size()) fail(Errno::NameTooLong);
   std::memcpy(out.data(), name.data(), name.size());
 }
 
+// Moves the entry at `from` (with its rights and, for a preopen, its preopen
+// name) to `to`, closing what `to` held first; both must be open. As in
+// wasmtime and WasmEdge this is allowed for preopens too: moving a preopen
+// keeps it confined to the same directory, and renumbering over one closes
+// it, so the sandbox can only shrink.
 void fd_renumber(HostCall& c) { c.ctx.fds().renumber(c.u32(0), c.u32(1)); }
 
 // Takes a fresh snapshot of the directory (including "." and "..").

@@ -64,7 +64,7 @@ SocketAddress make_address(int family, const uint8_t* ip, uint16_t port) {
 
 // Reads a guest address argument (see kAddressTaggedLen) with `port`.
 SocketAddress read_address(HostCall& c, uint32_t addr_ptr, uint16_t port) {
-  uint32_t buf = c.mem.load<uint32_t>(addr_ptr), len = c.mem.load<uint32_t>(addr_ptr + 4);
+  uint32_t buf = c.mem.load<uint32_t>(addr_ptr), len = c.mem.load<uint32_t>(uint64_t(addr_ptr) + 4);
   if (len == 4) return make_address(AF_INET, c.mem.bytes(buf, 4).data(), port);
   if (len == 16) return make_address(AF_INET6, c.mem.bytes(buf, 16).data(), port);
   if (len != kAddressTaggedLen) fail(Errno::Inval);
@@ -88,7 +88,7 @@ const uint8_t* ip_bytes(const SocketAddress& a, uint32_t* size) {
 // Writes a host address into a guest address argument of the tagged form
 // (or, for buf_len 4 / 16, the raw bytes if the family fits).
 void write_address(HostCall& c, uint32_t addr_ptr, const SocketAddress& a) {
-  uint32_t buf = c.mem.load<uint32_t>(addr_ptr), len = c.mem.load<uint32_t>(addr_ptr + 4);
+  uint32_t buf = c.mem.load<uint32_t>(addr_ptr), len = c.mem.load<uint32_t>(uint64_t(addr_ptr) + 4);
   uint32_t size;
   const uint8_t* ip = ip_bytes(a, &size);
   if (len == kAddressTaggedLen) {
@@ -149,6 +149,8 @@ void sock_recv(HostCall& c) {
   uint16_t riflags = uint16_t(c.u32(3));
   if (riflags & ~(abi::kRiRecvPeek | abi::kRiRecvWaitall)) fail(Errno::Inval);
   int flags = ((riflags & abi::kRiRecvPeek) ? MSG_PEEK : 0) | ((riflags & abi::kRiRecvWaitall) ? MSG_WAITALL : 0);
+  c.mem.store<uint32_t>(c.u32(4), 0);  // bad result pointers fail before any I/O
+  c.mem.store<uint16_t>(c.u32(5), 0);
   msghdr msg = message(iov);
   ssize_t n = ::recvmsg(s.host_fd, &msg, flags);
   if (n < 0) fail_host_errno();
@@ -159,6 +161,7 @@ void sock_recv(HostCall& c) {
 void sock_send(HostCall& c) {
   FdEntry& s = socket_fd(c, c.u32(0), r::kFdWrite);
   auto iov = c.mem.host_iovecs(c.u32(1), c.u32(2));
+  c.mem.store<uint32_t>(c.u32(4), 0);  // a bad result pointer fails before any I/O
   msghdr msg = message(iov);
   ssize_t n = ::sendmsg(s.host_fd, &msg, MSG_NOSIGNAL);  // a closed peer is EPIPE, not SIGPIPE
   if (n < 0) fail_host_errno();
@@ -238,6 +241,9 @@ void sock_recv_from(HostCall& c) {
   uint16_t riflags = uint16_t(c.u32(4));
   if (riflags & ~(abi::kRiRecvPeek | abi::kRiRecvWaitall)) fail(Errno::Inval);
   int flags = ((riflags & abi::kRiRecvPeek) ? MSG_PEEK : 0) | ((riflags & abi::kRiRecvWaitall) ? MSG_WAITALL : 0);
+  c.mem.store<uint32_t>(c.u32(5), 0);  // bad result pointers fail before any I/O
+  c.mem.store<uint32_t>(c.u32(6), 0);
+  c.mem.store<uint16_t>(c.u32(7), 0);
   SocketAddress from;
   msghdr msg = message(iov);
   msg.msg_name = &from.storage;
@@ -257,6 +263,7 @@ void sock_send_to(HostCall& c) {
   auto iov = c.mem.host_iovecs(c.u32(1), c.u32(2));
   SocketAddress to = read_address(c, c.u32(3), uint16_t(c.u32(4)));
   check_policy(c, to, "sending to");
+  c.mem.store<uint32_t>(c.u32(6), 0);  // a bad result pointer fails before any I/O
   msghdr msg = message(iov);
   msg.msg_name = to.get();
   msg.msg_namelen = to.len;
@@ -307,7 +314,7 @@ void sock_setsockopt(HostCall& c) {
 // sock_getlocaladdr(fd, *addr, *port): WasmEdge takes only the 128-byte
 // tagged form here.
 void write_tagged_address_and_port(HostCall& c, const SocketAddress& a) {
-  if (c.mem.load<uint32_t>(c.u32(1) + 4) != kAddressTaggedLen) fail(Errno::Inval);
+  if (c.mem.load<uint32_t>(uint64_t(c.u32(1)) + 4) != kAddressTaggedLen) fail(Errno::Inval);
   write_address(c, c.u32(1), a);
   c.mem.store<uint32_t>(c.u32(2), a.port());
 }
@@ -324,7 +331,7 @@ void sock_getpeeraddr(HostCall& c) {
 // sock_getlocaladdr(fd, *addr, *addr_type, *port), raw address bytes and
 // addr_type 4 or 6.
 void write_address_legacy(HostCall& c, const SocketAddress& a) {
-  uint32_t buf = c.mem.load<uint32_t>(c.u32(1)), len = c.mem.load<uint32_t>(c.u32(1) + 4);
+  uint32_t buf = c.mem.load<uint32_t>(c.u32(1)), len = c.mem.load<uint32_t>(uint64_t(c.u32(1)) + 4);
   uint32_t size;
   const uint8_t* ip = ip_bytes(a, &size);
   if (len < size) fail(Errno::Inval);
@@ -346,9 +353,9 @@ void sock_getpeeraddr_legacy(HostCall& c) {
 // sockaddr and its sa_data buffer; the host fills them in.
 namespace ai {
 // wasm32 layout of WasmEdge's __wasi_addrinfo_t and __wasi_sockaddr_t.
-constexpr uint32_t kFlags = 0, kFamily = 2, kSocktype = 3, kProtocol = 4, kAddrlen = 8, kAddr = 12,
+constexpr uint64_t kFlags = 0, kFamily = 2, kSocktype = 3, kProtocol = 4, kAddrlen = 8, kAddr = 12,
                    kCanonname = 16, kCanonnameLen = 20, kNext = 24;
-constexpr uint32_t kSaFamily = 0, kSaDataLen = 4, kSaData = 8;
+constexpr uint64_t kSaFamily = 0, kSaDataLen = 4, kSaData = 8;
 constexpr uint32_t kProtoIp = 0, kProtoTcp = 1, kProtoUdp = 2;
 }  // namespace ai
 

@@ -191,6 +191,14 @@ class Module {
  public:
   // Decodes and validates. Error kind is Malformed or Invalid, with offset.
   static Result<Module> compile(Engine& engine, std::span<const uint8_t> bytes);
+  // The same without a copy: the module refers to `bytes`, which must stay
+  // valid and unchanged while `owner` lives; the module keeps `owner`.
+  static Result<Module> compile(Engine& engine, std::shared_ptr<const void> owner, std::span<const uint8_t> bytes);
+  // Reads and compiles a binary module file. Custom sections other than
+  // "name" (debug info, often most of the file) are never read into memory;
+  // the bytes kept are a private copy, unaffected by later changes to the
+  // file. A file that cannot be read is a Malformed error "cannot read ...".
+  static Result<Module> compile_file(Engine& engine, const std::string& path);
   std::vector<ImportDesc> imports() const;
   std::vector<ExportDesc> exports() const;
   const std::shared_ptr<const ModuleImpl>& impl() const { return impl_; }

@@ -30,8 +30,16 @@ Error load_error(Error::Kind kind, const LoadError& e) {
 }  // namespace
 
 Result<mywasm::Module> mywasm::Module::compile(Engine& engine, std::span<const uint8_t> bytes) {
+  auto copy = std::make_shared<const std::vector<uint8_t>>(bytes.begin(), bytes.end());
+  std::span<const uint8_t> view(*copy);
+  return compile(engine, std::move(copy), view);
+}
+
+Result<mywasm::Module> mywasm::Module::compile(Engine& engine, std::shared_ptr<const void> owner,
+                                               std::span<const uint8_t> bytes) {
   auto impl = std::make_shared<ModuleImpl>();
-  if (auto e = decode_module(bytes, impl->module)) return load_error(Error::Kind::Malformed, *e);
+  if (auto e = decode_module(ir::ModuleBytes(std::move(owner), bytes), impl->module))
+    return load_error(Error::Kind::Malformed, *e);
   if (auto e = validate_module(impl->module)) return load_error(Error::Kind::Invalid, *e);
   return ModuleImpl::to_handle(std::move(impl));
 }

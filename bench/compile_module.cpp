@@ -1,0 +1,66 @@
+// Decode and validation cost of a module file, per MB of code:
+//   compile_module FILE.wasm [runs]
+// Prints the file size, the code section size, the best of N times for
+// reading the file (Module::compile_file's loader, custom sections skipped),
+// decoding and validating, and the validation rate in MB of code per second.
+// Translation is not included: it is lazy, per function, on first call.
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "decoder.hpp"
+#include "validator.hpp"
+
+#include "mywasm/mywasm.hpp"
+#include "runtime/module_impl.hpp"
+
+namespace {
+
+double seconds_since(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: compile_module FILE.wasm [runs]\n");
+    return 2;
+  }
+  const std::string path = argv[1];
+  const int runs = argc > 2 ? std::atoi(argv[2]) : 5;
+  double best_compile = 1e30, best_decode = 1e30, best_validate = 1e30;
+  size_t file_size = 0, code_bytes = 0, funcs = 0;
+  for (int i = 0; i < runs; ++i) {
+    mywasm::Engine engine;
+    auto t0 = std::chrono::steady_clock::now();
+    auto compiled = mywasm::Module::compile_file(engine, path);  // read + decode + validate
+    best_compile = std::min(best_compile, seconds_since(t0));
+    if (!compiled.ok()) {
+      std::fprintf(stderr, "%s\n", compiled.error().to_string().c_str());
+      return 1;
+    }
+    // Decode and validate separately, on the same bytes (already in memory).
+    const mywasm::ir::Module& loaded = compiled->impl()->module;
+    std::span<const uint8_t> bytes(loaded.bytes.data(), loaded.bytes.size());
+    mywasm::ir::Module m;
+    auto t1 = std::chrono::steady_clock::now();
+    if (auto e = mywasm::decode_module(mywasm::ir::ModuleBytes(nullptr, bytes), m)) return 1;
+    best_decode = std::min(best_decode, seconds_since(t1));
+    auto t2 = std::chrono::steady_clock::now();
+    if (auto e = mywasm::validate_module(m)) return 1;
+    best_validate = std::min(best_validate, seconds_since(t2));
+    file_size = bytes.size();
+    code_bytes = 0;
+    for (const auto& b : m.bodies) code_bytes += b.code_end - b.body_offset;
+    funcs = m.bodies.size();
+  }
+  const double code_mb = code_bytes / 1e6;
+  std::printf("%s: %.1f MB file, %zu functions, %.2f MB code\n", path.c_str(), file_size / 1e6, funcs, code_mb);
+  std::printf("compile_file (read+decode+validate): %.2f ms\n", best_compile * 1e3);
+  std::printf("decode: %.2f ms (%.2f ms per MB of code)\n", best_decode * 1e3, best_decode * 1e3 / code_mb);
+  std::printf("validate: %.2f ms (%.2f ms per MB of code, %.0f MB/s)\n", best_validate * 1e3,
+              best_validate * 1e3 / code_mb, code_mb / best_validate);
+  return 0;
+}
