@@ -19,7 +19,7 @@ KERNEL_EXPORT long long run(void) {
     buf[i] = (unsigned char)(seed >> 16);
   }
   unsigned long long total = 0;
-  for (int rep = 0; rep < 160; rep++) {
+  for (int rep = 0; rep < 1280; rep++) {
     u32x4 h = {0x243F6A88u ^ rep, 0x85A308D3u, 0x13198A2Eu, 0x03707344u};
     u8x16 m = {0};
     for (int i = 0; i < SIZE; i += 16) {

@@ -9,7 +9,7 @@
 
 typedef float f32x4 __attribute__((vector_size(16)));
 
-#define N 192
+#define N 256
 static float a[N][N] __attribute__((aligned(16)));
 static float b[N][N] __attribute__((aligned(16)));
 static float c[N][N] __attribute__((aligned(16)));
@@ -21,7 +21,7 @@ KERNEL_EXPORT long long run(void) {
       b[i][j] = (float)((i * 5 + j * 11) % 13) * 0.5f;
       c[i][j] = 0;
     }
-  for (int rep = 0; rep < 8; rep++)
+  for (int rep = 0; rep < 16; rep++)
     for (int i = 0; i < N; i++)
       for (int k = 0; k < N; k++) {
         float x = a[i][k];

@@ -7,7 +7,9 @@
 #include <array>
 #include <cstring>
 
+#include "interp/code.hpp"
 #include "mywasm/mywasm.hpp"
+#include "runtime/store.hpp"
 
 namespace mywasm {
 namespace {
@@ -32,7 +34,7 @@ struct Fixture : ::testing::Test {
   void load(const char* wat) {
     auto bytes = wat_to_wasm(wat);
     ASSERT_TRUE(bytes.ok()) << bytes.error().to_string();
-    auto module = Module::compile(engine, *bytes);
+    auto module = mywasm::Module::compile(engine, *bytes);
     ASSERT_TRUE(module.ok()) << module.error().to_string();
     auto inst = linker.instantiate(store, *module);
     ASSERT_TRUE(inst.ok()) << inst.error().to_string();
@@ -195,6 +197,53 @@ TEST_F(SimdInterp, MemoryAccessAndBoundsTraps) {
   r = call("splat_sum", {Value::i32(4)});
   ASSERT_TRUE(r.ok());
   EXPECT_EQ((*r)[0].i32(), 0x08070605);  // lane 2: splat value + 0
+}
+
+// A v128 load/store whose address is an i32.add runs as one fused
+// instruction, with the same bounds rule (the wrapped sum plus the offset).
+TEST_F(SimdInterp, AddressAddIsFusedIntoLoadsAndStores) {
+  load(R"((module
+    (memory 1)
+    (func (export "get") (param i32) (result v128)
+      (v128.load offset=1 (i32.add (local.get 0) (i32.const 16))))
+    (func (export "put") (param i32 v128)
+      (v128.store offset=2 (i32.add (local.get 0) (i32.const 16)) (local.get 1)))
+    (func (export "get64") (param i32) (result i64)
+      (i64x2.extract_lane 0 (v128.load64_zero (i32.add (local.get 0) (local.get 0)))))))");
+  auto listing = [&](const char* name) {
+    auto f = instance.func(store, name);
+    const auto& compiled = store.impl().funcs[f->addr()]->compiled;
+    return compiled ? interp::disassemble(*compiled) : std::string("(not translated)");
+  };
+  // Functions are translated on their first call.
+  ASSERT_TRUE(call("put", {Value::i32(100), Value::v128(v128_of_i32({1, 2, 3, 4}))}).ok());
+  ASSERT_TRUE(call("get", {Value::i32(0)}).ok());
+  std::string put = listing("put");
+  EXPECT_NE(put.find("v128.store[add]"), std::string::npos) << put;
+  EXPECT_EQ(put.find("i32.add"), std::string::npos) << put;
+  std::string get = listing("get");
+  EXPECT_NE(get.find("v128.load[add]"), std::string::npos) << get;
+  EXPECT_EQ(get.find("i32.add"), std::string::npos) << get;
+
+  // Stored at 100+16+2 = 118, read back from 101+16+1.
+  auto r = call("get", {Value::i32(101)});
+  ASSERT_TRUE(r.ok()) << r.error().to_string();
+  EXPECT_EQ(i32_lanes((*r)[0]), (std::array<int32_t, 4>{1, 2, 3, 4}));
+
+  // 65536 - 16 - 1 - 16 is the last base whose 16 bytes fit with offset=1.
+  EXPECT_TRUE(call("get", {Value::i32(65536 - 33)}).ok());
+  r = call("get", {Value::i32(65536 - 32)});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().trap->message, "out of bounds memory access");
+  r = call("put", {Value::i32(65536 - 33), Value::v128(v128_of_i32({0, 0, 0, 0}))});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().trap->message, "out of bounds memory access");
+  // The sum wraps at 32 bits before the offset is added: 0xfffffff0 + 16 = 0.
+  EXPECT_TRUE(call("get", {Value::i32(int32_t(0xfffffff0u))}).ok());
+  // 2 * 0x80000000 wraps to 0; 2 * 32764 = 65528 leaves exactly 8 bytes.
+  EXPECT_TRUE(call("get64", {Value::i32(int32_t(0x80000000u))}).ok());
+  EXPECT_TRUE(call("get64", {Value::i32(32764)}).ok());
+  EXPECT_FALSE(call("get64", {Value::i32(32765)}).ok());
 }
 
 TEST_F(SimdInterp, LaneOpsShuffleAndReductions) {

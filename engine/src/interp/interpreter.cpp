@@ -136,6 +136,11 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
 #define MYWASM_SIMD_ENTRY_0x00(Id) nullptr
 #define MYWASM_SIMD_ENTRY_0xFC(Id) nullptr
 #define MYWASM_SIMD_ENTRY_0xFD(Id) (SimdSem<Opcode::Id>::kShape != SimdShape::None ? &&LV_##Id : nullptr)
+#define MYWASM_SIMD_ADD_ENTRY(Prefix, Id) MYWASM_SIMD_ADD_ENTRY_##Prefix(Id)
+#define MYWASM_SIMD_ADD_ENTRY_0x00(Id) nullptr
+#define MYWASM_SIMD_ADD_ENTRY_0xFC(Id) nullptr
+#define MYWASM_SIMD_ADD_ENTRY_0xFD(Id) \
+  (SimdSem<Opcode::Id>::kShape == SimdShape::Load || SimdSem<Opcode::Id>::kShape == SimdShape::Store ? &&LVA_##Id : nullptr)
   static const void* const kOpTable[] = {
 #define OP(Id, Prefix, Code, Name, Imm, Params, Results) \
   (Sem<Opcode::Id>::kDefined || MemSem<Opcode::Id>::kIsLoad || MemSem<Opcode::Id>::kIsStore) ? &&L_##Id \
@@ -143,16 +148,20 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
 #include "opcodes.def"
 #undef OP
   };
+  static const void* const kAddressAddTable[] = {
+#define OP(Id, Prefix, Code, Name, Imm, Params, Results) \
+  (MemSem<Opcode::Id>::kIsLoad || MemSem<Opcode::Id>::kIsStore) ? &&LA_##Id : MYWASM_SIMD_ADD_ENTRY(Prefix, Id),
+#include "opcodes.def"
+#undef OP
+  };
 #undef MYWASM_SIMD_ENTRY
 #undef MYWASM_SIMD_ENTRY_0x00
 #undef MYWASM_SIMD_ENTRY_0xFC
 #undef MYWASM_SIMD_ENTRY_0xFD
-  static const void* const kAddressAddTable[] = {
-#define OP(Id, Prefix, Code, Name, Imm, Params, Results) \
-  (MemSem<Opcode::Id>::kIsLoad || MemSem<Opcode::Id>::kIsStore) ? &&LA_##Id : nullptr,
-#include "opcodes.def"
-#undef OP
-  };
+#undef MYWASM_SIMD_ADD_ENTRY
+#undef MYWASM_SIMD_ADD_ENTRY_0x00
+#undef MYWASM_SIMD_ADD_ENTRY_0xFC
+#undef MYWASM_SIMD_ADD_ENTRY_0xFD
   static const void* const kBranchTrueTable[] = {
 #define OP(Id, Prefix, Code, Name, Imm, Params, Results) BranchFusable<Opcode::Id>::value ? &&BT_##Id : nullptr,
 #include "opcodes.def"

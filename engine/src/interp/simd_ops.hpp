@@ -365,7 +365,7 @@ using scalar::narrow, scalar::extend, scalar::extmul, scalar::extadd_pairwise;
 using scalar::fadd, scalar::fsub, scalar::fmul, scalar::fdiv, scalar::fsqrt, scalar::fmin, scalar::fmax;
 using scalar::fpmin, scalar::fpmax, scalar::fabs, scalar::fneg, scalar::fceil, scalar::ffloor, scalar::ftrunc;
 using scalar::fnearest;
-using scalar::i8x16_popcnt, scalar::i16x8_q15mulr_sat_s, scalar::i8x16_shuffle;
+using scalar::i8x16_popcnt, scalar::i16x8_q15mulr_sat_s;
 using scalar::i32x4_trunc_sat_f32x4_s, scalar::i32x4_trunc_sat_f32x4_u;
 using scalar::i32x4_trunc_sat_f64x2_s_zero, scalar::i32x4_trunc_sat_f64x2_u_zero;
 using scalar::f32x4_convert_i32x4_u, scalar::f64x2_convert_low_i32x4_u, scalar::f32x4_demote_f64x2_zero;
@@ -434,6 +434,14 @@ inline uint32_t i64x2_bitmask(const V128& a) { return uint32_t(_mm_movemask_pd(l
 inline V128 i8x16_swizzle(const V128& a, const V128& idx) {
   return st(_mm_shuffle_epi8(ld(a), _mm_adds_epu8(ld(idx), _mm_set1_epi8(0x70))));
 }
+// Two pshufbs: indices 0..15 pick from a (+0x70 keeps them below 0x80),
+// 16..31 from b (-16 maps them to 0..15 and 0..15 to 0xF0.., which zero).
+inline V128 i8x16_shuffle(const V128& a, const V128& b, const uint8_t lanes[16]) {
+  __m128i l = _mm_loadu_si128(reinterpret_cast<const __m128i*>(lanes));
+  __m128i from_a = _mm_shuffle_epi8(ld(a), _mm_adds_epu8(l, _mm_set1_epi8(0x70)));
+  __m128i from_b = _mm_shuffle_epi8(ld(b), _mm_sub_epi8(l, _mm_set1_epi8(16)));
+  return st(_mm_or_si128(from_a, from_b));
+}
 inline V128 i8x16_narrow_i16x8_s(const V128& a, const V128& b) { return st(_mm_packs_epi16(ld(a), ld(b))); }
 inline V128 i8x16_narrow_i16x8_u(const V128& a, const V128& b) { return st(_mm_packus_epi16(ld(a), ld(b))); }
 inline V128 i16x8_narrow_i32x4_s(const V128& a, const V128& b) { return st(_mm_packs_epi32(ld(a), ld(b))); }
@@ -499,6 +507,7 @@ inline V128 i64x2_extend_low_i32x4_u(const V128& a) { return st(_mm_cvtepu32_epi
 #else
 using scalar::v128_not, scalar::v128_and, scalar::v128_andnot, scalar::v128_or, scalar::v128_xor;
 using scalar::v128_bitselect, scalar::v128_any_true, scalar::i32x4_dot_i16x8_s, scalar::i8x16_swizzle;
+using scalar::i8x16_shuffle;
 using scalar::f32x4_convert_i32x4_s, scalar::f64x2_convert_low_i32x4_s, scalar::f64x2_promote_low_f32x4;
 inline V128 i8x16_add(const V128& a, const V128& b) { return add<uint8_t>(a, b); }
 inline V128 i16x8_add(const V128& a, const V128& b) { return add<uint16_t>(a, b); }

@@ -703,10 +703,19 @@ class Translator {
     Entry args[3] = {};
     for (size_t i = n; i-- > 0;) args[i] = pop();
     const bool has_result = !oi.results.empty();
+    // A plain load/store whose address is an i32.add just emitted: fused.
+    std::optional<std::pair<uint64_t, uint64_t>> sum;
+    if (oi.imm == ImmKind::MemArg) sum = take_address_add(args[0]);
     uint64_t dst = has_result ? push_home(oi.results[0] == 'v' ? 2 : 1) : 0;
-    begin_instr(op_handler(op));
+    begin_instr(sum ? address_add_handler(op) : op_handler(op));
     if (has_result) emit_dst(dst);
-    for (size_t i = 0; i < n; ++i) emit_slot(args[i].slot);
+    if (sum) {
+      emit_slot(sum->first);
+      emit_slot(sum->second);
+    } else {
+      emit_slot(args[0].slot);
+    }
+    for (size_t i = 1; i < n; ++i) emit_slot(args[i].slot);
     switch (oi.imm) {
       case ImmKind::MemArg: emit_imm(in.imm64); break;
       case ImmKind::MemArgLane:
