@@ -8,7 +8,10 @@
 //   - SSE4.1 intrinsics for the operations where x86 has a direct,
 //     branch-free equivalent, used when the translation unit is built with
 //     SSE4.1 (__SSE4_1__, or MYWASM_SIMD_FORCE_SSE41 under a target pragma,
-//     which is how the tests compile both paths).
+//     which is how the tests compile both paths). The interpreter gets it
+//     from the MYWASM_INTERP_SSE41 CMake option (engine/CMakeLists.txt: on
+//     by default on x86-64 build hosts with SSE4.1); other hosts, AArch64
+//     included, run the portable code, which compilers auto-vectorise.
 // Everything lives in an inline namespace named after the path, so
 // translation units compiled for different ISAs never share (ODR-merge) a
 // definition.
