@@ -159,6 +159,23 @@ TEST_F(SimdInterp, HostFunctionsTakeAndReturnV128) {
   EXPECT_EQ(i32_lanes((*r)[0]), (std::array<int32_t, 4>{103, 105, 107, 93}));
 }
 
+// A host result of the wrong width would misplace the results after it.
+TEST_F(SimdInterp, HostResultOfWrongWidthTraps) {
+  FuncType t{{}, {ValType::V128, ValType::I32}};
+  linker.define_func(store, "env", "bad", t, [](Caller&, std::span<const Value>, std::span<Value> results) {
+    results[0] = Value::i64(1);  // declared v128
+    results[1] = Value::i32(2);
+    return std::optional<Trap>();
+  });
+  load(R"((module
+    (import "env" "bad" (func $bad (result v128 i32)))
+    (func (export "f") (result i32) (call $bad) (drop) (drop) (i32.const 7))))");
+  auto r = call("f", {});
+  ASSERT_FALSE(r.ok());
+  ASSERT_TRUE(r.error().trap.has_value());
+  EXPECT_EQ(r.error().trap->message, "host function returned i64 for a v128 result");
+}
+
 TEST_F(SimdInterp, MemoryAccessAndBoundsTraps) {
   load(R"((module
     (memory (export "mem") 1)

@@ -556,7 +556,20 @@ bool call_host(StoreImpl& store, ThreadStack& st, FuncInstance& callee, FuncInst
     st.host_trap = std::move(trap);
     return false;
   }
-  for (size_t i = 0, slot = 0; i < out.size(); ++i) slot += value_to_slot(store, out[i], args + slot);
+  // Results are placed by the declared types (a v128 takes two slots). A
+  // host that returns a v128 where the type says otherwise, or the reverse,
+  // would misplace every later result: that is a trap.
+  for (size_t i = 0, slot = 0; i < out.size(); slot += slot_width(ft.results[i]), ++i) {
+    if ((out[i].type() == ValType::V128) != (ft.results[i] == ValType::V128)) {
+      Trap t;
+      t.kind = Trap::Kind::Host;
+      t.message = "host function returned " + std::string(to_string(out[i].type())) + " for a " +
+                  std::string(to_string(ft.results[i])) + " result";
+      st.host_trap = std::move(t);
+      return false;
+    }
+    value_to_slot(store, out[i], args + slot);
+  }
   return true;
 }
 
