@@ -413,6 +413,13 @@ TEST(SIMD_SUITE, AgreesWithScalarOnRandomInputs) {
     SAME1(i32x4_extend_low_i16x8_u, (scalar::extend<uint16_t, uint32_t>(a, false)));
     SAME1(i64x2_extend_low_i32x4_s, (scalar::extend<int32_t, int64_t>(a, false)));
     EXPECT_EQ(i32x4_shl(a, n), scalar::shl<int32_t>(a, n));
+    EXPECT_EQ(i32x4_shr_s(a, n), scalar::shr<int32_t>(a, n));
+    EXPECT_EQ(i32x4_shr_u(a, n), scalar::shr<uint32_t>(a, n));
+    EXPECT_EQ(i16x8_shl(a, n), scalar::shl<int16_t>(a, n));
+    EXPECT_EQ(i16x8_shr_s(a, n), scalar::shr<int16_t>(a, n));
+    EXPECT_EQ(i16x8_shr_u(a, n), scalar::shr<uint16_t>(a, n));
+    EXPECT_EQ(i64x2_shl(a, n), scalar::shl<int64_t>(a, n));
+    EXPECT_EQ(i64x2_shr_u(a, n), scalar::shr<uint64_t>(a, n));
     // Floats: results are compared bit for bit except NaN lanes, where
     // only "is a quiet NaN" is required (hardware picks the payload).
     auto same_f32 = [](const V128& x, const V128& y) {

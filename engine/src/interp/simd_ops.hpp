@@ -445,6 +445,17 @@ inline V128 i8x16_shuffle(const V128& a, const V128& b, const uint8_t lanes[16])
   __m128i from_b = _mm_shuffle_epi8(ld(b), _mm_sub_epi8(l, _mm_set1_epi8(16)));
   return st(_mm_or_si128(from_a, from_b));
 }
+// Shifts by a register count, taken modulo the lane width first (the
+// instructions themselves would zero or sign-fill for larger counts).
+inline __m128i shift_count(uint32_t n, unsigned lane_bits) { return _mm_cvtsi32_si128(int(n & (lane_bits - 1))); }
+inline V128 i16x8_shl(const V128& a, uint32_t n) { return st(_mm_sll_epi16(ld(a), shift_count(n, 16))); }
+inline V128 i16x8_shr_s(const V128& a, uint32_t n) { return st(_mm_sra_epi16(ld(a), shift_count(n, 16))); }
+inline V128 i16x8_shr_u(const V128& a, uint32_t n) { return st(_mm_srl_epi16(ld(a), shift_count(n, 16))); }
+inline V128 i32x4_shl(const V128& a, uint32_t n) { return st(_mm_sll_epi32(ld(a), shift_count(n, 32))); }
+inline V128 i32x4_shr_s(const V128& a, uint32_t n) { return st(_mm_sra_epi32(ld(a), shift_count(n, 32))); }
+inline V128 i32x4_shr_u(const V128& a, uint32_t n) { return st(_mm_srl_epi32(ld(a), shift_count(n, 32))); }
+inline V128 i64x2_shl(const V128& a, uint32_t n) { return st(_mm_sll_epi64(ld(a), shift_count(n, 64))); }
+inline V128 i64x2_shr_u(const V128& a, uint32_t n) { return st(_mm_srl_epi64(ld(a), shift_count(n, 64))); }
 inline V128 i8x16_narrow_i16x8_s(const V128& a, const V128& b) { return st(_mm_packs_epi16(ld(a), ld(b))); }
 inline V128 i8x16_narrow_i16x8_u(const V128& a, const V128& b) { return st(_mm_packus_epi16(ld(a), ld(b))); }
 inline V128 i16x8_narrow_i32x4_s(const V128& a, const V128& b) { return st(_mm_packs_epi32(ld(a), ld(b))); }
@@ -512,6 +523,14 @@ using scalar::v128_not, scalar::v128_and, scalar::v128_andnot, scalar::v128_or, 
 using scalar::v128_bitselect, scalar::v128_any_true, scalar::i32x4_dot_i16x8_s, scalar::i8x16_swizzle;
 using scalar::i8x16_shuffle;
 using scalar::f32x4_convert_i32x4_s, scalar::f64x2_convert_low_i32x4_s, scalar::f64x2_promote_low_f32x4;
+inline V128 i16x8_shl(const V128& a, uint32_t n) { return shl<int16_t>(a, n); }
+inline V128 i16x8_shr_s(const V128& a, uint32_t n) { return shr<int16_t>(a, n); }
+inline V128 i16x8_shr_u(const V128& a, uint32_t n) { return shr<uint16_t>(a, n); }
+inline V128 i32x4_shl(const V128& a, uint32_t n) { return shl<int32_t>(a, n); }
+inline V128 i32x4_shr_s(const V128& a, uint32_t n) { return shr<int32_t>(a, n); }
+inline V128 i32x4_shr_u(const V128& a, uint32_t n) { return shr<uint32_t>(a, n); }
+inline V128 i64x2_shl(const V128& a, uint32_t n) { return shl<int64_t>(a, n); }
+inline V128 i64x2_shr_u(const V128& a, uint32_t n) { return shr<uint64_t>(a, n); }
 inline V128 i8x16_add(const V128& a, const V128& b) { return add<uint8_t>(a, b); }
 inline V128 i16x8_add(const V128& a, const V128& b) { return add<uint16_t>(a, b); }
 inline V128 i32x4_add(const V128& a, const V128& b) { return add<uint32_t>(a, b); }
@@ -606,15 +625,7 @@ inline uint32_t i16x8_bitmask(const V128& a) { return bitmask<int16_t>(a); }
 inline V128 i8x16_shl(const V128& a, uint32_t n) { return shl<int8_t>(a, n); }
 inline V128 i8x16_shr_s(const V128& a, uint32_t n) { return shr<int8_t>(a, n); }
 inline V128 i8x16_shr_u(const V128& a, uint32_t n) { return shr<uint8_t>(a, n); }
-inline V128 i16x8_shl(const V128& a, uint32_t n) { return shl<int16_t>(a, n); }
-inline V128 i16x8_shr_s(const V128& a, uint32_t n) { return shr<int16_t>(a, n); }
-inline V128 i16x8_shr_u(const V128& a, uint32_t n) { return shr<uint16_t>(a, n); }
-inline V128 i32x4_shl(const V128& a, uint32_t n) { return shl<int32_t>(a, n); }
-inline V128 i32x4_shr_s(const V128& a, uint32_t n) { return shr<int32_t>(a, n); }
-inline V128 i32x4_shr_u(const V128& a, uint32_t n) { return shr<uint32_t>(a, n); }
-inline V128 i64x2_shl(const V128& a, uint32_t n) { return shl<int64_t>(a, n); }
 inline V128 i64x2_shr_s(const V128& a, uint32_t n) { return shr<int64_t>(a, n); }
-inline V128 i64x2_shr_u(const V128& a, uint32_t n) { return shr<uint64_t>(a, n); }
 inline V128 f32x4_abs(const V128& a) { return fabs<float>(a); }
 inline V128 f32x4_neg(const V128& a) { return fneg<float>(a); }
 inline V128 f64x2_abs(const V128& a) { return fabs<double>(a); }
