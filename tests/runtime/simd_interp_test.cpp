@@ -137,6 +137,67 @@ TEST_F(SimdInterp, BlockResultsCallsAndMultiValue) {
   EXPECT_EQ(i32_lanes((*r)[0]), (std::array<int32_t, 4>{-18, -29, -40, -51}));
 }
 
+// Branches carry mixed i32/v128 label values: loop params (br to a loop),
+// br_table to blocks with results, and call_indirect.
+TEST_F(SimdInterp, BranchesAndIndirectCallsMoveV128Values) {
+  load(R"((module
+    (type $t (func (param i32 v128) (result v128 i32)))
+    (table 2 funcref)
+    (elem (i32.const 0) $inc $dec)
+    (func $inc (type $t) (i32x4.add (local.get 1) (i32x4.splat (local.get 0))) (local.get 0))
+    (func $dec (type $t) (i32x4.sub (local.get 1) (i32x4.splat (local.get 0))) (i32.const -1))
+    ;; loop (param i32 v128 i32): count n down to 0, adding it to every lane;
+    ;; the i32 7 below the loop's values survives and is added at the end
+    (func (export "sum") (param i32) (result v128)
+      (local $tmp v128)
+      (i32.const 7) (v128.const i32x4 0 0 0 0) (local.get 0)
+      (loop $l (param i32 v128 i32) (result i32 v128 i32)
+        (local.set 0)
+        (i32x4.add (i32x4.splat (local.get 0)))
+        (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))
+        (br_if $l (i32.ge_s (local.get 0) (i32.const 0))))
+      (drop)
+      (local.set $tmp)
+      (i32x4.splat)
+      (i32x4.add (local.get $tmp)))
+    (func (export "pick") (param i32) (result i32 v128)
+      (block $b0 (result i32 v128)
+        (block $b1 (result i32 v128)
+          (br_table $b0 $b1 $b0
+            (i32.const 10) (v128.const i32x4 1 2 3 4) (local.get 0)))
+        (drop)
+        (return (i32.const 20) (v128.const i32x4 5 6 7 8)))
+      (return))
+    (func (export "indirect") (param i32 i32 v128) (result v128 i32)
+      (call_indirect (type $t) (local.get 1) (local.get 2) (local.get 0)))))");
+  auto r = call("sum", {Value::i32(4)});
+  ASSERT_TRUE(r.ok()) << r.error().to_string();
+  // 4 + 3 + 2 + 1 + 0 + 7, in every lane.
+  EXPECT_EQ(i32_lanes((*r)[0]), (std::array<int32_t, 4>{17, 17, 17, 17}));
+
+  r = call("pick", {Value::i32(0)});
+  ASSERT_TRUE(r.ok()) << r.error().to_string();
+  EXPECT_EQ((*r)[0].i32(), 10);
+  EXPECT_EQ(i32_lanes((*r)[1]), (std::array<int32_t, 4>{1, 2, 3, 4}));
+  r = call("pick", {Value::i32(1)});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ((*r)[0].i32(), 20);
+  EXPECT_EQ(i32_lanes((*r)[1]), (std::array<int32_t, 4>{5, 6, 7, 8}));
+  r = call("pick", {Value::i32(9)});  // default
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ((*r)[0].i32(), 10);
+
+  V128 v = v128_of_i32({10, 20, 30, 40});
+  r = call("indirect", {Value::i32(0), Value::i32(3), Value::v128(v)});
+  ASSERT_TRUE(r.ok()) << r.error().to_string();
+  EXPECT_EQ(i32_lanes((*r)[0]), (std::array<int32_t, 4>{13, 23, 33, 43}));
+  EXPECT_EQ((*r)[1].i32(), 3);
+  r = call("indirect", {Value::i32(1), Value::i32(3), Value::v128(v)});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(i32_lanes((*r)[0]), (std::array<int32_t, 4>{7, 17, 27, 37}));
+  EXPECT_EQ((*r)[1].i32(), -1);
+}
+
 TEST_F(SimdInterp, HostFunctionsTakeAndReturnV128) {
   FuncType t{{ValType::I32, ValType::V128}, {ValType::V128, ValType::I32}};
   linker.define_func(store, "env", "twice", t, [](Caller&, std::span<const Value> args, std::span<Value> results) {
