@@ -190,6 +190,19 @@ TEST(SIMD_SUITE, SwizzleAndShuffle) {
             (std::vector<uint8_t>{10, 30, 11, 31, 25, 45, 12, 32, 13, 33, 14, 34, 15, 35, 16, 36}));
 }
 
+// Every lane index 0..31 at every position, against the lane loop.
+TEST(SIMD_SUITE, ShuffleMatchesLaneLoopForAllIndices) {
+  V128 a = make<uint8_t>(10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25);
+  V128 b = make<uint8_t>(30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45);
+  for (unsigned k = 0; k < 32; ++k) {
+    uint8_t sel[16];
+    for (unsigned i = 0; i < 16; ++i) sel[i] = uint8_t((k + i * 7) % 32);
+    std::vector<uint8_t> expected(16);
+    for (unsigned i = 0; i < 16; ++i) expected[i] = uint8_t(sel[i] < 16 ? 10 + sel[i] : 30 + sel[i] - 16);
+    EXPECT_EQ(lanes<uint8_t>(i8x16_shuffle(a, b, sel)), expected) << "k=" << k;
+  }
+}
+
 TEST(SIMD_SUITE, IntegerComparisons) {
   V128 a = make<int8_t>(-1, 0, 5, 127, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
   V128 b = make<int8_t>(1, 0, 4, -128, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1);
@@ -400,6 +413,13 @@ TEST(SIMD_SUITE, AgreesWithScalarOnRandomInputs) {
     SAME1(i32x4_extend_low_i16x8_u, (scalar::extend<uint16_t, uint32_t>(a, false)));
     SAME1(i64x2_extend_low_i32x4_s, (scalar::extend<int32_t, int64_t>(a, false)));
     EXPECT_EQ(i32x4_shl(a, n), scalar::shl<int32_t>(a, n));
+    EXPECT_EQ(i32x4_shr_s(a, n), scalar::shr<int32_t>(a, n));
+    EXPECT_EQ(i32x4_shr_u(a, n), scalar::shr<uint32_t>(a, n));
+    EXPECT_EQ(i16x8_shl(a, n), scalar::shl<int16_t>(a, n));
+    EXPECT_EQ(i16x8_shr_s(a, n), scalar::shr<int16_t>(a, n));
+    EXPECT_EQ(i16x8_shr_u(a, n), scalar::shr<uint16_t>(a, n));
+    EXPECT_EQ(i64x2_shl(a, n), scalar::shl<int64_t>(a, n));
+    EXPECT_EQ(i64x2_shr_u(a, n), scalar::shr<uint64_t>(a, n));
     // Floats: results are compared bit for bit except NaN lanes, where
     // only "is a quiet NaN" is required (hardware picks the payload).
     auto same_f32 = [](const V128& x, const V128& y) {

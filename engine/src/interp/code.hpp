@@ -1,10 +1,21 @@
 // The interpreter's internal code: what a wasm function body is translated
 // into, and the handler tables the translator threads it with.
 //
-// Register-style threaded code. Every wasm value lives in an 8-byte frame
-// slot addressed by a static index from the frame pointer. Frame layout:
+// Register-style threaded code. Every wasm value lives in 8-byte frame
+// slots addressed by a static index from the frame pointer: one slot for
+// i32/i64/f32/f64/references, two adjacent slots for a v128 (its low 8
+// bytes first, i.e. the 16 little-endian bytes in order; no alignment
+// beyond 8 bytes). A v128 operand is encoded as the index of its first
+// slot. Frame layout:
 //
 //   [params][declared locals][constants][operand-stack temporaries]
+//
+// Each region is a run of values in order, each 1 or 2 slots wide, so a
+// value's slot index is the sum of the widths before it (param i of
+// (i32, v128, i32) sits at slots 0, 1-2, 3). A v128 constant is two
+// adjacent constant slots. Results come back in the same packed layout
+// from slot 0, and the host boundary (invoke_function, host calls)
+// converts Values to and from this layout.
 //
 // Constants are copied into their slots when a frame is entered, so every
 // operand is just a slot index. A call's arguments sit at the top of the
@@ -28,7 +39,7 @@ namespace mywasm {
 struct CompiledFunc {
   std::vector<uint64_t> code;
   std::vector<uint64_t> consts;  // copied to slots [const_base, ...) on entry
-  uint32_t num_params = 0;
+  uint32_t num_params = 0;       // slots (a v128 counts 2), as for the next two
   uint32_t num_locals = 0;       // declared locals (zeroed on entry)
   uint32_t num_results = 0;
   uint32_t const_base = 0;
@@ -68,7 +79,11 @@ namespace interp {
   X(MemoryFill, 4)    /* dst, value, count */                                       \
   X(MemoryCopy, 4)    /* dst, src, count */                                         \
   X(MemoryInit, 5)    /* dst, src, count, DataInstance* */                          \
-  X(DataDrop, 2)      /* DataInstance* */
+  X(DataDrop, 2)      /* DataInstance* */                                           \
+  X(Copy2, 3)         /* dst, src: a v128 (two slots) */                           \
+  X(Select2, 5)       /* dst, a, b, cond: v128 operands */                         \
+  X(GlobalGet2, 3)    /* dst, GlobalInstance*: a v128 global */                    \
+  X(GlobalSet2, 3)    /* GlobalInstance*, src: a v128 global */
 
 enum class Internal : uint16_t {
 #define X(Name, Words) Name,
@@ -87,6 +102,13 @@ const void* address_add_handler(Opcode op);
 // An i32-producing op fused with a branch: jumps when its result is nonzero
 // (when_true) or zero. Operands: a[, b], target. Null if op is not fusable.
 const void* fused_branch_handler(Opcode op, bool when_true);
+// Frame slots a value of type t occupies (2 for v128, else 1).
+inline uint32_t slot_width(ValType t) { return t == ValType::V128 ? 2 : 1; }
+inline uint32_t slot_count(const std::vector<ValType>& types) {
+  uint32_t n = 0;
+  for (ValType t : types) n += slot_width(t);
+  return n;
+}
 inline uint64_t word(const void* p) { return reinterpret_cast<uint64_t>(p); }
 
 // A readable listing of translated code, one instruction per line (for

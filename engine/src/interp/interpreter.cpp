@@ -13,6 +13,7 @@
 
 #include "interp/code.hpp"
 #include "interp/numeric.hpp"
+#include "interp/simd_sem.hpp"
 #include "runtime/module_impl.hpp"
 
 namespace mywasm {
@@ -71,13 +72,23 @@ template <class T> inline uint64_t wr(T v) {
   else return std::bit_cast<uint32_t>(v);
 }
 
+// A v128 in two adjacent frame slots (8-byte aligned only: memcpy).
+inline simd::V128 load_v128(const uint64_t* p) {
+  simd::V128 v;
+  std::memcpy(v.bytes, p, 16);
+  return v;
+}
+inline void store_v128(uint64_t* p, const simd::V128& v) { std::memcpy(p, v.bytes, 16); }
+
 const void* const* g_op_handlers = nullptr;
 const void* const* g_address_add_handlers = nullptr;
 const void* const* g_branch_true_handlers = nullptr;
 const void* const* g_branch_false_handlers = nullptr;
 const void* const* g_internal_handlers = nullptr;
 
-Value slot_to_value(StoreImpl& store, ValType t, uint64_t bits) {
+// A value of type t from its slot(s) at p (two slots for a v128).
+Value slot_to_value(StoreImpl& store, ValType t, const uint64_t* p) {
+  const uint64_t bits = p[0];
   switch (t) {
     case ValType::I32: return Value::i32(static_cast<int32_t>(bits));
     case ValType::I64: return Value::i64(static_cast<int64_t>(bits));
@@ -85,22 +96,23 @@ Value slot_to_value(StoreImpl& store, ValType t, uint64_t bits) {
     case ValType::F64: return Value::f64_bits(bits);
     case ValType::FuncRef:
     case ValType::ExternRef: return Value::ref(t, store.from_bits(t, bits));
-    case ValType::V128: break;
+    case ValType::V128: return store.value_from_bits(t, p);
   }
   return Value::i64(static_cast<int64_t>(bits));
 }
 
-uint64_t value_to_slot(StoreImpl& store, const Value& v) {
+// Stores v into its slot(s) at p; returns the number of slots written.
+uint32_t value_to_slot(StoreImpl& store, const Value& v, uint64_t* p) {
   switch (v.type()) {
-    case ValType::I32: return static_cast<uint32_t>(v.i32());
-    case ValType::I64: return static_cast<uint64_t>(v.i64());
-    case ValType::F32: return v.f32_bits();
-    case ValType::F64: return v.f64_bits();
+    case ValType::I32: p[0] = static_cast<uint32_t>(v.i32()); return 1;
+    case ValType::I64: p[0] = static_cast<uint64_t>(v.i64()); return 1;
+    case ValType::F32: p[0] = v.f32_bits(); return 1;
+    case ValType::F64: p[0] = v.f64_bits(); return 1;
     case ValType::FuncRef:
-    case ValType::ExternRef: return store.to_bits(v.ref());
-    case ValType::V128: break;
+    case ValType::ExternRef: p[0] = store.to_bits(v.ref()); return 1;
+    case ValType::V128: std::memcpy(p, v.v128().bytes, 16); return 2;
   }
-  return 0;
+  return 1;
 }
 
 inline MemoryInstance* memory0_of(StoreImpl& store, const InstanceImpl& inst) {
@@ -119,18 +131,37 @@ bool call_host(StoreImpl& store, ThreadStack& st, FuncInstance& callee, FuncInst
 // apply to an opcode are discarded.
 template <int kUnused>
 TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_t* fp) {
+  // v128 handlers (simd_handlers.inc) exist for the 0xFD opcodes only.
+#define MYWASM_SIMD_ENTRY(Prefix, Id) MYWASM_SIMD_ENTRY_##Prefix(Id)
+#define MYWASM_SIMD_ENTRY_0x00(Id) nullptr
+#define MYWASM_SIMD_ENTRY_0xFC(Id) nullptr
+#define MYWASM_SIMD_ENTRY_0xFD(Id) (SimdSem<Opcode::Id>::kShape != SimdShape::None ? &&LV_##Id : nullptr)
+#define MYWASM_SIMD_ADD_ENTRY(Prefix, Id) MYWASM_SIMD_ADD_ENTRY_##Prefix(Id)
+#define MYWASM_SIMD_ADD_ENTRY_0x00(Id) nullptr
+#define MYWASM_SIMD_ADD_ENTRY_0xFC(Id) nullptr
+#define MYWASM_SIMD_ADD_ENTRY_0xFD(Id) \
+  (SimdSem<Opcode::Id>::kShape == SimdShape::Load || SimdSem<Opcode::Id>::kShape == SimdShape::Store ? &&LVA_##Id : nullptr)
   static const void* const kOpTable[] = {
 #define OP(Id, Prefix, Code, Name, Imm, Params, Results) \
-  (Sem<Opcode::Id>::kDefined || MemSem<Opcode::Id>::kIsLoad || MemSem<Opcode::Id>::kIsStore) ? &&L_##Id : nullptr,
+  (Sem<Opcode::Id>::kDefined || MemSem<Opcode::Id>::kIsLoad || MemSem<Opcode::Id>::kIsStore) ? &&L_##Id \
+  : MYWASM_SIMD_ENTRY(Prefix, Id),
 #include "opcodes.def"
 #undef OP
   };
   static const void* const kAddressAddTable[] = {
 #define OP(Id, Prefix, Code, Name, Imm, Params, Results) \
-  (MemSem<Opcode::Id>::kIsLoad || MemSem<Opcode::Id>::kIsStore) ? &&LA_##Id : nullptr,
+  (MemSem<Opcode::Id>::kIsLoad || MemSem<Opcode::Id>::kIsStore) ? &&LA_##Id : MYWASM_SIMD_ADD_ENTRY(Prefix, Id),
 #include "opcodes.def"
 #undef OP
   };
+#undef MYWASM_SIMD_ENTRY
+#undef MYWASM_SIMD_ENTRY_0x00
+#undef MYWASM_SIMD_ENTRY_0xFC
+#undef MYWASM_SIMD_ENTRY_0xFD
+#undef MYWASM_SIMD_ADD_ENTRY
+#undef MYWASM_SIMD_ADD_ENTRY_0x00
+#undef MYWASM_SIMD_ADD_ENTRY_0xFC
+#undef MYWASM_SIMD_ADD_ENTRY_0xFD
   static const void* const kBranchTrueTable[] = {
 #define OP(Id, Prefix, Code, Name, Imm, Params, Results) BranchFusable<Opcode::Id>::value ? &&BT_##Id : nullptr,
 #include "opcodes.def"
@@ -343,7 +374,7 @@ do_call:
     // Nested invocations (host -> wasm) start above the caller's frame.
     uint64_t* saved_top = st.top;
     uint64_t* frame_end = cur ? fp + cur->compiled->frame_slots
-                              : nfp + std::max(callee->type.params.size(), callee->type.results.size());
+                              : nfp + std::max(slot_count(callee->type.params), slot_count(callee->type.results));
     st.top = frame_end;
     if (st.depth + 1 >= max_depth) TRAP(TrapCode::StackExhausted);
     st.calls[++st.depth] = CallRecord{ret, fp, cur};  // visible to nested backtraces
@@ -497,6 +528,9 @@ I_DataDrop:
   pc += 2;
   NEXT();
 
+  // ---------------------------------------------------- v128
+#include "interp/simd_handlers.inc"
+
 do_trap:
   st.trap_func = cur;
   return trap;
@@ -511,7 +545,8 @@ bool call_host(StoreImpl& store, ThreadStack& st, FuncInstance& callee, FuncInst
   const FuncType& ft = callee.type;
   std::vector<Value> in;
   in.reserve(ft.params.size());
-  for (size_t i = 0; i < ft.params.size(); ++i) in.push_back(slot_to_value(store, ft.params[i], args[i]));
+  for (size_t i = 0, slot = 0; i < ft.params.size(); slot += slot_width(ft.params[i]), ++i)
+    in.push_back(slot_to_value(store, ft.params[i], args + slot));
   std::vector<Value> out(ft.results.size());
   for (size_t i = 0; i < ft.results.size(); ++i) out[i] = Value::zero(ft.results[i]);
   std::optional<uint32_t> memory;
@@ -521,7 +556,20 @@ bool call_host(StoreImpl& store, ThreadStack& st, FuncInstance& callee, FuncInst
     st.host_trap = std::move(trap);
     return false;
   }
-  for (size_t i = 0; i < out.size(); ++i) args[i] = value_to_slot(store, out[i]);
+  // Results are placed by the declared types (a v128 takes two slots). A
+  // host that returns a v128 where the type says otherwise, or the reverse,
+  // would misplace every later result: that is a trap.
+  for (size_t i = 0, slot = 0; i < out.size(); slot += slot_width(ft.results[i]), ++i) {
+    if ((out[i].type() == ValType::V128) != (ft.results[i] == ValType::V128)) {
+      Trap t;
+      t.kind = Trap::Kind::Host;
+      t.message = "host function returned " + std::string(to_string(out[i].type())) + " for a " +
+                  std::string(to_string(ft.results[i])) + " result";
+      st.host_trap = std::move(t);
+      return false;
+    }
+    value_to_slot(store, out[i], args + slot);
+  }
   return true;
 }
 
@@ -619,11 +667,11 @@ std::optional<Trap> invoke_function(StoreImpl& store, uint32_t func_addr, std::s
   FuncInstance* func = store.funcs[func_addr].get();
   const FuncType& ft = func->type;
   uint64_t* fp = st.top;
-  size_t needed = std::max(ft.params.size(), ft.results.size());
+  size_t needed = std::max(slot_count(ft.params), slot_count(ft.results));
   if (!st.base || fp + needed > st.end || st.depth + 2 >= st.calls.size() ||
       st.invocations >= kMaxNestedInvocations)
     return make_trap(TrapCode::StackExhausted);
-  for (size_t i = 0; i < args.size(); ++i) fp[i] = value_to_slot(store, args[i]);
+  for (size_t i = 0, slot = 0; i < args.size(); ++i) slot += value_to_slot(store, args[i], fp + slot);
 
   // Restores the thread stack for the enclosing invocation however this one
   // ends (an exception thrown by a host function included).
@@ -643,7 +691,8 @@ std::optional<Trap> invoke_function(StoreImpl& store, uint32_t func_addr, std::s
   std::optional<Trap> result;
   if (code == TrapCode::None && !st.host_trap) {
     results.clear();
-    for (size_t i = 0; i < ft.results.size(); ++i) results.push_back(slot_to_value(store, ft.results[i], fp[i]));
+    for (size_t i = 0, slot = 0; i < ft.results.size(); slot += slot_width(ft.results[i]), ++i)
+      results.push_back(slot_to_value(store, ft.results[i], fp + slot));
   } else {
     Trap trap = st.host_trap ? std::move(*st.host_trap) : make_trap(code);
     st.host_trap.reset();

@@ -8,7 +8,10 @@
 //   - SSE4.1 intrinsics for the operations where x86 has a direct,
 //     branch-free equivalent, used when the translation unit is built with
 //     SSE4.1 (__SSE4_1__, or MYWASM_SIMD_FORCE_SSE41 under a target pragma,
-//     which is how the tests compile both paths).
+//     which is how the tests compile both paths). The interpreter gets it
+//     from the MYWASM_INTERP_SSE41 CMake option (engine/CMakeLists.txt: on
+//     by default on x86-64 build hosts with SSE4.1); other hosts, AArch64
+//     included, run the portable code, which compilers auto-vectorise.
 // Everything lives in an inline namespace named after the path, so
 // translation units compiled for different ISAs never share (ODR-merge) a
 // definition.
@@ -365,7 +368,7 @@ using scalar::narrow, scalar::extend, scalar::extmul, scalar::extadd_pairwise;
 using scalar::fadd, scalar::fsub, scalar::fmul, scalar::fdiv, scalar::fsqrt, scalar::fmin, scalar::fmax;
 using scalar::fpmin, scalar::fpmax, scalar::fabs, scalar::fneg, scalar::fceil, scalar::ffloor, scalar::ftrunc;
 using scalar::fnearest;
-using scalar::i8x16_popcnt, scalar::i16x8_q15mulr_sat_s, scalar::i8x16_shuffle;
+using scalar::i8x16_popcnt, scalar::i16x8_q15mulr_sat_s;
 using scalar::i32x4_trunc_sat_f32x4_s, scalar::i32x4_trunc_sat_f32x4_u;
 using scalar::i32x4_trunc_sat_f64x2_s_zero, scalar::i32x4_trunc_sat_f64x2_u_zero;
 using scalar::f32x4_convert_i32x4_u, scalar::f64x2_convert_low_i32x4_u, scalar::f32x4_demote_f64x2_zero;
@@ -434,6 +437,25 @@ inline uint32_t i64x2_bitmask(const V128& a) { return uint32_t(_mm_movemask_pd(l
 inline V128 i8x16_swizzle(const V128& a, const V128& idx) {
   return st(_mm_shuffle_epi8(ld(a), _mm_adds_epu8(ld(idx), _mm_set1_epi8(0x70))));
 }
+// Two pshufbs: indices 0..15 pick from a (+0x70 keeps them below 0x80),
+// 16..31 from b (-16 maps them to 0..15 and 0..15 to 0xF0.., which zero).
+inline V128 i8x16_shuffle(const V128& a, const V128& b, const uint8_t lanes[16]) {
+  __m128i l = _mm_loadu_si128(reinterpret_cast<const __m128i*>(lanes));
+  __m128i from_a = _mm_shuffle_epi8(ld(a), _mm_adds_epu8(l, _mm_set1_epi8(0x70)));
+  __m128i from_b = _mm_shuffle_epi8(ld(b), _mm_sub_epi8(l, _mm_set1_epi8(16)));
+  return st(_mm_or_si128(from_a, from_b));
+}
+// Shifts by a register count, taken modulo the lane width first (the
+// instructions themselves would zero or sign-fill for larger counts).
+inline __m128i shift_count(uint32_t n, unsigned lane_bits) { return _mm_cvtsi32_si128(int(n & (lane_bits - 1))); }
+inline V128 i16x8_shl(const V128& a, uint32_t n) { return st(_mm_sll_epi16(ld(a), shift_count(n, 16))); }
+inline V128 i16x8_shr_s(const V128& a, uint32_t n) { return st(_mm_sra_epi16(ld(a), shift_count(n, 16))); }
+inline V128 i16x8_shr_u(const V128& a, uint32_t n) { return st(_mm_srl_epi16(ld(a), shift_count(n, 16))); }
+inline V128 i32x4_shl(const V128& a, uint32_t n) { return st(_mm_sll_epi32(ld(a), shift_count(n, 32))); }
+inline V128 i32x4_shr_s(const V128& a, uint32_t n) { return st(_mm_sra_epi32(ld(a), shift_count(n, 32))); }
+inline V128 i32x4_shr_u(const V128& a, uint32_t n) { return st(_mm_srl_epi32(ld(a), shift_count(n, 32))); }
+inline V128 i64x2_shl(const V128& a, uint32_t n) { return st(_mm_sll_epi64(ld(a), shift_count(n, 64))); }
+inline V128 i64x2_shr_u(const V128& a, uint32_t n) { return st(_mm_srl_epi64(ld(a), shift_count(n, 64))); }
 inline V128 i8x16_narrow_i16x8_s(const V128& a, const V128& b) { return st(_mm_packs_epi16(ld(a), ld(b))); }
 inline V128 i8x16_narrow_i16x8_u(const V128& a, const V128& b) { return st(_mm_packus_epi16(ld(a), ld(b))); }
 inline V128 i16x8_narrow_i32x4_s(const V128& a, const V128& b) { return st(_mm_packs_epi32(ld(a), ld(b))); }
@@ -499,7 +521,16 @@ inline V128 i64x2_extend_low_i32x4_u(const V128& a) { return st(_mm_cvtepu32_epi
 #else
 using scalar::v128_not, scalar::v128_and, scalar::v128_andnot, scalar::v128_or, scalar::v128_xor;
 using scalar::v128_bitselect, scalar::v128_any_true, scalar::i32x4_dot_i16x8_s, scalar::i8x16_swizzle;
+using scalar::i8x16_shuffle;
 using scalar::f32x4_convert_i32x4_s, scalar::f64x2_convert_low_i32x4_s, scalar::f64x2_promote_low_f32x4;
+inline V128 i16x8_shl(const V128& a, uint32_t n) { return shl<int16_t>(a, n); }
+inline V128 i16x8_shr_s(const V128& a, uint32_t n) { return shr<int16_t>(a, n); }
+inline V128 i16x8_shr_u(const V128& a, uint32_t n) { return shr<uint16_t>(a, n); }
+inline V128 i32x4_shl(const V128& a, uint32_t n) { return shl<int32_t>(a, n); }
+inline V128 i32x4_shr_s(const V128& a, uint32_t n) { return shr<int32_t>(a, n); }
+inline V128 i32x4_shr_u(const V128& a, uint32_t n) { return shr<uint32_t>(a, n); }
+inline V128 i64x2_shl(const V128& a, uint32_t n) { return shl<int64_t>(a, n); }
+inline V128 i64x2_shr_u(const V128& a, uint32_t n) { return shr<uint64_t>(a, n); }
 inline V128 i8x16_add(const V128& a, const V128& b) { return add<uint8_t>(a, b); }
 inline V128 i16x8_add(const V128& a, const V128& b) { return add<uint16_t>(a, b); }
 inline V128 i32x4_add(const V128& a, const V128& b) { return add<uint32_t>(a, b); }
@@ -594,15 +625,7 @@ inline uint32_t i16x8_bitmask(const V128& a) { return bitmask<int16_t>(a); }
 inline V128 i8x16_shl(const V128& a, uint32_t n) { return shl<int8_t>(a, n); }
 inline V128 i8x16_shr_s(const V128& a, uint32_t n) { return shr<int8_t>(a, n); }
 inline V128 i8x16_shr_u(const V128& a, uint32_t n) { return shr<uint8_t>(a, n); }
-inline V128 i16x8_shl(const V128& a, uint32_t n) { return shl<int16_t>(a, n); }
-inline V128 i16x8_shr_s(const V128& a, uint32_t n) { return shr<int16_t>(a, n); }
-inline V128 i16x8_shr_u(const V128& a, uint32_t n) { return shr<uint16_t>(a, n); }
-inline V128 i32x4_shl(const V128& a, uint32_t n) { return shl<int32_t>(a, n); }
-inline V128 i32x4_shr_s(const V128& a, uint32_t n) { return shr<int32_t>(a, n); }
-inline V128 i32x4_shr_u(const V128& a, uint32_t n) { return shr<uint32_t>(a, n); }
-inline V128 i64x2_shl(const V128& a, uint32_t n) { return shl<int64_t>(a, n); }
 inline V128 i64x2_shr_s(const V128& a, uint32_t n) { return shr<int64_t>(a, n); }
-inline V128 i64x2_shr_u(const V128& a, uint32_t n) { return shr<uint64_t>(a, n); }
 inline V128 f32x4_abs(const V128& a) { return fabs<float>(a); }
 inline V128 f32x4_neg(const V128& a) { return fneg<float>(a); }
 inline V128 f64x2_abs(const V128& a) { return fabs<double>(a); }

@@ -7,6 +7,14 @@
 // into their home slots before the local they read is written and at every
 // control boundary, so at labels every value is in its home slot and branches
 // only move the label's values into the target's home slots.
+//
+// Values are 1 slot wide, or 2 for a v128 (see code.hpp): each abstract
+// stack entry records its width and its home's offset among the
+// temporaries, locals map to their first slot, and every move of a v128
+// is a two-slot copy. The v128 instructions themselves are translated by
+// translate_simd().
+#include <cstring>
+#include <map>
 #include <optional>
 #include <unordered_map>
 #include <utility>
@@ -36,11 +44,17 @@ class Translator {
   std::unique_ptr<CompiledFunc> run() {
     const FuncBody& body = module_.bodies[func_.func_index - module_.num_imported_funcs];
     out_ = std::make_unique<CompiledFunc>();
-    out_->num_params = uint32_t(func_.type.params.size());
-    out_->num_locals = uint32_t(body.locals.size());
-    out_->num_results = uint32_t(func_.type.results.size());
-    out_->const_base = out_->num_params + out_->num_locals;
-    ctrl_.push_back(Ctrl{Ctrl::Func, 0, 0, out_->num_results, 0, SIZE_MAX, {}});
+    // Locals (params first) are packed by width: local i starts at local_slot_[i].
+    uint32_t slot = 0;
+    for (ValType t : func_.type.params) add_local(t, slot);
+    out_->num_params = slot;
+    for (ValType t : body.locals) add_local(t, slot);
+    out_->num_locals = slot - out_->num_params;
+    out_->num_results = slot_count(func_.type.results);
+    out_->const_base = slot;
+    Ctrl f{Ctrl::Func, 0, 0, uint32_t(func_.type.results.size()), 0, SIZE_MAX, {}, {}, {}};
+    for (ValType t : func_.type.results) f.result_widths.push_back(uint8_t(slot_width(t)));
+    ctrl_.push_back(std::move(f));
 
     // The body was validated: reading cannot fail here.
     Reader reader(module_.bytes, body.code_begin, body.code_end);
@@ -55,8 +69,10 @@ class Translator {
 
  private:
   struct Entry {
-    uint64_t slot;  // encoded slot (local index, kConstTag|n, kTempTag|pos)
-    bool pending;   // not (yet) in its home slot
+    uint64_t slot;       // encoded first slot (local slot, kConstTag|n, kTempTag|offset)
+    bool pending;        // not (yet) in its home slot
+    uint32_t off = 0;    // its home: offset among the temporaries
+    uint32_t width = 1;  // slots (2 for v128)
   };
   struct Ctrl {
     enum Kind { Func, Block, Loop, If } kind;
@@ -65,6 +81,7 @@ class Translator {
     size_t loop_start = 0;                 // Loop: code index of the header
     size_t else_fixup = SIZE_MAX;          // If: word to patch with the else start
     std::vector<size_t> end_fixups;        // words to patch with the end address
+    std::vector<uint8_t> param_widths, result_widths;  // slot width of each value
     uint32_t label_arity() const { return kind == Loop ? num_params : num_results; }
   };
 
@@ -96,33 +113,37 @@ class Translator {
   }
 
   // ------------------------------------------------------------ abstract stack
-  static uint64_t home(size_t pos) { return kTempTag | pos; }
-  uint64_t push_home() {
-    size_t pos = stack_.size();
-    stack_.push_back(Entry{home(pos), false});
-    max_height_ = std::max(max_height_, uint32_t(stack_.size()));
-    return home(pos);
+  // Offset of the home of stack position pos (pos <= stack size).
+  uint32_t off_at(size_t pos) const { return pos == 0 ? 0 : stack_[pos - 1].off + stack_[pos - 1].width; }
+  uint64_t home(size_t pos) const { return kTempTag | stack_[pos].off; }
+  uint64_t push_home(uint32_t width = 1) {
+    uint32_t off = off_at(stack_.size());
+    stack_.push_back(Entry{kTempTag | off, false, off, width});
+    max_height_ = std::max(max_height_, off + width);
+    return kTempTag | off;
   }
-  void push_pending(uint64_t slot) {
-    stack_.push_back(Entry{slot, true});
-    max_height_ = std::max(max_height_, uint32_t(stack_.size()));
+  void push_pending(uint64_t slot, uint32_t width = 1) {
+    uint32_t off = off_at(stack_.size());
+    stack_.push_back(Entry{slot, true, off, width});
+    max_height_ = std::max(max_height_, off + width);
   }
   Entry pop() {
     Entry e = stack_.back();
     stack_.pop_back();
     return e;
   }
-  void copy(uint64_t dst, uint64_t src) {
+  void copy(uint64_t dst, uint64_t src, uint32_t width = 1) {
     if (dst == src) return;
-    begin_internal(Internal::Copy);
+    begin_internal(width == 2 ? Internal::Copy2 : Internal::Copy);
     emit_slot(dst);
     emit_slot(src);
   }
   void materialize(size_t pos) {
     Entry& e = stack_[pos];
     if (!e.pending) return;
-    copy(home(pos), e.slot);
-    e = Entry{home(pos), false};
+    copy(home(pos), e.slot, e.width);
+    e.slot = home(pos);
+    e.pending = false;
   }
   void materialize_all() {
     for (size_t i = 0; i < stack_.size(); ++i) materialize(i);
@@ -140,6 +161,16 @@ class Translator {
     const FuncType& t = module_.types[uint32_t(block_type)];
     return {uint32_t(t.params.size()), uint32_t(t.results.size())};
   }
+  void set_block_widths(Ctrl& c, int64_t block_type) const {
+    if (block_type == kBlockTypeEmpty) return;
+    if (block_type < 0) {
+      c.result_widths.push_back(uint8_t(slot_width(block_value_type(block_type))));
+      return;
+    }
+    const FuncType& t = module_.types[uint32_t(block_type)];
+    for (ValType v : t.params) c.param_widths.push_back(uint8_t(slot_width(v)));
+    for (ValType v : t.results) c.result_widths.push_back(uint8_t(slot_width(v)));
+  }
   Ctrl& label(uint32_t depth) { return ctrl_[ctrl_.size() - 1 - depth]; }
 
   // Moves the function's results from the top of the stack to slots 0.. and
@@ -147,20 +178,21 @@ class Translator {
   // overwritten by an earlier move); the abstract stack is left unchanged
   // because this may be a conditional path.
   void emit_return() {
-    uint32_t k = out_->num_results;
+    uint32_t k = uint32_t(func_.type.results.size());
     size_t h = stack_.size();
     if (k == 1) {  // a single move cannot clobber its own source
       const Entry& v = stack_[h - 1];
       if (!v.pending && last_dst_ != SIZE_MAX && code()[last_dst_] == v.slot)
         code()[last_dst_] = 0;  // the producing instruction writes the result slot directly
       else
-        copy(0, v.slot);
+        copy(0, v.slot, v.width);
       begin_internal(Internal::Return);
       return;
     }
     for (uint32_t i = 0; i < k; ++i)
-      if (stack_[h - k + i].pending) copy(home(h - k + i), stack_[h - k + i].slot);
-    for (uint32_t i = 0; i < k; ++i) copy(i, home(h - k + i));
+      if (stack_[h - k + i].pending) copy(home(h - k + i), stack_[h - k + i].slot, stack_[h - k + i].width);
+    for (uint32_t i = 0, dst = 0; i < k; dst += stack_[h - k + i].width, ++i)
+      copy(dst, home(h - k + i), stack_[h - k + i].width);
     begin_internal(Internal::Return);
   }
   // Moves the label's values from the top of the stack into the label's
@@ -168,13 +200,16 @@ class Translator {
   void emit_label_moves(const Ctrl& target) {
     uint32_t k = target.label_arity();
     size_t h = stack_.size();
-    for (uint32_t i = 0; i < k; ++i) copy(home(target.height + i), stack_[h - k + i].slot);
+    uint32_t off = off_at(target.height);
+    for (uint32_t i = 0; i < k; off += stack_[h - k + i].width, ++i)
+      copy(kTempTag | off, stack_[h - k + i].slot, stack_[h - k + i].width);
   }
   bool label_needs_moves(const Ctrl& target) const {
     uint32_t k = target.label_arity();
     size_t h = stack_.size();
-    for (uint32_t i = 0; i < k; ++i)
-      if (stack_[h - k + i].slot != home(target.height + i)) return true;
+    uint32_t off = off_at(target.height);
+    for (uint32_t i = 0; i < k; off += stack_[h - k + i].width, ++i)
+      if (stack_[h - k + i].slot != (kTempTag | off)) return true;
     return false;
   }
   // Emits the target word of a branch to `target` (already after moves).
@@ -268,7 +303,8 @@ class Translator {
       case Opcode::Loop: {
         auto [np, nr] = block_arity(in.block_type);
         materialize_all();
-        Ctrl c{op == Opcode::Loop ? Ctrl::Loop : Ctrl::Block, uint32_t(stack_.size() - np), np, nr, 0, SIZE_MAX, {}};
+        Ctrl c{op == Opcode::Loop ? Ctrl::Loop : Ctrl::Block, uint32_t(stack_.size() - np), np, nr, 0, SIZE_MAX, {}, {}, {}};
+        set_block_widths(c, in.block_type);
         c.loop_start = code().size();
         last_dst_ = SIZE_MAX;  // a label: no peephole across it
         ctrl_.push_back(std::move(c));
@@ -280,7 +316,8 @@ class Translator {
         auto cmp = take_compare(cond);
         materialize_all();
         emit_cond_branch_head(cond, cmp, /*when_true=*/false);
-        Ctrl c{Ctrl::If, uint32_t(stack_.size() - np), np, nr, 0, SIZE_MAX, {}};
+        Ctrl c{Ctrl::If, uint32_t(stack_.size() - np), np, nr, 0, SIZE_MAX, {}, {}, {}};
+        set_block_widths(c, in.block_type);
         c.else_fixup = code().size();
         emit_target(0);
         ctrl_.push_back(std::move(c));
@@ -297,7 +334,7 @@ class Translator {
         code()[c.else_fixup] = code().size();
         c.else_fixup = SIZE_MAX;
         stack_.resize(c.height);
-        for (uint32_t i = 0; i < c.num_params; ++i) push_home();
+        for (uint32_t i = 0; i < c.num_params; ++i) push_home(c.param_widths[i]);
         unreachable_ = false;
         last_dst_ = SIZE_MAX;
         return;
@@ -315,7 +352,7 @@ class Translator {
         if (c.else_fixup != SIZE_MAX) code()[c.else_fixup] = end;
         for (size_t f : c.end_fixups) code()[f] = end;
         stack_.resize(c.height);
-        for (uint32_t i = 0; i < c.num_results; ++i) push_home();
+        for (uint32_t i = 0; i < c.num_results; ++i) push_home(c.result_widths[i]);
         unreachable_ = false;
         last_dst_ = SIZE_MAX;
         ctrl_.pop_back();
@@ -400,8 +437,8 @@ class Translator {
       case Opcode::Select:
       case Opcode::SelectT: {
         Entry c = pop(), b = pop(), a = pop();
-        uint64_t dst = push_home();
-        begin_internal(Internal::Select);
+        uint64_t dst = push_home(a.width);
+        begin_internal(a.width == 2 ? Internal::Select2 : Internal::Select);
         emit_dst(dst);
         emit_slot(a.slot);
         emit_slot(b.slot);
@@ -409,12 +446,14 @@ class Translator {
         last_op_ = op;
         return;
       }
-      case Opcode::LocalGet: push_pending(in.a); return;
+      case Opcode::LocalGet: push_pending(local_slot_[in.a], local_width_[in.a]); return;
       case Opcode::LocalSet:
-      case Opcode::LocalTee: set_local(in.a, op == Opcode::LocalTee); return;
+      case Opcode::LocalTee: set_local(local_slot_[in.a], op == Opcode::LocalTee); return;
       case Opcode::GlobalGet: {
-        uint64_t dst = push_home();
-        begin_internal(Internal::GlobalGet);
+        GlobalInstance* g = store_.globals[inst_.globals[in.a]].get();
+        uint32_t width = slot_width(g->type.type);
+        uint64_t dst = push_home(width);
+        begin_internal(width == 2 ? Internal::GlobalGet2 : Internal::GlobalGet);
         emit_dst(dst);
         emit_ptr(store_.globals[inst_.globals[in.a]].get());
         last_op_ = op;
@@ -422,7 +461,7 @@ class Translator {
       }
       case Opcode::GlobalSet: {
         Entry v = pop();
-        begin_internal(Internal::GlobalSet);
+        begin_internal(v.width == 2 ? Internal::GlobalSet2 : Internal::GlobalSet);
         emit_ptr(store_.globals[inst_.globals[in.a]].get());
         emit_slot(v.slot);
         return;
@@ -540,6 +579,10 @@ class Translator {
       default: break;
     }
     const OpcodeInfo& oi = info(op);
+    if (oi.prefix == 0xFD) {
+      translate_simd(in);
+      return;
+    }
     if (!op_handler(op)) {
       // An instruction the interpreter does not implement (e.g. SIMD before
       // its handlers exist): keep the stack shape, trap if it is reached.
@@ -599,11 +642,12 @@ class Translator {
     size_t n = type.params.size(), k = type.results.size();
     size_t h = stack_.size();
     for (size_t i = h - n; i < h; ++i) materialize(i);
-    uint64_t arg_base = home(h - n);
-    max_height_ = std::max(max_height_, uint32_t(h - n + std::max(n, k)));
+    uint32_t base = off_at(h - n);
+    uint64_t arg_base = kTempTag | base;
+    max_height_ = std::max(max_height_, base + std::max(slot_count(type.params), slot_count(type.results)));
     emit(arg_base);
     stack_.resize(h - n);
-    for (size_t i = 0; i < k; ++i) push_home();
+    for (size_t i = 0; i < k; ++i) push_home(slot_width(type.results[i]));
   }
 
   void set_local(uint32_t local, bool tee) {
@@ -617,14 +661,79 @@ class Translator {
     } else {
       for (size_t i = 0; i + 1 < stack_.size(); ++i)
         if (stack_[i].pending && stack_[i].slot == local) materialize(i);
-      copy(local, v.slot);
+      copy(local, v.slot, v.width);
     }
     stack_.pop_back();
     last_dst_ = SIZE_MAX;
-    if (tee) push_pending(local);
+    if (tee) push_pending(local, v.width);
   }
 
   TableInstance* table(uint32_t index) { return store_.tables[inst_.tables[index]].get(); }
+
+  void add_local(ValType t, uint32_t& slot) {
+    local_slot_.push_back(slot);
+    local_width_.push_back(uint8_t(slot_width(t)));
+    slot += slot_width(t);
+  }
+
+  // ------------------------------------------------------------ v128
+  // A v128 constant: two adjacent constant slots (low word first).
+  uint64_t const_slot_v128(const std::array<uint8_t, 16>& bytes) {
+    uint64_t lo, hi;
+    std::memcpy(&lo, bytes.data(), 8);
+    std::memcpy(&hi, bytes.data() + 8, 8);
+    auto [it, inserted] = v128_const_index_.emplace(std::make_pair(lo, hi), uint32_t(out_->consts.size()));
+    if (inserted) {
+      out_->consts.push_back(lo);
+      out_->consts.push_back(hi);
+    }
+    return kConstTag | it->second;
+  }
+  // Every 0xFD instruction: operands in the order of opcodes.def's Params,
+  // then the immediates (memarg offset, lane index, shuffle lanes); the
+  // layouts are listed in simd_sem.hpp.
+  void translate_simd(const Instr& in) {
+    const Opcode op = in.op;
+    const OpcodeInfo& oi = info(op);
+    if (op == Opcode::V128Const) {
+      push_pending(const_slot_v128(in.v128), 2);
+      return;
+    }
+    const size_t n = oi.params.size();
+    Entry args[3] = {};
+    for (size_t i = n; i-- > 0;) args[i] = pop();
+    const bool has_result = !oi.results.empty();
+    // A plain load/store whose address is an i32.add just emitted: fused.
+    std::optional<std::pair<uint64_t, uint64_t>> sum;
+    if (oi.imm == ImmKind::MemArg) sum = take_address_add(args[0]);
+    uint64_t dst = has_result ? push_home(oi.results[0] == 'v' ? 2 : 1) : 0;
+    begin_instr(sum ? address_add_handler(op) : op_handler(op));
+    if (has_result) emit_dst(dst);
+    if (sum) {
+      emit_slot(sum->first);
+      emit_slot(sum->second);
+    } else {
+      emit_slot(args[0].slot);
+    }
+    for (size_t i = 1; i < n; ++i) emit_slot(args[i].slot);
+    switch (oi.imm) {
+      case ImmKind::MemArg: emit_imm(in.imm64); break;
+      case ImmKind::MemArgLane:
+        emit_imm(in.imm64);
+        emit_imm(in.b);
+        break;
+      case ImmKind::Lane: emit_imm(in.b); break;
+      case ImmKind::Shuffle: {
+        uint64_t w[2];
+        std::memcpy(w, in.v128.data(), 16);
+        emit_imm(w[0]);
+        emit_imm(w[1]);
+        break;
+      }
+      default: break;
+    }
+    if (has_result) last_op_ = op;
+  }
 
   void finish() {
     uint32_t temp_base = out_->const_base + uint32_t(out_->consts.size());
@@ -654,6 +763,9 @@ class Translator {
   std::vector<size_t> slot_fixups_;
   std::vector<size_t> target_fixups_;
   std::unordered_map<uint64_t, uint32_t> const_index_;
+  std::map<std::pair<uint64_t, uint64_t>, uint32_t> v128_const_index_;
+  std::vector<uint32_t> local_slot_;   // first slot of each local (params first)
+  std::vector<uint8_t> local_width_;
 };
 
 }  // namespace

@@ -109,6 +109,7 @@ void eval_const(const StoreImpl& s, const InstanceImpl& inst, const ir::ConstExp
         ++sp;
         break;
       }
+      case Opcode::V128Const: std::memcpy(top, ci.v128.data(), 16); ++sp; break;
       case Opcode::RefNull: top[0] = kNullRef; ++sp; break;
       case Opcode::RefFunc: top[0] = static_cast<RefBits>(inst.funcs[ci.index]) + 1; ++sp; break;
       case Opcode::I32Add: --sp; stack[sp - 1][0] = static_cast<uint32_t>(stack[sp - 1][0] + stack[sp][0]); break;
