@@ -19,18 +19,27 @@ template <Opcode op> constexpr unsigned generated_words() {
   else return 2 + Sem<op>::kArity;
 }
 
+// Instruction words of each opcode's generated handler (0: no handler).
+// A constant table and one loop below, rather than code per opcode, which
+// took the compiler minutes at -O3.
+constexpr unsigned kGeneratedWords[] = {
+#define OP(Id, Prefix, Code, Name, Imm, Params, Results) generated_words<Opcode::Id>(),
+#include "opcodes.def"
+#undef OP
+};
+
 const std::unordered_map<const void*, HandlerInfo>& handler_infos() {
   static const std::unordered_map<const void*, HandlerInfo> infos = [] {
     std::unordered_map<const void*, HandlerInfo> m;
-#define OP(Id, Prefix, Code, Name, Imm, Params, Results) \
-  if (const void* h = op_handler(Opcode::Id)) m[h] = HandlerInfo{Name, generated_words<Opcode::Id>()}; \
-  if (const void* h = address_add_handler(Opcode::Id)) m[h] = HandlerInfo{std::string(Name) + "[add]", 5}; \
-  if (const void* h = fused_branch_handler(Opcode::Id, true))                                  \
-    m[h] = HandlerInfo{std::string("br_if[") + Name + "]", generated_words<Opcode::Id>()};    \
-  if (const void* h = fused_branch_handler(Opcode::Id, false))                                 \
-    m[h] = HandlerInfo{std::string("br_unless[") + Name + "]", generated_words<Opcode::Id>()};
-#include "opcodes.def"
-#undef OP
+    for (unsigned i = 0; i < kOpcodeCount; ++i) {
+      const Opcode op = static_cast<Opcode>(i);
+      const std::string name(info(op).name);
+      const unsigned words = kGeneratedWords[i];
+      if (const void* h = op_handler(op)) m[h] = HandlerInfo{name, words};
+      if (const void* h = address_add_handler(op)) m[h] = HandlerInfo{name + "[add]", 5};
+      if (const void* h = fused_branch_handler(op, true)) m[h] = HandlerInfo{"br_if[" + name + "]", words};
+      if (const void* h = fused_branch_handler(op, false)) m[h] = HandlerInfo{"br_unless[" + name + "]", words};
+    }
 #define X(Name, Words) m[internal_handler(Internal::Name)] = HandlerInfo{#Name, Words};
     MYWASM_INTERNAL_HANDLERS(X)
 #undef X
