@@ -28,6 +28,8 @@ namespace mywasm {
 struct CompiledFunc {
   std::vector<uint64_t> code;
   std::vector<uint64_t> consts;  // copied to slots [const_base, ...) on entry
+  // What a call writes above the params: num_locals zeros, then the consts.
+  std::vector<uint64_t> frame_init;
   uint32_t num_params = 0;
   uint32_t num_locals = 0;       // declared locals (zeroed on entry)
   uint32_t num_results = 0;
@@ -42,6 +44,7 @@ namespace interp {
 // the handler word is given in the comment.
 #define MYWASM_INTERNAL_HANDLERS(X)                                              \
   X(Copy, 3)          /* dst, src */                                                \
+  X(Const, 3)         /* dst, value bits */                                         \
   X(Br, 2)            /* target */                                                  \
   X(BrIf, 3)          /* cond, target */                                            \
   X(BrUnless, 3)      /* cond, target */                                            \
@@ -87,6 +90,11 @@ const void* address_add_handler(Opcode op);
 // An i32-producing op fused with a branch: jumps when its result is nonzero
 // (when_true) or zero. Operands: a[, b], target. Null if op is not fusable.
 const void* fused_branch_handler(Opcode op, bool when_true);
+// Binary ops whose second operand is an immediate (the value bits) rather
+// than a slot: dst, a, imm. Null for other opcodes.
+const void* imm_handler(Opcode op);
+// fused_branch_handler with an immediate second operand: a, imm, target.
+const void* fused_branch_imm_handler(Opcode op, bool when_true);
 inline uint64_t word(const void* p) { return reinterpret_cast<uint64_t>(p); }
 
 // A readable listing of translated code, one instruction per line (for

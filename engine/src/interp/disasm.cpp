@@ -39,6 +39,9 @@ const std::unordered_map<const void*, HandlerInfo>& handler_infos() {
       if (const void* h = address_add_handler(op)) m[h] = HandlerInfo{name + "[add]", 5};
       if (const void* h = fused_branch_handler(op, true)) m[h] = HandlerInfo{"br_if[" + name + "]", words};
       if (const void* h = fused_branch_handler(op, false)) m[h] = HandlerInfo{"br_unless[" + name + "]", words};
+      if (const void* h = imm_handler(op)) m[h] = HandlerInfo{name + "[imm]", 4};
+      if (const void* h = fused_branch_imm_handler(op, true)) m[h] = HandlerInfo{"br_if[" + name + " imm]", 4};
+      if (const void* h = fused_branch_imm_handler(op, false)) m[h] = HandlerInfo{"br_unless[" + name + " imm]", 4};
     }
 #define X(Name, Words) m[internal_handler(Internal::Name)] = HandlerInfo{#Name, Words};
     MYWASM_INTERNAL_HANDLERS(X)

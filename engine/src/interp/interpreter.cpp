@@ -75,6 +75,9 @@ const void* const* g_op_handlers = nullptr;
 const void* const* g_address_add_handlers = nullptr;
 const void* const* g_branch_true_handlers = nullptr;
 const void* const* g_branch_false_handlers = nullptr;
+const void* const* g_imm_handlers = nullptr;
+const void* const* g_branch_true_imm_handlers = nullptr;
+const void* const* g_branch_false_imm_handlers = nullptr;
 const void* const* g_internal_handlers = nullptr;
 
 Value slot_to_value(StoreImpl& store, ValType t, uint64_t bits) {
@@ -141,6 +144,24 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
 #include "opcodes.def"
 #undef OP
   };
+  static const void* const kImmTable[] = {
+#define OP(Id, Prefix, Code, Name, Imm, Params, Results) \
+  (Sem<Opcode::Id>::kDefined && Sem<Opcode::Id>::kArity == 2) ? &&LI_##Id : nullptr,
+#include "opcodes.def"
+#undef OP
+  };
+  static const void* const kBranchTrueImmTable[] = {
+#define OP(Id, Prefix, Code, Name, Imm, Params, Results) \
+  (BranchFusable<Opcode::Id>::value && Sem<Opcode::Id>::kArity == 2) ? &&BTI_##Id : nullptr,
+#include "opcodes.def"
+#undef OP
+  };
+  static const void* const kBranchFalseImmTable[] = {
+#define OP(Id, Prefix, Code, Name, Imm, Params, Results) \
+  (BranchFusable<Opcode::Id>::value && Sem<Opcode::Id>::kArity == 2) ? &&BFI_##Id : nullptr,
+#include "opcodes.def"
+#undef OP
+  };
   static const void* const kInternalTable[] = {
 #define X(Name, Words) &&I_##Name,
       MYWASM_INTERNAL_HANDLERS(X)
@@ -152,6 +173,9 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
     g_branch_true_handlers = kBranchTrueTable;
     g_branch_false_handlers = kBranchFalseTable;
     g_internal_handlers = kInternalTable;
+    g_imm_handlers = kImmTable;
+    g_branch_true_imm_handlers = kBranchTrueImmTable;
+    g_branch_false_imm_handlers = kBranchFalseImmTable;
     return TrapCode::None;
   }
 
@@ -259,17 +283,37 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
       TRAP(TrapCode::Unreachable);                                                            \
     }                                                                                         \
   }                                                                                           \
+  /* Binary op with an immediate second operand: dst, a, imm. */                             \
+  LI_##Id : {                                                                                 \
+    constexpr Opcode kOp = static_cast<Opcode>(unsigned(Opcode::Id) + kUnused);               \
+    if constexpr (Sem<kOp>::kDefined && Sem<kOp>::kArity == 2) {                              \
+      using Op = Sem<kOp>;                                                                    \
+      auto a = rd<typename Op::A>(S(2));                                                      \
+      auto b = rd<typename Op::B>(pc[3]);                                                     \
+      if constexpr (Op::kCanTrap) {                                                           \
+        if (TrapCode t = Op::check(a, b); t != TrapCode::None) TRAP(t);                       \
+      }                                                                                       \
+      S(1) = wr<typename Op::R>(Op::apply(a, b));                                             \
+      pc += 4;                                                                                \
+      NEXT();                                                                                 \
+    } else {                                                                                  \
+      TRAP(TrapCode::Unreachable);                                                            \
+    }                                                                                         \
+  }                                                                                           \
   /* Fused op + branch: a[, b], target. BT_ jumps when the result is nonzero, BF_ when zero. */ \
-  BT_##Id : MYWASM_FUSED_BRANCH(Id, !=)                                                       \
-  BF_##Id : MYWASM_FUSED_BRANCH(Id, ==)
-#define MYWASM_FUSED_BRANCH(Id, cmp)                                                          \
+  BT_##Id : MYWASM_FUSED_BRANCH(Id, !=, S(2))                                                 \
+  BF_##Id : MYWASM_FUSED_BRANCH(Id, ==, S(2))                                                 \
+  /* The same with an immediate second operand: a, imm, target. */                            \
+  BTI_##Id : MYWASM_FUSED_BRANCH(Id, !=, pc[2])                                               \
+  BFI_##Id : MYWASM_FUSED_BRANCH(Id, ==, pc[2])
+#define MYWASM_FUSED_BRANCH(Id, cmp, second)                                                  \
   {                                                                                           \
     constexpr Opcode kOp = static_cast<Opcode>(unsigned(Opcode::Id) + kUnused);               \
     if constexpr (BranchFusable<kOp>::value) {                                                \
       using Op = Sem<kOp>;                                                                    \
       uint32_t result;                                                                        \
       if constexpr (Op::kArity == 1) result = Op::apply(rd<typename Op::A>(S(1)));            \
-      else result = Op::apply(rd<typename Op::A>(S(1)), rd<typename Op::B>(S(2)));            \
+      else result = Op::apply(rd<typename Op::A>(S(1)), rd<typename Op::B>(second));          \
       if (result cmp 0) pc = reinterpret_cast<const uint64_t*>(pc[1 + Op::kArity]);          \
       else pc += 2 + Op::kArity;                                                              \
       NEXT();                                                                                 \
@@ -284,6 +328,10 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
   // ---------------------------------------------------- control
 I_Copy:
   S(1) = S(2);
+  pc += 3;
+  NEXT();
+I_Const:
+  S(1) = pc[2];
   pc += 3;
   NEXT();
 I_Br:
@@ -362,10 +410,16 @@ do_call:
       cf = callee->compiled.get();
     }
     if (st.depth + 1 >= max_depth || nfp + cf->frame_slots > st.end) TRAP(TrapCode::StackExhausted);
-    // Few locals and constants are typical: plain loops beat memset/memcpy calls.
-    for (uint64_t *p = nfp + cf->num_params, *e = p + cf->num_locals; p != e; ++p) *p = 0;
-    const uint64_t* c = cf->consts.data();
-    for (uint64_t *p = nfp + cf->const_base, *e = p + cf->consts.size(); p != e; ++p) *p = *c++;
+    // Zeroed locals, then constants: one short copy (few words are typical,
+    // and the compiler is kept from turning it into a memcpy call).
+    {
+      const uint64_t* c = cf->frame_init.data();
+      uint64_t* p = nfp + cf->num_params;
+      for (size_t n = cf->frame_init.size(); n != 0; --n) {
+        *p++ = *c++;
+        asm("" : "+r"(p));  // opaque to loop-idiom recognition (no memcpy call)
+      }
+    }
     st.calls[++st.depth] = CallRecord{ret, fp, cur};
     fp = nfp;
     bool same_instance = cur && cur->instance == callee->instance;
@@ -601,6 +655,14 @@ const void* address_add_handler(Opcode op) {
 const void* fused_branch_handler(Opcode op, bool when_true) {
   init_handlers();
   return (when_true ? g_branch_true_handlers : g_branch_false_handlers)[static_cast<unsigned>(op)];
+}
+const void* imm_handler(Opcode op) {
+  init_handlers();
+  return g_imm_handlers[static_cast<unsigned>(op)];
+}
+const void* fused_branch_imm_handler(Opcode op, bool when_true) {
+  init_handlers();
+  return (when_true ? g_branch_true_imm_handlers : g_branch_false_imm_handlers)[static_cast<unsigned>(op)];
 }
 const void* internal_handler(Internal h) {
   init_handlers();

@@ -24,6 +24,9 @@ namespace {
 constexpr uint64_t kConstTag = uint64_t(1) << 62;
 constexpr uint64_t kTempTag = uint64_t(1) << 61;
 constexpr uint64_t kTagMask = kConstTag | kTempTag;
+// A constant not yet given a slot (index into imm_values_): it becomes an
+// immediate operand where a handler takes one, a const slot elsewhere.
+constexpr uint64_t kImmTag = uint64_t(1) << 60;
 constexpr uint64_t kNoOperand = ~uint64_t(0);
 
 using ModuleDesc = std::remove_cvref_t<decltype(ModuleImpl::module)>;  // the decoded module
@@ -75,9 +78,11 @@ class Translator {
     code().push_back(word(handler));
     last_dst_ = SIZE_MAX;
     last_op_ = Opcode::Nop;
+    last_imm_ = false;
   }
   void begin_internal(Internal h) { begin_instr(internal_handler(h)); }
   void emit_slot(uint64_t enc) {
+    if (enc & kImmTag) enc = const_slot(imm_values_[enc & ~kImmTag]);
     if (enc & kTagMask) slot_fixups_.push_back(code().size());
     code().push_back(enc);
   }
@@ -114,6 +119,12 @@ class Translator {
   }
   void copy(uint64_t dst, uint64_t src) {
     if (dst == src) return;
+    if (src & kImmTag) {
+      begin_internal(Internal::Const);
+      emit_slot(dst);
+      emit_imm(imm_values_[src & ~kImmTag]);
+      return;
+    }
     begin_internal(Internal::Copy);
     emit_slot(dst);
     emit_slot(src);
@@ -126,6 +137,10 @@ class Translator {
   }
   void materialize_all() {
     for (size_t i = 0; i < stack_.size(); ++i) materialize(i);
+  }
+  uint64_t imm(uint64_t bits) {
+    imm_values_.push_back(bits);
+    return kImmTag | (imm_values_.size() - 1);
   }
   uint64_t const_slot(uint64_t bits) {
     auto [it, inserted] = const_index_.emplace(bits, uint32_t(out_->consts.size()));
@@ -204,13 +219,14 @@ class Translator {
   struct Compare {
     Opcode op;
     uint64_t a, b;
+    bool b_imm;  // b is an immediate value, not a slot
   };
   std::optional<Compare> take_compare(const Entry& cond) {
     if (cond.pending || last_dst_ == SIZE_MAX || code()[last_dst_] != cond.slot) return std::nullopt;
     Opcode op = last_op_;
     if (!fused_branch_handler(op, true)) return std::nullopt;
     bool binary = info(op).params.size() == 2;
-    Compare c{op, code()[instr_start_ + 2], binary ? code()[instr_start_ + 3] : kNoOperand};
+    Compare c{op, code()[instr_start_ + 2], binary ? code()[instr_start_ + 3] : kNoOperand, last_imm_};
     remove_last_instr();
     return c;
   }
@@ -221,6 +237,7 @@ class Translator {
     if (addr.pending || last_dst_ == SIZE_MAX || code()[last_dst_] != addr.slot || last_op_ != Opcode::I32Add)
       return std::nullopt;
     std::pair<uint64_t, uint64_t> operands{code()[instr_start_ + 2], code()[instr_start_ + 3]};
+    if (last_imm_) operands.second = imm(operands.second);  // back to a (const) slot operand
     remove_last_instr();
     return operands;
   }
@@ -229,6 +246,7 @@ class Translator {
     while (!slot_fixups_.empty() && slot_fixups_.back() >= instr_start_) slot_fixups_.pop_back();
     last_dst_ = SIZE_MAX;
     last_op_ = Opcode::Nop;
+    last_imm_ = false;
   }
   // Emits "branch when `cond` (or the fused comparison) is true/false" with
   // the target word left for the caller to emit.
@@ -236,6 +254,12 @@ class Translator {
     if (!cmp) {
       begin_internal(when_true ? Internal::BrIf : Internal::BrUnless);
       emit_slot(cond.slot);
+      return;
+    }
+    if (cmp->b_imm) {
+      begin_instr(fused_branch_imm_handler(cmp->op, when_true));
+      emit_slot(cmp->a);
+      emit_imm(cmp->b);
       return;
     }
     begin_instr(fused_branch_handler(cmp->op, when_true));
@@ -530,12 +554,12 @@ class Translator {
         begin_internal(Internal::DataDrop);
         emit_ptr(store_.datas[inst_.datas[in.a]].get());
         return;
-      case Opcode::I32Const: push_pending(const_slot(uint32_t(in.imm64))); return;
+      case Opcode::I32Const: push_pending(imm(uint32_t(in.imm64))); return;
       case Opcode::I64Const:
       case Opcode::F32Const:
-      case Opcode::F64Const: push_pending(const_slot(in.imm64)); return;
-      case Opcode::RefNull: push_pending(const_slot(kNullRef)); return;
-      case Opcode::RefFunc: push_pending(const_slot(RefBits(inst_.funcs[in.a]) + 1)); return;
+      case Opcode::F64Const: push_pending(imm(in.imm64)); return;
+      case Opcode::RefNull: push_pending(imm(kNullRef)); return;
+      case Opcode::RefFunc: push_pending(imm(RefBits(inst_.funcs[in.a]) + 1)); return;
       case Opcode::RefIsNull: emit_simple(Opcode::I64Eqz, 1); return;  // null is the all-zero word
       default: break;
     }
@@ -585,6 +609,15 @@ class Translator {
     Entry b = arity == 2 ? pop() : Entry{};
     Entry a = pop();
     uint64_t dst = push_home();
+    if (arity == 2 && (b.slot & kImmTag) && imm_handler(op)) {
+      begin_instr(imm_handler(op));
+      emit_dst(dst);
+      emit_slot(a.slot);
+      emit_imm(imm_values_[b.slot & ~kImmTag]);
+      last_op_ = op;
+      last_imm_ = true;
+      return;
+    }
     begin_instr(op_handler(op));
     emit_dst(dst);
     emit_slot(a.slot);
@@ -634,6 +667,8 @@ class Translator {
       w = (w & kConstTag) ? out_->const_base + (w & ~kTagMask) : temp_base + (w & ~kTagMask);
     }
     out_->frame_slots = std::max(temp_base + max_height_, out_->num_results);
+    out_->frame_init.assign(out_->num_locals, 0);
+    out_->frame_init.insert(out_->frame_init.end(), out_->consts.begin(), out_->consts.end());
     const uint64_t* base = code().data();
     for (size_t pos : target_fixups_) code()[pos] = reinterpret_cast<uint64_t>(base + code()[pos]);
   }
@@ -651,6 +686,8 @@ class Translator {
   size_t instr_start_ = 0;
   size_t last_dst_ = SIZE_MAX;  // dst word of the last instruction, if it ends the code
   Opcode last_op_ = Opcode::Nop;
+  bool last_imm_ = false;  // the last instruction is an immediate-operand form
+  std::vector<uint64_t> imm_values_;
   std::vector<size_t> slot_fixups_;
   std::vector<size_t> target_fixups_;
   std::unordered_map<uint64_t, uint32_t> const_index_;

@@ -1,0 +1,137 @@
+// Interpreter translation forms that fold constants and fuse instructions
+// (immediate operands, fused compare + branch, address add + load/store):
+// each checked for its results and traps, from WAT modules.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <string>
+
+#include "interp/code.hpp"
+#include "mywasm/mywasm.hpp"
+#include "runtime/store.hpp"
+
+namespace mywasm {
+namespace {
+
+struct WatHarness {
+  Engine engine;
+  Store store{engine};
+  Linker linker{engine};
+  Instance instance;
+  explicit WatHarness(const char* wat) {
+    auto bytes = wat_to_wasm(wat);
+    EXPECT_TRUE(bytes.ok()) << bytes.error().to_string();
+    if (!bytes.ok()) return;
+    auto module = mywasm::Module::compile(engine, *bytes);
+    EXPECT_TRUE(module.ok()) << module.error().to_string();
+    if (!module.ok()) return;
+    auto inst = linker.instantiate(store, *module);
+    EXPECT_TRUE(inst.ok()) << inst.error().to_string();
+    if (inst.ok()) instance = *inst;
+  }
+  Result<std::vector<Value>> call(const std::string& name, std::initializer_list<Value> args) {
+    auto f = instance.func(store, name);
+    EXPECT_TRUE(f.has_value()) << name;
+    return f->call(store, args);
+  }
+  Value call1(const std::string& name, std::initializer_list<Value> args) {
+    auto r = call(name, args);
+    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().to_string());
+    return r.ok() && !r->empty() ? (*r)[0] : Value();
+  }
+  std::string trap(const std::string& name, std::initializer_list<Value> args) {
+    auto r = call(name, args);
+    EXPECT_FALSE(r.ok()) << name << " did not trap";
+    return r.ok() ? "" : r.error().message;
+  }
+  std::string listing(const std::string& name) {
+    auto f = instance.func(store, name);
+    const auto& compiled = store.impl().funcs[f->addr()]->compiled;
+    return compiled ? interp::disassemble(*compiled) : "(not translated)";
+  }
+};
+
+TEST(InterpFusionTest, ImmediateOperandsComputeAndTrapLikeSlots) {
+  WatHarness h(R"((module
+    (func (export "add") (param i32) (result i32) (i32.add (local.get 0) (i32.const -7)))
+    (func (export "shl64") (param i64) (result i64) (i64.shl (local.get 0) (i64.const 65)))
+    (func (export "fmul") (param f64) (result f64) (f64.mul (local.get 0) (f64.const 0.5)))
+    (func (export "div0") (param i32) (result i32) (i32.div_s (local.get 0) (i32.const 0)))
+    (func (export "divm1") (param i32) (result i32) (i32.div_s (local.get 0) (i32.const -1)))
+    (func (export "rem") (param i64) (result i64) (i64.rem_u (local.get 0) (i64.const 10)))
+    (func (export "sub_from_const") (param i32) (result i32) (i32.sub (i32.const 100) (local.get 0)))))");
+  EXPECT_EQ(h.call1("add", {Value::i32(5)}).i32(), -2);
+  EXPECT_EQ(h.call1("shl64", {Value::i64(3)}).i64(), 6);  // shift count taken mod 64
+  EXPECT_EQ(h.call1("fmul", {Value::f64(3.0)}).f64(), 1.5);
+  EXPECT_EQ(h.trap("div0", {Value::i32(1)}), "integer divide by zero");
+  EXPECT_EQ(h.trap("divm1", {Value::i32(INT32_MIN)}), "integer overflow");
+  EXPECT_EQ(h.call1("divm1", {Value::i32(6)}).i32(), -6);
+  EXPECT_EQ(h.call1("rem", {Value::i64(1234)}).i64(), 4);
+  EXPECT_EQ(h.call1("sub_from_const", {Value::i32(1)}).i32(), 99);
+  EXPECT_NE(h.listing("add").find("i32.add[imm]"), std::string::npos) << h.listing("add");
+  EXPECT_NE(h.listing("div0").find("i32.div_s[imm]"), std::string::npos) << h.listing("div0");
+}
+
+TEST(InterpFusionTest, CompareWithImmediateFusesIntoBranch) {
+  // count(n): i = 0; loop { i += 3; br_if i <u n }; i
+  WatHarness h(R"((module
+    (func (export "count") (param i32) (result i32) (local i32)
+      (loop $l
+        (local.set 1 (i32.add (local.get 1) (i32.const 3)))
+        (br_if $l (i32.lt_u (local.get 1) (local.get 0))))
+      (local.get 1))
+    (func (export "big") (param i64) (result i32)
+      (if (result i32) (i64.gt_s (local.get 0) (i64.const 0x100000000))
+        (then (i32.const 1)) (else (i32.const 0))))
+    (func (export "below") (param i32) (result i32) (local i32)
+      (block $b
+        (loop $l
+          (br_if $b (i32.ge_s (local.get 1) (i32.const 10)))
+          (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+          (br $l)))
+      (local.get 1))))");
+  EXPECT_EQ(h.call1("count", {Value::i32(10)}).i32(), 12);
+  EXPECT_EQ(h.call1("count", {Value::i32(0)}).i32(), 3);
+  EXPECT_EQ(h.call1("big", {Value::i64(0x100000001)}).i32(), 1);
+  EXPECT_EQ(h.call1("big", {Value::i64(0x100000000)}).i32(), 0);
+  EXPECT_EQ(h.call1("big", {Value::i64(-5)}).i32(), 0);
+  EXPECT_EQ(h.call1("below", {Value::i32(0)}).i32(), 10);
+  std::string listing = h.listing("below");
+  EXPECT_NE(listing.find("br_if[i32.ge_s imm]"), std::string::npos) << listing;
+}
+
+TEST(InterpFusionTest, AddressAddWithConstantWrapsBeforeTheOffset) {
+  // (x + 4) wraps at 32 bits; the memarg offset does not.
+  WatHarness h(R"((module (memory 1)
+    (data (i32.const 0) "\2a\00\00\00")
+    (func (export "wrap") (param i32) (result i32) (i32.load (i32.add (local.get 0) (i32.const 4))))
+    (func (export "offset") (param i32) (result i32) (i32.load offset=4 (local.get 0)))
+    (func (export "store") (param i32 i32) (i32.store (i32.add (local.get 0) (i32.const 8)) (local.get 1)))
+    (func (export "load8") (result i32) (i32.load (i32.const 8)))))");
+  EXPECT_EQ(h.call1("wrap", {Value::i32(-4)}).i32(), 42);
+  EXPECT_EQ(h.trap("offset", {Value::i32(-4)}), "out of bounds memory access");
+  EXPECT_EQ(h.trap("wrap", {Value::i32(65536 - 7)}), "out of bounds memory access");
+  ASSERT_TRUE(h.call("store", {Value::i32(0), Value::i32(7)}).ok());
+  EXPECT_EQ(h.call1("load8", {}).i32(), 7);
+  EXPECT_EQ(h.trap("store", {Value::i32(65536 - 9), Value::i32(1)}), "out of bounds memory access");
+}
+
+TEST(InterpFusionTest, ConstantsMaterialisedForBlocksCallsAndReturns) {
+  WatHarness h(R"((module
+    (func $id (param i64 f32) (result i64 f32) (local.get 0) (local.get 1))
+    (func (export "pair") (result i64 f32) (call $id (i64.const -1) (f32.const 2.5)))
+    (func (export "blk") (param i32) (result i32)
+      (block (result i32) (br_if 0 (i32.const 7) (local.get 0)) (drop) (i32.const 9)))
+    (func (export "sel") (param i32) (result i32) (select (i32.const 1) (i32.const 2) (local.get 0)))))");
+  auto r = h.call("pair", {});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ((*r)[0].i64(), -1);
+  EXPECT_EQ((*r)[1].f32(), 2.5f);
+  EXPECT_EQ(h.call1("blk", {Value::i32(1)}).i32(), 7);
+  EXPECT_EQ(h.call1("blk", {Value::i32(0)}).i32(), 9);
+  EXPECT_EQ(h.call1("sel", {Value::i32(1)}).i32(), 1);
+  EXPECT_EQ(h.call1("sel", {Value::i32(0)}).i32(), 2);
+}
+
+}  // namespace
+}  // namespace mywasm
