@@ -133,5 +133,37 @@ TEST(InterpFusionTest, ConstantsMaterialisedForBlocksCallsAndReturns) {
   EXPECT_EQ(h.call1("sel", {Value::i32(0)}).i32(), 2);
 }
 
+
+TEST(InterpFusionTest, LoadIntoOperandAndResultIntoStore) {
+  WatHarness h(R"((module (memory 1)
+    (data (i32.const 16) "\00\00\00\00\00\00\f8\3f")  ;; f64 1.5 at 16
+    (data (i32.const 32) "\05\00\00\00")                   ;; i32 5 at 32
+    (func (export "fmul_load") (param f64 i32) (result f64) (f64.mul (local.get 0) (f64.load (local.get 1))))
+    (func (export "div_load") (param i32 i32) (result i32) (i32.div_u (local.get 0) (i32.load offset=4 (local.get 1))))
+    (func (export "sub_store") (param i32 i64 i64) (i64.store offset=8 (local.get 0) (i64.sub (local.get 1) (local.get 2))))
+    (func (export "div_store") (param i32 i32 i32) (i32.store (local.get 0) (i32.div_s (local.get 1) (local.get 2))))
+    (func (export "load64") (param i32) (result i64) (i64.load (local.get 0)))
+    (func (export "narrow") (param i32 i32) (result i32)
+      ;; a narrow load is not fused as an operand (it extends)
+      (i32.add (local.get 0) (i32.load8_s (local.get 1))))))");
+  EXPECT_EQ(h.call1("fmul_load", {Value::f64(3.0), Value::i32(16)}).f64(), 4.5);
+  EXPECT_EQ(h.trap("fmul_load", {Value::f64(3.0), Value::i32(65536 - 4)}), "out of bounds memory access");
+  EXPECT_EQ(h.call1("div_load", {Value::i32(20), Value::i32(28)}).i32(), 4);
+  // The load comes first: out of bounds wins over a zero divisor.
+  EXPECT_EQ(h.trap("div_load", {Value::i32(20), Value::i32(65536)}), "out of bounds memory access");
+  EXPECT_EQ(h.trap("div_load", {Value::i32(20), Value::i32(0)}), "integer divide by zero");
+  ASSERT_TRUE(h.call("sub_store", {Value::i32(100), Value::i64(10), Value::i64(13)}).ok());
+  EXPECT_EQ(h.call1("load64", {Value::i32(108)}).i64(), -3);
+  EXPECT_EQ(h.trap("sub_store", {Value::i32(65536 - 15), Value::i64(1), Value::i64(1)}), "out of bounds memory access");
+  // The op comes first: its trap wins over an out-of-bounds store.
+  EXPECT_EQ(h.trap("div_store", {Value::i32(65536), Value::i32(1), Value::i32(0)}), "integer divide by zero");
+  ASSERT_TRUE(h.call("div_store", {Value::i32(40), Value::i32(-9), Value::i32(3)}).ok());
+  EXPECT_EQ(h.call1("load64", {Value::i32(40)}).i64(), 0xFFFFFFFDll);
+  EXPECT_EQ(h.call1("narrow", {Value::i32(1), Value::i32(32)}).i32(), 6);
+  EXPECT_NE(h.listing("fmul_load").find("f64.mul[load]"), std::string::npos) << h.listing("fmul_load");
+  EXPECT_NE(h.listing("sub_store").find("i64.sub[store]"), std::string::npos) << h.listing("sub_store");
+  EXPECT_EQ(h.listing("narrow").find("[load]"), std::string::npos) << h.listing("narrow");
+}
+
 }  // namespace
 }  // namespace mywasm

@@ -95,6 +95,12 @@ const void* fused_branch_handler(Opcode op, bool when_true);
 const void* imm_handler(Opcode op);
 // fused_branch_handler with an immediate second operand: a, imm, target.
 const void* fused_branch_imm_handler(Opcode op, bool when_true);
+// Binary ops whose second operand is loaded from memory by the fused
+// full-width load of its type: dst, a, addr, offset. Null for other opcodes.
+const void* load_operand_handler(Opcode op);
+// Binary ops whose result is stored by the fused full-width store of its
+// type: a, b, addr, offset. Null for other opcodes.
+const void* store_result_handler(Opcode op);
 inline uint64_t word(const void* p) { return reinterpret_cast<uint64_t>(p); }
 
 // A readable listing of translated code, one instruction per line (for

@@ -78,6 +78,8 @@ const void* const* g_branch_false_handlers = nullptr;
 const void* const* g_imm_handlers = nullptr;
 const void* const* g_branch_true_imm_handlers = nullptr;
 const void* const* g_branch_false_imm_handlers = nullptr;
+const void* const* g_load_operand_handlers = nullptr;
+const void* const* g_store_result_handlers = nullptr;
 const void* const* g_internal_handlers = nullptr;
 
 Value slot_to_value(StoreImpl& store, ValType t, uint64_t bits) {
@@ -162,6 +164,18 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
 #include "opcodes.def"
 #undef OP
   };
+  static const void* const kLoadOperandTable[] = {
+#define OP(Id, Prefix, Code, Name, Imm, Params, Results) \
+  (Sem<Opcode::Id>::kDefined && Sem<Opcode::Id>::kArity == 2) ? &&LM_##Id : nullptr,
+#include "opcodes.def"
+#undef OP
+  };
+  static const void* const kStoreResultTable[] = {
+#define OP(Id, Prefix, Code, Name, Imm, Params, Results) \
+  (Sem<Opcode::Id>::kDefined && Sem<Opcode::Id>::kArity == 2) ? &&LS_##Id : nullptr,
+#include "opcodes.def"
+#undef OP
+  };
   static const void* const kInternalTable[] = {
 #define X(Name, Words) &&I_##Name,
       MYWASM_INTERNAL_HANDLERS(X)
@@ -176,6 +190,8 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
     g_imm_handlers = kImmTable;
     g_branch_true_imm_handlers = kBranchTrueImmTable;
     g_branch_false_imm_handlers = kBranchFalseImmTable;
+    g_load_operand_handlers = kLoadOperandTable;
+    g_store_result_handlers = kStoreResultTable;
     return TrapCode::None;
   }
 
@@ -295,6 +311,46 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
       }                                                                                       \
       S(1) = wr<typename Op::R>(Op::apply(a, b));                                             \
       pc += 4;                                                                                \
+      NEXT();                                                                                 \
+    } else {                                                                                  \
+      TRAP(TrapCode::Unreachable);                                                            \
+    }                                                                                         \
+  }                                                                                           \
+  /* Binary op whose second operand is a full-width load: dst, a, addr, offset. */            \
+  LM_##Id : {                                                                                 \
+    constexpr Opcode kOp = static_cast<Opcode>(unsigned(Opcode::Id) + kUnused);               \
+    if constexpr (Sem<kOp>::kDefined && Sem<kOp>::kArity == 2) {                              \
+      using Op = Sem<kOp>;                                                                    \
+      uint64_t ea = uint64_t(uint32_t(S(3))) + pc[4];                                         \
+      if (ea + sizeof(typename Op::B) > mem_size) TRAP(TrapCode::MemoryOutOfBounds);          \
+      typename Op::B b;                                                                       \
+      std::memcpy(&b, mem + ea, sizeof b);                                                    \
+      auto a = rd<typename Op::A>(S(2));                                                      \
+      if constexpr (Op::kCanTrap) {                                                           \
+        if (TrapCode t = Op::check(a, b); t != TrapCode::None) TRAP(t);                       \
+      }                                                                                       \
+      S(1) = wr<typename Op::R>(Op::apply(a, b));                                             \
+      pc += 5;                                                                                \
+      NEXT();                                                                                 \
+    } else {                                                                                  \
+      TRAP(TrapCode::Unreachable);                                                            \
+    }                                                                                         \
+  }                                                                                           \
+  /* Binary op whose result goes straight to a full-width store: a, b, addr, offset. */       \
+  LS_##Id : {                                                                                 \
+    constexpr Opcode kOp = static_cast<Opcode>(unsigned(Opcode::Id) + kUnused);               \
+    if constexpr (Sem<kOp>::kDefined && Sem<kOp>::kArity == 2) {                              \
+      using Op = Sem<kOp>;                                                                    \
+      auto a = rd<typename Op::A>(S(1));                                                      \
+      auto b = rd<typename Op::B>(S(2));                                                      \
+      if constexpr (Op::kCanTrap) {                                                           \
+        if (TrapCode t = Op::check(a, b); t != TrapCode::None) TRAP(t);                       \
+      }                                                                                       \
+      typename Op::R r = Op::apply(a, b);                                                     \
+      uint64_t ea = uint64_t(uint32_t(S(3))) + pc[4];                                         \
+      if (ea + sizeof r > mem_size) TRAP(TrapCode::MemoryOutOfBounds);                        \
+      std::memcpy(mem + ea, &r, sizeof r);                                                    \
+      pc += 5;                                                                                \
       NEXT();                                                                                 \
     } else {                                                                                  \
       TRAP(TrapCode::Unreachable);                                                            \
@@ -663,6 +719,14 @@ const void* imm_handler(Opcode op) {
 const void* fused_branch_imm_handler(Opcode op, bool when_true) {
   init_handlers();
   return (when_true ? g_branch_true_imm_handlers : g_branch_false_imm_handlers)[static_cast<unsigned>(op)];
+}
+const void* load_operand_handler(Opcode op) {
+  init_handlers();
+  return g_load_operand_handlers[static_cast<unsigned>(op)];
+}
+const void* store_result_handler(Opcode op) {
+  init_handlers();
+  return g_store_result_handlers[static_cast<unsigned>(op)];
 }
 const void* internal_handler(Internal h) {
   init_handlers();

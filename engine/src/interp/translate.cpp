@@ -79,6 +79,7 @@ class Translator {
     last_dst_ = SIZE_MAX;
     last_op_ = Opcode::Nop;
     last_imm_ = false;
+    last_plain_ = false;
   }
   void begin_internal(Internal h) { begin_instr(internal_handler(h)); }
   void emit_slot(uint64_t enc) {
@@ -241,12 +242,25 @@ class Translator {
     remove_last_instr();
     return operands;
   }
+  static bool full_width_load(Opcode op) {
+    return op == Opcode::I32Load || op == Opcode::I64Load || op == Opcode::F32Load || op == Opcode::F64Load;
+  }
+  static bool full_width_store(Opcode op) {
+    return op == Opcode::I32Store || op == Opcode::I64Store || op == Opcode::F32Store || op == Opcode::F64Store;
+  }
+  // If `v` was produced by the instruction that ends the code, that
+  // instruction is the plain (slot-operand) form of `op`, and `pred` holds,
+  // returns true.
+  bool last_produced(const Entry& v, bool (*pred)(Opcode)) {
+    return !v.pending && last_dst_ != SIZE_MAX && code()[last_dst_] == v.slot && last_plain_ && pred(last_op_);
+  }
   void remove_last_instr() {
     code().resize(instr_start_);
     while (!slot_fixups_.empty() && slot_fixups_.back() >= instr_start_) slot_fixups_.pop_back();
     last_dst_ = SIZE_MAX;
     last_op_ = Opcode::Nop;
     last_imm_ = false;
+    last_plain_ = false;
   }
   // Emits "branch when `cond` (or the fused comparison) is true/false" with
   // the target word left for the caller to emit.
@@ -575,6 +589,21 @@ class Translator {
     if (oi.imm == ImmKind::MemArg) {
       if (oi.results.empty()) {  // store: addr, value
         Entry v = pop(), a = pop();
+        // A binary op whose result is only stored (full width, same type):
+        // one instruction computes and stores.
+        if (full_width_store(op) &&
+            last_produced(v, [](Opcode p) { return store_result_handler(p) != nullptr; }) &&
+            info(last_op_).results == info(op).params.substr(1)) {
+          Opcode producer = last_op_;
+          uint64_t x = code()[instr_start_ + 2], y = code()[instr_start_ + 3];
+          remove_last_instr();
+          begin_instr(store_result_handler(producer));
+          emit_slot(x);
+          emit_slot(y);
+          emit_slot(a.slot);
+          emit_imm(in.imm64);  // memarg offset
+          return;
+        }
         if (auto sum = take_address_add(a)) {
           begin_instr(address_add_handler(op));
           emit_slot(sum->first);
@@ -599,6 +628,7 @@ class Translator {
         }
         emit_imm(in.imm64);  // memarg offset
         last_op_ = op;
+        last_plain_ = !sum;
       }
       return;
     }
@@ -618,11 +648,26 @@ class Translator {
       last_imm_ = true;
       return;
     }
+    // The second operand loaded (full width, same type) by the instruction
+    // just before: one instruction loads and computes.
+    if (arity == 2 && load_operand_handler(op) && last_produced(b, full_width_load) &&
+        info(last_op_).results == info(op).params.substr(1)) {
+      uint64_t addr = code()[instr_start_ + 2], offset = code()[instr_start_ + 3];
+      remove_last_instr();
+      begin_instr(load_operand_handler(op));
+      emit_dst(dst);
+      emit_slot(a.slot);
+      emit_slot(addr);
+      emit_imm(offset);
+      last_op_ = op;
+      return;
+    }
     begin_instr(op_handler(op));
     emit_dst(dst);
     emit_slot(a.slot);
     if (arity == 2) emit_slot(b.slot);
     last_op_ = op;
+    last_plain_ = true;
   }
 
   // Arguments are materialised at the top of the stack; the callee's frame
@@ -687,6 +732,7 @@ class Translator {
   size_t last_dst_ = SIZE_MAX;  // dst word of the last instruction, if it ends the code
   Opcode last_op_ = Opcode::Nop;
   bool last_imm_ = false;  // the last instruction is an immediate-operand form
+  bool last_plain_ = false;  // ... is op_handler(last_op_) with slot operands
   std::vector<uint64_t> imm_values_;
   std::vector<size_t> slot_fixups_;
   std::vector<size_t> target_fixups_;
