@@ -165,5 +165,27 @@ TEST(InterpFusionTest, LoadIntoOperandAndResultIntoStore) {
   EXPECT_EQ(h.listing("narrow").find("[load]"), std::string::npos) << h.listing("narrow");
 }
 
+
+TEST(InterpFusionTest, FusedLoadOperandIsNotRefusedAsCompareOrAddress) {
+  // An op[load] result feeding a branch or an address must keep its own
+  // operands: (x + mem[p]) as an address, (mem[p] < x) as a condition.
+  WatHarness h(R"((module (memory 1)
+    (data (i32.const 0) "\08\00\00\00\2a\00\00\00\63\00\00\00")  ;; 8, 42, 99
+    (func (export "addr") (param i32) (result i32) (i32.load (i32.add (local.get 0) (i32.load (i32.const 0)))))
+    (func (export "cond") (param i32) (result i32)
+      (if (result i32) (i32.lt_u (local.get 0) (i32.load (i32.const 4))) (then (i32.const 1)) (else (i32.const 0))))
+    (func (export "eq") (param i32) (result i32) (local i32)
+      (block $b (loop $l
+        (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+        (br_if $b (i32.eq (local.get 1) (i32.load (i32.const 8))))
+        (br $l)))
+      (local.get 1))))");
+  EXPECT_EQ(h.call1("addr", {Value::i32(0)}).i32(), 99);
+  EXPECT_EQ(h.call1("addr", {Value::i32(-4)}).i32(), 42);
+  EXPECT_EQ(h.call1("cond", {Value::i32(41)}).i32(), 1);
+  EXPECT_EQ(h.call1("cond", {Value::i32(42)}).i32(), 0);
+  EXPECT_EQ(h.call1("eq", {Value::i32(0)}).i32(), 99);
+}
+
 }  // namespace
 }  // namespace mywasm

@@ -224,6 +224,7 @@ class Translator {
   };
   std::optional<Compare> take_compare(const Entry& cond) {
     if (cond.pending || last_dst_ == SIZE_MAX || code()[last_dst_] != cond.slot) return std::nullopt;
+    if (!last_plain_ && !last_imm_) return std::nullopt;  // e.g. op[load]: other operands
     Opcode op = last_op_;
     if (!fused_branch_handler(op, true)) return std::nullopt;
     bool binary = info(op).params.size() == 2;
@@ -235,7 +236,8 @@ class Translator {
   // emitted since: a store's value is then still pending), removes the add
   // and returns its operands for a fused address-add load/store.
   std::optional<std::pair<uint64_t, uint64_t>> take_address_add(const Entry& addr) {
-    if (addr.pending || last_dst_ == SIZE_MAX || code()[last_dst_] != addr.slot || last_op_ != Opcode::I32Add)
+    if (addr.pending || last_dst_ == SIZE_MAX || code()[last_dst_] != addr.slot || last_op_ != Opcode::I32Add ||
+        (!last_plain_ && !last_imm_))
       return std::nullopt;
     std::pair<uint64_t, uint64_t> operands{code()[instr_start_ + 2], code()[instr_start_ + 3]};
     if (last_imm_) operands.second = imm(operands.second);  // back to a (const) slot operand
