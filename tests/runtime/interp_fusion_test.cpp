@@ -187,5 +187,35 @@ TEST(InterpFusionTest, FusedLoadOperandIsNotRefusedAsCompareOrAddress) {
   EXPECT_EQ(h.call1("eq", {Value::i32(0)}).i32(), 99);
 }
 
+
+TEST(InterpFusionTest, ConsecutiveCopiesPairUpButNotAcrossLabels) {
+  // rot(a, b, c, n): n times (a, b, c) = (b, c, a) through local moves.
+  WatHarness h(R"((module
+    (func (export "rot") (param i32 i32 i32 i32) (result i32) (local i32)
+      (loop $l
+        (local.set 4 (local.get 0))
+        (local.set 0 (local.get 1))
+        (local.set 1 (local.get 2))
+        (local.set 2 (local.get 4))
+        (br_if $l (local.tee 3 (i32.sub (local.get 3) (i32.const 1)))))
+      (i32.add (i32.mul (local.get 0) (i32.const 100))
+               (i32.add (i32.mul (local.get 1) (i32.const 10)) (local.get 2))))
+    (func (export "label") (param i32) (result i32) (local i32 i32)
+      ;; the second move is a loop header (a branch target): no pairing across it
+      (local.set 1 (local.get 0))
+      (loop $l
+        (local.set 2 (local.get 1))
+        (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+        (br_if $l (i32.lt_u (local.get 1) (i32.const 5))))
+      (local.get 2))))");
+  EXPECT_EQ(h.call1("rot", {Value::i32(1), Value::i32(2), Value::i32(3), Value::i32(1)}).i32(), 231);
+  EXPECT_EQ(h.call1("rot", {Value::i32(1), Value::i32(2), Value::i32(3), Value::i32(2)}).i32(), 312);
+  EXPECT_EQ(h.call1("rot", {Value::i32(1), Value::i32(2), Value::i32(3), Value::i32(3)}).i32(), 123);
+  EXPECT_NE(h.listing("rot").find("Copy2"), std::string::npos) << h.listing("rot");
+  EXPECT_EQ(h.call1("label", {Value::i32(0)}).i32(), 4);
+  EXPECT_EQ(h.call1("label", {Value::i32(9)}).i32(), 9);
+  EXPECT_EQ(h.listing("label").find("Copy2"), std::string::npos) << h.listing("label");
+}
+
 }  // namespace
 }  // namespace mywasm

@@ -45,6 +45,7 @@ namespace interp {
 #define MYWASM_INTERNAL_HANDLERS(X)                                              \
   X(Copy, 3)          /* dst, src */                                                \
   X(Const, 3)         /* dst, value bits */                                         \
+  X(Copy2, 5)         /* dst1, src1, dst2, src2 (two Copies, in order) */           \
   X(Br, 2)            /* target */                                                  \
   X(BrIf, 3)          /* cond, target */                                            \
   X(BrUnless, 3)      /* cond, target */                                            \

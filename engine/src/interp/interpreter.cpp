@@ -390,6 +390,11 @@ I_Const:
   S(1) = pc[2];
   pc += 3;
   NEXT();
+I_Copy2:
+  S(1) = S(2);
+  S(3) = S(4);
+  pc += 5;
+  NEXT();
 I_Br:
   pc = reinterpret_cast<const uint64_t*>(pc[1]);
   NEXT();

@@ -126,10 +126,21 @@ class Translator {
       emit_imm(imm_values_[src & ~kImmTag]);
       return;
     }
+    if (last_copy_end_ == code().size() && label_at_ != code().size()) {
+      // Straight after a Copy that no branch targets: one Copy2 does both.
+      code()[last_copy_end_ - 3] = word(internal_handler(Internal::Copy2));
+      emit_slot(dst);
+      emit_slot(src);
+      last_copy_end_ = SIZE_MAX;
+      return;
+    }
     begin_internal(Internal::Copy);
     emit_slot(dst);
     emit_slot(src);
+    last_copy_end_ = code().size();
   }
+  // Records that the current code position is (or may be) a branch target.
+  void bind_label() { label_at_ = code().size(); }
   void materialize(size_t pos) {
     Entry& e = stack_[pos];
     if (!e.pending) return;
@@ -310,6 +321,7 @@ class Translator {
         materialize_all();
         Ctrl c{op == Opcode::Loop ? Ctrl::Loop : Ctrl::Block, uint32_t(stack_.size() - np), np, nr, 0, SIZE_MAX, {}};
         c.loop_start = code().size();
+        bind_label();
         last_dst_ = SIZE_MAX;  // a label: no peephole across it
         ctrl_.push_back(std::move(c));
         return;
@@ -335,6 +347,7 @@ class Translator {
           emit_target(0);
         }
         code()[c.else_fixup] = code().size();
+        bind_label();
         c.else_fixup = SIZE_MAX;
         stack_.resize(c.height);
         for (uint32_t i = 0; i < c.num_params; ++i) push_home();
@@ -352,6 +365,7 @@ class Translator {
         if (!unreachable_)
           for (uint32_t i = 0; i < c.num_results; ++i) materialize(stack_.size() - c.num_results + i);
         size_t end = code().size();
+        bind_label();
         if (c.else_fixup != SIZE_MAX) code()[c.else_fixup] = end;
         for (size_t f : c.end_fixups) code()[f] = end;
         stack_.resize(c.height);
@@ -383,6 +397,7 @@ class Translator {
         emit_target(0);
         emit_branch(in.a);
         code()[skip] = code().size();
+        bind_label();
         last_dst_ = SIZE_MAX;
         return;
       }
@@ -403,6 +418,7 @@ class Translator {
             }
           } else {
             code()[table + i] = code().size();  // a stub: moves, then branch
+            bind_label();
             emit_branch(in.targets[i]);
           }
         }
@@ -735,6 +751,8 @@ class Translator {
   Opcode last_op_ = Opcode::Nop;
   bool last_imm_ = false;  // the last instruction is an immediate-operand form
   bool last_plain_ = false;  // ... is op_handler(last_op_) with slot operands
+  size_t last_copy_end_ = SIZE_MAX;  // end of the last single Copy emitted
+  size_t label_at_ = SIZE_MAX;       // last code position bound as a branch target
   std::vector<uint64_t> imm_values_;
   std::vector<size_t> slot_fixups_;
   std::vector<size_t> target_fixups_;
