@@ -217,5 +217,29 @@ TEST(InterpFusionTest, ConsecutiveCopiesPairUpButNotAcrossLabels) {
   EXPECT_EQ(h.listing("label").find("Copy2"), std::string::npos) << h.listing("label");
 }
 
+
+TEST(InterpFusionTest, ReadModifyWriteInPlace) {
+  WatHarness h(R"((module (memory 1)
+    (func (export "acc") (param i32 f64) (f64.store offset=8 (local.get 0)
+        (f64.add (local.get 1) (f64.load offset=8 (local.get 0)))))
+    (func (export "other") (param i32 i32 i32) (i32.store (local.get 1)
+        (i32.add (local.get 2) (i32.load (local.get 0)))))
+    (func (export "div") (param i32 i32) (i32.store (local.get 0)
+        (i32.div_u (local.get 1) (i32.load (local.get 0)))))
+    (func (export "get") (param i32) (result i64) (i64.load (local.get 0)))
+    (func (export "getf") (param i32) (result f64) (f64.load (local.get 0)))))");
+  ASSERT_TRUE(h.call("acc", {Value::i32(0), Value::f64(1.25)}).ok());
+  ASSERT_TRUE(h.call("acc", {Value::i32(0), Value::f64(2.5)}).ok());
+  EXPECT_EQ(h.call1("getf", {Value::i32(8)}).f64(), 3.75);
+  EXPECT_NE(h.listing("acc").find("f64.add[rmw]"), std::string::npos) << h.listing("acc");
+  EXPECT_EQ(h.trap("acc", {Value::i32(65536 - 15), Value::f64(1)}), "out of bounds memory access");
+  // A different store address is not fused.
+  ASSERT_TRUE(h.call("other", {Value::i32(8), Value::i32(100), Value::i32(1)}).ok());
+  EXPECT_EQ(h.call1("get", {Value::i32(100)}).i64(), 1);  // 1 + low word of 3.75 (0)
+  EXPECT_EQ(h.listing("other").find("[rmw]"), std::string::npos) << h.listing("other");
+  EXPECT_EQ(h.trap("div", {Value::i32(200), Value::i32(7)}), "integer divide by zero");  // mem[200] is 0
+  EXPECT_NE(h.listing("div").find("i32.div_u[rmw]"), std::string::npos) << h.listing("div");
+}
+
 }  // namespace
 }  // namespace mywasm

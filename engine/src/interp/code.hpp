@@ -102,6 +102,9 @@ const void* load_operand_handler(Opcode op);
 // Binary ops whose result is stored by the fused full-width store of its
 // type: a, b, addr, offset. Null for other opcodes.
 const void* store_result_handler(Opcode op);
+// Read-modify-write: an op[load] whose result is stored back to the same
+// address and offset (`x[i] += e`): a, addr, offset. Null for other opcodes.
+const void* rmw_handler(Opcode op);
 inline uint64_t word(const void* p) { return reinterpret_cast<uint64_t>(p); }
 
 // A readable listing of translated code, one instruction per line (for

@@ -80,6 +80,7 @@ const void* const* g_branch_true_imm_handlers = nullptr;
 const void* const* g_branch_false_imm_handlers = nullptr;
 const void* const* g_load_operand_handlers = nullptr;
 const void* const* g_store_result_handlers = nullptr;
+const void* const* g_rmw_handlers = nullptr;
 const void* const* g_internal_handlers = nullptr;
 
 Value slot_to_value(StoreImpl& store, ValType t, uint64_t bits) {
@@ -176,6 +177,12 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
 #include "opcodes.def"
 #undef OP
   };
+  static const void* const kRmwTable[] = {
+#define OP(Id, Prefix, Code, Name, Imm, Params, Results) \
+  (Sem<Opcode::Id>::kDefined && Sem<Opcode::Id>::kArity == 2) ? &&LR_##Id : nullptr,
+#include "opcodes.def"
+#undef OP
+  };
   static const void* const kInternalTable[] = {
 #define X(Name, Words) &&I_##Name,
       MYWASM_INTERNAL_HANDLERS(X)
@@ -192,6 +199,7 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
     g_branch_false_imm_handlers = kBranchFalseImmTable;
     g_load_operand_handlers = kLoadOperandTable;
     g_store_result_handlers = kStoreResultTable;
+    g_rmw_handlers = kRmwTable;
     return TrapCode::None;
   }
 
@@ -351,6 +359,28 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
       if (ea + sizeof r > mem_size) TRAP(TrapCode::MemoryOutOfBounds);                        \
       std::memcpy(mem + ea, &r, sizeof r);                                                    \
       pc += 5;                                                                                \
+      NEXT();                                                                                 \
+    } else {                                                                                  \
+      TRAP(TrapCode::Unreachable);                                                            \
+    }                                                                                         \
+  }                                                                                           \
+  /* Read-modify-write: mem[addr + offset] = a op mem[addr + offset]. Operands: a, addr, offset. */ \
+  LR_##Id : {                                                                                 \
+    constexpr Opcode kOp = static_cast<Opcode>(unsigned(Opcode::Id) + kUnused);               \
+    if constexpr (Sem<kOp>::kDefined && Sem<kOp>::kArity == 2) {                              \
+      using Op = Sem<kOp>;                                                                    \
+      static_assert(sizeof(typename Op::R) <= sizeof(typename Op::B));                        \
+      uint64_t ea = uint64_t(uint32_t(S(2))) + pc[3];                                         \
+      if (ea + sizeof(typename Op::B) > mem_size) TRAP(TrapCode::MemoryOutOfBounds);          \
+      typename Op::B b;                                                                       \
+      std::memcpy(&b, mem + ea, sizeof b);                                                    \
+      auto a = rd<typename Op::A>(S(1));                                                      \
+      if constexpr (Op::kCanTrap) {                                                           \
+        if (TrapCode t = Op::check(a, b); t != TrapCode::None) TRAP(t);                       \
+      }                                                                                       \
+      typename Op::R r = Op::apply(a, b);                                                     \
+      std::memcpy(mem + ea, &r, sizeof r);                                                    \
+      pc += 4;                                                                                \
       NEXT();                                                                                 \
     } else {                                                                                  \
       TRAP(TrapCode::Unreachable);                                                            \
@@ -732,6 +762,10 @@ const void* load_operand_handler(Opcode op) {
 const void* store_result_handler(Opcode op) {
   init_handlers();
   return g_store_result_handlers[static_cast<unsigned>(op)];
+}
+const void* rmw_handler(Opcode op) {
+  init_handlers();
+  return g_rmw_handlers[static_cast<unsigned>(op)];
 }
 const void* internal_handler(Internal h) {
   init_handlers();

@@ -80,6 +80,7 @@ class Translator {
     last_op_ = Opcode::Nop;
     last_imm_ = false;
     last_plain_ = false;
+    last_load_operand_ = false;
   }
   void begin_internal(Internal h) { begin_instr(internal_handler(h)); }
   void emit_slot(uint64_t enc) {
@@ -274,6 +275,7 @@ class Translator {
     last_op_ = Opcode::Nop;
     last_imm_ = false;
     last_plain_ = false;
+    last_load_operand_ = false;
   }
   // Emits "branch when `cond` (or the fused comparison) is true/false" with
   // the target word left for the caller to emit.
@@ -622,6 +624,19 @@ class Translator {
           emit_imm(in.imm64);  // memarg offset
           return;
         }
+        // An op[load] result stored back where it was loaded from.
+        if (full_width_store(op) && !v.pending && last_load_operand_ && last_dst_ != SIZE_MAX &&
+            code()[last_dst_] == v.slot && info(last_op_).results == info(op).params.substr(1) &&
+            code()[instr_start_ + 3] == a.slot && code()[instr_start_ + 4] == in.imm64 && rmw_handler(last_op_)) {
+          Opcode producer = last_op_;
+          uint64_t x = code()[instr_start_ + 2];
+          remove_last_instr();
+          begin_instr(rmw_handler(producer));
+          emit_slot(x);
+          emit_slot(a.slot);
+          emit_imm(in.imm64);  // memarg offset
+          return;
+        }
         if (auto sum = take_address_add(a)) {
           begin_instr(address_add_handler(op));
           emit_slot(sum->first);
@@ -678,6 +693,7 @@ class Translator {
       emit_slot(addr);
       emit_imm(offset);
       last_op_ = op;
+      last_load_operand_ = true;
       return;
     }
     begin_instr(op_handler(op));
@@ -751,6 +767,7 @@ class Translator {
   Opcode last_op_ = Opcode::Nop;
   bool last_imm_ = false;  // the last instruction is an immediate-operand form
   bool last_plain_ = false;  // ... is op_handler(last_op_) with slot operands
+  bool last_load_operand_ = false;  // ... is load_operand_handler(last_op_)
   size_t last_copy_end_ = SIZE_MAX;  // end of the last single Copy emitted
   size_t label_at_ = SIZE_MAX;       // last code position bound as a branch target
   std::vector<uint64_t> imm_values_;
