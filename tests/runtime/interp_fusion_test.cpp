@@ -241,5 +241,34 @@ TEST(InterpFusionTest, ReadModifyWriteInPlace) {
   EXPECT_NE(h.listing("div").find("i32.div_u[rmw]"), std::string::npos) << h.listing("div");
 }
 
+
+TEST(InterpFusionTest, ChainedBinaryOpsKeepOperandOrder) {
+  WatHarness h(R"((module
+    (func (export "sub_a") (param i32 i32 i32) (result i32) (i32.sub (i32.sub (local.get 0) (local.get 1)) (local.get 2)))
+    (func (export "sub_b") (param i32 i32 i32) (result i32) (i32.sub (local.get 2) (i32.sub (local.get 0) (local.get 1))))
+    (func (export "shl_imm_a") (param i32 i32) (result i32) (i32.xor (i32.shl (local.get 0) (i32.const 3)) (local.get 1)))
+    (func (export "rotl_imm_b") (param i32 i32) (result i32) (i32.sub (local.get 1) (i32.rotl (local.get 0) (i32.const 5))))
+    (func (export "div_a") (param f64 f64 f64) (result f64) (f64.div (f64.div (local.get 0) (local.get 1)) (local.get 2)))
+    (func (export "div_b") (param f64 f64 f64) (result f64) (f64.div (local.get 2) (f64.div (local.get 0) (local.get 1))))
+    (func (export "tee") (param i32 i32) (result i32) (local i32)
+      ;; the inner result also goes to a local: computed once, used twice
+      (i32.mul (local.tee 2 (i32.add (local.get 0) (local.get 1))) (local.get 2)))
+    (func (export "chain3") (param i32 i32 i32 i32) (result i32)
+      (i32.add (i32.xor (i32.and (local.get 0) (local.get 1)) (local.get 2)) (local.get 3)))))");
+  EXPECT_EQ(h.call1("sub_a", {Value::i32(10), Value::i32(3), Value::i32(2)}).i32(), 5);
+  EXPECT_EQ(h.call1("sub_b", {Value::i32(10), Value::i32(3), Value::i32(2)}).i32(), -5);
+  EXPECT_EQ(h.call1("shl_imm_a", {Value::i32(5), Value::i32(1)}).i32(), 41);
+  EXPECT_EQ(h.call1("rotl_imm_b", {Value::i32(INT32_MIN + 1), Value::i32(100)}).i32(), 100 - (32 + 16));
+  EXPECT_EQ(h.call1("div_a", {Value::f64(12), Value::f64(3), Value::f64(2)}).f64(), 2.0);
+  EXPECT_EQ(h.call1("div_b", {Value::f64(12), Value::f64(3), Value::f64(2)}).f64(), 0.5);
+  EXPECT_EQ(h.call1("tee", {Value::i32(2), Value::i32(5)}).i32(), 49);
+  EXPECT_EQ(h.call1("chain3", {Value::i32(0xF0), Value::i32(0x3C), Value::i32(0x0F), Value::i32(1)}).i32(), 0x3F + 1);
+  EXPECT_NE(h.listing("sub_a").find("i32.sub>i32.sub "), std::string::npos) << h.listing("sub_a");
+  EXPECT_NE(h.listing("sub_b").find("i32.sub>i32.sub[b]"), std::string::npos) << h.listing("sub_b");
+  EXPECT_NE(h.listing("shl_imm_a").find("i32.shl>i32.xor[imm]"), std::string::npos) << h.listing("shl_imm_a");
+  EXPECT_NE(h.listing("rotl_imm_b").find("i32.rotl>i32.sub[imm,b]"), std::string::npos) << h.listing("rotl_imm_b");
+  EXPECT_EQ(h.listing("tee").find(">"), std::string::npos) << h.listing("tee");
+}
+
 }  // namespace
 }  // namespace mywasm

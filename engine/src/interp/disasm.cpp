@@ -46,6 +46,17 @@ const std::unordered_map<const void*, HandlerInfo>& handler_infos() {
       if (const void* h = fused_branch_imm_handler(op, true)) m[h] = HandlerInfo{"br_if[" + name + " imm]", 4};
       if (const void* h = fused_branch_imm_handler(op, false)) m[h] = HandlerInfo{"br_unless[" + name + " imm]", 4};
     }
+    static constexpr Opcode kChain[] = {
+#define X(Id) Opcode::Id,
+        MYWASM_CHAIN_OPS(X)
+#undef X
+    };
+    static const char* const kVariant[] = {"", "[b]", "[imm]", "[imm,b]"};
+    for (Opcode op1 : kChain)
+      for (Opcode op2 : kChain)
+        for (int v = 0; v < 4; ++v)
+          if (const void* h = chain_handler(op1, v >= 2, op2, v & 1))
+            m[h] = HandlerInfo{std::string(info(op1).name) + ">" + std::string(info(op2).name) + kVariant[v], 5};
 #define X(Name, Words) m[internal_handler(Internal::Name)] = HandlerInfo{#Name, Words};
     MYWASM_INTERNAL_HANDLERS(X)
 #undef X

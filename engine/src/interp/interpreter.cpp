@@ -81,6 +81,38 @@ const void* const* g_branch_false_imm_handlers = nullptr;
 const void* const* g_load_operand_handlers = nullptr;
 const void* const* g_store_result_handlers = nullptr;
 const void* const* g_rmw_handlers = nullptr;
+
+// Index of an op in MYWASM_CHAIN_OPS, or -1.
+constexpr int chain_index(Opcode op) {
+  int i = 0;
+#define X(Id)                     \
+  if (op == Opcode::Id) return i; \
+  ++i;
+  MYWASM_CHAIN_OPS(X)
+#undef X
+  return -1;
+}
+constexpr int kChainOps = [] {
+  int n = 0;
+#define X(Id) ++n;
+  MYWASM_CHAIN_OPS(X)
+#undef X
+  return n;
+}();
+// [op1][op2][imm1 * 2 + t_is_b]
+using ChainTable = const void* const[kChainOps][kChainOps][4];
+const ChainTable* g_chain_handlers = nullptr;
+template <Opcode op1, Opcode op2, bool t_is_b>
+constexpr bool chains() {
+  using S1 = Sem<op1>;
+  using S2 = Sem<op2>;
+  if constexpr (!S1::kDefined || !S2::kDefined || S1::kArity != 2 || S2::kArity != 2 || S1::kCanTrap || S2::kCanTrap)
+    return false;
+  else if constexpr (t_is_b)
+    return std::is_same_v<typename S1::R, typename S2::B>;
+  else
+    return std::is_same_v<typename S1::R, typename S2::A>;
+}
 const void* const* g_internal_handlers = nullptr;
 
 Value slot_to_value(StoreImpl& store, ValType t, uint64_t bits) {
@@ -183,6 +215,18 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
 #include "opcodes.def"
 #undef OP
   };
+#define MYWASM_CHAIN_ENTRY(Op1, Op2)                                                       \
+  {chains<Opcode::Op1, Opcode::Op2, false>() ? &&CH_##Op1##_##Op2##_SA : nullptr,         \
+   chains<Opcode::Op1, Opcode::Op2, true>() ? &&CH_##Op1##_##Op2##_SB : nullptr,          \
+   chains<Opcode::Op1, Opcode::Op2, false>() ? &&CH_##Op1##_##Op2##_IA : nullptr,         \
+   chains<Opcode::Op1, Opcode::Op2, true>() ? &&CH_##Op1##_##Op2##_IB : nullptr},
+#define MYWASM_CHAIN_ROW(Op1) {MYWASM_CHAIN_OPS_2(MYWASM_CHAIN_ENTRY, Op1)},
+#define MYWASM_CHAIN_OPS_2(Y, Op1)                                                                     \
+  Y(Op1, I32Add) Y(Op1, I32Sub) Y(Op1, I32Mul) Y(Op1, I32And) Y(Op1, I32Or) Y(Op1, I32Xor) Y(Op1, I32Shl) \
+  Y(Op1, I32ShrU) Y(Op1, I32Rotl) Y(Op1, I32Rotr) Y(Op1, F64Add) Y(Op1, F64Sub) Y(Op1, F64Mul) Y(Op1, F64Div)
+  static ChainTable kChainTable = {MYWASM_CHAIN_OPS(MYWASM_CHAIN_ROW)};
+#undef MYWASM_CHAIN_ROW
+#undef MYWASM_CHAIN_ENTRY
   static const void* const kInternalTable[] = {
 #define X(Name, Words) &&I_##Name,
       MYWASM_INTERNAL_HANDLERS(X)
@@ -200,6 +244,7 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
     g_load_operand_handlers = kLoadOperandTable;
     g_store_result_handlers = kStoreResultTable;
     g_rmw_handlers = kRmwTable;
+    g_chain_handlers = &kChainTable;
     return TrapCode::None;
   }
 
@@ -410,6 +455,37 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
 #include "opcodes.def"
 #undef OP
 #undef MYWASM_FUSED_BRANCH
+
+  // ---------------------------------------------------- chains (see code.hpp)
+  // CH_<op1>_<op2>_<S|I><A|B>: op1's second operand a slot (S) or an
+  // immediate (I); t is op2's first (A) or second (B) operand.
+#define MYWASM_CHAIN_VARIANT(Op1, Op2, Kind, kImm, kTIsB)                                    \
+  CH_##Op1##_##Op2##_##Kind : {                                                              \
+    constexpr Opcode k1 = static_cast<Opcode>(unsigned(Opcode::Op1) + kUnused);              \
+    constexpr Opcode k2 = static_cast<Opcode>(unsigned(Opcode::Op2) + kUnused);              \
+    if constexpr (chains<k1, k2, kTIsB>()) {                                                 \
+      using S1 = Sem<k1>;                                                                    \
+      using S2 = Sem<k2>;                                                                    \
+      auto t = S1::apply(rd<typename S1::A>(S(2)), rd<typename S1::B>(kImm ? pc[3] : S(3))); \
+      if constexpr (kTIsB) S(1) = wr<typename S2::R>(S2::apply(rd<typename S2::A>(S(4)), t)); \
+      else S(1) = wr<typename S2::R>(S2::apply(t, rd<typename S2::B>(S(4))));                \
+      pc += 5;                                                                               \
+      NEXT();                                                                                \
+    } else {                                                                                 \
+      TRAP(TrapCode::Unreachable);                                                           \
+    }                                                                                        \
+  }
+#define MYWASM_CHAIN_HANDLERS(Op1, Op2)                 \
+  MYWASM_CHAIN_VARIANT(Op1, Op2, SA, false, false)      \
+  MYWASM_CHAIN_VARIANT(Op1, Op2, SB, false, true)       \
+  MYWASM_CHAIN_VARIANT(Op1, Op2, IA, true, false)       \
+  MYWASM_CHAIN_VARIANT(Op1, Op2, IB, true, true)
+#define MYWASM_CHAIN_ROW(Op1) MYWASM_CHAIN_OPS_2(MYWASM_CHAIN_HANDLERS, Op1)
+  MYWASM_CHAIN_OPS(MYWASM_CHAIN_ROW)
+#undef MYWASM_CHAIN_ROW
+#undef MYWASM_CHAIN_HANDLERS
+#undef MYWASM_CHAIN_VARIANT
+#undef MYWASM_CHAIN_OPS_2
 
   // ---------------------------------------------------- control
 I_Copy:
@@ -766,6 +842,12 @@ const void* store_result_handler(Opcode op) {
 const void* rmw_handler(Opcode op) {
   init_handlers();
   return g_rmw_handlers[static_cast<unsigned>(op)];
+}
+const void* chain_handler(Opcode op1, bool imm1, Opcode op2, bool t_is_b) {
+  init_handlers();
+  int i = chain_index(op1), j = chain_index(op2);
+  if (i < 0 || j < 0) return nullptr;
+  return (*g_chain_handlers)[i][j][(imm1 ? 2 : 0) + (t_is_b ? 1 : 0)];
 }
 const void* internal_handler(Internal h) {
   init_handlers();

@@ -696,6 +696,30 @@ class Translator {
       last_load_operand_ = true;
       return;
     }
+    // One operand computed by the binary op just before (and used nowhere
+    // else): one instruction computes both.
+    if (arity == 2 && (last_plain_ || last_imm_) && last_dst_ != SIZE_MAX) {
+      bool t_is_a = !a.pending && code()[last_dst_] == a.slot;
+      bool t_is_b = !b.pending && code()[last_dst_] == b.slot;
+      if (t_is_a != t_is_b) {
+        const Entry& z = t_is_b ? a : b;
+        if (!(z.slot & kImmTag)) {
+          if (const void* h = chain_handler(last_op_, last_imm_, op, t_is_b)) {
+            uint64_t x = code()[instr_start_ + 2], y = code()[instr_start_ + 3];
+            bool imm1 = last_imm_;
+            remove_last_instr();
+            begin_instr(h);
+            emit_dst(dst);
+            emit_slot(x);
+            if (imm1) emit_imm(y);
+            else emit_slot(y);
+            emit_slot(z.slot);
+            last_op_ = op;
+            return;
+          }
+        }
+      }
+    }
     begin_instr(op_handler(op));
     emit_dst(dst);
     emit_slot(a.slot);
