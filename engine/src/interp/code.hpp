@@ -39,6 +39,8 @@ namespace mywasm {
 struct CompiledFunc {
   std::vector<uint64_t> code;
   std::vector<uint64_t> consts;  // copied to slots [const_base, ...) on entry
+  // What a call writes above the params: num_locals zeros, then the consts.
+  std::vector<uint64_t> frame_init;
   uint32_t num_params = 0;       // slots (a v128 counts 2), as for the next two
   uint32_t num_locals = 0;       // declared locals (zeroed on entry)
   uint32_t num_results = 0;
@@ -53,6 +55,8 @@ namespace interp {
 // the handler word is given in the comment.
 #define MYWASM_INTERNAL_HANDLERS(X)                                              \
   X(Copy, 3)          /* dst, src */                                                \
+  X(Const, 3)         /* dst, value bits */                                         \
+  X(Copy2, 5)         /* dst1, src1, dst2, src2 (two Copies, in order) */           \
   X(Br, 2)            /* target */                                                  \
   X(BrIf, 3)          /* cond, target */                                            \
   X(BrUnless, 3)      /* cond, target */                                            \
@@ -80,7 +84,7 @@ namespace interp {
   X(MemoryCopy, 4)    /* dst, src, count */                                         \
   X(MemoryInit, 5)    /* dst, src, count, DataInstance* */                          \
   X(DataDrop, 2)      /* DataInstance* */                                           \
-  X(Copy2, 3)         /* dst, src: a v128 (two slots) */                           \
+  X(CopyV128, 3)      /* dst, src: a v128 (two slots) */                           \
   X(Select2, 5)       /* dst, a, b, cond: v128 operands */                         \
   X(GlobalGet2, 3)    /* dst, GlobalInstance*: a v128 global */                    \
   X(GlobalSet2, 3)    /* GlobalInstance*, src: a v128 global */
@@ -109,6 +113,29 @@ inline uint32_t slot_count(const std::vector<ValType>& types) {
   for (ValType t : types) n += slot_width(t);
   return n;
 }
+// Binary ops whose second operand is an immediate (the value bits) rather
+// than a slot: dst, a, imm. Null for other opcodes.
+const void* imm_handler(Opcode op);
+// fused_branch_handler with an immediate second operand: a, imm, target.
+const void* fused_branch_imm_handler(Opcode op, bool when_true);
+// Binary ops whose second operand is loaded from memory by the fused
+// full-width load of its type: dst, a, addr, offset. Null for other opcodes.
+const void* load_operand_handler(Opcode op);
+// Binary ops whose result is stored by the fused full-width store of its
+// type: a, b, addr, offset. Null for other opcodes.
+const void* store_result_handler(Opcode op);
+// Read-modify-write: an op[load] whose result is stored back to the same
+// address and offset (`x[i] += e`): a, addr, offset. Null for other opcodes.
+const void* rmw_handler(Opcode op);
+// Chains: a binary op (slot or immediate second operand) whose result is
+// used only as one operand of the next binary op, in one instruction:
+// dst, x, y (slot, or immediate when imm1), z; computes t = op1(x, y), then
+// dst = op2(t, z), or op2(z, t) when t_is_b. Only for these (non-trapping)
+// ops; null when the types do not chain.
+#define MYWASM_CHAIN_OPS(X)                                                                       \
+  X(I32Add) X(I32Sub) X(I32Mul) X(I32And) X(I32Or) X(I32Xor) X(I32Shl) X(I32ShrU) X(I32Rotl)        \
+  X(I32Rotr) X(F64Add) X(F64Sub) X(F64Mul) X(F64Div)
+const void* chain_handler(Opcode op1, bool imm1, Opcode op2, bool t_is_b);
 inline uint64_t word(const void* p) { return reinterpret_cast<uint64_t>(p); }
 
 // A readable listing of translated code, one instruction per line (for

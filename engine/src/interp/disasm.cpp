@@ -21,8 +21,9 @@ template <Opcode op> constexpr unsigned generated_words() {
   else return 2 + Sem<op>::kArity;
 }
 
-// Words of each opcode's generated handler, as a table (a loop over it
-// compiles far faster than one expanded statement block per opcode).
+// Instruction words of each opcode's generated handler (0: no handler).
+// A constant table and one loop below, rather than code per opcode, which
+// took the compiler minutes at -O3.
 constexpr unsigned kGeneratedWords[] = {
 #define OP(Id, Prefix, Code, Name, Imm, Params, Results) generated_words<Opcode::Id>(),
 #include "opcodes.def"
@@ -40,7 +41,24 @@ const std::unordered_map<const void*, HandlerInfo>& handler_infos() {
       if (const void* h = address_add_handler(op)) m[h] = HandlerInfo{name + "[add]", 5};
       if (const void* h = fused_branch_handler(op, true)) m[h] = HandlerInfo{"br_if[" + name + "]", words};
       if (const void* h = fused_branch_handler(op, false)) m[h] = HandlerInfo{"br_unless[" + name + "]", words};
+      if (const void* h = imm_handler(op)) m[h] = HandlerInfo{name + "[imm]", 4};
+      if (const void* h = load_operand_handler(op)) m[h] = HandlerInfo{name + "[load]", 5};
+      if (const void* h = store_result_handler(op)) m[h] = HandlerInfo{name + "[store]", 5};
+      if (const void* h = rmw_handler(op)) m[h] = HandlerInfo{name + "[rmw]", 4};
+      if (const void* h = fused_branch_imm_handler(op, true)) m[h] = HandlerInfo{"br_if[" + name + " imm]", 4};
+      if (const void* h = fused_branch_imm_handler(op, false)) m[h] = HandlerInfo{"br_unless[" + name + " imm]", 4};
     }
+    static constexpr Opcode kChain[] = {
+#define X(Id) Opcode::Id,
+        MYWASM_CHAIN_OPS(X)
+#undef X
+    };
+    static const char* const kVariant[] = {"", "[b]", "[imm]", "[imm,b]"};
+    for (Opcode op1 : kChain)
+      for (Opcode op2 : kChain)
+        for (int v = 0; v < 4; ++v)
+          if (const void* h = chain_handler(op1, v >= 2, op2, v & 1))
+            m[h] = HandlerInfo{std::string(info(op1).name) + ">" + std::string(info(op2).name) + kVariant[v], 5};
 #define X(Name, Words) m[internal_handler(Internal::Name)] = HandlerInfo{#Name, Words};
     MYWASM_INTERNAL_HANDLERS(X)
 #undef X

@@ -84,6 +84,44 @@ const void* const* g_op_handlers = nullptr;
 const void* const* g_address_add_handlers = nullptr;
 const void* const* g_branch_true_handlers = nullptr;
 const void* const* g_branch_false_handlers = nullptr;
+const void* const* g_imm_handlers = nullptr;
+const void* const* g_branch_true_imm_handlers = nullptr;
+const void* const* g_branch_false_imm_handlers = nullptr;
+const void* const* g_load_operand_handlers = nullptr;
+const void* const* g_store_result_handlers = nullptr;
+const void* const* g_rmw_handlers = nullptr;
+
+// Index of an op in MYWASM_CHAIN_OPS, or -1.
+constexpr int chain_index(Opcode op) {
+  int i = 0;
+#define X(Id)                     \
+  if (op == Opcode::Id) return i; \
+  ++i;
+  MYWASM_CHAIN_OPS(X)
+#undef X
+  return -1;
+}
+constexpr int kChainOps = [] {
+  int n = 0;
+#define X(Id) ++n;
+  MYWASM_CHAIN_OPS(X)
+#undef X
+  return n;
+}();
+// [op1][op2][imm1 * 2 + t_is_b]
+using ChainTable = const void* const[kChainOps][kChainOps][4];
+const ChainTable* g_chain_handlers = nullptr;
+template <Opcode op1, Opcode op2, bool t_is_b>
+constexpr bool chains() {
+  using S1 = Sem<op1>;
+  using S2 = Sem<op2>;
+  if constexpr (!S1::kDefined || !S2::kDefined || S1::kArity != 2 || S2::kArity != 2 || S1::kCanTrap || S2::kCanTrap)
+    return false;
+  else if constexpr (t_is_b)
+    return std::is_same_v<typename S1::R, typename S2::B>;
+  else
+    return std::is_same_v<typename S1::R, typename S2::A>;
+}
 const void* const* g_internal_handlers = nullptr;
 
 // A value of type t from its slot(s) at p (two slots for a v128).
@@ -172,6 +210,54 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
 #include "opcodes.def"
 #undef OP
   };
+  static const void* const kImmTable[] = {
+#define OP(Id, Prefix, Code, Name, Imm, Params, Results) \
+  (Sem<Opcode::Id>::kDefined && Sem<Opcode::Id>::kArity == 2) ? &&LI_##Id : nullptr,
+#include "opcodes.def"
+#undef OP
+  };
+  static const void* const kBranchTrueImmTable[] = {
+#define OP(Id, Prefix, Code, Name, Imm, Params, Results) \
+  (BranchFusable<Opcode::Id>::value && Sem<Opcode::Id>::kArity == 2) ? &&BTI_##Id : nullptr,
+#include "opcodes.def"
+#undef OP
+  };
+  static const void* const kBranchFalseImmTable[] = {
+#define OP(Id, Prefix, Code, Name, Imm, Params, Results) \
+  (BranchFusable<Opcode::Id>::value && Sem<Opcode::Id>::kArity == 2) ? &&BFI_##Id : nullptr,
+#include "opcodes.def"
+#undef OP
+  };
+  static const void* const kLoadOperandTable[] = {
+#define OP(Id, Prefix, Code, Name, Imm, Params, Results) \
+  (Sem<Opcode::Id>::kDefined && Sem<Opcode::Id>::kArity == 2) ? &&LM_##Id : nullptr,
+#include "opcodes.def"
+#undef OP
+  };
+  static const void* const kStoreResultTable[] = {
+#define OP(Id, Prefix, Code, Name, Imm, Params, Results) \
+  (Sem<Opcode::Id>::kDefined && Sem<Opcode::Id>::kArity == 2) ? &&LS_##Id : nullptr,
+#include "opcodes.def"
+#undef OP
+  };
+  static const void* const kRmwTable[] = {
+#define OP(Id, Prefix, Code, Name, Imm, Params, Results) \
+  (Sem<Opcode::Id>::kDefined && Sem<Opcode::Id>::kArity == 2) ? &&LR_##Id : nullptr,
+#include "opcodes.def"
+#undef OP
+  };
+#define MYWASM_CHAIN_ENTRY(Op1, Op2)                                                       \
+  {chains<Opcode::Op1, Opcode::Op2, false>() ? &&CH_##Op1##_##Op2##_SA : nullptr,         \
+   chains<Opcode::Op1, Opcode::Op2, true>() ? &&CH_##Op1##_##Op2##_SB : nullptr,          \
+   chains<Opcode::Op1, Opcode::Op2, false>() ? &&CH_##Op1##_##Op2##_IA : nullptr,         \
+   chains<Opcode::Op1, Opcode::Op2, true>() ? &&CH_##Op1##_##Op2##_IB : nullptr},
+#define MYWASM_CHAIN_ROW(Op1) {MYWASM_CHAIN_OPS_2(MYWASM_CHAIN_ENTRY, Op1)},
+#define MYWASM_CHAIN_OPS_2(Y, Op1)                                                                     \
+  Y(Op1, I32Add) Y(Op1, I32Sub) Y(Op1, I32Mul) Y(Op1, I32And) Y(Op1, I32Or) Y(Op1, I32Xor) Y(Op1, I32Shl) \
+  Y(Op1, I32ShrU) Y(Op1, I32Rotl) Y(Op1, I32Rotr) Y(Op1, F64Add) Y(Op1, F64Sub) Y(Op1, F64Mul) Y(Op1, F64Div)
+  static ChainTable kChainTable = {MYWASM_CHAIN_OPS(MYWASM_CHAIN_ROW)};
+#undef MYWASM_CHAIN_ROW
+#undef MYWASM_CHAIN_ENTRY
   static const void* const kInternalTable[] = {
 #define X(Name, Words) &&I_##Name,
       MYWASM_INTERNAL_HANDLERS(X)
@@ -183,6 +269,13 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
     g_branch_true_handlers = kBranchTrueTable;
     g_branch_false_handlers = kBranchFalseTable;
     g_internal_handlers = kInternalTable;
+    g_imm_handlers = kImmTable;
+    g_branch_true_imm_handlers = kBranchTrueImmTable;
+    g_branch_false_imm_handlers = kBranchFalseImmTable;
+    g_load_operand_handlers = kLoadOperandTable;
+    g_store_result_handlers = kStoreResultTable;
+    g_rmw_handlers = kRmwTable;
+    g_chain_handlers = &kChainTable;
     return TrapCode::None;
   }
 
@@ -290,17 +383,99 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
       TRAP(TrapCode::Unreachable);                                                            \
     }                                                                                         \
   }                                                                                           \
+  /* Binary op with an immediate second operand: dst, a, imm. */                             \
+  LI_##Id : {                                                                                 \
+    constexpr Opcode kOp = static_cast<Opcode>(unsigned(Opcode::Id) + kUnused);               \
+    if constexpr (Sem<kOp>::kDefined && Sem<kOp>::kArity == 2) {                              \
+      using Op = Sem<kOp>;                                                                    \
+      auto a = rd<typename Op::A>(S(2));                                                      \
+      auto b = rd<typename Op::B>(pc[3]);                                                     \
+      if constexpr (Op::kCanTrap) {                                                           \
+        if (TrapCode t = Op::check(a, b); t != TrapCode::None) TRAP(t);                       \
+      }                                                                                       \
+      S(1) = wr<typename Op::R>(Op::apply(a, b));                                             \
+      pc += 4;                                                                                \
+      NEXT();                                                                                 \
+    } else {                                                                                  \
+      TRAP(TrapCode::Unreachable);                                                            \
+    }                                                                                         \
+  }                                                                                           \
+  /* Binary op whose second operand is a full-width load: dst, a, addr, offset. */            \
+  LM_##Id : {                                                                                 \
+    constexpr Opcode kOp = static_cast<Opcode>(unsigned(Opcode::Id) + kUnused);               \
+    if constexpr (Sem<kOp>::kDefined && Sem<kOp>::kArity == 2) {                              \
+      using Op = Sem<kOp>;                                                                    \
+      uint64_t ea = uint64_t(uint32_t(S(3))) + pc[4];                                         \
+      if (ea + sizeof(typename Op::B) > mem_size) TRAP(TrapCode::MemoryOutOfBounds);          \
+      typename Op::B b;                                                                       \
+      std::memcpy(&b, mem + ea, sizeof b);                                                    \
+      auto a = rd<typename Op::A>(S(2));                                                      \
+      if constexpr (Op::kCanTrap) {                                                           \
+        if (TrapCode t = Op::check(a, b); t != TrapCode::None) TRAP(t);                       \
+      }                                                                                       \
+      S(1) = wr<typename Op::R>(Op::apply(a, b));                                             \
+      pc += 5;                                                                                \
+      NEXT();                                                                                 \
+    } else {                                                                                  \
+      TRAP(TrapCode::Unreachable);                                                            \
+    }                                                                                         \
+  }                                                                                           \
+  /* Binary op whose result goes straight to a full-width store: a, b, addr, offset. */       \
+  LS_##Id : {                                                                                 \
+    constexpr Opcode kOp = static_cast<Opcode>(unsigned(Opcode::Id) + kUnused);               \
+    if constexpr (Sem<kOp>::kDefined && Sem<kOp>::kArity == 2) {                              \
+      using Op = Sem<kOp>;                                                                    \
+      auto a = rd<typename Op::A>(S(1));                                                      \
+      auto b = rd<typename Op::B>(S(2));                                                      \
+      if constexpr (Op::kCanTrap) {                                                           \
+        if (TrapCode t = Op::check(a, b); t != TrapCode::None) TRAP(t);                       \
+      }                                                                                       \
+      typename Op::R r = Op::apply(a, b);                                                     \
+      uint64_t ea = uint64_t(uint32_t(S(3))) + pc[4];                                         \
+      if (ea + sizeof r > mem_size) TRAP(TrapCode::MemoryOutOfBounds);                        \
+      std::memcpy(mem + ea, &r, sizeof r);                                                    \
+      pc += 5;                                                                                \
+      NEXT();                                                                                 \
+    } else {                                                                                  \
+      TRAP(TrapCode::Unreachable);                                                            \
+    }                                                                                         \
+  }                                                                                           \
+  /* Read-modify-write: mem[addr + offset] = a op mem[addr + offset]. Operands: a, addr, offset. */ \
+  LR_##Id : {                                                                                 \
+    constexpr Opcode kOp = static_cast<Opcode>(unsigned(Opcode::Id) + kUnused);               \
+    if constexpr (Sem<kOp>::kDefined && Sem<kOp>::kArity == 2) {                              \
+      using Op = Sem<kOp>;                                                                    \
+      static_assert(sizeof(typename Op::R) <= sizeof(typename Op::B));                        \
+      uint64_t ea = uint64_t(uint32_t(S(2))) + pc[3];                                         \
+      if (ea + sizeof(typename Op::B) > mem_size) TRAP(TrapCode::MemoryOutOfBounds);          \
+      typename Op::B b;                                                                       \
+      std::memcpy(&b, mem + ea, sizeof b);                                                    \
+      auto a = rd<typename Op::A>(S(1));                                                      \
+      if constexpr (Op::kCanTrap) {                                                           \
+        if (TrapCode t = Op::check(a, b); t != TrapCode::None) TRAP(t);                       \
+      }                                                                                       \
+      typename Op::R r = Op::apply(a, b);                                                     \
+      std::memcpy(mem + ea, &r, sizeof r);                                                    \
+      pc += 4;                                                                                \
+      NEXT();                                                                                 \
+    } else {                                                                                  \
+      TRAP(TrapCode::Unreachable);                                                            \
+    }                                                                                         \
+  }                                                                                           \
   /* Fused op + branch: a[, b], target. BT_ jumps when the result is nonzero, BF_ when zero. */ \
-  BT_##Id : MYWASM_FUSED_BRANCH(Id, !=)                                                       \
-  BF_##Id : MYWASM_FUSED_BRANCH(Id, ==)
-#define MYWASM_FUSED_BRANCH(Id, cmp)                                                          \
+  BT_##Id : MYWASM_FUSED_BRANCH(Id, !=, S(2))                                                 \
+  BF_##Id : MYWASM_FUSED_BRANCH(Id, ==, S(2))                                                 \
+  /* The same with an immediate second operand: a, imm, target. */                            \
+  BTI_##Id : MYWASM_FUSED_BRANCH(Id, !=, pc[2])                                               \
+  BFI_##Id : MYWASM_FUSED_BRANCH(Id, ==, pc[2])
+#define MYWASM_FUSED_BRANCH(Id, cmp, second)                                                  \
   {                                                                                           \
     constexpr Opcode kOp = static_cast<Opcode>(unsigned(Opcode::Id) + kUnused);               \
     if constexpr (BranchFusable<kOp>::value) {                                                \
       using Op = Sem<kOp>;                                                                    \
       uint32_t result;                                                                        \
       if constexpr (Op::kArity == 1) result = Op::apply(rd<typename Op::A>(S(1)));            \
-      else result = Op::apply(rd<typename Op::A>(S(1)), rd<typename Op::B>(S(2)));            \
+      else result = Op::apply(rd<typename Op::A>(S(1)), rd<typename Op::B>(second));          \
       if (result cmp 0) pc = reinterpret_cast<const uint64_t*>(pc[1 + Op::kArity]);          \
       else pc += 2 + Op::kArity;                                                              \
       NEXT();                                                                                 \
@@ -312,10 +487,50 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
 #undef OP
 #undef MYWASM_FUSED_BRANCH
 
+  // ---------------------------------------------------- chains (see code.hpp)
+  // CH_<op1>_<op2>_<S|I><A|B>: op1's second operand a slot (S) or an
+  // immediate (I); t is op2's first (A) or second (B) operand.
+#define MYWASM_CHAIN_VARIANT(Op1, Op2, Kind, kImm, kTIsB)                                    \
+  CH_##Op1##_##Op2##_##Kind : {                                                              \
+    constexpr Opcode k1 = static_cast<Opcode>(unsigned(Opcode::Op1) + kUnused);              \
+    constexpr Opcode k2 = static_cast<Opcode>(unsigned(Opcode::Op2) + kUnused);              \
+    if constexpr (chains<k1, k2, kTIsB>()) {                                                 \
+      using S1 = Sem<k1>;                                                                    \
+      using S2 = Sem<k2>;                                                                    \
+      auto t = S1::apply(rd<typename S1::A>(S(2)), rd<typename S1::B>(kImm ? pc[3] : S(3))); \
+      if constexpr (kTIsB) S(1) = wr<typename S2::R>(S2::apply(rd<typename S2::A>(S(4)), t)); \
+      else S(1) = wr<typename S2::R>(S2::apply(t, rd<typename S2::B>(S(4))));                \
+      pc += 5;                                                                               \
+      NEXT();                                                                                \
+    } else {                                                                                 \
+      TRAP(TrapCode::Unreachable);                                                           \
+    }                                                                                        \
+  }
+#define MYWASM_CHAIN_HANDLERS(Op1, Op2)                 \
+  MYWASM_CHAIN_VARIANT(Op1, Op2, SA, false, false)      \
+  MYWASM_CHAIN_VARIANT(Op1, Op2, SB, false, true)       \
+  MYWASM_CHAIN_VARIANT(Op1, Op2, IA, true, false)       \
+  MYWASM_CHAIN_VARIANT(Op1, Op2, IB, true, true)
+#define MYWASM_CHAIN_ROW(Op1) MYWASM_CHAIN_OPS_2(MYWASM_CHAIN_HANDLERS, Op1)
+  MYWASM_CHAIN_OPS(MYWASM_CHAIN_ROW)
+#undef MYWASM_CHAIN_ROW
+#undef MYWASM_CHAIN_HANDLERS
+#undef MYWASM_CHAIN_VARIANT
+#undef MYWASM_CHAIN_OPS_2
+
   // ---------------------------------------------------- control
 I_Copy:
   S(1) = S(2);
   pc += 3;
+  NEXT();
+I_Const:
+  S(1) = pc[2];
+  pc += 3;
+  NEXT();
+I_Copy2:
+  S(1) = S(2);
+  S(3) = S(4);
+  pc += 5;
   NEXT();
 I_Br:
   pc = reinterpret_cast<const uint64_t*>(pc[1]);
@@ -393,10 +608,16 @@ do_call:
       cf = callee->compiled.get();
     }
     if (st.depth + 1 >= max_depth || nfp + cf->frame_slots > st.end) TRAP(TrapCode::StackExhausted);
-    // Few locals and constants are typical: plain loops beat memset/memcpy calls.
-    for (uint64_t *p = nfp + cf->num_params, *e = p + cf->num_locals; p != e; ++p) *p = 0;
-    const uint64_t* c = cf->consts.data();
-    for (uint64_t *p = nfp + cf->const_base, *e = p + cf->consts.size(); p != e; ++p) *p = *c++;
+    // Zeroed locals, then constants: one short copy (few words are typical,
+    // and the compiler is kept from turning it into a memcpy call).
+    {
+      const uint64_t* c = cf->frame_init.data();
+      uint64_t* p = nfp + cf->num_params;
+      for (size_t n = cf->frame_init.size(); n != 0; --n) {
+        *p++ = *c++;
+        asm("" : "+r"(p));  // opaque to loop-idiom recognition (no memcpy call)
+      }
+    }
     st.calls[++st.depth] = CallRecord{ret, fp, cur};
     fp = nfp;
     bool same_instance = cur && cur->instance == callee->instance;
@@ -649,6 +870,32 @@ const void* address_add_handler(Opcode op) {
 const void* fused_branch_handler(Opcode op, bool when_true) {
   init_handlers();
   return (when_true ? g_branch_true_handlers : g_branch_false_handlers)[static_cast<unsigned>(op)];
+}
+const void* imm_handler(Opcode op) {
+  init_handlers();
+  return g_imm_handlers[static_cast<unsigned>(op)];
+}
+const void* fused_branch_imm_handler(Opcode op, bool when_true) {
+  init_handlers();
+  return (when_true ? g_branch_true_imm_handlers : g_branch_false_imm_handlers)[static_cast<unsigned>(op)];
+}
+const void* load_operand_handler(Opcode op) {
+  init_handlers();
+  return g_load_operand_handlers[static_cast<unsigned>(op)];
+}
+const void* store_result_handler(Opcode op) {
+  init_handlers();
+  return g_store_result_handlers[static_cast<unsigned>(op)];
+}
+const void* rmw_handler(Opcode op) {
+  init_handlers();
+  return g_rmw_handlers[static_cast<unsigned>(op)];
+}
+const void* chain_handler(Opcode op1, bool imm1, Opcode op2, bool t_is_b) {
+  init_handlers();
+  int i = chain_index(op1), j = chain_index(op2);
+  if (i < 0 || j < 0) return nullptr;
+  return (*g_chain_handlers)[i][j][(imm1 ? 2 : 0) + (t_is_b ? 1 : 0)];
 }
 const void* internal_handler(Internal h) {
   init_handlers();

@@ -32,6 +32,9 @@ namespace {
 constexpr uint64_t kConstTag = uint64_t(1) << 62;
 constexpr uint64_t kTempTag = uint64_t(1) << 61;
 constexpr uint64_t kTagMask = kConstTag | kTempTag;
+// A constant not yet given a slot (index into imm_values_): it becomes an
+// immediate operand where a handler takes one, a const slot elsewhere.
+constexpr uint64_t kImmTag = uint64_t(1) << 60;
 constexpr uint64_t kNoOperand = ~uint64_t(0);
 
 using ModuleDesc = std::remove_cvref_t<decltype(ModuleImpl::module)>;  // the decoded module
@@ -92,9 +95,13 @@ class Translator {
     code().push_back(word(handler));
     last_dst_ = SIZE_MAX;
     last_op_ = Opcode::Nop;
+    last_imm_ = false;
+    last_plain_ = false;
+    last_load_operand_ = false;
   }
   void begin_internal(Internal h) { begin_instr(internal_handler(h)); }
   void emit_slot(uint64_t enc) {
+    if (enc & kImmTag) enc = const_slot(imm_values_[enc & ~kImmTag]);
     if (enc & kTagMask) slot_fixups_.push_back(code().size());
     code().push_back(enc);
   }
@@ -134,10 +141,34 @@ class Translator {
   }
   void copy(uint64_t dst, uint64_t src, uint32_t width = 1) {
     if (dst == src) return;
-    begin_internal(width == 2 ? Internal::Copy2 : Internal::Copy);
+    if (width == 2) {
+      begin_internal(Internal::CopyV128);
+      emit_slot(dst);
+      emit_slot(src);
+      last_copy_end_ = SIZE_MAX;
+      return;
+    }
+    if (src & kImmTag) {
+      begin_internal(Internal::Const);
+      emit_slot(dst);
+      emit_imm(imm_values_[src & ~kImmTag]);
+      return;
+    }
+    if (last_copy_end_ == code().size() && label_at_ != code().size()) {
+      // Straight after a Copy that no branch targets: one Copy2 does both.
+      code()[last_copy_end_ - 3] = word(internal_handler(Internal::Copy2));
+      emit_slot(dst);
+      emit_slot(src);
+      last_copy_end_ = SIZE_MAX;
+      return;
+    }
+    begin_internal(Internal::Copy);
     emit_slot(dst);
     emit_slot(src);
+    last_copy_end_ = code().size();
   }
+  // Records that the current code position is (or may be) a branch target.
+  void bind_label() { label_at_ = code().size(); }
   void materialize(size_t pos) {
     Entry& e = stack_[pos];
     if (!e.pending) return;
@@ -147,6 +178,10 @@ class Translator {
   }
   void materialize_all() {
     for (size_t i = 0; i < stack_.size(); ++i) materialize(i);
+  }
+  uint64_t imm(uint64_t bits) {
+    imm_values_.push_back(bits);
+    return kImmTag | (imm_values_.size() - 1);
   }
   uint64_t const_slot(uint64_t bits) {
     auto [it, inserted] = const_index_.emplace(bits, uint32_t(out_->consts.size()));
@@ -239,13 +274,15 @@ class Translator {
   struct Compare {
     Opcode op;
     uint64_t a, b;
+    bool b_imm;  // b is an immediate value, not a slot
   };
   std::optional<Compare> take_compare(const Entry& cond) {
     if (cond.pending || last_dst_ == SIZE_MAX || code()[last_dst_] != cond.slot) return std::nullopt;
+    if (!last_plain_ && !last_imm_) return std::nullopt;  // e.g. op[load]: other operands
     Opcode op = last_op_;
     if (!fused_branch_handler(op, true)) return std::nullopt;
     bool binary = info(op).params.size() == 2;
-    Compare c{op, code()[instr_start_ + 2], binary ? code()[instr_start_ + 3] : kNoOperand};
+    Compare c{op, code()[instr_start_ + 2], binary ? code()[instr_start_ + 3] : kNoOperand, last_imm_};
     remove_last_instr();
     return c;
   }
@@ -253,17 +290,34 @@ class Translator {
   // emitted since: a store's value is then still pending), removes the add
   // and returns its operands for a fused address-add load/store.
   std::optional<std::pair<uint64_t, uint64_t>> take_address_add(const Entry& addr) {
-    if (addr.pending || last_dst_ == SIZE_MAX || code()[last_dst_] != addr.slot || last_op_ != Opcode::I32Add)
+    if (addr.pending || last_dst_ == SIZE_MAX || code()[last_dst_] != addr.slot || last_op_ != Opcode::I32Add ||
+        (!last_plain_ && !last_imm_))
       return std::nullopt;
     std::pair<uint64_t, uint64_t> operands{code()[instr_start_ + 2], code()[instr_start_ + 3]};
+    if (last_imm_) operands.second = imm(operands.second);  // back to a (const) slot operand
     remove_last_instr();
     return operands;
+  }
+  static bool full_width_load(Opcode op) {
+    return op == Opcode::I32Load || op == Opcode::I64Load || op == Opcode::F32Load || op == Opcode::F64Load;
+  }
+  static bool full_width_store(Opcode op) {
+    return op == Opcode::I32Store || op == Opcode::I64Store || op == Opcode::F32Store || op == Opcode::F64Store;
+  }
+  // If `v` was produced by the instruction that ends the code, that
+  // instruction is the plain (slot-operand) form of `op`, and `pred` holds,
+  // returns true.
+  bool last_produced(const Entry& v, bool (*pred)(Opcode)) {
+    return !v.pending && last_dst_ != SIZE_MAX && code()[last_dst_] == v.slot && last_plain_ && pred(last_op_);
   }
   void remove_last_instr() {
     code().resize(instr_start_);
     while (!slot_fixups_.empty() && slot_fixups_.back() >= instr_start_) slot_fixups_.pop_back();
     last_dst_ = SIZE_MAX;
     last_op_ = Opcode::Nop;
+    last_imm_ = false;
+    last_plain_ = false;
+    last_load_operand_ = false;
   }
   // Emits "branch when `cond` (or the fused comparison) is true/false" with
   // the target word left for the caller to emit.
@@ -271,6 +325,12 @@ class Translator {
     if (!cmp) {
       begin_internal(when_true ? Internal::BrIf : Internal::BrUnless);
       emit_slot(cond.slot);
+      return;
+    }
+    if (cmp->b_imm) {
+      begin_instr(fused_branch_imm_handler(cmp->op, when_true));
+      emit_slot(cmp->a);
+      emit_imm(cmp->b);
       return;
     }
     begin_instr(fused_branch_handler(cmp->op, when_true));
@@ -306,6 +366,7 @@ class Translator {
         Ctrl c{op == Opcode::Loop ? Ctrl::Loop : Ctrl::Block, uint32_t(stack_.size() - np), np, nr, 0, SIZE_MAX, {}, {}, {}};
         set_block_widths(c, in.block_type);
         c.loop_start = code().size();
+        bind_label();
         last_dst_ = SIZE_MAX;  // a label: no peephole across it
         ctrl_.push_back(std::move(c));
         return;
@@ -332,6 +393,7 @@ class Translator {
           emit_target(0);
         }
         code()[c.else_fixup] = code().size();
+        bind_label();
         c.else_fixup = SIZE_MAX;
         stack_.resize(c.height);
         for (uint32_t i = 0; i < c.num_params; ++i) push_home(c.param_widths[i]);
@@ -349,6 +411,7 @@ class Translator {
         if (!unreachable_)
           for (uint32_t i = 0; i < c.num_results; ++i) materialize(stack_.size() - c.num_results + i);
         size_t end = code().size();
+        bind_label();
         if (c.else_fixup != SIZE_MAX) code()[c.else_fixup] = end;
         for (size_t f : c.end_fixups) code()[f] = end;
         stack_.resize(c.height);
@@ -380,6 +443,7 @@ class Translator {
         emit_target(0);
         emit_branch(in.a);
         code()[skip] = code().size();
+        bind_label();
         last_dst_ = SIZE_MAX;
         return;
       }
@@ -400,6 +464,7 @@ class Translator {
             }
           } else {
             code()[table + i] = code().size();  // a stub: moves, then branch
+            bind_label();
             emit_branch(in.targets[i]);
           }
         }
@@ -569,12 +634,12 @@ class Translator {
         begin_internal(Internal::DataDrop);
         emit_ptr(store_.datas[inst_.datas[in.a]].get());
         return;
-      case Opcode::I32Const: push_pending(const_slot(uint32_t(in.imm64))); return;
+      case Opcode::I32Const: push_pending(imm(uint32_t(in.imm64))); return;
       case Opcode::I64Const:
       case Opcode::F32Const:
-      case Opcode::F64Const: push_pending(const_slot(in.imm64)); return;
-      case Opcode::RefNull: push_pending(const_slot(kNullRef)); return;
-      case Opcode::RefFunc: push_pending(const_slot(RefBits(inst_.funcs[in.a]) + 1)); return;
+      case Opcode::F64Const: push_pending(imm(in.imm64)); return;
+      case Opcode::RefNull: push_pending(imm(kNullRef)); return;
+      case Opcode::RefFunc: push_pending(imm(RefBits(inst_.funcs[in.a]) + 1)); return;
       case Opcode::RefIsNull: emit_simple(Opcode::I64Eqz, 1); return;  // null is the all-zero word
       default: break;
     }
@@ -594,6 +659,34 @@ class Translator {
     if (oi.imm == ImmKind::MemArg) {
       if (oi.results.empty()) {  // store: addr, value
         Entry v = pop(), a = pop();
+        // A binary op whose result is only stored (full width, same type):
+        // one instruction computes and stores.
+        if (full_width_store(op) &&
+            last_produced(v, [](Opcode p) { return store_result_handler(p) != nullptr; }) &&
+            info(last_op_).results == info(op).params.substr(1)) {
+          Opcode producer = last_op_;
+          uint64_t x = code()[instr_start_ + 2], y = code()[instr_start_ + 3];
+          remove_last_instr();
+          begin_instr(store_result_handler(producer));
+          emit_slot(x);
+          emit_slot(y);
+          emit_slot(a.slot);
+          emit_imm(in.imm64);  // memarg offset
+          return;
+        }
+        // An op[load] result stored back where it was loaded from.
+        if (full_width_store(op) && !v.pending && last_load_operand_ && last_dst_ != SIZE_MAX &&
+            code()[last_dst_] == v.slot && info(last_op_).results == info(op).params.substr(1) &&
+            code()[instr_start_ + 3] == a.slot && code()[instr_start_ + 4] == in.imm64 && rmw_handler(last_op_)) {
+          Opcode producer = last_op_;
+          uint64_t x = code()[instr_start_ + 2];
+          remove_last_instr();
+          begin_instr(rmw_handler(producer));
+          emit_slot(x);
+          emit_slot(a.slot);
+          emit_imm(in.imm64);  // memarg offset
+          return;
+        }
         if (auto sum = take_address_add(a)) {
           begin_instr(address_add_handler(op));
           emit_slot(sum->first);
@@ -618,6 +711,7 @@ class Translator {
         }
         emit_imm(in.imm64);  // memarg offset
         last_op_ = op;
+        last_plain_ = !sum;
       }
       return;
     }
@@ -628,11 +722,60 @@ class Translator {
     Entry b = arity == 2 ? pop() : Entry{};
     Entry a = pop();
     uint64_t dst = push_home();
+    if (arity == 2 && (b.slot & kImmTag) && imm_handler(op)) {
+      begin_instr(imm_handler(op));
+      emit_dst(dst);
+      emit_slot(a.slot);
+      emit_imm(imm_values_[b.slot & ~kImmTag]);
+      last_op_ = op;
+      last_imm_ = true;
+      return;
+    }
+    // The second operand loaded (full width, same type) by the instruction
+    // just before: one instruction loads and computes.
+    if (arity == 2 && load_operand_handler(op) && last_produced(b, full_width_load) &&
+        info(last_op_).results == info(op).params.substr(1)) {
+      uint64_t addr = code()[instr_start_ + 2], offset = code()[instr_start_ + 3];
+      remove_last_instr();
+      begin_instr(load_operand_handler(op));
+      emit_dst(dst);
+      emit_slot(a.slot);
+      emit_slot(addr);
+      emit_imm(offset);
+      last_op_ = op;
+      last_load_operand_ = true;
+      return;
+    }
+    // One operand computed by the binary op just before (and used nowhere
+    // else): one instruction computes both.
+    if (arity == 2 && (last_plain_ || last_imm_) && last_dst_ != SIZE_MAX) {
+      bool t_is_a = !a.pending && code()[last_dst_] == a.slot;
+      bool t_is_b = !b.pending && code()[last_dst_] == b.slot;
+      if (t_is_a != t_is_b) {
+        const Entry& z = t_is_b ? a : b;
+        if (!(z.slot & kImmTag)) {
+          if (const void* h = chain_handler(last_op_, last_imm_, op, t_is_b)) {
+            uint64_t x = code()[instr_start_ + 2], y = code()[instr_start_ + 3];
+            bool imm1 = last_imm_;
+            remove_last_instr();
+            begin_instr(h);
+            emit_dst(dst);
+            emit_slot(x);
+            if (imm1) emit_imm(y);
+            else emit_slot(y);
+            emit_slot(z.slot);
+            last_op_ = op;
+            return;
+          }
+        }
+      }
+    }
     begin_instr(op_handler(op));
     emit_dst(dst);
     emit_slot(a.slot);
     if (arity == 2) emit_slot(b.slot);
     last_op_ = op;
+    last_plain_ = true;
   }
 
   // Arguments are materialised at the top of the stack; the callee's frame
@@ -743,6 +886,8 @@ class Translator {
       w = (w & kConstTag) ? out_->const_base + (w & ~kTagMask) : temp_base + (w & ~kTagMask);
     }
     out_->frame_slots = std::max(temp_base + max_height_, out_->num_results);
+    out_->frame_init.assign(out_->num_locals, 0);
+    out_->frame_init.insert(out_->frame_init.end(), out_->consts.begin(), out_->consts.end());
     const uint64_t* base = code().data();
     for (size_t pos : target_fixups_) code()[pos] = reinterpret_cast<uint64_t>(base + code()[pos]);
   }
@@ -760,6 +905,12 @@ class Translator {
   size_t instr_start_ = 0;
   size_t last_dst_ = SIZE_MAX;  // dst word of the last instruction, if it ends the code
   Opcode last_op_ = Opcode::Nop;
+  bool last_imm_ = false;  // the last instruction is an immediate-operand form
+  bool last_plain_ = false;  // ... is op_handler(last_op_) with slot operands
+  bool last_load_operand_ = false;  // ... is load_operand_handler(last_op_)
+  size_t last_copy_end_ = SIZE_MAX;  // end of the last single Copy emitted
+  size_t label_at_ = SIZE_MAX;       // last code position bound as a branch target
+  std::vector<uint64_t> imm_values_;
   std::vector<size_t> slot_fixups_;
   std::vector<size_t> target_fixups_;
   std::unordered_map<uint64_t, uint32_t> const_index_;

@@ -1,0 +1,274 @@
+// Interpreter translation forms that fold constants and fuse instructions
+// (immediate operands, fused compare + branch, address add + load/store):
+// each checked for its results and traps, from WAT modules.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <string>
+
+#include "interp/code.hpp"
+#include "mywasm/mywasm.hpp"
+#include "runtime/store.hpp"
+
+namespace mywasm {
+namespace {
+
+struct WatHarness {
+  Engine engine;
+  Store store{engine};
+  Linker linker{engine};
+  Instance instance;
+  explicit WatHarness(const char* wat) {
+    auto bytes = wat_to_wasm(wat);
+    EXPECT_TRUE(bytes.ok()) << bytes.error().to_string();
+    if (!bytes.ok()) return;
+    auto module = mywasm::Module::compile(engine, *bytes);
+    EXPECT_TRUE(module.ok()) << module.error().to_string();
+    if (!module.ok()) return;
+    auto inst = linker.instantiate(store, *module);
+    EXPECT_TRUE(inst.ok()) << inst.error().to_string();
+    if (inst.ok()) instance = *inst;
+  }
+  Result<std::vector<Value>> call(const std::string& name, std::initializer_list<Value> args) {
+    auto f = instance.func(store, name);
+    EXPECT_TRUE(f.has_value()) << name;
+    return f->call(store, args);
+  }
+  Value call1(const std::string& name, std::initializer_list<Value> args) {
+    auto r = call(name, args);
+    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().to_string());
+    return r.ok() && !r->empty() ? (*r)[0] : Value();
+  }
+  std::string trap(const std::string& name, std::initializer_list<Value> args) {
+    auto r = call(name, args);
+    EXPECT_FALSE(r.ok()) << name << " did not trap";
+    return r.ok() ? "" : r.error().message;
+  }
+  std::string listing(const std::string& name) {
+    auto f = instance.func(store, name);
+    const auto& compiled = store.impl().funcs[f->addr()]->compiled;
+    return compiled ? interp::disassemble(*compiled) : "(not translated)";
+  }
+};
+
+TEST(InterpFusionTest, ImmediateOperandsComputeAndTrapLikeSlots) {
+  WatHarness h(R"((module
+    (func (export "add") (param i32) (result i32) (i32.add (local.get 0) (i32.const -7)))
+    (func (export "shl64") (param i64) (result i64) (i64.shl (local.get 0) (i64.const 65)))
+    (func (export "fmul") (param f64) (result f64) (f64.mul (local.get 0) (f64.const 0.5)))
+    (func (export "div0") (param i32) (result i32) (i32.div_s (local.get 0) (i32.const 0)))
+    (func (export "divm1") (param i32) (result i32) (i32.div_s (local.get 0) (i32.const -1)))
+    (func (export "rem") (param i64) (result i64) (i64.rem_u (local.get 0) (i64.const 10)))
+    (func (export "sub_from_const") (param i32) (result i32) (i32.sub (i32.const 100) (local.get 0)))))");
+  EXPECT_EQ(h.call1("add", {Value::i32(5)}).i32(), -2);
+  EXPECT_EQ(h.call1("shl64", {Value::i64(3)}).i64(), 6);  // shift count taken mod 64
+  EXPECT_EQ(h.call1("fmul", {Value::f64(3.0)}).f64(), 1.5);
+  EXPECT_EQ(h.trap("div0", {Value::i32(1)}), "integer divide by zero");
+  EXPECT_EQ(h.trap("divm1", {Value::i32(INT32_MIN)}), "integer overflow");
+  EXPECT_EQ(h.call1("divm1", {Value::i32(6)}).i32(), -6);
+  EXPECT_EQ(h.call1("rem", {Value::i64(1234)}).i64(), 4);
+  EXPECT_EQ(h.call1("sub_from_const", {Value::i32(1)}).i32(), 99);
+  EXPECT_NE(h.listing("add").find("i32.add[imm]"), std::string::npos) << h.listing("add");
+  EXPECT_NE(h.listing("div0").find("i32.div_s[imm]"), std::string::npos) << h.listing("div0");
+}
+
+TEST(InterpFusionTest, CompareWithImmediateFusesIntoBranch) {
+  // count(n): i = 0; loop { i += 3; br_if i <u n }; i
+  WatHarness h(R"((module
+    (func (export "count") (param i32) (result i32) (local i32)
+      (loop $l
+        (local.set 1 (i32.add (local.get 1) (i32.const 3)))
+        (br_if $l (i32.lt_u (local.get 1) (local.get 0))))
+      (local.get 1))
+    (func (export "big") (param i64) (result i32)
+      (if (result i32) (i64.gt_s (local.get 0) (i64.const 0x100000000))
+        (then (i32.const 1)) (else (i32.const 0))))
+    (func (export "below") (param i32) (result i32) (local i32)
+      (block $b
+        (loop $l
+          (br_if $b (i32.ge_s (local.get 1) (i32.const 10)))
+          (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+          (br $l)))
+      (local.get 1))))");
+  EXPECT_EQ(h.call1("count", {Value::i32(10)}).i32(), 12);
+  EXPECT_EQ(h.call1("count", {Value::i32(0)}).i32(), 3);
+  EXPECT_EQ(h.call1("big", {Value::i64(0x100000001)}).i32(), 1);
+  EXPECT_EQ(h.call1("big", {Value::i64(0x100000000)}).i32(), 0);
+  EXPECT_EQ(h.call1("big", {Value::i64(-5)}).i32(), 0);
+  EXPECT_EQ(h.call1("below", {Value::i32(0)}).i32(), 10);
+  std::string listing = h.listing("below");
+  EXPECT_NE(listing.find("br_if[i32.ge_s imm]"), std::string::npos) << listing;
+}
+
+TEST(InterpFusionTest, AddressAddWithConstantWrapsBeforeTheOffset) {
+  // (x + 4) wraps at 32 bits; the memarg offset does not.
+  WatHarness h(R"((module (memory 1)
+    (data (i32.const 0) "\2a\00\00\00")
+    (func (export "wrap") (param i32) (result i32) (i32.load (i32.add (local.get 0) (i32.const 4))))
+    (func (export "offset") (param i32) (result i32) (i32.load offset=4 (local.get 0)))
+    (func (export "store") (param i32 i32) (i32.store (i32.add (local.get 0) (i32.const 8)) (local.get 1)))
+    (func (export "load8") (result i32) (i32.load (i32.const 8)))))");
+  EXPECT_EQ(h.call1("wrap", {Value::i32(-4)}).i32(), 42);
+  EXPECT_EQ(h.trap("offset", {Value::i32(-4)}), "out of bounds memory access");
+  EXPECT_EQ(h.trap("wrap", {Value::i32(65536 - 7)}), "out of bounds memory access");
+  ASSERT_TRUE(h.call("store", {Value::i32(0), Value::i32(7)}).ok());
+  EXPECT_EQ(h.call1("load8", {}).i32(), 7);
+  EXPECT_EQ(h.trap("store", {Value::i32(65536 - 9), Value::i32(1)}), "out of bounds memory access");
+}
+
+TEST(InterpFusionTest, ConstantsMaterialisedForBlocksCallsAndReturns) {
+  WatHarness h(R"((module
+    (func $id (param i64 f32) (result i64 f32) (local.get 0) (local.get 1))
+    (func (export "pair") (result i64 f32) (call $id (i64.const -1) (f32.const 2.5)))
+    (func (export "blk") (param i32) (result i32)
+      (block (result i32) (br_if 0 (i32.const 7) (local.get 0)) (drop) (i32.const 9)))
+    (func (export "sel") (param i32) (result i32) (select (i32.const 1) (i32.const 2) (local.get 0)))))");
+  auto r = h.call("pair", {});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ((*r)[0].i64(), -1);
+  EXPECT_EQ((*r)[1].f32(), 2.5f);
+  EXPECT_EQ(h.call1("blk", {Value::i32(1)}).i32(), 7);
+  EXPECT_EQ(h.call1("blk", {Value::i32(0)}).i32(), 9);
+  EXPECT_EQ(h.call1("sel", {Value::i32(1)}).i32(), 1);
+  EXPECT_EQ(h.call1("sel", {Value::i32(0)}).i32(), 2);
+}
+
+
+TEST(InterpFusionTest, LoadIntoOperandAndResultIntoStore) {
+  WatHarness h(R"((module (memory 1)
+    (data (i32.const 16) "\00\00\00\00\00\00\f8\3f")  ;; f64 1.5 at 16
+    (data (i32.const 32) "\05\00\00\00")                   ;; i32 5 at 32
+    (func (export "fmul_load") (param f64 i32) (result f64) (f64.mul (local.get 0) (f64.load (local.get 1))))
+    (func (export "div_load") (param i32 i32) (result i32) (i32.div_u (local.get 0) (i32.load offset=4 (local.get 1))))
+    (func (export "sub_store") (param i32 i64 i64) (i64.store offset=8 (local.get 0) (i64.sub (local.get 1) (local.get 2))))
+    (func (export "div_store") (param i32 i32 i32) (i32.store (local.get 0) (i32.div_s (local.get 1) (local.get 2))))
+    (func (export "load64") (param i32) (result i64) (i64.load (local.get 0)))
+    (func (export "narrow") (param i32 i32) (result i32)
+      ;; a narrow load is not fused as an operand (it extends)
+      (i32.add (local.get 0) (i32.load8_s (local.get 1))))))");
+  EXPECT_EQ(h.call1("fmul_load", {Value::f64(3.0), Value::i32(16)}).f64(), 4.5);
+  EXPECT_EQ(h.trap("fmul_load", {Value::f64(3.0), Value::i32(65536 - 4)}), "out of bounds memory access");
+  EXPECT_EQ(h.call1("div_load", {Value::i32(20), Value::i32(28)}).i32(), 4);
+  // The load comes first: out of bounds wins over a zero divisor.
+  EXPECT_EQ(h.trap("div_load", {Value::i32(20), Value::i32(65536)}), "out of bounds memory access");
+  EXPECT_EQ(h.trap("div_load", {Value::i32(20), Value::i32(0)}), "integer divide by zero");
+  ASSERT_TRUE(h.call("sub_store", {Value::i32(100), Value::i64(10), Value::i64(13)}).ok());
+  EXPECT_EQ(h.call1("load64", {Value::i32(108)}).i64(), -3);
+  EXPECT_EQ(h.trap("sub_store", {Value::i32(65536 - 15), Value::i64(1), Value::i64(1)}), "out of bounds memory access");
+  // The op comes first: its trap wins over an out-of-bounds store.
+  EXPECT_EQ(h.trap("div_store", {Value::i32(65536), Value::i32(1), Value::i32(0)}), "integer divide by zero");
+  ASSERT_TRUE(h.call("div_store", {Value::i32(40), Value::i32(-9), Value::i32(3)}).ok());
+  EXPECT_EQ(h.call1("load64", {Value::i32(40)}).i64(), 0xFFFFFFFDll);
+  EXPECT_EQ(h.call1("narrow", {Value::i32(1), Value::i32(32)}).i32(), 6);
+  EXPECT_NE(h.listing("fmul_load").find("f64.mul[load]"), std::string::npos) << h.listing("fmul_load");
+  EXPECT_NE(h.listing("sub_store").find("i64.sub[store]"), std::string::npos) << h.listing("sub_store");
+  EXPECT_EQ(h.listing("narrow").find("[load]"), std::string::npos) << h.listing("narrow");
+}
+
+
+TEST(InterpFusionTest, FusedLoadOperandIsNotRefusedAsCompareOrAddress) {
+  // An op[load] result feeding a branch or an address must keep its own
+  // operands: (x + mem[p]) as an address, (mem[p] < x) as a condition.
+  WatHarness h(R"((module (memory 1)
+    (data (i32.const 0) "\08\00\00\00\2a\00\00\00\63\00\00\00")  ;; 8, 42, 99
+    (func (export "addr") (param i32) (result i32) (i32.load (i32.add (local.get 0) (i32.load (i32.const 0)))))
+    (func (export "cond") (param i32) (result i32)
+      (if (result i32) (i32.lt_u (local.get 0) (i32.load (i32.const 4))) (then (i32.const 1)) (else (i32.const 0))))
+    (func (export "eq") (param i32) (result i32) (local i32)
+      (block $b (loop $l
+        (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+        (br_if $b (i32.eq (local.get 1) (i32.load (i32.const 8))))
+        (br $l)))
+      (local.get 1))))");
+  EXPECT_EQ(h.call1("addr", {Value::i32(0)}).i32(), 99);
+  EXPECT_EQ(h.call1("addr", {Value::i32(-4)}).i32(), 42);
+  EXPECT_EQ(h.call1("cond", {Value::i32(41)}).i32(), 1);
+  EXPECT_EQ(h.call1("cond", {Value::i32(42)}).i32(), 0);
+  EXPECT_EQ(h.call1("eq", {Value::i32(0)}).i32(), 99);
+}
+
+
+TEST(InterpFusionTest, ConsecutiveCopiesPairUpButNotAcrossLabels) {
+  // rot(a, b, c, n): n times (a, b, c) = (b, c, a) through local moves.
+  WatHarness h(R"((module
+    (func (export "rot") (param i32 i32 i32 i32) (result i32) (local i32)
+      (loop $l
+        (local.set 4 (local.get 0))
+        (local.set 0 (local.get 1))
+        (local.set 1 (local.get 2))
+        (local.set 2 (local.get 4))
+        (br_if $l (local.tee 3 (i32.sub (local.get 3) (i32.const 1)))))
+      (i32.add (i32.mul (local.get 0) (i32.const 100))
+               (i32.add (i32.mul (local.get 1) (i32.const 10)) (local.get 2))))
+    (func (export "label") (param i32) (result i32) (local i32 i32)
+      ;; the second move is a loop header (a branch target): no pairing across it
+      (local.set 1 (local.get 0))
+      (loop $l
+        (local.set 2 (local.get 1))
+        (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+        (br_if $l (i32.lt_u (local.get 1) (i32.const 5))))
+      (local.get 2))))");
+  EXPECT_EQ(h.call1("rot", {Value::i32(1), Value::i32(2), Value::i32(3), Value::i32(1)}).i32(), 231);
+  EXPECT_EQ(h.call1("rot", {Value::i32(1), Value::i32(2), Value::i32(3), Value::i32(2)}).i32(), 312);
+  EXPECT_EQ(h.call1("rot", {Value::i32(1), Value::i32(2), Value::i32(3), Value::i32(3)}).i32(), 123);
+  EXPECT_NE(h.listing("rot").find("Copy2"), std::string::npos) << h.listing("rot");
+  EXPECT_EQ(h.call1("label", {Value::i32(0)}).i32(), 4);
+  EXPECT_EQ(h.call1("label", {Value::i32(9)}).i32(), 9);
+  EXPECT_EQ(h.listing("label").find("Copy2"), std::string::npos) << h.listing("label");
+}
+
+
+TEST(InterpFusionTest, ReadModifyWriteInPlace) {
+  WatHarness h(R"((module (memory 1)
+    (func (export "acc") (param i32 f64) (f64.store offset=8 (local.get 0)
+        (f64.add (local.get 1) (f64.load offset=8 (local.get 0)))))
+    (func (export "other") (param i32 i32 i32) (i32.store (local.get 1)
+        (i32.add (local.get 2) (i32.load (local.get 0)))))
+    (func (export "div") (param i32 i32) (i32.store (local.get 0)
+        (i32.div_u (local.get 1) (i32.load (local.get 0)))))
+    (func (export "get") (param i32) (result i64) (i64.load (local.get 0)))
+    (func (export "getf") (param i32) (result f64) (f64.load (local.get 0)))))");
+  ASSERT_TRUE(h.call("acc", {Value::i32(0), Value::f64(1.25)}).ok());
+  ASSERT_TRUE(h.call("acc", {Value::i32(0), Value::f64(2.5)}).ok());
+  EXPECT_EQ(h.call1("getf", {Value::i32(8)}).f64(), 3.75);
+  EXPECT_NE(h.listing("acc").find("f64.add[rmw]"), std::string::npos) << h.listing("acc");
+  EXPECT_EQ(h.trap("acc", {Value::i32(65536 - 15), Value::f64(1)}), "out of bounds memory access");
+  // A different store address is not fused.
+  ASSERT_TRUE(h.call("other", {Value::i32(8), Value::i32(100), Value::i32(1)}).ok());
+  EXPECT_EQ(h.call1("get", {Value::i32(100)}).i64(), 1);  // 1 + low word of 3.75 (0)
+  EXPECT_EQ(h.listing("other").find("[rmw]"), std::string::npos) << h.listing("other");
+  EXPECT_EQ(h.trap("div", {Value::i32(200), Value::i32(7)}), "integer divide by zero");  // mem[200] is 0
+  EXPECT_NE(h.listing("div").find("i32.div_u[rmw]"), std::string::npos) << h.listing("div");
+}
+
+
+TEST(InterpFusionTest, ChainedBinaryOpsKeepOperandOrder) {
+  WatHarness h(R"((module
+    (func (export "sub_a") (param i32 i32 i32) (result i32) (i32.sub (i32.sub (local.get 0) (local.get 1)) (local.get 2)))
+    (func (export "sub_b") (param i32 i32 i32) (result i32) (i32.sub (local.get 2) (i32.sub (local.get 0) (local.get 1))))
+    (func (export "shl_imm_a") (param i32 i32) (result i32) (i32.xor (i32.shl (local.get 0) (i32.const 3)) (local.get 1)))
+    (func (export "rotl_imm_b") (param i32 i32) (result i32) (i32.sub (local.get 1) (i32.rotl (local.get 0) (i32.const 5))))
+    (func (export "div_a") (param f64 f64 f64) (result f64) (f64.div (f64.div (local.get 0) (local.get 1)) (local.get 2)))
+    (func (export "div_b") (param f64 f64 f64) (result f64) (f64.div (local.get 2) (f64.div (local.get 0) (local.get 1))))
+    (func (export "tee") (param i32 i32) (result i32) (local i32)
+      ;; the inner result also goes to a local: computed once, used twice
+      (i32.mul (local.tee 2 (i32.add (local.get 0) (local.get 1))) (local.get 2)))
+    (func (export "chain3") (param i32 i32 i32 i32) (result i32)
+      (i32.add (i32.xor (i32.and (local.get 0) (local.get 1)) (local.get 2)) (local.get 3)))))");
+  EXPECT_EQ(h.call1("sub_a", {Value::i32(10), Value::i32(3), Value::i32(2)}).i32(), 5);
+  EXPECT_EQ(h.call1("sub_b", {Value::i32(10), Value::i32(3), Value::i32(2)}).i32(), -5);
+  EXPECT_EQ(h.call1("shl_imm_a", {Value::i32(5), Value::i32(1)}).i32(), 41);
+  EXPECT_EQ(h.call1("rotl_imm_b", {Value::i32(INT32_MIN + 1), Value::i32(100)}).i32(), 100 - (32 + 16));
+  EXPECT_EQ(h.call1("div_a", {Value::f64(12), Value::f64(3), Value::f64(2)}).f64(), 2.0);
+  EXPECT_EQ(h.call1("div_b", {Value::f64(12), Value::f64(3), Value::f64(2)}).f64(), 0.5);
+  EXPECT_EQ(h.call1("tee", {Value::i32(2), Value::i32(5)}).i32(), 49);
+  EXPECT_EQ(h.call1("chain3", {Value::i32(0xF0), Value::i32(0x3C), Value::i32(0x0F), Value::i32(1)}).i32(), 0x3F + 1);
+  EXPECT_NE(h.listing("sub_a").find("i32.sub>i32.sub "), std::string::npos) << h.listing("sub_a");
+  EXPECT_NE(h.listing("sub_b").find("i32.sub>i32.sub[b]"), std::string::npos) << h.listing("sub_b");
+  EXPECT_NE(h.listing("shl_imm_a").find("i32.shl>i32.xor[imm]"), std::string::npos) << h.listing("shl_imm_a");
+  EXPECT_NE(h.listing("rotl_imm_b").find("i32.rotl>i32.sub[imm,b]"), std::string::npos) << h.listing("rotl_imm_b");
+  EXPECT_EQ(h.listing("tee").find(">"), std::string::npos) << h.listing("tee");
+}
+
+}  // namespace
+}  // namespace mywasm
