@@ -148,18 +148,26 @@ inline std::string recv_n(int fd, size_t n) {
 
 inline std::string recv_all(int fd) { return recv_n(fd, size_t(1) << 20); }
 
-// A loopback port that was free a moment ago (bound to port 0, then released),
-// for `mywasm run --tcplisten`, which needs the port up front.
-inline int free_port() {
-  int probe = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+// A TCP socket listening on an ephemeral IPv4 loopback port (*port).
+inline int listen_loopback(int backlog, int* port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in a{};
   a.sin_family = AF_INET;
   a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(probe, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  ::listen(fd, backlog);
   socklen_t len = sizeof a;
-  ::getsockname(probe, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(probe);
-  return ntohs(a.sin_port);
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  *port = ntohs(a.sin_port);
+  return fd;
+}
+
+// A loopback port that was free a moment ago (bound to port 0, then released),
+// for `mywasm run --tcplisten`, which needs the port up front.
+inline int free_port() {
+  int port = 0;
+  ::close(listen_loopback(1, &port));
+  return port;
 }
 
 // Connects to a port a child is about to listen on, retrying for up to 5 s.

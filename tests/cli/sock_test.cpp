@@ -2,48 +2,56 @@
 // preview1's) run under `mywasm run` over loopback, driven from the test
 // with plain POSIX sockets. Servers pick an ephemeral port and print it;
 // every wait is bounded and every server process is killed at the end.
+#include <functional>
+
 #include "sock_fixture.hpp"
 
 namespace {
 
 using namespace mywasm_test;
 
-// A host TCP server on an ephemeral loopback port answering "pong:" + what it reads.
-class HostServer {
+// A host listener on an ephemeral loopback port that accepts one
+// connection, reads `expect` bytes (all until EOF by default), answers
+// make_reply(what it read) and closes.
+class HostReplier {
  public:
-  HostServer() {
-    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    ::listen(fd_, 4);
-    socklen_t len = sizeof a;
-    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
-    port_ = ntohs(a.sin_port);
-    thread_ = std::thread([this] {
+  explicit HostReplier(std::function<std::string(const std::string&)> make_reply, size_t expect = kUntilEof) {
+    fd_ = listen_loopback(4, &port_);
+    thread_ = std::thread([this, expect, make_reply] {
       pollfd p{fd_, POLLIN, 0};
       if (::poll(&p, 1, 10000) <= 0) return;
       int c = ::accept(fd_, nullptr, nullptr);
       if (c < 0) return;
       timeval tv{10, 0};
       ::setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-      std::string got = recv_all(c);
-      std::string reply = "pong:" + got;
+      got_ = recv_n(c, expect);
+      std::string reply = make_reply(got_);
       ::send(c, reply.data(), reply.size(), MSG_NOSIGNAL);
       ::close(c);
     });
   }
-  ~HostServer() {
+  ~HostReplier() {
     thread_.join();
     ::close(fd_);
   }
   int port() const { return port_; }
+  std::string got() {
+    thread_.join();
+    thread_ = std::thread([] {});
+    return got_;
+  }
 
  private:
+  static constexpr size_t kUntilEof = size_t(1) << 20;
   int fd_ = -1, port_ = 0;
+  std::string got_;
   std::thread thread_;
 };
+
+// Answers "pong:" + everything the guest sent.
+HostReplier pong_server() {
+  return HostReplier([](const std::string& got) { return "pong:" + got; });
+}
 
 const std::string kHttpResponse =
     "HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: 13\r\n\r\nHello, World!";
@@ -116,7 +124,7 @@ TEST(SockTest, PollDrivenHttpServerKeepAlive) {
 }
 
 TEST(SockTest, ClientResolvesLocalhostAndConnects) {
-  HostServer host;
+  HostReplier host = pong_server();
   Child client({"run", program("sock_client"), "localhost", std::to_string(host.port())});
   EXPECT_EQ(client.line(), "resolved localhost to 127.0.0.1 port " + std::to_string(host.port()));
   EXPECT_EQ(client.line(), "reply pong:ping");
@@ -124,7 +132,7 @@ TEST(SockTest, ClientResolvesLocalhostAndConnects) {
 }
 
 TEST(SockTest, DenyNetRefusesConnectWithClearError) {
-  HostServer host;
+  HostReplier host = pong_server();
   std::string port = std::to_string(host.port());
   std::string cmd = std::string(MYWASM_BIN) + " run --deny-net 127.0.0.1 " + program("sock_client") +
                     " localhost " + port + " 2>&1";
@@ -143,7 +151,7 @@ TEST(SockTest, DenyNetRefusesConnectWithClearError) {
 }
 
 TEST(SockTest, AllowNetPermitsOnlyListedAddresses) {
-  HostServer host;
+  HostReplier host = pong_server();
   std::string port = std::to_string(host.port());
   Child client({"run", "--allow-net", "127.0.0.1:" + port, program("sock_client"), "localhost", port});
   EXPECT_EQ(client.line(), "resolved localhost to 127.0.0.1 port " + port);
@@ -165,23 +173,9 @@ TEST(SockTest, UdpSendToAndRecvFrom) {
 }
 
 TEST(SockTest, TcpListenHandsThePreopenedSocketToStandardAccept) {
-  // Find a free port, release it, and let mywasm listen there.
-  int probe = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(probe, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  ::getsockname(probe, reinterpret_cast<sockaddr*>(&a), &len);
-  int port = ntohs(a.sin_port);
-  ::close(probe);
-
+  int port = free_port();
   Child server({"run", "--tcplisten", "127.0.0.1:" + std::to_string(port), program("sock_tcplisten")});
-  int fd = -1;
-  for (int i = 0; i < 200 && fd < 0; ++i) {  // until mywasm has bound the port
-    fd = connect_to(port);
-    if (fd < 0) std::this_thread::sleep_for(std::chrono::milliseconds(25));
-  }
+  int fd = connect_when_listening(port);
   ASSERT_GE(fd, 0);
   send_all(fd, "hi");
   EXPECT_EQ(recv_all(fd), "hello from fd 3");
@@ -190,51 +184,8 @@ TEST(SockTest, TcpListenHandsThePreopenedSocketToStandardAccept) {
   EXPECT_EQ(server.wait(), 0);
 }
 
-// A host listener on an ephemeral loopback port that accepts one
-// connection, reads `expect` bytes, answers `reply` and closes.
-class HostReplier {
- public:
-  HostReplier(size_t expect, std::string reply) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    ::listen(fd_, 4);
-    socklen_t len = sizeof a;
-    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
-    port_ = ntohs(a.sin_port);
-    thread_ = std::thread([this, expect, reply] {
-      pollfd p{fd_, POLLIN, 0};
-      if (::poll(&p, 1, 10000) <= 0) return;
-      int c = ::accept(fd_, nullptr, nullptr);
-      if (c < 0) return;
-      timeval tv{10, 0};
-      ::setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-      got_ = recv_n(c, expect);
-      ::send(c, reply.data(), reply.size(), MSG_NOSIGNAL);
-      ::close(c);
-    });
-  }
-  ~HostReplier() {
-    thread_.join();
-    ::close(fd_);
-  }
-  int port() const { return port_; }
-  std::string got() {
-    thread_.join();
-    thread_ = std::thread([] {});
-    return got_;
-  }
-
- private:
-  int fd_ = -1, port_ = 0;
-  std::string got_;
-  std::thread thread_;
-};
-
 TEST(SockTest, NonBlockingConnectPollWritableSoErrorAndHangup) {
-  HostReplier host(2, "bye");
+  HostReplier host([](const std::string&) { return std::string("bye"); }, 2);
   Child c({"run", program("sock_nb_connect"), std::to_string(host.port())});
   EXPECT_EQ(c.line(), "connected");
   EXPECT_EQ(c.line(), "read 3 bytes: bye");
