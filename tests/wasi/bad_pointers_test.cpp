@@ -28,10 +28,7 @@
 namespace mywasm::wasi {
 namespace {
 
-using testing::TempDir;
-using testing::WasiFixture;
-using testing::WasiImport;
-using testing::wasi_wrapper_module;
+using namespace testing;  // TempDir, WasiFixture, WasiImport, wasi_wrapper_module
 constexpr uint32_t kEnd = 65536;  // the module has one page
 
 // The WASI functions with pointer arguments, re-exported by the module.

@@ -26,10 +26,7 @@
 namespace mywasm::wasi {
 namespace {
 
-using testing::TempDir;
-using testing::WasiFixture;
-using testing::WasiImport;
-using testing::wasi_wrapper_module;
+using namespace testing;  // TempDir, WasiFixture, WasiImport, wasi_wrapper_module
 
 // The WASI functions under test, re-exported by the module.
 const WasiImport kImports[] = {
