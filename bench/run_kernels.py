@@ -9,41 +9,17 @@ K.wasm`; checks the three print the same checksum; and prints the ratios
 mywasm/native and node/native with their geometric means. Process start-up
 is included in every figure (a few ms, small against the 0.05-1 s kernels).
 """
-import argparse
-import math
 import shutil
-import subprocess
 import sys
-import time
 from pathlib import Path
+
+from kernel_timing import best_time, geomean, parse_args
 
 HERE = Path(__file__).resolve().parent
 
 
-def best_time(cmd, runs):
-    best, out = math.inf, None
-    for _ in range(runs):
-        start = time.perf_counter()
-        result = subprocess.run(cmd, capture_output=True, text=True, check=False)
-        elapsed = time.perf_counter() - start
-        if result.returncode != 0:
-            sys.exit(f"failed ({result.returncode}): {' '.join(map(str, cmd))}\n{result.stderr}")
-        best, out = min(best, elapsed), result.stdout.strip()
-    return best, out
-
-
-def geomean(values):
-    return math.exp(sum(math.log(v) for v in values) / len(values)) if values else float("nan")
-
-
 def main():
-    root = HERE.parent
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--mywasm", default=str(root / "build/tools/mywasm"))
-    ap.add_argument("--kernels", default=str(root / "build/bench/kernels"))
-    ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("-k", dest="only", help="only kernels whose name contains this")
-    args = ap.parse_args()
+    args = parse_args(__doc__, "build/bench/kernels")
 
     node = shutil.which("node")
     kernels = sorted(Path(args.kernels).glob("*.wasm"))

@@ -9,23 +9,14 @@ bench_simd_kernels target) it prints the best-of-N wall time of the native
 build, of `mywasm run --invoke run` on the scalar and on the SIMD build, the
 speed-up scalar/simd, and simd/native. The three must print the same checksum.
 """
-import argparse
 import sys
 from pathlib import Path
 
-from run_kernels import best_time, geomean
-
-HERE = Path(__file__).resolve().parent
+from kernel_timing import best_time, geomean, parse_args
 
 
 def main():
-    root = HERE.parent
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--mywasm", default=str(root / "build/tools/mywasm"))
-    ap.add_argument("--kernels", default=str(root / "build/bench/simd_kernels"))
-    ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("-k", dest="only", help="only kernels whose name contains this")
-    args = ap.parse_args()
+    args = parse_args(__doc__, "build/bench/simd_kernels")
 
     kdir = Path(args.kernels)
     names = sorted(p.name[: -len(".simd.wasm")] for p in kdir.glob("*.simd.wasm"))

@@ -148,6 +148,27 @@ inline std::string recv_n(int fd, size_t n) {
 
 inline std::string recv_all(int fd) { return recv_n(fd, size_t(1) << 20); }
 
+// `n` bytes of letters cycling through `period` of them from `first`: data
+// whose misplaced or lost chunks show in a comparison.
+inline std::string letters(size_t n, char first, size_t period) {
+  std::string s(n, 0);
+  for (size_t i = 0; i < n; ++i) s[i] = char(first + i % period);
+  return s;
+}
+
+// Sends `data` and shuts down writing from another thread while reading
+// until the peer closes, so an echo bigger than the socket buffers cannot
+// deadlock; returns what came back.
+inline std::string echo_through(int fd, const std::string& data) {
+  std::thread writer([&] {
+    send_all(fd, data);
+    ::shutdown(fd, SHUT_WR);
+  });
+  std::string back = recv_all(fd);
+  writer.join();
+  return back;
+}
+
 // A TCP socket listening on an ephemeral IPv4 loopback port (*port).
 inline int listen_loopback(int backlog, int* port) {
   int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -178,6 +199,21 @@ inline int connect_when_listening(int port) {
     if (fd < 0) std::this_thread::sleep_for(std::chrono::milliseconds(25));
   }
   return fd;
+}
+
+// Runs `mywasm <args>` through the shell with stderr merged into stdout
+// (Outcome::out); status -1 unless it exited normally.
+inline Outcome run_merged(const std::string& args) {
+  const std::string cmd = std::string(MYWASM_BIN) + " " + args + " 2>&1";
+  Outcome outcome;
+  FILE* p = ::popen(cmd.c_str(), "r");
+  EXPECT_NE(p, nullptr) << cmd;
+  if (!p) return outcome;
+  char buf[512];
+  while (size_t n = std::fread(buf, 1, sizeof buf, p)) outcome.out.append(buf, n);
+  const int raw = ::pclose(p);
+  outcome.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  return outcome;
 }
 
 }  // namespace mywasm_test

@@ -21,12 +21,14 @@ foreach(src ${_c_programs})
 endforeach()
 
 file(GLOB _rust_programs CONFIGURE_DEPENDS ${CMAKE_CURRENT_LIST_DIR}/rust/*.rs)
+# Modules the programs include with #[path = "shared/..."] (not programs).
+file(GLOB _rust_shared CONFIGURE_DEPENDS ${CMAKE_CURRENT_LIST_DIR}/rust/shared/*.rs)
 foreach(src ${_rust_programs})
   get_filename_component(name ${src} NAME_WE)
   set(out ${MYWASM_PROGRAMS_DIR}/${name}.wasm)
   add_custom_command(OUTPUT ${out}
     COMMAND ${MYWASM_RUSTC} --target wasm32-wasi -O --edition 2021 ${src} -o ${out}
-    DEPENDS ${src} COMMENT "rustc wasm32-wasi ${name}.rs" VERBATIM)
+    DEPENDS ${src} ${_rust_shared} COMMENT "rustc wasm32-wasi ${name}.rs" VERBATIM)
   list(APPEND _programs ${out})
 endforeach()
 

@@ -3,8 +3,10 @@
 
 #include <bit>
 #include <cmath>
+#include <functional>
 #include <limits>
 
+#include "instance_harness.hpp"
 #include "interp/code.hpp"
 #include "mywasm/mywasm.hpp"
 #include "runtime/store.hpp"
@@ -79,44 +81,12 @@ class ModuleBuilder {
 };
 
 // One instantiated module plus helpers to call its exports.
-struct Harness {
-  explicit Harness(const ModuleBuilder& b, Config config = {}) : engine(config), store(engine), linker(engine) {
-    build(b);
-  }
-  Harness(const ModuleBuilder& b, std::function<void(Linker&, Store&)> define)
-      : engine(Config{}), store(engine), linker(engine) {
+struct Harness : test::InstanceHarness {
+  explicit Harness(const ModuleBuilder& b, Config config = {}) : InstanceHarness(config) { instantiate(b.build()); }
+  Harness(const ModuleBuilder& b, std::function<void(Linker&, Store&)> define) {
     define(linker, store);
-    build(b);
+    instantiate(b.build());
   }
-  void build(const ModuleBuilder& b) {
-    auto bytes = b.build();
-    auto module = mywasm::Module::compile(engine, bytes);
-    ASSERT_TRUE(module.ok()) << module.error().to_string();
-    auto inst = linker.instantiate(store, *module);
-    ASSERT_TRUE(inst.ok()) << inst.error().to_string();
-    instance = *inst;
-  }
-  Result<std::vector<Value>> call(const std::string& name, std::initializer_list<Value> args) {
-    auto f = instance.func(store, name);
-    EXPECT_TRUE(f.has_value()) << name;
-    return f->call(store, args);
-  }
-  Value call1(const std::string& name, std::initializer_list<Value> args) {
-    auto r = call(name, args);
-    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().to_string());
-    if (!r.ok() || r->empty()) return Value();
-    return (*r)[0];
-  }
-  std::string trap_of(const std::string& name, std::initializer_list<Value> args) {
-    auto r = call(name, args);
-    if (r.ok()) return "no trap";
-    if (!r.error().trap) return "not a trap: " + r.error().message;
-    return r.error().trap->message;
-  }
-  Engine engine;
-  Store store;
-  Linker linker;
-  Instance instance;
 };
 
 ModuleBuilder binary_i32(uint8_t opcode) {

@@ -29,23 +29,38 @@ std::string error_of(std::string_view func) {
   return "(accepted)";
 }
 
+// `(v128.const <shape and lanes>)` must encode as 0xFD 0x0C and `lanes`
+// (16 bytes, little-endian).
+::testing::AssertionResult const_encodes_to(std::string_view literal, const Bytes& lanes) {
+  if (lanes.size() != 16) return ::testing::AssertionFailure() << "expected lanes are not 16 bytes";
+  Bytes expected{0xFD, 0x0C};
+  expected.insert(expected.end(), lanes.begin(), lanes.end());
+  return encodes_to("(func (result v128) (v128.const " + std::string(literal) + "))", expected);
+}
+std::string const_error_of(std::string_view literal) {
+  return error_of("(func (v128.const " + std::string(literal) + ") drop)");
+}
+
+// The error for an i8x16.shuffle with these lane literals on two v128 operands.
+std::string shuffle_error_of(std::string_view lanes) {
+  return error_of("(func (param v128) (result v128) (i8x16.shuffle " + std::string(lanes) +
+                  " (local.get 0) (local.get 0)))");
+}
+
 TEST(SimdText, V128ConstEveryShape) {
-  EXPECT_TRUE(encodes_to("(func (result v128) (v128.const i8x16 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 -1))",
-                         {0xFD, 0x0C, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 0xFF}));
-  EXPECT_TRUE(encodes_to("(func (result v128) (v128.const i16x8 1 -1 0x1234 0 0 0 0 65535))",
-                         {0xFD, 0x0C, 1, 0, 0xFF, 0xFF, 0x34, 0x12, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF}));
-  EXPECT_TRUE(encodes_to("(func (result v128) (v128.const i32x4 1 2 3 0xFFFFFFFF))",
-                         {0xFD, 0x0C, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF}));
-  EXPECT_TRUE(encodes_to("(func (result v128) (v128.const i64x2 -2 1))",
-                         {0xFD, 0x0C, 0xFE, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 1, 0, 0, 0, 0, 0, 0, 0}));
-  EXPECT_TRUE(encodes_to("(func (result v128) (v128.const f32x4 1.0 -0 nan inf))",
-                         {0xFD, 0x0C, 0, 0, 0x80, 0x3F, 0, 0, 0, 0x80, 0, 0, 0xC0, 0x7F, 0, 0, 0x80, 0x7F}));
-  EXPECT_TRUE(encodes_to("(func (result v128) (v128.const f64x2 0x1p+0 -2))",
-                         {0xFD, 0x0C, 0, 0, 0, 0, 0, 0, 0xF0, 0x3F, 0, 0, 0, 0, 0, 0, 0, 0xC0}));
-  EXPECT_EQ(error_of("(func (v128.const i32x4 1 2 3) drop)"), "wrong number of lane literals");
-  EXPECT_EQ(error_of("(func (v128.const i32x4 1 2 3 4 5) drop)"), "wrong number of lane literals");
-  EXPECT_EQ(error_of("(func (v128.const i8x16 256 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0) drop)"), "constant out of range");
-  EXPECT_EQ(error_of("(func (v128.const i32x2 1 2) drop)"), "unexpected token");
+  EXPECT_TRUE(const_encodes_to("i8x16 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 -1",
+                               {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 0xFF}));
+  EXPECT_TRUE(const_encodes_to("i16x8 1 -1 0x1234 0 0 0 0 65535",
+                               {1, 0, 0xFF, 0xFF, 0x34, 0x12, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF}));
+  EXPECT_TRUE(const_encodes_to("i32x4 1 2 3 0xFFFFFFFF", {1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF}));
+  EXPECT_TRUE(const_encodes_to("i64x2 -2 1", {0xFE, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 1, 0, 0, 0, 0, 0, 0, 0}));
+  EXPECT_TRUE(const_encodes_to("f32x4 1.0 -0 nan inf",
+                               {0, 0, 0x80, 0x3F, 0, 0, 0, 0x80, 0, 0, 0xC0, 0x7F, 0, 0, 0x80, 0x7F}));
+  EXPECT_TRUE(const_encodes_to("f64x2 0x1p+0 -2", {0, 0, 0, 0, 0, 0, 0xF0, 0x3F, 0, 0, 0, 0, 0, 0, 0, 0xC0}));
+  EXPECT_EQ(const_error_of("i32x4 1 2 3"), "wrong number of lane literals");
+  EXPECT_EQ(const_error_of("i32x4 1 2 3 4 5"), "wrong number of lane literals");
+  EXPECT_EQ(const_error_of("i8x16 256 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0"), "constant out of range");
+  EXPECT_EQ(const_error_of("i32x2 1 2"), "unexpected token");
 }
 
 TEST(SimdText, ShuffleTakesSixteenLaneLiterals) {
@@ -58,15 +73,9 @@ TEST(SimdText, ShuffleTakesSixteenLaneLiterals) {
   EXPECT_TRUE(encodes_to("(func (param v128 v128) (result v128) local.get 0 local.get 1 i8x16.shuffle 31 30 29 "
                          "28 27 26 25 24 23 22 21 20 19 18 17 16 return)",
                          expected));
-  EXPECT_EQ(error_of("(func (param v128) (result v128) (i8x16.shuffle 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 "
-                     "(local.get 0) (local.get 0)))"),
-            "invalid lane length");
-  EXPECT_EQ(error_of("(func (param v128) (result v128) (i8x16.shuffle 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 -1 "
-                     "(local.get 0) (local.get 0)))"),
-            "malformed lane index");
-  EXPECT_EQ(error_of("(func (param v128) (result v128) (i8x16.shuffle 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 256 "
-                     "(local.get 0) (local.get 0)))"),
-            "malformed lane index");
+  EXPECT_EQ(shuffle_error_of("0 1 2 3 4 5 6 7 8 9 10 11 12 13 14"), "invalid lane length");
+  EXPECT_EQ(shuffle_error_of("0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 -1"), "malformed lane index");
+  EXPECT_EQ(shuffle_error_of("0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 256"), "malformed lane index");
 }
 
 TEST(SimdText, LaneImmediates) {

@@ -23,55 +23,49 @@
 #include "mywasm/wasi.hpp"
 #include "temp_dir.hpp"
 #include "unique_fd.hpp"
+#include "wasi_fixture.hpp"
 
 namespace mywasm::wasi {
 namespace {
 
-using testing::TempDir;
+using namespace testing;  // TempDir, WasiFixture, WasiImport, wasi_wrapper_module
 constexpr uint32_t kEnd = 65536;  // the module has one page
 
-struct Import {
-  const char* name;
-  const char* params;  // 'i' = i32, 'I' = i64
+// The WASI functions with pointer arguments, re-exported by the module.
+const WasiImport kImports[] = {
+    {"args_get", "i32 i32"},
+    {"args_sizes_get", "i32 i32"},
+    {"environ_get", "i32 i32"},
+    {"environ_sizes_get", "i32 i32"},
+    {"clock_res_get", "i32 i32"},
+    {"clock_time_get", "i32 i64 i32"},
+    {"random_get", "i32 i32"},
+    {"fd_fdstat_get", "i32 i32"},
+    {"fd_filestat_get", "i32 i32"},
+    {"fd_prestat_get", "i32 i32"},
+    {"fd_prestat_dir_name", "i32 i32 i32"},
+    {"fd_read", "i32 i32 i32 i32"},
+    {"fd_pread", "i32 i32 i32 i64 i32"},
+    {"fd_write", "i32 i32 i32 i32"},
+    {"fd_pwrite", "i32 i32 i32 i64 i32"},
+    {"fd_readdir", "i32 i32 i32 i64 i32"},
+    {"fd_seek", "i32 i64 i32 i32"},
+    {"fd_tell", "i32 i32"},
+    {"fd_close", "i32"},
+    {"path_create_directory", "i32 i32 i32"},
+    {"path_filestat_get", "i32 i32 i32 i32 i32"},
+    {"path_filestat_set_times", "i32 i32 i32 i32 i64 i64 i32"},
+    {"path_link", "i32 i32 i32 i32 i32 i32 i32"},
+    {"path_open", "i32 i32 i32 i32 i32 i64 i64 i32 i32"},
+    {"path_readlink", "i32 i32 i32 i32 i32 i32"},
+    {"path_remove_directory", "i32 i32 i32"},
+    {"path_rename", "i32 i32 i32 i32 i32 i32"},
+    {"path_symlink", "i32 i32 i32 i32 i32"},
+    {"path_unlink_file", "i32 i32 i32"},
+    {"poll_oneoff", "i32 i32 i32 i32"},
+    {"sock_send", "i32 i32 i32 i32 i32"},
+    {"sock_recv", "i32 i32 i32 i32 i32 i32"},
 };
-constexpr Import kImports[] = {
-    {"args_get", "ii"},          {"args_sizes_get", "ii"},      {"environ_get", "ii"},
-    {"environ_sizes_get", "ii"}, {"clock_res_get", "ii"},       {"clock_time_get", "iIi"},
-    {"random_get", "ii"},        {"fd_fdstat_get", "ii"},       {"fd_filestat_get", "ii"},
-    {"fd_prestat_get", "ii"},    {"fd_prestat_dir_name", "iii"}, {"fd_read", "iiii"},
-    {"fd_pread", "iiiIi"},       {"fd_write", "iiii"},          {"fd_pwrite", "iiiIi"},
-    {"fd_readdir", "iiiIi"},     {"fd_seek", "iIii"},           {"fd_tell", "ii"},
-    {"fd_close", "i"},           {"path_create_directory", "iii"}, {"path_filestat_get", "iiiii"},
-    {"path_filestat_set_times", "iiiiIIi"}, {"path_link", "iiiiiii"}, {"path_open", "iiiiiIIii"},
-    {"path_readlink", "iiiiii"}, {"path_remove_directory", "iii"}, {"path_rename", "iiiiii"},
-    {"path_symlink", "iiiii"},   {"path_unlink_file", "iii"},   {"poll_oneoff", "iiii"},
-    {"sock_send", "iiiii"},      {"sock_recv", "iiiiii"},
-};
-
-std::string wat_type(char c) { return c == 'I' ? "i64" : "i32"; }
-
-// Host functions see the memory of the wasm function calling them, so each
-// import is re-exported through a wasm wrapper.
-std::string wrapper_module() {
-  std::string wat = "(module\n";
-  for (const Import& imp : kImports) {
-    std::string params;
-    for (const char* p = imp.params; *p; ++p) params += " " + wat_type(*p);
-    wat += std::string("  (import \"wasi_snapshot_preview1\" \"") + imp.name + "\" (func $" + imp.name +
-           " (param" + params + ") (result i32)))\n";
-  }
-  wat += "  (memory (export \"memory\") 1)\n";
-  for (const Import& imp : kImports) {
-    std::string params, forward;
-    for (size_t i = 0; imp.params[i]; ++i) {
-      params += " " + wat_type(imp.params[i]);
-      forward += " (local.get " + std::to_string(i) + ")";
-    }
-    wat += std::string("  (func (export \"") + imp.name + "\") (param" + params + ") (result i32) (call $" +
-           imp.name + forward + "))\n";
-  }
-  return wat + ")";
-}
 
 // Guest memory layout used by the cases.
 constexpr uint32_t kOut = 100, kOut2 = 108;          // scalar results
@@ -99,7 +93,7 @@ struct Case {
   std::function<void()> before_each = nullptr;  // e.g. refill a socket
 };
 
-class BadPointersTest : public ::testing::Test {
+class BadPointersTest : public WasiFixture {
  protected:
   void SetUp() override {
     sandbox_.mkdir("sub");
@@ -111,27 +105,15 @@ class BadPointersTest : public ::testing::Test {
     config.env = {"A=1"};
     config.stdout_fd = pipe_[1];
     config.preopens.push_back({"/", sandbox_.path().string(), false});
-    auto ctx = Context::create(config);
-    ASSERT_TRUE(ctx.ok()) << ctx.error().to_string();
-    ctx_ = std::move(ctx.value());
-    ctx_->add_to_linker(store_, linker_);
-    auto bytes = wat_to_wasm(wrapper_module());
-    ASSERT_TRUE(bytes.ok()) << bytes.error().to_string();
-    auto module = Module::compile(engine_, *bytes);
-    ASSERT_TRUE(module.ok()) << module.error().to_string();
-    auto instance = linker_.instantiate(store_, *module);
-    ASSERT_TRUE(instance.ok()) << instance.error().to_string();
-    instance_ = *instance;
-    memory_ = *instance_.memory(store_, "memory");
-
+    ASSERT_NO_FATAL_FAILURE(instantiate(config, wasi_wrapper_module(kImports)));
     // fd 4: hello.txt, read/write/seek.
-    put(kPath, "hello.txt");
+    put_string(kPath, "hello.txt");
     ASSERT_EQ(call("path_open", {i32(3), i32(0), i32(kPath), i32(9), i32(0),
                                  Value::i64(int64_t(abi::right::kFdRead | abi::right::kFdWrite | abi::right::kFdSeek |
                                                     abi::right::kFdTell | abi::right::kFdFilestatGet)),
                                  Value::i64(0), i32(0), i32(kOut)}),
               Errno::Success);
-    file_ = load32(kOut);
+    file_ = load<uint32_t>(kOut);
     int sv[2];
     ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
     sock_ = ctx_->impl().fds().insert(describe_host_fd(sv[0], /*owns=*/true));
@@ -144,23 +126,9 @@ class BadPointersTest : public ::testing::Test {
   }
 
   static Value i32(uint32_t v) { return Value::i32(int32_t(v)); }
-  uint8_t* mem() { return memory_.data(store_); }
-  void put(uint32_t p, const std::string& s) { std::memcpy(mem() + p, s.data(), s.size()); }
-  void store32(uint32_t p, uint32_t v) { std::memcpy(mem() + p, &v, 4); }
-  uint32_t load32(uint32_t p) {
-    uint32_t v;
-    std::memcpy(&v, mem() + p, 4);
-    return v;
-  }
   void reset_iovecs() {
-    store32(kIovs, kBuf), store32(kIovs + 4, 16), store32(kIovs + 8, kBuf + 100), store32(kIovs + 12, 16);
-  }
-
-  Errno call(const char* name, std::vector<Value> args) {
-    auto result = instance_.func(store_, name)->call(store_, std::span<const Value>(args));
-    EXPECT_TRUE(result.ok()) << name << " trapped: " << result.error().to_string();
-    if (!result.ok() || result->empty()) return Errno::Success;
-    return static_cast<Errno>(result.value()[0].i32());
+    store<uint32_t>(kIovs, kBuf), store<uint32_t>(kIovs + 4, 16);
+    store<uint32_t>(kIovs + 8, kBuf + 100), store<uint32_t>(kIovs + 12, 16);
   }
 
   // The case succeeds with good pointers, then fails EFAULT with each bad one.
@@ -193,7 +161,7 @@ class BadPointersTest : public ::testing::Test {
     const std::pair<uint32_t, uint32_t> bufs[] = {{kEnd, 1}, {kEnd - 8, 16}, {0xFFFFFFF0u, 0x20}, {16, 0xFFFFFFFFu}};
     for (auto [buf, len] : bufs) {
       reset_iovecs();
-      store32(kIovs + 8, buf), store32(kIovs + 12, len);
+      store<uint32_t>(kIovs + 8, buf), store<uint32_t>(kIovs + 12, len);
       if (c.before_each) c.before_each();
       EXPECT_EQ(call(c.func, c.args), Errno::Fault) << c.func << " iovec buffer 0x" << std::hex << buf << "+" << len;
       ++checked_;
@@ -203,12 +171,6 @@ class BadPointersTest : public ::testing::Test {
 
   int pipe_[2] = {-1, -1};
   TempDir sandbox_;
-  Engine engine_;
-  Store store_{engine_};
-  Linker linker_{engine_};
-  std::unique_ptr<Context> ctx_;
-  Instance instance_;
-  Memory memory_;
   uint32_t file_ = 0, sock_ = 0;
   UniqueFd peer_;
   int checked_ = 0;
@@ -263,8 +225,8 @@ TEST_F(BadPointersTest, SocketIovecs) {
 
 TEST_F(BadPointersTest, PathCalls) {
   namespace r = abi::right;
-  put(kPath, "hello.txt");
-  put(kPath2, "newname");
+  put_string(kPath, "hello.txt");
+  put_string(kPath2, "newname");
   const Value hello = i32(kPath), hello_len = i32(9), other = i32(kPath2), other_len = i32(7);
   check({"path_filestat_get", {i32(3), i32(0), hello, hello_len, i32(kStat)}, {{2, 9}, {4, abi::filestat::kSize}}});
   check({"path_filestat_set_times", {i32(3), i32(0), hello, hello_len, Value::i64(0), Value::i64(0), i32(0)}, {{2, 9}}});
@@ -275,14 +237,14 @@ TEST_F(BadPointersTest, PathCalls) {
   // Only the good call opened something: a bad result pointer is caught before opening.
   EXPECT_EQ(ctx_->impl().fds().open_fds().size(), fds_before + 1);
   check({"path_link", {i32(3), i32(0), hello, hello_len, i32(3), other, other_len}, {{2, 9}, {5, 7}}});
-  put(kPath, "newname"), put(kPath2, "renamed");
+  put_string(kPath, "newname"), put_string(kPath2, "renamed");
   check({"path_rename", {i32(3), i32(kPath), i32(7), i32(3), i32(kPath2), i32(7)}, {{1, 7}, {4, 7}}});
   check({"path_unlink_file", {i32(3), i32(kPath2), i32(7)}, {{1, 7}}});
-  put(kPath, "hello.txt"), put(kPath2, "link2");
+  put_string(kPath, "hello.txt"), put_string(kPath2, "link2");
   check({"path_symlink", {i32(kPath), i32(9), i32(3), i32(kPath2), i32(5)}, {{0, 9}, {3, 5}}});
-  put(kPath2, "link");
+  put_string(kPath2, "link");
   check({"path_readlink", {i32(3), i32(kPath2), i32(4), i32(kBuf), i32(64), i32(kOut)}, {{1, 4}, {3, 64}, {5, 4}}});
-  put(kPath, "newdir");
+  put_string(kPath, "newdir");
   check({"path_create_directory", {i32(3), i32(kPath), i32(6)}, {{1, 6}}});
   check({"path_remove_directory", {i32(3), i32(kPath), i32(6)}, {{1, 6}}});
   EXPECT_EQ(checked_, 4 * 17);
@@ -297,7 +259,7 @@ TEST_F(BadPointersTest, PollOneoff) {
   namespace s = abi::subscription;
   std::memset(mem() + kSubs, 0, s::kSize);
   mem()[kSubs + s::kTag] = abi::kEventClock;
-  store32(kSubs + s::kClockId, abi::kClockMonotonic);  // timeout 0: fires at once
+  store<uint32_t>(kSubs + s::kClockId, abi::kClockMonotonic);  // timeout 0: fires at once
   check({"poll_oneoff", {i32(kSubs), i32(kEvents), i32(1), i32(kOut)},
          {{0, s::kSize}, {1, abi::event::kSize}, {3, 4}}});
   // A subscription count whose arrays would wrap or run past the end.

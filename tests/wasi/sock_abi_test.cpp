@@ -12,9 +12,12 @@
 #include "errno.hpp"
 #include "mywasm/mywasm.hpp"
 #include "mywasm/wasi.hpp"
+#include "wasi_fixture.hpp"
 
 namespace mywasm::wasi {
 namespace {
+
+using testing::WasiFixture;
 
 // Both sock_accept forms imported under one name (Wasm allows duplicate
 // import names), plus the WasmEdge calls used to set up a listener.
@@ -42,40 +45,14 @@ constexpr const char* kWat = R"((module
     (call $poll (local.get 0) (local.get 1) (local.get 2) (local.get 3))))
 )";
 
-class SockAbiTest : public ::testing::Test {
+class SockAbiTest : public WasiFixture {
  protected:
-  void SetUp() override {
-    auto ctx = Context::create(Config{});
-    ASSERT_TRUE(ctx.ok());
-    ctx_ = std::move(ctx.value());
-    ctx_->add_to_linker(store_, linker_);
-    auto bytes = wat_to_wasm(kWat);
-    ASSERT_TRUE(bytes.ok()) << bytes.error().to_string();
-    auto module = Module::compile(engine_, *bytes);
-    ASSERT_TRUE(module.ok()) << module.error().to_string();
-    auto instance = linker_.instantiate(store_, *module);
-    ASSERT_TRUE(instance.ok()) << instance.error().to_string();
-    instance_ = *instance;
-    memory_ = *instance_.memory(store_, "memory");
-  }
+  void SetUp() override { ASSERT_NO_FATAL_FAILURE(instantiate(Config{}, kWat)); }
 
   Errno call(const char* name, std::initializer_list<int32_t> args) {
     std::vector<Value> values;
     for (int32_t a : args) values.push_back(Value::i32(a));
-    auto result = instance_.func(store_, name)->call(store_, values);
-    EXPECT_TRUE(result.ok()) << name;
-    return result.ok() ? static_cast<Errno>(result.value()[0].i32()) : Errno::Io;
-  }
-  uint8_t* mem() { return memory_.data(store_); }
-  template <class T>
-  T load(uint32_t p) {
-    T v;
-    std::memcpy(&v, mem() + p, sizeof v);
-    return v;
-  }
-  template <class T>
-  void store(uint32_t p, T v) {
-    std::memcpy(mem() + p, &v, sizeof v);
+    return WasiFixture::call(name, values);
   }
 
   // A listening IPv4 socket on 127.0.0.1:<ephemeral>; returns its fd.
@@ -89,13 +66,6 @@ class SockAbiTest : public ::testing::Test {
     EXPECT_EQ(call("listen", {int32_t(fd), 8}), Errno::Success);
     return fd;
   }
-
-  Engine engine_;
-  Store store_{engine_};
-  Linker linker_{engine_};
-  std::unique_ptr<Context> ctx_;
-  Instance instance_;
-  Memory memory_;
 };
 
 int connect_host(uint16_t port) {

@@ -21,20 +21,15 @@
 #include "mywasm/wasi.hpp"
 #include "temp_dir.hpp"
 #include "unique_fd.hpp"
+#include "wasi_fixture.hpp"
 
 namespace mywasm::wasi {
 namespace {
 
-using testing::TempDir;
+using namespace testing;  // TempDir, WasiFixture, WasiImport, wasi_wrapper_module
 
-// The WASI functions under test: name, parameter types, and whether it
-// returns an errno.
-struct Import {
-  const char* name;
-  const char* params;  // wasm types, space-separated
-  bool returns_errno = true;
-};
-constexpr Import kImports[] = {
+// The WASI functions under test, re-exported by the module.
+const WasiImport kImports[] = {
     {"args_sizes_get", "i32 i32"},
     {"args_get", "i32 i32"},
     {"fd_write", "i32 i32 i32 i32"},
@@ -55,30 +50,9 @@ constexpr Import kImports[] = {
     {"proc_exit", "i32", false},
 };
 
-// Host functions see the memory of the wasm function calling them, so each
-// import gets a wasm wrapper export that forwards its arguments.
-std::string wrapper_module() {
-  std::string wat = "(module\n";
-  for (const Import& imp : kImports) {
-    std::string result = imp.returns_errno ? " (result i32)" : "";
-    wat += std::string("  (import \"wasi_snapshot_preview1\" \"") + imp.name + "\" (func $" + imp.name +
-           " (param " + imp.params + ")" + result + "))\n";
-  }
-  wat += "  (memory (export \"memory\") 1)\n";
-  for (const Import& imp : kImports) {
-    std::string params = imp.params, forward;
-    size_t count = (params.size() + 1) / 4;
-    for (size_t i = 0; i < count; ++i) forward += " (local.get " + std::to_string(i) + ")";
-    std::string result = imp.returns_errno ? " (result i32)" : "";
-    wat += std::string("  (func (export \"") + imp.name + "\") (param " + params + ")" + result + " (call $" +
-           imp.name + forward + "))\n";
-  }
-  return wat + ")";
-}
-
 constexpr uint32_t kPageEnd = 65536;
 
-class WasiCallsTest : public ::testing::Test {
+class WasiCallsTest : public WasiFixture {
  protected:
   void SetUp() override {
     ASSERT_EQ(::pipe(pipe_), 0);
@@ -92,43 +66,13 @@ class WasiCallsTest : public ::testing::Test {
     config.stdout_fd = pipe_[1];
     config.preopens.push_back({"/", sandbox_.path().string(), false});
     config.preopens.push_back({"/ro", sandbox_.path().string(), /*readonly=*/true});
-    auto ctx = Context::create(config);
-    ASSERT_TRUE(ctx.ok()) << ctx.error().to_string();
-    ctx_ = std::move(ctx.value());
-    ctx_->add_to_linker(store_, linker_);
-    auto bytes = wat_to_wasm(wrapper_module());
-    ASSERT_TRUE(bytes.ok()) << bytes.error().to_string();
-    auto module = Module::compile(engine_, *bytes);
-    ASSERT_TRUE(module.ok()) << module.error().to_string();
-    auto instance = linker_.instantiate(store_, *module);
-    ASSERT_TRUE(instance.ok()) << instance.error().to_string();
-    instance_ = *instance;
-    memory_ = *instance_.memory(store_, "memory");
+    ASSERT_NO_FATAL_FAILURE(instantiate(config, wasi_wrapper_module(kImports)));
   }
   void TearDown() override {
     ::close(pipe_[0]);
     ::close(pipe_[1]);
   }
 
-  // Calls an export and returns its errno (for functions returning one).
-  Errno call(const char* name, std::initializer_list<Value> args) {
-    auto result = instance_.func(store_, name)->call(store_, args);
-    EXPECT_TRUE(result.ok()) << name << ": " << result.error().to_string();
-    if (!result.ok() || result->empty()) return Errno::Success;
-    return static_cast<Errno>(result.value()[0].i32());
-  }
-  uint8_t* mem() { return memory_.data(store_); }
-  template <class T>
-  T load(uint32_t p) {
-    T v;
-    std::memcpy(&v, mem() + p, sizeof v);
-    return v;
-  }
-  template <class T>
-  void store(uint32_t p, T v) {
-    std::memcpy(mem() + p, &v, sizeof v);
-  }
-  void put_string(uint32_t p, const std::string& s) { std::memcpy(mem() + p, s.data(), s.size()); }
   Errno open_path(const std::string& path, uint32_t oflags, uint64_t rights, uint32_t fd_out,
                   uint32_t lookup = 0, uint32_t dir_fd = 3) {
     put_string(1000, path);
@@ -139,12 +83,6 @@ class WasiCallsTest : public ::testing::Test {
 
   int pipe_[2] = {-1, -1};
   TempDir sandbox_, outside_;
-  Engine engine_;
-  Store store_{engine_};
-  Linker linker_{engine_};
-  std::unique_ptr<Context> ctx_;
-  Instance instance_;
-  Memory memory_;
 };
 
 TEST_F(WasiCallsTest, ArgsRoundTrip) {

@@ -11,23 +11,9 @@
 use std::io::Write;
 use std::process::exit;
 
-#[repr(C)]
-struct IoVec {
-    buf: *mut u8,
-    len: usize,
-}
-
-#[repr(C)]
-struct CIoVec {
-    buf: *const u8,
-    len: usize,
-}
-
-#[repr(C)]
-struct Address {
-    buf: *mut u8,
-    len: u32,
-}
+#[path = "shared/wasmedge_sock_abi.rs"]
+mod wasmedge_sock_abi;
+use wasmedge_sock_abi::*;
 
 // wasi_snapshot_preview1 subscription (48 bytes) and event (32 bytes).
 #[repr(C)]
@@ -59,7 +45,6 @@ struct FdStat {
     rights_inheriting: u64,
 }
 
-const EAGAIN: i32 = 6;
 const NONBLOCK: u16 = 4;
 const FD_READ: u8 = 1;
 const FD_WRITE: u8 = 2;
@@ -70,15 +55,6 @@ const TIMEOUT: u64 = LISTENER_READ + 2;
 
 #[link(wasm_import_module = "wasi_snapshot_preview1")]
 extern "C" {
-    fn sock_open(family: i32, ty: i32, fd: *mut u32) -> i32;
-    fn sock_setsockopt(fd: u32, level: i32, name: i32, value: *const i32, len: u32) -> i32;
-    fn sock_bind(fd: u32, addr: *const Address, port: u32) -> i32;
-    fn sock_listen(fd: u32, backlog: u32) -> i32;
-    #[link_name = "sock_accept"]
-    fn sock_accept_wasmedge(fd: u32, new_fd: *mut u32) -> i32;
-    fn sock_recv(fd: u32, iovs: *const IoVec, iovs_len: u32, flags: u32, nread: *mut u32, roflags: *mut u16) -> i32;
-    fn sock_send(fd: u32, iovs: *const CIoVec, iovs_len: u32, flags: u32, nwritten: *mut u32) -> i32;
-    fn sock_shutdown(fd: u32, how: u32) -> i32;
     #[link_name = "sock_getlocaladdr"]
     fn sock_getlocaladdr_legacy(fd: u32, addr: *mut Address, addr_type: *mut u32, port: *mut u32) -> i32;
     #[link_name = "sock_getpeeraddr"]
@@ -86,7 +62,6 @@ extern "C" {
     fn poll_oneoff(subs: *const Subscription, events: *mut Event, n: u32, nevents: *mut u32) -> i32;
     fn fd_fdstat_get(fd: u32, stat: *mut FdStat) -> i32;
     fn fd_fdstat_set_flags(fd: u32, flags: u32) -> i32;
-    fn fd_close(fd: u32) -> i32;
 }
 
 const RESPONSE: &[u8] = b"HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: 13\r\n\r\nHello, World!";
@@ -170,7 +145,7 @@ fn main() {
     let to_serve: usize = std::env::args().nth(1).and_then(|n| n.parse().ok()).unwrap_or(1);
     let forever = to_serve == 0;
     let mut lfd = 0u32;
-    let err = unsafe { sock_open(1, 2, &mut lfd) };
+    let err = unsafe { sock_open(INET4, STREAM, &mut lfd) };
     if err != 0 {
         fail(10, "sock_open", err);
     }

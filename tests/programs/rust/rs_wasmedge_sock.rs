@@ -10,45 +10,15 @@
 use std::io::Write;
 use std::process::exit;
 
-#[repr(C)]
-struct IoVec {
-    buf: *mut u8,
-    len: usize,
-}
-
-#[repr(C)]
-struct CIoVec {
-    buf: *const u8,
-    len: usize,
-}
-
-// {buf, buf_len}: 4 raw IPv4 bytes, or the 128-byte tagged form
-// (u16 family, then the address bytes).
-#[repr(C)]
-struct Address {
-    buf: *mut u8,
-    len: u32,
-}
-
-const INET4: i32 = 1;
-const STREAM: i32 = 2;
-const EAGAIN: i32 = 6;
+#[path = "shared/wasmedge_sock_abi.rs"]
+mod wasmedge_sock_abi;
+use wasmedge_sock_abi::*;
 
 #[link(wasm_import_module = "wasi_snapshot_preview1")]
 extern "C" {
-    fn sock_open(family: i32, ty: i32, fd: *mut u32) -> i32;
-    fn sock_setsockopt(fd: u32, level: i32, name: i32, value: *const i32, len: u32) -> i32;
-    fn sock_bind(fd: u32, addr: *const Address, port: u32) -> i32;
-    fn sock_listen(fd: u32, backlog: u32) -> i32;
-    #[link_name = "sock_accept"]
-    fn sock_accept_wasmedge(fd: u32, new_fd: *mut u32) -> i32;
     fn sock_connect(fd: u32, addr: *const Address, port: u32) -> i32;
-    fn sock_recv(fd: u32, iovs: *const IoVec, iovs_len: u32, flags: u32, nread: *mut u32, roflags: *mut u16) -> i32;
-    fn sock_send(fd: u32, iovs: *const CIoVec, iovs_len: u32, flags: u32, nwritten: *mut u32) -> i32;
-    fn sock_shutdown(fd: u32, how: u32) -> i32;
     fn sock_getlocaladdr(fd: u32, addr: *mut Address, port: *mut u32) -> i32;
     fn sock_getpeeraddr(fd: u32, addr: *mut Address, port: *mut u32) -> i32;
-    fn fd_close(fd: u32) -> i32;
 }
 
 fn check(err: i32, code: i32, what: &str) {
