@@ -148,6 +148,18 @@ TEST(Wat, Errors) {
   EXPECT_EQ(error_of("(module (funk))"), "unexpected token");
 }
 
+// A ")" closing nothing: an error earlier in the text wins, as in a
+// streaming parser; without one, the ")" is the error.
+TEST(Wat, StrayCloseParenReportedAfterEarlierErrors) {
+  EXPECT_EQ(error_of("(func (drop (i32.const 0x100000000))))"), "constant out of range");
+  EXPECT_EQ(error_of("(func (result v128) (i8x16.shuffle 0.5 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15) "
+                     "(v128.const i64x2 0 0) (v128.const i64x2 0 0)))"),
+            "malformed lane index");
+  EXPECT_EQ(error_of("(func))"), "unexpected token \")\"");
+  EXPECT_EQ(error_of("(module (func)))"), "unexpected token \")\"");
+  EXPECT_EQ(error_of(")"), "unexpected token \")\"");
+}
+
 TEST(Wat, NestingIsBoundedForHostileInput) {
   std::string folded = "(module (func ", flat = "(module (func ";
   for (int k = 0; k < 20000; ++k) folded += "(block ", flat += "block ";

@@ -55,12 +55,16 @@ class Reader {
  public:
   explicit Reader(std::string_view src) : src_(src) {}
 
-  std::vector<SExpr> read_all() {
+  std::vector<SExpr> read_all(bool* stray_close = nullptr) {
     std::vector<SExpr> out;
     for (;;) {
       skip_space();
       if (pos_ >= src_.size()) return out;
-      if (src_[pos_] == ')') error("unexpected token \")\"");
+      if (src_[pos_] == ')') {
+        if (!stray_close) error("unexpected token \")\"");
+        *stray_close = true;
+        return out;
+      }
       if (auto e = read_one()) out.push_back(std::move(*e));
     }
   }
@@ -281,6 +285,10 @@ bool parse_magnitude(std::string_view s, uint64_t& value, bool& overflow) {
 }  // namespace
 
 std::vector<SExpr> read_sexprs(std::string_view source) { return Reader(source).read_all(); }
+std::vector<SExpr> read_sexprs_before_stray_close(std::string_view source, bool* stray_close) {
+  *stray_close = false;
+  return Reader(source).read_all(stray_close);
+}
 
 bool is_valid_utf8(std::string_view s) {
   size_t i = 0;

@@ -49,6 +49,11 @@ struct SExpr {
 // Reads every top-level S-expression of a source text. Comments and
 // annotations "(@...)" are dropped.
 std::vector<SExpr> read_sexprs(std::string_view source);
+// The same, but a ")" with no "(" to close stops the reading instead of
+// failing: *stray_close becomes true and the expressions before it are
+// returned. A streaming parser (the spec's reference interpreter) reports
+// any error in those expressions before it reaches the stray ")".
+std::vector<SExpr> read_sexprs_before_stray_close(std::string_view source, bool* stray_close);
 
 bool is_valid_utf8(std::string_view bytes);
 

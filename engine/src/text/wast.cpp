@@ -211,11 +211,8 @@ bool is_module_field(const SExpr& e) {
   return false;
 }
 
-}  // namespace
-
-TextResult<std::vector<uint8_t>> wat_to_binary(std::string_view text, const WatOptions& options) {
+TextResult<std::vector<uint8_t>> encode_text_module(const std::vector<SExpr>& top, const WatOptions& options) {
   try {
-    std::vector<SExpr> top = read_sexprs(text);
     if (top.size() == 1 && top[0].is_list("module")) {
       ScriptModule m = parse_module(top[0], nullptr, options.debug_names);
       if (m.text_error) return *m.text_error;
@@ -223,6 +220,25 @@ TextResult<std::vector<uint8_t>> wat_to_binary(std::string_view text, const WatO
       return std::move(m.binary);
     }
     return encode_module(top, 0, options.debug_names);
+  } catch (const TextFailure& f) {
+    return f.error;
+  }
+}
+
+}  // namespace
+
+TextResult<std::vector<uint8_t>> wat_to_binary(std::string_view text, const WatOptions& options) {
+  try {
+    bool stray_close = false;
+    std::vector<SExpr> top = read_sexprs_before_stray_close(text, &stray_close);
+    if (stray_close) {
+      // Report an error before the stray ")" first, as a streaming parser
+      // would; otherwise the ")" itself.
+      auto before = encode_text_module(top, options);
+      if (std::holds_alternative<TextError>(before)) return before;
+      read_sexprs(text);  // throws at the stray ")"
+    }
+    return encode_text_module(top, options);
   } catch (const TextFailure& f) {
     return f.error;
   }
