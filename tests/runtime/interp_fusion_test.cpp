@@ -270,5 +270,22 @@ TEST(InterpFusionTest, ChainedBinaryOpsKeepOperandOrder) {
   EXPECT_EQ(h.listing("tee").find(">"), std::string::npos) << h.listing("tee");
 }
 
+
+TEST(InterpFusionTest, LoadWithAddressAddIntoOperand) {
+  WatHarness h(R"((module (memory 1)
+    (data (i32.const 8) "\00\00\00\00\00\00\10\40")  ;; f64 4.0 at 8
+    (func (export "sub") (param f64 i32 i32) (result f64)
+      (f64.sub (local.get 0) (f64.load (i32.add (local.get 1) (local.get 2)))))
+    (func (export "rem") (param i32 i32 i32) (result i32)
+      (i32.rem_s (local.get 0) (i32.load offset=4 (i32.add (local.get 1) (local.get 2)))))))");
+  EXPECT_EQ(h.call1("sub", {Value::f64(1.0), Value::i32(4), Value::i32(4)}).f64(), -3.0);
+  EXPECT_EQ(h.call1("sub", {Value::f64(1.0), Value::i32(16), Value::i32(-8)}).f64(), -3.0);  // wraps
+  EXPECT_EQ(h.trap("sub", {Value::f64(1.0), Value::i32(65536), Value::i32(-7)}), "out of bounds memory access");
+  EXPECT_NE(h.listing("sub").find("f64.sub[load+add]"), std::string::npos) << h.listing("sub");
+  EXPECT_EQ(h.trap("rem", {Value::i32(5), Value::i32(0), Value::i32(0)}), "integer divide by zero");
+  EXPECT_EQ(h.trap("rem", {Value::i32(5), Value::i32(-4), Value::i32(0)}), "out of bounds memory access");
+  EXPECT_EQ(h.call1("rem", {Value::i32(-7), Value::i32(2), Value::i32(6)}).i32(), -7);  // -7 rem 0x40100000
+}
+
 }  // namespace
 }  // namespace mywasm

@@ -99,6 +99,9 @@ const void* fused_branch_imm_handler(Opcode op, bool when_true);
 // Binary ops whose second operand is loaded from memory by the fused
 // full-width load of its type: dst, a, addr, offset. Null for other opcodes.
 const void* load_operand_handler(Opcode op);
+// The same with the load's address the wrapped sum of two slots (a fused
+// i32.add): dst, a, base, index, offset.
+const void* load_add_operand_handler(Opcode op);
 // Binary ops whose result is stored by the fused full-width store of its
 // type: a, b, addr, offset. Null for other opcodes.
 const void* store_result_handler(Opcode op);

@@ -41,6 +41,7 @@ const std::unordered_map<const void*, HandlerInfo>& handler_infos() {
       if (const void* h = fused_branch_handler(op, false)) m[h] = HandlerInfo{"br_unless[" + name + "]", words};
       if (const void* h = imm_handler(op)) m[h] = HandlerInfo{name + "[imm]", 4};
       if (const void* h = load_operand_handler(op)) m[h] = HandlerInfo{name + "[load]", 5};
+      if (const void* h = load_add_operand_handler(op)) m[h] = HandlerInfo{name + "[load+add]", 6};
       if (const void* h = store_result_handler(op)) m[h] = HandlerInfo{name + "[store]", 5};
       if (const void* h = rmw_handler(op)) m[h] = HandlerInfo{name + "[rmw]", 4};
       if (const void* h = fused_branch_imm_handler(op, true)) m[h] = HandlerInfo{"br_if[" + name + " imm]", 4};

@@ -79,6 +79,7 @@ const void* const* g_imm_handlers = nullptr;
 const void* const* g_branch_true_imm_handlers = nullptr;
 const void* const* g_branch_false_imm_handlers = nullptr;
 const void* const* g_load_operand_handlers = nullptr;
+const void* const* g_load_add_operand_handlers = nullptr;
 const void* const* g_store_result_handlers = nullptr;
 const void* const* g_rmw_handlers = nullptr;
 
@@ -203,6 +204,12 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
 #include "opcodes.def"
 #undef OP
   };
+  static const void* const kLoadAddOperandTable[] = {
+#define OP(Id, Prefix, Code, Name, Imm, Params, Results) \
+  (Sem<Opcode::Id>::kDefined && Sem<Opcode::Id>::kArity == 2) ? &&LMA_##Id : nullptr,
+#include "opcodes.def"
+#undef OP
+  };
   static const void* const kStoreResultTable[] = {
 #define OP(Id, Prefix, Code, Name, Imm, Params, Results) \
   (Sem<Opcode::Id>::kDefined && Sem<Opcode::Id>::kArity == 2) ? &&LS_##Id : nullptr,
@@ -242,6 +249,7 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
     g_branch_true_imm_handlers = kBranchTrueImmTable;
     g_branch_false_imm_handlers = kBranchFalseImmTable;
     g_load_operand_handlers = kLoadOperandTable;
+    g_load_add_operand_handlers = kLoadAddOperandTable;
     g_store_result_handlers = kStoreResultTable;
     g_rmw_handlers = kRmwTable;
     g_chain_handlers = &kChainTable;
@@ -384,6 +392,26 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
       }                                                                                       \
       S(1) = wr<typename Op::R>(Op::apply(a, b));                                             \
       pc += 5;                                                                                \
+      NEXT();                                                                                 \
+    } else {                                                                                  \
+      TRAP(TrapCode::Unreachable);                                                            \
+    }                                                                                         \
+  }                                                                                           \
+  /* The same, loading from base + index (wrapped): dst, a, base, index, offset. */          \
+  LMA_##Id : {                                                                                \
+    constexpr Opcode kOp = static_cast<Opcode>(unsigned(Opcode::Id) + kUnused);               \
+    if constexpr (Sem<kOp>::kDefined && Sem<kOp>::kArity == 2) {                              \
+      using Op = Sem<kOp>;                                                                    \
+      uint64_t ea = uint64_t(uint32_t(S(3)) + uint32_t(S(4))) + pc[5];                        \
+      if (ea + sizeof(typename Op::B) > mem_size) TRAP(TrapCode::MemoryOutOfBounds);          \
+      typename Op::B b;                                                                       \
+      std::memcpy(&b, mem + ea, sizeof b);                                                    \
+      auto a = rd<typename Op::A>(S(2));                                                      \
+      if constexpr (Op::kCanTrap) {                                                           \
+        if (TrapCode t = Op::check(a, b); t != TrapCode::None) TRAP(t);                       \
+      }                                                                                       \
+      S(1) = wr<typename Op::R>(Op::apply(a, b));                                             \
+      pc += 6;                                                                                \
       NEXT();                                                                                 \
     } else {                                                                                  \
       TRAP(TrapCode::Unreachable);                                                            \
@@ -834,6 +862,10 @@ const void* fused_branch_imm_handler(Opcode op, bool when_true) {
 const void* load_operand_handler(Opcode op) {
   init_handlers();
   return g_load_operand_handlers[static_cast<unsigned>(op)];
+}
+const void* load_add_operand_handler(Opcode op) {
+  init_handlers();
+  return g_load_add_operand_handlers[static_cast<unsigned>(op)];
 }
 const void* store_result_handler(Opcode op) {
   init_handlers();

@@ -81,6 +81,7 @@ class Translator {
     last_imm_ = false;
     last_plain_ = false;
     last_load_operand_ = false;
+    last_add_load_ = false;
   }
   void begin_internal(Internal h) { begin_instr(internal_handler(h)); }
   void emit_slot(uint64_t enc) {
@@ -276,6 +277,7 @@ class Translator {
     last_imm_ = false;
     last_plain_ = false;
     last_load_operand_ = false;
+    last_add_load_ = false;
   }
   // Emits "branch when `cond` (or the fused comparison) is true/false" with
   // the target word left for the caller to emit.
@@ -662,6 +664,7 @@ class Translator {
         emit_imm(in.imm64);  // memarg offset
         last_op_ = op;
         last_plain_ = !sum;
+        last_add_load_ = bool(sum);
       }
       return;
     }
@@ -719,6 +722,20 @@ class Translator {
           }
         }
       }
+    }
+    // ... or by an address-add load.
+    if (arity == 2 && load_add_operand_handler(op) && !b.pending && last_add_load_ && last_dst_ != SIZE_MAX &&
+        code()[last_dst_] == b.slot && full_width_load(last_op_) && info(last_op_).results == info(op).params.substr(1)) {
+      uint64_t base = code()[instr_start_ + 2], index = code()[instr_start_ + 3], offset = code()[instr_start_ + 4];
+      remove_last_instr();
+      begin_instr(load_add_operand_handler(op));
+      emit_dst(dst);
+      emit_slot(a.slot);
+      emit_slot(base);
+      emit_slot(index);
+      emit_imm(offset);
+      last_op_ = op;
+      return;
     }
     begin_instr(op_handler(op));
     emit_dst(dst);
@@ -792,6 +809,7 @@ class Translator {
   bool last_imm_ = false;  // the last instruction is an immediate-operand form
   bool last_plain_ = false;  // ... is op_handler(last_op_) with slot operands
   bool last_load_operand_ = false;  // ... is load_operand_handler(last_op_)
+  bool last_add_load_ = false;  // ... is address_add_handler(last_op_) of a load
   size_t last_copy_end_ = SIZE_MAX;  // end of the last single Copy emitted
   size_t label_at_ = SIZE_MAX;       // last code position bound as a branch target
   std::vector<uint64_t> imm_values_;
