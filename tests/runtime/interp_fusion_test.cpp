@@ -287,5 +287,22 @@ TEST(InterpFusionTest, LoadWithAddressAddIntoOperand) {
   EXPECT_EQ(h.call1("rem", {Value::i32(-7), Value::i32(2), Value::i32(6)}).i32(), -7);  // -7 rem 0x40100000
 }
 
+
+TEST(InterpFusionTest, ChainWithImmediateLastOperand) {
+  WatHarness h(R"((module
+    (func (export "idx") (param i32) (result i32) (i32.add (i32.shl (local.get 0) (i32.const 2)) (i32.const 1024)))
+    (func (export "mask") (param i32 i32) (result i32) (i32.and (i32.add (local.get 0) (local.get 1)) (i32.const 0xff)))
+    (func (export "half") (param f64 f64) (result f64) (f64.mul (f64.sub (local.get 0) (local.get 1)) (f64.const 0.5)))
+    (func (export "rsub") (param i32) (result i32) (i32.sub (i32.sub (local.get 0) (i32.const 1)) (i32.const 10)))))");
+  EXPECT_EQ(h.call1("idx", {Value::i32(3)}).i32(), 1036);
+  EXPECT_EQ(h.call1("idx", {Value::i32(-1)}).i32(), 1020);
+  EXPECT_EQ(h.call1("mask", {Value::i32(0x1F0), Value::i32(0x20)}).i32(), 0x10);
+  EXPECT_EQ(h.call1("half", {Value::f64(5), Value::f64(2)}).f64(), 1.5);
+  EXPECT_EQ(h.call1("rsub", {Value::i32(0)}).i32(), -11);
+  EXPECT_NE(h.listing("idx").find("i32.shl>i32.add[imm,zimm] 0 0 2 1024"), std::string::npos) << h.listing("idx");
+  EXPECT_NE(h.listing("mask").find("i32.add>i32.and[zimm]"), std::string::npos) << h.listing("mask");
+  EXPECT_NE(h.listing("half").find("f64.sub>f64.mul[zimm]"), std::string::npos) << h.listing("half");
+}
+
 }  // namespace
 }  // namespace mywasm

@@ -110,13 +110,14 @@ const void* store_result_handler(Opcode op);
 const void* rmw_handler(Opcode op);
 // Chains: a binary op (slot or immediate second operand) whose result is
 // used only as one operand of the next binary op, in one instruction:
-// dst, x, y (slot, or immediate when imm1), z; computes t = op1(x, y), then
+// dst, x, y (slot, or immediate when imm1), z (slot, or immediate when
+// z_imm, which needs t as op2's first operand); computes t = op1(x, y), then
 // dst = op2(t, z), or op2(z, t) when t_is_b. Only for these (non-trapping)
 // ops; null when the types do not chain.
 #define MYWASM_CHAIN_OPS(X)                                                                       \
   X(I32Add) X(I32Sub) X(I32Mul) X(I32And) X(I32Or) X(I32Xor) X(I32Shl) X(I32ShrU) X(I32Rotl)        \
   X(I32Rotr) X(F64Add) X(F64Sub) X(F64Mul) X(F64Div)
-const void* chain_handler(Opcode op1, bool imm1, Opcode op2, bool t_is_b);
+const void* chain_handler(Opcode op1, bool imm1, Opcode op2, bool t_is_b, bool z_imm = false);
 inline uint64_t word(const void* p) { return reinterpret_cast<uint64_t>(p); }
 
 // A readable listing of translated code, one instruction per line (for

@@ -52,11 +52,11 @@ const std::unordered_map<const void*, HandlerInfo>& handler_infos() {
         MYWASM_CHAIN_OPS(X)
 #undef X
     };
-    static const char* const kVariant[] = {"", "[b]", "[imm]", "[imm,b]"};
+    static const char* const kVariant[] = {"", "[b]", "[imm]", "[imm,b]", "[zimm]", "[imm,zimm]"};
     for (Opcode op1 : kChain)
       for (Opcode op2 : kChain)
-        for (int v = 0; v < 4; ++v)
-          if (const void* h = chain_handler(op1, v >= 2, op2, v & 1))
+        for (int v = 0; v < 6; ++v)
+          if (const void* h = v < 4 ? chain_handler(op1, v >= 2, op2, v & 1) : chain_handler(op1, v == 5, op2, false, true))
             m[h] = HandlerInfo{std::string(info(op1).name) + ">" + std::string(info(op2).name) + kVariant[v], 5};
 #define X(Name, Words) m[internal_handler(Internal::Name)] = HandlerInfo{#Name, Words};
     MYWASM_INTERNAL_HANDLERS(X)

@@ -100,8 +100,8 @@ constexpr int kChainOps = [] {
 #undef X
   return n;
 }();
-// [op1][op2][imm1 * 2 + t_is_b]
-using ChainTable = const void* const[kChainOps][kChainOps][4];
+// [op1][op2][imm1 * 2 + t_is_b], or [4 + imm1] for an immediate z
+using ChainTable = const void* const[kChainOps][kChainOps][6];
 const ChainTable* g_chain_handlers = nullptr;
 template <Opcode op1, Opcode op2, bool t_is_b>
 constexpr bool chains() {
@@ -226,7 +226,9 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
   {chains<Opcode::Op1, Opcode::Op2, false>() ? &&CH_##Op1##_##Op2##_SA : nullptr,         \
    chains<Opcode::Op1, Opcode::Op2, true>() ? &&CH_##Op1##_##Op2##_SB : nullptr,          \
    chains<Opcode::Op1, Opcode::Op2, false>() ? &&CH_##Op1##_##Op2##_IA : nullptr,         \
-   chains<Opcode::Op1, Opcode::Op2, true>() ? &&CH_##Op1##_##Op2##_IB : nullptr},
+   chains<Opcode::Op1, Opcode::Op2, true>() ? &&CH_##Op1##_##Op2##_IB : nullptr,          \
+   chains<Opcode::Op1, Opcode::Op2, false>() ? &&CH_##Op1##_##Op2##_SAZ : nullptr,        \
+   chains<Opcode::Op1, Opcode::Op2, false>() ? &&CH_##Op1##_##Op2##_IAZ : nullptr},
 #define MYWASM_CHAIN_ROW(Op1) {MYWASM_CHAIN_OPS_2(MYWASM_CHAIN_ENTRY, Op1)},
 #define MYWASM_CHAIN_OPS_2(Y, Op1)                                                                     \
   Y(Op1, I32Add) Y(Op1, I32Sub) Y(Op1, I32Mul) Y(Op1, I32And) Y(Op1, I32Or) Y(Op1, I32Xor) Y(Op1, I32Shl) \
@@ -487,7 +489,7 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
   // ---------------------------------------------------- chains (see code.hpp)
   // CH_<op1>_<op2>_<S|I><A|B>: op1's second operand a slot (S) or an
   // immediate (I); t is op2's first (A) or second (B) operand.
-#define MYWASM_CHAIN_VARIANT(Op1, Op2, Kind, kImm, kTIsB)                                    \
+#define MYWASM_CHAIN_VARIANT(Op1, Op2, Kind, kImm, kTIsB, kZImm)                             \
   CH_##Op1##_##Op2##_##Kind : {                                                              \
     constexpr Opcode k1 = static_cast<Opcode>(unsigned(Opcode::Op1) + kUnused);              \
     constexpr Opcode k2 = static_cast<Opcode>(unsigned(Opcode::Op2) + kUnused);              \
@@ -496,7 +498,7 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
       using S2 = Sem<k2>;                                                                    \
       auto t = S1::apply(rd<typename S1::A>(S(2)), rd<typename S1::B>(kImm ? pc[3] : S(3))); \
       if constexpr (kTIsB) S(1) = wr<typename S2::R>(S2::apply(rd<typename S2::A>(S(4)), t)); \
-      else S(1) = wr<typename S2::R>(S2::apply(t, rd<typename S2::B>(S(4))));                \
+      else S(1) = wr<typename S2::R>(S2::apply(t, rd<typename S2::B>(kZImm ? pc[4] : S(4)))); \
       pc += 5;                                                                               \
       NEXT();                                                                                \
     } else {                                                                                 \
@@ -504,10 +506,12 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
     }                                                                                        \
   }
 #define MYWASM_CHAIN_HANDLERS(Op1, Op2)                 \
-  MYWASM_CHAIN_VARIANT(Op1, Op2, SA, false, false)      \
-  MYWASM_CHAIN_VARIANT(Op1, Op2, SB, false, true)       \
-  MYWASM_CHAIN_VARIANT(Op1, Op2, IA, true, false)       \
-  MYWASM_CHAIN_VARIANT(Op1, Op2, IB, true, true)
+  MYWASM_CHAIN_VARIANT(Op1, Op2, SA, false, false, false) \
+  MYWASM_CHAIN_VARIANT(Op1, Op2, SB, false, true, false)  \
+  MYWASM_CHAIN_VARIANT(Op1, Op2, IA, true, false, false)  \
+  MYWASM_CHAIN_VARIANT(Op1, Op2, IB, true, true, false)   \
+  MYWASM_CHAIN_VARIANT(Op1, Op2, SAZ, false, false, true) \
+  MYWASM_CHAIN_VARIANT(Op1, Op2, IAZ, true, false, true)
 #define MYWASM_CHAIN_ROW(Op1) MYWASM_CHAIN_OPS_2(MYWASM_CHAIN_HANDLERS, Op1)
   MYWASM_CHAIN_OPS(MYWASM_CHAIN_ROW)
 #undef MYWASM_CHAIN_ROW
@@ -875,11 +879,11 @@ const void* rmw_handler(Opcode op) {
   init_handlers();
   return g_rmw_handlers[static_cast<unsigned>(op)];
 }
-const void* chain_handler(Opcode op1, bool imm1, Opcode op2, bool t_is_b) {
+const void* chain_handler(Opcode op1, bool imm1, Opcode op2, bool t_is_b, bool z_imm) {
   init_handlers();
   int i = chain_index(op1), j = chain_index(op2);
-  if (i < 0 || j < 0) return nullptr;
-  return (*g_chain_handlers)[i][j][(imm1 ? 2 : 0) + (t_is_b ? 1 : 0)];
+  if (i < 0 || j < 0 || (z_imm && t_is_b)) return nullptr;
+  return (*g_chain_handlers)[i][j][z_imm ? 4 + (imm1 ? 1 : 0) : (imm1 ? 2 : 0) + (t_is_b ? 1 : 0)];
 }
 const void* internal_handler(Internal h) {
   init_handlers();

@@ -676,6 +676,22 @@ class Translator {
     Entry a = pop();
     uint64_t dst = push_home();
     if (arity == 2 && (b.slot & kImmTag) && imm_handler(op)) {
+      // t op imm, t computed by the binary op just before: a chain.
+      if ((last_plain_ || last_imm_) && last_dst_ != SIZE_MAX && !a.pending && code()[last_dst_] == a.slot) {
+        if (const void* h = chain_handler(last_op_, last_imm_, op, false, true)) {
+          uint64_t x = code()[instr_start_ + 2], y = code()[instr_start_ + 3];
+          bool imm1 = last_imm_;
+          remove_last_instr();
+          begin_instr(h);
+          emit_dst(dst);
+          emit_slot(x);
+          if (imm1) emit_imm(y);
+          else emit_slot(y);
+          emit_imm(imm_values_[b.slot & ~kImmTag]);
+          last_op_ = op;
+          return;
+        }
+      }
       begin_instr(imm_handler(op));
       emit_dst(dst);
       emit_slot(a.slot);
