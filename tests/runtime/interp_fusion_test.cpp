@@ -3,6 +3,7 @@
 // each checked for its results and traps, from WAT modules.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdint>
 #include <string>
 
@@ -302,6 +303,29 @@ TEST(InterpFusionTest, ChainWithImmediateLastOperand) {
   EXPECT_NE(h.listing("idx").find("i32.shl>i32.add[imm,zimm] 0 0 2 1024"), std::string::npos) << h.listing("idx");
   EXPECT_NE(h.listing("mask").find("i32.add>i32.and[zimm]"), std::string::npos) << h.listing("mask");
   EXPECT_NE(h.listing("half").find("f64.sub>f64.mul[zimm]"), std::string::npos) << h.listing("half");
+}
+
+
+TEST(InterpFusionTest, EqzOfComparisonBranchesOnTheNegation) {
+  WatHarness h(R"((module
+    (func (export "fle") (param f64) (result i32)
+      (block $b (br_if $b (i32.eqz (f64.le (local.get 0) (f64.const 4.0)))) (return (i32.const 1)))
+      (i32.const 0))
+    (func (export "ilt") (param i32 i32) (result i32)
+      (if (result i32) (i32.eqz (i32.lt_s (local.get 0) (local.get 1))) (then (i32.const 10)) (else (i32.const 20))))
+    (func (export "tee") (param i32) (result i32) (local i32)
+      ;; the comparison's value is also kept in a local: it must still be written
+      (if (i32.eqz (local.tee 1 (i32.gt_u (local.get 0) (i32.const 5)))) (then (return (i32.const 100))))
+      (local.get 1))))");
+  EXPECT_EQ(h.call1("fle", {Value::f64(3.0)}).i32(), 1);
+  EXPECT_EQ(h.call1("fle", {Value::f64(4.5)}).i32(), 0);
+  EXPECT_EQ(h.call1("fle", {Value::f64(std::nan(""))}).i32(), 0);  // NaN: le false, eqz true: branch
+  EXPECT_NE(h.listing("fle").find("br_unless[f64.le imm]"), std::string::npos) << h.listing("fle");
+  EXPECT_EQ(h.call1("ilt", {Value::i32(1), Value::i32(2)}).i32(), 20);
+  EXPECT_EQ(h.call1("ilt", {Value::i32(2), Value::i32(2)}).i32(), 10);
+  EXPECT_EQ(h.listing("ilt").find("eqz"), std::string::npos) << h.listing("ilt");
+  EXPECT_EQ(h.call1("tee", {Value::i32(9)}).i32(), 1);
+  EXPECT_EQ(h.call1("tee", {Value::i32(1)}).i32(), 100);
 }
 
 }  // namespace
