@@ -83,6 +83,15 @@ const void* const* g_load_add_operand_handlers = nullptr;
 const void* const* g_store_result_handlers = nullptr;
 const void* const* g_rmw_handlers = nullptr;
 
+// Binary ops on scalar values (numbers of at most 8 bytes in one slot): the
+// ones with immediate, load-operand, store-result and read-modify-write forms.
+template <Opcode op, bool = Sem<op>::kDefined && Sem<op>::kArity == 2>
+struct ScalarBinary : std::false_type {};
+template <Opcode op>
+struct ScalarBinary<op, true>
+    : std::bool_constant<std::is_arithmetic_v<typename Sem<op>::A> && std::is_arithmetic_v<typename Sem<op>::B> &&
+                         std::is_arithmetic_v<typename Sem<op>::R>> {};
+
 // Index of an op in MYWASM_CHAIN_OPS, or -1.
 constexpr int chain_index(Opcode op) {
   int i = 0;
@@ -182,7 +191,7 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
   };
   static const void* const kImmTable[] = {
 #define OP(Id, Prefix, Code, Name, Imm, Params, Results) \
-  (Sem<Opcode::Id>::kDefined && Sem<Opcode::Id>::kArity == 2) ? &&LI_##Id : nullptr,
+  ScalarBinary<Opcode::Id>::value ? &&LI_##Id : nullptr,
 #include "opcodes.def"
 #undef OP
   };
@@ -200,25 +209,25 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
   };
   static const void* const kLoadOperandTable[] = {
 #define OP(Id, Prefix, Code, Name, Imm, Params, Results) \
-  (Sem<Opcode::Id>::kDefined && Sem<Opcode::Id>::kArity == 2) ? &&LM_##Id : nullptr,
+  ScalarBinary<Opcode::Id>::value ? &&LM_##Id : nullptr,
 #include "opcodes.def"
 #undef OP
   };
   static const void* const kLoadAddOperandTable[] = {
 #define OP(Id, Prefix, Code, Name, Imm, Params, Results) \
-  (Sem<Opcode::Id>::kDefined && Sem<Opcode::Id>::kArity == 2) ? &&LMA_##Id : nullptr,
+  ScalarBinary<Opcode::Id>::value ? &&LMA_##Id : nullptr,
 #include "opcodes.def"
 #undef OP
   };
   static const void* const kStoreResultTable[] = {
 #define OP(Id, Prefix, Code, Name, Imm, Params, Results) \
-  (Sem<Opcode::Id>::kDefined && Sem<Opcode::Id>::kArity == 2) ? &&LS_##Id : nullptr,
+  ScalarBinary<Opcode::Id>::value ? &&LS_##Id : nullptr,
 #include "opcodes.def"
 #undef OP
   };
   static const void* const kRmwTable[] = {
 #define OP(Id, Prefix, Code, Name, Imm, Params, Results) \
-  (Sem<Opcode::Id>::kDefined && Sem<Opcode::Id>::kArity == 2) ? &&LR_##Id : nullptr,
+  ScalarBinary<Opcode::Id>::value ? &&LR_##Id : nullptr,
 #include "opcodes.def"
 #undef OP
   };
@@ -365,7 +374,7 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
   /* Binary op with an immediate second operand: dst, a, imm. */                             \
   LI_##Id : {                                                                                 \
     constexpr Opcode kOp = static_cast<Opcode>(unsigned(Opcode::Id) + kUnused);               \
-    if constexpr (Sem<kOp>::kDefined && Sem<kOp>::kArity == 2) {                              \
+    if constexpr (ScalarBinary<kOp>::value) {                                                 \
       using Op = Sem<kOp>;                                                                    \
       auto a = rd<typename Op::A>(S(2));                                                      \
       auto b = rd<typename Op::B>(pc[3]);                                                     \
@@ -382,7 +391,7 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
   /* Binary op whose second operand is a full-width load: dst, a, addr, offset. */            \
   LM_##Id : {                                                                                 \
     constexpr Opcode kOp = static_cast<Opcode>(unsigned(Opcode::Id) + kUnused);               \
-    if constexpr (Sem<kOp>::kDefined && Sem<kOp>::kArity == 2) {                              \
+    if constexpr (ScalarBinary<kOp>::value) {                                                 \
       using Op = Sem<kOp>;                                                                    \
       uint64_t ea = uint64_t(uint32_t(S(3))) + pc[4];                                         \
       if (ea + sizeof(typename Op::B) > mem_size) TRAP(TrapCode::MemoryOutOfBounds);          \
@@ -402,7 +411,7 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
   /* The same, loading from base + index (wrapped): dst, a, base, index, offset. */          \
   LMA_##Id : {                                                                                \
     constexpr Opcode kOp = static_cast<Opcode>(unsigned(Opcode::Id) + kUnused);               \
-    if constexpr (Sem<kOp>::kDefined && Sem<kOp>::kArity == 2) {                              \
+    if constexpr (ScalarBinary<kOp>::value) {                                                 \
       using Op = Sem<kOp>;                                                                    \
       uint64_t ea = uint64_t(uint32_t(S(3)) + uint32_t(S(4))) + pc[5];                        \
       if (ea + sizeof(typename Op::B) > mem_size) TRAP(TrapCode::MemoryOutOfBounds);          \
@@ -422,7 +431,7 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
   /* Binary op whose result goes straight to a full-width store: a, b, addr, offset. */       \
   LS_##Id : {                                                                                 \
     constexpr Opcode kOp = static_cast<Opcode>(unsigned(Opcode::Id) + kUnused);               \
-    if constexpr (Sem<kOp>::kDefined && Sem<kOp>::kArity == 2) {                              \
+    if constexpr (ScalarBinary<kOp>::value) {                                                 \
       using Op = Sem<kOp>;                                                                    \
       auto a = rd<typename Op::A>(S(1));                                                      \
       auto b = rd<typename Op::B>(S(2));                                                      \
@@ -442,7 +451,7 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
   /* Read-modify-write: mem[addr + offset] = a op mem[addr + offset]. Operands: a, addr, offset. */ \
   LR_##Id : {                                                                                 \
     constexpr Opcode kOp = static_cast<Opcode>(unsigned(Opcode::Id) + kUnused);               \
-    if constexpr (Sem<kOp>::kDefined && Sem<kOp>::kArity == 2) {                              \
+    if constexpr (ScalarBinary<kOp>::value) {                                                 \
       using Op = Sem<kOp>;                                                                    \
       static_assert(sizeof(typename Op::R) <= sizeof(typename Op::B));                        \
       uint64_t ea = uint64_t(uint32_t(S(2))) + pc[3];                                         \
