@@ -6,7 +6,9 @@
 //
 //   [params][declared locals][constants][operand-stack temporaries]
 //
-// Constants are copied into their slots when a frame is entered, so every
+// A constant is an immediate operand where the handler has a form taking one
+// (binary ops' second operand, fused compare+branch, Const); elsewhere it
+// gets a constant slot, copied in when a frame is entered, so every other
 // operand is just a slot index. A call's arguments sit at the top of the
 // caller's operand stack; the callee's frame starts right there, so the
 // arguments already are its params and its results come back in place.
