@@ -3,6 +3,7 @@
 // each checked for its results and traps, from WAT modules.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdint>
 #include <string>
 
@@ -268,6 +269,63 @@ TEST(InterpFusionTest, ChainedBinaryOpsKeepOperandOrder) {
   EXPECT_NE(h.listing("shl_imm_a").find("i32.shl>i32.xor[imm]"), std::string::npos) << h.listing("shl_imm_a");
   EXPECT_NE(h.listing("rotl_imm_b").find("i32.rotl>i32.sub[imm,b]"), std::string::npos) << h.listing("rotl_imm_b");
   EXPECT_EQ(h.listing("tee").find(">"), std::string::npos) << h.listing("tee");
+}
+
+
+TEST(InterpFusionTest, LoadWithAddressAddIntoOperand) {
+  WatHarness h(R"((module (memory 1)
+    (data (i32.const 8) "\00\00\00\00\00\00\10\40")  ;; f64 4.0 at 8
+    (func (export "sub") (param f64 i32 i32) (result f64)
+      (f64.sub (local.get 0) (f64.load (i32.add (local.get 1) (local.get 2)))))
+    (func (export "rem") (param i32 i32 i32) (result i32)
+      (i32.rem_s (local.get 0) (i32.load offset=4 (i32.add (local.get 1) (local.get 2)))))))");
+  EXPECT_EQ(h.call1("sub", {Value::f64(1.0), Value::i32(4), Value::i32(4)}).f64(), -3.0);
+  EXPECT_EQ(h.call1("sub", {Value::f64(1.0), Value::i32(16), Value::i32(-8)}).f64(), -3.0);  // wraps
+  EXPECT_EQ(h.trap("sub", {Value::f64(1.0), Value::i32(65536), Value::i32(-7)}), "out of bounds memory access");
+  EXPECT_NE(h.listing("sub").find("f64.sub[load+add]"), std::string::npos) << h.listing("sub");
+  EXPECT_EQ(h.trap("rem", {Value::i32(5), Value::i32(0), Value::i32(0)}), "integer divide by zero");
+  EXPECT_EQ(h.trap("rem", {Value::i32(5), Value::i32(-4), Value::i32(0)}), "out of bounds memory access");
+  EXPECT_EQ(h.call1("rem", {Value::i32(-7), Value::i32(2), Value::i32(6)}).i32(), -7);  // -7 rem 0x40100000
+}
+
+
+TEST(InterpFusionTest, ChainWithImmediateLastOperand) {
+  WatHarness h(R"((module
+    (func (export "idx") (param i32) (result i32) (i32.add (i32.shl (local.get 0) (i32.const 2)) (i32.const 1024)))
+    (func (export "mask") (param i32 i32) (result i32) (i32.and (i32.add (local.get 0) (local.get 1)) (i32.const 0xff)))
+    (func (export "half") (param f64 f64) (result f64) (f64.mul (f64.sub (local.get 0) (local.get 1)) (f64.const 0.5)))
+    (func (export "rsub") (param i32) (result i32) (i32.sub (i32.sub (local.get 0) (i32.const 1)) (i32.const 10)))))");
+  EXPECT_EQ(h.call1("idx", {Value::i32(3)}).i32(), 1036);
+  EXPECT_EQ(h.call1("idx", {Value::i32(-1)}).i32(), 1020);
+  EXPECT_EQ(h.call1("mask", {Value::i32(0x1F0), Value::i32(0x20)}).i32(), 0x10);
+  EXPECT_EQ(h.call1("half", {Value::f64(5), Value::f64(2)}).f64(), 1.5);
+  EXPECT_EQ(h.call1("rsub", {Value::i32(0)}).i32(), -11);
+  EXPECT_NE(h.listing("idx").find("i32.shl>i32.add[imm,zimm] 0 0 2 1024"), std::string::npos) << h.listing("idx");
+  EXPECT_NE(h.listing("mask").find("i32.add>i32.and[zimm]"), std::string::npos) << h.listing("mask");
+  EXPECT_NE(h.listing("half").find("f64.sub>f64.mul[zimm]"), std::string::npos) << h.listing("half");
+}
+
+
+TEST(InterpFusionTest, EqzOfComparisonBranchesOnTheNegation) {
+  WatHarness h(R"((module
+    (func (export "fle") (param f64) (result i32)
+      (block $b (br_if $b (i32.eqz (f64.le (local.get 0) (f64.const 4.0)))) (return (i32.const 1)))
+      (i32.const 0))
+    (func (export "ilt") (param i32 i32) (result i32)
+      (if (result i32) (i32.eqz (i32.lt_s (local.get 0) (local.get 1))) (then (i32.const 10)) (else (i32.const 20))))
+    (func (export "tee") (param i32) (result i32) (local i32)
+      ;; the comparison's value is also kept in a local: it must still be written
+      (if (i32.eqz (local.tee 1 (i32.gt_u (local.get 0) (i32.const 5)))) (then (return (i32.const 100))))
+      (local.get 1))))");
+  EXPECT_EQ(h.call1("fle", {Value::f64(3.0)}).i32(), 1);
+  EXPECT_EQ(h.call1("fle", {Value::f64(4.5)}).i32(), 0);
+  EXPECT_EQ(h.call1("fle", {Value::f64(std::nan(""))}).i32(), 0);  // NaN: le false, eqz true: branch
+  EXPECT_NE(h.listing("fle").find("br_unless[f64.le imm]"), std::string::npos) << h.listing("fle");
+  EXPECT_EQ(h.call1("ilt", {Value::i32(1), Value::i32(2)}).i32(), 20);
+  EXPECT_EQ(h.call1("ilt", {Value::i32(2), Value::i32(2)}).i32(), 10);
+  EXPECT_EQ(h.listing("ilt").find("eqz"), std::string::npos) << h.listing("ilt");
+  EXPECT_EQ(h.call1("tee", {Value::i32(9)}).i32(), 1);
+  EXPECT_EQ(h.call1("tee", {Value::i32(1)}).i32(), 100);
 }
 
 }  // namespace

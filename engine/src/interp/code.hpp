@@ -17,7 +17,9 @@
 // from slot 0, and the host boundary (invoke_function, host calls)
 // converts Values to and from this layout.
 //
-// Constants are copied into their slots when a frame is entered, so every
+// A constant is an immediate operand where the handler has a form taking one
+// (binary ops' second operand, fused compare+branch, Const); elsewhere it
+// gets a constant slot, copied in when a frame is entered, so every other
 // operand is just a slot index. A call's arguments sit at the top of the
 // caller's operand stack; the callee's frame starts right there, so the
 // arguments already are its params and its results come back in place.
@@ -121,6 +123,9 @@ const void* fused_branch_imm_handler(Opcode op, bool when_true);
 // Binary ops whose second operand is loaded from memory by the fused
 // full-width load of its type: dst, a, addr, offset. Null for other opcodes.
 const void* load_operand_handler(Opcode op);
+// The same with the load's address the wrapped sum of two slots (a fused
+// i32.add): dst, a, base, index, offset.
+const void* load_add_operand_handler(Opcode op);
 // Binary ops whose result is stored by the fused full-width store of its
 // type: a, b, addr, offset. Null for other opcodes.
 const void* store_result_handler(Opcode op);
@@ -129,13 +134,14 @@ const void* store_result_handler(Opcode op);
 const void* rmw_handler(Opcode op);
 // Chains: a binary op (slot or immediate second operand) whose result is
 // used only as one operand of the next binary op, in one instruction:
-// dst, x, y (slot, or immediate when imm1), z; computes t = op1(x, y), then
+// dst, x, y (slot, or immediate when imm1), z (slot, or immediate when
+// z_imm, which needs t as op2's first operand); computes t = op1(x, y), then
 // dst = op2(t, z), or op2(z, t) when t_is_b. Only for these (non-trapping)
 // ops; null when the types do not chain.
 #define MYWASM_CHAIN_OPS(X)                                                                       \
   X(I32Add) X(I32Sub) X(I32Mul) X(I32And) X(I32Or) X(I32Xor) X(I32Shl) X(I32ShrU) X(I32Rotl)        \
   X(I32Rotr) X(F64Add) X(F64Sub) X(F64Mul) X(F64Div)
-const void* chain_handler(Opcode op1, bool imm1, Opcode op2, bool t_is_b);
+const void* chain_handler(Opcode op1, bool imm1, Opcode op2, bool t_is_b, bool z_imm = false);
 inline uint64_t word(const void* p) { return reinterpret_cast<uint64_t>(p); }
 
 // A readable listing of translated code, one instruction per line (for

@@ -43,6 +43,7 @@ const std::unordered_map<const void*, HandlerInfo>& handler_infos() {
       if (const void* h = fused_branch_handler(op, false)) m[h] = HandlerInfo{"br_unless[" + name + "]", words};
       if (const void* h = imm_handler(op)) m[h] = HandlerInfo{name + "[imm]", 4};
       if (const void* h = load_operand_handler(op)) m[h] = HandlerInfo{name + "[load]", 5};
+      if (const void* h = load_add_operand_handler(op)) m[h] = HandlerInfo{name + "[load+add]", 6};
       if (const void* h = store_result_handler(op)) m[h] = HandlerInfo{name + "[store]", 5};
       if (const void* h = rmw_handler(op)) m[h] = HandlerInfo{name + "[rmw]", 4};
       if (const void* h = fused_branch_imm_handler(op, true)) m[h] = HandlerInfo{"br_if[" + name + " imm]", 4};
@@ -53,11 +54,11 @@ const std::unordered_map<const void*, HandlerInfo>& handler_infos() {
         MYWASM_CHAIN_OPS(X)
 #undef X
     };
-    static const char* const kVariant[] = {"", "[b]", "[imm]", "[imm,b]"};
+    static const char* const kVariant[] = {"", "[b]", "[imm]", "[imm,b]", "[zimm]", "[imm,zimm]"};
     for (Opcode op1 : kChain)
       for (Opcode op2 : kChain)
-        for (int v = 0; v < 4; ++v)
-          if (const void* h = chain_handler(op1, v >= 2, op2, v & 1))
+        for (int v = 0; v < 6; ++v)
+          if (const void* h = v < 4 ? chain_handler(op1, v >= 2, op2, v & 1) : chain_handler(op1, v == 5, op2, false, true))
             m[h] = HandlerInfo{std::string(info(op1).name) + ">" + std::string(info(op2).name) + kVariant[v], 5};
 #define X(Name, Words) m[internal_handler(Internal::Name)] = HandlerInfo{#Name, Words};
     MYWASM_INTERNAL_HANDLERS(X)

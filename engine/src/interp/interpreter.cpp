@@ -88,8 +88,18 @@ const void* const* g_imm_handlers = nullptr;
 const void* const* g_branch_true_imm_handlers = nullptr;
 const void* const* g_branch_false_imm_handlers = nullptr;
 const void* const* g_load_operand_handlers = nullptr;
+const void* const* g_load_add_operand_handlers = nullptr;
 const void* const* g_store_result_handlers = nullptr;
 const void* const* g_rmw_handlers = nullptr;
+
+// Binary ops on scalar values (numbers of at most 8 bytes in one slot): the
+// ones with immediate, load-operand, store-result and read-modify-write forms.
+template <Opcode op, bool = Sem<op>::kDefined && Sem<op>::kArity == 2>
+struct ScalarBinary : std::false_type {};
+template <Opcode op>
+struct ScalarBinary<op, true>
+    : std::bool_constant<std::is_arithmetic_v<typename Sem<op>::A> && std::is_arithmetic_v<typename Sem<op>::B> &&
+                         std::is_arithmetic_v<typename Sem<op>::R>> {};
 
 // Index of an op in MYWASM_CHAIN_OPS, or -1.
 constexpr int chain_index(Opcode op) {
@@ -108,8 +118,8 @@ constexpr int kChainOps = [] {
 #undef X
   return n;
 }();
-// [op1][op2][imm1 * 2 + t_is_b]
-using ChainTable = const void* const[kChainOps][kChainOps][4];
+// [op1][op2][imm1 * 2 + t_is_b], or [4 + imm1] for an immediate z
+using ChainTable = const void* const[kChainOps][kChainOps][6];
 const ChainTable* g_chain_handlers = nullptr;
 template <Opcode op1, Opcode op2, bool t_is_b>
 constexpr bool chains() {
@@ -212,7 +222,7 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
   };
   static const void* const kImmTable[] = {
 #define OP(Id, Prefix, Code, Name, Imm, Params, Results) \
-  (Sem<Opcode::Id>::kDefined && Sem<Opcode::Id>::kArity == 2) ? &&LI_##Id : nullptr,
+  ScalarBinary<Opcode::Id>::value ? &&LI_##Id : nullptr,
 #include "opcodes.def"
 #undef OP
   };
@@ -230,19 +240,25 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
   };
   static const void* const kLoadOperandTable[] = {
 #define OP(Id, Prefix, Code, Name, Imm, Params, Results) \
-  (Sem<Opcode::Id>::kDefined && Sem<Opcode::Id>::kArity == 2) ? &&LM_##Id : nullptr,
+  ScalarBinary<Opcode::Id>::value ? &&LM_##Id : nullptr,
+#include "opcodes.def"
+#undef OP
+  };
+  static const void* const kLoadAddOperandTable[] = {
+#define OP(Id, Prefix, Code, Name, Imm, Params, Results) \
+  ScalarBinary<Opcode::Id>::value ? &&LMA_##Id : nullptr,
 #include "opcodes.def"
 #undef OP
   };
   static const void* const kStoreResultTable[] = {
 #define OP(Id, Prefix, Code, Name, Imm, Params, Results) \
-  (Sem<Opcode::Id>::kDefined && Sem<Opcode::Id>::kArity == 2) ? &&LS_##Id : nullptr,
+  ScalarBinary<Opcode::Id>::value ? &&LS_##Id : nullptr,
 #include "opcodes.def"
 #undef OP
   };
   static const void* const kRmwTable[] = {
 #define OP(Id, Prefix, Code, Name, Imm, Params, Results) \
-  (Sem<Opcode::Id>::kDefined && Sem<Opcode::Id>::kArity == 2) ? &&LR_##Id : nullptr,
+  ScalarBinary<Opcode::Id>::value ? &&LR_##Id : nullptr,
 #include "opcodes.def"
 #undef OP
   };
@@ -250,7 +266,9 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
   {chains<Opcode::Op1, Opcode::Op2, false>() ? &&CH_##Op1##_##Op2##_SA : nullptr,         \
    chains<Opcode::Op1, Opcode::Op2, true>() ? &&CH_##Op1##_##Op2##_SB : nullptr,          \
    chains<Opcode::Op1, Opcode::Op2, false>() ? &&CH_##Op1##_##Op2##_IA : nullptr,         \
-   chains<Opcode::Op1, Opcode::Op2, true>() ? &&CH_##Op1##_##Op2##_IB : nullptr},
+   chains<Opcode::Op1, Opcode::Op2, true>() ? &&CH_##Op1##_##Op2##_IB : nullptr,          \
+   chains<Opcode::Op1, Opcode::Op2, false>() ? &&CH_##Op1##_##Op2##_SAZ : nullptr,        \
+   chains<Opcode::Op1, Opcode::Op2, false>() ? &&CH_##Op1##_##Op2##_IAZ : nullptr},
 #define MYWASM_CHAIN_ROW(Op1) {MYWASM_CHAIN_OPS_2(MYWASM_CHAIN_ENTRY, Op1)},
 #define MYWASM_CHAIN_OPS_2(Y, Op1)                                                                     \
   Y(Op1, I32Add) Y(Op1, I32Sub) Y(Op1, I32Mul) Y(Op1, I32And) Y(Op1, I32Or) Y(Op1, I32Xor) Y(Op1, I32Shl) \
@@ -273,6 +291,7 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
     g_branch_true_imm_handlers = kBranchTrueImmTable;
     g_branch_false_imm_handlers = kBranchFalseImmTable;
     g_load_operand_handlers = kLoadOperandTable;
+    g_load_add_operand_handlers = kLoadAddOperandTable;
     g_store_result_handlers = kStoreResultTable;
     g_rmw_handlers = kRmwTable;
     g_chain_handlers = &kChainTable;
@@ -386,7 +405,7 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
   /* Binary op with an immediate second operand: dst, a, imm. */                             \
   LI_##Id : {                                                                                 \
     constexpr Opcode kOp = static_cast<Opcode>(unsigned(Opcode::Id) + kUnused);               \
-    if constexpr (Sem<kOp>::kDefined && Sem<kOp>::kArity == 2) {                              \
+    if constexpr (ScalarBinary<kOp>::value) {                                                 \
       using Op = Sem<kOp>;                                                                    \
       auto a = rd<typename Op::A>(S(2));                                                      \
       auto b = rd<typename Op::B>(pc[3]);                                                     \
@@ -403,7 +422,7 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
   /* Binary op whose second operand is a full-width load: dst, a, addr, offset. */            \
   LM_##Id : {                                                                                 \
     constexpr Opcode kOp = static_cast<Opcode>(unsigned(Opcode::Id) + kUnused);               \
-    if constexpr (Sem<kOp>::kDefined && Sem<kOp>::kArity == 2) {                              \
+    if constexpr (ScalarBinary<kOp>::value) {                                                 \
       using Op = Sem<kOp>;                                                                    \
       uint64_t ea = uint64_t(uint32_t(S(3))) + pc[4];                                         \
       if (ea + sizeof(typename Op::B) > mem_size) TRAP(TrapCode::MemoryOutOfBounds);          \
@@ -420,10 +439,30 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
       TRAP(TrapCode::Unreachable);                                                            \
     }                                                                                         \
   }                                                                                           \
+  /* The same, loading from base + index (wrapped): dst, a, base, index, offset. */          \
+  LMA_##Id : {                                                                                \
+    constexpr Opcode kOp = static_cast<Opcode>(unsigned(Opcode::Id) + kUnused);               \
+    if constexpr (ScalarBinary<kOp>::value) {                                                 \
+      using Op = Sem<kOp>;                                                                    \
+      uint64_t ea = uint64_t(uint32_t(S(3)) + uint32_t(S(4))) + pc[5];                        \
+      if (ea + sizeof(typename Op::B) > mem_size) TRAP(TrapCode::MemoryOutOfBounds);          \
+      typename Op::B b;                                                                       \
+      std::memcpy(&b, mem + ea, sizeof b);                                                    \
+      auto a = rd<typename Op::A>(S(2));                                                      \
+      if constexpr (Op::kCanTrap) {                                                           \
+        if (TrapCode t = Op::check(a, b); t != TrapCode::None) TRAP(t);                       \
+      }                                                                                       \
+      S(1) = wr<typename Op::R>(Op::apply(a, b));                                             \
+      pc += 6;                                                                                \
+      NEXT();                                                                                 \
+    } else {                                                                                  \
+      TRAP(TrapCode::Unreachable);                                                            \
+    }                                                                                         \
+  }                                                                                           \
   /* Binary op whose result goes straight to a full-width store: a, b, addr, offset. */       \
   LS_##Id : {                                                                                 \
     constexpr Opcode kOp = static_cast<Opcode>(unsigned(Opcode::Id) + kUnused);               \
-    if constexpr (Sem<kOp>::kDefined && Sem<kOp>::kArity == 2) {                              \
+    if constexpr (ScalarBinary<kOp>::value) {                                                 \
       using Op = Sem<kOp>;                                                                    \
       auto a = rd<typename Op::A>(S(1));                                                      \
       auto b = rd<typename Op::B>(S(2));                                                      \
@@ -443,7 +482,7 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
   /* Read-modify-write: mem[addr + offset] = a op mem[addr + offset]. Operands: a, addr, offset. */ \
   LR_##Id : {                                                                                 \
     constexpr Opcode kOp = static_cast<Opcode>(unsigned(Opcode::Id) + kUnused);               \
-    if constexpr (Sem<kOp>::kDefined && Sem<kOp>::kArity == 2) {                              \
+    if constexpr (ScalarBinary<kOp>::value) {                                                 \
       using Op = Sem<kOp>;                                                                    \
       static_assert(sizeof(typename Op::R) <= sizeof(typename Op::B));                        \
       uint64_t ea = uint64_t(uint32_t(S(2))) + pc[3];                                         \
@@ -490,7 +529,7 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
   // ---------------------------------------------------- chains (see code.hpp)
   // CH_<op1>_<op2>_<S|I><A|B>: op1's second operand a slot (S) or an
   // immediate (I); t is op2's first (A) or second (B) operand.
-#define MYWASM_CHAIN_VARIANT(Op1, Op2, Kind, kImm, kTIsB)                                    \
+#define MYWASM_CHAIN_VARIANT(Op1, Op2, Kind, kImm, kTIsB, kZImm)                             \
   CH_##Op1##_##Op2##_##Kind : {                                                              \
     constexpr Opcode k1 = static_cast<Opcode>(unsigned(Opcode::Op1) + kUnused);              \
     constexpr Opcode k2 = static_cast<Opcode>(unsigned(Opcode::Op2) + kUnused);              \
@@ -499,7 +538,7 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
       using S2 = Sem<k2>;                                                                    \
       auto t = S1::apply(rd<typename S1::A>(S(2)), rd<typename S1::B>(kImm ? pc[3] : S(3))); \
       if constexpr (kTIsB) S(1) = wr<typename S2::R>(S2::apply(rd<typename S2::A>(S(4)), t)); \
-      else S(1) = wr<typename S2::R>(S2::apply(t, rd<typename S2::B>(S(4))));                \
+      else S(1) = wr<typename S2::R>(S2::apply(t, rd<typename S2::B>(kZImm ? pc[4] : S(4)))); \
       pc += 5;                                                                               \
       NEXT();                                                                                \
     } else {                                                                                 \
@@ -507,10 +546,12 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
     }                                                                                        \
   }
 #define MYWASM_CHAIN_HANDLERS(Op1, Op2)                 \
-  MYWASM_CHAIN_VARIANT(Op1, Op2, SA, false, false)      \
-  MYWASM_CHAIN_VARIANT(Op1, Op2, SB, false, true)       \
-  MYWASM_CHAIN_VARIANT(Op1, Op2, IA, true, false)       \
-  MYWASM_CHAIN_VARIANT(Op1, Op2, IB, true, true)
+  MYWASM_CHAIN_VARIANT(Op1, Op2, SA, false, false, false) \
+  MYWASM_CHAIN_VARIANT(Op1, Op2, SB, false, true, false)  \
+  MYWASM_CHAIN_VARIANT(Op1, Op2, IA, true, false, false)  \
+  MYWASM_CHAIN_VARIANT(Op1, Op2, IB, true, true, false)   \
+  MYWASM_CHAIN_VARIANT(Op1, Op2, SAZ, false, false, true) \
+  MYWASM_CHAIN_VARIANT(Op1, Op2, IAZ, true, false, true)
 #define MYWASM_CHAIN_ROW(Op1) MYWASM_CHAIN_OPS_2(MYWASM_CHAIN_HANDLERS, Op1)
   MYWASM_CHAIN_OPS(MYWASM_CHAIN_ROW)
 #undef MYWASM_CHAIN_ROW
@@ -883,6 +924,10 @@ const void* load_operand_handler(Opcode op) {
   init_handlers();
   return g_load_operand_handlers[static_cast<unsigned>(op)];
 }
+const void* load_add_operand_handler(Opcode op) {
+  init_handlers();
+  return g_load_add_operand_handlers[static_cast<unsigned>(op)];
+}
 const void* store_result_handler(Opcode op) {
   init_handlers();
   return g_store_result_handlers[static_cast<unsigned>(op)];
@@ -891,11 +936,11 @@ const void* rmw_handler(Opcode op) {
   init_handlers();
   return g_rmw_handlers[static_cast<unsigned>(op)];
 }
-const void* chain_handler(Opcode op1, bool imm1, Opcode op2, bool t_is_b) {
+const void* chain_handler(Opcode op1, bool imm1, Opcode op2, bool t_is_b, bool z_imm) {
   init_handlers();
   int i = chain_index(op1), j = chain_index(op2);
-  if (i < 0 || j < 0) return nullptr;
-  return (*g_chain_handlers)[i][j][(imm1 ? 2 : 0) + (t_is_b ? 1 : 0)];
+  if (i < 0 || j < 0 || (z_imm && t_is_b)) return nullptr;
+  return (*g_chain_handlers)[i][j][z_imm ? 4 + (imm1 ? 1 : 0) : (imm1 ? 2 : 0) + (t_is_b ? 1 : 0)];
 }
 const void* internal_handler(Internal h) {
   init_handlers();

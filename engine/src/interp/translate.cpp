@@ -91,6 +91,7 @@ class Translator {
   // ------------------------------------------------------------ emission
   std::vector<uint64_t>& code() { return out_->code; }
   void begin_instr(const void* handler) {
+    prev_ = Prev{instr_start_, last_dst_, last_op_, last_plain_ || last_imm_, last_imm_};
     instr_start_ = code().size();
     code().push_back(word(handler));
     last_dst_ = SIZE_MAX;
@@ -98,6 +99,7 @@ class Translator {
     last_imm_ = false;
     last_plain_ = false;
     last_load_operand_ = false;
+    last_add_load_ = false;
   }
   void begin_internal(Internal h) { begin_instr(internal_handler(h)); }
   void emit_slot(uint64_t enc) {
@@ -275,9 +277,22 @@ class Translator {
     Opcode op;
     uint64_t a, b;
     bool b_imm;  // b is an immediate value, not a slot
+    bool negate = false;  // branch on the comparison being false (eqz of it)
   };
   std::optional<Compare> take_compare(const Entry& cond) {
     if (cond.pending || last_dst_ == SIZE_MAX || code()[last_dst_] != cond.slot) return std::nullopt;
+    // i32.eqz of a binary comparison just before it (into a temporary only
+    // the eqz read): branch on the comparison, negated. (Float comparisons
+    // have no negated opcode because of NaN.)
+    if (last_plain_ && last_op_ == Opcode::I32Eqz && prev_.dst != SIZE_MAX && prev_.fusable &&
+        prev_.start + 4 == instr_start_ && (code()[prev_.dst] & kTempTag) &&
+        code()[instr_start_ + 2] == code()[prev_.dst] && fused_branch_handler(prev_.op, true) &&
+        info(prev_.op).params.size() == 2) {
+      Compare c{prev_.op, code()[prev_.start + 2], code()[prev_.start + 3], prev_.imm, true};
+      instr_start_ = prev_.start;
+      remove_last_instr();
+      return c;
+    }
     if (!last_plain_ && !last_imm_) return std::nullopt;  // e.g. op[load]: other operands
     Opcode op = last_op_;
     if (!fused_branch_handler(op, true)) return std::nullopt;
@@ -311,6 +326,7 @@ class Translator {
     return !v.pending && last_dst_ != SIZE_MAX && code()[last_dst_] == v.slot && last_plain_ && pred(last_op_);
   }
   void remove_last_instr() {
+    prev_.dst = SIZE_MAX;  // what preceded the removed instruction is not tracked
     code().resize(instr_start_);
     while (!slot_fixups_.empty() && slot_fixups_.back() >= instr_start_) slot_fixups_.pop_back();
     last_dst_ = SIZE_MAX;
@@ -318,10 +334,12 @@ class Translator {
     last_imm_ = false;
     last_plain_ = false;
     last_load_operand_ = false;
+    last_add_load_ = false;
   }
   // Emits "branch when `cond` (or the fused comparison) is true/false" with
   // the target word left for the caller to emit.
   void emit_cond_branch_head(const Entry& cond, std::optional<Compare> cmp, bool when_true) {
+    if (cmp && cmp->negate) when_true = !when_true;
     if (!cmp) {
       begin_internal(when_true ? Internal::BrIf : Internal::BrUnless);
       emit_slot(cond.slot);
@@ -712,6 +730,7 @@ class Translator {
         emit_imm(in.imm64);  // memarg offset
         last_op_ = op;
         last_plain_ = !sum;
+        last_add_load_ = bool(sum);
       }
       return;
     }
@@ -723,6 +742,22 @@ class Translator {
     Entry a = pop();
     uint64_t dst = push_home();
     if (arity == 2 && (b.slot & kImmTag) && imm_handler(op)) {
+      // t op imm, t computed by the binary op just before: a chain.
+      if ((last_plain_ || last_imm_) && last_dst_ != SIZE_MAX && !a.pending && code()[last_dst_] == a.slot) {
+        if (const void* h = chain_handler(last_op_, last_imm_, op, false, true)) {
+          uint64_t x = code()[instr_start_ + 2], y = code()[instr_start_ + 3];
+          bool imm1 = last_imm_;
+          remove_last_instr();
+          begin_instr(h);
+          emit_dst(dst);
+          emit_slot(x);
+          if (imm1) emit_imm(y);
+          else emit_slot(y);
+          emit_imm(imm_values_[b.slot & ~kImmTag]);
+          last_op_ = op;
+          return;
+        }
+      }
       begin_instr(imm_handler(op));
       emit_dst(dst);
       emit_slot(a.slot);
@@ -769,6 +804,20 @@ class Translator {
           }
         }
       }
+    }
+    // ... or by an address-add load.
+    if (arity == 2 && load_add_operand_handler(op) && !b.pending && last_add_load_ && last_dst_ != SIZE_MAX &&
+        code()[last_dst_] == b.slot && full_width_load(last_op_) && info(last_op_).results == info(op).params.substr(1)) {
+      uint64_t base = code()[instr_start_ + 2], index = code()[instr_start_ + 3], offset = code()[instr_start_ + 4];
+      remove_last_instr();
+      begin_instr(load_add_operand_handler(op));
+      emit_dst(dst);
+      emit_slot(a.slot);
+      emit_slot(base);
+      emit_slot(index);
+      emit_imm(offset);
+      last_op_ = op;
+      return;
     }
     begin_instr(op_handler(op));
     emit_dst(dst);
@@ -908,6 +957,15 @@ class Translator {
   bool last_imm_ = false;  // the last instruction is an immediate-operand form
   bool last_plain_ = false;  // ... is op_handler(last_op_) with slot operands
   bool last_load_operand_ = false;  // ... is load_operand_handler(last_op_)
+  bool last_add_load_ = false;  // ... is address_add_handler(last_op_) of a load
+  // The instruction before the last one, when nothing has been removed since.
+  struct Prev {
+    size_t start = 0;
+    size_t dst = SIZE_MAX;  // its last_dst_ (SIZE_MAX: none, or a label since)
+    Opcode op = Opcode::Nop;
+    bool fusable = false;   // plain or immediate form
+    bool imm = false;
+  } prev_;
   size_t last_copy_end_ = SIZE_MAX;  // end of the last single Copy emitted
   size_t label_at_ = SIZE_MAX;       // last code position bound as a branch target
   std::vector<uint64_t> imm_values_;
