@@ -328,5 +328,103 @@ TEST(InterpFusionTest, EqzOfComparisonBranchesOnTheNegation) {
   EXPECT_EQ(h.call1("tee", {Value::i32(1)}).i32(), 100);
 }
 
+TEST(InterpFusionTest, LocalsReadBeforeWrittenAreZeroOnEveryCall) {
+  // Each function writes its locals, then is called again: a local read
+  // before it is written on some path must read 0 on the new call, not the
+  // value the previous call left in the (reused) frame slot.
+  WatHarness h(R"((module
+    (func $loop_read (param i32) (result i32) (local i32 i32)
+      ;; local 1 is read in the loop before the loop writes it
+      (loop $l
+        (local.set 2 (i32.add (local.get 1) (i32.const 1)))
+        (local.set 1 (i32.add (local.get 1) (i32.const 10)))
+        (br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))
+      (i32.add (local.get 1) (local.get 2)))
+    (func $if_no_else (param i32) (result i32) (local i32)
+      (if (local.get 0) (then (local.set 1 (i32.const 7))))
+      (local.get 1))
+    (func $br_out (param i32) (result i32) (local i32)
+      (block $b (br_if $b (local.get 0)) (local.set 1 (i32.const 5)))
+      (local.get 1))
+    (func $set_first (param i32) (result i32) (local i32)
+      (local.set 1 (i32.mul (local.get 0) (i32.const 3)))
+      (local.get 1))
+    (func (export "loop_read") (param i32) (result i32) (call $loop_read (local.get 0)))
+    (func (export "if_no_else") (param i32) (result i32)
+      ;; the first call writes the local, the second must see it zeroed again
+      (i32.add (i32.mul (call $if_no_else (i32.const 1)) (i32.const 100)) (call $if_no_else (local.get 0))))
+    (func (export "br_out") (param i32) (result i32)
+      (i32.add (i32.mul (call $br_out (i32.const 0)) (i32.const 100)) (call $br_out (local.get 0))))
+    (func (export "set_first") (param i32) (result i32) (call $set_first (local.get 0)))))");
+  EXPECT_EQ(h.call1("loop_read", {Value::i32(3)}).i32(), 30 + 21);
+  EXPECT_EQ(h.call1("loop_read", {Value::i32(1)}).i32(), 10 + 1);
+  EXPECT_EQ(h.call1("if_no_else", {Value::i32(0)}).i32(), 700);
+  EXPECT_EQ(h.call1("if_no_else", {Value::i32(1)}).i32(), 707);
+  EXPECT_EQ(h.call1("br_out", {Value::i32(1)}).i32(), 500);
+  EXPECT_EQ(h.call1("br_out", {Value::i32(0)}).i32(), 505);
+  EXPECT_EQ(h.call1("set_first", {Value::i32(4)}).i32(), 12);
+  auto compiled = [&](uint32_t index) -> const CompiledFunc& {
+    for (const auto& f : h.store.impl().funcs)
+      if (!f->is_host() && f->func_index == index && f->compiled) return *f->compiled;
+    ADD_FAILURE() << "function " << index << " not translated";
+    static const CompiledFunc none;
+    return none;
+  };
+  // Locals that are written before any read on every path are not zeroed.
+  EXPECT_EQ(compiled(3).init_count, 0u);
+  EXPECT_EQ(compiled(0).init_count, 2u);  // local 1 may be read unwritten (and local 2 lies after it)
+  EXPECT_EQ(compiled(1).init_count, 1u);
+  EXPECT_EQ(compiled(2).init_count, 1u);
+}
+
+TEST(InterpFusionTest, CallsAcrossInstancesUseTheCalleesMemory) {
+  // Module a: its own memory, a function reading it, exported through a
+  // table too. Module b calls it directly and indirectly, and reads its
+  // own memory before and after each call: each side sees its own memory.
+  Engine engine;
+  Store store{engine};
+  Linker linker{engine};
+  auto instantiate = [&](const char* wat) {
+    auto bytes = wat_to_wasm(wat);
+    EXPECT_TRUE(bytes.ok());
+    auto module = mywasm::Module::compile(engine, *bytes);
+    EXPECT_TRUE(module.ok());
+    auto inst = linker.instantiate(store, *module);
+    EXPECT_TRUE(inst.ok()) << (inst.ok() ? "" : inst.error().to_string());
+    return *inst;
+  };
+  Instance a = instantiate(R"((module
+    (memory 1) (data (i32.const 0) "\0a\00\00\00")
+    (table (export "t") 2 funcref) (elem (i32.const 0) $get)
+    (func $get (export "get") (result i32) (i32.load (i32.const 0)))
+    (func (export "grow") (result i32) (drop (memory.grow (i32.const 1))) (memory.size))))");
+  linker.define_instance(store, "a", a);
+  Instance b = instantiate(R"((module
+    (import "a" "get" (func $get (result i32)))
+    (import "a" "grow" (func $grow (result i32)))
+    (import "a" "t" (table 2 funcref))
+    (type $r (func (result i32)))
+    (memory 1) (data (i32.const 0) "\05\00\00\00")
+    (func (export "direct") (result i32)
+      (i32.add (i32.load (i32.const 0))
+        (i32.add (i32.mul (call $get) (i32.const 100)) (i32.mul (i32.load (i32.const 0)) (i32.const 1000)))))
+    (func (export "indirect") (param i32) (result i32)
+      (i32.add (i32.mul (call_indirect (type $r) (local.get 0)) (i32.const 100)) (i32.load (i32.const 0))))
+    (func (export "grow_other") (result i32)
+      ;; a's memory grows to 2 pages; b's stays at 1
+      (i32.add (i32.mul (call $grow) (i32.const 10)) (memory.size)))))");
+  auto call1 = [&](const char* name, std::initializer_list<Value> args) {
+    auto r = b.func(store, name)->call(store, args);
+    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().to_string());
+    return r.ok() ? (*r)[0].i32() : -1;
+  };
+  EXPECT_EQ(call1("direct", {}), 5 + 1000 + 5000);
+  EXPECT_EQ(call1("indirect", {Value::i32(0)}), 1005);
+  EXPECT_EQ(call1("grow_other", {}), 21);
+  auto r = b.func(store, "indirect")->call(store, {Value::i32(1)});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message, "uninitialized element 1");
+}
+
 }  // namespace
 }  // namespace mywasm

@@ -41,13 +41,21 @@ namespace mywasm {
 struct CompiledFunc {
   std::vector<uint64_t> code;
   std::vector<uint64_t> consts;  // copied to slots [const_base, ...) on entry
-  // What a call writes above the params: num_locals zeros, then the consts.
+  // What a call writes from slot init_base on: zeros for the declared locals
+  // from the first one that may be read before it is written (see
+  // Translator: definite assignment), then the consts.
   std::vector<uint64_t> frame_init;
   uint32_t num_params = 0;       // slots (a v128 counts 2), as for the next two
-  uint32_t num_locals = 0;       // declared locals (zeroed on entry)
+  uint32_t num_locals = 0;       // declared locals (zeroed on entry where needed)
   uint32_t num_results = 0;
   uint32_t const_base = 0;
   uint32_t frame_slots = 0;      // whole frame, >= max(params, results)
+  // What a call reads, in one place: frame_init's start slot and size, and
+  // code.data().
+  uint32_t init_base = 0;
+  uint32_t init_count = 0;
+  const uint64_t* init = nullptr;
+  const uint64_t* entry = nullptr;
 };
 
 namespace interp {
@@ -63,8 +71,13 @@ namespace interp {
   X(BrIf, 3)          /* cond, target */                                            \
   X(BrUnless, 3)      /* cond, target */                                            \
   X(BrTable, 0)       /* index, count, target[count] (last = default) */           \
-  X(Call, 3)          /* FuncInstance*, arg_base */                                 \
-  X(CallIndirect, 5)  /* TableInstance*, type_id, index slot, arg_base */           \
+  X(Call, 3)          /* FuncInstance*, arg_base: a function of the same instance */ \
+  X(CallOther, 3)     /* FuncInstance*, arg_base: of another instance (host or  */  \
+                      /* wasm); always followed by ReloadMemory, where it returns */ \
+  X(CallIndirect, 5)  /* TableInstance*, type_id, index slot, arg_base; followed */ \
+                      /* by ReloadMemory, where a call to another instance returns */ \
+  X(ReloadMemory, 1)  /* after a call that may have switched instances: memory 0 */ \
+                      /* of the current function's instance back in registers */    \
   X(Return, 1)        /* (results already moved to slots 0..n) */                   \
   X(Halt, 1)          /* leave the interpreter loop (entry stub) */                 \
   X(Unreachable, 1)   /* */                                                         \

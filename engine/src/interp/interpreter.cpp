@@ -37,6 +37,8 @@ struct ThreadStack {
   std::optional<Trap> host_trap;
   // Where the last trap happened (innermost function).
   FuncInstance* trap_func = nullptr;
+  // The table index of the last "uninitialized element" trap.
+  uint32_t trap_index = 0;
   // Active invoke_function calls on this thread: each host -> wasm re-entry
   // recurses natively, so their number is bounded separately.
   uint32_t invocations = 0;
@@ -300,8 +302,9 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
 
   StoreImpl& store = *store_ptr;
   const uint32_t max_depth = store.engine.config().max_call_depth;
-  // Entry stub: call `entry` with the frame at fp, then halt.
-  const uint64_t stub[] = {word(kInternalTable[int(Internal::Call)]), reinterpret_cast<uint64_t>(entry), 0,
+  // Entry stub: call `entry` with the frame at fp, then halt (CallOther: it
+  // loads the entry's memory and returns onto the Halt).
+  const uint64_t stub[] = {word(kInternalTable[int(Internal::CallOther)]), reinterpret_cast<uint64_t>(entry), 0,
                            word(kInternalTable[int(Internal::Halt)])};
   const uint64_t* pc = stub;
   FuncInstance* cur = nullptr;
@@ -309,9 +312,16 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
   uint8_t* mem = nullptr;
   uint64_t mem_size = 0;
   TrapCode trap = TrapCode::None;
+  // The innermost call record, and the limits a call checks, kept here
+  // rather than in `st` (st.depth is brought up to date where others read
+  // it: host calls and traps).
+  CallRecord* rec = st.calls.data() + st.depth;
+  CallRecord* rec_limit = st.calls.data() + max_depth;
+  uint64_t* const stack_end = st.end;
   // Shared by the call handlers (declared here: computed goto must not jump
   // over initialisations).
   FuncInstance* callee;
+  CompiledFunc* cf;
   uint64_t* nfp;
   const uint64_t* ret;
 
@@ -321,12 +331,13 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
     trap = (code);   \
     goto do_trap;    \
   } while (0)
-#define RELOAD_MEMORY()                                     \
-  do {                                                      \
-    memi = cur ? memory0_of(store, *cur->instance) : nullptr; \
-    mem = memi ? memi->data : nullptr;                      \
-    mem_size = memi ? memi->size : 0;                       \
+#define RELOAD_MEMORY_OF(func)                                        \
+  do {                                                                \
+    memi = (func) ? memory0_of(store, *(func)->instance) : nullptr; \
+    mem = memi ? memi->data : nullptr;                                \
+    mem_size = memi ? memi->size : 0;                                 \
   } while (0)
+#define RELOAD_MEMORY() RELOAD_MEMORY_OF(cur)
 #define S(i) fp[pc[i]]
 
   NEXT();
@@ -598,27 +609,79 @@ I_Unsupported:
   TRAP(TrapCode::Unsupported);
 
 I_Halt:
+  st.depth = size_t(rec - st.calls.data());
   return TrapCode::None;
 
+// Calls. A call record holds where to return, the caller's frame and the
+// caller. Calls within one instance keep the memory registers; a call that
+// may enter another instance loads the callee's memory, and its record
+// returns onto the ReloadMemory instruction that follows it, so Return
+// itself never compares instances.
 I_Call:
   callee = reinterpret_cast<FuncInstance*>(pc[1]);
   nfp = fp + pc[2];
   ret = pc + 3;
-  goto do_call;
+  cf = callee->compiled.get();
+  if (!cf) goto call_slow;  // not translated yet
+enter:  // callee (translated, its memory loaded), cf, nfp, ret
+  if (rec + 1 >= rec_limit || nfp + cf->frame_slots > stack_end) TRAP(TrapCode::StackExhausted);
+  // Zeroed locals, then constants: one short copy (few words are typical,
+  // and the compiler is kept from turning it into a memcpy call).
+  {
+    const uint64_t* c = cf->init;
+    uint64_t* p = nfp + cf->init_base;
+    for (uint32_t n = cf->init_count; n != 0; --n) {
+      *p++ = *c++;
+      asm("" : "+r"(p));  // opaque to loop-idiom recognition (no memcpy call)
+    }
+  }
+  ++rec;
+  rec->return_pc = ret;
+  rec->fp = fp;
+  rec->func = cur;
+  fp = nfp;
+  cur = callee;
+  pc = cf->entry;
+  NEXT();
+
+I_CallOther:
+  callee = reinterpret_cast<FuncInstance*>(pc[1]);
+  nfp = fp + pc[2];
+  ret = pc + 3;
+  cf = callee->compiled.get();
+  if (!cf) goto call_slow;  // a host function, or not translated yet
+  RELOAD_MEMORY_OF(callee);
+  goto enter;
 
 I_CallIndirect: {
   TableInstance* table = reinterpret_cast<TableInstance*>(pc[1]);
   uint32_t index = uint32_t(S(3));
   if (index >= table->elems.size()) TRAP(TrapCode::UndefinedElement);
   RefBits ref = table->elems[index];
-  if (ref == kNullRef) TRAP(TrapCode::UninitializedElement);
+  if (ref == kNullRef) {
+    st.trap_index = index;
+    TRAP(TrapCode::UninitializedElement);
+  }
   callee = store.funcs[ref - 1].get();
   if (callee->type_id != uint32_t(pc[2])) TRAP(TrapCode::IndirectCallTypeMismatch);
   nfp = fp + pc[4];
+  cf = callee->compiled.get();
+  if (cf && callee->instance == cur->instance) {
+    ret = pc + 6;  // past the ReloadMemory
+    goto enter;
+  }
   ret = pc + 5;
+  if (!cf) goto call_slow;
+  RELOAD_MEMORY_OF(callee);
+  goto enter;
 }
 
-do_call:
+I_ReloadMemory:
+  RELOAD_MEMORY();
+  pc += 1;
+  NEXT();
+
+call_slow:  // callee, nfp, ret: a host function or one not translated yet
   if (callee->is_host()) {
     if (!store.api) {  // the runtime must set StoreImpl::api for host calls
       Trap t;
@@ -632,52 +695,30 @@ do_call:
     uint64_t* frame_end = cur ? fp + cur->compiled->frame_slots
                               : nfp + std::max(slot_count(callee->type.params), slot_count(callee->type.results));
     st.top = frame_end;
-    if (st.depth + 1 >= max_depth) TRAP(TrapCode::StackExhausted);
-    st.calls[++st.depth] = CallRecord{ret, fp, cur};  // visible to nested backtraces
+    if (rec + 1 >= rec_limit) TRAP(TrapCode::StackExhausted);
+    *++rec = CallRecord{ret, fp, cur};  // visible to nested backtraces
+    st.depth = size_t(rec - st.calls.data());
     bool ok = call_host(store, st, *callee, cur, nfp);
-    --st.depth;
+    // A nested invocation may have resized the record array.
+    rec = st.calls.data() + st.depth - 1;
+    rec_limit = st.calls.data() + max_depth;
     st.top = saved_top;
     if (!ok) TRAP(TrapCode::None);  // st.host_trap holds the host's trap
     RELOAD_MEMORY();
     pc = ret;
     NEXT();
   }
-  {
-    CompiledFunc* cf = callee->compiled.get();
-    if (!cf) {
-      callee->compiled = translate(store, *callee);
-      cf = callee->compiled.get();
-    }
-    if (st.depth + 1 >= max_depth || nfp + cf->frame_slots > st.end) TRAP(TrapCode::StackExhausted);
-    // Zeroed locals, then constants: one short copy (few words are typical,
-    // and the compiler is kept from turning it into a memcpy call).
-    {
-      const uint64_t* c = cf->frame_init.data();
-      uint64_t* p = nfp + cf->num_params;
-      for (size_t n = cf->frame_init.size(); n != 0; --n) {
-        *p++ = *c++;
-        asm("" : "+r"(p));  // opaque to loop-idiom recognition (no memcpy call)
-      }
-    }
-    st.calls[++st.depth] = CallRecord{ret, fp, cur};
-    fp = nfp;
-    bool same_instance = cur && cur->instance == callee->instance;
-    cur = callee;
-    pc = cf->code.data();
-    if (!same_instance) RELOAD_MEMORY();
-    NEXT();
-  }
+  if (!callee->compiled) callee->compiled = translate(store, *callee);
+  cf = callee->compiled.get();
+  RELOAD_MEMORY_OF(callee);
+  goto enter;
 
-I_Return: {
-  const CallRecord& r = st.calls[st.depth--];
-  pc = r.return_pc;
-  fp = r.fp;
-  // mem/mem_size stay valid within one instance (memory.grow reloads them).
-  bool same_instance = r.func && r.func->instance == cur->instance;
-  cur = r.func;
-  if (!same_instance) RELOAD_MEMORY();
+I_Return:
+  pc = rec->return_pc;
+  fp = rec->fp;
+  cur = rec->func;
+  --rec;
   NEXT();
-}
 
   // ---------------------------------------------------- parametric, variables
 I_Select:
@@ -794,12 +835,14 @@ I_DataDrop:
 #include "interp/simd_handlers.inc"
 
 do_trap:
+  st.depth = size_t(rec - st.calls.data());
   st.trap_func = cur;
   return trap;
 
 #undef NEXT
 #undef TRAP
 #undef RELOAD_MEMORY
+#undef RELOAD_MEMORY_OF
 #undef S
 }
 
@@ -987,6 +1030,7 @@ std::optional<Trap> invoke_function(StoreImpl& store, uint32_t func_addr, std::s
       results.push_back(slot_to_value(store, ft.results[i], fp + slot));
   } else {
     Trap trap = st.host_trap ? std::move(*st.host_trap) : make_trap(code);
+    if (code == TrapCode::UninitializedElement) trap.message.append(" ").append(std::to_string(st.trap_index));
     st.host_trap.reset();
     // Innermost first: the trapping function, then each caller up to the entry.
     if (st.trap_func) trap.backtrace.push_back(frame_of(*st.trap_func));

@@ -85,6 +85,9 @@ class Translator {
     size_t else_fixup = SIZE_MAX;          // If: word to patch with the else start
     std::vector<size_t> end_fixups;        // words to patch with the end address
     std::vector<uint8_t> param_widths, result_widths;  // slot width of each value
+    // Definite assignment (see assigned_): the state on entry, and the
+    // intersection of the states that reach the end (branches, fallthrough).
+    uint64_t entry_assigned = 0, end_assigned = ~uint64_t(0);
     uint32_t label_arity() const { return kind == Loop ? num_params : num_results; }
   };
 
@@ -382,6 +385,7 @@ class Translator {
         auto [np, nr] = block_arity(in.block_type);
         materialize_all();
         Ctrl c{op == Opcode::Loop ? Ctrl::Loop : Ctrl::Block, uint32_t(stack_.size() - np), np, nr, 0, SIZE_MAX, {}, {}, {}};
+        c.entry_assigned = assigned_;
         set_block_widths(c, in.block_type);
         c.loop_start = code().size();
         bind_label();
@@ -396,6 +400,7 @@ class Translator {
         materialize_all();
         emit_cond_branch_head(cond, cmp, /*when_true=*/false);
         Ctrl c{Ctrl::If, uint32_t(stack_.size() - np), np, nr, 0, SIZE_MAX, {}, {}, {}};
+        c.entry_assigned = assigned_;
         set_block_widths(c, in.block_type);
         c.else_fixup = code().size();
         emit_target(0);
@@ -404,6 +409,8 @@ class Translator {
       }
       case Opcode::Else: {
         Ctrl& c = ctrl_.back();
+        if (!unreachable_) c.end_assigned &= assigned_;
+        assigned_ = c.entry_assigned;  // the else arm starts where the then arm did
         if (!unreachable_) {
           for (uint32_t i = 0; i < c.num_results; ++i) materialize(stack_.size() - c.num_results + i);
           begin_internal(Internal::Br);
@@ -428,6 +435,9 @@ class Translator {
         }
         if (!unreachable_)
           for (uint32_t i = 0; i < c.num_results; ++i) materialize(stack_.size() - c.num_results + i);
+        if (!unreachable_) c.end_assigned &= assigned_;
+        if (c.else_fixup != SIZE_MAX) c.end_assigned &= c.entry_assigned;  // an if without else
+        assigned_ = c.end_assigned;
         size_t end = code().size();
         bind_label();
         if (c.else_fixup != SIZE_MAX) code()[c.else_fixup] = end;
@@ -440,12 +450,14 @@ class Translator {
         return;
       }
       case Opcode::Br:
+        note_branch(label(in.a));
         emit_branch(in.a);
         unreachable_ = true;
         return;
       case Opcode::BrIf: {
         Entry cond = pop();
         Ctrl& target = label(in.a);
+        note_branch(target);
         auto cmp = take_compare(cond);
         if (target.kind != Ctrl::Func && !label_needs_moves(target)) {
           // The values are already where the label wants them.
@@ -474,6 +486,7 @@ class Translator {
         for (size_t i = 0; i < in.targets.size(); ++i) emit_target(0);
         for (size_t i = 0; i < in.targets.size(); ++i) {
           Ctrl& target = label(in.targets[i]);
+          note_branch(target);
           if (target.kind != Ctrl::Func && !label_needs_moves(target)) {
             if (target.kind == Ctrl::Loop) {
               code()[table + i] = target.loop_start;
@@ -495,10 +508,12 @@ class Translator {
         return;
       case Opcode::Call: {
         FuncInstance* callee = store_.funcs[inst_.funcs[in.a]].get();
+        bool same_instance = callee->instance == &inst_;
         emit_call(callee->type, [&](uint64_t arg_base) {
-          begin_internal(Internal::Call);
+          begin_internal(same_instance ? Internal::Call : Internal::CallOther);
           emit_ptr(callee);
           emit_slot(arg_base);
+          if (!same_instance) begin_internal(Internal::ReloadMemory);  // where it returns
         });
         return;
       }
@@ -513,6 +528,7 @@ class Translator {
           emit_imm(type_id);
           emit_slot(index.slot);
           emit_slot(arg_base);
+          begin_internal(Internal::ReloadMemory);  // where a call to another instance returns
         });
         return;
       }
@@ -529,9 +545,15 @@ class Translator {
         last_op_ = op;
         return;
       }
-      case Opcode::LocalGet: push_pending(local_slot_[in.a], local_width_[in.a]); return;
+      case Opcode::LocalGet:
+        if (tracked(in.a) && !(assigned_ >> tracked_bit(in.a) & 1)) read_unassigned_ |= uint64_t(1) << tracked_bit(in.a);
+        push_pending(local_slot_[in.a], local_width_[in.a]);
+        return;
       case Opcode::LocalSet:
-      case Opcode::LocalTee: set_local(local_slot_[in.a], op == Opcode::LocalTee); return;
+      case Opcode::LocalTee:
+        if (tracked(in.a)) assigned_ |= uint64_t(1) << tracked_bit(in.a);
+        set_local(local_slot_[in.a], op == Opcode::LocalTee);
+        return;
       case Opcode::GlobalGet: {
         GlobalInstance* g = store_.globals[inst_.globals[in.a]].get();
         uint32_t width = slot_width(g->type.type);
@@ -842,6 +864,20 @@ class Translator {
     for (size_t i = 0; i < k; ++i) push_home(slot_width(type.results[i]));
   }
 
+  // Definite assignment of the first 64 declared locals: a local that is
+  // never read before it is written on every path needs no zeroing when
+  // the function is entered. assigned_ holds the locals written on every
+  // path to the current point (bit j: declared local j); at a label it is
+  // the intersection over the paths reaching it (a loop header is reached
+  // from its entry, and a back edge only adds writes).
+  bool tracked(uint32_t local) const {
+    return local >= func_.type.params.size() && local - func_.type.params.size() < 64;
+  }
+  uint32_t tracked_bit(uint32_t local) const { return local - uint32_t(func_.type.params.size()); }
+  void note_branch(Ctrl& target) {
+    if (target.kind == Ctrl::Block || target.kind == Ctrl::If) target.end_assigned &= assigned_;
+  }
+
   void set_local(uint32_t local, bool tee) {
     Entry v = stack_.back();
     bool other_pending_reads = false;
@@ -935,10 +971,21 @@ class Translator {
       w = (w & kConstTag) ? out_->const_base + (w & ~kTagMask) : temp_base + (w & ~kTagMask);
     }
     out_->frame_slots = std::max(temp_base + max_height_, out_->num_results);
-    out_->frame_init.assign(out_->num_locals, 0);
+    // Zeros from the first declared local that may be read unassigned.
+    uint32_t first_zero = out_->const_base;
+    for (size_t i = func_.type.params.size(); i < local_slot_.size(); ++i)
+      if (!tracked(uint32_t(i)) || (read_unassigned_ >> tracked_bit(uint32_t(i)) & 1)) {
+        first_zero = local_slot_[i];
+        break;
+      }
+    out_->init_base = first_zero;
+    out_->frame_init.assign(out_->const_base - first_zero, 0);
     out_->frame_init.insert(out_->frame_init.end(), out_->consts.begin(), out_->consts.end());
+    out_->init_count = uint32_t(out_->frame_init.size());
+    out_->init = out_->frame_init.data();
     const uint64_t* base = code().data();
     for (size_t pos : target_fixups_) code()[pos] = reinterpret_cast<uint64_t>(base + code()[pos]);
+    out_->entry = base;
   }
 
   StoreImpl& store_;
@@ -949,6 +996,8 @@ class Translator {
   std::vector<Entry> stack_;
   std::vector<Ctrl> ctrl_;
   uint32_t max_height_ = 0;
+  uint64_t assigned_ = 0;          // see tracked()
+  uint64_t read_unassigned_ = 0;   // tracked locals read where maybe unassigned
   bool unreachable_ = false;
   uint32_t dead_depth_ = 0;
   size_t instr_start_ = 0;
