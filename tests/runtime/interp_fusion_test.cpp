@@ -426,5 +426,67 @@ TEST(InterpFusionTest, CallsAcrossInstancesUseTheCalleesMemory) {
   EXPECT_EQ(r.error().message, "uninitialized element 1");
 }
 
+TEST(InterpFusionTest, MultiplyAccumulateIntoMemory) {
+  // c[i] += a * b[i] (f64 and i32), b's address an add or not; the store
+  // address may alias b. Traps: b's load first, then c's.
+  WatHarness h(R"((module (memory 1)
+    (func (export "fmac") (param $c i32) (param $b i32) (param $a f64)
+      (f64.store offset=8 (local.get $c)
+        (f64.add (f64.mul (local.get $a) (f64.load offset=16 (local.get $b))) (f64.load offset=8 (local.get $c)))))
+    (func (export "fmac_add") (param $c i32) (param $b i32) (param $j i32) (param $a f64)
+      (f64.store (local.get $c)
+        (f64.sub (f64.mul (local.get $a) (f64.load (i32.add (local.get $b) (local.get $j)))) (f64.load (local.get $c)))))
+    (func (export "imac") (param $c i32) (param $b i32) (param $a i32)
+      (i32.store (local.get $c) (i32.add (i32.mul (local.get $a) (i32.load (local.get $b))) (i32.load (local.get $c)))))
+    (func (export "kept") (param $c i32) (param $b i32) (param $a i32) (result i32) (local $t i32)
+      ;; the product is also kept in a local: no fusion, and the local is right
+      (i32.store (local.get $c) (i32.add (local.tee $t (i32.mul (local.get $a) (i32.load (local.get $b)))) (i32.load (local.get $c))))
+      (local.get $t))
+    (func (export "other_addr") (param $c i32) (param $b i32) (param $a i32)
+      ;; stored elsewhere than loaded: not a read-modify-write
+      (i32.store offset=4 (local.get $c) (i32.add (i32.mul (local.get $a) (i32.load (local.get $b))) (i32.load (local.get $c)))))
+    (func (export "f") (param i32) (result f64) (f64.load (local.get 0)))
+    (func (export "setf") (param i32 f64) (f64.store (local.get 0) (local.get 1)))
+    (func (export "i") (param i32) (result i32) (i32.load (local.get 0)))
+    (func (export "seti") (param i32 i32) (i32.store (local.get 0) (local.get 1)))))");
+  auto run = [&](const std::string& name, std::initializer_list<Value> args) {
+    auto r = h.call(name, args);
+    EXPECT_TRUE(r.ok()) << name;
+  };
+  run("setf", {Value::i32(116), Value::f64(3.0)});  // b[...] at 100 + 16
+  run("setf", {Value::i32(208), Value::f64(1.5)});  // c[...] at 200 + 8
+  run("fmac", {Value::i32(200), Value::i32(100), Value::f64(2.0)});
+  EXPECT_EQ(h.call1("f", {Value::i32(208)}).f64(), 7.5);
+  // aliasing: c == b's element, read before it is written
+  run("fmac", {Value::i32(108), Value::i32(100), Value::f64(2.0)});
+  EXPECT_EQ(h.call1("f", {Value::i32(116)}).f64(), 9.0);
+  run("setf", {Value::i32(300), Value::f64(10.0)});
+  run("setf", {Value::i32(408), Value::f64(4.0)});
+  run("fmac_add", {Value::i32(300), Value::i32(400), Value::i32(8), Value::f64(0.5)});
+  EXPECT_EQ(h.call1("f", {Value::i32(300)}).f64(), 2.0 - 10.0);
+  run("seti", {Value::i32(500), Value::i32(6)});
+  run("seti", {Value::i32(504), Value::i32(-1)});
+  run("imac", {Value::i32(504), Value::i32(500), Value::i32(7)});
+  EXPECT_EQ(h.call1("i", {Value::i32(504)}).i32(), 41);
+  EXPECT_EQ(h.call1("kept", {Value::i32(504), Value::i32(500), Value::i32(2)}).i32(), 12);
+  EXPECT_EQ(h.call1("i", {Value::i32(504)}).i32(), 53);
+  run("other_addr", {Value::i32(500), Value::i32(500), Value::i32(3)});
+  EXPECT_EQ(h.call1("i", {Value::i32(504)}).i32(), 24);
+  EXPECT_EQ(h.call1("i", {Value::i32(500)}).i32(), 6);
+  // Traps: b out of bounds, c in bounds: nothing written.
+  run("seti", {Value::i32(600), Value::i32(1)});
+  EXPECT_EQ(h.trap("imac", {Value::i32(600), Value::i32(65535), Value::i32(1)}), "out of bounds memory access");
+  EXPECT_EQ(h.call1("i", {Value::i32(600)}).i32(), 1);
+  EXPECT_EQ(h.trap("imac", {Value::i32(65533), Value::i32(600), Value::i32(1)}), "out of bounds memory access");
+  EXPECT_EQ(h.trap("fmac_add", {Value::i32(0), Value::i32(65532), Value::i32(0), Value::f64(1)}), "out of bounds memory access");
+  run("fmac_add", {Value::i32(0), Value::i32(-8), Value::i32(8), Value::f64(1)});  // b + j wraps to 0
+  EXPECT_EQ(h.trap("fmac", {Value::i32(65528), Value::i32(0), Value::f64(1)}), "out of bounds memory access");
+  EXPECT_NE(h.listing("fmac").find("f64.mul[load]>f64.add[rmw]"), std::string::npos) << h.listing("fmac");
+  EXPECT_NE(h.listing("fmac_add").find("f64.mul[load+add]>f64.sub[rmw]"), std::string::npos) << h.listing("fmac_add");
+  EXPECT_NE(h.listing("imac").find("i32.mul[load]>i32.add[rmw]"), std::string::npos) << h.listing("imac");
+  EXPECT_EQ(h.listing("kept").find(">"), std::string::npos) << h.listing("kept");
+  EXPECT_EQ(h.listing("other_addr").find("rmw"), std::string::npos) << h.listing("other_addr");
+}
+
 }  // namespace
 }  // namespace mywasm

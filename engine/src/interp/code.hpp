@@ -155,6 +155,12 @@ const void* rmw_handler(Opcode op);
   X(I32Add) X(I32Sub) X(I32Mul) X(I32And) X(I32Or) X(I32Xor) X(I32Shl) X(I32ShrU) X(I32Rotl)        \
   X(I32Rotr) X(F64Add) X(F64Sub) X(F64Mul) X(F64Div)
 const void* chain_handler(Opcode op1, bool imm1, Opcode op2, bool t_is_b, bool z_imm = false);
+// A chain op1[load] (or op1[load+add]) whose result t is used only by the
+// op2[rmw] just after it (`c[j] += a * b[j]`): x, addr1 (or base1, index1),
+// offset1, addr2, offset2; mem[addr2 + offset2] = op2(t, that memory), with
+// t = op1(x, mem[addr1 + offset1]) loaded first. Only for multiply into
+// add/sub (see chains_into_rmw in interpreter.cpp); null for other pairs.
+const void* chain_rmw_handler(Opcode op1, bool add_load, Opcode op2);
 inline uint64_t word(const void* p) { return reinterpret_cast<uint64_t>(p); }
 
 // A readable listing of translated code, one instruction per line (for

@@ -60,6 +60,13 @@ const std::unordered_map<const void*, HandlerInfo>& handler_infos() {
         for (int v = 0; v < 6; ++v)
           if (const void* h = v < 4 ? chain_handler(op1, v >= 2, op2, v & 1) : chain_handler(op1, v == 5, op2, false, true))
             m[h] = HandlerInfo{std::string(info(op1).name) + ">" + std::string(info(op2).name) + kVariant[v], 5};
+    for (Opcode op1 : kChain)
+      for (Opcode op2 : kChain)
+        for (bool add_load : {false, true})
+          if (const void* h = chain_rmw_handler(op1, add_load, op2))
+            m[h] = HandlerInfo{std::string(info(op1).name) + (add_load ? "[load+add]>" : "[load]>") +
+                                   std::string(info(op2).name) + "[rmw]",
+                               add_load ? 7u : 6u};
 #define X(Name, Words) m[internal_handler(Internal::Name)] = HandlerInfo{#Name, Words};
     MYWASM_INTERNAL_HANDLERS(X)
 #undef X

@@ -94,7 +94,8 @@ class Translator {
   // ------------------------------------------------------------ emission
   std::vector<uint64_t>& code() { return out_->code; }
   void begin_instr(const void* handler) {
-    prev_ = Prev{instr_start_, last_dst_, last_op_, last_plain_ || last_imm_, last_imm_};
+    prev_ = Prev{instr_start_, last_dst_, last_op_, last_plain_ || last_imm_, last_imm_, last_load_operand_,
+                 last_load_add_operand_};
     instr_start_ = code().size();
     code().push_back(word(handler));
     last_dst_ = SIZE_MAX;
@@ -102,7 +103,9 @@ class Translator {
     last_imm_ = false;
     last_plain_ = false;
     last_load_operand_ = false;
+    last_load_add_operand_ = false;
     last_add_load_ = false;
+    chain_rmw_ = std::nullopt;
   }
   void begin_internal(Internal h) { begin_instr(internal_handler(h)); }
   void emit_slot(uint64_t enc) {
@@ -337,7 +340,9 @@ class Translator {
     last_imm_ = false;
     last_plain_ = false;
     last_load_operand_ = false;
+    last_load_add_operand_ = false;
     last_add_load_ = false;
+    chain_rmw_ = std::nullopt;
   }
   // Emits "branch when `cond` (or the fused comparison) is true/false" with
   // the target word left for the caller to emit.
@@ -720,6 +725,21 @@ class Translator {
             code()[instr_start_ + 3] == a.slot && code()[instr_start_ + 4] == in.imm64 && rmw_handler(last_op_)) {
           Opcode producer = last_op_;
           uint64_t x = code()[instr_start_ + 2];
+          // x computed by the op[load] just before: one instruction for both.
+          if (chain_rmw_ && chain_rmw_->lm_start == instr_start_)
+            if (const void* h = chain_rmw_handler(chain_rmw_->op1, chain_rmw_->add_load, producer)) {
+              size_t start = chain_rmw_->start;
+              // op1's operands after its dst: x, addr1 (or base1, index1), offset1
+              std::vector<uint64_t> op1_operands(code().begin() + start + 2, code().begin() + instr_start_);
+              instr_start_ = start;
+              remove_last_instr();
+              begin_instr(h);
+              for (size_t k = 0; k + 1 < op1_operands.size(); ++k) emit_slot(op1_operands[k]);
+              emit_imm(op1_operands.back());
+              emit_slot(a.slot);
+              emit_imm(in.imm64);  // memarg offset
+              return;
+            }
           remove_last_instr();
           begin_instr(rmw_handler(producer));
           emit_slot(x);
@@ -792,6 +812,12 @@ class Translator {
     // just before: one instruction loads and computes.
     if (arity == 2 && load_operand_handler(op) && last_produced(b, full_width_load) &&
         info(last_op_).results == info(op).params.substr(1)) {
+      // `a` the result of an op[load] (or op[load+add]) just before the
+      // load: a candidate for chain_rmw_handler if this becomes an rmw.
+      std::optional<ChainRmw> chain;
+      if (prev_.dst != SIZE_MAX && (prev_.load_operand || prev_.load_add_operand) && !a.pending &&
+          code()[prev_.dst] == a.slot && (a.slot & kTempTag))
+        chain = ChainRmw{prev_.start, prev_.op, prev_.load_add_operand, 0};
       uint64_t addr = code()[instr_start_ + 2], offset = code()[instr_start_ + 3];
       remove_last_instr();
       begin_instr(load_operand_handler(op));
@@ -801,6 +827,10 @@ class Translator {
       emit_imm(offset);
       last_op_ = op;
       last_load_operand_ = true;
+      if (chain) {
+        chain->lm_start = instr_start_;
+        chain_rmw_ = chain;
+      }
       return;
     }
     // One operand computed by the binary op just before (and used nowhere
@@ -839,6 +869,7 @@ class Translator {
       emit_slot(index);
       emit_imm(offset);
       last_op_ = op;
+      last_load_add_operand_ = true;
       return;
     }
     begin_instr(op_handler(op));
@@ -1006,6 +1037,16 @@ class Translator {
   bool last_imm_ = false;  // the last instruction is an immediate-operand form
   bool last_plain_ = false;  // ... is op_handler(last_op_) with slot operands
   bool last_load_operand_ = false;  // ... is load_operand_handler(last_op_)
+  bool last_load_add_operand_ = false;  // ... is load_add_operand_handler(last_op_)
+  // The last instruction is an op2[load] whose first operand is the result
+  // of the op1[load] (or op1[load+add]) at `start` just before it.
+  struct ChainRmw {
+    size_t start;
+    Opcode op1;
+    bool add_load;
+    size_t lm_start;
+  };
+  std::optional<ChainRmw> chain_rmw_;
   bool last_add_load_ = false;  // ... is address_add_handler(last_op_) of a load
   // The instruction before the last one, when nothing has been removed since.
   struct Prev {
@@ -1014,6 +1055,8 @@ class Translator {
     Opcode op = Opcode::Nop;
     bool fusable = false;   // plain or immediate form
     bool imm = false;
+    bool load_operand = false;      // load_operand_handler(op) form
+    bool load_add_operand = false;  // load_add_operand_handler(op) form
   } prev_;
   size_t last_copy_end_ = SIZE_MAX;  // end of the last single Copy emitted
   size_t label_at_ = SIZE_MAX;       // last code position bound as a branch target
