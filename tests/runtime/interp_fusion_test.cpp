@@ -488,5 +488,24 @@ TEST(InterpFusionTest, MultiplyAccumulateIntoMemory) {
   EXPECT_EQ(h.listing("other_addr").find("rmw"), std::string::npos) << h.listing("other_addr");
 }
 
+TEST(InterpFusionTest, IntegerOpWithZeroIsItsOperand) {
+  WatHarness h(R"((module
+    (func (export "add0") (param i32) (result i32) (i32.add (local.get 0) (i32.const 0)))
+    (func (export "shl0") (param i64) (result i64) (i64.shl (local.get 0) (i64.const 0)))
+    (func (export "fadd0") (param f64) (result f64) (f64.add (local.get 0) (f64.const 0)))
+    (func (export "mul0") (param i32) (result i32) (i32.mul (local.get 0) (i32.const 0)))
+    (func (export "later_write") (param i32) (result i32)
+      ;; the value is local 0's before it is overwritten
+      (i32.sub (local.get 0) (i32.const 0))
+      (local.set 0 (i32.const 99))
+      (i32.add (local.get 0)))))");
+  EXPECT_EQ(h.call1("add0", {Value::i32(-5)}).i32(), -5);
+  EXPECT_EQ(h.listing("add0"), "0: Return\n");
+  EXPECT_EQ(h.call1("shl0", {Value::i64(1ll << 40)}).i64(), 1ll << 40);
+  EXPECT_TRUE(std::signbit(h.call1("fadd0", {Value::f64(-0.0)}).f64()) == false);  // -0 + 0 is +0
+  EXPECT_EQ(h.call1("mul0", {Value::i32(7)}).i32(), 0);
+  EXPECT_EQ(h.call1("later_write", {Value::i32(1)}).i32(), 100);
+}
+
 }  // namespace
 }  // namespace mywasm

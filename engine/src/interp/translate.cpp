@@ -779,9 +779,27 @@ class Translator {
     emit_simple(op, oi.params.size());
   }
 
+  // Integer ops for which x op 0 is x (float ones are not: -0 + 0 is +0).
+  static bool zero_is_identity(Opcode op) {
+    switch (op) {
+      case Opcode::I32Add: case Opcode::I32Sub: case Opcode::I32Or: case Opcode::I32Xor:
+      case Opcode::I32Shl: case Opcode::I32ShrS: case Opcode::I32ShrU: case Opcode::I32Rotl: case Opcode::I32Rotr:
+      case Opcode::I64Add: case Opcode::I64Sub: case Opcode::I64Or: case Opcode::I64Xor:
+      case Opcode::I64Shl: case Opcode::I64ShrS: case Opcode::I64ShrU: case Opcode::I64Rotl: case Opcode::I64Rotr:
+        return true;
+      default: return false;
+    }
+  }
+
   void emit_simple(Opcode op, size_t arity) {
     Entry b = arity == 2 ? pop() : Entry{};
     Entry a = pop();
+    if (arity == 2 && (b.slot & kImmTag) && imm_values_[b.slot & ~kImmTag] == 0 && zero_is_identity(op)) {
+      // x + 0, x << 0, ...: the value is x, where it already is (clang
+      // emits `local.get 0; i32.const 0; i32.add` for a phi).
+      stack_.push_back(a);
+      return;
+    }
     uint64_t dst = push_home();
     if (arity == 2 && (b.slot & kImmTag) && imm_handler(op)) {
       // t op imm, t computed by the binary op just before: a chain.
