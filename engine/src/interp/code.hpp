@@ -67,6 +67,8 @@ namespace interp {
   X(Copy, 3)          /* dst, src */                                                \
   X(Const, 3)         /* dst, value bits */                                         \
   X(Copy2, 5)         /* dst1, src1, dst2, src2 (two Copies, in order) */           \
+  X(Copy3, 7)         /* three Copies, in order */                                  \
+  X(Copy4, 9)         /* four Copies, in order */                                   \
   X(Br, 2)            /* target */                                                  \
   X(BrIf, 3)          /* cond, target */                                            \
   X(BrUnless, 3)      /* cond, target */                                            \

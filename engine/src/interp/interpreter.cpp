@@ -624,6 +624,19 @@ I_Copy2:
   S(3) = S(4);
   pc += 5;
   NEXT();
+I_Copy3:
+  S(1) = S(2);
+  S(3) = S(4);
+  S(5) = S(6);
+  pc += 7;
+  NEXT();
+I_Copy4:
+  S(1) = S(2);
+  S(3) = S(4);
+  S(5) = S(6);
+  S(7) = S(8);
+  pc += 9;
+  NEXT();
 I_Br:
   pc = reinterpret_cast<const uint64_t*>(pc[1]);
   NEXT();

@@ -162,18 +162,23 @@ class Translator {
       emit_imm(imm_values_[src & ~kImmTag]);
       return;
     }
-    if (last_copy_end_ == code().size() && label_at_ != code().size()) {
-      // Straight after a Copy that no branch targets: one Copy2 does both.
-      code()[last_copy_end_ - 3] = word(internal_handler(Internal::Copy2));
+    if (last_copy_end_ == code().size() && label_at_ != code().size() && last_copy_moves_ < 4) {
+      // Straight after a Copy/Copy2/Copy3 that no branch targets: one more
+      // move in the same instruction (in order: a later source may be an
+      // earlier destination).
+      static constexpr Internal kCopies[] = {Internal::Copy, Internal::Copy2, Internal::Copy3, Internal::Copy4};
+      code()[last_copy_start_] = word(internal_handler(kCopies[last_copy_moves_++]));
       emit_slot(dst);
       emit_slot(src);
-      last_copy_end_ = SIZE_MAX;
+      last_copy_end_ = code().size();
       return;
     }
     begin_internal(Internal::Copy);
+    last_copy_start_ = instr_start_;
     emit_slot(dst);
     emit_slot(src);
     last_copy_end_ = code().size();
+    last_copy_moves_ = 1;
   }
   // Records that the current code position is (or may be) a branch target.
   void bind_label() { label_at_ = code().size(); }
@@ -1076,7 +1081,9 @@ class Translator {
     bool load_operand = false;      // load_operand_handler(op) form
     bool load_add_operand = false;  // load_add_operand_handler(op) form
   } prev_;
-  size_t last_copy_end_ = SIZE_MAX;  // end of the last single Copy emitted
+  size_t last_copy_end_ = SIZE_MAX;  // end of the last Copy/Copy2/Copy3/Copy4 emitted
+  size_t last_copy_start_ = 0;       // ... its start
+  int last_copy_moves_ = 0;          // ... its number of moves
   size_t label_at_ = SIZE_MAX;       // last code position bound as a branch target
   std::vector<uint64_t> imm_values_;
   std::vector<size_t> slot_fixups_;
