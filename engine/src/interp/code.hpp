@@ -135,6 +135,10 @@ inline uint32_t slot_count(const std::vector<ValType>& types) {
 const void* imm_handler(Opcode op);
 // fused_branch_handler with an immediate second operand: a, imm, target.
 const void* fused_branch_imm_handler(Opcode op, bool when_true);
+// The same after an in-place i32 step (a loop counter): x, step, imm,
+// target; x += step (wrapping, written back), then branches on op(x, imm).
+// For comparisons etc. of two i32 values; null for other opcodes.
+const void* add_branch_handler(Opcode op, bool when_true);
 // Binary ops whose second operand is loaded from memory by the fused
 // full-width load of its type: dst, a, addr, offset. Null for other opcodes.
 const void* load_operand_handler(Opcode op);

@@ -47,6 +47,8 @@ const std::unordered_map<const void*, HandlerInfo>& handler_infos() {
       if (const void* h = store_result_handler(op)) m[h] = HandlerInfo{name + "[store]", 5};
       if (const void* h = rmw_handler(op)) m[h] = HandlerInfo{name + "[rmw]", 4};
       if (const void* h = fused_branch_imm_handler(op, true)) m[h] = HandlerInfo{"br_if[" + name + " imm]", 4};
+      if (const void* h = add_branch_handler(op, true)) m[h] = HandlerInfo{"br_if[i32.add imm>" + name + " imm]", 5};
+      if (const void* h = add_branch_handler(op, false)) m[h] = HandlerInfo{"br_unless[i32.add imm>" + name + " imm]", 5};
       if (const void* h = fused_branch_imm_handler(op, false)) m[h] = HandlerInfo{"br_unless[" + name + " imm]", 4};
     }
     static constexpr Opcode kChain[] = {

@@ -89,6 +89,15 @@ const void* const* g_branch_false_handlers = nullptr;
 const void* const* g_imm_handlers = nullptr;
 const void* const* g_branch_true_imm_handlers = nullptr;
 const void* const* g_branch_false_imm_handlers = nullptr;
+const void* const* g_add_branch_true_handlers = nullptr;
+const void* const* g_add_branch_false_handlers = nullptr;
+// Branch-fusable ops on two i32 values: the ones with an add_branch_handler.
+template <Opcode op, bool = BranchFusable<op>::value && Sem<op>::kArity == 2>
+struct AddBranchFusable : std::false_type {};
+template <Opcode op>
+struct AddBranchFusable<op, true>
+    : std::bool_constant<std::is_integral_v<typename Sem<op>::A> && sizeof(typename Sem<op>::A) == 4 &&
+                         std::is_integral_v<typename Sem<op>::B> && sizeof(typename Sem<op>::B) == 4> {};
 const void* const* g_load_operand_handlers = nullptr;
 const void* const* g_load_add_operand_handlers = nullptr;
 const void* const* g_store_result_handlers = nullptr;
@@ -250,6 +259,16 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
 #include "opcodes.def"
 #undef OP
   };
+  static const void* const kAddBranchTrueTable[] = {
+#define OP(Id, Prefix, Code, Name, Imm, Params, Results) AddBranchFusable<Opcode::Id>::value ? &&BTA_##Id : nullptr,
+#include "opcodes.def"
+#undef OP
+  };
+  static const void* const kAddBranchFalseTable[] = {
+#define OP(Id, Prefix, Code, Name, Imm, Params, Results) AddBranchFusable<Opcode::Id>::value ? &&BFA_##Id : nullptr,
+#include "opcodes.def"
+#undef OP
+  };
   static const void* const kLoadOperandTable[] = {
 #define OP(Id, Prefix, Code, Name, Imm, Params, Results) \
   ScalarBinary<Opcode::Id>::value ? &&LM_##Id : nullptr,
@@ -304,6 +323,8 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
     g_imm_handlers = kImmTable;
     g_branch_true_imm_handlers = kBranchTrueImmTable;
     g_branch_false_imm_handlers = kBranchFalseImmTable;
+    g_add_branch_true_handlers = kAddBranchTrueTable;
+    g_add_branch_false_handlers = kAddBranchFalseTable;
     g_load_operand_handlers = kLoadOperandTable;
     g_load_add_operand_handlers = kLoadAddOperandTable;
     g_store_result_handlers = kStoreResultTable;
@@ -529,7 +550,25 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
   BF_##Id : MYWASM_FUSED_BRANCH(Id, ==, S(2))                                                 \
   /* The same with an immediate second operand: a, imm, target. */                            \
   BTI_##Id : MYWASM_FUSED_BRANCH(Id, !=, pc[2])                                               \
-  BFI_##Id : MYWASM_FUSED_BRANCH(Id, ==, pc[2])
+  BFI_##Id : MYWASM_FUSED_BRANCH(Id, ==, pc[2])                                               \
+  /* After an in-place i32 step: x, step, imm, target. */                                     \
+  BTA_##Id : MYWASM_ADD_BRANCH(Id, !=)                                                        \
+  BFA_##Id : MYWASM_ADD_BRANCH(Id, ==)
+#define MYWASM_ADD_BRANCH(Id, cmp)                                                            \
+  {                                                                                           \
+    constexpr Opcode kOp = static_cast<Opcode>(unsigned(Opcode::Id) + kUnused);               \
+    if constexpr (AddBranchFusable<kOp>::value) {                                             \
+      using Op = Sem<kOp>;                                                                    \
+      uint64_t x = uint32_t(uint32_t(S(1)) + uint32_t(pc[2]));                                \
+      S(1) = x;                                                                               \
+      uint32_t result = Op::apply(rd<typename Op::A>(x), rd<typename Op::B>(pc[3]));          \
+      if (result cmp 0) pc = reinterpret_cast<const uint64_t*>(pc[4]);                        \
+      else pc += 5;                                                                           \
+      NEXT();                                                                                 \
+    } else {                                                                                  \
+      TRAP(TrapCode::Unreachable);                                                            \
+    }                                                                                         \
+  }
 #define MYWASM_FUSED_BRANCH(Id, cmp, second)                                                  \
   {                                                                                           \
     constexpr Opcode kOp = static_cast<Opcode>(unsigned(Opcode::Id) + kUnused);               \
@@ -548,6 +587,7 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
 #include "opcodes.def"
 #undef OP
 #undef MYWASM_FUSED_BRANCH
+#undef MYWASM_ADD_BRANCH
 
   // ---------------------------------------------------- chains (see code.hpp)
   // CH_<op1>_<op2>_<S|I><A|B>: op1's second operand a slot (S) or an
@@ -1026,6 +1066,10 @@ const void* imm_handler(Opcode op) {
 const void* fused_branch_imm_handler(Opcode op, bool when_true) {
   init_handlers();
   return (when_true ? g_branch_true_imm_handlers : g_branch_false_imm_handlers)[static_cast<unsigned>(op)];
+}
+const void* add_branch_handler(Opcode op, bool when_true) {
+  init_handlers();
+  return (when_true ? g_add_branch_true_handlers : g_add_branch_false_handlers)[static_cast<unsigned>(op)];
 }
 const void* load_operand_handler(Opcode op) {
   init_handlers();

@@ -289,6 +289,10 @@ class Translator {
     uint64_t a, b;
     bool b_imm;  // b is an immediate value, not a slot
     bool negate = false;  // branch on the comparison being false (eqz of it)
+    // An in-place i32.add[imm] of `a` just before the comparison (a loop
+    // counter step), left at the end of the code: emit_cond_branch_head
+    // folds it into the branch if nothing was emitted after it.
+    size_t add_start = SIZE_MAX;
   };
   std::optional<Compare> take_compare(const Entry& cond) {
     if (cond.pending || last_dst_ == SIZE_MAX || code()[last_dst_] != cond.slot) return std::nullopt;
@@ -309,6 +313,10 @@ class Translator {
     if (!fused_branch_handler(op, true)) return std::nullopt;
     bool binary = info(op).params.size() == 2;
     Compare c{op, code()[instr_start_ + 2], binary ? code()[instr_start_ + 3] : kNoOperand, last_imm_};
+    if (c.b_imm && prev_.op == Opcode::I32Add && prev_.imm && prev_.start + 4 == instr_start_ &&
+        label_at_ != instr_start_ && code()[prev_.start + 1] == c.a && code()[prev_.start + 2] == c.a &&
+        add_branch_handler(op, true))
+      c.add_start = prev_.start;
     remove_last_instr();
     return c;
   }
@@ -356,6 +364,16 @@ class Translator {
     if (!cmp) {
       begin_internal(when_true ? Internal::BrIf : Internal::BrUnless);
       emit_slot(cond.slot);
+      return;
+    }
+    if (cmp->add_start != SIZE_MAX && cmp->add_start + 4 == code().size()) {
+      uint64_t step = code()[cmp->add_start + 3];
+      instr_start_ = cmp->add_start;
+      remove_last_instr();
+      begin_instr(add_branch_handler(cmp->op, when_true));
+      emit_slot(cmp->a);
+      emit_imm(step);
+      emit_imm(cmp->b);
       return;
     }
     if (cmp->b_imm) {
