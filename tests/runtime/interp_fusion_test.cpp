@@ -489,6 +489,75 @@ TEST(InterpFusionTest, MultiplyAccumulateIntoMemory) {
   EXPECT_EQ(h.listing("other_addr").find("rmw"), std::string::npos) << h.listing("other_addr");
 }
 
+TEST(InterpFusionTest, ProductOfThreeIntoMemory) {
+  // (x * y) * z added to or subtracted from a memory value and stored back
+  // (nbody's `v[i] -= d * m * mag`): the load before or after the product.
+  WatHarness h(R"((module (memory 1)
+    (func (export "acc") (param $p i32) (param $x f64) (param $y f64) (param $z f64)
+      (f64.store offset=8 (local.get $p)
+        (f64.add (f64.mul (f64.mul (local.get $x) (local.get $y)) (local.get $z)) (f64.load offset=8 (local.get $p)))))
+    (func (export "acc_sub") (param $p i32) (param $x f64) (param $y f64) (param $z f64)
+      (f64.store offset=8 (local.get $p)
+        (f64.sub (f64.mul (f64.mul (local.get $x) (local.get $y)) (local.get $z)) (f64.load offset=8 (local.get $p)))))
+    (func (export "dec") (param $p i32) (param $x f64) (param $y f64) (param $z f64)
+      (f64.store offset=8 (local.get $p)
+        (f64.sub (f64.load offset=8 (local.get $p)) (f64.mul (f64.mul (local.get $x) (local.get $y)) (local.get $z)))))
+    (func (export "dec_add") (param $p i32) (param $x f64) (param $y f64) (param $z f64)
+      (f64.store offset=8 (local.get $p)
+        (f64.add (f64.load offset=8 (local.get $p)) (f64.mul (f64.mul (local.get $x) (local.get $y)) (local.get $z)))))
+    (func (export "dec_other") (param $p i32) (param $x f64) (param $y f64) (param $z f64)
+      ;; stored elsewhere than loaded: not a read-modify-write
+      (f64.store offset=16 (local.get $p)
+        (f64.sub (f64.load offset=8 (local.get $p)) (f64.mul (f64.mul (local.get $x) (local.get $y)) (local.get $z)))))
+    (func (export "dec_kept") (param $p i32) (param $x f64) (param $y f64) (param $z f64) (result f64) (local $t f64)
+      ;; the product is also kept in a local
+      (f64.store offset=8 (local.get $p)
+        (f64.sub (f64.load offset=8 (local.get $p)) (local.tee $t (f64.mul (f64.mul (local.get $x) (local.get $y)) (local.get $z)))))
+      (local.get $t))
+    (func (export "dec_loop") (param $p i32) (param $x f64) (param $y f64) (param $z f64)
+      ;; a branch target between the load and the product
+      (f64.store offset=8 (local.get $p)
+        (f64.sub (f64.load offset=8 (local.get $p))
+          (loop (result f64) (f64.mul (f64.mul (local.get $x) (local.get $y)) (local.get $z))))))
+    (func (export "f") (param i32) (result f64) (f64.load (local.get 0)))
+    (func (export "setf") (param i32 f64) (f64.store (local.get 0) (local.get 1)))
+    (func (export "i") (param i32) (result i32) (i32.load (local.get 0)))))");
+  auto run = [&](const std::string& name, std::initializer_list<Value> args) {
+    auto r = h.call(name, args);
+    EXPECT_TRUE(r.ok()) << name;
+  };
+#define XYZ(p) {Value::i32(p), Value::f64(2.0), Value::f64(3.0), Value::f64(0.5)}
+  const char* names[] = {"acc", "acc_sub", "dec", "dec_add", "dec_other", "dec_loop"};
+  const double want[] = {13.0, -7.0, 7.0, 13.0, 10.0, 7.0};  // at p + 8, from 10
+  for (int k = 0; k < 6; ++k) {
+    run("setf", {Value::i32(108), Value::f64(10.0)});
+    run("setf", {Value::i32(116), Value::f64(-1.0)});
+    auto r = h.call(names[k], XYZ(100));
+    EXPECT_TRUE(r.ok()) << names[k];
+    EXPECT_EQ(h.call1("f", {Value::i32(108)}).f64(), want[k]) << names[k];
+    EXPECT_EQ(h.call1("f", {Value::i32(116)}).f64(), std::string(names[k]) == "dec_other" ? 7.0 : -1.0) << names[k];
+  }
+  run("setf", {Value::i32(108), Value::f64(10.0)});
+  EXPECT_EQ(h.call1("dec_kept", XYZ(100)).f64(), 3.0);
+  EXPECT_EQ(h.call1("f", {Value::i32(108)}).f64(), 7.0);
+  // Out of bounds (the last 4 bytes in bounds): a trap, nothing written.
+  run("setf", {Value::i32(65528), Value::f64(1.0)});
+  const int32_t before = h.call1("i", {Value::i32(65532)}).i32();
+  for (const char* name : {"acc", "acc_sub", "dec", "dec_add"}) {
+    EXPECT_EQ(h.trap(name, XYZ(65524)), "out of bounds memory access") << name;
+    EXPECT_EQ(h.call1("i", {Value::i32(65532)}).i32(), before) << name;
+  }
+  // The address wraps before the offset is added: p = -8 is out of bounds.
+  EXPECT_EQ(h.trap("dec", XYZ(-8)), "out of bounds memory access");
+  EXPECT_NE(h.listing("acc").find("f64.mul>f64.mul>f64.add[rmw]"), std::string::npos) << h.listing("acc");
+  EXPECT_NE(h.listing("acc_sub").find("f64.mul>f64.mul>f64.sub[rmw]"), std::string::npos) << h.listing("acc_sub");
+  EXPECT_NE(h.listing("dec").find("f64.mul>f64.mul>f64.sub[rmw-a]"), std::string::npos) << h.listing("dec");
+  EXPECT_NE(h.listing("dec_add").find("f64.mul>f64.mul>f64.add[rmw-a]"), std::string::npos) << h.listing("dec_add");
+  for (const char* name : {"dec_other", "dec_kept", "dec_loop"})
+    EXPECT_EQ(h.listing(name).find("f64.mul>f64.mul>"), std::string::npos) << h.listing(name);
+#undef XYZ
+}
+
 TEST(InterpFusionTest, IntegerOpWithZeroIsItsOperand) {
   WatHarness h(R"((module
     (func (export "add0") (param i32) (result i32) (i32.add (local.get 0) (i32.const 0)))

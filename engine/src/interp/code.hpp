@@ -167,6 +167,12 @@ const void* chain_handler(Opcode op1, bool imm1, Opcode op2, bool t_is_b, bool z
 // t = op1(x, mem[addr1 + offset1]) loaded first. Only for multiply into
 // add/sub (see chains_into_rmw in interpreter.cpp); null for other pairs.
 const void* chain_rmw_handler(Opcode op1, bool add_load, Opcode op2);
+// f64.mul>f64.mul (both operands slots, t the first operand of the second
+// mul) whose result u goes only into an add/sub read-modify-write: x, y, z,
+// addr, offset; mem[addr + offset] = op3(mem, u) when mem_is_a (a load just
+// before the chain, `v[i] -= a * b * c`), else op3(u, mem) (`v[i] += ...`).
+// Only op3 = f64.add or f64.sub; null otherwise.
+const void* mul_chain_rmw_handler(Opcode op3, bool mem_is_a);
 inline uint64_t word(const void* p) { return reinterpret_cast<uint64_t>(p); }
 
 // A readable listing of translated code, one instruction per line (for

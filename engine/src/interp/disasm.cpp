@@ -69,6 +69,11 @@ const std::unordered_map<const void*, HandlerInfo>& handler_infos() {
             m[h] = HandlerInfo{std::string(info(op1).name) + (add_load ? "[load+add]>" : "[load]>") +
                                    std::string(info(op2).name) + "[rmw]",
                                add_load ? 7u : 6u};
+    for (Opcode op3 : {Opcode::F64Add, Opcode::F64Sub})
+      for (bool mem_is_a : {false, true})
+        if (const void* h = mul_chain_rmw_handler(op3, mem_is_a))
+          m[h] = HandlerInfo{std::string("f64.mul>f64.mul>") + std::string(info(op3).name) + (mem_is_a ? "[rmw-a]" : "[rmw]"),
+                             6};
 #define X(Name, Words) m[internal_handler(Internal::Name)] = HandlerInfo{#Name, Words};
     MYWASM_INTERNAL_HANDLERS(X)
 #undef X

@@ -153,6 +153,10 @@ constexpr bool chains_into_rmw() {
   return chains<op1, op2, false>() && (op1 == Opcode::I32Mul || op1 == Opcode::F64Mul) &&
          (op2 == Opcode::I32Add || op2 == Opcode::I32Sub || op2 == Opcode::F64Add || op2 == Opcode::F64Sub);
 }
+// f64.mul>f64.mul chains whose result goes straight into an add/sub
+// read-modify-write (nbody's `v[i] -= dx * m * mag`): [op3 is sub][memory
+// value is op3's first operand]. Four handlers only (see above).
+const void* const* g_mul_chain_rmw_handlers = nullptr;
 const void* const* g_internal_handlers = nullptr;
 
 // A value of type t from its slot(s) at p (two slots for a v128).
@@ -309,6 +313,7 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
   static ChainTable kChainTable = {MYWASM_CHAIN_OPS(MYWASM_CHAIN_ROW)};
 #undef MYWASM_CHAIN_ROW
 #undef MYWASM_CHAIN_ENTRY
+  static const void* const kMulChainRmwTable[] = {&&MM_F64Add_B, &&MM_F64Add_A, &&MM_F64Sub_B, &&MM_F64Sub_A};
   static const void* const kInternalTable[] = {
 #define X(Name, Words) &&I_##Name,
       MYWASM_INTERNAL_HANDLERS(X)
@@ -330,6 +335,7 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
     g_store_result_handlers = kStoreResultTable;
     g_rmw_handlers = kRmwTable;
     g_chain_handlers = &kChainTable;
+    g_mul_chain_rmw_handlers = kMulChainRmwTable;
     return TrapCode::None;
   }
 
@@ -938,6 +944,30 @@ I_DataDrop:
 #undef MYWASM_CHAIN_RMW_VARIANT
 #undef MYWASM_CHAIN_OPS_2
 
+  // ---------------------------------------------------- f64.mul>f64.mul into rmw
+  // MM_<op3>_<A|B>: x, y, z, addr, offset; u = (x * y) * z, then
+  // mem[addr + offset] = op3(mem, u) (A: the memory value is op3's first
+  // operand) or op3(u, mem) (B).
+#define MYWASM_MUL_CHAIN_RMW(Op3, Kind, kMemIsA)                                             \
+  MM_##Op3##_##Kind : {                                                                      \
+    using S3 = Sem<Opcode::Op3>;                                                             \
+    uint64_t ea = uint64_t(uint32_t(S(4))) + pc[5];                                          \
+    if (ea + sizeof(double) > mem_size) TRAP(TrapCode::MemoryOutOfBounds);                   \
+    double m;                                                                                \
+    std::memcpy(&m, mem + ea, sizeof m);                                                     \
+    using SM = Sem<Opcode::F64Mul>;                                                          \
+    double u = SM::apply(SM::apply(rd<double>(S(1)), rd<double>(S(2))), rd<double>(S(3)));   \
+    double r = kMemIsA ? S3::apply(m, u) : S3::apply(u, m);                                  \
+    std::memcpy(mem + ea, &r, sizeof r);                                                     \
+    pc += 6;                                                                                 \
+    NEXT();                                                                                  \
+  }
+  MYWASM_MUL_CHAIN_RMW(F64Add, A, true)
+  MYWASM_MUL_CHAIN_RMW(F64Add, B, false)
+  MYWASM_MUL_CHAIN_RMW(F64Sub, A, true)
+  MYWASM_MUL_CHAIN_RMW(F64Sub, B, false)
+#undef MYWASM_MUL_CHAIN_RMW
+
 do_trap:
   st.depth = size_t(rec - st.calls.data());
   st.trap_func = cur;
@@ -1092,6 +1122,11 @@ const void* chain_handler(Opcode op1, bool imm1, Opcode op2, bool t_is_b, bool z
   int i = chain_index(op1), j = chain_index(op2);
   if (i < 0 || j < 0 || (z_imm && t_is_b)) return nullptr;
   return (*g_chain_handlers)[i][j][z_imm ? 4 + (imm1 ? 1 : 0) : (imm1 ? 2 : 0) + (t_is_b ? 1 : 0)];
+}
+const void* mul_chain_rmw_handler(Opcode op3, bool mem_is_a) {
+  init_handlers();
+  if (op3 != Opcode::F64Add && op3 != Opcode::F64Sub) return nullptr;
+  return g_mul_chain_rmw_handlers[(op3 == Opcode::F64Sub ? 2 : 0) + (mem_is_a ? 1 : 0)];
 }
 const void* chain_rmw_handler(Opcode op1, bool add_load, Opcode op2) {
   init_handlers();

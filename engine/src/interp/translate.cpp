@@ -356,6 +356,7 @@ class Translator {
     last_load_add_operand_ = false;
     last_add_load_ = false;
     chain_rmw_ = std::nullopt;
+    if (plain_load_start_ != SIZE_MAX && plain_load_start_ >= instr_start_) plain_load_start_ = SIZE_MAX;
   }
   // Emits "branch when `cond` (or the fused comparison) is true/false" with
   // the target word left for the caller to emit.
@@ -734,6 +735,28 @@ class Translator {
             info(last_op_).results == info(op).params.substr(1)) {
           Opcode producer = last_op_;
           uint64_t x = code()[instr_start_ + 2], y = code()[instr_start_ + 3];
+          // `v[i] = v[i] - a * b * c`: a plain f64.load, the f64.mul>f64.mul
+          // chain, then this op of the two, stored where it was loaded
+          // from: one instruction (the load traps first either way).
+          if (const void* h = mul_chain_rmw_handler(producer, true)) {
+            const size_t c = prev_.start, l = plain_load_start_;
+            if (prev_.dst == c + 1 && l != SIZE_MAX && l + 4 == c && (label_at_ == SIZE_MAX || label_at_ <= l) &&
+                code()[c] == word(chain_handler(Opcode::F64Mul, false, Opcode::F64Mul, false)) &&
+                y == code()[c + 1] && (y & kTempTag) && x == code()[l + 1] && (x & kTempTag) &&
+                code()[l + 2] == a.slot && code()[l + 3] == in.imm64 && code()[c + 2] != x && code()[c + 3] != x &&
+                code()[c + 4] != x) {
+              const uint64_t cx = code()[c + 2], cy = code()[c + 3], cz = code()[c + 4];
+              instr_start_ = l;
+              remove_last_instr();
+              begin_instr(h);
+              emit_slot(cx);
+              emit_slot(cy);
+              emit_slot(cz);
+              emit_slot(a.slot);
+              emit_imm(in.imm64);  // memarg offset
+              return;
+            }
+          }
           remove_last_instr();
           begin_instr(store_result_handler(producer));
           emit_slot(x);
@@ -749,7 +772,21 @@ class Translator {
           Opcode producer = last_op_;
           uint64_t x = code()[instr_start_ + 2];
           // x computed by the op[load] just before: one instruction for both.
-          if (chain_rmw_ && chain_rmw_->lm_start == instr_start_)
+          if (chain_rmw_ && chain_rmw_->lm_start == instr_start_ && chain_rmw_->mul_chain) {
+            if (const void* h = mul_chain_rmw_handler(producer, false)) {
+              size_t start = chain_rmw_->start;
+              const uint64_t cx = code()[start + 2], cy = code()[start + 3], cz = code()[start + 4];
+              instr_start_ = start;
+              remove_last_instr();
+              begin_instr(h);
+              emit_slot(cx);
+              emit_slot(cy);
+              emit_slot(cz);
+              emit_slot(a.slot);
+              emit_imm(in.imm64);  // memarg offset
+              return;
+            }
+          } else if (chain_rmw_ && chain_rmw_->lm_start == instr_start_)
             if (const void* h = chain_rmw_handler(chain_rmw_->op1, chain_rmw_->add_load, producer)) {
               size_t start = chain_rmw_->start;
               // op1's operands after its dst: x, addr1 (or base1, index1), offset1
@@ -785,6 +822,7 @@ class Translator {
         auto sum = take_address_add(a);
         uint64_t dst = push_home();
         begin_instr(sum ? address_add_handler(op) : op_handler(op));
+        if (!sum && op == Opcode::F64Load) plain_load_start_ = instr_start_;
         emit_dst(dst);
         if (sum) {
           emit_slot(sum->first);
@@ -859,6 +897,12 @@ class Translator {
       if (prev_.dst != SIZE_MAX && (prev_.load_operand || prev_.load_add_operand) && !a.pending &&
           code()[prev_.dst] == a.slot && (a.slot & kTempTag))
         chain = ChainRmw{prev_.start, prev_.op, prev_.load_add_operand, 0};
+      // ... or of an f64.mul>f64.mul chain (slot operands): for
+      // mul_chain_rmw_handler.
+      else if (prev_.dst != SIZE_MAX && prev_.dst == prev_.start + 1 && prev_.start + 5 == instr_start_ &&
+               code()[prev_.start] == word(chain_handler(Opcode::F64Mul, false, Opcode::F64Mul, false)) &&
+               !a.pending && code()[prev_.dst] == a.slot && (a.slot & kTempTag))
+        chain = ChainRmw{prev_.start, Opcode::F64Mul, false, 0, true};
       uint64_t addr = code()[instr_start_ + 2], offset = code()[instr_start_ + 3];
       remove_last_instr();
       begin_instr(load_operand_handler(op));
@@ -1086,6 +1130,7 @@ class Translator {
     Opcode op1;
     bool add_load;
     size_t lm_start;
+    bool mul_chain = false;  // op1 is the chain f64.mul>f64.mul (x, y, z)
   };
   std::optional<ChainRmw> chain_rmw_;
   bool last_add_load_ = false;  // ... is address_add_handler(last_op_) of a load
@@ -1103,6 +1148,7 @@ class Translator {
   size_t last_copy_start_ = 0;       // ... its start
   int last_copy_moves_ = 0;          // ... its number of moves
   size_t label_at_ = SIZE_MAX;       // last code position bound as a branch target
+  size_t plain_load_start_ = SIZE_MAX;  // start of the last plain f64.load emitted (if still there)
   std::vector<uint64_t> imm_values_;
   std::vector<size_t> slot_fixups_;
   std::vector<size_t> target_fixups_;
