@@ -558,6 +558,51 @@ TEST(InterpFusionTest, ProductOfThreeIntoMemory) {
 #undef XYZ
 }
 
+TEST(InterpFusionTest, XorOfRotationsOfOneValue) {
+  // sha256's sigma functions: rotl(x, a) ^ rotl(x, b) ^ rotl/shr_u(x, c).
+  WatHarness h(R"((module
+    (func (export "big") (param $x i32) (result i32)
+      (i32.xor (i32.xor (i32.rotl (local.get $x) (i32.const 30)) (i32.rotl (local.get $x) (i32.const 19)))
+               (i32.rotl (local.get $x) (i32.const 10))))
+    (func (export "small") (param $x i32) (result i32)
+      ;; a rotation count of 57 is 25
+      (i32.xor (i32.xor (i32.rotl (local.get $x) (i32.const 57)) (i32.rotl (local.get $x) (i32.const 14)))
+               (i32.shr_u (local.get $x) (i32.const 3))))
+    (func (export "two") (param $x i32) (result i32)
+      (i32.xor (i32.rotl (local.get $x) (i32.const 7)) (i32.rotl (local.get $x) (i32.const 1))))
+    (func (export "other_x") (param $x i32) (param $y i32) (result i32)
+      ;; rotations of two different values: no fusion
+      (i32.xor (i32.rotl (local.get $x) (i32.const 30)) (i32.rotl (local.get $y) (i32.const 19))))
+    (func (export "kept") (param $x i32) (result i32) (local $t i32)
+      ;; the first rotation also kept in a local: no fusion, and the local is right
+      (i32.xor (i32.xor (local.tee $t (i32.rotl (local.get $x) (i32.const 30))) (i32.rotl (local.get $x) (i32.const 19)))
+               (i32.shr_u (local.get $x) (i32.const 10)))
+      (local.get $t)
+      (i32.add))
+    (func (export "shl") (param $x i32) (result i32)
+      ;; shl is not one of the forms
+      (i32.xor (i32.xor (i32.rotl (local.get $x) (i32.const 30)) (i32.rotl (local.get $x) (i32.const 19)))
+               (i32.shl (local.get $x) (i32.const 10))))))");
+  auto rotl = [](uint32_t x, int n) { n &= 31; return n ? (x << n) | (x >> (32 - n)) : x; };
+  for (uint32_t x : {0u, 1u, 0x80000001u, 0x6a09e667u, 0xffffffffu}) {
+    const int32_t v = int32_t(x);
+    EXPECT_EQ(uint32_t(h.call1("big", {Value::i32(v)}).i32()), rotl(x, 30) ^ rotl(x, 19) ^ rotl(x, 10)) << x;
+    EXPECT_EQ(uint32_t(h.call1("small", {Value::i32(v)}).i32()), rotl(x, 25) ^ rotl(x, 14) ^ (x >> 3)) << x;
+    EXPECT_EQ(uint32_t(h.call1("two", {Value::i32(v)}).i32()), rotl(x, 7) ^ rotl(x, 1)) << x;
+    EXPECT_EQ(uint32_t(h.call1("other_x", {Value::i32(v), Value::i32(0x12345678)}).i32()),
+              rotl(x, 30) ^ rotl(0x12345678u, 19)) << x;
+    EXPECT_EQ(uint32_t(h.call1("kept", {Value::i32(v)}).i32()),
+              (rotl(x, 30) ^ rotl(x, 19) ^ (x >> 10)) + rotl(x, 30)) << x;
+    EXPECT_EQ(uint32_t(h.call1("shl", {Value::i32(v)}).i32()), rotl(x, 30) ^ rotl(x, 19) ^ (x << 10)) << x;
+  }
+  EXPECT_NE(h.listing("big").find("xor_rot[rotl,rotl,rotl]"), std::string::npos) << h.listing("big");
+  EXPECT_NE(h.listing("small").find("xor_rot[rotl,rotl,shr_u]"), std::string::npos) << h.listing("small");
+  EXPECT_NE(h.listing("two").find("xor_rot[rotl,rotl]"), std::string::npos) << h.listing("two");
+  EXPECT_EQ(h.listing("other_x").find("xor_rot"), std::string::npos) << h.listing("other_x");
+  EXPECT_EQ(h.listing("kept").find("xor_rot"), std::string::npos) << h.listing("kept");
+  EXPECT_EQ(h.listing("shl").find("xor_rot[rotl,rotl,"), std::string::npos) << h.listing("shl");
+}
+
 TEST(InterpFusionTest, IntegerOpWithZeroIsItsOperand) {
   WatHarness h(R"((module
     (func (export "add0") (param i32) (result i32) (i32.add (local.get 0) (i32.const 0)))

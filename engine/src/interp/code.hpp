@@ -173,6 +173,11 @@ const void* chain_rmw_handler(Opcode op1, bool add_load, Opcode op2);
 // before the chain, `v[i] -= a * b * c`), else op3(u, mem) (`v[i] += ...`).
 // Only op3 = f64.add or f64.sub; null otherwise.
 const void* mul_chain_rmw_handler(Opcode op3, bool mem_is_a);
+// Xors of rotations of one i32 x by immediates (sha256's sigma functions):
+// for op3 = Nop, dst, x, a, b: dst = rotl(x, a) ^ rotl(x, b); for op3 =
+// i32.rotl or i32.shr_u, dst, x, a, b, c: that ^ op3(x, c). Null for other
+// op3.
+const void* xor_rot_handler(Opcode op3);
 inline uint64_t word(const void* p) { return reinterpret_cast<uint64_t>(p); }
 
 // A readable listing of translated code, one instruction per line (for

@@ -69,6 +69,9 @@ const std::unordered_map<const void*, HandlerInfo>& handler_infos() {
             m[h] = HandlerInfo{std::string(info(op1).name) + (add_load ? "[load+add]>" : "[load]>") +
                                    std::string(info(op2).name) + "[rmw]",
                                add_load ? 7u : 6u};
+    m[xor_rot_handler(Opcode::Nop)] = HandlerInfo{"xor_rot[rotl,rotl]", 5};
+    m[xor_rot_handler(Opcode::I32Rotl)] = HandlerInfo{"xor_rot[rotl,rotl,rotl]", 6};
+    m[xor_rot_handler(Opcode::I32ShrU)] = HandlerInfo{"xor_rot[rotl,rotl,shr_u]", 6};
     for (Opcode op3 : {Opcode::F64Add, Opcode::F64Sub})
       for (bool mem_is_a : {false, true})
         if (const void* h = mul_chain_rmw_handler(op3, mem_is_a))

@@ -157,6 +157,9 @@ constexpr bool chains_into_rmw() {
 // read-modify-write (nbody's `v[i] -= dx * m * mag`): [op3 is sub][memory
 // value is op3's first operand]. Four handlers only (see above).
 const void* const* g_mul_chain_rmw_handlers = nullptr;
+// Xors of rotations of one i32 (sha256's sigma functions): [0] two rotl,
+// [1] then a third rotl, [2] then a shr_u.
+const void* const* g_xor_rot_handlers = nullptr;
 const void* const* g_internal_handlers = nullptr;
 
 // A value of type t from its slot(s) at p (two slots for a v128).
@@ -314,6 +317,7 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
 #undef MYWASM_CHAIN_ROW
 #undef MYWASM_CHAIN_ENTRY
   static const void* const kMulChainRmwTable[] = {&&MM_F64Add_B, &&MM_F64Add_A, &&MM_F64Sub_B, &&MM_F64Sub_A};
+  static const void* const kXorRotTable[] = {&&XR_2, &&XR_3_Rotl, &&XR_3_ShrU};
   static const void* const kInternalTable[] = {
 #define X(Name, Words) &&I_##Name,
       MYWASM_INTERNAL_HANDLERS(X)
@@ -336,6 +340,7 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
     g_rmw_handlers = kRmwTable;
     g_chain_handlers = &kChainTable;
     g_mul_chain_rmw_handlers = kMulChainRmwTable;
+    g_xor_rot_handlers = kXorRotTable;
     return TrapCode::None;
   }
 
@@ -968,6 +973,31 @@ I_DataDrop:
   MYWASM_MUL_CHAIN_RMW(F64Sub, B, false)
 #undef MYWASM_MUL_CHAIN_RMW
 
+  // ---------------------------------------------------- xors of rotations
+  // XR_2: dst, x, a, b: dst = rotl(x, a) ^ rotl(x, b); XR_3_<op3>: dst, x,
+  // a, b, c: that ^ op3(x, c).
+XR_2: {
+  using SR = Sem<Opcode::I32Rotl>;
+  const auto x = rd<typename SR::A>(S(2));
+  S(1) = wr<typename SR::R>(SR::apply(x, rd<typename SR::B>(pc[3])) ^ SR::apply(x, rd<typename SR::B>(pc[4])));
+  pc += 5;
+  NEXT();
+}
+#define MYWASM_XOR_ROT3(Op3)                                                                  \
+  XR_3_##Op3 : {                                                                              \
+    using SR = Sem<Opcode::I32Rotl>;                                                          \
+    using S3 = Sem<Opcode::I32##Op3>;                                                         \
+    const auto x = rd<typename SR::A>(S(2));                                                  \
+    S(1) = wr<typename SR::R>(SR::apply(x, rd<typename SR::B>(pc[3])) ^                       \
+                              SR::apply(x, rd<typename SR::B>(pc[4])) ^                       \
+                              S3::apply(x, rd<typename S3::B>(pc[5])));                       \
+    pc += 6;                                                                                  \
+    NEXT();                                                                                   \
+  }
+  MYWASM_XOR_ROT3(Rotl)
+  MYWASM_XOR_ROT3(ShrU)
+#undef MYWASM_XOR_ROT3
+
 do_trap:
   st.depth = size_t(rec - st.calls.data());
   st.trap_func = cur;
@@ -1122,6 +1152,15 @@ const void* chain_handler(Opcode op1, bool imm1, Opcode op2, bool t_is_b, bool z
   int i = chain_index(op1), j = chain_index(op2);
   if (i < 0 || j < 0 || (z_imm && t_is_b)) return nullptr;
   return (*g_chain_handlers)[i][j][z_imm ? 4 + (imm1 ? 1 : 0) : (imm1 ? 2 : 0) + (t_is_b ? 1 : 0)];
+}
+const void* xor_rot_handler(Opcode op3) {
+  init_handlers();
+  switch (op3) {
+    case Opcode::Nop: return g_xor_rot_handlers[0];
+    case Opcode::I32Rotl: return g_xor_rot_handlers[1];
+    case Opcode::I32ShrU: return g_xor_rot_handlers[2];
+    default: return nullptr;
+  }
 }
 const void* mul_chain_rmw_handler(Opcode op3, bool mem_is_a) {
   init_handlers();

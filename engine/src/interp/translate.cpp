@@ -925,6 +925,7 @@ class Translator {
       bool t_is_b = !b.pending && code()[last_dst_] == b.slot;
       if (t_is_a != t_is_b) {
         const Entry& z = t_is_b ? a : b;
+        if (op == Opcode::I32Xor && last_imm_ && try_xor_rot(z, dst)) return;
         if (!(z.slot & kImmTag)) {
           if (const void* h = chain_handler(last_op_, last_imm_, op, t_is_b)) {
             uint64_t x = code()[instr_start_ + 2], y = code()[instr_start_ + 3];
@@ -963,6 +964,36 @@ class Translator {
     if (arity == 2) emit_slot(b.slot);
     last_op_ = op;
     last_plain_ = true;
+  }
+
+  // rotl(x, c) or shr_u(x, c) (the last instruction, immediate c) xored
+  // with z, the result of the instruction before it, which is rotl(x, a)
+  // (rotl[imm]) or an xor_rot of two: one xor_rot instruction for all.
+  bool try_xor_rot(const Entry& z, uint64_t dst) {
+    if (last_op_ != Opcode::I32Rotl && last_op_ != Opcode::I32ShrU) return false;
+    const size_t p = prev_.start;
+    if (z.pending || !(z.slot & kTempTag) || prev_.dst == SIZE_MAX || prev_.dst != p + 1 || code()[p + 1] != z.slot)
+      return false;
+    const uint64_t x = code()[instr_start_ + 2], c = code()[instr_start_ + 3];
+    if (x == z.slot || code()[p + 2] != x) return false;
+    const void* h = nullptr;
+    std::vector<uint64_t> imms;
+    if (p + 4 == instr_start_ && code()[p] == word(imm_handler(Opcode::I32Rotl)) && last_op_ == Opcode::I32Rotl) {
+      h = xor_rot_handler(Opcode::Nop);
+      imms = {code()[p + 3], c};
+    } else if (p + 5 == instr_start_ && code()[p] == word(xor_rot_handler(Opcode::Nop))) {
+      h = xor_rot_handler(last_op_);
+      imms = {code()[p + 3], code()[p + 4], c};
+    }
+    if (!h) return false;
+    instr_start_ = p;
+    remove_last_instr();
+    begin_instr(h);
+    emit_dst(dst);
+    emit_slot(x);
+    for (uint64_t v : imms) emit_imm(v);
+    last_op_ = Opcode::I32Xor;
+    return true;
   }
 
   // Arguments are materialised at the top of the stack; the callee's frame
