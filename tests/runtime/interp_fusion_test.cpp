@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 
+#include "instance_harness.hpp"
 #include "interp/code.hpp"
 #include "mywasm/mywasm.hpp"
 #include "runtime/store.hpp"
@@ -14,37 +15,10 @@
 namespace mywasm {
 namespace {
 
-struct WatHarness {
-  Engine engine;
-  Store store{engine};
-  Linker linker{engine};
-  Instance instance;
-  explicit WatHarness(const char* wat) {
-    auto bytes = wat_to_wasm(wat);
-    EXPECT_TRUE(bytes.ok()) << bytes.error().to_string();
-    if (!bytes.ok()) return;
-    auto module = mywasm::Module::compile(engine, *bytes);
-    EXPECT_TRUE(module.ok()) << module.error().to_string();
-    if (!module.ok()) return;
-    auto inst = linker.instantiate(store, *module);
-    EXPECT_TRUE(inst.ok()) << inst.error().to_string();
-    if (inst.ok()) instance = *inst;
-  }
-  Result<std::vector<Value>> call(const std::string& name, std::initializer_list<Value> args) {
-    auto f = instance.func(store, name);
-    EXPECT_TRUE(f.has_value()) << name;
-    return f->call(store, args);
-  }
-  Value call1(const std::string& name, std::initializer_list<Value> args) {
-    auto r = call(name, args);
-    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().to_string());
-    return r.ok() && !r->empty() ? (*r)[0] : Value();
-  }
-  std::string trap(const std::string& name, std::initializer_list<Value> args) {
-    auto r = call(name, args);
-    EXPECT_FALSE(r.ok()) << name << " did not trap";
-    return r.ok() ? "" : r.error().message;
-  }
+// A module from WAT, instantiated, plus the translated listing of a function.
+struct WatHarness : test::InstanceHarness {
+  explicit WatHarness(const char* wat) { instantiate_wat(wat); }
+  std::string trap(std::string_view name, std::initializer_list<Value> args) { return trap_of(name, args); }
   std::string listing(const std::string& name) {
     auto f = instance.func(store, name);
     const auto& compiled = store.impl().funcs[f->addr()]->compiled;
