@@ -375,6 +375,20 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
     trap = (code);   \
     goto do_trap;    \
   } while (0)
+// Every linear-memory access is bounds-checked here (the one place a
+// guard-page scheme would replace).
+#define CHECK_ACCESS(ea, bytes)                                  \
+  do {                                                           \
+    if ((ea) + (bytes) > mem_size) TRAP(TrapCode::MemoryOutOfBounds); \
+  } while (0)
+// An operator's own trap (division by zero, overflow, invalid conversion),
+// checked only for operators that have one.
+#define CHECK_OP(Op, ...)                                                        \
+  do {                                                                           \
+    if constexpr (Op::kCanTrap) {                                                \
+      if (TrapCode t = Op::check(__VA_ARGS__); t != TrapCode::None) TRAP(t); \
+    }                                                                            \
+  } while (0)
 #define RELOAD_MEMORY_OF(func)                                        \
   do {                                                                \
     memi = (func) ? memory0_of(store, *(func)->instance) : nullptr; \
@@ -395,7 +409,7 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
       using M = typename MemSem<kOp>::Mem;                                                    \
       using V = typename MemSem<kOp>::Val;                                                    \
       uint64_t ea = uint64_t(uint32_t(S(2))) + pc[3];                                         \
-      if (ea + sizeof(M) > mem_size) TRAP(TrapCode::MemoryOutOfBounds);                       \
+      CHECK_ACCESS(ea, sizeof(M));                                                            \
       M m;                                                                                    \
       std::memcpy(&m, mem + ea, sizeof m);                                                    \
       S(1) = wr<V>(static_cast<V>(m));                                                        \
@@ -405,7 +419,7 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
       using M = typename MemSem<kOp>::Mem;                                                    \
       using V = typename MemSem<kOp>::Val;                                                    \
       uint64_t ea = uint64_t(uint32_t(S(1))) + pc[3];                                         \
-      if (ea + sizeof(M) > mem_size) TRAP(TrapCode::MemoryOutOfBounds);                       \
+      CHECK_ACCESS(ea, sizeof(M));                                                            \
       M m = static_cast<M>(rd<V>(S(2)));                                                      \
       std::memcpy(mem + ea, &m, sizeof m);                                                    \
       pc += 4;                                                                                \
@@ -413,9 +427,7 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
     } else if constexpr (Sem<kOp>::kDefined && Sem<kOp>::kArity == 1) {                      \
       using Op = Sem<kOp>;                                                                    \
       auto a = rd<typename Op::A>(S(2));                                                      \
-      if constexpr (Op::kCanTrap) {                                                           \
-        if (TrapCode t = Op::check(a); t != TrapCode::None) TRAP(t);                          \
-      }                                                                                       \
+      CHECK_OP(Op, a);                                                                        \
       S(1) = wr<typename Op::R>(Op::apply(a));                                                \
       pc += 3;                                                                                \
       NEXT();                                                                                 \
@@ -423,9 +435,7 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
       using Op = Sem<kOp>;                                                                    \
       auto a = rd<typename Op::A>(S(2));                                                      \
       auto b = rd<typename Op::B>(S(3));                                                      \
-      if constexpr (Op::kCanTrap) {                                                           \
-        if (TrapCode t = Op::check(a, b); t != TrapCode::None) TRAP(t);                       \
-      }                                                                                       \
+      CHECK_OP(Op, a, b);                                                                     \
       S(1) = wr<typename Op::R>(Op::apply(a, b));                                             \
       pc += 4;                                                                                \
       NEXT();                                                                                 \
@@ -442,7 +452,7 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
       using V = typename MemSem<kOp>::Val;                                                    \
       constexpr int kBase = MemSem<kOp>::kIsLoad ? 2 : 1;                                     \
       uint64_t ea = uint64_t(uint32_t(S(kBase)) + uint32_t(S(kBase + 1))) + pc[4];            \
-      if (ea + sizeof(M) > mem_size) TRAP(TrapCode::MemoryOutOfBounds);                       \
+      CHECK_ACCESS(ea, sizeof(M));                                                            \
       if constexpr (MemSem<kOp>::kIsLoad) {                                                   \
         M m;                                                                                  \
         std::memcpy(&m, mem + ea, sizeof m);                                                  \
@@ -464,9 +474,7 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
       using Op = Sem<kOp>;                                                                    \
       auto a = rd<typename Op::A>(S(2));                                                      \
       auto b = rd<typename Op::B>(pc[3]);                                                     \
-      if constexpr (Op::kCanTrap) {                                                           \
-        if (TrapCode t = Op::check(a, b); t != TrapCode::None) TRAP(t);                       \
-      }                                                                                       \
+      CHECK_OP(Op, a, b);                                                                     \
       S(1) = wr<typename Op::R>(Op::apply(a, b));                                             \
       pc += 4;                                                                                \
       NEXT();                                                                                 \
@@ -480,13 +488,11 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
     if constexpr (ScalarBinary<kOp>::value) {                                                 \
       using Op = Sem<kOp>;                                                                    \
       uint64_t ea = uint64_t(uint32_t(S(3))) + pc[4];                                         \
-      if (ea + sizeof(typename Op::B) > mem_size) TRAP(TrapCode::MemoryOutOfBounds);          \
+      CHECK_ACCESS(ea, sizeof(typename Op::B));                                               \
       typename Op::B b;                                                                       \
       std::memcpy(&b, mem + ea, sizeof b);                                                    \
       auto a = rd<typename Op::A>(S(2));                                                      \
-      if constexpr (Op::kCanTrap) {                                                           \
-        if (TrapCode t = Op::check(a, b); t != TrapCode::None) TRAP(t);                       \
-      }                                                                                       \
+      CHECK_OP(Op, a, b);                                                                     \
       S(1) = wr<typename Op::R>(Op::apply(a, b));                                             \
       pc += 5;                                                                                \
       NEXT();                                                                                 \
@@ -500,13 +506,11 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
     if constexpr (ScalarBinary<kOp>::value) {                                                 \
       using Op = Sem<kOp>;                                                                    \
       uint64_t ea = uint64_t(uint32_t(S(3)) + uint32_t(S(4))) + pc[5];                        \
-      if (ea + sizeof(typename Op::B) > mem_size) TRAP(TrapCode::MemoryOutOfBounds);          \
+      CHECK_ACCESS(ea, sizeof(typename Op::B));                                               \
       typename Op::B b;                                                                       \
       std::memcpy(&b, mem + ea, sizeof b);                                                    \
       auto a = rd<typename Op::A>(S(2));                                                      \
-      if constexpr (Op::kCanTrap) {                                                           \
-        if (TrapCode t = Op::check(a, b); t != TrapCode::None) TRAP(t);                       \
-      }                                                                                       \
+      CHECK_OP(Op, a, b);                                                                     \
       S(1) = wr<typename Op::R>(Op::apply(a, b));                                             \
       pc += 6;                                                                                \
       NEXT();                                                                                 \
@@ -521,12 +525,10 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
       using Op = Sem<kOp>;                                                                    \
       auto a = rd<typename Op::A>(S(1));                                                      \
       auto b = rd<typename Op::B>(S(2));                                                      \
-      if constexpr (Op::kCanTrap) {                                                           \
-        if (TrapCode t = Op::check(a, b); t != TrapCode::None) TRAP(t);                       \
-      }                                                                                       \
+      CHECK_OP(Op, a, b);                                                                     \
       typename Op::R r = Op::apply(a, b);                                                     \
       uint64_t ea = uint64_t(uint32_t(S(3))) + pc[4];                                         \
-      if (ea + sizeof r > mem_size) TRAP(TrapCode::MemoryOutOfBounds);                        \
+      CHECK_ACCESS(ea, sizeof r);                                                             \
       std::memcpy(mem + ea, &r, sizeof r);                                                    \
       pc += 5;                                                                                \
       NEXT();                                                                                 \
@@ -541,13 +543,11 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
       using Op = Sem<kOp>;                                                                    \
       static_assert(sizeof(typename Op::R) <= sizeof(typename Op::B));                        \
       uint64_t ea = uint64_t(uint32_t(S(2))) + pc[3];                                         \
-      if (ea + sizeof(typename Op::B) > mem_size) TRAP(TrapCode::MemoryOutOfBounds);          \
+      CHECK_ACCESS(ea, sizeof(typename Op::B));                                               \
       typename Op::B b;                                                                       \
       std::memcpy(&b, mem + ea, sizeof b);                                                    \
       auto a = rd<typename Op::A>(S(1));                                                      \
-      if constexpr (Op::kCanTrap) {                                                           \
-        if (TrapCode t = Op::check(a, b); t != TrapCode::None) TRAP(t);                       \
-      }                                                                                       \
+      CHECK_OP(Op, a, b);                                                                     \
       typename Op::R r = Op::apply(a, b);                                                     \
       std::memcpy(mem + ea, &r, sizeof r);                                                    \
       pc += 4;                                                                                \
@@ -632,12 +632,12 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
       static_assert(sizeof(typename S2::R) <= sizeof(typename S2::B));                       \
       constexpr int k = kAdd ? 1 : 0; /* operand shift of the LA form */                     \
       uint64_t ea1 = uint64_t(kAdd ? uint32_t(S(2)) + uint32_t(S(3)) : uint32_t(S(2))) + pc[3 + k]; \
-      if (ea1 + sizeof(typename S1::B) > mem_size) TRAP(TrapCode::MemoryOutOfBounds);       \
+      CHECK_ACCESS(ea1, sizeof(typename S1::B));                                            \
       typename S1::B b1;                                                                     \
       std::memcpy(&b1, mem + ea1, sizeof b1);                                                \
       auto t = S1::apply(rd<typename S1::A>(S(1)), b1);                                      \
       uint64_t ea2 = uint64_t(uint32_t(S(4 + k))) + pc[5 + k];                               \
-      if (ea2 + sizeof(typename S2::B) > mem_size) TRAP(TrapCode::MemoryOutOfBounds);       \
+      CHECK_ACCESS(ea2, sizeof(typename S2::B));                                            \
       typename S2::B b2;                                                                     \
       std::memcpy(&b2, mem + ea2, sizeof b2);                                                \
       typename S2::R r = S2::apply(t, b2);                                                   \
@@ -910,14 +910,15 @@ I_MemoryGrow: {
 }
 I_MemoryFill: {
   uint64_t d = uint32_t(S(1)), n = uint32_t(S(3));
-  if (d + n > mem_size) TRAP(TrapCode::MemoryOutOfBounds);
+  CHECK_ACCESS(d, n);
   std::memset(mem + d, int(uint8_t(S(2))), n);
   pc += 4;
   NEXT();
 }
 I_MemoryCopy: {
   uint64_t d = uint32_t(S(1)), s = uint32_t(S(2)), n = uint32_t(S(3));
-  if (s + n > mem_size || d + n > mem_size) TRAP(TrapCode::MemoryOutOfBounds);
+  CHECK_ACCESS(s, n);
+  CHECK_ACCESS(d, n);
   std::memmove(mem + d, mem + s, n);
   pc += 4;
   NEXT();
@@ -925,7 +926,8 @@ I_MemoryCopy: {
 I_MemoryInit: {
   DataInstance* data = reinterpret_cast<DataInstance*>(pc[4]);
   uint64_t d = uint32_t(S(1)), s = uint32_t(S(2)), n = uint32_t(S(3));
-  if (s + n > data->size || d + n > mem_size) TRAP(TrapCode::MemoryOutOfBounds);
+  if (s + n > data->size) TRAP(TrapCode::MemoryOutOfBounds);
+  CHECK_ACCESS(d, n);
   if (n) std::memcpy(mem + d, data->bytes + s, n);
   pc += 5;
   NEXT();
@@ -957,7 +959,7 @@ I_DataDrop:
   MM_##Op3##_##Kind : {                                                                      \
     using S3 = Sem<Opcode::Op3>;                                                             \
     uint64_t ea = uint64_t(uint32_t(S(4))) + pc[5];                                          \
-    if (ea + sizeof(double) > mem_size) TRAP(TrapCode::MemoryOutOfBounds);                   \
+    CHECK_ACCESS(ea, sizeof(double));                                                        \
     double m;                                                                                \
     std::memcpy(&m, mem + ea, sizeof m);                                                     \
     using SM = Sem<Opcode::F64Mul>;                                                          \
@@ -1005,6 +1007,8 @@ do_trap:
 
 #undef NEXT
 #undef TRAP
+#undef CHECK_ACCESS
+#undef CHECK_OP
 #undef RELOAD_MEMORY
 #undef RELOAD_MEMORY_OF
 #undef S
