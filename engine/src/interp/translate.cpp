@@ -180,6 +180,20 @@ class Translator {
     last_copy_end_ = code().size();
     last_copy_moves_ = 1;
   }
+  // Replaces the code from `start` on with the multiply-chain RMW form `h`:
+  // the f64.mul>f64.mul chain's operands (the chain's code is at `chain`),
+  // then the address slot and memarg offset of the memory value.
+  void replace_with_mul_chain_rmw(const void* h, size_t start, size_t chain, uint64_t addr, uint64_t offset) {
+    const uint64_t cx = code()[chain + 2], cy = code()[chain + 3], cz = code()[chain + 4];
+    instr_start_ = start;
+    remove_last_instr();
+    begin_instr(h);
+    emit_slot(cx);
+    emit_slot(cy);
+    emit_slot(cz);
+    emit_slot(addr);
+    emit_imm(offset);
+  }
   // Records that the current code position is (or may be) a branch target.
   void bind_label() { label_at_ = code().size(); }
   void materialize(size_t pos) {
@@ -745,15 +759,7 @@ class Translator {
                 y == code()[c + 1] && (y & kTempTag) && x == code()[l + 1] && (x & kTempTag) &&
                 code()[l + 2] == a.slot && code()[l + 3] == in.imm64 && code()[c + 2] != x && code()[c + 3] != x &&
                 code()[c + 4] != x) {
-              const uint64_t cx = code()[c + 2], cy = code()[c + 3], cz = code()[c + 4];
-              instr_start_ = l;
-              remove_last_instr();
-              begin_instr(h);
-              emit_slot(cx);
-              emit_slot(cy);
-              emit_slot(cz);
-              emit_slot(a.slot);
-              emit_imm(in.imm64);  // memarg offset
+              replace_with_mul_chain_rmw(h, l, c, a.slot, in.imm64);
               return;
             }
           }
@@ -774,16 +780,7 @@ class Translator {
           // x computed by the op[load] just before: one instruction for both.
           if (chain_rmw_ && chain_rmw_->lm_start == instr_start_ && chain_rmw_->mul_chain) {
             if (const void* h = mul_chain_rmw_handler(producer, false)) {
-              size_t start = chain_rmw_->start;
-              const uint64_t cx = code()[start + 2], cy = code()[start + 3], cz = code()[start + 4];
-              instr_start_ = start;
-              remove_last_instr();
-              begin_instr(h);
-              emit_slot(cx);
-              emit_slot(cy);
-              emit_slot(cz);
-              emit_slot(a.slot);
-              emit_imm(in.imm64);  // memarg offset
+              replace_with_mul_chain_rmw(h, chain_rmw_->start, chain_rmw_->start, a.slot, in.imm64);
               return;
             }
           } else if (chain_rmw_ && chain_rmw_->lm_start == instr_start_)
