@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,31 @@
 namespace {
 
 using Bytes = std::vector<uint8_t>;
+
+// An instance of `bytes` (which must have no imports) in a store of its
+// own; on failure `instance` stays empty and `state` carries the error.
+struct BenchInstance {
+  mywasm::Engine engine;
+  mywasm::Store store{engine};
+  mywasm::Linker linker{engine};
+  std::optional<mywasm::Module> module;
+  std::optional<mywasm::Instance> instance;
+
+  BenchInstance(benchmark::State& state, const Bytes& bytes) {
+    auto compiled = mywasm::Module::compile(engine, bytes);
+    if (!compiled) {
+      state.SkipWithError("compile failed");
+      return;
+    }
+    module = *compiled;
+    auto instantiated = linker.instantiate(store, *module);
+    if (!instantiated) {
+      state.SkipWithError("instantiate failed (imports?)");
+      return;
+    }
+    instance = *instantiated;
+  }
+};
 
 // A module with a few typical function shapes: counted loops over locals,
 // memory loads and stores, calls.
@@ -95,19 +121,9 @@ void BM_Validate(benchmark::State& state, Bytes bytes) {
 // lazily on each function's first call). Needs an instance: the translated
 // code points at runtime objects. Modules with imports are skipped.
 void BM_Translate(benchmark::State& state, Bytes bytes) {
-  mywasm::Engine engine;
-  auto module = mywasm::Module::compile(engine, bytes);
-  if (!module) {
-    state.SkipWithError("compile failed");
-    return;
-  }
-  mywasm::Store store(engine);
-  mywasm::Linker linker(engine);
-  auto instance = linker.instantiate(store, *module);
-  if (!instance) {
-    state.SkipWithError("instantiate failed (imports?)");
-    return;
-  }
+  BenchInstance b(state, bytes);
+  if (!b.instance) return;
+  mywasm::Store& store = b.store;
   std::vector<const mywasm::FuncInstance*> funcs;
   for (const auto& f : store.impl().funcs)
     if (!f->is_host()) funcs.push_back(f.get());
@@ -127,18 +143,12 @@ void BM_Translate(benchmark::State& state, Bytes bytes) {
 // `ops_per_arg`: wasm instructions executed per unit of the argument, so
 // the items/s counter reads as wasm instructions per second.
 void BM_Run(benchmark::State& state, const char* export_name, int32_t arg, double ops_per_arg) {
-  mywasm::Engine engine;
-  auto module = mywasm::Module::compile(engine, generated_module());
-  if (!module) {
-    state.SkipWithError("compile failed");
-    return;
-  }
-  mywasm::Store store(engine);
-  mywasm::Linker linker(engine);
-  auto instance = linker.instantiate(store, *module);
-  auto func = instance ? instance->func(store, export_name) : std::nullopt;
+  BenchInstance b(state, generated_module());
+  if (!b.instance) return;
+  mywasm::Store& store = b.store;
+  auto func = b.instance->func(store, export_name);
   if (!func) {
-    state.SkipWithError("instantiate failed");
+    state.SkipWithError("no such export");
     return;
   }
   const mywasm::Value args[] = {mywasm::Value::i32(arg)};
