@@ -463,6 +463,124 @@ TEST(InterpFusionTest, MultiplyAccumulateIntoMemory) {
   EXPECT_EQ(h.listing("other_addr").find("rmw"), std::string::npos) << h.listing("other_addr");
 }
 
+TEST(InterpFusionTest, VectorLaneArithmeticFusesWithItsLoadsAndStore) {
+  // The v128 forms of [load], [load+add], [store], [rmw] and the
+  // multiply-accumulate chain into memory, as clang emits for vectorised
+  // loops. Same rules as the scalar ones: the load traps first, nothing is
+  // written on a trap, and the stored-to address must be the loaded one.
+  WatHarness h(R"((module (memory 1)
+    (func (export "fmac") (param $c i32) (param $b i32) (param $a f64)
+      (v128.store offset=16 (local.get $c)
+        (f64x2.add (f64x2.mul (f64x2.splat (local.get $a)) (v128.load offset=32 (local.get $b)))
+                   (v128.load offset=16 (local.get $c)))))
+    (func (export "fmac_add") (param $c i32) (param $b i32) (param $j i32) (param $a f32)
+      (v128.store (local.get $c)
+        (f32x4.sub (f32x4.mul (f32x4.splat (local.get $a)) (v128.load (i32.add (local.get $b) (local.get $j))))
+                   (v128.load (local.get $c)))))
+    (func (export "imac") (param $c i32) (param $b i32) (param $a i32)
+      (v128.store (local.get $c)
+        (i32x4.add (i32x4.mul (i32x4.splat (local.get $a)) (v128.load (local.get $b))) (v128.load (local.get $c)))))
+    (func (export "kept") (param $c i32) (param $b i32) (param $a i32) (result i32) (local $t v128)
+      ;; the product is also kept in a local: no chain, and the local is right
+      (v128.store (local.get $c)
+        (i32x4.add (local.tee $t (i32x4.mul (i32x4.splat (local.get $a)) (v128.load (local.get $b))))
+                   (v128.load (local.get $c))))
+      (i32x4.extract_lane 0 (local.get $t)))
+    (func (export "other_addr") (param $c i32) (param $b i32) (param $a i32)
+      ;; stored elsewhere than loaded: not a read-modify-write
+      (v128.store offset=16 (local.get $c)
+        (i32x4.add (i32x4.mul (i32x4.splat (local.get $a)) (v128.load (local.get $b))) (v128.load (local.get $c)))))
+    (func (export "load_op") (param $p i32) (param $q i32) (result i32)
+      (i32x4.extract_lane 3 (i32x4.sub (i32x4.splat (local.get $q)) (v128.load (local.get $p)))))
+    (func (export "load_add_op") (param $p i32) (param $k i32) (param $q i32) (result i32)
+      (i32x4.extract_lane 1 (i32x4.mul (i32x4.splat (local.get $q)) (v128.load offset=4 (i32.add (local.get $p) (local.get $k))))))
+    (func (export "store_op") (param $p i32) (param $x f32) (param $y f32)
+      (v128.store offset=4 (local.get $p) (f32x4.sub (f32x4.splat (local.get $x)) (f32x4.splat (local.get $y)))))
+    (func (export "rmw") (param $p i32) (param $x i32)
+      (v128.store (local.get $p) (i32x4.sub (i32x4.splat (local.get $x)) (v128.load (local.get $p)))))
+    (func (export "f") (param i32) (result f64) (f64.load (local.get 0)))
+    (func (export "setf") (param i32 f64) (f64.store (local.get 0) (local.get 1)))
+    (func (export "s") (param i32) (result f32) (f32.load (local.get 0)))
+    (func (export "sets") (param i32 f32) (f32.store (local.get 0) (local.get 1)))
+    (func (export "i") (param i32) (result i32) (i32.load (local.get 0)))
+    (func (export "seti") (param i32 i32) (i32.store (local.get 0) (local.get 1)))))");
+  auto run = [&](const std::string& name, std::initializer_list<Value> args) {
+    auto r = h.call(name, args);
+    EXPECT_TRUE(r.ok()) << name;
+  };
+  auto seti4 = [&](int32_t at, std::initializer_list<int32_t> v) {
+    for (int32_t x : v) run("seti", {Value::i32(at), Value::i32(x)}), at += 4;
+  };
+  auto i = [&](int32_t at) { return h.call1("i", {Value::i32(at)}).i32(); };
+  // f64x2: c (200 + 16) += 2 * b (100 + 32)
+  run("setf", {Value::i32(216), Value::f64(1.5)});
+  run("setf", {Value::i32(224), Value::f64(-2.0)});
+  run("setf", {Value::i32(132), Value::f64(3.0)});
+  run("setf", {Value::i32(140), Value::f64(0.25)});
+  run("fmac", {Value::i32(200), Value::i32(100), Value::f64(2.0)});
+  EXPECT_EQ(h.call1("f", {Value::i32(216)}).f64(), 7.5);
+  EXPECT_EQ(h.call1("f", {Value::i32(224)}).f64(), -1.5);
+  // aliasing: c is b, read before it is written
+  run("fmac", {Value::i32(116), Value::i32(100), Value::f64(2.0)});
+  EXPECT_EQ(h.call1("f", {Value::i32(132)}).f64(), 9.0);
+  EXPECT_EQ(h.call1("f", {Value::i32(140)}).f64(), 0.75);
+  // f32x4, b's address an add: c = 0.5 * b - c
+  for (int k = 0; k < 4; ++k) {
+    run("sets", {Value::i32(300 + 4 * k), Value::f32(10.0f * float(k + 1))});
+    run("sets", {Value::i32(416 + 4 * k), Value::f32(float(k + 1))});
+  }
+  run("fmac_add", {Value::i32(300), Value::i32(400), Value::i32(16), Value::f32(0.5f)});
+  for (int k = 0; k < 4; ++k)
+    EXPECT_EQ(h.call1("s", {Value::i32(300 + 4 * k)}).f32(), 0.5f * float(k + 1) - 10.0f * float(k + 1)) << k;
+  // i32x4
+  seti4(500, {1, 2, 3, 4});
+  seti4(520, {5, 6, 7, -1});
+  run("imac", {Value::i32(500), Value::i32(520), Value::i32(3)});
+  EXPECT_EQ(i(500), 16);
+  EXPECT_EQ(i(504), 20);
+  EXPECT_EQ(i(508), 24);
+  EXPECT_EQ(i(512), 1);
+  EXPECT_EQ(h.call1("kept", {Value::i32(500), Value::i32(520), Value::i32(2)}).i32(), 10);
+  EXPECT_EQ(i(500), 26);
+  run("other_addr", {Value::i32(500), Value::i32(520), Value::i32(1)});
+  EXPECT_EQ(i(516), 26 + 5);
+  EXPECT_EQ(i(500), 26);
+  // [load], [load+add] (the add wraps before the offset), [store], [rmw]
+  seti4(600, {1, 2, 3, 40});
+  EXPECT_EQ(h.call1("load_op", {Value::i32(600), Value::i32(100)}).i32(), 60);
+  EXPECT_EQ(h.call1("load_add_op", {Value::i32(596), Value::i32(4), Value::i32(7)}).i32(), 21);
+  EXPECT_EQ(h.call1("load_add_op", {Value::i32(-4), Value::i32(604), Value::i32(7)}).i32(), 21);
+  run("store_op", {Value::i32(700), Value::f32(5.0f), Value::f32(1.5f)});
+  for (int k = 0; k < 4; ++k) EXPECT_EQ(h.call1("s", {Value::i32(704 + 4 * k)}).f32(), 3.5f);
+  seti4(800, {10, 20, 30, 40});
+  run("rmw", {Value::i32(800), Value::i32(100)});
+  EXPECT_EQ(i(800), 90);
+  EXPECT_EQ(i(812), 60);
+  // Traps: b out of bounds, c in bounds: nothing written; then c out of bounds.
+  seti4(900, {1, 1, 1, 1});
+  EXPECT_EQ(h.trap("imac", {Value::i32(900), Value::i32(65536 - 12), Value::i32(1)}), "out of bounds memory access");
+  EXPECT_EQ(i(900), 1);
+  EXPECT_EQ(h.trap("imac", {Value::i32(65536 - 8), Value::i32(900), Value::i32(1)}), "out of bounds memory access");
+  EXPECT_EQ(h.trap("fmac_add", {Value::i32(900), Value::i32(65536 - 16), Value::i32(4), Value::f32(1)}),
+            "out of bounds memory access");
+  EXPECT_EQ(i(900), 1);
+  EXPECT_EQ(h.trap("load_op", {Value::i32(65536 - 15), Value::i32(0)}), "out of bounds memory access");
+  EXPECT_EQ(h.trap("load_add_op", {Value::i32(65536 - 16), Value::i32(0), Value::i32(1)}), "out of bounds memory access");
+  run("seti", {Value::i32(65536 - 8), Value::i32(77)});
+  EXPECT_EQ(h.trap("rmw", {Value::i32(65536 - 8), Value::i32(1)}), "out of bounds memory access");
+  EXPECT_EQ(h.trap("store_op", {Value::i32(65536 - 16), Value::f32(1), Value::f32(1)}), "out of bounds memory access");
+  EXPECT_EQ(i(65536 - 8), 77);
+  EXPECT_NE(h.listing("fmac").find("f64x2.mul[load]>f64x2.add[rmw]"), std::string::npos) << h.listing("fmac");
+  EXPECT_NE(h.listing("fmac_add").find("f32x4.mul[load+add]>f32x4.sub[rmw]"), std::string::npos) << h.listing("fmac_add");
+  EXPECT_NE(h.listing("imac").find("i32x4.mul[load]>i32x4.add[rmw]"), std::string::npos) << h.listing("imac");
+  EXPECT_EQ(h.listing("kept").find(">"), std::string::npos) << h.listing("kept");
+  EXPECT_EQ(h.listing("other_addr").find("rmw"), std::string::npos) << h.listing("other_addr");
+  EXPECT_NE(h.listing("load_op").find("i32x4.sub[load]"), std::string::npos) << h.listing("load_op");
+  EXPECT_NE(h.listing("load_add_op").find("i32x4.mul[load+add]"), std::string::npos) << h.listing("load_add_op");
+  EXPECT_NE(h.listing("store_op").find("f32x4.sub[store]"), std::string::npos) << h.listing("store_op");
+  EXPECT_NE(h.listing("rmw").find("i32x4.sub[rmw]"), std::string::npos) << h.listing("rmw");
+}
+
 TEST(InterpFusionTest, ProductOfThreeIntoMemory) {
   // (x * y) * z added to or subtracted from a memory value and stored back
   // (nbody's `v[i] -= d * m * mag`): the load before or after the product.

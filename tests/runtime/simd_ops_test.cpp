@@ -352,6 +352,30 @@ TEST(SIMD_SUITE, BitwiseOps) {
   EXPECT_EQ(lanes<uint64_t>(v128_bitselect(a, b, m)), (std::vector<uint64_t>{0xFF00FF000F0F0F0Full, 0xFFFFFFFF89ABCDEFull}));
 }
 
+TEST(SIMD_SUITE, ReplaceLaneChangesOnlyThatLane) {
+  V128 a = make<uint64_t>(0x0706050403020100ull, 0x0F0E0D0C0B0A0908ull);
+  for (unsigned i = 0; i < 16; ++i) {
+    std::vector<uint8_t> want(a.bytes, a.bytes + 16);
+    want[i] = 0xA0;
+    EXPECT_EQ(lanes<uint8_t>(replace_lane<uint8_t>(a, i, 0xA0)), want) << i;
+  }
+  for (unsigned i = 0; i < 8; ++i) {
+    std::vector<uint16_t> want = lanes<uint16_t>(a);
+    want[i] = 0xBEEF;
+    EXPECT_EQ(lanes<uint16_t>(replace_lane<uint16_t>(a, i, 0xBEEF)), want) << i;
+  }
+  for (unsigned i = 0; i < 4; ++i) {
+    std::vector<uint32_t> want = lanes<uint32_t>(a);
+    want[i] = bits(-0.0f);
+    EXPECT_EQ(lanes<uint32_t>(replace_lane<float>(a, i, -0.0f)), want) << i;
+  }
+  for (unsigned i = 0; i < 2; ++i) {
+    std::vector<uint64_t> want = lanes<uint64_t>(a);
+    want[i] = bits(std::numeric_limits<double>::quiet_NaN());
+    EXPECT_EQ(lanes<uint64_t>(replace_lane<double>(a, i, std::numeric_limits<double>::quiet_NaN())), want) << i;
+  }
+}
+
 // Every operation that has an accelerated form must agree bit for bit with
 // the portable lane loop, on random vectors salted with special values.
 TEST(SIMD_SUITE, AgreesWithScalarOnRandomInputs) {

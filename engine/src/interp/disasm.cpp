@@ -1,6 +1,7 @@
 // Listing of translated code: "index: handler operands...", for debugging
 // the translator and for tests that check what it emits.
 #include <string>
+#include <utility>
 #include <unordered_map>
 
 #include "interp/code.hpp"
@@ -69,6 +70,17 @@ const std::unordered_map<const void*, HandlerInfo>& handler_infos() {
             m[h] = HandlerInfo{std::string(info(op1).name) + (add_load ? "[load+add]>" : "[load]>") +
                                    std::string(info(op2).name) + "[rmw]",
                                add_load ? 7u : 6u};
+    static constexpr std::pair<Opcode, Opcode> kSimdChainRmw[] = {
+#define X(Op1, Op2) {Opcode::Op1, Opcode::Op2},
+        MYWASM_SIMD_CHAIN_RMW_OPS(X)
+#undef X
+    };
+    for (auto [op1, op2] : kSimdChainRmw)
+      for (bool add_load : {false, true})
+        m[chain_rmw_handler(op1, add_load, op2)] =
+            HandlerInfo{std::string(info(op1).name) + (add_load ? "[load+add]>" : "[load]>") +
+                            std::string(info(op2).name) + "[rmw]",
+                        add_load ? 7u : 6u};
     m[xor_rot_handler(Opcode::Nop)] = HandlerInfo{"xor_rot[rotl,rotl]", 5};
     m[xor_rot_handler(Opcode::I32Rotl)] = HandlerInfo{"xor_rot[rotl,rotl,rotl]", 6};
     m[xor_rot_handler(Opcode::I32ShrU)] = HandlerInfo{"xor_rot[rotl,rotl,shr_u]", 6};

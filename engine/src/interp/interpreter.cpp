@@ -81,6 +81,9 @@ inline simd::V128 load_v128(const uint64_t* p) {
   return v;
 }
 inline void store_v128(uint64_t* p, const simd::V128& v) { std::memcpy(p, v.bytes, 16); }
+// 16-byte linear-memory accesses of the fused v128 forms.
+using V128LoadSem = SimdSem<Opcode::V128Load>;
+using V128StoreSem = SimdSem<Opcode::V128Store>;
 
 const void* const* g_op_handlers = nullptr;
 const void* const* g_address_add_handlers = nullptr;
@@ -161,6 +164,33 @@ const void* const* g_mul_chain_rmw_handlers = nullptr;
 // [1] then a third rotl, [2] then a shr_u.
 const void* const* g_xor_rot_handlers = nullptr;
 const void* const* g_internal_handlers = nullptr;
+
+// Index of an op in MYWASM_SIMD_MEM_OPS / of a pair in
+// MYWASM_SIMD_CHAIN_RMW_OPS, or -1.
+constexpr int simd_mem_index(Opcode op) {
+  int i = 0;
+#define X(Id)                     \
+  if (op == Opcode::Id) return i; \
+  ++i;
+  MYWASM_SIMD_MEM_OPS(X)
+#undef X
+  return -1;
+}
+constexpr int simd_chain_rmw_index(Opcode op1, Opcode op2) {
+  int i = 0;
+#define X(Op1, Op2)                                               \
+  if (op1 == Opcode::Op1 && op2 == Opcode::Op2) return i; \
+  ++i;
+  MYWASM_SIMD_CHAIN_RMW_OPS(X)
+#undef X
+  return -1;
+}
+// [op][load operand, load+add operand, store result, rmw]
+using SimdMemTable = const void* const[][4];
+const SimdMemTable* g_simd_mem_handlers = nullptr;
+// [pair][load, load+add]
+using SimdChainRmwTable = const void* const[][2];
+const SimdChainRmwTable* g_simd_chain_rmw_handlers = nullptr;
 
 // A value of type t from its slot(s) at p (two slots for a v128).
 Value slot_to_value(StoreImpl& store, ValType t, const uint64_t* p) {
@@ -318,6 +348,16 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
 #undef MYWASM_CHAIN_ENTRY
   static const void* const kMulChainRmwTable[] = {&&MM_F64Add_B, &&MM_F64Add_A, &&MM_F64Sub_B, &&MM_F64Sub_A};
   static const void* const kXorRotTable[] = {&&XR_2, &&XR_3_Rotl, &&XR_3_ShrU};
+  static const void* const kSimdMemTable[][4] = {
+#define X(Id) {&&LVM_##Id, &&LVMA_##Id, &&LVS_##Id, &&LVR_##Id},
+      MYWASM_SIMD_MEM_OPS(X)
+#undef X
+  };
+  static const void* const kSimdChainRmwTable[][2] = {
+#define X(Op1, Op2) {&&CVR_##Op1##_##Op2##_L, &&CVR_##Op1##_##Op2##_LA},
+      MYWASM_SIMD_CHAIN_RMW_OPS(X)
+#undef X
+  };
   static const void* const kInternalTable[] = {
 #define X(Name, Words) &&I_##Name,
       MYWASM_INTERNAL_HANDLERS(X)
@@ -341,6 +381,8 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
     g_chain_handlers = &kChainTable;
     g_mul_chain_rmw_handlers = kMulChainRmwTable;
     g_xor_rot_handlers = kXorRotTable;
+    g_simd_mem_handlers = &kSimdMemTable;
+    g_simd_chain_rmw_handlers = &kSimdChainRmwTable;
     return TrapCode::None;
   }
 
@@ -1137,18 +1179,22 @@ const void* add_branch_handler(Opcode op, bool when_true) {
 }
 const void* load_operand_handler(Opcode op) {
   init_handlers();
+  if (int i = simd_mem_index(op); i >= 0) return (*g_simd_mem_handlers)[i][0];
   return g_load_operand_handlers[static_cast<unsigned>(op)];
 }
 const void* load_add_operand_handler(Opcode op) {
   init_handlers();
+  if (int i = simd_mem_index(op); i >= 0) return (*g_simd_mem_handlers)[i][1];
   return g_load_add_operand_handlers[static_cast<unsigned>(op)];
 }
 const void* store_result_handler(Opcode op) {
   init_handlers();
+  if (int i = simd_mem_index(op); i >= 0) return (*g_simd_mem_handlers)[i][2];
   return g_store_result_handlers[static_cast<unsigned>(op)];
 }
 const void* rmw_handler(Opcode op) {
   init_handlers();
+  if (int i = simd_mem_index(op); i >= 0) return (*g_simd_mem_handlers)[i][3];
   return g_rmw_handlers[static_cast<unsigned>(op)];
 }
 const void* chain_handler(Opcode op1, bool imm1, Opcode op2, bool t_is_b, bool z_imm) {
@@ -1173,6 +1219,7 @@ const void* mul_chain_rmw_handler(Opcode op3, bool mem_is_a) {
 }
 const void* chain_rmw_handler(Opcode op1, bool add_load, Opcode op2) {
   init_handlers();
+  if (int i = simd_chain_rmw_index(op1, op2); i >= 0) return (*g_simd_chain_rmw_handlers)[i][add_load ? 1 : 0];
   int i = chain_index(op1), j = chain_index(op2);
   if (i < 0 || j < 0) return nullptr;
   return (*g_chain_handlers)[i][j][6 + (add_load ? 1 : 0)];

@@ -518,7 +518,32 @@ inline V128 i32x4_extend_low_i16x8_s(const V128& a) { return st(_mm_cvtepi16_epi
 inline V128 i32x4_extend_low_i16x8_u(const V128& a) { return st(_mm_cvtepu16_epi32(ld(a))); }
 inline V128 i64x2_extend_low_i32x4_s(const V128& a) { return st(_mm_cvtepi32_epi64(ld(a))); }
 inline V128 i64x2_extend_low_i32x4_u(const V128& a) { return st(_mm_cvtepu32_epi64(ld(a))); }
+// Lane i of a replaced by x (replace_lane, load*_lane). A blend in
+// registers: writing the lane into the vector in memory would make the next
+// 16-byte load of it wait for two stores (store forwarding fails), and
+// these come in dependent runs (a gather built lane by lane).
+template <class L> inline V128 replace_lane(const V128& a, unsigned i, L x) {
+  __m128i sel, val;
+  if constexpr (sizeof(L) == 1) {
+    sel = _mm_cmpeq_epi8(_mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15), _mm_set1_epi8(char(i)));
+    val = _mm_set1_epi8(std::bit_cast<char>(x));
+  } else if constexpr (sizeof(L) == 2) {
+    sel = _mm_cmpeq_epi16(_mm_setr_epi16(0, 1, 2, 3, 4, 5, 6, 7), _mm_set1_epi16(short(i)));
+    val = _mm_set1_epi16(std::bit_cast<short>(x));
+  } else if constexpr (sizeof(L) == 4) {
+    sel = _mm_cmpeq_epi32(_mm_setr_epi32(0, 1, 2, 3), _mm_set1_epi32(int(i)));
+    val = _mm_set1_epi32(std::bit_cast<int>(x));
+  } else {
+    sel = _mm_cmpeq_epi64(_mm_set_epi64x(1, 0), _mm_set1_epi64x(i));
+    val = _mm_set1_epi64x(std::bit_cast<long long>(x));
+  }
+  return st(_mm_blendv_epi8(ld(a), val, sel));
+}
 #else
+template <class L> inline V128 replace_lane(V128 a, unsigned i, L x) {
+  set_lane<L>(a, i, x);
+  return a;
+}
 using scalar::v128_not, scalar::v128_and, scalar::v128_andnot, scalar::v128_or, scalar::v128_xor;
 using scalar::v128_bitselect, scalar::v128_any_true, scalar::i32x4_dot_i16x8_s, scalar::i8x16_swizzle;
 using scalar::i8x16_shuffle;

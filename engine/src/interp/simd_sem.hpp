@@ -102,9 +102,8 @@ MYWASM_SIMD_END
 #define MYWASM_SIMD_LANE_MEM(Load, Store, Lane)                                          \
   MYWASM_SIMD_SEM(Load, LoadLane)                                                        \
   static constexpr unsigned kBytes = sizeof(Lane);                                       \
-  static V128 load(V128 v, const uint8_t* p, unsigned lane) {                            \
-    std::memcpy(v.bytes + lane * sizeof(Lane), p, sizeof(Lane));                         \
-    return v;                                                                            \
+  static V128 load(const V128& v, const uint8_t* p, unsigned lane) {                     \
+    return simd::replace_lane<Lane>(v, lane, simd_detail::load_scalar<Lane>(p));         \
   }                                                                                      \
   MYWASM_SIMD_END                                                                        \
   MYWASM_SIMD_SEM(Store, StoreLane)                                                      \
@@ -159,9 +158,8 @@ MYWASM_SIMD_EXTRACT(F64x2ExtractLane, double, double, double)
 #define MYWASM_SIMD_REPLACE(Id, S, L)                                        \
   MYWASM_SIMD_SEM(Id, Replace)                                               \
   using Scalar = S;                                                          \
-  static V128 apply(V128 a, S x, unsigned lane) {                            \
-    simd::set_lane<L>(a, lane, static_cast<L>(x));                           \
-    return a;                                                                \
+  static V128 apply(const V128& a, S x, unsigned lane) {                     \
+    return simd::replace_lane<L>(a, lane, static_cast<L>(x));                \
   }                                                                          \
   MYWASM_SIMD_END
 MYWASM_SIMD_REPLACE(I8x16ReplaceLane, uint32_t, uint8_t)

@@ -1072,8 +1072,13 @@ class Translator {
       return;
     }
     const size_t n = oi.params.size();
+    if (load_operand_handler(op)) {  // lane arithmetic with fused memory forms
+      translate_simd_mem_op(op);
+      return;
+    }
     Entry args[3] = {};
     for (size_t i = n; i-- > 0;) args[i] = pop();
+    if (op == Opcode::V128Store && translate_simd_fused_store(args[0], args[1], in.imm64)) return;
     const bool has_result = !oi.results.empty();
     // A plain load/store whose address is an i32.add just emitted: fused.
     std::optional<std::pair<uint64_t, uint64_t>> sum;
@@ -1105,6 +1110,92 @@ class Translator {
       default: break;
     }
     if (has_result) last_op_ = op;
+    if (op == Opcode::V128Load) {  // the form simd_mem_op looks for
+      last_plain_ = !sum;
+      last_add_load_ = bool(sum);
+    }
+  }
+
+  // A v128 op of MYWASM_SIMD_MEM_OPS: its second operand loaded by the
+  // v128.load just before folds into it (as emit_simple does for scalars).
+  void translate_simd_mem_op(Opcode op) {
+    Entry b = pop(), a = pop();
+    uint64_t dst = push_home(2);
+    const bool b_loaded = !b.pending && last_dst_ != SIZE_MAX && code()[last_dst_] == b.slot &&
+                          last_op_ == Opcode::V128Load && (last_plain_ || last_add_load_);
+    if (b_loaded) {
+      // `a` the result of a v128 op[load] just before the load: a candidate
+      // for chain_rmw_handler if this becomes an rmw.
+      std::optional<ChainRmw> chain;
+      if (prev_.dst != SIZE_MAX && (prev_.load_operand || prev_.load_add_operand) && !a.pending &&
+          code()[prev_.dst] == a.slot && (a.slot & kTempTag))
+        chain = ChainRmw{prev_.start, prev_.op, prev_.load_add_operand, 0};
+      const bool add = last_add_load_;
+      // The load's operands after its dst: addr (or base, index), offset.
+      std::vector<uint64_t> mem_operands(code().begin() + instr_start_ + 2, code().end());
+      remove_last_instr();
+      begin_instr(add ? load_add_operand_handler(op) : load_operand_handler(op));
+      emit_dst(dst);
+      emit_slot(a.slot);
+      for (size_t k = 0; k + 1 < mem_operands.size(); ++k) emit_slot(mem_operands[k]);
+      emit_imm(mem_operands.back());
+      last_op_ = op;
+      last_load_operand_ = !add;
+      last_load_add_operand_ = add;
+      if (chain && !add) {
+        chain->lm_start = instr_start_;
+        chain_rmw_ = chain;
+      }
+      return;
+    }
+    begin_instr(op_handler(op));
+    emit_dst(dst);
+    emit_slot(a.slot);
+    emit_slot(b.slot);
+    last_op_ = op;
+    last_plain_ = true;
+  }
+
+  // v128.store of the result of the MYWASM_SIMD_MEM_OPS op just before: its
+  // [store] form, or [rmw] when that op loaded from this same address and
+  // offset (and a multiply-accumulate chain when a v128 op[load] computed
+  // its other operand). False when nothing fuses.
+  bool translate_simd_fused_store(const Entry& a, const Entry& v, uint64_t offset) {
+    if (v.pending || last_dst_ == SIZE_MAX || code()[last_dst_] != v.slot || !load_operand_handler(last_op_))
+      return false;
+    const Opcode producer = last_op_;
+    if (last_load_operand_ && code()[instr_start_ + 3] == a.slot && code()[instr_start_ + 4] == offset) {
+      if (chain_rmw_ && chain_rmw_->lm_start == instr_start_)
+        if (const void* h = chain_rmw_handler(chain_rmw_->op1, chain_rmw_->add_load, producer)) {
+          const size_t start = chain_rmw_->start;
+          // op1's operands after its dst: x, addr1 (or base1, index1), offset1
+          std::vector<uint64_t> op1_operands(code().begin() + start + 2, code().begin() + instr_start_);
+          instr_start_ = start;
+          remove_last_instr();
+          begin_instr(h);
+          for (size_t k = 0; k + 1 < op1_operands.size(); ++k) emit_slot(op1_operands[k]);
+          emit_imm(op1_operands.back());
+          emit_slot(a.slot);
+          emit_imm(offset);
+          return true;
+        }
+      const uint64_t x = code()[instr_start_ + 2];
+      remove_last_instr();
+      begin_instr(rmw_handler(producer));
+      emit_slot(x);
+      emit_slot(a.slot);
+      emit_imm(offset);
+      return true;
+    }
+    if (!last_plain_) return false;
+    const uint64_t x = code()[instr_start_ + 2], y = code()[instr_start_ + 3];
+    remove_last_instr();
+    begin_instr(store_result_handler(producer));
+    emit_slot(x);
+    emit_slot(y);
+    emit_slot(a.slot);
+    emit_imm(offset);
+    return true;
   }
 
   void finish() {
