@@ -3,11 +3,15 @@
 
     bench/run_kernels.py [--mywasm build/tools/mywasm] [--kernels build/bench/kernels] [--runs 3]
 
-For each kernel it times, best of N wall-clock runs of the whole process:
-the native build, `mywasm run --invoke run K.wasm`, and `node node_runner.mjs
-K.wasm`; checks the three print the same checksum; and prints the ratios
-mywasm/native and node/native with their geometric means. Process start-up
-is included in every figure (a few ms, small against the 0.05-1 s kernels).
+Each kernel is one C source built three ways: natively (clang -O2, which
+auto-vectorises with the host's SSE2), to wasm (K.wasm: clang -O2 for
+wasm32, scalar code only) and to wasm with -msimd128 (K.simd128.wasm: the
+same auto-vectoriser, for wasm's 128-bit SIMD). For each kernel it times,
+best of N wall-clock runs of the whole process, the native build and
+`mywasm run --invoke run` and `node node_runner.mjs` on both wasm builds;
+checks that all print the same checksum; and prints the ratios to native
+with their geometric means. Process start-up is included in every figure
+(a few ms, small against the 0.04-1 s kernels).
 """
 import shutil
 import sys
@@ -16,35 +20,41 @@ from pathlib import Path
 from kernel_timing import best_time, geomean, parse_args
 
 HERE = Path(__file__).resolve().parent
+BUILDS = [("scalar", ".wasm"), ("simd128", ".simd128.wasm")]
 
 
 def main():
     args = parse_args(__doc__, "build/bench/kernels")
 
     node = shutil.which("node")
-    kernels = sorted(Path(args.kernels).glob("*.wasm"))
+    kernels = sorted(Path(args.kernels).glob("*.native"))
     if args.only:
         kernels = [k for k in kernels if args.only in k.stem]
     if not kernels:
         sys.exit(f"no kernels in {args.kernels} (build the bench_kernels target)")
 
-    print(f"{'kernel':<15}{'native s':>10}{'mywasm/native':>15}{'node/native':>13}")
-    ours, v8 = [], []
-    for wasm in kernels:
-        native_t, expected = best_time([str(wasm.with_suffix(".native"))], args.runs)
-        mywasm_t, got = best_time([args.mywasm, "run", "--invoke", "run", str(wasm)], args.runs)
-        if got != expected:
-            sys.exit(f"{wasm.stem}: mywasm printed {got}, native {expected}")
-        ours.append(mywasm_t / native_t)
-        node_col = "-"
-        if node:
-            node_t, got = best_time([node, str(HERE / "node_runner.mjs"), str(wasm)], args.runs)
-            if got != expected:
-                sys.exit(f"{wasm.stem}: node printed {got}, native {expected}")
-            v8.append(node_t / native_t)
-            node_col = f"{v8[-1]:.2f}x"
-        print(f"{wasm.stem:<15}{native_t:>10.3f}{ours[-1]:>14.2f}x{node_col:>13}")
-    print(f"{'geomean':<15}{'':>10}{geomean(ours):>14.2f}x{(f'{geomean(v8):.2f}x' if v8 else '-'):>13}")
+    runners = [("mywasm", lambda w: [args.mywasm, "run", "--invoke", "run", str(w)])]
+    if node:
+        runners.append(("node", lambda w: [node, str(HERE / "node_runner.mjs"), str(w)]))
+    columns = [(r, b) for r, _ in runners for b, _ in BUILDS]
+    header = "".join(f"{r + ' ' + b:>16}" for r, b in columns)
+    print(f"{'kernel':<15}{'native s':>9}{header}")
+    print(f"{'':<24}" + "".join(f"{'/native':>16}" for _ in columns))
+    ratios = {c: [] for c in columns}
+    for native in kernels:
+        native_t, expected = best_time([str(native)], args.runs)
+        row = f"{native.stem:<15}{native_t:>9.3f}"
+        for runner, make_cmd in runners:
+            for build, suffix in BUILDS:
+                wasm = native.with_name(native.stem + suffix)
+                t, got = best_time(make_cmd(wasm), args.runs)
+                if got != expected:
+                    sys.exit(f"{wasm.name}: {runner} printed {got}, native {expected}")
+                ratios[(runner, build)].append(t / native_t)
+                row += f"{t / native_t:>15.2f}x"
+        print(row)
+    print(f"{'geomean':<24}" + "".join(f"{geomean(ratios[c]):>15.2f}x" for c in columns))
+    print(f"{'worst':<24}" + "".join(f"{max(ratios[c]):>15.2f}x" for c in columns))
 
 
 if __name__ == "__main__":
