@@ -581,6 +581,63 @@ TEST(InterpFusionTest, VectorLaneArithmeticFusesWithItsLoadsAndStore) {
   EXPECT_NE(h.listing("rmw").find("i32x4.sub[rmw]"), std::string::npos) << h.listing("rmw");
 }
 
+TEST(InterpFusionTest, VectorMultiplyAccumulateOntoTheLoadedValue) {
+  // c = c op a * b with c loaded first (`*cp += a * b` in C): [rmw-a].
+  // The memory value stays op's first operand; c's load traps first.
+  WatHarness h(R"((module (memory 1)
+    (func (export "fmac") (param $c i32) (param $b i32) (param $a f32) (local $s v128)
+      (local.set $s (f32x4.splat (local.get $a)))
+      (v128.store (local.get $c)
+        (f32x4.add (v128.load (local.get $c)) (f32x4.mul (local.get $s) (v128.load offset=16 (local.get $b))))))
+    (func (export "isub_add") (param $c i32) (param $b i32) (param $j i32) (param $a i32) (local $s v128)
+      (local.set $s (i32x4.splat (local.get $a)))
+      (v128.store offset=4 (local.get $c)
+        (i32x4.sub (v128.load offset=4 (local.get $c))
+                   (i32x4.mul (local.get $s) (v128.load (i32.add (local.get $b) (local.get $j)))))))
+    (func (export "elsewhere") (param $c i32) (param $b i32) (param $a i32) (local $s v128)
+      (local.set $s (i32x4.splat (local.get $a)))
+      (v128.store offset=16 (local.get $c)
+        (i32x4.add (v128.load (local.get $c)) (i32x4.mul (local.get $s) (v128.load (local.get $b))))))
+    (func (export "s") (param i32) (result f32) (f32.load (local.get 0)))
+    (func (export "sets") (param i32 f32) (f32.store (local.get 0) (local.get 1)))
+    (func (export "i") (param i32) (result i32) (i32.load (local.get 0)))
+    (func (export "seti") (param i32 i32) (i32.store (local.get 0) (local.get 1)))))");
+  auto run = [&](const std::string& name, std::initializer_list<Value> args) {
+    auto r = h.call(name, args);
+    EXPECT_TRUE(r.ok()) << name;
+  };
+  auto i = [&](int32_t at) { return h.call1("i", {Value::i32(at)}).i32(); };
+  for (int k = 0; k < 4; ++k) {
+    run("sets", {Value::i32(100 + 4 * k), Value::f32(float(k))});        // c
+    run("sets", {Value::i32(216 + 4 * k), Value::f32(float(k + 1))});    // b at 200 + 16
+  }
+  run("fmac", {Value::i32(100), Value::i32(200), Value::f32(2.0f)});
+  for (int k = 0; k < 4; ++k) EXPECT_EQ(h.call1("s", {Value::i32(100 + 4 * k)}).f32(), float(k) + 2.0f * float(k + 1)) << k;
+  // aliasing: b is c
+  run("fmac", {Value::i32(100), Value::i32(84), Value::f32(1.0f)});
+  EXPECT_EQ(h.call1("s", {Value::i32(112)}).f32(), 2.0f * (3.0f + 8.0f));
+  // i32x4.sub: c - a * b (the memory value first), b's address an add
+  for (int k = 0; k < 4; ++k) {
+    run("seti", {Value::i32(304 + 4 * k), Value::i32(100 * (k + 1))});
+    run("seti", {Value::i32(400 + 4 * k), Value::i32(k + 1)});
+  }
+  run("isub_add", {Value::i32(300), Value::i32(392), Value::i32(8), Value::i32(3)});
+  for (int k = 0; k < 4; ++k) EXPECT_EQ(i(304 + 4 * k), 100 * (k + 1) - 3 * (k + 1)) << k;
+  run("elsewhere", {Value::i32(400), Value::i32(400), Value::i32(2)});
+  EXPECT_EQ(i(416), 3);  // 1 + 2 * 1
+  EXPECT_EQ(i(400), 1);
+  // Traps: nothing written when either access is out of bounds.
+  run("seti", {Value::i32(500), Value::i32(7)});
+  EXPECT_EQ(h.trap("isub_add", {Value::i32(496), Value::i32(65536 - 8), Value::i32(0), Value::i32(1)}),
+            "out of bounds memory access");
+  EXPECT_EQ(i(500), 7);
+  EXPECT_EQ(h.trap("fmac", {Value::i32(65536 - 12), Value::i32(0), Value::f32(1.0f)}), "out of bounds memory access");
+  EXPECT_NE(h.listing("fmac").find("f32x4.mul[load]>f32x4.add[rmw-a]"), std::string::npos) << h.listing("fmac");
+  EXPECT_NE(h.listing("isub_add").find("i32x4.mul[load+add]>i32x4.sub[rmw-a]"), std::string::npos)
+      << h.listing("isub_add");
+  EXPECT_EQ(h.listing("elsewhere").find("rmw"), std::string::npos) << h.listing("elsewhere");
+}
+
 TEST(InterpFusionTest, ProductOfThreeIntoMemory) {
   // (x * y) * z added to or subtracted from a memory value and stored back
   // (nbody's `v[i] -= d * m * mag`): the load before or after the product.

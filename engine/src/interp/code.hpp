@@ -166,7 +166,9 @@ const void* chain_handler(Opcode op1, bool imm1, Opcode op2, bool t_is_b, bool z
 // offset1, addr2, offset2; mem[addr2 + offset2] = op2(t, that memory), with
 // t = op1(x, mem[addr1 + offset1]) loaded first. Only for multiply into
 // add/sub (see chains_into_rmw in interpreter.cpp); null for other pairs.
-const void* chain_rmw_handler(Opcode op1, bool add_load, Opcode op2);
+// mem_is_a (v128 pairs only): the memory value is op2's first operand and
+// is loaded first (`c[j] = c[j] + a * b[j]`): op2(that memory, t).
+const void* chain_rmw_handler(Opcode op1, bool add_load, Opcode op2, bool mem_is_a = false);
 // v128 lane arithmetic with the same fused memory forms as scalar ops
 // (v128.load as the second operand, v128.store of the result, read-modify-
 // write: load_operand_handler ... rmw_handler return them): the ops of

@@ -188,8 +188,8 @@ constexpr int simd_chain_rmw_index(Opcode op1, Opcode op2) {
 // [op][load operand, load+add operand, store result, rmw]
 using SimdMemTable = const void* const[][4];
 const SimdMemTable* g_simd_mem_handlers = nullptr;
-// [pair][load, load+add]
-using SimdChainRmwTable = const void* const[][2];
+// [pair][mem_is_a * 2 + add_load]
+using SimdChainRmwTable = const void* const[][4];
 const SimdChainRmwTable* g_simd_chain_rmw_handlers = nullptr;
 
 // A value of type t from its slot(s) at p (two slots for a v128).
@@ -353,8 +353,9 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
       MYWASM_SIMD_MEM_OPS(X)
 #undef X
   };
-  static const void* const kSimdChainRmwTable[][2] = {
-#define X(Op1, Op2) {&&CVR_##Op1##_##Op2##_L, &&CVR_##Op1##_##Op2##_LA},
+  static const void* const kSimdChainRmwTable[][4] = {
+#define X(Op1, Op2) \
+  {&&CVR_##Op1##_##Op2##_L, &&CVR_##Op1##_##Op2##_LA, &&CVR_##Op1##_##Op2##_AL, &&CVR_##Op1##_##Op2##_ALA},
       MYWASM_SIMD_CHAIN_RMW_OPS(X)
 #undef X
   };
@@ -1217,9 +1218,11 @@ const void* mul_chain_rmw_handler(Opcode op3, bool mem_is_a) {
   if (op3 != Opcode::F64Add && op3 != Opcode::F64Sub) return nullptr;
   return g_mul_chain_rmw_handlers[(op3 == Opcode::F64Sub ? 2 : 0) + (mem_is_a ? 1 : 0)];
 }
-const void* chain_rmw_handler(Opcode op1, bool add_load, Opcode op2) {
+const void* chain_rmw_handler(Opcode op1, bool add_load, Opcode op2, bool mem_is_a) {
   init_handlers();
-  if (int i = simd_chain_rmw_index(op1, op2); i >= 0) return (*g_simd_chain_rmw_handlers)[i][add_load ? 1 : 0];
+  if (int i = simd_chain_rmw_index(op1, op2); i >= 0)
+    return (*g_simd_chain_rmw_handlers)[i][(mem_is_a ? 2 : 0) + (add_load ? 1 : 0)];
+  if (mem_is_a) return nullptr;
   int i = chain_index(op1), j = chain_index(op2);
   if (i < 0 || j < 0) return nullptr;
   return (*g_chain_handlers)[i][j][6 + (add_load ? 1 : 0)];

@@ -371,6 +371,7 @@ class Translator {
     last_add_load_ = false;
     chain_rmw_ = std::nullopt;
     if (plain_load_start_ != SIZE_MAX && plain_load_start_ >= instr_start_) plain_load_start_ = SIZE_MAX;
+    if (plain_v128_load_start_ != SIZE_MAX && plain_v128_load_start_ >= instr_start_) plain_v128_load_start_ = SIZE_MAX;
   }
   // Emits "branch when `cond` (or the fused comparison) is true/false" with
   // the target word left for the caller to emit.
@@ -1113,6 +1114,7 @@ class Translator {
     if (op == Opcode::V128Load) {  // the form simd_mem_op looks for
       last_plain_ = !sum;
       last_add_load_ = bool(sum);
+      if (!sum) plain_v128_load_start_ = instr_start_;
     }
   }
 
@@ -1131,9 +1133,20 @@ class Translator {
           code()[prev_.dst] == a.slot && (a.slot & kTempTag))
         chain = ChainRmw{prev_.start, prev_.op, prev_.load_add_operand, 0};
       const bool add = last_add_load_;
+      // A plain v128.load just before b's: a candidate for the memory
+      // operand of a chain_rmw_handler (mem_is_a) if this op's result is
+      // added to it and stored back.
+      // (Found through prev_ when b's load is plain, which makes it the last
+      // plain load; when it took over an address add, prev_ is lost.)
+      std::optional<size_t> load_before;
+      if (prev_.dst != SIZE_MAX && prev_.op == Opcode::V128Load && prev_.fusable && prev_.start + 4 == instr_start_)
+        load_before = prev_.start;
+      else if (add && plain_v128_load_start_ != SIZE_MAX && plain_v128_load_start_ + 4 == instr_start_)
+        load_before = plain_v128_load_start_;
       // The load's operands after its dst: addr (or base, index), offset.
       std::vector<uint64_t> mem_operands(code().begin() + instr_start_ + 2, code().end());
       remove_last_instr();
+      if (load_before) load_before_lm_ = LoadBeforeLm{*load_before, instr_start_, op, add};
       begin_instr(add ? load_add_operand_handler(op) : load_operand_handler(op));
       emit_dst(dst);
       emit_slot(a.slot);
@@ -1148,12 +1161,27 @@ class Translator {
       }
       return;
     }
+    // b from the op1[load] just before, a from the v128.load before that:
+    // a candidate for chain_rmw_handler (mem_is_a) at the store.
+    std::optional<LoadBeforeLm> rmw_a;
+    if (load_before_lm_ && load_before_lm_->lm_start == instr_start_ &&
+        (last_load_operand_ || last_load_add_operand_) && last_op_ == load_before_lm_->op1 && !b.pending &&
+        last_dst_ != SIZE_MAX && code()[last_dst_] == b.slot && (b.slot & kTempTag) && !a.pending &&
+        (a.slot & kTempTag) && code()[load_before_lm_->load_start] == word(op_handler(Opcode::V128Load)) &&
+        code()[load_before_lm_->load_start + 1] == a.slot &&
+        (label_at_ == SIZE_MAX || label_at_ <= load_before_lm_->load_start) &&
+        chain_rmw_handler(load_before_lm_->op1, load_before_lm_->add_load, op, true))
+      rmw_a = load_before_lm_;
     begin_instr(op_handler(op));
     emit_dst(dst);
     emit_slot(a.slot);
     emit_slot(b.slot);
     last_op_ = op;
     last_plain_ = true;
+    if (rmw_a) {
+      rmw_a->op2_start = instr_start_;
+      rmw_a_ = rmw_a;
+    }
   }
 
   // v128.store of the result of the MYWASM_SIMD_MEM_OPS op just before: its
@@ -1164,6 +1192,21 @@ class Translator {
     if (v.pending || last_dst_ == SIZE_MAX || code()[last_dst_] != v.slot || !load_operand_handler(last_op_))
       return false;
     const Opcode producer = last_op_;
+    // mem = mem op2 op1(x, mem1), the memory value loaded first.
+    if (rmw_a_ && rmw_a_->op2_start == instr_start_ && last_plain_ && code()[rmw_a_->load_start + 2] == a.slot &&
+        code()[rmw_a_->load_start + 3] == offset) {
+      const LoadBeforeLm r = *rmw_a_;
+      // op1's operands after its dst: x, addr1 (or base1, index1), offset1
+      std::vector<uint64_t> op1_operands(code().begin() + r.lm_start + 2, code().begin() + r.op2_start);
+      instr_start_ = r.load_start;
+      remove_last_instr();
+      begin_instr(chain_rmw_handler(r.op1, r.add_load, producer, true));
+      for (size_t k = 0; k + 1 < op1_operands.size(); ++k) emit_slot(op1_operands[k]);
+      emit_imm(op1_operands.back());
+      emit_slot(a.slot);
+      emit_imm(offset);
+      return true;
+    }
     if (last_load_operand_ && code()[instr_start_ + 3] == a.slot && code()[instr_start_ + 4] == offset) {
       if (chain_rmw_ && chain_rmw_->lm_start == instr_start_)
         if (const void* h = chain_rmw_handler(chain_rmw_->op1, chain_rmw_->add_load, producer)) {
@@ -1252,6 +1295,16 @@ class Translator {
     bool mul_chain = false;  // op1 is the chain f64.mul>f64.mul (x, y, z)
   };
   std::optional<ChainRmw> chain_rmw_;
+  // A v128 op1[load] (at lm_start) right after a plain v128.load (at
+  // load_start), and the op2 using both (at op2_start, once emitted).
+  struct LoadBeforeLm {
+    size_t load_start;
+    size_t lm_start;
+    Opcode op1;
+    bool add_load;
+    size_t op2_start = SIZE_MAX;
+  };
+  std::optional<LoadBeforeLm> load_before_lm_, rmw_a_;
   bool last_add_load_ = false;  // ... is address_add_handler(last_op_) of a load
   // The instruction before the last one, when nothing has been removed since.
   struct Prev {
@@ -1268,6 +1321,7 @@ class Translator {
   int last_copy_moves_ = 0;          // ... its number of moves
   size_t label_at_ = SIZE_MAX;       // last code position bound as a branch target
   size_t plain_load_start_ = SIZE_MAX;  // start of the last plain f64.load emitted (if still there)
+  size_t plain_v128_load_start_ = SIZE_MAX;  // ... and of the last plain v128.load
   std::vector<uint64_t> imm_values_;
   std::vector<size_t> slot_fixups_;
   std::vector<size_t> target_fixups_;
