@@ -194,6 +194,21 @@ class Translator {
     emit_slot(addr);
     emit_imm(offset);
   }
+  // Replaces the code from `start` on with the chain-RMW form `h`: the
+  // operands of the op1[load] (or [load+add]) at [op1_start, op1_end) after
+  // its dst (x, addr1 or base1 and index1, offset1), then the address slot
+  // and memarg offset of the memory value.
+  void replace_with_chain_rmw(const void* h, size_t start, size_t op1_start, size_t op1_end, uint64_t addr,
+                              uint64_t offset) {
+    std::vector<uint64_t> op1_operands(code().begin() + op1_start + 2, code().begin() + op1_end);
+    instr_start_ = start;
+    remove_last_instr();
+    begin_instr(h);
+    for (size_t k = 0; k + 1 < op1_operands.size(); ++k) emit_slot(op1_operands[k]);
+    emit_imm(op1_operands.back());
+    emit_slot(addr);
+    emit_imm(offset);
+  }
   // Records that the current code position is (or may be) a branch target.
   void bind_label() { label_at_ = code().size(); }
   void materialize(size_t pos) {
@@ -786,16 +801,7 @@ class Translator {
             }
           } else if (chain_rmw_ && chain_rmw_->lm_start == instr_start_)
             if (const void* h = chain_rmw_handler(chain_rmw_->op1, chain_rmw_->add_load, producer)) {
-              size_t start = chain_rmw_->start;
-              // op1's operands after its dst: x, addr1 (or base1, index1), offset1
-              std::vector<uint64_t> op1_operands(code().begin() + start + 2, code().begin() + instr_start_);
-              instr_start_ = start;
-              remove_last_instr();
-              begin_instr(h);
-              for (size_t k = 0; k + 1 < op1_operands.size(); ++k) emit_slot(op1_operands[k]);
-              emit_imm(op1_operands.back());
-              emit_slot(a.slot);
-              emit_imm(in.imm64);  // memarg offset
+              replace_with_chain_rmw(h, chain_rmw_->start, chain_rmw_->start, instr_start_, a.slot, in.imm64);
               return;
             }
           remove_last_instr();
@@ -1196,30 +1202,14 @@ class Translator {
     if (rmw_a_ && rmw_a_->op2_start == instr_start_ && last_plain_ && code()[rmw_a_->load_start + 2] == a.slot &&
         code()[rmw_a_->load_start + 3] == offset) {
       const LoadBeforeLm r = *rmw_a_;
-      // op1's operands after its dst: x, addr1 (or base1, index1), offset1
-      std::vector<uint64_t> op1_operands(code().begin() + r.lm_start + 2, code().begin() + r.op2_start);
-      instr_start_ = r.load_start;
-      remove_last_instr();
-      begin_instr(chain_rmw_handler(r.op1, r.add_load, producer, true));
-      for (size_t k = 0; k + 1 < op1_operands.size(); ++k) emit_slot(op1_operands[k]);
-      emit_imm(op1_operands.back());
-      emit_slot(a.slot);
-      emit_imm(offset);
+      replace_with_chain_rmw(chain_rmw_handler(r.op1, r.add_load, producer, true), r.load_start, r.lm_start,
+                             r.op2_start, a.slot, offset);
       return true;
     }
     if (last_load_operand_ && code()[instr_start_ + 3] == a.slot && code()[instr_start_ + 4] == offset) {
       if (chain_rmw_ && chain_rmw_->lm_start == instr_start_)
         if (const void* h = chain_rmw_handler(chain_rmw_->op1, chain_rmw_->add_load, producer)) {
-          const size_t start = chain_rmw_->start;
-          // op1's operands after its dst: x, addr1 (or base1, index1), offset1
-          std::vector<uint64_t> op1_operands(code().begin() + start + 2, code().begin() + instr_start_);
-          instr_start_ = start;
-          remove_last_instr();
-          begin_instr(h);
-          for (size_t k = 0; k + 1 < op1_operands.size(); ++k) emit_slot(op1_operands[k]);
-          emit_imm(op1_operands.back());
-          emit_slot(a.slot);
-          emit_imm(offset);
+          replace_with_chain_rmw(h, chain_rmw_->start, chain_rmw_->start, instr_start_, a.slot, offset);
           return true;
         }
       const uint64_t x = code()[instr_start_ + 2];
