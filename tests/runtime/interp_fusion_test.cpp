@@ -33,6 +33,8 @@ struct WatHarness : test::InstanceHarness {
     return ::testing::AssertionFailure() << name << (want ? " lacks " : " has ") << text << ":\n" << l;
   }
   ::testing::AssertionResult lists_not(const std::string& name, std::string_view text) { return lists(name, text, false); }
+  // Calls an export that must return normally.
+  void run(const std::string& name, std::initializer_list<Value> args) { EXPECT_TRUE(call(name, args).ok()) << name; }
 };
 
 TEST(InterpFusionTest, ImmediateOperandsComputeAndTrapLikeSlots) {
@@ -432,37 +434,33 @@ TEST(InterpFusionTest, MultiplyAccumulateIntoMemory) {
     (func (export "setf") (param i32 f64) (f64.store (local.get 0) (local.get 1)))
     (func (export "i") (param i32) (result i32) (i32.load (local.get 0)))
     (func (export "seti") (param i32 i32) (i32.store (local.get 0) (local.get 1)))))");
-  auto run = [&](const std::string& name, std::initializer_list<Value> args) {
-    auto r = h.call(name, args);
-    EXPECT_TRUE(r.ok()) << name;
-  };
-  run("setf", {Value::i32(116), Value::f64(3.0)});  // b[...] at 100 + 16
-  run("setf", {Value::i32(208), Value::f64(1.5)});  // c[...] at 200 + 8
-  run("fmac", {Value::i32(200), Value::i32(100), Value::f64(2.0)});
+  h.run("setf", {Value::i32(116), Value::f64(3.0)});  // b[...] at 100 + 16
+  h.run("setf", {Value::i32(208), Value::f64(1.5)});  // c[...] at 200 + 8
+  h.run("fmac", {Value::i32(200), Value::i32(100), Value::f64(2.0)});
   EXPECT_EQ(h.call1("f", {Value::i32(208)}).f64(), 7.5);
   // aliasing: c == b's element, read before it is written
-  run("fmac", {Value::i32(108), Value::i32(100), Value::f64(2.0)});
+  h.run("fmac", {Value::i32(108), Value::i32(100), Value::f64(2.0)});
   EXPECT_EQ(h.call1("f", {Value::i32(116)}).f64(), 9.0);
-  run("setf", {Value::i32(300), Value::f64(10.0)});
-  run("setf", {Value::i32(408), Value::f64(4.0)});
-  run("fmac_add", {Value::i32(300), Value::i32(400), Value::i32(8), Value::f64(0.5)});
+  h.run("setf", {Value::i32(300), Value::f64(10.0)});
+  h.run("setf", {Value::i32(408), Value::f64(4.0)});
+  h.run("fmac_add", {Value::i32(300), Value::i32(400), Value::i32(8), Value::f64(0.5)});
   EXPECT_EQ(h.call1("f", {Value::i32(300)}).f64(), 2.0 - 10.0);
-  run("seti", {Value::i32(500), Value::i32(6)});
-  run("seti", {Value::i32(504), Value::i32(-1)});
-  run("imac", {Value::i32(504), Value::i32(500), Value::i32(7)});
+  h.run("seti", {Value::i32(500), Value::i32(6)});
+  h.run("seti", {Value::i32(504), Value::i32(-1)});
+  h.run("imac", {Value::i32(504), Value::i32(500), Value::i32(7)});
   EXPECT_EQ(h.call1("i", {Value::i32(504)}).i32(), 41);
   EXPECT_EQ(h.call1("kept", {Value::i32(504), Value::i32(500), Value::i32(2)}).i32(), 12);
   EXPECT_EQ(h.call1("i", {Value::i32(504)}).i32(), 53);
-  run("other_addr", {Value::i32(500), Value::i32(500), Value::i32(3)});
+  h.run("other_addr", {Value::i32(500), Value::i32(500), Value::i32(3)});
   EXPECT_EQ(h.call1("i", {Value::i32(504)}).i32(), 24);
   EXPECT_EQ(h.call1("i", {Value::i32(500)}).i32(), 6);
   // Traps: b out of bounds, c in bounds: nothing written.
-  run("seti", {Value::i32(600), Value::i32(1)});
+  h.run("seti", {Value::i32(600), Value::i32(1)});
   EXPECT_EQ(h.trap("imac", {Value::i32(600), Value::i32(65535), Value::i32(1)}), "out of bounds memory access");
   EXPECT_EQ(h.call1("i", {Value::i32(600)}).i32(), 1);
   EXPECT_EQ(h.trap("imac", {Value::i32(65533), Value::i32(600), Value::i32(1)}), "out of bounds memory access");
   EXPECT_EQ(h.trap("fmac_add", {Value::i32(0), Value::i32(65532), Value::i32(0), Value::f64(1)}), "out of bounds memory access");
-  run("fmac_add", {Value::i32(0), Value::i32(-8), Value::i32(8), Value::f64(1)});  // b + j wraps to 0
+  h.run("fmac_add", {Value::i32(0), Value::i32(-8), Value::i32(8), Value::f64(1)});  // b + j wraps to 0
   EXPECT_EQ(h.trap("fmac", {Value::i32(65528), Value::i32(0), Value::f64(1)}), "out of bounds memory access");
   EXPECT_TRUE(h.lists("fmac", "f64.mul[load]>f64.add[rmw]"));
   EXPECT_TRUE(h.lists("fmac_add", "f64.mul[load+add]>f64.sub[rmw]"));
@@ -512,45 +510,41 @@ TEST(InterpFusionTest, VectorLaneArithmeticFusesWithItsLoadsAndStore) {
     (func (export "sets") (param i32 f32) (f32.store (local.get 0) (local.get 1)))
     (func (export "i") (param i32) (result i32) (i32.load (local.get 0)))
     (func (export "seti") (param i32 i32) (i32.store (local.get 0) (local.get 1)))))");
-  auto run = [&](const std::string& name, std::initializer_list<Value> args) {
-    auto r = h.call(name, args);
-    EXPECT_TRUE(r.ok()) << name;
-  };
   auto seti4 = [&](int32_t at, std::initializer_list<int32_t> v) {
-    for (int32_t x : v) run("seti", {Value::i32(at), Value::i32(x)}), at += 4;
+    for (int32_t x : v) h.run("seti", {Value::i32(at), Value::i32(x)}), at += 4;
   };
   auto i = [&](int32_t at) { return h.call1("i", {Value::i32(at)}).i32(); };
   // f64x2: c (200 + 16) += 2 * b (100 + 32)
-  run("setf", {Value::i32(216), Value::f64(1.5)});
-  run("setf", {Value::i32(224), Value::f64(-2.0)});
-  run("setf", {Value::i32(132), Value::f64(3.0)});
-  run("setf", {Value::i32(140), Value::f64(0.25)});
-  run("fmac", {Value::i32(200), Value::i32(100), Value::f64(2.0)});
+  h.run("setf", {Value::i32(216), Value::f64(1.5)});
+  h.run("setf", {Value::i32(224), Value::f64(-2.0)});
+  h.run("setf", {Value::i32(132), Value::f64(3.0)});
+  h.run("setf", {Value::i32(140), Value::f64(0.25)});
+  h.run("fmac", {Value::i32(200), Value::i32(100), Value::f64(2.0)});
   EXPECT_EQ(h.call1("f", {Value::i32(216)}).f64(), 7.5);
   EXPECT_EQ(h.call1("f", {Value::i32(224)}).f64(), -1.5);
   // aliasing: c is b, read before it is written
-  run("fmac", {Value::i32(116), Value::i32(100), Value::f64(2.0)});
+  h.run("fmac", {Value::i32(116), Value::i32(100), Value::f64(2.0)});
   EXPECT_EQ(h.call1("f", {Value::i32(132)}).f64(), 9.0);
   EXPECT_EQ(h.call1("f", {Value::i32(140)}).f64(), 0.75);
   // f32x4, b's address an add: c = 0.5 * b - c
   for (int k = 0; k < 4; ++k) {
-    run("sets", {Value::i32(300 + 4 * k), Value::f32(10.0f * float(k + 1))});
-    run("sets", {Value::i32(416 + 4 * k), Value::f32(float(k + 1))});
+    h.run("sets", {Value::i32(300 + 4 * k), Value::f32(10.0f * float(k + 1))});
+    h.run("sets", {Value::i32(416 + 4 * k), Value::f32(float(k + 1))});
   }
-  run("fmac_add", {Value::i32(300), Value::i32(400), Value::i32(16), Value::f32(0.5f)});
+  h.run("fmac_add", {Value::i32(300), Value::i32(400), Value::i32(16), Value::f32(0.5f)});
   for (int k = 0; k < 4; ++k)
     EXPECT_EQ(h.call1("s", {Value::i32(300 + 4 * k)}).f32(), 0.5f * float(k + 1) - 10.0f * float(k + 1)) << k;
   // i32x4
   seti4(500, {1, 2, 3, 4});
   seti4(520, {5, 6, 7, -1});
-  run("imac", {Value::i32(500), Value::i32(520), Value::i32(3)});
+  h.run("imac", {Value::i32(500), Value::i32(520), Value::i32(3)});
   EXPECT_EQ(i(500), 16);
   EXPECT_EQ(i(504), 20);
   EXPECT_EQ(i(508), 24);
   EXPECT_EQ(i(512), 1);
   EXPECT_EQ(h.call1("kept", {Value::i32(500), Value::i32(520), Value::i32(2)}).i32(), 10);
   EXPECT_EQ(i(500), 26);
-  run("other_addr", {Value::i32(500), Value::i32(520), Value::i32(1)});
+  h.run("other_addr", {Value::i32(500), Value::i32(520), Value::i32(1)});
   EXPECT_EQ(i(516), 26 + 5);
   EXPECT_EQ(i(500), 26);
   // [load], [load+add] (the add wraps before the offset), [store], [rmw]
@@ -558,10 +552,10 @@ TEST(InterpFusionTest, VectorLaneArithmeticFusesWithItsLoadsAndStore) {
   EXPECT_EQ(h.call1("load_op", {Value::i32(600), Value::i32(100)}).i32(), 60);
   EXPECT_EQ(h.call1("load_add_op", {Value::i32(596), Value::i32(4), Value::i32(7)}).i32(), 21);
   EXPECT_EQ(h.call1("load_add_op", {Value::i32(-4), Value::i32(604), Value::i32(7)}).i32(), 21);
-  run("store_op", {Value::i32(700), Value::f32(5.0f), Value::f32(1.5f)});
+  h.run("store_op", {Value::i32(700), Value::f32(5.0f), Value::f32(1.5f)});
   for (int k = 0; k < 4; ++k) EXPECT_EQ(h.call1("s", {Value::i32(704 + 4 * k)}).f32(), 3.5f);
   seti4(800, {10, 20, 30, 40});
-  run("rmw", {Value::i32(800), Value::i32(100)});
+  h.run("rmw", {Value::i32(800), Value::i32(100)});
   EXPECT_EQ(i(800), 90);
   EXPECT_EQ(i(812), 60);
   // Traps: b out of bounds, c in bounds: nothing written; then c out of bounds.
@@ -574,7 +568,7 @@ TEST(InterpFusionTest, VectorLaneArithmeticFusesWithItsLoadsAndStore) {
   EXPECT_EQ(i(900), 1);
   EXPECT_EQ(h.trap("load_op", {Value::i32(65536 - 15), Value::i32(0)}), "out of bounds memory access");
   EXPECT_EQ(h.trap("load_add_op", {Value::i32(65536 - 16), Value::i32(0), Value::i32(1)}), "out of bounds memory access");
-  run("seti", {Value::i32(65536 - 8), Value::i32(77)});
+  h.run("seti", {Value::i32(65536 - 8), Value::i32(77)});
   EXPECT_EQ(h.trap("rmw", {Value::i32(65536 - 8), Value::i32(1)}), "out of bounds memory access");
   EXPECT_EQ(h.trap("store_op", {Value::i32(65536 - 16), Value::f32(1), Value::f32(1)}), "out of bounds memory access");
   EXPECT_EQ(i(65536 - 8), 77);
@@ -610,32 +604,28 @@ TEST(InterpFusionTest, VectorMultiplyAccumulateOntoTheLoadedValue) {
     (func (export "sets") (param i32 f32) (f32.store (local.get 0) (local.get 1)))
     (func (export "i") (param i32) (result i32) (i32.load (local.get 0)))
     (func (export "seti") (param i32 i32) (i32.store (local.get 0) (local.get 1)))))");
-  auto run = [&](const std::string& name, std::initializer_list<Value> args) {
-    auto r = h.call(name, args);
-    EXPECT_TRUE(r.ok()) << name;
-  };
   auto i = [&](int32_t at) { return h.call1("i", {Value::i32(at)}).i32(); };
   for (int k = 0; k < 4; ++k) {
-    run("sets", {Value::i32(100 + 4 * k), Value::f32(float(k))});        // c
-    run("sets", {Value::i32(216 + 4 * k), Value::f32(float(k + 1))});    // b at 200 + 16
+    h.run("sets", {Value::i32(100 + 4 * k), Value::f32(float(k))});        // c
+    h.run("sets", {Value::i32(216 + 4 * k), Value::f32(float(k + 1))});    // b at 200 + 16
   }
-  run("fmac", {Value::i32(100), Value::i32(200), Value::f32(2.0f)});
+  h.run("fmac", {Value::i32(100), Value::i32(200), Value::f32(2.0f)});
   for (int k = 0; k < 4; ++k) EXPECT_EQ(h.call1("s", {Value::i32(100 + 4 * k)}).f32(), float(k) + 2.0f * float(k + 1)) << k;
   // aliasing: b is c
-  run("fmac", {Value::i32(100), Value::i32(84), Value::f32(1.0f)});
+  h.run("fmac", {Value::i32(100), Value::i32(84), Value::f32(1.0f)});
   EXPECT_EQ(h.call1("s", {Value::i32(112)}).f32(), 2.0f * (3.0f + 8.0f));
   // i32x4.sub: c - a * b (the memory value first), b's address an add
   for (int k = 0; k < 4; ++k) {
-    run("seti", {Value::i32(304 + 4 * k), Value::i32(100 * (k + 1))});
-    run("seti", {Value::i32(400 + 4 * k), Value::i32(k + 1)});
+    h.run("seti", {Value::i32(304 + 4 * k), Value::i32(100 * (k + 1))});
+    h.run("seti", {Value::i32(400 + 4 * k), Value::i32(k + 1)});
   }
-  run("isub_add", {Value::i32(300), Value::i32(392), Value::i32(8), Value::i32(3)});
+  h.run("isub_add", {Value::i32(300), Value::i32(392), Value::i32(8), Value::i32(3)});
   for (int k = 0; k < 4; ++k) EXPECT_EQ(i(304 + 4 * k), 100 * (k + 1) - 3 * (k + 1)) << k;
-  run("elsewhere", {Value::i32(400), Value::i32(400), Value::i32(2)});
+  h.run("elsewhere", {Value::i32(400), Value::i32(400), Value::i32(2)});
   EXPECT_EQ(i(416), 3);  // 1 + 2 * 1
   EXPECT_EQ(i(400), 1);
   // Traps: nothing written when either access is out of bounds.
-  run("seti", {Value::i32(500), Value::i32(7)});
+  h.run("seti", {Value::i32(500), Value::i32(7)});
   EXPECT_EQ(h.trap("isub_add", {Value::i32(496), Value::i32(65536 - 8), Value::i32(0), Value::i32(1)}),
             "out of bounds memory access");
   EXPECT_EQ(i(500), 7);
@@ -678,26 +668,22 @@ TEST(InterpFusionTest, ProductOfThreeIntoMemory) {
     (func (export "f") (param i32) (result f64) (f64.load (local.get 0)))
     (func (export "setf") (param i32 f64) (f64.store (local.get 0) (local.get 1)))
     (func (export "i") (param i32) (result i32) (i32.load (local.get 0)))))");
-  auto run = [&](const std::string& name, std::initializer_list<Value> args) {
-    auto r = h.call(name, args);
-    EXPECT_TRUE(r.ok()) << name;
-  };
 #define XYZ(p) {Value::i32(p), Value::f64(2.0), Value::f64(3.0), Value::f64(0.5)}
   const char* names[] = {"acc", "acc_sub", "dec", "dec_add", "dec_other", "dec_loop"};
   const double want[] = {13.0, -7.0, 7.0, 13.0, 10.0, 7.0};  // at p + 8, from 10
   for (int k = 0; k < 6; ++k) {
-    run("setf", {Value::i32(108), Value::f64(10.0)});
-    run("setf", {Value::i32(116), Value::f64(-1.0)});
+    h.run("setf", {Value::i32(108), Value::f64(10.0)});
+    h.run("setf", {Value::i32(116), Value::f64(-1.0)});
     auto r = h.call(names[k], XYZ(100));
     EXPECT_TRUE(r.ok()) << names[k];
     EXPECT_EQ(h.call1("f", {Value::i32(108)}).f64(), want[k]) << names[k];
     EXPECT_EQ(h.call1("f", {Value::i32(116)}).f64(), std::string(names[k]) == "dec_other" ? 7.0 : -1.0) << names[k];
   }
-  run("setf", {Value::i32(108), Value::f64(10.0)});
+  h.run("setf", {Value::i32(108), Value::f64(10.0)});
   EXPECT_EQ(h.call1("dec_kept", XYZ(100)).f64(), 3.0);
   EXPECT_EQ(h.call1("f", {Value::i32(108)}).f64(), 7.0);
   // Out of bounds (the last 4 bytes in bounds): a trap, nothing written.
-  run("setf", {Value::i32(65528), Value::f64(1.0)});
+  h.run("setf", {Value::i32(65528), Value::f64(1.0)});
   const int32_t before = h.call1("i", {Value::i32(65532)}).i32();
   for (const char* name : {"acc", "acc_sub", "dec", "dec_add"}) {
     EXPECT_EQ(h.trap(name, XYZ(65524)), "out of bounds memory access") << name;
