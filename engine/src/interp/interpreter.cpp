@@ -85,15 +85,20 @@ inline void store_v128(uint64_t* p, const simd::V128& v) { std::memcpy(p, v.byte
 using V128LoadSem = SimdSem<Opcode::V128Load>;
 using V128StoreSem = SimdSem<Opcode::V128Store>;
 
-const void* const* g_op_handlers = nullptr;
-const void* const* g_address_add_handlers = nullptr;
-const void* const* g_branch_true_handlers = nullptr;
-const void* const* g_branch_false_handlers = nullptr;
-const void* const* g_imm_handlers = nullptr;
-const void* const* g_branch_true_imm_handlers = nullptr;
-const void* const* g_branch_false_imm_handlers = nullptr;
-const void* const* g_add_branch_true_handlers = nullptr;
-const void* const* g_add_branch_false_handlers = nullptr;
+// The fused memory forms of a binary op, as indices.
+enum MemForm { kLoadOperand, kLoadAddOperand, kStoreResult, kRmw };
+// Every generated handler of one opcode (null where the form does not exist
+// for it), filled from one expansion of opcodes.def in run().
+struct OpcodeHandlers {
+  const void* op;
+  const void* address_add;
+  const void* branch[2];      // [when_true]
+  const void* imm;
+  const void* branch_imm[2];  // [when_true]
+  const void* add_branch[2];  // [when_true]
+  const void* mem_form[4];    // [MemForm]
+};
+const OpcodeHandlers* g_opcode_handlers = nullptr;
 // Branch-fusable ops on two i32 values: the ones with an add_branch_handler.
 template <Opcode op, bool = BranchFusable<op>::value && Sem<op>::kArity == 2>
 struct AddBranchFusable : std::false_type {};
@@ -101,10 +106,6 @@ template <Opcode op>
 struct AddBranchFusable<op, true>
     : std::bool_constant<std::is_integral_v<typename Sem<op>::A> && sizeof(typename Sem<op>::A) == 4 &&
                          std::is_integral_v<typename Sem<op>::B> && sizeof(typename Sem<op>::B) == 4> {};
-const void* const* g_load_operand_handlers = nullptr;
-const void* const* g_load_add_operand_handlers = nullptr;
-const void* const* g_store_result_handlers = nullptr;
-const void* const* g_rmw_handlers = nullptr;
 
 // Binary ops on scalar values (numbers of at most 8 bytes in one slot): the
 // ones with immediate, load-operand, store-result and read-modify-write forms.
@@ -185,7 +186,7 @@ constexpr int simd_chain_rmw_index(Opcode op1, Opcode op2) {
 #undef X
   return -1;
 }
-// [op][load operand, load+add operand, store result, rmw]
+// [op][MemForm]
 using SimdMemTable = const void* const[][4];
 const SimdMemTable* g_simd_mem_handlers = nullptr;
 // [pair][mem_is_a * 2 + add_load]
@@ -247,16 +248,19 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
 #define MYWASM_SIMD_ADD_ENTRY_0xFC(Id) nullptr
 #define MYWASM_SIMD_ADD_ENTRY_0xFD(Id) \
   (SimdSem<Opcode::Id>::kShape == SimdShape::Load || SimdSem<Opcode::Id>::kShape == SimdShape::Store ? &&LVA_##Id : nullptr)
-  static const void* const kOpTable[] = {
-#define OP(Id, Prefix, Code, Name, Imm, Params, Results) \
-  (Sem<Opcode::Id>::kDefined || MemSem<Opcode::Id>::kIsLoad || MemSem<Opcode::Id>::kIsStore) ? &&L_##Id \
-  : MYWASM_SIMD_ENTRY(Prefix, Id),
-#include "opcodes.def"
-#undef OP
-  };
-  static const void* const kAddressAddTable[] = {
-#define OP(Id, Prefix, Code, Name, Imm, Params, Results) \
-  (MemSem<Opcode::Id>::kIsLoad || MemSem<Opcode::Id>::kIsStore) ? &&LA_##Id : MYWASM_SIMD_ADD_ENTRY(Prefix, Id),
+  static const OpcodeHandlers kOpcodeTable[] = {
+#define OP(Id, Prefix, Code, Name, Imm, Params, Results)                                                       \
+  {(Sem<Opcode::Id>::kDefined || MemSem<Opcode::Id>::kIsLoad || MemSem<Opcode::Id>::kIsStore)                    \
+       ? &&L_##Id                                                                                              \
+       : MYWASM_SIMD_ENTRY(Prefix, Id),                                                                        \
+   (MemSem<Opcode::Id>::kIsLoad || MemSem<Opcode::Id>::kIsStore) ? &&LA_##Id : MYWASM_SIMD_ADD_ENTRY(Prefix, Id), \
+   {BranchFusable<Opcode::Id>::value ? &&BF_##Id : nullptr, BranchFusable<Opcode::Id>::value ? &&BT_##Id : nullptr}, \
+   ScalarBinary<Opcode::Id>::value ? &&LI_##Id : nullptr,                                                      \
+   {(BranchFusable<Opcode::Id>::value && Sem<Opcode::Id>::kArity == 2) ? &&BFI_##Id : nullptr,                 \
+    (BranchFusable<Opcode::Id>::value && Sem<Opcode::Id>::kArity == 2) ? &&BTI_##Id : nullptr},                \
+   {AddBranchFusable<Opcode::Id>::value ? &&BFA_##Id : nullptr, AddBranchFusable<Opcode::Id>::value ? &&BTA_##Id : nullptr}, \
+   {ScalarBinary<Opcode::Id>::value ? &&LM_##Id : nullptr, ScalarBinary<Opcode::Id>::value ? &&LMA_##Id : nullptr, \
+    ScalarBinary<Opcode::Id>::value ? &&LS_##Id : nullptr, ScalarBinary<Opcode::Id>::value ? &&LR_##Id : nullptr}},
 #include "opcodes.def"
 #undef OP
   };
@@ -268,68 +272,6 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
 #undef MYWASM_SIMD_ADD_ENTRY_0x00
 #undef MYWASM_SIMD_ADD_ENTRY_0xFC
 #undef MYWASM_SIMD_ADD_ENTRY_0xFD
-  static const void* const kBranchTrueTable[] = {
-#define OP(Id, Prefix, Code, Name, Imm, Params, Results) BranchFusable<Opcode::Id>::value ? &&BT_##Id : nullptr,
-#include "opcodes.def"
-#undef OP
-  };
-  static const void* const kBranchFalseTable[] = {
-#define OP(Id, Prefix, Code, Name, Imm, Params, Results) BranchFusable<Opcode::Id>::value ? &&BF_##Id : nullptr,
-#include "opcodes.def"
-#undef OP
-  };
-  static const void* const kImmTable[] = {
-#define OP(Id, Prefix, Code, Name, Imm, Params, Results) \
-  ScalarBinary<Opcode::Id>::value ? &&LI_##Id : nullptr,
-#include "opcodes.def"
-#undef OP
-  };
-  static const void* const kBranchTrueImmTable[] = {
-#define OP(Id, Prefix, Code, Name, Imm, Params, Results) \
-  (BranchFusable<Opcode::Id>::value && Sem<Opcode::Id>::kArity == 2) ? &&BTI_##Id : nullptr,
-#include "opcodes.def"
-#undef OP
-  };
-  static const void* const kBranchFalseImmTable[] = {
-#define OP(Id, Prefix, Code, Name, Imm, Params, Results) \
-  (BranchFusable<Opcode::Id>::value && Sem<Opcode::Id>::kArity == 2) ? &&BFI_##Id : nullptr,
-#include "opcodes.def"
-#undef OP
-  };
-  static const void* const kAddBranchTrueTable[] = {
-#define OP(Id, Prefix, Code, Name, Imm, Params, Results) AddBranchFusable<Opcode::Id>::value ? &&BTA_##Id : nullptr,
-#include "opcodes.def"
-#undef OP
-  };
-  static const void* const kAddBranchFalseTable[] = {
-#define OP(Id, Prefix, Code, Name, Imm, Params, Results) AddBranchFusable<Opcode::Id>::value ? &&BFA_##Id : nullptr,
-#include "opcodes.def"
-#undef OP
-  };
-  static const void* const kLoadOperandTable[] = {
-#define OP(Id, Prefix, Code, Name, Imm, Params, Results) \
-  ScalarBinary<Opcode::Id>::value ? &&LM_##Id : nullptr,
-#include "opcodes.def"
-#undef OP
-  };
-  static const void* const kLoadAddOperandTable[] = {
-#define OP(Id, Prefix, Code, Name, Imm, Params, Results) \
-  ScalarBinary<Opcode::Id>::value ? &&LMA_##Id : nullptr,
-#include "opcodes.def"
-#undef OP
-  };
-  static const void* const kStoreResultTable[] = {
-#define OP(Id, Prefix, Code, Name, Imm, Params, Results) \
-  ScalarBinary<Opcode::Id>::value ? &&LS_##Id : nullptr,
-#include "opcodes.def"
-#undef OP
-  };
-  static const void* const kRmwTable[] = {
-#define OP(Id, Prefix, Code, Name, Imm, Params, Results) \
-  ScalarBinary<Opcode::Id>::value ? &&LR_##Id : nullptr,
-#include "opcodes.def"
-#undef OP
-  };
 #define MYWASM_CHAIN_ENTRY(Op1, Op2)                                                       \
   {chains<Opcode::Op1, Opcode::Op2, false>() ? &&CH_##Op1##_##Op2##_SA : nullptr,         \
    chains<Opcode::Op1, Opcode::Op2, true>() ? &&CH_##Op1##_##Op2##_SB : nullptr,          \
@@ -365,20 +307,8 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
 #undef X
   };
   if (!entry) {  // initialisation call: publish the handler addresses
-    g_op_handlers = kOpTable;
-    g_address_add_handlers = kAddressAddTable;
-    g_branch_true_handlers = kBranchTrueTable;
-    g_branch_false_handlers = kBranchFalseTable;
+    g_opcode_handlers = kOpcodeTable;
     g_internal_handlers = kInternalTable;
-    g_imm_handlers = kImmTable;
-    g_branch_true_imm_handlers = kBranchTrueImmTable;
-    g_branch_false_imm_handlers = kBranchFalseImmTable;
-    g_add_branch_true_handlers = kAddBranchTrueTable;
-    g_add_branch_false_handlers = kAddBranchFalseTable;
-    g_load_operand_handlers = kLoadOperandTable;
-    g_load_add_operand_handlers = kLoadAddOperandTable;
-    g_store_result_handlers = kStoreResultTable;
-    g_rmw_handlers = kRmwTable;
     g_chain_handlers = &kChainTable;
     g_mul_chain_rmw_handlers = kMulChainRmwTable;
     g_xor_rot_handlers = kXorRotTable;
@@ -1154,50 +1084,26 @@ constexpr size_t kMaxBacktraceFrames = 128;
 
 }  // namespace
 
-const void* op_handler(Opcode op) {
+const OpcodeHandlers& handlers_of(Opcode op) {
   init_handlers();
-  return g_op_handlers[static_cast<unsigned>(op)];
+  return g_opcode_handlers[static_cast<unsigned>(op)];
 }
-const void* address_add_handler(Opcode op) {
-  init_handlers();
-  return g_address_add_handlers[static_cast<unsigned>(op)];
+const void* op_handler(Opcode op) { return handlers_of(op).op; }
+const void* address_add_handler(Opcode op) { return handlers_of(op).address_add; }
+const void* fused_branch_handler(Opcode op, bool when_true) { return handlers_of(op).branch[when_true]; }
+const void* imm_handler(Opcode op) { return handlers_of(op).imm; }
+const void* fused_branch_imm_handler(Opcode op, bool when_true) { return handlers_of(op).branch_imm[when_true]; }
+const void* add_branch_handler(Opcode op, bool when_true) { return handlers_of(op).add_branch[when_true]; }
+// v128 ops have their fused memory forms in the MYWASM_SIMD_MEM_OPS table.
+const void* mem_form_handler(Opcode op, MemForm form) {
+  const OpcodeHandlers& h = handlers_of(op);
+  const int i = simd_mem_index(op);
+  return i >= 0 ? (*g_simd_mem_handlers)[i][form] : h.mem_form[form];
 }
-const void* fused_branch_handler(Opcode op, bool when_true) {
-  init_handlers();
-  return (when_true ? g_branch_true_handlers : g_branch_false_handlers)[static_cast<unsigned>(op)];
-}
-const void* imm_handler(Opcode op) {
-  init_handlers();
-  return g_imm_handlers[static_cast<unsigned>(op)];
-}
-const void* fused_branch_imm_handler(Opcode op, bool when_true) {
-  init_handlers();
-  return (when_true ? g_branch_true_imm_handlers : g_branch_false_imm_handlers)[static_cast<unsigned>(op)];
-}
-const void* add_branch_handler(Opcode op, bool when_true) {
-  init_handlers();
-  return (when_true ? g_add_branch_true_handlers : g_add_branch_false_handlers)[static_cast<unsigned>(op)];
-}
-const void* load_operand_handler(Opcode op) {
-  init_handlers();
-  if (int i = simd_mem_index(op); i >= 0) return (*g_simd_mem_handlers)[i][0];
-  return g_load_operand_handlers[static_cast<unsigned>(op)];
-}
-const void* load_add_operand_handler(Opcode op) {
-  init_handlers();
-  if (int i = simd_mem_index(op); i >= 0) return (*g_simd_mem_handlers)[i][1];
-  return g_load_add_operand_handlers[static_cast<unsigned>(op)];
-}
-const void* store_result_handler(Opcode op) {
-  init_handlers();
-  if (int i = simd_mem_index(op); i >= 0) return (*g_simd_mem_handlers)[i][2];
-  return g_store_result_handlers[static_cast<unsigned>(op)];
-}
-const void* rmw_handler(Opcode op) {
-  init_handlers();
-  if (int i = simd_mem_index(op); i >= 0) return (*g_simd_mem_handlers)[i][3];
-  return g_rmw_handlers[static_cast<unsigned>(op)];
-}
+const void* load_operand_handler(Opcode op) { return mem_form_handler(op, kLoadOperand); }
+const void* load_add_operand_handler(Opcode op) { return mem_form_handler(op, kLoadAddOperand); }
+const void* store_result_handler(Opcode op) { return mem_form_handler(op, kStoreResult); }
+const void* rmw_handler(Opcode op) { return mem_form_handler(op, kRmw); }
 const void* chain_handler(Opcode op1, bool imm1, Opcode op2, bool t_is_b, bool z_imm) {
   init_handlers();
   int i = chain_index(op1), j = chain_index(op2);
