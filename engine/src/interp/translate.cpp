@@ -895,17 +895,12 @@ class Translator {
     // just before: one instruction loads and computes.
     if (arity == 2 && load_operand_handler(op) && last_produced(b, full_width_load) &&
         info(last_op_).results == info(op).params.substr(1)) {
-      // `a` the result of an op[load] (or op[load+add]) just before the
-      // load: a candidate for chain_rmw_handler if this becomes an rmw.
-      std::optional<ChainRmw> chain;
-      if (prev_.dst != SIZE_MAX && (prev_.load_operand || prev_.load_add_operand) && !a.pending &&
-          code()[prev_.dst] == a.slot && (a.slot & kTempTag))
-        chain = ChainRmw{prev_.start, prev_.op, prev_.load_add_operand, 0};
-      // ... or of an f64.mul>f64.mul chain (slot operands): for
+      std::optional<ChainRmw> chain = op_load_chain(a);
+      // ... or `a` the result of an f64.mul>f64.mul chain (slot operands): for
       // mul_chain_rmw_handler.
-      else if (prev_.dst != SIZE_MAX && prev_.dst == prev_.start + 1 && prev_.start + 5 == instr_start_ &&
-               code()[prev_.start] == word(chain_handler(Opcode::F64Mul, false, Opcode::F64Mul, false)) &&
-               !a.pending && code()[prev_.dst] == a.slot && (a.slot & kTempTag))
+      if (!chain && prev_.dst != SIZE_MAX && prev_.dst == prev_.start + 1 && prev_.start + 5 == instr_start_ &&
+          code()[prev_.start] == word(chain_handler(Opcode::F64Mul, false, Opcode::F64Mul, false)) &&
+          !a.pending && code()[prev_.dst] == a.slot && (a.slot & kTempTag))
         chain = ChainRmw{prev_.start, Opcode::F64Mul, false, 0, true};
       uint64_t addr = code()[instr_start_ + 2], offset = code()[instr_start_ + 3];
       remove_last_instr();
@@ -1132,12 +1127,7 @@ class Translator {
     const bool b_loaded = !b.pending && last_dst_ != SIZE_MAX && code()[last_dst_] == b.slot &&
                           last_op_ == Opcode::V128Load && (last_plain_ || last_add_load_);
     if (b_loaded) {
-      // `a` the result of a v128 op[load] just before the load: a candidate
-      // for chain_rmw_handler if this becomes an rmw.
-      std::optional<ChainRmw> chain;
-      if (prev_.dst != SIZE_MAX && (prev_.load_operand || prev_.load_add_operand) && !a.pending &&
-          code()[prev_.dst] == a.slot && (a.slot & kTempTag))
-        chain = ChainRmw{prev_.start, prev_.op, prev_.load_add_operand, 0};
+      std::optional<ChainRmw> chain = op_load_chain(a);
       const bool add = last_add_load_;
       // A plain v128.load just before b's: a candidate for the memory
       // operand of a chain_rmw_handler (mem_is_a) if this op's result is
@@ -1285,6 +1275,15 @@ class Translator {
     bool mul_chain = false;  // op1 is the chain f64.mul>f64.mul (x, y, z)
   };
   std::optional<ChainRmw> chain_rmw_;
+  // When `a` (an operand of an op[load] about to replace the load that ends
+  // the code) is the result of the op[load] or op[load+add] just before
+  // that load: a candidate for chain_rmw_handler if this becomes an rmw.
+  std::optional<ChainRmw> op_load_chain(const Entry& a) const {
+    if (prev_.dst != SIZE_MAX && (prev_.load_operand || prev_.load_add_operand) && !a.pending &&
+        out_->code[prev_.dst] == a.slot && (a.slot & kTempTag))
+      return ChainRmw{prev_.start, prev_.op, prev_.load_add_operand, 0};
+    return std::nullopt;
+  }
   // A v128 op1[load] (at lm_start) right after a plain v128.load (at
   // load_start), and the op2 using both (at op2_start, once emitted).
   struct LoadBeforeLm {
