@@ -274,57 +274,26 @@ template <class F> inline V128 ffloor(const V128& a) { return map1<F>(a, detail:
 template <class F> inline V128 ftrunc(const V128& a) { return map1<F>(a, detail::ftrunc<F>); }
 template <class F> inline V128 fnearest(const V128& a) { return map1<F>(a, detail::fnearest<F>); }
 
-// conversions
-inline V128 i32x4_trunc_sat_f32x4_s(const V128& a) {
+// conversions: the first N lanes of type From, converted, into lanes of
+// type To (the rest zero); the float-to-int ones saturate.
+template <class From, class To, unsigned N, bool kSat = false> inline V128 convert_lanes(const V128& a) {
   V128 r;
-  for (unsigned i = 0; i < 4; ++i) set_lane<int32_t>(r, i, trunc_sat<int32_t>(lane<float>(a, i)));
+  for (unsigned i = 0; i < N; ++i) {
+    if constexpr (kSat) set_lane<To>(r, i, trunc_sat<To>(lane<From>(a, i)));
+    else set_lane<To>(r, i, To(lane<From>(a, i)));
+  }
   return r;
 }
-inline V128 i32x4_trunc_sat_f32x4_u(const V128& a) {
-  V128 r;
-  for (unsigned i = 0; i < 4; ++i) set_lane<uint32_t>(r, i, trunc_sat<uint32_t>(lane<float>(a, i)));
-  return r;
-}
-inline V128 i32x4_trunc_sat_f64x2_s_zero(const V128& a) {
-  V128 r;
-  for (unsigned i = 0; i < 2; ++i) set_lane<int32_t>(r, i, trunc_sat<int32_t>(lane<double>(a, i)));
-  return r;
-}
-inline V128 i32x4_trunc_sat_f64x2_u_zero(const V128& a) {
-  V128 r;
-  for (unsigned i = 0; i < 2; ++i) set_lane<uint32_t>(r, i, trunc_sat<uint32_t>(lane<double>(a, i)));
-  return r;
-}
-inline V128 f32x4_convert_i32x4_s(const V128& a) {
-  V128 r;
-  for (unsigned i = 0; i < 4; ++i) set_lane<float>(r, i, float(lane<int32_t>(a, i)));
-  return r;
-}
-inline V128 f32x4_convert_i32x4_u(const V128& a) {
-  V128 r;
-  for (unsigned i = 0; i < 4; ++i) set_lane<float>(r, i, float(lane<uint32_t>(a, i)));
-  return r;
-}
-inline V128 f64x2_convert_low_i32x4_s(const V128& a) {
-  V128 r;
-  for (unsigned i = 0; i < 2; ++i) set_lane<double>(r, i, double(lane<int32_t>(a, i)));
-  return r;
-}
-inline V128 f64x2_convert_low_i32x4_u(const V128& a) {
-  V128 r;
-  for (unsigned i = 0; i < 2; ++i) set_lane<double>(r, i, double(lane<uint32_t>(a, i)));
-  return r;
-}
-inline V128 f32x4_demote_f64x2_zero(const V128& a) {
-  V128 r;
-  for (unsigned i = 0; i < 2; ++i) set_lane<float>(r, i, float(lane<double>(a, i)));
-  return r;
-}
-inline V128 f64x2_promote_low_f32x4(const V128& a) {
-  V128 r;
-  for (unsigned i = 0; i < 2; ++i) set_lane<double>(r, i, double(lane<float>(a, i)));
-  return r;
-}
+inline V128 i32x4_trunc_sat_f32x4_s(const V128& a) { return convert_lanes<float, int32_t, 4, true>(a); }
+inline V128 i32x4_trunc_sat_f32x4_u(const V128& a) { return convert_lanes<float, uint32_t, 4, true>(a); }
+inline V128 i32x4_trunc_sat_f64x2_s_zero(const V128& a) { return convert_lanes<double, int32_t, 2, true>(a); }
+inline V128 i32x4_trunc_sat_f64x2_u_zero(const V128& a) { return convert_lanes<double, uint32_t, 2, true>(a); }
+inline V128 f32x4_convert_i32x4_s(const V128& a) { return convert_lanes<int32_t, float, 4>(a); }
+inline V128 f32x4_convert_i32x4_u(const V128& a) { return convert_lanes<uint32_t, float, 4>(a); }
+inline V128 f64x2_convert_low_i32x4_s(const V128& a) { return convert_lanes<int32_t, double, 2>(a); }
+inline V128 f64x2_convert_low_i32x4_u(const V128& a) { return convert_lanes<uint32_t, double, 2>(a); }
+inline V128 f32x4_demote_f64x2_zero(const V128& a) { return convert_lanes<double, float, 2>(a); }
+inline V128 f64x2_promote_low_f32x4(const V128& a) { return convert_lanes<float, double, 2>(a); }
 
 // shuffles
 inline V128 i8x16_swizzle(const V128& a, const V128& idx) {
