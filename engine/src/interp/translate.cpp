@@ -194,6 +194,22 @@ class Translator {
     emit_slot(addr);
     emit_imm(offset);
   }
+  // Replaces the binary op that ends the code (x op1 y, y a slot or an
+  // immediate) with the chain `h` computing op2 of its result and z (a
+  // slot, or an immediate when z_imm): dst, x, y, z.
+  void replace_with_chain(const void* h, Opcode op2, uint64_t dst, uint64_t z, bool z_imm) {
+    const uint64_t x = code()[instr_start_ + 2], y = code()[instr_start_ + 3];
+    const bool imm1 = last_imm_;
+    remove_last_instr();
+    begin_instr(h);
+    emit_dst(dst);
+    emit_slot(x);
+    if (imm1) emit_imm(y);
+    else emit_slot(y);
+    if (z_imm) emit_imm(z);
+    else emit_slot(z);
+    last_op_ = op2;
+  }
   // Replaces the code from `start` on with the chain-RMW form `h`: the
   // operands of the op1[load] (or [load+add]) at [op1_start, op1_end) after
   // its dst (x, addr1 or base1 and index1, offset1), then the address slot
@@ -870,16 +886,7 @@ class Translator {
       // t op imm, t computed by the binary op just before: a chain.
       if ((last_plain_ || last_imm_) && last_dst_ != SIZE_MAX && !a.pending && code()[last_dst_] == a.slot) {
         if (const void* h = chain_handler(last_op_, last_imm_, op, false, true)) {
-          uint64_t x = code()[instr_start_ + 2], y = code()[instr_start_ + 3];
-          bool imm1 = last_imm_;
-          remove_last_instr();
-          begin_instr(h);
-          emit_dst(dst);
-          emit_slot(x);
-          if (imm1) emit_imm(y);
-          else emit_slot(y);
-          emit_imm(imm_values_[b.slot & ~kImmTag]);
-          last_op_ = op;
+          replace_with_chain(h, op, dst, imm_values_[b.slot & ~kImmTag], true);
           return;
         }
       }
@@ -927,16 +934,7 @@ class Translator {
         if (op == Opcode::I32Xor && last_imm_ && try_xor_rot(z, dst)) return;
         if (!(z.slot & kImmTag)) {
           if (const void* h = chain_handler(last_op_, last_imm_, op, t_is_b)) {
-            uint64_t x = code()[instr_start_ + 2], y = code()[instr_start_ + 3];
-            bool imm1 = last_imm_;
-            remove_last_instr();
-            begin_instr(h);
-            emit_dst(dst);
-            emit_slot(x);
-            if (imm1) emit_imm(y);
-            else emit_slot(y);
-            emit_slot(z.slot);
-            last_op_ = op;
+            replace_with_chain(h, op, dst, z.slot, false);
             return;
           }
         }
