@@ -98,6 +98,11 @@ class Translator {
                  last_load_add_operand_};
     instr_start_ = code().size();
     code().push_back(word(handler));
+    clear_last();
+  }
+  // Nothing known about the instruction that ends the code (the peephole
+  // state a fusion reads).
+  void clear_last() {
     last_dst_ = SIZE_MAX;
     last_op_ = Opcode::Nop;
     last_imm_ = false;
@@ -393,14 +398,7 @@ class Translator {
     prev_.dst = SIZE_MAX;  // what preceded the removed instruction is not tracked
     code().resize(instr_start_);
     while (!slot_fixups_.empty() && slot_fixups_.back() >= instr_start_) slot_fixups_.pop_back();
-    last_dst_ = SIZE_MAX;
-    last_op_ = Opcode::Nop;
-    last_imm_ = false;
-    last_plain_ = false;
-    last_load_operand_ = false;
-    last_load_add_operand_ = false;
-    last_add_load_ = false;
-    chain_rmw_ = std::nullopt;
+    clear_last();
     if (plain_load_start_ != SIZE_MAX && plain_load_start_ >= instr_start_) plain_load_start_ = SIZE_MAX;
     if (plain_v128_load_start_ != SIZE_MAX && plain_v128_load_start_ >= instr_start_) plain_v128_load_start_ = SIZE_MAX;
   }
