@@ -455,42 +455,10 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
       TRAP(TrapCode::Unreachable);                                                            \
     }                                                                                         \
   }                                                                                           \
-  /* Binary op whose second operand is a full-width load: dst, a, addr, offset. */            \
-  LM_##Id : {                                                                                 \
-    constexpr Opcode kOp = static_cast<Opcode>(unsigned(Opcode::Id) + kUnused);               \
-    if constexpr (ScalarBinary<kOp>::value) {                                                 \
-      using Op = Sem<kOp>;                                                                    \
-      uint64_t ea = uint64_t(uint32_t(S(3))) + pc[4];                                         \
-      CHECK_ACCESS(ea, sizeof(typename Op::B));                                               \
-      typename Op::B b;                                                                       \
-      std::memcpy(&b, mem + ea, sizeof b);                                                    \
-      auto a = rd<typename Op::A>(S(2));                                                      \
-      CHECK_OP(Op, a, b);                                                                     \
-      S(1) = wr<typename Op::R>(Op::apply(a, b));                                             \
-      pc += 5;                                                                                \
-      NEXT();                                                                                 \
-    } else {                                                                                  \
-      TRAP(TrapCode::Unreachable);                                                            \
-    }                                                                                         \
-  }                                                                                           \
-  /* The same, loading from base + index (wrapped): dst, a, base, index, offset. */          \
-  LMA_##Id : {                                                                                \
-    constexpr Opcode kOp = static_cast<Opcode>(unsigned(Opcode::Id) + kUnused);               \
-    if constexpr (ScalarBinary<kOp>::value) {                                                 \
-      using Op = Sem<kOp>;                                                                    \
-      uint64_t ea = uint64_t(uint32_t(S(3)) + uint32_t(S(4))) + pc[5];                        \
-      CHECK_ACCESS(ea, sizeof(typename Op::B));                                               \
-      typename Op::B b;                                                                       \
-      std::memcpy(&b, mem + ea, sizeof b);                                                    \
-      auto a = rd<typename Op::A>(S(2));                                                      \
-      CHECK_OP(Op, a, b);                                                                     \
-      S(1) = wr<typename Op::R>(Op::apply(a, b));                                             \
-      pc += 6;                                                                                \
-      NEXT();                                                                                 \
-    } else {                                                                                  \
-      TRAP(TrapCode::Unreachable);                                                            \
-    }                                                                                         \
-  }                                                                                           \
+  /* Binary op whose second operand is a full-width load: dst, a, addr, offset; LMA_ loads  \
+     from base + index (wrapped): dst, a, base, index, offset. */                             \
+  LM_##Id : MYWASM_LOAD_OPERAND(Id, 0)                                                        \
+  LMA_##Id : MYWASM_LOAD_OPERAND(Id, 1)                                                       \
   /* Binary op whose result goes straight to a full-width store: a, b, addr, offset. */       \
   LS_##Id : {                                                                                 \
     constexpr Opcode kOp = static_cast<Opcode>(unsigned(Opcode::Id) + kUnused);               \
@@ -538,6 +506,24 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
   /* After an in-place i32 step: x, step, imm, target. */                                     \
   BTA_##Id : MYWASM_ADD_BRANCH(Id, !=)                                                        \
   BFA_##Id : MYWASM_ADD_BRANCH(Id, ==)
+#define MYWASM_LOAD_OPERAND(Id, kAdd)                                                         \
+  {                                                                                           \
+    constexpr Opcode kOp = static_cast<Opcode>(unsigned(Opcode::Id) + kUnused);               \
+    if constexpr (ScalarBinary<kOp>::value) {                                                 \
+      using Op = Sem<kOp>;                                                                    \
+      uint64_t ea = uint64_t(kAdd ? uint32_t(S(3)) + uint32_t(S(4)) : uint32_t(S(3))) + pc[4 + kAdd]; \
+      CHECK_ACCESS(ea, sizeof(typename Op::B));                                               \
+      typename Op::B b;                                                                       \
+      std::memcpy(&b, mem + ea, sizeof b);                                                    \
+      auto a = rd<typename Op::A>(S(2));                                                      \
+      CHECK_OP(Op, a, b);                                                                     \
+      S(1) = wr<typename Op::R>(Op::apply(a, b));                                             \
+      pc += 5 + kAdd;                                                                         \
+      NEXT();                                                                                 \
+    } else {                                                                                  \
+      TRAP(TrapCode::Unreachable);                                                            \
+    }                                                                                         \
+  }
 #define MYWASM_ADD_BRANCH(Id, cmp)                                                            \
   {                                                                                           \
     constexpr Opcode kOp = static_cast<Opcode>(unsigned(Opcode::Id) + kUnused);               \
@@ -572,6 +558,7 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
 #undef OP
 #undef MYWASM_FUSED_BRANCH
 #undef MYWASM_ADD_BRANCH
+#undef MYWASM_LOAD_OPERAND
 
   // ---------------------------------------------------- chains (see code.hpp)
   // CH_<op1>_<op2>_<S|I><A|B>: op1's second operand a slot (S) or an
