@@ -8,6 +8,7 @@
 // module cannot be loaded, validated or linked; 2 for wrong use of the
 // command; 134 when the guest traps.
 #include <fmt/format.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -56,6 +57,7 @@ struct RunOptions {
   std::vector<std::string> envs;
   std::optional<std::string> invoke;
   std::vector<std::string> tcplisten, allow_net, deny_net;  // WASI sockets
+  bool no_tcp_nodelay = false;
 };
 
 std::optional<std::vector<uint8_t>> read_bytes(const std::string& path) {
@@ -188,6 +190,16 @@ bool imports_wasi(const Module& m) {
   return false;
 }
 
+// A server guest holds a descriptor per connection: allow as many as the
+// hard limit permits (as Go's runtime does), not the usual soft 1024.
+void raise_fd_limit() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+
 int run_module(const RunOptions& opt) {
   Engine engine;
   std::optional<Result<Module>> compiled;
@@ -223,6 +235,7 @@ int run_module(const RunOptions& opt) {
 #ifdef MYWASM_HAVE_WASI
   std::unique_ptr<wasi::Context> wasi_ctx;
   if (imports_wasi(*module)) {
+    raise_fd_limit();
     wasi::Config cfg;
     cfg.args.push_back(opt.module_path);
     cfg.args.insert(cfg.args.end(), opt.guest_args.begin(), opt.guest_args.end());
@@ -230,6 +243,7 @@ int run_module(const RunOptions& opt) {
     cfg.tcplisten = opt.tcplisten;
     cfg.net_allow = opt.allow_net;
     cfg.net_deny = opt.deny_net;
+    cfg.tcp_nodelay = !opt.no_tcp_nodelay;
     for (const auto& d : opt.dirs) {
       std::string why;
       auto p = parse_dir(d, &why);
@@ -340,6 +354,9 @@ int run_command(std::vector<std::string> args) {
   app.add_option("--allow-net", opt.allow_net,
                  "Only allow bind/connect to these: IP, IP:PORT, [IPv6]:PORT or * (default: all)");
   app.add_option("--deny-net", opt.deny_net, "Refuse bind/connect to these: IP, IP:PORT, [IPv6]:PORT or *");
+  app.add_flag("--no-tcp-nodelay", opt.no_tcp_nodelay,
+               "Keep the kernel's default (Nagle's algorithm on) for guest TCP sockets; by default they get "
+               "TCP_NODELAY");
   app.add_option("--invoke", opt.invoke, "Call this export with the guest args as its parameters, print results");
   app.add_option("module", opt.module_path, "The .wasm (or .wat) file")->required();
   app.footer("Everything after the module path is passed to the guest.\n"

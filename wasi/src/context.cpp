@@ -29,7 +29,7 @@ Error config_error(std::string message) {
 }
 
 // --tcplisten: a bound, listening TCP socket for the guest to accept on.
-Result<std::unique_ptr<FdEntry>> listen_tcp(const std::string& spec) {
+Result<std::unique_ptr<FdEntry>> listen_tcp(const std::string& spec, bool nodelay) {
   auto addr = parse_socket_address(spec);
   if (!addr) return config_error("--tcplisten " + spec + ": expected IP:PORT");
   int host = ::socket(addr->family(), SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -37,6 +37,7 @@ Result<std::unique_ptr<FdEntry>> listen_tcp(const std::string& spec) {
   UniqueFd owner(host);
   int one = 1;
   ::setsockopt(host, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  set_tcp_defaults(host, nodelay);
   if (::bind(host, addr->get(), addr->len) != 0 || ::listen(host, SOMAXCONN) != 0)
     return config_error("--tcplisten " + spec + ": " + std::strerror(errno));
   auto entry = describe_host_fd(owner.release(), /*owns=*/true);
@@ -63,7 +64,7 @@ Result<std::unique_ptr<Context>> Context::create(Config config) {
 
   abi::Fd next = 3;
   for (const std::string& spec : config.tcplisten) {
-    auto listener = listen_tcp(spec);
+    auto listener = listen_tcp(spec, config.tcp_nodelay);
     if (!listener) return listener.error();
     fds.insert_at(next++, std::move(listener.value()));
   }

@@ -17,6 +17,7 @@ class ContextImpl {
   const std::vector<std::string>& env() const { return config_.env; }
   FdTable& fds() { return fds_; }
   const NetPolicy& net_policy() const { return net_; }
+  bool tcp_nodelay() const { return config_.tcp_nodelay; }
 
  private:
   Config config_;

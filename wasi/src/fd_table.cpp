@@ -5,20 +5,23 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+
 namespace mywasm::wasi {
 
 FdEntry::~FdEntry() {
+  PollSet::forget(*this);  // also for host fds we do not close (stdio)
   if (owns_host_fd && host_fd >= 0) ::close(host_fd);
 }
 
 abi::Fd FdTable::insert(std::unique_ptr<FdEntry> entry) {
-  abi::Fd fd = 0;
-  for (const auto& [number, _] : entries_) {
-    if (number != fd) break;
+  abi::Fd fd = lowest_free_hint_;
+  for (auto it = entries_.lower_bound(fd); it != entries_.end() && it->first == fd; ++it) {
+    if (fd == UINT32_MAX) fail(Errno::Mfile);
     ++fd;
   }
-  if (fd == UINT32_MAX) fail(Errno::Mfile);
   entries_[fd] = std::move(entry);
+  lowest_free_hint_ = fd + 1;
   return fd;
 }
 
@@ -38,6 +41,7 @@ FdEntry& FdTable::get(abi::Fd fd, abi::Rights required) {
 
 void FdTable::close(abi::Fd fd) {
   if (entries_.erase(fd) == 0) fail(Errno::Badf);
+  lowest_free_hint_ = std::min(lowest_free_hint_, fd);
 }
 
 void FdTable::renumber(abi::Fd from, abi::Fd to) {
@@ -47,6 +51,7 @@ void FdTable::renumber(abi::Fd from, abi::Fd to) {
   auto moved = std::move(src->second);
   entries_.erase(src);
   entries_[to] = std::move(moved);
+  lowest_free_hint_ = std::min(lowest_free_hint_, from);
 }
 
 std::vector<abi::Fd> FdTable::open_fds() const {

@@ -10,6 +10,7 @@
 
 #include "abi.hpp"
 #include "errno.hpp"
+#include "poll_set.hpp"
 #include "unique_fd.hpp"
 
 namespace mywasm::wasi {
@@ -35,6 +36,7 @@ struct FdEntry {
   // fd_readdir: the listing taken at cookie 0; later cookies index into it,
   // so entries keep stable cookies while the guest pages through them.
   std::vector<DirListingEntry> listing;
+  PollState poll;  // its registration in the fd table's PollSet
 
   FdEntry() = default;
   FdEntry(const FdEntry&) = delete;
@@ -58,8 +60,15 @@ class FdTable {
   void renumber(abi::Fd from, abi::Fd to);  // both must be open; `to` is closed first
   std::vector<abi::Fd> open_fds() const;
 
+  PollSet& poll_set() { return poll_set_; }
+
  private:
+  PollSet poll_set_;  // declared first: entries leave it as they are destroyed
   std::map<abi::Fd, std::unique_ptr<FdEntry>> entries_;
+  // Every number below it is in use, so insert() finds the lowest free
+  // number without walking the whole table (a server with thousands of
+  // connections inserts on every accept).
+  abi::Fd lowest_free_hint_ = 0;
 };
 
 // Describes a host descriptor (filetype and the rights its kind allows).

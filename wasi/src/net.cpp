@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include <cstring>
 
@@ -23,6 +24,12 @@ std::string SocketAddress::to_string() const {
   std::string out = v4 ? text : std::string("[").append(text).append("]");
   out.append(":").append(std::to_string(port()));
   return out;
+}
+
+void set_tcp_defaults(int host_fd, bool nodelay) {
+  if (!nodelay) return;
+  int one = 1;
+  ::setsockopt(host_fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 }
 
 namespace {

@@ -22,6 +22,10 @@ struct SocketAddress {
 // "IP:PORT" or "[IPv6]:PORT"; nullopt if malformed.
 std::optional<SocketAddress> parse_socket_address(const std::string& text);
 
+// Gives a new TCP socket the options every guest TCP socket starts with
+// (Config::tcp_nodelay). Sockets accepted from it inherit them.
+void set_tcp_defaults(int host_fd, bool nodelay);
+
 // The --allow-net / --deny-net rules (see mywasm::wasi::Config).
 class NetPolicy {
  public:

@@ -1,17 +1,18 @@
 // poll_oneoff: waits on clocks and descriptors. Regular files and
 // directories are always ready (as in POSIX poll); streams (stdio, pipes,
-// sockets) are waited on with ppoll(2); clocks become the poll timeout.
-// Events never carry an error for a socket that failed or closed (tokio
-// treats any event error as fatal): such a socket is reported ready, with
-// the hang-up flag where the peer is gone, and the guest's next call on it
-// returns the error (SO_ERROR holds it after a non-blocking connect).
-#include <poll.h>
+// sockets) wait in the fd table's epoll set (poll_set.hpp); the earliest
+// clock becomes the wait's timeout. Events never carry an error for a
+// socket that failed or closed (tokio treats any event error as fatal):
+// such a socket is reported ready, with the hang-up flag where the peer is
+// gone, and the guest's next call on it returns the error (SO_ERROR holds
+// it after a non-blocking connect).
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <time.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 
 #include "host_call.hpp"
 
@@ -31,9 +32,13 @@ struct ClockWait {
   uint64_t deadline;  // CLOCK_MONOTONIC, ns
 };
 
+// A read or write subscription on a stream; those naming one entry are
+// chained through `next` from its PollState::first_sub.
 struct StreamWait {
   uint64_t userdata;
   uint8_t type;  // kEventFdRead or kEventFdWrite
+  FdEntry* entry;
+  int32_t next;
 };
 
 uint64_t now_ns(clockid_t clock) {
@@ -63,96 +68,132 @@ Event immediate_file_event(const FdEntry& e, uint64_t userdata, uint8_t type) {
   return ev;
 }
 
-void poll_oneoff(HostCall& c) {
-  uint32_t in = c.u32(0), out = c.u32(1), count = c.u32(2), nevents_ptr = c.u32(3);
-  if (count == 0) fail(Errno::Inval);
-  c.mem.bytes(in, uint64_t(count) * abi::subscription::kSize);
-  c.mem.bytes(out, uint64_t(count) * abi::event::kSize);
-  c.mem.store<uint32_t>(nevents_ptr, 0);
+uint32_t interest(const StreamWait& w) {
+  if (w.type == abi::kEventFdWrite) return EPOLLOUT;
+  // A socket whose peer has shut down its side is a hang-up for a reader
+  // (WASI: "the peer of this socket has closed or disconnected"), though
+  // Linux reports EPOLLHUP only once both directions are shut.
+  return w.entry->kind == FdKind::Socket ? EPOLLIN | EPOLLRDHUP : EPOLLIN;
+}
 
-  std::vector<Event> events;
-  std::vector<ClockWait> clocks;
-  std::vector<pollfd> pollfds;
-  std::vector<StreamWait> streams;
-  const uint64_t start = now_ns(CLOCK_MONOTONIC);
+// The event a subscription gets from the ready mask `m`, if any.
+std::optional<Event> stream_event(const StreamWait& w, uint32_t m) {
+  const bool read = w.type == abi::kEventFdRead;
+  const uint32_t hangup = read ? EPOLLHUP | EPOLLRDHUP : EPOLLHUP;
+  if (!(m & (interest(w) | EPOLLHUP | EPOLLERR))) return std::nullopt;
+  Event ev{w.userdata, Errno::Success, w.type};
+  if (m & hangup) ev.flags |= abi::kEventRwHangup;
+  if (read) {
+    int avail = 0;
+    if (::ioctl(w.entry->host_fd, FIONREAD, &avail) == 0 && avail > 0) ev.nbytes = uint64_t(avail);
+  }
+  return ev;
+}
 
-  for (uint32_t i = 0; i < count; ++i) {
+// One poll_oneoff call: the subscriptions read from the guest, then waited on.
+class PollCall {
+ public:
+  PollCall(HostCall& c, PollSet& set) : c_(c), set_(set), call_(set.begin_call()) {}
+
+  void read_subscriptions(uint32_t in, uint32_t count) {
+    for (uint32_t i = 0; i < count; ++i) read_subscription(in + uint64_t(i) * abi::subscription::kSize);
+  }
+
+  // Registers what changed and waits until something is ready.
+  std::vector<Event> wait() {
+    for (FdEntry* e : entries_) {
+      if (set_.watch(*e, e->poll.want)) continue;
+      for (int32_t s = e->poll.first_sub; s >= 0; s = streams_[s].next)  // epoll cannot watch it: always ready
+        events_.push_back({streams_[s].userdata, Errno::Success, streams_[s].type});
+    }
+    for (;;) {
+      timespec timeout{};
+      const timespec* limit = wait_limit(&timeout);
+      for (const epoll_event& ready : set_.wait(std::min<size_t>(entries_.size(), kMaxReadyPerWait), limit))
+        collect(*static_cast<FdEntry*>(ready.data.ptr), ready.events);
+      const uint64_t now = now_ns(CLOCK_MONOTONIC);
+      for (const ClockWait& w : clocks_)
+        if (w.deadline <= now) events_.push_back({w.userdata, Errno::Success, abi::kEventClock});
+      if (!events_.empty()) return std::move(events_);
+    }
+  }
+
+ private:
+  static constexpr size_t kMaxReadyPerWait = 1024;  // level-triggered: the rest come next call
+
+  void read_subscription(uint64_t sub) {
     namespace s = abi::subscription;
-    uint64_t sub = in + uint64_t(i) * s::kSize;
-    uint64_t userdata = c.mem.load<uint64_t>(sub + s::kUserdata);
-    uint8_t tag = c.mem.load<uint8_t>(sub + s::kTag);
-    if (tag == abi::kEventClock) {
-      auto clock = host_clock(c.mem.load<uint32_t>(sub + s::kClockId));
-      if (!clock) {
-        events.push_back({userdata, Errno::Inval, tag});
-        continue;
-      }
-      uint64_t timeout = c.mem.load<uint64_t>(sub + s::kClockTimeout);
-      if (c.mem.load<uint16_t>(sub + s::kClockFlags) & abi::kSubclockAbstime) {
-        uint64_t now = now_ns(*clock);
-        timeout = timeout > now ? timeout - now : 0;
-      }
-      clocks.push_back({userdata, start + std::min<uint64_t>(timeout, UINT64_MAX - start)});
-    } else if (tag == abi::kEventFdRead || tag == abi::kEventFdWrite) {
-      FdEntry* e = c.ctx.fds().find(c.mem.load<uint32_t>(sub + s::kFd));
-      if (!e) {
-        events.push_back({userdata, Errno::Badf, tag});
-      } else if (!e->has_rights(abi::right::kPollFdReadwrite) && e->kind != FdKind::Directory) {
-        events.push_back({userdata, Errno::NotCapable, tag});
-      } else if (e->filetype == abi::kFiletypeRegularFile || e->kind == FdKind::Directory) {
-        events.push_back(immediate_file_event(*e, userdata, tag));
-      } else {
-        short want = tag == abi::kEventFdRead ? POLLIN : POLLOUT;
-        // A socket whose peer has shut down its side is a hang-up for a
-        // reader (WASI: "the peer of this socket has closed or
-        // disconnected"), though Linux sets POLLHUP only once both
-        // directions are shut: ask for POLLRDHUP too.
-        if (tag == abi::kEventFdRead && e->kind == FdKind::Socket) want |= POLLRDHUP;
-        pollfds.push_back({e->host_fd, want, 0});
-        streams.push_back({userdata, tag});
-      }
+    const uint64_t userdata = c_.mem.load<uint64_t>(sub + s::kUserdata);
+    const uint8_t tag = c_.mem.load<uint8_t>(sub + s::kTag);
+    if (tag == abi::kEventClock) return read_clock(sub, userdata);
+    if (tag != abi::kEventFdRead && tag != abi::kEventFdWrite) fail(Errno::Inval);
+    FdEntry* e = c_.ctx.fds().find(c_.mem.load<uint32_t>(sub + s::kFd));
+    if (!e) {
+      events_.push_back({userdata, Errno::Badf, tag});
+    } else if (!e->has_rights(abi::right::kPollFdReadwrite) && e->kind != FdKind::Directory) {
+      events_.push_back({userdata, Errno::NotCapable, tag});
+    } else if (e->filetype == abi::kFiletypeRegularFile || e->kind == FdKind::Directory) {
+      events_.push_back(immediate_file_event(*e, userdata, tag));
     } else {
-      fail(Errno::Inval);
+      add_stream({userdata, tag, e, -1});
     }
   }
 
-  for (;;) {
-    timespec timeout{};
-    timespec* timeout_ptr = nullptr;  // wait forever when nothing else can wake us
-    if (events.empty() && !clocks.empty()) {
-      uint64_t deadline = std::min_element(clocks.begin(), clocks.end(), [](auto& a, auto& b) {
-                            return a.deadline < b.deadline;
-                          })->deadline;
-      uint64_t now = now_ns(CLOCK_MONOTONIC);
-      uint64_t wait = deadline > now ? deadline - now : 0;
-      timeout = timespec{time_t(wait / 1000000000ull), long(wait % 1000000000ull)};
-      timeout_ptr = &timeout;
-    } else if (!events.empty()) {
-      timeout_ptr = &timeout;  // zero: just collect whatever else is ready
+  void read_clock(uint64_t sub, uint64_t userdata) {
+    namespace s = abi::subscription;
+    auto clock = host_clock(c_.mem.load<uint32_t>(sub + s::kClockId));
+    if (!clock) return events_.push_back({userdata, Errno::Inval, abi::kEventClock});
+    uint64_t timeout = c_.mem.load<uint64_t>(sub + s::kClockTimeout);
+    if (c_.mem.load<uint16_t>(sub + s::kClockFlags) & abi::kSubclockAbstime) {
+      uint64_t now = now_ns(*clock);
+      timeout = timeout > now ? timeout - now : 0;
     }
-    int n = ::ppoll(pollfds.data(), pollfds.size(), timeout_ptr, nullptr);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      fail_host_errno();
-    }
-    for (size_t i = 0; i < pollfds.size(); ++i) {
-      short rev = pollfds[i].revents;
-      if (!rev) continue;
-      Event ev{streams[i].userdata, Errno::Success, streams[i].type};
-      if (rev & POLLNVAL) ev.error = Errno::Badf;
-      if (rev & (POLLHUP | POLLRDHUP)) ev.flags |= abi::kEventRwHangup;
-      if (ev.type == abi::kEventFdRead) {
-        int avail = 0;
-        if (::ioctl(pollfds[i].fd, FIONREAD, &avail) == 0 && avail > 0) ev.nbytes = uint64_t(avail);
-      }
-      events.push_back(ev);
-    }
-    uint64_t now = now_ns(CLOCK_MONOTONIC);
-    for (const ClockWait& w : clocks)
-      if (w.deadline <= now) events.push_back({w.userdata, Errno::Success, abi::kEventClock});
-    if (!events.empty()) break;
+    clocks_.push_back({userdata, start_ + std::min<uint64_t>(timeout, UINT64_MAX - start_)});
   }
 
+  void add_stream(StreamWait w) {
+    PollState& p = w.entry->poll;
+    if (p.call != call_) {  // the first subscription naming this entry in this call
+      p.call = call_;
+      p.want = 0;
+      p.first_sub = -1;
+      entries_.push_back(w.entry);
+    }
+    p.want |= interest(w);
+    w.next = p.first_sub;
+    p.first_sub = int32_t(streams_.size());
+    streams_.push_back(w);
+  }
+
+  // Zero when events are already waiting (collect what else is ready),
+  // the earliest clock's deadline, or no limit.
+  const timespec* wait_limit(timespec* out) const {
+    if (!events_.empty()) return out;
+    if (clocks_.empty()) return nullptr;
+    uint64_t deadline = UINT64_MAX;
+    for (const ClockWait& w : clocks_) deadline = std::min(deadline, w.deadline);
+    const uint64_t now = now_ns(CLOCK_MONOTONIC), wait = deadline > now ? deadline - now : 0;
+    *out = timespec{time_t(wait / 1000000000ull), long(wait % 1000000000ull)};
+    return out;
+  }
+
+  void collect(FdEntry& e, uint32_t mask) {
+    if (e.poll.call != call_) return PollSet::forget(e);  // registered earlier, not asked for now
+    for (int32_t s = e.poll.first_sub; s >= 0; s = streams_[s].next)
+      if (auto ev = stream_event(streams_[s], mask)) events_.push_back(*ev);
+  }
+
+  HostCall& c_;
+  PollSet& set_;
+  const uint64_t call_;
+  const uint64_t start_ = now_ns(CLOCK_MONOTONIC);
+  std::vector<Event> events_;
+  std::vector<ClockWait> clocks_;
+  std::vector<StreamWait> streams_;
+  std::vector<FdEntry*> entries_;  // distinct entries named by streams_
+};
+
+void write_events(HostCall& c, uint32_t out, const std::vector<Event>& events) {
   for (size_t i = 0; i < events.size(); ++i) {
     namespace ev = abi::event;
     uint64_t p = out + uint64_t(i) * ev::kSize;
@@ -165,6 +206,18 @@ void poll_oneoff(HostCall& c) {
       c.mem.store<uint16_t>(p + ev::kFlags, events[i].flags);
     }
   }
+}
+
+void poll_oneoff(HostCall& c) {
+  uint32_t in = c.u32(0), out = c.u32(1), count = c.u32(2), nevents_ptr = c.u32(3);
+  if (count == 0) fail(Errno::Inval);
+  c.mem.bytes(in, uint64_t(count) * abi::subscription::kSize);
+  c.mem.bytes(out, uint64_t(count) * abi::event::kSize);
+  c.mem.store<uint32_t>(nevents_ptr, 0);
+  PollCall call(c, c.ctx.fds().poll_set());
+  call.read_subscriptions(in, count);
+  std::vector<Event> events = call.wait();
+  write_events(c, out, events);
   c.mem.store<uint32_t>(nevents_ptr, uint32_t(events.size()));
 }
 

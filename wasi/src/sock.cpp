@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -200,6 +201,7 @@ void sock_open(HostCall& c) {
   c.mem.store<uint32_t>(c.u32(2), 0);
   int host = ::socket(family, type | SOCK_CLOEXEC, 0);
   if (host < 0) fail_host_errno();
+  if (type == SOCK_STREAM) set_tcp_defaults(host, c.ctx.tcp_nodelay());
   c.mem.store<uint32_t>(c.u32(2), insert_socket(c, host));
 }
 
@@ -272,9 +274,21 @@ void sock_send_to(HostCall& c) {
   c.mem.store<uint32_t>(c.u32(6), uint32_t(n));
 }
 
-// Socket options: level 0 is SOL_SOCKET; names in WasmEdge's order.
-int host_sockopt(uint32_t level, uint32_t name) {
-  if (level != 0) fail(Errno::Inval);
+// Socket options: level 0 is SOL_SOCKET, with names in WasmEdge's order.
+// Level 6 (IPPROTO_TCP's number) is mywasm's addition, which WasmEdge's ABI
+// lacks: its name 1 is TCP_NODELAY (Linux's number).
+constexpr uint32_t kLevelSocket = 0, kLevelTcp = 6, kTcpNoDelay = 1;
+
+struct HostSockopt {
+  int level, name;
+};
+
+HostSockopt host_sockopt(uint32_t level, uint32_t name) {
+  if (level == kLevelTcp) {
+    if (name != kTcpNoDelay) fail(Errno::Inval);
+    return {IPPROTO_TCP, TCP_NODELAY};
+  }
+  if (level != kLevelSocket) fail(Errno::Inval);
   static constexpr int kNames[] = {SO_REUSEADDR, SO_TYPE,     SO_ERROR,    SO_DONTROUTE,
                                    SO_BROADCAST, SO_SNDBUF,   SO_RCVBUF,   SO_KEEPALIVE,
                                    SO_OOBINLINE, SO_LINGER,   SO_RCVLOWAT, SO_RCVTIMEO,
@@ -284,20 +298,20 @@ int host_sockopt(uint32_t level, uint32_t name) {
   // Options whose value is not a plain int have another layout in the guest.
   if (opt == SO_LINGER || opt == SO_RCVTIMEO || opt == SO_SNDTIMEO || opt == SO_BINDTODEVICE)
     fail(Errno::NotSup);
-  return opt;
+  return {SOL_SOCKET, opt};
 }
 
 // sock_getsockopt(fd, level, name, *value, *value_len)
 void sock_getsockopt(HostCall& c) {
   FdEntry& s = socket_fd(c, c.u32(0), 0);
-  int opt = host_sockopt(c.u32(1), c.u32(2));
+  HostSockopt opt = host_sockopt(c.u32(1), c.u32(2));
   uint32_t len = c.mem.load<uint32_t>(c.u32(4));
   if (len < 4) fail(Errno::Inval);
   int value = 0;
   socklen_t host_len = sizeof value;
-  if (::getsockopt(s.host_fd, SOL_SOCKET, opt, &value, &host_len) != 0) fail_host_errno();
-  if (opt == SO_TYPE) value = value == SOCK_DGRAM ? kSockDgram : kSockStream;
-  if (opt == SO_ERROR) value = int(from_host_errno(value));
+  if (::getsockopt(s.host_fd, opt.level, opt.name, &value, &host_len) != 0) fail_host_errno();
+  if (opt.level == SOL_SOCKET && opt.name == SO_TYPE) value = value == SOCK_DGRAM ? kSockDgram : kSockStream;
+  if (opt.level == SOL_SOCKET && opt.name == SO_ERROR) value = int(from_host_errno(value));
   c.mem.store<int32_t>(c.u32(3), value);
   c.mem.store<uint32_t>(c.u32(4), 4);
 }
@@ -305,10 +319,10 @@ void sock_getsockopt(HostCall& c) {
 // sock_setsockopt(fd, level, name, *value, value_len)
 void sock_setsockopt(HostCall& c) {
   FdEntry& s = socket_fd(c, c.u32(0), 0);
-  int opt = host_sockopt(c.u32(1), c.u32(2));
+  HostSockopt opt = host_sockopt(c.u32(1), c.u32(2));
   if (c.u32(4) != 4) fail(Errno::Inval);
   int value = c.mem.load<int32_t>(c.u32(3));
-  if (::setsockopt(s.host_fd, SOL_SOCKET, opt, &value, sizeof value) != 0) fail_host_errno();
+  if (::setsockopt(s.host_fd, opt.level, opt.name, &value, sizeof value) != 0) fail_host_errno();
 }
 
 // sock_getlocaladdr(fd, *addr, *port): WasmEdge takes only the 128-byte

@@ -27,6 +27,12 @@ struct Config {
   // a non-empty allow list refuses everything it does not match. Network
   // access is allowed by default, as in WasmEdge.
   std::vector<std::string> net_allow, net_deny;
+  // TCP sockets the guest opens, accepts or is handed (--tcplisten) start
+  // with TCP_NODELAY set, as Go and Node.js set it: a response written in
+  // two sends (head, then body, as hyper writes it) must not wait for the
+  // client's delayed ACK. false keeps the kernel's default (Nagle's
+  // algorithm on). The guest changes it per socket with sock_setsockopt.
+  bool tcp_nodelay = true;
 };
 
 class ContextImpl;
