@@ -195,4 +195,17 @@ TEST(SockTest, TcpListenRejectsMalformedAddress) {
   EXPECT_NE(r.out.find("--tcplisten nonsense: expected IP:PORT"), std::string::npos) << r.out;
 }
 
+// Guest TCP sockets start with TCP_NODELAY (opened, accepted, connected and
+// --tcplisten ones alike); --no-tcp-nodelay keeps the kernel's default; the
+// guest reads and changes it through sock_getsockopt/sock_setsockopt.
+TEST(SockTest, TcpNoDelayIsTheDefaultAndTheGuestCanChangeIt) {
+  const std::string listen = "127.0.0.1:" + std::to_string(free_port());
+  Child on({"run", "--tcplisten", listen, program("sock_nodelay"), "tcplisten"});
+  EXPECT_EQ(on.line(), "opened 1 accepted 1 connected 1 tcplisten 1 flipped 0");
+  EXPECT_EQ(on.wait(), 0);
+  Child off({"run", "--no-tcp-nodelay", "--tcplisten", listen, program("sock_nodelay"), "tcplisten"});
+  EXPECT_EQ(off.line(), "opened 0 accepted 0 connected 0 tcplisten 0 flipped 1");
+  EXPECT_EQ(off.wait(), 0);
+}
+
 }  // namespace

@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <cstring>
@@ -40,7 +41,17 @@ struct Result {
   uint64_t connects = 0;
   double seconds = 0;
   std::string first_error;
+  // Per burst (one request when pipeline is 1): send to last response byte.
+  std::vector<uint32_t> latency_us;
   double rps() const { return seconds > 0 ? double(requests) / seconds : 0; }
+  // The q-quantile (0..1) of latency_us, in microseconds; 0 with no samples.
+  uint32_t latency_quantile_us(double q) const {
+    if (latency_us.empty()) return 0;
+    std::vector<uint32_t> sorted = latency_us;
+    size_t i = std::min(sorted.size() - 1, size_t(q * double(sorted.size())));
+    std::nth_element(sorted.begin(), sorted.begin() + long(i), sorted.end());
+    return sorted[i];
+  }
 };
 
 namespace detail {
@@ -48,6 +59,7 @@ namespace detail {
 struct Conn {
   int fd = -1;
   int outstanding = 0;
+  std::chrono::steady_clock::time_point sent;
   uint64_t done = 0;  // responses on this connection
   std::string in;
 };
@@ -90,6 +102,7 @@ inline Result run(const Options& o) {
       off += size_t(n);
     }
     c.outstanding = o.pipeline;
+    c.sent = clock::now();
     return true;
   };
   auto open = [&](size_t i) {
@@ -162,6 +175,7 @@ inline Result run(const Options& o) {
         continue;
       }
       if (c.outstanding > 0) continue;
+      r.latency_us.push_back(uint32_t(std::chrono::duration_cast<std::chrono::microseconds>(now - c.sent).count()));
       if (now >= end) {
         close_conn(c);
         --live;

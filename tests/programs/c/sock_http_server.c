@@ -3,30 +3,39 @@
    socket is non-blocking, accept and recv are drained until EAGAIN. Answers
    every request with "Hello, World!" and keeps connections alive. Prints
    "port N" once listening; exits after argv[1] connections have closed, or
-   with argv[1] = 0 serves until killed. Builds natively too (see
-   wasmedge_sock_posix.h), for bench/http_rps.py. */
+   with argv[1] = 0 serves until killed. With argv[2] = "split" it writes
+   each response as hyper does, in two sends (head, then body), which stalls
+   on Nagle's algorithm unless the socket has TCP_NODELAY. Builds natively
+   too (see wasmedge_sock_posix.h), for bench/http_rps.py. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "wasmedge_sock.h"
 
-#define MAX_CONNS 256
+#define MAX_CONNS 4096
+#define BUF_SIZE 8192
 
 typedef struct {
   uint32_t fd;
   int open;
-  char buf[8192];
+  char* buf; /* BUF_SIZE bytes while open */
   uint32_t len;
 } Conn;
 
-static const char kResponse[] =
-    "HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: 13\r\n\r\nHello, World!";
+static const char kHead[] = "HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: 13\r\n\r\n";
+static const char kBody[] = "Hello, World!";
 static Conn conns[MAX_CONNS];
-static __wasi_subscription_t subs[2 * MAX_CONNS + 2];
-static __wasi_event_t ev[2 * MAX_CONNS + 2];
+static __wasi_subscription_t subs[MAX_CONNS + 3];
+static __wasi_event_t ev[MAX_CONNS + 3];
+static int split_sends;
+static int conn_end; /* slots at and above it are closed */
+/* userdata: a connection's slot, or one of these */
+#define LISTENER_READ 1000000u
+#define TIMEOUT 2000000u
+#define RESPONSE_LEN (sizeof kHead - 1 + sizeof kBody - 1)
 /* Responses to one read's requests (each request is at least 4 bytes). */
-static char out[(sizeof(conns[0].buf) / 4 + 1) * (sizeof kResponse - 1)];
+static char out[(BUF_SIZE / 4 + 1) * RESPONSE_LEN];
 
 static int set_nonblock(uint32_t fd) {
   __wasi_fdstat_t st;
@@ -38,7 +47,7 @@ static int set_nonblock(uint32_t fd) {
 static int serve(Conn* c) {
   for (;;) {
     uint32_t n = 0;
-    int32_t err = we_recv(c->fd, c->buf + c->len, sizeof c->buf - 1 - c->len, &n);
+    int32_t err = we_recv(c->fd, c->buf + c->len, BUF_SIZE - 1 - c->len, &n);
     if (err == __WASI_ERRNO_AGAIN) return 0;
     if (err || n == 0) return 1;
     c->len += n;
@@ -49,8 +58,13 @@ static int serve(Conn* c) {
     uint32_t out_len = 0;
     while ((end = strstr(c->buf, "\r\n\r\n")) != NULL) {
       uint32_t used = (uint32_t)(end + 4 - c->buf);
-      memcpy(out + out_len, kResponse, sizeof kResponse - 1);
-      out_len += sizeof kResponse - 1;
+      if (split_sends && (we_send_all(c->fd, kHead, sizeof kHead - 1) || we_send_all(c->fd, kBody, sizeof kBody - 1)))
+        return 1;
+      if (!split_sends) {
+        memcpy(out + out_len, kHead, sizeof kHead - 1);
+        memcpy(out + out_len + sizeof kHead - 1, kBody, sizeof kBody - 1);
+        out_len += RESPONSE_LEN;
+      }
       memmove(c->buf, c->buf + used, c->len - used);
       c->len -= used;
       c->buf[c->len] = 0;
@@ -62,6 +76,7 @@ static int serve(Conn* c) {
 int main(int argc, char** argv) {
   int to_serve = argc > 1 ? atoi(argv[1]) : 1;
   int forever = to_serve == 0;
+  split_sends = argc > 2 && strcmp(argv[2], "split") == 0;
   __wasi_size_t nev = 0;
   if (__wasi_poll_oneoff(NULL, ev, 0, &nev) != __WASI_ERRNO_INVAL) return 9;
 
@@ -71,7 +86,7 @@ int main(int argc, char** argv) {
   we_sock_setsockopt(lfd, 0, 0, &one, 4);
   uint8_t ip[4] = {127, 0, 0, 1};
   we_address addr = {ip, 4};
-  if (we_sock_bind(lfd, &addr, 0) || we_sock_listen(lfd, 128) || set_nonblock(lfd)) return 11;
+  if (we_sock_bind(lfd, &addr, 0) || we_sock_listen(lfd, 1024) || set_nonblock(lfd)) return 11;
   uint8_t local[128];
   we_address local_addr = {local, sizeof local};
   uint32_t port = 0;
@@ -83,15 +98,15 @@ int main(int argc, char** argv) {
 
   int closed = 0;
   while (forever || closed < to_serve) {
-    memset(subs, 0, sizeof subs);
+    memset(subs, 0, (size_t)(conn_end + 3) * sizeof subs[0]);
     uint32_t count = 0;
     for (int write = 0; write < 2; ++write) {  /* listener: read and write, as mio asks */
-      subs[count].userdata = 1000 + write;
+      subs[count].userdata = LISTENER_READ + write;
       subs[count].u.tag = write ? __WASI_EVENTTYPE_FD_WRITE : __WASI_EVENTTYPE_FD_READ;
       subs[count].u.u.fd_read.file_descriptor = lfd;
       ++count;
     }
-    for (int i = 0; i < MAX_CONNS; ++i) {
+    for (int i = 0; i < conn_end; ++i) {
       if (!conns[i].open) continue;
       subs[count].userdata = (uint64_t)i;
       subs[count].u.tag = __WASI_EVENTTYPE_FD_READ;
@@ -99,7 +114,7 @@ int main(int argc, char** argv) {
       ++count;
     }
     /* A timeout so a lost wake-up cannot hang the test forever. */
-    subs[count].userdata = 2000;
+    subs[count].userdata = TIMEOUT;
     subs[count].u.tag = __WASI_EVENTTYPE_CLOCK;
     subs[count].u.u.clock.id = __WASI_CLOCKID_MONOTONIC;
     subs[count].u.u.clock.timeout = 10ull * 1000000000ull;
@@ -107,12 +122,12 @@ int main(int argc, char** argv) {
     if (__wasi_poll_oneoff(subs, ev, count, &nev)) return 14;
     for (uint32_t e = 0; e < nev; ++e) {
       if (ev[e].error) return 15; /* tokio treats any event error as fatal */
-      if (ev[e].userdata == 2000) {
+      if (ev[e].userdata == TIMEOUT) {
         if (forever) continue;
         return 16;
       }
-      if (ev[e].userdata == 1001) return 17; /* a listener is never writable */
-      if (ev[e].userdata == 1000) {
+      if (ev[e].userdata == LISTENER_READ + 1) return 17; /* a listener is never writable */
+      if (ev[e].userdata == LISTENER_READ) {
         for (;;) {
           uint32_t cfd;
           int32_t err = we_sock_accept(lfd, &cfd);
@@ -121,7 +136,10 @@ int main(int argc, char** argv) {
           int slot = 0;
           while (slot < MAX_CONNS && conns[slot].open) ++slot;
           if (slot == MAX_CONNS || set_nonblock(cfd)) return 19;
+          conns[slot].buf = malloc(BUF_SIZE);
+          if (!conns[slot].buf) return 20;
           conns[slot].fd = cfd;
+          if (slot >= conn_end) conn_end = slot + 1;
           conns[slot].open = 1;
           conns[slot].len = 0;
           conns[slot].buf[0] = 0;
@@ -131,6 +149,8 @@ int main(int argc, char** argv) {
         if (c->open && serve(c)) {
           we_sock_shutdown(c->fd, 3);
           (void)__wasi_fd_close(c->fd);
+          free(c->buf);
+          c->buf = NULL;
           c->open = 0;
           ++closed;
         }

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -98,6 +99,10 @@ static inline socklen_t we_posix_sockaddr(const we_address* a, int32_t port, str
 static inline int32_t we_sock_open(int32_t family, int32_t type, uint32_t* fd) {
   int s = socket(family == WE_INET6 ? AF_INET6 : AF_INET, type == WE_DGRAM ? SOCK_DGRAM : SOCK_STREAM, 0);
   if (s < 0) return we_errno();
+  if (type != WE_DGRAM) { /* TCP_NODELAY, as mywasm gives guest TCP sockets by default */
+    int one = 1;
+    setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  }
   *fd = (uint32_t)s;
   return 0;
 }
@@ -185,9 +190,9 @@ static inline __wasi_errno_t __wasi_fd_fdstat_set_flags(__wasi_fd_t fd, uint16_t
 /* poll_oneoff over poll(2): descriptors and relative monotonic clocks. */
 static inline __wasi_errno_t __wasi_poll_oneoff(const __wasi_subscription_t* in, __wasi_event_t* out,
                                                 __wasi_size_t n, __wasi_size_t* nevents) {
-  enum { kMax = 1024 };
-  struct pollfd pfd[kMax];
-  uint32_t which[kMax];
+  enum { kMax = 8192 };
+  static struct pollfd pfd[kMax];
+  static uint32_t which[kMax];
   *nevents = 0;
   if (n == 0 || n > kMax) return __WASI_ERRNO_INVAL;
   nfds_t np = 0;
