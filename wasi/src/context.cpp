@@ -103,6 +103,7 @@ void Context::add_to_linker(Store& store, Linker& linker) {
             Errno code = Errno::Success;
             try {
               spec.handler(call);
+              code = call.status;
             } catch (const WasiError& e) {
               code = e.code;
             }

@@ -113,7 +113,7 @@ void fd_read(HostCall& c) {
   auto iov = c.mem.host_iovecs(c.u32(1), c.u32(2));
   c.mem.store<uint32_t>(c.u32(3), 0);  // a bad result pointer fails before any I/O
   ssize_t n = ::readv(e.host_fd, iov.data(), int(iov.size()));
-  if (n < 0) fail_host_errno();
+  if (n < 0) return c.return_host_errno();
   c.mem.store<uint32_t>(c.u32(3), uint32_t(n));
 }
 
@@ -123,7 +123,7 @@ void fd_pread(HostCall& c) {
   if (c.u64(3) > uint64_t(INT64_MAX)) fail(Errno::Inval);
   c.mem.store<uint32_t>(c.u32(4), 0);
   ssize_t n = ::preadv(e.host_fd, iov.data(), int(iov.size()), off_t(c.u64(3)));
-  if (n < 0) fail_host_errno();
+  if (n < 0) return c.return_host_errno();
   c.mem.store<uint32_t>(c.u32(4), uint32_t(n));
 }
 
@@ -143,7 +143,7 @@ void fd_write(HostCall& c) {
   } else {
     n = ::writev(e.host_fd, iov.data(), int(iov.size()));
   }
-  if (n < 0) fail_host_errno();
+  if (n < 0) return c.return_host_errno();
   c.mem.store<uint32_t>(c.u32(3), uint32_t(n));
 }
 
@@ -153,7 +153,7 @@ void fd_pwrite(HostCall& c) {
   if (c.u64(3) > uint64_t(INT64_MAX)) fail(Errno::Inval);
   c.mem.store<uint32_t>(c.u32(4), 0);
   ssize_t n = ::pwritev(e.host_fd, iov.data(), int(iov.size()), off_t(c.u64(3)));
-  if (n < 0) fail_host_errno();
+  if (n < 0) return c.return_host_errno();
   c.mem.store<uint32_t>(c.u32(4), uint32_t(n));
 }
 

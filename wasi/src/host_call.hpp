@@ -2,6 +2,7 @@
 // checked guest memory, raw arguments) and either returns normally (errno 0)
 // or throws WasiError. context.cpp defines every handler into the linker.
 #pragma once
+#include <cerrno>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -18,10 +19,16 @@ struct HostCall {
   const GuestMemory& mem;
   std::span<const Value> args;
   std::optional<Trap> trap;  // set by proc_exit to end the guest
+  // An error returned without unwinding, for results that are routine on
+  // hot paths (EAGAIN from a drained non-blocking socket, EINPROGRESS):
+  // a thrown WasiError costs microseconds, as much as the system call.
+  Errno status = Errno::Success;
 
   uint32_t u32(size_t i) const { return static_cast<uint32_t>(args[i].i32()); }
   uint64_t u64(size_t i) const { return static_cast<uint64_t>(args[i].i64()); }
   std::string_view path_arg(size_t ptr_index) const { return mem.string(u32(ptr_index), u32(ptr_index + 1)); }
+  // Makes the current host errno the call's result (see `status`).
+  void return_host_errno() { status = from_host_errno(errno); }
 };
 
 using Handler = void (*)(HostCall&);

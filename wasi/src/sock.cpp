@@ -138,7 +138,7 @@ void sock_accept_preview1(HostCall& c) {
   c.mem.store<uint32_t>(c.u32(2), 0);
   int host = ::accept4(listener.host_fd, nullptr, nullptr,
                        SOCK_CLOEXEC | ((flags & abi::fdflag::kNonblock) ? SOCK_NONBLOCK : 0));
-  if (host < 0) fail_host_errno();
+  if (host < 0) return c.return_host_errno();
   abi::Fd fd = insert_socket(c, host);
   if (flags & abi::fdflag::kNonblock) c.ctx.fds().get(fd).fdflags |= abi::fdflag::kNonblock;
   c.mem.store<uint32_t>(c.u32(2), fd);
@@ -154,7 +154,7 @@ void sock_recv(HostCall& c) {
   c.mem.store<uint16_t>(c.u32(5), 0);
   msghdr msg = message(iov);
   ssize_t n = ::recvmsg(s.host_fd, &msg, flags);
-  if (n < 0) fail_host_errno();
+  if (n < 0) return c.return_host_errno();
   c.mem.store<uint32_t>(c.u32(4), uint32_t(n));
   c.mem.store<uint16_t>(c.u32(5), (msg.msg_flags & MSG_TRUNC) ? abi::kRoDataTruncated : 0);
 }
@@ -165,7 +165,7 @@ void sock_send(HostCall& c) {
   c.mem.store<uint32_t>(c.u32(4), 0);  // a bad result pointer fails before any I/O
   msghdr msg = message(iov);
   ssize_t n = ::sendmsg(s.host_fd, &msg, MSG_NOSIGNAL);  // a closed peer is EPIPE, not SIGPIPE
-  if (n < 0) fail_host_errno();
+  if (n < 0) return c.return_host_errno();
   c.mem.store<uint32_t>(c.u32(4), uint32_t(n));
 }
 
@@ -224,7 +224,7 @@ void sock_accept_wasmedge(HostCall& c) {
   FdEntry& listener = socket_fd(c, c.u32(0), r::kSockAccept);
   c.mem.store<uint32_t>(c.u32(1), 0);
   int host = ::accept4(listener.host_fd, nullptr, nullptr, SOCK_CLOEXEC);
-  if (host < 0) fail_host_errno();
+  if (host < 0) return c.return_host_errno();
   c.mem.store<uint32_t>(c.u32(1), insert_socket(c, host));
 }
 
@@ -233,7 +233,7 @@ void sock_connect(HostCall& c) {
   FdEntry& s = socket_fd(c, c.u32(0), 0);
   SocketAddress a = read_address(c, c.u32(1), uint16_t(c.u32(2)));
   check_policy(c, a, "connecting to");
-  if (::connect(s.host_fd, a.get(), a.len) != 0) fail_host_errno();
+  if (::connect(s.host_fd, a.get(), a.len) != 0) return c.return_host_errno();
 }
 
 // sock_recv_from(fd, *iovs, iovs_len, *addr, riflags, *port, *nread, *roflags)
@@ -251,7 +251,7 @@ void sock_recv_from(HostCall& c) {
   msg.msg_name = &from.storage;
   msg.msg_namelen = sizeof from.storage;
   ssize_t n = ::recvmsg(s.host_fd, &msg, flags);
-  if (n < 0) fail_host_errno();
+  if (n < 0) return c.return_host_errno();
   from.len = msg.msg_namelen;
   if (from.family() == AF_INET || from.family() == AF_INET6) write_address(c, c.u32(3), from);
   c.mem.store<uint32_t>(c.u32(5), from.port());
@@ -270,7 +270,7 @@ void sock_send_to(HostCall& c) {
   msg.msg_name = to.get();
   msg.msg_namelen = to.len;
   ssize_t n = ::sendmsg(s.host_fd, &msg, MSG_NOSIGNAL);
-  if (n < 0) fail_host_errno();
+  if (n < 0) return c.return_host_errno();
   c.mem.store<uint32_t>(c.u32(6), uint32_t(n));
 }
 

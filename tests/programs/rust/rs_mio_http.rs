@@ -157,7 +157,7 @@ fn main() {
     if err != 0 {
         fail(10, "sock_bind", err);
     }
-    let err = unsafe { sock_listen(lfd, 128) };
+    let err = unsafe { sock_listen(lfd, 1024) };
     if err != 0 {
         fail(10, "sock_listen", err);
     }
