@@ -103,4 +103,41 @@ TEST_F(CliTest, WastReportsPerFileAndTotals) {
   EXPECT_NE(r.out.find("1 passed, 1 failed"), std::string::npos) << r.out;
 }
 
+// The runner is as strict as the reference interpreter's: a command that
+// fails for another reason than the script names is a failure.
+TEST_F(CliTest, WastFailsCommandsThatFailForAnotherReason) {
+  const std::string cases[] = {
+      // a trap with another message
+      R"W((module (func (export "f") unreachable)) (assert_trap (invoke "f") "integer divide by zero"))W",
+      // malformed text where the script expects a validation error
+      R"W((assert_invalid (module quote "(func (i32.const))") "type mismatch"))W",
+      // a validation error where the script expects a malformed module
+      R"W((assert_malformed (module (func (result i32) (i64.const 0))) "type mismatch"))W",
+      // a validation error with another message
+      R"W((assert_invalid (module (func (result i32) (i64.const 0))) "unknown local"))W",
+      // exhaustion expected, a trap of another kind happens
+      R"W((module (func (export "f") unreachable)) (assert_exhaustion (invoke "f") "call stack exhausted"))W",
+      // unlinkable expected, the start function traps instead
+      R"W((assert_unlinkable (module (func unreachable) (start 0)) "unknown import"))W",
+  };
+  int i = 0;
+  for (const std::string& script : cases) {
+    auto path = write("case" + std::to_string(i++) + ".wast", script);
+    auto r = run("wast " + path.string());
+    EXPECT_EQ(r.status, 1) << script << "\n" << r.out;
+    EXPECT_NE(r.out.find(" 1 failed"), std::string::npos) << script << "\n" << r.out;
+  }
+  // and the same commands pass when the script names the real reason
+  auto good = write("good.wast", R"W((module (func (export "f") unreachable) (func (export "r") (call 1)))
+(assert_trap (invoke "f") "unreachable")
+(assert_exhaustion (invoke "r") "call stack exhausted")
+(assert_malformed (module quote "(func (i32.const))") "unexpected token")
+(assert_invalid (module (func (result i32) (i64.const 0))) "type mismatch")
+(assert_uninstantiable (module (func unreachable) (start 0)) "unreachable")
+)W");
+  auto r = run("wast " + good.string());
+  EXPECT_EQ(r.status, 0) << r.out;
+  EXPECT_NE(r.out.find("6 passed, 0 failed"), std::string::npos) << r.out;
+}
+
 }  // namespace
