@@ -112,7 +112,7 @@ void define_spectest(Store& store, Linker& linker) {
 class ScriptRunner {
  public:
   explicit ScriptRunner(FileResult& result, const Options& options)
-      : result_(result), options_(options), store_(engine_), linker_(engine_) {
+      : result_(result), options_(options), engine_(options.engine), store_(engine_), linker_(engine_) {
     define_spectest(store_, linker_);
   }
 

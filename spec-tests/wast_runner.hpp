@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "mywasm/mywasm.hpp"
+
 namespace mywasm::spectest {
 
 struct FileResult {
@@ -20,6 +22,7 @@ struct FileResult {
 
 struct Options {
   bool verbose = false;  // list every failure
+  Config engine;         // the engine each script runs on
 };
 
 FileResult run_wast_file(const std::string& path, const Options& options);

@@ -58,6 +58,7 @@ struct RunOptions {
   std::optional<std::string> invoke;
   std::vector<std::string> tcplisten, allow_net, deny_net;  // WASI sockets
   bool no_tcp_nodelay = false;
+  bool no_fusion = false;
 };
 
 std::optional<std::vector<uint8_t>> read_bytes(const std::string& path) {
@@ -201,7 +202,9 @@ void raise_fd_limit() {
 }
 
 int run_module(const RunOptions& opt) {
-  Engine engine;
+  Config config;
+  config.interp_fusions = !opt.no_fusion;
+  Engine engine(config);
   std::optional<Result<Module>> compiled;
   if (has_suffix(opt.module_path, ".wat") || has_suffix(opt.module_path, ".wast")) {
     auto bytes = read_bytes(opt.module_path);
@@ -357,6 +360,8 @@ int run_command(std::vector<std::string> args) {
   app.add_flag("--no-tcp-nodelay", opt.no_tcp_nodelay,
                "Keep the kernel's default (Nagle's algorithm on) for guest TCP sockets; by default they get "
                "TCP_NODELAY");
+  app.add_flag("--no-fusion", opt.no_fusion,
+               "Translate every instruction to its plain interpreter form (no fused or specialised forms)");
   app.add_option("--invoke", opt.invoke, "Call this export with the guest args as its parameters, print results");
   app.add_option("module", opt.module_path, "The .wasm (or .wat) file")->required();
   app.footer("Everything after the module path is passed to the guest.\n"
@@ -398,9 +403,11 @@ int wast_command(std::vector<std::string> args) {
   std::vector<std::string> paths;
   bool verbose = false;
   std::string known_failures_path;
+  bool no_fusion = false;
   CLI::App app{"Run WebAssembly spec test scripts (.wast). Prints one line per file and a total.", "mywasm wast"};
   app.add_option("paths", paths, "Script files or directories of *.wast")->required();
   app.add_flag("-v,--verbose", verbose, "List every failing command");
+  app.add_flag("--no-fusion", no_fusion, "Run on the plain interpreter translation (no fused or specialised forms)");
   app.add_option("--known-failures", known_failures_path,
                  "File of 'name.wast reason' lines: those files are expected to fail (and must)");
   if (auto status = parse_command_line(app, "wast", std::move(args))) return *status;
@@ -422,7 +429,8 @@ int wast_command(std::vector<std::string> args) {
 
   uint64_t passed = 0, failed = 0, known_failed = 0;
   bool unexpected = false;
-  spectest::Options options{verbose};
+  spectest::Options options{verbose, {}};
+  options.engine.interp_fusions = !no_fusion;
   for (const auto& file : files) {
     const std::string name = fs::path(file).filename().string();
     auto r = spectest::run_wast_file(file, options);

@@ -18,7 +18,7 @@ namespace {
 
 // A module from WAT, instantiated, plus the translated listing of a function.
 struct WatHarness : test::InstanceHarness {
-  explicit WatHarness(const char* wat) { instantiate_wat(wat); }
+  explicit WatHarness(const char* wat, Config config = {}) : InstanceHarness(config) { instantiate_wat(wat); }
   std::string trap(std::string_view name, std::initializer_list<Value> args) { return trap_of(name, args); }
   std::string listing(const std::string& name) {
     auto f = instance.func(store, name);
@@ -811,6 +811,37 @@ TEST(InterpFusionTest, LoopCounterStepFusesIntoTheBranch) {
   EXPECT_EQ(h.call1("carried", {Value::i32(3)}).i32(), 8);
   EXPECT_EQ(h.call1("carried", {Value::i32(1)}).i32(), -1);
   EXPECT_EQ(h.call1("header", {Value::i32(0)}).i32(), 9);
+}
+
+// Config::interp_fusions = false: the same results from the plain forms
+// alone (what differential fuzzing compares the fused translation to).
+TEST(InterpFusionTest, FusionsOffTranslatesEveryInstructionPlainly) {
+  const char* wat = R"((module (memory 1)
+    (func (export "dot") (param i32) (result f64) (local i32 f64)
+      (loop $l
+        (local.set 2 (f64.add (local.get 2)
+          (f64.mul (f64.load (local.get 1)) (f64.load offset=800 (local.get 1)))))
+        (local.set 1 (i32.add (local.get 1) (i32.const 8)))
+        (br_if $l (i32.lt_u (local.get 1) (local.get 0))))
+      (local.get 2))
+    (func (export "fill") (param i32)
+      (loop $l
+        (f64.store (local.get 0) (f64.convert_i32_u (local.get 0)))
+        (f64.store offset=800 (local.get 0) (f64.const 0.5))
+        (local.set 0 (i32.sub (local.get 0) (i32.const 8)))
+        (br_if $l (i32.ge_s (local.get 0) (i32.const 0)))))))";
+  Config plain;
+  plain.interp_fusions = false;
+  WatHarness fused(wat), unfused(wat, plain);
+  for (WatHarness* h : {&fused, &unfused}) {
+    h->run("fill", {Value::i32(792)});
+    EXPECT_EQ(h->call1("dot", {Value::i32(800)}).f64(), 0.5 * (99 * 100 / 2) * 8);
+  }
+  EXPECT_TRUE(fused.lists("dot", "[imm]"));
+  EXPECT_TRUE(fused.lists("dot", "[load]"));
+  for (const char* name : {"dot", "fill"})
+    for (const char* form : {"[imm]", "[load", "[rmw", "[store", ">", "br_if[", "Copy2"})
+      EXPECT_TRUE(unfused.lists_not(name, form)) << form;
 }
 
 }  // namespace

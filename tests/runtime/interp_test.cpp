@@ -321,6 +321,40 @@ TEST(InterpTest, DeepRecursionTrapsInsteadOfCrashing) {
   EXPECT_EQ(h.trap_of("forever", {Value::i32(0)}), "call stack exhausted");
 }
 
+// Config::step_limit: a step is a function entry or a loop iteration; a
+// call from the embedder may take exactly step_limit of them.
+TEST(InterpTest, StepLimitEndsLoopsAndRecursionAtTheExactCount) {
+  const char* wat = R"((module
+    (func (export "count") (param i32) (result i32) (local i32)
+      (loop $l
+        (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+        (br_if $l (i32.lt_u (local.get 1) (local.get 0))))
+      (local.get 1))
+    (func $forever (export "forever") (loop $l (br $l)))
+    (func $down (export "down") (param i32) (result i32)
+      (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0))
+        (else (call $down (i32.sub (local.get 0) (i32.const 1))))))))";
+  for (bool fusions : {true, false}) {
+    Config config;
+    config.step_limit = 101;  // "count" 100 times: its entry and 100 iterations
+    config.interp_fusions = fusions;
+    test::InstanceHarness h(config);
+    ASSERT_NO_FATAL_FAILURE(h.instantiate_wat(wat));
+    EXPECT_EQ(h.call1("count", {Value::i32(100)}).i32(), 100);
+    EXPECT_EQ(h.trap_of("count", {Value::i32(101)}), "step limit exhausted");
+    EXPECT_EQ(h.trap_of("forever", {}), "step limit exhausted");
+    EXPECT_EQ(h.call1("down", {Value::i32(100)}).i32(), 0);  // 101 entries
+    auto r = h.call("down", {Value::i32(101)});
+    ASSERT_FALSE(r.ok());
+    ASSERT_TRUE(r.error().trap.has_value());
+    EXPECT_EQ(r.error().trap->kind, Trap::Kind::StepLimit);
+    EXPECT_EQ(r.error().trap->backtrace.size(), 102u);  // the 102nd entry traps: 102 frames
+  }
+  test::InstanceHarness unlimited;  // the default: no limit, no Step in the code
+  ASSERT_NO_FATAL_FAILURE(unlimited.instantiate_wat(wat));
+  EXPECT_EQ(unlimited.call1("count", {Value::i32(100000)}).i32(), 100000);
+}
+
 // depth(n) = n == 0 ? 0 : depth(n - 1) + 1, with `locals` extra i64 locals
 // to make each frame bigger.
 ModuleBuilder depth_module(std::initializer_list<uint8_t> locals) {

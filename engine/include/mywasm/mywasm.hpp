@@ -103,6 +103,7 @@ struct Trap {
     IntegerOverflow,
     InvalidConversion,
     StackExhausted,
+    StepLimit,  // Config::step_limit ran out
     NullReference,
     Host,  // raised by a host function (message says why)
     Exit,  // WASI proc_exit: not an error, `exit_code` holds the status
@@ -157,6 +158,16 @@ struct Config {
   Tier tier = Tier::Interpreter;
   uint32_t max_call_depth = 10000;          // deeper calls trap "call stack exhausted"
   uint64_t max_value_stack_bytes = 64u << 20;  // interpreter value stack per store
+  // The interpreter's fused and specialised instruction forms (compare +
+  // branch, immediate operands, op[load], chains, merged moves, ...). Off,
+  // every wasm instruction translates to its plain form on its own: the
+  // reference that differential testing compares the fused translation to.
+  bool interp_fusions = true;
+  // 0: unlimited. Otherwise a call into wasm from the embedder may take this
+  // many steps (function entries plus loop iterations), counted across the
+  // wasm it reaches, before it traps with "step limit exhausted": a bound
+  // on run time that does not depend on the machine (fuzzing, tests).
+  uint64_t step_limit = 0;
 };
 
 class Engine {

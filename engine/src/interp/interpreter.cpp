@@ -42,6 +42,8 @@ struct ThreadStack {
   // Active invoke_function calls on this thread: each host -> wasm re-entry
   // recurses natively, so their number is bounded separately.
   uint32_t invocations = 0;
+  // Steps left before Config::step_limit traps, set by the outermost invocation.
+  uint64_t steps_left = 0;
 
   // Sizes the stack for `cfg` (an outermost invocation may resize it: nested
   // ones run on the stack their outermost invocation set up).
@@ -669,6 +671,10 @@ I_BrTable: {
 
 I_Unreachable:
   TRAP(TrapCode::Unreachable);
+I_Step:
+  if (--st.steps_left == 0) TRAP(TrapCode::StepLimit);
+  pc += 1;
+  NEXT();
 I_Unsupported:
   TRAP(TrapCode::Unsupported);
 
@@ -1041,6 +1047,7 @@ Trap make_trap(TrapCode code) {
       t.message = "indirect call type mismatch";
       break;
     case TrapCode::StackExhausted: t.kind = Trap::Kind::StackExhausted; t.message = "call stack exhausted"; break;
+    case TrapCode::StepLimit: t.kind = Trap::Kind::StepLimit; t.message = "step limit exhausted"; break;
     case TrapCode::Unsupported:
       t.kind = Trap::Kind::Host;
       t.message = "instruction not supported by the interpreter";
@@ -1156,6 +1163,7 @@ std::optional<Trap> invoke_function(StoreImpl& store, uint32_t func_addr, std::s
     }
   } restore{st, st.depth, st.top};
   const size_t base_depth = st.depth;
+  if (st.invocations == 0) st.steps_left = config.step_limit + 1;  // the Step at entry counts the first
   ++st.invocations;
   TrapCode code = run<0>(&store, st, func, fp);
   std::optional<Trap> result;

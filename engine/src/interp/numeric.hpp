@@ -28,6 +28,7 @@ enum class TrapCode : uint8_t {
   UninitializedElement,
   IndirectCallTypeMismatch,
   StackExhausted,
+  StepLimit,    // Config::step_limit ran out
   Unsupported,  // an instruction the interpreter has no handler for
 };
 

@@ -42,7 +42,12 @@ using ModuleDesc = std::remove_cvref_t<decltype(ModuleImpl::module)>;  // the de
 class Translator {
  public:
   Translator(StoreImpl& store, const FuncInstance& func)
-      : store_(store), inst_(*func.instance), module_(func.instance->module->module), func_(func) {}
+      : store_(store),
+        inst_(*func.instance),
+        module_(func.instance->module->module),
+        func_(func),
+        fuse_(store.engine.config().interp_fusions),
+        count_steps_(store.engine.config().step_limit != 0) {}
 
   std::unique_ptr<CompiledFunc> run() {
     const FuncBody& body = module_.bodies[func_.func_index - module_.num_imported_funcs];
@@ -59,12 +64,14 @@ class Translator {
     for (ValType t : func_.type.results) f.result_widths.push_back(uint8_t(slot_width(t)));
     ctrl_.push_back(std::move(f));
 
+    if (count_steps_) begin_internal(Internal::Step);
     // The body was validated: reading cannot fail here.
     Reader reader(module_.bytes, body.code_begin, body.code_end);
     Instr in;
     while (!ctrl_.empty() && !reader.eof()) {
       read_instr_or_throw(reader, in);
       translate(in);
+      if (!fuse_) forget_peephole();
     }
     finish();
     return std::move(out_);
@@ -111,6 +118,16 @@ class Translator {
     last_load_add_operand_ = false;
     last_add_load_ = false;
     chain_rmw_ = std::nullopt;
+  }
+  // With fusions off: nothing about the code emitted so far is known to
+  // the next instruction, so every fusion (they all look back at what
+  // ends the code) finds nothing to fuse with.
+  void forget_peephole() {
+    clear_last();
+    prev_.dst = SIZE_MAX;
+    prev_.fusable = false;
+    plain_load_start_ = plain_v128_load_start_ = SIZE_MAX;
+    last_copy_end_ = SIZE_MAX;
   }
   void begin_internal(Internal h) { begin_instr(internal_handler(h)); }
   void emit_slot(uint64_t enc) {
@@ -167,7 +184,7 @@ class Translator {
       emit_imm(imm_values_[src & ~kImmTag]);
       return;
     }
-    if (last_copy_end_ == code().size() && label_at_ != code().size() && last_copy_moves_ < 4) {
+    if (fuse_ && last_copy_end_ == code().size() && label_at_ != code().size() && last_copy_moves_ < 4) {
       // Straight after a Copy/Copy2/Copy3 that no branch targets: one more
       // move in the same instruction (in order: a later source may be an
       // earlier destination).
@@ -242,7 +259,10 @@ class Translator {
   void materialize_all() {
     for (size_t i = 0; i < stack_.size(); ++i) materialize(i);
   }
+  // A constant operand: an immediate, which instructions with an immediate
+  // form take inline, or (fusions off) a slot of the constant pool.
   uint64_t imm(uint64_t bits) {
+    if (!fuse_) return const_slot(bits);
     imm_values_.push_back(bits);
     return kImmTag | (imm_values_.size() - 1);
   }
@@ -463,6 +483,7 @@ class Translator {
         c.loop_start = code().size();
         bind_label();
         last_dst_ = SIZE_MAX;  // a label: no peephole across it
+        if (count_steps_ && op == Opcode::Loop) begin_internal(Internal::Step);  // every iteration passes here
         ctrl_.push_back(std::move(c));
         return;
       }
@@ -1246,6 +1267,8 @@ class Translator {
   const InstanceImpl& inst_;
   const ModuleDesc& module_;
   const FuncInstance& func_;
+  const bool fuse_;         // Config::interp_fusions
+  const bool count_steps_;  // Config::step_limit is set: emit Step
   std::unique_ptr<CompiledFunc> out_;
   std::vector<Entry> stack_;
   std::vector<Ctrl> ctrl_;
