@@ -9,42 +9,9 @@
 #include <span>
 
 #include "mywasm/mywasm.hpp"
-
-namespace {
+#include "stub_imports.hpp"
 
 using namespace mywasm;
-
-void define_stub_imports(Store& store, Linker& linker, const Module& module) {
-  for (const ImportDesc& imp : module.imports()) {
-    switch (imp.kind) {
-      case ExternKind::Func: {
-        const FuncType type = imp.func;
-        linker.define_func(store, imp.module, imp.name, type,
-                           [type](Caller&, std::span<const Value>, std::span<Value> results) -> std::optional<Trap> {
-                             for (size_t i = 0; i < results.size(); ++i) results[i] = Value::zero(type.results[i]);
-                             return std::nullopt;
-                           });
-        break;
-      }
-      case ExternKind::Table: {
-        TableType t = imp.table;
-        if (t.limits.min > 10000) return;  // leave it unresolved: instantiation fails cleanly
-        linker.define(imp.module, imp.name, Table::create(store, t));
-        break;
-      }
-      case ExternKind::Memory: {
-        if (imp.memory.limits.min > 256) return;
-        linker.define(imp.module, imp.name, Memory::create(store, imp.memory));
-        break;
-      }
-      case ExternKind::Global:
-        linker.define(imp.module, imp.name, Global::create(store, imp.global, Value::zero(imp.global.type)));
-        break;
-    }
-  }
-}
-
-}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Config config;
@@ -54,7 +21,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!module.ok()) return 0;
   Store store(engine);
   Linker linker(engine);
-  define_stub_imports(store, linker, *module);
+  fuzz::define_stub_imports(store, linker, *module);
   (void)linker.instantiate(store, *module);
   return 0;
 }

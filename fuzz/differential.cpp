@@ -1,0 +1,149 @@
+#include "differential.hpp"
+
+#include <fmt/format.h>
+
+#include <cstring>
+#include <memory>
+#include <span>
+#include <variant>
+#include <vector>
+
+#include "stub_imports.hpp"
+#include "wasm_gen.hpp"
+
+namespace mywasm::fuzz {
+namespace {
+
+constexpr uint64_t kStepLimit = 20000;
+constexpr uint32_t kCallDepth = 200;
+
+// One engine's run: compiles, instantiates and calls, writing each event
+// to the transcript.
+class Run {
+ public:
+  explicit Run(const Config& config) : engine_(config), store_(engine_), linker_(engine_) {}
+
+  bool instantiate(std::span<const uint8_t> bytes, bool stub_imports) {
+    auto module = Module::compile(engine_, bytes);
+    if (!module.ok()) return log("compile: " + module.error().to_string()), false;
+    if (stub_imports) define_stub_imports(store_, linker_, *module);
+    auto inst = linker_.instantiate(store_, *module);
+    if (!inst.ok()) return log("instantiate: " + inst.error().to_string()), false;
+    instance_ = *inst;
+    return true;
+  }
+
+  void call(const std::string& name, const std::vector<Value>& args) {
+    auto f = instance_.func(store_, name);
+    if (!f) return log(name + ": no such export");
+    auto r = f->call(store_, std::span<const Value>(args));
+    std::string line = name + ": ";
+    if (r.ok()) {
+      for (const Value& v : *r) line += v.to_string() + " ";
+    } else {
+      line += "error " + r.error().to_string();
+    }
+    log(line + "| " + state());
+  }
+
+  const std::string& transcript() const { return transcript_; }
+  std::vector<std::pair<std::string, Extern>> exports() { return instance_.exports(store_); }
+  Store& store() { return store_; }
+
+ private:
+  // Exported memories (size and a hash of the contents) and globals.
+  std::string state() {
+    std::string s;
+    for (const auto& [name, ext] : instance_.exports(store_)) {
+      if (auto m = instance_.memory(store_, name)) {
+        const uint8_t* p = m->data(store_);
+        uint64_t h = 1469598103934665603ull, n = m->size_bytes(store_);
+        for (uint64_t i = 0; i < n; ++i) h = (h ^ p[i]) * 1099511628211ull;
+        s += fmt::format("{}={}:{:x} ", name, n, h);
+      } else if (auto g = instance_.global(store_, name)) {
+        s += name + "=" + g->get(store_).to_string() + " ";
+      }
+    }
+    return s;
+  }
+  void log(const std::string& line) { transcript_ += line + "\n"; }
+
+  Engine engine_;
+  Store store_;
+  Linker linker_;
+  Instance instance_;
+  std::string transcript_;
+};
+
+// Arguments of the given types from `in`: small values mostly.
+std::vector<Value> args_for(ByteSource& in, const std::vector<ValType>& types) {
+  std::vector<Value> args;
+  for (ValType t : types) {
+    const bool small = in.chance(70);
+    switch (t) {
+      case ValType::I32: args.push_back(Value::i32(small ? int32_t(in.below(64)) : int32_t(in.u32()))); break;
+      case ValType::I64: args.push_back(Value::i64(small ? int64_t(in.below(64)) : int64_t(in.u64()))); break;
+      case ValType::F32: args.push_back(small ? Value::f32(float(in.below(64)) / 4) : Value::f32_bits(in.u32())); break;
+      case ValType::F64: args.push_back(small ? Value::f64(double(in.below(64)) / 4) : Value::f64_bits(in.u64())); break;
+      case ValType::V128: {
+        V128 v{};
+        for (auto& b : v.bytes) b = in.byte();
+        args.push_back(Value::v128(v));
+        break;
+      }
+      default: args.push_back(Value::zero(t)); break;
+    }
+  }
+  return args;
+}
+
+}  // namespace
+
+Config fused_config() {
+  Config c;
+  c.step_limit = kStepLimit;
+  c.max_call_depth = kCallDepth;
+  return c;
+}
+
+Config plain_config() {
+  Config c = fused_config();
+  c.interp_fusions = false;
+  return c;
+}
+
+DiffOutcome run_differential(const uint8_t* data, size_t size, const Config& reference, const Config& candidate) {
+  DiffOutcome out;
+  const bool raw = size >= 4 && std::memcmp(data, "\0asm", 4) == 0;
+  std::vector<uint8_t> bytes;
+  ByteSource in(data, size);
+  if (raw) bytes.assign(data, data + size);
+  else bytes = generate_module(in).bytes;
+  // The calls' arguments come from the input's tail (the generator's
+  // leftover bytes), the same for both runs.
+  ByteSource arg_bytes = in;
+
+  Run ref(reference), cand(candidate);
+  const bool ref_ok = ref.instantiate(bytes, raw), cand_ok = cand.instantiate(bytes, raw);
+  out.ran = ref_ok;
+  if (ref_ok && cand_ok) {
+    // Every exported function, twice (the second call sees the state the
+    // first left, and runs translated code).
+    std::vector<std::pair<std::string, std::vector<ValType>>> calls;
+    for (const auto& [name, ext] : ref.exports())
+      if (const Func* f = std::get_if<Func>(&ext)) calls.push_back({name, f->type(ref.store()).params});
+    for (int round = 0; round < 2; ++round) {
+      for (const auto& [name, params] : calls) {
+        const std::vector<Value> args = args_for(arg_bytes, params);
+        ref.call(name, args);
+        cand.call(name, args);
+      }
+    }
+  }
+  out.transcript = ref.transcript();
+  if (ref.transcript() != cand.transcript())
+    out.mismatch = "reference:\n" + ref.transcript() + "candidate:\n" + cand.transcript();
+  return out;
+}
+
+}  // namespace mywasm::fuzz

@@ -1,0 +1,30 @@
+// Runs one fuzz input on two engines and compares what every exported
+// function does: its results or trap, then the exported memory and
+// globals. The input is a module if it starts with "\0asm" (mutated
+// modules), else the choices of fuzz/wasm_gen.hpp's generator. Used by the
+// fuzz targets and by the seed-corpus replay that CTest runs.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "mywasm/mywasm.hpp"
+
+namespace mywasm::fuzz {
+
+struct DiffOutcome {
+  bool ran = false;                     // the module compiled and instantiated on the reference
+  std::optional<std::string> mismatch;  // first difference, described; nullopt if none
+  std::string transcript;               // what the reference did, call by call
+};
+
+// `reference` and `candidate` differ in what is tested (fusions, tier); the
+// step limit and call depth should be set in both so every call ends.
+DiffOutcome run_differential(const uint8_t* data, size_t size, const Config& reference, const Config& candidate);
+
+// The configs the interpreter's fused-vs-plain comparison uses.
+Config fused_config();
+Config plain_config();
+
+}  // namespace mywasm::fuzz

@@ -1,0 +1,627 @@
+#include "wasm_gen.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "opcode.hpp"
+
+namespace mywasm::fuzz {
+namespace {
+
+constexpr char kTypes[] = {'i', 'I', 'f', 'F', 'v'};
+constexpr uint32_t kMaxDepth = 5;
+constexpr uint32_t kBodyBudget = 400;  // instructions per function, roughly
+
+uint8_t valtype_byte(char t) {
+  switch (t) {
+    case 'i': return 0x7F;
+    case 'I': return 0x7E;
+    case 'f': return 0x7D;
+    case 'F': return 0x7C;
+    default: return 0x7B;  // v128
+  }
+}
+
+void put_u32(std::vector<uint8_t>& out, uint64_t v) {
+  do {
+    uint8_t b = v & 0x7F;
+    v >>= 7;
+    out.push_back(v ? b | 0x80 : b);
+  } while (v);
+}
+
+void put_s64(std::vector<uint8_t>& out, int64_t v) {
+  for (;;) {
+    uint8_t b = v & 0x7F;
+    v >>= 7;
+    bool done = (v == 0 && !(b & 0x40)) || (v == -1 && (b & 0x40));
+    out.push_back(done ? b : b | 0x80);
+    if (done) return;
+  }
+}
+
+void put_name(std::vector<uint8_t>& out, const std::string& s) {
+  put_u32(out, s.size());
+  out.insert(out.end(), s.begin(), s.end());
+}
+
+// Lanes of the shape named at the start of an instruction's name (i8x16,
+// f32x4, ...) or of the width in a lane load/store (v128.load16_lane).
+uint32_t lane_count(std::string_view name) {
+  for (auto [prefix, lanes] : {std::pair{"i8x16", 16u}, {"i16x8", 8u}, {"i32x4", 4u}, {"f32x4", 4u}, {"i64x2", 2u},
+                               {"f64x2", 2u}, {"v128.load8_", 16u}, {"v128.load16_", 8u}, {"v128.load32_", 4u},
+                               {"v128.load64_", 2u}, {"v128.store8_", 16u}, {"v128.store16_", 8u},
+                               {"v128.store32_", 4u}, {"v128.store64_", 2u}})
+    if (name.substr(0, std::string_view(prefix).size()) == prefix) return lanes;
+  return 1;
+}
+
+// The instructions the generator picks from, by what they take and give.
+struct OpTable {
+  std::vector<Opcode> pure;    // immediate-free simple ops with one result
+  std::vector<Opcode> loads;   // MemArg: "i" -> T
+  std::vector<Opcode> stores;  // MemArg: "iT" -> ""
+  std::vector<Opcode> lane;    // Lane / MemArgLane / Shuffle ops with one result
+  std::vector<Opcode> lane_stores;  // MemArgLane: "iv" -> ""
+  OpTable() {
+    for (unsigned k = 0; k < kOpcodeCount; ++k) {
+      const Opcode op = Opcode(k);
+      const OpcodeInfo& in = info(op);
+      if (!in.is_simple()) continue;
+      switch (in.imm) {
+        case ImmKind::None:
+          if (in.results.size() == 1) pure.push_back(op);
+          break;
+        case ImmKind::MemArg:
+          (in.results.size() == 1 ? loads : stores).push_back(op);
+          break;
+        case ImmKind::Lane:
+        case ImmKind::Shuffle:
+          lane.push_back(op);
+          break;
+        case ImmKind::MemArgLane:
+          (in.results.size() == 1 ? lane : lane_stores).push_back(op);
+          break;
+        default: break;
+      }
+    }
+  }
+};
+
+const OpTable& ops() {
+  static const OpTable table;
+  return table;
+}
+
+struct FuncSig {
+  std::vector<char> params, results;
+};
+
+class Generator {
+ public:
+  explicit Generator(ByteSource& in) : in_(in) {}
+
+  GeneratedModule run() {
+    const uint32_t nfuncs = 1 + in_.below(5);
+    for (uint32_t i = 0; i < nfuncs; ++i) sigs_.push_back(random_sig());
+    GeneratedModule out;
+    for (const FuncSig& s : sigs_) out.funcs.push_back({s.params, s.results});
+    std::vector<uint8_t>& m = out.bytes;
+    m = {0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00};
+    section(m, 1, type_section());
+    std::vector<uint8_t> funcs;
+    put_u32(funcs, nfuncs);
+    for (uint32_t i = 0; i < nfuncs; ++i) put_u32(funcs, i);
+    section(m, 3, funcs);
+    section(m, 4, {0x01, 0x70, 0x00, uint8_t(nfuncs)});  // funcref table, min = nfuncs
+    section(m, 5, {0x01, 0x01, 0x01, 0x03});             // memory: 1 page, max 3
+    section(m, 6, global_section());
+    section(m, 7, export_section(nfuncs));
+    std::vector<uint8_t> elems = {0x01, 0x00, 0x41, 0x00, 0x0B};  // active, table 0, offset 0
+    put_u32(elems, nfuncs);
+    for (uint32_t i = 0; i < nfuncs; ++i) put_u32(elems, i);
+    section(m, 9, elems);
+    std::vector<uint8_t> code;
+    put_u32(code, nfuncs);
+    for (uint32_t i = 0; i < nfuncs; ++i) {
+      std::vector<uint8_t> body = function_body(i);
+      put_u32(code, body.size());
+      code.insert(code.end(), body.begin(), body.end());
+    }
+    section(m, 10, code);
+    return out;
+  }
+
+ private:
+  struct Label {
+    bool loop;
+    std::optional<char> result;  // blocks and ifs: the value a branch carries
+    uint32_t arity() const { return !loop && result ? 1 : 0; }
+  };
+
+  char random_type() { return kTypes[in_.below(in_.chance(80) ? 4 : 5)]; }
+  FuncSig random_sig() {
+    FuncSig s;
+    for (uint32_t n = in_.below(4); n > 0; --n) s.params.push_back(random_type());
+    for (uint32_t n = in_.below(3); n > 0; --n) s.results.push_back(random_type());
+    return s;
+  }
+
+  static void section(std::vector<uint8_t>& m, uint8_t id, const std::vector<uint8_t>& body) {
+    m.push_back(id);
+    put_u32(m, body.size());
+    m.insert(m.end(), body.begin(), body.end());
+  }
+
+  std::vector<uint8_t> type_section() {
+    std::vector<uint8_t> s;
+    put_u32(s, sigs_.size());
+    for (const FuncSig& sig : sigs_) {
+      s.push_back(0x60);
+      put_u32(s, sig.params.size());
+      for (char t : sig.params) s.push_back(valtype_byte(t));
+      put_u32(s, sig.results.size());
+      for (char t : sig.results) s.push_back(valtype_byte(t));
+    }
+    return s;
+  }
+
+  std::vector<uint8_t> global_section() {
+    std::vector<uint8_t> s = {4};
+    for (char t : {'i', 'I', 'f', 'F'}) {
+      s.push_back(valtype_byte(t));
+      s.push_back(0x01);  // mutable
+      const_of(s, t);
+      s.push_back(0x0B);
+    }
+    return s;
+  }
+
+  std::vector<uint8_t> export_section(uint32_t nfuncs) {
+    std::vector<uint8_t> s;
+    put_u32(s, nfuncs + 5);
+    for (uint32_t i = 0; i < nfuncs; ++i) {
+      put_name(s, "f" + std::to_string(i));
+      s.push_back(0x00);
+      put_u32(s, i);
+    }
+    put_name(s, "mem");
+    s.push_back(0x02);
+    s.push_back(0x00);
+    for (uint32_t g = 0; g < 4; ++g) {
+      put_name(s, "g" + std::to_string(g));
+      s.push_back(0x03);
+      put_u32(s, g);
+    }
+    return s;
+  }
+
+  // A constant of type t: small values most of the time, so that loop
+  // bounds, shifts and addresses stay in range; any bits otherwise.
+  void const_of(std::vector<uint8_t>& out, char t) {
+    const bool small = in_.chance(75);
+    switch (t) {
+      case 'i':
+        out.push_back(0x41);
+        put_s64(out, small ? int64_t(in_.below(64)) - 8 : int32_t(in_.u32()));
+        break;
+      case 'I':
+        out.push_back(0x42);
+        put_s64(out, small ? int64_t(in_.below(64)) - 8 : int64_t(in_.u64()));
+        break;
+      case 'f': {
+        out.push_back(0x43);
+        float f = float(int(in_.below(33)) - 16) * 0.5f;
+        uint32_t bits;
+        if (small) std::memcpy(&bits, &f, 4);
+        else bits = in_.u32();
+        for (int k = 0; k < 4; ++k) out.push_back(uint8_t(bits >> (8 * k)));
+        break;
+      }
+      case 'F': {
+        out.push_back(0x44);
+        double d = double(int(in_.below(33)) - 16) * 0.25;
+        uint64_t bits;
+        if (small) std::memcpy(&bits, &d, 8);
+        else bits = in_.u64();
+        for (int k = 0; k < 8; ++k) out.push_back(uint8_t(bits >> (8 * k)));
+        break;
+      }
+      default:  // v128.const
+        out.push_back(0xFD);
+        put_u32(out, 12);
+        for (int k = 0; k < 16; ++k) out.push_back(small ? uint8_t(in_.below(8)) : in_.byte());
+        break;
+    }
+  }
+
+  std::vector<uint8_t> function_body(uint32_t index) {
+    const FuncSig& sig = sigs_[index];
+    locals_ = sig.params;
+    std::vector<char> extra;
+    for (uint32_t n = in_.below(6); n > 0; --n) extra.push_back(random_type());
+    extra.push_back('i');  // a counter for counted loops, always there
+    locals_.insert(locals_.end(), extra.begin(), extra.end());
+    results_ = sig.results;
+    budget_ = kBodyBudget;
+    code_.clear();
+    put_u32(code_, extra.size());
+    for (char t : extra) {
+      code_.push_back(0x01);
+      code_.push_back(valtype_byte(t));
+    }
+    labels_.clear();
+    labels_.push_back({false, std::nullopt});  // the function body (a branch to it returns)
+    statements(0);
+    for (char t : results_) expr(t, 0);
+    code_.push_back(0x0B);
+    return code_;
+  }
+
+  void op(Opcode o) {
+    const OpcodeInfo& in = info(o);
+    if (in.prefix) {
+      code_.push_back(in.prefix);
+      put_u32(code_, in.code);
+    } else {
+      code_.push_back(uint8_t(in.code));
+    }
+    if (budget_) --budget_;
+  }
+  void memarg(uint32_t max_offset = 64) {
+    code_.push_back(0x00);  // alignment 1: valid for every access
+    put_u32(code_, in_.chance(70) ? in_.below(4) * 8 : in_.below(max_offset + 1));
+  }
+  std::optional<uint32_t> local_of(char t) {
+    std::vector<uint32_t> found;
+    for (uint32_t i = 0; i < locals_.size(); ++i)
+      if (locals_[i] == t) found.push_back(i);
+    if (found.empty()) return std::nullopt;
+    return found[in_.below(uint32_t(found.size()))];
+  }
+  void block_type(std::optional<char> t) {
+    if (t) code_.push_back(valtype_byte(*t));
+    else code_.push_back(0x40);
+  }
+
+  // An address: mostly the same few locals plus small constants, so that
+  // loads and stores of one expression meet at the same address.
+  void address(uint32_t depth) {
+    auto l = local_of('i');
+    if (l && in_.chance(70)) {
+      op(Opcode::LocalGet);
+      put_u32(code_, *l);
+      if (in_.chance(40)) {
+        code_.push_back(0x41);
+        put_s64(code_, in_.below(8) * 8);
+        op(Opcode::I32Add);
+      }
+      code_.push_back(0x41);  // keep it inside the first page most of the time
+      put_s64(code_, 0xFFF);
+      op(in_.chance(90) ? Opcode::I32And : Opcode::I32Or);
+      return;
+    }
+    expr('i', depth + 1);
+  }
+
+  // One value of type t on the stack.
+  void expr(char t, uint32_t depth) {
+    if (depth >= kMaxDepth || budget_ == 0) return leaf(t);
+    switch (in_.below(14)) {
+      case 0:
+      case 1: return leaf(t);
+      case 2:
+      case 3:
+      case 4: return pure_op(t, depth);
+      case 5:
+      case 6: return load(t, depth);
+      case 7: return lane_op(t, depth) ? void() : pure_op(t, depth);
+      case 8: {  // select
+        expr(t, depth + 1);
+        expr(t, depth + 1);
+        expr('i', depth + 1);
+        if (t == 'v' || in_.chance(50)) {
+          op(Opcode::SelectT);
+          code_.push_back(1);
+          code_.push_back(valtype_byte(t));
+        } else {
+          op(Opcode::Select);
+        }
+        return;
+      }
+      case 9: {  // if/else with a result
+        expr('i', depth + 1);
+        op(Opcode::If);
+        block_type(t);
+        labels_.push_back({false, t});
+        statements(depth + 1);
+        expr(t, depth + 1);
+        op(Opcode::Else);
+        statements(depth + 1);
+        expr(t, depth + 1);
+        labels_.pop_back();
+        op(Opcode::End);
+        return;
+      }
+      case 10: {  // a block whose value may leave early through br_if
+        op(Opcode::Block);
+        block_type(t);
+        labels_.push_back({false, t});
+        statements(depth + 1);
+        expr(t, depth + 1);
+        labels_.pop_back();
+        op(Opcode::End);
+        return;
+      }
+      case 11: {  // local.tee
+        auto l = local_of(t);
+        if (!l) return leaf(t);
+        expr(t, depth + 1);
+        op(Opcode::LocalTee);
+        put_u32(code_, *l);
+        return;
+      }
+      case 12: return call_returning(t, depth) ? void() : leaf(t);
+      default:
+        if (t == 'i' && in_.chance(30)) {  // memory.size / memory.grow
+          if (in_.chance(50)) {
+            op(Opcode::MemorySize);
+          } else {
+            expr('i', depth + 1);
+            op(Opcode::MemoryGrow);
+          }
+          code_.push_back(0x00);
+          return;
+        }
+        return pure_op(t, depth);
+    }
+  }
+
+  void leaf(char t) {
+    auto l = local_of(t);
+    if (l && in_.chance(60)) {
+      op(Opcode::LocalGet);
+      put_u32(code_, *l);
+    } else if (t != 'v' && in_.chance(15)) {
+      op(Opcode::GlobalGet);
+      put_u32(code_, std::string_view("iIfF").find(t));
+    } else {
+      const_of(code_, t);
+      if (budget_) --budget_;
+    }
+  }
+
+  void pure_op(char t, uint32_t depth) {
+    std::vector<Opcode> fit;
+    for (Opcode o : ops().pure)
+      if (info(o).results[0] == t) fit.push_back(o);
+    if (fit.empty()) return leaf(t);
+    const Opcode o = fit[in_.below(uint32_t(fit.size()))];
+    for (char p : info(o).params) expr(p, depth + 1);
+    op(o);
+  }
+
+  void load(char t, uint32_t depth) {
+    std::vector<Opcode> fit;
+    for (Opcode o : ops().loads)
+      if (info(o).results[0] == t) fit.push_back(o);
+    if (fit.empty()) return leaf(t);
+    address(depth);
+    op(fit[in_.below(uint32_t(fit.size()))]);
+    memarg();
+  }
+
+  bool lane_op(char t, uint32_t depth) {
+    std::vector<Opcode> fit;
+    for (Opcode o : ops().lane)
+      if (info(o).results[0] == t) fit.push_back(o);
+    if (fit.empty()) return false;
+    const Opcode o = fit[in_.below(uint32_t(fit.size()))];
+    const OpcodeInfo& in = info(o);
+    const bool mem = in.imm == ImmKind::MemArgLane;
+    for (size_t k = 0; k < in.params.size(); ++k) {
+      if (mem && k == 0) address(depth);
+      else expr(in.params[k], depth + 1);
+    }
+    op(o);
+    if (mem) memarg();
+    if (in.imm == ImmKind::Shuffle) {
+      for (int k = 0; k < 16; ++k) code_.push_back(uint8_t(in_.below(32)));
+    } else {
+      code_.push_back(uint8_t(in_.below(lane_count(in.name))));
+    }
+    return true;
+  }
+
+  // A call (direct or through the table) to a function returning exactly t.
+  bool call_returning(char t, uint32_t depth) {
+    std::vector<uint32_t> fit;
+    for (uint32_t f = 0; f < sigs_.size(); ++f)
+      if (sigs_[f].results.size() == 1 && sigs_[f].results[0] == t) fit.push_back(f);
+    if (fit.empty()) return false;
+    call(fit[in_.below(uint32_t(fit.size()))], depth);
+    return true;
+  }
+  void call(uint32_t f, uint32_t depth) {
+    for (char p : sigs_[f].params) expr(p, depth + 1);
+    if (in_.chance(70)) {
+      op(Opcode::Call);
+      put_u32(code_, f);
+      return;
+    }
+    // Through the table: mostly the right slot, sometimes another (a
+    // signature mismatch) or one past the end.
+    code_.push_back(0x41);
+    put_s64(code_, in_.chance(80) ? f : in_.below(uint32_t(sigs_.size()) + 1));
+    op(Opcode::CallIndirect);
+    put_u32(code_, f);  // type index f is function f's signature
+    code_.push_back(0x00);
+  }
+
+  // Statements: instruction sequences that leave the stack as they found it.
+  void statements(uint32_t depth) {
+    for (uint32_t n = in_.below(depth >= kMaxDepth ? 2 : 5); n > 0 && budget_ > 0; --n) statement(depth);
+  }
+
+  void statement(uint32_t depth) {
+    switch (in_.below(13)) {
+      case 0:
+      case 1: {  // local.set
+        const uint32_t l = in_.below(uint32_t(locals_.size()));
+        expr(locals_[l], depth + 1);
+        op(Opcode::LocalSet);
+        put_u32(code_, l);
+        return;
+      }
+      case 2: {  // global.set
+        const uint32_t g = in_.below(4);
+        expr("iIfF"[g], depth + 1);
+        op(Opcode::GlobalSet);
+        put_u32(code_, g);
+        return;
+      }
+      case 3:
+      case 4: return store(depth);
+      case 5: return counted_loop(depth);
+      case 6: {  // a loop that continues while a condition holds (the step limit ends it)
+        op(Opcode::Loop);
+        block_type(std::nullopt);
+        labels_.push_back({true, std::nullopt});
+        statements(depth + 1);
+        expr('i', depth + 1);
+        op(Opcode::BrIf);
+        put_u32(code_, 0);
+        labels_.pop_back();
+        op(Opcode::End);
+        return;
+      }
+      case 7: {  // if / else
+        expr('i', depth + 1);
+        op(Opcode::If);
+        block_type(std::nullopt);
+        labels_.push_back({false, std::nullopt});
+        statements(depth + 1);
+        if (in_.chance(50)) {
+          op(Opcode::Else);
+          statements(depth + 1);
+        }
+        labels_.pop_back();
+        op(Opcode::End);
+        return;
+      }
+      case 8: return branch_if(depth);
+      case 9: return branch_table(depth);
+      case 10: {  // drop a value
+        expr(random_type(), depth + 1);
+        op(Opcode::Drop);
+        return;
+      }
+      case 11: {  // call and drop its results
+        const uint32_t f = in_.below(uint32_t(sigs_.size()));
+        call(f, depth);
+        for (size_t k = 0; k < sigs_[f].results.size(); ++k) op(Opcode::Drop);
+        return;
+      }
+      default: {  // return, under a condition
+        expr('i', depth + 1);
+        op(Opcode::If);
+        block_type(std::nullopt);
+        labels_.push_back({false, std::nullopt});
+        for (char t : results_) expr(t, depth + 1);
+        op(Opcode::Return);
+        labels_.pop_back();
+        op(Opcode::End);
+        return;
+      }
+    }
+  }
+
+  void store(uint32_t depth) {
+    const auto& all = in_.chance(10) && !ops().lane_stores.empty() ? ops().lane_stores : ops().stores;
+    const Opcode o = all[in_.below(uint32_t(all.size()))];
+    const OpcodeInfo& in = info(o);
+    address(depth);
+    expr(in.params[1], depth + 1);
+    op(o);
+    memarg();
+    if (in.imm == ImmKind::MemArgLane) code_.push_back(uint8_t(in_.below(lane_count(in.name))));
+  }
+
+  // for (c = 0; c < n; c += step) { ... }, the shape of compiled C loops.
+  void counted_loop(uint32_t depth) {
+    const uint32_t c = uint32_t(locals_.size() - 1);  // the counter local
+    code_.push_back(0x41);
+    put_s64(code_, 0);
+    op(Opcode::LocalSet);
+    put_u32(code_, c);
+    op(Opcode::Loop);
+    block_type(std::nullopt);
+    labels_.push_back({true, std::nullopt});
+    statements(depth + 1);
+    op(Opcode::LocalGet);
+    put_u32(code_, c);
+    code_.push_back(0x41);
+    put_s64(code_, 1 + in_.below(4));
+    op(Opcode::I32Add);
+    op(Opcode::LocalTee);
+    put_u32(code_, c);
+    code_.push_back(0x41);
+    put_s64(code_, in_.below(40));
+    op(in_.chance(70) ? Opcode::I32LtU : Opcode::I32LtS);
+    op(Opcode::BrIf);
+    put_u32(code_, 0);
+    labels_.pop_back();
+    op(Opcode::End);
+  }
+
+  void branch_if(uint32_t depth) {
+    const uint32_t l = in_.below(uint32_t(labels_.size()));
+    const Label target = labels_[labels_.size() - 1 - l];  // a copy: expr() may grow labels_
+    if (target.loop && in_.chance(70)) return;  // keep loops from looping back at random
+    const bool func_label = l == labels_.size() - 1;
+    if (func_label) {  // a branch to the function body carries its results
+      for (char t : results_) expr(t, depth + 1);
+    } else if (target.arity()) {
+      expr(*target.result, depth + 1);
+    }
+    expr('i', depth + 1);
+    op(Opcode::BrIf);
+    put_u32(code_, l);
+    const size_t left = func_label ? results_.size() : target.arity();
+    for (size_t k = 0; k < left; ++k) op(Opcode::Drop);
+  }
+
+  // block ... br_table over labels that carry no value ... end
+  void branch_table(uint32_t depth) {
+    op(Opcode::Block);
+    block_type(std::nullopt);
+    labels_.push_back({false, std::nullopt});
+    statements(depth + 1);
+    std::vector<uint32_t> targets;
+    for (uint32_t l = 0; l + 1 < labels_.size(); ++l)  // not the function label (it may carry results)
+      if (labels_[labels_.size() - 1 - l].arity() == 0 && !labels_[labels_.size() - 1 - l].loop) targets.push_back(l);
+    expr('i', depth + 1);
+    op(Opcode::BrTable);
+    const uint32_t n = in_.below(4);
+    put_u32(code_, n);
+    for (uint32_t k = 0; k <= n; ++k) put_u32(code_, targets[in_.below(uint32_t(targets.size()))]);
+    labels_.pop_back();
+    op(Opcode::End);
+  }
+
+  ByteSource& in_;
+  std::vector<FuncSig> sigs_;
+  std::vector<char> locals_, results_;
+  std::vector<Label> labels_;
+  std::vector<uint8_t> code_;
+  uint32_t budget_ = 0;
+};
+
+}  // namespace
+
+GeneratedModule generate_module(ByteSource& in) { return Generator(in).run(); }
+
+}  // namespace mywasm::fuzz
