@@ -58,6 +58,7 @@ struct RunOptions {
   std::optional<std::string> invoke;
   std::vector<std::string> tcplisten, allow_net, deny_net;  // WASI sockets
   bool no_tcp_nodelay = false;
+  bool allow_dns = false;
   bool no_fusion = false;
 };
 
@@ -246,6 +247,7 @@ int run_module(const RunOptions& opt) {
     cfg.tcplisten = opt.tcplisten;
     cfg.net_allow = opt.allow_net;
     cfg.net_deny = opt.deny_net;
+    cfg.allow_dns = opt.allow_dns;
     cfg.tcp_nodelay = !opt.no_tcp_nodelay;
     for (const auto& d : opt.dirs) {
       std::string why;
@@ -355,8 +357,11 @@ int run_command(std::vector<std::string> args) {
   app.add_option("--env", opt.envs, "Set a guest environment variable NAME=VALUE");
   app.add_option("--tcplisten", opt.tcplisten, "Give the guest a listening TCP socket on IP:PORT (fd 3, 4, ...)");
   app.add_option("--allow-net", opt.allow_net,
-                 "Only allow bind/connect to these: IP, IP:PORT, [IPv6]:PORT or * (default: all)");
-  app.add_option("--deny-net", opt.deny_net, "Refuse bind/connect to these: IP, IP:PORT, [IPv6]:PORT or *");
+                 "Only allow bind/connect/send to these (default: all): *, IP, IP/PREFIX, with :PORT or "
+                 ":LOW-HIGH; IPv6 in brackets when a port follows ([::1]:80, [fd00::/8]:1-1024)");
+  app.add_option("--deny-net", opt.deny_net, "Refuse bind/connect/send to these (same forms); wins over --allow-net");
+  app.add_flag("--allow-dns", opt.allow_dns,
+               "Allow name resolution (sock_getaddrinfo) under a restrictive policy (--allow-net, --deny-net *)");
   app.add_flag("--no-tcp-nodelay", opt.no_tcp_nodelay,
                "Keep the kernel's default (Nagle's algorithm on) for guest TCP sockets; by default they get "
                "TCP_NODELAY");
@@ -377,6 +382,13 @@ int run_command(std::vector<std::string> args) {
       return kExitUsage;
     }
   }
+#ifdef MYWASM_HAVE_WASI
+  // Checked before anything runs, whether or not the module uses sockets.
+  if (auto why = wasi::net_policy_error(opt.allow_net, opt.deny_net)) {
+    error_line("{}", *why);
+    return kExitUsage;
+  }
+#endif
   return run_module(opt);
 }
 

@@ -140,7 +140,7 @@ TEST(SockTest, DenyNetRefusesConnectWithClearError) {
 TEST(SockTest, AllowNetPermitsOnlyListedAddresses) {
   HostReplier host = pong_server();
   std::string port = std::to_string(host.port());
-  Child client({"run", "--allow-net", "127.0.0.1:" + port, program("sock_client"), "localhost", port});
+  Child client({"run", "--allow-net", "127.0.0.1:" + port, "--allow-dns", program("sock_client"), "localhost", port});
   EXPECT_EQ(client.line(), "resolved localhost to 127.0.0.1 port " + port);
   EXPECT_EQ(client.line(), "reply pong:ping");
   EXPECT_EQ(client.wait(), 0);
@@ -206,6 +206,67 @@ TEST(SockTest, TcpNoDelayIsTheDefaultAndTheGuestCanChangeIt) {
   Child off({"run", "--no-tcp-nodelay", "--tcplisten", listen, program("sock_nodelay"), "tcplisten"});
   EXPECT_EQ(off.line(), "opened 0 accepted 0 connected 0 tcplisten 0 flipped 1");
   EXPECT_EQ(off.wait(), 0);
+}
+
+// Issue 13, item 5: the network policy, parsed strictly and applied to
+// every way out (bind, connect, name resolution), IPv4-mapped IPv6
+// addresses included.
+TEST(SockTest, MalformedNetPolicyIsRejectedAtStart) {
+  for (std::string bad : {"--deny-net garbage", "--deny-net 127.0.0.1/33", "--allow-net 127.0.0.1:70000",
+                          "--allow-net 127.0.0.1:9-5", "--deny-net [::1", "--deny-net ::1]:80", "--deny-net 1.2.3",
+                          "--allow-net 127.0.0.1:"}) {
+    // hello.wasm opens no socket: the check comes before anything runs.
+    Outcome r = run_merged("run " + bad + " " + program("hello"));
+    EXPECT_EQ(r.status, 2) << bad << ": " << r.out;
+    EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1) << bad << ": " << r.out;
+    EXPECT_NE(r.out.find(bad.substr(bad.find(' ') + 1) + ": expected"), std::string::npos) << r.out;
+  }
+}
+
+TEST(SockTest, DenyNetCidrRangeRefusesConnect) {
+  HostReplier host = pong_server();
+  std::string port = std::to_string(host.port());
+  Outcome r = run_merged("run --deny-net 127.0.0.0/8 " + program("sock_client") + " localhost " + port);
+  EXPECT_EQ(r.status, 13) << r.out;
+  EXPECT_NE(r.out.find("connecting to 127.0.0.1:" + port + " denied by the network policy"), std::string::npos) << r.out;
+  int fd = connect_to(host.port());  // unblock the host server's accept
+  if (fd >= 0) ::close(fd);
+}
+
+TEST(SockTest, Ipv4MappedIpv6AddressIsMatchedAsIpv4) {
+  HostReplier host = pong_server();
+  std::string port = std::to_string(host.port());
+  // ::ffff:127.0.0.1 over an IPv6 socket reaches 127.0.0.1: denied as such.
+  Outcome denied = run_merged("run --deny-net 127.0.0.1 " + program("sock_connect_mapped") + " " + port);
+  EXPECT_EQ(denied.status, 0) << denied.out;
+  EXPECT_NE(denied.out.find("connect failed: 2"), std::string::npos) << denied.out;  // EACCES
+  EXPECT_NE(denied.out.find("denied by the network policy"), std::string::npos) << denied.out;
+  // A rule written in the mapped form denies the IPv4 address too.
+  Outcome denied4 = run_merged("run --deny-net ::ffff:127.0.0.1 " + program("sock_client") + " localhost " + port);
+  EXPECT_EQ(denied4.status, 13) << denied4.out;
+  // And allowed, it connects.
+  Outcome allowed = run_merged("run --allow-net 127.0.0.1:" + port + " " + program("sock_connect_mapped") + " " + port);
+  EXPECT_NE(allowed.out.find("reply pong:ping"), std::string::npos) << allowed.out;
+}
+
+TEST(SockTest, AllowNetPortRangeAndDenyByDefault) {
+  HostReplier host = pong_server();
+  std::string port = std::to_string(host.port());
+  // An allow list is deny-by-default: a port outside its range is refused.
+  Outcome r = run_merged("run --allow-net 127.0.0.1:1-1023 --allow-dns " + program("sock_client") + " localhost " + port);
+  EXPECT_EQ(r.status, 13) << r.out;
+  // Inside the range, allowed.
+  Outcome ok = run_merged("run --allow-net 127.0.0.1:1-65535 --allow-dns " + program("sock_client") + " localhost " + port);
+  EXPECT_EQ(ok.status, 0) << ok.out;
+  // --deny-net * refuses everything, name resolution included.
+  Outcome none = run_merged("run --deny-net '*' " + program("sock_client") + " localhost " + port);
+  EXPECT_EQ(none.status, 10) << none.out;  // getaddrinfo failed
+  EXPECT_NE(none.out.find("resolving 'localhost' denied by the network policy"), std::string::npos) << none.out;
+  // An allow list without --allow-dns refuses resolution too.
+  Outcome no_dns = run_merged("run --allow-net 127.0.0.1 " + program("sock_client") + " localhost " + port);
+  EXPECT_EQ(no_dns.status, 10) << no_dns.out;
+  int fd = connect_to(host.port());  // unblock the host server's accept
+  if (fd >= 0) ::close(fd);
 }
 
 }  // namespace

@@ -46,11 +46,21 @@ Result<std::unique_ptr<FdEntry>> listen_tcp(const std::string& spec, bool nodela
 
 }  // namespace
 
+std::optional<std::string> net_policy_error(const std::vector<std::string>& allow,
+                                            const std::vector<std::string>& deny) {
+  std::string why;
+  if (NetPolicy::parse(allow, deny, false, &why)) return std::nullopt;
+  return why;
+}
+
 Context::Context(std::unique_ptr<ContextImpl> impl) : impl_(std::move(impl)) {}
 Context::~Context() = default;
 
 Result<std::unique_ptr<Context>> Context::create(Config config) {
-  auto impl = std::make_unique<ContextImpl>(config);
+  std::string why;
+  auto policy = NetPolicy::parse(config.net_allow, config.net_deny, config.allow_dns, &why);
+  if (!policy) return config_error(why);
+  auto impl = std::make_unique<ContextImpl>(config, std::move(*policy));
   FdTable& fds = impl->fds();
 
   const int stdio[3] = {config.stdin_fd, config.stdout_fd, config.stderr_fd};

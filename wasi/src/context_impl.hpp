@@ -11,7 +11,7 @@ namespace mywasm::wasi {
 
 class ContextImpl {
  public:
-  explicit ContextImpl(Config config) : config_(std::move(config)), net_(config_.net_allow, config_.net_deny) {}
+  ContextImpl(Config config, NetPolicy net) : config_(std::move(config)), net_(std::move(net)) {}
 
   const std::vector<std::string>& args() const { return config_.args; }
   const std::vector<std::string>& env() const { return config_.env; }

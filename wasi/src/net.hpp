@@ -26,16 +26,41 @@ std::optional<SocketAddress> parse_socket_address(const std::string& text);
 // (Config::tcp_nodelay). Sockets accepted from it inherit them.
 void set_tcp_defaults(int host_fd, bool nodelay);
 
-// The --allow-net / --deny-net rules (see mywasm::wasi::Config).
+// One --allow-net / --deny-net rule: "*", or an address or CIDR range with
+// an optional port or port range:
+//   127.0.0.1   10.0.0.0/8   127.0.0.1:8080   10.0.0.0/8:1-1024
+//   ::1   fd00::/8   [::1]:8080   [fd00::/8]:1-1024
+// An IPv4-mapped IPv6 address (::ffff:a.b.c.d) is the IPv4 address, in a
+// rule and in an address checked against it.
+struct NetRule {
+  bool any = false;  // "*"
+  int family = 0;    // AF_INET or AF_INET6
+  uint8_t addr[16] = {};
+  unsigned prefix = 0;  // leading bits that must match
+  uint16_t port_lo = 0, port_hi = 65535;
+  bool matches(const SocketAddress& a) const;
+};
+
+// Parses a rule strictly; nullopt if it is malformed.
+std::optional<NetRule> parse_net_rule(const std::string& text);
+
+// The network policy: deny rules win; a non-empty allow list makes it
+// deny-by-default (only what it matches is allowed). Name resolution
+// (sock_getaddrinfo) is a network access too: allowed when the policy
+// allows by default, or with allow_dns. (Its results are not filtered:
+// connecting to a denied one fails with a message naming the address.)
 class NetPolicy {
  public:
-  NetPolicy(std::vector<std::string> allow, std::vector<std::string> deny)
-      : allow_(std::move(allow)), deny_(std::move(deny)) {}
+  NetPolicy() = default;
+  // nullopt, with `why` set to one line naming the bad rule, if any rule is malformed.
+  static std::optional<NetPolicy> parse(const std::vector<std::string>& allow, const std::vector<std::string>& deny,
+                                        bool allow_dns, std::string* why);
   bool permits(const SocketAddress& addr) const;
+  bool permits_resolution() const { return allow_dns_ || (allow_.empty() && !denies_all_); }
 
  private:
-  static bool matches(const std::string& rule, const SocketAddress& addr);
-  std::vector<std::string> allow_, deny_;
+  std::vector<NetRule> allow_, deny_;
+  bool allow_dns_ = false, denies_all_ = false;
 };
 
 }  // namespace mywasm::wasi

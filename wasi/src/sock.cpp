@@ -104,6 +104,21 @@ void write_address(HostCall& c, uint32_t addr_ptr, const SocketAddress& a) {
   std::memcpy(c.mem.bytes(buf, size).data(), ip, size);
 }
 
+// A guest-given name for a message: control characters escaped.
+std::string printable(std::string_view s) {
+  std::string out;
+  for (unsigned char ch : s) {
+    if (ch < 0x20 || ch == 0x7f) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", ch);
+      out += buf;
+    } else {
+      out += char(ch);
+    }
+  }
+  return out;
+}
+
 void check_policy(HostCall& c, const SocketAddress& a, const char* what) {
   if (c.ctx.net_policy().permits(a)) return;
   std::fprintf(stderr, "mywasm: %s %s denied by the network policy (--allow-net/--deny-net)\n", what,
@@ -378,6 +393,11 @@ void sock_getaddrinfo(HostCall& c) {
   uint32_t hints_ptr = c.u32(4), res_ptr = c.u32(5), max_res = c.u32(6), res_len_ptr = c.u32(7);
   if (node.empty() && service.empty()) fail(Errno::Inval);
   if (max_res < 1) fail(Errno::Inval);
+  if (!c.ctx.net_policy().permits_resolution()) {
+    std::fprintf(stderr, "mywasm: resolving '%s' denied by the network policy (--allow-dns permits it)\n",
+                 printable(node).c_str());
+    fail(Errno::Acces);
+  }
   addrinfo hints{};
   uint8_t family = c.mem.load<uint8_t>(hints_ptr + ai::kFamily);
   uint8_t socktype = c.mem.load<uint8_t>(hints_ptr + ai::kSocktype);

@@ -1,6 +1,7 @@
 // WASI preview1 (wasi_snapshot_preview1) host layer.
 #pragma once
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,11 +23,17 @@ struct Config {
   // Listening TCP sockets handed to the guest as fds 3, 4, ... (before the
   // preopened directories), as "IP:PORT" ("[::1]:PORT" for IPv6).
   std::vector<std::string> tcplisten;
-  // Network policy, checked at sock_bind / sock_connect / sock_send_to.
-  // Entries are "IP", "IP:PORT", "[IPv6]:PORT" or "*". A deny match refuses;
-  // a non-empty allow list refuses everything it does not match. Network
-  // access is allowed by default, as in WasmEdge.
+  // Network policy, checked at sock_bind / sock_connect / sock_send_to and
+  // sock_getaddrinfo. Entries are "*", an address or CIDR range, with an
+  // optional port or port range ("10.0.0.0/8:1-1024", "[fd00::/8]:443");
+  // an IPv4-mapped IPv6 address counts as its IPv4 address. A deny match
+  // refuses; a non-empty allow list refuses everything it does not match.
+  // Network access is allowed by default, as in WasmEdge. A malformed entry
+  // makes Context::create fail.
   std::vector<std::string> net_allow, net_deny;
+  // Name resolution under a policy that is not allow-by-default (an allow
+  // list, or --deny-net *): refused unless this is set.
+  bool allow_dns = false;
   // TCP sockets the guest opens, accepts or is handed (--tcplisten) start
   // with TCP_NODELAY set, as Go and Node.js set it: a response written in
   // two sends (head, then body, as hyper writes it) must not wait for the
@@ -34,6 +41,10 @@ struct Config {
   // algorithm on). The guest changes it per socket with sock_setsockopt.
   bool tcp_nodelay = true;
 };
+
+// Why --allow-net / --deny-net entries are malformed (one line), or nullopt.
+std::optional<std::string> net_policy_error(const std::vector<std::string>& allow,
+                                            const std::vector<std::string>& deny);
 
 class ContextImpl;
 
