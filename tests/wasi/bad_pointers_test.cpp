@@ -268,5 +268,24 @@ TEST_F(BadPointersTest, PollOneoff) {
   }
 }
 
+// A huge iovec count is checked against memory before anything is
+// allocated for it (it used to abort the host with std::bad_alloc), and a
+// large count that does fit (zero-length entries filling memory) is walked
+// without allocating per entry beyond IOV_MAX.
+TEST_F(BadPointersTest, HugeIovecCountsFailWithoutAllocating) {
+  for (uint32_t count : {0x7fffffffu, 0xffffffffu, 0x10000000u}) {
+    EXPECT_EQ(call("fd_write", {i32(file_), i32(kIovs), i32(count), i32(kOut)}), Errno::Fault) << count;
+    EXPECT_EQ(call("fd_read", {i32(file_), i32(kIovs), i32(count), i32(kOut)}), Errno::Fault) << count;
+    EXPECT_EQ(call("fd_pwrite", {i32(file_), i32(kIovs), i32(count), Value::i64(0), i32(kOut)}), Errno::Fault);
+    EXPECT_EQ(call("fd_pread", {i32(file_), i32(kIovs), i32(count), Value::i64(0), i32(kOut)}), Errno::Fault);
+    EXPECT_EQ(call("sock_send", {i32(sock_), i32(kIovs), i32(count), i32(0), i32(kOut)}), Errno::Fault) << count;
+    EXPECT_EQ(call("sock_recv", {i32(sock_), i32(kIovs), i32(count), i32(0), i32(kOut), i32(kOut2)}), Errno::Fault);
+  }
+  // 4000 zero-length entries (more than IOV_MAX): accepted, nothing written.
+  std::memset(mem() + 20000, 0, 4000 * 8);
+  EXPECT_EQ(call("fd_write", {i32(file_), i32(20000), i32(4000), i32(kOut)}), Errno::Success);
+  EXPECT_EQ(load<uint32_t>(kOut), 0u);
+}
+
 }  // namespace
 }  // namespace mywasm::wasi

@@ -4,6 +4,7 @@
 #include <limits.h>
 #include <sys/uio.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <span>
@@ -50,26 +51,21 @@ class GuestMemory {
     return {reinterpret_cast<const char*>(b.data()), b.size()};
   }
 
-  // An iovec/ciovec array: the array and every buffer it names are checked.
-  std::vector<std::span<uint8_t>> iovecs(uint32_t array_ptr, uint32_t count) const {
-    bytes(array_ptr, uint64_t(count) * abi::iovec::kSize);
-    std::vector<std::span<uint8_t>> out;
-    out.reserve(count);
-    for (uint32_t i = 0; i < count; ++i) {
-      uint64_t entry = array_ptr + uint64_t(i) * abi::iovec::kSize;
-      out.push_back(bytes(load<uint32_t>(entry + abi::iovec::kBuf), load<uint32_t>(entry + abi::iovec::kLen)));
-    }
-    return out;
-  }
-
-  // The same, as host `struct iovec`s ready for readv/writev/sendmsg. All
-  // are checked, but at most IOV_MAX are passed on: the host then transfers
-  // fewer bytes, which the ABI allows (like any short read or write).
+  // An iovec/ciovec array as host `struct iovec`s ready for
+  // readv/writev/sendmsg. The array and every buffer it names are checked
+  // (EFAULT) before anything is allocated, and at most IOV_MAX are passed
+  // on: the host then transfers fewer bytes, which the ABI allows (like any
+  // short read or write). So a huge count costs a check per entry, never a
+  // host allocation of its size.
   std::vector<::iovec> host_iovecs(uint32_t array_ptr, uint32_t count) const {
+    bytes(array_ptr, uint64_t(count) * abi::iovec::kSize);
     std::vector<::iovec> out;
-    out.reserve(count);
-    for (auto b : iovecs(array_ptr, count)) out.push_back(::iovec{b.data(), b.size()});
-    if (out.size() > IOV_MAX) out.resize(IOV_MAX);
+    out.reserve(std::min<uint32_t>(count, IOV_MAX));
+    for (uint32_t i = 0; i < count; ++i) {
+      const uint64_t entry = array_ptr + uint64_t(i) * abi::iovec::kSize;
+      auto b = bytes(load<uint32_t>(entry + abi::iovec::kBuf), load<uint32_t>(entry + abi::iovec::kLen));
+      if (out.size() < IOV_MAX) out.push_back(::iovec{b.data(), b.size()});
+    }
     return out;
   }
 
