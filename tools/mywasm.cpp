@@ -6,8 +6,11 @@
 //
 // Exit status: the guest's own exit code for WASI programs; 1 when the
 // module cannot be loaded, validated or linked; 2 for wrong use of the
-// command; 134 when the guest traps.
+// command; 74 when --invoke results cannot be written; 134 when the guest
+// traps.
 #include <fmt/format.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -42,10 +45,30 @@ constexpr int kExitLoadError = 1;
 constexpr int kExitUsage = 2;
 constexpr int kExitTrap = 134;
 
+constexpr int kExitOutputError = 74;  // our own output (--invoke results) could not be written
+
+// Text from a module or a guest (names, messages) with control characters
+// escaped, so it cannot recolour the terminal or forge lines of its own.
+std::string printable(std::string_view text) {
+  std::string out;
+  for (unsigned char c : text) {
+    if (c < 0x20 || c == 0x7f) out += fmt::format("\\x{:02x}", c);
+    else out += char(c);
+  }
+  return out;
+}
+
+// One line on stderr. Never throws, whatever stderr is (closed, full).
+void stderr_line(const std::string& line) {
+  std::fputs(line.c_str(), stderr);
+  std::fputc('\n', stderr);
+  std::fflush(stderr);
+}
+
 template <class... Args>
 void error_line(fmt::format_string<Args...> f, Args&&... args) {
   std::fflush(stdout);  // keep what the guest already wrote ahead of the error
-  fmt::print(stderr, "mywasm: {}\n", fmt::format(f, std::forward<Args>(args)...));
+  stderr_line("mywasm: " + printable(fmt::format(f, std::forward<Args>(args)...)));
 }
 
 // ------------------------------------------------------------------ run
@@ -133,7 +156,8 @@ void print_trap(const Error& e) {
   if (!e.trap) return;
   size_t i = 0;
   for (const Frame& f : e.trap->backtrace) {
-    fmt::print(stderr, "  {}: {}{}\n", i++, f.module_name.empty() ? "" : f.module_name + "!", f.func_name);
+    stderr_line(fmt::format("  {}: {}{}", i++, f.module_name.empty() ? "" : printable(f.module_name) + "!",
+                            printable(f.func_name)));
   }
 }
 
@@ -141,8 +165,12 @@ void print_trap(const Error& e) {
 int call_and_report(Store& store, const Func& func, const std::vector<Value>& args, bool print_results) {
   auto r = func.call(store, std::span<const Value>(args));
   if (r.ok()) {
-    if (print_results)
-      for (const Value& v : *r) fmt::print("{}\n", format_result(v));
+    if (!print_results) return 0;
+    for (const Value& v : *r) std::fprintf(stdout, "%s\n", format_result(v).c_str());
+    if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
+      error_line("cannot write the results to stdout: {}", std::strerror(errno));
+      return kExitOutputError;
+    }
     return 0;
   }
   const Error& e = r.error();
@@ -370,7 +398,7 @@ int run_command(std::vector<std::string> args) {
   app.add_option("--invoke", opt.invoke, "Call this export with the guest args as its parameters, print results");
   app.add_option("module", opt.module_path, "The .wasm (or .wat) file")->required();
   app.footer("Everything after the module path is passed to the guest.\n"
-             "Exit status: the guest's exit code; 1 load/link error; 2 usage error; 134 trap.");
+             "Exit status: the guest's exit code; 1 load/link error; 2 usage error; 74 results not written; 134 trap.");
 
   const size_t split = find_module_arg(args, {"--dir", "--env", "--invoke", "--tcplisten", "--allow-net", "--deny-net"});
   std::vector<std::string> own(args.begin(), args.begin() + std::min(split + 1, args.size()));
@@ -495,7 +523,18 @@ int usage() {
 
 }  // namespace
 
+// Before anything is opened: a closed fd 0, 1 or 2 becomes /dev/null (as
+// Wasmtime does), so no file opened later takes its number and receives
+// what was meant for stdio. And a closed pipe is EPIPE from write, for the
+// guest to see, not a SIGPIPE that kills the runtime.
+void prepare_process() {
+  for (int fd = 0; fd <= 2; ++fd)
+    if (::fcntl(fd, F_GETFD) == -1 && errno == EBADF) ::open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
+  ::signal(SIGPIPE, SIG_IGN);
+}
+
 int main(int argc, char** argv) {
+  prepare_process();
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty()) {
     usage();

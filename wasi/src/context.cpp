@@ -68,7 +68,12 @@ Result<std::unique_ptr<Context>> Context::create(Config config) {
     try {
       fds.insert_at(fd, describe_host_fd(stdio[fd], /*owns=*/false));
     } catch (const WasiError&) {
-      // A closed host stdio stream stays closed for the guest (EBADF).
+      // A closed host stdio stream is /dev/null for the guest (as in
+      // Wasmtime): its number stays taken, so the guest's first opened
+      // file can never become its stdout.
+      int null_fd = ::open("/dev/null", (fd == 0 ? O_RDONLY : O_WRONLY) | O_CLOEXEC);
+      if (null_fd < 0) return config_error(std::string("cannot open /dev/null: ") + std::strerror(errno));
+      fds.insert_at(fd, describe_host_fd(null_fd, /*owns=*/true));
     }
   }
 
