@@ -1,6 +1,7 @@
 // Context creation (stdio + preopens) and registration of every function.
 #include <fcntl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include <cstring>
 
@@ -92,6 +93,8 @@ Result<std::unique_ptr<Context>> Context::create(Config config) {
     entry->host_fd = host;
     entry->filetype = abi::kFiletypeDirectory;
     entry->preopen_path = p.guest_path;
+    struct stat st {};
+    if (::fstat(host, &st) == 0) entry->sandbox_root = {uint64_t(st.st_dev), uint64_t(st.st_ino)};
     entry->rights_base = abi::right::kDirectory;
     entry->rights_inheriting = abi::right::kAll;
     if (p.readonly) {

@@ -37,6 +37,11 @@ struct FdEntry {
   // so entries keep stable cookies while the guest pages through them.
   std::vector<DirListingEntry> listing;
   PollState poll;  // its registration in the fd table's PollSet
+  // Directories: the preopened directory this one lies beneath (device and
+  // inode), so that a symlink made in it can be checked against that root.
+  struct {
+    uint64_t dev = 0, ino = 0;
+  } sandbox_root;
 
   FdEntry() = default;
   FdEntry(const FdEntry&) = delete;

@@ -6,6 +6,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <optional>
+#include <string_view>
+
 #include "fs_util.hpp"
 #include "path_resolver.hpp"
 
@@ -91,6 +94,7 @@ void path_open(HostCall& c) {
   entry->rights_base &= base;
   entry->rights_inheriting = entry->kind == FdKind::Directory ? inheriting : 0;
   entry->fdflags = fdflags;
+  entry->sandbox_root = dir.sandbox_root;
   c.mem.store<uint32_t>(c.u32(8), c.ctx.fds().insert(std::move(entry)));
 }
 
@@ -121,6 +125,42 @@ void path_rename(HostCall& c) {
   if (::renameat(from.dir.get(), from.name.c_str(), to.dir.get(), to.name.c_str()) != 0) fail_host_errno();
 }
 
+// How many directories `dir` lies below the sandbox root, found by walking
+// up through ".." (each step opened O_PATH, never following a link);
+// nullopt if the walk reaches the filesystem's root without meeting it.
+std::optional<long> depth_below_root(int dir, const FdEntry& root_holder) {
+  const auto& root = root_holder.sandbox_root;
+  UniqueFd cur(::openat(dir, ".", O_PATH | O_DIRECTORY | O_CLOEXEC));
+  struct stat st {};
+  for (long depth = 0; cur.valid() && ::fstat(cur.get(), &st) == 0 && depth < 4096; ++depth) {
+    if (uint64_t(st.st_dev) == root.dev && uint64_t(st.st_ino) == root.ino) return depth;
+    UniqueFd up(::openat(cur.get(), "..", O_PATH | O_DIRECTORY | O_CLOEXEC));
+    struct stat up_st {};
+    if (!up.valid() || ::fstat(up.get(), &up_st) != 0) return std::nullopt;
+    if (up_st.st_dev == st.st_dev && up_st.st_ino == st.st_ino) return std::nullopt;  // "/"
+    cur = std::move(up);
+  }
+  return std::nullopt;
+}
+
+// Whether a relative symlink target, read from a directory `depth` levels
+// below the sandbox root, stays beneath it at every step.
+bool stays_inside(std::string_view target, long depth) {
+  size_t start = 0;
+  while (start <= target.size()) {
+    size_t end = target.find('/', start);
+    if (end == std::string_view::npos) end = target.size();
+    std::string_view part = target.substr(start, end - start);
+    if (part == "..") {
+      if (--depth < 0) return false;
+    } else if (!part.empty() && part != ".") {
+      ++depth;
+    }
+    start = end + 1;
+  }
+  return true;
+}
+
 void path_symlink(HostCall& c) {
   std::string target(c.path_arg(0));
   FdEntry& dir = directory_fd(c, c.u32(2), r::kPathSymlink);
@@ -128,6 +168,10 @@ void path_symlink(HostCall& c) {
   // An absolute target could never be followed inside the sandbox.
   if (!target.empty() && target.front() == '/') fail(Errno::Perm);
   ResolvedPath p = resolve_path(dir.host_fd, c.path_arg(3), false);
+  // Nor one that climbs out: our resolver would refuse to follow it, but
+  // programs on the host follow links without it.
+  auto depth = depth_below_root(p.dir.get(), dir);
+  if (!stays_inside(target, depth.value_or(0))) fail(Errno::Perm);
   if (::symlinkat(target.c_str(), p.dir.get(), p.name.c_str()) != 0) fail_host_errno();
 }
 
