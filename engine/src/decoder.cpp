@@ -460,12 +460,14 @@ class ModuleDecoder {
           imp.kind = ExternKind::Table;
           imp.table = table_type();
           m_.tables.push_back(imp.table);
+          m_.table_offsets.push_back(imp.offset);
           ++m_.num_imported_tables;
           break;
         case 2:
           imp.kind = ExternKind::Memory;
           imp.memory.limits = limits();
           m_.memories.push_back(imp.memory);
+          m_.memory_offsets.push_back(imp.offset);
           ++m_.num_imported_memories;
           break;
         case 3:
@@ -490,12 +492,18 @@ class ModuleDecoder {
 
   void table_section() {
     uint32_t n = r_.count();
-    for (uint32_t i = 0; i < n; ++i) m_.tables.push_back(table_type());
+    for (uint32_t i = 0; i < n; ++i) {
+      m_.table_offsets.push_back(r_.offset());
+      m_.tables.push_back(table_type());
+    }
   }
 
   void memory_section() {
     uint32_t n = r_.count();
-    for (uint32_t i = 0; i < n; ++i) m_.memories.push_back(MemoryType{limits()});
+    for (uint32_t i = 0; i < n; ++i) {
+      m_.memory_offsets.push_back(r_.offset());
+      m_.memories.push_back(MemoryType{limits()});
+    }
   }
 
   void global_section() {

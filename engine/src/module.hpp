@@ -122,6 +122,7 @@ struct Module {
   std::vector<uint32_t> func_types;     // type index of every function (imports included)
   std::vector<TableType> tables;        // imports included
   std::vector<MemoryType> memories;     // imports included
+  std::vector<uint32_t> table_offsets, memory_offsets;  // byte offset of each entry (for errors)
   std::vector<GlobalType> global_types; // imports included
   std::vector<Global> globals;          // defined globals only
   std::vector<Export> exports;

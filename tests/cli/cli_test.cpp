@@ -140,4 +140,35 @@ TEST_F(CliTest, WastFailsCommandsThatFailForAnotherReason) {
   EXPECT_NE(r.out.find("6 passed, 0 failed"), std::string::npos) << r.out;
 }
 
+// Issue 13, item 8: an unlinkable module names the import and both types;
+// validation errors outside the code section carry their real offset.
+TEST_F(CliTest, UnlinkableImportIsNamedWithItsTypes) {
+  auto unknown = write("u.wat", R"((module (import "env" "f" (func (param i32)))))");
+  auto r = run("run --invoke x " + unknown.string());
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("unknown import: \"env\".\"f\": func [i32] -> [] at offset 0x"), std::string::npos) << r.err;
+  auto wrong = write("w.wat", R"((module (import "wasi_snapshot_preview1" "fd_write" (func (param i32)))))");
+  r = run("run --invoke x " + wrong.string());
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("incompatible import type: \"wasi_snapshot_preview1\".\"fd_write\": expected func [i32] -> [], "
+                       "got func [i32 i32 i32 i32] -> [i32]"),
+            std::string::npos)
+      << r.err;
+}
+
+TEST_F(CliTest, ValidationErrorsOutsideCodeCarryTheirOffset) {
+  // (module (memory 1) (memory 70000)): the second memory's entry is at 0x0d.
+  const std::pair<const char*, const char*> cases[] = {
+      {"(module (memory 70000))", "memory size must be at most 65536 pages (4GiB) at offset 0xb"},
+      {"(module (memory 1) (memory 1))", "multiple memories at offset 0xd"},
+      {"(module (table 2 1 funcref))", "size minimum must not be greater than maximum at offset 0xb"},
+  };
+  for (const auto& [wat, message] : cases) {
+    auto m = write("v.wat", wat);
+    auto r = run("run --invoke x " + m.string());
+    EXPECT_EQ(r.status, 1) << wat;
+    EXPECT_NE(r.err.find(message), std::string::npos) << wat << ": " << r.err;
+  }
+}
+
 }  // namespace

@@ -3,6 +3,8 @@
 // element and data segments in order, then run the start function).
 #include <cstring>
 
+#include <fmt/format.h>
+
 #include "interp/interpreter.hpp"
 #include "mywasm/mywasm.hpp"
 #include "runtime/module_impl.hpp"
@@ -87,6 +89,46 @@ bool import_matches(const StoreImpl& s, const ir::Module& m, const ir::Import& i
   return false;
 }
 
+std::string limits_text(const Limits& l) {
+  return l.max ? fmt::format("{{{}, {}}}", l.min, *l.max) : fmt::format("{{{}}}", l.min);
+}
+std::string global_text(const GlobalType& g) {
+  return fmt::format("global {}{}", g.mut ? "mut " : "", to_string(g.type));
+}
+
+// What an import asks for, in the text format's words: "func [i32] -> []",
+// "memory {1, 2}", "table funcref {10}", "global mut i64".
+std::string import_type_text(const ir::Module& m, const ir::Import& imp) {
+  switch (imp.kind) {
+    case ExternKind::Func: return "func " + to_string(m.types[imp.func_type]);
+    case ExternKind::Table: return fmt::format("table {} {}", to_string(imp.table.elem), limits_text(imp.table.limits));
+    case ExternKind::Memory: return "memory " + limits_text(imp.memory.limits);
+    case ExternKind::Global: return global_text(imp.global);
+  }
+  return "?";
+}
+
+// What a definition offers, in the same words (tables and memories at their current size).
+std::string extern_type_text(const StoreImpl& s, const Extern& ext) {
+  if (auto* f = std::get_if<Func>(&ext)) return "func " + to_string(s.funcs[f->addr()]->type);
+  if (auto* t = std::get_if<Table>(&ext)) {
+    const TableInstance& ti = *s.tables[t->addr()];
+    return fmt::format("table {} {}", to_string(ti.type.elem), limits_text({ti.elems.size(), ti.type.limits.max}));
+  }
+  if (auto* mem = std::get_if<Memory>(&ext)) {
+    const MemoryInstance& mi = *s.memories[mem->addr()];
+    return "memory " + limits_text({mi.size / kPageSize, mi.type.limits.max});
+  }
+  return global_text(s.globals[std::get<mywasm::Global>(ext).addr()]->type);
+}
+
+// An unlinkable import: the spec's wording first, then which import and why.
+Error import_error(std::string_view what, const ir::Import& imp, std::string detail) {
+  Error e = error(Error::Kind::Unlinkable, fmt::format("{}: \"{}\".\"{}\": {}", what, imp.module, imp.name, detail));
+  e.offset = imp.offset;
+  return e;
+}
+
 // Evaluates a constant expression in the context of a partly built
 // instance. Wasm 2.0 allows one instruction; the extended-const arithmetic
 // is accepted too since it costs nothing.
@@ -159,8 +201,10 @@ Result<Instance> Linker::instantiate(Store& store, const mywasm::Module& module)
       if (!found) found = std::get<2>(*it);
       if (import_matches(s, m, imp, std::get<2>(*it))) match = std::get<2>(*it);
     }
-    if (!found) return error(Error::Kind::Unlinkable, "unknown import");
-    if (!match) return error(Error::Kind::Unlinkable, "incompatible import type");
+    if (!found) return import_error("unknown import", imp, import_type_text(m, imp));
+    if (!match)
+      return import_error("incompatible import type", imp,
+                          "expected " + import_type_text(m, imp) + ", got " + extern_type_text(s, *found));
     resolved.push_back(*match);
   }
 
