@@ -168,6 +168,11 @@ struct Config {
   // wasm it reaches, before it traps with "step limit exhausted": a bound
   // on run time that does not depend on the machine (fuzzing, tests).
   uint64_t step_limit = 0;
+  // Host limits on table elements: for one table (the JS API's limit) and
+  // for all tables of a store together (8 bytes each). A module whose
+  // tables exceed them fails to instantiate; table.grow past them fails.
+  uint64_t max_table_elements = 10'000'000;
+  uint64_t max_store_table_elements = 50'000'000;
 };
 
 class Engine {

@@ -95,11 +95,13 @@ std::optional<uint64_t> Memory::grow(Store& store, uint64_t delta_pages) const {
 
 Table Table::create(Store& store, TableType type, Ref init) {
   StoreImpl& s = store.impl();
-  auto t = std::make_unique<TableInstance>();
-  t->type = type;
-  uint64_t n = std::min<uint64_t>(type.limits.min, kMaxTableElems);
-  t->elems.assign(n, s.to_bits(init));
-  s.tables.push_back(std::move(t));
+  // Within the store's table budget: a minimum beyond it is cut to what is
+  // left (the embedder sees the real size through size()).
+  TableType within = type;
+  within.limits.min = std::min({type.limits.min, s.table_budget.per_table,
+                                s.table_budget.per_store - std::min(s.table_budget.per_store, s.table_budget.used)});
+  s.tables.push_back(s.new_table(within, s.to_bits(init)));
+  s.tables.back()->type = type;
   return Table(static_cast<uint32_t>(s.tables.size() - 1));
 }
 

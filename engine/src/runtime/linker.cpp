@@ -208,6 +208,23 @@ Result<Instance> Linker::instantiate(Store& store, const mywasm::Module& module)
     resolved.push_back(*match);
   }
 
+  // The module's tables must fit the store's table budget, checked before
+  // any is allocated (100 tables of 10M elements would take 8 GB).
+  uint64_t table_elems = 0;
+  for (size_t i = m.num_imported_tables; i < m.tables.size(); ++i) {
+    const uint64_t min = m.tables[i].limits.min;
+    table_elems += min;
+    const TableBudget& b = s.table_budget;
+    if (min > b.per_table || table_elems > b.per_store - std::min(b.per_store, b.used)) {
+      Error e = error(Error::Kind::Other,
+                      fmt::format("table {} of {} elements exceeds the host's limit ({} per table, {} for all "
+                                  "tables of a store, {} in use)",
+                                  i, min, b.per_table, b.per_store, b.used));
+      e.offset = i < m.table_offsets.size() ? m.table_offsets[i] : 0;
+      return e;
+    }
+  }
+
   // 2. Allocate. The instance is registered first so that its functions
   //    can point at it; an instantiation that traps later leaves it (and
   //    whatever it already modified) in the store, as the spec does.
@@ -238,11 +255,8 @@ Result<Instance> Linker::instantiate(Store& store, const mywasm::Module& module)
   }
 
   for (size_t i = m.num_imported_tables; i < m.tables.size(); ++i) {
-    auto t = std::make_unique<TableInstance>();
-    t->type = m.tables[i];
-    if (t->type.limits.min > kMaxTableElems)
-      return error(Error::Kind::Other, "table size exceeds the host limit");
-    t->elems.assign(t->type.limits.min, kNullRef);
+    auto t = s.new_table(m.tables[i], kNullRef);  // within the budget: checked above
+    if (!t) return error(Error::Kind::Other, "table exceeds the host's limit");
     inst.tables.push_back(push(s.tables, std::move(t)));
   }
 

@@ -9,7 +9,19 @@ namespace mywasm {
 FuncInstance::FuncInstance() = default;
 FuncInstance::~FuncInstance() = default;
 
-StoreImpl::StoreImpl(Engine& e) : engine(e) {}
+StoreImpl::StoreImpl(Engine& e) : engine(e) {
+  table_budget.per_table = std::min<uint64_t>(e.config().max_table_elements, 0xFFFFFFFFull);
+  table_budget.per_store = e.config().max_store_table_elements;
+}
+
+std::unique_ptr<TableInstance> StoreImpl::new_table(const TableType& type, RefBits init) {
+  if (!table_budget.take(0, type.limits.min)) return nullptr;
+  auto t = std::make_unique<TableInstance>();
+  t->type = type;
+  t->budget = &table_budget;
+  t->elems.assign(type.limits.min, init);
+  return t;
+}
 StoreImpl::~StoreImpl() = default;
 
 uint32_t StoreImpl::intern_type(const FuncType& t) {

@@ -5,6 +5,7 @@
 // interpreter slots): a 64-bit word, 0 = null; a funcref is
 // (function address + 1); an externref is (index into StoreImpl::externs + 1).
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -51,11 +52,29 @@ struct MemoryInstance {
 };
 
 // Host resource limit on table size (table.grow beyond it returns -1).
-constexpr uint64_t kMaxTableElems = 10'000'000;
+
+// The store's allowance of table elements (Config::max_table_elements,
+// max_store_table_elements) and what its tables hold.
+struct TableBudget {
+  uint64_t per_table = 0, per_store = 0, used = 0;
+  // Whether a table of `size` elements may grow by `delta`; if so, counted.
+  bool take(uint64_t size, uint64_t delta) {
+    if (size + delta > per_table || delta > per_store - std::min(per_store, used)) return false;
+    used += delta;
+    return true;
+  }
+};
 
 struct TableInstance {
   TableType type;
   std::vector<RefBits> elems;
+  TableBudget* budget = nullptr;  // the owning store's; its elements are counted there
+  TableInstance() = default;
+  TableInstance(const TableInstance&) = delete;
+  TableInstance& operator=(const TableInstance&) = delete;
+  ~TableInstance() {
+    if (budget) budget->used -= elems.size();
+  }
   // Returns old size or -1.
   int64_t grow(uint64_t delta, RefBits init);
 };
@@ -86,6 +105,9 @@ struct InstanceImpl {
 
 struct StoreImpl {
   explicit StoreImpl(Engine& e);
+  // A new table of `type` filled with `init`, counted in table_budget;
+  // nullptr if the budget does not allow its minimum size.
+  std::unique_ptr<TableInstance> new_table(const TableType& type, RefBits init);
   ~StoreImpl();
   Engine& engine;
   // The public Store owning this (set by Store's constructor); the
@@ -93,6 +115,7 @@ struct StoreImpl {
   Store* api = nullptr;
   std::vector<std::unique_ptr<FuncInstance>> funcs;
   std::vector<std::unique_ptr<MemoryInstance>> memories;
+  TableBudget table_budget;  // declared before `tables`: they give back to it as they go
   std::vector<std::unique_ptr<TableInstance>> tables;
   std::vector<std::unique_ptr<GlobalInstance>> globals;
   std::vector<std::unique_ptr<ElemInstance>> elems;

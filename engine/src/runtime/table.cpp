@@ -9,7 +9,7 @@ int64_t TableInstance::grow(uint64_t delta, RefBits init) {
   if (delta > max - std::min(max, old_size) || old_size + delta > max) return -1;
   // The spec allows 2^32-1 elements, but refusing a huge allocation is a
   // legal outcome of table.grow and beats exhausting host memory.
-  if (old_size + delta > kMaxTableElems) return -1;
+  if (budget && !budget->take(old_size, delta)) return -1;
   elems.resize(old_size + delta, init);
   return static_cast<int64_t>(old_size);
 }
