@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <string>
 #include <string_view>
@@ -21,6 +22,26 @@ std::optional<ValType> valtype_from_byte(uint8_t b) {
 // Instructions
 
 namespace {
+
+// The JS API's implementation limits (WebAssembly JS API, "Limits"), which
+// the browsers' engines share, plus V8's br_table bound: a module past them
+// is refused as soon as the count is read, so a few bytes can never make
+// the loader allocate or work in proportion to a count they merely claim.
+namespace limit {
+constexpr uint32_t kTypes = 1'000'000, kFunctions = 1'000'000, kImports = 100'000, kExports = 100'000,
+                   kGlobals = 1'000'000, kTables = 100'000, kDataSegments = 100'000, kElemSegments = 10'000'000,
+                   kElemItems = 10'000'000, kParams = 1'000, kResults = 1'000, kBrTableTargets = 65'520,
+                   kFunctionBodyBytes = 7'654'321;
+}  // namespace limit
+
+// A vector length, refused ("too many ...") past `max`.
+uint32_t limited_count(Reader& r, uint32_t max, const char* what) {
+  const size_t at = r.pos();
+  const uint32_t n = r.count();
+  if (n > max) Reader::fail(fmt::format("too many {} ({}; the limit is {})", what, n, max), at);
+  return n;
+}
+
 
 void read_zero_byte(Reader& r) {
   size_t at = r.pos();
@@ -123,7 +144,7 @@ void read_instr_or_throw(Reader& r, Instr& in) {
       in.a = r.u32();
       break;
     case ImmKind::BrTable: {
-      uint32_t n = r.count();
+      uint32_t n = limited_count(r, limit::kBrTableTargets, "br_table targets");
       in.targets.clear();
       in.targets.reserve(r.reservable(n) + 1);
       for (uint64_t i = 0; i <= n; ++i) in.targets.push_back(r.u32());
@@ -423,16 +444,16 @@ class ModuleDecoder {
   }
 
   void type_section() {
-    uint32_t n = r_.count();
+    uint32_t n = limited_count(r_, limit::kTypes, "types");
     m_.types.reserve(r_.reservable(n));
     for (uint32_t i = 0; i < n; ++i) {
       size_t at = r_.pos();
       if (read_type_code(r_) != 0x60) Reader::fail("malformed function type", at);
       FuncType t;
-      uint32_t np = r_.count();
+      uint32_t np = limited_count(r_, limit::kParams, "parameters");
       t.params.reserve(r_.reservable(np));
       for (uint32_t k = 0; k < np; ++k) t.params.push_back(valtype());
-      uint32_t nr = r_.count();
+      uint32_t nr = limited_count(r_, limit::kResults, "results");
       t.results.reserve(r_.reservable(nr));
       for (uint32_t k = 0; k < nr; ++k) t.results.push_back(valtype());
       m_.types.push_back(std::move(t));
@@ -440,7 +461,7 @@ class ModuleDecoder {
   }
 
   void import_section() {
-    uint32_t n = r_.count();
+    uint32_t n = limited_count(r_, limit::kImports, "imports");
     m_.imports.reserve(r_.reservable(n));
     for (uint32_t i = 0; i < n; ++i) {
       Import imp;
@@ -484,14 +505,15 @@ class ModuleDecoder {
   }
 
   uint32_t function_section() {
-    uint32_t n = r_.count();
+    uint32_t n = limited_count(r_, limit::kFunctions - std::min(limit::kFunctions, m_.num_imported_funcs),
+                               "functions");
     m_.func_types.reserve(m_.func_types.size() + r_.reservable(n));
     for (uint32_t i = 0; i < n; ++i) m_.func_types.push_back(r_.u32());
     return n;
   }
 
   void table_section() {
-    uint32_t n = r_.count();
+    uint32_t n = limited_count(r_, limit::kTables, "tables");
     for (uint32_t i = 0; i < n; ++i) {
       m_.table_offsets.push_back(r_.offset());
       m_.tables.push_back(table_type());
@@ -507,7 +529,7 @@ class ModuleDecoder {
   }
 
   void global_section() {
-    uint32_t n = r_.count();
+    uint32_t n = limited_count(r_, limit::kGlobals, "globals");
     m_.globals.reserve(r_.reservable(n));
     for (uint32_t i = 0; i < n; ++i) {
       Global g;
@@ -519,7 +541,7 @@ class ModuleDecoder {
   }
 
   void export_section() {
-    uint32_t n = r_.count();
+    uint32_t n = limited_count(r_, limit::kExports, "exports");
     m_.exports.reserve(r_.reservable(n));
     for (uint32_t i = 0; i < n; ++i) {
       Export e;
@@ -535,7 +557,7 @@ class ModuleDecoder {
   }
 
   void element_section() {
-    uint32_t n = r_.count();
+    uint32_t n = limited_count(r_, limit::kElemSegments, "element segments");
     m_.elems.reserve(r_.reservable(n));
     for (uint32_t i = 0; i < n; ++i) {
       ElemSegment seg;
@@ -563,7 +585,7 @@ class ModuleDecoder {
           seg.type = ValType::FuncRef;
         }
       }
-      uint32_t count = r_.count();
+      uint32_t count = limited_count(r_, limit::kElemItems, "elements in a segment");
       seg.items.reserve(r_.reservable(count));
       for (uint32_t k = 0; k < count; ++k) {
         if (uses_exprs) {
@@ -593,7 +615,11 @@ class ModuleDecoder {
     for (uint32_t i = 0; i < n; ++i) {
       FuncBody& body = m_.bodies[i];
       body.body_offset = r_.offset();
+      const size_t size_at = r_.pos();
       uint32_t size = r_.byte_length();
+      if (size > limit::kFunctionBodyBytes)
+        Reader::fail(fmt::format("function body too large ({} bytes; the limit is {})", size, limit::kFunctionBodyBytes),
+                     size_at);
       size_t body_end = r_.pos() + size;
       read_locals(body);
       body.code_begin = r_.offset();
@@ -659,7 +685,7 @@ class ModuleDecoder {
 
   void data_section() {
     size_t count_at = r_.pos();
-    uint32_t n = r_.count();
+    uint32_t n = limited_count(r_, limit::kDataSegments, "data segments");
     if (m_.data_count && *m_.data_count != n) {
       Reader::fail("data count and data section have inconsistent lengths", count_at);
     }

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <tuple>
+
 #include "module_bytes.hpp"
 
 namespace mywasm {
@@ -89,6 +91,53 @@ TEST(Decoder, TooManyLocals) {
   // Two groups of 0xFFFFFFFF locals.
   Bytes locals{0x02, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F, 0x7F, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F, 0x7F};
   EXPECT_EQ(decode(single_func_module({}, {0x0B}, {}, locals))->message, "too many locals");
+}
+
+Bytes leb(uint64_t v) {
+  Bytes out;
+  do {
+    uint8_t b = v & 0x7F;
+    v >>= 7;
+    out.push_back(v ? b | 0x80 : b);
+  } while (v);
+  return out;
+}
+
+// A section of any size (section() takes payloads under 128 bytes).
+Bytes big_section(uint8_t id, const Bytes& payload) { return cat({{id}, leb(payload.size()), payload}); }
+
+// Issue 13, item 4: the JS API's implementation limits, refused as soon as
+// the count is read (so a few bytes cannot claim gigabytes of work).
+TEST(Decoder, ImplementationLimits) {
+  // (section, message, offset of the count: after the 8-byte header and the section's id and size)
+  const std::tuple<Bytes, std::string, size_t> cases[] = {
+      {section(1, cat({leb(1'000'001)})), "too many types (1000001; the limit is 1000000)", 10},
+      {section(1, cat({{0x01, 0x60}, leb(1001)})), "too many parameters (1001; the limit is 1000)", 12},
+      {section(1, cat({{0x01, 0x60, 0x00}, leb(1001)})), "too many results (1001; the limit is 1000)", 13},
+      {section(2, leb(100'001)), "too many imports (100001; the limit is 100000)", 10},
+      {section(3, leb(1'000'001)), "too many functions (1000001; the limit is 1000000)", 10},
+      {section(4, leb(100'001)), "too many tables (100001; the limit is 100000)", 10},
+      {section(6, leb(1'000'001)), "too many globals (1000001; the limit is 1000000)", 10},
+      {section(7, leb(100'001)), "too many exports (100001; the limit is 100000)", 10},
+      {section(9, leb(10'000'001)), "too many element segments (10000001; the limit is 10000000)", 10},
+      {section(11, leb(100'001)), "too many data segments (100001; the limit is 100000)", 10},
+  };
+  for (const auto& [sec, message, offset] : cases) {
+    auto err = decode(cat({header(), sec}));
+    ASSERT_TRUE(err) << message;
+    EXPECT_EQ(err->message, message);
+    EXPECT_EQ(err->offset, offset) << message;
+  }
+  // br_table: 65,520 targets at most.
+  auto err = decode(single_func_module({}, cat({{0x41, 0x00, 0x0E}, leb(65'521), {0x00, 0x00, 0x0B}})));
+  ASSERT_TRUE(err);
+  EXPECT_EQ(err->message, "too many br_table targets (65521; the limit is 65520)");
+  // A function body of more than 7,654,321 bytes (nops), before any of it is read.
+  Bytes body = cat({{0x00}, Bytes(7'654'321, 0x01), {0x0B}});
+  Bytes code = big_section(10, cat({{0x01}, leb(body.size()), body}));
+  err = decode(cat({header(), section(1, {0x01, 0x60, 0x00, 0x00}), section(3, {0x01, 0x00}), code}));
+  ASSERT_TRUE(err);
+  EXPECT_EQ(err->message, "function body too large (7654323 bytes; the limit is 7654321)");
 }
 
 TEST(Decoder, BodyErrors) {
