@@ -28,6 +28,8 @@ import sys
 import time
 from pathlib import Path
 
+from proc_stats import cpu_ns, open_fds, rss_kib
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -38,27 +40,6 @@ def start_server(cmd):
         proc.kill()
         sys.exit(f"server did not start: {' '.join(map(str, cmd))} printed {line!r}")
     return proc, int(line.split()[1])
-
-
-def cpu_ns(pid):
-    """CPU time of all the process's threads, in nanoseconds."""
-    total = 0
-    for task in os.listdir(f"/proc/{pid}/task"):
-        with open(f"/proc/{pid}/task/{task}/schedstat") as f:
-            total += int(f.read().split()[0])
-    return total
-
-
-def open_fds(pid):
-    return len(os.listdir(f"/proc/{pid}/fd"))
-
-
-def rss_kib(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return -1
 
 
 def settle_fds(pid, expected, seconds=5):

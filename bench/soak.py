@@ -14,25 +14,14 @@ VmRSS. At the end it checks that there were no errors and that descriptors
 and VmRSS stayed flat (last minute against the first), and exits 1 if not.
 """
 import argparse
-import os
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+from proc_stats import open_fds, rss_kib
+
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def open_fds(pid):
-    return len(os.listdir(f"/proc/{pid}/fd"))
-
-
-def rss_kib(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return -1
 
 
 def burst(client, port):
