@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "mywasm/mywasm.hpp"
+#include "mywasm/watchdog.hpp"
 #include "text/wast.hpp"
 
 namespace mywasm::spectest {
@@ -112,7 +113,12 @@ void define_spectest(Store& store, Linker& linker) {
 class ScriptRunner {
  public:
   explicit ScriptRunner(FileResult& result, const Options& options)
-      : result_(result), options_(options), engine_(options.engine), store_(engine_), linker_(engine_) {
+      : result_(result),
+        options_(options),
+        engine_(with_interrupts(options)),
+        store_(engine_),
+        linker_(engine_),
+        watchdog_(store_) {
     define_spectest(store_, linker_);
   }
 
@@ -166,6 +172,20 @@ class ScriptRunner {
     return "?";
   }
 
+  static Config with_interrupts(const Options& o) {
+    Config c = o.engine;
+    c.interruptible = c.interruptible || o.command_time_limit_ms > 0;
+    return c;
+  }
+  // Runs one command's wasm under the per-command time limit.
+  template <class F>
+  auto limited(F&& run) {
+    if (options_.command_time_limit_ms) watchdog_.arm(std::chrono::milliseconds(options_.command_time_limit_ms));
+    auto r = run();
+    watchdog_.disarm();
+    return r;
+  }
+
   // Bytes of a script module: text is already encoded; quote is parsed now.
   Result<std::vector<uint8_t>> module_bytes(const text::ScriptModule& m) {
     if (m.text_error) return Error{Error::Kind::Malformed, m.text_error->message, std::nullopt, std::nullopt};
@@ -181,7 +201,7 @@ class ScriptRunner {
     if (!bytes.ok()) return bytes.error();
     auto module = Module::compile(engine_, *bytes);
     if (!module.ok()) return module.error();
-    return linker_.instantiate(store_, *module);
+    return limited([&] { return linker_.instantiate(store_, *module); });
   }
 
   void run_module(const Command& c) {
@@ -226,7 +246,7 @@ class ScriptRunner {
     }
     auto f = inst->func(store_, a.field);
     if (!f) return Error{Error::Kind::Other, "unknown function export \"" + a.field + "\"", std::nullopt, std::nullopt};
-    return f->call(store_, std::span<const Value>(a.args));
+    return limited([&] { return f->call(store_, std::span<const Value>(a.args)); });
   }
 
   void run_assert_return(const Command& c) {
@@ -283,6 +303,7 @@ class ScriptRunner {
   Linker linker_;
   std::optional<Instance> current_;
   std::map<std::string, Instance> named_;
+  Watchdog watchdog_;
   uint32_t current_line_ = 0;
 };
 

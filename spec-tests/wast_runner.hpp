@@ -23,6 +23,10 @@ struct FileResult {
 struct Options {
   bool verbose = false;  // list every failure
   Config engine;         // the engine each script runs on
+  // Each command (a call, an instantiation) may run this long before it is
+  // interrupted and fails: an infinite loop in a script is a failure, not a
+  // hang. 0: no limit.
+  uint64_t command_time_limit_ms = 10000;
 };
 
 FileResult run_wast_file(const std::string& path, const Options& options);

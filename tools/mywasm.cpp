@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "mywasm/mywasm.hpp"
+#include "mywasm/watchdog.hpp"
 #include "text/wast.hpp"
 #include "wast_runner.hpp"
 #ifdef MYWASM_HAVE_WASI
@@ -46,6 +47,10 @@ constexpr int kExitUsage = 2;
 constexpr int kExitTrap = 134;
 
 constexpr int kExitOutputError = 74;  // our own output (--invoke results) could not be written
+constexpr int kExitTimeLimit = 124;   // --time-limit ran out (as timeout(1))
+
+// --time-limit of this run, in ms (0: none), for the message that names it.
+uint64_t g_time_limit_ms = 0;
 
 // Text from a module or a guest (names, messages) with control characters
 // escaped, so it cannot recolour the terminal or forge lines of its own.
@@ -83,6 +88,7 @@ struct RunOptions {
   bool no_tcp_nodelay = false;
   bool allow_dns = false;
   bool no_fusion = false;
+  uint64_t time_limit_ms = 0;
 };
 
 std::optional<std::vector<uint8_t>> read_bytes(const std::string& path) {
@@ -152,7 +158,10 @@ std::string format_result(const Value& v) {
 }
 
 void print_trap(const Error& e) {
-  error_line("trap: {}", e.message);
+  if (e.trap && e.trap->kind == Trap::Kind::Interrupted)
+    error_line("time limit of {} ms exceeded (--time-limit)", g_time_limit_ms);
+  else
+    error_line("trap: {}", e.message);
   if (!e.trap) return;
   size_t i = 0;
   for (const Frame& f : e.trap->backtrace) {
@@ -177,7 +186,7 @@ int call_and_report(Store& store, const Func& func, const std::vector<Value>& ar
   if (e.trap && e.trap->kind == Trap::Kind::Exit) return e.trap->exit_code;
   if (e.kind == Error::Kind::Trap) {
     print_trap(e);
-    return kExitTrap;
+    return e.trap && e.trap->kind == Trap::Kind::Interrupted ? kExitTimeLimit : kExitTrap;
   }
   error_line("{}", e.to_string());
   return kExitLoadError;
@@ -233,6 +242,8 @@ void raise_fd_limit() {
 int run_module(const RunOptions& opt) {
   Config config;
   config.interp_fusions = !opt.no_fusion;
+  config.interruptible = opt.time_limit_ms > 0;
+  g_time_limit_ms = opt.time_limit_ms;
   Engine engine(config);
   std::optional<Result<Module>> compiled;
   if (has_suffix(opt.module_path, ".wat") || has_suffix(opt.module_path, ".wast")) {
@@ -263,6 +274,16 @@ int run_module(const RunOptions& opt) {
   }
   Store store(engine);
   Linker linker(engine);
+  // The time limit covers instantiation (start functions) and the call.
+  std::optional<Watchdog> watchdog;
+  if (opt.time_limit_ms) {
+    watchdog.emplace(store, [] {  // stuck in a host call: end the process, output flushed
+      error_line("time limit of {} ms exceeded (--time-limit), in a host call", g_time_limit_ms);
+      std::fflush(stdout);
+      std::_Exit(kExitTimeLimit);
+    });
+    watchdog->arm(std::chrono::milliseconds(opt.time_limit_ms));
+  }
 
 #ifdef MYWASM_HAVE_WASI
   std::unique_ptr<wasi::Context> wasi_ctx;
@@ -307,7 +328,7 @@ int run_module(const RunOptions& opt) {
     if (e.trap && e.trap->kind == Trap::Kind::Exit) return e.trap->exit_code;
     if (e.trap) {
       print_trap(e);
-      return kExitTrap;
+      return e.trap->kind == Trap::Kind::Interrupted ? kExitTimeLimit : kExitTrap;
     }
     error_line("{}: {}", opt.module_path, e.to_string());
     return kExitLoadError;
@@ -395,12 +416,16 @@ int run_command(std::vector<std::string> args) {
                "TCP_NODELAY");
   app.add_flag("--no-fusion", opt.no_fusion,
                "Translate every instruction to its plain interpreter form (no fused or specialised forms)");
+  app.add_option("--time-limit,--timeout", opt.time_limit_ms,
+                 "End the guest after MS milliseconds (exit status 124, with a wasm backtrace)");
   app.add_option("--invoke", opt.invoke, "Call this export with the guest args as its parameters, print results");
   app.add_option("module", opt.module_path, "The .wasm (or .wat) file")->required();
   app.footer("Everything after the module path is passed to the guest.\n"
-             "Exit status: the guest's exit code; 1 load/link error; 2 usage error; 74 results not written; 134 trap.");
+             "Exit status: the guest's exit code; 1 load/link error; 2 usage error; 74 results not written; 124 time limit; "
+             "134 trap.");
 
-  const size_t split = find_module_arg(args, {"--dir", "--env", "--invoke", "--tcplisten", "--allow-net", "--deny-net"});
+  const size_t split = find_module_arg(args, {"--dir", "--env", "--invoke", "--tcplisten", "--allow-net", "--deny-net",
+                                                   "--time-limit", "--timeout"});
   std::vector<std::string> own(args.begin(), args.begin() + std::min(split + 1, args.size()));
   if (split < args.size()) opt.guest_args.assign(args.begin() + split + 1, args.end());
   if (auto status = parse_command_line(app, "run", std::move(own))) return *status;
@@ -444,10 +469,14 @@ int wast_command(std::vector<std::string> args) {
   bool verbose = false;
   std::string known_failures_path;
   bool no_fusion = false;
+  uint64_t command_time_limit_ms = 10000;
   CLI::App app{"Run WebAssembly spec test scripts (.wast). Prints one line per file and a total.", "mywasm wast"};
   app.add_option("paths", paths, "Script files or directories of *.wast")->required();
   app.add_flag("-v,--verbose", verbose, "List every failing command");
   app.add_flag("--no-fusion", no_fusion, "Run on the plain interpreter translation (no fused or specialised forms)");
+  app.add_option("--time-limit", command_time_limit_ms,
+                 "Interrupt a command (call or instantiation) after MS milliseconds, a failure (0: no limit)")
+      ->capture_default_str();
   app.add_option("--known-failures", known_failures_path,
                  "File of 'name.wast reason' lines: those files are expected to fail (and must)");
   if (auto status = parse_command_line(app, "wast", std::move(args))) return *status;
@@ -471,6 +500,7 @@ int wast_command(std::vector<std::string> args) {
   bool unexpected = false;
   spectest::Options options{verbose, {}};
   options.engine.interp_fusions = !no_fusion;
+  options.command_time_limit_ms = command_time_limit_ms;
   for (const auto& file : files) {
     const std::string name = fs::path(file).filename().string();
     auto r = spectest::run_wast_file(file, options);

@@ -1,4 +1,6 @@
 // Drives the mywasm binary as a user does and checks output and exit status.
+#include <chrono>
+
 #include "cli_fixture.hpp"
 
 namespace {
@@ -169,6 +171,35 @@ TEST_F(CliTest, ValidationErrorsOutsideCodeCarryTheirOffset) {
     EXPECT_EQ(r.status, 1) << wat;
     EXPECT_NE(r.err.find(message), std::string::npos) << wat << ": " << r.err;
   }
+}
+
+// Issue 13, item 2 (in part): --time-limit ends a guest that loops in wasm
+// (at its next function entry or loop iteration) or that is blocked in a
+// host call (after a grace second), exit status 124, with one line naming
+// the limit; mywasm wast interrupts a command that runs too long.
+TEST_F(CliTest, TimeLimitEndsLoopsAndBlockedHostCalls) {
+  auto spin = write("spin.wat", R"((module (func $spin (export "spin") (loop (br 0)))))");
+  auto start = std::chrono::steady_clock::now();
+  auto r = run("run --time-limit 200 --invoke spin " + spin.string());
+  EXPECT_EQ(r.status, 124) << r.err;
+  EXPECT_EQ(r.err, "mywasm: time limit of 200 ms exceeded (--time-limit)\n  0: spin\n");
+  // poll_oneoff on a 30 s clock: stuck in the host, ended after the grace second.
+  auto sleeper = write("sleep.wat", R"((module
+    (import "wasi_snapshot_preview1" "poll_oneoff" (func $poll (param i32 i32 i32 i32) (result i32)))
+    (memory (export "memory") 1)
+    (data (i32.const 16) "\01\00\00\00\00\00\00\00\00\5e\d0\b2\06\00\00\00")  ;; monotonic, 30 s
+    (func (export "_start") (drop (call $poll (i32.const 0) (i32.const 100) (i32.const 1) (i32.const 200))))))");
+  r = run("run --timeout 200 " + sleeper.string());
+  EXPECT_EQ(r.status, 124) << r.err;
+  EXPECT_NE(r.err.find("time limit of 200 ms exceeded (--time-limit), in a host call"), std::string::npos) << r.err;
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+
+  auto script = write("spin.wast", R"((module (func (export "spin") (loop (br 0))))
+(assert_return (invoke "spin"))
+)");
+  r = run("wast --time-limit 200 " + script.string());
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.out.find("spin: interrupted"), std::string::npos) << r.out;
 }
 
 }  // namespace

@@ -2,11 +2,14 @@
 #include <gtest/gtest.h>
 
 #include <bit>
+#include <chrono>
 #include <cmath>
 #include <functional>
 #include <limits>
+#include <thread>
 
 #include "instance_harness.hpp"
+#include "mywasm/watchdog.hpp"
 #include "interp/code.hpp"
 #include "mywasm/mywasm.hpp"
 #include "runtime/store.hpp"
@@ -353,6 +356,40 @@ TEST(InterpTest, StepLimitEndsLoopsAndRecursionAtTheExactCount) {
   test::InstanceHarness unlimited;  // the default: no limit, no Step in the code
   ASSERT_NO_FATAL_FAILURE(unlimited.instantiate_wat(wat));
   EXPECT_EQ(unlimited.call1("count", {Value::i32(100000)}).i32(), 100000);
+}
+
+// Store::interrupt from another thread stops a loop; a Watchdog does it
+// after a time, and one can serve several calls.
+TEST(InterpTest, InterruptFromAnotherThreadStopsLoops) {
+  Config config;
+  config.interruptible = true;
+  test::InstanceHarness h(config);
+  ASSERT_NO_FATAL_FAILURE(h.instantiate_wat(R"((module
+    (func (export "spin") (loop (br 0)))
+    (func (export "one") (result i32) (i32.const 1))))"));
+  std::thread interrupter([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    h.store.interrupt();
+  });
+  auto r = h.call("spin", {});
+  interrupter.join();
+  ASSERT_FALSE(r.ok());
+  ASSERT_TRUE(r.error().trap.has_value());
+  EXPECT_EQ(r.error().trap->kind, Trap::Kind::Interrupted);
+  EXPECT_EQ(r.error().message, "interrupted");
+  EXPECT_EQ(h.call1("one", {}).i32(), 1);  // the interrupt was taken: later calls run
+
+  Watchdog watchdog(h.store);
+  for (int i = 0; i < 2; ++i) {
+    watchdog.arm(std::chrono::milliseconds(30));
+    EXPECT_EQ(h.trap_of("spin", {}), "interrupted");
+    watchdog.disarm();
+    EXPECT_TRUE(watchdog.fired());
+  }
+  watchdog.arm(std::chrono::seconds(30));
+  EXPECT_EQ(h.call1("one", {}).i32(), 1);
+  watchdog.disarm();
+  EXPECT_FALSE(watchdog.fired());
 }
 
 // depth(n) = n == 0 ? 0 : depth(n - 1) + 1, with `locals` extra i64 locals

@@ -103,7 +103,8 @@ struct Trap {
     IntegerOverflow,
     InvalidConversion,
     StackExhausted,
-    StepLimit,  // Config::step_limit ran out
+    StepLimit,    // Config::step_limit ran out
+    Interrupted,  // Store::interrupt()
     NullReference,
     Host,  // raised by a host function (message says why)
     Exit,  // WASI proc_exit: not an error, `exit_code` holds the status
@@ -168,6 +169,10 @@ struct Config {
   // wasm it reaches, before it traps with "step limit exhausted": a bound
   // on run time that does not depend on the machine (fuzzing, tests).
   uint64_t step_limit = 0;
+  // Lets Store::interrupt() stop running wasm (checked where steps are
+  // counted: function entries and loop iterations). Off, that code is not
+  // emitted at all.
+  bool interruptible = false;
   // Host limits on table elements: for one table (the JS API's limit) and
   // for all tables of a store together (8 bytes each). A module whose
   // tables exceed them fails to instantiate; table.grow past them fails.
@@ -242,6 +247,11 @@ class Store {
   Store& operator=(const Store&) = delete;
   StoreImpl& impl() { return *impl_; }
   Engine& engine() { return engine_; }
+  // Makes the wasm running in this store (or the next call into it) trap
+  // "interrupted" at its next function entry or loop iteration. Safe to
+  // call from any thread; needs Config::interruptible. Host functions
+  // blocked in a system call are not woken.
+  void interrupt();
 
  private:
   Engine& engine_;

@@ -83,8 +83,8 @@ namespace interp {
   X(Return, 1)        /* (results already moved to slots 0..n) */                   \
   X(Halt, 1)          /* leave the interpreter loop (entry stub) */                 \
   X(Unreachable, 1)   /* */                                                         \
-  X(Step, 1)          /* counts a step (Config::step_limit): function entries, */  \
-                      /* loop headers; emitted only when a limit is set */          \
+  X(Step, 1)          /* counts a step, takes an interrupt (Config::step_limit, */  \
+                      /* interruptible): function entries and loop headers only */ \
   X(Unsupported, 1)   /* an instruction without a handler: traps */                 \
   X(Select, 5)        /* dst, a, b, cond */                                         \
   X(GlobalGet, 3)     /* dst, GlobalInstance* */                                    \

@@ -673,6 +673,10 @@ I_Unreachable:
   TRAP(TrapCode::Unreachable);
 I_Step:
   if (--st.steps_left == 0) TRAP(TrapCode::StepLimit);
+  if (store.interrupt_requested.load(std::memory_order_relaxed)) [[unlikely]] {
+    store.interrupt_requested.store(false, std::memory_order_relaxed);
+    TRAP(TrapCode::Interrupted);
+  }
   pc += 1;
   NEXT();
 I_Unsupported:
@@ -1048,6 +1052,7 @@ Trap make_trap(TrapCode code) {
       break;
     case TrapCode::StackExhausted: t.kind = Trap::Kind::StackExhausted; t.message = "call stack exhausted"; break;
     case TrapCode::StepLimit: t.kind = Trap::Kind::StepLimit; t.message = "step limit exhausted"; break;
+    case TrapCode::Interrupted: t.kind = Trap::Kind::Interrupted; t.message = "interrupted"; break;
     case TrapCode::Unsupported:
       t.kind = Trap::Kind::Host;
       t.message = "instruction not supported by the interpreter";
@@ -1163,7 +1168,8 @@ std::optional<Trap> invoke_function(StoreImpl& store, uint32_t func_addr, std::s
     }
   } restore{st, st.depth, st.top};
   const size_t base_depth = st.depth;
-  if (st.invocations == 0) st.steps_left = config.step_limit + 1;  // the Step at entry counts the first
+  if (st.invocations == 0)  // the Step at entry counts the first; no limit: a count that never runs out
+    st.steps_left = config.step_limit ? config.step_limit + 1 : UINT64_MAX;
   ++st.invocations;
   TrapCode code = run<0>(&store, st, func, fp);
   std::optional<Trap> result;

@@ -29,6 +29,7 @@ enum class TrapCode : uint8_t {
   IndirectCallTypeMismatch,
   StackExhausted,
   StepLimit,    // Config::step_limit ran out
+  Interrupted,  // Store::interrupt()
   Unsupported,  // an instruction the interpreter has no handler for
 };
 

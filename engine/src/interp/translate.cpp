@@ -47,7 +47,7 @@ class Translator {
         module_(func.instance->module->module),
         func_(func),
         fuse_(store.engine.config().interp_fusions),
-        count_steps_(store.engine.config().step_limit != 0) {}
+        count_steps_(store.engine.config().step_limit != 0 || store.engine.config().interruptible) {}
 
   std::unique_ptr<CompiledFunc> run() {
     const FuncBody& body = module_.bodies[func_.func_index - module_.num_imported_funcs];
@@ -1268,7 +1268,7 @@ class Translator {
   const ModuleDesc& module_;
   const FuncInstance& func_;
   const bool fuse_;         // Config::interp_fusions
-  const bool count_steps_;  // Config::step_limit is set: emit Step
+  const bool count_steps_;  // Config::step_limit or interruptible: emit Step
   std::unique_ptr<CompiledFunc> out_;
   std::vector<Entry> stack_;
   std::vector<Ctrl> ctrl_;

@@ -19,6 +19,8 @@ Store::Store(Engine& engine) : engine_(engine), impl_(std::make_unique<StoreImpl
 
 Store::~Store() = default;
 
+void Store::interrupt() { impl_->interrupt_requested.store(true, std::memory_order_relaxed); }
+
 namespace {
 Error load_error(Error::Kind kind, const LoadError& e) {
   Error err;

@@ -6,6 +6,7 @@
 // (function address + 1); an externref is (index into StoreImpl::externs + 1).
 #pragma once
 #include <algorithm>
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -115,6 +116,8 @@ struct StoreImpl {
   Store* api = nullptr;
   std::vector<std::unique_ptr<FuncInstance>> funcs;
   std::vector<std::unique_ptr<MemoryInstance>> memories;
+  // Set by Store::interrupt() (any thread); taken by the next Step.
+  std::atomic<bool> interrupt_requested{false};
   TableBudget table_budget;  // declared before `tables`: they give back to it as they go
   std::vector<std::unique_ptr<TableInstance>> tables;
   std::vector<std::unique_ptr<GlobalInstance>> globals;
