@@ -89,6 +89,7 @@ struct RunOptions {
   bool allow_dns = false;
   bool no_fusion = false;
   uint64_t time_limit_ms = 0;
+  uint64_t memory_page_limit = 0, max_memory_bytes = 0;
 };
 
 std::optional<std::vector<uint8_t>> read_bytes(const std::string& path) {
@@ -243,6 +244,11 @@ int run_module(const RunOptions& opt) {
   Config config;
   config.interp_fusions = !opt.no_fusion;
   config.interruptible = opt.time_limit_ms > 0;
+  config.max_memory_pages = opt.memory_page_limit;
+  if (opt.max_memory_bytes) {
+    const uint64_t pages = std::max<uint64_t>(opt.max_memory_bytes / kPageSize, 1);
+    config.max_memory_pages = config.max_memory_pages ? std::min(config.max_memory_pages, pages) : pages;
+  }
   g_time_limit_ms = opt.time_limit_ms;
   Engine engine(config);
   std::optional<Result<Module>> compiled;
@@ -416,6 +422,9 @@ int run_command(std::vector<std::string> args) {
                "TCP_NODELAY");
   app.add_flag("--no-fusion", opt.no_fusion,
                "Translate every instruction to its plain interpreter form (no fused or specialised forms)");
+  app.add_option("--memory-page-limit", opt.memory_page_limit,
+                 "At most N 64 KiB pages per memory: memory.grow past it returns -1");
+  app.add_option("--max-memory", opt.max_memory_bytes, "The same in bytes (rounded down to pages)");
   app.add_option("--time-limit,--timeout", opt.time_limit_ms,
                  "End the guest after MS milliseconds (exit status 124, with a wasm backtrace)");
   app.add_option("--invoke", opt.invoke, "Call this export with the guest args as its parameters, print results");
@@ -425,7 +434,8 @@ int run_command(std::vector<std::string> args) {
              "134 trap.");
 
   const size_t split = find_module_arg(args, {"--dir", "--env", "--invoke", "--tcplisten", "--allow-net", "--deny-net",
-                                                   "--time-limit", "--timeout"});
+                                                   "--time-limit", "--timeout", "--memory-page-limit",
+                                                   "--max-memory"});
   std::vector<std::string> own(args.begin(), args.begin() + std::min(split + 1, args.size()));
   if (split < args.size()) opt.guest_args.assign(args.begin() + split + 1, args.end());
   if (auto status = parse_command_line(app, "run", std::move(own))) return *status;

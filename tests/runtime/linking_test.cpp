@@ -333,5 +333,36 @@ TEST(TableLimitTest, PerTableAndPerStoreLimitsHold) {
   EXPECT_FALSE(third.ok());
 }
 
+// Config::max_memory_pages (--memory-page-limit): instantiation past it
+// fails, memory.grow past it returns -1, and so does Memory::grow.
+TEST(MemoryLimitTest, PageLimitHolds) {
+  Config config;
+  config.max_memory_pages = 3;
+  Engine engine(config);
+  Store store(engine);
+  Linker linker(engine);
+  auto compile = [&](const char* wat) {
+    auto bytes = wat_to_wasm(wat);
+    EXPECT_TRUE(bytes.ok());
+    auto m = Module::compile(engine, *bytes);
+    EXPECT_TRUE(m.ok());
+    return *m;
+  };
+  auto big = linker.instantiate(store, compile("(module (memory 4))"));
+  ASSERT_FALSE(big.ok());
+  EXPECT_NE(big.error().message.find("memory of 4 pages exceeds the host's limit of 3 pages"), std::string::npos);
+  auto inst = linker.instantiate(store, compile(R"((module (memory (export "m") 1)
+    (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))))"));
+  ASSERT_TRUE(inst.ok());
+  auto grow = *inst->func(store, "grow");
+  EXPECT_EQ(grow.call(store, {Value::i32(3)})->at(0).i32(), -1);  // 4 pages
+  EXPECT_EQ(grow.call(store, {Value::i32(2)})->at(0).i32(), 1);   // 3 pages
+  EXPECT_EQ(grow.call(store, {Value::i32(1)})->at(0).i32(), -1);
+  EXPECT_FALSE(inst->memory(store, "m")->grow(store, 1).has_value());
+  Memory host = Memory::create(store, MemoryType{Limits{1, std::nullopt}});
+  EXPECT_FALSE(host.grow(store, 3).has_value());
+  EXPECT_EQ(host.grow(store, 2), 1u);
+}
+
 }  // namespace
 }  // namespace mywasm

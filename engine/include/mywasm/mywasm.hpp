@@ -177,6 +177,10 @@ struct Config {
   // for all tables of a store together (8 bytes each). A module whose
   // tables exceed them fails to instantiate; table.grow past them fails.
   uint64_t max_table_elements = 10'000'000;
+  // 0: none. Otherwise a memory may have at most this many 64 KiB pages: a
+  // module asking more at instantiation fails, memory.grow past it returns
+  // -1 (WasmEdge's --memory-page-limit).
+  uint64_t max_memory_pages = 0;
   uint64_t max_store_table_elements = 50'000'000;
 };
 

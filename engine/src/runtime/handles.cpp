@@ -68,6 +68,7 @@ Result<std::vector<Value>> Func::call(Store& store, std::span<const Value> args)
 Memory Memory::create(Store& store, MemoryType type) {
   StoreImpl& s = store.impl();
   auto m = std::make_unique<MemoryInstance>();
+  if (uint64_t limit = s.engine.config().max_memory_pages) m->page_limit = limit;
   m->init(type);  // on failure the memory has size 0 and cannot grow past its reservation
   s.memories.push_back(std::move(m));
   return Memory(static_cast<uint32_t>(s.memories.size() - 1));

@@ -262,6 +262,15 @@ Result<Instance> Linker::instantiate(Store& store, const mywasm::Module& module)
 
   for (size_t i = m.num_imported_memories; i < m.memories.size(); ++i) {
     auto mem = std::make_unique<MemoryInstance>();
+    if (uint64_t limit = s.engine.config().max_memory_pages) {
+      mem->page_limit = limit;
+      if (m.memories[i].limits.min > limit) {
+        Error e = error(Error::Kind::Other, fmt::format("memory of {} pages exceeds the host's limit of {} pages",
+                                                        m.memories[i].limits.min, limit));
+        e.offset = i < m.memory_offsets.size() ? m.memory_offsets[i] : 0;
+        return e;
+      }
+    }
     if (!mem->init(m.memories[i])) return error(Error::Kind::Other, "cannot reserve memory");
     inst.memories.push_back(push(s.memories, std::move(mem)));
   }

@@ -1,5 +1,6 @@
 // Linear memory: address space reserved once, pages made accessible as the
 // memory grows, so the base pointer never moves.
+#include <algorithm>
 #include <sys/mman.h>
 
 #include "runtime/store.hpp"
@@ -42,6 +43,7 @@ MemoryInstance::~MemoryInstance() {
 int64_t MemoryInstance::grow(uint64_t delta_pages) {
   uint64_t old_pages = size / kPageSize;
   if (delta_pages > max_pages_of(type) - old_pages) return -1;
+  if (delta_pages > page_limit - std::min(page_limit, old_pages)) return -1;
   uint64_t new_size = (old_pages + delta_pages) * kPageSize;
   if (new_size > reserved) return -1;
   if (new_size > size && mprotect(data + size, new_size - size, PROT_READ | PROT_WRITE) != 0) return -1;

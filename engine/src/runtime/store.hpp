@@ -44,6 +44,7 @@ struct MemoryInstance {
   uint8_t* data = nullptr;  // base; never moves (address space is reserved up front)
   uint64_t size = 0;        // current size in bytes
   uint64_t reserved = 0;    // bytes of address space reserved
+  uint64_t page_limit = UINT64_MAX;  // the host's limit (Config::max_memory_pages)
   // Reserves the address space and makes the initial pages accessible;
   // false if the host cannot provide them.
   bool init(MemoryType t);
