@@ -52,17 +52,6 @@ constexpr int kExitTimeLimit = 124;   // --time-limit ran out (as timeout(1))
 // --time-limit of this run, in ms (0: none), for the message that names it.
 uint64_t g_time_limit_ms = 0;
 
-// Text from a module or a guest (names, messages) with control characters
-// escaped, so it cannot recolour the terminal or forge lines of its own.
-std::string printable(std::string_view text) {
-  std::string out;
-  for (unsigned char c : text) {
-    if (c < 0x20 || c == 0x7f) out += fmt::format("\\x{:02x}", c);
-    else out += char(c);
-  }
-  return out;
-}
-
 // One line on stderr. Never throws, whatever stderr is (closed, full).
 void stderr_line(const std::string& line) {
   std::fputs(line.c_str(), stderr);
@@ -158,17 +147,21 @@ std::string format_result(const Value& v) {
   }
 }
 
-void print_trap(const Error& e) {
-  if (e.trap && e.trap->kind == Trap::Kind::Interrupted)
+// Prints a trap (or the time limit that interrupted the guest) with its
+// wasm backtrace; returns the exit status it ends the run with.
+int report_trap(const Error& e) {
+  const bool timed_out = e.trap && e.trap->kind == Trap::Kind::Interrupted;
+  if (timed_out)
     error_line("time limit of {} ms exceeded (--time-limit)", g_time_limit_ms);
   else
     error_line("trap: {}", e.message);
-  if (!e.trap) return;
-  size_t i = 0;
-  for (const Frame& f : e.trap->backtrace) {
-    stderr_line(fmt::format("  {}: {}{}", i++, f.module_name.empty() ? "" : printable(f.module_name) + "!",
-                            printable(f.func_name)));
+  if (e.trap) {
+    size_t i = 0;
+    for (const Frame& f : e.trap->backtrace)
+      stderr_line(fmt::format("  {}: {}{}", i++, f.module_name.empty() ? "" : printable(f.module_name) + "!",
+                              printable(f.func_name)));
   }
+  return timed_out ? kExitTimeLimit : kExitTrap;
 }
 
 // Calls `func`, printing results or the trap. Returns the exit status.
@@ -185,10 +178,7 @@ int call_and_report(Store& store, const Func& func, const std::vector<Value>& ar
   }
   const Error& e = r.error();
   if (e.trap && e.trap->kind == Trap::Kind::Exit) return e.trap->exit_code;
-  if (e.kind == Error::Kind::Trap) {
-    print_trap(e);
-    return e.trap && e.trap->kind == Trap::Kind::Interrupted ? kExitTimeLimit : kExitTrap;
-  }
+  if (e.kind == Error::Kind::Trap) return report_trap(e);
   error_line("{}", e.to_string());
   return kExitLoadError;
 }
@@ -332,10 +322,7 @@ int run_module(const RunOptions& opt) {
   if (!instance.ok()) {
     const Error& e = instance.error();
     if (e.trap && e.trap->kind == Trap::Kind::Exit) return e.trap->exit_code;
-    if (e.trap) {
-      print_trap(e);
-      return e.trap->kind == Trap::Kind::Interrupted ? kExitTimeLimit : kExitTrap;
-    }
+    if (e.trap) return report_trap(e);
     error_line("{}: {}", opt.module_path, e.to_string());
     return kExitLoadError;
   }

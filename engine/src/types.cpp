@@ -1,5 +1,7 @@
 #include "mywasm/types.hpp"
 
+#include <fmt/format.h>
+
 namespace mywasm {
 
 std::string_view to_string(ValType t) {
@@ -25,6 +27,15 @@ std::string to_string(const FuncType& t) {
     return s + "]";
   };
   return list(t.params) + " -> " + list(t.results);
+}
+
+std::string printable(std::string_view text) {
+  std::string out;
+  for (unsigned char c : text) {
+    if (c < 0x20 || c == 0x7f) out += fmt::format("\\x{:02x}", c);
+    else out += char(c);
+  }
+  return out;
 }
 
 std::string_view to_string(ExternKind k) {

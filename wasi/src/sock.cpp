@@ -104,21 +104,6 @@ void write_address(HostCall& c, uint32_t addr_ptr, const SocketAddress& a) {
   std::memcpy(c.mem.bytes(buf, size).data(), ip, size);
 }
 
-// A guest-given name for a message: control characters escaped.
-std::string printable(std::string_view s) {
-  std::string out;
-  for (unsigned char ch : s) {
-    if (ch < 0x20 || ch == 0x7f) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02x", ch);
-      out += buf;
-    } else {
-      out += char(ch);
-    }
-  }
-  return out;
-}
-
 void check_policy(HostCall& c, const SocketAddress& a, const char* what) {
   if (c.ctx.net_policy().permits(a)) return;
   std::fprintf(stderr, "mywasm: %s %s denied by the network policy (--allow-net/--deny-net)\n", what,

@@ -31,6 +31,11 @@ struct FuncType {
 };
 std::string to_string(const FuncType& t);  // "[i32 i32] -> [i64]"
 
+// Text from a module or a guest (names, messages) for a terminal line:
+// control characters escaped as \xNN, so it cannot recolour the terminal
+// or forge lines of its own.
+std::string printable(std::string_view text);
+
 struct Limits {
   uint64_t min = 0;
   std::optional<uint64_t> max;
