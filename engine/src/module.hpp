@@ -123,6 +123,9 @@ struct Module {
   std::vector<TableType> tables;        // imports included
   std::vector<MemoryType> memories;     // imports included
   std::vector<uint32_t> table_offsets, memory_offsets;  // byte offset of each entry (for errors)
+  // Where table / memory i was decoded (0 for a hand-built module without offsets).
+  uint32_t table_offset(size_t i) const { return i < table_offsets.size() ? table_offsets[i] : 0; }
+  uint32_t memory_offset(size_t i) const { return i < memory_offsets.size() ? memory_offsets[i] : 0; }
   std::vector<GlobalType> global_types; // imports included
   std::vector<Global> globals;          // defined globals only
   std::vector<Export> exports;

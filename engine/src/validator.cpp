@@ -494,11 +494,11 @@ class ModuleValidator {
       check_type_index(m_.func_types[i], body_offset(i));
     }
     for (size_t i = 0; i < m_.tables.size(); ++i)
-      check_limits(m_.tables[i].limits, 0xFFFFFFFFull, nullptr, entry_offset(m_.table_offsets, i));
-    if (m_.memories.size() > 1) fail("multiple memories", entry_offset(m_.memory_offsets, 1));
+      check_limits(m_.tables[i].limits, 0xFFFFFFFFull, nullptr, m_.table_offset(i));
+    if (m_.memories.size() > 1) fail("multiple memories", m_.memory_offset(1));
     for (size_t i = 0; i < m_.memories.size(); ++i) {
       check_limits(m_.memories[i].limits, kMaxPages32, "memory size must be at most 65536 pages (4GiB)",
-                   entry_offset(m_.memory_offsets, i));
+                   m_.memory_offset(i));
     }
     collect_declared_refs();
     for (const Global& g : m_.globals) check_const_expr(g.init, g.type.type);
@@ -530,11 +530,6 @@ class ModuleValidator {
   uint32_t body_offset(uint32_t func_index) const {
     uint32_t k = func_index - m_.num_imported_funcs;
     return k < m_.bodies.size() ? m_.bodies[k].body_offset : 0;
-  }
-
-  // Where entry i was decoded (0 for a hand-built module without offsets).
-  static uint32_t entry_offset(const std::vector<uint32_t>& offsets, size_t i) {
-    return i < offsets.size() ? offsets[i] : 0;
   }
 
   void check_type_index(uint32_t index, uint32_t offset) {

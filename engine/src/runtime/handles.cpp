@@ -99,8 +99,7 @@ Table Table::create(Store& store, TableType type, Ref init) {
   // Within the store's table budget: a minimum beyond it is cut to what is
   // left (the embedder sees the real size through size()).
   TableType within = type;
-  within.limits.min = std::min({type.limits.min, s.table_budget.per_table,
-                                s.table_budget.per_store - std::min(s.table_budget.per_store, s.table_budget.used)});
+  within.limits.min = std::min({type.limits.min, s.table_budget.per_table, s.table_budget.room()});
   s.tables.push_back(s.new_table(within, s.to_bits(init)));
   s.tables.back()->type = type;
   return Table(static_cast<uint32_t>(s.tables.size() - 1));

@@ -215,12 +215,12 @@ Result<Instance> Linker::instantiate(Store& store, const mywasm::Module& module)
     const uint64_t min = m.tables[i].limits.min;
     table_elems += min;
     const TableBudget& b = s.table_budget;
-    if (min > b.per_table || table_elems > b.per_store - std::min(b.per_store, b.used)) {
+    if (min > b.per_table || table_elems > b.room()) {
       Error e = error(Error::Kind::Other,
                       fmt::format("table {} of {} elements exceeds the host's limit ({} per table, {} for all "
                                   "tables of a store, {} in use)",
                                   i, min, b.per_table, b.per_store, b.used));
-      e.offset = i < m.table_offsets.size() ? m.table_offsets[i] : 0;
+      e.offset = m.table_offset(i);
       return e;
     }
   }
@@ -267,7 +267,7 @@ Result<Instance> Linker::instantiate(Store& store, const mywasm::Module& module)
       if (m.memories[i].limits.min > limit) {
         Error e = error(Error::Kind::Other, fmt::format("memory of {} pages exceeds the host's limit of {} pages",
                                                         m.memories[i].limits.min, limit));
-        e.offset = i < m.memory_offsets.size() ? m.memory_offsets[i] : 0;
+        e.offset = m.memory_offset(i);
         return e;
       }
     }

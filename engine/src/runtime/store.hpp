@@ -59,9 +59,11 @@ struct MemoryInstance {
 // max_store_table_elements) and what its tables hold.
 struct TableBudget {
   uint64_t per_table = 0, per_store = 0, used = 0;
+  // Elements the store's tables may still add together.
+  uint64_t room() const { return per_store - std::min(per_store, used); }
   // Whether a table of `size` elements may grow by `delta`; if so, counted.
   bool take(uint64_t size, uint64_t delta) {
-    if (size + delta > per_table || delta > per_store - std::min(per_store, used)) return false;
+    if (size + delta > per_table || delta > room()) return false;
     used += delta;
     return true;
   }
