@@ -297,6 +297,16 @@ TEST_F(LinkingTest, LaterDefinitionsShadowEarlierOnes) {
   EXPECT_FALSE(linker.get("env", "h"));
 }
 
+// A module from WAT that must compile (an empty Module, failing the test, if not).
+Module compile_wat(Engine& engine, const char* wat) {
+  auto bytes = wat_to_wasm(wat);
+  EXPECT_TRUE(bytes.ok()) << (bytes.ok() ? "" : bytes.error().to_string());
+  if (!bytes.ok()) return Module{};
+  auto m = Module::compile(engine, *bytes);
+  EXPECT_TRUE(m.ok()) << (m.ok() ? "" : m.error().to_string());
+  return m.ok() ? *m : Module{};
+}
+
 // Issue 13, item 3: tables have a host limit, per table and per store,
 // checked before anything is allocated; table.grow past it fails (-1).
 TEST(TableLimitTest, PerTableAndPerStoreLimitsHold) {
@@ -306,30 +316,23 @@ TEST(TableLimitTest, PerTableAndPerStoreLimitsHold) {
   Engine engine(config);
   Store store(engine);
   Linker linker(engine);
-  auto compile = [&](const char* wat) {
-    auto bytes = wat_to_wasm(wat);
-    EXPECT_TRUE(bytes.ok());
-    auto m = Module::compile(engine, *bytes);
-    EXPECT_TRUE(m.ok()) << (m.ok() ? "" : m.error().to_string());
-    return *m;
-  };
-  auto too_big = linker.instantiate(store, compile("(module (table 101 funcref))"));
+  auto too_big = linker.instantiate(store, compile_wat(engine, "(module (table 101 funcref))"));
   ASSERT_FALSE(too_big.ok());
   EXPECT_EQ(too_big.error().kind, Error::Kind::Other);
   EXPECT_NE(too_big.error().message.find("exceeds the host's limit (100 per table, 150 for all tables"),
             std::string::npos)
       << too_big.error().message;
 
-  Module growing = compile(R"((module (table (export "t") 100 funcref)
+  Module growing = compile_wat(engine, R"((module (table (export "t") 100 funcref)
     (func (export "grow") (param i32) (result i32) (table.grow (ref.null func) (local.get 0)))))");
   auto first = linker.instantiate(store, growing);
   ASSERT_TRUE(first.ok()) << first.error().to_string();
   EXPECT_EQ(first->func(store, "grow")->call(store, {Value::i32(1)})->at(0).i32(), -1);  // past 100 per table
   // 100 of 150 in use: a second table of 100 does not fit the store, 50 does.
   EXPECT_FALSE(linker.instantiate(store, growing).ok());
-  auto second = linker.instantiate(store, compile("(module (table 50 funcref))"));
+  auto second = linker.instantiate(store, compile_wat(engine, "(module (table 50 funcref))"));
   EXPECT_TRUE(second.ok());
-  auto third = linker.instantiate(store, compile("(module (table 1 funcref))"));
+  auto third = linker.instantiate(store, compile_wat(engine, "(module (table 1 funcref))"));
   EXPECT_FALSE(third.ok());
 }
 
@@ -341,17 +344,10 @@ TEST(MemoryLimitTest, PageLimitHolds) {
   Engine engine(config);
   Store store(engine);
   Linker linker(engine);
-  auto compile = [&](const char* wat) {
-    auto bytes = wat_to_wasm(wat);
-    EXPECT_TRUE(bytes.ok());
-    auto m = Module::compile(engine, *bytes);
-    EXPECT_TRUE(m.ok());
-    return *m;
-  };
-  auto big = linker.instantiate(store, compile("(module (memory 4))"));
+  auto big = linker.instantiate(store, compile_wat(engine, "(module (memory 4))"));
   ASSERT_FALSE(big.ok());
   EXPECT_NE(big.error().message.find("memory of 4 pages exceeds the host's limit of 3 pages"), std::string::npos);
-  auto inst = linker.instantiate(store, compile(R"((module (memory (export "m") 1)
+  auto inst = linker.instantiate(store, compile_wat(engine, R"((module (memory (export "m") 1)
     (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))))"));
   ASSERT_TRUE(inst.ok());
   auto grow = *inst->func(store, "grow");

@@ -50,12 +50,7 @@ int main(int argc, char** argv) {
   if (we_send_all(fd, "ping", 4)) return 14;
   we_sock_shutdown(fd, 2);
   char buf[256];
-  uint32_t total = 0, n = 0;
-  do {
-    if (we_recv(fd, buf + total, sizeof buf - 1 - total, &n)) return 15;
-    total += n;
-  } while (n > 0 && total < sizeof buf - 1);
-  buf[total] = 0;
+  if (we_recv_to_end(fd, buf, sizeof buf)) return 15;
   printf("reply %s\n", buf);
   (void)__wasi_fd_close(fd);
   return 0;

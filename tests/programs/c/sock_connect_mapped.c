@@ -22,12 +22,7 @@ int main(int argc, char** argv) {
   if (we_send_all(fd, "ping", 4)) return 11;
   we_sock_shutdown(fd, 2);
   char buf[64];
-  uint32_t total = 0, n = 0;
-  do {
-    if (we_recv(fd, buf + total, sizeof buf - 1 - total, &n)) return 12;
-    total += n;
-  } while (n > 0 && total < sizeof buf - 1);
-  buf[total] = 0;
+  if (we_recv_to_end(fd, buf, sizeof buf)) return 12;
   printf("reply %s\n", buf);
   return 0;
 }

@@ -77,3 +77,14 @@ static inline int32_t we_recv(uint32_t fd, void* buf, uint32_t cap, uint32_t* n)
   uint16_t roflags = 0;
   return we_sock_recv(fd, &iov, 1, 0, n, &roflags);
 }
+/* Receives until the peer closes or buf (cap >= 1) is full, as a C string. */
+static inline int32_t we_recv_to_end(uint32_t fd, char* buf, uint32_t cap) {
+  uint32_t total = 0, n = 0;
+  do {
+    int32_t err = we_recv(fd, buf + total, cap - 1 - total, &n);
+    if (err) return err;
+    total += n;
+  } while (n > 0 && total < cap - 1);
+  buf[total] = 0;
+  return 0;
+}
