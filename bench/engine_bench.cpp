@@ -130,7 +130,7 @@ void BM_Translate(benchmark::State& state, Bytes bytes) {
   size_t words = 0;
   for (auto _ : state) {
     for (const mywasm::FuncInstance* f : funcs) {
-      auto code = mywasm::interp::translate(store.impl(), *f);
+      auto code = mywasm::interp::translate(store.impl(), *f, true);
       words += code->code.size();
       benchmark::DoNotOptimize(code);
     }

@@ -67,7 +67,33 @@ void error_line(fmt::format_string<Args...> f, Args&&... args) {
 
 // ------------------------------------------------------------------ run
 
+// --tier and --tier-up-threshold, shared by run and wast.
+struct TierOptions {
+  // The default: $MYWASM_TIER when set (how the test suite runs every CLI
+  // test under each tier), else tiered.
+  std::string tier = std::getenv("MYWASM_TIER") ? std::getenv("MYWASM_TIER") : "tiered";
+  uint32_t tier_up_threshold = Config{}.tier_up_threshold;
+
+  void add_to(CLI::App& app) {
+    app.add_option("--tier", tier,
+                   "Execution tier: interp (interpreter only), jit (compile each function before its first call), "
+                   "tiered (interpreter first, compiled once hot); default $MYWASM_TIER if set")
+        ->check(CLI::IsMember({"interp", "jit", "tiered"}))
+        ->capture_default_str();
+    app.add_option("--tier-up-threshold", tier_up_threshold,
+                   "With --tier tiered: interpreter calls of a function before it is compiled")
+        ->capture_default_str();
+  }
+  void apply(Config& config) const {
+    config.tier = tier == "interp" ? Config::Tier::Interpreter
+                  : tier == "jit"  ? Config::Tier::Jit
+                                   : Config::Tier::Tiered;
+    config.tier_up_threshold = tier_up_threshold;
+  }
+};
+
 struct RunOptions {
+  TierOptions tiers;
   std::string module_path;
   std::vector<std::string> guest_args;
   std::vector<std::string> dirs;
@@ -233,6 +259,7 @@ void raise_fd_limit() {
 int run_module(const RunOptions& opt) {
   Config config;
   config.interp_fusions = !opt.no_fusion;
+  opt.tiers.apply(config);
   config.interruptible = opt.time_limit_ms > 0;
   config.max_memory_pages = opt.memory_page_limit;
   if (opt.max_memory_bytes) {
@@ -362,6 +389,15 @@ int run_module(const RunOptions& opt) {
 
 // Options before the module path belong to mywasm; the module path and all
 // after it belong to the guest. Finds where that split is.
+// The long names ("--dir") of the options of `app` that take a value.
+std::set<std::string> options_with_value(const CLI::App& app) {
+  std::set<std::string> names;
+  for (const CLI::Option* o : app.get_options())
+    if (o->get_expected_min() > 0 && !o->get_positional())
+      for (const std::string& n : o->get_lnames()) names.insert("--" + n);
+  return names;
+}
+
 size_t find_module_arg(const std::vector<std::string>& args, const std::set<std::string>& options_with_value) {
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
@@ -409,6 +445,7 @@ int run_command(std::vector<std::string> args) {
                "TCP_NODELAY");
   app.add_flag("--no-fusion", opt.no_fusion,
                "Translate every instruction to its plain interpreter form (no fused or specialised forms)");
+  opt.tiers.add_to(app);
   app.add_option("--memory-page-limit", opt.memory_page_limit,
                  "At most N 64 KiB pages per memory: memory.grow past it returns -1");
   app.add_option("--max-memory", opt.max_memory_bytes, "The same in bytes (rounded down to pages)");
@@ -420,9 +457,7 @@ int run_command(std::vector<std::string> args) {
              "Exit status: the guest's exit code; 1 load/link error; 2 usage error; 74 results not written; 124 time limit; "
              "134 trap.");
 
-  const size_t split = find_module_arg(args, {"--dir", "--env", "--invoke", "--tcplisten", "--allow-net", "--deny-net",
-                                                   "--time-limit", "--timeout", "--memory-page-limit",
-                                                   "--max-memory"});
+  const size_t split = find_module_arg(args, options_with_value(app));
   std::vector<std::string> own(args.begin(), args.begin() + std::min(split + 1, args.size()));
   if (split < args.size()) opt.guest_args.assign(args.begin() + split + 1, args.end());
   if (auto status = parse_command_line(app, "run", std::move(own))) return *status;
@@ -466,11 +501,13 @@ int wast_command(std::vector<std::string> args) {
   bool verbose = false;
   std::string known_failures_path;
   bool no_fusion = false;
+  TierOptions tiers;
   uint64_t command_time_limit_ms = 10000;
   CLI::App app{"Run WebAssembly spec test scripts (.wast). Prints one line per file and a total.", "mywasm wast"};
   app.add_option("paths", paths, "Script files or directories of *.wast")->required();
   app.add_flag("-v,--verbose", verbose, "List every failing command");
   app.add_flag("--no-fusion", no_fusion, "Run on the plain interpreter translation (no fused or specialised forms)");
+  tiers.add_to(app);
   app.add_option("--time-limit", command_time_limit_ms,
                  "Interrupt a command (call or instantiation) after MS milliseconds, a failure (0: no limit)")
       ->capture_default_str();
@@ -497,6 +534,7 @@ int wast_command(std::vector<std::string> args) {
   bool unexpected = false;
   spectest::Options options{verbose, {}};
   options.engine.interp_fusions = !no_fusion;
+  tiers.apply(options.engine);
   options.command_time_limit_ms = command_time_limit_ms;
   for (const auto& file : files) {
     const std::string name = fs::path(file).filename().string();

@@ -155,8 +155,14 @@ struct Unit {};
 // ---------------------------------------------------------------- engine
 
 struct Config {
+  // Interpreter only; every function compiled before its first call; or
+  // the interpreter first and compiled code once a function is hot.
+  // Functions the compiler cannot take (or a host without it: x86-64 with
+  // SSE4.1 only, so far) stay in the interpreter.
   enum class Tier : uint8_t { Interpreter, Jit, Tiered };
-  Tier tier = Tier::Interpreter;
+  Tier tier = Tier::Tiered;
+  // Tier::Tiered: interpreter calls of a function before it is compiled.
+  uint32_t tier_up_threshold = 1000;
   uint32_t max_call_depth = 10000;          // deeper calls trap "call stack exhausted"
   uint64_t max_value_stack_bytes = 64u << 20;  // interpreter value stack per store
   // The interpreter's fused and specialised instruction forms (compare +

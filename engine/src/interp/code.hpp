@@ -33,10 +33,13 @@
 #include <string>
 #include <vector>
 
+#include "interp/numeric.hpp"  // TrapCode
 #include "opcode.hpp"
 #include "runtime/store.hpp"
 
 namespace mywasm {
+
+struct ExecContext;  // runtime/exec_context.hpp
 
 struct CompiledFunc {
   std::vector<uint64_t> code;
@@ -56,6 +59,7 @@ struct CompiledFunc {
   uint32_t init_count = 0;
   const uint64_t* init = nullptr;
   const uint64_t* entry = nullptr;
+  bool fused = false;  // made with the fused forms (compiled code needs the plain ones)
 };
 
 namespace interp {
@@ -196,12 +200,35 @@ const void* mul_chain_rmw_handler(Opcode op3, bool mem_is_a);
 const void* xor_rot_handler(Opcode op3);
 inline uint64_t word(const void* p) { return reinterpret_cast<uint64_t>(p); }
 
+// What a handler word of translated code stands for: its name, the words of
+// its instruction (0: variable, br_table: 3 + count), and whether it is the
+// plain handler of one wasm opcode, an internal handler, or a fused form.
+struct HandlerInfo {
+  std::string name;
+  unsigned words;
+  enum Form : uint8_t { Fused, Plain, InternalForm } form = Fused;
+  Opcode op = Opcode::Nop;                 // Plain
+  Internal internal = Internal::Count_;    // InternalForm
+};
+// Null for a word that is no handler.
+const HandlerInfo* handler_info(const void* handler);
+
 // A readable listing of translated code, one instruction per line (for
 // debugging and tests).
 std::string disassemble(const CompiledFunc& f);
 
-// Translates a wasm-defined function (its instance must be complete).
-std::unique_ptr<CompiledFunc> translate(StoreImpl& store, const FuncInstance& func);
+// Entries into the interpreter loop for compiled code (jit/). run_call
+// calls `callee` (any tier, host functions included) with its frame at fp,
+// as a call from `caller`; run_instruction runs one instruction of plain
+// translated code (its words followed by a Halt word) in `cur`'s frame.
+// Both return the trap (TrapCode) with ExecContext's trap state set, or 0.
+TrapCode run_call(StoreImpl& store, ExecContext& st, FuncInstance& callee, FuncInstance* caller, uint64_t* fp);
+TrapCode run_instruction(StoreImpl& store, ExecContext& st, const uint64_t* instr, FuncInstance& cur, uint64_t* fp);
+
+// Translates a wasm-defined function (its instance must be complete), with
+// the fused forms when `fuse` (Config::interp_fusions; compiled code is
+// made from the plain forms only).
+std::unique_ptr<CompiledFunc> translate(StoreImpl& store, const FuncInstance& func, bool fuse);
 
 }  // namespace interp
 }  // namespace mywasm

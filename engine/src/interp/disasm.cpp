@@ -11,10 +11,6 @@
 namespace mywasm::interp {
 namespace {
 
-struct HandlerInfo {
-  std::string name;
-  unsigned words;  // 0 = variable (br_table)
-};
 
 template <Opcode op> constexpr unsigned generated_words() {
   if constexpr (SimdSem<op>::kShape != SimdShape::None) return simd_words(SimdSem<op>::kShape);
@@ -38,7 +34,7 @@ const std::unordered_map<const void*, HandlerInfo>& handler_infos() {
       const Opcode op = static_cast<Opcode>(i);
       const std::string name(info(op).name);
       const unsigned words = kGeneratedWords[i];
-      if (const void* h = op_handler(op)) m[h] = HandlerInfo{name, words};
+      if (const void* h = op_handler(op)) m[h] = HandlerInfo{name, words, HandlerInfo::Plain, op};
       if (const void* h = address_add_handler(op)) m[h] = HandlerInfo{name + "[add]", 5};
       if (const void* h = fused_branch_handler(op, true)) m[h] = HandlerInfo{"br_if[" + name + "]", words};
       if (const void* h = fused_branch_handler(op, false)) m[h] = HandlerInfo{"br_unless[" + name + "]", words};
@@ -90,7 +86,8 @@ const std::unordered_map<const void*, HandlerInfo>& handler_infos() {
         if (const void* h = mul_chain_rmw_handler(op3, mem_is_a))
           m[h] = HandlerInfo{std::string("f64.mul>f64.mul>") + std::string(info(op3).name) + (mem_is_a ? "[rmw-a]" : "[rmw]"),
                              6};
-#define X(Name, Words) m[internal_handler(Internal::Name)] = HandlerInfo{#Name, Words};
+#define X(Name, Words) \
+  m[internal_handler(Internal::Name)] = HandlerInfo{#Name, Words, HandlerInfo::InternalForm, Opcode::Nop, Internal::Name};
     MYWASM_INTERNAL_HANDLERS(X)
 #undef X
     return m;
@@ -99,6 +96,12 @@ const std::unordered_map<const void*, HandlerInfo>& handler_infos() {
 }
 
 }  // namespace
+
+const HandlerInfo* handler_info(const void* handler) {
+  const auto& infos = handler_infos();
+  auto it = infos.find(handler);
+  return it == infos.end() ? nullptr : &it->second;
+}
 
 std::string disassemble(const CompiledFunc& f) {
   const auto& infos = handler_infos();

@@ -14,58 +14,15 @@
 #include "interp/code.hpp"
 #include "interp/numeric.hpp"
 #include "interp/simd_sem.hpp"
+#include "jit.hpp"
+#include "runtime/exec_context.hpp"
 #include "runtime/module_impl.hpp"
 
 namespace mywasm {
 namespace interp {
 namespace {
 
-struct CallRecord {
-  const uint64_t* return_pc;
-  uint64_t* fp;
-  FuncInstance* func;  // the caller (null for the entry stub)
-};
 
-// Per-thread execution stack, shared by nested (re-entrant) invocations.
-struct ThreadStack {
-  uint64_t* base = nullptr;
-  uint64_t* end = nullptr;
-  uint64_t* top = nullptr;  // first slot not used by an active invocation
-  std::vector<CallRecord> calls;  // sized once; indexed by `depth`
-  size_t depth = 0;
-  // A trap returned by a host function, propagated unchanged.
-  std::optional<Trap> host_trap;
-  // Where the last trap happened (innermost function).
-  FuncInstance* trap_func = nullptr;
-  // The table index of the last "uninitialized element" trap.
-  uint32_t trap_index = 0;
-  // Active invoke_function calls on this thread: each host -> wasm re-entry
-  // recurses natively, so their number is bounded separately.
-  uint32_t invocations = 0;
-  // Steps left before Config::step_limit traps, set by the outermost invocation.
-  uint64_t steps_left = 0;
-
-  // Sizes the stack for `cfg` (an outermost invocation may resize it: nested
-  // ones run on the stack their outermost invocation set up).
-  void ensure(const Config& cfg) {
-    size_t bytes = std::max<uint64_t>(cfg.max_value_stack_bytes, 1u << 16) & ~size_t(7);
-    if (invocations == 0 && base && size_t(end - base) * sizeof(uint64_t) != bytes) {
-      munmap(base, size_t(end - base) * sizeof(uint64_t));
-      base = end = top = nullptr;
-    }
-    if (!base) {
-      // Reserve lazily committed memory: untouched pages cost nothing.
-      void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-      if (p == MAP_FAILED) return;
-      base = top = static_cast<uint64_t*>(p);
-      end = base + bytes / sizeof(uint64_t);
-    }
-    // The record array fits the largest depth limit seen.
-    if (calls.size() < size_t(cfg.max_call_depth) + 2) calls.resize(size_t(cfg.max_call_depth) + 2);
-  }
-};
-
-thread_local ThreadStack t_stack;
 
 template <class T> inline T rd(uint64_t s) {
   if constexpr (sizeof(T) == 8) return std::bit_cast<T>(s);
@@ -232,14 +189,30 @@ inline MemoryInstance* memory0_of(StoreImpl& store, const InstanceImpl& inst) {
 // Calls a host function with arguments in args[0..n); results replace them.
 // A returned trap is left in st.host_trap (false). Out of line, so that no
 // object with a destructor lives in the interpreter loop's scope.
-bool call_host(StoreImpl& store, ThreadStack& st, FuncInstance& callee, FuncInstance* caller, uint64_t* args);
+bool call_host(StoreImpl& store, ExecContext& st, FuncInstance& callee, FuncInstance* caller, uint64_t* args);
 
-// The interpreter loop. Runs `entry` with its arguments at fp[0..n);
-// results are left at fp[0..m). A template (instantiated once, kUnused = 0)
+// Translates a function on its first call, for the configured tier: plain
+// code compiled at once (Tier::Jit; it stays interpreted if it cannot be
+// compiled), or interpreter code that counts its calls towards tier-up.
+void translate_for_tier(StoreImpl& store, FuncInstance& f) {
+  const Config& cfg = store.engine.config();
+  const bool plain = cfg.tier == Config::Tier::Jit;
+  f.compiled = translate(store, f, cfg.interp_fusions && !plain);
+  if (plain) jit::compile(store, f);
+  if (cfg.tier == Config::Tier::Tiered) f.tier_up_countdown = int32_t(std::min<uint32_t>(cfg.tier_up_threshold, INT32_MAX));
+}
+// A function's calls reached the tier-up threshold: compiles it.
+bool tier_up(StoreImpl& store, FuncInstance& f) {
+  return store.engine.config().tier != Config::Tier::Interpreter && jit::compile(store, f);
+}
+
+// The interpreter loop. Runs the code at `start` (an entry stub that calls
+// a function, see run_call, or one instruction followed by Halt, see
+// run_instruction) in function `cur`'s context, with frame fp. A template (instantiated once, kUnused = 0)
 // only so that the generated handlers' `if constexpr` branches that do not
 // apply to an opcode are discarded.
 template <int kUnused>
-TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_t* fp) {
+TrapCode run(StoreImpl* store_ptr, ExecContext& st, const uint64_t* start, FuncInstance* cur, uint64_t* fp) {
   // v128 handlers (simd_handlers.inc) exist for the 0xFD opcodes only.
 #define MYWASM_SIMD_ENTRY(Prefix, Id) MYWASM_SIMD_ENTRY_##Prefix(Id)
 #define MYWASM_SIMD_ENTRY_0x00(Id) nullptr
@@ -308,7 +281,7 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
       MYWASM_INTERNAL_HANDLERS(X)
 #undef X
   };
-  if (!entry) {  // initialisation call: publish the handler addresses
+  if (!store_ptr) {  // initialisation call: publish the handler addresses
     g_opcode_handlers = kOpcodeTable;
     g_internal_handlers = kInternalTable;
     g_chain_handlers = &kChainTable;
@@ -321,22 +294,17 @@ TrapCode run(StoreImpl* store_ptr, ThreadStack& st, FuncInstance* entry, uint64_
 
   StoreImpl& store = *store_ptr;
   const uint32_t max_depth = store.engine.config().max_call_depth;
-  // Entry stub: call `entry` with the frame at fp, then halt (CallOther: it
-  // loads the entry's memory and returns onto the Halt).
-  const uint64_t stub[] = {word(kInternalTable[int(Internal::CallOther)]), reinterpret_cast<uint64_t>(entry), 0,
-                           word(kInternalTable[int(Internal::Halt)])};
-  const uint64_t* pc = stub;
-  FuncInstance* cur = nullptr;
-  MemoryInstance* memi = nullptr;
-  uint8_t* mem = nullptr;
-  uint64_t mem_size = 0;
+  const uint64_t* pc = start;
+  MemoryInstance* memi = cur && cur->instance ? memory0_of(store, *cur->instance) : nullptr;
+  uint8_t* mem = memi ? memi->data : nullptr;
+  uint64_t mem_size = memi ? memi->size : 0;
   TrapCode trap = TrapCode::None;
   // The innermost call record, and the limits a call checks, kept here
   // rather than in `st` (st.depth is brought up to date where others read
   // it: host calls and traps).
   CallRecord* rec = st.calls.data() + st.depth;
   CallRecord* rec_limit = st.calls.data() + max_depth;
-  uint64_t* const stack_end = st.end;
+  uint64_t* const stack_end = st.stack_end;
   // Shared by the call handlers (declared here: computed goto must not jump
   // over initialisations).
   FuncInstance* callee;
@@ -698,6 +666,9 @@ I_Call:
   cf = callee->compiled.get();
   if (!cf) goto call_slow;  // not translated yet
 enter:  // callee (translated, its memory loaded), cf, nfp, ret
+  if (callee->native_entry) goto call_native;
+  if (--callee->tier_up_countdown < 0) [[unlikely]] goto tier_up;
+enter_interpreted:
   if (rec + 1 >= rec_limit || nfp + cf->frame_slots > stack_end) TRAP(TrapCode::StackExhausted);
   // Zeroed locals, then constants: one short copy (few words are typical,
   // and the compiler is kept from turning it into a memcpy call).
@@ -762,12 +733,12 @@ call_slow:  // callee, nfp, ret: a host function or one not translated yet
       t.kind = Trap::Kind::Host;
       t.message = "host function called without a Store (StoreImpl::api unset)";
       st.host_trap = std::move(t);
-      TRAP(TrapCode::None);
+      TRAP(TrapCode::HostTrap);
     }
     // Nested invocations (host -> wasm) start above the caller's frame.
     uint64_t* saved_top = st.top;
-    uint64_t* frame_end = cur ? fp + cur->compiled->frame_slots
-                              : nfp + std::max(slot_count(callee->type.params), slot_count(callee->type.results));
+    uint64_t* frame_end = nfp + std::max(slot_count(callee->type.params), slot_count(callee->type.results));
+    if (cur && cur->compiled) frame_end = std::max(frame_end, fp + cur->compiled->frame_slots);
     st.top = frame_end;
     if (rec + 1 >= rec_limit) TRAP(TrapCode::StackExhausted);
     *++rec = CallRecord{ret, fp, cur};  // visible to nested backtraces
@@ -777,15 +748,31 @@ call_slow:  // callee, nfp, ret: a host function or one not translated yet
     rec = st.calls.data() + st.depth - 1;
     rec_limit = st.calls.data() + max_depth;
     st.top = saved_top;
-    if (!ok) TRAP(TrapCode::None);  // st.host_trap holds the host's trap
+    if (!ok) TRAP(TrapCode::HostTrap);  // st.host_trap holds the host's trap
     RELOAD_MEMORY();
     pc = ret;
     NEXT();
   }
-  if (!callee->compiled) callee->compiled = translate(store, *callee);
+  translate_for_tier(store, *callee);
   cf = callee->compiled.get();
   RELOAD_MEMORY_OF(callee);
   goto enter;
+
+tier_up:  // callee, cf, nfp, ret: its calls reached Config::tier_up_threshold
+  callee->tier_up_countdown = INT32_MAX;  // tried once
+  if (!tier_up(store, *callee)) goto enter_interpreted;
+call_native:  // callee (compiled), nfp, ret
+  if (rec + 1 >= rec_limit) TRAP(TrapCode::StackExhausted);
+  *++rec = CallRecord{ret, fp, cur};
+  st.depth = size_t(rec - st.calls.data());
+  trap = TrapCode(callee->native_entry(nfp, &st));
+  // The callee keeps st.depth where it found it when it returns; a trap
+  // leaves it (and st.trap_func) where the trap happened.
+  if (trap != TrapCode::None) return trap;
+  rec = st.calls.data() + st.depth - 1;
+  RELOAD_MEMORY();  // the callee may have grown the memory
+  pc = ret;
+  NEXT();
 
 I_Return:
   pc = rec->return_pc;
@@ -984,7 +971,7 @@ do_trap:
 #undef S
 }
 
-bool call_host(StoreImpl& store, ThreadStack& st, FuncInstance& callee, FuncInstance* caller, uint64_t* args) {
+bool call_host(StoreImpl& store, ExecContext& st, FuncInstance& callee, FuncInstance* caller, uint64_t* args) {
   const FuncType& ft = callee.type;
   std::vector<Value> in;
   in.reserve(ft.params.size());
@@ -1018,7 +1005,7 @@ bool call_host(StoreImpl& store, ThreadStack& st, FuncInstance& callee, FuncInst
 
 void init_handlers() {
   // A function-local static: initialised once, thread-safely.
-  static const bool initialised = (run<0>(nullptr, t_stack, nullptr, nullptr), true);
+  static const bool initialised = (run<0>(nullptr, exec_context(), nullptr, nullptr, nullptr), true);
   (void)initialised;
 }
 
@@ -1026,6 +1013,7 @@ Trap make_trap(TrapCode code) {
   Trap t;
   switch (code) {
     case TrapCode::None:
+    case TrapCode::HostTrap:  // (the host's own trap is used instead)
     case TrapCode::Unreachable: t.kind = Trap::Kind::Unreachable; t.message = "unreachable"; break;
     case TrapCode::DivideByZero: t.kind = Trap::Kind::IntegerDivideByZero; t.message = "integer divide by zero"; break;
     case TrapCode::IntegerOverflow: t.kind = Trap::Kind::IntegerOverflow; t.message = "integer overflow"; break;
@@ -1137,20 +1125,32 @@ const void* internal_handler(Internal h) {
   return g_internal_handlers[static_cast<unsigned>(h)];
 }
 
+TrapCode run_call(StoreImpl& store, ExecContext& st, FuncInstance& callee, FuncInstance* caller, uint64_t* fp) {
+  // Entry stub: call `callee` with the frame at fp, then halt (CallOther: it
+  // loads the callee's memory and returns onto the Halt).
+  const uint64_t stub[] = {word(internal_handler(Internal::CallOther)), reinterpret_cast<uint64_t>(&callee), 0,
+                           word(internal_handler(Internal::Halt))};
+  return run<0>(&store, st, stub, caller, fp);
+}
+
+TrapCode run_instruction(StoreImpl& store, ExecContext& st, const uint64_t* instr, FuncInstance& cur, uint64_t* fp) {
+  return run<0>(&store, st, instr, &cur, fp);
+}
+
 }  // namespace interp
 
 std::optional<Trap> invoke_function(StoreImpl& store, uint32_t func_addr, std::span<const Value> args,
                                     std::vector<Value>& results) {
   using namespace interp;
   init_handlers();
-  ThreadStack& st = t_stack;
+  ExecContext& st = exec_context();
   const Config& config = store.engine.config();
   st.ensure(config);
   FuncInstance* func = store.funcs[func_addr].get();
   const FuncType& ft = func->type;
   uint64_t* fp = st.top;
   size_t needed = std::max(slot_count(ft.params), slot_count(ft.results));
-  if (!st.base || fp + needed > st.end || st.depth + 2 >= st.calls.size() ||
+  if (!st.base || fp + needed > st.stack_end || st.depth + 2 >= st.calls.size() ||
       st.invocations >= kMaxNestedInvocations)
     return make_trap(TrapCode::StackExhausted);
   for (size_t i = 0, slot = 0; i < args.size(); ++i) slot += value_to_slot(store, args[i], fp + slot);
@@ -1158,7 +1158,7 @@ std::optional<Trap> invoke_function(StoreImpl& store, uint32_t func_addr, std::s
   // Restores the thread stack for the enclosing invocation however this one
   // ends (an exception thrown by a host function included).
   struct Restore {
-    ThreadStack& st;
+    ExecContext& st;
     size_t depth;
     uint64_t* top;
     ~Restore() {
@@ -1171,9 +1171,10 @@ std::optional<Trap> invoke_function(StoreImpl& store, uint32_t func_addr, std::s
   if (st.invocations == 0)  // the Step at entry counts the first; no limit: a count that never runs out
     st.steps_left = config.step_limit ? config.step_limit + 1 : UINT64_MAX;
   ++st.invocations;
-  TrapCode code = run<0>(&store, st, func, fp);
+  if (st.invocations == 1) st.max_depth = config.max_call_depth;
+  TrapCode code = run_call(store, st, *func, nullptr, fp);
   std::optional<Trap> result;
-  if (code == TrapCode::None && !st.host_trap) {
+  if (code == TrapCode::None) {
     results.clear();
     for (size_t i = 0, slot = 0; i < ft.results.size(); slot += slot_width(ft.results[i]), ++i)
       results.push_back(slot_to_value(store, ft.results[i], fp + slot));

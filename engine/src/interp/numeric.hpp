@@ -31,6 +31,7 @@ enum class TrapCode : uint8_t {
   StepLimit,    // Config::step_limit ran out
   Interrupted,  // Store::interrupt()
   Unsupported,  // an instruction the interpreter has no handler for
+  HostTrap,     // a host function's trap, in ExecContext::host_trap
 };
 
 // The C++ type that holds a value of a type letter from opcodes.def.

@@ -41,17 +41,18 @@ using ModuleDesc = std::remove_cvref_t<decltype(ModuleImpl::module)>;  // the de
 
 class Translator {
  public:
-  Translator(StoreImpl& store, const FuncInstance& func)
+  Translator(StoreImpl& store, const FuncInstance& func, bool fuse)
       : store_(store),
         inst_(*func.instance),
         module_(func.instance->module->module),
         func_(func),
-        fuse_(store.engine.config().interp_fusions),
+        fuse_(fuse),
         count_steps_(store.engine.config().step_limit != 0 || store.engine.config().interruptible) {}
 
   std::unique_ptr<CompiledFunc> run() {
     const FuncBody& body = module_.bodies[func_.func_index - module_.num_imported_funcs];
     out_ = std::make_unique<CompiledFunc>();
+    out_->fused = fuse_;
     // Locals (params first) are packed by width: local i starts at local_slot_[i].
     uint32_t slot = 0;
     for (ValType t : func_.type.params) add_local(t, slot);
@@ -1341,8 +1342,8 @@ class Translator {
 
 }  // namespace
 
-std::unique_ptr<CompiledFunc> translate(StoreImpl& store, const FuncInstance& func) {
-  return Translator(store, func).run();
+std::unique_ptr<CompiledFunc> translate(StoreImpl& store, const FuncInstance& func, bool fuse) {
+  return Translator(store, func, fuse).run();
 }
 
 }  // namespace mywasm::interp

@@ -3,11 +3,12 @@
 #include "runtime/store.hpp"
 
 #include "interp/code.hpp"  // CompiledFunc, destroyed with its FuncInstance
+#include "jit.hpp"         // jit::NativeCode, likewise
 
 namespace mywasm {
 
 FuncInstance::FuncInstance() = default;
-FuncInstance::~FuncInstance() = default;
+FuncInstance::~FuncInstance() = default;  // NativeCode is complete here (jit.hpp)
 
 StoreImpl::StoreImpl(Engine& e) : engine(e) {
   table_budget.per_table = std::min<uint64_t>(e.config().max_table_elements, 0xFFFFFFFFull);

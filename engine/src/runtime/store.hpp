@@ -21,6 +21,16 @@ namespace mywasm {
 struct ModuleImpl;
 struct InstanceImpl;
 struct CompiledFunc;  // interpreter code for one function (interp/)
+struct ExecRegs;      // runtime/exec_context.hpp
+namespace jit {
+struct NativeCode;    // compiled code for one function (jit/)
+}
+
+// A function compiled to native code (tier 1), called with its frame and
+// this thread's execution context; returns a TrapCode (0: returned). The
+// arguments are at fp[0..), results come back there (the frame layout of
+// interp/code.hpp).
+using NativeEntry = uint32_t (*)(uint64_t* fp, ExecRegs* ctx);
 
 using RefBits = uint64_t;
 constexpr RefBits kNullRef = 0;
@@ -33,6 +43,14 @@ struct FuncInstance {
   HostFunc host;                    // host functions only
   // Interpreter code, translated lazily on first call.
   std::unique_ptr<CompiledFunc> compiled;
+  // The tier-neutral entry every caller (interpreter or compiled code)
+  // looks at: native code once the function is compiled, else null (the
+  // interpreter runs `compiled`).
+  NativeEntry native_entry = nullptr;
+  std::unique_ptr<jit::NativeCode> native;
+  // Interpreter calls left before the function tiers up (Config::tier
+  // Tiered); reset to "never" once it was tried.
+  int32_t tier_up_countdown = INT32_MAX;
   // Out of line: CompiledFunc is only complete in store.cpp and interp/.
   FuncInstance();
   ~FuncInstance();

@@ -1,0 +1,52 @@
+#include "runtime/exec_context.hpp"
+
+#include <pthread.h>
+
+namespace mywasm {
+namespace {
+
+// Native stack kept free below the limit compiled code checks: room for
+// the runtime's own helpers, host functions and the signal handler.
+constexpr uintptr_t kNativeStackReserve = 256 * 1024;
+
+uintptr_t native_stack_limit() {
+  pthread_attr_t attr;
+  void* lo = nullptr;
+  size_t size = 0;
+  if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+    pthread_attr_getstack(&attr, &lo, &size);
+    pthread_attr_destroy(&attr);
+  }
+  if (!lo || size <= 2 * kNativeStackReserve) {
+    // Unknown: allow 1 MiB below the current frame.
+    return reinterpret_cast<uintptr_t>(__builtin_frame_address(0)) - (1u << 20);
+  }
+  return reinterpret_cast<uintptr_t>(lo) + kNativeStackReserve;
+}
+
+thread_local ExecContext t_context;
+
+}  // namespace
+
+ExecContext& exec_context() { return t_context; }
+
+void ExecContext::ensure(const Config& cfg) {
+  size_t bytes = std::max<uint64_t>(cfg.max_value_stack_bytes, 1u << 16) & ~size_t(7);
+  if (invocations == 0 && base && size_t(stack_end - base) * sizeof(uint64_t) != bytes) {
+    munmap(base, size_t(stack_end - base) * sizeof(uint64_t));
+    base = stack_end = top = nullptr;
+  }
+  if (!base) {
+    // Reserve lazily committed memory: untouched pages cost nothing.
+    void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED) return;
+    base = top = static_cast<uint64_t*>(p);
+    stack_end = base + bytes / sizeof(uint64_t);
+  }
+  // The record array fits the largest depth limit seen.
+  if (calls.size() < size_t(cfg.max_call_depth) + 2) calls.resize(size_t(cfg.max_call_depth) + 2);
+  records = calls.data();
+  if (!native_limit) native_limit = native_stack_limit();
+}
+
+}  // namespace mywasm

@@ -1,0 +1,60 @@
+// The execution context every tier shares: one per thread, outside any
+// tier's loop. It holds the value stack that frames live on, the call
+// records that give backtraces and the call depth, trap state and the
+// limits a running call checks. The interpreter keeps copies of some of
+// it in registers and brings them up to date where others read them (host
+// calls, traps, calls into compiled code); compiled code reads and writes
+// ExecRegs through its pinned context register.
+#pragma once
+#include <sys/mman.h>
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "mywasm/mywasm.hpp"
+
+namespace mywasm {
+
+struct FuncInstance;
+
+// One active call, pushed by the caller (whatever its tier) when it calls.
+struct CallRecord {
+  const uint64_t* return_pc;  // the interpreter's return address (null from compiled code)
+  uint64_t* fp;               // the caller's frame
+  FuncInstance* func;         // the caller (null for the embedder's entry)
+};
+
+// The part compiled code addresses by fixed offsets (standard layout).
+struct ExecRegs {
+  CallRecord* records = nullptr;  // calls.data()
+  uint64_t depth = 0;             // index of the innermost record
+  uint64_t max_depth = 0;         // Config::max_call_depth of the running invocation
+  uint64_t* stack_end = nullptr;  // end of the value stack
+  uintptr_t native_limit = 0;     // compiled code traps below this stack pointer
+  uint64_t steps_left = 0;        // Config::step_limit countdown
+  FuncInstance* trap_func = nullptr;  // where the last trap happened (innermost function)
+};
+
+struct ExecContext : ExecRegs {
+  uint64_t* base = nullptr;
+  uint64_t* top = nullptr;  // first slot not used by an active invocation
+  std::vector<CallRecord> calls;  // sized once per configuration; indexed by depth
+  std::optional<Trap> host_trap;  // a trap returned by a host function, propagated unchanged
+  uint32_t trap_index = 0;            // the table index of the last "uninitialized element" trap
+  // Active invoke_function calls on this thread: each host -> wasm re-entry
+  // recurses natively, so their number is bounded separately.
+  uint32_t invocations = 0;
+
+  // Sizes the value stack and the records for `cfg` (an outermost
+  // invocation may resize them: nested ones run on what it set up).
+  void ensure(const Config& cfg);
+  uint64_t* end() const { return stack_end; }
+};
+
+// This thread's context.
+ExecContext& exec_context();
+
+}  // namespace mywasm

@@ -1,0 +1,76 @@
+// Executable memory for compiled code, and what the rest of the engine
+// calls: available() and compile().
+//
+// Code pages are never writable and executable at once: asmjit's allocator
+// maps each page twice (a memfd mapped read+write for writing the code and
+// read+execute for running it). Where that dual mapping cannot be had the
+// compiler is unavailable and every function stays in the interpreter.
+#include <asmjit/core.h>
+
+#include <cstring>
+
+#include "interp/code.hpp"
+#include "jit.hpp"
+#include "x64_compiler.hpp"
+
+namespace mywasm::jit {
+namespace {
+
+asmjit::JitAllocator& code_allocator() {
+  static asmjit::JitAllocator allocator = [] {
+    asmjit::JitAllocator::CreateParams params;
+    params.options = asmjit::JitAllocatorOptions::kUseDualMapping;
+    return asmjit::JitAllocator(&params);
+  }();
+  return allocator;
+}
+
+}  // namespace
+
+bool alloc_code(size_t size, void** rx, void** rw) {
+  return code_allocator().alloc(rx, rw, size) == asmjit::kErrorOk;
+}
+
+NativeCode::~NativeCode() {
+  if (code) code_allocator().release(code);
+}
+
+bool available() {
+#if defined(__x86_64__)
+  static const bool ok = [] {
+    if (!asmjit::CpuInfo::host().features().x86().hasSSE4_1()) return false;
+    // One allocation shows whether the dual mapping works here.
+    void* rx = nullptr;
+    void* rw = nullptr;
+    if (code_allocator().alloc(&rx, &rw, 64) != asmjit::kErrorOk) return false;
+    const bool dual = rx != rw;
+    code_allocator().release(rx);
+    return dual;
+  }();
+  return ok;
+#else
+  return false;
+#endif
+}
+
+bool compile(StoreImpl& store, FuncInstance& func) {
+  if (func.native_entry) return true;
+  if (func.is_host() || !available()) return false;
+  auto native = std::make_unique<NativeCode>();
+  const CompiledFunc* source = func.compiled.get();
+  if (!source || source->fused) {
+    native->own_source = interp::translate(store, func, /*fuse=*/false);
+    source = native->own_source.get();
+  }
+#if defined(__x86_64__)
+  NativeEntry entry = compile_x64(store, func, *source, *native);
+#else
+  NativeEntry entry = nullptr;
+#endif
+  if (!entry) return false;
+  func.native = std::move(native);
+  func.native_entry = entry;
+  return true;
+}
+
+}  // namespace mywasm::jit

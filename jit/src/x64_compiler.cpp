@@ -1,0 +1,772 @@
+// x86-64 backend: one pass over a function's plain translation (see
+// interp/code.hpp), each instruction to a short native sequence on the same
+// frame slots.
+//
+// Pinned registers, all callee-saved in the SysV ABI so that helper and
+// wasm calls keep them:
+//   rbx  frame pointer: slot i is [rbx + 8 i]
+//   r12  this thread's ExecRegs (call depth and records, limits, trap state)
+//   r13  memory 0's base (a memory never moves)
+//   r14  the address of memory 0's current size in bytes (read at each
+//        access: a memory.grow in any callee changes it)
+// Values live in their frame slots between instructions, so every
+// instruction boundary, loop headers included, has the interpreter's frame
+// state. An instruction without an inline form here runs in the
+// interpreter (interp::run_instruction) on the same frame: correct for every
+// instruction, at the price of a call.
+//
+// Linear-memory accesses check bounds explicitly (the effective address
+// plus the access size against the current size).
+//
+// Traps: a trap this code detects stores the function in ExecRegs::trap_func
+// and returns its TrapCode; a trap returned by a callee or helper (which set
+// the trap state where it happened) is returned unchanged.
+#include "x64_compiler.hpp"
+
+#include <asmjit/x86.h>
+
+#include <cstddef>
+#include <functional>
+#include <map>
+#include <optional>
+
+#include "interp/code.hpp"
+#include "runtime/exec_context.hpp"
+#include "runtime/module_impl.hpp"
+
+namespace mywasm::jit {
+namespace {
+
+using namespace asmjit;
+using namespace asmjit::x86;
+using interp::HandlerInfo;
+using interp::Internal;
+using interp::TrapCode;
+using asmjit::Error;
+
+const Gp kFp = rbx;
+const Gp kCtx = r12;
+const Gp kMem = r13;
+const Gp kMemSize = r14;
+
+Mem slot64(uint64_t i) { return qword_ptr(kFp, int32_t(i * 8)); }
+Mem slot32(uint64_t i) { return dword_ptr(kFp, int32_t(i * 8)); }
+Mem ctx_field(size_t offset) { return qword_ptr(kCtx, int32_t(offset)); }
+
+uint32_t run_instruction_helper(StoreImpl* store, ExecContext* st, const uint64_t* instr, FuncInstance* cur,
+                                uint64_t* fp) {
+  return uint32_t(interp::run_instruction(*store, *st, instr, *cur, fp));
+}
+
+// Records the first assembler error (none is expected: every operand form
+// used below exists).
+struct RecordingErrorHandler : ErrorHandler {
+  Error first = kErrorOk;
+  void handleError(Error err, const char*, BaseEmitter*) override {
+    if (first == kErrorOk) first = err;
+  }
+};
+
+class X64Compiler {
+ public:
+  X64Compiler(StoreImpl& store, FuncInstance& func, const CompiledFunc& src, NativeCode& out)
+      : store_(store), func_(func), src_(src), out_(out) {
+    const InstanceImpl& inst = *func.instance;
+    memi_ = inst.memory0 ? inst.memory0
+                         : (inst.memories.empty() ? nullptr : store.memories[inst.memories[0]].get());
+    const auto& f = CpuInfo::host().features().x86();
+    has_lzcnt_ = f.hasLZCNT();
+    has_tzcnt_ = f.hasBMI();
+    has_popcnt_ = f.hasPOPCNT();
+  }
+
+  NativeEntry compile() {
+    if (!scan()) return nullptr;
+    code_.init(Environment::host());
+    code_.setErrorHandler(&errors_);
+    Assembler a(&code_);
+    a_ = &a;
+    for (size_t idx : targets_) labels_[idx] = a.newLabel();
+    exit_ = a.newLabel();
+    own_trap_ = a.newLabel();
+    prologue();
+    for (const Instr& in : instrs_) {
+      if (auto it = labels_.find(in.index); it != labels_.end()) a.bind(it->second);
+      emit(in);
+    }
+    for (auto& d : deferred_) d();
+    epilogue();
+    for (auto& [code, label] : trap_labels_) {
+      a.bind(label);
+      a.mov(eax, uint32_t(code));
+      a.jmp(own_trap_);
+    }
+    for (auto& [label, targets] : jump_tables_) {
+      a.align(AlignMode::kData, 8);
+      a.bind(label);
+      for (size_t t : targets) a.embedLabel(labels_.at(t));
+    }
+    if (errors_.first != kErrorOk) return nullptr;
+    return install();
+  }
+
+ private:
+  struct Instr {
+    size_t index;  // word index in src_.code
+    const HandlerInfo* info;
+    unsigned words;
+    const uint64_t* stub = nullptr;  // for run_instruction, where it runs there
+  };
+
+  const uint64_t* w(const Instr& in) const { return src_.code.data() + in.index; }
+  size_t target_index(uint64_t addr) const {
+    return (addr - reinterpret_cast<uint64_t>(src_.code.data())) / sizeof(uint64_t);
+  }
+
+  // Splits the code into instructions, finds branch targets, and builds the
+  // run_instruction stubs (the instruction, a ReloadMemory that follows a
+  // call, then Halt) in one buffer that no longer moves.
+  bool scan() {
+    const std::vector<uint64_t>& code = src_.code;
+    size_t stub_words = 0;
+    for (size_t i = 0; i < code.size();) {
+      const HandlerInfo* info = interp::handler_info(reinterpret_cast<const void*>(code[i]));
+      if (!info || info->form == HandlerInfo::Fused) return false;
+      unsigned words = info->words ? info->words : unsigned(3 + code[i + 2]);
+      if (i + words > code.size()) return false;
+      instrs_.push_back(Instr{i, info, words});
+      if (info->form == HandlerInfo::InternalForm) {
+        switch (info->internal) {
+          case Internal::Br: targets_.push_back(target_index(code[i + 1])); break;
+          case Internal::BrIf:
+          case Internal::BrUnless: targets_.push_back(target_index(code[i + 2])); break;
+          case Internal::BrTable:
+            for (uint64_t k = 0; k < code[i + 2]; ++k) targets_.push_back(target_index(code[i + 3 + k]));
+            break;
+          default: break;
+        }
+      }
+      if (!has_inline_form(instrs_.back()) || is_call(instrs_.back())) stub_words += words + 2;
+      i += words;
+    }
+    out_.stubs.reserve(stub_words);
+    const uint64_t halt = interp::word(interp::internal_handler(Internal::Halt));
+    const uint64_t reload = interp::word(interp::internal_handler(Internal::ReloadMemory));
+    for (size_t k = 0; k < instrs_.size(); ++k) {
+      Instr& in = instrs_[k];
+      if (has_inline_form(in) && !is_call(in)) continue;
+      in.stub = out_.stubs.data() + out_.stubs.size();
+      out_.stubs.insert(out_.stubs.end(), w(in), w(in) + in.words);
+      if (k + 1 < instrs_.size() && code[instrs_[k + 1].index] == reload) out_.stubs.push_back(reload);
+      out_.stubs.push_back(halt);
+    }
+    return out_.stubs.size() <= stub_words;
+  }
+
+  static bool is_call(const Instr& in) {
+    return in.info->form == HandlerInfo::InternalForm &&
+           (in.info->internal == Internal::Call || in.info->internal == Internal::CallOther ||
+            in.info->internal == Internal::CallIndirect);
+  }
+
+  // ------------------------------------------------------------ frame
+  void prologue() {
+    Assembler& a = *a_;
+    a.push(rbp);
+    a.mov(rbp, rsp);
+    a.push(kFp);
+    a.push(kCtx);
+    a.push(kMem);
+    a.push(kMemSize);  // 5 pushes after the return address: rsp is 16-byte aligned
+    a.mov(kFp, rdi);
+    a.mov(kCtx, rsi);
+    // Native stack (deep recursion through compiled code) and value stack.
+    a.cmp(rsp, ctx_field(offsetof(ExecRegs, native_limit)));
+    a.jb(trap_label(TrapCode::StackExhausted));
+    a.lea(rax, qword_ptr(kFp, int32_t(src_.frame_slots * 8)));
+    a.cmp(rax, ctx_field(offsetof(ExecRegs, stack_end)));
+    a.ja(trap_label(TrapCode::StackExhausted));
+    if (memi_) {
+      a.mov(kMemSize, imm(&memi_->size));
+      a.mov(kMem, imm(memi_->data));
+    }
+    // Zeroed locals and constants (CompiledFunc::frame_init).
+    bool zero_ready = false;
+    for (uint32_t k = 0; k < src_.init_count; ++k) {
+      const uint64_t v = src_.init[k];
+      const Mem dst = slot64(src_.init_base + k);
+      if (v == 0) {
+        if (!zero_ready) a.xor_(eax, eax);
+        zero_ready = true;
+        a.mov(dst, rax);
+      } else if (int64_t(v) == int64_t(int32_t(v))) {
+        a.mov(dst, imm(int32_t(v)));
+      } else {
+        a.mov(rcx, imm(v));
+        a.mov(dst, rcx);
+      }
+    }
+  }
+
+  void epilogue() {
+    Assembler& a = *a_;
+    a.bind(own_trap_);  // eax: the TrapCode of a trap in this function
+    a.mov(rcx, imm(&func_));
+    a.mov(ctx_field(offsetof(ExecRegs, trap_func)), rcx);
+    a.bind(exit_);
+    a.pop(kMemSize);
+    a.pop(kMem);
+    a.pop(kCtx);
+    a.pop(kFp);
+    a.pop(rbp);
+    a.ret();
+  }
+
+  Label trap_label(TrapCode code) {
+    auto it = trap_labels_.find(code);
+    if (it != trap_labels_.end()) return it->second;
+    Label l = a_->newLabel();
+    trap_labels_.emplace(code, l);
+    return l;
+  }
+
+  // Returns from this function with the TrapCode in eax when it is not 0
+  // (a callee's or helper's trap, its trap state already set).
+  void propagate_trap() {
+    a_->test(eax, eax);
+    a_->jnz(exit_);
+  }
+
+  NativeEntry install() {
+    if (code_.flatten() != kErrorOk || code_.resolveUnresolvedLinks() != kErrorOk) return nullptr;
+    const size_t size = code_.codeSize();
+    void* rx = nullptr;
+    void* rw = nullptr;
+    if (!alloc_code(size, &rx, &rw)) return nullptr;
+    out_.code = rx;
+    out_.size = size;
+    if (code_.relocateToBase(reinterpret_cast<uint64_t>(rx)) != kErrorOk ||
+        code_.copyFlattenedData(rw, size, CopySectionFlags::kPadSectionBuffer) != kErrorOk)
+      return nullptr;
+    VirtMem::flushInstructionCache(rx, size);
+    return reinterpret_cast<NativeEntry>(rx);
+  }
+
+  // ------------------------------------------------------------ instructions
+  bool has_inline_form(const Instr& in) const {
+    if (in.info->form == HandlerInfo::InternalForm) {
+      switch (in.info->internal) {
+        case Internal::Copy: case Internal::Const: case Internal::Copy2: case Internal::Copy3:
+        case Internal::Copy4: case Internal::Br: case Internal::BrIf: case Internal::BrUnless:
+        case Internal::BrTable: case Internal::Call: case Internal::CallOther: case Internal::ReloadMemory:
+        case Internal::Return: case Internal::Unreachable: case Internal::Select: case Internal::GlobalGet:
+        case Internal::GlobalSet: case Internal::CopyV128:
+          return true;
+        default: return false;
+      }
+    }
+    return plain_op_kind(in.info->op) != OpKind::None;
+  }
+
+  void emit(const Instr& in) {
+    if (!has_inline_form(in)) return emit_in_interpreter(in);
+    if (in.info->form == HandlerInfo::InternalForm) return emit_internal(in);
+    emit_plain(in.info->op, w(in));
+  }
+
+  // The instruction runs in the interpreter: run_instruction(store, ctx,
+  // stub, func, fp).
+  void emit_in_interpreter(const Instr& in) {
+    Assembler& a = *a_;
+    a.mov(rdi, imm(&store_));
+    a.mov(rsi, kCtx);
+    a.mov(rdx, imm(in.stub));
+    a.mov(rcx, imm(&func_));
+    a.mov(r8, kFp);
+    a.mov(rax, imm(reinterpret_cast<void*>(&run_instruction_helper)));
+    a.call(rax);
+    propagate_trap();
+  }
+
+  void emit_internal(const Instr& in) {
+    Assembler& a = *a_;
+    const uint64_t* p = w(in);
+    switch (in.info->internal) {
+      case Internal::Copy: copy(p[1], p[2]); break;
+      case Internal::Copy2: copy(p[1], p[2]); copy(p[3], p[4]); break;
+      case Internal::Copy3: copy(p[1], p[2]); copy(p[3], p[4]); copy(p[5], p[6]); break;
+      case Internal::Copy4: copy(p[1], p[2]); copy(p[3], p[4]); copy(p[5], p[6]); copy(p[7], p[8]); break;
+      case Internal::CopyV128:
+        a.movups(xmm0, ptr(kFp, int32_t(p[2] * 8)));
+        a.movups(ptr(kFp, int32_t(p[1] * 8)), xmm0);
+        break;
+      case Internal::Const:
+        if (int64_t(p[2]) == int64_t(int32_t(p[2]))) {
+          a.mov(slot64(p[1]), imm(int32_t(p[2])));
+        } else {
+          a.mov(rax, imm(p[2]));
+          a.mov(slot64(p[1]), rax);
+        }
+        break;
+      case Internal::Br: a.jmp(labels_.at(target_index(p[1]))); break;
+      case Internal::BrIf:
+      case Internal::BrUnless:
+        a.cmp(slot32(p[1]), imm(0));
+        if (in.info->internal == Internal::BrIf) a.jne(labels_.at(target_index(p[2])));
+        else a.je(labels_.at(target_index(p[2])));
+        break;
+      case Internal::BrTable: emit_br_table(p); break;
+      case Internal::Call:
+      case Internal::CallOther: emit_call(in); break;
+      case Internal::ReloadMemory: break;  // the pinned registers survive calls
+      case Internal::Return:
+        a.xor_(eax, eax);
+        a.jmp(exit_);
+        break;
+      case Internal::Unreachable: a.jmp(trap_label(TrapCode::Unreachable)); break;
+      case Internal::Select:  // dst, a, b, cond
+        a.mov(rax, slot64(p[2]));
+        a.mov(rcx, slot64(p[3]));
+        a.cmp(slot32(p[4]), imm(0));
+        a.cmove(rax, rcx);
+        a.mov(slot64(p[1]), rax);
+        break;
+      case Internal::GlobalGet:  // dst, GlobalInstance*
+        a.mov(rax, imm(&reinterpret_cast<GlobalInstance*>(p[2])->bits[0]));
+        a.mov(rax, qword_ptr(rax));
+        a.mov(slot64(p[1]), rax);
+        break;
+      case Internal::GlobalSet:  // GlobalInstance*, src
+        a.mov(rax, imm(&reinterpret_cast<GlobalInstance*>(p[1])->bits[0]));
+        a.mov(rcx, slot64(p[2]));
+        a.mov(qword_ptr(rax), rcx);
+        break;
+      default: emit_in_interpreter(in); break;
+    }
+  }
+
+  void copy(uint64_t dst, uint64_t src) {
+    a_->mov(rax, slot64(src));
+    a_->mov(slot64(dst), rax);
+  }
+
+  void emit_br_table(const uint64_t* p) {  // index, count, targets (last: default)
+    Assembler& a = *a_;
+    const uint64_t count = p[2];
+    Label table = a.newLabel();
+    std::vector<size_t> targets;
+    for (uint64_t k = 0; k < count; ++k) targets.push_back(target_index(p[3 + k]));
+    a.mov(eax, slot32(p[1]));
+    a.mov(ecx, uint32_t(count - 1));
+    a.cmp(eax, ecx);
+    a.cmova(eax, ecx);
+    a.lea(rcx, ptr(table));
+    a.jmp(qword_ptr(rcx, rax, 3));
+    jump_tables_.emplace_back(table, std::move(targets));
+  }
+
+  // A call to a function named in the code: straight into its native code
+  // when it has some (pushing the call record the interpreter would), else
+  // through the interpreter (which translates, compiles or calls the host).
+  void emit_call(const Instr& in) {
+    Assembler& a = *a_;
+    const uint64_t* p = w(in);
+    auto* callee = reinterpret_cast<FuncInstance*>(p[1]);
+    const int32_t arg_offset = int32_t(p[2] * 8);
+    Label slow = a.newLabel(), done = a.newLabel();
+    a.mov(rax, imm(&callee->native_entry));
+    a.mov(rax, qword_ptr(rax));
+    a.test(rax, rax);
+    a.jz(slow);
+    // Push the call record: records[depth + 1] = {null, fp, this function}.
+    a.mov(rcx, ctx_field(offsetof(ExecRegs, depth)));
+    a.inc(rcx);
+    a.cmp(rcx, ctx_field(offsetof(ExecRegs, max_depth)));
+    a.jae(trap_label(TrapCode::StackExhausted));
+    a.mov(ctx_field(offsetof(ExecRegs, depth)), rcx);
+    static_assert(sizeof(CallRecord) == 24);
+    a.lea(rcx, ptr(rcx, rcx, 1));
+    a.shl(rcx, 3);
+    a.add(rcx, ctx_field(offsetof(ExecRegs, records)));
+    a.mov(qword_ptr(rcx, offsetof(CallRecord, return_pc)), imm(0));
+    a.mov(qword_ptr(rcx, offsetof(CallRecord, fp)), kFp);
+    a.mov(rdx, imm(&func_));
+    a.mov(qword_ptr(rcx, offsetof(CallRecord, func)), rdx);
+    a.lea(rdi, ptr(kFp, arg_offset));
+    a.mov(rsi, kCtx);
+    a.call(rax);
+    propagate_trap();
+    a.dec(ctx_field(offsetof(ExecRegs, depth)));
+    a.bind(done);
+    deferred_.push_back([this, &in, slow, done] {
+      a_->bind(slow);
+      emit_in_interpreter(in);
+      a_->jmp(done);
+    });
+  }
+
+  // ------------------------------------------------------------ plain wasm ops
+  enum class OpKind { None, Load, Store, IntBin32, IntBin64, Shift32, Shift64, Cmp32, Cmp64, Eqz32, Eqz64,
+                      FBin32, FBin64, FCmp32, FCmp64, Copysign, Unary };
+
+  OpKind plain_op_kind(Opcode op) const {
+    switch (op) {
+      case Opcode::I32Load: case Opcode::I64Load: case Opcode::F32Load: case Opcode::F64Load:
+      case Opcode::I32Load8S: case Opcode::I32Load8U: case Opcode::I32Load16S: case Opcode::I32Load16U:
+      case Opcode::I64Load8S: case Opcode::I64Load8U: case Opcode::I64Load16S: case Opcode::I64Load16U:
+      case Opcode::I64Load32S: case Opcode::I64Load32U:
+        return OpKind::Load;
+      case Opcode::I32Store: case Opcode::I64Store: case Opcode::F32Store: case Opcode::F64Store:
+      case Opcode::I32Store8: case Opcode::I32Store16: case Opcode::I64Store8: case Opcode::I64Store16:
+      case Opcode::I64Store32:
+        return OpKind::Store;
+      case Opcode::I32Add: case Opcode::I32Sub: case Opcode::I32Mul: case Opcode::I32And: case Opcode::I32Or:
+      case Opcode::I32Xor:
+        return OpKind::IntBin32;
+      case Opcode::I64Add: case Opcode::I64Sub: case Opcode::I64Mul: case Opcode::I64And: case Opcode::I64Or:
+      case Opcode::I64Xor:
+        return OpKind::IntBin64;
+      case Opcode::I32Shl: case Opcode::I32ShrS: case Opcode::I32ShrU: case Opcode::I32Rotl: case Opcode::I32Rotr:
+        return OpKind::Shift32;
+      case Opcode::I64Shl: case Opcode::I64ShrS: case Opcode::I64ShrU: case Opcode::I64Rotl: case Opcode::I64Rotr:
+        return OpKind::Shift64;
+      case Opcode::I32Eq: case Opcode::I32Ne: case Opcode::I32LtS: case Opcode::I32LtU: case Opcode::I32GtS:
+      case Opcode::I32GtU: case Opcode::I32LeS: case Opcode::I32LeU: case Opcode::I32GeS: case Opcode::I32GeU:
+        return OpKind::Cmp32;
+      case Opcode::I64Eq: case Opcode::I64Ne: case Opcode::I64LtS: case Opcode::I64LtU: case Opcode::I64GtS:
+      case Opcode::I64GtU: case Opcode::I64LeS: case Opcode::I64LeU: case Opcode::I64GeS: case Opcode::I64GeU:
+        return OpKind::Cmp64;
+      case Opcode::I32Eqz: return OpKind::Eqz32;
+      case Opcode::I64Eqz: return OpKind::Eqz64;
+      case Opcode::F32Add: case Opcode::F32Sub: case Opcode::F32Mul: case Opcode::F32Div:
+        return OpKind::FBin32;
+      case Opcode::F64Add: case Opcode::F64Sub: case Opcode::F64Mul: case Opcode::F64Div:
+        return OpKind::FBin64;
+      case Opcode::F32Eq: case Opcode::F32Ne: case Opcode::F32Lt: case Opcode::F32Gt: case Opcode::F32Le:
+      case Opcode::F32Ge:
+        return OpKind::FCmp32;
+      case Opcode::F64Eq: case Opcode::F64Ne: case Opcode::F64Lt: case Opcode::F64Gt: case Opcode::F64Le:
+      case Opcode::F64Ge:
+        return OpKind::FCmp64;
+      case Opcode::I32Clz: case Opcode::I64Clz: return has_lzcnt_ ? OpKind::Unary : OpKind::None;
+      case Opcode::I32Ctz: case Opcode::I64Ctz: return has_tzcnt_ ? OpKind::Unary : OpKind::None;
+      case Opcode::I32Popcnt: case Opcode::I64Popcnt: return has_popcnt_ ? OpKind::Unary : OpKind::None;
+      case Opcode::F32Copysign: case Opcode::F64Copysign: return OpKind::Copysign;
+      case Opcode::F32Abs: case Opcode::F32Neg: case Opcode::F64Abs: case Opcode::F64Neg:
+      case Opcode::F32Sqrt: case Opcode::F64Sqrt:
+      case Opcode::F32Ceil: case Opcode::F32Floor: case Opcode::F32Trunc: case Opcode::F32Nearest:
+      case Opcode::F64Ceil: case Opcode::F64Floor: case Opcode::F64Trunc: case Opcode::F64Nearest:
+      case Opcode::I32WrapI64: case Opcode::I64ExtendI32S: case Opcode::I64ExtendI32U:
+      case Opcode::I32Extend8S: case Opcode::I32Extend16S: case Opcode::I64Extend8S: case Opcode::I64Extend16S:
+      case Opcode::I64Extend32S:
+      case Opcode::I32ReinterpretF32: case Opcode::F32ReinterpretI32: case Opcode::I64ReinterpretF64:
+      case Opcode::F64ReinterpretI64:
+      case Opcode::F32ConvertI32S: case Opcode::F32ConvertI32U: case Opcode::F32ConvertI64S:
+      case Opcode::F64ConvertI32S: case Opcode::F64ConvertI32U: case Opcode::F64ConvertI64S:
+      case Opcode::F32DemoteF64: case Opcode::F64PromoteF32:
+        return OpKind::Unary;
+      default: return OpKind::None;
+    }
+  }
+
+  void emit_plain(Opcode op, const uint64_t* p) {
+    Assembler& a = *a_;
+    switch (plain_op_kind(op)) {
+      case OpKind::Load: emit_load(op, p[1], p[2], p[3]); return;
+      case OpKind::Store: emit_store(op, p[1], p[2], p[3]); return;
+      case OpKind::IntBin32:
+      case OpKind::IntBin64: {
+        const bool wide = plain_op_kind(op) == OpKind::IntBin64;
+        const Gp r = wide ? Gp(rax) : Gp(eax);
+        const Mem b = wide ? slot64(p[3]) : slot32(p[3]);
+        a.mov(r, wide ? slot64(p[2]) : slot32(p[2]));
+        switch (op) {
+          case Opcode::I32Add: case Opcode::I64Add: a.add(r, b); break;
+          case Opcode::I32Sub: case Opcode::I64Sub: a.sub(r, b); break;
+          case Opcode::I32Mul: case Opcode::I64Mul: a.imul(r, b); break;
+          case Opcode::I32And: case Opcode::I64And: a.and_(r, b); break;
+          case Opcode::I32Or: case Opcode::I64Or: a.or_(r, b); break;
+          default: a.xor_(r, b); break;
+        }
+        a.mov(slot64(p[1]), rax);  // a 32-bit op zero-extends: the slot holds the u32
+        return;
+      }
+      case OpKind::Shift32:
+      case OpKind::Shift64: {  // x86 masks the count as wasm does (by 31 or 63)
+        const bool wide = plain_op_kind(op) == OpKind::Shift64;
+        const Gp r = wide ? Gp(rax) : Gp(eax);
+        a.mov(r, wide ? slot64(p[2]) : slot32(p[2]));
+        a.mov(ecx, slot32(p[3]));
+        switch (op) {
+          case Opcode::I32Shl: case Opcode::I64Shl: a.shl(r, cl); break;
+          case Opcode::I32ShrS: case Opcode::I64ShrS: a.sar(r, cl); break;
+          case Opcode::I32ShrU: case Opcode::I64ShrU: a.shr(r, cl); break;
+          case Opcode::I32Rotl: case Opcode::I64Rotl: a.rol(r, cl); break;
+          default: a.ror(r, cl); break;
+        }
+        a.mov(slot64(p[1]), rax);
+        return;
+      }
+      case OpKind::Cmp32:
+      case OpKind::Cmp64: {
+        const bool wide = plain_op_kind(op) == OpKind::Cmp64;
+        if (wide) {
+          a.mov(rax, slot64(p[2]));
+          a.cmp(rax, slot64(p[3]));
+        } else {
+          a.mov(eax, slot32(p[2]));
+          a.cmp(eax, slot32(p[3]));
+        }
+        set_bool(int_condition(op), p[1]);
+        return;
+      }
+      case OpKind::Eqz32:
+      case OpKind::Eqz64:
+        if (plain_op_kind(op) == OpKind::Eqz64) a.cmp(slot64(p[2]), imm(0));
+        else a.cmp(slot32(p[2]), imm(0));
+        set_bool(CondCode::kE, p[1]);
+        return;
+      case OpKind::FBin32:
+        a.movss(xmm0, slot32(p[2]));
+        switch (op) {
+          case Opcode::F32Add: a.addss(xmm0, slot32(p[3])); break;
+          case Opcode::F32Sub: a.subss(xmm0, slot32(p[3])); break;
+          case Opcode::F32Mul: a.mulss(xmm0, slot32(p[3])); break;
+          default: a.divss(xmm0, slot32(p[3])); break;
+        }
+        store_f32(p[1]);
+        return;
+      case OpKind::FBin64:
+        a.movsd(xmm0, slot64(p[2]));
+        switch (op) {
+          case Opcode::F64Add: a.addsd(xmm0, slot64(p[3])); break;
+          case Opcode::F64Sub: a.subsd(xmm0, slot64(p[3])); break;
+          case Opcode::F64Mul: a.mulsd(xmm0, slot64(p[3])); break;
+          default: a.divsd(xmm0, slot64(p[3])); break;
+        }
+        a.movsd(slot64(p[1]), xmm0);
+        return;
+      case OpKind::FCmp32:
+      case OpKind::FCmp64: emit_float_compare(op, p); return;
+      case OpKind::Copysign:  // dst, a, b: a's magnitude, b's sign
+        if (op == Opcode::F32Copysign) {
+          a.mov(eax, slot32(p[2]));
+          a.and_(eax, 0x7fffffff);
+          a.mov(ecx, slot32(p[3]));
+          a.and_(ecx, 0x80000000u);
+          a.or_(eax, ecx);
+        } else {
+          a.mov(rax, slot64(p[2]));
+          a.btr(rax, 63);
+          a.mov(rcx, slot64(p[3]));
+          a.shr(rcx, 63);
+          a.shl(rcx, 63);
+          a.or_(rax, rcx);
+        }
+        a.mov(slot64(p[1]), rax);
+        return;
+      case OpKind::Unary: emit_unary(op, p[1], p[2]); return;
+      case OpKind::None: return;
+    }
+  }
+
+  static CondCode int_condition(Opcode op) {
+    switch (op) {
+      case Opcode::I32Eq: case Opcode::I64Eq: return CondCode::kE;
+      case Opcode::I32Ne: case Opcode::I64Ne: return CondCode::kNE;
+      case Opcode::I32LtS: case Opcode::I64LtS: return CondCode::kL;
+      case Opcode::I32LtU: case Opcode::I64LtU: return CondCode::kB;
+      case Opcode::I32GtS: case Opcode::I64GtS: return CondCode::kG;
+      case Opcode::I32GtU: case Opcode::I64GtU: return CondCode::kA;
+      case Opcode::I32LeS: case Opcode::I64LeS: return CondCode::kLE;
+      case Opcode::I32LeU: case Opcode::I64LeU: return CondCode::kBE;
+      case Opcode::I32GeS: case Opcode::I64GeS: return CondCode::kGE;
+      default: return CondCode::kAE;
+    }
+  }
+
+  // slot dst = the condition (0 or 1), from the flags.
+  void set_bool(CondCode cc, uint64_t dst) {
+    a_->set(cc, cl);
+    a_->movzx(ecx, cl);
+    a_->mov(slot64(dst), rcx);
+  }
+
+  // f32 result in xmm0 to a slot (zero-extended, as the interpreter writes it).
+  void store_f32(uint64_t dst) {
+    a_->movd(eax, xmm0);
+    a_->mov(slot64(dst), rax);
+  }
+
+  // Ordered comparisons with NaN false (ne: true). a < b is tested as b > a
+  // so that "above" (CF = ZF = 0) excludes the unordered case.
+  void emit_float_compare(Opcode op, const uint64_t* p) {
+    Assembler& a = *a_;
+    const bool wide = plain_op_kind(op) == OpKind::FCmp64;
+    auto load = [&](uint64_t s) { wide ? a.movsd(xmm0, slot64(s)) : a.movss(xmm0, slot32(s)); };
+    auto ucom = [&](uint64_t s) { wide ? a.ucomisd(xmm0, slot64(s)) : a.ucomiss(xmm0, slot32(s)); };
+    const uint64_t x = p[2], y = p[3];
+    switch (op) {
+      case Opcode::F32Eq: case Opcode::F64Eq:
+        load(x); ucom(y);
+        a.setnp(al);
+        a.sete(cl);
+        a.and_(cl, al);
+        break;
+      case Opcode::F32Ne: case Opcode::F64Ne:
+        load(x); ucom(y);
+        a.setp(al);
+        a.setne(cl);
+        a.or_(cl, al);
+        break;
+      case Opcode::F32Lt: case Opcode::F64Lt: load(y); ucom(x); a.seta(cl); break;
+      case Opcode::F32Gt: case Opcode::F64Gt: load(x); ucom(y); a.seta(cl); break;
+      case Opcode::F32Le: case Opcode::F64Le: load(y); ucom(x); a.setae(cl); break;
+      default: load(x); ucom(y); a.setae(cl); break;  // ge
+    }
+    a.movzx(ecx, cl);
+    a.mov(slot64(p[1]), rcx);
+  }
+
+  void emit_unary(Opcode op, uint64_t dst, uint64_t src) {
+    Assembler& a = *a_;
+    auto round_f32 = [&](uint32_t mode) { a.roundss(xmm0, slot32(src), imm(mode | 8)); store_f32(dst); };
+    auto round_f64 = [&](uint32_t mode) { a.roundsd(xmm0, slot64(src), imm(mode | 8)); a.movsd(slot64(dst), xmm0); };
+    switch (op) {
+      case Opcode::I32Clz: a.lzcnt(eax, slot32(src)); break;
+      case Opcode::I64Clz: a.lzcnt(rax, slot64(src)); break;
+      case Opcode::I32Ctz: a.tzcnt(eax, slot32(src)); break;
+      case Opcode::I64Ctz: a.tzcnt(rax, slot64(src)); break;
+      case Opcode::I32Popcnt: a.popcnt(eax, slot32(src)); break;
+      case Opcode::I64Popcnt: a.popcnt(rax, slot64(src)); break;
+      case Opcode::F32Abs: a.mov(eax, slot32(src)); a.and_(eax, 0x7fffffff); break;
+      case Opcode::F32Neg: a.mov(eax, slot32(src)); a.xor_(eax, 0x80000000u); break;
+      case Opcode::F64Abs: a.mov(rax, slot64(src)); a.btr(rax, 63); break;
+      case Opcode::F64Neg: a.mov(rax, slot64(src)); a.btc(rax, 63); break;
+      case Opcode::F32Sqrt: a.sqrtss(xmm0, slot32(src)); store_f32(dst); return;
+      case Opcode::F64Sqrt: a.sqrtsd(xmm0, slot64(src)); a.movsd(slot64(dst), xmm0); return;
+      case Opcode::F32Nearest: round_f32(0); return;
+      case Opcode::F32Floor: round_f32(1); return;
+      case Opcode::F32Ceil: round_f32(2); return;
+      case Opcode::F32Trunc: round_f32(3); return;
+      case Opcode::F64Nearest: round_f64(0); return;
+      case Opcode::F64Floor: round_f64(1); return;
+      case Opcode::F64Ceil: round_f64(2); return;
+      case Opcode::F64Trunc: round_f64(3); return;
+      case Opcode::I32WrapI64: case Opcode::I64ExtendI32U: case Opcode::I32ReinterpretF32:
+      case Opcode::F32ReinterpretI32:
+        a.mov(eax, slot32(src));
+        break;
+      case Opcode::I64ReinterpretF64: case Opcode::F64ReinterpretI64: a.mov(rax, slot64(src)); break;
+      case Opcode::I64ExtendI32S: case Opcode::I64Extend32S: a.movsxd(rax, slot32(src)); break;
+      case Opcode::I32Extend8S: a.movsx(eax, byte_ptr(kFp, int32_t(src * 8))); break;
+      case Opcode::I32Extend16S: a.movsx(eax, word_ptr(kFp, int32_t(src * 8))); break;
+      case Opcode::I64Extend8S: a.movsx(rax, byte_ptr(kFp, int32_t(src * 8))); break;
+      case Opcode::I64Extend16S: a.movsx(rax, word_ptr(kFp, int32_t(src * 8))); break;
+      case Opcode::F32ConvertI32S: a.xorps(xmm0, xmm0); a.cvtsi2ss(xmm0, slot32(src)); store_f32(dst); return;
+      case Opcode::F32ConvertI64S: a.xorps(xmm0, xmm0); a.cvtsi2ss(xmm0, slot64(src)); store_f32(dst); return;
+      case Opcode::F32ConvertI32U:  // the u32 as a (non-negative) i64: one rounding
+        a.mov(eax, slot32(src)); a.xorps(xmm0, xmm0); a.cvtsi2ss(xmm0, rax); store_f32(dst); return;
+      case Opcode::F64ConvertI32S: a.xorps(xmm0, xmm0); a.cvtsi2sd(xmm0, slot32(src)); break;
+      case Opcode::F64ConvertI64S: a.xorps(xmm0, xmm0); a.cvtsi2sd(xmm0, slot64(src)); break;
+      case Opcode::F64ConvertI32U: a.mov(eax, slot32(src)); a.xorps(xmm0, xmm0); a.cvtsi2sd(xmm0, rax); break;
+      case Opcode::F32DemoteF64: a.xorps(xmm0, xmm0); a.cvtsd2ss(xmm0, slot64(src)); store_f32(dst); return;
+      case Opcode::F64PromoteF32: a.xorps(xmm0, xmm0); a.cvtss2sd(xmm0, slot32(src)); break;
+      default: break;
+    }
+    switch (op) {
+      case Opcode::F64ConvertI32S: case Opcode::F64ConvertI64S: case Opcode::F64ConvertI32U:
+      case Opcode::F64PromoteF32:
+        a.movsd(slot64(dst), xmm0);
+        return;
+      default: a.mov(slot64(dst), rax); return;
+    }
+  }
+
+  // Bytes a load or store accesses in memory.
+  static uint32_t access_bytes(Opcode op) {
+    switch (op) {
+      case Opcode::I32Load8S: case Opcode::I32Load8U: case Opcode::I64Load8S: case Opcode::I64Load8U:
+      case Opcode::I32Store8: case Opcode::I64Store8:
+        return 1;
+      case Opcode::I32Load16S: case Opcode::I32Load16U: case Opcode::I64Load16S: case Opcode::I64Load16U:
+      case Opcode::I32Store16: case Opcode::I64Store16:
+        return 2;
+      case Opcode::I64Load: case Opcode::F64Load: case Opcode::I64Store: case Opcode::F64Store: return 8;
+      default: return 4;
+    }
+  }
+
+  // rcx = address + offset + bytes, checked against the memory's size;
+  // the access is then at [r13 + rcx - bytes].
+  Mem checked_address(uint64_t addr_slot, uint64_t offset, uint32_t bytes, uint32_t size_bits) {
+    Assembler& a = *a_;
+    a.mov(ecx, slot32(addr_slot));
+    const uint64_t end = offset + bytes;
+    if (end <= 0x7fffffff) {
+      a.add(rcx, imm(int32_t(end)));
+    } else {
+      a.mov(rax, imm(end));
+      a.add(rcx, rax);
+    }
+    a.cmp(rcx, qword_ptr(kMemSize));
+    a.ja(trap_label(TrapCode::MemoryOutOfBounds));
+    return ptr(kMem, rcx, 0, -int32_t(bytes), size_bits / 8);
+  }
+
+  void emit_load(Opcode op, uint64_t dst, uint64_t addr, uint64_t offset) {
+    Assembler& a = *a_;
+    const uint32_t bytes = access_bytes(op);
+    Mem m = checked_address(addr, offset, bytes, bytes * 8);
+    switch (op) {
+      case Opcode::I32Load8S: a.movsx(eax, m); break;
+      case Opcode::I64Load8S: a.movsx(rax, m); break;
+      case Opcode::I32Load8U: case Opcode::I64Load8U: a.movzx(eax, m); break;
+      case Opcode::I32Load16S: a.movsx(eax, m); break;
+      case Opcode::I64Load16S: a.movsx(rax, m); break;
+      case Opcode::I32Load16U: case Opcode::I64Load16U: a.movzx(eax, m); break;
+      case Opcode::I64Load32S: a.movsxd(rax, m); break;
+      case Opcode::I64Load: case Opcode::F64Load: a.mov(rax, m); break;
+      default: a.mov(eax, m); break;  // i32.load, f32.load, i64.load32_u
+    }
+    a.mov(slot64(dst), rax);
+  }
+
+  void emit_store(Opcode op, uint64_t addr, uint64_t value, uint64_t offset) {
+    Assembler& a = *a_;
+    const uint32_t bytes = access_bytes(op);
+    Mem m = checked_address(addr, offset, bytes, bytes * 8);
+    a.mov(rdx, slot64(value));
+    switch (bytes) {
+      case 1: a.mov(m, dl); break;
+      case 2: a.mov(m, dx); break;
+      case 4: a.mov(m, edx); break;
+      default: a.mov(m, rdx); break;
+    }
+  }
+
+  StoreImpl& store_;
+  FuncInstance& func_;
+  const CompiledFunc& src_;
+  NativeCode& out_;
+  MemoryInstance* memi_ = nullptr;
+  bool has_lzcnt_ = false, has_tzcnt_ = false, has_popcnt_ = false;
+  std::vector<Instr> instrs_;
+  std::vector<size_t> targets_;
+  CodeHolder code_;
+  RecordingErrorHandler errors_;
+  Assembler* a_ = nullptr;
+  std::map<size_t, Label> labels_;
+  std::map<TrapCode, Label> trap_labels_;
+  std::vector<std::pair<Label, std::vector<size_t>>> jump_tables_;
+  std::vector<std::function<void()>> deferred_;
+  Label exit_, own_trap_;
+};
+
+}  // namespace
+
+NativeEntry compile_x64(StoreImpl& store, FuncInstance& func, const CompiledFunc& source, NativeCode& out) {
+  return X64Compiler(store, func, source, out).compile();
+}
+
+}  // namespace mywasm::jit
