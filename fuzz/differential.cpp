@@ -101,6 +101,7 @@ std::vector<Value> args_for(ByteSource& in, const std::vector<ValType>& types) {
 
 Config fused_config() {
   Config c;
+  c.tier = Config::Tier::Interpreter;
   c.step_limit = kStepLimit;
   c.max_call_depth = kCallDepth;
   return c;
@@ -110,6 +111,18 @@ Config plain_config() {
   Config c = fused_config();
   c.interp_fusions = false;
   return c;
+}
+
+Config jit_config() {
+  Config c = plain_config();
+  c.tier = Config::Tier::Jit;
+  return c;
+}
+
+const std::vector<std::pair<std::string, Config>>& candidate_configs() {
+  static const std::vector<std::pair<std::string, Config>> configs{{"fused interpreter", fused_config()},
+                                                                   {"compiled code", jit_config()}};
+  return configs;
 }
 
 DiffOutcome run_differential(const uint8_t* data, size_t size, const Config& reference, const Config& candidate) {

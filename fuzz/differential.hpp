@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "mywasm/mywasm.hpp"
 
@@ -23,8 +25,13 @@ struct DiffOutcome {
 // step limit and call depth should be set in both so every call ends.
 DiffOutcome run_differential(const uint8_t* data, size_t size, const Config& reference, const Config& candidate);
 
-// The configs the interpreter's fused-vs-plain comparison uses.
-Config fused_config();
+// The reference: the plain interpreter translation (Config::interp_fusions
+// off), the simplest execution there is.
 Config plain_config();
+// What is compared with it: the fused interpreter translation and compiled
+// code (Config::Tier::Jit), each named for reports.
+Config fused_config();
+Config jit_config();
+const std::vector<std::pair<std::string, Config>>& candidate_configs();
 
 }  // namespace mywasm::fuzz

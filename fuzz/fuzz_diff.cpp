@@ -1,8 +1,9 @@
 // libFuzzer target: executes generated (or, for inputs starting with
-// "\0asm", mutated) modules on the fused interpreter translation and on the
-// plain one (Config::interp_fusions off), with a step limit so every call
-// ends, and aborts on the first difference in results, traps, memory or
-// globals (fuzz/differential.hpp).
+// "\0asm", mutated) modules on the plain interpreter translation
+// (Config::interp_fusions off) and on each candidate (the fused
+// translation, compiled code), with a step limit so every call ends, and
+// aborts on the first difference in results, traps, memory or globals
+// (fuzz/differential.hpp).
 #include <cstdio>
 #include <cstdlib>
 
@@ -10,11 +11,13 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace mywasm::fuzz;
-  static const mywasm::Config fused = fused_config(), plain = plain_config();
-  DiffOutcome r = run_differential(data, size, plain, fused);
-  if (r.mismatch) {
-    std::fprintf(stderr, "fused and plain translations differ\n%s", r.mismatch->c_str());
-    std::abort();
+  static const mywasm::Config plain = plain_config();
+  for (const auto& [name, candidate] : candidate_configs()) {
+    DiffOutcome r = run_differential(data, size, plain, candidate);
+    if (r.mismatch) {
+      std::fprintf(stderr, "the plain interpreter and the %s differ\n%s", name.c_str(), r.mismatch->c_str());
+      std::abort();
+    }
   }
   return 0;
 }

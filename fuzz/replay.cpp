@@ -27,11 +27,14 @@ struct Tally {
   int passed = 0, failed = 0, not_run = 0;
   bool verbose = false;
   void check(const std::vector<uint8_t>& input, const std::string& what) {
-    DiffOutcome r = run_differential(input.data(), input.size(), plain_config(), fused_config());
-    if (r.mismatch) {
-      ++failed;
-      std::printf("FAIL %s\n%s\n", what.c_str(), r.mismatch->c_str());
-      return;
+    DiffOutcome r;
+    for (const auto& [name, candidate] : candidate_configs()) {
+      r = run_differential(input.data(), input.size(), plain_config(), candidate);
+      if (r.mismatch) {
+        ++failed;
+        std::printf("FAIL %s (%s)\n%s\n", what.c_str(), name.c_str(), r.mismatch->c_str());
+        return;
+      }
     }
     if (verbose) std::printf("%s\n%s", what.c_str(), r.transcript.c_str());
     if (!r.ran) {
