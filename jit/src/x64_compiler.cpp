@@ -11,7 +11,11 @@
 //        access: a memory.grow in any callee changes it)
 // Values live in their frame slots between instructions, so every
 // instruction boundary, loop headers included, has the interpreter's frame
-// state. An instruction without an inline form here runs in the
+// state. Within straight-line code a write-through register cache keeps
+// recently written or read slots in caller-saved registers too, so a value
+// used by the next instructions is read from a register, not reloaded
+// through the store buffer; it is forgotten at labels and calls. A compare
+// whose result only feeds the br_if after it branches on the flags. An instruction without an inline form here runs in the
 // interpreter (interp::run_instruction) on the same frame: correct for every
 // instruction, at the price of a call.
 //
@@ -67,6 +71,46 @@ struct RecordingErrorHandler : ErrorHandler {
   }
 };
 
+// Which caller-saved registers hold which slots' current values. Every
+// write also goes to the slot, so forgetting is always safe.
+class RegCache {
+ public:
+  struct Entry {
+    bool xmm;
+    uint32_t reg;  // index into the pool
+  };
+  static constexpr uint32_t kGpCount = 6, kXmmCount = 14;
+  static Gp gp(uint32_t i) {
+    static const Gp pool[kGpCount] = {rsi, rdi, r8, r9, r10, r11};
+    return pool[i];
+  }
+  static Xmm xmm(uint32_t i) { return Xmm(i + 1); }  // xmm1..xmm14 (xmm0, xmm15: scratch)
+
+  std::optional<Entry> find(uint64_t slot) const {
+    auto it = slots_.find(slot);
+    if (it == slots_.end()) return std::nullopt;
+    return it->second;
+  }
+  void forget(uint64_t slot) { slots_.erase(slot); }
+  void forget_all() { slots_.clear(); }
+  // A register of the class for `slot`'s new value (evicting the oldest).
+  Entry take(uint64_t slot, bool is_xmm) {
+    uint32_t& next = is_xmm ? next_xmm_ : next_gp_;
+    const Entry e{is_xmm, next};
+    next = (next + 1) % (is_xmm ? kXmmCount : kGpCount);
+    for (auto it = slots_.begin(); it != slots_.end();)
+      it = (it->second.xmm == e.xmm && it->second.reg == e.reg) ? slots_.erase(it) : std::next(it);
+    slots_[slot] = e;
+    return e;
+  }
+  // `slot` now holds what the register of `e` holds.
+  void alias(uint64_t slot, Entry e) { slots_[slot] = e; }
+
+ private:
+  std::map<uint64_t, Entry> slots_;
+  uint32_t next_gp_ = 0, next_xmm_ = 0;
+};
+
 class X64Compiler {
  public:
   X64Compiler(StoreImpl& store, FuncInstance& func, const CompiledFunc& src, NativeCode& out)
@@ -91,7 +135,11 @@ class X64Compiler {
     own_trap_ = a.newLabel();
     prologue();
     for (const Instr& in : instrs_) {
-      if (auto it = labels_.find(in.index); it != labels_.end()) a.bind(it->second);
+      if (auto it = labels_.find(in.index); it != labels_.end()) {
+        a.bind(it->second);
+        cache_.forget_all();  // other paths join here
+        last_compare_.reset();
+      }
       emit(in);
     }
     for (auto& d : deferred_) d();
@@ -269,6 +317,8 @@ class X64Compiler {
   }
 
   void emit(const Instr& in) {
+    compare_ = last_compare_;  // what the instruction before left in the flags
+    last_compare_.reset();
     if (!has_inline_form(in)) return emit_in_interpreter(in);
     if (in.info->form == HandlerInfo::InternalForm) return emit_internal(in);
     emit_plain(in.info->op, w(in));
@@ -285,6 +335,7 @@ class X64Compiler {
     a.mov(r8, kFp);
     a.mov(rax, imm(reinterpret_cast<void*>(&run_instruction_helper)));
     a.call(rax);
+    cache_.forget_all();  // it may write any slot; the call clobbers the cache registers
     propagate_trap();
   }
 
@@ -297,24 +348,33 @@ class X64Compiler {
       case Internal::Copy3: copy(p[1], p[2]); copy(p[3], p[4]); copy(p[5], p[6]); break;
       case Internal::Copy4: copy(p[1], p[2]); copy(p[3], p[4]); copy(p[5], p[6]); copy(p[7], p[8]); break;
       case Internal::CopyV128:
+        cache_.forget(p[1]);
+        cache_.forget(p[1] + 1);
         a.movups(xmm0, ptr(kFp, int32_t(p[2] * 8)));
         a.movups(ptr(kFp, int32_t(p[1] * 8)), xmm0);
         break;
       case Internal::Const:
-        if (int64_t(p[2]) == int64_t(int32_t(p[2]))) {
-          a.mov(slot64(p[1]), imm(int32_t(p[2])));
-        } else {
-          a.mov(rax, imm(p[2]));
-          a.mov(slot64(p[1]), rax);
-        }
+        a.mov(rax, imm(p[2]));
+        put_rax(p[1]);
         break;
       case Internal::Br: a.jmp(labels_.at(target_index(p[1]))); break;
       case Internal::BrIf:
-      case Internal::BrUnless:
-        a.cmp(slot32(p[1]), imm(0));
-        if (in.info->internal == Internal::BrIf) a.jne(labels_.at(target_index(p[2])));
-        else a.je(labels_.at(target_index(p[2])));
+      case Internal::BrUnless: {
+        CondCode taken = CondCode::kNE;  // cond != 0
+        if (compare_ && compare_->dst == p[1]) {
+          taken = compare_->cc;  // the flags of the compare just before
+        } else {
+          if (auto e = cache_.find(p[1]); e && !e->xmm) {
+            const Gp r = RegCache::gp(e->reg).r32();
+            a.test(r, r);
+          } else {
+            a.cmp(slot32(p[1]), imm(0));
+          }
+        }
+        if (in.info->internal == Internal::BrUnless) taken = negateCond(taken);
+        a.j(taken, labels_.at(target_index(p[2])));
         break;
+      }
       case Internal::BrTable: emit_br_table(p); break;
       case Internal::Call:
       case Internal::CallOther: emit_call(in); break;
@@ -325,20 +385,21 @@ class X64Compiler {
         break;
       case Internal::Unreachable: a.jmp(trap_label(TrapCode::Unreachable)); break;
       case Internal::Select:  // dst, a, b, cond
-        a.mov(rax, slot64(p[2]));
-        a.mov(rcx, slot64(p[3]));
-        a.cmp(slot32(p[4]), imm(0));
+        a.emit(Inst::kIdMov, rax, gp_in(p[2], true));
+        a.emit(Inst::kIdMov, rcx, gp_in(p[3], true));
+        a.emit(Inst::kIdMov, edx, gp_in(p[4], false));
+        a.test(edx, edx);
         a.cmove(rax, rcx);
-        a.mov(slot64(p[1]), rax);
+        put_rax(p[1]);
         break;
       case Internal::GlobalGet:  // dst, GlobalInstance*
         a.mov(rax, imm(&reinterpret_cast<GlobalInstance*>(p[2])->bits[0]));
         a.mov(rax, qword_ptr(rax));
-        a.mov(slot64(p[1]), rax);
+        put_rax(p[1]);
         break;
       case Internal::GlobalSet:  // GlobalInstance*, src
         a.mov(rax, imm(&reinterpret_cast<GlobalInstance*>(p[1])->bits[0]));
-        a.mov(rcx, slot64(p[2]));
+        a.emit(Inst::kIdMov, rcx, gp_in(p[2], true));
         a.mov(qword_ptr(rax), rcx);
         break;
       default: emit_in_interpreter(in); break;
@@ -346,8 +407,44 @@ class X64Compiler {
   }
 
   void copy(uint64_t dst, uint64_t src) {
+    if (dst == src) return;
+    if (auto e = cache_.find(src); e && !e->xmm) {
+      a_->mov(slot64(dst), RegCache::gp(e->reg));
+      cache_.alias(dst, *e);
+      return;
+    }
     a_->mov(rax, slot64(src));
+    put_rax(dst);
+  }
+
+  // ------------------------------------------------------------ register cache
+  // A slot's value as a GP operand: its cached register, or the slot.
+  Operand gp_in(uint64_t slot, bool wide) {
+    if (auto e = cache_.find(slot); e && !e->xmm) {
+      const Gp r = RegCache::gp(e->reg);
+      return wide ? Operand(r.r64()) : Operand(r.r32());
+    }
+    return wide ? Operand(slot64(slot)) : Operand(slot32(slot));
+  }
+  // ... as a scalar float operand (f32 or f64 in the low lanes).
+  Operand xmm_in(uint64_t slot, bool wide) {
+    if (auto e = cache_.find(slot); e && e->xmm) return RegCache::xmm(e->reg);
+    return wide ? Operand(slot64(slot)) : Operand(slot32(slot));
+  }
+  // rax (the slot's whole 64 bits) to slot dst, cached.
+  void put_rax(uint64_t dst) {
     a_->mov(slot64(dst), rax);
+    a_->mov(RegCache::gp(cache_.take(dst, false).reg), rax);
+  }
+  // xmm0 (an f64, or an f32 the slot holds zero-extended) to slot dst, cached.
+  void put_xmm0(uint64_t dst, bool wide) {
+    if (wide) {
+      a_->movsd(slot64(dst), xmm0);
+    } else {
+      a_->movd(eax, xmm0);
+      a_->mov(slot64(dst), rax);
+    }
+    a_->movaps(RegCache::xmm(cache_.take(dst, true).reg), xmm0);
   }
 
   void emit_br_table(const uint64_t* p) {  // index, count, targets (last: default)
@@ -398,6 +495,7 @@ class X64Compiler {
     propagate_trap();
     a.dec(ctx_field(offsetof(ExecRegs, depth)));
     a.bind(done);
+    cache_.forget_all();  // the callee clobbered the cache registers
     deferred_.push_back([this, &in, slow, done] {
       a_->bind(slow);
       emit_in_interpreter(in);
@@ -478,25 +576,27 @@ class X64Compiler {
       case OpKind::IntBin64: {
         const bool wide = plain_op_kind(op) == OpKind::IntBin64;
         const Gp r = wide ? Gp(rax) : Gp(eax);
-        const Mem b = wide ? slot64(p[3]) : slot32(p[3]);
-        a.mov(r, wide ? slot64(p[2]) : slot32(p[2]));
+        const Operand b = gp_in(p[3], wide);
+        a.emit(Inst::kIdMov, r, gp_in(p[2], wide));
+        InstId id = Inst::kIdXor;
         switch (op) {
-          case Opcode::I32Add: case Opcode::I64Add: a.add(r, b); break;
-          case Opcode::I32Sub: case Opcode::I64Sub: a.sub(r, b); break;
-          case Opcode::I32Mul: case Opcode::I64Mul: a.imul(r, b); break;
-          case Opcode::I32And: case Opcode::I64And: a.and_(r, b); break;
-          case Opcode::I32Or: case Opcode::I64Or: a.or_(r, b); break;
-          default: a.xor_(r, b); break;
+          case Opcode::I32Add: case Opcode::I64Add: id = Inst::kIdAdd; break;
+          case Opcode::I32Sub: case Opcode::I64Sub: id = Inst::kIdSub; break;
+          case Opcode::I32Mul: case Opcode::I64Mul: id = Inst::kIdImul; break;
+          case Opcode::I32And: case Opcode::I64And: id = Inst::kIdAnd; break;
+          case Opcode::I32Or: case Opcode::I64Or: id = Inst::kIdOr; break;
+          default: break;
         }
-        a.mov(slot64(p[1]), rax);  // a 32-bit op zero-extends: the slot holds the u32
+        a.emit(id, r, b);
+        put_rax(p[1]);  // a 32-bit op zero-extends: the slot holds the u32
         return;
       }
       case OpKind::Shift32:
       case OpKind::Shift64: {  // x86 masks the count as wasm does (by 31 or 63)
         const bool wide = plain_op_kind(op) == OpKind::Shift64;
         const Gp r = wide ? Gp(rax) : Gp(eax);
-        a.mov(r, wide ? slot64(p[2]) : slot32(p[2]));
-        a.mov(ecx, slot32(p[3]));
+        a.emit(Inst::kIdMov, r, gp_in(p[2], wide));
+        a.emit(Inst::kIdMov, ecx, gp_in(p[3], false));
         switch (op) {
           case Opcode::I32Shl: case Opcode::I64Shl: a.shl(r, cl); break;
           case Opcode::I32ShrS: case Opcode::I64ShrS: a.sar(r, cl); break;
@@ -504,50 +604,52 @@ class X64Compiler {
           case Opcode::I32Rotl: case Opcode::I64Rotl: a.rol(r, cl); break;
           default: a.ror(r, cl); break;
         }
-        a.mov(slot64(p[1]), rax);
+        put_rax(p[1]);
         return;
       }
       case OpKind::Cmp32:
       case OpKind::Cmp64: {
         const bool wide = plain_op_kind(op) == OpKind::Cmp64;
-        if (wide) {
-          a.mov(rax, slot64(p[2]));
-          a.cmp(rax, slot64(p[3]));
-        } else {
-          a.mov(eax, slot32(p[2]));
-          a.cmp(eax, slot32(p[3]));
-        }
+        const Gp r = wide ? Gp(rax) : Gp(eax);
+        a.emit(Inst::kIdMov, r, gp_in(p[2], wide));
+        a.emit(Inst::kIdCmp, r, gp_in(p[3], wide));
         set_bool(int_condition(op), p[1]);
         return;
       }
       case OpKind::Eqz32:
       case OpKind::Eqz64:
-        if (plain_op_kind(op) == OpKind::Eqz64) a.cmp(slot64(p[2]), imm(0));
-        else a.cmp(slot32(p[2]), imm(0));
+        {
+          const bool wide = plain_op_kind(op) == OpKind::Eqz64;
+          const Gp r = wide ? Gp(rax) : Gp(eax);
+          a.emit(Inst::kIdMov, r, gp_in(p[2], wide));
+          a.test(r, r);
+        }
         set_bool(CondCode::kE, p[1]);
         return;
       case OpKind::FBin32:
-        a.movss(xmm0, slot32(p[2]));
+      case OpKind::FBin64: {
+        const bool wide = plain_op_kind(op) == OpKind::FBin64;
+        InstId id;
         switch (op) {
-          case Opcode::F32Add: a.addss(xmm0, slot32(p[3])); break;
-          case Opcode::F32Sub: a.subss(xmm0, slot32(p[3])); break;
-          case Opcode::F32Mul: a.mulss(xmm0, slot32(p[3])); break;
-          default: a.divss(xmm0, slot32(p[3])); break;
+          case Opcode::F32Add: id = Inst::kIdAddss; break;
+          case Opcode::F32Sub: id = Inst::kIdSubss; break;
+          case Opcode::F32Mul: id = Inst::kIdMulss; break;
+          case Opcode::F32Div: id = Inst::kIdDivss; break;
+          case Opcode::F64Add: id = Inst::kIdAddsd; break;
+          case Opcode::F64Sub: id = Inst::kIdSubsd; break;
+          case Opcode::F64Mul: id = Inst::kIdMulsd; break;
+          default: id = Inst::kIdDivsd; break;
         }
-        store_f32(p[1]);
+        load_xmm0(p[2], wide);
+        a.emit(id, xmm0, xmm_in(p[3], wide));
+        put_xmm0(p[1], wide);
         return;
-      case OpKind::FBin64:
-        a.movsd(xmm0, slot64(p[2]));
-        switch (op) {
-          case Opcode::F64Add: a.addsd(xmm0, slot64(p[3])); break;
-          case Opcode::F64Sub: a.subsd(xmm0, slot64(p[3])); break;
-          case Opcode::F64Mul: a.mulsd(xmm0, slot64(p[3])); break;
-          default: a.divsd(xmm0, slot64(p[3])); break;
-        }
-        a.movsd(slot64(p[1]), xmm0);
-        return;
+      }
       case OpKind::FCmp32:
-      case OpKind::FCmp64: emit_float_compare(op, p); return;
+      case OpKind::FCmp64:
+        cache_.forget(p[1]);
+        emit_float_compare(op, p);
+        return;
       case OpKind::Copysign:  // dst, a, b: a's magnitude, b's sign
         if (op == Opcode::F32Copysign) {
           a.mov(eax, slot32(p[2]));
@@ -563,7 +665,7 @@ class X64Compiler {
           a.shl(rcx, 63);
           a.or_(rax, rcx);
         }
-        a.mov(slot64(p[1]), rax);
+        put_rax(p[1]);
         return;
       case OpKind::Unary: emit_unary(op, p[1], p[2]); return;
       case OpKind::None: return;
@@ -585,53 +687,58 @@ class X64Compiler {
     }
   }
 
-  // slot dst = the condition (0 or 1), from the flags.
+  // slot dst = the condition (0 or 1), from the flags, which stay as they
+  // are for a br_if on dst just after.
   void set_bool(CondCode cc, uint64_t dst) {
-    a_->set(cc, cl);
-    a_->movzx(ecx, cl);
-    a_->mov(slot64(dst), rcx);
+    a_->set(cc, al);
+    a_->movzx(eax, al);
+    put_rax(dst);
+    last_compare_ = Compare{dst, cc};
+  }
+
+  // xmm0 = a slot's f32 or f64.
+  void load_xmm0(uint64_t slot, bool wide) {
+    a_->emit(wide ? Inst::kIdMovsd : Inst::kIdMovss, xmm0, xmm_in(slot, wide));
   }
 
   // f32 result in xmm0 to a slot (zero-extended, as the interpreter writes it).
-  void store_f32(uint64_t dst) {
-    a_->movd(eax, xmm0);
-    a_->mov(slot64(dst), rax);
-  }
+  void store_f32(uint64_t dst) { put_xmm0(dst, false); }
 
   // Ordered comparisons with NaN false (ne: true). a < b is tested as b > a
   // so that "above" (CF = ZF = 0) excludes the unordered case.
   void emit_float_compare(Opcode op, const uint64_t* p) {
     Assembler& a = *a_;
     const bool wide = plain_op_kind(op) == OpKind::FCmp64;
-    auto load = [&](uint64_t s) { wide ? a.movsd(xmm0, slot64(s)) : a.movss(xmm0, slot32(s)); };
-    auto ucom = [&](uint64_t s) { wide ? a.ucomisd(xmm0, slot64(s)) : a.ucomiss(xmm0, slot32(s)); };
+    auto load = [&](uint64_t s) { load_xmm0(s, wide); };
+    auto ucom = [&](uint64_t s) { a.emit(wide ? Inst::kIdUcomisd : Inst::kIdUcomiss, xmm0, xmm_in(s, wide)); };
     const uint64_t x = p[2], y = p[3];
     switch (op) {
       case Opcode::F32Eq: case Opcode::F64Eq:
         load(x); ucom(y);
-        a.setnp(al);
-        a.sete(cl);
-        a.and_(cl, al);
+        a.setnp(cl);
+        a.sete(al);
+        a.and_(al, cl);
         break;
       case Opcode::F32Ne: case Opcode::F64Ne:
         load(x); ucom(y);
-        a.setp(al);
-        a.setne(cl);
-        a.or_(cl, al);
+        a.setp(cl);
+        a.setne(al);
+        a.or_(al, cl);
         break;
-      case Opcode::F32Lt: case Opcode::F64Lt: load(y); ucom(x); a.seta(cl); break;
-      case Opcode::F32Gt: case Opcode::F64Gt: load(x); ucom(y); a.seta(cl); break;
-      case Opcode::F32Le: case Opcode::F64Le: load(y); ucom(x); a.setae(cl); break;
-      default: load(x); ucom(y); a.setae(cl); break;  // ge
+      // One flag condition each: a br_if after them branches on the flags.
+      case Opcode::F32Lt: case Opcode::F64Lt: load(y); ucom(x); set_bool(CondCode::kA, p[1]); return;
+      case Opcode::F32Gt: case Opcode::F64Gt: load(x); ucom(y); set_bool(CondCode::kA, p[1]); return;
+      case Opcode::F32Le: case Opcode::F64Le: load(y); ucom(x); set_bool(CondCode::kAE, p[1]); return;
+      default: load(x); ucom(y); set_bool(CondCode::kAE, p[1]); return;  // ge
     }
-    a.movzx(ecx, cl);
-    a.mov(slot64(p[1]), rcx);
+    a.movzx(eax, al);
+    put_rax(p[1]);
   }
 
   void emit_unary(Opcode op, uint64_t dst, uint64_t src) {
     Assembler& a = *a_;
     auto round_f32 = [&](uint32_t mode) { a.roundss(xmm0, slot32(src), imm(mode | 8)); store_f32(dst); };
-    auto round_f64 = [&](uint32_t mode) { a.roundsd(xmm0, slot64(src), imm(mode | 8)); a.movsd(slot64(dst), xmm0); };
+    auto round_f64 = [&](uint32_t mode) { a.roundsd(xmm0, slot64(src), imm(mode | 8)); put_xmm0(dst, true); };
     switch (op) {
       case Opcode::I32Clz: a.lzcnt(eax, slot32(src)); break;
       case Opcode::I64Clz: a.lzcnt(rax, slot64(src)); break;
@@ -644,7 +751,7 @@ class X64Compiler {
       case Opcode::F64Abs: a.mov(rax, slot64(src)); a.btr(rax, 63); break;
       case Opcode::F64Neg: a.mov(rax, slot64(src)); a.btc(rax, 63); break;
       case Opcode::F32Sqrt: a.sqrtss(xmm0, slot32(src)); store_f32(dst); return;
-      case Opcode::F64Sqrt: a.sqrtsd(xmm0, slot64(src)); a.movsd(slot64(dst), xmm0); return;
+      case Opcode::F64Sqrt: a.sqrtsd(xmm0, slot64(src)); put_xmm0(dst, true); return;
       case Opcode::F32Nearest: round_f32(0); return;
       case Opcode::F32Floor: round_f32(1); return;
       case Opcode::F32Ceil: round_f32(2); return;
@@ -677,9 +784,9 @@ class X64Compiler {
     switch (op) {
       case Opcode::F64ConvertI32S: case Opcode::F64ConvertI64S: case Opcode::F64ConvertI32U:
       case Opcode::F64PromoteF32:
-        a.movsd(slot64(dst), xmm0);
+        put_xmm0(dst, true);
         return;
-      default: a.mov(slot64(dst), rax); return;
+      default: put_rax(dst); return;
     }
   }
 
@@ -701,7 +808,7 @@ class X64Compiler {
   // the access is then at [r13 + rcx - bytes].
   Mem checked_address(uint64_t addr_slot, uint64_t offset, uint32_t bytes, uint32_t size_bits) {
     Assembler& a = *a_;
-    a.mov(ecx, slot32(addr_slot));
+    a.emit(Inst::kIdMov, ecx, gp_in(addr_slot, false));
     const uint64_t end = offset + bytes;
     if (end <= 0x7fffffff) {
       a.add(rcx, imm(int32_t(end)));
@@ -729,14 +836,14 @@ class X64Compiler {
       case Opcode::I64Load: case Opcode::F64Load: a.mov(rax, m); break;
       default: a.mov(eax, m); break;  // i32.load, f32.load, i64.load32_u
     }
-    a.mov(slot64(dst), rax);
+    put_rax(dst);
   }
 
   void emit_store(Opcode op, uint64_t addr, uint64_t value, uint64_t offset) {
     Assembler& a = *a_;
     const uint32_t bytes = access_bytes(op);
     Mem m = checked_address(addr, offset, bytes, bytes * 8);
-    a.mov(rdx, slot64(value));
+    a.emit(Inst::kIdMov, rdx, gp_in(value, true));
     switch (bytes) {
       case 1: a.mov(m, dl); break;
       case 2: a.mov(m, dx); break;
@@ -761,6 +868,13 @@ class X64Compiler {
   std::vector<std::pair<Label, std::vector<size_t>>> jump_tables_;
   std::vector<std::function<void()>> deferred_;
   Label exit_, own_trap_;
+  RegCache cache_;
+  // A compare that set `dst` from the flags `cc` (see set_bool).
+  struct Compare {
+    uint64_t dst;
+    CondCode cc;
+  };
+  std::optional<Compare> last_compare_, compare_;
 };
 
 }  // namespace
