@@ -21,9 +21,16 @@ namespace jit {
 // What a compiled function owns: its native code, and the plain
 // translation it was compiled from when that is not the function's own
 // interpreter code (instructions without an inline form run from there).
+// Enters compiled code at the header of loop `loop` (its index in
+// CompiledFunc::loops) with the frame in the plain translation's layout
+// (on-stack replacement); returns as a call of the function does.
+using OsrEntry = uint32_t (*)(uint64_t* fp, ExecRegs* ctx, uint32_t loop);
+
 struct NativeCode {
   void* code = nullptr;  // executable mapping (released on destruction)
   size_t size = 0;
+  OsrEntry osr_entry = nullptr;
+  const CompiledFunc* source = nullptr;  // what it was compiled from (its frame layout)
   std::unique_ptr<CompiledFunc> own_source;
   std::vector<uint64_t> stubs;  // single instructions + Halt, for run_instruction
   ~NativeCode();

@@ -68,6 +68,7 @@ bool compile(StoreImpl& store, FuncInstance& func) {
   NativeEntry entry = nullptr;
 #endif
   if (!entry) return false;
+  native->source = source;
   func.native = std::move(native);
   func.native_entry = entry;
   return true;

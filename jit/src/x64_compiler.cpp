@@ -126,6 +126,7 @@ class X64Compiler {
 
   NativeEntry compile() {
     if (!scan()) return nullptr;
+    for (const CompiledFunc::LoopHead& l : src_.loops) targets_.push_back(l.code_index);  // OSR entries
     code_.init(Environment::host());
     code_.setErrorHandler(&errors_);
     Assembler a(&code_);
@@ -143,6 +144,9 @@ class X64Compiler {
       emit(in);
     }
     for (auto& d : deferred_) d();
+    Label osr = a.newLabel();
+    a.bind(osr);
+    osr_prologue();
     epilogue();
     for (auto& [code, label] : trap_labels_) {
       a.bind(label);
@@ -155,7 +159,9 @@ class X64Compiler {
       for (size_t t : targets) a.embedLabel(labels_.at(t));
     }
     if (errors_.first != kErrorOk) return nullptr;
-    return install();
+    NativeEntry entry = install();
+    if (entry) out_.osr_entry = reinterpret_cast<OsrEntry>(static_cast<uint8_t*>(out_.code) + code_.labelOffsetFromBase(osr));
+    return entry;
   }
 
  private:
@@ -219,6 +225,27 @@ class X64Compiler {
 
   // ------------------------------------------------------------ frame
   void prologue() {
+    save_and_check();
+    write_frame_init(src_.init_base);
+  }
+
+  // The on-stack-replacement entry (OsrEntry): the frame is live; only the
+  // constants are written, then the loop numbered edx is entered.
+  void osr_prologue() {
+    Assembler& a = *a_;
+    save_and_check();
+    write_frame_init(src_.const_base);
+    for (size_t k = 0; k < src_.loops.size(); ++k) {
+      a.cmp(edx, uint32_t(k));
+      a.je(labels_.at(src_.loops[k].code_index));
+    }
+    a.mov(eax, uint32_t(TrapCode::Unreachable));
+    a.jmp(own_trap_);
+  }
+
+  // Saves the registers the code pins, loads them, and checks the native
+  // and the value stack.
+  void save_and_check() {
     Assembler& a = *a_;
     a.push(rbp);
     a.mov(rbp, rsp);
@@ -238,9 +265,15 @@ class X64Compiler {
       a.mov(kMemSize, imm(&memi_->size));
       a.mov(kMem, imm(memi_->data));
     }
-    // Zeroed locals and constants (CompiledFunc::frame_init).
+  }
+
+  // CompiledFunc::frame_init (zeroed locals, then constants) from slot
+  // `from` on.
+  void write_frame_init(uint32_t from) {
+    Assembler& a = *a_;
     bool zero_ready = false;
     for (uint32_t k = 0; k < src_.init_count; ++k) {
+      if (src_.init_base + k < from) continue;
       const uint64_t v = src_.init[k];
       const Mem dst = slot64(src_.init_base + k);
       if (v == 0) {
@@ -308,7 +341,7 @@ class X64Compiler {
         case Internal::Copy4: case Internal::Br: case Internal::BrIf: case Internal::BrUnless:
         case Internal::BrTable: case Internal::Call: case Internal::CallOther: case Internal::ReloadMemory:
         case Internal::Return: case Internal::Unreachable: case Internal::Select: case Internal::GlobalGet:
-        case Internal::GlobalSet: case Internal::CopyV128:
+        case Internal::GlobalSet: case Internal::CopyV128: case Internal::LoopHead:
           return true;
         default: return false;
       }
@@ -379,6 +412,7 @@ class X64Compiler {
       case Internal::Call:
       case Internal::CallOther: emit_call(in); break;
       case Internal::ReloadMemory: break;  // the pinned registers survive calls
+      case Internal::LoopHead: break;      // counts for the interpreter only
       case Internal::Return:
         a.xor_(eax, eax);
         a.jmp(exit_);

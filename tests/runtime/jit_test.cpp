@@ -98,7 +98,7 @@ TEST(Jit, MemoryGrownByACalleeIsUsableByTheCaller) {
   }
 }
 
-TEST(Jit, TieredMovesHotFunctionsUpWhileTheirCallerRuns) {
+TEST(Jit, TieredMovesHotFunctionsAndLoopsUp) {
   if (!jit::available()) GTEST_SKIP() << "no compiler on this host";
   test::InstanceHarness h(with_tier(Config::Tier::Tiered, 10));
   ASSERT_NO_FATAL_FAILURE(h.instantiate_wat(R"((module
@@ -109,8 +109,9 @@ TEST(Jit, TieredMovesHotFunctionsUpWhileTheirCallerRuns) {
         (br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))
       (local.get 1))))"));
   EXPECT_EQ(h.call1("sum", {Value::i32(100)}).i32(), 338350);
-  EXPECT_TRUE(is_compiled(h, "sq"));    // called 100 times from the interpreter
-  EXPECT_FALSE(is_compiled(h, "sum"));  // called once
+  EXPECT_TRUE(is_compiled(h, "sq"));   // called 100 times from the interpreter
+  EXPECT_TRUE(is_compiled(h, "sum"));  // called once, its loop ran 100 times (on-stack replacement)
+  EXPECT_EQ(h.call1("sum", {Value::i32(7)}).i32(), 140);  // now compiled calling compiled
 }
 
 TEST(Jit, HostFunctionsAreCalledFromCompiledCodeWithTheCallersMemory) {
@@ -163,6 +164,45 @@ TEST(Jit, StepLimitAndInterruptHoldInCompiledCode) {
   });
   EXPECT_EQ(hi.trap_of("forever", {}), "interrupted");
   stopper.join();
+}
+
+}  // namespace
+}  // namespace mywasm
+
+namespace mywasm {
+namespace {
+
+// A loop in a function called once moves to compiled code mid-run, with
+// values on the operand stack at its header (a loop parameter and a value
+// below the loop) carried over, and later traps report the compiled frames.
+TEST(Jit, HotLoopOfAFunctionCalledOnceMovesToCompiledCode) {
+  if (!jit::available()) GTEST_SKIP() << "no compiler on this host";
+  test::InstanceHarness h(with_tier(Config::Tier::Tiered, 50));
+  ASSERT_NO_FATAL_FAILURE(h.instantiate_wat(R"((module
+    (memory 1)
+    (func (export "sum") (param $n i32) (result i64) (local $i i32)
+      (i64.const 1000000)          ;; below the loop, on the stack all along
+      (i64.const 0)                ;; the loop's parameter: the running sum
+      (loop $l (param i64) (result i64)
+        (i64.add (i64.extend_i32_u (local.get $i)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+      (i64.add))
+    (func (export "oob_after") (param $n i32) (local $i i32)
+      (loop $l
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+      (drop (i32.load (i32.const 70000))))))"));
+  // 0 + 1 + ... + 9999 = 49995000, plus the value below the loop.
+  EXPECT_EQ(h.call1("sum", {Value::i32(10000)}).i64(), 49995000 + 1000000);
+  EXPECT_TRUE(is_compiled(h, "sum"));
+  auto r = h.call("oob_after", {Value::i32(1000)});
+  ASSERT_FALSE(r.ok());
+  ASSERT_TRUE(r.error().trap.has_value());
+  EXPECT_EQ(r.error().trap->message, "out of bounds memory access");
+  ASSERT_EQ(r.error().trap->backtrace.size(), 1u);
+  EXPECT_EQ(r.error().trap->backtrace[0].func_index, 1u);
+  EXPECT_TRUE(is_compiled(h, "oob_after"));
 }
 
 }  // namespace

@@ -60,6 +60,16 @@ struct CompiledFunc {
   const uint64_t* init = nullptr;
   const uint64_t* entry = nullptr;
   bool fused = false;  // made with the fused forms (compiled code needs the plain ones)
+  uint32_t temp_base = 0;  // first operand-stack temporary (after the constants)
+  // Each loop of the body, in order: where its header is, and how many
+  // temporary slots are live there (the operand stack below the loop, all
+  // in home slots). On-stack replacement maps a loop of one translation to
+  // the same loop of another by its position in this list.
+  struct LoopHead {
+    uint32_t code_index;
+    uint32_t live_temps;
+  };
+  std::vector<LoopHead> loops;
 };
 
 namespace interp {
@@ -90,6 +100,8 @@ namespace interp {
   X(Step, 1)          /* counts a step, takes an interrupt (Config::step_limit, */  \
                       /* interruptible): function entries and loop headers only */ \
   X(Unsupported, 1)   /* an instruction without a handler: traps */                 \
+  X(LoopHead, 2)      /* loop ordinal: counts towards tier-up at a loop header, */  \
+                      /* and moves into compiled code there (Config::Tier::Tiered) */ \
   X(Select, 5)        /* dst, a, b, cond */                                         \
   X(GlobalGet, 3)     /* dst, GlobalInstance* */                                    \
   X(GlobalSet, 3)     /* GlobalInstance*, src */                                    \
@@ -228,7 +240,9 @@ TrapCode run_instruction(StoreImpl& store, ExecContext& st, const uint64_t* inst
 // Translates a wasm-defined function (its instance must be complete), with
 // the fused forms when `fuse` (Config::interp_fusions; compiled code is
 // made from the plain forms only).
-std::unique_ptr<CompiledFunc> translate(StoreImpl& store, const FuncInstance& func, bool fuse);
+// With `loop_counters`, each loop header starts with a LoopHead.
+std::unique_ptr<CompiledFunc> translate(StoreImpl& store, const FuncInstance& func, bool fuse,
+                                        bool loop_counters = false);
 
 }  // namespace interp
 }  // namespace mywasm

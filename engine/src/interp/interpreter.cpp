@@ -197,13 +197,31 @@ bool call_host(StoreImpl& store, ExecContext& st, FuncInstance& callee, FuncInst
 void translate_for_tier(StoreImpl& store, FuncInstance& f) {
   const Config& cfg = store.engine.config();
   const bool plain = cfg.tier == Config::Tier::Jit;
-  f.compiled = translate(store, f, cfg.interp_fusions && !plain);
+  f.compiled = translate(store, f, cfg.interp_fusions && !plain, /*loop_counters=*/cfg.tier == Config::Tier::Tiered);
   if (plain) jit::compile(store, f);
   if (cfg.tier == Config::Tier::Tiered) f.tier_up_countdown = int32_t(std::min<uint32_t>(cfg.tier_up_threshold, INT32_MAX));
 }
 // A function's calls reached the tier-up threshold: compiles it.
 bool tier_up(StoreImpl& store, FuncInstance& f) {
   return store.engine.config().tier != Config::Tier::Interpreter && jit::compile(store, f);
+}
+
+// On-stack replacement: `f`, running in the interpreter with frame fp, is at
+// the header of its loop `loop` and hot. Compiles it if needed, moves the
+// live temporaries to the compiled code's frame layout and continues there
+// until the function returns. Returns the TrapCode of that, or -1 when the
+// interpreter must go on (no compiled code, or no room for its frame).
+int enter_compiled_at_loop(StoreImpl& store, ExecContext& st, FuncInstance& f, uint64_t* fp, uint32_t loop) {
+  if (!f.native_entry && !tier_up(store, f)) return -1;
+  const jit::NativeCode& native = *f.native;
+  const CompiledFunc& from = *f.compiled;
+  const CompiledFunc* to = native.source;
+  if (!native.osr_entry || !to || loop >= to->loops.size() || loop >= from.loops.size() ||
+      fp + to->frame_slots > st.stack_end)
+    return -1;
+  if (to != &from)
+    std::memmove(fp + to->temp_base, fp + from.temp_base, from.loops[loop].live_temps * sizeof(uint64_t));
+  return int(native.osr_entry(fp, &st, loop));
 }
 
 // The interpreter loop. Runs the code at `start` (an entry stub that calls
@@ -649,6 +667,27 @@ I_Step:
   NEXT();
 I_Unsupported:
   TRAP(TrapCode::Unsupported);
+I_LoopHead:
+  if (cur->native_entry || --cur->tier_up_countdown < 0) [[unlikely]] goto loop_tier_up;
+  pc += 2;
+  NEXT();
+loop_tier_up: {
+  cur->tier_up_countdown = INT32_MAX;  // tried once
+  st.depth = size_t(rec - st.calls.data());
+  const int osr = enter_compiled_at_loop(store, st, *cur, fp, uint32_t(pc[1]));
+  if (osr < 0) {
+    pc += 2;
+    NEXT();
+  }
+  if (osr != int(TrapCode::None)) return TrapCode(osr);
+  // The function returned from compiled code: return to its caller.
+  pc = rec->return_pc;
+  fp = rec->fp;
+  cur = rec->func;
+  --rec;
+  RELOAD_MEMORY();
+  NEXT();
+}
 
 I_Halt:
   st.depth = size_t(rec - st.calls.data());

@@ -41,12 +41,13 @@ using ModuleDesc = std::remove_cvref_t<decltype(ModuleImpl::module)>;  // the de
 
 class Translator {
  public:
-  Translator(StoreImpl& store, const FuncInstance& func, bool fuse)
+  Translator(StoreImpl& store, const FuncInstance& func, bool fuse, bool loop_counters)
       : store_(store),
         inst_(*func.instance),
         module_(func.instance->module->module),
         func_(func),
         fuse_(fuse),
+        loop_counters_(loop_counters),
         count_steps_(store.engine.config().step_limit != 0 || store.engine.config().interruptible) {}
 
   std::unique_ptr<CompiledFunc> run() {
@@ -484,7 +485,16 @@ class Translator {
         c.loop_start = code().size();
         bind_label();
         last_dst_ = SIZE_MAX;  // a label: no peephole across it
-        if (count_steps_ && op == Opcode::Loop) begin_internal(Internal::Step);  // every iteration passes here
+        if (op == Opcode::Loop) {  // every iteration passes here
+          uint32_t live = 0;
+          for (const Entry& e : stack_) live = std::max(live, e.off + e.width);
+          out_->loops.push_back(CompiledFunc::LoopHead{uint32_t(code().size()), live});
+          if (count_steps_) begin_internal(Internal::Step);
+          if (loop_counters_) {
+            begin_internal(Internal::LoopHead);
+            emit_imm(out_->loops.size() - 1);
+          }
+        }
         ctrl_.push_back(std::move(c));
         return;
       }
@@ -1247,6 +1257,7 @@ class Translator {
       w = (w & kConstTag) ? out_->const_base + (w & ~kTagMask) : temp_base + (w & ~kTagMask);
     }
     out_->frame_slots = std::max(temp_base + max_height_, out_->num_results);
+    out_->temp_base = temp_base;
     // Zeros from the first declared local that may be read unassigned.
     uint32_t first_zero = out_->const_base;
     for (size_t i = func_.type.params.size(); i < local_slot_.size(); ++i)
@@ -1269,6 +1280,7 @@ class Translator {
   const ModuleDesc& module_;
   const FuncInstance& func_;
   const bool fuse_;         // Config::interp_fusions
+  const bool loop_counters_;  // emit LoopHead at loop headers
   const bool count_steps_;  // Config::step_limit or interruptible: emit Step
   std::unique_ptr<CompiledFunc> out_;
   std::vector<Entry> stack_;
@@ -1342,8 +1354,8 @@ class Translator {
 
 }  // namespace
 
-std::unique_ptr<CompiledFunc> translate(StoreImpl& store, const FuncInstance& func, bool fuse) {
-  return Translator(store, func, fuse).run();
+std::unique_ptr<CompiledFunc> translate(StoreImpl& store, const FuncInstance& func, bool fuse, bool loop_counters) {
+  return Translator(store, func, fuse, loop_counters).run();
 }
 
 }  // namespace mywasm::interp
