@@ -346,7 +346,7 @@ class X64Compiler {
         default: return false;
       }
     }
-    return plain_op_kind(in.info->op) != OpKind::None;
+    return plain_op_kind(in.info->op) != OpKind::None || interp::simd_instruction_fn(in.info->op);
   }
 
   void emit(const Instr& in) {
@@ -354,7 +354,29 @@ class X64Compiler {
     last_compare_.reset();
     if (!has_inline_form(in)) return emit_in_interpreter(in);
     if (in.info->form == HandlerInfo::InternalForm) return emit_internal(in);
+    if (plain_op_kind(in.info->op) == OpKind::None) return emit_simd_call(in);
     emit_plain(in.info->op, w(in));
+  }
+
+  // A v128 instruction: the interpreter's own code for it, called directly
+  // (interp::simd_instruction_fn) with the frame, the instruction's words
+  // and the memory.
+  void emit_simd_call(const Instr& in) {
+    Assembler& a = *a_;
+    a.mov(rdi, kFp);
+    a.mov(rsi, imm(w(in)));
+    if (memi_) {
+      a.mov(rdx, kMem);
+      a.mov(rcx, qword_ptr(kMemSize));
+    } else {
+      a.xor_(edx, edx);
+      a.xor_(ecx, ecx);
+    }
+    a.mov(rax, imm(reinterpret_cast<void*>(interp::simd_instruction_fn(in.info->op))));
+    a.call(rax);
+    cache_.forget_all();  // it wrote its result slots; the call clobbered the cache registers
+    a.test(al, al);
+    a.jz(trap_label(TrapCode::MemoryOutOfBounds));
   }
 
   // The instruction runs in the interpreter: run_instruction(store, ctx,

@@ -237,6 +237,13 @@ std::string disassemble(const CompiledFunc& f);
 TrapCode run_call(StoreImpl& store, ExecContext& st, FuncInstance& callee, FuncInstance* caller, uint64_t* fp);
 TrapCode run_instruction(StoreImpl& store, ExecContext& st, const uint64_t* instr, FuncInstance& cur, uint64_t* fp);
 
+// Runs one plain v128 instruction (its words, operands as in translated
+// code) on frame fp and a memory of mem_size bytes at mem, as the
+// interpreter's handler does; false: out of bounds memory access. Null for
+// opcodes that are no v128 instruction with a handler.
+using SimdInstructionFn = bool (*)(uint64_t* fp, const uint64_t* instr, uint8_t* mem, uint64_t mem_size);
+SimdInstructionFn simd_instruction_fn(Opcode op);
+
 // Translates a wasm-defined function (its instance must be complete), with
 // the fused forms when `fuse` (Config::interp_fusions; compiled code is
 // made from the plain forms only).

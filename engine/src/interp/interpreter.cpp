@@ -13,6 +13,7 @@
 
 #include "interp/code.hpp"
 #include "interp/numeric.hpp"
+#include "interp/simd_exec.hpp"
 #include "interp/simd_sem.hpp"
 #include "jit.hpp"
 #include "runtime/exec_context.hpp"
@@ -1170,6 +1171,31 @@ TrapCode run_call(StoreImpl& store, ExecContext& st, FuncInstance& callee, FuncI
   const uint64_t stub[] = {word(internal_handler(Internal::CallOther)), reinterpret_cast<uint64_t>(&callee), 0,
                            word(internal_handler(Internal::Halt))};
   return run<0>(&store, st, stub, caller, fp);
+}
+
+namespace {
+template <Opcode op>
+bool simd_instruction(uint64_t* fp, const uint64_t* instr, uint8_t* mem, uint64_t mem_size) {
+  return exec_simd<op>(fp, instr, mem, mem_size);
+}
+}  // namespace
+
+SimdInstructionFn simd_instruction_fn(Opcode op) {
+#define MYWASM_SIMD_FN(Prefix, Id) MYWASM_SIMD_FN_##Prefix(Id)
+#define MYWASM_SIMD_FN_0x00(Id) nullptr
+#define MYWASM_SIMD_FN_0xFC(Id) nullptr
+#define MYWASM_SIMD_FN_0xFD(Id) \
+  (SimdSem<Opcode::Id>::kShape != SimdShape::None ? &simd_instruction<Opcode::Id> : nullptr)
+  static constexpr SimdInstructionFn kFns[] = {
+#define OP(Id, Prefix, Code, Name, Imm, Params, Results) MYWASM_SIMD_FN(Prefix, Id),
+#include "opcodes.def"
+#undef OP
+  };
+#undef MYWASM_SIMD_FN
+#undef MYWASM_SIMD_FN_0x00
+#undef MYWASM_SIMD_FN_0xFC
+#undef MYWASM_SIMD_FN_0xFD
+  return kFns[static_cast<unsigned>(op)];
 }
 
 TrapCode run_instruction(StoreImpl& store, ExecContext& st, const uint64_t* instr, FuncInstance& cur, uint64_t* fp) {
