@@ -3,7 +3,10 @@
 // interpreter translates lazily), so hot loops can be read instruction by
 // instruction.
 //
-//   interp_listing K.wasm [export=run] [function-index ...]
+//   interp_listing K.wasm [export=run] [--plain] [function-index ...]
+//
+// --plain: the plain translation that compiled code is made from (the
+// export runs under Config::Tier::Jit).
 #include <cstdio>
 #include <fstream>
 #include <iterator>
@@ -17,16 +20,21 @@
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: %s K.wasm [export] [function-index ...]\n", argv[0]);
+    std::fprintf(stderr, "usage: %s K.wasm [export] [--plain] [function-index ...]\n", argv[0]);
     return 2;
   }
   std::ifstream in(argv[1], std::ios::binary);
   std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   std::string name = argc > 2 ? argv[2] : "run";
   std::set<uint32_t> only;
-  for (int i = 3; i < argc; ++i) only.insert(uint32_t(std::stoul(argv[i])));
+  mywasm::Config config;
+  config.tier = mywasm::Config::Tier::Interpreter;
+  for (int i = 3; i < argc; ++i) {
+    if (std::string(argv[i]) == "--plain") config.tier = mywasm::Config::Tier::Jit;
+    else only.insert(uint32_t(std::stoul(argv[i])));
+  }
 
-  mywasm::Engine engine;
+  mywasm::Engine engine(config);
   auto module = mywasm::Module::compile(engine, bytes);
   if (!module) {
     std::fprintf(stderr, "compile: %s\n", module.error().message.c_str());

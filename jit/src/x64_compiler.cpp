@@ -71,17 +71,24 @@ struct RecordingErrorHandler : ErrorHandler {
   }
 };
 
-// Which caller-saved registers hold which slots' current values. Every
-// write also goes to the slot, so forgetting is always safe.
+// Which registers hold which slots' current values. Every write also goes
+// to the slot, so forgetting an entry is always safe. Inside a loop some
+// locals are pinned: they stay in their register (besides their slot) for
+// the whole loop, so that a value carried from one iteration to the next is
+// never reloaded from memory. A pinned register is valid on every path
+// inside its loop: writes to a pinned slot go to its register, and the code
+// reloads the pins after every call (see X64Compiler::after_call).
 class RegCache {
  public:
   struct Entry {
     bool xmm;
     uint32_t reg;  // index into the pool
+    bool operator==(const Entry&) const = default;
   };
-  static constexpr uint32_t kGpCount = 6, kXmmCount = 14;
+  static constexpr uint32_t kGpCount = 7, kXmmCount = 14;
+  static constexpr uint32_t kMaxPinnedGp = 5, kMaxPinnedXmm = 10;
   static Gp gp(uint32_t i) {
-    static const Gp pool[kGpCount] = {rsi, rdi, r8, r9, r10, r11};
+    static const Gp pool[kGpCount] = {rsi, rdi, r8, r9, r10, r11, r15};
     return pool[i];
   }
   static Xmm xmm(uint32_t i) { return Xmm(i + 1); }  // xmm1..xmm14 (xmm0, xmm15: scratch)
@@ -91,23 +98,70 @@ class RegCache {
     if (it == slots_.end()) return std::nullopt;
     return it->second;
   }
-  void forget(uint64_t slot) { slots_.erase(slot); }
-  void forget_all() { slots_.clear(); }
-  // A register of the class for `slot`'s new value (evicting the oldest).
+  bool pinned(uint64_t slot) const { return pins_.count(slot) != 0; }
+  // Drops what is known about `slot` (its pin stays: the caller writes it
+  // through take()).
+  void forget(uint64_t slot) {
+    if (!pinned(slot)) slots_.erase(slot);
+  }
+  // Only the pins remain (a label: paths join).
+  void forget_all() { slots_ = pins_; }
+  // The register for `slot`'s new value: its pin, else the next unpinned
+  // register of the class (evicting what it held).
   Entry take(uint64_t slot, bool is_xmm) {
+    if (auto it = pins_.find(slot); it != pins_.end()) {
+      // Written in place: other slots that shared the register's old value
+      // (copies of it) no longer do.
+      const Entry e = it->second;
+      evict(e);
+      slots_[slot] = e;
+      return e;
+    }
     uint32_t& next = is_xmm ? next_xmm_ : next_gp_;
-    const Entry e{is_xmm, next};
-    next = (next + 1) % (is_xmm ? kXmmCount : kGpCount);
-    for (auto it = slots_.begin(); it != slots_.end();)
-      it = (it->second.xmm == e.xmm && it->second.reg == e.reg) ? slots_.erase(it) : std::next(it);
+    const uint32_t count = is_xmm ? kXmmCount : kGpCount;
+    Entry e{is_xmm, next};
+    for (uint32_t tries = 0; tries < count && pinned_reg(e); ++tries) e.reg = (e.reg + 1) % count;
+    next = (e.reg + 1) % count;
+    evict(e);
     slots_[slot] = e;
     return e;
   }
-  // `slot` now holds what the register of `e` holds.
-  void alias(uint64_t slot, Entry e) { slots_[slot] = e; }
+  // `slot` now holds what the register of `e` holds; false when it cannot
+  // share it (a pinned slot keeps its own register).
+  bool alias(uint64_t slot, Entry e) {
+    if (pinned(slot)) return false;
+    slots_[slot] = e;
+    return true;
+  }
+  // Pins `slot` to a free register of the class; nullopt when none is left.
+  std::optional<Entry> pin(uint64_t slot, bool is_xmm) {
+    uint32_t used = 0;
+    for (const auto& [s, e] : pins_) used += e.xmm == is_xmm;
+    if (used >= (is_xmm ? kMaxPinnedXmm : kMaxPinnedGp)) return std::nullopt;
+    const uint32_t count = is_xmm ? kXmmCount : kGpCount;
+    for (uint32_t r = 0; r < count; ++r) {
+      const Entry e{is_xmm, r};
+      if (pinned_reg(e)) continue;
+      evict(e);
+      pins_[slot] = e;
+      slots_[slot] = e;
+      return e;
+    }
+    return std::nullopt;
+  }
+  void unpin(uint64_t slot) { pins_.erase(slot); }
+  const std::map<uint64_t, Entry>& pins() const { return pins_; }
 
  private:
-  std::map<uint64_t, Entry> slots_;
+  bool pinned_reg(Entry e) const {
+    for (const auto& [s, p] : pins_)
+      if (p == e) return true;
+    return false;
+  }
+  void evict(Entry e) {
+    for (auto it = slots_.begin(); it != slots_.end();) it = it->second == e ? slots_.erase(it) : std::next(it);
+  }
+  std::map<uint64_t, Entry> slots_, pins_;
   uint32_t next_gp_ = 0, next_xmm_ = 0;
 };
 
@@ -136,11 +190,14 @@ class X64Compiler {
     own_trap_ = a.newLabel();
     prologue();
     for (const Instr& in : instrs_) {
+      while (!loops_.empty() && loops_.back().end < in.index) leave_loop();
       if (auto it = labels_.find(in.index); it != labels_.end()) {
         a.bind(it->second);
         cache_.forget_all();  // other paths join here
         last_compare_.reset();
       }
+      if (auto it = loop_end_.find(in.index); it != loop_end_.end()) enter_loop(in.index, it->second);
+      current_ = in.index;
       emit(in);
     }
     for (auto& d : deferred_) d();
@@ -156,7 +213,7 @@ class X64Compiler {
     for (auto& [label, targets] : jump_tables_) {
       a.align(AlignMode::kData, 8);
       a.bind(label);
-      for (size_t t : targets) a.embedLabel(labels_.at(t));
+      for (const Label& t : targets) a.embedLabel(t);
     }
     if (errors_.first != kErrorOk) return nullptr;
     NativeEntry entry = install();
@@ -203,6 +260,34 @@ class X64Compiler {
       if (!has_inline_form(instrs_.back()) || is_call(instrs_.back())) stub_words += words + 2;
       i += words;
     }
+    // Loops: a branch backwards goes to a loop header; the loop's code runs
+    // to its last such branch.
+    for (const Instr& in : instrs_) {
+      if (in.info->form != HandlerInfo::InternalForm) continue;
+      auto back = [&](uint64_t addr) {
+        const size_t t = target_index(addr);
+        if (t <= in.index) loop_end_[t] = std::max(loop_end_[t], in.index);
+      };
+      const uint64_t* p = w(in);
+      switch (in.info->internal) {
+        case Internal::Br: back(p[1]); break;
+        case Internal::BrIf: case Internal::BrUnless: back(p[2]); break;
+        case Internal::BrTable:
+          for (uint64_t k = 0; k < p[2]; ++k) back(p[3 + k]);
+          break;
+        default: break;
+      }
+    }
+    // The type of each param and declared local (by first slot).
+    const auto& module = func_.instance->module->module;
+    std::vector<ValType> types = func_.type.params;
+    const auto& locals = module.bodies[func_.func_index - module.num_imported_funcs].locals;
+    types.insert(types.end(), locals.begin(), locals.end());
+    uint32_t slot = 0;
+    for (ValType t : types) {
+      local_type_[slot] = t;
+      slot += interp::slot_width(t);
+    }
     out_.stubs.reserve(stub_words);
     const uint64_t halt = interp::word(interp::internal_handler(Internal::Halt));
     const uint64_t reload = interp::word(interp::internal_handler(Internal::ReloadMemory));
@@ -237,7 +322,8 @@ class X64Compiler {
     write_frame_init(src_.const_base);
     for (size_t k = 0; k < src_.loops.size(); ++k) {
       a.cmp(edx, uint32_t(k));
-      a.je(labels_.at(src_.loops[k].code_index));
+      auto it = osr_labels_.find(src_.loops[k].code_index);
+      a.je(it != osr_labels_.end() ? it->second : labels_.at(src_.loops[k].code_index));
     }
     a.mov(eax, uint32_t(TrapCode::Unreachable));
     a.jmp(own_trap_);
@@ -252,7 +338,9 @@ class X64Compiler {
     a.push(kFp);
     a.push(kCtx);
     a.push(kMem);
-    a.push(kMemSize);  // 5 pushes after the return address: rsp is 16-byte aligned
+    a.push(kMemSize);
+    a.push(r15);      // a cache register (RegCache)
+    a.sub(rsp, 8);    // 6 pushes and this after the return address: rsp is 16-byte aligned
     a.mov(kFp, rdi);
     a.mov(kCtx, rsi);
     // Native stack (deep recursion through compiled code) and value stack.
@@ -295,6 +383,8 @@ class X64Compiler {
     a.mov(rcx, imm(&func_));
     a.mov(ctx_field(offsetof(ExecRegs, trap_func)), rcx);
     a.bind(exit_);
+    a.add(rsp, 8);
+    a.pop(r15);
     a.pop(kMemSize);
     a.pop(kMem);
     a.pop(kCtx);
@@ -374,8 +464,9 @@ class X64Compiler {
     }
     a.mov(rax, imm(reinterpret_cast<void*>(interp::simd_instruction_fn(in.info->op))));
     a.call(rax);
-    cache_.forget_all();  // it wrote its result slots; the call clobbered the cache registers
-    a.test(al, al);
+    a.mov(edx, eax);
+    after_call();  // it wrote its result slots; the call clobbered the cache registers
+    a.test(dl, dl);
     a.jz(trap_label(TrapCode::MemoryOutOfBounds));
   }
 
@@ -390,7 +481,9 @@ class X64Compiler {
     a.mov(r8, kFp);
     a.mov(rax, imm(reinterpret_cast<void*>(&run_instruction_helper)));
     a.call(rax);
-    cache_.forget_all();  // it may write any slot; the call clobbers the cache registers
+    a.mov(edx, eax);
+    after_call();  // it may write any slot; the call clobbers the cache registers
+    a.mov(eax, edx);
     propagate_trap();
   }
 
@@ -412,7 +505,7 @@ class X64Compiler {
         a.mov(rax, imm(p[2]));
         put_rax(p[1]);
         break;
-      case Internal::Br: a.jmp(labels_.at(target_index(p[1]))); break;
+      case Internal::Br: a.jmp(branch_label(p[1])); break;
       case Internal::BrIf:
       case Internal::BrUnless: {
         CondCode taken = CondCode::kNE;  // cond != 0
@@ -427,7 +520,7 @@ class X64Compiler {
           }
         }
         if (in.info->internal == Internal::BrUnless) taken = negateCond(taken);
-        a.j(taken, labels_.at(target_index(p[2])));
+        a.j(taken, branch_label(p[2]));
         break;
       }
       case Internal::BrTable: emit_br_table(p); break;
@@ -462,11 +555,136 @@ class X64Compiler {
     }
   }
 
+  // ------------------------------------------------------------ loops
+  // Where a branch to `addr` goes: a branch back to a loop header enters
+  // past the loads of the loop's pins (its registers are valid throughout).
+  Label branch_label(uint64_t addr) {
+    const size_t t = target_index(addr);
+    if (t <= current_)
+      if (auto it = body_labels_.find(t); it != body_labels_.end()) return it->second;
+    return labels_.at(t);
+  }
+
+  // At a loop header: pins the locals the loop uses most (after those its
+  // enclosing loops pinned) and loads them.
+  void enter_loop(size_t header, size_t end) {
+    Assembler& a = *a_;
+    const std::map<uint64_t, RegCache::Entry> outer = cache_.pins();
+    // Uses of each scalar local in the loop.
+    std::map<uint64_t, uint32_t> uses;
+    for (const Instr& in : instrs_) {
+      if (in.index < header || in.index > end) continue;
+      for_each_slot_operand(in, [&](uint64_t slot) {
+        auto t = local_type_.find(uint32_t(slot));
+        if (t != local_type_.end() && t->second != ValType::V128 && !cache_.pinned(slot)) ++uses[slot];
+      });
+    }
+    std::vector<std::pair<uint32_t, uint64_t>> ranked;
+    for (auto [slot, n] : uses)
+      if (n >= 2) ranked.push_back({n, slot});
+    std::sort(ranked.rbegin(), ranked.rend());
+    ActiveLoop loop{header, end, {}};
+    for (auto [n, slot] : ranked) {
+      const bool is_float = is_float_type(local_type_.at(uint32_t(slot)));
+      if (auto e = cache_.pin(slot, is_float)) {
+        loop.pinned.push_back(slot);
+        load_pin(slot, *e);
+      }
+    }
+    Label body = a.newLabel();
+    a.bind(body);
+    body_labels_[header] = body;
+    // OSR into this loop loads the enclosing loops' pins first.
+    Label osr = a.newLabel();
+    osr_labels_[header] = osr;
+    Label head = labels_.count(header) ? labels_.at(header) : a.newLabel();
+    deferred_.push_back([this, osr, head, outer] {
+      a_->bind(osr);
+      for (const auto& [slot, e] : outer) load_pin(slot, e);
+      a_->jmp(head);
+    });
+    loops_.push_back(std::move(loop));
+  }
+
+  void leave_loop() {
+    for (uint64_t slot : loops_.back().pinned) cache_.unpin(slot);
+    loops_.pop_back();
+  }
+
+  static bool is_float_type(ValType t) { return t == ValType::F32 || t == ValType::F64; }
+
+  void load_pin(uint64_t slot, RegCache::Entry e) {
+    if (!e.xmm) a_->mov(RegCache::gp(e.reg), slot64(slot));
+    else if (local_type_.at(uint32_t(slot)) == ValType::F32) a_->movss(RegCache::xmm(e.reg), slot32(slot));
+    else a_->movsd(RegCache::xmm(e.reg), slot64(slot));
+  }
+
+  // After a call (helper, interpreter or wasm): the cache registers are
+  // clobbered and the callee may have written slots; the pins are reloaded.
+  void after_call() {
+    cache_.forget_all();
+    for (const auto& [slot, e] : cache_.pins()) load_pin(slot, e);
+  }
+
+  // The slot operands of the instruction forms the compiler knows (for the
+  // loop statistics; others are not counted).
+  template <class F>
+  void for_each_slot_operand(const Instr& in, F&& f) const {
+    const uint64_t* p = w(in);
+    if (in.info->form == HandlerInfo::Plain) {
+      switch (plain_op_kind(in.info->op)) {
+        case OpKind::Load: f(p[1]); f(p[2]); return;
+        case OpKind::Store: f(p[1]); f(p[2]); return;
+        case OpKind::None: return;
+        default:
+          for (unsigned k = 1; k < in.words; ++k) f(p[k]);
+          return;
+      }
+    }
+    switch (in.info->internal) {
+      case Internal::Copy: f(p[1]); f(p[2]); return;
+      case Internal::Select: f(p[1]); f(p[2]); f(p[3]); f(p[4]); return;
+      case Internal::BrIf: case Internal::BrUnless: f(p[1]); return;
+      case Internal::GlobalGet: f(p[1]); return;
+      case Internal::GlobalSet: f(p[2]); return;
+      default: return;
+    }
+  }
+
+  // The width of a float slot's value when it is known (a local's type).
+  std::optional<bool> float_width(uint64_t slot) const {
+    auto t = local_type_.find(uint32_t(slot));
+    if (t == local_type_.end() || !is_float_type(t->second)) return std::nullopt;
+    return t->second == ValType::F64;
+  }
+
   void copy(uint64_t dst, uint64_t src) {
     if (dst == src) return;
+    if (auto e = cache_.find(src); e && e->xmm) {
+      // A float in a register: through xmm0 when the width is known (from
+      // either local's type; results are moved to slots 0.., whatever the
+      // locals there), else from the slot.
+      std::optional<bool> wide = float_width(src);
+      if (!wide && dst >= src_.num_results) wide = float_width(dst);
+      if (wide) {
+        if (!cache_.pinned(dst) && cache_.alias(dst, *e)) {
+          a_->emit(*wide ? Inst::kIdMovsd : Inst::kIdMovss, *wide ? Mem(slot64(dst)) : Mem(slot32(dst)),
+                   RegCache::xmm(e->reg));
+          if (!*wide) a_->mov(dword_ptr(kFp, int32_t(dst * 8 + 4)), imm(0));
+          return;
+        }
+        a_->emit(*wide ? Inst::kIdMovsd : Inst::kIdMovss, xmm0, RegCache::xmm(e->reg));
+        put_xmm0(dst, *wide);
+        return;
+      }
+    }
     if (auto e = cache_.find(src); e && !e->xmm) {
-      a_->mov(slot64(dst), RegCache::gp(e->reg));
-      cache_.alias(dst, *e);
+      if (cache_.alias(dst, *e)) {
+        a_->mov(slot64(dst), RegCache::gp(e->reg));
+        return;
+      }
+      a_->mov(rax, RegCache::gp(e->reg));
+      put_rax(dst);
       return;
     }
     a_->mov(rax, slot64(src));
@@ -490,7 +708,9 @@ class X64Compiler {
   // rax (the slot's whole 64 bits) to slot dst, cached.
   void put_rax(uint64_t dst) {
     a_->mov(slot64(dst), rax);
-    a_->mov(RegCache::gp(cache_.take(dst, false).reg), rax);
+    const RegCache::Entry e = cache_.take(dst, false);
+    if (e.xmm) a_->movq(RegCache::xmm(e.reg), rax);  // a float local pinned in an xmm register
+    else a_->mov(RegCache::gp(e.reg), rax);
   }
   // xmm0 (an f64, or an f32 the slot holds zero-extended) to slot dst, cached.
   void put_xmm0(uint64_t dst, bool wide) {
@@ -500,15 +720,18 @@ class X64Compiler {
       a_->movd(eax, xmm0);
       a_->mov(slot64(dst), rax);
     }
-    a_->movaps(RegCache::xmm(cache_.take(dst, true).reg), xmm0);
+    const RegCache::Entry e = cache_.take(dst, true);
+    if (e.xmm) a_->movaps(RegCache::xmm(e.reg), xmm0);
+    else if (wide) a_->movq(RegCache::gp(e.reg), xmm0);  // (a local pinned in a general register)
+    else a_->mov(RegCache::gp(e.reg), rax);
   }
 
   void emit_br_table(const uint64_t* p) {  // index, count, targets (last: default)
     Assembler& a = *a_;
     const uint64_t count = p[2];
     Label table = a.newLabel();
-    std::vector<size_t> targets;
-    for (uint64_t k = 0; k < count; ++k) targets.push_back(target_index(p[3 + k]));
+    std::vector<Label> targets;
+    for (uint64_t k = 0; k < count; ++k) targets.push_back(branch_label(p[3 + k]));
     a.mov(eax, slot32(p[1]));
     a.mov(ecx, uint32_t(count - 1));
     a.cmp(eax, ecx);
@@ -551,7 +774,7 @@ class X64Compiler {
     propagate_trap();
     a.dec(ctx_field(offsetof(ExecRegs, depth)));
     a.bind(done);
-    cache_.forget_all();  // the callee clobbered the cache registers
+    after_call();
     deferred_.push_back([this, &in, slow, done] {
       a_->bind(slow);
       emit_in_interpreter(in);
@@ -674,6 +897,11 @@ class X64Compiler {
       }
       case OpKind::Eqz32:
       case OpKind::Eqz64:
+        if (compare_ && compare_->dst == p[2] && op == Opcode::I32Eqz) {
+          // eqz of the compare just before: the negated condition, from its flags
+          set_bool(negateCond(compare_->cc), p[1]);
+          return;
+        }
         {
           const bool wide = plain_op_kind(op) == OpKind::Eqz64;
           const Gp r = wide ? Gp(rax) : Gp(eax);
@@ -921,7 +1149,18 @@ class X64Compiler {
   Assembler* a_ = nullptr;
   std::map<size_t, Label> labels_;
   std::map<TrapCode, Label> trap_labels_;
-  std::vector<std::pair<Label, std::vector<size_t>>> jump_tables_;
+  std::vector<std::pair<Label, std::vector<Label>>> jump_tables_;
+  // Loops: header index -> index of the last branch back to it.
+  std::map<size_t, size_t> loop_end_;
+  struct ActiveLoop {
+    size_t header, end;
+    std::vector<uint64_t> pinned;  // the slots this loop pinned (enclosing loops' stay)
+  };
+  std::vector<ActiveLoop> loops_;  // innermost last
+  std::map<size_t, Label> body_labels_;  // header -> where branches back enter (pins loaded)
+  std::map<size_t, Label> osr_labels_;   // header -> OSR entry (loads the enclosing loops' pins)
+  std::map<uint32_t, ValType> local_type_;  // first slot of each param and declared local
+  size_t current_ = 0;                      // index of the instruction being compiled
   std::vector<std::function<void()>> deferred_;
   Label exit_, own_trap_;
   RegCache cache_;
