@@ -700,6 +700,16 @@ class X64Compiler {
     }
     return wide ? Operand(slot64(slot)) : Operand(slot32(slot));
   }
+  // ... or as an immediate when it is a constant that fits one (sign-
+  // extended to 64 bits for a wide operation).
+  Operand gp_in_or_imm(uint64_t slot, bool wide) {
+    if (slot >= src_.const_base && slot < src_.temp_base) {
+      const uint64_t v = src_.consts[slot - src_.const_base];
+      if (!wide) return imm(int32_t(uint32_t(v)));
+      if (int64_t(v) == int64_t(int32_t(v))) return imm(int32_t(v));
+    }
+    return gp_in(slot, wide);
+  }
   // ... as a scalar float operand (f32 or f64 in the low lanes).
   Operand xmm_in(uint64_t slot, bool wide) {
     if (auto e = cache_.find(slot); e && e->xmm) return RegCache::xmm(e->reg);
@@ -855,7 +865,7 @@ class X64Compiler {
       case OpKind::IntBin64: {
         const bool wide = plain_op_kind(op) == OpKind::IntBin64;
         const Gp r = wide ? Gp(rax) : Gp(eax);
-        const Operand b = gp_in(p[3], wide);
+        const Operand b = gp_in_or_imm(p[3], wide);
         a.emit(Inst::kIdMov, r, gp_in(p[2], wide));
         InstId id = Inst::kIdXor;
         switch (op) {
@@ -875,7 +885,21 @@ class X64Compiler {
         const bool wide = plain_op_kind(op) == OpKind::Shift64;
         const Gp r = wide ? Gp(rax) : Gp(eax);
         a.emit(Inst::kIdMov, r, gp_in(p[2], wide));
-        a.emit(Inst::kIdMov, ecx, gp_in(p[3], false));
+        const Operand count = gp_in_or_imm(p[3], false);
+        if (count.isImm()) {  // a constant count: masked as x86 and wasm mask it
+          InstId id = Inst::kIdRor;
+          switch (op) {
+            case Opcode::I32Shl: case Opcode::I64Shl: id = Inst::kIdShl; break;
+            case Opcode::I32ShrS: case Opcode::I64ShrS: id = Inst::kIdSar; break;
+            case Opcode::I32ShrU: case Opcode::I64ShrU: id = Inst::kIdShr; break;
+            case Opcode::I32Rotl: case Opcode::I64Rotl: id = Inst::kIdRol; break;
+            default: break;
+          }
+          a.emit(id, r, imm(count.as<Imm>().valueAs<uint32_t>() & (wide ? 63 : 31)));
+          put_rax(p[1]);
+          return;
+        }
+        a.emit(Inst::kIdMov, ecx, count);
         switch (op) {
           case Opcode::I32Shl: case Opcode::I64Shl: a.shl(r, cl); break;
           case Opcode::I32ShrS: case Opcode::I64ShrS: a.sar(r, cl); break;
@@ -891,7 +915,7 @@ class X64Compiler {
         const bool wide = plain_op_kind(op) == OpKind::Cmp64;
         const Gp r = wide ? Gp(rax) : Gp(eax);
         a.emit(Inst::kIdMov, r, gp_in(p[2], wide));
-        a.emit(Inst::kIdCmp, r, gp_in(p[3], wide));
+        a.emit(Inst::kIdCmp, r, gp_in_or_imm(p[3], wide));
         set_bool(int_condition(op), p[1]);
         return;
       }
@@ -1109,6 +1133,11 @@ class X64Compiler {
     Assembler& a = *a_;
     const uint32_t bytes = access_bytes(op);
     Mem m = checked_address(addr, offset, bytes, bytes * 8);
+    if (op == Opcode::F32Load || op == Opcode::F64Load) {  // straight into a float register
+      a.emit(op == Opcode::F64Load ? Inst::kIdMovsd : Inst::kIdMovss, xmm0, m);
+      put_xmm0(dst, op == Opcode::F64Load);
+      return;
+    }
     switch (op) {
       case Opcode::I32Load8S: a.movsx(eax, m); break;
       case Opcode::I64Load8S: a.movsx(rax, m); break;
@@ -1127,6 +1156,10 @@ class X64Compiler {
     Assembler& a = *a_;
     const uint32_t bytes = access_bytes(op);
     Mem m = checked_address(addr, offset, bytes, bytes * 8);
+    if (auto e = cache_.find(value); e && e->xmm && (op == Opcode::F32Store || op == Opcode::F64Store)) {
+      a.emit(op == Opcode::F64Store ? Inst::kIdMovsd : Inst::kIdMovss, m, RegCache::xmm(e->reg));
+      return;
+    }
     a.emit(Inst::kIdMov, rdx, gp_in(value, true));
     switch (bytes) {
       case 1: a.mov(m, dl); break;
