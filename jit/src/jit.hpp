@@ -33,6 +33,7 @@ struct NativeCode {
   const CompiledFunc* source = nullptr;  // what it was compiled from (its frame layout)
   std::unique_ptr<CompiledFunc> own_source;
   std::vector<uint64_t> stubs;  // single instructions + Halt, for run_instruction
+  int fault_handle = -1;        // its entry in the fault handler's registry (fault_handler.hpp)
   ~NativeCode();
 };
 

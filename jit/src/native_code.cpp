@@ -11,6 +11,7 @@
 
 #include "interp/code.hpp"
 #include "jit.hpp"
+#include "fault_handler.hpp"
 #include "x64_compiler.hpp"
 
 namespace mywasm::jit {
@@ -31,8 +32,13 @@ bool alloc_code(size_t size, void** rx, void** rw) {
   return code_allocator().alloc(rx, rw, size) == asmjit::kErrorOk;
 }
 
+void release_code(void* rx) {
+  if (rx) code_allocator().release(rx);
+}
+
 NativeCode::~NativeCode() {
-  if (code) code_allocator().release(code);
+  unregister_code(fault_handle);
+  release_code(code);
 }
 
 bool available() {

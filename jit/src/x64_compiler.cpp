@@ -19,13 +19,19 @@
 // interpreter (interp::run_instruction) on the same frame: correct for every
 // instruction, at the price of a call.
 //
-// Linear-memory accesses check bounds explicitly (the effective address
-// plus the access size against the current size).
+// Linear-memory accesses: on a guarded memory (MemoryInstance::guarded) the
+// address is used unchecked, and an access beyond the memory's size faults
+// in its reservation; the fault handler (fault_handler.hpp) resumes at this
+// function's out-of-bounds trap. Elsewhere (a memory that could not reserve
+// that much address space) the effective address plus the access size is
+// checked against the current size.
 //
 // Traps: a trap this code detects stores the function in ExecRegs::trap_func
 // and returns its TrapCode; a trap returned by a callee or helper (which set
 // the trap state where it happened) is returned unchanged.
 #include "x64_compiler.hpp"
+
+#include "fault_handler.hpp"
 
 #include <asmjit/x86.h>
 
@@ -167,7 +173,7 @@ class RegCache {
 
 class X64Compiler {
  public:
-  X64Compiler(StoreImpl& store, FuncInstance& func, const CompiledFunc& src, NativeCode& out)
+  X64Compiler(StoreImpl& store, FuncInstance& func, const CompiledFunc& src, NativeCode& out, bool use_guard)
       : store_(store), func_(func), src_(src), out_(out) {
     const InstanceImpl& inst = *func.instance;
     memi_ = inst.memory0 ? inst.memory0
@@ -176,7 +182,12 @@ class X64Compiler {
     has_lzcnt_ = f.hasLZCNT();
     has_tzcnt_ = f.hasBMI();
     has_popcnt_ = f.hasPOPCNT();
+    guarded_ = use_guard && memi_ && memi_->guarded() && install_fault_handler();
   }
+
+  // False when the code relies on the fault handler but could not be
+  // registered with it (compile again without the guard).
+  bool registered() const { return registered_; }
 
   NativeEntry compile() {
     if (!scan()) return nullptr;
@@ -188,6 +199,7 @@ class X64Compiler {
     for (size_t idx : targets_) labels_[idx] = a.newLabel();
     exit_ = a.newLabel();
     own_trap_ = a.newLabel();
+    oob_ = trap_label(TrapCode::MemoryOutOfBounds);  // (bound with the other trap stubs)
     prologue();
     for (const Instr& in : instrs_) {
       while (!loops_.empty() && loops_.back().end < in.index) leave_loop();
@@ -217,7 +229,14 @@ class X64Compiler {
     }
     if (errors_.first != kErrorOk) return nullptr;
     NativeEntry entry = install();
-    if (entry) out_.osr_entry = reinterpret_cast<OsrEntry>(static_cast<uint8_t*>(out_.code) + code_.labelOffsetFromBase(osr));
+    if (!entry) return nullptr;
+    const uintptr_t base = reinterpret_cast<uintptr_t>(out_.code);
+    out_.osr_entry = reinterpret_cast<OsrEntry>(base + code_.labelOffsetFromBase(osr));
+    if (guarded_) {
+      out_.fault_handle = register_code(base, base + out_.size, base + code_.labelOffsetFromBase(oob_));
+      registered_ = out_.fault_handle >= 0;
+      if (!registered_) return nullptr;
+    }
     return entry;
   }
 
@@ -1116,7 +1135,13 @@ class X64Compiler {
   // the access is then at [r13 + rcx - bytes].
   Mem checked_address(uint64_t addr_slot, uint64_t offset, uint32_t bytes, uint32_t size_bits) {
     Assembler& a = *a_;
-    a.emit(Inst::kIdMov, ecx, gp_in(addr_slot, false));
+    a.emit(Inst::kIdMov, ecx, gp_in(addr_slot, false));  // zero-extended
+    if (guarded_) {
+      if (offset <= 0x7fffffff) return ptr(kMem, rcx, 0, int32_t(offset), size_bits / 8);
+      a.mov(rax, imm(offset));
+      a.add(rcx, rax);
+      return ptr(kMem, rcx, 0, 0, size_bits / 8);
+    }
     const uint64_t end = offset + bytes;
     if (end <= 0x7fffffff) {
       a.add(rcx, imm(int32_t(end)));
@@ -1195,7 +1220,8 @@ class X64Compiler {
   std::map<uint32_t, ValType> local_type_;  // first slot of each param and declared local
   size_t current_ = 0;                      // index of the instruction being compiled
   std::vector<std::function<void()>> deferred_;
-  Label exit_, own_trap_;
+  Label exit_, own_trap_, oob_;
+  bool guarded_ = false, registered_ = true;
   RegCache cache_;
   // A compare that set `dst` from the flags `cc` (see set_bool).
   struct Compare {
@@ -1208,7 +1234,14 @@ class X64Compiler {
 }  // namespace
 
 NativeEntry compile_x64(StoreImpl& store, FuncInstance& func, const CompiledFunc& source, NativeCode& out) {
-  return X64Compiler(store, func, source, out).compile();
+  X64Compiler guarded(store, func, source, out, /*use_guard=*/true);
+  if (NativeEntry entry = guarded.compile()) return entry;
+  if (guarded.registered()) return nullptr;
+  // The fault handler's registry is full: explicit checks.
+  release_code(out.code);
+  out.code = nullptr;
+  out.stubs.clear();
+  return X64Compiler(store, func, source, out, /*use_guard=*/false).compile();
 }
 
 }  // namespace mywasm::jit

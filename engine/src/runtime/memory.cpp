@@ -8,9 +8,7 @@
 namespace mywasm {
 
 namespace {
-// 4 GiB of addressable memory plus the largest static offset (4 GiB) plus
-// a guard: every 32-bit address + offset lands inside the reservation.
-constexpr uint64_t kReservation = 8ull << 30;
+constexpr uint64_t kReservation = MemoryInstance::kGuardedReservation;
 
 uint64_t max_pages_of(const MemoryType& t) {
   return t.limits.max ? std::min<uint64_t>(*t.limits.max, kMaxPages32) : kMaxPages32;

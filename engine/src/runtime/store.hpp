@@ -58,12 +58,20 @@ struct FuncInstance {
 };
 
 struct MemoryInstance {
+  // 4 GiB of addressable memory plus the largest static offset (4 GiB)
+  // plus a guard page (for the access size): every 32-bit address + offset
+  // + size lands inside a reservation this large, so compiled code needs no
+  // bounds check on such a memory (an access beyond the size faults in the
+  // inaccessible part; see jit/src/fault_handler.hpp).
+  static constexpr uint64_t kGuardedReservation = (8ull << 30) + 65536;
   MemoryType type;
   uint8_t* data = nullptr;  // base; never moves (address space is reserved up front)
   uint64_t size = 0;        // current size in bytes
   uint64_t reserved = 0;    // bytes of address space reserved
   uint64_t page_limit = UINT64_MAX;  // the host's limit (Config::max_memory_pages)
-  // Reserves the address space and makes the initial pages accessible;
+  bool guarded() const { return reserved >= kGuardedReservation; }
+  // Reserves the address space (kGuardedReservation, or where that cannot
+  // be had just the memory's maximum) and makes the initial pages accessible;
   // false if the host cannot provide them.
   bool init(MemoryType t);
   ~MemoryInstance();
