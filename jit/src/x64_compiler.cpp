@@ -463,8 +463,115 @@ class X64Compiler {
     last_compare_.reset();
     if (!has_inline_form(in)) return emit_in_interpreter(in);
     if (in.info->form == HandlerInfo::InternalForm) return emit_internal(in);
-    if (plain_op_kind(in.info->op) == OpKind::None) return emit_simd_call(in);
+    if (plain_op_kind(in.info->op) == OpKind::None) {
+      if (!emit_v128(in.info->op, w(in))) emit_simd_call(in);
+      return;
+    }
     emit_plain(in.info->op, w(in));
+  }
+
+  // ------------------------------------------------------------ v128
+  // A v128 lives in two adjacent slots (8-byte aligned: unaligned moves).
+  Mem v128_slot(uint64_t i) { return ptr(kFp, int32_t(i * 8), 16); }
+  void put_v128(uint64_t dst, const Xmm& x) {
+    cache_.forget(dst);
+    cache_.forget(dst + 1);
+    a_->movups(v128_slot(dst), x);
+  }
+
+  // The common v128 instructions inline (SSE4.1, which available()
+  // requires); false for the others, which call the interpreter's code.
+  bool emit_v128(Opcode op, const uint64_t* p) {
+    Assembler& a = *a_;
+    InstId binary = Inst::kIdNone;
+    switch (op) {
+      case Opcode::I32x4Add: binary = Inst::kIdPaddd; break;
+      case Opcode::I32x4Sub: binary = Inst::kIdPsubd; break;
+      case Opcode::I32x4Mul: binary = Inst::kIdPmulld; break;
+      case Opcode::I64x2Add: binary = Inst::kIdPaddq; break;
+      case Opcode::I64x2Sub: binary = Inst::kIdPsubq; break;
+      case Opcode::I16x8Add: binary = Inst::kIdPaddw; break;
+      case Opcode::I16x8Sub: binary = Inst::kIdPsubw; break;
+      case Opcode::I8x16Add: binary = Inst::kIdPaddb; break;
+      case Opcode::I8x16Sub: binary = Inst::kIdPsubb; break;
+      case Opcode::F32x4Add: binary = Inst::kIdAddps; break;
+      case Opcode::F32x4Sub: binary = Inst::kIdSubps; break;
+      case Opcode::F32x4Mul: binary = Inst::kIdMulps; break;
+      case Opcode::F32x4Div: binary = Inst::kIdDivps; break;
+      case Opcode::F64x2Add: binary = Inst::kIdAddpd; break;
+      case Opcode::F64x2Sub: binary = Inst::kIdSubpd; break;
+      case Opcode::F64x2Mul: binary = Inst::kIdMulpd; break;
+      case Opcode::F64x2Div: binary = Inst::kIdDivpd; break;
+      case Opcode::V128And: binary = Inst::kIdPand; break;
+      case Opcode::V128Or: binary = Inst::kIdPor; break;
+      case Opcode::V128Xor: binary = Inst::kIdPxor; break;
+      default: break;
+    }
+    if (binary != Inst::kIdNone) {  // dst, a, b
+      a.movups(xmm0, v128_slot(p[2]));
+      a.movups(xmm15, v128_slot(p[3]));
+      a.emit(binary, xmm0, xmm15);
+      put_v128(p[1], xmm0);
+      return true;
+    }
+    InstId shift = Inst::kIdNone;
+    uint32_t mask = 31;
+    switch (op) {
+      case Opcode::I32x4Shl: shift = Inst::kIdPslld; break;
+      case Opcode::I32x4ShrS: shift = Inst::kIdPsrad; break;
+      case Opcode::I32x4ShrU: shift = Inst::kIdPsrld; break;
+      case Opcode::I64x2Shl: shift = Inst::kIdPsllq; mask = 63; break;
+      case Opcode::I64x2ShrU: shift = Inst::kIdPsrlq; mask = 63; break;
+      case Opcode::I16x8Shl: shift = Inst::kIdPsllw; mask = 15; break;
+      case Opcode::I16x8ShrS: shift = Inst::kIdPsraw; mask = 15; break;
+      case Opcode::I16x8ShrU: shift = Inst::kIdPsrlw; mask = 15; break;
+      default: break;
+    }
+    if (shift != Inst::kIdNone) {  // dst, a, count (wasm takes it modulo the lane width)
+      a.emit(Inst::kIdMov, ecx, gp_in(p[3], false));
+      a.and_(ecx, mask);
+      a.movd(xmm15, ecx);
+      a.movups(xmm0, v128_slot(p[2]));
+      a.emit(shift, xmm0, xmm15);
+      put_v128(p[1], xmm0);
+      return true;
+    }
+    switch (op) {
+      case Opcode::V128Load: {  // dst, addr, offset
+        Mem m = checked_address(p[2], p[3], 16, 128);
+        a.movups(xmm0, m);
+        put_v128(p[1], xmm0);
+        return true;
+      }
+      case Opcode::V128Store: {  // addr, value, offset
+        a.movups(xmm0, v128_slot(p[2]));
+        Mem m = checked_address(p[1], p[3], 16, 128);
+        a.movups(m, xmm0);
+        return true;
+      }
+      case Opcode::I32x4Splat: case Opcode::F32x4Splat:  // dst, x
+        a.movd(xmm0, slot32(p[2]));
+        a.pshufd(xmm0, xmm0, imm(0));
+        put_v128(p[1], xmm0);
+        return true;
+      case Opcode::I64x2Splat: case Opcode::F64x2Splat:
+        a.movq(xmm0, slot64(p[2]));
+        a.punpcklqdq(xmm0, xmm0);
+        put_v128(p[1], xmm0);
+        return true;
+      case Opcode::I32x4ExtractLane: case Opcode::F32x4ExtractLane:  // dst, a, lane
+        cache_.forget(p[1]);
+        a.movups(xmm0, v128_slot(p[2]));
+        a.pextrd(eax, xmm0, imm(p[3] & 3));
+        put_rax(p[1]);
+        return true;
+      case Opcode::I64x2ExtractLane: case Opcode::F64x2ExtractLane:
+        cache_.forget(p[1]);
+        a.mov(rax, qword_ptr(kFp, int32_t(p[2] * 8 + (p[3] & 1) * 8)));
+        put_rax(p[1]);
+        return true;
+      default: return false;
+    }
   }
 
   // A v128 instruction: the interpreter's own code for it, called directly
