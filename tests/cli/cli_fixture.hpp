@@ -48,9 +48,12 @@ class CliTest : public ::testing::Test {
   // Runs `mywasm <args>` through the shell with stdout/stderr to files and
   // `stdin_text` on standard input.
   Outcome run(const std::string& args, const std::string& stdin_text = "") {
+    return run_shell(std::string(MYWASM_BIN) + " " + args, stdin_text);
+  }
+  // The same for any shell command.
+  Outcome run_shell(const std::string& command, const std::string& stdin_text = "") {
     const fs::path in = write("stdin", stdin_text), out = dir_ / "stdout", err = dir_ / "stderr";
-    const std::string cmd = std::string(MYWASM_BIN) + " " + args + " <" + in.string() + " >" + out.string() +
-                            " 2>" + err.string();
+    const std::string cmd = command + " <" + in.string() + " >" + out.string() + " 2>" + err.string();
     const int raw = std::system(cmd.c_str());
     return Outcome{WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(out), slurp(err)};
   }

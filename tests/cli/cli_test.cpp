@@ -203,3 +203,48 @@ TEST_F(CliTest, TimeLimitEndsLoopsAndBlockedHostCalls) {
 }
 
 }  // namespace
+
+namespace mywasm_test {
+namespace {
+
+const char* kBounds = R"((module
+  (memory 1 2)
+  (func (export "load") (param i32) (result i32) (i32.load (local.get 0)))
+  (func (export "sum") (param i32) (result i32) (local i32)
+    (loop $l
+      (local.set 1 (i32.add (local.get 1) (i32.load8_u (local.get 0))))
+      (br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))
+    (local.get 1))))";
+
+// Each tier, and compiled code both with the guard region (an unchecked
+// access faults, the fault becomes the trap) and without it (an address
+// space too small for the 8 GiB reservation: explicit checks).
+TEST_F(CliTest, OutOfBoundsAccessesTrapInEveryTierWithOrWithoutGuardPages) {
+  auto m = write("m.wat", kBounds);
+  for (std::string tier : {"interp", "jit", "tiered --tier-up-threshold 1"}) {
+    for (std::string limit : {"", "ulimit -v 3000000; "}) {
+      const std::string what = tier + " / " + (limit.empty() ? "guarded" : "explicit checks");
+      const std::string sh = "sh -c '" + limit + "exec " + MYWASM_BIN + " run --tier " + tier + " --invoke ";
+      Outcome in = run_shell(sh + "load " + m.string() + " 65532'");
+      EXPECT_EQ(in.status, 0) << what << ": " << in.err;
+      EXPECT_EQ(in.out, "0\n") << what;
+      Outcome out = run_shell(sh + "load " + m.string() + " 65533'");
+      EXPECT_EQ(out.status, 134) << what;
+      EXPECT_EQ(out.err.rfind("mywasm: trap: out of bounds memory access\n", 0), 0u) << what << ": " << out.err;
+      EXPECT_NE(out.err.find("load"), std::string::npos) << what << ": " << out.err;
+      Outcome loop = run_shell(sh + "sum " + m.string() + " 3000'");
+      EXPECT_EQ(loop.status, 0) << what << ": " << loop.err;
+      EXPECT_EQ(loop.out, "0\n") << what;
+    }
+  }
+}
+
+TEST_F(CliTest, BadTierIsAUsageError) {
+  auto m = write("m.wat", kBounds);
+  Outcome r = run("run --tier fast --invoke load " + m.string() + " 0");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("--tier"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace mywasm_test
