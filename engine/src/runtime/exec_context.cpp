@@ -1,6 +1,8 @@
 #include "runtime/exec_context.hpp"
 
 #include <pthread.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 namespace mywasm {
 namespace {
@@ -10,6 +12,17 @@ namespace {
 constexpr uintptr_t kNativeStackReserve = 256 * 1024;
 
 uintptr_t native_stack_limit() {
+  const uintptr_t here = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
+  if (::gettid() == ::getpid()) {
+    // The main thread: its stack may grow to RLIMIT_STACK (asking pthreads
+    // would read /proc/self/maps, a noticeable part of a short run).
+    rlimit r{};
+    uint64_t size = 8u << 20;
+    if (::getrlimit(RLIMIT_STACK, &r) == 0 && r.rlim_cur != RLIM_INFINITY) size = r.rlim_cur;
+    size = std::min<uint64_t>(size, 1ull << 30);
+    // `here` is near the top: the environment and a few frames lie above.
+    if (size > 4 * kNativeStackReserve) return here - size + 2 * kNativeStackReserve;
+  }
   pthread_attr_t attr;
   void* lo = nullptr;
   size_t size = 0;
@@ -19,7 +32,7 @@ uintptr_t native_stack_limit() {
   }
   if (!lo || size <= 2 * kNativeStackReserve) {
     // Unknown: allow 1 MiB below the current frame.
-    return reinterpret_cast<uintptr_t>(__builtin_frame_address(0)) - (1u << 20);
+    return here - (1u << 20);
   }
   return reinterpret_cast<uintptr_t>(lo) + kNativeStackReserve;
 }
