@@ -705,9 +705,17 @@ class X64Compiler {
         if (t != local_type_.end() && t->second != ValType::V128 && !cache_.pinned(slot)) ++uses[slot];
       });
     }
+    // A loop that calls out reloads every pin after each call: pins pay off
+    // in loops that do not (their enclosing loops' pins stay).
+    bool calls = false;
+    for (const Instr& in : instrs_)
+      if (in.index >= header && in.index <= end && (is_call(in) || !has_inline_form(in) ||
+                                                    (in.info->form == HandlerInfo::Plain &&
+                                                     plain_op_kind(in.info->op) == OpKind::None)))
+        calls = true;
     std::vector<std::pair<uint32_t, uint64_t>> ranked;
     for (auto [slot, n] : uses)
-      if (n >= 2) ranked.push_back({n, slot});
+      if (n >= 2 && !calls) ranked.push_back({n, slot});
     std::sort(ranked.rbegin(), ranked.rend());
     ActiveLoop loop{header, end, {}};
     for (auto [n, slot] : ranked) {
