@@ -1,5 +1,5 @@
 /* bzip2 (Debian's source package) compressing and decompressing a generated
- * 8 MiB buffer with 900k blocks, twice; prints sizes and a checksum. */
+ * 4 MiB buffer with 900k blocks; prints sizes and a checksum. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,13 +16,13 @@ static void fill(char* p, unsigned n) {
 }
 
 int main(void) {
-  const unsigned n = 8u << 20;
+  const unsigned n = 4u << 20;
   char* in = malloc(n);
   unsigned cap = n + n / 100 + 600;
   char* z = malloc(cap);
   char* out = malloc(n);
   fill(in, n);
-  for (int round = 0; round < 2; ++round) {
+  for (int round = 0; round < 1; ++round) {
     unsigned zn = cap, on = n;
     if (BZ2_bzBuffToBuffCompress(z, &zn, in, n, 9, 0, 0) != BZ_OK) return 1;
     if (BZ2_bzBuffToBuffDecompress(out, &on, z, zn, 0, 0) != BZ_OK || on != n || memcmp(in, out, n) != 0) return 2;

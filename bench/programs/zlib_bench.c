@@ -1,5 +1,5 @@
 /* zlib (Debian's source package) compressing and decompressing a generated
- * 16 MiB buffer of word-like text at level 6, three times; prints the sizes
+ * 16 MiB buffer of word-like text at level 6; prints the sizes
  * and checksums, the same for every build. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,7 +26,7 @@ int main(void) {
   unsigned char* z = malloc(cap);
   unsigned char* out = malloc(n);
   fill(in, n);
-  for (int round = 0; round < 3; ++round) {
+  for (int round = 0; round < 1; ++round) {
     uLongf zn = cap, on = n;
     if (compress2(z, &zn, in, n, 6) != Z_OK) return 1;
     if (uncompress(out, &on, z, zn) != Z_OK || on != n || memcmp(in, out, n) != 0) return 2;

@@ -61,7 +61,12 @@ bool install_fault_handler() {
     sa.sa_sigaction = on_fault;
     sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
     sigemptyset(&sa.sa_mask);
-    return sigaction(SIGSEGV, &sa, &g_previous_segv) == 0 && sigaction(SIGBUS, &sa, &g_previous_bus) == 0;
+    if (sigaction(SIGSEGV, &sa, &g_previous_segv) != 0 || sigaction(SIGBUS, &sa, &g_previous_bus) != 0) return false;
+    // A runtime that keeps the handlers to itself (AddressSanitizer without
+    // allow_user_segv_handler=1 ignores the call): then compiled code
+    // checks bounds explicitly.
+    struct sigaction now {};
+    return sigaction(SIGSEGV, nullptr, &now) == 0 && (now.sa_flags & SA_SIGINFO) && now.sa_sigaction == on_fault;
   }();
   return installed;
 }
