@@ -898,7 +898,9 @@ class X64Compiler {
     a.mov(rax, qword_ptr(rax));
     a.test(rax, rax);
     a.jz(slow);
-    // Push the call record: records[depth + 1] = {null, fp, this function}.
+    // Push the call record: records[depth + 1].func = this function (all a
+    // backtrace reads; return_pc and fp matter only to the interpreter's own
+    // returns, and nothing returns through this record but native code).
     a.mov(rcx, ctx_field(offsetof(ExecRegs, depth)));
     a.inc(rcx);
     a.cmp(rcx, ctx_field(offsetof(ExecRegs, max_depth)));
@@ -908,8 +910,6 @@ class X64Compiler {
     a.lea(rcx, ptr(rcx, rcx, 1));
     a.shl(rcx, 3);
     a.add(rcx, ctx_field(offsetof(ExecRegs, records)));
-    a.mov(qword_ptr(rcx, offsetof(CallRecord, return_pc)), imm(0));
-    a.mov(qword_ptr(rcx, offsetof(CallRecord, fp)), kFp);
     a.mov(rdx, imm(&func_));
     a.mov(qword_ptr(rcx, offsetof(CallRecord, func)), rdx);
     a.lea(rdi, ptr(kFp, arg_offset));
