@@ -1,11 +1,13 @@
 // Replays fuzz inputs through the differential check without libFuzzer, so
 // CTest runs the seed corpus with the ordinary build:
-//   fuzz_replay [--verbose] [--generated N] [FILE|DIR ...]
-// --verbose prints what each function did. --generated N also runs N inputs made by a fixed pseudo-random sequence
+//   fuzz_replay [--verbose] [--save-failures DIR] [--generated N] [FILE|DIR ...]
+// --verbose prints what each function did. --save-failures writes each
+// failing input to DIR (to debug it, or keep it in the corpus). --generated N also runs N inputs made by a fixed pseudo-random sequence
 // (the same on every run). Prints "N passed, N failed" (a failure is a
 // difference between the fused and the plain translation, shown), and how
 // many generated modules failed to instantiate, which must be none: the
 // generator only makes valid modules.
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -26,6 +28,7 @@ using namespace mywasm::fuzz;
 struct Tally {
   int passed = 0, failed = 0, not_run = 0;
   bool verbose = false;
+  std::string save_dir;
   void check(const std::vector<uint8_t>& input, const std::string& what) {
     DiffOutcome r;
     for (const auto& [name, candidate] : candidate_configs()) {
@@ -33,6 +36,12 @@ struct Tally {
       if (r.mismatch) {
         ++failed;
         std::printf("FAIL %s (%s)\n%s\n", what.c_str(), name.c_str(), r.mismatch->c_str());
+        if (!save_dir.empty()) {
+          std::string file = what;
+          for (char& c : file) c = std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+          std::ofstream(fs::path(save_dir) / file, std::ios::binary)
+              .write(reinterpret_cast<const char*>(input.data()), std::streamsize(input.size()));
+        }
         return;
       }
     }
@@ -58,6 +67,10 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--verbose")) {
       tally.verbose = true;
+      continue;
+    }
+    if (!std::strcmp(argv[i], "--save-failures") && i + 1 < argc) {
+      tally.save_dir = argv[++i];
       continue;
     }
     if (!std::strcmp(argv[i], "--generated") && i + 1 < argc) {

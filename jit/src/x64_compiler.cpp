@@ -105,16 +105,38 @@ class RegCache {
     return it->second;
   }
   bool pinned(uint64_t slot) const { return pins_.count(slot) != 0; }
-  // Drops what is known about `slot` (its pin stays: the caller writes it
-  // through take()).
+  // Drops what is known about `slot`, whose value is being replaced (its
+  // pin stays: the caller writes it through take()).
   void forget(uint64_t slot) {
+    dirty_.erase(slot);
     if (!pinned(slot)) slots_.erase(slot);
   }
-  // Only the pins remain (a label: paths join).
-  void forget_all() { slots_ = pins_; }
+  // Only the pins remain (a label: paths join). Dirty values must have
+  // been stored (X64Compiler::flush_dirty).
+  void forget_all() {
+    slots_ = pins_;
+    dirty_.clear();
+  }
+
+  // Temporaries whose current value is only in their register (its store
+  // to the slot deferred: most are dead before anything reads the slot).
+  // `wide` tells an f64 from an f32 in an xmm register.
+  void mark_dirty(uint64_t slot, bool wide) { dirty_[slot] = wide; }
+  bool dirty(uint64_t slot) const { return dirty_.count(slot) != 0; }
+  const std::map<uint64_t, bool>& dirty_slots() const { return dirty_; }
+  void clean(uint64_t slot) { dirty_.erase(slot); }
+  // Dirty values evicted by the last take() or pin(), with the register
+  // that still holds each: the caller stores them before reusing it.
+  struct Evicted {
+    uint64_t slot;
+    Entry e;
+    bool wide;
+  };
+  std::vector<Evicted> take_evicted() { return std::move(evicted_); }
   // The register for `slot`'s new value: its pin, else the next unpinned
   // register of the class (evicting what it held).
   Entry take(uint64_t slot, bool is_xmm) {
+    dirty_.erase(slot);  // its old value is being replaced
     if (auto it = pins_.find(slot); it != pins_.end()) {
       // Written in place: other slots that shared the register's old value
       // (copies of it) no longer do.
@@ -136,6 +158,7 @@ class RegCache {
   // share it (a pinned slot keeps its own register).
   bool alias(uint64_t slot, Entry e) {
     if (pinned(slot)) return false;
+    dirty_.erase(slot);
     slots_[slot] = e;
     return true;
   }
@@ -165,9 +188,21 @@ class RegCache {
     return false;
   }
   void evict(Entry e) {
-    for (auto it = slots_.begin(); it != slots_.end();) it = it->second == e ? slots_.erase(it) : std::next(it);
+    for (auto it = slots_.begin(); it != slots_.end();) {
+      if (!(it->second == e)) {
+        ++it;
+        continue;
+      }
+      if (auto d = dirty_.find(it->first); d != dirty_.end()) {
+        evicted_.push_back({it->first, e, d->second});
+        dirty_.erase(d);
+      }
+      it = slots_.erase(it);
+    }
   }
   std::map<uint64_t, Entry> slots_, pins_;
+  std::map<uint64_t, bool> dirty_;
+  std::vector<Evicted> evicted_;
   uint32_t next_gp_ = 0, next_xmm_ = 0;
 };
 
@@ -204,6 +239,7 @@ class X64Compiler {
     for (const Instr& in : instrs_) {
       while (!loops_.empty() && loops_.back().end < in.index) leave_loop();
       if (auto it = labels_.find(in.index); it != labels_.end()) {
+        flush_dirty();  // the path falling through stores what the others stored
         a.bind(it->second);
         cache_.forget_all();  // other paths join here
         last_compare_.reset();
@@ -461,6 +497,7 @@ class X64Compiler {
   void emit(const Instr& in) {
     compare_ = last_compare_;  // what the instruction before left in the flags
     last_compare_.reset();
+    if (!reads_through_cache(in)) flush_dirty();
     if (!has_inline_form(in)) return emit_in_interpreter(in);
     if (in.info->form == HandlerInfo::InternalForm) return emit_internal(in);
     if (plain_op_kind(in.info->op) == OpKind::None) {
@@ -721,6 +758,7 @@ class X64Compiler {
     for (auto [n, slot] : ranked) {
       const bool is_float = is_float_type(local_type_.at(uint32_t(slot)));
       if (auto e = cache_.pin(slot, is_float)) {
+        store_evicted();  // (nothing is dirty at a loop header; kept for the invariant)
         loop.pinned.push_back(slot);
         load_pin(slot, *e);
       }
@@ -821,8 +859,61 @@ class X64Compiler {
       put_rax(dst);
       return;
     }
+    flush_slot(src);
     a_->mov(rax, slot64(src));
     put_rax(dst);
+  }
+
+  // ------------------------------------------------------------ deferred stores
+  // A temporary's store can wait while its value is in a register (not a
+  // pinned local's: locals are always written through).
+  bool deferrable(uint64_t slot) const { return slot >= src_.temp_base && !cache_.pinned(slot); }
+
+  // Stores a dirty slot's value from its register.
+  void store_from(uint64_t slot, RegCache::Entry e, bool wide) {
+    if (!e.xmm) {
+      a_->mov(slot64(slot), RegCache::gp(e.reg));
+    } else if (wide) {
+      a_->movsd(slot64(slot), RegCache::xmm(e.reg));
+    } else {
+      a_->movss(slot32(slot), RegCache::xmm(e.reg));
+      a_->mov(dword_ptr(kFp, int32_t(slot * 8 + 4)), imm(0));
+    }
+  }
+  void store_evicted() {
+    for (const RegCache::Evicted& v : cache_.take_evicted()) store_from(v.slot, v.e, v.wide);
+  }
+  // Stores one slot if dirty (before its slot is read from memory).
+  void flush_slot(uint64_t slot) {
+    if (!cache_.dirty(slot)) return;
+    store_from(slot, *cache_.find(slot), cache_.dirty_slots().at(slot));
+    cache_.clean(slot);
+  }
+  // Stores every dirty slot: before labels, branches, calls and any
+  // instruction that reads slots from memory. (Stores leave the flags.)
+  void flush_dirty() {
+    while (!cache_.dirty_slots().empty()) flush_slot(cache_.dirty_slots().begin()->first);
+  }
+  // Instructions whose emitters read their operands through the cache
+  // (gp_in, xmm_in, copy): dirty values may stay dirty across them.
+  bool reads_through_cache(const Instr& in) const {
+    if (in.info->form == HandlerInfo::InternalForm) {
+      switch (in.info->internal) {
+        case Internal::Copy: case Internal::Copy2: case Internal::Copy3: case Internal::Copy4:
+        case Internal::Const: case Internal::Select: case Internal::GlobalGet: case Internal::GlobalSet:
+        case Internal::LoopHead: case Internal::ReloadMemory:
+          return true;
+        default: return false;
+      }
+    }
+    if (in.info->form != HandlerInfo::Plain) return false;
+    switch (plain_op_kind(in.info->op)) {
+      case OpKind::Load: case OpKind::Store: case OpKind::IntBin32: case OpKind::IntBin64: case OpKind::Shift32:
+      case OpKind::Shift64: case OpKind::Cmp32: case OpKind::Cmp64: case OpKind::Eqz32: case OpKind::Eqz64:
+      case OpKind::FBin32: case OpKind::FBin64: case OpKind::FCmp32: case OpKind::FCmp64:
+        return true;
+      default: return false;
+    }
   }
 
   // ------------------------------------------------------------ register cache
@@ -832,6 +923,7 @@ class X64Compiler {
       const Gp r = RegCache::gp(e->reg);
       return wide ? Operand(r.r64()) : Operand(r.r32());
     }
+    flush_slot(slot);  // (its value may be in an xmm register only)
     return wide ? Operand(slot64(slot)) : Operand(slot32(slot));
   }
   // ... or as an immediate when it is a constant that fits one (sign-
@@ -847,24 +939,30 @@ class X64Compiler {
   // ... as a scalar float operand (f32 or f64 in the low lanes).
   Operand xmm_in(uint64_t slot, bool wide) {
     if (auto e = cache_.find(slot); e && e->xmm) return RegCache::xmm(e->reg);
+    flush_slot(slot);
     return wide ? Operand(slot64(slot)) : Operand(slot32(slot));
   }
   // rax (the slot's whole 64 bits) to slot dst, cached.
   void put_rax(uint64_t dst) {
-    a_->mov(slot64(dst), rax);
     const RegCache::Entry e = cache_.take(dst, false);
+    store_evicted();
+    if (deferrable(dst)) cache_.mark_dirty(dst, true);
+    else a_->mov(slot64(dst), rax);
     if (e.xmm) a_->movq(RegCache::xmm(e.reg), rax);  // a float local pinned in an xmm register
     else a_->mov(RegCache::gp(e.reg), rax);
   }
   // xmm0 (an f64, or an f32 the slot holds zero-extended) to slot dst, cached.
   void put_xmm0(uint64_t dst, bool wide) {
-    if (wide) {
+    const RegCache::Entry e = cache_.take(dst, true);
+    store_evicted();
+    if (!wide) a_->movd(eax, xmm0);  // (the zero-extended bits, for the slot or a general register)
+    if (deferrable(dst) && e.xmm) {
+      cache_.mark_dirty(dst, wide);
+    } else if (wide) {
       a_->movsd(slot64(dst), xmm0);
     } else {
-      a_->movd(eax, xmm0);
       a_->mov(slot64(dst), rax);
     }
-    const RegCache::Entry e = cache_.take(dst, true);
     if (e.xmm) a_->movaps(RegCache::xmm(e.reg), xmm0);
     else if (wide) a_->movq(RegCache::gp(e.reg), xmm0);  // (a local pinned in a general register)
     else a_->mov(RegCache::gp(e.reg), rax);
@@ -1089,7 +1187,6 @@ class X64Compiler {
       }
       case OpKind::FCmp32:
       case OpKind::FCmp64:
-        cache_.forget(p[1]);
         emit_float_compare(op, p);
         return;
       case OpKind::Copysign:  // dst, a, b: a's magnitude, b's sign
