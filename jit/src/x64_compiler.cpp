@@ -68,6 +68,36 @@ uint32_t run_instruction_helper(StoreImpl* store, ExecContext* st, const uint64_
   return uint32_t(interp::run_instruction(*store, *st, instr, *cur, fp));
 }
 
+// call_indirect from compiled code: the interpreter's checks and traps, then
+// straight into the callee's native code when it has some (pushing the
+// call record as a direct call does), else through the interpreter.
+// Operands as translated: TableInstance*, type_id, index slot, arg_base.
+uint32_t call_indirect_helper(StoreImpl* store, ExecRegs* regs, const uint64_t* instr, FuncInstance* caller,
+                              uint64_t* fp) {
+  auto& st = static_cast<ExecContext&>(*regs);
+  const auto* table = reinterpret_cast<const TableInstance*>(instr[1]);
+  const uint32_t index = uint32_t(fp[instr[3]]);
+  uint64_t* nfp = fp + instr[4];
+  auto trap = [&](TrapCode code) {
+    st.trap_func = caller;
+    return uint32_t(code);
+  };
+  if (index >= table->elems.size()) return trap(TrapCode::UndefinedElement);
+  const RefBits ref = table->elems[index];
+  if (ref == kNullRef) {
+    st.trap_index = index;
+    return trap(TrapCode::UninitializedElement);
+  }
+  FuncInstance* callee = store->funcs[ref - 1].get();
+  if (callee->type_id != uint32_t(instr[2])) return trap(TrapCode::IndirectCallTypeMismatch);
+  if (!callee->native_entry) return uint32_t(interp::run_call(*store, st, *callee, caller, nfp));
+  if (st.depth + 1 >= st.max_depth) return trap(TrapCode::StackExhausted);
+  st.records[++st.depth].func = caller;
+  const uint32_t result = callee->native_entry(nfp, &st);
+  if (result == 0) --st.depth;
+  return result;
+}
+
 // Records the first assembler error (none is expected: every operand form
 // used below exists).
 struct RecordingErrorHandler : ErrorHandler {
@@ -486,7 +516,7 @@ class X64Compiler {
         case Internal::Copy4: case Internal::Br: case Internal::BrIf: case Internal::BrUnless:
         case Internal::BrTable: case Internal::Call: case Internal::CallOther: case Internal::ReloadMemory:
         case Internal::Return: case Internal::Unreachable: case Internal::Select: case Internal::GlobalGet:
-        case Internal::GlobalSet: case Internal::CopyV128: case Internal::LoopHead:
+        case Internal::GlobalSet: case Internal::CopyV128: case Internal::LoopHead: case Internal::CallIndirect:
           return true;
         default: return false;
       }
@@ -689,6 +719,19 @@ class X64Compiler {
       case Internal::BrTable: emit_br_table(p); break;
       case Internal::Call:
       case Internal::CallOther: emit_call(in); break;
+      case Internal::CallIndirect:
+        a.mov(rdi, imm(&store_));
+        a.mov(rsi, kCtx);
+        a.mov(rdx, imm(p));
+        a.mov(rcx, imm(&func_));
+        a.mov(r8, kFp);
+        a.mov(rax, imm(reinterpret_cast<void*>(&call_indirect_helper)));
+        a.call(rax);
+        a.mov(edx, eax);
+        after_call();
+        a.mov(eax, edx);
+        propagate_trap();
+        break;
       case Internal::ReloadMemory: break;  // the pinned registers survive calls
       case Internal::LoopHead: break;      // counts for the interpreter only
       case Internal::Return:
