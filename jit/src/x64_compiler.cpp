@@ -41,6 +41,7 @@
 #include <optional>
 
 #include "interp/code.hpp"
+#include "interp/numeric.hpp"
 #include "runtime/exec_context.hpp"
 #include "runtime/module_impl.hpp"
 
@@ -235,6 +236,28 @@ class RegCache {
   std::vector<Evicted> evicted_;
   uint32_t next_gp_ = 0, next_xmm_ = 0;
 };
+
+// The scalar loads and stores and their access size, from the semantics
+// table the interpreter's handlers use (interp/numeric.hpp's MemSem, itself
+// from opcodes.def).
+struct ScalarAccess {
+  bool load = false, store = false;
+  uint8_t bytes = 0;
+};
+template <Opcode op>
+constexpr ScalarAccess scalar_access_of() {
+  using M = interp::MemSem<op>;
+  if constexpr (M::kIsLoad || M::kIsStore) return {M::kIsLoad, M::kIsStore, uint8_t(sizeof(typename M::Mem))};
+  else return {};
+}
+const ScalarAccess& scalar_access(Opcode op) {
+  static constexpr ScalarAccess kTable[] = {
+#define OP(Id, Prefix, Code, Name, Imm, Params, Results) scalar_access_of<Opcode::Id>(),
+#include "opcodes.def"
+#undef OP
+  };
+  return kTable[static_cast<unsigned>(op)];
+}
 
 class X64Compiler {
  public:
@@ -1072,16 +1095,10 @@ class X64Compiler {
                       FBin32, FBin64, FCmp32, FCmp64, Copysign, Unary };
 
   OpKind plain_op_kind(Opcode op) const {
+    const ScalarAccess& access = scalar_access(op);
+    if (access.load) return OpKind::Load;
+    if (access.store) return OpKind::Store;
     switch (op) {
-      case Opcode::I32Load: case Opcode::I64Load: case Opcode::F32Load: case Opcode::F64Load:
-      case Opcode::I32Load8S: case Opcode::I32Load8U: case Opcode::I32Load16S: case Opcode::I32Load16U:
-      case Opcode::I64Load8S: case Opcode::I64Load8U: case Opcode::I64Load16S: case Opcode::I64Load16U:
-      case Opcode::I64Load32S: case Opcode::I64Load32U:
-        return OpKind::Load;
-      case Opcode::I32Store: case Opcode::I64Store: case Opcode::F32Store: case Opcode::F64Store:
-      case Opcode::I32Store8: case Opcode::I32Store16: case Opcode::I64Store8: case Opcode::I64Store16:
-      case Opcode::I64Store32:
-        return OpKind::Store;
       case Opcode::I32Add: case Opcode::I32Sub: case Opcode::I32Mul: case Opcode::I32And: case Opcode::I32Or:
       case Opcode::I32Xor:
         return OpKind::IntBin32;
@@ -1373,18 +1390,7 @@ class X64Compiler {
   }
 
   // Bytes a load or store accesses in memory.
-  static uint32_t access_bytes(Opcode op) {
-    switch (op) {
-      case Opcode::I32Load8S: case Opcode::I32Load8U: case Opcode::I64Load8S: case Opcode::I64Load8U:
-      case Opcode::I32Store8: case Opcode::I64Store8:
-        return 1;
-      case Opcode::I32Load16S: case Opcode::I32Load16U: case Opcode::I64Load16S: case Opcode::I64Load16U:
-      case Opcode::I32Store16: case Opcode::I64Store16:
-        return 2;
-      case Opcode::I64Load: case Opcode::F64Load: case Opcode::I64Store: case Opcode::F64Store: return 8;
-      default: return 4;
-    }
-  }
+  static uint32_t access_bytes(Opcode op) { return scalar_access(op).bytes; }
 
   // rcx = address + offset + bytes, checked against the memory's size;
   // the access is then at [r13 + rcx - bytes].
