@@ -976,7 +976,7 @@ class X64Compiler {
     switch (plain_op_kind(in.info->op)) {
       case OpKind::Load: case OpKind::Store: case OpKind::IntBin32: case OpKind::IntBin64: case OpKind::Shift32:
       case OpKind::Shift64: case OpKind::Cmp32: case OpKind::Cmp64: case OpKind::Eqz32: case OpKind::Eqz64:
-      case OpKind::FBin32: case OpKind::FBin64: case OpKind::FCmp32: case OpKind::FCmp64:
+      case OpKind::FBin32: case OpKind::FBin64: case OpKind::FCmp32: case OpKind::FCmp64: case OpKind::DivRem:
         return true;
       default: return false;
     }
@@ -1092,7 +1092,7 @@ class X64Compiler {
 
   // ------------------------------------------------------------ plain wasm ops
   enum class OpKind { None, Load, Store, IntBin32, IntBin64, Shift32, Shift64, Cmp32, Cmp64, Eqz32, Eqz64,
-                      FBin32, FBin64, FCmp32, FCmp64, Copysign, Unary };
+                      FBin32, FBin64, FCmp32, FCmp64, Copysign, Unary, DivRem };
 
   OpKind plain_op_kind(Opcode op) const {
     const ScalarAccess& access = scalar_access(op);
@@ -1115,6 +1115,9 @@ class X64Compiler {
       case Opcode::I64Eq: case Opcode::I64Ne: case Opcode::I64LtS: case Opcode::I64LtU: case Opcode::I64GtS:
       case Opcode::I64GtU: case Opcode::I64LeS: case Opcode::I64LeU: case Opcode::I64GeS: case Opcode::I64GeU:
         return OpKind::Cmp64;
+      case Opcode::I32DivS: case Opcode::I32DivU: case Opcode::I32RemS: case Opcode::I32RemU:
+      case Opcode::I64DivS: case Opcode::I64DivU: case Opcode::I64RemS: case Opcode::I64RemU:
+        return OpKind::DivRem;
       case Opcode::I32Eqz: return OpKind::Eqz32;
       case Opcode::I64Eqz: return OpKind::Eqz64;
       case Opcode::F32Add: case Opcode::F32Sub: case Opcode::F32Mul: case Opcode::F32Div:
@@ -1267,8 +1270,48 @@ class X64Compiler {
         put_rax(p[1]);
         return;
       case OpKind::Unary: emit_unary(op, p[1], p[2]); return;
+      case OpKind::DivRem: emit_div_rem(op, p); return;
       case OpKind::None: return;
     }
+  }
+
+  // Integer division and remainder with wasm's traps: a zero divisor, and
+  // INT_MIN / -1 for signed division (its remainder is 0, which x86 would
+  // fault on).
+  void emit_div_rem(Opcode op, const uint64_t* p) {
+    Assembler& a = *a_;
+    const bool wide = op == Opcode::I64DivS || op == Opcode::I64DivU || op == Opcode::I64RemS || op == Opcode::I64RemU;
+    const bool is_signed = op == Opcode::I32DivS || op == Opcode::I32RemS || op == Opcode::I64DivS || op == Opcode::I64RemS;
+    const bool is_rem = op == Opcode::I32RemS || op == Opcode::I32RemU || op == Opcode::I64RemS || op == Opcode::I64RemU;
+    const Gp ax = wide ? Gp(rax) : Gp(eax), cx = wide ? Gp(rcx) : Gp(ecx), dx = wide ? Gp(rdx) : Gp(edx);
+    a.emit(Inst::kIdMov, ax, gp_in(p[2], wide));
+    a.emit(Inst::kIdMov, cx, gp_in(p[3], wide));
+    a.test(cx, cx);
+    a.jz(trap_label(TrapCode::DivideByZero));
+    Label done = a.newLabel();
+    if (is_signed) {
+      Label normal = a.newLabel();
+      a.cmp(cx, imm(-1));
+      a.jne(normal);
+      if (is_rem) {
+        a.xor_(eax, eax);  // x rem -1 = 0
+      } else {
+        // x / -1 = -x, which overflows only for the minimum value.
+        a.neg(ax);
+        a.jo(trap_label(TrapCode::IntegerOverflow));
+      }
+      a.jmp(done);
+      a.bind(normal);
+      wide ? a.cqo() : a.cdq();
+      a.idiv(cx);
+    } else {
+      a.xor_(edx, edx);
+      a.div(cx);
+    }
+    if (is_rem) a.mov(ax, dx);
+    a.bind(done);
+    if (!wide) a.mov(eax, eax);  // (zero-extended for the slot)
+    put_rax(p[1]);
   }
 
   static CondCode int_condition(Opcode op) {
