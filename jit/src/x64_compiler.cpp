@@ -799,23 +799,25 @@ class X64Compiler {
   void enter_loop(size_t header, size_t end) {
     Assembler& a = *a_;
     const std::map<uint64_t, RegCache::Entry> outer = cache_.pins();
-    // Uses of each scalar local in the loop.
+    // The loop's instructions (instrs_ is in code order).
+    auto by_index = [](const Instr& in, size_t index) { return in.index < index; };
+    const auto first = std::lower_bound(instrs_.begin(), instrs_.end(), header, by_index);
+    const auto last = std::lower_bound(first, instrs_.end(), end + 1, by_index);
+    // Uses of each scalar local in the loop; and whether it calls out: a
+    // loop that does reloads every pin after each call, so pins pay off in
+    // loops that do not (their enclosing loops' pins stay).
     std::map<uint64_t, uint32_t> uses;
-    for (const Instr& in : instrs_) {
-      if (in.index < header || in.index > end) continue;
+    bool calls = false;
+    for (auto it = first; it != last; ++it) {
+      const Instr& in = *it;
       for_each_slot_operand(in, [&](uint64_t slot) {
         auto t = local_type_.find(uint32_t(slot));
         if (t != local_type_.end() && t->second != ValType::V128 && !cache_.pinned(slot)) ++uses[slot];
       });
-    }
-    // A loop that calls out reloads every pin after each call: pins pay off
-    // in loops that do not (their enclosing loops' pins stay).
-    bool calls = false;
-    for (const Instr& in : instrs_)
-      if (in.index >= header && in.index <= end && (is_call(in) || !has_inline_form(in) ||
-                                                    (in.info->form == HandlerInfo::Plain &&
-                                                     plain_op_kind(in.info->op) == OpKind::None)))
+      if (is_call(in) || !has_inline_form(in) ||
+          (in.info->form == HandlerInfo::Plain && plain_op_kind(in.info->op) == OpKind::None))
         calls = true;
+    }
     std::vector<std::pair<uint32_t, uint64_t>> ranked;
     for (auto [slot, n] : uses)
       if (n >= 2 && !calls) ranked.push_back({n, slot});
