@@ -388,14 +388,14 @@ class X64Compiler {
     }
     // The type of each param and declared local (by first slot).
     const auto& module = func_.instance->module->module;
-    std::vector<ValType> types = func_.type.params;
     const auto& locals = module.bodies[func_.func_index - module.num_imported_funcs].locals;
-    types.insert(types.end(), locals.begin(), locals.end());
+    local_type_.resize(src_.const_base);
     uint32_t slot = 0;
-    for (ValType t : types) {
-      local_type_[slot] = t;
-      slot += interp::slot_width(t);
-    }
+    for (const std::vector<ValType>* list : {static_cast<const std::vector<ValType>*>(&func_.type.params), &locals})
+      for (ValType t : *list) {
+        if (slot < local_type_.size()) local_type_[slot] = t;  // (a v128's second slot stays unset)
+        slot += interp::slot_width(t);
+      }
     out_.stubs.reserve(stub_words);
     const uint64_t halt = interp::word(interp::internal_handler(Internal::Halt));
     const uint64_t reload = interp::word(interp::internal_handler(Internal::ReloadMemory));
@@ -811,8 +811,8 @@ class X64Compiler {
     for (auto it = first; it != last; ++it) {
       const Instr& in = *it;
       for_each_slot_operand(in, [&](uint64_t slot) {
-        auto t = local_type_.find(uint32_t(slot));
-        if (t != local_type_.end() && t->second != ValType::V128 && !cache_.pinned(slot)) ++uses[slot];
+        const std::optional<ValType> t = local_type(slot);
+        if (t && *t != ValType::V128 && !cache_.pinned(slot)) ++uses[slot];
       });
       if (is_call(in) || !has_inline_form(in) ||
           (in.info->form == HandlerInfo::Plain && plain_op_kind(in.info->op) == OpKind::None))
@@ -824,7 +824,7 @@ class X64Compiler {
     std::sort(ranked.rbegin(), ranked.rend());
     ActiveLoop loop{header, end, {}};
     for (auto [n, slot] : ranked) {
-      const bool is_float = is_float_type(local_type_.at(uint32_t(slot)));
+      const bool is_float = is_float_type(*local_type(slot));
       if (auto e = cache_.pin(slot, is_float)) {
         store_evicted();  // (nothing is dirty at a loop header; kept for the invariant)
         loop.pinned.push_back(slot);
@@ -855,7 +855,7 @@ class X64Compiler {
 
   void load_pin(uint64_t slot, RegCache::Entry e) {
     if (!e.xmm) a_->mov(RegCache::gp(e.reg), slot64(slot));
-    else if (local_type_.at(uint32_t(slot)) == ValType::F32) a_->movss(RegCache::xmm(e.reg), slot32(slot));
+    else if (local_type(slot) == ValType::F32) a_->movss(RegCache::xmm(e.reg), slot32(slot));
     else a_->movsd(RegCache::xmm(e.reg), slot64(slot));
   }
 
@@ -893,9 +893,9 @@ class X64Compiler {
 
   // The width of a float slot's value when it is known (a local's type).
   std::optional<bool> float_width(uint64_t slot) const {
-    auto t = local_type_.find(uint32_t(slot));
-    if (t == local_type_.end() || !is_float_type(t->second)) return std::nullopt;
-    return t->second == ValType::F64;
+    const std::optional<ValType> t = local_type(slot);
+    if (!t || !is_float_type(*t)) return std::nullopt;
+    return *t == ValType::F64;
   }
 
   void copy(uint64_t dst, uint64_t src) {
@@ -1523,7 +1523,12 @@ class X64Compiler {
   std::vector<ActiveLoop> loops_;  // innermost last
   std::map<size_t, Label> body_labels_;  // header -> where branches back enter (pins loaded)
   std::map<size_t, Label> osr_labels_;   // header -> OSR entry (loads the enclosing loops' pins)
-  std::map<uint32_t, ValType> local_type_;  // first slot of each param and declared local
+  // The type of each param and declared local, at its first slot (params
+  // and locals occupy the slots below const_base).
+  std::vector<std::optional<ValType>> local_type_;
+  std::optional<ValType> local_type(uint64_t slot) const {
+    return slot < local_type_.size() ? local_type_[slot] : std::nullopt;
+  }
   size_t current_ = 0;                      // index of the instruction being compiled
   std::vector<std::function<void()>> deferred_;
   Label exit_, own_trap_, oob_;
