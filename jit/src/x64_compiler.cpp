@@ -1060,10 +1060,18 @@ class X64Compiler {
     auto* callee = reinterpret_cast<FuncInstance*>(p[1]);
     const int32_t arg_offset = int32_t(p[2] * 8);
     Label slow = a.newLabel(), done = a.newLabel();
-    a.mov(rax, imm(&callee->native_entry));
-    a.mov(rax, qword_ptr(rax));
-    a.test(rax, rax);
-    a.jz(slow);
+    // A callee compiled already is called at its address (native code, once
+    // set, stays for the function's lifetime); otherwise its entry is
+    // looked at on each call, as it may be compiled later.
+    const bool compiled = callee->native_entry != nullptr;
+    if (compiled) {
+      a.mov(rax, imm(reinterpret_cast<void*>(callee->native_entry)));
+    } else {
+      a.mov(rax, imm(&callee->native_entry));
+      a.mov(rax, qword_ptr(rax));
+      a.test(rax, rax);
+      a.jz(slow);
+    }
     // Push the call record: records[depth + 1].func = this function (all a
     // backtrace reads; return_pc and fp matter only to the interpreter's own
     // returns, and nothing returns through this record but native code).
@@ -1085,6 +1093,7 @@ class X64Compiler {
     a.dec(ctx_field(offsetof(ExecRegs, depth)));
     a.bind(done);
     after_call();
+    if (compiled) return;
     deferred_.push_back([this, &in, slow, done] {
       a_->bind(slow);
       emit_in_interpreter(in);
