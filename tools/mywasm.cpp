@@ -81,7 +81,7 @@ struct TierOptions {
         ->check(CLI::IsMember({"interp", "jit", "tiered"}))
         ->capture_default_str();
     app.add_option("--tier-up-threshold", tier_up_threshold,
-                   "With --tier tiered: interpreter calls of a function before it is compiled")
+                   "With --tier tiered: interpreter calls plus loop iterations of a function before it is compiled")
         ->capture_default_str();
   }
   void apply(Config& config) const {

@@ -161,7 +161,8 @@ struct Config {
   // SSE4.1 only, so far) stay in the interpreter.
   enum class Tier : uint8_t { Interpreter, Jit, Tiered };
   Tier tier = Tier::Tiered;
-  // Tier::Tiered: interpreter calls of a function before it is compiled.
+  // Tier::Tiered: interpreter calls plus loop iterations of a function
+  // before it is compiled (a hot loop then continues in compiled code).
   uint32_t tier_up_threshold = 1000;
   uint32_t max_call_depth = 10000;          // deeper calls trap "call stack exhausted"
   uint64_t max_value_stack_bytes = 64u << 20;  // interpreter value stack per store
