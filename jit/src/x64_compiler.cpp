@@ -64,9 +64,15 @@ Mem slot64(uint64_t i) { return qword_ptr(kFp, int32_t(i * 8)); }
 Mem slot32(uint64_t i) { return dword_ptr(kFp, int32_t(i * 8)); }
 Mem ctx_field(size_t offset) { return qword_ptr(kCtx, int32_t(offset)); }
 
-uint32_t run_instruction_helper(StoreImpl* store, ExecContext* st, const uint64_t* instr, FuncInstance* cur,
+// What compiled code calls for an instruction it runs out of line: the
+// store, this thread's context, the instruction's words, the running
+// function and its frame; returns a TrapCode (0: go on).
+using InstructionHelper = uint32_t (*)(StoreImpl* store, ExecRegs* regs, const uint64_t* instr, FuncInstance* cur,
+                                       uint64_t* fp);
+
+uint32_t run_instruction_helper(StoreImpl* store, ExecRegs* regs, const uint64_t* instr, FuncInstance* cur,
                                 uint64_t* fp) {
-  return uint32_t(interp::run_instruction(*store, *st, instr, *cur, fp));
+  return uint32_t(interp::run_instruction(*store, static_cast<ExecContext&>(*regs), instr, *cur, fp));
 }
 
 // call_indirect from compiled code: the interpreter's checks and traps, then
@@ -688,14 +694,18 @@ class X64Compiler {
 
   // The instruction runs in the interpreter: run_instruction(store, ctx,
   // stub, func, fp).
-  void emit_in_interpreter(const Instr& in) {
+  void emit_in_interpreter(const Instr& in) { call_helper(&run_instruction_helper, in.stub); }
+
+  // Calls `helper` on `instr` (see InstructionHelper) and returns from this
+  // function with its TrapCode when it is not 0.
+  void call_helper(InstructionHelper helper, const uint64_t* instr) {
     Assembler& a = *a_;
     a.mov(rdi, imm(&store_));
     a.mov(rsi, kCtx);
-    a.mov(rdx, imm(in.stub));
+    a.mov(rdx, imm(instr));
     a.mov(rcx, imm(&func_));
     a.mov(r8, kFp);
-    a.mov(rax, imm(reinterpret_cast<void*>(&run_instruction_helper)));
+    a.mov(rax, imm(reinterpret_cast<void*>(helper)));
     a.call(rax);
     a.mov(edx, eax);
     after_call();  // it may write any slot; the call clobbers the cache registers
@@ -742,19 +752,7 @@ class X64Compiler {
       case Internal::BrTable: emit_br_table(p); break;
       case Internal::Call:
       case Internal::CallOther: emit_call(in); break;
-      case Internal::CallIndirect:
-        a.mov(rdi, imm(&store_));
-        a.mov(rsi, kCtx);
-        a.mov(rdx, imm(p));
-        a.mov(rcx, imm(&func_));
-        a.mov(r8, kFp);
-        a.mov(rax, imm(reinterpret_cast<void*>(&call_indirect_helper)));
-        a.call(rax);
-        a.mov(edx, eax);
-        after_call();
-        a.mov(eax, edx);
-        propagate_trap();
-        break;
+      case Internal::CallIndirect: call_helper(&call_indirect_helper, p); break;
       case Internal::ReloadMemory: break;  // the pinned registers survive calls
       case Internal::LoopHead: break;      // counts for the interpreter only
       case Internal::Return:
@@ -822,7 +820,7 @@ class X64Compiler {
     for (auto [slot, n] : uses)
       if (n >= 2 && !calls) ranked.push_back({n, slot});
     std::sort(ranked.rbegin(), ranked.rend());
-    ActiveLoop loop{header, end, {}};
+    ActiveLoop loop{end, {}};
     for (auto [n, slot] : ranked) {
       const bool is_float = is_float_type(*local_type(slot));
       if (auto e = cache_.pin(slot, is_float)) {
@@ -1192,26 +1190,19 @@ class X64Compiler {
         const Gp r = wide ? Gp(rax) : Gp(eax);
         a.emit(Inst::kIdMov, r, gp_in(p[2], wide));
         const Operand count = gp_in_or_imm(p[3], false);
-        if (count.isImm()) {  // a constant count: masked as x86 and wasm mask it
-          InstId id = Inst::kIdRor;
-          switch (op) {
-            case Opcode::I32Shl: case Opcode::I64Shl: id = Inst::kIdShl; break;
-            case Opcode::I32ShrS: case Opcode::I64ShrS: id = Inst::kIdSar; break;
-            case Opcode::I32ShrU: case Opcode::I64ShrU: id = Inst::kIdShr; break;
-            case Opcode::I32Rotl: case Opcode::I64Rotl: id = Inst::kIdRol; break;
-            default: break;
-          }
-          a.emit(id, r, imm(count.as<Imm>().valueAs<uint32_t>() & (wide ? 63 : 31)));
-          put_rax(p[1]);
-          return;
-        }
-        a.emit(Inst::kIdMov, ecx, count);
+        InstId id = Inst::kIdRor;
         switch (op) {
-          case Opcode::I32Shl: case Opcode::I64Shl: a.shl(r, cl); break;
-          case Opcode::I32ShrS: case Opcode::I64ShrS: a.sar(r, cl); break;
-          case Opcode::I32ShrU: case Opcode::I64ShrU: a.shr(r, cl); break;
-          case Opcode::I32Rotl: case Opcode::I64Rotl: a.rol(r, cl); break;
-          default: a.ror(r, cl); break;
+          case Opcode::I32Shl: case Opcode::I64Shl: id = Inst::kIdShl; break;
+          case Opcode::I32ShrS: case Opcode::I64ShrS: id = Inst::kIdSar; break;
+          case Opcode::I32ShrU: case Opcode::I64ShrU: id = Inst::kIdShr; break;
+          case Opcode::I32Rotl: case Opcode::I64Rotl: id = Inst::kIdRol; break;
+          default: break;
+        }
+        if (count.isImm()) {  // a constant count, masked as x86 and wasm mask it
+          a.emit(id, r, imm(count.as<Imm>().valueAs<uint32_t>() & (wide ? 63 : 31)));
+        } else {
+          a.emit(Inst::kIdMov, ecx, count);
+          a.emit(id, r, cl);
         }
         put_rax(p[1]);
         return;
@@ -1354,8 +1345,6 @@ class X64Compiler {
     a_->emit(wide ? Inst::kIdMovsd : Inst::kIdMovss, xmm0, xmm_in(slot, wide));
   }
 
-  // f32 result in xmm0 to a slot (zero-extended, as the interpreter writes it).
-  void store_f32(uint64_t dst) { put_xmm0(dst, false); }
 
   // Ordered comparisons with NaN false (ne: true). a < b is tested as b > a
   // so that "above" (CF = ZF = 0) excludes the unordered case.
@@ -1390,7 +1379,7 @@ class X64Compiler {
 
   void emit_unary(Opcode op, uint64_t dst, uint64_t src) {
     Assembler& a = *a_;
-    auto round_f32 = [&](uint32_t mode) { a.roundss(xmm0, slot32(src), imm(mode | 8)); store_f32(dst); };
+    auto round_f32 = [&](uint32_t mode) { a.roundss(xmm0, slot32(src), imm(mode | 8)); put_xmm0(dst, false); };
     auto round_f64 = [&](uint32_t mode) { a.roundsd(xmm0, slot64(src), imm(mode | 8)); put_xmm0(dst, true); };
     switch (op) {
       case Opcode::I32Clz: a.lzcnt(eax, slot32(src)); break;
@@ -1403,7 +1392,7 @@ class X64Compiler {
       case Opcode::F32Neg: a.mov(eax, slot32(src)); a.xor_(eax, 0x80000000u); break;
       case Opcode::F64Abs: a.mov(rax, slot64(src)); a.btr(rax, 63); break;
       case Opcode::F64Neg: a.mov(rax, slot64(src)); a.btc(rax, 63); break;
-      case Opcode::F32Sqrt: a.sqrtss(xmm0, slot32(src)); store_f32(dst); return;
+      case Opcode::F32Sqrt: a.sqrtss(xmm0, slot32(src)); put_xmm0(dst, false); return;
       case Opcode::F64Sqrt: a.sqrtsd(xmm0, slot64(src)); put_xmm0(dst, true); return;
       case Opcode::F32Nearest: round_f32(0); return;
       case Opcode::F32Floor: round_f32(1); return;
@@ -1423,14 +1412,14 @@ class X64Compiler {
       case Opcode::I32Extend16S: a.movsx(eax, word_ptr(kFp, int32_t(src * 8))); break;
       case Opcode::I64Extend8S: a.movsx(rax, byte_ptr(kFp, int32_t(src * 8))); break;
       case Opcode::I64Extend16S: a.movsx(rax, word_ptr(kFp, int32_t(src * 8))); break;
-      case Opcode::F32ConvertI32S: a.xorps(xmm0, xmm0); a.cvtsi2ss(xmm0, slot32(src)); store_f32(dst); return;
-      case Opcode::F32ConvertI64S: a.xorps(xmm0, xmm0); a.cvtsi2ss(xmm0, slot64(src)); store_f32(dst); return;
+      case Opcode::F32ConvertI32S: a.xorps(xmm0, xmm0); a.cvtsi2ss(xmm0, slot32(src)); put_xmm0(dst, false); return;
+      case Opcode::F32ConvertI64S: a.xorps(xmm0, xmm0); a.cvtsi2ss(xmm0, slot64(src)); put_xmm0(dst, false); return;
       case Opcode::F32ConvertI32U:  // the u32 as a (non-negative) i64: one rounding
-        a.mov(eax, slot32(src)); a.xorps(xmm0, xmm0); a.cvtsi2ss(xmm0, rax); store_f32(dst); return;
+        a.mov(eax, slot32(src)); a.xorps(xmm0, xmm0); a.cvtsi2ss(xmm0, rax); put_xmm0(dst, false); return;
       case Opcode::F64ConvertI32S: a.xorps(xmm0, xmm0); a.cvtsi2sd(xmm0, slot32(src)); break;
       case Opcode::F64ConvertI64S: a.xorps(xmm0, xmm0); a.cvtsi2sd(xmm0, slot64(src)); break;
       case Opcode::F64ConvertI32U: a.mov(eax, slot32(src)); a.xorps(xmm0, xmm0); a.cvtsi2sd(xmm0, rax); break;
-      case Opcode::F32DemoteF64: a.xorps(xmm0, xmm0); a.cvtsd2ss(xmm0, slot64(src)); store_f32(dst); return;
+      case Opcode::F32DemoteF64: a.xorps(xmm0, xmm0); a.cvtsd2ss(xmm0, slot64(src)); put_xmm0(dst, false); return;
       case Opcode::F64PromoteF32: a.xorps(xmm0, xmm0); a.cvtss2sd(xmm0, slot32(src)); break;
       default: break;
     }
@@ -1526,7 +1515,7 @@ class X64Compiler {
   // Loops: header index -> index of the last branch back to it.
   std::map<size_t, size_t> loop_end_;
   struct ActiveLoop {
-    size_t header, end;
+    size_t end;                    // its last instruction
     std::vector<uint64_t> pinned;  // the slots this loop pinned (enclosing loops' stay)
   };
   std::vector<ActiveLoop> loops_;  // innermost last
