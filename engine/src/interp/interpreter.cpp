@@ -681,13 +681,10 @@ loop_tier_up: {
     NEXT();
   }
   if (osr != int(TrapCode::None)) return TrapCode(osr);
-  // The function returned from compiled code: return to its caller.
-  pc = rec->return_pc;
-  fp = rec->fp;
-  cur = rec->func;
-  --rec;
-  RELOAD_MEMORY();
-  NEXT();
+  // The function returned from compiled code (which may have grown the
+  // memory): return to its caller.
+  RELOAD_MEMORY_OF(rec->func);
+  goto I_Return;
 }
 
 I_Halt:
