@@ -119,6 +119,7 @@ class ScriptRunner {
         store_(engine_),
         linker_(engine_),
         watchdog_(store_) {
+    if (options.fuel) (void)store_.set_fuel(*options.fuel);
     define_spectest(store_, linker_);
   }
 
@@ -174,6 +175,7 @@ class ScriptRunner {
 
   static Config with_interrupts(const Options& o) {
     Config c = o.engine;
+    c.consume_fuel = c.consume_fuel || o.fuel.has_value();
     c.interruptible = c.interruptible || o.command_time_limit_ms > 0;
     return c;
   }

@@ -2,6 +2,7 @@
 // public embedding API, as the official test suite expects of a runtime.
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,9 @@ struct Options {
   // interrupted and fails: an infinite loop in a script is a failure, not a
   // hang. 0: no limit.
   uint64_t command_time_limit_ms = 10000;
+  // Set: each script's store gets this much fuel (Config::consume_fuel), so
+  // the suite checks that fuel accounting changes no result.
+  std::optional<uint64_t> fuel;
 };
 
 FileResult run_wast_file(const std::string& path, const Options& options);

@@ -6,7 +6,8 @@
 //
 // Exit status: the guest's own exit code for WASI programs; 1 when the
 // module cannot be loaded, validated or linked; 2 for wrong use of the
-// command; 74 when --invoke results cannot be written; 134 when the guest
+// command; 74 when --invoke results cannot be written; 124 when
+// --time-limit ran out; 125 when --gas-limit ran out; 134 when the guest
 // traps.
 #include <fmt/format.h>
 #include <fcntl.h>
@@ -48,9 +49,12 @@ constexpr int kExitTrap = 134;
 
 constexpr int kExitOutputError = 74;  // our own output (--invoke results) could not be written
 constexpr int kExitTimeLimit = 124;   // --time-limit ran out (as timeout(1))
+constexpr int kExitGasLimit = 125;    // --gas-limit ran out
 
-// --time-limit of this run, in ms (0: none), for the message that names it.
+// --time-limit of this run, in ms (0: none), and --gas-limit, for the
+// messages that name them.
 uint64_t g_time_limit_ms = 0;
+uint64_t g_gas_limit = 0;
 
 // One line on stderr. Never throws, whatever stderr is (closed, full).
 void stderr_line(const std::string& line) {
@@ -68,11 +72,14 @@ void error_line(fmt::format_string<Args...> f, Args&&... args) {
 // ------------------------------------------------------------------ run
 
 // --tier and --tier-up-threshold, shared by run and wast.
-struct TierOptions {
+// Engine options shared by run and wast: the tier and how memory accesses
+// are bounds-checked.
+struct EngineOptions {
   // The default: $MYWASM_TIER when set (how the test suite runs every CLI
   // test under each tier), else tiered.
   std::string tier = std::getenv("MYWASM_TIER") ? std::getenv("MYWASM_TIER") : "tiered";
   uint32_t tier_up_threshold = Config{}.tier_up_threshold;
+  std::string bounds_checks = "auto";
 
   void add_to(CLI::App& app) {
     app.add_option("--tier", tier,
@@ -83,17 +90,26 @@ struct TierOptions {
     app.add_option("--tier-up-threshold", tier_up_threshold,
                    "With --tier tiered: interpreter calls plus loop iterations of a function before it is compiled")
         ->capture_default_str();
+    app.add_option("--bounds-checks", bounds_checks,
+                   "Memory bounds in compiled code: guard-pages (reserve 8 GiB of address space per memory, no "
+                   "checks), explicit (reserve the memory's maximum, check every access), auto (guard pages where "
+                   "the address space allows, else explicit, per memory)")
+        ->check(CLI::IsMember({"auto", "guard-pages", "explicit"}))
+        ->capture_default_str();
   }
   void apply(Config& config) const {
     config.tier = tier == "interp" ? Config::Tier::Interpreter
                   : tier == "jit"  ? Config::Tier::Jit
                                    : Config::Tier::Tiered;
     config.tier_up_threshold = tier_up_threshold;
+    config.bounds_checks = bounds_checks == "guard-pages" ? BoundsChecks::GuardPages
+                           : bounds_checks == "explicit"  ? BoundsChecks::Explicit
+                                                          : BoundsChecks::Auto;
   }
 };
 
 struct RunOptions {
-  TierOptions tiers;
+  EngineOptions engine;
   std::string module_path;
   std::vector<std::string> guest_args;
   std::vector<std::string> dirs;
@@ -105,6 +121,7 @@ struct RunOptions {
   bool no_fusion = false;
   uint64_t time_limit_ms = 0;
   uint64_t memory_page_limit = 0, max_memory_bytes = 0;
+  std::optional<uint64_t> gas_limit;  // executed instructions
 };
 
 std::optional<std::vector<uint8_t>> read_bytes(const std::string& path) {
@@ -176,18 +193,27 @@ std::string format_result(const Value& v) {
 // Prints a trap (or the time limit that interrupted the guest) with its
 // wasm backtrace; returns the exit status it ends the run with.
 int report_trap(const Error& e) {
-  const bool timed_out = e.trap && e.trap->kind == Trap::Kind::Interrupted;
-  if (timed_out)
+  const Trap::Kind kind = e.trap ? e.trap->kind : Trap::Kind::Unreachable;
+  int status = kExitTrap;
+  if (kind == Trap::Kind::Interrupted) {
     error_line("time limit of {} ms exceeded (--time-limit)", g_time_limit_ms);
-  else
+    status = kExitTimeLimit;
+  } else if (kind == Trap::Kind::OutOfFuel) {
+    error_line("gas limit of {} instructions exhausted (--gas-limit)", g_gas_limit);
+    status = kExitGasLimit;
+  } else if (kind == Trap::Kind::OutOfHostMemory) {
+    error_line("out of host memory");  // not the guest's fault: not a trap's status
+    status = kExitLoadError;
+  } else {
     error_line("trap: {}", e.message);
+  }
   if (e.trap) {
     size_t i = 0;
     for (const Frame& f : e.trap->backtrace)
       stderr_line(fmt::format("  {}: {}{}", i++, f.module_name.empty() ? "" : printable(f.module_name) + "!",
                               printable(f.func_name)));
   }
-  return timed_out ? kExitTimeLimit : kExitTrap;
+  return status;
 }
 
 // Calls `func`, printing results or the trap. Returns the exit status.
@@ -259,7 +285,7 @@ void raise_fd_limit() {
 int run_module(const RunOptions& opt) {
   Config config;
   config.interp_fusions = !opt.no_fusion;
-  opt.tiers.apply(config);
+  opt.engine.apply(config);
   config.interruptible = opt.time_limit_ms > 0;
   config.max_memory_pages = opt.memory_page_limit;
   if (opt.max_memory_bytes) {
@@ -267,6 +293,8 @@ int run_module(const RunOptions& opt) {
     config.max_memory_pages = config.max_memory_pages ? std::min(config.max_memory_pages, pages) : pages;
   }
   g_time_limit_ms = opt.time_limit_ms;
+  config.consume_fuel = opt.gas_limit.has_value();
+  g_gas_limit = opt.gas_limit.value_or(0);
   Engine engine(config);
   std::optional<Result<Module>> compiled;
   if (has_suffix(opt.module_path, ".wat") || has_suffix(opt.module_path, ".wast")) {
@@ -296,6 +324,7 @@ int run_module(const RunOptions& opt) {
     return kExitLoadError;
   }
   Store store(engine);
+  if (opt.gas_limit) (void)store.set_fuel(*opt.gas_limit);  // consume_fuel is on
   Linker linker(engine);
   // The time limit covers instantiation (start functions) and the call.
   std::optional<Watchdog> watchdog;
@@ -445,17 +474,20 @@ int run_command(std::vector<std::string> args) {
                "TCP_NODELAY");
   app.add_flag("--no-fusion", opt.no_fusion,
                "Translate every instruction to its plain interpreter form (no fused or specialised forms)");
-  opt.tiers.add_to(app);
+  opt.engine.add_to(app);
   app.add_option("--memory-page-limit", opt.memory_page_limit,
                  "At most N 64 KiB pages per memory: memory.grow past it returns -1");
   app.add_option("--max-memory", opt.max_memory_bytes, "The same in bytes (rounded down to pages)");
   app.add_option("--time-limit,--timeout", opt.time_limit_ms,
                  "End the guest after MS milliseconds (exit status 124, with a wasm backtrace)");
+  app.add_option("--gas-limit,--fuel", opt.gas_limit,
+                 "End the guest after N executed wasm instructions (exit status 125, with a wasm backtrace; "
+                 "checked at function entries and loop iterations)");
   app.add_option("--invoke", opt.invoke, "Call this export with the guest args as its parameters, print results");
   app.add_option("module", opt.module_path, "The .wasm (or .wat) file")->required();
   app.footer("Everything after the module path is passed to the guest.\n"
              "Exit status: the guest's exit code; 1 load/link error; 2 usage error; 74 results not written; 124 time limit; "
-             "134 trap.");
+             "125 gas limit; 134 trap.");
 
   const size_t split = find_module_arg(args, options_with_value(app));
   std::vector<std::string> own(args.begin(), args.begin() + std::min(split + 1, args.size()));
@@ -501,16 +533,19 @@ int wast_command(std::vector<std::string> args) {
   bool verbose = false;
   std::string known_failures_path;
   bool no_fusion = false;
-  TierOptions tiers;
+  EngineOptions engine_options;
   uint64_t command_time_limit_ms = 10000;
   CLI::App app{"Run WebAssembly spec test scripts (.wast). Prints one line per file and a total.", "mywasm wast"};
   app.add_option("paths", paths, "Script files or directories of *.wast")->required();
   app.add_flag("-v,--verbose", verbose, "List every failing command");
   app.add_flag("--no-fusion", no_fusion, "Run on the plain interpreter translation (no fused or specialised forms)");
-  tiers.add_to(app);
+  engine_options.add_to(app);
   app.add_option("--time-limit", command_time_limit_ms,
                  "Interrupt a command (call or instantiation) after MS milliseconds, a failure (0: no limit)")
       ->capture_default_str();
+  std::optional<uint64_t> gas_limit;
+  app.add_option("--gas-limit,--fuel", gas_limit,
+                 "Give each script's store N fuel (executed instructions): checks fuel accounting changes no result");
   app.add_option("--known-failures", known_failures_path,
                  "File of 'name.wast reason' lines: those files are expected to fail (and must)");
   if (auto status = parse_command_line(app, "wast", std::move(args))) return *status;
@@ -534,8 +569,9 @@ int wast_command(std::vector<std::string> args) {
   bool unexpected = false;
   spectest::Options options{verbose, {}};
   options.engine.interp_fusions = !no_fusion;
-  tiers.apply(options.engine);
+  engine_options.apply(options.engine);
   options.command_time_limit_ms = command_time_limit_ms;
+  options.fuel = gas_limit;
   for (const auto& file : files) {
     const std::string name = fs::path(file).filename().string();
     auto r = spectest::run_wast_file(file, options);
@@ -598,9 +634,22 @@ void prepare_process() {
   ::signal(SIGPIPE, SIG_IGN);
 }
 
+int dispatch(std::vector<std::string> args);
+
 int main(int argc, char** argv) {
   prepare_process();
-  std::vector<std::string> args(argv + 1, argv + argc);
+  // Whatever runs out of host memory outside wasm (loading, a host
+  // function's own bookkeeping) ends here, as a line and status 1.
+  try {
+    return dispatch(std::vector<std::string>(argv + 1, argv + argc));
+  } catch (const std::bad_alloc&) {
+    std::fflush(stdout);
+    error_line("out of host memory");
+    return kExitLoadError;
+  }
+}
+
+int dispatch(std::vector<std::string> args) {
   if (args.empty()) {
     usage();
     return kExitUsage;

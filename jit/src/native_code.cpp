@@ -5,6 +5,7 @@
 // maps each page twice (a memfd mapped read+write for writing the code and
 // read+execute for running it). Where that dual mapping cannot be had the
 // compiler is unavailable and every function stays in the interpreter.
+#include <new>
 #include <asmjit/core.h>
 
 #include <cstring>
@@ -59,9 +60,8 @@ bool available() {
 #endif
 }
 
-bool compile(StoreImpl& store, FuncInstance& func) {
-  if (func.native_entry) return true;
-  if (func.is_host() || !available()) return false;
+namespace {
+bool compile_now(StoreImpl& store, FuncInstance& func) {
   auto native = std::make_unique<NativeCode>();
   const CompiledFunc* source = func.compiled.get();
   if (!source || source->fused) {
@@ -78,6 +78,20 @@ bool compile(StoreImpl& store, FuncInstance& func) {
   func.native = std::move(native);
   func.native_entry = entry;
   return true;
+}
+}  // namespace
+
+bool compile(StoreImpl& store, FuncInstance& func) {
+  if (func.native_entry) return true;
+  if (func.is_host() || !available()) return false;
+  // Host memory short: the function stays in the interpreter. (Nothing may
+  // throw from here: the caller may be compiled code, which has no unwind
+  // information.)
+  try {
+    return compile_now(store, func);
+  } catch (const std::bad_alloc&) {
+    return false;
+  }
 }
 
 }  // namespace mywasm::jit

@@ -546,6 +546,7 @@ class X64Compiler {
         case Internal::BrTable: case Internal::Call: case Internal::CallOther: case Internal::ReloadMemory:
         case Internal::Return: case Internal::Unreachable: case Internal::Select: case Internal::GlobalGet:
         case Internal::GlobalSet: case Internal::CopyV128: case Internal::LoopHead: case Internal::CallIndirect:
+        case Internal::Fuel:
           return true;
         default: return false;
       }
@@ -755,6 +756,9 @@ class X64Compiler {
       case Internal::CallIndirect: call_helper(&call_indirect_helper, p); break;
       case Internal::ReloadMemory: break;  // the pinned registers survive calls
       case Internal::LoopHead: break;      // counts for the interpreter only
+      case Internal::Fuel:  // a block's instruction count (<= a body's size: fits 32 bits)
+        a.sub(ctx_field(offsetof(ExecRegs, fuel_left)), imm(static_cast<int32_t>(p[1])));
+        break;
       case Internal::Return:
         a.xor_(eax, eax);
         a.jmp(exit_);
@@ -967,7 +971,7 @@ class X64Compiler {
       switch (in.info->internal) {
         case Internal::Copy: case Internal::Copy2: case Internal::Copy3: case Internal::Copy4:
         case Internal::Const: case Internal::Select: case Internal::GlobalGet: case Internal::GlobalSet:
-        case Internal::LoopHead: case Internal::ReloadMemory:
+        case Internal::LoopHead: case Internal::ReloadMemory: case Internal::Fuel:
           return true;
         default: return false;
       }

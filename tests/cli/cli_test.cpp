@@ -239,6 +239,87 @@ TEST_F(CliTest, OutOfBoundsAccessesTrapInEveryTierWithOrWithoutGuardPages) {
   }
 }
 
+// Issue 13, item 1: under a 1 GiB address-space limit (no room for an 8 GiB
+// reservation) a WASI program's memory, which has no declared maximum,
+// falls back to a bounded reservation; asking for guard pages there is a
+// clear load error; --bounds-checks explicit works with any limit.
+TEST_F(CliTest, ProgramsRunUnderAOneGibAddressSpaceLimitInEveryTier) {
+  const std::string hello = std::string(MYWASM_PROGRAMS_DIR) + "/hello.wasm";
+  const Outcome native = run("run --tier interp " + hello);
+  ASSERT_EQ(native.status, 0) << native.err;
+  for (std::string tier : {"interp", "jit", "tiered --tier-up-threshold 1"}) {
+    for (std::string checks : {"auto", "explicit"}) {
+      const std::string what = tier + " / " + checks;
+      Outcome r = run_shell("sh -c 'ulimit -v 1048576; exec " + std::string(MYWASM_BIN) + " run --tier " + tier +
+                            " --bounds-checks " + checks + " " + hello + "'");
+      EXPECT_EQ(r.status, 0) << what << ": " << r.err;
+      EXPECT_EQ(r.out, native.out) << what;
+    }
+  }
+  Outcome guard = run_shell("sh -c 'ulimit -v 1048576; exec " + std::string(MYWASM_BIN) +
+                            " run --bounds-checks guard-pages " + hello + "'");
+  EXPECT_EQ(guard.status, 1);
+  EXPECT_NE(guard.err.find("cannot reserve 8 GiB of address space for a memory (guard pages were asked for)"),
+            std::string::npos)
+      << guard.err;
+  Outcome bad = run("run --bounds-checks sometimes " + hello);
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_NE(bad.err.find("--bounds-checks"), std::string::npos) << bad.err;
+}
+
+// Issue 13, item 3: whatever runs out of host memory (reading the module,
+// reserving a memory, the value stack, translating a function on its first
+// call), mywasm ends with one line and status 0 or 1, never by abort (134)
+// or a signal. The limits step through the phases of loading a 28 MB module.
+TEST_F(CliTest, RunningOutOfHostMemoryIsAnErrorNeverAnAbort) {
+  const std::string big = std::string(MYWASM_PROGRAMS_DIR) + "/big.wasm";
+  for (std::string tier : {"interp", "jit", "tiered"}) {
+    for (int kib : {20000, 36000, 48000, 56000, 72000, 100000}) {
+      const std::string what = tier + " at " + std::to_string(kib) + " KiB";
+      Outcome r = run_shell("sh -c 'ulimit -v " + std::to_string(kib) + "; exec " + std::string(MYWASM_BIN) +
+                            " run --tier " + tier + " " + big + " > /dev/null'");
+      EXPECT_TRUE(r.status == 0 || r.status == 1) << what << ": status " << r.status << ": " << r.err;
+      if (r.status == 1) EXPECT_EQ(r.err.rfind("mywasm: ", 0), 0u) << what << ": " << r.err;
+      EXPECT_EQ(r.err.find("terminate"), std::string::npos) << what << ": " << r.err;
+    }
+  }
+}
+
+// Issue 13, item 2: --gas-limit (or --fuel) counts executed instructions:
+// exit status 125 with one line naming the limit and the wasm backtrace,
+// the guest's output so far written; enough gas changes nothing.
+TEST_F(CliTest, GasLimitEndsTheGuestWithItsOwnStatus) {
+  auto m = write("gas.wat", R"((module
+    (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
+    (memory (export "memory") 1)
+    (data (i32.const 16) "\20\00\00\00\06\00\00\00")  ;; one iovec: 6 bytes at 32
+    (data (i32.const 32) "hello\0a")
+    (func $count (param i32) (result i32) (local i32)
+      (loop $l
+        (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+        (br_if $l (i32.lt_u (local.get 1) (local.get 0))))
+      (local.get 1))
+    (func $spin (loop $l (br $l)))
+    (func (export "_start")
+      (drop (call $write (i32.const 1) (i32.const 16) (i32.const 1) (i32.const 8)))
+      (drop (call $count (i32.const 1000)))
+      (call $spin))
+    (func (export "finite") (result i32) (call $count (i32.const 1000)))))");
+  for (std::string tier : {"interp", "jit", "tiered --tier-up-threshold 1"}) {
+    Outcome r = run("run --tier " + tier + " --gas-limit 100000 " + m.string());
+    EXPECT_EQ(r.status, 125) << tier << ": " << r.err;
+    EXPECT_EQ(r.out, "hello\n") << tier;
+    EXPECT_EQ(r.err, "mywasm: gas limit of 100000 instructions exhausted (--gas-limit)\n  0: spin\n  1: _start\n")
+        << tier;
+    // count(1000) takes 8 * 1000 + 4 instructions, plus the call: 8,007.
+    Outcome enough = run("run --tier " + tier + " --fuel 8007 --invoke finite " + m.string());
+    EXPECT_EQ(enough.status, 0) << tier << ": " << enough.err;
+    EXPECT_EQ(enough.out, "1000\n") << tier;
+    Outcome short_of = run("run --tier " + tier + " --fuel 7000 --invoke finite " + m.string());
+    EXPECT_EQ(short_of.status, 125) << tier << ": " << short_of.err;
+  }
+}
+
 TEST_F(CliTest, BadTierIsAUsageError) {
   auto m = write("m.wat", kBounds);
   Outcome r = run("run --tier fast --invoke load " + m.string() + " 0");

@@ -12,8 +12,8 @@ TEST(StoreImplTest, RefBitsEncoding) {
   Store store(engine);
   StoreImpl& s = store.impl();
   EXPECT_EQ(s.to_bits(Ref{}), kNullRef);
-  EXPECT_EQ(s.to_bits(Ref{Ref::Kind::Func, 0}), 1u);  // function address + 1
-  EXPECT_EQ(s.from_bits(ValType::FuncRef, 1), (Ref{Ref::Kind::Func, 0}));
+  EXPECT_EQ(s.to_bits(Ref{Ref::Kind::Func, 0, store.id()}), 1u);  // function address + 1
+  EXPECT_EQ(s.from_bits(ValType::FuncRef, 1), (Ref{Ref::Kind::Func, 0, store.id()}));  // named by its store
   EXPECT_TRUE(s.from_bits(ValType::ExternRef, kNullRef).is_null());
 
   RefBits a = s.to_bits(Ref{Ref::Kind::Extern, 1});

@@ -124,6 +124,8 @@ void Context::add_to_linker(Store& store, Linker& linker) {
               code = call.status;
             } catch (const WasiError& e) {
               code = e.code;
+            } catch (const std::bad_alloc&) {
+              code = Errno::NoMem;
             }
             if (call.trap) return call.trap;
             if (!results.empty()) results[0] = Value::i32(static_cast<int32_t>(code));

@@ -32,8 +32,14 @@ namespace mywasm {
 
 // A reference value: null, a function (opaque store object), or a host
 // extern reference carrying a user integer (as the spec tests' ref.extern N).
+// A funcref names its store (Store::id): passed to another store, or
+// forged, it is refused (a call returns an error, Table::set false, ...).
 struct Ref {
-  enum class Kind : uint8_t { Null, Func, Extern } kind = Kind::Null;
+  enum class Kind : uint8_t { Null, Func, Extern };
+  Ref() = default;
+  Ref(Kind k, uintptr_t b, uint32_t store_id = 0) : kind(k), store(store_id), bits(b) {}
+  Kind kind = Kind::Null;
+  uint32_t store = 0;  // Func: the owning store's id
   uintptr_t bits = 0;  // Func: engine-private identity; Extern: user payload
   bool is_null() const { return kind == Kind::Null; }
   bool operator==(const Ref&) const = default;
@@ -104,6 +110,8 @@ struct Trap {
     InvalidConversion,
     StackExhausted,
     StepLimit,    // Config::step_limit ran out
+    OutOfFuel,    // Store::set_fuel ran out (Config::consume_fuel)
+    OutOfHostMemory,  // the runtime could not allocate (not the guest's fault)
     Interrupted,  // Store::interrupt()
     NullReference,
     Host,  // raised by a host function (message says why)
@@ -154,6 +162,20 @@ struct Unit {};
 
 // ---------------------------------------------------------------- engine
 
+// How compiled code keeps linear-memory accesses in bounds (the choice is
+// made per memory, when it is created):
+//  - Auto: reserve 8 GiB of address space (4 GiB, the largest offset and a
+//    guard page) so that no access needs a check: an out-of-bounds one
+//    faults and becomes a trap. Where that much cannot be had (ulimit -v,
+//    thousands of live memories), the memory reserves its declared maximum
+//    (or the page limit, or what address space is left) and compiled code
+//    checks every access against its size, as the interpreter always does.
+//  - GuardPages: the 8 GiB reservation or the memory is not created.
+//  - Explicit: always the bounded reservation with explicit checks.
+// A memory never moves; one whose reservation is smaller than its maximum
+// fails memory.grow beyond it (-1), as the spec allows.
+enum class BoundsChecks : uint8_t { Auto, GuardPages, Explicit };
+
 struct Config {
   // Interpreter only; every function compiled before its first call; or
   // the interpreter first and compiled code once a function is hot.
@@ -176,6 +198,10 @@ struct Config {
   // wasm it reaches, before it traps with "step limit exhausted": a bound
   // on run time that does not depend on the machine (fuzzing, tests).
   uint64_t step_limit = 0;
+  // Count executed instructions against each store's fuel (Store::set_fuel;
+  // a store starts with none, so set it before calling). Off, no counting
+  // code is emitted.
+  bool consume_fuel = false;
   // Lets Store::interrupt() stop running wasm (checked where steps are
   // counted: function entries and loop iterations). Off, that code is not
   // emitted at all.
@@ -188,6 +214,16 @@ struct Config {
   // module asking more at instantiation fails, memory.grow past it returns
   // -1 (WasmEdge's --memory-page-limit).
   uint64_t max_memory_pages = 0;
+  BoundsChecks bounds_checks = BoundsChecks::Auto;
+  uint64_t max_store_table_elements = 50'000'000;
+};
+
+// Resource limits of one store. A new Store takes them from its engine's
+// Config; Store::set_limits changes them for that store alone (tables at
+// once, memories created afterwards).
+struct StoreLimits {
+  uint64_t max_memory_pages = 0;  // Config::max_memory_pages
+  uint64_t max_table_elements = 10'000'000;
   uint64_t max_store_table_elements = 50'000'000;
 };
 
@@ -253,6 +289,8 @@ struct StoreImpl;  // engine-private
 class Store {
  public:
   explicit Store(Engine& engine);
+  // Process-unique; every handle and funcref carries its store's id.
+  uint32_t id() const;
   ~Store();
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
@@ -263,6 +301,15 @@ class Store {
   // call from any thread; needs Config::interruptible. Host functions
   // blocked in a system call are not woken.
   void interrupt();
+  const StoreLimits& limits() const;
+  void set_limits(const StoreLimits& limits);
+  // Fuel (Config::consume_fuel): every wasm instruction executed in this
+  // store costs one unit; when the fuel runs out, the call traps "all fuel
+  // consumed" at the next function entry or loop iteration (so it may run
+  // over by the rest of one loop body or function body). Without
+  // consume_fuel, set_fuel returns false and fuel() is nullopt.
+  bool set_fuel(uint64_t fuel);
+  std::optional<uint64_t> fuel() const;
 
  private:
   Engine& engine_;
@@ -289,10 +336,28 @@ class Caller {
 // Returning a Trap aborts the wasm call (Trap::Kind::Exit for proc_exit).
 using HostFunc = std::function<std::optional<Trap>(Caller&, std::span<const Value> args, std::span<Value> results)>;
 
-class Func {
+// What every handle below is: an object's address in one store, and that
+// store's id. A handle is only valid with the store that made it: used with
+// another store, default-constructed or forged, it is refused (calls and
+// creations give an error, set/grow give false/nullopt, type() and size
+// queries give an empty value, data() nullptr). Handles are cheap to copy
+// and stay valid as long as their store lives.
+class Handle {
+ public:
+  uint32_t addr() const { return addr_; }
+  uint32_t store_id() const { return store_; }
+  bool belongs_to(const Store& store) const { return store_ != 0 && store_ == store.id(); }
+
+ protected:
+  Handle() = default;
+  Handle(uint32_t store_id, uint32_t addr) : store_(store_id), addr_(addr) {}
+  uint32_t store_ = 0, addr_ = 0;
+};
+
+class Func : public Handle {
  public:
   Func() = default;
-  explicit Func(uint32_t addr) : addr_(addr) {}
+  Func(uint32_t store_id, uint32_t addr) : Handle(store_id, addr) {}
   static Func host(Store& store, FuncType type, HostFunc fn);
   FuncType type(Store& store) const;
   // Calls the function. Arguments are checked against its type.
@@ -300,17 +365,15 @@ class Func {
   Result<std::vector<Value>> call(Store& store, std::initializer_list<Value> args) const {
     return call(store, std::span<const Value>(args.begin(), args.size()));
   }
-  uint32_t addr() const { return addr_; }
   Ref as_ref() const;  // the funcref value of this function
-
- private:
-  uint32_t addr_ = 0;
 };
 
-class Memory {
+class Memory : public Handle {
  public:
   Memory() = default;
-  explicit Memory(uint32_t addr) : addr_(addr) {}
+  Memory(uint32_t store_id, uint32_t addr) : Handle(store_id, addr) {}
+  // A handle not belonging to `store` if the memory cannot be had (its
+  // minimum beyond StoreLimits::max_memory_pages, or no address space).
   static Memory create(Store& store, MemoryType type);
   MemoryType type(Store& store) const;
   uint8_t* data(Store& store) const;
@@ -318,60 +381,47 @@ class Memory {
   uint64_t size_pages(Store& store) const { return size_bytes(store) / kPageSize; }
   // Returns the old size in pages, or nullopt when growing is not possible.
   std::optional<uint64_t> grow(Store& store, uint64_t delta_pages) const;
-  uint32_t addr() const { return addr_; }
-
- private:
-  uint32_t addr_ = 0;
 };
 
-class Table {
+class Table : public Handle {
  public:
   Table() = default;
-  explicit Table(uint32_t addr) : addr_(addr) {}
+  Table(uint32_t store_id, uint32_t addr) : Handle(store_id, addr) {}
+  // A handle not belonging to `store` if `init` is refused or the table
+  // cannot be allocated.
   static Table create(Store& store, TableType type, Ref init = {});
   TableType type(Store& store) const;
   uint32_t size(Store& store) const;
   std::optional<Ref> get(Store& store, uint32_t index) const;
   bool set(Store& store, uint32_t index, Ref value) const;
   std::optional<uint32_t> grow(Store& store, uint32_t delta, Ref init = {}) const;
-  uint32_t addr() const { return addr_; }
-
- private:
-  uint32_t addr_ = 0;
 };
 
-class Global {
+class Global : public Handle {
  public:
   Global() = default;
-  explicit Global(uint32_t addr) : addr_(addr) {}
+  Global(uint32_t store_id, uint32_t addr) : Handle(store_id, addr) {}
+  // A handle not belonging to `store` if `init` does not match `type`.
   static Global create(Store& store, GlobalType type, Value init);
   GlobalType type(Store& store) const;
   Value get(Store& store) const;
   bool set(Store& store, Value v) const;  // false if immutable or wrong type
-  uint32_t addr() const { return addr_; }
-
- private:
-  uint32_t addr_ = 0;
 };
 
 using Extern = std::variant<Func, Table, Memory, mywasm::Global>;  // qualified: engine code also sees ir::Global
 
 // ---------------------------------------------------------------- instance
 
-class Instance {
+class Instance : public Handle {
  public:
   Instance() = default;
-  explicit Instance(uint32_t addr) : addr_(addr) {}
+  Instance(uint32_t store_id, uint32_t addr) : Handle(store_id, addr) {}
   std::optional<Extern> get_export(Store& store, std::string_view name) const;
   std::optional<Func> func(Store& store, std::string_view name) const;
   std::optional<Memory> memory(Store& store, std::string_view name) const;
   std::optional<mywasm::Global> global(Store& store, std::string_view name) const;
   std::optional<Table> table(Store& store, std::string_view name) const;
   std::vector<std::pair<std::string, Extern>> exports(Store& store) const;
-  uint32_t addr() const { return addr_; }
-
- private:
-  uint32_t addr_ = 0;
 };
 
 // ---------------------------------------------------------------- linker
@@ -451,6 +501,7 @@ class Linker {
   Result<Instance> instantiate(Store& store, const mywasm::Module& module) const;
 
  private:
+  Result<Instance> instantiate_unguarded(Store& store, const mywasm::Module& module) const;
   Engine& engine_;
   std::vector<std::tuple<std::string, std::string, Extern>> items_;
 };

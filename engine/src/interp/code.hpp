@@ -99,6 +99,8 @@ namespace interp {
   X(Unreachable, 1)   /* */                                                         \
   X(Step, 1)          /* counts a step, takes an interrupt (Config::step_limit, */  \
                       /* interruptible): function entries and loop headers only */ \
+  X(Fuel, 2)          /* instruction count: charged on entering a basic block */   \
+                      /* (Config::consume_fuel; Step checks what is left) */       \
   X(Unsupported, 1)   /* an instruction without a handler: traps */                 \
   X(LoopHead, 2)      /* loop ordinal: counts towards tier-up at a loop header, */  \
                       /* and moves into compiled code there (Config::Tier::Tiered) */ \

@@ -195,12 +195,19 @@ bool call_host(StoreImpl& store, ExecContext& st, FuncInstance& callee, FuncInst
 // Translates a function on its first call, for the configured tier: plain
 // code compiled at once (Tier::Jit; it stays interpreted if it cannot be
 // compiled), or interpreter code that counts its calls towards tier-up.
-void translate_for_tier(StoreImpl& store, FuncInstance& f) {
+// False when host memory ran out (the function stays untranslated): the
+// caller traps, since nothing may throw through compiled frames.
+bool translate_for_tier(StoreImpl& store, FuncInstance& f) {
   const Config& cfg = store.engine.config();
   const bool plain = cfg.tier == Config::Tier::Jit;
-  f.compiled = translate(store, f, cfg.interp_fusions && !plain, /*loop_counters=*/cfg.tier == Config::Tier::Tiered);
+  try {
+    f.compiled = translate(store, f, cfg.interp_fusions && !plain, /*loop_counters=*/cfg.tier == Config::Tier::Tiered);
+  } catch (const std::bad_alloc&) {
+    return false;
+  }
   if (plain) jit::compile(store, f);
   if (cfg.tier == Config::Tier::Tiered) f.tier_up_countdown = int32_t(std::min<uint32_t>(cfg.tier_up_threshold, INT32_MAX));
+  return true;
 }
 // A function's calls reached the tier-up threshold: compiles it.
 bool tier_up(StoreImpl& store, FuncInstance& f) {
@@ -660,11 +667,16 @@ I_Unreachable:
   TRAP(TrapCode::Unreachable);
 I_Step:
   if (--st.steps_left == 0) TRAP(TrapCode::StepLimit);
+  if (st.fuel_left < 0) TRAP(TrapCode::OutOfFuel);
   if (store.interrupt_requested.load(std::memory_order_relaxed)) [[unlikely]] {
     store.interrupt_requested.store(false, std::memory_order_relaxed);
     TRAP(TrapCode::Interrupted);
   }
   pc += 1;
+  NEXT();
+I_Fuel:
+  st.fuel_left -= static_cast<int64_t>(pc[1]);
+  pc += 2;
   NEXT();
 I_Unsupported:
   TRAP(TrapCode::Unsupported);
@@ -790,7 +802,7 @@ call_slow:  // callee, nfp, ret: a host function or one not translated yet
     pc = ret;
     NEXT();
   }
-  translate_for_tier(store, *callee);
+  if (!translate_for_tier(store, *callee)) TRAP(TrapCode::OutOfHostMemory);
   cf = callee->compiled.get();
   RELOAD_MEMORY_OF(callee);
   goto enter;
@@ -1008,6 +1020,8 @@ do_trap:
 #undef S
 }
 
+Trap make_trap(TrapCode code);
+
 bool call_host(StoreImpl& store, ExecContext& st, FuncInstance& callee, FuncInstance* caller, uint64_t* args) {
   const FuncType& ft = callee.type;
   std::vector<Value> in;
@@ -1019,7 +1033,17 @@ bool call_host(StoreImpl& store, ExecContext& st, FuncInstance& callee, FuncInst
   std::optional<uint32_t> memory;
   if (caller && caller->instance && !caller->instance->memories.empty()) memory = caller->instance->memories[0];
   Caller c(*store.api, memory);
-  if (std::optional<Trap> trap = callee.host(c, in, out)) {
+  // A host function's exception becomes its trap here: it must not unwind
+  // through the caller's frames, which may be compiled code.
+  std::optional<Trap> trap;
+  try {
+    trap = callee.host(c, in, out);
+  } catch (const std::bad_alloc&) {
+    trap = make_trap(TrapCode::OutOfHostMemory);
+  } catch (const std::exception& e) {
+    trap = Trap{Trap::Kind::Host, std::string("host function failed: ") + e.what(), 0, {}};
+  }
+  if (trap) {
     st.host_trap = std::move(trap);
     return false;
   }
@@ -1077,6 +1101,8 @@ Trap make_trap(TrapCode code) {
       break;
     case TrapCode::StackExhausted: t.kind = Trap::Kind::StackExhausted; t.message = "call stack exhausted"; break;
     case TrapCode::StepLimit: t.kind = Trap::Kind::StepLimit; t.message = "step limit exhausted"; break;
+    case TrapCode::OutOfFuel: t.kind = Trap::Kind::OutOfFuel; t.message = "all fuel consumed"; break;
+    case TrapCode::OutOfHostMemory: t.kind = Trap::Kind::OutOfHostMemory; t.message = "out of host memory"; break;
     case TrapCode::Interrupted: t.kind = Trap::Kind::Interrupted; t.message = "interrupted"; break;
     case TrapCode::Unsupported:
       t.kind = Trap::Kind::Host;
@@ -1207,7 +1233,11 @@ std::optional<Trap> invoke_function(StoreImpl& store, uint32_t func_addr, std::s
   init_handlers();
   ExecContext& st = exec_context();
   const Config& config = store.engine.config();
-  st.ensure(config);
+  try {
+    if (!st.ensure(config)) return make_trap(TrapCode::OutOfHostMemory);
+  } catch (const std::bad_alloc&) {
+    return make_trap(TrapCode::OutOfHostMemory);
+  }
   FuncInstance* func = store.funcs[func_addr].get();
   const FuncType& ft = func->type;
   uint64_t* fp = st.top;
@@ -1229,6 +1259,23 @@ std::optional<Trap> invoke_function(StoreImpl& store, uint32_t func_addr, std::s
       --st.invocations;
     }
   } restore{st, st.depth, st.top};
+  // The running store's fuel lives in the context while it runs (compiled
+  // code subtracts from it there); a nested call into another store, or
+  // into this one, hands it over and back.
+  struct FuelHandoff {
+    ExecContext& st;
+    StoreImpl* outer;
+    FuelHandoff(ExecContext& c, StoreImpl& s) : st(c), outer(c.fuel_store) {
+      if (outer) outer->fuel = st.fuel_left;
+      st.fuel_store = &s;
+      st.fuel_left = s.fuel;
+    }
+    ~FuelHandoff() {
+      st.fuel_store->fuel = st.fuel_left;
+      st.fuel_store = outer;
+      if (outer) st.fuel_left = outer->fuel;
+    }
+  } fuel_handoff{st, store};
   const size_t base_depth = st.depth;
   if (st.invocations == 0)  // the Step at entry counts the first; no limit: a count that never runs out
     st.steps_left = config.step_limit ? config.step_limit + 1 : UINT64_MAX;

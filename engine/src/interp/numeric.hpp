@@ -29,6 +29,8 @@ enum class TrapCode : uint8_t {
   IndirectCallTypeMismatch,
   StackExhausted,
   StepLimit,    // Config::step_limit ran out
+  OutOfFuel,    // the store's fuel ran out (Config::consume_fuel)
+  OutOfHostMemory,  // an allocation of the runtime failed (translation, a host function)
   Interrupted,  // Store::interrupt()
   Unsupported,  // an instruction the interpreter has no handler for
   HostTrap,     // a host function's trap, in ExecContext::host_trap

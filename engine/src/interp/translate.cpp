@@ -48,7 +48,8 @@ class Translator {
         func_(func),
         fuse_(fuse),
         loop_counters_(loop_counters),
-        count_steps_(store.engine.config().step_limit != 0 || store.engine.config().interruptible) {}
+        consume_fuel_(store.engine.config().consume_fuel),
+        count_steps_(store.engine.config().step_limit != 0 || store.engine.config().interruptible || consume_fuel_) {}
 
   std::unique_ptr<CompiledFunc> run() {
     const FuncBody& body = module_.bodies[func_.func_index - module_.num_imported_funcs];
@@ -66,6 +67,7 @@ class Translator {
     for (ValType t : func_.type.results) f.result_widths.push_back(uint8_t(slot_width(t)));
     ctrl_.push_back(std::move(f));
 
+    open_fuel_block();
     if (count_steps_) begin_internal(Internal::Step);
     // The body was validated: reading cannot fail here.
     Reader reader(module_.bytes, body.code_begin, body.code_end);
@@ -75,6 +77,7 @@ class Translator {
       translate(in);
       if (!fuse_) forget_peephole();
     }
+    close_fuel_block();
     finish();
     return std::move(out_);
   }
@@ -251,6 +254,25 @@ class Translator {
   }
   // Records that the current code position is (or may be) a branch target.
   void bind_label() { label_at_ = code().size(); }
+  // Fuel (Config::consume_fuel): a basic block starts where control arrives
+  // other than from the instruction before (a label, the fall-through of a
+  // conditional branch, the function entry) and is charged on entry with
+  // the number of wasm instructions it holds, patched in when it closes.
+  // Nothing is fused across the charge.
+  void open_fuel_block() {
+    if (!consume_fuel_) return;
+    close_fuel_block();
+    forget_peephole();
+    begin_internal(Internal::Fuel);
+    fuel_cost_at_ = code().size();
+    emit_imm(0);
+    last_dst_ = SIZE_MAX;
+  }
+  void close_fuel_block() {
+    if (fuel_cost_at_ != SIZE_MAX) code()[fuel_cost_at_] = fuel_cost_;
+    fuel_cost_at_ = SIZE_MAX;
+    fuel_cost_ = 0;
+  }
   void materialize(size_t pos) {
     Entry& e = stack_[pos];
     if (!e.pending) return;
@@ -469,6 +491,7 @@ class Translator {
       }
       if (op != Opcode::End && op != Opcode::Else) return;
     }
+    if (!unreachable_) ++fuel_cost_;  // dead code costs nothing
     switch (op) {
       case Opcode::Nop: return;
       case Opcode::Unreachable:
@@ -486,6 +509,7 @@ class Translator {
         bind_label();
         last_dst_ = SIZE_MAX;  // a label: no peephole across it
         if (op == Opcode::Loop) {  // every iteration passes here
+          open_fuel_block();
           uint32_t live = 0;
           for (const Entry& e : stack_) live = std::max(live, e.off + e.width);
           out_->loops.push_back(CompiledFunc::LoopHead{uint32_t(code().size()), live});
@@ -510,6 +534,7 @@ class Translator {
         c.else_fixup = code().size();
         emit_target(0);
         ctrl_.push_back(std::move(c));
+        open_fuel_block();  // the then arm
         return;
       }
       case Opcode::Else: {
@@ -524,6 +549,7 @@ class Translator {
         }
         code()[c.else_fixup] = code().size();
         bind_label();
+        open_fuel_block();
         c.else_fixup = SIZE_MAX;
         stack_.resize(c.height);
         for (uint32_t i = 0; i < c.num_params; ++i) push_home(c.param_widths[i]);
@@ -545,6 +571,7 @@ class Translator {
         assigned_ = c.end_assigned;
         size_t end = code().size();
         bind_label();
+        open_fuel_block();
         if (c.else_fixup != SIZE_MAX) code()[c.else_fixup] = end;
         for (size_t f : c.end_fixups) code()[f] = end;
         stack_.resize(c.height);
@@ -570,6 +597,7 @@ class Translator {
           for (uint32_t i = 0; i < k; ++i) materialize(stack_.size() - k + i);
           emit_cond_branch_head(cond, cmp, /*when_true=*/true);
           emit_label_target(target);
+          open_fuel_block();  // not taken
           return;
         }
         // Skip over the moves when not taken.
@@ -580,6 +608,7 @@ class Translator {
         code()[skip] = code().size();
         bind_label();
         last_dst_ = SIZE_MAX;
+        open_fuel_block();  // not taken
         return;
       }
       case Opcode::BrTable: {
@@ -1281,7 +1310,8 @@ class Translator {
   const FuncInstance& func_;
   const bool fuse_;         // Config::interp_fusions
   const bool loop_counters_;  // emit LoopHead at loop headers
-  const bool count_steps_;  // Config::step_limit or interruptible: emit Step
+  const bool consume_fuel_;  // Config::consume_fuel: emit Fuel at basic blocks
+  const bool count_steps_;  // Config::step_limit, interruptible or fuel: emit Step
   std::unique_ptr<CompiledFunc> out_;
   std::vector<Entry> stack_;
   std::vector<Ctrl> ctrl_;
@@ -1290,6 +1320,8 @@ class Translator {
   uint64_t read_unassigned_ = 0;   // tracked locals read where maybe unassigned
   bool unreachable_ = false;
   uint32_t dead_depth_ = 0;
+  size_t fuel_cost_at_ = SIZE_MAX;  // the open fuel block's count operand
+  uint64_t fuel_cost_ = 0;          // wasm instructions in it so far
   size_t instr_start_ = 0;
   size_t last_dst_ = SIZE_MAX;  // dst word of the last instruction, if it ends the code
   Opcode last_op_ = Opcode::Nop;

@@ -7,6 +7,7 @@
 #include "interp/code.hpp"  // CompiledFunc complete, for ~StoreImpl
 #include "mywasm/mywasm.hpp"
 #include "runtime/module_impl.hpp"
+#include "runtime/exec_context.hpp"
 #include "runtime/store.hpp"
 
 namespace mywasm {
@@ -21,6 +22,29 @@ Store::~Store() = default;
 
 void Store::interrupt() { impl_->interrupt_requested.store(true, std::memory_order_relaxed); }
 
+uint32_t Store::id() const { return impl_->id; }
+
+const StoreLimits& Store::limits() const { return impl_->limits; }
+
+void Store::set_limits(const StoreLimits& limits) { impl_->set_limits(limits); }
+
+// While a call runs in the store (a host function asks), its fuel is in
+// this thread's context.
+bool Store::set_fuel(uint64_t fuel) {
+  if (!engine_.config().consume_fuel) return false;
+  ExecContext& st = exec_context();
+  int64_t& place = st.fuel_store == impl_.get() ? st.fuel_left : impl_->fuel;
+  place = static_cast<int64_t>(std::min<uint64_t>(fuel, INT64_MAX));
+  return true;
+}
+
+std::optional<uint64_t> Store::fuel() const {
+  if (!engine_.config().consume_fuel) return std::nullopt;
+  ExecContext& st = exec_context();
+  const int64_t left = st.fuel_store == impl_.get() ? st.fuel_left : impl_->fuel;
+  return static_cast<uint64_t>(std::max<int64_t>(left, 0));
+}
+
 namespace {
 Error load_error(Error::Kind kind, const LoadError& e) {
   Error err;
@@ -32,18 +56,27 @@ Error load_error(Error::Kind kind, const LoadError& e) {
 }  // namespace
 
 Result<mywasm::Module> mywasm::Module::compile(Engine& engine, std::span<const uint8_t> bytes) {
-  auto copy = std::make_shared<const std::vector<uint8_t>>(bytes.begin(), bytes.end());
+  std::shared_ptr<const std::vector<uint8_t>> copy;
+  try {
+    copy = std::make_shared<const std::vector<uint8_t>>(bytes.begin(), bytes.end());
+  } catch (const std::bad_alloc&) {
+    return Error{Error::Kind::Other, "out of host memory while loading the module", {}, {}};
+  }
   std::span<const uint8_t> view(*copy);
   return compile(engine, std::move(copy), view);
 }
 
 Result<mywasm::Module> mywasm::Module::compile(Engine& engine, std::shared_ptr<const void> owner,
                                                std::span<const uint8_t> bytes) {
-  auto impl = std::make_shared<ModuleImpl>();
-  if (auto e = decode_module(ir::ModuleBytes(std::move(owner), bytes), impl->module))
-    return load_error(Error::Kind::Malformed, *e);
-  if (auto e = validate_module(impl->module)) return load_error(Error::Kind::Invalid, *e);
-  return ModuleImpl::to_handle(std::move(impl));
+  try {
+    auto impl = std::make_shared<ModuleImpl>();
+    if (auto e = decode_module(ir::ModuleBytes(std::move(owner), bytes), impl->module))
+      return load_error(Error::Kind::Malformed, *e);
+    if (auto e = validate_module(impl->module)) return load_error(Error::Kind::Invalid, *e);
+    return ModuleImpl::to_handle(std::move(impl));
+  } catch (const std::bad_alloc&) {
+    return Error{Error::Kind::Other, "out of host memory while loading the module", {}, {}};
+  }
 }
 
 std::vector<ImportDesc> mywasm::Module::imports() const {

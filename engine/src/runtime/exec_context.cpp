@@ -43,23 +43,27 @@ thread_local ExecContext t_context;
 
 ExecContext& exec_context() { return t_context; }
 
-void ExecContext::ensure(const Config& cfg) {
+bool ExecContext::ensure(const Config& cfg) {
   size_t bytes = std::max<uint64_t>(cfg.max_value_stack_bytes, 1u << 16) & ~size_t(7);
   if (invocations == 0 && base && size_t(stack_end - base) * sizeof(uint64_t) != bytes) {
     munmap(base, size_t(stack_end - base) * sizeof(uint64_t));
     base = stack_end = top = nullptr;
   }
-  if (!base) {
-    // Reserve lazily committed memory: untouched pages cost nothing.
-    void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (p == MAP_FAILED) return;
+  // Reserve lazily committed memory: untouched pages cost nothing. Where
+  // address space is short (ulimit -v), a smaller stack: deep recursion
+  // then ends sooner, as "call stack exhausted".
+  for (size_t want = bytes; !base && want >= kMinValueStackBytes; want /= 2) {
+    void* p = mmap(nullptr, want, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED) continue;
     base = top = static_cast<uint64_t*>(p);
-    stack_end = base + bytes / sizeof(uint64_t);
+    stack_end = base + want / sizeof(uint64_t);
   }
+  if (!base) return false;
   // The record array fits the largest depth limit seen.
   if (calls.size() < size_t(cfg.max_call_depth) + 2) calls.resize(size_t(cfg.max_call_depth) + 2);
   records = calls.data();
   if (!native_limit) native_limit = native_stack_limit();
+  return true;
 }
 
 }  // namespace mywasm

@@ -19,6 +19,7 @@
 namespace mywasm {
 
 struct FuncInstance;
+struct StoreImpl;
 
 // One active call, pushed by the caller (whatever its tier) when it calls.
 struct CallRecord {
@@ -36,6 +37,9 @@ struct ExecRegs {
   uintptr_t native_limit = 0;     // compiled code traps below this stack pointer
   uint64_t steps_left = 0;        // Config::step_limit countdown
   FuncInstance* trap_func = nullptr;  // where the last trap happened (innermost function)
+  // Fuel of the store being run (Config::consume_fuel): each basic block
+  // subtracts its instruction count on entry; Step traps once it is below 0.
+  int64_t fuel_left = INT64_MAX;
 };
 
 struct ExecContext : ExecRegs {
@@ -47,10 +51,15 @@ struct ExecContext : ExecRegs {
   // Active invoke_function calls on this thread: each host -> wasm re-entry
   // recurses natively, so their number is bounded separately.
   uint32_t invocations = 0;
+  // The store whose fuel is in fuel_left (null outside any invocation).
+  StoreImpl* fuel_store = nullptr;
 
   // Sizes the value stack and the records for `cfg` (an outermost
-  // invocation may resize them: nested ones run on what it set up).
-  void ensure(const Config& cfg);
+  // invocation may resize them: nested ones run on what it set up). False
+  // when not even a small value stack can be had; throws std::bad_alloc
+  // when the records cannot.
+  bool ensure(const Config& cfg);
+  static constexpr size_t kMinValueStackBytes = 256 * 1024;
   uint64_t* end() const { return stack_end; }
 };
 

@@ -61,7 +61,24 @@ bool limits_match(const Limits& actual, const Limits& required) {
   return actual.max && *actual.max <= *required.max;
 }
 
+// Whether a handle names an object of store `s` (not another store's, nor
+// an address it never gave out).
+bool in_store(const StoreImpl& s, const Extern& ext) {
+  return std::visit(
+      [&](const auto& h) {
+        using H = std::decay_t<decltype(h)>;
+        size_t count = 0;
+        if constexpr (std::is_same_v<H, Func>) count = s.funcs.size();
+        else if constexpr (std::is_same_v<H, Table>) count = s.tables.size();
+        else if constexpr (std::is_same_v<H, Memory>) count = s.memories.size();
+        else count = s.globals.size();
+        return h.store_id() == s.id && h.addr() < count;
+      },
+      ext);
+}
+
 bool import_matches(const StoreImpl& s, const ir::Module& m, const ir::Import& imp, const Extern& ext) {
+  if (!in_store(s, ext)) return false;
   switch (imp.kind) {
     case ExternKind::Func: {
       auto* f = std::get_if<Func>(&ext);
@@ -110,6 +127,7 @@ std::string import_type_text(const ir::Module& m, const ir::Import& imp) {
 
 // What a definition offers, in the same words (tables and memories at their current size).
 std::string extern_type_text(const StoreImpl& s, const Extern& ext) {
+  if (!in_store(s, ext)) return "an object of another store";
   if (auto* f = std::get_if<Func>(&ext)) return "func " + to_string(s.funcs[f->addr()]->type);
   if (auto* t = std::get_if<Table>(&ext)) {
     const TableInstance& ti = *s.tables[t->addr()];
@@ -182,6 +200,14 @@ uint32_t push(std::vector<std::unique_ptr<T>>& v, std::unique_ptr<T> item) {
 }  // namespace
 
 Result<Instance> Linker::instantiate(Store& store, const mywasm::Module& module) const {
+  try {
+    return instantiate_unguarded(store, module);
+  } catch (const std::bad_alloc&) {
+    return error(Error::Kind::Other, "out of host memory while instantiating");
+  }
+}
+
+Result<Instance> Linker::instantiate_unguarded(Store& store, const mywasm::Module& module) const {
   StoreImpl& s = store.impl();
   const std::shared_ptr<const ModuleImpl>& impl = module.impl();
   if (!impl) return error(Error::Kind::Other, "module was not compiled");
@@ -261,17 +287,13 @@ Result<Instance> Linker::instantiate(Store& store, const mywasm::Module& module)
   }
 
   for (size_t i = m.num_imported_memories; i < m.memories.size(); ++i) {
-    auto mem = std::make_unique<MemoryInstance>();
-    if (uint64_t limit = s.engine.config().max_memory_pages) {
-      mem->page_limit = limit;
-      if (m.memories[i].limits.min > limit) {
-        Error e = error(Error::Kind::Other, fmt::format("memory of {} pages exceeds the host's limit of {} pages",
-                                                        m.memories[i].limits.min, limit));
-        e.offset = m.memory_offset(i);
-        return e;
-      }
+    std::string why;
+    auto mem = s.new_memory(m.memories[i], why);
+    if (!mem) {
+      Error e = error(Error::Kind::Other, why);
+      e.offset = m.memory_offset(i);
+      return e;
     }
-    if (!mem->init(m.memories[i])) return error(Error::Kind::Other, "cannot reserve memory");
     inst.memories.push_back(push(s.memories, std::move(mem)));
   }
   if (!inst.memories.empty()) inst.memory0 = s.memories[inst.memories[0]].get();
@@ -287,10 +309,10 @@ Result<Instance> Linker::instantiate(Store& store, const mywasm::Module& module)
   for (const ir::Export& e : m.exports) {
     Extern ext;
     switch (e.kind) {
-      case ExternKind::Func: ext = Func(inst.funcs[e.index]); break;
-      case ExternKind::Table: ext = Table(inst.tables[e.index]); break;
-      case ExternKind::Memory: ext = Memory(inst.memories[e.index]); break;
-      case ExternKind::Global: ext = mywasm::Global(inst.globals[e.index]); break;
+      case ExternKind::Func: ext = Func(s.id, inst.funcs[e.index]); break;
+      case ExternKind::Table: ext = Table(s.id, inst.tables[e.index]); break;
+      case ExternKind::Memory: ext = Memory(s.id, inst.memories[e.index]); break;
+      case ExternKind::Global: ext = mywasm::Global(s.id, inst.globals[e.index]); break;
     }
     inst.exports.emplace_back(e.name, ext);
   }
@@ -350,7 +372,7 @@ Result<Instance> Linker::instantiate(Store& store, const mywasm::Module& module)
     if (auto trap = invoke_function(s, inst.funcs[*m.start], {}, results))
       return trap_error(Error::Kind::Uninstantiable, std::move(*trap));
   }
-  return Instance(inst_addr);
+  return Instance(s.id, inst_addr);
 }
 
 }  // namespace mywasm

@@ -2,6 +2,8 @@
 // comment at the top of store.hpp).
 #include "runtime/store.hpp"
 
+#include <fmt/format.h>
+
 #include "interp/code.hpp"  // CompiledFunc, destroyed with its FuncInstance
 #include "jit.hpp"         // jit::NativeCode, likewise
 
@@ -10,9 +12,27 @@ namespace mywasm {
 FuncInstance::FuncInstance() = default;
 FuncInstance::~FuncInstance() = default;  // NativeCode is complete here (jit.hpp)
 
-StoreImpl::StoreImpl(Engine& e) : engine(e) {
-  table_budget.per_table = std::min<uint64_t>(e.config().max_table_elements, 0xFFFFFFFFull);
-  table_budget.per_store = e.config().max_store_table_elements;
+namespace {
+uint32_t next_store_id() {
+  static std::atomic<uint32_t> last{0};
+  uint32_t id = last.fetch_add(1, std::memory_order_relaxed) + 1;
+  return id ? id : last.fetch_add(1, std::memory_order_relaxed) + 1;  // 0 marks "no store"
+}
+
+StoreLimits limits_of(const Config& c) {
+  return StoreLimits{c.max_memory_pages, c.max_table_elements, c.max_store_table_elements};
+}
+}  // namespace
+
+StoreImpl::StoreImpl(Engine& e) : engine(e), id(next_store_id()) {
+  set_limits(limits_of(e.config()));
+  if (e.config().consume_fuel) fuel = 0;  // none until Store::set_fuel
+}
+
+void StoreImpl::set_limits(const StoreLimits& l) {
+  limits = l;
+  table_budget.per_table = std::min<uint64_t>(l.max_table_elements, 0xFFFFFFFFull);
+  table_budget.per_store = l.max_store_table_elements;
 }
 
 std::unique_ptr<TableInstance> StoreImpl::new_table(const TableType& type, RefBits init) {
@@ -20,9 +40,33 @@ std::unique_ptr<TableInstance> StoreImpl::new_table(const TableType& type, RefBi
   auto t = std::make_unique<TableInstance>();
   t->type = type;
   t->budget = &table_budget;
-  t->elems.assign(type.limits.min, init);
+  try {
+    t->elems.assign(type.limits.min, init);
+  } catch (const std::bad_alloc&) {
+    table_budget.used -= type.limits.min;  // the destructor gives back only what elems holds
+    return nullptr;
+  }
   return t;
 }
+
+std::unique_ptr<MemoryInstance> StoreImpl::new_memory(const MemoryType& type, std::string& why) {
+  auto mem = std::make_unique<MemoryInstance>();
+  if (uint64_t limit = limits.max_memory_pages) {
+    mem->page_limit = limit;
+    if (type.limits.min > limit) {
+      why = fmt::format("memory of {} pages exceeds the host's limit of {} pages", type.limits.min, limit);
+      return nullptr;
+    }
+  }
+  if (!mem->init(type, engine.config().bounds_checks)) {
+    why = engine.config().bounds_checks == BoundsChecks::GuardPages
+              ? "cannot reserve 8 GiB of address space for a memory (guard pages were asked for)"
+              : fmt::format("cannot reserve address space for a memory of {} pages", type.limits.min);
+    return nullptr;
+  }
+  return mem;
+}
+
 StoreImpl::~StoreImpl() = default;
 
 uint32_t StoreImpl::intern_type(const FuncType& t) {
@@ -32,6 +76,8 @@ uint32_t StoreImpl::intern_type(const FuncType& t) {
   type_ids.push_back(t);
   return static_cast<uint32_t>(type_ids.size() - 1);
 }
+
+bool StoreImpl::owns(const Ref& r) const { return r.store == id && r.bits < funcs.size(); }
 
 RefBits StoreImpl::to_bits(const Ref& r) {
   switch (r.kind) {
@@ -49,7 +95,7 @@ RefBits StoreImpl::to_bits(const Ref& r) {
 
 Ref StoreImpl::from_bits(ValType t, RefBits b) const {
   if (b == kNullRef) return Ref{};
-  if (t == ValType::FuncRef) return Ref{Ref::Kind::Func, static_cast<uintptr_t>(b - 1)};
+  if (t == ValType::FuncRef) return Ref{Ref::Kind::Func, static_cast<uintptr_t>(b - 1), id};
   return Ref{Ref::Kind::Extern, externs[b - 1]};
 }
 

@@ -70,13 +70,22 @@ struct MemoryInstance {
   uint64_t reserved = 0;    // bytes of address space reserved
   uint64_t page_limit = UINT64_MAX;  // the host's limit (Config::max_memory_pages)
   bool guarded() const { return reserved >= kGuardedReservation; }
-  // Reserves the address space (kGuardedReservation, or where that cannot
-  // be had just the memory's maximum) and makes the initial pages accessible;
-  // false if the host cannot provide them.
-  bool init(MemoryType t);
+  // Reserves the address space (Config::bounds_checks: kGuardedReservation,
+  // or a bounded reservation where that cannot be had or is not wanted) and
+  // makes the initial pages accessible; false if the host cannot provide
+  // them. page_limit must be set before.
+  bool init(MemoryType t, BoundsChecks checks = BoundsChecks::Auto);
   ~MemoryInstance();
   // Grows by delta pages; returns old page count or -1.
   int64_t grow(uint64_t delta_pages);
+
+ private:
+  // Where 8 GiB reservations no longer fit in the address space (16,000
+  // live memories fill the 128 TiB a process has), a memory reserves twice
+  // its initial size or this much: about 20 GiB are left between the big
+  // reservations, room for many small memories that cannot grow far.
+  static constexpr uint64_t kCrowdedReservation = 1ull << 20;
+  bool reserve_bounded(uint64_t min_bytes, bool crowded);
 };
 
 // Host resource limit on table size (table.grow beyond it returns -1).
@@ -138,6 +147,10 @@ struct StoreImpl {
   // A new table of `type` filled with `init`, counted in table_budget;
   // nullptr if the budget does not allow its minimum size.
   std::unique_ptr<TableInstance> new_table(const TableType& type, RefBits init);
+  // A new memory within limits.max_memory_pages and Config::bounds_checks;
+  // nullptr with the reason in `why` if it cannot be had.
+  std::unique_ptr<MemoryInstance> new_memory(const MemoryType& type, std::string& why);
+  void set_limits(const StoreLimits& l);
   ~StoreImpl();
   Engine& engine;
   // The public Store owning this (set by Store's constructor); the
@@ -147,6 +160,14 @@ struct StoreImpl {
   std::vector<std::unique_ptr<MemoryInstance>> memories;
   // Set by Store::interrupt() (any thread); taken by the next Step.
   std::atomic<bool> interrupt_requested{false};
+  // Process-unique identity, carried by handles and references so that one
+  // from another store (or a forged one) is refused instead of followed.
+  const uint32_t id;
+  StoreLimits limits;
+  // Fuel left while no call runs in this store (Config::consume_fuel); a
+  // running call keeps it in ExecContext::fuel_left. Without fuel
+  // consumption nothing is charged, so it never runs out.
+  int64_t fuel = INT64_MAX;
   TableBudget table_budget;  // declared before `tables`: they give back to it as they go
   std::vector<std::unique_ptr<TableInstance>> tables;
   std::vector<std::unique_ptr<GlobalInstance>> globals;
@@ -160,6 +181,9 @@ struct StoreImpl {
   std::vector<FuncType> type_ids;
   uint32_t intern_type(const FuncType& t);
 
+  // Whether a funcref names a function of this store (its id, and an
+  // address it gave out). to_bits expects funcrefs checked by it.
+  bool owns(const Ref& r) const;
   RefBits to_bits(const Ref& r);
   Ref from_bits(ValType t, RefBits b) const;
 
