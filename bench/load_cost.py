@@ -26,7 +26,6 @@ translated (interp) or compiled (jit), not just decoded and validated.
 """
 import argparse
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -221,10 +220,11 @@ def run_measured(argv, as_limit_bytes):
     """Wall seconds, CPU seconds (user + system), peak RSS in KiB and exit
     status of one process, run under an address-space limit (so a blow-up
     fails instead of taking the machine)."""
-    def limit():
-        resource.setrlimit(resource.RLIMIT_AS, (as_limit_bytes, as_limit_bytes))
+    # Through prlimit, not a preexec_fn: a forked copy of this Python (which
+    # held the inputs) would count in the child's ru_maxrss.
     start = time.monotonic()
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=limit)
+    proc = subprocess.Popen(["prlimit", f"--as={as_limit_bytes}"] + argv, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.monotonic() - start
     err = proc.stderr.read().decode(errors="replace").strip()
