@@ -9,6 +9,26 @@
 
 namespace mywasm {
 
+namespace {
+// Value types as a static array so single-type block signatures can be
+// handed out as spans without allocation.
+constexpr std::array<ValType, 7> kAllTypes = {ValType::I32, ValType::I64, ValType::F32, ValType::F64,
+                                              ValType::V128, ValType::FuncRef, ValType::ExternRef};
+std::span<const ValType> single_type(ValType t) {
+  for (const ValType& v : kAllTypes) {
+    if (v == t) return {&v, 1};
+  }
+  return {};
+}
+}  // namespace
+
+BlockSignature block_signature(const ir::Module& m, int64_t block_type) {
+  if (block_type == kBlockTypeEmpty) return {};
+  if (block_type < 0) return {{}, single_type(block_value_type(block_type))};
+  const FuncType& t = m.types[static_cast<size_t>(block_type)];
+  return {t.params, t.results};
+}
+
 std::optional<ValType> valtype_from_byte(uint8_t b) {
   switch (b) {
     case 0x7F: case 0x7E: case 0x7D: case 0x7C: case 0x7B: case 0x70: case 0x6F:
@@ -623,16 +643,15 @@ class ModuleDecoder {
       size_t body_end = r_.pos() + size;
       read_locals(body);
       body.code_begin = r_.offset();
-      scan_body();
+      body.max_depth = scan_body();
       body.code_end = r_.offset();
       if (r_.pos() != body_end) Reader::fail("section size mismatch", r_.pos());
     }
   }
 
   void read_locals(FuncBody& body) {
-    // Locals are stored expanded, so their number is capped (as in V8):
-    // the format allows 2^32-1 per function, and a few bytes per function
-    // could otherwise demand gigabytes.
+    // The JS API's limit: a call's frame holds every local, so the format's
+    // 2^32-1 per function would let a few bytes demand gigabytes.
     constexpr uint64_t kMaxLocals = 50000;
     uint32_t groups = r_.count();
     uint64_t total = 0;
@@ -640,9 +659,13 @@ class ModuleDecoder {
       size_t at = r_.pos();
       uint32_t n = r_.u32();
       total += n;
-      if (total > 0xFFFFFFFFull || total > kMaxLocals) Reader::fail("too many locals", at);
+      if (total > kMaxLocals) Reader::fail("too many locals", at);
       ValType t = valtype();
-      body.locals.insert(body.locals.end(), n, t);
+      if (n == 0) continue;
+      if (!body.local_groups.empty() && body.local_groups.back().type == t)
+        body.local_groups.back().end = uint32_t(total);
+      else
+        body.local_groups.push_back(LocalGroup{uint32_t(total), t});
     }
   }
 
@@ -650,20 +673,22 @@ class ModuleDecoder {
   // rules are the validator's job.
   // As in the reference interpreter the body is read until its final
   // `end` even past its declared size (then "section size mismatch").
-  void scan_body() {
+  // Returns the deepest nesting of blocks, for later stages to size their
+  // control stacks once.
+  uint32_t scan_body() {
     // Open blocks: true for an `if` still before its `else`.
     open_blocks_.clear();
     open_blocks_.push_back(false);  // the function's own block
+    size_t max_open = 1;
     for (;;) {
       if (r_.eof() && open_blocks_.size() > 1) Reader::fail(Reader::kEndOfModule, r_.pos());
       read_instr_or_throw(r_, instr_);
       switch (instr_.op) {
         case Opcode::Block:
         case Opcode::Loop:
-          open_blocks_.push_back(false);
-          break;
         case Opcode::If:
-          open_blocks_.push_back(true);
+          open_blocks_.push_back(instr_.op == Opcode::If);
+          max_open = std::max(max_open, open_blocks_.size());
           break;
         case Opcode::Else:
           if (!open_blocks_.back()) Reader::fail("END opcode expected", instr_.offset);
@@ -671,7 +696,7 @@ class ModuleDecoder {
           break;
         case Opcode::End:
           open_blocks_.pop_back();
-          if (open_blocks_.empty()) return;
+          if (open_blocks_.empty()) return uint32_t(max_open - 1);
           break;
         case Opcode::MemoryInit:
         case Opcode::DataDrop:

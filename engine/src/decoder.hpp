@@ -30,6 +30,14 @@ inline ValType block_value_type(int64_t block_type) {
   return static_cast<ValType>(static_cast<uint8_t>(block_type & 0x7F));
 }
 
+// A block type's parameter and result types, as spans into the module's
+// types (or a static array) that live as long as the module. A type index
+// must be in range: the validator checks it before asking.
+struct BlockSignature {
+  std::span<const ValType> params, results;
+};
+BlockSignature block_signature(const ir::Module& m, int64_t block_type);
+
 // One decoded instruction. Which fields are meaningful depends on
 // info(op).imm:
 //   BlockType      block_type: kBlockTypeEmpty, negative = value type

@@ -2,6 +2,7 @@
 // checked by the validator and shared by every instance made from it.
 #pragma once
 #include <array>
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -81,11 +82,38 @@ struct DataSegment {
 
 // Function body: locals and the byte range of its instructions in
 // Module::bytes (from the first instruction to just past the final `end`).
+// A run of declared locals of one type: those from the previous group's
+// `end` up to this `end` (indices among the declared locals).
+struct LocalGroup {
+  uint32_t end;
+  ValType type;
+  bool operator==(const LocalGroup&) const = default;
+};
+
 struct FuncBody {
-  std::vector<ValType> locals;  // declared locals only, expanded (params excluded)
-  uint32_t body_offset = 0;     // offset of the body's size field
-  uint32_t code_begin = 0;      // first instruction
-  uint32_t code_end = 0;        // one past the final `end`
+  // Declared locals (params excluded) as runs, adjacent runs of one type
+  // merged: 50,000 locals cost one group, not 50,000 entries, so a few
+  // bytes per function cannot make the module big in memory.
+  std::vector<LocalGroup> local_groups;
+  uint32_t body_offset = 0;  // offset of the body's size field
+  uint32_t code_begin = 0;   // first instruction
+  uint32_t code_end = 0;     // one past the final `end`
+  uint32_t max_depth = 0;    // deepest nesting of blocks (the function's own not counted)
+
+  uint32_t num_locals() const { return local_groups.empty() ? 0 : local_groups.back().end; }
+  // The type of declared local i (i < num_locals()).
+  ValType local_type(uint32_t i) const {
+    auto group = std::upper_bound(local_groups.begin(), local_groups.end(), i,
+                                  [](uint32_t index, const LocalGroup& g) { return index < g.end; });
+    return group->type;
+  }
+  // Calls f(type) for each declared local in order.
+  template <class F>
+  void for_each_local(F&& f) const {
+    uint32_t i = 0;
+    for (const LocalGroup& g : local_groups)
+      for (; i < g.end; ++i) f(g.type);
+  }
 };
 
 // The module's binary, borrowed from an owner that keeps it alive: a copy

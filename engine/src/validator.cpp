@@ -22,17 +22,6 @@ constexpr ValType kUnknown = static_cast<ValType>(0);
   fail(std::string("unknown ") + what + " " + std::to_string(index), offset);
 }
 
-// Value types as a static array so single-type block signatures can be
-// handed out as spans without allocation.
-constexpr std::array<ValType, 7> kAllTypes = {ValType::I32, ValType::I64, ValType::F32, ValType::F64,
-                                              ValType::V128, ValType::FuncRef, ValType::ExternRef};
-std::span<const ValType> single_type(ValType t) {
-  for (const ValType& v : kAllTypes) {
-    if (v == t) return {&v, 1};
-  }
-  return {};
-}
-
 ValType type_from_letter(char c) {
   switch (c) {
     case 'i': return ValType::I32;
@@ -120,11 +109,12 @@ class FuncValidator {
     const FuncType& type = m_.func_type(func_index);
     const FuncBody& body = m_.bodies[func_index - m_.num_imported_funcs];
     params_ = &type.params;
-    locals_ = &body.locals;
+    body_ = &body;
     func_results_ = type.results;
     stack_.clear();
     ctrls_.clear();
-    push_ctrl(Opcode::Block, {}, type.results);
+    ctrls_.reserve(size_t(body.max_depth) + 1);  // no regrowth however deep the nesting
+    push_ctrl(Opcode::Block, kFuncBlock);
 
     Reader r(std::span<const uint8_t>(m_.bytes), body.code_begin, body.code_end);
     while (!ctrls_.empty()) {
@@ -134,13 +124,21 @@ class FuncValidator {
   }
 
  private:
+  // A control frame. Kept small (12 bytes) because a body may nest
+  // millions of blocks: the signature is found again from the block type.
   struct Ctrl {
     Opcode kind;
-    std::span<const ValType> params;
-    std::span<const ValType> results;
-    size_t height;
     bool unreachable;
+    uint32_t height;     // operand stack height below the block's params
+    int32_t block_type;  // the block type (validated, so it fits), or kFuncBlock
   };
+  // The block type of the function's own frame: results are the function's.
+  static constexpr int32_t kFuncBlock = INT32_MIN;
+
+  BlockSignature signature(const Ctrl& c) const {
+    if (c.block_type == kFuncBlock) return {{}, func_results_};
+    return block_signature(m_, c.block_type);
+  }
 
   // --- operand stack -----------------------------------------------------
   void push(ValType t) { stack_.push_back(t); }
@@ -166,19 +164,22 @@ class FuncValidator {
   }
 
   // --- control stack -----------------------------------------------------
-  void push_ctrl(Opcode kind, std::span<const ValType> params, std::span<const ValType> results) {
-    ctrls_.push_back(Ctrl{kind, params, results, stack_.size(), false});
-    push(params);
+  void push_ctrl(Opcode kind, int32_t block_type) {
+    ctrls_.push_back(Ctrl{kind, false, uint32_t(stack_.size()), block_type});
+    push(signature(ctrls_.back()).params);
   }
   Ctrl pop_ctrl() {
     if (ctrls_.empty()) fail("type mismatch", in_.offset);
     Ctrl c = ctrls_.back();
-    pop(c.results);
+    pop(signature(c).results);
     if (stack_.size() != c.height) fail("type mismatch", in_.offset);
     ctrls_.pop_back();
     return c;
   }
-  static std::span<const ValType> label_types(const Ctrl& c) { return c.kind == Opcode::Loop ? c.params : c.results; }
+  std::span<const ValType> label_types(const Ctrl& c) const {
+    BlockSignature sig = signature(c);
+    return c.kind == Opcode::Loop ? sig.params : sig.results;
+  }
   void set_unreachable() {
     stack_.resize(ctrls_.back().height);
     ctrls_.back().unreachable = true;
@@ -192,8 +193,8 @@ class FuncValidator {
   ValType local_type(uint32_t index) {
     if (index < params_->size()) return (*params_)[index];
     size_t i = index - params_->size();
-    if (i >= locals_->size()) fail_unknown("local", index, in_.offset);
-    return (*locals_)[i];
+    if (i >= body_->num_locals()) fail_unknown("local", index, in_.offset);
+    return body_->local_type(uint32_t(i));
   }
   const GlobalType& global(uint32_t index) {
     if (index >= m_.global_types.size()) fail_unknown("global", index, in_.offset);
@@ -223,18 +224,8 @@ class FuncValidator {
     if (index >= count) fail_unknown("data segment", index, in_.offset);
   }
 
-  void block_signature(int64_t bt, std::span<const ValType>& params, std::span<const ValType>& results) {
-    if (bt == kBlockTypeEmpty) {
-      params = results = {};
-    } else if (bt < 0) {
-      params = {};
-      results = single_type(block_value_type(bt));
-    } else {
-      if (bt >= static_cast<int64_t>(m_.types.size())) fail_unknown("type", static_cast<uint32_t>(bt), in_.offset);
-      const FuncType& ft = m_.types[static_cast<size_t>(bt)];
-      params = ft.params;
-      results = ft.results;
-    }
+  void check_block_type(int64_t bt) {
+    if (bt >= static_cast<int64_t>(m_.types.size())) fail_unknown("type", static_cast<uint32_t>(bt), in_.offset);
   }
 
   // Pops a label's types and pushes back what was popped (br_if, br_table).
@@ -291,27 +282,25 @@ class FuncValidator {
       case Opcode::Block:
       case Opcode::Loop:
       case Opcode::If: {
-        std::span<const ValType> params, results;
-        block_signature(in_.block_type, params, results);
+        check_block_type(in_.block_type);  // then it fits in 32 bits (at most 1M types)
         if (op == Opcode::If) pop(ValType::I32);
-        pop(params);
-        push_ctrl(op, params, results);
+        pop(block_signature(m_, in_.block_type).params);
+        push_ctrl(op, int32_t(in_.block_type));
         break;
       }
       case Opcode::Else: {
         if (ctrls_.empty() || ctrls_.back().kind != Opcode::If) fail("else without if", in_.offset);
         Ctrl c = pop_ctrl();
-        push_ctrl(Opcode::Else, c.params, c.results);
+        push_ctrl(Opcode::Else, c.block_type);
         break;
       }
       case Opcode::End: {
         Ctrl c = pop_ctrl();
+        BlockSignature sig = signature(c);
         // An `if` without `else` behaves as if the else branch passed its
         // parameters through unchanged.
-        if (c.kind == Opcode::If && !std::equal(c.params.begin(), c.params.end(), c.results.begin(), c.results.end())) {
-          fail("type mismatch", in_.offset);
-        }
-        push(c.results);
+        if (c.kind == Opcode::If && !std::ranges::equal(sig.params, sig.results)) fail("type mismatch", in_.offset);
+        push(sig.results);
         break;
       }
       case Opcode::Br:
@@ -329,10 +318,14 @@ class FuncValidator {
         pop(ValType::I32);
         const uint32_t default_depth = in_.targets.back();
         const size_t arity = label_types(label(default_depth)).size();
+        // A label's operands are checked once however often the table names
+        // it (checking again would change nothing), so the work is not the
+        // table's size times the arity.
+        checked_labels_.clear();
         for (size_t i = 0; i + 1 < in_.targets.size(); ++i) {
           std::span<const ValType> types = label_types(label(in_.targets[i]));
           if (types.size() != arity) fail("type mismatch", in_.offset);
-          check_label_operands(types);
+          if (arity > 0 && checked_labels_.insert(in_.targets[i]).second) check_label_operands(types);
         }
         pop(label_types(label(default_depth)));
         set_unreachable();
@@ -470,11 +463,12 @@ class FuncValidator {
   const std::vector<bool>& declared_refs_;
   const std::array<OpTyping, kOpcodeCount>& typing_;
   const std::vector<ValType>* params_ = nullptr;
-  const std::vector<ValType>* locals_ = nullptr;
+  const FuncBody* body_ = nullptr;
   std::span<const ValType> func_results_;
   std::vector<ValType> stack_;
   std::vector<Ctrl> ctrls_;
   std::vector<ValType> scratch_;
+  std::unordered_set<uint32_t> checked_labels_;  // br_table: label depths already checked
   Instr in_;
 };
 

@@ -35,6 +35,7 @@
 
 #include <asmjit/x86.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <functional>
 #include <map>
@@ -286,6 +287,9 @@ class X64Compiler {
   NativeEntry compile() {
     if (!scan()) return nullptr;
     for (const CompiledFunc::LoopHead& l : src_.loops) targets_.push_back(l.code_index);  // OSR entries
+    // One label per distinct target (a br_table may name one 65,520 times).
+    std::sort(targets_.begin(), targets_.end());
+    targets_.erase(std::unique(targets_.begin(), targets_.end()), targets_.end());
     code_.init(Environment::host());
     code_.setErrorHandler(&errors_);
     Assembler a(&code_);
@@ -394,14 +398,14 @@ class X64Compiler {
     }
     // The type of each param and declared local (by first slot).
     const auto& module = func_.instance->module->module;
-    const auto& locals = module.bodies[func_.func_index - module.num_imported_funcs].locals;
     local_type_.resize(src_.const_base);
     uint32_t slot = 0;
-    for (const std::vector<ValType>* list : {static_cast<const std::vector<ValType>*>(&func_.type.params), &locals})
-      for (ValType t : *list) {
-        if (slot < local_type_.size()) local_type_[slot] = t;  // (a v128's second slot stays unset)
-        slot += interp::slot_width(t);
-      }
+    auto add = [&](ValType t) {
+      if (slot < local_type_.size()) local_type_[slot] = t;  // (a v128's second slot stays unset)
+      slot += interp::slot_width(t);
+    };
+    for (ValType t : func_.type.params) add(t);
+    module.bodies[func_.func_index - module.num_imported_funcs].for_each_local(add);
     out_.stubs.reserve(stub_words);
     const uint64_t halt = interp::word(interp::internal_handler(Internal::Halt));
     const uint64_t reload = interp::word(interp::internal_handler(Internal::ReloadMemory));

@@ -81,7 +81,13 @@ TEST(Decoder, FunctionBody) {
   Module m;
   ASSERT_FALSE(decode_module(bytes, m));
   ASSERT_EQ(m.bodies.size(), 1u);
-  EXPECT_EQ(m.bodies[0].locals, (std::vector<ValType>{ValType::I64, ValType::I64, ValType::F32}));
+  const FuncBody& body = m.bodies[0];
+  EXPECT_EQ(body.local_groups, (std::vector<LocalGroup>{{2, ValType::I64}, {3, ValType::F32}}));
+  EXPECT_EQ(body.num_locals(), 3u);
+  EXPECT_EQ(body.local_type(0), ValType::I64);
+  EXPECT_EQ(body.local_type(1), ValType::I64);
+  EXPECT_EQ(body.local_type(2), ValType::F32);
+  EXPECT_EQ(body.max_depth, 0u);
   EXPECT_EQ(m.bytes[m.bodies[0].code_begin], 0x41);
   EXPECT_EQ(m.bodies[0].code_end, bytes.size());
   EXPECT_EQ(m.func_type(0).results, std::vector<ValType>{ValType::I32});
@@ -105,6 +111,36 @@ Bytes leb(uint64_t v) {
 
 // A section of any size (section() takes payloads under 128 bytes).
 Bytes big_section(uint8_t id, const Bytes& payload) { return cat({{id}, leb(payload.size()), payload}); }
+
+// Locals are kept as runs of one type, whatever the grouping the binary
+// chose, so 50,000 locals cost one entry.
+TEST(Decoder, LocalsAreKeptAsRunsOfOneType) {
+  // (local i32) (local i32 i32) (local) (local f64 x 50000 - 4) (local i32)
+  Bytes locals = cat({{0x05, 0x01, 0x7F, 0x02, 0x7F, 0x00, 0x7C}, leb(50'000 - 4), {0x7C, 0x01, 0x7F}});
+  Module m;
+  ASSERT_FALSE(decode_module(single_func_module({}, {0x0B}, {}, locals), m));
+  const FuncBody& body = m.bodies[0];
+  EXPECT_EQ(body.local_groups,
+            (std::vector<LocalGroup>{{3, ValType::I32}, {49'999, ValType::F64}, {50'000, ValType::I32}}));
+  EXPECT_EQ(body.local_type(2), ValType::I32);
+  EXPECT_EQ(body.local_type(3), ValType::F64);
+  EXPECT_EQ(body.local_type(49'998), ValType::F64);
+  EXPECT_EQ(body.local_type(49'999), ValType::I32);
+  // One more is past the JS API's limit.
+  locals[locals.size() - 2] = 0x02;
+  EXPECT_EQ(decode(single_func_module({}, {0x0B}, {}, locals))->message, "too many locals");
+}
+
+// The deepest block nesting of a body, for the later stages to size their
+// control stacks once.
+TEST(Decoder, RecordsTheDeepestNesting) {
+  // block (loop (if (block end) else end) end) end, then block end
+  Bytes code{0x02, 0x40, 0x03, 0x40, 0x41, 0x00, 0x04, 0x40, 0x02, 0x40, 0x0B, 0x05, 0x0B,
+             0x0B, 0x0B, 0x02, 0x40, 0x0B, 0x0B};
+  Module m;
+  ASSERT_FALSE(decode_module(single_func_module({}, code), m));
+  EXPECT_EQ(m.bodies[0].max_depth, 4u);
+}
 
 // Issue 13, item 4: the JS API's implementation limits, refused as soon as
 // the count is read (so a few bytes cannot claim gigabytes of work).

@@ -59,13 +59,12 @@ class Translator {
     uint32_t slot = 0;
     for (ValType t : func_.type.params) add_local(t, slot);
     out_->num_params = slot;
-    for (ValType t : body.locals) add_local(t, slot);
+    body.for_each_local([&](ValType t) { add_local(t, slot); });
     out_->num_locals = slot - out_->num_params;
     out_->num_results = slot_count(func_.type.results);
     out_->const_base = slot;
-    Ctrl f{Ctrl::Func, 0, 0, uint32_t(func_.type.results.size()), 0, SIZE_MAX, {}, {}, {}};
-    for (ValType t : func_.type.results) f.result_widths.push_back(uint8_t(slot_width(t)));
-    ctrl_.push_back(std::move(f));
+    ctrl_.reserve(size_t(body.max_depth) + 1);  // no regrowth however deep the nesting
+    ctrl_.push_back(Ctrl{Ctrl::Func, kFuncBlock, 0});
 
     open_fuel_block();
     if (count_steps_) begin_internal(Internal::Step);
@@ -89,19 +88,47 @@ class Translator {
     uint32_t off = 0;    // its home: offset among the temporaries
     uint32_t width = 1;  // slots (2 for v128)
   };
+  // A control frame. Kept small and free of heap memory because a body
+  // may nest millions of blocks: the signature is found again from the
+  // block type, and the words waiting for the end address are chained
+  // through the code (each holds the index of the one before, end_chain
+  // the last's).
   struct Ctrl {
-    enum Kind { Func, Block, Loop, If } kind;
-    uint32_t height;  // operand stack height below the block's params
-    uint32_t num_params, num_results;
-    size_t loop_start = 0;                 // Loop: code index of the header
-    size_t else_fixup = SIZE_MAX;          // If: word to patch with the else start
-    std::vector<size_t> end_fixups;        // words to patch with the end address
-    std::vector<uint8_t> param_widths, result_widths;  // slot width of each value
+    enum Kind : uint8_t { Func, Block, Loop, If } kind;
+    int32_t block_type;  // as decoded (validated, so it fits), or kFuncBlock
+    uint32_t height;     // operand stack height below the block's params
+    // Loop: code index of the header. If: the word to patch with the else
+    // start, until the else is seen.
+    size_t mark = kNone;
+    size_t end_chain = kNone;
     // Definite assignment (see assigned_): the state on entry, and the
     // intersection of the states that reach the end (branches, fallthrough).
     uint64_t entry_assigned = 0, end_assigned = ~uint64_t(0);
-    uint32_t label_arity() const { return kind == Loop ? num_params : num_results; }
   };
+  static constexpr int32_t kFuncBlock = INT32_MIN;  // the function's own frame
+  static constexpr size_t kNone = SIZE_MAX;
+
+  BlockSignature signature(const Ctrl& c) const {
+    if (c.block_type == kFuncBlock) return {{}, func_.type.results};
+    return block_signature(module_, c.block_type);
+  }
+  uint32_t label_arity(const Ctrl& c) const {
+    BlockSignature sig = signature(c);
+    return uint32_t(c.kind == Ctrl::Loop ? sig.params.size() : sig.results.size());
+  }
+  bool waits_for_else(const Ctrl& c) const { return c.kind == Ctrl::If && c.mark != kNone; }
+  // Makes `word` wait for the end address of `target`.
+  void chain_end_fixup(Ctrl& target, size_t word) {
+    code()[word] = target.end_chain;
+    target.end_chain = word;
+  }
+  void patch_end_fixups(const Ctrl& c, size_t end) {
+    for (size_t word = c.end_chain; word != kNone;) {
+      size_t next = code()[word];
+      code()[word] = end;
+      word = next;
+    }
+  }
 
   // ------------------------------------------------------------ emission
   std::vector<uint64_t>& code() { return out_->code; }
@@ -146,6 +173,14 @@ class Translator {
   void emit_target(size_t code_index) {
     target_fixups_.push_back(code().size());
     code().push_back(code_index);
+  }
+  // `count` branch targets in a row (a br_table's), left for the caller to
+  // fill; one fixup entry for the whole table.
+  size_t emit_target_table(size_t count) {
+    size_t first = code().size();
+    target_tables_.push_back({first, count});
+    code().resize(first + count);
+    return first;
   }
   // The destination slot of a single-result instruction (may be retargeted
   // to a local by a following local.set).
@@ -297,22 +332,6 @@ class Translator {
   }
 
   // ------------------------------------------------------------ helpers
-  std::pair<uint32_t, uint32_t> block_arity(int64_t block_type) const {
-    if (block_type == kBlockTypeEmpty) return {0, 0};
-    if (block_type < 0) return {0, 1};  // a single value type
-    const FuncType& t = module_.types[uint32_t(block_type)];
-    return {uint32_t(t.params.size()), uint32_t(t.results.size())};
-  }
-  void set_block_widths(Ctrl& c, int64_t block_type) const {
-    if (block_type == kBlockTypeEmpty) return;
-    if (block_type < 0) {
-      c.result_widths.push_back(uint8_t(slot_width(block_value_type(block_type))));
-      return;
-    }
-    const FuncType& t = module_.types[uint32_t(block_type)];
-    for (ValType v : t.params) c.param_widths.push_back(uint8_t(slot_width(v)));
-    for (ValType v : t.results) c.result_widths.push_back(uint8_t(slot_width(v)));
-  }
   Ctrl& label(uint32_t depth) { return ctrl_[ctrl_.size() - 1 - depth]; }
 
   // Moves the function's results from the top of the stack to slots 0.. and
@@ -340,14 +359,14 @@ class Translator {
   // Moves the label's values from the top of the stack into the label's
   // home slots (ascending order is safe: destinations never lie above sources).
   void emit_label_moves(const Ctrl& target) {
-    uint32_t k = target.label_arity();
+    uint32_t k = label_arity(target);
     size_t h = stack_.size();
     uint32_t off = off_at(target.height);
     for (uint32_t i = 0; i < k; off += stack_[h - k + i].width, ++i)
       copy(kTempTag | off, stack_[h - k + i].slot, stack_[h - k + i].width);
   }
   bool label_needs_moves(const Ctrl& target) const {
-    uint32_t k = target.label_arity();
+    uint32_t k = label_arity(target);
     size_t h = stack_.size();
     uint32_t off = off_at(target.height);
     for (uint32_t i = 0; i < k; off += stack_[h - k + i].width, ++i)
@@ -357,10 +376,10 @@ class Translator {
   // Emits the target word of a branch to `target` (already after moves).
   void emit_label_target(Ctrl& target) {
     if (target.kind == Ctrl::Loop) {
-      emit_target(target.loop_start);
+      emit_target(target.mark);
     } else {
-      target.end_fixups.push_back(code().size());
       emit_target(0);
+      chain_end_fixup(target, code().size() - 1);
     }
   }
   // An unconditional branch to label `depth` from the current stack.
@@ -500,12 +519,11 @@ class Translator {
         return;
       case Opcode::Block:
       case Opcode::Loop: {
-        auto [np, nr] = block_arity(in.block_type);
+        size_t np = block_signature(module_, in.block_type).params.size();
         materialize_all();
-        Ctrl c{op == Opcode::Loop ? Ctrl::Loop : Ctrl::Block, uint32_t(stack_.size() - np), np, nr, 0, SIZE_MAX, {}, {}, {}};
+        Ctrl c{op == Opcode::Loop ? Ctrl::Loop : Ctrl::Block, int32_t(in.block_type), uint32_t(stack_.size() - np)};
         c.entry_assigned = assigned_;
-        set_block_widths(c, in.block_type);
-        c.loop_start = code().size();
+        if (op == Opcode::Loop) c.mark = code().size();
         bind_label();
         last_dst_ = SIZE_MAX;  // a label: no peephole across it
         if (op == Opcode::Loop) {  // every iteration passes here
@@ -519,40 +537,40 @@ class Translator {
             emit_imm(out_->loops.size() - 1);
           }
         }
-        ctrl_.push_back(std::move(c));
+        ctrl_.push_back(c);
         return;
       }
       case Opcode::If: {
-        auto [np, nr] = block_arity(in.block_type);
+        size_t np = block_signature(module_, in.block_type).params.size();
         Entry cond = pop();
         auto cmp = take_compare(cond);
         materialize_all();
         emit_cond_branch_head(cond, cmp, /*when_true=*/false);
-        Ctrl c{Ctrl::If, uint32_t(stack_.size() - np), np, nr, 0, SIZE_MAX, {}, {}, {}};
+        Ctrl c{Ctrl::If, int32_t(in.block_type), uint32_t(stack_.size() - np)};
         c.entry_assigned = assigned_;
-        set_block_widths(c, in.block_type);
-        c.else_fixup = code().size();
+        c.mark = code().size();
         emit_target(0);
-        ctrl_.push_back(std::move(c));
+        ctrl_.push_back(c);
         open_fuel_block();  // the then arm
         return;
       }
       case Opcode::Else: {
         Ctrl& c = ctrl_.back();
+        BlockSignature sig = signature(c);
         if (!unreachable_) c.end_assigned &= assigned_;
         assigned_ = c.entry_assigned;  // the else arm starts where the then arm did
         if (!unreachable_) {
-          for (uint32_t i = 0; i < c.num_results; ++i) materialize(stack_.size() - c.num_results + i);
+          for (size_t i = 0; i < sig.results.size(); ++i) materialize(stack_.size() - sig.results.size() + i);
           begin_internal(Internal::Br);
-          c.end_fixups.push_back(code().size());
           emit_target(0);
+          chain_end_fixup(c, code().size() - 1);
         }
-        code()[c.else_fixup] = code().size();
+        code()[c.mark] = code().size();
         bind_label();
         open_fuel_block();
-        c.else_fixup = SIZE_MAX;
+        c.mark = kNone;
         stack_.resize(c.height);
-        for (uint32_t i = 0; i < c.num_params; ++i) push_home(c.param_widths[i]);
+        for (ValType t : sig.params) push_home(slot_width(t));
         unreachable_ = false;
         last_dst_ = SIZE_MAX;
         return;
@@ -564,18 +582,19 @@ class Translator {
           ctrl_.pop_back();
           return;
         }
+        std::span<const ValType> results = signature(c).results;
         if (!unreachable_)
-          for (uint32_t i = 0; i < c.num_results; ++i) materialize(stack_.size() - c.num_results + i);
+          for (size_t i = 0; i < results.size(); ++i) materialize(stack_.size() - results.size() + i);
         if (!unreachable_) c.end_assigned &= assigned_;
-        if (c.else_fixup != SIZE_MAX) c.end_assigned &= c.entry_assigned;  // an if without else
+        if (waits_for_else(c)) c.end_assigned &= c.entry_assigned;  // an if without else
         assigned_ = c.end_assigned;
         size_t end = code().size();
         bind_label();
         open_fuel_block();
-        if (c.else_fixup != SIZE_MAX) code()[c.else_fixup] = end;
-        for (size_t f : c.end_fixups) code()[f] = end;
+        if (waits_for_else(c)) code()[c.mark] = end;
+        patch_end_fixups(c, end);
         stack_.resize(c.height);
-        for (uint32_t i = 0; i < c.num_results; ++i) push_home(c.result_widths[i]);
+        for (ValType t : results) push_home(slot_width(t));
         unreachable_ = false;
         last_dst_ = SIZE_MAX;
         ctrl_.pop_back();
@@ -593,7 +612,7 @@ class Translator {
         auto cmp = take_compare(cond);
         if (target.kind != Ctrl::Func && !label_needs_moves(target)) {
           // The values are already where the label wants them.
-          uint32_t k = target.label_arity();
+          uint32_t k = label_arity(target);
           for (uint32_t i = 0; i < k; ++i) materialize(stack_.size() - k + i);
           emit_cond_branch_head(cond, cmp, /*when_true=*/true);
           emit_label_target(target);
@@ -616,21 +635,29 @@ class Translator {
         begin_internal(Internal::BrTable);
         emit_slot(index.slot);
         emit_imm(in.targets.size());
-        size_t table = code().size();
-        for (size_t i = 0; i < in.targets.size(); ++i) emit_target(0);
+        size_t table = emit_target_table(in.targets.size());
+        // Each label is looked at once, and gets at most one stub (moves,
+        // then branch) however often the table names it: the work and code
+        // grow with the table plus its labels' arities, not their product.
+        br_table_stubs_.clear();
         for (size_t i = 0; i < in.targets.size(); ++i) {
-          Ctrl& target = label(in.targets[i]);
-          note_branch(target);
-          if (target.kind != Ctrl::Func && !label_needs_moves(target)) {
-            if (target.kind == Ctrl::Loop) {
-              code()[table + i] = target.loop_start;
-            } else {
-              target.end_fixups.push_back(table + i);
+          const uint32_t depth = in.targets[i];
+          Ctrl& target = label(depth);
+          auto [stub, first_time] = br_table_stubs_.try_emplace(depth, kNone);
+          if (first_time) {
+            note_branch(target);
+            if (target.kind == Ctrl::Func || label_needs_moves(target)) {
+              stub->second = code().size();
+              bind_label();
+              emit_branch(depth);
             }
+          }
+          if (stub->second != kNone) {
+            code()[table + i] = stub->second;
+          } else if (target.kind == Ctrl::Loop) {
+            code()[table + i] = target.mark;
           } else {
-            code()[table + i] = code().size();  // a stub: moves, then branch
-            bind_label();
-            emit_branch(in.targets[i]);
+            chain_end_fixup(target, table + i);
           }
         }
         unreachable_ = true;
@@ -1300,7 +1327,10 @@ class Translator {
     out_->init_count = uint32_t(out_->frame_init.size());
     out_->init = out_->frame_init.data();
     const uint64_t* base = code().data();
-    for (size_t pos : target_fixups_) code()[pos] = reinterpret_cast<uint64_t>(base + code()[pos]);
+    auto to_address = [&](size_t pos) { code()[pos] = reinterpret_cast<uint64_t>(base + code()[pos]); };
+    for (size_t pos : target_fixups_) to_address(pos);
+    for (auto [first, count] : target_tables_)
+      for (size_t pos = first; pos < first + count; ++pos) to_address(pos);
     out_->entry = base;
   }
 
@@ -1378,7 +1408,9 @@ class Translator {
   std::vector<uint64_t> imm_values_;
   std::vector<size_t> slot_fixups_;
   std::vector<size_t> target_fixups_;
+  std::vector<std::pair<size_t, size_t>> target_tables_;  // first word, count
   std::unordered_map<uint64_t, uint32_t> const_index_;
+  std::unordered_map<uint32_t, size_t> br_table_stubs_;  // label depth -> its stub, or kNone (see BrTable)
   std::map<std::pair<uint64_t, uint64_t>, uint32_t> v128_const_index_;
   std::vector<uint32_t> local_slot_;   // first slot of each local (params first)
   std::vector<uint8_t> local_width_;
