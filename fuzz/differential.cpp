@@ -17,6 +17,7 @@ namespace {
 
 constexpr uint64_t kStepLimit = 20000;
 constexpr uint32_t kCallDepth = 200;
+constexpr uint64_t kFuel = 1'000'000;  // per call, with Config::consume_fuel
 
 // One engine's run: compiles, instantiates and calls, writing each event
 // to the transcript.
@@ -37,6 +38,7 @@ class Run {
   void call(const std::string& name, const std::vector<Value>& args) {
     auto f = instance_.func(store_, name);
     if (!f) return log(name + ": no such export");
+    (void)store_.set_fuel(kFuel);  // without Config::consume_fuel: no fuel, nothing logged
     auto r = f->call(store_, std::span<const Value>(args));
     std::string line = name + ": ";
     if (r.ok()) {
@@ -44,6 +46,7 @@ class Run {
     } else {
       line += "error " + r.error().to_string();
     }
+    if (auto fuel = store_.fuel()) line += fmt::format("fuel left {} ", *fuel);
     log(line + "| " + state());
   }
 
@@ -131,10 +134,24 @@ Config jit_config() {
   return c;
 }
 
-const std::vector<std::pair<std::string, Config>>& candidate_configs() {
-  static const std::vector<std::pair<std::string, Config>> configs{{"fused interpreter", fused_config()},
-                                                                   {"compiled code", jit_config()}};
-  return configs;
+Config with_fuel(Config c) {
+  c.consume_fuel = true;
+  return c;
+}
+
+const std::vector<Pairing>& pairings() {
+  static const std::vector<Pairing> all = [] {
+    Config tiered = with_fuel(fused_config());  // fused code, then compiled mid-run
+    tiered.tier = Config::Tier::Tiered;
+    tiered.tier_up_threshold = 1;
+    return std::vector<Pairing>{
+        {"fused interpreter", plain_config(), fused_config()},
+        {"compiled code", plain_config(), jit_config()},
+        {"fused interpreter counting fuel", with_fuel(plain_config()), with_fuel(fused_config())},
+        {"tiered code counting fuel", with_fuel(plain_config()), tiered},
+    };
+  }();
+  return all;
 }
 
 DiffOutcome run_differential(const uint8_t* data, size_t size, const Config& reference, const Config& candidate) {

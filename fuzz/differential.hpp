@@ -29,9 +29,20 @@ DiffOutcome run_differential(const uint8_t* data, size_t size, const Config& ref
 // off), the simplest execution there is.
 Config plain_config();
 // What is compared with it: the fused interpreter translation and compiled
-// code (Config::Tier::Jit), each named for reports.
+// code (Config::Tier::Jit).
 Config fused_config();
 Config jit_config();
-const std::vector<std::pair<std::string, Config>>& candidate_configs();
+// Fuel counting on (Config::consume_fuel): every run calls with the same
+// fuel and the transcript records what is left, so every tier and
+// translation must count the same instructions.
+Config with_fuel(Config c);
+
+// One comparison, named for reports: the candidate must do what the
+// reference does.
+struct Pairing {
+  std::string name;
+  Config reference, candidate;
+};
+const std::vector<Pairing>& pairings();
 
 }  // namespace mywasm::fuzz

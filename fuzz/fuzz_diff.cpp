@@ -11,11 +11,10 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace mywasm::fuzz;
-  static const mywasm::Config plain = plain_config();
-  for (const auto& [name, candidate] : candidate_configs()) {
-    DiffOutcome r = run_differential(data, size, plain, candidate);
+  for (const Pairing& p : pairings()) {
+    DiffOutcome r = run_differential(data, size, p.reference, p.candidate);
     if (r.mismatch) {
-      std::fprintf(stderr, "the plain interpreter and the %s differ\n%s", name.c_str(), r.mismatch->c_str());
+      std::fprintf(stderr, "the plain interpreter and the %s differ\n%s", p.name.c_str(), r.mismatch->c_str());
       std::abort();
     }
   }

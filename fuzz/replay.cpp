@@ -31,8 +31,9 @@ struct Tally {
   std::string save_dir;
   void check(const std::vector<uint8_t>& input, const std::string& what) {
     DiffOutcome r;
-    for (const auto& [name, candidate] : candidate_configs()) {
-      r = run_differential(input.data(), input.size(), plain_config(), candidate);
+    for (const Pairing& p : pairings()) {
+      const std::string& name = p.name;
+      r = run_differential(input.data(), input.size(), p.reference, p.candidate);
       if (r.mismatch) {
         ++failed;
         std::printf("FAIL %s (%s)\n%s\n", what.c_str(), name.c_str(), r.mismatch->c_str());

@@ -528,10 +528,12 @@ class Translator {
         last_dst_ = SIZE_MAX;  // a label: no peephole across it
         if (op == Opcode::Loop) {  // every iteration passes here
           open_fuel_block();
+          if (count_steps_) begin_internal(Internal::Step);
+          // On-stack replacement enters here, past the iteration's fuel
+          // charge and Step, which the interpreter has just taken.
           uint32_t live = 0;
           for (const Entry& e : stack_) live = std::max(live, e.off + e.width);
           out_->loops.push_back(CompiledFunc::LoopHead{uint32_t(code().size()), live});
-          if (count_steps_) begin_internal(Internal::Step);
           if (loop_counters_) {
             begin_internal(Internal::LoopHead);
             emit_imm(out_->loops.size() - 1);
