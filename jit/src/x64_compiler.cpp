@@ -286,7 +286,11 @@ class X64Compiler {
 
   NativeEntry compile() {
     if (!scan()) return nullptr;
-    for (const CompiledFunc::LoopHead& l : src_.loops) targets_.push_back(l.code_index);  // OSR entries
+    for (const CompiledFunc::LoopHead& l : src_.loops) {  // OSR entries
+      targets_.push_back(l.code_index);
+      osr_entries_.push_back(l.code_index);
+    }
+    std::sort(osr_entries_.begin(), osr_entries_.end());
     // One label per distinct target (a br_table may name one 65,520 times).
     std::sort(targets_.begin(), targets_.end());
     targets_.erase(std::unique(targets_.begin(), targets_.end()), targets_.end());
@@ -308,6 +312,7 @@ class X64Compiler {
         last_compare_.reset();
       }
       if (auto it = loop_end_.find(in.index); it != loop_end_.end()) enter_loop(in.index, it->second);
+      if (std::binary_search(osr_entries_.begin(), osr_entries_.end(), in.index)) add_osr_entry(in.index);
       current_ = in.index;
       emit(in);
     }
@@ -440,8 +445,7 @@ class X64Compiler {
     write_frame_init(src_.const_base);
     for (size_t k = 0; k < src_.loops.size(); ++k) {
       a.cmp(edx, uint32_t(k));
-      auto it = osr_labels_.find(src_.loops[k].code_index);
-      a.je(it != osr_labels_.end() ? it->second : labels_.at(src_.loops[k].code_index));
+      a.je(osr_labels_.at(src_.loops[k].code_index));
     }
     a.mov(eax, uint32_t(TrapCode::Unreachable));
     a.jmp(own_trap_);
@@ -550,7 +554,7 @@ class X64Compiler {
         case Internal::BrTable: case Internal::Call: case Internal::CallOther: case Internal::ReloadMemory:
         case Internal::Return: case Internal::Unreachable: case Internal::Select: case Internal::GlobalGet:
         case Internal::GlobalSet: case Internal::CopyV128: case Internal::LoopHead: case Internal::CallIndirect:
-        case Internal::Fuel:
+        case Internal::Fuel: case Internal::Step:
           return true;
         default: return false;
       }
@@ -718,6 +722,32 @@ class X64Compiler {
     propagate_trap();
   }
 
+  // The interpreter's Step, for the limits configured: the step count, the
+  // fuel left, an interrupt (taken once: the flag is cleared).
+  void emit_step() {
+    Assembler& a = *a_;
+    const Config& cfg = store_.engine.config();
+    if (cfg.step_limit) {
+      a.dec(ctx_field(offsetof(ExecRegs, steps_left)));
+      a.jz(trap_label(TrapCode::StepLimit));
+    }
+    if (cfg.consume_fuel) {
+      a.cmp(ctx_field(offsetof(ExecRegs, fuel_left)), 0);
+      a.jl(trap_label(TrapCode::OutOfFuel));
+    }
+    if (cfg.interruptible) {
+      Label interrupted = a.newLabel();
+      a.mov(rax, imm(&store_.interrupt_requested));
+      a.cmp(byte_ptr(rax), 0);
+      a.jne(interrupted);
+      deferred_.push_back([this, interrupted] {
+        a_->bind(interrupted);
+        a_->mov(byte_ptr(rax), 0);
+        a_->jmp(trap_label(TrapCode::Interrupted));
+      });
+    }
+  }
+
   void emit_internal(const Instr& in) {
     Assembler& a = *a_;
     const uint64_t* p = w(in);
@@ -760,6 +790,7 @@ class X64Compiler {
       case Internal::CallIndirect: call_helper(&call_indirect_helper, p); break;
       case Internal::ReloadMemory: break;  // the pinned registers survive calls
       case Internal::LoopHead: break;      // counts for the interpreter only
+      case Internal::Step: emit_step(); break;
       case Internal::Fuel:  // a block's instruction count (<= a body's size: fits 32 bits)
         a.sub(ctx_field(offsetof(ExecRegs, fuel_left)), imm(static_cast<int32_t>(p[1])));
         break;
@@ -804,7 +835,6 @@ class X64Compiler {
   // enclosing loops pinned) and loads them.
   void enter_loop(size_t header, size_t end) {
     Assembler& a = *a_;
-    const std::map<uint64_t, RegCache::Entry> outer = cache_.pins();
     // The loop's instructions (instrs_ is in code order).
     auto by_index = [](const Instr& in, size_t index) { return in.index < index; };
     const auto first = std::lower_bound(instrs_.begin(), instrs_.end(), header, by_index);
@@ -840,16 +870,20 @@ class X64Compiler {
     Label body = a.newLabel();
     a.bind(body);
     body_labels_[header] = body;
-    // OSR into this loop loads the enclosing loops' pins first.
-    Label osr = a.newLabel();
-    osr_labels_[header] = osr;
-    Label head = labels_.count(header) ? labels_.at(header) : a.newLabel();
-    deferred_.push_back([this, osr, head, outer] {
-      a_->bind(osr);
-      for (const auto& [slot, e] : outer) load_pin(slot, e);
-      a_->jmp(head);
-    });
     loops_.push_back(std::move(loop));
+  }
+
+  // An on-stack-replacement entry at code position `index` (a loop's, past
+  // its fuel charge and Step): loads every local pinned there (this loop's
+  // and its enclosing loops') and joins the code at its label.
+  void add_osr_entry(size_t index) {
+    Label osr = a_->newLabel();
+    osr_labels_[index] = osr;
+    deferred_.push_back([this, osr, target = labels_.at(index), pins = cache_.pins()] {
+      a_->bind(osr);
+      for (const auto& [slot, e] : pins) load_pin(slot, e);
+      a_->jmp(target);
+    });
   }
 
   void leave_loop() {
@@ -975,7 +1009,7 @@ class X64Compiler {
       switch (in.info->internal) {
         case Internal::Copy: case Internal::Copy2: case Internal::Copy3: case Internal::Copy4:
         case Internal::Const: case Internal::Select: case Internal::GlobalGet: case Internal::GlobalSet:
-        case Internal::LoopHead: case Internal::ReloadMemory: case Internal::Fuel:
+        case Internal::LoopHead: case Internal::ReloadMemory: case Internal::Fuel: case Internal::Step:
           return true;
         default: return false;
       }
@@ -1528,7 +1562,8 @@ class X64Compiler {
   };
   std::vector<ActiveLoop> loops_;  // innermost last
   std::map<size_t, Label> body_labels_;  // header -> where branches back enter (pins loaded)
-  std::map<size_t, Label> osr_labels_;   // header -> OSR entry (loads the enclosing loops' pins)
+  std::vector<size_t> osr_entries_;      // code positions OSR may enter at (sorted)
+  std::map<size_t, Label> osr_labels_;   // such a position -> its entry stub (loads the pins)
   // The type of each param and declared local, at its first slot (params
   // and locals occupy the slots below const_base).
   std::vector<std::optional<ValType>> local_type_;
