@@ -53,11 +53,11 @@ def remove_cleanup_files(tree: Path) -> None:
             leftover.unlink()
 
 
-def run_test(mywasm: str, wasm: Path, verbose: bool) -> tuple[bool, str]:
+def run_test(mywasm: list[str], wasm: Path, verbose: bool) -> tuple[bool, str]:
     spec = load_spec(wasm)
     with tempfile.TemporaryDirectory(prefix="mywasm-wasi-") as tmp:
         workdir = Path(tmp)
-        cmd = [mywasm, "run"]
+        cmd = mywasm + ["run"]
         if spec.get("root"):
             root_copy = workdir / "root"
             shutil.copytree(wasm.parent / spec["root"], root_copy, symlinks=True)
@@ -97,6 +97,7 @@ def main() -> int:
     parser.add_argument("suite", nargs="?", default=str(default_suite), help="testsuite tests/ directory")
     parser.add_argument("-k", dest="filter", default="", help="only tests whose path contains this")
     parser.add_argument("-v", "--verbose", action="store_true")
+    parser.add_argument("--emulator", default="", help="run mywasm through this (qemu-aarch64 for an arm64 build)")
     args = parser.parse_args()
 
     mywasm = os.path.abspath(args.mywasm)
@@ -112,7 +113,7 @@ def main() -> int:
     passed = failed = 0
     for wasm in tests:
         name = str(wasm.relative_to(suite).with_suffix(""))
-        ok, why = run_test(mywasm, wasm, args.verbose)
+        ok, why = run_test(([args.emulator] if args.emulator else []) + [mywasm], wasm, args.verbose)
         if ok:
             passed += 1
             print(f"PASS {name}")
