@@ -11,7 +11,7 @@ packages=(
   rustc libstd-rust-dev-wasm32
   # The OCI runtime and images (tools/oci), and its end-to-end test
   nlohmann-json3-dev libarchive-dev libssl-dev
-  containerd runc iproute2 util-linux curl
+  containerd runc podman iproute2 util-linux curl
 )
 
 missing=()

@@ -12,5 +12,12 @@ add_custom_target(native_hello ALL DEPENDS ${MYWASM_NATIVE_HELLO})
 add_test(NAME oci_containerd
   COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/containerd_e2e.py
           --mywasm $<TARGET_FILE:mywasm> --image-tool $<TARGET_FILE:mywasm-image>
-          --programs ${MYWASM_PROGRAMS_DIR} --native-hello ${MYWASM_NATIVE_HELLO})
+          --programs ${MYWASM_PROGRAMS_DIR} --native-hello ${MYWASM_NATIVE_HELLO}
+          --readme ${CMAKE_SOURCE_DIR}/README.md)
 set_tests_properties(oci_containerd PROPERTIES TIMEOUT 300)
+
+# The README's podman command, on storage private to the test.
+add_test(NAME oci_podman
+  COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/podman_e2e.py
+          --mywasm $<TARGET_FILE:mywasm> --image-tool $<TARGET_FILE:mywasm-image> --programs ${MYWASM_PROGRAMS_DIR})
+set_tests_properties(oci_podman PROPERTIES TIMEOUT 300)

@@ -9,6 +9,8 @@ them with `ctr run --runc-binary mywasm`:
   probe   sees its env and args, writes a file into its rootfs
   server  HTTP with --net-host answers on loopback, stops on `ctr task kill`
   native  an ordinary Linux image, run by runc through mywasm's delegation
+  cri     the README's containerd configuration (runtime handler mywasm)
+          loads: containerd comes up with its CRI plugin "ok"
 Prints one line per case and "N passed, N failed"; exits 1 if any failed.
 """
 import argparse
@@ -22,13 +24,17 @@ import tempfile
 import time
 import urllib.request
 
-CONFIG = """version = 2
+# A private containerd's places: top-level keys, then tables (TOML wants that order).
+TOP = """version = 2
 root = "{tmp}/root"
 state = "{tmp}/state"
-disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.btrfs",
+"""
+# The test's containerd: no CRI, only the native snapshotter's neighbours it needs.
+DISABLED = """disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.btrfs",
   "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.devmapper",
   "io.containerd.snapshotter.v1.aufs", "io.containerd.snapshotter.v1.overlayfs"]
-[grpc]
+"""
+TABLES = """[grpc]
   address = "{tmp}/containerd.sock"
 [ttrpc]
   address = "{tmp}/containerd.sock.ttrpc"
@@ -42,7 +48,9 @@ disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.b
 class Containerd:
     """A private containerd, and ctr pointed at it in a namespace of its own."""
 
-    def __init__(self, tmp):
+    def __init__(self, tmp, config_text=None):
+        """config_text: top-level keys and tables after the private places
+        (default: CRI and unused snapshotters disabled)."""
         self.tmp = tmp
         self.address = os.path.join(tmp, "containerd.sock")
         # The shim keeps runc state in /run/containerd/runc/<namespace>: a
@@ -50,7 +58,7 @@ class Containerd:
         self.namespace = "mywasm-e2e-%d" % os.getpid()
         config = os.path.join(tmp, "config.toml")
         with open(config, "w") as f:
-            f.write(CONFIG.format(tmp=tmp))
+            f.write((TOP + (config_text or DISABLED) + TABLES).format(tmp=tmp))
         self.log = open(os.path.join(tmp, "containerd.log"), "w")
         self.proc = subprocess.Popen(["containerd", "--config", config], stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.time() + 30
@@ -179,20 +187,49 @@ def test_native(s, d):
             r.returncode == 0, "%d %r %r" % (r.returncode, r.stdout, r.stderr))
 
 
+def readme_containerd_config(readme):
+    """The TOML block that follows the containerd-config marker in README.md."""
+    text = open(readme).read()
+    block = re.search(r"<!-- containerd-config.*?-->\s*```toml\n(.*?)```", text, re.S)
+    if not block:
+        raise RuntimeError("README.md has no containerd-config block")
+    return block.group(1)
+
+
+def test_cri_config(s, _):
+    tmp = os.path.join(s.tmp, "cri")
+    os.makedirs(tmp)
+    readme = readme_containerd_config(s.args.readme).replace("/usr/local/bin/mywasm", s.args.mywasm)
+    # Braces doubled: the block goes through str.format with the private places.
+    d = Containerd(tmp, readme.replace("version = 2\n", "").replace("{", "{{").replace("}", "}}"))
+    try:
+        plugins = d.ctr("plugins", "ls").stdout.decode()
+        cri = re.search(r"io\.containerd\.grpc\.v1\s+cri\s+\S+\s+(\w+)", plugins)
+        s.check("README's containerd config: CRI plugin ok", cri is not None and cri.group(1) == "ok", plugins)
+        dump = subprocess.run(["containerd", "--config", os.path.join(tmp, "config.toml"), "config", "dump"],
+                              capture_output=True).stdout.decode()
+        s.check("README's containerd config: handler mywasm with BinaryName",
+                re.search(r"runtimes\.mywasm\.options\]\s+BinaryName = \"%s\"" % re.escape(s.args.mywasm), dump)
+                is not None, dump[-2000:])
+    finally:
+        d.stop()
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--mywasm", required=True)
     p.add_argument("--image-tool", required=True)
     p.add_argument("--programs", required=True)
     p.add_argument("--native-hello", required=True)
+    p.add_argument("--readme", required=True)
     args = p.parse_args()
-    for name in ("mywasm", "image_tool", "programs", "native_hello"):  # the shim runs elsewhere
+    for name in ("mywasm", "image_tool", "programs", "native_hello", "readme"):  # the shim runs elsewhere
         setattr(args, name, os.path.abspath(getattr(args, name)))
     tmp = tempfile.mkdtemp(prefix="mywasm-containerd-")
     suite = Suite(args, tmp)
     d = Containerd(tmp)
     try:
-        for test in (test_hello, test_probe, test_server, test_native):
+        for test in (test_hello, test_probe, test_server, test_native, test_cri_config):
             try:
                 test(suite, d)
             except Exception as e:  # one broken case must not hide the others
