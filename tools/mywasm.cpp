@@ -39,7 +39,7 @@
 #ifdef MYWASM_HAVE_WASI
 #include "mywasm/wasi.hpp"
 #include "oci/failure.hpp"
-#include "oci/image.hpp"
+#include "oci/image_run.hpp"
 #include "oci/runtime.hpp"
 #endif
 
@@ -502,11 +502,11 @@ int run_command(std::vector<std::string> args) {
 #ifdef MYWASM_HAVE_WASI
   // An OCI image instead of a module: its guest, with the command line's
   // args replacing Cmd and its --env overriding Env (docker run's rules).
-  std::optional<oci::UnpackedImage> image;
+  std::optional<oci::ImageRun> image;
   if (oci::looks_like_image(opt.module_path)) {
     try {
       image.emplace(opt.module_path);
-      apply_guest(image->guest(opt.guest_args, opt.envs), opt);
+      apply_guest(oci::guest_of(image->process(), opt.guest_args, opt.envs), opt);
     } catch (const oci::Failure& e) {
       error_line("{}", e.what());
       return kExitLoadError;

@@ -84,11 +84,12 @@ class Containerd:
             self.proc.kill()
             self.proc.wait()
         self.log.close()
-        # Shims of this containerd still alive (a failed case): they name its address.
+        # Shims and container processes still alive after a failed case:
+        # their command lines name this containerd's directory.
         for pid in os.listdir("/proc"):
             try:
                 with open("/proc/%s/cmdline" % pid, "rb") as f:
-                    if self.address.encode() in f.read() and int(pid) != os.getpid():
+                    if self.tmp.encode() in f.read() and int(pid) != os.getpid():
                         os.kill(int(pid), signal.SIGKILL)
             except (OSError, ValueError):
                 pass
@@ -119,7 +120,7 @@ class Suite:
     def image(self, d, name, *tool_args):
         """Builds image NAME (an oci-archive) with mywasm-image and imports it."""
         archive = os.path.join(self.tmp, name + ".tar")
-        subprocess.run([self.args.image_tool, "--layout", os.path.join(self.tmp, name), "--archive", archive,
+        subprocess.run([self.args.image_tool, "build", "--layout", os.path.join(self.tmp, name), "--archive", archive,
                         "--ref", "docker.io/library/%s:latest" % name, *tool_args], check=True)
         d.ctr("images", "import", "--snapshotter", "native", archive, check=True)
         return "docker.io/library/%s:latest" % name

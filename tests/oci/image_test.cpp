@@ -2,6 +2,7 @@
 // oci-archive), read back with every blob checked, and run directly with
 // `mywasm run IMAGE` as `docker run` would start them.
 #include "image.hpp"
+#include "image_process.hpp"
 
 #include "archive.hpp"
 #include "failure.hpp"
@@ -18,7 +19,7 @@ class ImageTest : public OciTest {
  protected:
   // mywasm-image with `args`; the image goes to dir_/NAME (layout) and dir_/NAME.tar.
   Outcome make_image(const std::string& name, const std::string& args) {
-    return run_shell(std::string(MYWASM_IMAGE_BIN) + " --layout " + (dir_ / name).string() + " --archive " +
+    return run_shell(std::string(MYWASM_IMAGE_BIN) + " build --layout " + (dir_ / name).string() + " --archive " +
                      (dir_ / (name + ".tar")).string() + " " + args);
   }
   std::string probe_image_args() {
@@ -43,12 +44,18 @@ TEST_F(ImageTest, CompatImageHasOneLayerTheAnnotationAndTheEntryPoint) {
   EXPECT_EQ(manifest["layers"][0]["mediaType"], "application/vnd.oci.image.layer.v1.tar");
   EXPECT_EQ(slurp(dir_ / "probe" / "oci-layout"), R"({"imageLayoutVersion":"1.0.0"})");
 
-  const oci::UnpackedImage image((dir_ / "probe.tar").string());
+  fs::create_directories(dir_ / "unpacked");
+  const oci::ImageProcess image = oci::unpack_image((dir_ / "probe.tar").string(), (dir_ / "unpacked").string());
   EXPECT_FALSE(image.is_artifact());
-  EXPECT_EQ(image.entrypoint(), std::vector<std::string>{"/app/probe.wasm"});
-  EXPECT_EQ(image.cmd(), std::vector<std::string>{"default-arg"});
-  EXPECT_EQ(image.working_dir(), "/app");
-  EXPECT_EQ(slurp(fs::path(image.rootfs()) / "app" / "probe.wasm"), slurp(program("oci_probe")));
+  EXPECT_EQ(image.entrypoint, std::vector<std::string>{"/app/probe.wasm"});
+  EXPECT_EQ(image.cmd, std::vector<std::string>{"default-arg"});
+  EXPECT_EQ(image.env, (std::vector<std::string>{"GREETING=hello", "PROBE_EXIT=3"}));
+  EXPECT_EQ(image.working_dir, "/app");
+  EXPECT_EQ(slurp(fs::path(image.rootfs) / "app" / "probe.wasm"), slurp(program("oci_probe")));
+  const oci::GuestSpec guest = oci::guest_of(image, {}, {"GREETING=hi"});
+  EXPECT_EQ(guest.argv, (std::vector<std::string>{"/app/probe.wasm", "default-arg"}));
+  EXPECT_EQ(guest.env, (std::vector<std::string>{"GREETING=hi", "PROBE_EXIT=3", "PWD=/app"}));
+  EXPECT_EQ(oci::ImageProcess::from_json(image.to_json()).to_json(), image.to_json());
 }
 
 TEST_F(ImageTest, ArtifactIsTheModuleAsItsOneLayer) {
@@ -57,9 +64,10 @@ TEST_F(ImageTest, ArtifactIsTheModuleAsItsOneLayer) {
   EXPECT_EQ(manifest["config"]["mediaType"], "application/vnd.wasm.config.v1+json");
   EXPECT_EQ(manifest["layers"][0]["mediaType"], "application/vnd.wasm.content.layer.v1+wasm");
   EXPECT_EQ(manifest["layers"][0]["annotations"]["org.opencontainers.image.title"], "hello.wasm");
-  const oci::UnpackedImage image((dir_ / "art").string());
+  const oci::ImageProcess image = oci::unpack_image((dir_ / "art").string(), dir_.string());
   EXPECT_TRUE(image.is_artifact());
-  EXPECT_EQ(image.guest({"x"}, {}).argv, (std::vector<std::string>{"hello.wasm", "x"}));
+  EXPECT_EQ(slurp(image.module_path), slurp(program("hello")));
+  EXPECT_EQ(oci::guest_of(image, {"x"}, {}).argv, (std::vector<std::string>{"hello.wasm", "x"}));
 }
 
 TEST_F(ImageTest, TheSameInputGivesTheSameDigests) {
@@ -128,10 +136,21 @@ TEST_F(ImageTest, DamagedOrNonWasmImagesAreOneClearError) {
   EXPECT_EQ(o.status, 1);
   EXPECT_NE(o.err.find("entry point '/true' is not a WebAssembly module"), std::string::npos) << o.err;
 
-  o = run_shell(std::string(MYWASM_IMAGE_BIN) + " --layout " + (dir_ / "x").string() + " --add /nonexistent");
+  o = run_shell(std::string(MYWASM_IMAGE_BIN) + " build --layout " + (dir_ / "x").string() + " --add /nonexistent");
   EXPECT_EQ(o.status, 1);
   EXPECT_NE(o.err.find("cannot read '/nonexistent'"), std::string::npos) << o.err;
-  EXPECT_EQ(run_shell(std::string(MYWASM_IMAGE_BIN) + " --kind nope").status, 2);
+  EXPECT_EQ(run_shell(std::string(MYWASM_IMAGE_BIN) + " build --kind nope").status, 2);
+  EXPECT_EQ(run_shell(std::string(MYWASM_IMAGE_BIN) + " frobnicate").status, 2);
+}
+
+TEST_F(ImageTest, RunImageWithoutTheUnpackToolSaysSo) {
+  ASSERT_EQ(make_image("art", "--kind artifact --add " + program("hello")).status, 0);
+  fs::create_directories(dir_ / "bin");
+  fs::copy_file(MYWASM_BIN, dir_ / "bin" / "mywasm");  // without mywasm-image beside it, nor on PATH
+  const Outcome o = run_shell("PATH=/nonexistent " + (dir_ / "bin" / "mywasm").string() + " run " +
+                              (dir_ / "art").string());
+  EXPECT_EQ(o.status, 1);
+  EXPECT_EQ(o.err, "mywasm: cannot run mywasm-image to unpack the image: No such file or directory\n");
 }
 
 TEST_F(ImageTest, LayersApplyWhiteoutsAndStayInside) {

@@ -62,11 +62,16 @@ class OciTest : public CliTest {
   nlohmann::json state(const std::string& id) { return nlohmann::json::parse(runtime("state " + id).out); }
   std::string guest_output() { return slurp(dir_ / "guest.out"); }
 
-  // Reaps the container's process: its exit status, or 128+signal.
+  // Reaps the container's process: its exit status, or 128+signal. One
+  // still running after 30 s is killed and counts as a failure (-1).
   int wait_exit(int pid) {
     int raw = 0;
-    if (::waitpid(pid, &raw, 0) != pid) return -1;
+    pid_t got = 0;
+    for (int i = 0; i < 3000 && (got = ::waitpid(pid, &raw, WNOHANG)) == 0; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    if (got == 0) ::kill(pid, SIGKILL), ::waitpid(pid, &raw, 0);
     started_.erase(std::remove(started_.begin(), started_.end(), pid), started_.end());
+    if (got != pid) return -1;
     return WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
   }
   // Waits (at most 10 s) until the guest's output holds `text`.

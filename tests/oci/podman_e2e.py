@@ -32,7 +32,7 @@ def main():
 
     def image(name, *tool_args):
         archive = os.path.join(tmp, name + ".tar")
-        subprocess.run([args.image_tool, "--layout", os.path.join(tmp, name), "--archive", archive,
+        subprocess.run([args.image_tool, "build", "--layout", os.path.join(tmp, name), "--archive", archive,
                         "--ref", "localhost/%s:latest" % name, *tool_args], check=True)
         return "oci-archive:" + archive
 

@@ -25,7 +25,4 @@ bool has_wasm_magic(int fd);
 // A fresh private directory under $TMPDIR (or /tmp) named PREFIX-XXXXXX.
 std::string make_temp_dir(const std::string& prefix);
 
-// "sha256:<hex>" of the bytes, as OCI descriptors name blobs.
-std::string sha256_digest(std::string_view bytes);
-
 }  // namespace mywasm::oci

@@ -1,11 +1,11 @@
 #include "image.hpp"
 
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "archive.hpp"
 #include "failure.hpp"
+#include "digest.hpp"
 #include "files.hpp"
 #include "media_types.hpp"
 
@@ -27,15 +27,21 @@ std::string blob_path(const std::string& layout, const json& descriptor) {
   return layout + "/blobs/" + alg + "/" + hex;
 }
 
-// A blob's bytes, checked against the descriptor's size and digest.
-std::string read_blob(const std::string& layout, const json& descriptor) {
+// Checks a blob against its descriptor's size and digest; returns its path.
+std::string checked_blob(const std::string& layout, const json& descriptor) {
   const std::string path = blob_path(layout, descriptor);
-  const std::string bytes = read_text(path);
   const std::string digest = descriptor.at("digest").get<std::string>();
-  if (bytes.size() != descriptor.at("size").get<uint64_t>())
-    fail("blob {} has {} bytes, its descriptor says {}", digest, bytes.size(), descriptor.at("size").dump());
-  if (digest.rfind("sha256:", 0) == 0 && sha256_digest(bytes) != digest) fail("blob {} does not match its digest", digest);
-  return bytes;
+  uint64_t size = 0;
+  const std::string actual = sha256_file_digest(path, &size);
+  if (size != descriptor.at("size").get<uint64_t>())
+    fail("blob {} has {} bytes, its descriptor says {}", digest, size, descriptor.at("size").dump());
+  if (digest.rfind("sha256:", 0) == 0 && actual != digest) fail("blob {} does not match its digest", digest);
+  return path;
+}
+
+// A (small, JSON) blob's bytes, checked.
+std::string read_blob(const std::string& layout, const json& descriptor) {
+  return read_text(checked_blob(layout, descriptor));
 }
 
 std::vector<std::string> strings_at(const json& object, const char* key) {
@@ -67,100 +73,56 @@ json pick_manifest(const std::string& layout, const json& index) {
   return chosen;
 }
 
-}  // namespace
-
-bool looks_like_image(const std::string& path) {
-  std::error_code ec;
-  if (fs::is_directory(path, ec)) return fs::exists(fs::path(path) / "oci-layout", ec) || fs::exists(fs::path(path) / "index.json", ec);
-  std::ifstream in(path, std::ios::binary);
-  char header[512] = {};
-  in.read(header, sizeof header);
-  return in.gcount() == sizeof header && std::string_view(header + 257, 5) == "ustar";
-}
-
-UnpackedImage::UnpackedImage(const std::string& path) : temp_dir_(make_temp_dir("mywasm-image")) {
-  try {
-    std::error_code ec;
-    std::string layout = path;
-    if (!fs::is_directory(path, ec)) {
-      layout = temp_dir_ + "/layout";
-      fs::create_directory(layout);
-      extract_tar(path, layout, false);
-    }
-    read_layout(layout);
-  } catch (const json::exception& e) {
-    fs::remove_all(temp_dir_);
-    fail("{}: malformed image: {}", path, e.what());
-  } catch (const Failure& e) {
-    fs::remove_all(temp_dir_);
-    fail("{}: {}", path, e.what());
-  }
-}
-
-UnpackedImage::~UnpackedImage() {
-  std::error_code ec;
-  fs::remove_all(temp_dir_, ec);
-}
-
-void UnpackedImage::read_layout(const std::string& layout) {
-  const std::string index_path = layout + "/index.json";
-  const json descriptor = pick_manifest(layout, json::parse(read_text(index_path)));
-  const std::string manifest_text = read_blob(layout, descriptor);
-  const json manifest = json::parse(manifest_text);
-  if (manifest.at("config").value("mediaType", "") == media::kWasmConfig)
-    read_artifact(layout, manifest_text);
-  else
-    read_compat(layout, manifest_text);
-}
-
-void UnpackedImage::read_artifact(const std::string& layout, const std::string& manifest_text) {
-  const json manifest = json::parse(manifest_text);
+void read_artifact(const std::string& layout, const json& manifest, ImageProcess& image) {
   for (const json& layer : manifest.at("layers")) {
     if (layer.value("mediaType", "") != media::kWasmLayer) continue;
-    read_blob(layout, layer);  // checks it
-    module_path_ = blob_path(layout, layer);
-    module_name_ = layer.value("annotations", json::object()).value(media::kTitle, "module.wasm");
+    image.module_path = checked_blob(layout, layer);
+    image.module_name = layer.value("annotations", json::object()).value(media::kTitle, "module.wasm");
     return;
   }
   fail("the Wasm artifact has no {} layer", media::kWasmLayer);
 }
 
-void UnpackedImage::read_compat(const std::string& layout, const std::string& manifest_text) {
-  const json manifest = json::parse(manifest_text);
+void read_compat(const std::string& layout, const json& manifest, const std::string& rootfs, ImageProcess& image) {
   const json config = json::parse(read_blob(layout, manifest.at("config")));
   const json process = config.value("config", json::object());
-  entrypoint_ = strings_at(process, "Entrypoint");
-  cmd_ = strings_at(process, "Cmd");
-  env_ = strings_at(process, "Env");
-  working_dir_ = process.value("WorkingDir", "");
-  rootfs_ = temp_dir_ + "/rootfs";
-  fs::create_directory(rootfs_);
-  for (const json& layer : manifest.at("layers")) {
-    read_blob(layout, layer);  // checks it
-    extract_tar(blob_path(layout, layer), rootfs_, true);
-  }
+  image.entrypoint = strings_at(process, "Entrypoint");
+  image.cmd = strings_at(process, "Cmd");
+  image.env = strings_at(process, "Env");
+  image.working_dir = process.value("WorkingDir", "");
+  image.rootfs = rootfs;
+  fs::create_directory(rootfs);
+  for (const json& layer : manifest.at("layers")) extract_tar(checked_blob(layout, layer), rootfs, true);
 }
 
-GuestSpec UnpackedImage::guest(const std::vector<std::string>& args, const std::vector<std::string>& env) const {
-  GuestSpec g;
-  g.env = merge_env(env_, env);
-  if (is_artifact()) {
-    g.module_path = module_path_;
-    g.argv = {module_name_};
-    g.argv.insert(g.argv.end(), args.begin(), args.end());
-    return g;
+ImageProcess read_layout(const std::string& layout, const std::string& dir) {
+  const json descriptor = pick_manifest(layout, json::parse(read_text(layout + "/index.json")));
+  const json manifest = json::parse(read_blob(layout, descriptor));
+  ImageProcess image;
+  if (manifest.at("config").value("mediaType", "") == media::kWasmConfig)
+    read_artifact(layout, manifest, image);
+  else
+    read_compat(layout, manifest, dir + "/rootfs", image);
+  return image;
+}
+
+}  // namespace
+
+ImageProcess unpack_image(const std::string& path, const std::string& dir) {
+  try {
+    std::error_code ec;
+    std::string layout = path;
+    if (!fs::is_directory(path, ec)) {
+      layout = dir + "/layout";
+      fs::create_directory(layout);
+      extract_tar(path, layout, false);
+    }
+    return read_layout(layout, dir);
+  } catch (const json::exception& e) {
+    fail("{}: malformed image: {}", path, e.what());
+  } catch (const Failure& e) {
+    fail("{}: {}", path, e.what());
   }
-  g.argv = entrypoint_;
-  const auto& tail = args.empty() ? cmd_ : args;
-  g.argv.insert(g.argv.end(), tail.begin(), tail.end());
-  if (g.argv.empty()) fail("the image has neither Entrypoint nor Cmd");
-  const std::string cwd = working_dir_.empty() ? "/" : working_dir_;
-  const std::string entry = g.argv[0][0] == '/' ? g.argv[0] : (fs::path(cwd) / g.argv[0]).string();
-  // Left open for the life of this process, which runs just this guest.
-  g.module_path = "/proc/self/fd/" + std::to_string(open_module_in_root(rootfs_, entry));
-  g.preopens.push_back({"/", rootfs_, false});
-  add_working_dir(g, cwd);
-  return g;
 }
 
 }  // namespace mywasm::oci

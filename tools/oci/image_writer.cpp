@@ -8,6 +8,7 @@
 
 #include "archive.hpp"
 #include "failure.hpp"
+#include "digest.hpp"
 #include "files.hpp"
 #include "media_types.hpp"
 
