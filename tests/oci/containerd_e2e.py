@@ -9,6 +9,8 @@ them with `ctr run --runc-binary mywasm`:
   probe   sees its env and args, writes a file into its rootfs
   server  HTTP with --net-host answers on loopback, stops on `ctr task kill`
   native  an ordinary Linux image, run by runc through mywasm's delegation
+  tty     `ctr run -t` (under script(1), for a terminal of its own): the
+          guest writes to the pseudo-terminal sent through the console socket
   cri     the README's containerd configuration (runtime handler mywasm)
           loads: containerd comes up with its CRI plugin "ok"
 Prints one line per case and "N passed, N failed"; exits 1 if any failed.
@@ -181,6 +183,17 @@ def test_server(s, d):
     d.ctr("containers", "rm", "server1")
 
 
+def test_terminal(s, d):
+    ref = "docker.io/library/hello:latest"  # imported by test_hello
+    cmd = " ".join(d.ctr_args("run", "-t", "--rm", "--snapshotter", "native", "--runc-binary", s.args.mywasm,
+                              ref, "tty1"))
+    r = subprocess.run(["script", "--quiet", "--return", "--command", cmd, "/dev/null"], capture_output=True,
+                       stdin=subprocess.DEVNULL, timeout=60)
+    # Line endings pass two terminals (the container's, script's): \n becomes \r\r\n.
+    s.check("ctr run -t: output through the terminal", "你好,Docker+Wasm!\r\r\n" in r.stdout.decode(errors="replace")
+            and r.returncode == 0, "%d %r %r" % (r.returncode, r.stdout, r.stderr))
+
+
 def test_native(s, d):
     ref = s.image(d, "native", "--kind", "plain", "--add", s.args.native_hello + ":/hello")
     r = s.run(d, "--rm", ref, "native1")
@@ -230,7 +243,7 @@ def main():
     suite = Suite(args, tmp)
     d = Containerd(tmp)
     try:
-        for test in (test_hello, test_probe, test_server, test_native, test_cri_config):
+        for test in (test_hello, test_terminal, test_probe, test_server, test_native, test_cri_config):
             try:
                 test(suite, d)
             except Exception as e:  # one broken case must not hide the others
