@@ -127,7 +127,7 @@ int create_wasm_container(const CommandLine& cl, const CreateOptions& o, const B
     ProcessPlan plan{bundle, module_fd, tty, store.exec_fifo_of(o.id)};
     const int pid = spawn_container_process(plan, run_guest);
     if (tty >= 0) ::close(tty);
-    ContainerState state{o.id, pid, process_start_time(pid), bundle.dir, bundle.rootfs, cl.now(), bundle.annotations};
+    ContainerState state{o.id, pid, process_start_time(pid), bundle.dir, bundle.rootfs, rfc3339_now(), bundle.annotations};
     store.save(state);
     if (!o.pid_file.empty()) write_text_atomic(o.pid_file, std::to_string(pid));
   } catch (const Failure&) {

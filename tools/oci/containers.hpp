@@ -18,7 +18,6 @@ struct CommandLine {
   std::string verb;
   std::vector<std::string> verb_args;
   std::vector<std::string> runc_args;  // everything but --runc: what runc is given
-  std::string now() const;             // RFC 3339 timestamp
 };
 
 int run_verb(const CommandLine& cl, const RunGuest& run_guest);

@@ -4,7 +4,6 @@
 
 #include <unistd.h>
 
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -15,6 +14,7 @@
 
 #include "containers.hpp"
 #include "failure.hpp"
+#include "state.hpp"
 
 namespace mywasm::oci {
 
@@ -72,17 +72,6 @@ CommandLine parse_global_options(const std::vector<std::string>& args) {
   return cl;
 }
 
-std::string now_rfc3339() {
-  const auto now = std::chrono::system_clock::now();
-  const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count();
-  const std::time_t secs = static_cast<std::time_t>(ns / 1000000000);
-  std::tm tm{};
-  ::gmtime_r(&secs, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  return fmt::format("{}.{:09d}Z", buf, ns % 1000000000);
-}
-
 // The error goes to stderr and, with --log, to the log in runc's format:
 // the runc shim reports the last "error" line of its log.json.
 void log_error(const CommandLine& cl, const std::string& message) {
@@ -92,9 +81,9 @@ void log_error(const CommandLine& cl, const std::string& message) {
   if (cl.log_file.empty()) return;
   std::ofstream log(cl.log_file, std::ios::app);
   if (cl.log_json)
-    log << nlohmann::json{{"level", "error"}, {"msg", message}, {"time", now_rfc3339()}}.dump() << "\n";
+    log << nlohmann::json{{"level", "error"}, {"msg", message}, {"time", rfc3339_now()}}.dump() << "\n";
   else
-    log << fmt::format("time=\"{}\" level=error msg=\"{}\"\n", now_rfc3339(), message);
+    log << fmt::format("time=\"{}\" level=error msg=\"{}\"\n", rfc3339_now(), message);
 }
 
 bool same_file(const fs::path& a, const fs::path& b) {
@@ -118,8 +107,6 @@ std::string find_runc(const CommandLine& cl) {
 }
 
 }  // namespace
-
-std::string CommandLine::now() const { return now_rfc3339(); }
 
 int delegate_to_runc(const CommandLine& cl) {
   const std::string runc = find_runc(cl);

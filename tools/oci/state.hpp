@@ -20,6 +20,9 @@ struct ContainerState {
   std::map<std::string, std::string> annotations;
 };
 
+// Now, as RFC 3339 in UTC with nanoseconds (runc's timestamps).
+std::string rfc3339_now();
+
 // Start time of a live (not zombie) process, or 0 when there is none.
 uint64_t process_start_time(int pid);
 
