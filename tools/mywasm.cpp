@@ -498,8 +498,6 @@ int run_command(std::vector<std::string> args) {
     error_line("{}", *why);
     return kExitUsage;
   }
-#endif
-#ifdef MYWASM_HAVE_WASI
   // An OCI image instead of a module: its guest, with the command line's
   // args replacing Cmd and its --env overriding Env (docker run's rules).
   std::optional<oci::ImageRun> image;

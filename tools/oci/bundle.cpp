@@ -67,7 +67,8 @@ Bundle parse_config(const std::string& dir, const json& config) {
 
 Bundle load_bundle(const std::string& bundle_dir) {
   std::error_code ec;
-  const fs::path dir = fs::absolute(bundle_dir, ec);
+  fs::path dir = fs::absolute(bundle_dir, ec).lexically_normal();
+  if (dir.has_parent_path() && !dir.has_filename()) dir = dir.parent_path();  // "/b/" -> "/b"
   if (ec || !fs::is_directory(dir, ec)) fail("bundle '{}' is not a directory", bundle_dir);
   const std::string config_path = (dir / "config.json").string();
   const std::string text = read_text(config_path);
