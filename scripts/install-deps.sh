@@ -9,6 +9,9 @@ packages=(
   wabt python3
   clang-19 lld-19 wasi-libc libclang-rt-19-dev-wasm32
   rustc libstd-rust-dev-wasm32
+  # The OCI runtime and images (tools/oci), and its end-to-end test
+  nlohmann-json3-dev libarchive-dev libssl-dev
+  containerd runc podman iproute2 util-linux curl
 )
 
 missing=()

@@ -16,6 +16,7 @@ sudo=""
 packages=(
   g++-aarch64-linux-gnu qemu-user libc6-dev:arm64
   libfmt-dev:arm64 libasmjit-dev:arm64 libgtest-dev:arm64 libgmock-dev:arm64
+  libarchive-dev:arm64 libssl-dev:arm64 nlohmann-json3-dev
 )
 if ! dpkg --print-foreign-architectures | grep -qx arm64; then
   $sudo dpkg --add-architecture arm64

@@ -2,7 +2,10 @@
 //
 //   mywasm run [options] app.wasm [guest args...]   run a module (WASI command or --invoke)
 //   mywasm [options] app.wasm [guest args...]       the same, WasmEdge's spelling
+//   mywasm run [options] IMAGE [args...]            run an OCI image (layout dir or oci-archive tar)
 //   mywasm wast FILE|DIR...                         run spec test scripts
+//   mywasm [--root DIR ...] create|start|state|kill|delete|ps|features ...
+//                                                   the OCI runtime (runc's interface, tools/oci/runtime.hpp)
 //
 // Exit status: the guest's own exit code for WASI programs; 1 when the
 // module cannot be loaded, validated or linked; 2 for wrong use of the
@@ -36,6 +39,9 @@
 #include "wast_runner.hpp"
 #ifdef MYWASM_HAVE_WASI
 #include "mywasm/wasi.hpp"
+#include "oci/failure.hpp"
+#include "oci/image_run.hpp"
+#include "oci/runtime.hpp"
 #endif
 
 namespace {
@@ -122,6 +128,12 @@ struct RunOptions {
   uint64_t time_limit_ms = 0;
   uint64_t memory_page_limit = 0, max_memory_bytes = 0;
   std::optional<uint64_t> gas_limit;  // executed instructions
+#ifdef MYWASM_HAVE_WASI
+  // Set when the guest comes from an image or a container: its argv[0]
+  // (else the module path) and its preopens ahead of --dir.
+  std::string argv0;
+  std::vector<wasi::Preopen> preopens;
+#endif
 };
 
 std::optional<std::vector<uint8_t>> read_bytes(const std::string& path) {
@@ -342,7 +354,7 @@ int run_module(const RunOptions& opt) {
   if (imports_wasi(*module)) {
     raise_fd_limit();
     wasi::Config cfg;
-    cfg.args.push_back(opt.module_path);
+    cfg.args.push_back(opt.argv0.empty() ? opt.module_path : opt.argv0);
     cfg.args.insert(cfg.args.end(), opt.guest_args.begin(), opt.guest_args.end());
     cfg.env = opt.envs;
     cfg.tcplisten = opt.tcplisten;
@@ -350,6 +362,7 @@ int run_module(const RunOptions& opt) {
     cfg.net_deny = opt.deny_net;
     cfg.allow_dns = opt.allow_dns;
     cfg.tcp_nodelay = !opt.no_tcp_nodelay;
+    cfg.preopens = opt.preopens;
     for (const auto& d : opt.dirs) {
       std::string why;
       auto p = parse_dir(d, &why);
@@ -455,6 +468,16 @@ std::optional<int> parse_command_line(CLI::App& app, const char* command, std::v
   return std::nullopt;
 }
 
+#ifdef MYWASM_HAVE_WASI
+void apply_guest(const oci::GuestSpec& guest, RunOptions& opt) {
+  opt.module_path = guest.module_path;
+  opt.argv0 = guest.argv.empty() ? guest.module_path : guest.argv[0];
+  opt.guest_args.assign(guest.argv.begin() + (guest.argv.empty() ? 0 : 1), guest.argv.end());
+  opt.envs = guest.env;
+  opt.preopens = guest.preopens;
+}
+#endif
+
 int run_command(std::vector<std::string> args) {
   RunOptions opt;
   CLI::App app{"Run a WebAssembly module: a WASI command (its _start), or one export with --invoke.",
@@ -484,7 +507,9 @@ int run_command(std::vector<std::string> args) {
                  "End the guest after N executed wasm instructions (exit status 125, with a wasm backtrace; "
                  "checked at function entries and loop iterations)");
   app.add_option("--invoke", opt.invoke, "Call this export with the guest args as its parameters, print results");
-  app.add_option("module", opt.module_path, "The .wasm (or .wat) file")->required();
+  app.add_option("module", opt.module_path,
+                 "The .wasm (or .wat) file, or an OCI image: layout directory or oci-archive tar")
+      ->required();
   app.footer("Everything after the module path is passed to the guest.\n"
              "Exit status: the guest's exit code; 1 load/link error; 2 usage error; 74 results not written; 124 time limit; "
              "125 gas limit; 134 trap.");
@@ -505,9 +530,30 @@ int run_command(std::vector<std::string> args) {
     error_line("{}", *why);
     return kExitUsage;
   }
+  // An OCI image instead of a module: its guest, with the command line's
+  // args replacing Cmd and its --env overriding Env (docker run's rules).
+  std::optional<oci::ImageRun> image;
+  if (oci::looks_like_image(opt.module_path)) {
+    try {
+      image.emplace(opt.module_path);
+      apply_guest(oci::guest_of(image->process(), opt.guest_args, opt.envs), opt);
+    } catch (const oci::Failure& e) {
+      error_line("{}", e.what());
+      return kExitLoadError;
+    }
+  }
 #endif
   return run_module(opt);
 }
+
+#ifdef MYWASM_HAVE_WASI
+// The container runtime's guests run through the same path as `mywasm run`.
+int run_guest(const oci::GuestSpec& guest) {
+  RunOptions opt;
+  apply_guest(guest, opt);
+  return run_module(opt);
+}
+#endif
 
 // ------------------------------------------------------------------ wast
 
@@ -615,7 +661,10 @@ int usage() {
       "Usage:\n"
       "  mywasm run [options] app.wasm [args...]   run a WASI program, or --invoke an export\n"
       "  mywasm [options] app.wasm [args...]       same as run (WasmEdge's spelling)\n"
+      "  mywasm run [options] IMAGE [args...]      run an OCI image (layout directory or oci-archive tar)\n"
       "  mywasm wast FILE|DIR...                   run WebAssembly spec test scripts\n"
+      "  mywasm [--root DIR] create|start|state|kill|delete|ps|features ...\n"
+      "                                            the OCI runtime, as runc (see README)\n"
       "  mywasm --version\n\n"
       "'mywasm run --help' and 'mywasm wast --help' list the options.\n",
       MYWASM_VERSION);
@@ -661,6 +710,9 @@ int dispatch(std::vector<std::string> args) {
     return 0;
   }
   if (first == "wast") return wast_command({args.begin() + 1, args.end()});
+#ifdef MYWASM_HAVE_WASI
+  if (oci::is_runtime_command(args)) return oci::runtime_main(args, run_guest);
+#endif
   if (first == "run") return run_command({args.begin() + 1, args.end()});
   return run_command(args);  // WasmEdge style: options and module without "run"
 }
