@@ -250,6 +250,11 @@ struct ImportDesc {
 struct ExportDesc {
   std::string name;
   ExternKind kind;
+  // exactly one of these is meaningful, by kind (as in ImportDesc)
+  FuncType func;
+  TableType table;
+  MemoryType memory;
+  GlobalType global;
 };
 
 struct ModuleImpl;  // engine-private

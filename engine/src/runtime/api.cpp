@@ -103,7 +103,22 @@ std::vector<ImportDesc> mywasm::Module::imports() const {
 std::vector<ExportDesc> mywasm::Module::exports() const {
   std::vector<ExportDesc> out;
   if (!impl_) return out;
-  for (const ir::Export& e : impl_->module.exports) out.push_back({e.name, e.kind});
+  const ir::Module& m = impl_->module;
+  // Global types by index: the imported ones first, then the defined ones.
+  std::vector<GlobalType> globals;
+  for (const ir::Import& imp : m.imports)
+    if (imp.kind == ExternKind::Global) globals.push_back(imp.global);
+  for (const ir::Global& g : m.globals) globals.push_back(g.type);
+  for (const ir::Export& e : m.exports) {
+    ExportDesc d{e.name, e.kind, {}, {}, {}, {}};
+    switch (e.kind) {
+      case ExternKind::Func: d.func = m.func_type(e.index); break;
+      case ExternKind::Table: d.table = m.tables[e.index]; break;
+      case ExternKind::Memory: d.memory = m.memories[e.index]; break;
+      case ExternKind::Global: d.global = globals[e.index]; break;
+    }
+    out.push_back(std::move(d));
+  }
   return out;
 }
 
