@@ -14,8 +14,10 @@ each one in a fresh process and reads the process's own rusage:
                  only one is called (a call zeroes its 50,000 locals: that
                  is run time, not load time)
   local_groups   functions of 50,000 one-local groups, each read back
-  wide_br_if     2,000 br_ifs to a label of 1,000 values (not linear: see
-                 bench/README.md)
+  wide_br_if     2,000 br_ifs to a label of 1,000 values (the values
+                 pending: constants)
+  wide_br_if_moved  the same, the values one slot above the label's
+  wide_return_if 2,000 br_ifs to the function's label, of 1,000 results
   big_wat        a .wat text of many ordinary functions
 
 Every module's `_start` calls all its functions, so each one is
@@ -69,16 +71,19 @@ def body(code, local_groups=()):
     return leb(len(payload)) + payload
 
 
-def module(bodies, calls=None, extra_types=()):
+def module(bodies, calls=None, extra_types=(), func_types=None):
     """Functions of type 0, () -> (), plus a `_start` that calls the first
     `calls` of them (all by default). extra_types: encoded function types
-    from index 1, for block types."""
+    from index 1, for block types. func_types: each function's type index
+    when not all 0 (`_start` calls only those of type 0)."""
     n = len(bodies)
-    start = b"".join(b"\x10" + leb(i) for i in range(n if calls is None else calls)) + b"\x0b"
+    func_types = func_types or [0] * n
+    called = [i for i in range(n if calls is None else calls) if func_types[i] == 0]
+    start = b"".join(b"\x10" + leb(i) for i in called) + b"\x0b"
     all_bodies = list(bodies) + [body(start)]
     return (b"\0asm\1\0\0\0" +
             section(1, vec([b"\x60\x00\x00"] + list(extra_types))) +
-            section(3, vec([b"\x00"] * (n + 1))) +
+            section(3, vec([leb(t) for t in func_types] + [b"\x00"])) +
             section(7, vec([leb(6) + b"_start" + b"\x00" + leb(n)])) +
             section(10, vec(all_bodies)))
 
@@ -141,6 +146,25 @@ def wide_br_if(scale):
     return [body(code, [(1, I32)])]
 
 
+def wide_br_if_moved(scale):
+    # The same with one more value in the block, below the label's: the
+    # values are in their homes, one slot above the label's, so every
+    # branch moves all 1,000.
+    count = max(1, round(2000 * scale))
+    code = (b"\x41\x00\x02\x01" + b"\x41\x00" * (WIDE + 1) + b"\x20\x00\x0d\x00" * count +
+            b"\x0c\x00\x0b" + b"\x1a" * (WIDE + 1) + b"\x0b")
+    return [body(code, [(1, I32)])]
+
+
+def wide_return_if(scale):
+    # br_ifs to the function's own label (a return of 1,000 results), in a
+    # function of type 1 called by one that drops its results.
+    count = max(1, round(2000 * scale))
+    code = b"\x41\x00" * WIDE + b"\x20\x00\x0d\x00" * count + b"\x0b"
+    caller = body(b"\x10\x00" + b"\x1a" * WIDE + b"\x0b")
+    return [body(code, [(1, I32)]), caller]
+
+
 def many_locals(scale):
     one = body(b"\x0b", [(LOCALS_LIMIT, I32)])
     return functions_filling(2e6 * scale, one)
@@ -197,8 +221,11 @@ BINARY_INPUTS = {
     "many_locals": many_locals,
     "local_groups": local_groups,
     "wide_br_if": wide_br_if,
+    "wide_br_if_moved": wide_br_if_moved,
+    "wide_return_if": wide_return_if,
 }
-EXTRA_TYPES = {"wide_br_if": [wide_type()]}
+EXTRA_TYPES = {name: [wide_type()] for name in ("wide_br_if", "wide_br_if_moved", "wide_return_if")}
+FUNC_TYPES = {"wide_return_if": [1, 0]}
 
 
 def write_inputs(directory, scale, names):
@@ -207,7 +234,8 @@ def write_inputs(directory, scale, names):
         if name in names:
             paths[name] = os.path.join(directory, name + ".wasm")
             with open(paths[name], "wb") as f:
-                f.write(module(make(scale), 1 if name in CALL_ONE else None, EXTRA_TYPES.get(name, ())))
+                f.write(module(make(scale), 1 if name in CALL_ONE else None, EXTRA_TYPES.get(name, ()),
+                               FUNC_TYPES.get(name)))
     if "big_wat" in names:
         paths["big_wat"] = os.path.join(directory, "big_wat.wat")
         with open(paths["big_wat"], "w") as f:

@@ -341,6 +341,11 @@ class Translator {
   void emit_return() {
     uint32_t k = uint32_t(func_.type.results.size());
     size_t h = stack_.size();
+    if (k > kMaxInlineMoves) {
+      move_range(0, h - k);
+      begin_internal(Internal::Return);
+      return;
+    }
     if (k == 1) {  // a single move cannot clobber its own source
       const Entry& v = stack_[h - 1];
       if (!v.pending && last_dst_ != SIZE_MAX && code()[last_dst_] == v.slot)
@@ -356,12 +361,36 @@ class Translator {
       copy(dst, home(h - k + i), stack_[h - k + i].width);
     begin_internal(Internal::Return);
   }
+  // A branch to a label of more values than this moves them in one
+  // CopyRange from their homes: one move per value at every branch would
+  // grow code with branches times arity (each br_if leaves its values, so
+  // the next one may move all 1,000 again).
+  static constexpr uint32_t kMaxInlineMoves = 4;
+  bool wide(const Ctrl& target) const { return label_arity(target) > kMaxInlineMoves; }
+  // Before a branch to a wide label, on the path that does not branch too:
+  // its values get their homes, where they stay (so a later branch to it
+  // costs one instruction, not one per pending value).
+  void prepare_wide_branch(const Ctrl& target) {
+    if (!wide(target)) return;
+    for (size_t i = stack_.size() - label_arity(target); i < stack_.size(); ++i) materialize(i);
+  }
+  // Moves the values from stack position `first` to the top, all in their
+  // homes (see prepare_wide_branch), to the slots from `dst` on.
+  void move_range(uint64_t dst, size_t first) {
+    const uint32_t src = off_at(first);
+    if (dst == (kTempTag | src)) return;
+    begin_internal(Internal::CopyRange);
+    emit_slot(dst);
+    emit_slot(kTempTag | src);
+    emit_imm(off_at(stack_.size()) - src);
+  }
   // Moves the label's values from the top of the stack into the label's
   // home slots (ascending order is safe: destinations never lie above sources).
   void emit_label_moves(const Ctrl& target) {
     uint32_t k = label_arity(target);
     size_t h = stack_.size();
     uint32_t off = off_at(target.height);
+    if (wide(target)) return move_range(kTempTag | off, h - k);
     for (uint32_t i = 0; i < k; off += stack_[h - k + i].width, ++i)
       copy(kTempTag | off, stack_[h - k + i].slot, stack_[h - k + i].width);
   }
@@ -578,7 +607,10 @@ class Translator {
       case Opcode::End: {
         Ctrl& c = ctrl_.back();
         if (c.kind == Ctrl::Func) {
-          if (!unreachable_) emit_return();
+          if (!unreachable_) {
+            prepare_wide_branch(c);
+            emit_return();
+          }
           ctrl_.pop_back();
           return;
         }
@@ -602,6 +634,7 @@ class Translator {
       }
       case Opcode::Br:
         note_branch(label(in.a));
+        prepare_wide_branch(label(in.a));
         emit_branch(in.a);
         unreachable_ = true;
         return;
@@ -610,6 +643,7 @@ class Translator {
         Ctrl& target = label(in.a);
         note_branch(target);
         auto cmp = take_compare(cond);
+        prepare_wide_branch(target);
         if (target.kind != Ctrl::Func && !label_needs_moves(target)) {
           // The values are already where the label wants them.
           uint32_t k = label_arity(target);
@@ -632,6 +666,7 @@ class Translator {
       }
       case Opcode::BrTable: {
         Entry index = pop();
+        prepare_wide_branch(label(in.targets.back()));  // (all its labels have one arity)
         begin_internal(Internal::BrTable);
         emit_slot(index.slot);
         emit_imm(in.targets.size());
@@ -664,6 +699,7 @@ class Translator {
         return;
       }
       case Opcode::Return:
+        prepare_wide_branch(ctrl_.front());
         emit_return();
         unreachable_ = true;
         return;
