@@ -321,11 +321,8 @@ class X64Compiler {
       a.mov(eax, uint32_t(code));
       a.jmp(own_trap_);
     }
-    for (auto& [label, targets] : jump_tables_) {
-      a.align(AlignMode::kData, 8);
-      a.bind(label);
-      for (const Label& t : targets) a.embedLabel(t);
-    }
+    for (const JumpTable& table : jump_tables_)
+      if (!write_jump_table(table)) return nullptr;
     if (errors_.first != kErrorOk) return nullptr;
     NativeEntry entry = install();
     if (!entry) return nullptr;
@@ -369,9 +366,13 @@ class X64Compiler {
           case Internal::Br: targets_.push_back(target_index(code[i + 1])); break;
           case Internal::BrIf:
           case Internal::BrUnless: targets_.push_back(target_index(code[i + 2])); break;
-          case Internal::BrTable:
+          case Internal::BrTable: {  // its distinct targets (it may name one 65,520 times)
+            const size_t first = targets_.size();
             for (uint64_t k = 0; k < code[i + 2]; ++k) targets_.push_back(target_index(code[i + 3 + k]));
+            std::sort(targets_.begin() + first, targets_.end());
+            targets_.erase(std::unique(targets_.begin() + first, targets_.end()), targets_.end());
             break;
+          }
           default: break;
         }
       }
@@ -793,9 +794,10 @@ class X64Compiler {
   // ------------------------------------------------------------ loops
   // Where a branch to `addr` goes: a branch back to a loop header enters
   // past the loads of the loop's pins (its registers are valid throughout).
-  Label branch_label(uint64_t addr) {
+  Label branch_label(uint64_t addr) { return branch_label(addr, current_); }
+  Label branch_label(uint64_t addr, size_t from) {
     const size_t t = target_index(addr);
-    if (t <= current_)
+    if (t <= from)
       if (auto it = body_labels_.find(t); it != body_labels_.end()) return it->second;
     return labels_.at(t);
   }
@@ -1046,15 +1048,37 @@ class X64Compiler {
     Assembler& a = *a_;
     const uint64_t count = p[2];
     Label table = a.newLabel();
-    std::vector<Label> targets;
-    for (uint64_t k = 0; k < count; ++k) targets.push_back(branch_label(p[3 + k]));
     a.mov(eax, slot32(p[1]));
     a.mov(ecx, uint32_t(count - 1));
     a.cmp(eax, ecx);
     a.cmova(eax, ecx);
     a.lea(rcx, ptr(table));
-    a.jmp(qword_ptr(rcx, rax, 3));
-    jump_tables_.emplace_back(table, std::move(targets));
+    a.movsxd(rax, dword_ptr(rcx, rax, 2));
+    a.add(rax, rcx);
+    a.jmp(rax);
+    jump_tables_.push_back(JumpTable{table, p + 3, count, current_});
+  }
+
+  // A br_table's jump table: each entry the offset of its target from the
+  // table, written as plain data once every label is bound (an asmjit label
+  // reference per entry cost some 70 bytes for one byte of input).
+  struct JumpTable {
+    Label table;
+    const uint64_t* targets;  // the br_table's target words
+    uint64_t count;
+    size_t from;  // the br_table's code index
+  };
+  bool write_jump_table(const JumpTable& t) {
+    a_->align(AlignMode::kData, 4);
+    a_->bind(t.table);
+    const uint64_t base = code_.labelOffsetFromBase(t.table);
+    std::vector<int32_t> offsets(t.count);
+    for (uint64_t k = 0; k < t.count; ++k) {
+      const Label target = branch_label(t.targets[k], t.from);
+      if (!code_.isLabelBound(target)) return false;
+      offsets[k] = int32_t(code_.labelOffsetFromBase(target) - base);
+    }
+    return a_->embed(offsets.data(), offsets.size() * sizeof(int32_t)) == kErrorOk;
   }
 
   // A call to a function named in the code: straight into its native code
@@ -1519,7 +1543,7 @@ class X64Compiler {
   Assembler* a_ = nullptr;
   std::map<size_t, Label> labels_;
   std::map<TrapCode, Label> trap_labels_;
-  std::vector<std::pair<Label, std::vector<Label>>> jump_tables_;
+  std::vector<JumpTable> jump_tables_;
   // Loops: header index -> index of the last branch back to it.
   std::map<size_t, size_t> loop_end_;
   struct ActiveLoop {
