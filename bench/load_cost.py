@@ -18,6 +18,9 @@ each one in a fresh process and reads the process's own rusage:
                  pending: constants)
   wide_br_if_moved  the same, the values one slot above the label's
   wide_return_if 2,000 br_ifs to the function's label, of 1,000 results
+  elem_funcs     a passive element segment of 10M function indices (the
+                 limit), 1 byte each
+  elem_exprs     one of 3.3M `ref.func 0` expressions, 3 bytes each
   big_wat        a .wat text of many ordinary functions
 
 Every module's `_start` calls all its functions, so each one is
@@ -71,11 +74,12 @@ def body(code, local_groups=()):
     return leb(len(payload)) + payload
 
 
-def module(bodies, calls=None, extra_types=(), func_types=None):
+def module(bodies, calls=None, extra_types=(), func_types=None, elements=None):
     """Functions of type 0, () -> (), plus a `_start` that calls the first
     `calls` of them (all by default). extra_types: encoded function types
     from index 1, for block types. func_types: each function's type index
-    when not all 0 (`_start` calls only those of type 0)."""
+    when not all 0 (`_start` calls only those of type 0). elements: the
+    element section's payload."""
     n = len(bodies)
     func_types = func_types or [0] * n
     called = [i for i in range(n if calls is None else calls) if func_types[i] == 0]
@@ -85,6 +89,7 @@ def module(bodies, calls=None, extra_types=(), func_types=None):
             section(1, vec([b"\x60\x00\x00"] + list(extra_types))) +
             section(3, vec([leb(t) for t in func_types] + [b"\x00"])) +
             section(7, vec([leb(6) + b"_start" + b"\x00" + leb(n)])) +
+            (section(9, elements) if elements else b"") +
             section(10, vec(all_bodies)))
 
 
@@ -165,6 +170,21 @@ def wide_return_if(scale):
     return [body(code, [(1, I32)]), caller]
 
 
+ELEM_ITEMS_LIMIT = 10_000_000
+
+
+def elem_funcs(scale):
+    """A passive segment of function indices (flags 1, kind 0), each 1 byte."""
+    count = min(ELEM_ITEMS_LIMIT, round(ELEM_ITEMS_LIMIT * scale))
+    return vec([b"\x01\x00" + leb(count) + b"\x00" * count])
+
+
+def elem_exprs(scale):
+    """A passive segment of `ref.func 0` expressions (flags 5), 3 bytes each."""
+    count = min(ELEM_ITEMS_LIMIT, round(ELEM_ITEMS_LIMIT / 3 * scale))
+    return vec([b"\x05\x70" + leb(count) + b"\xd2\x00\x0b" * count])
+
+
 def many_locals(scale):
     one = body(b"\x0b", [(LOCALS_LIMIT, I32)])
     return functions_filling(2e6 * scale, one)
@@ -226,6 +246,8 @@ BINARY_INPUTS = {
 }
 EXTRA_TYPES = {name: [wide_type()] for name in ("wide_br_if", "wide_br_if_moved", "wide_return_if")}
 FUNC_TYPES = {"wide_return_if": [1, 0]}
+# Inputs that are one empty function plus an element section.
+ELEMENT_INPUTS = {"elem_funcs": elem_funcs, "elem_exprs": elem_exprs}
 
 
 def write_inputs(directory, scale, names):
@@ -236,6 +258,11 @@ def write_inputs(directory, scale, names):
             with open(paths[name], "wb") as f:
                 f.write(module(make(scale), 1 if name in CALL_ONE else None, EXTRA_TYPES.get(name, ()),
                                FUNC_TYPES.get(name)))
+    for name, make in ELEMENT_INPUTS.items():
+        if name in names:
+            paths[name] = os.path.join(directory, name + ".wasm")
+            with open(paths[name], "wb") as f:
+                f.write(module([body(b"\x0b")], elements=make(scale)))
     if "big_wat" in names:
         paths["big_wat"] = os.path.join(directory, "big_wat.wat")
         with open(paths["big_wat"], "w") as f:
@@ -269,7 +296,7 @@ def main():
     ap.add_argument("--as-limit-gb", type=float, default=6.0,
                     help="address-space limit of each run, so a blow-up fails instead of taking the machine (the inputs declare no memory)")
     args = ap.parse_args()
-    names = args.k or list(BINARY_INPUTS) + ["big_wat"]
+    names = args.k or list(BINARY_INPUTS) + list(ELEMENT_INPUTS) + ["big_wat"]
 
     print(f"{'input':15} {'tier':6} {'MB in':>6} {'wall s':>7} {'CPU s':>7} {'MB RSS':>8} {'CPU s/MB':>8} {'RSS/MB':>7}  status")
     with tempfile.TemporaryDirectory() as tmp:
