@@ -294,16 +294,17 @@ class X64Compiler {
     code_.setErrorHandler(&errors_);
     Assembler a(&code_);
     a_ = &a;
-    for (size_t idx : targets_) labels_[idx] = a.newLabel();
+    labels_.reserve(targets_.size());
+    for (size_t k = 0; k < targets_.size(); ++k) labels_.push_back(a.newLabel());
     exit_ = a.newLabel();
     own_trap_ = a.newLabel();
     oob_ = trap_label(TrapCode::MemoryOutOfBounds);  // (bound with the other trap stubs)
     prologue();
     for (const Instr& in : instrs_) {
       while (!loops_.empty() && loops_.back().end < in.index) leave_loop();
-      if (auto it = labels_.find(in.index); it != labels_.end()) {
+      if (const Label* label = target_label(in.index)) {
         flush_dirty();  // the path falling through stores what the others stored
-        a.bind(it->second);
+        a.bind(*label);
         cache_.forget_all();  // other paths join here
         last_compare_.reset();
       }
@@ -442,7 +443,7 @@ class X64Compiler {
     for (size_t k = 0; k < src_.loops.size(); ++k) {
       a.cmp(edx, uint32_t(k));
       auto it = osr_labels_.find(src_.loops[k].code_index);
-      a.je(it != osr_labels_.end() ? it->second : labels_.at(src_.loops[k].code_index));
+      a.je(it != osr_labels_.end() ? it->second : label_of_target(src_.loops[k].code_index));
     }
     a.mov(eax, uint32_t(TrapCode::Unreachable));
     a.jmp(own_trap_);
@@ -799,7 +800,7 @@ class X64Compiler {
     const size_t t = target_index(addr);
     if (t <= from)
       if (auto it = body_labels_.find(t); it != body_labels_.end()) return it->second;
-    return labels_.at(t);
+    return label_of_target(t);
   }
 
   // At a loop header: pins the locals the loop uses most (after those its
@@ -845,7 +846,8 @@ class X64Compiler {
     // OSR into this loop loads the enclosing loops' pins first.
     Label osr = a.newLabel();
     osr_labels_[header] = osr;
-    Label head = labels_.count(header) ? labels_.at(header) : a.newLabel();
+    const Label* target = target_label(header);
+    Label head = target ? *target : a.newLabel();
     deferred_.push_back([this, osr, head, outer] {
       a_->bind(osr);
       for (const auto& [slot, e] : outer) load_pin(slot, e);
@@ -1541,7 +1543,19 @@ class X64Compiler {
   CodeHolder code_;
   RecordingErrorHandler errors_;
   Assembler* a_ = nullptr;
-  std::map<size_t, Label> labels_;
+  // The label of each branch target: labels_[k] is targets_[k]'s (a vector,
+  // not a map: a body may have millions of targets).
+  std::vector<Label> labels_;
+  const Label* target_label(size_t index) const {
+    const auto it = std::lower_bound(targets_.begin(), targets_.end(), index);
+    return it != targets_.end() && *it == index ? &labels_[size_t(it - targets_.begin())] : nullptr;
+  }
+  // (An index that is no target gives an invalid label: asmjit's error
+  // then fails the compilation.)
+  Label label_of_target(size_t index) const {
+    const Label* label = target_label(index);
+    return label ? *label : Label();
+  }
   std::map<TrapCode, Label> trap_labels_;
   std::vector<JumpTable> jump_tables_;
   // Loops: header index -> index of the last branch back to it.
