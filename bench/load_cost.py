@@ -18,6 +18,7 @@ each one in a fresh process and reads the process's own rusage:
                  pending: constants)
   wide_br_if_moved  the same, the values one slot above the label's
   wide_return_if 2,000 br_ifs to the function's label, of 1,000 results
+  deep_stack_blocks  1.27M values on the stack, then as many empty blocks
   elem_funcs     a passive element segment of 10M function indices (the
                  limit), 1 byte each
   elem_exprs     one of 3.3M `ref.func 0` expressions, 3 bytes each
@@ -185,6 +186,14 @@ def elem_exprs(scale):
     return vec([b"\x05\x70" + leb(count) + b"\xd2\x00\x0b" * count])
 
 
+def deep_stack_blocks(scale):
+    # 1.27M constants left on the stack, then as many empty blocks over
+    # them: each block's start once looked at every value below it.
+    count = (BODY_LIMIT - 16) // 6
+    one = body(b"\x41\x00" * count + b"\x02\x40\x0b" * count + b"\x1a" * count + b"\x0b")
+    return functions_filling(7.6e6 * scale, one)
+
+
 def many_locals(scale):
     one = body(b"\x0b", [(LOCALS_LIMIT, I32)])
     return functions_filling(2e6 * scale, one)
@@ -243,6 +252,7 @@ BINARY_INPUTS = {
     "wide_br_if": wide_br_if,
     "wide_br_if_moved": wide_br_if_moved,
     "wide_return_if": wide_return_if,
+    "deep_stack_blocks": deep_stack_blocks,
 }
 EXTRA_TYPES = {name: [wide_type()] for name in ("wide_br_if", "wide_br_if_moved", "wide_return_if")}
 FUNC_TYPES = {"wide_return_if": [1, 0]}
@@ -250,24 +260,23 @@ FUNC_TYPES = {"wide_return_if": [1, 0]}
 ELEMENT_INPUTS = {"elem_funcs": elem_funcs, "elem_exprs": elem_exprs}
 
 
+def input_path(directory, name):
+    return os.path.join(directory, name + (".wat" if name == "big_wat" else ".wasm"))
+
+
 def write_inputs(directory, scale, names):
-    paths = {}
     for name, make in BINARY_INPUTS.items():
         if name in names:
-            paths[name] = os.path.join(directory, name + ".wasm")
-            with open(paths[name], "wb") as f:
+            with open(input_path(directory, name), "wb") as f:
                 f.write(module(make(scale), 1 if name in CALL_ONE else None, EXTRA_TYPES.get(name, ()),
                                FUNC_TYPES.get(name)))
     for name, make in ELEMENT_INPUTS.items():
         if name in names:
-            paths[name] = os.path.join(directory, name + ".wasm")
-            with open(paths[name], "wb") as f:
+            with open(input_path(directory, name), "wb") as f:
                 f.write(module([body(b"\x0b")], elements=make(scale)))
     if "big_wat" in names:
-        paths["big_wat"] = os.path.join(directory, "big_wat.wat")
-        with open(paths["big_wat"], "w") as f:
+        with open(input_path(directory, "big_wat"), "w") as f:
             f.write(big_wat_text(scale))
-    return paths
 
 
 # ---- measuring ------------------------------------------------------------
@@ -295,14 +304,22 @@ def main():
     ap.add_argument("-k", action="append", help="only these inputs (repeatable)")
     ap.add_argument("--as-limit-gb", type=float, default=6.0,
                     help="address-space limit of each run, so a blow-up fails instead of taking the machine (the inputs declare no memory)")
+    ap.add_argument("--write-inputs", metavar="DIR", help=argparse.SUPPRESS)  # (see below)
     args = ap.parse_args()
     names = args.k or list(BINARY_INPUTS) + list(ELEMENT_INPUTS) + ["big_wat"]
+    if args.write_inputs:
+        write_inputs(args.write_inputs, args.scale, names)
+        return 0
 
     print(f"{'input':15} {'tier':6} {'MB in':>6} {'wall s':>7} {'CPU s':>7} {'MB RSS':>8} {'CPU s/MB':>8} {'RSS/MB':>7}  status")
     with tempfile.TemporaryDirectory() as tmp:
-        paths = write_inputs(tmp, args.scale, names)
+        # Written by another process: the kernel carries the RSS high-water
+        # mark of the process that execs into each run's ru_maxrss, so this
+        # one must stay small (having built the inputs, it added some 80 MB).
+        subprocess.run([sys.executable, __file__, "--write-inputs", tmp, "--scale", str(args.scale)] +
+                       [arg for name in names for arg in ("-k", name)], check=True)
         for name in names:
-            path = paths[name]
+            path = input_path(tmp, name)
             mb = os.path.getsize(path) / 1e6
             for tier in args.tiers.split(","):
                 wall, cpu, rss_kib, code, err = run_measured([args.mywasm, "run", "--tier", tier, path],

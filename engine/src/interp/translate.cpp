@@ -201,8 +201,12 @@ class Translator {
   }
   void push_pending(uint64_t slot, uint32_t width = 1) {
     uint32_t off = off_at(stack_.size());
-    stack_.push_back(Entry{slot, true, off, width});
+    push_entry(Entry{slot, true, off, width});
     max_height_ = std::max(max_height_, off + width);
+  }
+  void push_entry(const Entry& e) {
+    if (e.pending) pending_from_ = std::min(pending_from_, stack_.size());
+    stack_.push_back(e);
   }
   Entry pop() {
     Entry e = stack_.back();
@@ -315,8 +319,11 @@ class Translator {
     e.slot = home(pos);
     e.pending = false;
   }
+  // (From pending_from_ on: below it nothing is pending, so a block opened
+  // over a million values does not look at them all again.)
   void materialize_all() {
-    for (size_t i = 0; i < stack_.size(); ++i) materialize(i);
+    for (size_t i = std::min(pending_from_, stack_.size()); i < stack_.size(); ++i) materialize(i);
+    pending_from_ = stack_.size();
   }
   // A constant operand: an immediate, which instructions with an immediate
   // form take inline, or (fusions off) a slot of the constant pool.
@@ -557,8 +564,7 @@ class Translator {
         last_dst_ = SIZE_MAX;  // a label: no peephole across it
         if (op == Opcode::Loop) {  // every iteration passes here
           open_fuel_block();
-          uint32_t live = 0;
-          for (const Entry& e : stack_) live = std::max(live, e.off + e.width);
+          const uint32_t live = off_at(stack_.size());  // (homes lie in stack order)
           out_->loops.push_back(CompiledFunc::LoopHead{uint32_t(code().size()), live});
           if (count_steps_) begin_internal(Internal::Step);
           if (loop_counters_) {
@@ -1000,7 +1006,7 @@ class Translator {
     if (arity == 2 && (b.slot & kImmTag) && imm_values_[b.slot & ~kImmTag] == 0 && zero_is_identity(op)) {
       // x + 0, x << 0, ...: the value is x, where it already is (clang
       // emits `local.get 0; i32.const 0; i32.add` for a phi).
-      stack_.push_back(a);
+      push_entry(a);
       return;
     }
     uint64_t dst = push_home();
@@ -1380,6 +1386,7 @@ class Translator {
   const bool count_steps_;  // Config::step_limit, interruptible or fuel: emit Step
   std::unique_ptr<CompiledFunc> out_;
   std::vector<Entry> stack_;
+  size_t pending_from_ = 0;  // no entry below this position is pending
   std::vector<Ctrl> ctrl_;
   uint32_t max_height_ = 0;
   uint64_t assigned_ = 0;          // see tracked()
