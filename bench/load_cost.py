@@ -14,8 +14,14 @@ each one in a fresh process and reads the process's own rusage:
                  only one is called (a call zeroes its 50,000 locals: that
                  is run time, not load time)
   local_groups   functions of 50,000 one-local groups, each read back
-  wide_br_if     2,000 br_ifs to a label of 1,000 values (not linear: see
-                 bench/README.md)
+  wide_br_if     2,000 br_ifs to a label of 1,000 values (the values
+                 pending: constants)
+  wide_br_if_moved  the same, the values one slot above the label's
+  wide_return_if 2,000 br_ifs to the function's label, of 1,000 results
+  deep_stack_blocks  1.27M values on the stack, then as many empty blocks
+  elem_funcs     a passive element segment of 10M function indices (the
+                 limit), 1 byte each
+  elem_exprs     one of 3.3M `ref.func 0` expressions, 3 bytes each
   big_wat        a .wat text of many ordinary functions
 
 Every module's `_start` calls all its functions, so each one is
@@ -69,17 +75,22 @@ def body(code, local_groups=()):
     return leb(len(payload)) + payload
 
 
-def module(bodies, calls=None, extra_types=()):
+def module(bodies, calls=None, extra_types=(), func_types=None, elements=None):
     """Functions of type 0, () -> (), plus a `_start` that calls the first
     `calls` of them (all by default). extra_types: encoded function types
-    from index 1, for block types."""
+    from index 1, for block types. func_types: each function's type index
+    when not all 0 (`_start` calls only those of type 0). elements: the
+    element section's payload."""
     n = len(bodies)
-    start = b"".join(b"\x10" + leb(i) for i in range(n if calls is None else calls)) + b"\x0b"
+    func_types = func_types or [0] * n
+    called = [i for i in range(n if calls is None else calls) if func_types[i] == 0]
+    start = b"".join(b"\x10" + leb(i) for i in called) + b"\x0b"
     all_bodies = list(bodies) + [body(start)]
     return (b"\0asm\1\0\0\0" +
             section(1, vec([b"\x60\x00\x00"] + list(extra_types))) +
-            section(3, vec([b"\x00"] * (n + 1))) +
+            section(3, vec([leb(t) for t in func_types] + [b"\x00"])) +
             section(7, vec([leb(6) + b"_start" + b"\x00" + leb(n)])) +
+            (section(9, elements) if elements else b"") +
             section(10, vec(all_bodies)))
 
 
@@ -141,6 +152,48 @@ def wide_br_if(scale):
     return [body(code, [(1, I32)])]
 
 
+def wide_br_if_moved(scale):
+    # The same with one more value in the block, below the label's: the
+    # values are in their homes, one slot above the label's, so every
+    # branch moves all 1,000.
+    count = max(1, round(2000 * scale))
+    code = (b"\x41\x00\x02\x01" + b"\x41\x00" * (WIDE + 1) + b"\x20\x00\x0d\x00" * count +
+            b"\x0c\x00\x0b" + b"\x1a" * (WIDE + 1) + b"\x0b")
+    return [body(code, [(1, I32)])]
+
+
+def wide_return_if(scale):
+    # br_ifs to the function's own label (a return of 1,000 results), in a
+    # function of type 1 called by one that drops its results.
+    count = max(1, round(2000 * scale))
+    code = b"\x41\x00" * WIDE + b"\x20\x00\x0d\x00" * count + b"\x0b"
+    caller = body(b"\x10\x00" + b"\x1a" * WIDE + b"\x0b")
+    return [body(code, [(1, I32)]), caller]
+
+
+ELEM_ITEMS_LIMIT = 10_000_000
+
+
+def elem_funcs(scale):
+    """A passive segment of function indices (flags 1, kind 0), each 1 byte."""
+    count = min(ELEM_ITEMS_LIMIT, round(ELEM_ITEMS_LIMIT * scale))
+    return vec([b"\x01\x00" + leb(count) + b"\x00" * count])
+
+
+def elem_exprs(scale):
+    """A passive segment of `ref.func 0` expressions (flags 5), 3 bytes each."""
+    count = min(ELEM_ITEMS_LIMIT, round(ELEM_ITEMS_LIMIT / 3 * scale))
+    return vec([b"\x05\x70" + leb(count) + b"\xd2\x00\x0b" * count])
+
+
+def deep_stack_blocks(scale):
+    # 1.27M constants left on the stack, then as many empty blocks over
+    # them: each block's start once looked at every value below it.
+    count = (BODY_LIMIT - 16) // 6
+    one = body(b"\x41\x00" * count + b"\x02\x40\x0b" * count + b"\x1a" * count + b"\x0b")
+    return functions_filling(7.6e6 * scale, one)
+
+
 def many_locals(scale):
     one = body(b"\x0b", [(LOCALS_LIMIT, I32)])
     return functions_filling(2e6 * scale, one)
@@ -197,22 +250,33 @@ BINARY_INPUTS = {
     "many_locals": many_locals,
     "local_groups": local_groups,
     "wide_br_if": wide_br_if,
+    "wide_br_if_moved": wide_br_if_moved,
+    "wide_return_if": wide_return_if,
+    "deep_stack_blocks": deep_stack_blocks,
 }
-EXTRA_TYPES = {"wide_br_if": [wide_type()]}
+EXTRA_TYPES = {name: [wide_type()] for name in ("wide_br_if", "wide_br_if_moved", "wide_return_if")}
+FUNC_TYPES = {"wide_return_if": [1, 0]}
+# Inputs that are one empty function plus an element section.
+ELEMENT_INPUTS = {"elem_funcs": elem_funcs, "elem_exprs": elem_exprs}
+
+
+def input_path(directory, name):
+    return os.path.join(directory, name + (".wat" if name == "big_wat" else ".wasm"))
 
 
 def write_inputs(directory, scale, names):
-    paths = {}
     for name, make in BINARY_INPUTS.items():
         if name in names:
-            paths[name] = os.path.join(directory, name + ".wasm")
-            with open(paths[name], "wb") as f:
-                f.write(module(make(scale), 1 if name in CALL_ONE else None, EXTRA_TYPES.get(name, ())))
+            with open(input_path(directory, name), "wb") as f:
+                f.write(module(make(scale), 1 if name in CALL_ONE else None, EXTRA_TYPES.get(name, ()),
+                               FUNC_TYPES.get(name)))
+    for name, make in ELEMENT_INPUTS.items():
+        if name in names:
+            with open(input_path(directory, name), "wb") as f:
+                f.write(module([body(b"\x0b")], elements=make(scale)))
     if "big_wat" in names:
-        paths["big_wat"] = os.path.join(directory, "big_wat.wat")
-        with open(paths["big_wat"], "w") as f:
+        with open(input_path(directory, "big_wat"), "w") as f:
             f.write(big_wat_text(scale))
-    return paths
 
 
 # ---- measuring ------------------------------------------------------------
@@ -240,14 +304,22 @@ def main():
     ap.add_argument("-k", action="append", help="only these inputs (repeatable)")
     ap.add_argument("--as-limit-gb", type=float, default=6.0,
                     help="address-space limit of each run, so a blow-up fails instead of taking the machine (the inputs declare no memory)")
+    ap.add_argument("--write-inputs", metavar="DIR", help=argparse.SUPPRESS)  # (see below)
     args = ap.parse_args()
-    names = args.k or list(BINARY_INPUTS) + ["big_wat"]
+    names = args.k or list(BINARY_INPUTS) + list(ELEMENT_INPUTS) + ["big_wat"]
+    if args.write_inputs:
+        write_inputs(args.write_inputs, args.scale, names)
+        return 0
 
     print(f"{'input':15} {'tier':6} {'MB in':>6} {'wall s':>7} {'CPU s':>7} {'MB RSS':>8} {'CPU s/MB':>8} {'RSS/MB':>7}  status")
     with tempfile.TemporaryDirectory() as tmp:
-        paths = write_inputs(tmp, args.scale, names)
+        # Written by another process: the kernel carries the RSS high-water
+        # mark of the process that execs into each run's ru_maxrss, so this
+        # one must stay small (having built the inputs, it added some 80 MB).
+        subprocess.run([sys.executable, __file__, "--write-inputs", tmp, "--scale", str(args.scale)] +
+                       [arg for name in names for arg in ("-k", name)], check=True)
         for name in names:
-            path = paths[name]
+            path = input_path(tmp, name)
             mb = os.path.getsize(path) / 1e6
             for tier in args.tiers.split(","):
                 wall, cpu, rss_kib, code, err = run_measured([args.mywasm, "run", "--tier", tier, path],

@@ -576,6 +576,25 @@ class ModuleDecoder {
     }
   }
 
+  // Adds an item to `seg`: a function index when it is a valid ref.func of
+  // a funcref segment, else the whole expression (see ElemSegment).
+  void add_elem_item(ElemSegment& seg, ConstExpr e) {
+    if (seg.type == ValType::FuncRef && e.instrs.size() == 1 && e.instrs[0].op == Opcode::RefFunc &&
+        e.instrs[0].index < m_.func_types.size()) {
+      seg.items.push_back(e.instrs[0].index);
+      return;
+    }
+    seg.items.push_back(ElemSegment::kExprItem | uint32_t(seg.exprs.size()));
+    seg.exprs.push_back(std::move(e));
+  }
+  static ConstExpr ref_func_expr(uint32_t index, uint32_t offset) {
+    ConstInstr c;
+    c.op = Opcode::RefFunc;
+    c.offset = offset;
+    c.index = index;
+    return ConstExpr{{c}, offset};
+  }
+
   void element_section() {
     uint32_t n = limited_count(r_, limit::kElemSegments, "element segments");
     m_.elems.reserve(r_.reservable(n));
@@ -609,17 +628,13 @@ class ModuleDecoder {
       seg.items.reserve(r_.reservable(count));
       for (uint32_t k = 0; k < count; ++k) {
         if (uses_exprs) {
-          seg.items.push_back(const_expr());
-        } else {
-          ConstExpr e;
-          e.offset = r_.offset();
-          ConstInstr c;
-          c.op = Opcode::RefFunc;
-          c.offset = e.offset;
-          c.index = r_.u32();
-          e.instrs.push_back(c);
-          seg.items.push_back(std::move(e));
+          add_elem_item(seg, const_expr());
+          continue;
         }
+        const uint32_t at = r_.offset();
+        const uint32_t index = r_.u32();
+        if (index < m_.func_types.size()) seg.items.push_back(index);
+        else add_elem_item(seg, ref_func_expr(index, at));  // kept whole for the validator's error
       }
       m_.elems.push_back(std::move(seg));
     }

@@ -68,7 +68,15 @@ struct ElemSegment {
   uint32_t table = 0;
   ConstExpr offset;              // Active only
   ValType type = ValType::FuncRef;
-  std::vector<ConstExpr> items;  // each yields one reference
+  // Its items, each yielding one reference, 4 bytes each (a segment may
+  // hold 10M): a valid `ref.func N` in a funcref segment (every item of a
+  // segment of function indices) is N itself; any other expression is kept
+  // whole in `exprs`, its item being kExprItem | its index there.
+  std::vector<uint32_t> items;
+  std::vector<ConstExpr> exprs;
+  static constexpr uint32_t kExprItem = uint32_t(1) << 31;
+  // The expression of `item`, or null for a function index.
+  const ConstExpr* expr(uint32_t item) const { return item & kExprItem ? &exprs[item & ~kExprItem] : nullptr; }
   uint32_t byte_offset = 0;
 };
 

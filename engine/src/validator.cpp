@@ -502,7 +502,7 @@ class ModuleValidator {
         check_const_expr(seg.offset, ValType::I32);
         if (m_.tables[seg.table].elem != seg.type) fail("type mismatch", seg.byte_offset);
       }
-      for (const ConstExpr& item : seg.items) check_const_expr(item, seg.type);
+      for (const ConstExpr& item : seg.exprs) check_const_expr(item, seg.type);  // (its function indices are valid)
     }
     for (const DataSegment& seg : m_.datas) {
       if (seg.mode == SegmentMode::Active) {
@@ -552,7 +552,9 @@ class ModuleValidator {
     };
     for (const Global& g : m_.globals) scan(g.init);
     for (const ElemSegment& seg : m_.elems) {
-      for (const ConstExpr& item : seg.items) scan(item);
+      for (uint32_t item : seg.items)
+        if (!seg.expr(item)) declare(item);
+      for (const ConstExpr& item : seg.exprs) scan(item);
     }
     for (const Export& e : m_.exports) {
       if (e.kind == ExternKind::Func) declare(e.index);

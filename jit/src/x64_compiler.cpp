@@ -298,16 +298,17 @@ class X64Compiler {
     code_.setErrorHandler(&errors_);
     Assembler a(&code_);
     a_ = &a;
-    for (size_t idx : targets_) labels_[idx] = a.newLabel();
+    labels_.reserve(targets_.size());
+    for (size_t k = 0; k < targets_.size(); ++k) labels_.push_back(a.newLabel());
     exit_ = a.newLabel();
     own_trap_ = a.newLabel();
     oob_ = trap_label(TrapCode::MemoryOutOfBounds);  // (bound with the other trap stubs)
     prologue();
     for (const Instr& in : instrs_) {
       while (!loops_.empty() && loops_.back().end < in.index) leave_loop();
-      if (auto it = labels_.find(in.index); it != labels_.end()) {
+      if (const Label* label = target_label(in.index)) {
         flush_dirty();  // the path falling through stores what the others stored
-        a.bind(it->second);
+        a.bind(*label);
         cache_.forget_all();  // other paths join here
         last_compare_.reset();
       }
@@ -326,11 +327,8 @@ class X64Compiler {
       a.mov(eax, uint32_t(code));
       a.jmp(own_trap_);
     }
-    for (auto& [label, targets] : jump_tables_) {
-      a.align(AlignMode::kData, 8);
-      a.bind(label);
-      for (const Label& t : targets) a.embedLabel(t);
-    }
+    for (const JumpTable& table : jump_tables_)
+      if (!write_jump_table(table)) return nullptr;
     if (errors_.first != kErrorOk) return nullptr;
     NativeEntry entry = install();
     if (!entry) return nullptr;
@@ -374,9 +372,13 @@ class X64Compiler {
           case Internal::Br: targets_.push_back(target_index(code[i + 1])); break;
           case Internal::BrIf:
           case Internal::BrUnless: targets_.push_back(target_index(code[i + 2])); break;
-          case Internal::BrTable:
+          case Internal::BrTable: {  // its distinct targets (it may name one 65,520 times)
+            const size_t first = targets_.size();
             for (uint64_t k = 0; k < code[i + 2]; ++k) targets_.push_back(target_index(code[i + 3 + k]));
+            std::sort(targets_.begin() + first, targets_.end());
+            targets_.erase(std::unique(targets_.begin() + first, targets_.end()), targets_.end());
             break;
+          }
           default: break;
         }
       }
@@ -824,11 +826,12 @@ class X64Compiler {
   // ------------------------------------------------------------ loops
   // Where a branch to `addr` goes: a branch back to a loop header enters
   // past the loads of the loop's pins (its registers are valid throughout).
-  Label branch_label(uint64_t addr) {
+  Label branch_label(uint64_t addr) { return branch_label(addr, current_); }
+  Label branch_label(uint64_t addr, size_t from) {
     const size_t t = target_index(addr);
-    if (t <= current_)
+    if (t <= from)
       if (auto it = body_labels_.find(t); it != body_labels_.end()) return it->second;
-    return labels_.at(t);
+    return label_of_target(t);
   }
 
   // At a loop header: pins the locals the loop uses most (after those its
@@ -879,7 +882,7 @@ class X64Compiler {
   void add_osr_entry(size_t index) {
     Label osr = a_->newLabel();
     osr_labels_[index] = osr;
-    deferred_.push_back([this, osr, target = labels_.at(index), pins = cache_.pins()] {
+    deferred_.push_back([this, osr, target = label_of_target(index), pins = cache_.pins()] {
       a_->bind(osr);
       for (const auto& [slot, e] : pins) load_pin(slot, e);
       a_->jmp(target);
@@ -1080,15 +1083,37 @@ class X64Compiler {
     Assembler& a = *a_;
     const uint64_t count = p[2];
     Label table = a.newLabel();
-    std::vector<Label> targets;
-    for (uint64_t k = 0; k < count; ++k) targets.push_back(branch_label(p[3 + k]));
     a.mov(eax, slot32(p[1]));
     a.mov(ecx, uint32_t(count - 1));
     a.cmp(eax, ecx);
     a.cmova(eax, ecx);
     a.lea(rcx, ptr(table));
-    a.jmp(qword_ptr(rcx, rax, 3));
-    jump_tables_.emplace_back(table, std::move(targets));
+    a.movsxd(rax, dword_ptr(rcx, rax, 2));
+    a.add(rax, rcx);
+    a.jmp(rax);
+    jump_tables_.push_back(JumpTable{table, p + 3, count, current_});
+  }
+
+  // A br_table's jump table: each entry the offset of its target from the
+  // table, written as plain data once every label is bound (an asmjit label
+  // reference per entry cost some 70 bytes for one byte of input).
+  struct JumpTable {
+    Label table;
+    const uint64_t* targets;  // the br_table's target words
+    uint64_t count;
+    size_t from;  // the br_table's code index
+  };
+  bool write_jump_table(const JumpTable& t) {
+    a_->align(AlignMode::kData, 4);
+    a_->bind(t.table);
+    const uint64_t base = code_.labelOffsetFromBase(t.table);
+    std::vector<int32_t> offsets(t.count);
+    for (uint64_t k = 0; k < t.count; ++k) {
+      const Label target = branch_label(t.targets[k], t.from);
+      if (!code_.isLabelBound(target)) return false;
+      offsets[k] = int32_t(code_.labelOffsetFromBase(target) - base);
+    }
+    return a_->embed(offsets.data(), offsets.size() * sizeof(int32_t)) == kErrorOk;
   }
 
   // A call to a function named in the code: straight into its native code
@@ -1551,9 +1576,21 @@ class X64Compiler {
   CodeHolder code_;
   RecordingErrorHandler errors_;
   Assembler* a_ = nullptr;
-  std::map<size_t, Label> labels_;
+  // The label of each branch target: labels_[k] is targets_[k]'s (a vector,
+  // not a map: a body may have millions of targets).
+  std::vector<Label> labels_;
+  const Label* target_label(size_t index) const {
+    const auto it = std::lower_bound(targets_.begin(), targets_.end(), index);
+    return it != targets_.end() && *it == index ? &labels_[size_t(it - targets_.begin())] : nullptr;
+  }
+  // (An index that is no target gives an invalid label: asmjit's error
+  // then fails the compilation.)
+  Label label_of_target(size_t index) const {
+    const Label* label = target_label(index);
+    return label ? *label : Label();
+  }
   std::map<TrapCode, Label> trap_labels_;
-  std::vector<std::pair<Label, std::vector<Label>>> jump_tables_;
+  std::vector<JumpTable> jump_tables_;
   // Loops: header index -> index of the last branch back to it.
   std::map<size_t, size_t> loop_end_;
   struct ActiveLoop {

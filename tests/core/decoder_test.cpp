@@ -318,14 +318,48 @@ TEST(Decoder, ElementSegmentEncodings) {
                                SegmentMode::Declarative, SegmentMode::Active, SegmentMode::Passive,
                                SegmentMode::Active, SegmentMode::Declarative};
   for (int i = 0; i < 8; ++i) EXPECT_EQ(m.elems[i].mode, modes[i]) << "segment " << i;
-  EXPECT_EQ(m.elems[0].items[0].instrs[0].op, Opcode::RefFunc);
-  EXPECT_EQ(m.elems[5].items[0].instrs[0].op, Opcode::RefNull);
+  // ref.func of a known function, in either form: the index itself.
+  for (int i : {0, 4}) {
+    ASSERT_EQ(m.elems[i].items.size(), 1u) << i;
+    EXPECT_EQ(m.elems[i].items[0], 0u) << i;
+    EXPECT_TRUE(m.elems[i].exprs.empty()) << i;
+  }
+  const ConstExpr* null_item = m.elems[5].expr(m.elems[5].items.at(0));
+  ASSERT_TRUE(null_item);
+  EXPECT_EQ(null_item->instrs.at(0).op, Opcode::RefNull);
   EXPECT_EQ(m.elems[6].items.size(), 0u);
   EXPECT_EQ(m.elems[2].offset.instrs[0].bits, 1u);
   EXPECT_FALSE(validate_module(m));
 
   Bytes bad = section(9, {0x01, 0x08, 0x00});
   EXPECT_EQ(decode(cat({header(), bad}))->message, "malformed elements segment kind");
+}
+
+// An element segment's `ref.func N` items are function indices (4 bytes,
+// not a ConstExpr each) when N names a function; an unknown one is kept
+// whole, with its offset, for the validator's error.
+TEST(Decoder, ElementItemsOfKnownFunctionsAreIndices) {
+  Bytes types = section(1, {0x01, 0x60, 0x00, 0x00});
+  Bytes funcs = section(3, {0x02, 0x00, 0x00});
+  Bytes elems = section(9, {0x01, 0x01, 0x00, 0x04, 0x01, 0x00, 0x05, 0x01});  // passive: 1 0 5 1
+  Bytes code = section(10, {0x02, 0x02, 0x00, 0x0B, 0x02, 0x00, 0x0B});
+  Module m;
+  ASSERT_FALSE(decode_module(cat({header(), types, funcs, elems, code}), m));
+  const ElemSegment& seg = m.elems.at(0);
+  ASSERT_EQ(seg.items.size(), 4u);
+  EXPECT_EQ(seg.items[0], 1u);
+  EXPECT_EQ(seg.items[1], 0u);
+  EXPECT_EQ(seg.items[3], 1u);
+  ASSERT_EQ(seg.exprs.size(), 1u);
+  const ConstExpr* unknown = seg.expr(seg.items[2]);
+  ASSERT_TRUE(unknown);
+  EXPECT_EQ(unknown->instrs.at(0).op, Opcode::RefFunc);
+  EXPECT_EQ(unknown->instrs.at(0).index, 5u);
+  EXPECT_EQ(unknown->offset, seg.byte_offset + 5);  // flags, kind, count and two items before it
+  const std::optional<LoadError> invalid = validate_module(m);
+  ASSERT_TRUE(invalid);
+  EXPECT_EQ(invalid->message, "unknown function 5");
+  EXPECT_EQ(invalid->offset, unknown->offset);
 }
 
 TEST(Decoder, DataSegmentsAndDataCount) {

@@ -21,9 +21,12 @@ for kind in shared static; do
   cmake --build "$work/cmake-$kind" >/dev/null
   check_run "$work/cmake-$kind/consumer" "$src/fib.wat"
 done
-# The static build carries the engine itself.
-! ldd "$work/cmake-static/consumer" | grep -q libmywasm
-ldd "$work/cmake-shared/consumer" | grep -q "$prefix/lib/libmywasm.so"
+# The static build carries the engine itself. (ldd's output is captured
+# first: grep -q ends early, and under pipefail ldd's SIGPIPE would fail.)
+static_libs=$(ldd "$work/cmake-static/consumer")
+shared_libs=$(ldd "$work/cmake-shared/consumer")
+! grep -q libmywasm <<<"$static_libs"
+grep -q "$prefix/lib/libmywasm.so" <<<"$shared_libs"
 
 export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
 c++ -std=c++20 -o "$work/pc-consumer" "$src/consumer.cpp" $(pkg-config --cflags --libs mywasm) \

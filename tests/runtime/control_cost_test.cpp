@@ -8,6 +8,7 @@
 
 #include "instance_harness.hpp"
 #include "interp/code.hpp"
+#include "jit.hpp"
 #include "mywasm/mywasm.hpp"
 #include "runtime/store.hpp"
 
@@ -73,6 +74,91 @@ TEST(ControlCostTest, BrTableGivesEachLabelOneStub) {
     // The table's words, three stubs and a few instructions around them
     // (a stub per entry made it about six times the table).
     EXPECT_LT(compiled->code.size(), size_t(kTargets + 100));
+  }
+}
+
+
+// Branches to labels of six values (more than are moved inline; one a
+// v128): from pending constants, from homes one slot above the label's
+// (a value below them), to a block, to the function, through br_if and
+// br_table. "sum" folds the results so each path gives its own number:
+// the last value is 6, plus 100 when it came through the block's end.
+constexpr const char* kWideBranchesWat = R"((module
+  (type $six (func (result i32 i64 f64 v128 i32 i32)))
+  (func $values (param $c i32) (param $below i32) (result i32 i64 f64 v128 i32 i32)
+    (block $l (type $six)
+      (if (local.get $below) (then (br $l (call $moved (local.get $c)))))
+      (i32.const 1) (i64.const 2) (f64.const 3.5) (v128.const i64x2 4 5) (local.get $c) (i32.const 6)
+      (br_if $l (i32.eq (local.get $c) (i32.const 1)))
+      (br_if 1 (i32.eq (local.get $c) (i32.const 2)))
+      (br_table $l 1 $l (i32.sub (local.get $c) (i32.const 3))))
+    (i32.add (i32.const 100)))
+  (func $moved (param $c i32) (result i32 i64 f64 v128 i32 i32)
+    (block $l (type $six)
+      (i32.const 99)
+      (i32.const 1) (i64.const 2) (f64.const 3.5) (v128.const i64x2 4 5) (local.get $c) (i32.const 6)
+      (br_if $l (i32.eq (local.get $c) (i32.const 1)))
+      (br_if 1 (i32.eq (local.get $c) (i32.const 2)))
+      (br_table $l 1 $l (i32.sub (local.get $c) (i32.const 3))))
+    (i32.add (i32.const 100)))
+  (func (export "sum") (param $c i32) (param $below i32) (result i64)
+    (local $a i32) (local $b i64) (local $d f64) (local $v v128) (local $e i32) (local $f i32)
+    (call $values (local.get $c) (local.get $below))
+    (local.set $f) (local.set $e) (local.set $v) (local.set $d) (local.set $b) (local.set $a)
+    (i64.add (i64.extend_i32_u (local.get $a)) (local.get $b))
+    (i64.add (i64.trunc_f64_u (f64.mul (local.get $d) (f64.const 2))))
+    (i64.add (i64.mul (i64x2.extract_lane 0 (local.get $v)) (i64.const 10)))
+    (i64.add (i64.mul (i64x2.extract_lane 1 (local.get $v)) (i64.const 100)))
+    (i64.add (i64.mul (i64.extend_i32_u (local.get $e)) (i64.const 1000)))
+    (i64.add (i64.mul (i64.extend_i32_u (local.get $f)) (i64.const 10000))))))";
+
+TEST(ControlCostTest, WideBranchesMoveTheirValuesOnEveryTier) {
+  // 1 + 2 + 7 + 40 + 500, then c * 1000 and f * 10000, f being 6 plus 100
+  // for each block end the values came through ($values' own when `below`
+  // sent them through $moved first).
+  auto expected = [](int64_t c, bool through_block, int32_t below) {
+    return 550 + c * 1000 + (6 + (through_block ? 100 : 0) + 100 * below) * 10000;
+  };
+  for (Config::Tier tier : {Config::Tier::Interpreter, Config::Tier::Jit}) {
+    test::InstanceHarness h(tier_config(tier));
+    ASSERT_NO_FATAL_FAILURE(h.instantiate_wat(kWideBranchesWat));
+    for (int32_t below : {0, 1}) {
+      auto sum = [&](int32_t c) { return h.call1("sum", {Value::i32(c), Value::i32(below)}).i64(); };
+      EXPECT_EQ(sum(1), expected(1, true, below)) << below;   // br_if $l
+      EXPECT_EQ(sum(2), expected(2, false, below)) << below;  // br_if to the function
+      EXPECT_EQ(sum(3), expected(3, true, below)) << below;   // br_table to $l
+      EXPECT_EQ(sum(4), expected(4, false, below)) << below;  // br_table to the function
+      EXPECT_EQ(sum(9), expected(9, true, below)) << below;   // its default
+    }
+  }
+}
+
+// 2,000 br_ifs to a label of 50 values, each of which leaves them all on
+// the stack to be moved again: the code grows with the branches, not with
+// branches times arity (inline moves made it about 120 words a branch).
+TEST(ControlCostTest, WideBrIfCodeGrowsWithTheInput) {
+  constexpr int kBranches = 2'000, kArity = 50;
+  std::string results, values, branches;
+  for (int i = 0; i < kArity; ++i) results += " i32";
+  for (int i = 0; i < kArity; ++i) values += " (i32.const " + std::to_string(i + 1) + ")";
+  for (int i = 0; i < kBranches; ++i) branches += " (br_if $l (i32.eq (local.get 0) (i32.const " + std::to_string(i) + ")))";
+  std::string drops;
+  for (int i = 1; i < kArity; ++i) drops += " drop";
+  const std::string wat = "(module (func (export \"f\") (param i32) (result i32)"
+                          " (block $l (result" + results + ") (i32.const 99)" + values + branches +
+                          " (br $l))" + drops + "))";
+  for (Config::Tier tier : {Config::Tier::Interpreter, Config::Tier::Jit}) {
+    test::InstanceHarness h(tier_config(tier));
+    ASSERT_NO_FATAL_FAILURE(h.instantiate_wat(wat));
+    EXPECT_EQ(h.call1("f", {Value::i32(7)}).i32(), 1);
+    auto f = h.instance.func(h.store, "f");
+    const FuncInstance& func = *h.store.impl().funcs[f->addr()];
+    ASSERT_TRUE(func.compiled);
+    EXPECT_LT(func.compiled->code.size(), size_t(16 * kBranches + 20 * kArity));
+    if (tier == Config::Tier::Jit) {
+      ASSERT_TRUE(func.native);
+      EXPECT_LT(func.native->size, size_t(150 * kBranches + 100 * kArity));
+    }
   }
 }
 

@@ -122,6 +122,7 @@ namespace interp {
   X(MemoryInit, 5)    /* dst, src, count, DataInstance* */                          \
   X(DataDrop, 2)      /* DataInstance* */                                           \
   X(CopyV128, 3)      /* dst, src: a v128 (two slots) */                           \
+  X(CopyRange, 4)     /* dst, src, count: count slots (a wide branch's values) */  \
   X(Select2, 5)       /* dst, a, b, cond: v128 operands */                         \
   X(GlobalGet2, 3)    /* dst, GlobalInstance*: a v128 global */                    \
   X(GlobalSet2, 3)    /* GlobalInstance*, src: a v128 global */

@@ -644,6 +644,10 @@ I_Copy4:
   S(7) = S(8);
   pc += 9;
   NEXT();
+I_CopyRange:
+  std::memmove(&S(1), &S(2), pc[3] * sizeof(uint64_t));
+  pc += 4;
+  NEXT();
 I_Br:
   pc = reinterpret_cast<const uint64_t*>(pc[1]);
   NEXT();

@@ -201,8 +201,12 @@ class Translator {
   }
   void push_pending(uint64_t slot, uint32_t width = 1) {
     uint32_t off = off_at(stack_.size());
-    stack_.push_back(Entry{slot, true, off, width});
+    push_entry(Entry{slot, true, off, width});
     max_height_ = std::max(max_height_, off + width);
+  }
+  void push_entry(const Entry& e) {
+    if (e.pending) pending_from_ = std::min(pending_from_, stack_.size());
+    stack_.push_back(e);
   }
   Entry pop() {
     Entry e = stack_.back();
@@ -315,8 +319,11 @@ class Translator {
     e.slot = home(pos);
     e.pending = false;
   }
+  // (From pending_from_ on: below it nothing is pending, so a block opened
+  // over a million values does not look at them all again.)
   void materialize_all() {
-    for (size_t i = 0; i < stack_.size(); ++i) materialize(i);
+    for (size_t i = std::min(pending_from_, stack_.size()); i < stack_.size(); ++i) materialize(i);
+    pending_from_ = stack_.size();
   }
   // A constant operand: an immediate, which instructions with an immediate
   // form take inline, or (fusions off) a slot of the constant pool.
@@ -341,6 +348,11 @@ class Translator {
   void emit_return() {
     uint32_t k = uint32_t(func_.type.results.size());
     size_t h = stack_.size();
+    if (k > kMaxInlineMoves) {
+      move_range(0, h - k);
+      begin_internal(Internal::Return);
+      return;
+    }
     if (k == 1) {  // a single move cannot clobber its own source
       const Entry& v = stack_[h - 1];
       if (!v.pending && last_dst_ != SIZE_MAX && code()[last_dst_] == v.slot)
@@ -356,12 +368,36 @@ class Translator {
       copy(dst, home(h - k + i), stack_[h - k + i].width);
     begin_internal(Internal::Return);
   }
+  // A branch to a label of more values than this moves them in one
+  // CopyRange from their homes: one move per value at every branch would
+  // grow code with branches times arity (each br_if leaves its values, so
+  // the next one may move all 1,000 again).
+  static constexpr uint32_t kMaxInlineMoves = 4;
+  bool wide(const Ctrl& target) const { return label_arity(target) > kMaxInlineMoves; }
+  // Before a branch to a wide label, on the path that does not branch too:
+  // its values get their homes, where they stay (so a later branch to it
+  // costs one instruction, not one per pending value).
+  void prepare_wide_branch(const Ctrl& target) {
+    if (!wide(target)) return;
+    for (size_t i = stack_.size() - label_arity(target); i < stack_.size(); ++i) materialize(i);
+  }
+  // Moves the values from stack position `first` to the top, all in their
+  // homes (see prepare_wide_branch), to the slots from `dst` on.
+  void move_range(uint64_t dst, size_t first) {
+    const uint32_t src = off_at(first);
+    if (dst == (kTempTag | src)) return;
+    begin_internal(Internal::CopyRange);
+    emit_slot(dst);
+    emit_slot(kTempTag | src);
+    emit_imm(off_at(stack_.size()) - src);
+  }
   // Moves the label's values from the top of the stack into the label's
   // home slots (ascending order is safe: destinations never lie above sources).
   void emit_label_moves(const Ctrl& target) {
     uint32_t k = label_arity(target);
     size_t h = stack_.size();
     uint32_t off = off_at(target.height);
+    if (wide(target)) return move_range(kTempTag | off, h - k);
     for (uint32_t i = 0; i < k; off += stack_[h - k + i].width, ++i)
       copy(kTempTag | off, stack_[h - k + i].slot, stack_[h - k + i].width);
   }
@@ -531,8 +567,7 @@ class Translator {
           if (count_steps_) begin_internal(Internal::Step);
           // On-stack replacement enters here, past the iteration's fuel
           // charge and Step, which the interpreter has just taken.
-          uint32_t live = 0;
-          for (const Entry& e : stack_) live = std::max(live, e.off + e.width);
+          const uint32_t live = off_at(stack_.size());  // (homes lie in stack order)
           out_->loops.push_back(CompiledFunc::LoopHead{uint32_t(code().size()), live});
           if (loop_counters_) {
             begin_internal(Internal::LoopHead);
@@ -580,7 +615,10 @@ class Translator {
       case Opcode::End: {
         Ctrl& c = ctrl_.back();
         if (c.kind == Ctrl::Func) {
-          if (!unreachable_) emit_return();
+          if (!unreachable_) {
+            prepare_wide_branch(c);
+            emit_return();
+          }
           ctrl_.pop_back();
           return;
         }
@@ -604,6 +642,7 @@ class Translator {
       }
       case Opcode::Br:
         note_branch(label(in.a));
+        prepare_wide_branch(label(in.a));
         emit_branch(in.a);
         unreachable_ = true;
         return;
@@ -612,6 +651,7 @@ class Translator {
         Ctrl& target = label(in.a);
         note_branch(target);
         auto cmp = take_compare(cond);
+        prepare_wide_branch(target);
         if (target.kind != Ctrl::Func && !label_needs_moves(target)) {
           // The values are already where the label wants them.
           uint32_t k = label_arity(target);
@@ -634,6 +674,7 @@ class Translator {
       }
       case Opcode::BrTable: {
         Entry index = pop();
+        prepare_wide_branch(label(in.targets.back()));  // (all its labels have one arity)
         begin_internal(Internal::BrTable);
         emit_slot(index.slot);
         emit_imm(in.targets.size());
@@ -666,6 +707,7 @@ class Translator {
         return;
       }
       case Opcode::Return:
+        prepare_wide_branch(ctrl_.front());
         emit_return();
         unreachable_ = true;
         return;
@@ -966,7 +1008,7 @@ class Translator {
     if (arity == 2 && (b.slot & kImmTag) && imm_values_[b.slot & ~kImmTag] == 0 && zero_is_identity(op)) {
       // x + 0, x << 0, ...: the value is x, where it already is (clang
       // emits `local.get 0; i32.const 0; i32.add` for a phi).
-      stack_.push_back(a);
+      push_entry(a);
       return;
     }
     uint64_t dst = push_home();
@@ -1346,6 +1388,7 @@ class Translator {
   const bool count_steps_;  // Config::step_limit, interruptible or fuel: emit Step
   std::unique_ptr<CompiledFunc> out_;
   std::vector<Entry> stack_;
+  size_t pending_from_ = 0;  // no entry below this position is pending
   std::vector<Ctrl> ctrl_;
   uint32_t max_height_ = 0;
   uint64_t assigned_ = 0;          // see tracked()
