@@ -19,6 +19,7 @@ each one in a fresh process and reads the process's own rusage:
   wide_br_if_moved  the same, the values one slot above the label's
   wide_return_if 2,000 br_ifs to the function's label, of 1,000 results
   deep_stack_blocks  1.27M values on the stack, then as many empty blocks
+  local_tees     1.5M reads of a local on the stack, then as many local.tee
   elem_funcs     a passive element segment of 10M function indices (the
                  limit), 1 byte each
   elem_exprs     one of 3.3M `ref.func 0` expressions, 3 bytes each
@@ -194,6 +195,14 @@ def deep_stack_blocks(scale):
     return functions_filling(7.6e6 * scale, one)
 
 
+def local_tees(scale):
+    # Reads of a local left on the stack, then as many local.tee of it:
+    # each once looked at the whole stack for reads to materialise.
+    count = (BODY_LIMIT - 16) // 5
+    one = body(b"\x20\x00" * count + b"\x22\x00" * count + b"\x1a" * count + b"\x0b", [(1, I32)])
+    return functions_filling(7.6e6 * scale, one)
+
+
 def many_locals(scale):
     one = body(b"\x0b", [(LOCALS_LIMIT, I32)])
     return functions_filling(2e6 * scale, one)
@@ -253,6 +262,7 @@ BINARY_INPUTS = {
     "wide_br_if_moved": wide_br_if_moved,
     "wide_return_if": wide_return_if,
     "deep_stack_blocks": deep_stack_blocks,
+    "local_tees": local_tees,
 }
 EXTRA_TYPES = {name: [wide_type()] for name in ("wide_br_if", "wide_br_if_moved", "wide_return_if")}
 FUNC_TYPES = {"wide_return_if": [1, 0]}

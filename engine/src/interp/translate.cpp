@@ -63,6 +63,8 @@ class Translator {
     out_->num_locals = slot - out_->num_params;
     out_->num_results = slot_count(func_.type.results);
     out_->const_base = slot;
+    newest_read_.assign(slot, kNoRead);
+    pending_reads_.assign(slot, 0);
     ctrl_.reserve(size_t(body.max_depth) + 1);  // no regrowth however deep the nesting
     ctrl_.push_back(Ctrl{Ctrl::Func, kFuncBlock, 0});
 
@@ -87,7 +89,13 @@ class Translator {
     bool pending;        // not (yet) in its home slot
     uint32_t off = 0;    // its home: offset among the temporaries
     uint32_t width = 1;  // slots (2 for v128)
+    // A pending read of a local: that local's slot, and the stack index of
+    // the read of it pushed before (kNoRead: none), so local.set finds the
+    // reads it must materialise without scanning the stack.
+    uint32_t local_read = kNoRead;
+    uint32_t prev_read = kNoRead;
   };
+  static constexpr uint32_t kNoRead = UINT32_MAX;
   // A control frame. Kept small and free of heap memory because a body
   // may nest millions of blocks: the signature is found again from the
   // block type, and the words waiting for the end address are chained
@@ -204,15 +212,30 @@ class Translator {
     push_entry(Entry{slot, true, off, width});
     max_height_ = std::max(max_height_, off + width);
   }
-  void push_entry(const Entry& e) {
+  void push_entry(Entry e) {
     if (e.pending) pending_from_ = std::min(pending_from_, stack_.size());
+    if (e.pending && is_local_slot(e.slot)) {
+      const uint32_t local = uint32_t(e.slot);
+      e.local_read = local;
+      e.prev_read = newest_read_[local];
+      newest_read_[local] = uint32_t(stack_.size());
+      ++pending_reads_[local];
+    }
     stack_.push_back(e);
   }
   Entry pop() {
     Entry e = stack_.back();
+    if (e.local_read != kNoRead) {
+      if (newest_read_[e.local_read] == stack_.size() - 1) newest_read_[e.local_read] = e.prev_read;
+      if (e.pending) --pending_reads_[e.local_read];
+    }
     stack_.pop_back();
     return e;
   }
+  void truncate_stack(size_t height) {
+    while (stack_.size() > height) pop();
+  }
+  bool is_local_slot(uint64_t slot) const { return !(slot & kTagMask) && slot < newest_read_.size(); }
   void copy(uint64_t dst, uint64_t src, uint32_t width = 1) {
     if (dst == src) return;
     if (width == 2) {
@@ -318,6 +341,7 @@ class Translator {
     copy(home(pos), e.slot, e.width);
     e.slot = home(pos);
     e.pending = false;
+    if (e.local_read != kNoRead) --pending_reads_[e.local_read];
   }
   // (From pending_from_ on: below it nothing is pending, so a block opened
   // over a million values does not look at them all again.)
@@ -606,7 +630,7 @@ class Translator {
         bind_label();
         open_fuel_block();
         c.mark = kNone;
-        stack_.resize(c.height);
+        truncate_stack(c.height);
         for (ValType t : sig.params) push_home(slot_width(t));
         unreachable_ = false;
         last_dst_ = SIZE_MAX;
@@ -633,7 +657,7 @@ class Translator {
         open_fuel_block();
         if (waits_for_else(c)) code()[c.mark] = end;
         patch_end_fixups(c, end);
-        stack_.resize(c.height);
+        truncate_stack(c.height);
         for (ValType t : results) push_home(slot_width(t));
         unreachable_ = false;
         last_dst_ = SIZE_MAX;
@@ -1134,7 +1158,7 @@ class Translator {
     uint64_t arg_base = kTempTag | base;
     max_height_ = std::max(max_height_, base + std::max(slot_count(type.params), slot_count(type.results)));
     emit(arg_base);
-    stack_.resize(h - n);
+    truncate_stack(h - n);
     for (size_t i = 0; i < k; ++i) push_home(slot_width(type.results[i]));
   }
 
@@ -1154,20 +1178,26 @@ class Translator {
 
   void set_local(uint32_t local, bool tee) {
     Entry v = stack_.back();
-    bool other_pending_reads = false;
-    for (size_t i = 0; i + 1 < stack_.size(); ++i)
-      if (stack_[i].pending && stack_[i].slot == local) other_pending_reads = true;
+    const bool v_reads_it = v.pending && v.local_read == local;
+    const bool other_pending_reads = pending_reads_[local] > (v_reads_it ? 1u : 0u);
     if (!v.pending && !other_pending_reads && last_dst_ != SIZE_MAX && code()[last_dst_] == v.slot) {
       // Retarget the producing instruction to write the local directly.
       code()[last_dst_] = local;  // untagged now: finish() leaves it alone
     } else {
-      for (size_t i = 0; i + 1 < stack_.size(); ++i)
-        if (stack_[i].pending && stack_[i].slot == local) materialize(i);
+      if (other_pending_reads) materialize_reads_of(local, stack_.size() - 1);
       copy(local, v.slot, v.width);
     }
-    stack_.pop_back();
+    pop();
     last_dst_ = SIZE_MAX;
     if (tee) push_pending(local, v.width);
+  }
+
+  // Gives every pending read of `local` below `top` its own slot, before the
+  // local changes. The chain is then dropped: each read is walked once.
+  void materialize_reads_of(uint32_t local, size_t top) {
+    for (uint32_t i = newest_read_[local]; i != kNoRead; i = stack_[i].prev_read)
+      if (i != top) materialize(i);
+    newest_read_[local] = kNoRead;
   }
 
   TableInstance* table(uint32_t index) { return store_.tables[inst_.tables[index]].get(); }
@@ -1389,6 +1419,10 @@ class Translator {
   std::unique_ptr<CompiledFunc> out_;
   std::vector<Entry> stack_;
   size_t pending_from_ = 0;  // no entry below this position is pending
+  // Per local slot: the newest pending read on the stack (a chain through
+  // Entry::prev_read) and how many pending reads there are.
+  std::vector<uint32_t> newest_read_;
+  std::vector<uint32_t> pending_reads_;
   std::vector<Ctrl> ctrl_;
   uint32_t max_height_ = 0;
   uint64_t assigned_ = 0;          // see tracked()
