@@ -16,3 +16,6 @@ set(CMAKE_CROSSCOMPILING_EMULATOR qemu-aarch64)
 # Host tools (clang-19 for the wasm test programs, rustc, python) are found
 # on the build machine.
 set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
+# pkg-config (FindOpenSSL, FindLibArchive use it) reads the arm64 .pc files,
+# not the build machine's.
+set(ENV{PKG_CONFIG_LIBDIR} /usr/lib/aarch64-linux-gnu/pkgconfig:/usr/share/pkgconfig)
