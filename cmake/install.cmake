@@ -5,7 +5,8 @@
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
-install(TARGETS mywasm RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+# mywasm-image beside mywasm: `mywasm run IMAGE` unpacks images through it.
+install(TARGETS mywasm mywasm-image RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(TARGETS mywasm_shared mywasm_static EXPORT mywasmTargets
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
@@ -36,5 +37,5 @@ set(CPACK_DEBIAN_PACKAGE_SECTION devel)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS OFF)
 # Run-time libraries, and the -dev packages a consumer of the static
 # library or the CMake package needs.
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "libc6, libstdc++6, libfmt-dev, libasmjit-dev")
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "libc6, libstdc++6, libfmt-dev, libasmjit-dev, libarchive13, libssl3")
 include(CPack)
