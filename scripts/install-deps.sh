@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Installs the Debian packages mywasm needs to build and test, if missing.
+# Installs the Debian packages mywasm needs to build and test, if missing;
+# or, given package names (scripts/test-arm64.sh's), those.
 set -euo pipefail
 
-packages=(
+packages=("$@")
+((${#packages[@]})) || packages=(
   build-essential cmake ninja-build ccache pkg-config
   libfmt-dev libasmjit-dev libcli11-dev
   googletest libgtest-dev libgmock-dev libbenchmark-dev
