@@ -299,10 +299,10 @@ int run_module(const RunOptions& opt) {
   config.interp_fusions = !opt.no_fusion;
   opt.engine.apply(config);
   config.interruptible = opt.time_limit_ms > 0;
-  config.max_memory_pages = opt.memory_page_limit;
+  config.store_limits.max_memory_pages = opt.memory_page_limit;
   if (opt.max_memory_bytes) {
     const uint64_t pages = std::max<uint64_t>(opt.max_memory_bytes / kPageSize, 1);
-    config.max_memory_pages = config.max_memory_pages ? std::min(config.max_memory_pages, pages) : pages;
+    config.store_limits.max_memory_pages = config.store_limits.max_memory_pages ? std::min(config.store_limits.max_memory_pages, pages) : pages;
   }
   g_time_limit_ms = opt.time_limit_ms;
   config.consume_fuel = opt.gas_limit.has_value();

@@ -311,8 +311,8 @@ Module compile_wat(Engine& engine, const char* wat) {
 // checked before anything is allocated; table.grow past it fails (-1).
 TEST(TableLimitTest, PerTableAndPerStoreLimitsHold) {
   Config config;
-  config.max_table_elements = 100;
-  config.max_store_table_elements = 150;
+  config.store_limits.max_table_elements = 100;
+  config.store_limits.max_store_table_elements = 150;
   Engine engine(config);
   Store store(engine);
   Linker linker(engine);
@@ -336,11 +336,11 @@ TEST(TableLimitTest, PerTableAndPerStoreLimitsHold) {
   EXPECT_FALSE(third.ok());
 }
 
-// Config::max_memory_pages (--memory-page-limit): instantiation past it
+// StoreLimits::max_memory_pages (--memory-page-limit): instantiation past it
 // fails, memory.grow past it returns -1, and so does Memory::grow.
 TEST(MemoryLimitTest, PageLimitHolds) {
   Config config;
-  config.max_memory_pages = 3;
+  config.store_limits.max_memory_pages = 3;
   Engine engine(config);
   Store store(engine);
   Linker linker(engine);

@@ -176,6 +176,21 @@ struct Unit {};
 // fails memory.grow beyond it (-1), as the spec allows.
 enum class BoundsChecks : uint8_t { Auto, GuardPages, Explicit };
 
+// Resource limits of one store. A new Store takes Config::store_limits;
+// Store::set_limits changes them for that store alone (tables at once,
+// memories created afterwards).
+struct StoreLimits {
+  // 0: none. Otherwise a memory may have at most this many 64 KiB pages: a
+  // module asking more at instantiation fails, memory.grow past it returns
+  // -1 (WasmEdge's --memory-page-limit).
+  uint64_t max_memory_pages = 0;
+  // Host limits on table elements: for one table (the JS API's limit) and
+  // for all tables of a store together (8 bytes each). A module whose
+  // tables exceed them fails to instantiate; table.grow past them fails.
+  uint64_t max_table_elements = 10'000'000;
+  uint64_t max_store_table_elements = 50'000'000;
+};
+
 struct Config {
   // Interpreter only; every function compiled before its first call; or
   // the interpreter first and compiled code once a function is hot.
@@ -206,25 +221,9 @@ struct Config {
   // counted: function entries and loop iterations). Off, that code is not
   // emitted at all.
   bool interruptible = false;
-  // Host limits on table elements: for one table (the JS API's limit) and
-  // for all tables of a store together (8 bytes each). A module whose
-  // tables exceed them fails to instantiate; table.grow past them fails.
-  uint64_t max_table_elements = 10'000'000;
-  // 0: none. Otherwise a memory may have at most this many 64 KiB pages: a
-  // module asking more at instantiation fails, memory.grow past it returns
-  // -1 (WasmEdge's --memory-page-limit).
-  uint64_t max_memory_pages = 0;
+  // What each new store starts with.
+  StoreLimits store_limits;
   BoundsChecks bounds_checks = BoundsChecks::Auto;
-  uint64_t max_store_table_elements = 50'000'000;
-};
-
-// Resource limits of one store. A new Store takes them from its engine's
-// Config; Store::set_limits changes them for that store alone (tables at
-// once, memories created afterwards).
-struct StoreLimits {
-  uint64_t max_memory_pages = 0;  // Config::max_memory_pages
-  uint64_t max_table_elements = 10'000'000;
-  uint64_t max_store_table_elements = 50'000'000;
 };
 
 class Engine {

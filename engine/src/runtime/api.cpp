@@ -28,21 +28,24 @@ const StoreLimits& Store::limits() const { return impl_->limits; }
 
 void Store::set_limits(const StoreLimits& limits) { impl_->set_limits(limits); }
 
-// While a call runs in the store (a host function asks), its fuel is in
-// this thread's context.
+namespace {
+// Where a store's fuel is: in this thread's context while a call runs in
+// the store (a host function asks), else in the store.
+int64_t& fuel_of(StoreImpl& s) {
+  ExecContext& st = exec_context();
+  return st.fuel_store == &s ? st.fuel_left : s.fuel;
+}
+}  // namespace
+
 bool Store::set_fuel(uint64_t fuel) {
   if (!engine_.config().consume_fuel) return false;
-  ExecContext& st = exec_context();
-  int64_t& place = st.fuel_store == impl_.get() ? st.fuel_left : impl_->fuel;
-  place = static_cast<int64_t>(std::min<uint64_t>(fuel, INT64_MAX));
+  fuel_of(*impl_) = static_cast<int64_t>(std::min<uint64_t>(fuel, INT64_MAX));
   return true;
 }
 
 std::optional<uint64_t> Store::fuel() const {
   if (!engine_.config().consume_fuel) return std::nullopt;
-  ExecContext& st = exec_context();
-  const int64_t left = st.fuel_store == impl_.get() ? st.fuel_left : impl_->fuel;
-  return static_cast<uint64_t>(std::max<int64_t>(left, 0));
+  return static_cast<uint64_t>(std::max<int64_t>(fuel_of(*impl_), 0));
 }
 
 namespace {
@@ -104,18 +107,13 @@ std::vector<ExportDesc> mywasm::Module::exports() const {
   std::vector<ExportDesc> out;
   if (!impl_) return out;
   const ir::Module& m = impl_->module;
-  // Global types by index: the imported ones first, then the defined ones.
-  std::vector<GlobalType> globals;
-  for (const ir::Import& imp : m.imports)
-    if (imp.kind == ExternKind::Global) globals.push_back(imp.global);
-  for (const ir::Global& g : m.globals) globals.push_back(g.type);
   for (const ir::Export& e : m.exports) {
     ExportDesc d{e.name, e.kind, {}, {}, {}, {}};
     switch (e.kind) {
       case ExternKind::Func: d.func = m.func_type(e.index); break;
       case ExternKind::Table: d.table = m.tables[e.index]; break;
       case ExternKind::Memory: d.memory = m.memories[e.index]; break;
-      case ExternKind::Global: d.global = globals[e.index]; break;
+      case ExternKind::Global: d.global = m.global_types[e.index]; break;
     }
     out.push_back(std::move(d));
   }

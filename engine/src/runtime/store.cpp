@@ -18,14 +18,10 @@ uint32_t next_store_id() {
   uint32_t id = last.fetch_add(1, std::memory_order_relaxed) + 1;
   return id ? id : last.fetch_add(1, std::memory_order_relaxed) + 1;  // 0 marks "no store"
 }
-
-StoreLimits limits_of(const Config& c) {
-  return StoreLimits{c.max_memory_pages, c.max_table_elements, c.max_store_table_elements};
-}
 }  // namespace
 
 StoreImpl::StoreImpl(Engine& e) : engine(e), id(next_store_id()) {
-  set_limits(limits_of(e.config()));
+  set_limits(e.config().store_limits);
   if (e.config().consume_fuel) fuel = 0;  // none until Store::set_fuel
 }
 

@@ -68,7 +68,7 @@ struct MemoryInstance {
   uint8_t* data = nullptr;  // base; never moves (address space is reserved up front)
   uint64_t size = 0;        // current size in bytes
   uint64_t reserved = 0;    // bytes of address space reserved
-  uint64_t page_limit = UINT64_MAX;  // the host's limit (Config::max_memory_pages)
+  uint64_t page_limit = UINT64_MAX;  // the host's limit (StoreLimits::max_memory_pages)
   bool guarded() const { return reserved >= kGuardedReservation; }
   // Reserves the address space (Config::bounds_checks: kGuardedReservation,
   // or a bounded reservation where that cannot be had or is not wanted) and
@@ -90,7 +90,7 @@ struct MemoryInstance {
 
 // Host resource limit on table size (table.grow beyond it returns -1).
 
-// The store's allowance of table elements (Config::max_table_elements,
+// The store's allowance of table elements (StoreLimits::max_table_elements,
 // max_store_table_elements) and what its tables hold.
 struct TableBudget {
   uint64_t per_table = 0, per_store = 0, used = 0;
