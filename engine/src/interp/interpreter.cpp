@@ -1246,7 +1246,7 @@ std::optional<Trap> invoke_function(StoreImpl& store, uint32_t func_addr, std::s
   const FuncType& ft = func->type;
   uint64_t* fp = st.top;
   size_t needed = std::max(slot_count(ft.params), slot_count(ft.results));
-  if (!st.base || fp + needed > st.stack_end || st.depth + 2 >= st.calls.size() ||
+  if (fp + needed > st.stack_end || st.depth + 2 >= st.calls.size() ||
       st.invocations >= kMaxNestedInvocations)
     return make_trap(TrapCode::StackExhausted);
   for (size_t i = 0, slot = 0; i < args.size(); ++i) slot += value_to_slot(store, args[i], fp + slot);
