@@ -77,15 +77,15 @@ void error_line(fmt::format_string<Args...> f, Args&&... args) {
 
 // ------------------------------------------------------------------ run
 
-// --tier and --tier-up-threshold, shared by run and wast.
-// Engine options shared by run and wast: the tier and how memory accesses
-// are bounds-checked.
+// Engine options shared by run and wast: the tier, how memory accesses are
+// bounds-checked, and the memory page limit.
 struct EngineOptions {
   // The default: $MYWASM_TIER when set (how the test suite runs every CLI
   // test under each tier), else tiered.
   std::string tier = std::getenv("MYWASM_TIER") ? std::getenv("MYWASM_TIER") : "tiered";
   uint32_t tier_up_threshold = Config{}.tier_up_threshold;
   std::string bounds_checks = "auto";
+  uint64_t memory_page_limit = 0, max_memory_bytes = 0;
 
   void add_to(CLI::App& app) {
     app.add_option("--tier", tier,
@@ -99,9 +99,12 @@ struct EngineOptions {
     app.add_option("--bounds-checks", bounds_checks,
                    "Memory bounds in compiled code: guard-pages (reserve 8 GiB of address space per memory, no "
                    "checks), explicit (reserve the memory's maximum, check every access), auto (guard pages where "
-                   "the address space allows, else explicit, per memory)")
+                   "compiled code can run and the address space allows, else explicit, per memory)")
         ->check(CLI::IsMember({"auto", "guard-pages", "explicit"}))
         ->capture_default_str();
+    app.add_option("--memory-page-limit", memory_page_limit,
+                   "At most N 64 KiB pages per memory: memory.grow past it returns -1");
+    app.add_option("--max-memory", max_memory_bytes, "The same in bytes (rounded down to pages)");
   }
   void apply(Config& config) const {
     config.tier = tier == "interp" ? Config::Tier::Interpreter
@@ -111,6 +114,12 @@ struct EngineOptions {
     config.bounds_checks = bounds_checks == "guard-pages" ? BoundsChecks::GuardPages
                            : bounds_checks == "explicit"  ? BoundsChecks::Explicit
                                                           : BoundsChecks::Auto;
+    uint64_t pages = memory_page_limit;
+    if (max_memory_bytes) {
+      const uint64_t byte_pages = std::max<uint64_t>(max_memory_bytes / kPageSize, 1);
+      pages = pages ? std::min(pages, byte_pages) : byte_pages;
+    }
+    config.store_limits.max_memory_pages = pages;
   }
 };
 
@@ -126,7 +135,6 @@ struct RunOptions {
   bool allow_dns = false;
   bool no_fusion = false;
   uint64_t time_limit_ms = 0;
-  uint64_t memory_page_limit = 0, max_memory_bytes = 0;
   std::optional<uint64_t> gas_limit;  // executed instructions
 #ifdef MYWASM_HAVE_WASI
   // Set when the guest comes from an image or a container: its argv[0]
@@ -299,11 +307,6 @@ int run_module(const RunOptions& opt) {
   config.interp_fusions = !opt.no_fusion;
   opt.engine.apply(config);
   config.interruptible = opt.time_limit_ms > 0;
-  config.store_limits.max_memory_pages = opt.memory_page_limit;
-  if (opt.max_memory_bytes) {
-    const uint64_t pages = std::max<uint64_t>(opt.max_memory_bytes / kPageSize, 1);
-    config.store_limits.max_memory_pages = config.store_limits.max_memory_pages ? std::min(config.store_limits.max_memory_pages, pages) : pages;
-  }
   g_time_limit_ms = opt.time_limit_ms;
   config.consume_fuel = opt.gas_limit.has_value();
   g_gas_limit = opt.gas_limit.value_or(0);
@@ -498,9 +501,6 @@ int run_command(std::vector<std::string> args) {
   app.add_flag("--no-fusion", opt.no_fusion,
                "Translate every instruction to its plain interpreter form (no fused or specialised forms)");
   opt.engine.add_to(app);
-  app.add_option("--memory-page-limit", opt.memory_page_limit,
-                 "At most N 64 KiB pages per memory: memory.grow past it returns -1");
-  app.add_option("--max-memory", opt.max_memory_bytes, "The same in bytes (rounded down to pages)");
   app.add_option("--time-limit,--timeout", opt.time_limit_ms,
                  "End the guest after MS milliseconds (exit status 124, with a wasm backtrace)");
   app.add_option("--gas-limit,--fuel", opt.gas_limit,

@@ -155,7 +155,9 @@ TEST(ControlCostTest, WideBrIfCodeGrowsWithTheInput) {
     const FuncInstance& func = *h.store.impl().funcs[f->addr()];
     ASSERT_TRUE(func.compiled);
     EXPECT_LT(func.compiled->code.size(), size_t(16 * kBranches + 20 * kArity));
-    if (tier == Config::Tier::Jit) {
+    if (tier == Config::Tier::Jit && !jit::available()) {
+      EXPECT_FALSE(func.native);  // no compiler for this host: it runs interpreted
+    } else if (tier == Config::Tier::Jit) {
       ASSERT_TRUE(func.native);
       EXPECT_LT(func.native->size, size_t(150 * kBranches + 100 * kArity));
     }

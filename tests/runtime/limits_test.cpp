@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "instance_harness.hpp"
+#include "jit.hpp"  // jit::available, and the store internals
 #include "mywasm/mywasm.hpp"
 
 namespace mywasm {
@@ -128,7 +129,7 @@ TEST(StoreLimitsTest, EachStoreHasItsOwnLimits) {
   Engine engine;
   auto bytes = wat_to_wasm("(module (memory (export \"m\") 2) (table 100 funcref))");
   ASSERT_TRUE(bytes.ok());
-  auto module = Module::compile(engine, *bytes);
+  auto module = mywasm::Module::compile(engine, *bytes);
   ASSERT_TRUE(module.ok());
   Store tight(engine), roomy(engine);
   EXPECT_EQ(tight.limits().max_memory_pages, 0u);  // the engine's Config: none
@@ -152,9 +153,15 @@ TEST(StoreLimitsTest, EachStoreHasItsOwnLimits) {
 }
 
 // More live memories than 8 GiB reservations fit in the 47-bit address
-// space (16,384): the later ones fall back to bounded reservations.
+// space (16,384): the later ones fall back to bounded reservations. The
+// page limit keeps those at 1 MiB: without it each would reserve 4 GiB,
+// which under qemu-user (arm64's test run) costs the emulator memory per
+// reserved page. Where the compiler runs, the first 16,384 still take
+// guard pages, whatever the limit.
 TEST(MemoryReservationTest, TwentyThousandLiveMemoriesAllWork) {
-  Engine engine;
+  Config config;
+  config.store_limits.max_memory_pages = 16;
+  Engine engine(config);
   Store store(engine);
   std::vector<Memory> mems;
   for (int i = 0; i < 20000; ++i) {
@@ -168,6 +175,23 @@ TEST(MemoryReservationTest, TwentyThousandLiveMemoriesAllWork) {
     EXPECT_EQ(mems[i].grow(store, 1), std::optional<uint64_t>(1));
     data[65536] = 7;
     EXPECT_EQ(mems[i].size_pages(store), 2u);
+  }
+}
+
+// Guard pages only where compiled code can use them: in the interpreter
+// tier (and on hosts without a compiler) auto reserves the maximum.
+TEST(MemoryReservationTest, AutoReservesGuardPagesOnlyWhereCompiledCodeRuns) {
+  for (const TierCase& t : kTiers) {
+    SCOPED_TRACE(t.name);
+    Config c;
+    c.tier = t.tier;
+    Engine engine(c);
+    Store store(engine);
+    Memory mem = Memory::create(store, MemoryType{{1, 3}});
+    ASSERT_TRUE(mem.belongs_to(store));
+    const bool compiled = t.tier != Config::Tier::Interpreter && jit::available();
+    EXPECT_EQ(store.impl().memories[mem.addr()]->reserved,
+              compiled ? MemoryInstance::kGuardedReservation : 3 * kPageSize);
   }
 }
 

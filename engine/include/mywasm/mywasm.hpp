@@ -170,6 +170,8 @@ struct Unit {};
 //    thousands of live memories), the memory reserves its declared maximum
 //    (or the page limit, or what address space is left) and compiled code
 //    checks every access against its size, as the interpreter always does.
+//    When no compiled code can run (Tier::Interpreter, or no compiler for
+//    this host), Auto is Explicit: guard pages would buy nothing.
 //  - GuardPages: the 8 GiB reservation or the memory is not created.
 //  - Explicit: always the bounded reservation with explicit checks.
 // A memory never moves; one whose reservation is smaller than its maximum

@@ -45,6 +45,17 @@ std::unique_ptr<TableInstance> StoreImpl::new_table(const TableType& type, RefBi
   return t;
 }
 
+namespace {
+// Auto takes guard pages only where compiled code may use them: the
+// interpreter checks every access itself, so for it an 8 GiB reservation
+// only costs address space (and, under user-mode emulation such as
+// qemu-user, the emulator's memory for every reserved page).
+BoundsChecks bounds_checks_for(const Config& config) {
+  const bool compiled_code = config.tier != Config::Tier::Interpreter && jit::available();
+  return config.bounds_checks == BoundsChecks::Auto && !compiled_code ? BoundsChecks::Explicit : config.bounds_checks;
+}
+}  // namespace
+
 std::unique_ptr<MemoryInstance> StoreImpl::new_memory(const MemoryType& type, std::string& why) {
   auto mem = std::make_unique<MemoryInstance>();
   if (uint64_t limit = limits.max_memory_pages) {
@@ -54,7 +65,7 @@ std::unique_ptr<MemoryInstance> StoreImpl::new_memory(const MemoryType& type, st
       return nullptr;
     }
   }
-  if (!mem->init(type, engine.config().bounds_checks)) {
+  if (!mem->init(type, bounds_checks_for(engine.config()))) {
     why = engine.config().bounds_checks == BoundsChecks::GuardPages
               ? "cannot reserve 8 GiB of address space for a memory (guard pages were asked for)"
               : fmt::format("cannot reserve address space for a memory of {} pages", type.limits.min);
