@@ -3,7 +3,8 @@
 # the dependencies from Debian's multiarch packages, qemu-user), builds
 # build-arm64/ with cmake/toolchains/aarch64-linux-gnu.cmake and runs the
 # unit tests, the wasm-2.0 spec suite and the WASI test suite under
-# qemu-user, printing the spec runner's summary line.
+# qemu-user, printing the spec runner's summary line. scripts/test.sh (the
+# README's test command, so CI) runs it after the native tests.
 #
 # The compiler has no AArch64 backend yet (issue 16): on arm64 every tier
 # runs the interpreter (with the portable v128 code, auto-vectorised to

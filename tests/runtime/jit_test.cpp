@@ -26,9 +26,15 @@ bool is_compiled(test::InstanceHarness& h, std::string_view name) {
   return f && h.store.impl().funcs[f->addr()]->native_entry != nullptr;
 }
 
+// x86-64 has the compiler; the AArch64 backend is not written yet (issue 16),
+// and this flips when it is.
+TEST(Jit, AvailableOnThisHost) {
 #if defined(__x86_64__)
-TEST(Jit, AvailableOnThisHost) { EXPECT_TRUE(jit::available()); }
+  EXPECT_TRUE(jit::available());
+#else
+  EXPECT_FALSE(jit::available());
 #endif
+}
 
 const char* kCalls = R"((module
   (memory 1)
@@ -47,12 +53,12 @@ const char* kCalls = R"((module
   (func (export "load") (param i32) (result i32) (i32.load (local.get 0)))))";
 
 TEST(Jit, EveryFunctionCalledIsCompiledUnderTierJit) {
-  if (!jit::available()) GTEST_SKIP() << "no compiler on this host";
   test::InstanceHarness h(with_tier(Config::Tier::Jit));
   ASSERT_NO_FATAL_FAILURE(h.instantiate_wat(kCalls));
   EXPECT_FALSE(is_compiled(h, "top"));  // nothing runs before its first call
   EXPECT_EQ(h.call1("top", {Value::i32(5)}).i32(), 16);
-  EXPECT_TRUE(is_compiled(h, "top"));
+  // Without a compiler for this host (arm64 for now), it runs interpreted.
+  EXPECT_EQ(is_compiled(h, "top"), jit::available());
 }
 
 TEST(Jit, TrapsInCompiledCodeCarryTheInterpretersBacktrace) {
@@ -99,7 +105,6 @@ TEST(Jit, MemoryGrownByACalleeIsUsableByTheCaller) {
 }
 
 TEST(Jit, TieredMovesHotFunctionsAndLoopsUp) {
-  if (!jit::available()) GTEST_SKIP() << "no compiler on this host";
   test::InstanceHarness h(with_tier(Config::Tier::Tiered, 10));
   ASSERT_NO_FATAL_FAILURE(h.instantiate_wat(R"((module
     (func $sq (export "sq") (param i32) (result i32) (i32.mul (local.get 0) (local.get 0)))
@@ -109,8 +114,10 @@ TEST(Jit, TieredMovesHotFunctionsAndLoopsUp) {
         (br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))
       (local.get 1))))"));
   EXPECT_EQ(h.call1("sum", {Value::i32(100)}).i32(), 338350);
-  EXPECT_TRUE(is_compiled(h, "sq"));   // called 100 times from the interpreter
-  EXPECT_TRUE(is_compiled(h, "sum"));  // called once, its loop ran 100 times (on-stack replacement)
+  // sq: called 100 times from the interpreter; sum: called once, its loop
+  // ran 100 times (on-stack replacement). Without a compiler both stay.
+  EXPECT_EQ(is_compiled(h, "sq"), jit::available());
+  EXPECT_EQ(is_compiled(h, "sum"), jit::available());
   EXPECT_EQ(h.call1("sum", {Value::i32(7)}).i32(), 140);  // now compiled calling compiled
 }
 
@@ -176,7 +183,6 @@ namespace {
 // values on the operand stack at its header (a loop parameter and a value
 // below the loop) carried over, and later traps report the compiled frames.
 TEST(Jit, HotLoopOfAFunctionCalledOnceMovesToCompiledCode) {
-  if (!jit::available()) GTEST_SKIP() << "no compiler on this host";
   test::InstanceHarness h(with_tier(Config::Tier::Tiered, 50));
   ASSERT_NO_FATAL_FAILURE(h.instantiate_wat(R"((module
     (memory 1)
@@ -195,14 +201,14 @@ TEST(Jit, HotLoopOfAFunctionCalledOnceMovesToCompiledCode) {
       (drop (i32.load (i32.const 70000))))))"));
   // 0 + 1 + ... + 9999 = 49995000, plus the value below the loop.
   EXPECT_EQ(h.call1("sum", {Value::i32(10000)}).i64(), 49995000 + 1000000);
-  EXPECT_TRUE(is_compiled(h, "sum"));
+  EXPECT_EQ(is_compiled(h, "sum"), jit::available());
   auto r = h.call("oob_after", {Value::i32(1000)});
   ASSERT_FALSE(r.ok());
   ASSERT_TRUE(r.error().trap.has_value());
   EXPECT_EQ(r.error().trap->message, "out of bounds memory access");
   ASSERT_EQ(r.error().trap->backtrace.size(), 1u);
   EXPECT_EQ(r.error().trap->backtrace[0].func_index, 1u);
-  EXPECT_TRUE(is_compiled(h, "oob_after"));
+  EXPECT_EQ(is_compiled(h, "oob_after"), jit::available());
 }
 
 }  // namespace
