@@ -26,6 +26,7 @@ fi
 scripts/install-deps.sh "${packages[@]}"
 
 jobs=$(nproc 2>/dev/null || echo 2)
+export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$PWD}"  # as scripts/build.sh: clones share the cache
 cmake -S . -B build-arm64 -G Ninja -DCMAKE_BUILD_TYPE=Release \
   -DCMAKE_TOOLCHAIN_FILE=cmake/toolchains/aarch64-linux-gnu.cmake -DMYWASM_BUILD_BENCH=OFF >/dev/null
 cmake --build build-arm64 -j"$jobs"
