@@ -92,7 +92,10 @@ wasm_ref_t* to_c_ref(wasm_store_t& store, const Ref& r) {
 }
 
 bool to_value(wasm_store_t& store, const wasm_val_t& v, ValType type, Value& out) {
-  if (v.kind != valkind_of(type)) return false;
+  // A function reference may come as WASM_ANYREF too: wasm.hh's Val makes
+  // every reference value of that kind (to_ref checks it is a function).
+  const bool func_as_anyref = type == ValType::FuncRef && v.kind == WASM_ANYREF;
+  if (v.kind != valkind_of(type) && !func_as_anyref) return false;
   switch (type) {
     case ValType::I32: out = Value::i32(v.of.i32); return true;
     case ValType::I64: out = Value::i64(v.of.i64); return true;

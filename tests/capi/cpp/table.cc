@@ -21,7 +21,7 @@ int main() {
   auto module = load_module(store, "table.wasm");
   auto instance = instantiate(store, module.get(), wasm::vec<wasm::Extern*>::make());
   auto exports = instance->exports();
-  CHECK(exports.size() == 3);
+  CHECK(exports.size() == 4);
   auto table = exports[0]->table();
   auto inc = export_func(exports, 1), ci = export_func(exports, 2);
   CHECK(table && table->size() == 2);
@@ -42,6 +42,16 @@ int main() {
   CHECK(call_indirect(ci, 5, 0, &r) && r == -5);
   CHECK(!table->set(2, neg_func.get()));
   CHECK(table->set(0, nullptr) && !table->get(0));
+
+  // A function passed as a funcref argument (wasm.hh's Val holds every
+  // reference as ANYREF); a value that is no function is refused.
+  auto call_ref = export_func(exports, 3);
+  auto args = wasm::vec<wasm::Val>::make(wasm::Val::ref(neg_func->copy()), wasm::Val::i32(9));
+  auto results = wasm::vec<wasm::Val>::make_uninitialized(1);
+  CHECK(!call_ref->call(args, results) && results[0].i32() == -9);
+  auto foreign = wasm::Foreign::make(store);
+  args = wasm::vec<wasm::Val>::make(wasm::Val::ref(foreign->copy()), wasm::Val::i32(9));
+  CHECK(call_ref->call(args, results));
 
   // Growing, with and without an initial element, up to the maximum.
   CHECK(table->grow(3, neg_func.get()) && table->size() == 5);
