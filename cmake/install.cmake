@@ -11,7 +11,7 @@ install(TARGETS mywasm_shared mywasm_static EXPORT mywasmTargets
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
 install(DIRECTORY engine/include/mywasm wasi/include/mywasm DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-install(FILES capi/include/wasm.h DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(FILES capi/include/wasm.h capi/include/wasm.hh DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 
 set(MYWASM_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/mywasm)
 install(EXPORT mywasmTargets NAMESPACE mywasm:: DESTINATION ${MYWASM_CMAKE_DIR})

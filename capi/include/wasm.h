@@ -505,6 +505,9 @@ static inline void* wasm_val_ptr(const wasm_val_t* val) {
 #define WASM_ARRAY_VEC(array) {sizeof(array) / sizeof(*(array)), array}
 #define WASM_EMPTY_VEC {0, NULL}
 
+/* `own` is this header's documentation only (wasm.hh has a wasm::own). */
+#undef own
+
 #ifdef __cplusplus
 }  /* extern "C" */
 #endif

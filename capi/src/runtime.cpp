@@ -1,4 +1,7 @@
 // Config, engine, store; references, host info and foreign objects; values.
+#include <cstdlib>
+#include <string_view>
+
 #include "capi.hpp"
 
 using namespace mywasm;
@@ -24,6 +27,20 @@ RefKind ref_kind_of(const Extern& e) {
 }
 uint32_t addr_of(const Extern& e) {
   return std::visit([](const auto& h) { return h.addr(); }, e);
+}
+
+// What a new config holds: the engine's defaults, with the tier from
+// $MYWASM_TIER (interp, jit or tiered) when set, as the CLI takes it. The
+// standard API has no way to choose a tier; this is how the C and C++
+// examples run under each.
+Config default_config() {
+  Config c;
+  const char* tier = std::getenv("MYWASM_TIER");
+  const std::string_view t = tier ? tier : "";
+  if (t == "interp") c.tier = Config::Tier::Interpreter;
+  if (t == "jit") c.tier = Config::Tier::Jit;
+  if (t == "tiered") c.tier = Config::Tier::Tiered;
+  return c;
 }
 }  // namespace
 
@@ -75,7 +92,10 @@ wasm_ref_t* to_c_ref(wasm_store_t& store, const Ref& r) {
 }
 
 bool to_value(wasm_store_t& store, const wasm_val_t& v, ValType type, Value& out) {
-  if (v.kind != valkind_of(type)) return false;
+  // A function reference may come as WASM_ANYREF too: wasm.hh's Val makes
+  // every reference value of that kind (to_ref checks it is a function).
+  const bool func_as_anyref = type == ValType::FuncRef && v.kind == WASM_ANYREF;
+  if (v.kind != valkind_of(type) && !func_as_anyref) return false;
   switch (type) {
     case ValType::I32: out = Value::i32(v.of.i32); return true;
     case ValType::I64: out = Value::i64(v.of.i64); return true;
@@ -112,12 +132,12 @@ wasm_val_t to_c_value(wasm_store_t& store, const Value& v) {
 
 extern "C" {
 
-wasm_config_t* wasm_config_new(void) { return new wasm_config_t; }
+wasm_config_t* wasm_config_new(void) { return new wasm_config_t{default_config()}; }
 void wasm_config_delete(wasm_config_t* c) { delete c; }
 
-wasm_engine_t* wasm_engine_new(void) { return new wasm_engine_t(Config{}); }
+wasm_engine_t* wasm_engine_new(void) { return new wasm_engine_t(default_config()); }
 wasm_engine_t* wasm_engine_new_with_config(wasm_config_t* c) {
-  auto* e = new wasm_engine_t(c ? c->config : Config{});
+  auto* e = new wasm_engine_t(c ? c->config : default_config());
   delete c;
   return e;
 }

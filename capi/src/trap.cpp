@@ -13,6 +13,10 @@ wasm_trap_t* new_trap(wasm_store_t& store, const Trap& t) {
   for (const Frame& f : t.backtrace) {
     wasm_frame_t frame;
     frame.func_index = f.func_index;
+    frame.func_offset = f.func_offset;
+    frame.module_offset = f.module_offset;
+    if (auto instance = f.instance(); instance && instance->belongs_to(store.store))
+      frame.instance = std::make_shared<wasm_instance_t>(&store, *instance);
     trap->trace.push_back(std::move(frame));
   }
   return trap;

@@ -652,6 +652,7 @@ class ModuleDecoder {
       body.body_offset = r_.offset();
       const size_t size_at = r_.pos();
       uint32_t size = r_.byte_length();
+      body.func_begin = r_.offset();
       if (size > limit::kFunctionBodyBytes)
         Reader::fail(fmt::format("function body too large ({} bytes; the limit is {})", size, limit::kFunctionBodyBytes),
                      size_at);

@@ -104,6 +104,7 @@ struct FuncBody {
   // bytes per function cannot make the module big in memory.
   std::vector<LocalGroup> local_groups;
   uint32_t body_offset = 0;  // offset of the body's size field
+  uint32_t func_begin = 0;   // after the size field: the locals (where frame offsets count from)
   uint32_t code_begin = 0;   // first instruction
   uint32_t code_end = 0;     // one past the final `end`
   uint32_t max_depth = 0;    // deepest nesting of blocks (the function's own not counted)

@@ -36,9 +36,13 @@ static uint32_t expect_trap(wasm_func_t* f, const char* text, wasm_instance_t* i
   CHECK(trace.size >= 1);
   for (size_t i = 0; i < trace.size; ++i) print_frame(trace.data[i]);
   CHECK(wasm_frame_func_index(trace.data[0]) == wasm_frame_func_index(origin));
-  /* Every wasm frame names the instance it runs in. */
-  for (size_t i = 0; i < trace.size; ++i)
-    if (wasm_frame_instance(trace.data[i])) CHECK(wasm_instance_same(wasm_frame_instance(trace.data[i]), instance));
+  /* Every frame (all are wasm functions here) names the instance it runs
+   * in, and lies inside the module (cpp/trap.cc checks the offsets). */
+  for (size_t i = 0; i < trace.size; ++i) {
+    CHECK(wasm_frame_instance(trace.data[i]) != NULL);
+    CHECK(wasm_instance_same(wasm_frame_instance(trace.data[i]), instance));
+    CHECK(wasm_frame_module_offset(trace.data[i]) > wasm_frame_func_offset(trace.data[i]));
+  }
   uint32_t index = wasm_frame_func_index(origin);
   wasm_frame_t* copy = wasm_frame_copy(origin);
   CHECK(wasm_frame_func_index(copy) == index);

@@ -7,7 +7,7 @@ build=$1 prefix=$2
 rm -rf "$prefix"
 cmake --install "$build" --prefix "$prefix" >/dev/null
 for f in bin/mywasm bin/mywasm-image lib/libmywasm.a lib/pkgconfig/mywasm.pc lib/cmake/mywasm/mywasmConfig.cmake \
-         include/wasm.h include/mywasm/mywasm.hpp include/mywasm/wasi.hpp; do
+         include/wasm.h include/wasm.hh include/mywasm/mywasm.hpp include/mywasm/wasi.hpp; do
   [ -e "$prefix/$f" ] || { echo "not installed: $f"; exit 1; }
 done
 # The shared library: a versioned file, its soname link and the dev link.

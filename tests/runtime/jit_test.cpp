@@ -78,6 +78,56 @@ TEST(Jit, TrapsInCompiledCodeCarryTheInterpretersBacktrace) {
   EXPECT_EQ(backtrace_of(Config::Tier::Jit), expected);
 }
 
+const char* kFrames = R"((module
+  (memory 1)
+  (func $load (param i32) (result i32) (i32.load offset=4 (local.get 0)))
+  (func $div (param i32) (result i32) (i32.div_s (i32.const 7) (local.get 0)))
+  (func (export "load") (param i32) (result i32) (i32.add (i32.const 1) (call $load (local.get 0))))
+  (func (export "div") (param i32) (result i32) (nop) (call $div (local.get 0)))))";
+
+// A trap's frames name their instance and where they are: the interpreter
+// the trapping instruction and each caller's call, compiled code the
+// function's start (func_offset 0).
+TEST(Jit, TrapFramesCarryTheInstanceAndOffsets) {
+  auto binary = wat_to_wasm(kFrames);
+  ASSERT_TRUE(binary.ok());
+  struct Case {
+    Config::Tier tier;
+    bool fusion;
+  };
+  for (Case c : {Case{Config::Tier::Interpreter, true}, Case{Config::Tier::Interpreter, false},
+                 Case{Config::Tier::Tiered, true}, Case{Config::Tier::Jit, true}}) {
+    SCOPED_TRACE(testing::Message() << "tier " << int(c.tier) << " fusion " << c.fusion);
+    Config config = with_tier(c.tier);
+    config.interp_fusions = c.fusion;
+    test::InstanceHarness h(config);
+    ASSERT_NO_FATAL_FAILURE(h.instantiate(*binary));
+    const bool exact = c.tier != Config::Tier::Jit || !jit::available();
+    for (auto [name, opcode] : {std::pair{"load", 0x28}, std::pair{"div", 0x6d}}) {
+      auto r = h.call(name, {Value::i32(name == std::string_view("load") ? 65534 : 0)});
+      ASSERT_TRUE(!r.ok() && r.error().trap);
+      const auto& frames = r.error().trap->backtrace;
+      ASSERT_EQ(frames.size(), 2u);
+      for (size_t i = 0; i < 2; ++i) {
+        const Frame& f = frames[i];
+        EXPECT_EQ(f.func_index, uint32_t(i == 0 ? 0 : 2) + (name == std::string_view("div")));
+        ASSERT_TRUE(f.instance());
+        EXPECT_EQ(f.instance()->addr(), h.instance.addr());
+        EXPECT_TRUE(f.instance()->belongs_to(h.store));
+        ASSERT_LT(f.module_offset, binary->size());
+        const uint64_t begin = f.module_offset - f.func_offset;
+        EXPECT_EQ((*binary)[begin], 0) << "a body starts with its locals (none here)";
+        if (exact) {
+          EXPECT_EQ((*binary)[f.module_offset], i == 0 ? opcode : 0x10) << name << " frame " << i;
+          EXPECT_GT(f.func_offset, 0u);
+        } else {
+          EXPECT_EQ(f.func_offset, 0u);
+        }
+      }
+    }
+  }
+}
+
 TEST(Jit, RecursionInCompiledCodeEndsInCallStackExhausted) {
   // A depth limit far beyond what the native stack holds: the native stack
   // check at function entry must trap first, never the host crash.

@@ -91,10 +91,21 @@ class Value {
 
 // ---------------------------------------------------------------- errors
 
+class Instance;
+
+// A frame of a trap's backtrace: the function, the instance it runs in
+// (none for a host function), and where in the module binary. The
+// interpreter knows the instruction (the trapping one, or a caller's call);
+// for compiled code the offsets are the function's start (func_offset 0).
 struct Frame {
   uint32_t func_index = 0;
   std::string func_name;  // from the name section, else export name, else "func[N]"
   std::string module_name;
+  uint32_t store_id = 0;
+  std::optional<uint32_t> instance_addr;  // the instance's address in the store
+  uint64_t module_offset = 0;  // bytes from the start of the module
+  uint32_t func_offset = 0;    // bytes from the start of the function's body (its locals)
+  std::optional<Instance> instance() const;
 };
 
 struct Trap {
@@ -429,6 +440,11 @@ class Instance : public Handle {
   std::optional<Table> table(Store& store, std::string_view name) const;
   std::vector<std::pair<std::string, Extern>> exports(Store& store) const;
 };
+
+inline std::optional<Instance> Frame::instance() const {
+  if (!instance_addr) return std::nullopt;
+  return Instance(store_id, *instance_addr);
+}
 
 // ---------------------------------------------------------------- linker
 

@@ -30,6 +30,7 @@
 #pragma once
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,16 @@ struct ExecContext;  // runtime/exec_context.hpp
 
 struct CompiledFunc {
   std::vector<uint64_t> code;
+  // Where each wasm instruction's translation starts (ascending code index)
+  // and the instruction's offset in the module: what a trap reports.
+  struct Origin {
+    uint32_t code_index;
+    uint32_t module_offset;
+  };
+  std::vector<Origin> origins;
+  // The module offset of the instruction whose translation holds `pc`, if
+  // pc is in this code.
+  std::optional<uint32_t> module_offset(const uint64_t* pc) const;
   std::vector<uint64_t> consts;  // copied to slots [const_base, ...) on entry
   // What a call writes from slot init_base on: zeros for the declared locals
   // from the first one that may be read before it is written (see

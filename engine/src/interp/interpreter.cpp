@@ -1013,6 +1013,7 @@ XR_2: {
 do_trap:
   st.depth = size_t(rec - st.calls.data());
   st.trap_func = cur;
+  st.trap_pc = pc;
   return trap;
 
 #undef NEXT
@@ -1116,16 +1117,24 @@ Trap make_trap(TrapCode code) {
   return t;
 }
 
-Frame frame_of(const FuncInstance& f) {
+// The frame of `f` in `store`; `pc` (null if unknown) is in its
+// interpreter code at the instruction the frame is at.
+Frame frame_of(const StoreImpl& store, const FuncInstance& f, const uint64_t* pc) {
   Frame fr;
   fr.func_index = f.func_index;
-  if (f.instance) {
-    const auto& m = f.instance->module->module;
-    fr.module_name = m.module_name;
-    fr.func_name = m.func_display_name(f.func_index);
-  } else {
+  fr.store_id = store.id;
+  if (!f.instance) {
     fr.func_name = "<host>";
+    return fr;
   }
+  const auto& m = f.instance->module->module;
+  fr.module_name = m.module_name;
+  fr.func_name = m.func_display_name(f.func_index);
+  fr.instance_addr = f.instance->addr;
+  const uint32_t begin = m.bodies[f.func_index - m.num_imported_funcs].func_begin;
+  const auto at = pc && f.compiled ? f.compiled->module_offset(pc) : std::nullopt;
+  fr.module_offset = at.value_or(begin);
+  fr.func_offset = at ? *at - begin : 0;
   return fr;
 }
 
@@ -1285,6 +1294,7 @@ std::optional<Trap> invoke_function(StoreImpl& store, uint32_t func_addr, std::s
     st.steps_left = config.step_limit ? config.step_limit + 1 : UINT64_MAX;
   ++st.invocations;
   if (st.invocations == 1) st.max_depth = config.max_call_depth;
+  st.trap_pc = nullptr;
   TrapCode code = run_call(store, st, *func, nullptr, fp);
   std::optional<Trap> result;
   if (code == TrapCode::None) {
@@ -1296,9 +1306,13 @@ std::optional<Trap> invoke_function(StoreImpl& store, uint32_t func_addr, std::s
     if (code == TrapCode::UninitializedElement) trap.message.append(" ").append(std::to_string(st.trap_index));
     st.host_trap.reset();
     // Innermost first: the trapping function, then each caller up to the entry.
-    if (st.trap_func) trap.backtrace.push_back(frame_of(*st.trap_func));
+    // A caller's frame is at its call: the interpreter's return address
+    // is just past it.
+    if (st.trap_func) trap.backtrace.push_back(frame_of(store, *st.trap_func, st.trap_pc));
     for (size_t d = st.depth; d > base_depth + 1 && trap.backtrace.size() < kMaxBacktraceFrames; --d)
-      if (st.calls[d].func) trap.backtrace.push_back(frame_of(*st.calls[d].func));
+      if (const CallRecord& r = st.calls[d]; r.func)
+        trap.backtrace.push_back(frame_of(store, *r.func, r.return_pc ? r.return_pc - 1 : nullptr));
+    st.trap_pc = nullptr;
     result = std::move(trap);
   }
   return result;

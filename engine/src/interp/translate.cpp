@@ -13,6 +13,7 @@
 // temporaries, locals map to their first slot, and every move of a v128
 // is a two-slot copy. The v128 instructions themselves are translated by
 // translate_simd().
+#include <algorithm>
 #include <cstring>
 #include <map>
 #include <optional>
@@ -74,7 +75,9 @@ class Translator {
     Reader reader(module_.bytes, body.code_begin, body.code_end);
     Instr in;
     while (!ctrl_.empty() && !reader.eof()) {
+      const uint32_t at = reader.offset();
       read_instr_or_throw(reader, in);
+      note_origin(at);
       translate(in);
       if (!fuse_) forget_peephole();
     }
@@ -140,6 +143,16 @@ class Translator {
 
   // ------------------------------------------------------------ emission
   std::vector<uint64_t>& code() { return out_->code; }
+  // The instruction at `module_offset` translates from the end of the code
+  // on. Origins at or past that point are dropped: their instructions
+  // emitted nothing, or a fusion rewrote their code (which then counts as
+  // the instruction it starts with).
+  void note_origin(uint32_t module_offset) {
+    auto& origins = out_->origins;
+    const auto index = uint32_t(code().size());
+    while (!origins.empty() && origins.back().code_index >= index) origins.pop_back();
+    origins.push_back({index, module_offset});
+  }
   void begin_instr(const void* handler) {
     prev_ = Prev{instr_start_, last_dst_, last_op_, last_plain_ || last_imm_, last_imm_, last_load_operand_,
                  last_load_add_operand_};
@@ -1380,6 +1393,7 @@ class Translator {
   }
 
   void finish() {
+    out_->origins.shrink_to_fit();
     uint32_t temp_base = out_->const_base + uint32_t(out_->consts.size());
     for (size_t pos : slot_fixups_) {
       uint64_t& w = code()[pos];
@@ -1502,3 +1516,16 @@ std::unique_ptr<CompiledFunc> translate(StoreImpl& store, const FuncInstance& fu
 }
 
 }  // namespace mywasm::interp
+
+namespace mywasm {
+
+std::optional<uint32_t> CompiledFunc::module_offset(const uint64_t* pc) const {
+  if (pc < code.data() || pc >= code.data() + code.size()) return std::nullopt;
+  const auto index = uint32_t(pc - code.data());
+  auto after = std::upper_bound(origins.begin(), origins.end(), index,
+                                [](uint32_t i, const Origin& o) { return i < o.code_index; });
+  if (after == origins.begin()) return std::nullopt;
+  return std::prev(after)->module_offset;
+}
+
+}  // namespace mywasm

@@ -48,6 +48,9 @@ struct ExecContext : ExecRegs {
   std::vector<CallRecord> calls;  // sized once per configuration; indexed by depth
   std::optional<Trap> host_trap;  // a trap returned by a host function, propagated unchanged
   uint32_t trap_index = 0;            // the table index of the last "uninitialized element" trap
+  // Where in trap_func's interpreter code the last trap happened (null when
+  // compiled code trapped); cleared once its backtrace is taken.
+  const uint64_t* trap_pc = nullptr;
   // Active invoke_function calls on this thread: each host -> wasm re-entry
   // recurses natively, so their number is bounded separately.
   uint32_t invocations = 0;

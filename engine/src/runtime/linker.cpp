@@ -261,6 +261,7 @@ Result<Instance> Linker::instantiate_unguarded(Store& store, const mywasm::Modul
   InstanceImpl& inst = *owned;
   inst.module = impl;
   uint32_t inst_addr = push(s.instances, std::move(owned));
+  inst.addr = inst_addr;
 
   for (const Extern& ext : resolved) {
     std::visit(

@@ -136,6 +136,7 @@ struct DataInstance {
 // Instance: maps the module's index spaces to store addresses.
 struct InstanceImpl {
   std::shared_ptr<const ModuleImpl> module;
+  uint32_t addr = 0;  // in the store's instances
   std::vector<uint32_t> funcs, tables, memories, globals, elems, datas;
   std::vector<std::pair<std::string, Extern>> exports;
   // Cached for the interpreter: memory 0's instance (or null).
