@@ -304,7 +304,9 @@ class X64Compiler {
     own_trap_ = a.newLabel();
     oob_ = trap_label(TrapCode::MemoryOutOfBounds);  // (bound with the other trap stubs)
     prologue();
-    for (const Instr& in : instrs_) {
+    for (size_t k = 0; k < instrs_.size(); ++k) {
+      const Instr& in = instrs_[k];
+      current_k_ = k;
       while (!loops_.empty() && loops_.back().end < in.index) leave_loop();
       if (const Label* label = target_label(in.index)) {
         flush_dirty();  // the path falling through stores what the others stored
@@ -567,6 +569,9 @@ class X64Compiler {
   void emit(const Instr& in) {
     compare_ = last_compare_;  // what the instruction before left in the flags
     last_compare_.reset();
+    if (in.info->form == HandlerInfo::InternalForm &&
+        (in.info->internal == Internal::BrIf || in.info->internal == Internal::BrUnless))
+      drop_dead_temps(w(in)[1]);
     if (!reads_through_cache(in)) flush_dirty();
     if (!has_inline_form(in)) return emit_in_interpreter(in);
     if (in.info->form == HandlerInfo::InternalForm) return emit_internal(in);
@@ -1000,6 +1005,30 @@ class X64Compiler {
     store_from(slot, *cache_.find(slot), cache_.dirty_slots().at(slot));
     cache_.clean(slot);
   }
+  // Temporaries are the translator's stack positions (slot temp_base + k
+  // is the value at stack offset k), so when a br_if or an if pops its
+  // condition from temporary `cond`, no temporary from `cond` up is live
+  // after it on either path: their deferred stores are dropped.
+  void drop_dead_temps(uint64_t cond) {
+    if (cond < src_.temp_base) return;
+    std::vector<uint64_t> dead;
+    for (const auto& [slot, wide] : cache_.dirty_slots())
+      if (slot > cond) dead.push_back(slot);
+    for (uint64_t slot : dead) cache_.forget(slot);
+    // The condition itself: the branch reads it from its register.
+    if (auto e = cache_.find(cond); e && !e->xmm && cache_.dirty(cond)) cache_.clean(cond);
+  }
+  // Whether the instruction after this one is a br_if or an if on `slot`, a
+  // temporary, that no branch targets (so the compare that sets `slot` can
+  // leave its result in the flags only: the branch pops it).
+  bool only_branch_reads(uint64_t slot) const {
+    if (slot < src_.temp_base || cache_.pinned(slot) || current_k_ + 1 >= instrs_.size()) return false;
+    const Instr& next = instrs_[current_k_ + 1];
+    if (next.info->form != HandlerInfo::InternalForm ||
+        (next.info->internal != Internal::BrIf && next.info->internal != Internal::BrUnless))
+      return false;
+    return w(next)[1] == slot && !target_label(next.index);
+  }
   // Stores every dirty slot: before labels, branches, calls and any
   // instruction that reads slots from memory. (Stores leave the flags.)
   void flush_dirty() {
@@ -1401,6 +1430,11 @@ class X64Compiler {
   // slot dst = the condition (0 or 1), from the flags, which stay as they
   // are for a br_if on dst just after.
   void set_bool(CondCode cc, uint64_t dst) {
+    if (only_branch_reads(dst)) {  // the br_if after it branches on the flags; dst is dead then
+      cache_.forget(dst);
+      last_compare_ = Compare{dst, cc};
+      return;
+    }
     a_->set(cc, al);
     a_->movzx(eax, al);
     put_rax(dst);
@@ -1608,6 +1642,7 @@ class X64Compiler {
     return slot < local_type_.size() ? local_type_[slot] : std::nullopt;
   }
   size_t current_ = 0;                      // index of the instruction being compiled
+  size_t current_k_ = 0;                    // its index in instrs_
   std::vector<std::function<void()>> deferred_;
   Label exit_, own_trap_, oob_;
   bool guarded_ = false, registered_ = true;
