@@ -9,6 +9,9 @@
 //   r13  memory 0's base (a memory never moves)
 //   r14  the address of memory 0's current size in bytes (read at each
 //        access: a memory.grow in any callee changes it)
+// Each function has two entries: its native entry (NativeEntry: saves and
+// sets r12-r15) and, kInternalEntryOffset bytes on, the internal entry that
+// compiled code of the same instance calls (saves rbx only).
 // Values live in their frame slots between instructions, so every
 // instruction boundary, loop headers included, has the interpreter's frame
 // state. Within straight-line code a write-through register cache keeps
@@ -60,6 +63,9 @@ const Gp kFp = rbx;
 const Gp kCtx = r12;
 const Gp kMem = r13;
 const Gp kMemSize = r14;
+// Where a function's internal entry is, from its native entry (see
+// X64Compiler::prologue).
+constexpr uint32_t kInternalEntryOffset = 64;
 
 Mem slot64(uint64_t i) { return qword_ptr(kFp, int32_t(i * 8)); }
 Mem slot32(uint64_t i) { return dword_ptr(kFp, int32_t(i * 8)); }
@@ -304,6 +310,7 @@ class X64Compiler {
     own_trap_ = a.newLabel();
     oob_ = trap_label(TrapCode::MemoryOutOfBounds);  // (bound with the other trap stubs)
     prologue();
+    if (code_.labelOffsetFromBase(internal_) != kInternalEntryOffset) return nullptr;
     for (size_t k = 0; k < instrs_.size(); ++k) {
       const Instr& in = instrs_[k];
       current_k_ = k;
@@ -436,8 +443,20 @@ class X64Compiler {
   }
 
   // ------------------------------------------------------------ frame
+  // Two entries. The native entry (NativeEntry, what C++ and other
+  // instances call) saves the callee-saved registers the code pins, sets
+  // the pinned context and memory registers, and calls the internal entry,
+  // kInternalEntryOffset bytes further, which compiled code of the same
+  // instance calls directly with the new frame in rdi (its r12-r14 are
+  // already this instance's): that saves only rbx. r15, a cache register,
+  // is not preserved by the internal entry (callers forget their cache at
+  // calls anyway).
   void prologue() {
-    save_and_check();
+    internal_ = a_->newLabel();
+    native_stub(internal_);
+    a_->align(AlignMode::kCode, kInternalEntryOffset);
+    a_->bind(internal_);
+    internal_prologue();
     write_frame_init(src_.init_base);
   }
 
@@ -445,7 +464,10 @@ class X64Compiler {
   // constants are written, then the loop numbered edx is entered.
   void osr_prologue() {
     Assembler& a = *a_;
-    save_and_check();
+    Label internal = a.newLabel();
+    native_stub(internal);
+    a.bind(internal);
+    internal_prologue();
     write_frame_init(src_.const_base);
     for (size_t k = 0; k < src_.loops.size(); ++k) {
       a.cmp(edx, uint32_t(k));
@@ -455,30 +477,44 @@ class X64Compiler {
     a.jmp(own_trap_);
   }
 
-  // Saves the registers the code pins, loads them, and checks the native
-  // and the value stack.
-  void save_and_check() {
+  // The native entry's stub: saves r12-r15 (and rbp), loads the context and
+  // memory registers, calls `internal` with rdi (and edx) as they came.
+  void native_stub(Label internal) {
     Assembler& a = *a_;
     a.push(rbp);
     a.mov(rbp, rsp);
-    a.push(kFp);
     a.push(kCtx);
     a.push(kMem);
     a.push(kMemSize);
-    a.push(r15);      // a cache register (RegCache)
-    a.sub(rsp, 8);    // 6 pushes and this after the return address: rsp is 16-byte aligned
-    a.mov(kFp, rdi);
+    a.push(r15);  // a cache register (RegCache)
+    // 5 pushes after the return address: rsp is 16-byte aligned, and the
+    // internal entry's call and push rbx keep it so.
     a.mov(kCtx, rsi);
+    if (memi_) {
+      a.mov(kMemSize, imm(&memi_->size));
+      a.mov(kMem, imm(memi_->data));
+    }
+    a.call(internal);
+    a.pop(r15);
+    a.pop(kMemSize);
+    a.pop(kMem);
+    a.pop(kCtx);
+    a.pop(rbp);
+    a.ret();
+  }
+
+  // The internal entry: saves rbx, sets the frame, and checks the native
+  // and the value stack.
+  void internal_prologue() {
+    Assembler& a = *a_;
+    a.push(kFp);
+    a.mov(kFp, rdi);
     // Native stack (deep recursion through compiled code) and value stack.
     a.cmp(rsp, ctx_field(offsetof(ExecRegs, native_limit)));
     a.jb(trap_label(TrapCode::StackExhausted));
     a.lea(rax, qword_ptr(kFp, int32_t(src_.frame_slots * 8)));
     a.cmp(rax, ctx_field(offsetof(ExecRegs, stack_end)));
     a.ja(trap_label(TrapCode::StackExhausted));
-    if (memi_) {
-      a.mov(kMemSize, imm(&memi_->size));
-      a.mov(kMem, imm(memi_->data));
-    }
   }
 
   // CompiledFunc::frame_init (zeroed locals, then constants) from slot
@@ -509,13 +545,7 @@ class X64Compiler {
     a.mov(rcx, imm(&func_));
     a.mov(ctx_field(offsetof(ExecRegs, trap_func)), rcx);
     a.bind(exit_);
-    a.add(rsp, 8);
-    a.pop(r15);
-    a.pop(kMemSize);
-    a.pop(kMem);
-    a.pop(kCtx);
     a.pop(kFp);
-    a.pop(rbp);
     a.ret();
   }
 
@@ -1157,14 +1187,19 @@ class X64Compiler {
     // A callee compiled already is called at its address (native code, once
     // set, stays for the function's lifetime); otherwise its entry is
     // looked at on each call, as it may be compiled later.
+    // A callee of this instance is entered at its internal entry (the
+    // pinned registers hold its context and memory already).
     const bool compiled = callee->native_entry != nullptr;
+    const bool internal = callee->instance == func_.instance;
+    const int32_t skip = internal ? int32_t(kInternalEntryOffset) : 0;
     if (compiled) {
-      a.mov(rax, imm(reinterpret_cast<void*>(callee->native_entry)));
+      a.mov(rax, imm(reinterpret_cast<uint64_t>(callee->native_entry) + skip));
     } else {
       a.mov(rax, imm(&callee->native_entry));
       a.mov(rax, qword_ptr(rax));
       a.test(rax, rax);
       a.jz(slow);
+      if (skip) a.add(rax, skip);
     }
     // Push the call record: records[depth + 1].func = this function (all a
     // backtrace reads; return_pc and fp matter only to the interpreter's own
@@ -1181,7 +1216,7 @@ class X64Compiler {
     a.mov(rdx, imm(&func_));
     a.mov(qword_ptr(rcx, offsetof(CallRecord, func)), rdx);
     a.lea(rdi, ptr(kFp, arg_offset));
-    a.mov(rsi, kCtx);
+    if (!internal) a.mov(rsi, kCtx);
     a.call(rax);
     propagate_trap();
     a.dec(ctx_field(offsetof(ExecRegs, depth)));
@@ -1644,7 +1679,7 @@ class X64Compiler {
   size_t current_ = 0;                      // index of the instruction being compiled
   size_t current_k_ = 0;                    // its index in instrs_
   std::vector<std::function<void()>> deferred_;
-  Label exit_, own_trap_, oob_;
+  Label exit_, own_trap_, oob_, internal_;
   bool guarded_ = false, registered_ = true;
   RegCache cache_;
   // A compare that set `dst` from the flags `cc` (see set_bool).
