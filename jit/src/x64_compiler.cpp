@@ -40,6 +40,9 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstring>
+#include <memory>
+#include <vector>
 #include <functional>
 #include <map>
 #include <optional>
@@ -824,7 +827,7 @@ class X64Compiler {
       case Internal::BrTable: emit_br_table(p); break;
       case Internal::Call:
       case Internal::CallOther: emit_call(in); break;
-      case Internal::CallIndirect: call_helper(&call_indirect_helper, p); break;
+      case Internal::CallIndirect: emit_call_indirect(p); break;
       case Internal::ReloadMemory: break;  // the pinned registers survive calls
       case Internal::LoopHead: break;      // counts for the interpreter only
       case Internal::Step: emit_step(); break;
@@ -1175,6 +1178,23 @@ class X64Compiler {
     return a_->embed(offsets.data(), offsets.size() * sizeof(int32_t)) == kErrorOk;
   }
 
+  // records[++depth].func = this function, or the StackExhausted trap
+  // (uses rcx and rdx).
+  void push_call_record() {
+    Assembler& a = *a_;
+    a.mov(rcx, ctx_field(offsetof(ExecRegs, depth)));
+    a.inc(rcx);
+    a.cmp(rcx, ctx_field(offsetof(ExecRegs, max_depth)));
+    a.jae(trap_label(TrapCode::StackExhausted));
+    a.mov(ctx_field(offsetof(ExecRegs, depth)), rcx);
+    static_assert(sizeof(CallRecord) == 24);
+    a.lea(rcx, ptr(rcx, rcx, 1));
+    a.shl(rcx, 3);
+    a.add(rcx, ctx_field(offsetof(ExecRegs, records)));
+    a.mov(rdx, imm(&func_));
+    a.mov(qword_ptr(rcx, offsetof(CallRecord, func)), rdx);
+  }
+
   // A call to a function named in the code: straight into its native code
   // when it has some (pushing the call record the interpreter would), else
   // through the interpreter (which translates, compiles or calls the host).
@@ -1204,17 +1224,7 @@ class X64Compiler {
     // Push the call record: records[depth + 1].func = this function (all a
     // backtrace reads; return_pc and fp matter only to the interpreter's own
     // returns, and nothing returns through this record but native code).
-    a.mov(rcx, ctx_field(offsetof(ExecRegs, depth)));
-    a.inc(rcx);
-    a.cmp(rcx, ctx_field(offsetof(ExecRegs, max_depth)));
-    a.jae(trap_label(TrapCode::StackExhausted));
-    a.mov(ctx_field(offsetof(ExecRegs, depth)), rcx);
-    static_assert(sizeof(CallRecord) == 24);
-    a.lea(rcx, ptr(rcx, rcx, 1));
-    a.shl(rcx, 3);
-    a.add(rcx, ctx_field(offsetof(ExecRegs, records)));
-    a.mov(rdx, imm(&func_));
-    a.mov(qword_ptr(rcx, offsetof(CallRecord, func)), rdx);
+    push_call_record();
     a.lea(rdi, ptr(kFp, arg_offset));
     if (!internal) a.mov(rsi, kCtx);
     a.call(rax);
@@ -1226,6 +1236,74 @@ class X64Compiler {
     deferred_.push_back([this, &in, slow, done] {
       a_->bind(slow);
       emit_in_interpreter(in);
+      a_->jmp(done);
+    });
+  }
+
+  // Whether std::vector keeps [begin, end, capacity] pointers, as inline
+  // call_indirect reads a table's elements and the store's functions.
+  static bool vector_layout_known() {
+    static const bool ok = [] {
+      std::vector<uint64_t> v(3);
+      uint64_t* words[3];
+      static_assert(sizeof v == sizeof words && sizeof(std::unique_ptr<FuncInstance>) == sizeof(void*));
+      std::memcpy(words, &v, sizeof words);
+      return words[0] == v.data() && words[1] == v.data() + 3;
+    }();
+    return ok;
+  }
+  template <class T, class M>
+  static int32_t offset_in(const T& object, const M& member) {
+    return int32_t(reinterpret_cast<const char*>(&member) - reinterpret_cast<const char*>(&object));
+  }
+
+  // call_indirect (TableInstance*, type_id, index slot, arg_base): the
+  // element, its function, its type and its native entry checked inline,
+  // then called as a direct call is (at its internal entry when it is of
+  // this instance); anything else (a trap, a callee without native code)
+  // goes through call_indirect_helper.
+  void emit_call_indirect(const uint64_t* p) {
+    Assembler& a = *a_;
+    if (!vector_layout_known()) return call_helper(&call_indirect_helper, p);
+    const auto* table = reinterpret_cast<const TableInstance*>(p[1]);
+    const int32_t elems = offset_in(*table, table->elems);
+    const int32_t type_id = offset_in(func_, func_.type_id), instance = offset_in(func_, func_.instance),
+                  entry = offset_in(func_, func_.native_entry);
+    Label slow = a.newLabel(), done = a.newLabel();
+    a.emit(Inst::kIdMov, ecx, gp_in(p[3], false));  // the index (zero-extended)
+    a.mov(rax, imm(table));
+    a.mov(rdx, qword_ptr(rax, elems));         // elems begin
+    a.mov(rax, qword_ptr(rax, elems + 8));     // elems end
+    a.sub(rax, rdx);
+    a.shr(rax, 3);
+    a.cmp(rcx, rax);
+    a.jae(slow);
+    a.mov(rdx, qword_ptr(rdx, rcx, 3));        // the reference: function index + 1, or null
+    a.test(rdx, rdx);
+    a.jz(slow);
+    a.mov(rax, imm(&store_.funcs));
+    a.mov(rax, qword_ptr(rax));
+    a.mov(rax, qword_ptr(rax, rdx, 3, -8));    // FuncInstance*
+    a.cmp(dword_ptr(rax, type_id), imm(int32_t(uint32_t(p[2]))));
+    a.jne(slow);
+    a.mov(r8, qword_ptr(rax, entry));
+    a.test(r8, r8);
+    a.jz(slow);
+    a.lea(r9, ptr(r8, int32_t(kInternalEntryOffset)));
+    a.mov(rdx, imm(func_.instance));
+    a.cmp(qword_ptr(rax, instance), rdx);
+    a.cmove(r8, r9);
+    a.mov(rsi, kCtx);  // (for a native entry; the internal one ignores it)
+    push_call_record();
+    a.lea(rdi, ptr(kFp, int32_t(p[4] * 8)));
+    a.call(r8);
+    propagate_trap();
+    a.dec(ctx_field(offsetof(ExecRegs, depth)));
+    a.bind(done);
+    after_call();
+    deferred_.push_back([this, p, slow, done] {
+      a_->bind(slow);
+      call_helper(&call_indirect_helper, p);
       a_->jmp(done);
     });
   }
