@@ -803,8 +803,7 @@ class X64Compiler {
         a.movups(ptr(kFp, int32_t(p[1] * 8)), xmm0);
         break;
       case Internal::Const:
-        a.mov(rax, imm(p[2]));
-        put_rax(p[1]);
+        put_gp(p[1], Operand(), [&](Gp r) { a.mov(r.r64(), imm(p[2])); });
         break;
       case Internal::Br: a.jmp(branch_label(p[1])); break;
       case Internal::BrIf:
@@ -1115,10 +1114,31 @@ class X64Compiler {
     flush_slot(slot);
     return wide ? Operand(slot64(slot)) : Operand(slot32(slot));
   }
+  // Slot dst's new value computed by `body(reg)` (a GP register, its whole
+  // 64 bits the slot's) straight in dst's cache register, unless that is
+  // an xmm register (a pinned float local) or holds `keep`, an operand body
+  // reads after writing reg: then in rax, moved over after.
+  template <class Body>
+  void put_gp(uint64_t dst, const Operand& keep, Body&& body) {
+    const RegCache::Entry e = cache_.take(dst, false);
+    store_evicted();  // (what the register held, before body overwrites it)
+    if (!e.xmm && !(keep.isReg() && keep.as<Reg>().id() == RegCache::gp(e.reg).id())) {
+      const Gp r = RegCache::gp(e.reg);
+      body(r);
+      if (deferrable(dst)) cache_.mark_dirty(dst, true);
+      else a_->mov(slot64(dst), r);
+      return;
+    }
+    body(rax);
+    put_rax_tail(dst, e);
+  }
   // rax (the slot's whole 64 bits) to slot dst, cached.
   void put_rax(uint64_t dst) {
     const RegCache::Entry e = cache_.take(dst, false);
     store_evicted();
+    put_rax_tail(dst, e);
+  }
+  void put_rax_tail(uint64_t dst, RegCache::Entry e) {
     if (deferrable(dst)) cache_.mark_dirty(dst, true);
     else a_->mov(slot64(dst), rax);
     if (e.xmm) a_->movq(RegCache::xmm(e.reg), rax);  // a float local pinned in an xmm register
@@ -1377,9 +1397,8 @@ class X64Compiler {
       case OpKind::IntBin32:
       case OpKind::IntBin64: {
         const bool wide = plain_op_kind(op) == OpKind::IntBin64;
-        const Gp r = wide ? Gp(rax) : Gp(eax);
         const Operand b = gp_in_or_imm(p[3], wide);
-        a.emit(Inst::kIdMov, r, gp_in(p[2], wide));
+        const Operand x = gp_in(p[2], wide);
         InstId id = Inst::kIdXor;
         switch (op) {
           case Opcode::I32Add: case Opcode::I64Add: id = Inst::kIdAdd; break;
@@ -1389,16 +1408,18 @@ class X64Compiler {
           case Opcode::I32Or: case Opcode::I64Or: id = Inst::kIdOr; break;
           default: break;
         }
-        a.emit(id, r, b);
-        put_rax(p[1]);  // a 32-bit op zero-extends: the slot holds the u32
+        put_gp(p[1], b, [&](Gp r) {  // a 32-bit op zero-extends: the slot holds the u32
+          if (!wide) r = r.r32();
+          if (!(x.isReg() && x.as<Reg>() == r)) a.emit(Inst::kIdMov, r, x);
+          a.emit(id, r, b);
+        });
         return;
       }
       case OpKind::Shift32:
       case OpKind::Shift64: {  // x86 masks the count as wasm does (by 31 or 63)
         const bool wide = plain_op_kind(op) == OpKind::Shift64;
-        const Gp r = wide ? Gp(rax) : Gp(eax);
-        a.emit(Inst::kIdMov, r, gp_in(p[2], wide));
-        const Operand count = gp_in_or_imm(p[3], false);
+        const Operand x = gp_in(p[2], wide);
+        Operand count = gp_in_or_imm(p[3], false);
         InstId id = Inst::kIdRor;
         switch (op) {
           case Opcode::I32Shl: case Opcode::I64Shl: id = Inst::kIdShl; break;
@@ -1408,12 +1429,16 @@ class X64Compiler {
           default: break;
         }
         if (count.isImm()) {  // a constant count, masked as x86 and wasm mask it
-          a.emit(id, r, imm(count.as<Imm>().valueAs<uint32_t>() & (wide ? 63 : 31)));
+          count = imm(count.as<Imm>().valueAs<uint32_t>() & (wide ? 63 : 31));
         } else {
           a.emit(Inst::kIdMov, ecx, count);
-          a.emit(id, r, cl);
+          count = cl;
         }
-        put_rax(p[1]);
+        put_gp(p[1], Operand(), [&](Gp r) {
+          if (!wide) r = r.r32();
+          if (!(x.isReg() && x.as<Reg>() == r)) a.emit(Inst::kIdMov, r, x);
+          a.emit(id, r, count);
+        });
         return;
       }
       case OpKind::Cmp32:
@@ -1681,18 +1706,19 @@ class X64Compiler {
       put_xmm0(dst, op == Opcode::F64Load);
       return;
     }
-    switch (op) {
-      case Opcode::I32Load8S: a.movsx(eax, m); break;
-      case Opcode::I64Load8S: a.movsx(rax, m); break;
-      case Opcode::I32Load8U: case Opcode::I64Load8U: a.movzx(eax, m); break;
-      case Opcode::I32Load16S: a.movsx(eax, m); break;
-      case Opcode::I64Load16S: a.movsx(rax, m); break;
-      case Opcode::I32Load16U: case Opcode::I64Load16U: a.movzx(eax, m); break;
-      case Opcode::I64Load32S: a.movsxd(rax, m); break;
-      case Opcode::I64Load: case Opcode::F64Load: a.mov(rax, m); break;
-      default: a.mov(eax, m); break;  // i32.load, f32.load, i64.load32_u
-    }
-    put_rax(dst);
+    put_gp(dst, Operand(), [&](Gp r) {  // (the address is in rcx, never a cache register)
+      switch (op) {
+        case Opcode::I32Load8S: a.movsx(r.r32(), m); break;
+        case Opcode::I64Load8S: a.movsx(r.r64(), m); break;
+        case Opcode::I32Load8U: case Opcode::I64Load8U: a.movzx(r.r32(), m); break;
+        case Opcode::I32Load16S: a.movsx(r.r32(), m); break;
+        case Opcode::I64Load16S: a.movsx(r.r64(), m); break;
+        case Opcode::I32Load16U: case Opcode::I64Load16U: a.movzx(r.r32(), m); break;
+        case Opcode::I64Load32S: a.movsxd(r.r64(), m); break;
+        case Opcode::I64Load: case Opcode::F64Load: a.mov(r.r64(), m); break;
+        default: a.mov(r.r32(), m); break;  // i32.load, f32.load, i64.load32_u
+      }
+    });
   }
 
   void emit_store(Opcode op, uint64_t addr, uint64_t value, uint64_t offset) {
