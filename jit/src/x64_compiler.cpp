@@ -70,8 +70,6 @@ const Gp kMemSize = r14;
 // X64Compiler::prologue).
 constexpr uint32_t kInternalEntryOffset = 64;
 
-Mem slot64(uint64_t i) { return qword_ptr(kFp, int32_t(i * 8)); }
-Mem slot32(uint64_t i) { return dword_ptr(kFp, int32_t(i * 8)); }
 Mem ctx_field(size_t offset) { return qword_ptr(kCtx, int32_t(offset)); }
 
 // What compiled code calls for an instruction it runs out of line: the
@@ -307,6 +305,7 @@ class X64Compiler {
     code_.setErrorHandler(&errors_);
     Assembler a(&code_);
     a_ = &a;
+    if (const_pool_) const_label_ = a.newLabel();
     labels_.reserve(targets_.size());
     for (size_t k = 0; k < targets_.size(); ++k) labels_.push_back(a.newLabel());
     exit_ = a.newLabel();
@@ -341,6 +340,11 @@ class X64Compiler {
     }
     for (const JumpTable& table : jump_tables_)
       if (!write_jump_table(table)) return nullptr;
+    if (const_pool_) {
+      a.align(AlignMode::kData, 16);
+      a.bind(const_label_);
+      a.embed(src_.consts.data(), src_.consts.size() * sizeof(uint64_t));
+    }
     if (errors_.first != kErrorOk) return nullptr;
     NativeEntry entry = install();
     if (!entry) return nullptr;
@@ -425,6 +429,21 @@ class X64Compiler {
     };
     for (ValType t : func_.type.params) add(t);
     module.bodies[func_.func_index - module.num_imported_funcs].for_each_local(add);
+    // Constants from a pool in the code unless some instruction runs
+    // outside it on this frame (the interpreter's code for it, a v128
+    // helper) or call_indirect's helper may read its index from a
+    // constant's slot.
+    // (Nor when results, written from slot 0 on, may land on constants'
+    // slots: the slot then is a constant only until a result is written.)
+    const_pool_ = src_.consts.size() == size_t(src_.temp_base - src_.const_base) &&
+                  src_.num_results <= src_.const_base;
+    for (const Instr& in : instrs_) {
+      if (!has_inline_form(in) ||
+          (in.info->form == HandlerInfo::Plain && plain_op_kind(in.info->op) == OpKind::None) ||
+          (in.info->form == HandlerInfo::InternalForm && in.info->internal == Internal::CallIndirect &&
+           w(in)[3] >= src_.const_base && w(in)[3] < src_.temp_base))
+        const_pool_ = false;
+    }
     out_.stubs.reserve(stub_words);
     const uint64_t halt = interp::word(interp::internal_handler(Internal::Halt));
     const uint64_t reload = interp::word(interp::internal_handler(Internal::ReloadMemory));
@@ -444,6 +463,18 @@ class X64Compiler {
            (in.info->internal == Internal::Call || in.info->internal == Internal::CallOther ||
             in.info->internal == Internal::CallIndirect);
   }
+
+  // ------------------------------------------------------------ slots
+  // Slot i (size bytes at byte `extra` of it). The constants' slots are
+  // read from a pool after the code when nothing outside this code reads
+  // the frame's copy of them (see scan): a call then writes no constants.
+  Mem slot_mem(uint64_t i, int32_t extra, uint32_t size) const {
+    if (const_pool_ && i >= src_.const_base && i < src_.temp_base)
+      return ptr(const_label_, int32_t((i - src_.const_base) * 8) + extra, size);
+    return ptr(kFp, int32_t(i * 8) + extra, size);
+  }
+  Mem slot64(uint64_t i) const { return slot_mem(i, 0, 8); }
+  Mem slot32(uint64_t i) const { return slot_mem(i, 0, 4); }
 
   // ------------------------------------------------------------ frame
   // Two entries. The native entry (NativeEntry, what C++ and other
@@ -527,8 +558,9 @@ class X64Compiler {
     bool zero_ready = false;
     for (uint32_t k = 0; k < src_.init_count; ++k) {
       if (src_.init_base + k < from) continue;
+      if (const_pool_ && src_.init_base + k >= src_.const_base) break;  // (read from the pool)
       const uint64_t v = src_.init[k];
-      const Mem dst = slot64(src_.init_base + k);
+      const Mem dst = qword_ptr(kFp, int32_t((src_.init_base + k) * 8));
       if (v == 0) {
         if (!zero_ready) a.xor_(eax, eax);
         zero_ready = true;
@@ -617,7 +649,7 @@ class X64Compiler {
 
   // ------------------------------------------------------------ v128
   // A v128 lives in two adjacent slots (8-byte aligned: unaligned moves).
-  Mem v128_slot(uint64_t i) { return ptr(kFp, int32_t(i * 8), 16); }
+  Mem v128_slot(uint64_t i) { return slot_mem(i, 0, 16); }
   void put_v128(uint64_t dst, const Xmm& x) {
     cache_.forget(dst);
     cache_.forget(dst + 1);
@@ -712,7 +744,7 @@ class X64Compiler {
         return true;
       case Opcode::I64x2ExtractLane: case Opcode::F64x2ExtractLane:
         cache_.forget(p[1]);
-        a.mov(rax, qword_ptr(kFp, int32_t(p[2] * 8 + (p[3] & 1) * 8)));
+        a.mov(rax, slot_mem(p[2], int32_t(p[3] & 1) * 8, 8));
         put_rax(p[1]);
         return true;
       default: return false;
@@ -799,7 +831,7 @@ class X64Compiler {
       case Internal::CopyV128:
         cache_.forget(p[1]);
         cache_.forget(p[1] + 1);
-        a.movups(xmm0, ptr(kFp, int32_t(p[2] * 8)));
+        a.movups(xmm0, v128_slot(p[2]));
         a.movups(ptr(kFp, int32_t(p[1] * 8)), xmm0);
         break;
       case Internal::Const:
@@ -1647,10 +1679,10 @@ class X64Compiler {
         break;
       case Opcode::I64ReinterpretF64: case Opcode::F64ReinterpretI64: a.mov(rax, slot64(src)); break;
       case Opcode::I64ExtendI32S: case Opcode::I64Extend32S: a.movsxd(rax, slot32(src)); break;
-      case Opcode::I32Extend8S: a.movsx(eax, byte_ptr(kFp, int32_t(src * 8))); break;
-      case Opcode::I32Extend16S: a.movsx(eax, word_ptr(kFp, int32_t(src * 8))); break;
-      case Opcode::I64Extend8S: a.movsx(rax, byte_ptr(kFp, int32_t(src * 8))); break;
-      case Opcode::I64Extend16S: a.movsx(rax, word_ptr(kFp, int32_t(src * 8))); break;
+      case Opcode::I32Extend8S: a.movsx(eax, slot_mem(src, 0, 1)); break;
+      case Opcode::I32Extend16S: a.movsx(eax, slot_mem(src, 0, 2)); break;
+      case Opcode::I64Extend8S: a.movsx(rax, slot_mem(src, 0, 1)); break;
+      case Opcode::I64Extend16S: a.movsx(rax, slot_mem(src, 0, 2)); break;
       case Opcode::F32ConvertI32S: a.xorps(xmm0, xmm0); a.cvtsi2ss(xmm0, slot32(src)); put_xmm0(dst, false); return;
       case Opcode::F32ConvertI64S: a.xorps(xmm0, xmm0); a.cvtsi2ss(xmm0, slot64(src)); put_xmm0(dst, false); return;
       case Opcode::F32ConvertI32U:  // the u32 as a (non-negative) i64: one rounding
@@ -1783,7 +1815,8 @@ class X64Compiler {
   size_t current_ = 0;                      // index of the instruction being compiled
   size_t current_k_ = 0;                    // its index in instrs_
   std::vector<std::function<void()>> deferred_;
-  Label exit_, own_trap_, oob_, internal_;
+  Label exit_, own_trap_, oob_, internal_, const_label_;
+  bool const_pool_ = false;
   bool guarded_ = false, registered_ = true;
   RegCache cache_;
   // A compare that set `dst` from the flags `cc` (see set_bool).
