@@ -136,10 +136,12 @@ class RegCache {
     uint32_t reg;  // index into the pool
     bool operator==(const Entry&) const = default;
   };
-  static constexpr uint32_t kGpCount = 7, kXmmCount = 14;
+  static constexpr uint32_t kGpCount = 8, kXmmCount = 14;
   static constexpr uint32_t kMaxPinnedGp = 5, kMaxPinnedXmm = 10;
   static Gp gp(uint32_t i) {
-    static const Gp pool[kGpCount] = {rsi, rdi, r8, r9, r10, r11, r15};
+    // (rbp and r15: saved by the native entry's stub, not by the internal
+    // entry; nothing in compiled code uses rbp as a frame pointer.)
+    static const Gp pool[kGpCount] = {rsi, rdi, r8, r9, r10, r11, r15, rbp};
     return pool[i];
   }
   static Xmm xmm(uint32_t i) { return Xmm(i + 1); }  // xmm1..xmm14 (xmm0, xmm15: scratch)
