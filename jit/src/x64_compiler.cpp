@@ -1117,6 +1117,7 @@ class X64Compiler {
       case OpKind::Load: case OpKind::Store: case OpKind::IntBin32: case OpKind::IntBin64: case OpKind::Shift32:
       case OpKind::Shift64: case OpKind::Cmp32: case OpKind::Cmp64: case OpKind::Eqz32: case OpKind::Eqz64:
       case OpKind::FBin32: case OpKind::FBin64: case OpKind::FCmp32: case OpKind::FCmp64: case OpKind::DivRem:
+      case OpKind::Trunc:
         return true;
       default: return false;
     }
@@ -1364,7 +1365,7 @@ class X64Compiler {
 
   // ------------------------------------------------------------ plain wasm ops
   enum class OpKind { None, Load, Store, IntBin32, IntBin64, Shift32, Shift64, Cmp32, Cmp64, Eqz32, Eqz64,
-                      FBin32, FBin64, FCmp32, FCmp64, Copysign, Unary, DivRem };
+                      FBin32, FBin64, FCmp32, FCmp64, Copysign, Unary, DivRem, Trunc };
 
   OpKind plain_op_kind(Opcode op) const {
     const ScalarAccess& access = scalar_access(op);
@@ -1406,6 +1407,7 @@ class X64Compiler {
       case Opcode::I32Ctz: case Opcode::I64Ctz: return has_tzcnt_ ? OpKind::Unary : OpKind::None;
       case Opcode::I32Popcnt: case Opcode::I64Popcnt: return has_popcnt_ ? OpKind::Unary : OpKind::None;
       case Opcode::F32Copysign: case Opcode::F64Copysign: return OpKind::Copysign;
+      case Opcode::I32TruncF64S: case Opcode::I32TruncF64U: case Opcode::I64TruncF64S: return OpKind::Trunc;
       case Opcode::F32Abs: case Opcode::F32Neg: case Opcode::F64Abs: case Opcode::F64Neg:
       case Opcode::F32Sqrt: case Opcode::F64Sqrt:
       case Opcode::F32Ceil: case Opcode::F32Floor: case Opcode::F32Trunc: case Opcode::F32Nearest:
@@ -1541,8 +1543,68 @@ class X64Compiler {
         return;
       case OpKind::Unary: emit_unary(op, p[1], p[2]); return;
       case OpKind::DivRem: emit_div_rem(op, p); return;
+      case OpKind::Trunc: emit_trunc(op, p[1], p[2]); return;
       case OpKind::None: return;
     }
+  }
+
+  // Trapping f64 -> integer truncation: cvttsd2si, whose "indefinite"
+  // result (the minimum integer, or any value above 2^32 - 1 for the u32
+  // done in 64 bits) sends it out of line, where a NaN traps as an invalid
+  // conversion, an input out of range as an overflow, and an input that
+  // truly truncates to the minimum goes on.
+  void emit_trunc(Opcode op, uint64_t dst, uint64_t src) {
+    Assembler& a = *a_;
+    load_xmm0(src, true);
+    Label slow = a.newLabel(), done = a.newLabel();
+    switch (op) {
+      case Opcode::I32TruncF64S:
+        a.cvttsd2si(eax, xmm0);
+        a.cmp(eax, imm(INT32_MIN));
+        a.je(slow);
+        break;
+      case Opcode::I64TruncF64S:
+        a.cvttsd2si(rax, xmm0);
+        a.cmp(rax, 1);  // overflows only for INT64_MIN
+        a.jo(slow);
+        break;
+      default:  // I32TruncF64U
+        a.cvttsd2si(rax, xmm0);
+        a.mov(rcx, rax);
+        a.shr(rcx, 32);
+        a.jnz(slow);
+        break;
+    }
+    a.bind(done);
+    put_rax(dst);
+    deferred_.push_back([this, op, slow, done] {
+      Assembler& a = *a_;
+      a.bind(slow);  // xmm0: the input; rax: the truncation
+      a.ucomisd(xmm0, xmm0);
+      a.jp(trap_label(TrapCode::InvalidConversion));
+      const Label overflow = trap_label(TrapCode::IntegerOverflow);
+      auto compare_with = [&](double bound) {
+        uint64_t bits;
+        std::memcpy(&bits, &bound, sizeof bits);
+        a.mov(rcx, imm(bits));
+        a.movq(xmm15, rcx);
+        a.ucomisd(xmm0, xmm15);
+      };
+      switch (op) {
+        case Opcode::I32TruncF64S:  // valid: -2^31 - 1 < x < 2^31
+          compare_with(-2147483649.0);
+          a.jbe(overflow);
+          compare_with(2147483648.0);
+          a.jae(overflow);
+          break;
+        case Opcode::I64TruncF64S:  // valid: x == -2^63 only
+          compare_with(-9223372036854775808.0);
+          a.jne(overflow);
+          break;
+        default: a.jmp(overflow); break;  // every valid input fits
+      }
+      a.jmp(done);
+    });
   }
 
   // Integer division and remainder with wasm's traps: a zero divisor, and
