@@ -1037,8 +1037,10 @@ class X64Compiler {
         a_->mov(slot64(dst), RegCache::gp(e->reg));
         return;
       }
-      a_->mov(rax, RegCache::gp(e->reg));
-      put_rax(dst);
+      const Gp from = RegCache::gp(e->reg);
+      put_gp(dst, Operand(), [&](Gp r) {
+        if (r.id() != from.id()) a_->mov(r, from);
+      });
       return;
     }
     flush_slot(src);
@@ -1179,10 +1181,45 @@ class X64Compiler {
     if (e.xmm) a_->movq(RegCache::xmm(e.reg), rax);  // a float local pinned in an xmm register
     else a_->mov(RegCache::gp(e.reg), rax);
   }
+  // Slot dst's new float value (f64, or f32 when !wide) computed by
+  // `body(reg)` straight in dst's cache register, unless that is a general
+  // register (a pinned integer local) or holds `keep`, an operand body reads
+  // after writing reg: then in xmm0, moved over after.
+  template <class Body>
+  void put_xmm(uint64_t dst, bool wide, const Operand& keep, Body&& body) {
+    const RegCache::Entry e = cache_.take(dst, true);
+    store_evicted();  // (what the register held, before body overwrites it)
+    if (e.xmm && !(keep.isReg() && keep.as<Reg>().id() == RegCache::xmm(e.reg).id())) {
+      const Xmm r = RegCache::xmm(e.reg);
+      body(r);
+      if (deferrable(dst)) {
+        cache_.mark_dirty(dst, wide);
+      } else if (wide) {
+        a_->movsd(slot64(dst), r);
+      } else {
+        a_->movd(eax, r);  // (zero-extended in the slot)
+        a_->mov(slot64(dst), rax);
+      }
+      return;
+    }
+    body(xmm0);
+    put_xmm0_tail(dst, wide, e);
+  }
+  // xmm = a float operand (a register or a slot).
+  void move_float(const Xmm& r, const Operand& x, bool wide) {
+    if (x.isReg()) {
+      if (x.as<Reg>().id() != r.id()) a_->movaps(r, x.as<Xmm>());
+    } else {
+      a_->emit(wide ? Inst::kIdMovsd : Inst::kIdMovss, r, x);
+    }
+  }
   // xmm0 (an f64, or an f32 the slot holds zero-extended) to slot dst, cached.
   void put_xmm0(uint64_t dst, bool wide) {
     const RegCache::Entry e = cache_.take(dst, true);
     store_evicted();
+    put_xmm0_tail(dst, wide, e);
+  }
+  void put_xmm0_tail(uint64_t dst, bool wide, RegCache::Entry e) {
     if (!wide) a_->movd(eax, xmm0);  // (the zero-extended bits, for the slot or a general register)
     if (deferrable(dst) && e.xmm) {
       cache_.mark_dirty(dst, wide);
@@ -1480,9 +1517,14 @@ class X64Compiler {
       case OpKind::Cmp32:
       case OpKind::Cmp64: {
         const bool wide = plain_op_kind(op) == OpKind::Cmp64;
-        const Gp r = wide ? Gp(rax) : Gp(eax);
-        a.emit(Inst::kIdMov, r, gp_in(p[2], wide));
-        a.emit(Inst::kIdCmp, r, gp_in_or_imm(p[3], wide));
+        const Operand x = gp_in(p[2], wide), y = gp_in_or_imm(p[3], wide);
+        if (x.isReg()) {
+          a.emit(Inst::kIdCmp, x, y);
+        } else {
+          const Gp r = wide ? Gp(rax) : Gp(eax);
+          a.emit(Inst::kIdMov, r, x);
+          a.emit(Inst::kIdCmp, r, y);
+        }
         set_bool(int_condition(op), p[1]);
         return;
       }
@@ -1515,9 +1557,11 @@ class X64Compiler {
           case Opcode::F64Mul: id = Inst::kIdMulsd; break;
           default: id = Inst::kIdDivsd; break;
         }
-        load_xmm0(p[2], wide);
-        a.emit(id, xmm0, xmm_in(p[3], wide));
-        put_xmm0(p[1], wide);
+        const Operand x = xmm_in(p[2], wide), y = xmm_in(p[3], wide);
+        put_xmm(p[1], wide, y, [&](const Xmm& r) {
+          move_float(r, x, wide);
+          a.emit(id, r, y);
+        });
         return;
       }
       case OpKind::FCmp32:
@@ -1798,8 +1842,8 @@ class X64Compiler {
     const uint32_t bytes = access_bytes(op);
     Mem m = checked_address(addr, offset, bytes, bytes * 8);
     if (op == Opcode::F32Load || op == Opcode::F64Load) {  // straight into a float register
-      a.emit(op == Opcode::F64Load ? Inst::kIdMovsd : Inst::kIdMovss, xmm0, m);
-      put_xmm0(dst, op == Opcode::F64Load);
+      put_xmm(dst, op == Opcode::F64Load, Operand(),
+              [&](const Xmm& r) { a.emit(op == Opcode::F64Load ? Inst::kIdMovsd : Inst::kIdMovss, r, m); });
       return;
     }
     put_gp(dst, Operand(), [&](Gp r) {  // (the address is in rcx, never a cache register)
