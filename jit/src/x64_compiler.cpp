@@ -637,8 +637,9 @@ class X64Compiler {
     compare_ = last_compare_;  // what the instruction before left in the flags
     last_compare_.reset();
     if (in.info->form == HandlerInfo::InternalForm &&
-        (in.info->internal == Internal::BrIf || in.info->internal == Internal::BrUnless))
-      drop_dead_temps(w(in)[1]);
+        (in.info->internal == Internal::BrIf || in.info->internal == Internal::BrUnless ||
+         in.info->internal == Internal::BrTable))
+      drop_dead_temps(w(in)[1]);  // (a br_table pops its index as a br_if its condition)
     if (!reads_through_cache(in)) flush_dirty();
     if (!has_inline_form(in)) return emit_in_interpreter(in);
     if (in.info->form == HandlerInfo::InternalForm) return emit_internal(in);
@@ -1074,7 +1075,7 @@ class X64Compiler {
     cache_.clean(slot);
   }
   // Temporaries are the translator's stack positions (slot temp_base + k
-  // is the value at stack offset k), so when a br_if or an if pops its
+  // is the value at stack offset k), so when a br_if, an if or a br_table pops its
   // condition from temporary `cond`, no temporary from `cond` up is live
   // after it on either path: their deferred stores are dropped.
   void drop_dead_temps(uint64_t cond) {
@@ -1237,7 +1238,7 @@ class X64Compiler {
     Assembler& a = *a_;
     const uint64_t count = p[2];
     Label table = a.newLabel();
-    a.mov(eax, slot32(p[1]));
+    a.emit(Inst::kIdMov, eax, gp_in(p[1], false));
     a.mov(ecx, uint32_t(count - 1));
     a.cmp(eax, ecx);
     a.cmova(eax, ecx);
