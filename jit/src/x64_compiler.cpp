@@ -1120,7 +1120,7 @@ class X64Compiler {
       case OpKind::Load: case OpKind::Store: case OpKind::IntBin32: case OpKind::IntBin64: case OpKind::Shift32:
       case OpKind::Shift64: case OpKind::Cmp32: case OpKind::Cmp64: case OpKind::Eqz32: case OpKind::Eqz64:
       case OpKind::FBin32: case OpKind::FBin64: case OpKind::FCmp32: case OpKind::FCmp64: case OpKind::DivRem:
-      case OpKind::Trunc:
+      case OpKind::Trunc: case OpKind::Unary:
         return true;
       default: return false;
     }
@@ -1759,21 +1759,38 @@ class X64Compiler {
 
   void emit_unary(Opcode op, uint64_t dst, uint64_t src) {
     Assembler& a = *a_;
-    auto round_f32 = [&](uint32_t mode) { a.roundss(xmm0, slot32(src), imm(mode | 8)); put_xmm0(dst, false); };
-    auto round_f64 = [&](uint32_t mode) { a.roundsd(xmm0, slot64(src), imm(mode | 8)); put_xmm0(dst, true); };
+    // The operand through the register cache (a register or its slot).
+    auto g32 = [&] { return gp_in(src, false); };
+    auto g64 = [&] { return gp_in(src, true); };
+    auto x32 = [&] { return xmm_in(src, false); };
+    auto x64 = [&] { return xmm_in(src, true); };
+    auto narrow = [&](uint32_t bytes) -> Operand {  // its low byte or word
+      const Operand o = gp_in(src, false);
+      if (!o.isReg()) return slot_mem(src, 0, bytes);
+      const Gp r = o.as<Gp>();
+      return bytes == 1 ? Operand(r.r8()) : Operand(r.r16());
+    };
+    auto move = [&](InstId id, bool wide_dst, const Operand& from) {  // dst = from, in dst's register
+      put_gp(dst, Operand(), [&](Gp r) {
+        if (wide_dst) a.emit(id, r.r64(), from);
+        else a.emit(id, r.r32(), from);
+      });
+    };
+    auto round_f32 = [&](uint32_t mode) { a.emit(Inst::kIdRoundss, xmm0, x32(), imm(mode | 8)); put_xmm0(dst, false); };
+    auto round_f64 = [&](uint32_t mode) { a.emit(Inst::kIdRoundsd, xmm0, x64(), imm(mode | 8)); put_xmm0(dst, true); };
     switch (op) {
-      case Opcode::I32Clz: a.lzcnt(eax, slot32(src)); break;
-      case Opcode::I64Clz: a.lzcnt(rax, slot64(src)); break;
-      case Opcode::I32Ctz: a.tzcnt(eax, slot32(src)); break;
-      case Opcode::I64Ctz: a.tzcnt(rax, slot64(src)); break;
-      case Opcode::I32Popcnt: a.popcnt(eax, slot32(src)); break;
-      case Opcode::I64Popcnt: a.popcnt(rax, slot64(src)); break;
-      case Opcode::F32Abs: a.mov(eax, slot32(src)); a.and_(eax, 0x7fffffff); break;
-      case Opcode::F32Neg: a.mov(eax, slot32(src)); a.xor_(eax, 0x80000000u); break;
-      case Opcode::F64Abs: a.mov(rax, slot64(src)); a.btr(rax, 63); break;
-      case Opcode::F64Neg: a.mov(rax, slot64(src)); a.btc(rax, 63); break;
-      case Opcode::F32Sqrt: a.sqrtss(xmm0, slot32(src)); put_xmm0(dst, false); return;
-      case Opcode::F64Sqrt: a.sqrtsd(xmm0, slot64(src)); put_xmm0(dst, true); return;
+      case Opcode::I32Clz: a.emit(Inst::kIdLzcnt, eax, g32()); break;
+      case Opcode::I64Clz: a.emit(Inst::kIdLzcnt, rax, g64()); break;
+      case Opcode::I32Ctz: a.emit(Inst::kIdTzcnt, eax, g32()); break;
+      case Opcode::I64Ctz: a.emit(Inst::kIdTzcnt, rax, g64()); break;
+      case Opcode::I32Popcnt: a.emit(Inst::kIdPopcnt, eax, g32()); break;
+      case Opcode::I64Popcnt: a.emit(Inst::kIdPopcnt, rax, g64()); break;
+      case Opcode::F32Abs: a.emit(Inst::kIdMov, eax, g32()); a.and_(eax, 0x7fffffff); break;
+      case Opcode::F32Neg: a.emit(Inst::kIdMov, eax, g32()); a.xor_(eax, 0x80000000u); break;
+      case Opcode::F64Abs: a.emit(Inst::kIdMov, rax, g64()); a.btr(rax, 63); break;
+      case Opcode::F64Neg: a.emit(Inst::kIdMov, rax, g64()); a.btc(rax, 63); break;
+      case Opcode::F32Sqrt: a.emit(Inst::kIdSqrtss, xmm0, x32()); put_xmm0(dst, false); return;
+      case Opcode::F64Sqrt: a.emit(Inst::kIdSqrtsd, xmm0, x64()); put_xmm0(dst, true); return;
       case Opcode::F32Nearest: round_f32(0); return;
       case Opcode::F32Floor: round_f32(1); return;
       case Opcode::F32Ceil: round_f32(2); return;
@@ -1784,23 +1801,23 @@ class X64Compiler {
       case Opcode::F64Trunc: round_f64(3); return;
       case Opcode::I32WrapI64: case Opcode::I64ExtendI32U: case Opcode::I32ReinterpretF32:
       case Opcode::F32ReinterpretI32:
-        a.mov(eax, slot32(src));
-        break;
-      case Opcode::I64ReinterpretF64: case Opcode::F64ReinterpretI64: a.mov(rax, slot64(src)); break;
-      case Opcode::I64ExtendI32S: case Opcode::I64Extend32S: a.movsxd(rax, slot32(src)); break;
-      case Opcode::I32Extend8S: a.movsx(eax, slot_mem(src, 0, 1)); break;
-      case Opcode::I32Extend16S: a.movsx(eax, slot_mem(src, 0, 2)); break;
-      case Opcode::I64Extend8S: a.movsx(rax, slot_mem(src, 0, 1)); break;
-      case Opcode::I64Extend16S: a.movsx(rax, slot_mem(src, 0, 2)); break;
-      case Opcode::F32ConvertI32S: a.xorps(xmm0, xmm0); a.cvtsi2ss(xmm0, slot32(src)); put_xmm0(dst, false); return;
-      case Opcode::F32ConvertI64S: a.xorps(xmm0, xmm0); a.cvtsi2ss(xmm0, slot64(src)); put_xmm0(dst, false); return;
+        move(Inst::kIdMov, false, g32());
+        return;
+      case Opcode::I64ReinterpretF64: case Opcode::F64ReinterpretI64: move(Inst::kIdMov, true, g64()); return;
+      case Opcode::I64ExtendI32S: case Opcode::I64Extend32S: move(Inst::kIdMovsxd, true, g32()); return;
+      case Opcode::I32Extend8S: move(Inst::kIdMovsx, false, narrow(1)); return;
+      case Opcode::I32Extend16S: move(Inst::kIdMovsx, false, narrow(2)); return;
+      case Opcode::I64Extend8S: move(Inst::kIdMovsx, true, narrow(1)); return;
+      case Opcode::I64Extend16S: move(Inst::kIdMovsx, true, narrow(2)); return;
+      case Opcode::F32ConvertI32S: a.xorps(xmm0, xmm0); a.emit(Inst::kIdCvtsi2ss, xmm0, g32()); put_xmm0(dst, false); return;
+      case Opcode::F32ConvertI64S: a.xorps(xmm0, xmm0); a.emit(Inst::kIdCvtsi2ss, xmm0, g64()); put_xmm0(dst, false); return;
       case Opcode::F32ConvertI32U:  // the u32 as a (non-negative) i64: one rounding
-        a.mov(eax, slot32(src)); a.xorps(xmm0, xmm0); a.cvtsi2ss(xmm0, rax); put_xmm0(dst, false); return;
-      case Opcode::F64ConvertI32S: a.xorps(xmm0, xmm0); a.cvtsi2sd(xmm0, slot32(src)); break;
-      case Opcode::F64ConvertI64S: a.xorps(xmm0, xmm0); a.cvtsi2sd(xmm0, slot64(src)); break;
-      case Opcode::F64ConvertI32U: a.mov(eax, slot32(src)); a.xorps(xmm0, xmm0); a.cvtsi2sd(xmm0, rax); break;
-      case Opcode::F32DemoteF64: a.xorps(xmm0, xmm0); a.cvtsd2ss(xmm0, slot64(src)); put_xmm0(dst, false); return;
-      case Opcode::F64PromoteF32: a.xorps(xmm0, xmm0); a.cvtss2sd(xmm0, slot32(src)); break;
+        a.emit(Inst::kIdMov, eax, g32()); a.xorps(xmm0, xmm0); a.cvtsi2ss(xmm0, rax); put_xmm0(dst, false); return;
+      case Opcode::F64ConvertI32S: a.xorps(xmm0, xmm0); a.emit(Inst::kIdCvtsi2sd, xmm0, g32()); break;
+      case Opcode::F64ConvertI64S: a.xorps(xmm0, xmm0); a.emit(Inst::kIdCvtsi2sd, xmm0, g64()); break;
+      case Opcode::F64ConvertI32U: a.emit(Inst::kIdMov, eax, g32()); a.xorps(xmm0, xmm0); a.cvtsi2sd(xmm0, rax); break;
+      case Opcode::F32DemoteF64: a.xorps(xmm0, xmm0); a.emit(Inst::kIdCvtsd2ss, xmm0, x64()); put_xmm0(dst, false); return;
+      case Opcode::F64PromoteF32: a.xorps(xmm0, xmm0); a.emit(Inst::kIdCvtss2sd, xmm0, x32()); break;
       default: break;
     }
     switch (op) {
