@@ -1044,6 +1044,12 @@ class X64Compiler {
       });
       return;
     }
+    if (src >= src_.const_base && src < src_.temp_base && src >= src_.num_results && !float_width(dst)) {
+      // A constant (on no result slot, which a return may have written): an immediate.
+      const uint64_t v = src_.consts[src - src_.const_base];
+      put_gp(dst, Operand(), [&](Gp r) { a_->mov(r.r64(), imm(v)); });
+      return;
+    }
     flush_slot(src);
     a_->mov(rax, slot64(src));
     put_rax(dst);
