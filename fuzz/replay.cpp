@@ -1,9 +1,10 @@
 // Replays fuzz inputs through the differential check without libFuzzer, so
 // CTest runs the seed corpus with the ordinary build:
-//   fuzz_replay [--verbose] [--save-failures DIR] [--generated N] [FILE|DIR ...]
+//   fuzz_replay [--verbose] [--save-failures DIR] [--generated N] [--seed S] [FILE|DIR ...]
 // --verbose prints what each function did. --save-failures writes each
 // failing input to DIR (to debug it, or keep it in the corpus). --generated N also runs N inputs made by a fixed pseudo-random sequence
-// (the same on every run). Prints "N passed, N failed" (a failure is a
+// (the same on every run; --seed S picks another sequence, for longer runs
+// by hand). Prints "N passed, N failed" (a failure is a
 // difference between the fused and the plain translation, shown), and how
 // many generated modules failed to instantiate, which must be none: the
 // generator only makes valid modules.
@@ -65,6 +66,7 @@ std::vector<uint8_t> read(const fs::path& p) {
 int main(int argc, char** argv) {
   Tally tally;
   int generated = 0;
+  uint64_t seed = 20261201;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--verbose")) {
       tally.verbose = true;
@@ -72,6 +74,10 @@ int main(int argc, char** argv) {
     }
     if (!std::strcmp(argv[i], "--save-failures") && i + 1 < argc) {
       tally.save_dir = argv[++i];
+      continue;
+    }
+    if (!std::strcmp(argv[i], "--seed") && i + 1 < argc) {
+      seed = std::strtoull(argv[++i], nullptr, 10);
       continue;
     }
     if (!std::strcmp(argv[i], "--generated") && i + 1 < argc) {
@@ -86,7 +92,7 @@ int main(int argc, char** argv) {
       tally.check(read(p), p.string());
     }
   }
-  std::mt19937_64 rng(20261201);
+  std::mt19937_64 rng(seed);
   for (int n = 0; n < generated; ++n) {
     std::vector<uint8_t> input(64 + rng() % 2048);
     for (auto& b : input) b = uint8_t(rng());

@@ -8,10 +8,18 @@
 #include <new>
 #include <asmjit/core.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <mutex>
+#include <string>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cerrno>
 
 #include "interp/code.hpp"
 #include "jit.hpp"
+#include "runtime/module_impl.hpp"
 #include "fault_handler.hpp"
 #include "x64_compiler.hpp"
 
@@ -61,6 +69,38 @@ bool available() {
 }
 
 namespace {
+// MYWASM_PERF_MAP set (to anything): each compiled function's code range
+// and name are appended to /tmp/perf-PID.map, the file `perf report`
+// reads to name samples in JIT code. MYWASM_PERF_MAP=code also writes
+// each function's machine code to /tmp/perf-PID.code/ADDRESS.bin (for
+// `objdump -D -b binary -m i386:x86-64 --adjust-vma=ADDRESS`).
+void record_for_perf(const FuncInstance& func, const NativeCode& code) {
+  static const char* mode = std::getenv("MYWASM_PERF_MAP");
+  static FILE* map = [] {
+    if (!mode) return static_cast<FILE*>(nullptr);
+    const std::string path = "/tmp/perf-" + std::to_string(getpid()) + ".map";
+    return std::fopen(path.c_str(), "a");
+  }();
+  if (!map) return;
+  static std::mutex mu;
+  const std::lock_guard<std::mutex> lock(mu);
+  const auto& names = func.instance->module->module.func_names;
+  const auto it = names.find(func.func_index);
+  std::fprintf(map, "%lx %zx wasm[%u]:%s\n", reinterpret_cast<unsigned long>(code.code), code.size, func.func_index,
+               it != names.end() ? it->second.c_str() : "");
+  std::fflush(map);
+  if (std::strcmp(mode, "code") == 0) {
+    const std::string dir = "/tmp/perf-" + std::to_string(getpid()) + ".code";
+    static const bool made = mkdir(dir.c_str(), 0755) == 0 || errno == EEXIST;
+    char name[32];
+    std::snprintf(name, sizeof name, "/%lx.bin", reinterpret_cast<unsigned long>(code.code));
+    if (FILE* f = made ? std::fopen((dir + name).c_str(), "wb") : nullptr) {
+      std::fwrite(code.code, 1, code.size, f);
+      std::fclose(f);
+    }
+  }
+}
+
 bool compile_now(StoreImpl& store, FuncInstance& func) {
   auto native = std::make_unique<NativeCode>();
   const CompiledFunc* source = func.compiled.get();
@@ -75,6 +115,7 @@ bool compile_now(StoreImpl& store, FuncInstance& func) {
 #endif
   if (!entry) return false;
   native->source = source;
+  record_for_perf(func, *native);
   func.native = std::move(native);
   func.native_entry = entry;
   return true;

@@ -9,6 +9,9 @@
 //   r13  memory 0's base (a memory never moves)
 //   r14  the address of memory 0's current size in bytes (read at each
 //        access: a memory.grow in any callee changes it)
+// Each function has two entries: its native entry (NativeEntry: saves and
+// sets r12-r15) and, kInternalEntryOffset bytes on, the internal entry that
+// compiled code of the same instance calls (saves rbx only).
 // Values live in their frame slots between instructions, so every
 // instruction boundary, loop headers included, has the interpreter's frame
 // state. Within straight-line code a write-through register cache keeps
@@ -37,6 +40,9 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstring>
+#include <memory>
+#include <vector>
 #include <functional>
 #include <map>
 #include <optional>
@@ -60,9 +66,10 @@ const Gp kFp = rbx;
 const Gp kCtx = r12;
 const Gp kMem = r13;
 const Gp kMemSize = r14;
+// Where a function's internal entry is, from its native entry (see
+// X64Compiler::prologue).
+constexpr uint32_t kInternalEntryOffset = 64;
 
-Mem slot64(uint64_t i) { return qword_ptr(kFp, int32_t(i * 8)); }
-Mem slot32(uint64_t i) { return dword_ptr(kFp, int32_t(i * 8)); }
 Mem ctx_field(size_t offset) { return qword_ptr(kCtx, int32_t(offset)); }
 
 // What compiled code calls for an instruction it runs out of line: the
@@ -129,10 +136,12 @@ class RegCache {
     uint32_t reg;  // index into the pool
     bool operator==(const Entry&) const = default;
   };
-  static constexpr uint32_t kGpCount = 7, kXmmCount = 14;
+  static constexpr uint32_t kGpCount = 8, kXmmCount = 14;
   static constexpr uint32_t kMaxPinnedGp = 5, kMaxPinnedXmm = 10;
   static Gp gp(uint32_t i) {
-    static const Gp pool[kGpCount] = {rsi, rdi, r8, r9, r10, r11, r15};
+    // (rbp and r15: saved by the native entry's stub, not by the internal
+    // entry; nothing in compiled code uses rbp as a frame pointer.)
+    static const Gp pool[kGpCount] = {rsi, rdi, r8, r9, r10, r11, r15, rbp};
     return pool[i];
   }
   static Xmm xmm(uint32_t i) { return Xmm(i + 1); }  // xmm1..xmm14 (xmm0, xmm15: scratch)
@@ -298,13 +307,17 @@ class X64Compiler {
     code_.setErrorHandler(&errors_);
     Assembler a(&code_);
     a_ = &a;
+    if (const_pool_) const_label_ = a.newLabel();
     labels_.reserve(targets_.size());
     for (size_t k = 0; k < targets_.size(); ++k) labels_.push_back(a.newLabel());
     exit_ = a.newLabel();
     own_trap_ = a.newLabel();
     oob_ = trap_label(TrapCode::MemoryOutOfBounds);  // (bound with the other trap stubs)
     prologue();
-    for (const Instr& in : instrs_) {
+    if (code_.labelOffsetFromBase(internal_) != kInternalEntryOffset) return nullptr;
+    for (size_t k = 0; k < instrs_.size(); ++k) {
+      const Instr& in = instrs_[k];
+      current_k_ = k;
       while (!loops_.empty() && loops_.back().end < in.index) leave_loop();
       if (const Label* label = target_label(in.index)) {
         flush_dirty();  // the path falling through stores what the others stored
@@ -329,6 +342,11 @@ class X64Compiler {
     }
     for (const JumpTable& table : jump_tables_)
       if (!write_jump_table(table)) return nullptr;
+    if (const_pool_) {
+      a.align(AlignMode::kData, 16);
+      a.bind(const_label_);
+      a.embed(src_.consts.data(), src_.consts.size() * sizeof(uint64_t));
+    }
     if (errors_.first != kErrorOk) return nullptr;
     NativeEntry entry = install();
     if (!entry) return nullptr;
@@ -413,6 +431,21 @@ class X64Compiler {
     };
     for (ValType t : func_.type.params) add(t);
     module.bodies[func_.func_index - module.num_imported_funcs].for_each_local(add);
+    // Constants from a pool in the code unless some instruction runs
+    // outside it on this frame (the interpreter's code for it, a v128
+    // helper) or call_indirect's helper may read its index from a
+    // constant's slot.
+    // (Nor when results, written from slot 0 on, may land on constants'
+    // slots: the slot then is a constant only until a result is written.)
+    const_pool_ = src_.consts.size() == size_t(src_.temp_base - src_.const_base) &&
+                  src_.num_results <= src_.const_base;
+    for (const Instr& in : instrs_) {
+      if (!has_inline_form(in) ||
+          (in.info->form == HandlerInfo::Plain && plain_op_kind(in.info->op) == OpKind::None) ||
+          (in.info->form == HandlerInfo::InternalForm && in.info->internal == Internal::CallIndirect &&
+           w(in)[3] >= src_.const_base && w(in)[3] < src_.temp_base))
+        const_pool_ = false;
+    }
     out_.stubs.reserve(stub_words);
     const uint64_t halt = interp::word(interp::internal_handler(Internal::Halt));
     const uint64_t reload = interp::word(interp::internal_handler(Internal::ReloadMemory));
@@ -433,9 +466,33 @@ class X64Compiler {
             in.info->internal == Internal::CallIndirect);
   }
 
+  // ------------------------------------------------------------ slots
+  // Slot i (size bytes at byte `extra` of it). The constants' slots are
+  // read from a pool after the code when nothing outside this code reads
+  // the frame's copy of them (see scan): a call then writes no constants.
+  Mem slot_mem(uint64_t i, int32_t extra, uint32_t size) const {
+    if (const_pool_ && i >= src_.const_base && i < src_.temp_base)
+      return ptr(const_label_, int32_t((i - src_.const_base) * 8) + extra, size);
+    return ptr(kFp, int32_t(i * 8) + extra, size);
+  }
+  Mem slot64(uint64_t i) const { return slot_mem(i, 0, 8); }
+  Mem slot32(uint64_t i) const { return slot_mem(i, 0, 4); }
+
   // ------------------------------------------------------------ frame
+  // Two entries. The native entry (NativeEntry, what C++ and other
+  // instances call) saves the callee-saved registers the code pins, sets
+  // the pinned context and memory registers, and calls the internal entry,
+  // kInternalEntryOffset bytes further, which compiled code of the same
+  // instance calls directly with the new frame in rdi (its r12-r14 are
+  // already this instance's): that saves only rbx. r15, a cache register,
+  // is not preserved by the internal entry (callers forget their cache at
+  // calls anyway).
   void prologue() {
-    save_and_check();
+    internal_ = a_->newLabel();
+    native_stub(internal_);
+    a_->align(AlignMode::kCode, kInternalEntryOffset);
+    a_->bind(internal_);
+    internal_prologue();
     write_frame_init(src_.init_base);
   }
 
@@ -443,7 +500,10 @@ class X64Compiler {
   // constants are written, then the loop numbered edx is entered.
   void osr_prologue() {
     Assembler& a = *a_;
-    save_and_check();
+    Label internal = a.newLabel();
+    native_stub(internal);
+    a.bind(internal);
+    internal_prologue();
     write_frame_init(src_.const_base);
     for (size_t k = 0; k < src_.loops.size(); ++k) {
       a.cmp(edx, uint32_t(k));
@@ -453,30 +513,44 @@ class X64Compiler {
     a.jmp(own_trap_);
   }
 
-  // Saves the registers the code pins, loads them, and checks the native
-  // and the value stack.
-  void save_and_check() {
+  // The native entry's stub: saves r12-r15 (and rbp), loads the context and
+  // memory registers, calls `internal` with rdi (and edx) as they came.
+  void native_stub(Label internal) {
     Assembler& a = *a_;
     a.push(rbp);
     a.mov(rbp, rsp);
-    a.push(kFp);
     a.push(kCtx);
     a.push(kMem);
     a.push(kMemSize);
-    a.push(r15);      // a cache register (RegCache)
-    a.sub(rsp, 8);    // 6 pushes and this after the return address: rsp is 16-byte aligned
-    a.mov(kFp, rdi);
+    a.push(r15);  // a cache register (RegCache)
+    // 5 pushes after the return address: rsp is 16-byte aligned, and the
+    // internal entry's call and push rbx keep it so.
     a.mov(kCtx, rsi);
+    if (memi_) {
+      a.mov(kMemSize, imm(&memi_->size));
+      a.mov(kMem, imm(memi_->data));
+    }
+    a.call(internal);
+    a.pop(r15);
+    a.pop(kMemSize);
+    a.pop(kMem);
+    a.pop(kCtx);
+    a.pop(rbp);
+    a.ret();
+  }
+
+  // The internal entry: saves rbx, sets the frame, and checks the native
+  // and the value stack.
+  void internal_prologue() {
+    Assembler& a = *a_;
+    a.push(kFp);
+    a.mov(kFp, rdi);
     // Native stack (deep recursion through compiled code) and value stack.
     a.cmp(rsp, ctx_field(offsetof(ExecRegs, native_limit)));
     a.jb(trap_label(TrapCode::StackExhausted));
     a.lea(rax, qword_ptr(kFp, int32_t(src_.frame_slots * 8)));
     a.cmp(rax, ctx_field(offsetof(ExecRegs, stack_end)));
     a.ja(trap_label(TrapCode::StackExhausted));
-    if (memi_) {
-      a.mov(kMemSize, imm(&memi_->size));
-      a.mov(kMem, imm(memi_->data));
-    }
   }
 
   // CompiledFunc::frame_init (zeroed locals, then constants) from slot
@@ -486,8 +560,9 @@ class X64Compiler {
     bool zero_ready = false;
     for (uint32_t k = 0; k < src_.init_count; ++k) {
       if (src_.init_base + k < from) continue;
+      if (const_pool_ && src_.init_base + k >= src_.const_base) break;  // (read from the pool)
       const uint64_t v = src_.init[k];
-      const Mem dst = slot64(src_.init_base + k);
+      const Mem dst = qword_ptr(kFp, int32_t((src_.init_base + k) * 8));
       if (v == 0) {
         if (!zero_ready) a.xor_(eax, eax);
         zero_ready = true;
@@ -507,13 +582,7 @@ class X64Compiler {
     a.mov(rcx, imm(&func_));
     a.mov(ctx_field(offsetof(ExecRegs, trap_func)), rcx);
     a.bind(exit_);
-    a.add(rsp, 8);
-    a.pop(r15);
-    a.pop(kMemSize);
-    a.pop(kMem);
-    a.pop(kCtx);
     a.pop(kFp);
-    a.pop(rbp);
     a.ret();
   }
 
@@ -567,6 +636,10 @@ class X64Compiler {
   void emit(const Instr& in) {
     compare_ = last_compare_;  // what the instruction before left in the flags
     last_compare_.reset();
+    if (in.info->form == HandlerInfo::InternalForm &&
+        (in.info->internal == Internal::BrIf || in.info->internal == Internal::BrUnless ||
+         in.info->internal == Internal::BrTable))
+      drop_dead_temps(w(in)[1]);  // (a br_table pops its index as a br_if its condition)
     if (!reads_through_cache(in)) flush_dirty();
     if (!has_inline_form(in)) return emit_in_interpreter(in);
     if (in.info->form == HandlerInfo::InternalForm) return emit_internal(in);
@@ -579,7 +652,7 @@ class X64Compiler {
 
   // ------------------------------------------------------------ v128
   // A v128 lives in two adjacent slots (8-byte aligned: unaligned moves).
-  Mem v128_slot(uint64_t i) { return ptr(kFp, int32_t(i * 8), 16); }
+  Mem v128_slot(uint64_t i) { return slot_mem(i, 0, 16); }
   void put_v128(uint64_t dst, const Xmm& x) {
     cache_.forget(dst);
     cache_.forget(dst + 1);
@@ -674,7 +747,7 @@ class X64Compiler {
         return true;
       case Opcode::I64x2ExtractLane: case Opcode::F64x2ExtractLane:
         cache_.forget(p[1]);
-        a.mov(rax, qword_ptr(kFp, int32_t(p[2] * 8 + (p[3] & 1) * 8)));
+        a.mov(rax, slot_mem(p[2], int32_t(p[3] & 1) * 8, 8));
         put_rax(p[1]);
         return true;
       default: return false;
@@ -761,12 +834,11 @@ class X64Compiler {
       case Internal::CopyV128:
         cache_.forget(p[1]);
         cache_.forget(p[1] + 1);
-        a.movups(xmm0, ptr(kFp, int32_t(p[2] * 8)));
+        a.movups(xmm0, v128_slot(p[2]));
         a.movups(ptr(kFp, int32_t(p[1] * 8)), xmm0);
         break;
       case Internal::Const:
-        a.mov(rax, imm(p[2]));
-        put_rax(p[1]);
+        put_gp(p[1], Operand(), [&](Gp r) { a.mov(r.r64(), imm(p[2])); });
         break;
       case Internal::Br: a.jmp(branch_label(p[1])); break;
       case Internal::BrIf:
@@ -789,7 +861,7 @@ class X64Compiler {
       case Internal::BrTable: emit_br_table(p); break;
       case Internal::Call:
       case Internal::CallOther: emit_call(in); break;
-      case Internal::CallIndirect: call_helper(&call_indirect_helper, p); break;
+      case Internal::CallIndirect: emit_call_indirect(p); break;
       case Internal::ReloadMemory: break;  // the pinned registers survive calls
       case Internal::LoopHead: break;      // counts for the interpreter only
       case Internal::Step: emit_step(); break;
@@ -966,8 +1038,16 @@ class X64Compiler {
         a_->mov(slot64(dst), RegCache::gp(e->reg));
         return;
       }
-      a_->mov(rax, RegCache::gp(e->reg));
-      put_rax(dst);
+      const Gp from = RegCache::gp(e->reg);
+      put_gp(dst, Operand(), [&](Gp r) {
+        if (r.id() != from.id()) a_->mov(r, from);
+      });
+      return;
+    }
+    if (src >= src_.const_base && src < src_.temp_base && src >= src_.num_results && !float_width(dst)) {
+      // A constant (on no result slot, which a return may have written): an immediate.
+      const uint64_t v = src_.consts[src - src_.const_base];
+      put_gp(dst, Operand(), [&](Gp r) { a_->mov(r.r64(), imm(v)); });
       return;
     }
     flush_slot(src);
@@ -1000,6 +1080,30 @@ class X64Compiler {
     store_from(slot, *cache_.find(slot), cache_.dirty_slots().at(slot));
     cache_.clean(slot);
   }
+  // Temporaries are the translator's stack positions (slot temp_base + k
+  // is the value at stack offset k), so when a br_if, an if or a br_table pops its
+  // condition from temporary `cond`, no temporary from `cond` up is live
+  // after it on either path: their deferred stores are dropped.
+  void drop_dead_temps(uint64_t cond) {
+    if (cond < src_.temp_base) return;
+    std::vector<uint64_t> dead;
+    for (const auto& [slot, wide] : cache_.dirty_slots())
+      if (slot > cond) dead.push_back(slot);
+    for (uint64_t slot : dead) cache_.forget(slot);
+    // The condition itself: the branch reads it from its register.
+    if (auto e = cache_.find(cond); e && !e->xmm && cache_.dirty(cond)) cache_.clean(cond);
+  }
+  // Whether the instruction after this one is a br_if or an if on `slot`, a
+  // temporary, that no branch targets (so the compare that sets `slot` can
+  // leave its result in the flags only: the branch pops it).
+  bool only_branch_reads(uint64_t slot) const {
+    if (slot < src_.temp_base || cache_.pinned(slot) || current_k_ + 1 >= instrs_.size()) return false;
+    const Instr& next = instrs_[current_k_ + 1];
+    if (next.info->form != HandlerInfo::InternalForm ||
+        (next.info->internal != Internal::BrIf && next.info->internal != Internal::BrUnless))
+      return false;
+    return w(next)[1] == slot && !target_label(next.index);
+  }
   // Stores every dirty slot: before labels, branches, calls and any
   // instruction that reads slots from memory. (Stores leave the flags.)
   void flush_dirty() {
@@ -1022,6 +1126,7 @@ class X64Compiler {
       case OpKind::Load: case OpKind::Store: case OpKind::IntBin32: case OpKind::IntBin64: case OpKind::Shift32:
       case OpKind::Shift64: case OpKind::Cmp32: case OpKind::Cmp64: case OpKind::Eqz32: case OpKind::Eqz64:
       case OpKind::FBin32: case OpKind::FBin64: case OpKind::FCmp32: case OpKind::FCmp64: case OpKind::DivRem:
+      case OpKind::Trunc: case OpKind::Unary:
         return true;
       default: return false;
     }
@@ -1053,19 +1158,75 @@ class X64Compiler {
     flush_slot(slot);
     return wide ? Operand(slot64(slot)) : Operand(slot32(slot));
   }
+  // Slot dst's new value computed by `body(reg)` (a GP register, its whole
+  // 64 bits the slot's) straight in dst's cache register, unless that is
+  // an xmm register (a pinned float local) or holds `keep`, an operand body
+  // reads after writing reg: then in rax, moved over after.
+  template <class Body>
+  void put_gp(uint64_t dst, const Operand& keep, Body&& body) {
+    const RegCache::Entry e = cache_.take(dst, false);
+    store_evicted();  // (what the register held, before body overwrites it)
+    if (!e.xmm && !(keep.isReg() && keep.as<Reg>().id() == RegCache::gp(e.reg).id())) {
+      const Gp r = RegCache::gp(e.reg);
+      body(r);
+      if (deferrable(dst)) cache_.mark_dirty(dst, true);
+      else a_->mov(slot64(dst), r);
+      return;
+    }
+    body(rax);
+    put_rax_tail(dst, e);
+  }
   // rax (the slot's whole 64 bits) to slot dst, cached.
   void put_rax(uint64_t dst) {
     const RegCache::Entry e = cache_.take(dst, false);
     store_evicted();
+    put_rax_tail(dst, e);
+  }
+  void put_rax_tail(uint64_t dst, RegCache::Entry e) {
     if (deferrable(dst)) cache_.mark_dirty(dst, true);
     else a_->mov(slot64(dst), rax);
     if (e.xmm) a_->movq(RegCache::xmm(e.reg), rax);  // a float local pinned in an xmm register
     else a_->mov(RegCache::gp(e.reg), rax);
   }
+  // Slot dst's new float value (f64, or f32 when !wide) computed by
+  // `body(reg)` straight in dst's cache register, unless that is a general
+  // register (a pinned integer local) or holds `keep`, an operand body reads
+  // after writing reg: then in xmm0, moved over after.
+  template <class Body>
+  void put_xmm(uint64_t dst, bool wide, const Operand& keep, Body&& body) {
+    const RegCache::Entry e = cache_.take(dst, true);
+    store_evicted();  // (what the register held, before body overwrites it)
+    if (e.xmm && !(keep.isReg() && keep.as<Reg>().id() == RegCache::xmm(e.reg).id())) {
+      const Xmm r = RegCache::xmm(e.reg);
+      body(r);
+      if (deferrable(dst)) {
+        cache_.mark_dirty(dst, wide);
+      } else if (wide) {
+        a_->movsd(slot64(dst), r);
+      } else {
+        a_->movd(eax, r);  // (zero-extended in the slot)
+        a_->mov(slot64(dst), rax);
+      }
+      return;
+    }
+    body(xmm0);
+    put_xmm0_tail(dst, wide, e);
+  }
+  // xmm = a float operand (a register or a slot).
+  void move_float(const Xmm& r, const Operand& x, bool wide) {
+    if (x.isReg()) {
+      if (x.as<Reg>().id() != r.id()) a_->movaps(r, x.as<Xmm>());
+    } else {
+      a_->emit(wide ? Inst::kIdMovsd : Inst::kIdMovss, r, x);
+    }
+  }
   // xmm0 (an f64, or an f32 the slot holds zero-extended) to slot dst, cached.
   void put_xmm0(uint64_t dst, bool wide) {
     const RegCache::Entry e = cache_.take(dst, true);
     store_evicted();
+    put_xmm0_tail(dst, wide, e);
+  }
+  void put_xmm0_tail(uint64_t dst, bool wide, RegCache::Entry e) {
     if (!wide) a_->movd(eax, xmm0);  // (the zero-extended bits, for the slot or a general register)
     if (deferrable(dst) && e.xmm) {
       cache_.mark_dirty(dst, wide);
@@ -1083,7 +1244,7 @@ class X64Compiler {
     Assembler& a = *a_;
     const uint64_t count = p[2];
     Label table = a.newLabel();
-    a.mov(eax, slot32(p[1]));
+    a.emit(Inst::kIdMov, eax, gp_in(p[1], false));
     a.mov(ecx, uint32_t(count - 1));
     a.cmp(eax, ecx);
     a.cmova(eax, ecx);
@@ -1116,6 +1277,23 @@ class X64Compiler {
     return a_->embed(offsets.data(), offsets.size() * sizeof(int32_t)) == kErrorOk;
   }
 
+  // records[++depth].func = this function, or the StackExhausted trap
+  // (uses rcx and rdx).
+  void push_call_record() {
+    Assembler& a = *a_;
+    a.mov(rcx, ctx_field(offsetof(ExecRegs, depth)));
+    a.inc(rcx);
+    a.cmp(rcx, ctx_field(offsetof(ExecRegs, max_depth)));
+    a.jae(trap_label(TrapCode::StackExhausted));
+    a.mov(ctx_field(offsetof(ExecRegs, depth)), rcx);
+    static_assert(sizeof(CallRecord) == 24);
+    a.lea(rcx, ptr(rcx, rcx, 1));
+    a.shl(rcx, 3);
+    a.add(rcx, ctx_field(offsetof(ExecRegs, records)));
+    a.mov(rdx, imm(&func_));
+    a.mov(qword_ptr(rcx, offsetof(CallRecord, func)), rdx);
+  }
+
   // A call to a function named in the code: straight into its native code
   // when it has some (pushing the call record the interpreter would), else
   // through the interpreter (which translates, compiles or calls the host).
@@ -1128,31 +1306,26 @@ class X64Compiler {
     // A callee compiled already is called at its address (native code, once
     // set, stays for the function's lifetime); otherwise its entry is
     // looked at on each call, as it may be compiled later.
+    // A callee of this instance is entered at its internal entry (the
+    // pinned registers hold its context and memory already).
     const bool compiled = callee->native_entry != nullptr;
+    const bool internal = callee->instance == func_.instance;
+    const int32_t skip = internal ? int32_t(kInternalEntryOffset) : 0;
     if (compiled) {
-      a.mov(rax, imm(reinterpret_cast<void*>(callee->native_entry)));
+      a.mov(rax, imm(reinterpret_cast<uint64_t>(callee->native_entry) + skip));
     } else {
       a.mov(rax, imm(&callee->native_entry));
       a.mov(rax, qword_ptr(rax));
       a.test(rax, rax);
       a.jz(slow);
+      if (skip) a.add(rax, skip);
     }
     // Push the call record: records[depth + 1].func = this function (all a
     // backtrace reads; return_pc and fp matter only to the interpreter's own
     // returns, and nothing returns through this record but native code).
-    a.mov(rcx, ctx_field(offsetof(ExecRegs, depth)));
-    a.inc(rcx);
-    a.cmp(rcx, ctx_field(offsetof(ExecRegs, max_depth)));
-    a.jae(trap_label(TrapCode::StackExhausted));
-    a.mov(ctx_field(offsetof(ExecRegs, depth)), rcx);
-    static_assert(sizeof(CallRecord) == 24);
-    a.lea(rcx, ptr(rcx, rcx, 1));
-    a.shl(rcx, 3);
-    a.add(rcx, ctx_field(offsetof(ExecRegs, records)));
-    a.mov(rdx, imm(&func_));
-    a.mov(qword_ptr(rcx, offsetof(CallRecord, func)), rdx);
+    push_call_record();
     a.lea(rdi, ptr(kFp, arg_offset));
-    a.mov(rsi, kCtx);
+    if (!internal) a.mov(rsi, kCtx);
     a.call(rax);
     propagate_trap();
     a.dec(ctx_field(offsetof(ExecRegs, depth)));
@@ -1166,9 +1339,77 @@ class X64Compiler {
     });
   }
 
+  // Whether std::vector keeps [begin, end, capacity] pointers, as inline
+  // call_indirect reads a table's elements and the store's functions.
+  static bool vector_layout_known() {
+    static const bool ok = [] {
+      std::vector<uint64_t> v(3);
+      uint64_t* words[3];
+      static_assert(sizeof v == sizeof words && sizeof(std::unique_ptr<FuncInstance>) == sizeof(void*));
+      std::memcpy(words, &v, sizeof words);
+      return words[0] == v.data() && words[1] == v.data() + 3;
+    }();
+    return ok;
+  }
+  template <class T, class M>
+  static int32_t offset_in(const T& object, const M& member) {
+    return int32_t(reinterpret_cast<const char*>(&member) - reinterpret_cast<const char*>(&object));
+  }
+
+  // call_indirect (TableInstance*, type_id, index slot, arg_base): the
+  // element, its function, its type and its native entry checked inline,
+  // then called as a direct call is (at its internal entry when it is of
+  // this instance); anything else (a trap, a callee without native code)
+  // goes through call_indirect_helper.
+  void emit_call_indirect(const uint64_t* p) {
+    Assembler& a = *a_;
+    if (!vector_layout_known()) return call_helper(&call_indirect_helper, p);
+    const auto* table = reinterpret_cast<const TableInstance*>(p[1]);
+    const int32_t elems = offset_in(*table, table->elems);
+    const int32_t type_id = offset_in(func_, func_.type_id), instance = offset_in(func_, func_.instance),
+                  entry = offset_in(func_, func_.native_entry);
+    Label slow = a.newLabel(), done = a.newLabel();
+    a.emit(Inst::kIdMov, ecx, gp_in(p[3], false));  // the index (zero-extended)
+    a.mov(rax, imm(table));
+    a.mov(rdx, qword_ptr(rax, elems));         // elems begin
+    a.mov(rax, qword_ptr(rax, elems + 8));     // elems end
+    a.sub(rax, rdx);
+    a.shr(rax, 3);
+    a.cmp(rcx, rax);
+    a.jae(slow);
+    a.mov(rdx, qword_ptr(rdx, rcx, 3));        // the reference: function index + 1, or null
+    a.test(rdx, rdx);
+    a.jz(slow);
+    a.mov(rax, imm(&store_.funcs));
+    a.mov(rax, qword_ptr(rax));
+    a.mov(rax, qword_ptr(rax, rdx, 3, -8));    // FuncInstance*
+    a.cmp(dword_ptr(rax, type_id), imm(int32_t(uint32_t(p[2]))));
+    a.jne(slow);
+    a.mov(r8, qword_ptr(rax, entry));
+    a.test(r8, r8);
+    a.jz(slow);
+    a.lea(r9, ptr(r8, int32_t(kInternalEntryOffset)));
+    a.mov(rdx, imm(func_.instance));
+    a.cmp(qword_ptr(rax, instance), rdx);
+    a.cmove(r8, r9);
+    a.mov(rsi, kCtx);  // (for a native entry; the internal one ignores it)
+    push_call_record();
+    a.lea(rdi, ptr(kFp, int32_t(p[4] * 8)));
+    a.call(r8);
+    propagate_trap();
+    a.dec(ctx_field(offsetof(ExecRegs, depth)));
+    a.bind(done);
+    after_call();
+    deferred_.push_back([this, p, slow, done] {
+      a_->bind(slow);
+      call_helper(&call_indirect_helper, p);
+      a_->jmp(done);
+    });
+  }
+
   // ------------------------------------------------------------ plain wasm ops
   enum class OpKind { None, Load, Store, IntBin32, IntBin64, Shift32, Shift64, Cmp32, Cmp64, Eqz32, Eqz64,
-                      FBin32, FBin64, FCmp32, FCmp64, Copysign, Unary, DivRem };
+                      FBin32, FBin64, FCmp32, FCmp64, Copysign, Unary, DivRem, Trunc };
 
   OpKind plain_op_kind(Opcode op) const {
     const ScalarAccess& access = scalar_access(op);
@@ -1210,6 +1451,7 @@ class X64Compiler {
       case Opcode::I32Ctz: case Opcode::I64Ctz: return has_tzcnt_ ? OpKind::Unary : OpKind::None;
       case Opcode::I32Popcnt: case Opcode::I64Popcnt: return has_popcnt_ ? OpKind::Unary : OpKind::None;
       case Opcode::F32Copysign: case Opcode::F64Copysign: return OpKind::Copysign;
+      case Opcode::I32TruncF64S: case Opcode::I32TruncF64U: case Opcode::I64TruncF64S: return OpKind::Trunc;
       case Opcode::F32Abs: case Opcode::F32Neg: case Opcode::F64Abs: case Opcode::F64Neg:
       case Opcode::F32Sqrt: case Opcode::F64Sqrt:
       case Opcode::F32Ceil: case Opcode::F32Floor: case Opcode::F32Trunc: case Opcode::F32Nearest:
@@ -1235,9 +1477,8 @@ class X64Compiler {
       case OpKind::IntBin32:
       case OpKind::IntBin64: {
         const bool wide = plain_op_kind(op) == OpKind::IntBin64;
-        const Gp r = wide ? Gp(rax) : Gp(eax);
         const Operand b = gp_in_or_imm(p[3], wide);
-        a.emit(Inst::kIdMov, r, gp_in(p[2], wide));
+        const Operand x = gp_in(p[2], wide);
         InstId id = Inst::kIdXor;
         switch (op) {
           case Opcode::I32Add: case Opcode::I64Add: id = Inst::kIdAdd; break;
@@ -1247,16 +1488,18 @@ class X64Compiler {
           case Opcode::I32Or: case Opcode::I64Or: id = Inst::kIdOr; break;
           default: break;
         }
-        a.emit(id, r, b);
-        put_rax(p[1]);  // a 32-bit op zero-extends: the slot holds the u32
+        put_gp(p[1], b, [&](Gp r) {  // a 32-bit op zero-extends: the slot holds the u32
+          if (!wide) r = r.r32();
+          if (!(x.isReg() && x.as<Reg>() == r)) a.emit(Inst::kIdMov, r, x);
+          a.emit(id, r, b);
+        });
         return;
       }
       case OpKind::Shift32:
       case OpKind::Shift64: {  // x86 masks the count as wasm does (by 31 or 63)
         const bool wide = plain_op_kind(op) == OpKind::Shift64;
-        const Gp r = wide ? Gp(rax) : Gp(eax);
-        a.emit(Inst::kIdMov, r, gp_in(p[2], wide));
-        const Operand count = gp_in_or_imm(p[3], false);
+        const Operand x = gp_in(p[2], wide);
+        Operand count = gp_in_or_imm(p[3], false);
         InstId id = Inst::kIdRor;
         switch (op) {
           case Opcode::I32Shl: case Opcode::I64Shl: id = Inst::kIdShl; break;
@@ -1266,20 +1509,29 @@ class X64Compiler {
           default: break;
         }
         if (count.isImm()) {  // a constant count, masked as x86 and wasm mask it
-          a.emit(id, r, imm(count.as<Imm>().valueAs<uint32_t>() & (wide ? 63 : 31)));
+          count = imm(count.as<Imm>().valueAs<uint32_t>() & (wide ? 63 : 31));
         } else {
           a.emit(Inst::kIdMov, ecx, count);
-          a.emit(id, r, cl);
+          count = cl;
         }
-        put_rax(p[1]);
+        put_gp(p[1], Operand(), [&](Gp r) {
+          if (!wide) r = r.r32();
+          if (!(x.isReg() && x.as<Reg>() == r)) a.emit(Inst::kIdMov, r, x);
+          a.emit(id, r, count);
+        });
         return;
       }
       case OpKind::Cmp32:
       case OpKind::Cmp64: {
         const bool wide = plain_op_kind(op) == OpKind::Cmp64;
-        const Gp r = wide ? Gp(rax) : Gp(eax);
-        a.emit(Inst::kIdMov, r, gp_in(p[2], wide));
-        a.emit(Inst::kIdCmp, r, gp_in_or_imm(p[3], wide));
+        const Operand x = gp_in(p[2], wide), y = gp_in_or_imm(p[3], wide);
+        if (x.isReg()) {
+          a.emit(Inst::kIdCmp, x, y);
+        } else {
+          const Gp r = wide ? Gp(rax) : Gp(eax);
+          a.emit(Inst::kIdMov, r, x);
+          a.emit(Inst::kIdCmp, r, y);
+        }
         set_bool(int_condition(op), p[1]);
         return;
       }
@@ -1312,9 +1564,11 @@ class X64Compiler {
           case Opcode::F64Mul: id = Inst::kIdMulsd; break;
           default: id = Inst::kIdDivsd; break;
         }
-        load_xmm0(p[2], wide);
-        a.emit(id, xmm0, xmm_in(p[3], wide));
-        put_xmm0(p[1], wide);
+        const Operand x = xmm_in(p[2], wide), y = xmm_in(p[3], wide);
+        put_xmm(p[1], wide, y, [&](const Xmm& r) {
+          move_float(r, x, wide);
+          a.emit(id, r, y);
+        });
         return;
       }
       case OpKind::FCmp32:
@@ -1340,8 +1594,68 @@ class X64Compiler {
         return;
       case OpKind::Unary: emit_unary(op, p[1], p[2]); return;
       case OpKind::DivRem: emit_div_rem(op, p); return;
+      case OpKind::Trunc: emit_trunc(op, p[1], p[2]); return;
       case OpKind::None: return;
     }
+  }
+
+  // Trapping f64 -> integer truncation: cvttsd2si, whose "indefinite"
+  // result (the minimum integer, or any value above 2^32 - 1 for the u32
+  // done in 64 bits) sends it out of line, where a NaN traps as an invalid
+  // conversion, an input out of range as an overflow, and an input that
+  // truly truncates to the minimum goes on.
+  void emit_trunc(Opcode op, uint64_t dst, uint64_t src) {
+    Assembler& a = *a_;
+    load_xmm0(src, true);
+    Label slow = a.newLabel(), done = a.newLabel();
+    switch (op) {
+      case Opcode::I32TruncF64S:
+        a.cvttsd2si(eax, xmm0);
+        a.cmp(eax, imm(INT32_MIN));
+        a.je(slow);
+        break;
+      case Opcode::I64TruncF64S:
+        a.cvttsd2si(rax, xmm0);
+        a.cmp(rax, 1);  // overflows only for INT64_MIN
+        a.jo(slow);
+        break;
+      default:  // I32TruncF64U
+        a.cvttsd2si(rax, xmm0);
+        a.mov(rcx, rax);
+        a.shr(rcx, 32);
+        a.jnz(slow);
+        break;
+    }
+    a.bind(done);
+    put_rax(dst);
+    deferred_.push_back([this, op, slow, done] {
+      Assembler& a = *a_;
+      a.bind(slow);  // xmm0: the input; rax: the truncation
+      a.ucomisd(xmm0, xmm0);
+      a.jp(trap_label(TrapCode::InvalidConversion));
+      const Label overflow = trap_label(TrapCode::IntegerOverflow);
+      auto compare_with = [&](double bound) {
+        uint64_t bits;
+        std::memcpy(&bits, &bound, sizeof bits);
+        a.mov(rcx, imm(bits));
+        a.movq(xmm15, rcx);
+        a.ucomisd(xmm0, xmm15);
+      };
+      switch (op) {
+        case Opcode::I32TruncF64S:  // valid: -2^31 - 1 < x < 2^31
+          compare_with(-2147483649.0);
+          a.jbe(overflow);
+          compare_with(2147483648.0);
+          a.jae(overflow);
+          break;
+        case Opcode::I64TruncF64S:  // valid: x == -2^63 only
+          compare_with(-9223372036854775808.0);
+          a.jne(overflow);
+          break;
+        default: a.jmp(overflow); break;  // every valid input fits
+      }
+      a.jmp(done);
+    });
   }
 
   // Integer division and remainder with wasm's traps: a zero divisor, and
@@ -1401,6 +1715,11 @@ class X64Compiler {
   // slot dst = the condition (0 or 1), from the flags, which stay as they
   // are for a br_if on dst just after.
   void set_bool(CondCode cc, uint64_t dst) {
+    if (only_branch_reads(dst)) {  // the br_if after it branches on the flags; dst is dead then
+      cache_.forget(dst);
+      last_compare_ = Compare{dst, cc};
+      return;
+    }
     a_->set(cc, al);
     a_->movzx(eax, al);
     put_rax(dst);
@@ -1446,21 +1765,38 @@ class X64Compiler {
 
   void emit_unary(Opcode op, uint64_t dst, uint64_t src) {
     Assembler& a = *a_;
-    auto round_f32 = [&](uint32_t mode) { a.roundss(xmm0, slot32(src), imm(mode | 8)); put_xmm0(dst, false); };
-    auto round_f64 = [&](uint32_t mode) { a.roundsd(xmm0, slot64(src), imm(mode | 8)); put_xmm0(dst, true); };
+    // The operand through the register cache (a register or its slot).
+    auto g32 = [&] { return gp_in(src, false); };
+    auto g64 = [&] { return gp_in(src, true); };
+    auto x32 = [&] { return xmm_in(src, false); };
+    auto x64 = [&] { return xmm_in(src, true); };
+    auto narrow = [&](uint32_t bytes) -> Operand {  // its low byte or word
+      const Operand o = gp_in(src, false);
+      if (!o.isReg()) return slot_mem(src, 0, bytes);
+      const Gp r = o.as<Gp>();
+      return bytes == 1 ? Operand(r.r8()) : Operand(r.r16());
+    };
+    auto move = [&](InstId id, bool wide_dst, const Operand& from) {  // dst = from, in dst's register
+      put_gp(dst, Operand(), [&](Gp r) {
+        if (wide_dst) a.emit(id, r.r64(), from);
+        else a.emit(id, r.r32(), from);
+      });
+    };
+    auto round_f32 = [&](uint32_t mode) { a.emit(Inst::kIdRoundss, xmm0, x32(), imm(mode | 8)); put_xmm0(dst, false); };
+    auto round_f64 = [&](uint32_t mode) { a.emit(Inst::kIdRoundsd, xmm0, x64(), imm(mode | 8)); put_xmm0(dst, true); };
     switch (op) {
-      case Opcode::I32Clz: a.lzcnt(eax, slot32(src)); break;
-      case Opcode::I64Clz: a.lzcnt(rax, slot64(src)); break;
-      case Opcode::I32Ctz: a.tzcnt(eax, slot32(src)); break;
-      case Opcode::I64Ctz: a.tzcnt(rax, slot64(src)); break;
-      case Opcode::I32Popcnt: a.popcnt(eax, slot32(src)); break;
-      case Opcode::I64Popcnt: a.popcnt(rax, slot64(src)); break;
-      case Opcode::F32Abs: a.mov(eax, slot32(src)); a.and_(eax, 0x7fffffff); break;
-      case Opcode::F32Neg: a.mov(eax, slot32(src)); a.xor_(eax, 0x80000000u); break;
-      case Opcode::F64Abs: a.mov(rax, slot64(src)); a.btr(rax, 63); break;
-      case Opcode::F64Neg: a.mov(rax, slot64(src)); a.btc(rax, 63); break;
-      case Opcode::F32Sqrt: a.sqrtss(xmm0, slot32(src)); put_xmm0(dst, false); return;
-      case Opcode::F64Sqrt: a.sqrtsd(xmm0, slot64(src)); put_xmm0(dst, true); return;
+      case Opcode::I32Clz: a.emit(Inst::kIdLzcnt, eax, g32()); break;
+      case Opcode::I64Clz: a.emit(Inst::kIdLzcnt, rax, g64()); break;
+      case Opcode::I32Ctz: a.emit(Inst::kIdTzcnt, eax, g32()); break;
+      case Opcode::I64Ctz: a.emit(Inst::kIdTzcnt, rax, g64()); break;
+      case Opcode::I32Popcnt: a.emit(Inst::kIdPopcnt, eax, g32()); break;
+      case Opcode::I64Popcnt: a.emit(Inst::kIdPopcnt, rax, g64()); break;
+      case Opcode::F32Abs: a.emit(Inst::kIdMov, eax, g32()); a.and_(eax, 0x7fffffff); break;
+      case Opcode::F32Neg: a.emit(Inst::kIdMov, eax, g32()); a.xor_(eax, 0x80000000u); break;
+      case Opcode::F64Abs: a.emit(Inst::kIdMov, rax, g64()); a.btr(rax, 63); break;
+      case Opcode::F64Neg: a.emit(Inst::kIdMov, rax, g64()); a.btc(rax, 63); break;
+      case Opcode::F32Sqrt: a.emit(Inst::kIdSqrtss, xmm0, x32()); put_xmm0(dst, false); return;
+      case Opcode::F64Sqrt: a.emit(Inst::kIdSqrtsd, xmm0, x64()); put_xmm0(dst, true); return;
       case Opcode::F32Nearest: round_f32(0); return;
       case Opcode::F32Floor: round_f32(1); return;
       case Opcode::F32Ceil: round_f32(2); return;
@@ -1471,23 +1807,23 @@ class X64Compiler {
       case Opcode::F64Trunc: round_f64(3); return;
       case Opcode::I32WrapI64: case Opcode::I64ExtendI32U: case Opcode::I32ReinterpretF32:
       case Opcode::F32ReinterpretI32:
-        a.mov(eax, slot32(src));
-        break;
-      case Opcode::I64ReinterpretF64: case Opcode::F64ReinterpretI64: a.mov(rax, slot64(src)); break;
-      case Opcode::I64ExtendI32S: case Opcode::I64Extend32S: a.movsxd(rax, slot32(src)); break;
-      case Opcode::I32Extend8S: a.movsx(eax, byte_ptr(kFp, int32_t(src * 8))); break;
-      case Opcode::I32Extend16S: a.movsx(eax, word_ptr(kFp, int32_t(src * 8))); break;
-      case Opcode::I64Extend8S: a.movsx(rax, byte_ptr(kFp, int32_t(src * 8))); break;
-      case Opcode::I64Extend16S: a.movsx(rax, word_ptr(kFp, int32_t(src * 8))); break;
-      case Opcode::F32ConvertI32S: a.xorps(xmm0, xmm0); a.cvtsi2ss(xmm0, slot32(src)); put_xmm0(dst, false); return;
-      case Opcode::F32ConvertI64S: a.xorps(xmm0, xmm0); a.cvtsi2ss(xmm0, slot64(src)); put_xmm0(dst, false); return;
+        move(Inst::kIdMov, false, g32());
+        return;
+      case Opcode::I64ReinterpretF64: case Opcode::F64ReinterpretI64: move(Inst::kIdMov, true, g64()); return;
+      case Opcode::I64ExtendI32S: case Opcode::I64Extend32S: move(Inst::kIdMovsxd, true, g32()); return;
+      case Opcode::I32Extend8S: move(Inst::kIdMovsx, false, narrow(1)); return;
+      case Opcode::I32Extend16S: move(Inst::kIdMovsx, false, narrow(2)); return;
+      case Opcode::I64Extend8S: move(Inst::kIdMovsx, true, narrow(1)); return;
+      case Opcode::I64Extend16S: move(Inst::kIdMovsx, true, narrow(2)); return;
+      case Opcode::F32ConvertI32S: a.xorps(xmm0, xmm0); a.emit(Inst::kIdCvtsi2ss, xmm0, g32()); put_xmm0(dst, false); return;
+      case Opcode::F32ConvertI64S: a.xorps(xmm0, xmm0); a.emit(Inst::kIdCvtsi2ss, xmm0, g64()); put_xmm0(dst, false); return;
       case Opcode::F32ConvertI32U:  // the u32 as a (non-negative) i64: one rounding
-        a.mov(eax, slot32(src)); a.xorps(xmm0, xmm0); a.cvtsi2ss(xmm0, rax); put_xmm0(dst, false); return;
-      case Opcode::F64ConvertI32S: a.xorps(xmm0, xmm0); a.cvtsi2sd(xmm0, slot32(src)); break;
-      case Opcode::F64ConvertI64S: a.xorps(xmm0, xmm0); a.cvtsi2sd(xmm0, slot64(src)); break;
-      case Opcode::F64ConvertI32U: a.mov(eax, slot32(src)); a.xorps(xmm0, xmm0); a.cvtsi2sd(xmm0, rax); break;
-      case Opcode::F32DemoteF64: a.xorps(xmm0, xmm0); a.cvtsd2ss(xmm0, slot64(src)); put_xmm0(dst, false); return;
-      case Opcode::F64PromoteF32: a.xorps(xmm0, xmm0); a.cvtss2sd(xmm0, slot32(src)); break;
+        a.emit(Inst::kIdMov, eax, g32()); a.xorps(xmm0, xmm0); a.cvtsi2ss(xmm0, rax); put_xmm0(dst, false); return;
+      case Opcode::F64ConvertI32S: a.xorps(xmm0, xmm0); a.emit(Inst::kIdCvtsi2sd, xmm0, g32()); break;
+      case Opcode::F64ConvertI64S: a.xorps(xmm0, xmm0); a.emit(Inst::kIdCvtsi2sd, xmm0, g64()); break;
+      case Opcode::F64ConvertI32U: a.emit(Inst::kIdMov, eax, g32()); a.xorps(xmm0, xmm0); a.cvtsi2sd(xmm0, rax); break;
+      case Opcode::F32DemoteF64: a.xorps(xmm0, xmm0); a.emit(Inst::kIdCvtsd2ss, xmm0, x64()); put_xmm0(dst, false); return;
+      case Opcode::F64PromoteF32: a.xorps(xmm0, xmm0); a.emit(Inst::kIdCvtss2sd, xmm0, x32()); break;
       default: break;
     }
     switch (op) {
@@ -1530,22 +1866,23 @@ class X64Compiler {
     const uint32_t bytes = access_bytes(op);
     Mem m = checked_address(addr, offset, bytes, bytes * 8);
     if (op == Opcode::F32Load || op == Opcode::F64Load) {  // straight into a float register
-      a.emit(op == Opcode::F64Load ? Inst::kIdMovsd : Inst::kIdMovss, xmm0, m);
-      put_xmm0(dst, op == Opcode::F64Load);
+      put_xmm(dst, op == Opcode::F64Load, Operand(),
+              [&](const Xmm& r) { a.emit(op == Opcode::F64Load ? Inst::kIdMovsd : Inst::kIdMovss, r, m); });
       return;
     }
-    switch (op) {
-      case Opcode::I32Load8S: a.movsx(eax, m); break;
-      case Opcode::I64Load8S: a.movsx(rax, m); break;
-      case Opcode::I32Load8U: case Opcode::I64Load8U: a.movzx(eax, m); break;
-      case Opcode::I32Load16S: a.movsx(eax, m); break;
-      case Opcode::I64Load16S: a.movsx(rax, m); break;
-      case Opcode::I32Load16U: case Opcode::I64Load16U: a.movzx(eax, m); break;
-      case Opcode::I64Load32S: a.movsxd(rax, m); break;
-      case Opcode::I64Load: case Opcode::F64Load: a.mov(rax, m); break;
-      default: a.mov(eax, m); break;  // i32.load, f32.load, i64.load32_u
-    }
-    put_rax(dst);
+    put_gp(dst, Operand(), [&](Gp r) {  // (the address is in rcx, never a cache register)
+      switch (op) {
+        case Opcode::I32Load8S: a.movsx(r.r32(), m); break;
+        case Opcode::I64Load8S: a.movsx(r.r64(), m); break;
+        case Opcode::I32Load8U: case Opcode::I64Load8U: a.movzx(r.r32(), m); break;
+        case Opcode::I32Load16S: a.movsx(r.r32(), m); break;
+        case Opcode::I64Load16S: a.movsx(r.r64(), m); break;
+        case Opcode::I32Load16U: case Opcode::I64Load16U: a.movzx(r.r32(), m); break;
+        case Opcode::I64Load32S: a.movsxd(r.r64(), m); break;
+        case Opcode::I64Load: case Opcode::F64Load: a.mov(r.r64(), m); break;
+        default: a.mov(r.r32(), m); break;  // i32.load, f32.load, i64.load32_u
+      }
+    });
   }
 
   void emit_store(Opcode op, uint64_t addr, uint64_t value, uint64_t offset) {
@@ -1608,8 +1945,10 @@ class X64Compiler {
     return slot < local_type_.size() ? local_type_[slot] : std::nullopt;
   }
   size_t current_ = 0;                      // index of the instruction being compiled
+  size_t current_k_ = 0;                    // its index in instrs_
   std::vector<std::function<void()>> deferred_;
-  Label exit_, own_trap_, oob_;
+  Label exit_, own_trap_, oob_, internal_, const_label_;
+  bool const_pool_ = false;
   bool guarded_ = false, registered_ = true;
   RegCache cache_;
   // A compare that set `dst` from the flags `cc` (see set_bool).
