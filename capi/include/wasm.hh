@@ -608,6 +608,10 @@ class WASM_API_EXTERN Instance : public Ref {
   // start function).
   static auto make(Store*, const Module*, const vec<Extern*>& imports, own<Trap>* trap = nullptr)
       -> own<Instance>;
+  // The same with the imports as owned externs (they stay the caller's),
+  // as some published versions of the API and its examples pass them.
+  static auto make(Store*, const Module*, const ownvec<Extern>& imports, own<Trap>* trap = nullptr)
+      -> own<Instance>;
   auto copy() const -> own<Instance>;
   auto exports() const -> ownvec<Extern>;  // in the order of Module::exports()
 };

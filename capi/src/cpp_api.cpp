@@ -434,6 +434,12 @@ auto Instance::make(Store* store, const Module* module, const vec<Extern*>& impo
   if (trap) trap->reset(cpp<Trap>(t));
   return adopt<Instance>(instance);
 }
+auto Instance::make(Store* store, const Module* module, const ownvec<Extern>& imports, own<Trap>* trap)
+    -> own<Instance> {
+  auto borrowed = vec<Extern*>::make_uninitialized(imports.size());
+  for (size_t i = 0; i < imports.size(); ++i) borrowed[i] = imports[i].get();
+  return make(store, module, borrowed, trap);
+}
 auto Instance::copy() const -> own<Instance> { return adopt<Instance>(wasm_instance_copy(c(this))); }
 auto Instance::exports() const -> ownvec<Extern> {
   wasm_extern_vec_t externs;

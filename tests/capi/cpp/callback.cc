@@ -53,6 +53,18 @@ int main() {
   auto bad = wasm::vec<wasm::Val>::make(wasm::Val::i64(3), wasm::Val::i32(4));
   CHECK(run->call(bad, results));
 
+  // Imports given as owned externs (the form of some published examples)
+  // link the same; they stay the caller's.
+  {
+    auto owned = wasm::ownvec<wasm::Extern>::make(print_func->copy(), closure_func->copy());
+    wasm::own<wasm::Trap> trap;
+    auto again = wasm::Instance::make(store, module.get(), owned, &trap);
+    CHECK(again && !trap && owned.size() == 2 && owned[0]);
+    auto again_exports = again->exports();
+    CHECK(!export_func(again_exports, 0)->call(args, results));
+    CHECK(printed == 7 && results[0].i32() == 7 + 42);
+  }
+
   // The closure's finalizer runs with its store.
   CHECK(finalized == 0);
   exports = wasm::ownvec<wasm::Extern>::make();
