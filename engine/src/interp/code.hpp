@@ -227,6 +227,8 @@ struct HandlerInfo {
 };
 // Null for a word that is no handler.
 const HandlerInfo* handler_info(const void* handler);
+// Every handler kind there is (for bench/interp_census).
+std::vector<HandlerInfo> all_handler_infos();
 
 // A readable listing of translated code, one instruction per line (for
 // debugging and tests).

@@ -3,6 +3,7 @@
 #include <string>
 #include <utility>
 #include <unordered_map>
+#include <vector>
 
 #include "interp/code.hpp"
 #include "interp/numeric.hpp"
@@ -96,6 +97,12 @@ const std::unordered_map<const void*, HandlerInfo>& handler_infos() {
 }
 
 }  // namespace
+
+std::vector<HandlerInfo> all_handler_infos() {
+  std::vector<HandlerInfo> v;
+  for (const auto& [h, info] : handler_infos()) v.push_back(info);
+  return v;
+}
 
 const HandlerInfo* handler_info(const void* handler) {
   const auto& infos = handler_infos();

@@ -13,7 +13,9 @@
 // temporaries, locals map to their first slot, and every move of a v128
 // is a two-slot copy. The v128 instructions themselves are translated by
 // translate_simd().
+#include <cstdlib>
 #include <cstring>
+#include <string>
 #include <map>
 #include <optional>
 #include <unordered_map>
@@ -38,6 +40,28 @@ constexpr uint64_t kImmTag = uint64_t(1) << 60;
 constexpr uint64_t kNoOperand = ~uint64_t(0);
 
 using ModuleDesc = std::remove_cvref_t<decltype(ModuleImpl::module)>;  // the decoded module
+
+// Measurement hook (issue 11): MYWASM_INTERP_OFF=name,name,... turns single
+// families of fused forms off, so their worth can be timed on one binary.
+enum Family : unsigned {
+  kCopyN, kImm, kChain, kXorRot, kLoadOp, kLoadAddOp, kStoreResult, kRmw, kChainRmw, kMulChainRmw,
+  kAddrAdd, kBranch, kBranchImm, kBranchAdd, kBranchEqz, kSimd, kFamilies
+};
+constexpr const char* kFamilyNames[] = {"copyn", "imm", "chain", "xor_rot", "load_op", "load_add_op",
+                                        "store_result", "rmw", "chain_rmw", "mul_chain_rmw", "addr_add",
+                                        "branch", "branch_imm", "branch_add", "branch_eqz", "simd"};
+bool on(Family f) {
+  static const unsigned off = [] {
+    unsigned bits = 0;
+    if (const char* e = std::getenv("MYWASM_INTERP_OFF")) {
+      std::string list = std::string(",") + e + ",";
+      for (unsigned i = 0; i < kFamilies; ++i)
+        if (list.find(std::string(",") + kFamilyNames[i] + ",") != std::string::npos) bits |= 1u << i;
+    }
+    return bits;
+  }();
+  return !(off >> f & 1);
+}
 
 class Translator {
  public:
@@ -251,7 +275,7 @@ class Translator {
       emit_imm(imm_values_[src & ~kImmTag]);
       return;
     }
-    if (fuse_ && last_copy_end_ == code().size() && label_at_ != code().size() && last_copy_moves_ < 4) {
+    if (fuse_ && on(kCopyN) && last_copy_end_ == code().size() && label_at_ != code().size() && last_copy_moves_ < 4) {
       // Straight after a Copy/Copy2/Copy3 that no branch targets: one more
       // move in the same instruction (in order: a later source may be an
       // earlier destination).
@@ -468,11 +492,11 @@ class Translator {
     size_t add_start = SIZE_MAX;
   };
   std::optional<Compare> take_compare(const Entry& cond) {
-    if (cond.pending || last_dst_ == SIZE_MAX || code()[last_dst_] != cond.slot) return std::nullopt;
+    if (!on(kBranch) || cond.pending || last_dst_ == SIZE_MAX || code()[last_dst_] != cond.slot) return std::nullopt;
     // i32.eqz of a binary comparison just before it (into a temporary only
     // the eqz read): branch on the comparison, negated. (Float comparisons
     // have no negated opcode because of NaN.)
-    if (last_plain_ && last_op_ == Opcode::I32Eqz && prev_.dst != SIZE_MAX && prev_.fusable &&
+    if (on(kBranchEqz) && (on(kBranchImm) || !prev_.imm) && last_plain_ && last_op_ == Opcode::I32Eqz && prev_.dst != SIZE_MAX && prev_.fusable &&
         prev_.start + 4 == instr_start_ && (code()[prev_.dst] & kTempTag) &&
         code()[instr_start_ + 2] == code()[prev_.dst] && fused_branch_handler(prev_.op, true) &&
         info(prev_.op).params.size() == 2) {
@@ -482,11 +506,12 @@ class Translator {
       return c;
     }
     if (!last_plain_ && !last_imm_) return std::nullopt;  // e.g. op[load]: other operands
+    if (last_imm_ && !on(kBranchImm)) return std::nullopt;
     Opcode op = last_op_;
     if (!fused_branch_handler(op, true)) return std::nullopt;
     bool binary = info(op).params.size() == 2;
     Compare c{op, code()[instr_start_ + 2], binary ? code()[instr_start_ + 3] : kNoOperand, last_imm_};
-    if (c.b_imm && prev_.op == Opcode::I32Add && prev_.imm && prev_.start + 4 == instr_start_ &&
+    if (on(kBranchAdd) && c.b_imm && prev_.op == Opcode::I32Add && prev_.imm && prev_.start + 4 == instr_start_ &&
         label_at_ != instr_start_ && code()[prev_.start + 1] == c.a && code()[prev_.start + 2] == c.a &&
         add_branch_handler(op, true))
       c.add_start = prev_.start;
@@ -497,7 +522,7 @@ class Translator {
   // emitted since: a store's value is then still pending), removes the add
   // and returns its operands for a fused address-add load/store.
   std::optional<std::pair<uint64_t, uint64_t>> take_address_add(const Entry& addr) {
-    if (addr.pending || last_dst_ == SIZE_MAX || code()[last_dst_] != addr.slot || last_op_ != Opcode::I32Add ||
+    if (!on(kAddrAdd) || addr.pending || last_dst_ == SIZE_MAX || code()[last_dst_] != addr.slot || last_op_ != Opcode::I32Add ||
         (!last_plain_ && !last_imm_))
       return std::nullopt;
     std::pair<uint64_t, uint64_t> operands{code()[instr_start_ + 2], code()[instr_start_ + 3]};
@@ -930,7 +955,7 @@ class Translator {
         Entry v = pop(), a = pop();
         // A binary op whose result is only stored (full width, same type):
         // one instruction computes and stores.
-        if (full_width_store(op) &&
+        if (full_width_store(op) && (on(kStoreResult) || on(kMulChainRmw)) &&
             last_produced(v, [](Opcode p) { return store_result_handler(p) != nullptr; }) &&
             info(last_op_).results == info(op).params.substr(1)) {
           Opcode producer = last_op_;
@@ -938,7 +963,7 @@ class Translator {
           // `v[i] = v[i] - a * b * c`: a plain f64.load, the f64.mul>f64.mul
           // chain, then this op of the two, stored where it was loaded
           // from: one instruction (the load traps first either way).
-          if (const void* h = mul_chain_rmw_handler(producer, true)) {
+          if (const void* h = on(kMulChainRmw) ? mul_chain_rmw_handler(producer, true) : nullptr) {
             const size_t c = prev_.start, l = plain_load_start_;
             if (prev_.dst == c + 1 && l != SIZE_MAX && l + 4 == c && (label_at_ == SIZE_MAX || label_at_ <= l) &&
                 code()[c] == word(chain_handler(Opcode::F64Mul, false, Opcode::F64Mul, false)) &&
@@ -949,6 +974,7 @@ class Translator {
               return;
             }
           }
+          if (on(kStoreResult)) {
           remove_last_instr();
           begin_instr(store_result_handler(producer));
           emit_slot(x);
@@ -956,6 +982,7 @@ class Translator {
           emit_slot(a.slot);
           emit_imm(in.imm64);  // memarg offset
           return;
+          }
         }
         // An op[load] result stored back where it was loaded from.
         if (full_width_store(op) && !v.pending && last_load_operand_ && last_dst_ != SIZE_MAX &&
@@ -965,21 +992,23 @@ class Translator {
           uint64_t x = code()[instr_start_ + 2];
           // x computed by the op[load] just before: one instruction for both.
           if (chain_rmw_ && chain_rmw_->lm_start == instr_start_ && chain_rmw_->mul_chain) {
-            if (const void* h = mul_chain_rmw_handler(producer, false)) {
+            if (const void* h = on(kMulChainRmw) ? mul_chain_rmw_handler(producer, false) : nullptr) {
               replace_with_mul_chain_rmw(h, chain_rmw_->start, chain_rmw_->start, a.slot, in.imm64);
               return;
             }
-          } else if (chain_rmw_ && chain_rmw_->lm_start == instr_start_)
+          } else if (chain_rmw_ && chain_rmw_->lm_start == instr_start_ && on(kChainRmw))
             if (const void* h = chain_rmw_handler(chain_rmw_->op1, chain_rmw_->add_load, producer)) {
               replace_with_chain_rmw(h, chain_rmw_->start, chain_rmw_->start, instr_start_, a.slot, in.imm64);
               return;
             }
+          if (on(kRmw)) {
           remove_last_instr();
           begin_instr(rmw_handler(producer));
           emit_slot(x);
           emit_slot(a.slot);
           emit_imm(in.imm64);  // memarg offset
           return;
+          }
         }
         if (auto sum = take_address_add(a)) {
           begin_instr(address_add_handler(op));
@@ -1036,10 +1065,10 @@ class Translator {
       return;
     }
     uint64_t dst = push_home();
-    if (arity == 2 && (b.slot & kImmTag) && imm_handler(op)) {
+    if (arity == 2 && (b.slot & kImmTag) && imm_handler(op) && on(kImm)) {
       // t op imm, t computed by the binary op just before: a chain.
       if ((last_plain_ || last_imm_) && last_dst_ != SIZE_MAX && !a.pending && code()[last_dst_] == a.slot) {
-        if (const void* h = chain_handler(last_op_, last_imm_, op, false, true)) {
+        if (const void* h = on(kChain) ? chain_handler(last_op_, last_imm_, op, false, true) : nullptr) {
           replace_with_chain(h, op, dst, imm_values_[b.slot & ~kImmTag], true);
           return;
         }
@@ -1054,7 +1083,7 @@ class Translator {
     }
     // The second operand loaded (full width, same type) by the instruction
     // just before: one instruction loads and computes.
-    if (arity == 2 && load_operand_handler(op) && last_produced(b, full_width_load) &&
+    if (arity == 2 && load_operand_handler(op) && on(kLoadOp) && last_produced(b, full_width_load) &&
         info(last_op_).results == info(op).params.substr(1)) {
       std::optional<ChainRmw> chain = op_load_chain(a);
       // ... or `a` the result of an f64.mul>f64.mul chain (slot operands): for
@@ -1085,9 +1114,9 @@ class Translator {
       bool t_is_b = !b.pending && code()[last_dst_] == b.slot;
       if (t_is_a != t_is_b) {
         const Entry& z = t_is_b ? a : b;
-        if (op == Opcode::I32Xor && last_imm_ && try_xor_rot(z, dst)) return;
+        if (op == Opcode::I32Xor && last_imm_ && on(kXorRot) && try_xor_rot(z, dst)) return;
         if (!(z.slot & kImmTag)) {
-          if (const void* h = chain_handler(last_op_, last_imm_, op, t_is_b)) {
+          if (const void* h = on(kChain) ? chain_handler(last_op_, last_imm_, op, t_is_b) : nullptr) {
             replace_with_chain(h, op, dst, z.slot, false);
             return;
           }
@@ -1095,7 +1124,7 @@ class Translator {
       }
     }
     // ... or by an address-add load.
-    if (arity == 2 && load_add_operand_handler(op) && !b.pending && last_add_load_ && last_dst_ != SIZE_MAX &&
+    if (arity == 2 && load_add_operand_handler(op) && on(kLoadAddOp) && !b.pending && last_add_load_ && last_dst_ != SIZE_MAX &&
         code()[last_dst_] == b.slot && full_width_load(last_op_) && info(last_op_).results == info(op).params.substr(1)) {
       uint64_t base = code()[instr_start_ + 2], index = code()[instr_start_ + 3], offset = code()[instr_start_ + 4];
       remove_last_instr();
@@ -1232,13 +1261,13 @@ class Translator {
       return;
     }
     const size_t n = oi.params.size();
-    if (load_operand_handler(op)) {  // lane arithmetic with fused memory forms
+    if (load_operand_handler(op) && on(kSimd)) {  // lane arithmetic with fused memory forms
       translate_simd_mem_op(op);
       return;
     }
     Entry args[3] = {};
     for (size_t i = n; i-- > 0;) args[i] = pop();
-    if (op == Opcode::V128Store && translate_simd_fused_store(args[0], args[1], in.imm64)) return;
+    if (op == Opcode::V128Store && on(kSimd) && translate_simd_fused_store(args[0], args[1], in.imm64)) return;
     const bool has_result = !oi.results.empty();
     // A plain load/store whose address is an i32.add just emitted: fused.
     std::optional<std::pair<uint64_t, uint64_t>> sum;
