@@ -187,21 +187,7 @@ const void* chain_handler(Opcode op1, bool imm1, Opcode op2, bool t_is_b, bool z
 // offset1, addr2, offset2; mem[addr2 + offset2] = op2(t, that memory), with
 // t = op1(x, mem[addr1 + offset1]) loaded first. Only for multiply into
 // add/sub (see chains_into_rmw in interpreter.cpp); null for other pairs.
-// mem_is_a (v128 pairs only): the memory value is op2's first operand and
-// is loaded first (`c[j] = c[j] + a * b[j]`): op2(that memory, t).
-const void* chain_rmw_handler(Opcode op1, bool add_load, Opcode op2, bool mem_is_a = false);
-// v128 lane arithmetic with the same fused memory forms as scalar ops
-// (v128.load as the second operand, v128.store of the result, read-modify-
-// write: load_operand_handler ... rmw_handler return them): the ops of
-// vectorised loops (`c[j..j+3] += a * b[j..j+3]`). Few on purpose: every
-// handler moves the others' code (see chains_into_rmw in interpreter.cpp).
-#define MYWASM_SIMD_MEM_OPS(X) \
-  X(I32x4Add) X(I32x4Sub) X(I32x4Mul) X(F32x4Add) X(F32x4Sub) X(F32x4Mul) X(F64x2Add) X(F64x2Sub) X(F64x2Mul)
-// ... and the v128 multiply-accumulate chains into memory that
-// chain_rmw_handler returns (op1, op2).
-#define MYWASM_SIMD_CHAIN_RMW_OPS(X)                                                   \
-  X(I32x4Mul, I32x4Add) X(I32x4Mul, I32x4Sub) X(F32x4Mul, F32x4Add) X(F32x4Mul, F32x4Sub) \
-  X(F64x2Mul, F64x2Add) X(F64x2Mul, F64x2Sub)
+const void* chain_rmw_handler(Opcode op1, bool add_load, Opcode op2);
 // f64.mul>f64.mul (both operands slots, t the first operand of the second
 // mul) whose result u goes only into an add/sub read-modify-write: x, y, z,
 // addr, offset; mem[addr + offset] = op3(mem, u) when mem_is_a (a load just

@@ -41,9 +41,6 @@ inline simd::V128 load_v128(const uint64_t* p) {
   return v;
 }
 inline void store_v128(uint64_t* p, const simd::V128& v) { std::memcpy(p, v.bytes, 16); }
-// 16-byte linear-memory accesses of the fused v128 forms.
-using V128LoadSem = SimdSem<Opcode::V128Load>;
-using V128StoreSem = SimdSem<Opcode::V128Store>;
 
 // The fused memory forms of a binary op, as indices.
 enum MemForm { kLoadOperand, kLoadAddOperand, kStoreResult, kRmw };
@@ -125,33 +122,6 @@ const void* const* g_mul_chain_rmw_handlers = nullptr;
 // [1] then a third rotl, [2] then a shr_u.
 const void* const* g_xor_rot_handlers = nullptr;
 const void* const* g_internal_handlers = nullptr;
-
-// Index of an op in MYWASM_SIMD_MEM_OPS / of a pair in
-// MYWASM_SIMD_CHAIN_RMW_OPS, or -1.
-constexpr int simd_mem_index(Opcode op) {
-  int i = 0;
-#define X(Id)                     \
-  if (op == Opcode::Id) return i; \
-  ++i;
-  MYWASM_SIMD_MEM_OPS(X)
-#undef X
-  return -1;
-}
-constexpr int simd_chain_rmw_index(Opcode op1, Opcode op2) {
-  int i = 0;
-#define X(Op1, Op2)                                               \
-  if (op1 == Opcode::Op1 && op2 == Opcode::Op2) return i; \
-  ++i;
-  MYWASM_SIMD_CHAIN_RMW_OPS(X)
-#undef X
-  return -1;
-}
-// [op][MemForm]
-using SimdMemTable = const void* const[][4];
-const SimdMemTable* g_simd_mem_handlers = nullptr;
-// [pair][mem_is_a * 2 + add_load]
-using SimdChainRmwTable = const void* const[][4];
-const SimdChainRmwTable* g_simd_chain_rmw_handlers = nullptr;
 
 // A value of type t from its slot(s) at p (two slots for a v128).
 Value slot_to_value(StoreImpl& store, ValType t, const uint64_t* p) {
@@ -291,17 +261,6 @@ TrapCode run(StoreImpl* store_ptr, ExecContext& st, const uint64_t* start, FuncI
 #undef MYWASM_CHAIN_ENTRY
   static const void* const kMulChainRmwTable[] = {&&MM_F64Add_B, &&MM_F64Add_A, &&MM_F64Sub_B, &&MM_F64Sub_A};
   static const void* const kXorRotTable[] = {&&XR_2, &&XR_3_Rotl, &&XR_3_ShrU};
-  static const void* const kSimdMemTable[][4] = {
-#define X(Id) {&&LVM_##Id, &&LVMA_##Id, &&LVS_##Id, &&LVR_##Id},
-      MYWASM_SIMD_MEM_OPS(X)
-#undef X
-  };
-  static const void* const kSimdChainRmwTable[][4] = {
-#define X(Op1, Op2) \
-  {&&CVR_##Op1##_##Op2##_L, &&CVR_##Op1##_##Op2##_LA, &&CVR_##Op1##_##Op2##_AL, &&CVR_##Op1##_##Op2##_ALA},
-      MYWASM_SIMD_CHAIN_RMW_OPS(X)
-#undef X
-  };
   static const void* const kInternalTable[] = {
 #define X(Name, Words) &&I_##Name,
       MYWASM_INTERNAL_HANDLERS(X)
@@ -313,8 +272,6 @@ TrapCode run(StoreImpl* store_ptr, ExecContext& st, const uint64_t* start, FuncI
     g_chain_handlers = &kChainTable;
     g_mul_chain_rmw_handlers = kMulChainRmwTable;
     g_xor_rot_handlers = kXorRotTable;
-    g_simd_mem_handlers = &kSimdMemTable;
-    g_simd_chain_rmw_handlers = &kSimdChainRmwTable;
     return TrapCode::None;
   }
 
@@ -1148,12 +1105,7 @@ const void* fused_branch_handler(Opcode op, bool when_true) { return handlers_of
 const void* imm_handler(Opcode op) { return handlers_of(op).imm; }
 const void* fused_branch_imm_handler(Opcode op, bool when_true) { return handlers_of(op).branch_imm[when_true]; }
 const void* add_branch_handler(Opcode op, bool when_true) { return handlers_of(op).add_branch[when_true]; }
-// v128 ops have their fused memory forms in the MYWASM_SIMD_MEM_OPS table.
-const void* mem_form_handler(Opcode op, MemForm form) {
-  const OpcodeHandlers& h = handlers_of(op);
-  const int i = simd_mem_index(op);
-  return i >= 0 ? (*g_simd_mem_handlers)[i][form] : h.mem_form[form];
-}
+const void* mem_form_handler(Opcode op, MemForm form) { return handlers_of(op).mem_form[form]; }
 const void* load_operand_handler(Opcode op) { return mem_form_handler(op, kLoadOperand); }
 const void* load_add_operand_handler(Opcode op) { return mem_form_handler(op, kLoadAddOperand); }
 const void* store_result_handler(Opcode op) { return mem_form_handler(op, kStoreResult); }
@@ -1178,11 +1130,8 @@ const void* mul_chain_rmw_handler(Opcode op3, bool mem_is_a) {
   if (op3 != Opcode::F64Add && op3 != Opcode::F64Sub) return nullptr;
   return g_mul_chain_rmw_handlers[(op3 == Opcode::F64Sub ? 2 : 0) + (mem_is_a ? 1 : 0)];
 }
-const void* chain_rmw_handler(Opcode op1, bool add_load, Opcode op2, bool mem_is_a) {
+const void* chain_rmw_handler(Opcode op1, bool add_load, Opcode op2) {
   init_handlers();
-  if (int i = simd_chain_rmw_index(op1, op2); i >= 0)
-    return (*g_simd_chain_rmw_handlers)[i][(mem_is_a ? 2 : 0) + (add_load ? 1 : 0)];
-  if (mem_is_a) return nullptr;
   int i = chain_index(op1), j = chain_index(op2);
   if (i < 0 || j < 0) return nullptr;
   return (*g_chain_handlers)[i][j][6 + (add_load ? 1 : 0)];

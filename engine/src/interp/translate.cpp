@@ -45,11 +45,11 @@ using ModuleDesc = std::remove_cvref_t<decltype(ModuleImpl::module)>;  // the de
 // families of fused forms off, so their worth can be timed on one binary.
 enum Family : unsigned {
   kCopyN, kImm, kChain, kXorRot, kLoadOp, kLoadAddOp, kStoreResult, kRmw, kChainRmw, kMulChainRmw,
-  kAddrAdd, kBranch, kBranchImm, kBranchAdd, kBranchEqz, kSimd, kFamilies
+  kAddrAdd, kBranch, kBranchImm, kBranchAdd, kBranchEqz, kFamilies
 };
 constexpr const char* kFamilyNames[] = {"copyn", "imm", "chain", "xor_rot", "load_op", "load_add_op",
                                         "store_result", "rmw", "chain_rmw", "mul_chain_rmw", "addr_add",
-                                        "branch", "branch_imm", "branch_add", "branch_eqz", "simd"};
+                                        "branch", "branch_imm", "branch_add", "branch_eqz"};
 bool on(Family f) {
   static const unsigned off = [] {
     unsigned bits = 0;
@@ -190,7 +190,7 @@ class Translator {
     clear_last();
     prev_.dst = SIZE_MAX;
     prev_.fusable = false;
-    plain_load_start_ = plain_v128_load_start_ = SIZE_MAX;
+    plain_load_start_ = SIZE_MAX;
     last_copy_end_ = SIZE_MAX;
   }
   void begin_internal(Internal h) { begin_instr(internal_handler(h)); }
@@ -548,7 +548,6 @@ class Translator {
     while (!slot_fixups_.empty() && slot_fixups_.back() >= instr_start_) slot_fixups_.pop_back();
     clear_last();
     if (plain_load_start_ != SIZE_MAX && plain_load_start_ >= instr_start_) plain_load_start_ = SIZE_MAX;
-    if (plain_v128_load_start_ != SIZE_MAX && plain_v128_load_start_ >= instr_start_) plain_v128_load_start_ = SIZE_MAX;
   }
   // Emits "branch when `cond` (or the fused comparison) is true/false" with
   // the target word left for the caller to emit.
@@ -1261,13 +1260,8 @@ class Translator {
       return;
     }
     const size_t n = oi.params.size();
-    if (load_operand_handler(op) && on(kSimd)) {  // lane arithmetic with fused memory forms
-      translate_simd_mem_op(op);
-      return;
-    }
     Entry args[3] = {};
     for (size_t i = n; i-- > 0;) args[i] = pop();
-    if (op == Opcode::V128Store && on(kSimd) && translate_simd_fused_store(args[0], args[1], in.imm64)) return;
     const bool has_result = !oi.results.empty();
     // A plain load/store whose address is an i32.add just emitted: fused.
     std::optional<std::pair<uint64_t, uint64_t>> sum;
@@ -1299,113 +1293,6 @@ class Translator {
       default: break;
     }
     if (has_result) last_op_ = op;
-    if (op == Opcode::V128Load) {  // the form simd_mem_op looks for
-      last_plain_ = !sum;
-      last_add_load_ = bool(sum);
-      if (!sum) plain_v128_load_start_ = instr_start_;
-    }
-  }
-
-  // A v128 op of MYWASM_SIMD_MEM_OPS: its second operand loaded by the
-  // v128.load just before folds into it (as emit_simple does for scalars).
-  void translate_simd_mem_op(Opcode op) {
-    Entry b = pop(), a = pop();
-    uint64_t dst = push_home(2);
-    const bool b_loaded = !b.pending && last_dst_ != SIZE_MAX && code()[last_dst_] == b.slot &&
-                          last_op_ == Opcode::V128Load && (last_plain_ || last_add_load_);
-    if (b_loaded) {
-      std::optional<ChainRmw> chain = op_load_chain(a);
-      const bool add = last_add_load_;
-      // A plain v128.load just before b's: a candidate for the memory
-      // operand of a chain_rmw_handler (mem_is_a) if this op's result is
-      // added to it and stored back.
-      // (Found through prev_ when b's load is plain, which makes it the last
-      // plain load; when it took over an address add, prev_ is lost.)
-      std::optional<size_t> load_before;
-      if (prev_.dst != SIZE_MAX && prev_.op == Opcode::V128Load && prev_.fusable && prev_.start + 4 == instr_start_)
-        load_before = prev_.start;
-      else if (add && plain_v128_load_start_ != SIZE_MAX && plain_v128_load_start_ + 4 == instr_start_)
-        load_before = plain_v128_load_start_;
-      // The load's operands after its dst: addr (or base, index), offset.
-      std::vector<uint64_t> mem_operands(code().begin() + instr_start_ + 2, code().end());
-      remove_last_instr();
-      if (load_before) load_before_lm_ = LoadBeforeLm{*load_before, instr_start_, op, add};
-      begin_instr(add ? load_add_operand_handler(op) : load_operand_handler(op));
-      emit_dst(dst);
-      emit_slot(a.slot);
-      for (size_t k = 0; k + 1 < mem_operands.size(); ++k) emit_slot(mem_operands[k]);
-      emit_imm(mem_operands.back());
-      last_op_ = op;
-      last_load_operand_ = !add;
-      last_load_add_operand_ = add;
-      if (chain && !add) {
-        chain->lm_start = instr_start_;
-        chain_rmw_ = chain;
-      }
-      return;
-    }
-    // b from the op1[load] just before, a from the v128.load before that:
-    // a candidate for chain_rmw_handler (mem_is_a) at the store.
-    std::optional<LoadBeforeLm> rmw_a;
-    if (load_before_lm_ && load_before_lm_->lm_start == instr_start_ &&
-        (last_load_operand_ || last_load_add_operand_) && last_op_ == load_before_lm_->op1 && !b.pending &&
-        last_dst_ != SIZE_MAX && code()[last_dst_] == b.slot && (b.slot & kTempTag) && !a.pending &&
-        (a.slot & kTempTag) && code()[load_before_lm_->load_start] == word(op_handler(Opcode::V128Load)) &&
-        code()[load_before_lm_->load_start + 1] == a.slot &&
-        (label_at_ == SIZE_MAX || label_at_ <= load_before_lm_->load_start) &&
-        chain_rmw_handler(load_before_lm_->op1, load_before_lm_->add_load, op, true))
-      rmw_a = load_before_lm_;
-    begin_instr(op_handler(op));
-    emit_dst(dst);
-    emit_slot(a.slot);
-    emit_slot(b.slot);
-    last_op_ = op;
-    last_plain_ = true;
-    if (rmw_a) {
-      rmw_a->op2_start = instr_start_;
-      rmw_a_ = rmw_a;
-    }
-  }
-
-  // v128.store of the result of the MYWASM_SIMD_MEM_OPS op just before: its
-  // [store] form, or [rmw] when that op loaded from this same address and
-  // offset (and a multiply-accumulate chain when a v128 op[load] computed
-  // its other operand). False when nothing fuses.
-  bool translate_simd_fused_store(const Entry& a, const Entry& v, uint64_t offset) {
-    if (v.pending || last_dst_ == SIZE_MAX || code()[last_dst_] != v.slot || !load_operand_handler(last_op_))
-      return false;
-    const Opcode producer = last_op_;
-    // mem = mem op2 op1(x, mem1), the memory value loaded first.
-    if (rmw_a_ && rmw_a_->op2_start == instr_start_ && last_plain_ && code()[rmw_a_->load_start + 2] == a.slot &&
-        code()[rmw_a_->load_start + 3] == offset) {
-      const LoadBeforeLm r = *rmw_a_;
-      replace_with_chain_rmw(chain_rmw_handler(r.op1, r.add_load, producer, true), r.load_start, r.lm_start,
-                             r.op2_start, a.slot, offset);
-      return true;
-    }
-    if (last_load_operand_ && code()[instr_start_ + 3] == a.slot && code()[instr_start_ + 4] == offset) {
-      if (chain_rmw_ && chain_rmw_->lm_start == instr_start_)
-        if (const void* h = chain_rmw_handler(chain_rmw_->op1, chain_rmw_->add_load, producer)) {
-          replace_with_chain_rmw(h, chain_rmw_->start, chain_rmw_->start, instr_start_, a.slot, offset);
-          return true;
-        }
-      const uint64_t x = code()[instr_start_ + 2];
-      remove_last_instr();
-      begin_instr(rmw_handler(producer));
-      emit_slot(x);
-      emit_slot(a.slot);
-      emit_imm(offset);
-      return true;
-    }
-    if (!last_plain_) return false;
-    const uint64_t x = code()[instr_start_ + 2], y = code()[instr_start_ + 3];
-    remove_last_instr();
-    begin_instr(store_result_handler(producer));
-    emit_slot(x);
-    emit_slot(y);
-    emit_slot(a.slot);
-    emit_imm(offset);
-    return true;
   }
 
   void finish() {
@@ -1486,16 +1373,6 @@ class Translator {
       return ChainRmw{prev_.start, prev_.op, prev_.load_add_operand, 0};
     return std::nullopt;
   }
-  // A v128 op1[load] (at lm_start) right after a plain v128.load (at
-  // load_start), and the op2 using both (at op2_start, once emitted).
-  struct LoadBeforeLm {
-    size_t load_start;
-    size_t lm_start;
-    Opcode op1;
-    bool add_load;
-    size_t op2_start = SIZE_MAX;
-  };
-  std::optional<LoadBeforeLm> load_before_lm_, rmw_a_;
   bool last_add_load_ = false;  // ... is address_add_handler(last_op_) of a load
   // The instruction before the last one, when nothing has been removed since.
   struct Prev {
@@ -1512,7 +1389,6 @@ class Translator {
   int last_copy_moves_ = 0;          // ... its number of moves
   size_t label_at_ = SIZE_MAX;       // last code position bound as a branch target
   size_t plain_load_start_ = SIZE_MAX;  // start of the last plain f64.load emitted (if still there)
-  size_t plain_v128_load_start_ = SIZE_MAX;  // ... and of the last plain v128.load
   std::vector<uint64_t> imm_values_;
   std::vector<size_t> slot_fixups_;
   std::vector<size_t> target_fixups_;
