@@ -67,6 +67,7 @@ def user_time_of(cmd, env=None):
     os.lseek(_out_fd, 0, os.SEEK_SET)
     out = os.read(_out_fd, 1 << 24).decode(errors="replace")
     os.ftruncate(_out_fd, 0)
+    os.lseek(_out_fd, 0, os.SEEK_SET)
     if os.waitstatus_to_exitcode(status) != 0:
         sys.exit(f"failed ({os.waitstatus_to_exitcode(status)}): {' '.join(map(str, cmd))}")
     return usage.ru_utime, out
@@ -127,7 +128,8 @@ def cmd_compare(args):
         expected[label] = normalized(user_time_of(native_cmd)[1])
     times = defaultdict(list)  # (variant, program) -> times
     for r in range(args.runs):
-        for label, _, make in items:
+        for label, native_cmd, make in items:
+            times[("native", label)].append(user_time_of(native_cmd)[0])
             for vlabel, path, env in variants:
                 t, out = user_time_of(make(path), env)
                 if normalized(out) != expected[label]:
@@ -146,8 +148,21 @@ def cmd_compare(args):
             row += f"{ratio:>13.3f}x"
         print(row)
     print(f"{'geomean':<25}" + "".join(f"{geomean(geo[v]):>13.3f}x" for v, _, _ in variants[1:]))
+    # Each variant against native (best user time of each).
+    print(f"\n{'program':<15}{'native s':>10}" + "".join(f"{v + '/nat':>14}" for v, _, _ in variants))
+    nat = defaultdict(list)
+    for label, _, _ in items:
+        n = min(times[("native", label)])
+        row = f"{label:<15}{n:>10.3f}"
+        for v, _, _ in variants:
+            ratio = min(times[(v, label)]) / n
+            nat[v].append(ratio)
+            row += f"{ratio:>13.2f}x"
+        print(row)
+    print(f"{'geomean':<25}" + "".join(f"{geomean(nat[v]):>13.2f}x" for v, _, _ in variants))
+    print(f"{'worst':<25}" + "".join(f"{max(nat[v]):>13.2f}x" for v, _, _ in variants))
     # Noise: per variant and program, the spread of its runs (max/min - 1).
-    spread = [max(ts) / min(ts) - 1 for ts in times.values()]
+    spread = [max(ts) / min(ts) - 1 for key, ts in times.items() if key[0] != "native"]
     print(f"run-to-run spread (max/min - 1) over all variants and programs: median {sorted(spread)[len(spread) // 2] * 100:.1f}%, "
           f"max {max(spread) * 100:.1f}%")
 
