@@ -198,9 +198,25 @@ inline uint32_t slot_count(const std::vector<ValType>& types) {
 // type just before.
 #define MYWASM_LOAD_OPERAND_OPS(X, C) X(C, I32Ne) X(C, I32Add) X(C, I32Eq) X(C, I32LeU) X(C, I32LtU) X(C, I64Eq) X(C, I32Sub) X(C, I32LtS) \
   X(C, F64Mul) X(C, F64Add) X(C, F64Sub)
+// The same with the load's address the wrapped sum of two slots (an
+// address-add load just before): the kernels' hot loops (sha256, nbody,
+// matmul).
+#define MYWASM_LOAD_ADD_OPERAND_OPS(X, C) X(C, I32Add) X(C, F64Mul) X(C, F64Sub)
 // Binary ops whose result is stored by the full-width store of its type.
 #define MYWASM_STORE_RESULT_OPS(X, C) X(C, I32Add) X(C, I64Or) X(C, I32Or) X(C, I32Sub) X(C, I64Add) \
   X(C, F64Add) X(C, F64Sub) X(C, F64Mul)
+
+// The kernels' multiply-into-memory forms, each for the one opcode its hot
+// loop uses (matmul's `c[j] += a * b[j]`, nbody's `v[i] -= a * b * c` and
+// `v[i] += a * b * c`): the op whose result is stored back where its
+// memory operand was loaded from (read-modify-write).
+#define MYWASM_MUL_LOAD_RMW_OPS(X, C) X(C, F64Add)
+#define MYWASM_MUL_MUL_RMW_OPS(X, C) X(C, F64Add)
+#define MYWASM_MUL_MUL_RMW_A_OPS(X, C) X(C, F64Sub)
+// Xors of rotations of one i32 by immediates (sha256's sigma functions):
+// rotl(x, a) ^ rotl(x, b), and that ^ op(x, c).
+#define MYWASM_XOR_ROT2_OPS(X, C) X(C, I32Rotl)
+#define MYWASM_XOR_ROT3_OPS(X, C) X(C, I32Rotl) X(C, I32ShrU)
 
 //   form             name in listings              layout  opcodes
 #define MYWASM_OP_FORMS(X)                                                                  \
@@ -216,7 +232,18 @@ inline uint32_t slot_count(const std::vector<ValType>& types) {
   X(AddBranchIf,      "br_if[i32.add imm>% imm]",   "siit", MYWASM_ADD_BRANCH_OPS)          \
   X(AddBranchUnless,  "br_unless[i32.add imm>% imm]", "siit", MYWASM_ADD_BRANCH_OPS)        \
   X(LoadOperand,      "%[load]",                    "dssi", MYWASM_LOAD_OPERAND_OPS)        \
-  X(StoreResult,      "%[store]",                   "sssi", MYWASM_STORE_RESULT_OPS)
+  X(LoadAddOperand,   "%[load+add]",                "dsssi", MYWASM_LOAD_ADD_OPERAND_OPS)   \
+  X(StoreResult,      "%[store]",                   "sssi", MYWASM_STORE_RESULT_OPS)        \
+  /* x, addr1, offset1, addr2, offset2: m = f64.mul(x, mem[addr1 + offset1]), */              \
+  /* mem[addr2 + offset2] = op(m, mem[addr2 + offset2]); [load+add]: addr1 = base1 + index1 */ \
+  X(MulLoadRmw,       "f64.mul[load]>%[rmw]",       "ssisi", MYWASM_MUL_LOAD_RMW_OPS)       \
+  X(MulLoadAddRmw,    "f64.mul[load+add]>%[rmw]",   "sssisi", MYWASM_MUL_LOAD_RMW_OPS)      \
+  /* x, y, z, addr, offset: u = x * y * z, mem[addr + offset] = op(u, mem) ([rmw-a]: op(mem, u)) */ \
+  X(MulMulRmw,        "f64.mul>f64.mul>%[rmw]",     "ssssi", MYWASM_MUL_MUL_RMW_OPS)        \
+  X(MulMulRmwA,       "f64.mul>f64.mul>%[rmw-a]",   "ssssi", MYWASM_MUL_MUL_RMW_A_OPS)      \
+  /* dst, x, a, b (, c): rotl(x, a) ^ rotl(x, b) (^ op(x, c)) */                               \
+  X(XorRot2,          "xor_rot[%,rotl]",            "dsii", MYWASM_XOR_ROT2_OPS)            \
+  X(XorRot3,          "xor_rot[rotl,rotl,%]",       "dsiii", MYWASM_XOR_ROT3_OPS)
 
 enum class Form : uint8_t {
 #define X(Name, Listing, Layout, Ops) Name,

@@ -407,6 +407,24 @@ TrapCode run(StoreImpl* store_ptr, ExecContext& st, const uint64_t* start, FuncI
     NEXT();                                                                                   \
   }
   MYWASM_LOAD_OPERAND_OPS(MYWASM_H_LOAD_OPERAND, LoadOperand)
+  // LoadAddOperand: dst, a, base, index, offset (b = the full-width load of
+  // the wrapped base + index, plus offset).
+#define MYWASM_H_LOAD_ADD_OPERAND(Fm, Id)                                                     \
+  F_##Fm##_##Id : {                                                                           \
+    MYWASM_KOP(Id);                                                                           \
+    static_assert(ScalarBinary<kOp>::value);                                                  \
+    using Op = Sem<kOp>;                                                                      \
+    uint64_t ea = uint64_t(uint32_t(S(3)) + uint32_t(S(4))) + pc[5];                          \
+    CHECK_ACCESS(ea, sizeof(typename Op::B));                                                 \
+    typename Op::B b;                                                                         \
+    std::memcpy(&b, mem + ea, sizeof b);                                                      \
+    auto a = rd<typename Op::A>(S(2));                                                        \
+    CHECK_OP(Op, a, b);                                                                       \
+    S(1) = wr<typename Op::R>(Op::apply(a, b));                                               \
+    MYWASM_STEP(Fm);                                                                          \
+    NEXT();                                                                                   \
+  }
+  MYWASM_LOAD_ADD_OPERAND_OPS(MYWASM_H_LOAD_ADD_OPERAND, LoadAddOperand)
   // StoreResult: a, b, addr, offset.
 #define MYWASM_H_STORE_RESULT(Fm, Id)                                                         \
   F_##Fm##_##Id : {                                                                           \
@@ -424,6 +442,78 @@ TrapCode run(StoreImpl* store_ptr, ExecContext& st, const uint64_t* start, FuncI
     NEXT();                                                                                   \
   }
   MYWASM_STORE_RESULT_OPS(MYWASM_H_STORE_RESULT, StoreResult)
+  // MulLoadRmw / MulLoadAddRmw (kAdd): x, addr1 (base1, index1), offset1,
+  // addr2, offset2.
+#define MYWASM_H_MUL_LOAD_RMW(Fm, Id, kAdd)                                                   \
+  F_##Fm##_##Id : {                                                                           \
+    MYWASM_KOP(Id);                                                                           \
+    using S1 = Sem<Opcode::F64Mul>;                                                           \
+    using S2 = Sem<kOp>;                                                                      \
+    constexpr int k = kAdd ? 1 : 0;                                                           \
+    uint64_t ea1 = uint64_t(kAdd ? uint32_t(S(2)) + uint32_t(S(3)) : uint32_t(S(2))) + pc[3 + k]; \
+    CHECK_ACCESS(ea1, sizeof(double));                                                        \
+    double b1;                                                                                \
+    std::memcpy(&b1, mem + ea1, sizeof b1);                                                   \
+    double t = S1::apply(rd<double>(S(1)), b1);                                               \
+    uint64_t ea2 = uint64_t(uint32_t(S(4 + k))) + pc[5 + k];                                  \
+    CHECK_ACCESS(ea2, sizeof(double));                                                        \
+    double b2;                                                                                \
+    std::memcpy(&b2, mem + ea2, sizeof b2);                                                   \
+    double r = S2::apply(t, b2);                                                              \
+    std::memcpy(mem + ea2, &r, sizeof r);                                                     \
+    MYWASM_STEP(Fm);                                                                          \
+    NEXT();                                                                                   \
+  }
+#define MYWASM_H_MUL_LOAD_RMW_L(Fm, Id) MYWASM_H_MUL_LOAD_RMW(Fm, Id, false)
+#define MYWASM_H_MUL_LOAD_RMW_LA(Fm, Id) MYWASM_H_MUL_LOAD_RMW(Fm, Id, true)
+  MYWASM_MUL_LOAD_RMW_OPS(MYWASM_H_MUL_LOAD_RMW_L, MulLoadRmw)
+  MYWASM_MUL_LOAD_RMW_OPS(MYWASM_H_MUL_LOAD_RMW_LA, MulLoadAddRmw)
+  // MulMulRmw / MulMulRmwA (kMemIsA): x, y, z, addr, offset.
+#define MYWASM_H_MUL_MUL_RMW(Fm, Id, kMemIsA)                                                 \
+  F_##Fm##_##Id : {                                                                           \
+    MYWASM_KOP(Id);                                                                           \
+    using S3 = Sem<kOp>;                                                                      \
+    using SM = Sem<Opcode::F64Mul>;                                                           \
+    uint64_t ea = uint64_t(uint32_t(S(4))) + pc[5];                                           \
+    CHECK_ACCESS(ea, sizeof(double));                                                         \
+    double m;                                                                                 \
+    std::memcpy(&m, mem + ea, sizeof m);                                                      \
+    double u = SM::apply(SM::apply(rd<double>(S(1)), rd<double>(S(2))), rd<double>(S(3)));    \
+    double r = kMemIsA ? S3::apply(m, u) : S3::apply(u, m);                                   \
+    std::memcpy(mem + ea, &r, sizeof r);                                                      \
+    MYWASM_STEP(Fm);                                                                          \
+    NEXT();                                                                                   \
+  }
+#define MYWASM_H_MUL_MUL_RMW_B(Fm, Id) MYWASM_H_MUL_MUL_RMW(Fm, Id, false)
+#define MYWASM_H_MUL_MUL_RMW_A(Fm, Id) MYWASM_H_MUL_MUL_RMW(Fm, Id, true)
+  MYWASM_MUL_MUL_RMW_OPS(MYWASM_H_MUL_MUL_RMW_B, MulMulRmw)
+  MYWASM_MUL_MUL_RMW_A_OPS(MYWASM_H_MUL_MUL_RMW_A, MulMulRmwA)
+  // XorRot2: dst, x, a, b. XorRot3: dst, x, a, b, c.
+#define MYWASM_H_XOR_ROT(Fm, Id, kThree)                                                      \
+  F_##Fm##_##Id : {                                                                           \
+    MYWASM_KOP(Id);                                                                           \
+    using SR = Sem<Opcode::I32Rotl>;                                                          \
+    using S3 = Sem<kOp>;                                                                      \
+    const auto x = rd<typename SR::A>(S(2));                                                  \
+    auto r = SR::apply(x, rd<typename SR::B>(pc[3])) ^ SR::apply(x, rd<typename SR::B>(pc[4])); \
+    if constexpr (kThree) r ^= S3::apply(x, rd<typename S3::B>(pc[5]));                       \
+    S(1) = wr<typename SR::R>(r);                                                             \
+    MYWASM_STEP(Fm);                                                                          \
+    NEXT();                                                                                   \
+  }
+#define MYWASM_H_XOR_ROT2(Fm, Id) MYWASM_H_XOR_ROT(Fm, Id, false)
+#define MYWASM_H_XOR_ROT3(Fm, Id) MYWASM_H_XOR_ROT(Fm, Id, true)
+  MYWASM_XOR_ROT2_OPS(MYWASM_H_XOR_ROT2, XorRot2)
+  MYWASM_XOR_ROT3_OPS(MYWASM_H_XOR_ROT3, XorRot3)
+#undef MYWASM_H_MUL_LOAD_RMW
+#undef MYWASM_H_MUL_LOAD_RMW_L
+#undef MYWASM_H_MUL_LOAD_RMW_LA
+#undef MYWASM_H_MUL_MUL_RMW
+#undef MYWASM_H_MUL_MUL_RMW_B
+#undef MYWASM_H_MUL_MUL_RMW_A
+#undef MYWASM_H_XOR_ROT
+#undef MYWASM_H_XOR_ROT2
+#undef MYWASM_H_XOR_ROT3
 #undef MYWASM_H_ADDR_ADD
 #undef MYWASM_H_IMM
 #undef MYWASM_H_BRANCH
@@ -435,6 +525,7 @@ TrapCode run(StoreImpl* store_ptr, ExecContext& st, const uint64_t* start, FuncI
 #undef MYWASM_H_ADD_BRANCH_IF
 #undef MYWASM_H_ADD_BRANCH_UNLESS
 #undef MYWASM_H_LOAD_OPERAND
+#undef MYWASM_H_LOAD_ADD_OPERAND
 #undef MYWASM_H_STORE_RESULT
 #undef MYWASM_STEP
 

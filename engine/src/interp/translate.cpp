@@ -44,10 +44,12 @@ using ModuleDesc = std::remove_cvref_t<decltype(ModuleImpl::module)>;  // the de
 // Measurement hook (issue 11): MYWASM_INTERP_OFF=name,name,... turns single
 // families of fused forms off, so their worth can be timed on one binary.
 enum Family : unsigned {
-  kCopyN, kImm, kChain, kLoadOp, kStoreResult, kAddrAdd, kBranch, kBranchImm, kBranchAdd, kBranchEqz, kFamilies
+  kCopyN, kImm, kChain, kLoadOp, kStoreResult, kAddrAdd, kBranch, kBranchImm, kBranchAdd, kBranchEqz, kLoadAddOp,
+  kRmw, kXorRot, kFamilies
 };
 constexpr const char* kFamilyNames[] = {"copyn",    "imm",    "chain",      "load_op",    "store_result",
-                                        "addr_add", "branch", "branch_imm", "branch_add", "branch_eqz"};
+                                        "addr_add", "branch", "branch_imm", "branch_add", "branch_eqz",
+                                        "load_add_op", "rmw", "xor_rot"};
 bool on(Family f) {
   static const unsigned off = [] {
     unsigned bits = 0;
@@ -175,6 +177,9 @@ class Translator {
     last_op_ = Opcode::Nop;
     last_imm_ = false;
     last_plain_ = false;
+    last_add_load_ = false;
+    last_load_operand_ = false;
+    chain_rmw_ = std::nullopt;
   }
   // With fusions off: nothing about the code emitted so far is known to
   // the next instruction, so every fusion (they all look back at what
@@ -183,6 +188,7 @@ class Translator {
     clear_last();
     prev_.dst = SIZE_MAX;
     prev_.fusable = false;
+    plain_load_start_ = SIZE_MAX;
     last_copy_end_ = SIZE_MAX;
   }
   void begin_internal(Internal h) { begin_instr(internal_handler(h)); }
@@ -533,6 +539,7 @@ class Translator {
     code().resize(instr_start_);
     while (!slot_fixups_.empty() && slot_fixups_.back() >= instr_start_) slot_fixups_.pop_back();
     clear_last();
+    if (plain_load_start_ != SIZE_MAX && plain_load_start_ >= instr_start_) plain_load_start_ = SIZE_MAX;
   }
   // Emits "branch when `cond` (or the fused comparison) is true/false" with
   // the target word left for the caller to emit.
@@ -940,9 +947,48 @@ class Translator {
             info(last_op_).results == info(op).params.substr(1)) {
           const uint64_t x = code()[instr_start_ + 2], y = code()[instr_start_ + 3];
           const Opcode producer = last_op_;
+          // `v[i] = v[i] - a * b * c`: a plain f64.load, the f64.mul>f64.mul
+          // chain, then this op of the two, stored where it was loaded
+          // from: one instruction (the load traps first either way).
+          if (on(kRmw) && form_handler(Form::MulMulRmwA, producer) && op == Opcode::F64Store) {
+            const size_t c = prev_.start, l = plain_load_start_;
+            if (prev_.dst == c + 1 && l != SIZE_MAX && l + 4 == c && (label_at_ == SIZE_MAX || label_at_ <= l) &&
+                code()[l] == word(op_handler(Opcode::F64Load)) &&
+                code()[c] == word(chain_handler(Opcode::F64Mul, Opcode::F64Mul, Chain::SA)) &&
+                y == code()[c + 1] && (y & kTempTag) && x == code()[l + 1] && (x & kTempTag) &&
+                code()[l + 2] == a.slot && code()[l + 3] == in.imm64 && code()[c + 2] != x && code()[c + 3] != x &&
+                code()[c + 4] != x) {
+              const uint64_t cx = code()[c + 2], cy = code()[c + 3], cz = code()[c + 4];
+              instr_start_ = l;
+              remove_last_instr();
+              emit_form(Form::MulMulRmwA, producer, {cx, cy, cz, a.slot, in.imm64});
+              return;
+            }
+          }
           remove_last_instr();
           emit_form(Form::StoreResult, producer, {x, y, a.slot, in.imm64});
           return;
+        }
+        // An op[load] whose result is stored back where it was loaded from,
+        // its first operand computed by the f64.mul[load] (or [load+add]) or
+        // the f64.mul>f64.mul chain just before it: one instruction for all.
+        if (op == Opcode::F64Store && on(kRmw) && !v.pending && last_load_operand_ && chain_rmw_ &&
+            chain_rmw_->lm_start == instr_start_ && last_dst_ != SIZE_MAX && code()[last_dst_] == v.slot &&
+            code()[instr_start_ + 3] == a.slot && code()[instr_start_ + 4] == in.imm64) {
+          const Opcode producer = last_op_;
+          const size_t c = chain_rmw_->start;
+          const Form f = chain_rmw_->kind == ChainRmw::MulMul    ? Form::MulMulRmw
+                         : chain_rmw_->kind == ChainRmw::MulLoad ? Form::MulLoadRmw
+                                                                 : Form::MulLoadAddRmw;
+          if (form_handler(f, producer)) {
+            // The first instruction's operands after its dst.
+            const std::vector<uint64_t> first(code().begin() + c + 2, code().begin() + chain_rmw_->lm_start);
+            instr_start_ = c;
+            remove_last_instr();
+            if (f != Form::MulLoadAddRmw) emit_form(f, producer, {first[0], first[1], first[2], a.slot, in.imm64});
+            else emit_form(f, producer, {first[0], first[1], first[2], first[3], a.slot, in.imm64});
+            return;
+          }
         }
         if (auto sum = take_address_add(a, Form::AddrAddStore, op)) {
           emit_form(Form::AddrAddStore, op, {sum->first, sum->second, v.slot, in.imm64});
@@ -964,8 +1010,10 @@ class Translator {
           emit_slot(a.slot);
           emit_imm(in.imm64);  // memarg offset
         }
+        if (!sum && op == Opcode::F64Load) plain_load_start_ = instr_start_;
         last_op_ = op;
         last_plain_ = !sum;
+        last_add_load_ = bool(sum);
       }
       return;
     }
@@ -1019,13 +1067,45 @@ class Translator {
     if (arity == 2 && form_handler(Form::LoadOperand, op) && on(kLoadOp) && last_produced(b, full_width_load) &&
         info(last_op_).results == info(op).params.substr(1)) {
       const uint64_t addr = code()[instr_start_ + 2], offset = code()[instr_start_ + 3];
+      // `a` the result of the f64.mul[load] / f64.mul[load+add] or of the
+      // f64.mul>f64.mul chain (slot operands) just before the load: a
+      // candidate for the multiply-into-memory forms if this is stored back.
+      std::optional<ChainRmw> chain;
+      if (on(kRmw) && op == Opcode::F64Add && prev_.dst != SIZE_MAX && prev_.dst == prev_.start + 1 && !a.pending &&
+          (a.slot & kTempTag) && code()[prev_.dst] == a.slot) {
+        const uint64_t h = code()[prev_.start];
+        const size_t n = instr_start_ - prev_.start;
+        if (h == word(chain_handler(Opcode::F64Mul, Opcode::F64Mul, Chain::SA)) && n == chain_words(Chain::SA))
+          chain = ChainRmw{prev_.start, ChainRmw::MulMul, 0};
+        else if (h == word(form_handler(Form::LoadOperand, Opcode::F64Mul)) && n == form_words(Form::LoadOperand))
+          chain = ChainRmw{prev_.start, ChainRmw::MulLoad, 0};
+        else if (h == word(form_handler(Form::LoadAddOperand, Opcode::F64Mul)) && n == form_words(Form::LoadAddOperand))
+          chain = ChainRmw{prev_.start, ChainRmw::MulLoadAdd, 0};
+      }
       remove_last_instr();
       emit_form(Form::LoadOperand, op, {dst, a.slot, addr, offset});
+      last_op_ = op;
+      last_load_operand_ = true;
+      if (chain) {
+        chain->lm_start = instr_start_;
+        chain_rmw_ = chain;
+      }
+      return;
+    }
+    // ... or by an address-add load.
+    if (arity == 2 && form_handler(Form::LoadAddOperand, op) && on(kLoadAddOp) && !b.pending && last_add_load_ &&
+        last_dst_ != SIZE_MAX && code()[last_dst_] == b.slot && full_width_load(last_op_) &&
+        info(last_op_).results == info(op).params.substr(1)) {
+      const uint64_t base = code()[instr_start_ + 2], index = code()[instr_start_ + 3], offset = code()[instr_start_ + 4];
+      remove_last_instr();
+      emit_form(Form::LoadAddOperand, op, {dst, a.slot, base, index, offset});
       last_op_ = op;
       return;
     }
     // One operand computed by the binary op just before (and used nowhere
     // else): one instruction computes both.
+    if (t_is_a != t_is_b && op == Opcode::I32Xor && last_imm_ && on(kXorRot) && try_xor_rot(t_is_b ? a : b, dst))
+      return;
     if (t_is_a != t_is_b && on(kChain)) {
       const Entry& z = t_is_b ? a : b;
       if (!(z.slot & kImmTag)) {
@@ -1041,6 +1121,36 @@ class Translator {
     if (arity == 2) emit_slot(b.slot);
     last_op_ = op;
     last_plain_ = true;
+  }
+
+  // rotl(x, c) or shr_u(x, c) (the last instruction, immediate c) xored
+  // with z, the result of the instruction before it, which is rotl(x, a)
+  // (rotl[imm]) or an xor_rot of two: one xor_rot instruction for all.
+  bool try_xor_rot(const Entry& z, uint64_t dst) {
+    if (last_op_ != Opcode::I32Rotl && last_op_ != Opcode::I32ShrU) return false;
+    const size_t p = prev_.start;
+    if (z.pending || !(z.slot & kTempTag) || prev_.dst == SIZE_MAX || prev_.dst != p + 1 || code()[p + 1] != z.slot)
+      return false;
+    const uint64_t x = code()[instr_start_ + 2], c = code()[instr_start_ + 3];
+    if (x == z.slot || code()[p + 2] != x) return false;
+    if (p + form_words(Form::Imm) == instr_start_ && code()[p] == word(form_handler(Form::Imm, Opcode::I32Rotl)) &&
+        form_handler(Form::XorRot2, last_op_)) {
+      const uint64_t a = code()[p + 3];
+      instr_start_ = p;
+      remove_last_instr();
+      emit_form(Form::XorRot2, Opcode::I32Rotl, {dst, x, a, c});
+    } else if (p + form_words(Form::XorRot2) == instr_start_ &&
+               code()[p] == word(form_handler(Form::XorRot2, Opcode::I32Rotl)) && form_handler(Form::XorRot3, last_op_)) {
+      const Opcode op3 = last_op_;
+      const uint64_t a = code()[p + 3], b = code()[p + 4];
+      instr_start_ = p;
+      remove_last_instr();
+      emit_form(Form::XorRot3, op3, {dst, x, a, b, c});
+    } else {
+      return false;
+    }
+    last_op_ = Opcode::I32Xor;
+    return true;
   }
 
   // Arguments are materialised at the top of the stack; the callee's frame
@@ -1223,6 +1333,17 @@ class Translator {
   size_t last_copy_start_ = 0;       // ... its start
   int last_copy_moves_ = 0;          // ... its number of moves
   size_t label_at_ = SIZE_MAX;       // last code position bound as a branch target
+  bool last_add_load_ = false;       // the last instruction is an AddrAddLoad form
+  bool last_load_operand_ = false;   // ... is a LoadOperand form
+  // The last instruction is an f64.add[load] whose first operand is the
+  // result of the instruction at `start` just before it.
+  struct ChainRmw {
+    size_t start;
+    enum Kind { MulMul, MulLoad, MulLoadAdd } kind;
+    size_t lm_start;  // the f64.add[load]
+  };
+  std::optional<ChainRmw> chain_rmw_;
+  size_t plain_load_start_ = SIZE_MAX;  // start of the last plain f64.load emitted (if still there)
   std::vector<uint64_t> imm_values_;
   std::vector<size_t> slot_fixups_;
   std::vector<size_t> target_fixups_;
