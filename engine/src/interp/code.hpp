@@ -168,8 +168,7 @@ inline uint32_t slot_count(const std::vector<ValType>& types) {
 // offset added).
 #define MYWASM_ADDR_ADD_LOAD_OPS(X, C) X(C, I32Load) X(C, I32Load8U) X(C, I32Load8S) X(C, I64Load) X(C, I32Load16U) \
   X(C, F64Load)
-#define MYWASM_ADDR_ADD_STORE_OPS(X, C) X(C, I32Store) X(C, I64Store) X(C, I32Store8) X(C, I32Store16) \
-  X(C, F64Store)
+#define MYWASM_ADDR_ADD_STORE_OPS(X, C) X(C, I32Store) X(C, I64Store) X(C, I32Store8) X(C, I32Store16)
 // Binary ops with an immediate second operand. (A compare+branch with an
 // immediate, and a chain whose first op has one, are made from this form:
 // their ops must be listed here too.)
@@ -179,17 +178,23 @@ inline uint32_t slot_count(const std::vector<ValType>& types) {
   X(C, I64Add) X(C, I32Mul) X(C, I32ShrS) X(C, I32LtS) X(C, I64Xor) X(C, I64Mul) X(C, I64Or) X(C, F64Mul) \
   X(C, I32DivS) X(C, I64DivU) X(C, I64LtU) X(C, I64GtU) X(C, I64Ne) X(C, I64Eq) X(C, I32GeS) X(C, I32LeS) \
   X(C, I32LeU) X(C, I32GeU) \
-  X(C, I32Rotl) X(C, I32Rotr) X(C, F64Add) X(C, F64Sub) X(C, F64Lt) X(C, F64Ne) X(C, F64Eq) X(C, F64Ge)
+  X(C, I32Rotl) X(C, F64Add) X(C, F64Lt) X(C, F64Ne) X(C, F64Eq)
 // i32-producing ops fused with the branch on their result (br_if, if,
 // br_unless on the negation): unary, binary, binary with an immediate.
-#define MYWASM_BRANCH_UNARY_OPS(X, C) X(C, I32Eqz) X(C, I64Eqz)
+// (i32.eqz has none: a branch on it is BrUnless/BrIf of its operand.) The
+// br_unless forms exist only for the ops whose complement (eq/ne, lt/ge,
+// gt/le; f64 eq/ne too, not f64 lt/ge because of NaN) has no br_if form:
+// the translator emits br_unless[op] as br_if[complement of op].
+#define MYWASM_BRANCH_UNARY_OPS(X, C) X(C, I64Eqz)
 #define MYWASM_BRANCH_OPS(X, C)                                                                                  \
   X(C, I32Ne) X(C, I32Eq) X(C, I32LtU) X(C, I32LeU) X(C, I32GtU) X(C, I32GeU) X(C, I32And) X(C, I32GtS) X(C, I32LeS) X(C, I32LtS) X(C, I32GeS) \
   X(C, I32Or) X(C, I32Add) X(C, I64GtS)
+#define MYWASM_BRANCH_UNLESS_OPS(X, C) X(C, I32And) X(C, I32Or) X(C, I32Add) X(C, I64GtS)
 #define MYWASM_BRANCH_IMM_OPS(X, C) \
   X(C, I32And) X(C, I32Ne) X(C, I32Eq) X(C, I32GtU) X(C, I32LtU) X(C, I32LtS) X(C, I32GtS) X(C, I32GeU) \
   X(C, I32LeS) X(C, I64Ne) X(C, I64Eq) X(C, I32GeS) X(C, I32LeU) \
-  X(C, F64Lt) X(C, F64Ne) X(C, F64Eq) X(C, F64Ge)
+  X(C, F64Lt) X(C, F64Ne) X(C, F64Eq)
+#define MYWASM_BRANCH_UNLESS_IMM_OPS(X, C) X(C, I32And) X(C, F64Lt)
 // ... after an in-place i32.add of an immediate to the first operand (a
 // loop counter's step): x += step (wrapping, written back), then the branch
 // on op(x, imm).
@@ -197,14 +202,13 @@ inline uint32_t slot_count(const std::vector<ValType>& types) {
 // Binary ops whose second operand is loaded by the full-width load of its
 // type just before.
 #define MYWASM_LOAD_OPERAND_OPS(X, C) X(C, I32Ne) X(C, I32Add) X(C, I32Eq) X(C, I32LeU) X(C, I32LtU) X(C, I64Eq) X(C, I32Sub) X(C, I32LtS) \
-  X(C, F64Mul) X(C, F64Add) X(C, F64Sub)
+  X(C, F64Mul) X(C, F64Add)
 // The same with the load's address the wrapped sum of two slots (an
 // address-add load just before): the kernels' hot loops (sha256, nbody,
 // matmul).
 #define MYWASM_LOAD_ADD_OPERAND_OPS(X, C) X(C, I32Add) X(C, F64Mul) X(C, F64Sub)
 // Binary ops whose result is stored by the full-width store of its type.
-#define MYWASM_STORE_RESULT_OPS(X, C) X(C, I32Add) X(C, I64Or) X(C, I32Or) X(C, I32Sub) X(C, I64Add) \
-  X(C, F64Add) X(C, F64Sub) X(C, F64Mul)
+#define MYWASM_STORE_RESULT_OPS(X, C) X(C, I32Add) X(C, I64Or) X(C, I32Or) X(C, I32Sub) X(C, I64Add)
 
 // The kernels' multiply-into-memory forms, each for the one opcode its hot
 // loop uses (matmul's `c[j] += a * b[j]`, nbody's `v[i] -= a * b * c` and
@@ -226,9 +230,9 @@ inline uint32_t slot_count(const std::vector<ValType>& types) {
   X(BranchIf1,        "br_if[%]",                   "st",   MYWASM_BRANCH_UNARY_OPS)        \
   X(BranchUnless1,    "br_unless[%]",               "st",   MYWASM_BRANCH_UNARY_OPS)        \
   X(BranchIf,         "br_if[%]",                   "sst",  MYWASM_BRANCH_OPS)              \
-  X(BranchUnless,     "br_unless[%]",               "sst",  MYWASM_BRANCH_OPS)              \
+  X(BranchUnless,     "br_unless[%]",               "sst",  MYWASM_BRANCH_UNLESS_OPS)              \
   X(BranchIfImm,      "br_if[% imm]",               "sit",  MYWASM_BRANCH_IMM_OPS)          \
-  X(BranchUnlessImm,  "br_unless[% imm]",           "sit",  MYWASM_BRANCH_IMM_OPS)          \
+  X(BranchUnlessImm,  "br_unless[% imm]",           "sit",  MYWASM_BRANCH_UNLESS_IMM_OPS)          \
   X(AddBranchIf,      "br_if[i32.add imm>% imm]",   "siit", MYWASM_ADD_BRANCH_OPS)          \
   X(AddBranchUnless,  "br_unless[i32.add imm>% imm]", "siit", MYWASM_ADD_BRANCH_OPS)        \
   X(LoadOperand,      "%[load]",                    "dssi", MYWASM_LOAD_OPERAND_OPS)        \
@@ -313,8 +317,8 @@ constexpr unsigned chain_words(Chain v) { return layout_words(kChainLayout[unsig
   X(I32Shl, I32Sub, IB) X(I32Sub, I32And, SB) X(I32Shl, I32Add, IA) X(I32Add, I32And, IB) \
   X(I32Xor, I32And, IAZ) X(I32And, I32Or, IA) X(I32Add, I32Add, SA) \
   X(F64Mul, F64Mul, IAZ) X(F64Sub, F64Mul, SAZ) X(F64Mul, F64Add, SAZ) X(F64Sub, F64Add, SB) X(F64Mul, F64Add, IAZ) X(F64Add, F64Sub, SA) X(F64Mul, F64Add, IA) \
-  X(F64Add, F64Add, SB) X(F64Mul, F64Add, SA) X(F64Add, F64Mul, SB) X(F64Mul, F64Add, SB) X(F64Mul, F64Mul, SA) X(F64Mul, F64Sub, SB) X(F64Sub, F64Sub, SA) \
-  X(I32Rotl, I32Xor, IA) X(I32Rotl, I32Xor, IB) X(I32Xor, I32Xor, SA) X(I32Xor, I32Xor, SB) X(I32ShrU, I32Xor, IB)
+  X(F64Mul, F64Add, SA) X(F64Add, F64Mul, SB) X(F64Mul, F64Add, SB) X(F64Mul, F64Mul, SA) X(F64Mul, F64Sub, SB) \
+  X(I32ShrU, I32Xor, IB)
 // Null where (op1, op2, v) is not listed.
 const void* chain_handler(Opcode op1, Opcode op2, Chain v);
 inline uint64_t word(const void* p) { return reinterpret_cast<uint64_t>(p); }

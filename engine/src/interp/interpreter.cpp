@@ -370,9 +370,9 @@ TrapCode run(StoreImpl* store_ptr, ExecContext& st, const uint64_t* start, FuncI
   MYWASM_BRANCH_UNARY_OPS(MYWASM_H_BRANCH_IF, BranchIf1)
   MYWASM_BRANCH_UNARY_OPS(MYWASM_H_BRANCH_UNLESS, BranchUnless1)
   MYWASM_BRANCH_OPS(MYWASM_H_BRANCH_IF, BranchIf)
-  MYWASM_BRANCH_OPS(MYWASM_H_BRANCH_UNLESS, BranchUnless)
+  MYWASM_BRANCH_UNLESS_OPS(MYWASM_H_BRANCH_UNLESS, BranchUnless)
   MYWASM_BRANCH_IMM_OPS(MYWASM_H_BRANCH_IF_IMM, BranchIfImm)
-  MYWASM_BRANCH_IMM_OPS(MYWASM_H_BRANCH_UNLESS_IMM, BranchUnlessImm)
+  MYWASM_BRANCH_UNLESS_IMM_OPS(MYWASM_H_BRANCH_UNLESS_IMM, BranchUnlessImm)
   // After an in-place i32 step: x, step, imm, target.
 #define MYWASM_H_ADD_BRANCH(Fm, Id, cmp)                                                      \
   F_##Fm##_##Id : {                                                                           \

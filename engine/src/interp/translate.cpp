@@ -499,6 +499,12 @@ class Translator {
     if (!last_plain_ && !last_imm_) return std::nullopt;  // e.g. op[load]: other operands
     if (last_imm_ && !on(kBranchImm)) return std::nullopt;
     Opcode op = last_op_;
+    // i32.eqz x: the branch is BrUnless/BrIf on x.
+    if (op == Opcode::I32Eqz && last_plain_) {
+      Compare c{op, code()[instr_start_ + 2], kNoOperand, false};
+      remove_last_instr();
+      return c;
+    }
     bool binary = info(op).params.size() == 2;
     if (!form_handler(last_imm_ ? Form::BranchIfImm : binary ? Form::BranchIf : Form::BranchIf1, op))
       return std::nullopt;
@@ -557,14 +563,47 @@ class Translator {
       emit_form(when_true ? Form::AddBranchIf : Form::AddBranchUnless, cmp->op, {cmp->a, step, cmp->b});
       return;
     }
+    if (cmp->op == Opcode::I32Eqz) {
+      begin_internal(when_true ? Internal::BrUnless : Internal::BrIf);
+      emit_slot(cmp->a);
+      return;
+    }
+    Opcode op = cmp->op;
+    // br_unless[op] as br_if[complement of op] where op has no br_unless form.
+    const Form unless_form = cmp->b_imm ? Form::BranchUnlessImm : cmp->b == kNoOperand ? Form::BranchUnless1 : Form::BranchUnless;
+    if (!when_true && !form_handler(unless_form, op)) {
+      op = complement(op);
+      when_true = true;
+    }
     if (cmp->b_imm) {
-      emit_form(when_true ? Form::BranchIfImm : Form::BranchUnlessImm, cmp->op, {cmp->a, cmp->b});
+      emit_form(when_true ? Form::BranchIfImm : Form::BranchUnlessImm, op, {cmp->a, cmp->b});
       return;
     }
     if (cmp->b == kNoOperand)
-      emit_form(when_true ? Form::BranchIf1 : Form::BranchUnless1, cmp->op, {cmp->a});
+      emit_form(when_true ? Form::BranchIf1 : Form::BranchUnless1, op, {cmp->a});
     else
-      emit_form(when_true ? Form::BranchIf : Form::BranchUnless, cmp->op, {cmp->a, cmp->b});
+      emit_form(when_true ? Form::BranchIf : Form::BranchUnless, op, {cmp->a, cmp->b});
+  }
+  // The comparison true exactly where op is false (for the ops with a
+  // br_if form but no br_unless form; code.hpp).
+  static Opcode complement(Opcode op) {
+    switch (op) {
+      case Opcode::I32Eq: return Opcode::I32Ne;
+      case Opcode::I32Ne: return Opcode::I32Eq;
+      case Opcode::I32LtU: return Opcode::I32GeU;
+      case Opcode::I32GeU: return Opcode::I32LtU;
+      case Opcode::I32GtU: return Opcode::I32LeU;
+      case Opcode::I32LeU: return Opcode::I32GtU;
+      case Opcode::I32LtS: return Opcode::I32GeS;
+      case Opcode::I32GeS: return Opcode::I32LtS;
+      case Opcode::I32GtS: return Opcode::I32LeS;
+      case Opcode::I32LeS: return Opcode::I32GtS;
+      case Opcode::I64Eq: return Opcode::I64Ne;
+      case Opcode::I64Ne: return Opcode::I64Eq;
+      case Opcode::F64Eq: return Opcode::F64Ne;  // f64.ne is not f64.eq, NaN included
+      case Opcode::F64Ne: return Opcode::F64Eq;
+      default: std::abort();  // code.hpp lists a br_unless form for every other op
+    }
   }
 
   // ------------------------------------------------------------ the pass
@@ -943,7 +982,9 @@ class Translator {
         // A binary op whose result is only stored (full width, same type):
         // one instruction computes and stores.
         if (full_width_store(op) && on(kStoreResult) &&
-            last_produced(v, [](Opcode p) { return form_handler(Form::StoreResult, p) != nullptr; }) &&
+            last_produced(v, [](Opcode p) {
+              return form_handler(Form::StoreResult, p) != nullptr || form_handler(Form::MulMulRmwA, p) != nullptr;
+            }) &&
             info(last_op_).results == info(op).params.substr(1)) {
           const uint64_t x = code()[instr_start_ + 2], y = code()[instr_start_ + 3];
           const Opcode producer = last_op_;
@@ -965,9 +1006,11 @@ class Translator {
               return;
             }
           }
-          remove_last_instr();
-          emit_form(Form::StoreResult, producer, {x, y, a.slot, in.imm64});
-          return;
+          if (form_handler(Form::StoreResult, producer)) {
+            remove_last_instr();
+            emit_form(Form::StoreResult, producer, {x, y, a.slot, in.imm64});
+            return;
+          }
         }
         // An op[load] whose result is stored back where it was loaded from,
         // its first operand computed by the f64.mul[load] (or [load+add]) or
