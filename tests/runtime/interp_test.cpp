@@ -195,8 +195,8 @@ TEST(InterpTest, TranslationFusesCompareAndBranchAndFoldsOperands) {
   std::string listing = interp::disassemble(*compiled);
   // `local.get 0; i32.const 2; i32.lt_s; if` is one instruction: the
   // operands are the local's slot and the constant as an immediate, and the
-  // comparison is fused into the branch to the else arm.
-  EXPECT_EQ(listing.rfind("0: br_unless[i32.lt_s imm] 0 2 ", 0), 0u) << listing;
+  // comparison is fused into the branch to the else arm (on its complement).
+  EXPECT_EQ(listing.rfind("0: br_if[i32.ge_s imm] 0 2 ", 0), 0u) << listing;  // br_unless[lt_s] as br_if[ge_s]
   EXPECT_EQ(listing.find(": i32.lt_s"), std::string::npos) << listing;
   // Every constant is an immediate: a call copies no constants into the frame.
   EXPECT_TRUE(compiled->consts.empty()) << listing;

@@ -230,9 +230,10 @@ TEST_F(SimdInterp, MemoryAccessAndBoundsTraps) {
   EXPECT_EQ(call1("splat_sum", {Value::i32(4)}).i32(), 0x08070605);  // lane 2: splat value + 0
 }
 
-// A v128 load/store whose address is an i32.add runs as one fused
-// instruction, with the same bounds rule (the wrapped sum plus the offset).
-TEST_F(SimdInterp, AddressAddIsFusedIntoLoadsAndStores) {
+// A v128 load/store whose address is an i32.add: the wrapped sum plus the
+// offset is bounds-checked. (The fused v128 [add] forms are gone: no
+// vectorised code in the benchmark corpus, see bench/README.md.)
+TEST_F(SimdInterp, AddressAddThenLoadOrStoreWrapsBeforeTheOffset) {
   instantiate_wat(R"((module
     (memory 1)
     (func (export "get") (param i32) (result v128)
@@ -241,21 +242,7 @@ TEST_F(SimdInterp, AddressAddIsFusedIntoLoadsAndStores) {
       (v128.store offset=2 (i32.add (local.get 0) (i32.const 16)) (local.get 1)))
     (func (export "get64") (param i32) (result i64)
       (i64x2.extract_lane 0 (v128.load64_zero (i32.add (local.get 0) (local.get 0)))))))");
-  auto listing = [&](const char* name) {
-    auto f = instance.func(store, name);
-    const auto& compiled = store.impl().funcs[f->addr()]->compiled;
-    return compiled ? interp::disassemble(*compiled) : std::string("(not translated)");
-  };
-  // Functions are translated on their first call.
   ASSERT_TRUE(call("put", {Value::i32(100), Value::v128(v128_of_i32({1, 2, 3, 4}))}).ok());
-  ASSERT_TRUE(call("get", {Value::i32(0)}).ok());
-  std::string put = listing("put");
-  EXPECT_NE(put.find("v128.store[add]"), std::string::npos) << put;
-  EXPECT_EQ(put.find("i32.add"), std::string::npos) << put;
-  std::string get = listing("get");
-  EXPECT_NE(get.find("v128.load[add]"), std::string::npos) << get;
-  EXPECT_EQ(get.find("i32.add"), std::string::npos) << get;
-
   // Stored at 100+16+2 = 118, read back from 101+16+1.
   EXPECT_EQ(i32_lanes(call1("get", {Value::i32(101)})), (Lanes{1, 2, 3, 4}));
 

@@ -149,12 +149,6 @@ enum class Internal : uint16_t {
 // op_handler returns null for opcodes without a generated handler.
 const void* op_handler(Opcode op);
 const void* internal_handler(Internal h);
-// Loads/stores fused with the i32.add computing their address (null for
-// other opcodes).
-const void* address_add_handler(Opcode op);
-// An i32-producing op fused with a branch: jumps when its result is nonzero
-// (when_true) or zero. Operands: a[, b], target. Null if op is not fusable.
-const void* fused_branch_handler(Opcode op, bool when_true);
 // Frame slots a value of type t occupies (2 for v128, else 1).
 inline uint32_t slot_width(ValType t) { return t == ValType::V128 ? 2 : 1; }
 inline uint32_t slot_count(const std::vector<ValType>& types) {
@@ -162,68 +156,182 @@ inline uint32_t slot_count(const std::vector<ValType>& types) {
   for (ValType t : types) n += slot_width(t);
   return n;
 }
-// Binary ops whose second operand is an immediate (the value bits) rather
-// than a slot: dst, a, imm. Null for other opcodes.
-const void* imm_handler(Opcode op);
-// fused_branch_handler with an immediate second operand: a, imm, target.
-const void* fused_branch_imm_handler(Opcode op, bool when_true);
-// The same after an in-place i32 step (a loop counter): x, step, imm,
-// target; x += step (wrapping, written back), then branches on op(x, imm).
-// For comparisons etc. of two i32 values; null for other opcodes.
-const void* add_branch_handler(Opcode op, bool when_true);
-// Binary ops whose second operand is loaded from memory by the fused
-// full-width load of its type: dst, a, addr, offset. Null for other opcodes.
-const void* load_operand_handler(Opcode op);
-// The same with the load's address the wrapped sum of two slots (a fused
-// i32.add): dst, a, base, index, offset.
-const void* load_add_operand_handler(Opcode op);
-// Binary ops whose result is stored by the fused full-width store of its
-// type: a, b, addr, offset. Null for other opcodes.
-const void* store_result_handler(Opcode op);
-// Read-modify-write: an op[load] whose result is stored back to the same
-// address and offset (`x[i] += e`): a, addr, offset. Null for other opcodes.
-const void* rmw_handler(Opcode op);
-// Chains: a binary op (slot or immediate second operand) whose result is
-// used only as one operand of the next binary op, in one instruction:
-// dst, x, y (slot, or immediate when imm1), z (slot, or immediate when
-// z_imm, which needs t as op2's first operand); computes t = op1(x, y), then
-// dst = op2(t, z), or op2(z, t) when t_is_b. Only for these (non-trapping)
-// ops; null when the types do not chain.
-#define MYWASM_CHAIN_OPS(X)                                                                       \
-  X(I32Add) X(I32Sub) X(I32Mul) X(I32And) X(I32Or) X(I32Xor) X(I32Shl) X(I32ShrU) X(I32Rotl)        \
-  X(I32Rotr) X(F64Add) X(F64Sub) X(F64Mul) X(F64Div)
-const void* chain_handler(Opcode op1, bool imm1, Opcode op2, bool t_is_b, bool z_imm = false);
-// A chain op1[load] (or op1[load+add]) whose result t is used only by the
-// op2[rmw] just after it (`c[j] += a * b[j]`): x, addr1 (or base1, index1),
-// offset1, addr2, offset2; mem[addr2 + offset2] = op2(t, that memory), with
-// t = op1(x, mem[addr1 + offset1]) loaded first. Only for multiply into
-// add/sub (see chains_into_rmw in interpreter.cpp); null for other pairs.
-// mem_is_a (v128 pairs only): the memory value is op2's first operand and
-// is loaded first (`c[j] = c[j] + a * b[j]`): op2(that memory, t).
-const void* chain_rmw_handler(Opcode op1, bool add_load, Opcode op2, bool mem_is_a = false);
-// v128 lane arithmetic with the same fused memory forms as scalar ops
-// (v128.load as the second operand, v128.store of the result, read-modify-
-// write: load_operand_handler ... rmw_handler return them): the ops of
-// vectorised loops (`c[j..j+3] += a * b[j..j+3]`). Few on purpose: every
-// handler moves the others' code (see chains_into_rmw in interpreter.cpp).
-#define MYWASM_SIMD_MEM_OPS(X) \
-  X(I32x4Add) X(I32x4Sub) X(I32x4Mul) X(F32x4Add) X(F32x4Sub) X(F32x4Mul) X(F64x2Add) X(F64x2Sub) X(F64x2Mul)
-// ... and the v128 multiply-accumulate chains into memory that
-// chain_rmw_handler returns (op1, op2).
-#define MYWASM_SIMD_CHAIN_RMW_OPS(X)                                                   \
-  X(I32x4Mul, I32x4Add) X(I32x4Mul, I32x4Sub) X(F32x4Mul, F32x4Add) X(F32x4Mul, F32x4Sub) \
-  X(F64x2Mul, F64x2Add) X(F64x2Mul, F64x2Sub)
-// f64.mul>f64.mul (both operands slots, t the first operand of the second
-// mul) whose result u goes only into an add/sub read-modify-write: x, y, z,
-// addr, offset; mem[addr + offset] = op3(mem, u) when mem_is_a (a load just
-// before the chain, `v[i] -= a * b * c`), else op3(u, mem) (`v[i] += ...`).
-// Only op3 = f64.add or f64.sub; null otherwise.
-const void* mul_chain_rmw_handler(Opcode op3, bool mem_is_a);
-// Xors of rotations of one i32 x by immediates (sha256's sigma functions):
-// for op3 = Nop, dst, x, a, b: dst = rotl(x, a) ^ rotl(x, b); for op3 =
-// i32.rotl or i32.shr_u, dst, x, a, b, c: that ^ op3(x, c). Null for other
-// op3.
-const void* xor_rot_handler(Opcode op3);
+
+// ---------------------------------------------------------------- fused forms
+// The fused and specialised forms, as one table: for each form its name in
+// listings (% stands for the opcode's name), its operand layout after the
+// handler word, and the list of opcodes it exists for. The translator
+// emits a form by its layout (Translator::emit_form), the interpreter steps
+// over it by it (form_words) and the listing names and reads it from here.
+// Layout letters: d destination slot, s source slot, i immediate (value
+// bits or memarg offset), t branch target. (The opcode lists take a
+// context argument C that they pass on: X(C, Opcode).)
+//
+// Only forms that pay stay (issue 11): each family was timed off against
+// on over the corpus (bench/corpus.py compare), and within a family an
+// opcode keeps its form only where the translator emitted it at least 100
+// times (chains and branches on an immediate: 200) over the static corpus
+// of 111 modules (bench/corpus.py census), plus the f64 and rotate forms
+// the kernels' hot loops use (the static count hides them: timed against
+// the full set, the pruned one without them lost 2x on matmul and nbody).
+//
+// Loads/stores whose address is an i32.add of two slots (wrapped, then the
+// offset added).
+#define MYWASM_ADDR_ADD_LOAD_OPS(X, C) X(C, I32Load) X(C, I32Load8U) X(C, I32Load8S) X(C, I64Load) X(C, I32Load16U) \
+  X(C, F64Load)
+#define MYWASM_ADDR_ADD_STORE_OPS(X, C) X(C, I32Store) X(C, I64Store) X(C, I32Store8) X(C, I32Store16)
+// Binary ops with an immediate second operand. (A compare+branch with an
+// immediate, and a chain whose first op has one, are made from this form:
+// their ops must be listed here too.)
+#define MYWASM_IMM_OPS(X, C) \
+  X(C, I32Add) X(C, I32And) X(C, I32Sub) X(C, I32Or) X(C, I32Shl) X(C, I32ShrU) X(C, I64Shl) X(C, I32Eq) \
+  X(C, I32LtU) X(C, I32GtS) X(C, I32GtU) X(C, I32Ne) X(C, I32Xor) X(C, I32DivU) X(C, I64And) X(C, I64ShrU) \
+  X(C, I64Add) X(C, I32Mul) X(C, I32ShrS) X(C, I32LtS) X(C, I64Xor) X(C, I64Mul) X(C, I64Or) X(C, F64Mul) \
+  X(C, I32DivS) X(C, I64DivU) X(C, I64LtU) X(C, I64GtU) X(C, I64Ne) X(C, I64Eq) X(C, I32GeS) X(C, I32LeS) \
+  X(C, I32LeU) X(C, I32GeU) \
+  X(C, I32Rotl) X(C, F64Add) X(C, F64Lt) X(C, F64Ne) X(C, F64Eq)
+// i32-producing ops fused with the branch on their result (br_if, if,
+// br_unless on the negation): unary, binary, binary with an immediate.
+// (i32.eqz has none: a branch on it is BrUnless/BrIf of its operand.) The
+// br_unless forms exist only for the ops whose complement (eq/ne, lt/ge,
+// gt/le; f64 eq/ne too, not f64 lt/ge because of NaN) has no br_if form:
+// the translator emits br_unless[op] as br_if[complement of op].
+#define MYWASM_BRANCH_UNARY_OPS(X, C) X(C, I64Eqz)
+#define MYWASM_BRANCH_OPS(X, C)                                                                                  \
+  X(C, I32Ne) X(C, I32Eq) X(C, I32LtU) X(C, I32LeU) X(C, I32GtU) X(C, I32GeU) X(C, I32And) X(C, I32GtS) X(C, I32LeS) X(C, I32LtS) X(C, I32GeS) \
+  X(C, I32Or) X(C, I32Add) X(C, I64GtS)
+#define MYWASM_BRANCH_UNLESS_OPS(X, C) X(C, I32And) X(C, I32Or) X(C, I32Add) X(C, I64GtS)
+#define MYWASM_BRANCH_IMM_OPS(X, C) \
+  X(C, I32And) X(C, I32Ne) X(C, I32Eq) X(C, I32GtU) X(C, I32LtU) X(C, I32LtS) X(C, I32GtS) X(C, I32GeU) \
+  X(C, I32LeS) X(C, I64Ne) X(C, I64Eq) X(C, I32GeS) X(C, I32LeU) \
+  X(C, F64Lt) X(C, F64Ne) X(C, F64Eq)
+#define MYWASM_BRANCH_UNLESS_IMM_OPS(X, C) X(C, I32And) X(C, F64Lt)
+// ... after an in-place i32.add of an immediate to the first operand (a
+// loop counter's step): x += step (wrapping, written back), then the branch
+// on op(x, imm).
+#define MYWASM_ADD_BRANCH_OPS(X, C) X(C, I32GtU) X(C, I32Ne)
+// Binary ops whose second operand is loaded by the full-width load of its
+// type just before.
+#define MYWASM_LOAD_OPERAND_OPS(X, C) X(C, I32Ne) X(C, I32Add) X(C, I32Eq) X(C, I32LeU) X(C, I32LtU) X(C, I64Eq) X(C, I32Sub) X(C, I32LtS) \
+  X(C, F64Mul) X(C, F64Add)
+// The same with the load's address the wrapped sum of two slots (an
+// address-add load just before): the kernels' hot loops (sha256, nbody,
+// matmul).
+#define MYWASM_LOAD_ADD_OPERAND_OPS(X, C) X(C, I32Add) X(C, F64Mul) X(C, F64Sub)
+// Binary ops whose result is stored by the full-width store of its type.
+#define MYWASM_STORE_RESULT_OPS(X, C) X(C, I32Add) X(C, I64Or) X(C, I32Or) X(C, I32Sub) X(C, I64Add)
+
+// The kernels' multiply-into-memory forms, each for the one opcode its hot
+// loop uses (matmul's `c[j] += a * b[j]`, nbody's `v[i] -= a * b * c` and
+// `v[i] += a * b * c`): the op whose result is stored back where its
+// memory operand was loaded from (read-modify-write).
+#define MYWASM_MUL_LOAD_RMW_OPS(X, C) X(C, F64Add)
+#define MYWASM_MUL_MUL_RMW_OPS(X, C) X(C, F64Add)
+#define MYWASM_MUL_MUL_RMW_A_OPS(X, C) X(C, F64Sub)
+// Xors of rotations of one i32 by immediates (sha256's sigma functions):
+// rotl(x, a) ^ rotl(x, b), and that ^ op(x, c).
+#define MYWASM_XOR_ROT2_OPS(X, C) X(C, I32Rotl)
+#define MYWASM_XOR_ROT3_OPS(X, C) X(C, I32Rotl) X(C, I32ShrU)
+
+//   form             name in listings              layout  opcodes
+#define MYWASM_OP_FORMS(X)                                                                  \
+  X(AddrAddLoad,      "%[add]",                     "dssi", MYWASM_ADDR_ADD_LOAD_OPS)       \
+  X(AddrAddStore,     "%[add]",                     "sssi", MYWASM_ADDR_ADD_STORE_OPS)      \
+  X(Imm,              "%[imm]",                     "dsi",  MYWASM_IMM_OPS)                 \
+  X(BranchIf1,        "br_if[%]",                   "st",   MYWASM_BRANCH_UNARY_OPS)        \
+  X(BranchUnless1,    "br_unless[%]",               "st",   MYWASM_BRANCH_UNARY_OPS)        \
+  X(BranchIf,         "br_if[%]",                   "sst",  MYWASM_BRANCH_OPS)              \
+  X(BranchUnless,     "br_unless[%]",               "sst",  MYWASM_BRANCH_UNLESS_OPS)              \
+  X(BranchIfImm,      "br_if[% imm]",               "sit",  MYWASM_BRANCH_IMM_OPS)          \
+  X(BranchUnlessImm,  "br_unless[% imm]",           "sit",  MYWASM_BRANCH_UNLESS_IMM_OPS)          \
+  X(AddBranchIf,      "br_if[i32.add imm>% imm]",   "siit", MYWASM_ADD_BRANCH_OPS)          \
+  X(AddBranchUnless,  "br_unless[i32.add imm>% imm]", "siit", MYWASM_ADD_BRANCH_OPS)        \
+  X(LoadOperand,      "%[load]",                    "dssi", MYWASM_LOAD_OPERAND_OPS)        \
+  X(LoadAddOperand,   "%[load+add]",                "dsssi", MYWASM_LOAD_ADD_OPERAND_OPS)   \
+  X(StoreResult,      "%[store]",                   "sssi", MYWASM_STORE_RESULT_OPS)        \
+  /* x, addr1, offset1, addr2, offset2: m = f64.mul(x, mem[addr1 + offset1]), */              \
+  /* mem[addr2 + offset2] = op(m, mem[addr2 + offset2]); [load+add]: addr1 = base1 + index1 */ \
+  X(MulLoadRmw,       "f64.mul[load]>%[rmw]",       "ssisi", MYWASM_MUL_LOAD_RMW_OPS)       \
+  X(MulLoadAddRmw,    "f64.mul[load+add]>%[rmw]",   "sssisi", MYWASM_MUL_LOAD_RMW_OPS)      \
+  /* x, y, z, addr, offset: u = x * y * z, mem[addr + offset] = op(u, mem) ([rmw-a]: op(mem, u)) */ \
+  X(MulMulRmw,        "f64.mul>f64.mul>%[rmw]",     "ssssi", MYWASM_MUL_MUL_RMW_OPS)        \
+  X(MulMulRmwA,       "f64.mul>f64.mul>%[rmw-a]",   "ssssi", MYWASM_MUL_MUL_RMW_A_OPS)      \
+  /* dst, x, a, b (, c): rotl(x, a) ^ rotl(x, b) (^ op(x, c)) */                               \
+  X(XorRot2,          "xor_rot[%,rotl]",            "dsii", MYWASM_XOR_ROT2_OPS)            \
+  X(XorRot3,          "xor_rot[rotl,rotl,%]",       "dsiii", MYWASM_XOR_ROT3_OPS)
+
+enum class Form : uint8_t {
+#define X(Name, Listing, Layout, Ops) Name,
+  MYWASM_OP_FORMS(X)
+#undef X
+      Count_
+};
+constexpr const char* kFormLayout[] = {
+#define X(Name, Listing, Layout, Ops) Layout,
+    MYWASM_OP_FORMS(X)
+#undef X
+};
+constexpr const char* kFormListing[] = {
+#define X(Name, Listing, Layout, Ops) Listing,
+    MYWASM_OP_FORMS(X)
+#undef X
+};
+constexpr unsigned layout_words(const char* layout) {
+  unsigned n = 1;  // the handler word
+  while (*layout++) ++n;
+  return n;
+}
+// Words of an instruction of form f (handler word included).
+constexpr unsigned form_words(Form f) { return layout_words(kFormLayout[unsigned(f)]); }
+// The handler of form f for op; null where op has no such form.
+const void* form_handler(Form f, Opcode op);
+
+// Chains: a binary op whose result t is used only as one operand of the
+// binary op just after it, in one instruction: op1's second operand a slot
+// (S) or an immediate (I); t op2's first (A) or second (B) operand; z, op2's
+// other operand, a slot or (Z) an immediate. Computes t = op1(x, y), then
+// dst = op2(t, z), or op2(z, t) for B. The chains that stay are listed
+// (op1, op2, variant) as the forms above.
+//   variant  listing suffix  layout (dst, x, y, z)
+#define MYWASM_CHAIN_VARIANTS(X) \
+  X(SA,  "",            "dsss")  \
+  X(SB,  "[b]",         "dsss")  \
+  X(IA,  "[imm]",       "dsis")  \
+  X(IB,  "[imm,b]",     "dsis")  \
+  X(SAZ, "[zimm]",      "dssi")  \
+  X(IAZ, "[imm,zimm]",  "dsii")
+enum class Chain : uint8_t {
+#define X(Name, Suffix, Layout) Name,
+  MYWASM_CHAIN_VARIANTS(X)
+#undef X
+      Count_
+};
+constexpr const char* kChainLayout[] = {
+#define X(Name, Suffix, Layout) Layout,
+    MYWASM_CHAIN_VARIANTS(X)
+#undef X
+};
+constexpr const char* kChainSuffix[] = {
+#define X(Name, Suffix, Layout) Suffix,
+    MYWASM_CHAIN_VARIANTS(X)
+#undef X
+};
+constexpr unsigned chain_words(Chain v) { return layout_words(kChainLayout[unsigned(v)]); }
+#define MYWASM_CHAINS(X) \
+  X(I32Shl, I32Add, IB) X(I32ShrU, I32And, IAZ) X(I32Mul, I32Add, IB) X(I32Add, I32Add, IA) \
+  X(I32Add, I32Add, IAZ) X(I32Add, I32And, IAZ) X(I32And, I32Or, IAZ) X(I32Add, I32Add, SAZ) \
+  X(I32Rotl, I32And, SB) X(I32Shl, I32Add, IAZ) X(I32And, I32Or, IB) X(I32And, I32Shl, IAZ) \
+  X(I32And, I32And, IAZ) X(I32ShrU, I32Or, IB) X(I32Mul, I32Sub, IB) X(I32Sub, I32And, SAZ) \
+  X(I32And, I32Add, IAZ) X(I32And, I32Add, IB) X(I32Sub, I32Or, SA) X(I32ShrU, I32Or, IAZ) \
+  X(I32Xor, I32ShrU, IAZ) X(I32Add, I32ShrU, IAZ) X(I32Shl, I32Or, IB) X(I32Add, I32Add, SB) \
+  X(I32And, I32Add, IA) X(I32Sub, I32ShrU, SB) X(I32Shl, I32And, IAZ) X(I32And, I32Sub, IA) \
+  X(I32Shl, I32Sub, IB) X(I32Sub, I32And, SB) X(I32Shl, I32Add, IA) X(I32Add, I32And, IB) \
+  X(I32Xor, I32And, IAZ) X(I32And, I32Or, IA) X(I32Add, I32Add, SA) \
+  X(F64Mul, F64Mul, IAZ) X(F64Sub, F64Mul, SAZ) X(F64Mul, F64Add, SAZ) X(F64Sub, F64Add, SB) X(F64Mul, F64Add, IAZ) X(F64Add, F64Sub, SA) X(F64Mul, F64Add, IA) \
+  X(F64Mul, F64Add, SA) X(F64Add, F64Mul, SB) X(F64Mul, F64Add, SB) X(F64Mul, F64Mul, SA) X(F64Mul, F64Sub, SB) \
+  X(I32ShrU, I32Xor, IB)
+// Null where (op1, op2, v) is not listed.
+const void* chain_handler(Opcode op1, Opcode op2, Chain v);
 inline uint64_t word(const void* p) { return reinterpret_cast<uint64_t>(p); }
 
 // What a handler word of translated code stands for: its name, the words of
@@ -238,6 +346,8 @@ struct HandlerInfo {
 };
 // Null for a word that is no handler.
 const HandlerInfo* handler_info(const void* handler);
+// Every handler kind there is (for bench/interp_census).
+std::vector<HandlerInfo> all_handler_infos();
 
 // A readable listing of translated code, one instruction per line (for
 // debugging and tests).

@@ -3,6 +3,7 @@
 #include <string>
 #include <utility>
 #include <unordered_map>
+#include <vector>
 
 #include "interp/code.hpp"
 #include "interp/numeric.hpp"
@@ -35,57 +36,25 @@ const std::unordered_map<const void*, HandlerInfo>& handler_infos() {
       const std::string name(info(op).name);
       const unsigned words = kGeneratedWords[i];
       if (const void* h = op_handler(op)) m[h] = HandlerInfo{name, words, HandlerInfo::Plain, op};
-      if (const void* h = address_add_handler(op)) m[h] = HandlerInfo{name + "[add]", 5};
-      if (const void* h = fused_branch_handler(op, true)) m[h] = HandlerInfo{"br_if[" + name + "]", words};
-      if (const void* h = fused_branch_handler(op, false)) m[h] = HandlerInfo{"br_unless[" + name + "]", words};
-      if (const void* h = imm_handler(op)) m[h] = HandlerInfo{name + "[imm]", 4};
-      if (const void* h = load_operand_handler(op)) m[h] = HandlerInfo{name + "[load]", 5};
-      if (const void* h = load_add_operand_handler(op)) m[h] = HandlerInfo{name + "[load+add]", 6};
-      if (const void* h = store_result_handler(op)) m[h] = HandlerInfo{name + "[store]", 5};
-      if (const void* h = rmw_handler(op)) m[h] = HandlerInfo{name + "[rmw]", 4};
-      if (const void* h = fused_branch_imm_handler(op, true)) m[h] = HandlerInfo{"br_if[" + name + " imm]", 4};
-      if (const void* h = add_branch_handler(op, true)) m[h] = HandlerInfo{"br_if[i32.add imm>" + name + " imm]", 5};
-      if (const void* h = add_branch_handler(op, false)) m[h] = HandlerInfo{"br_unless[i32.add imm>" + name + " imm]", 5};
-      if (const void* h = fused_branch_imm_handler(op, false)) m[h] = HandlerInfo{"br_unless[" + name + " imm]", 4};
+      for (unsigned f = 0; f < unsigned(Form::Count_); ++f)
+        if (const void* h = form_handler(Form(f), op)) {
+          std::string listing = kFormListing[f];
+          listing.replace(listing.find('%'), 1, name);
+          m[h] = HandlerInfo{listing, form_words(Form(f))};
+        }
     }
-    static constexpr Opcode kChain[] = {
-#define X(Id) Opcode::Id,
-        MYWASM_CHAIN_OPS(X)
+    static constexpr struct {
+      Opcode op1, op2;
+      Chain v;
+    } kChains[] = {
+#define X(Op1, Op2, V) {Opcode::Op1, Opcode::Op2, Chain::V},
+        MYWASM_CHAINS(X)
 #undef X
     };
-    static const char* const kVariant[] = {"", "[b]", "[imm]", "[imm,b]", "[zimm]", "[imm,zimm]"};
-    for (Opcode op1 : kChain)
-      for (Opcode op2 : kChain)
-        for (int v = 0; v < 6; ++v)
-          if (const void* h = v < 4 ? chain_handler(op1, v >= 2, op2, v & 1) : chain_handler(op1, v == 5, op2, false, true))
-            m[h] = HandlerInfo{std::string(info(op1).name) + ">" + std::string(info(op2).name) + kVariant[v], 5};
-    for (Opcode op1 : kChain)
-      for (Opcode op2 : kChain)
-        for (bool add_load : {false, true})
-          if (const void* h = chain_rmw_handler(op1, add_load, op2))
-            m[h] = HandlerInfo{std::string(info(op1).name) + (add_load ? "[load+add]>" : "[load]>") +
-                                   std::string(info(op2).name) + "[rmw]",
-                               add_load ? 7u : 6u};
-    static constexpr std::pair<Opcode, Opcode> kSimdChainRmw[] = {
-#define X(Op1, Op2) {Opcode::Op1, Opcode::Op2},
-        MYWASM_SIMD_CHAIN_RMW_OPS(X)
-#undef X
-    };
-    for (auto [op1, op2] : kSimdChainRmw)
-      for (bool add_load : {false, true})
-        for (bool mem_is_a : {false, true})
-          m[chain_rmw_handler(op1, add_load, op2, mem_is_a)] =
-              HandlerInfo{std::string(info(op1).name) + (add_load ? "[load+add]>" : "[load]>") +
-                              std::string(info(op2).name) + (mem_is_a ? "[rmw-a]" : "[rmw]"),
-                          add_load ? 7u : 6u};
-    m[xor_rot_handler(Opcode::Nop)] = HandlerInfo{"xor_rot[rotl,rotl]", 5};
-    m[xor_rot_handler(Opcode::I32Rotl)] = HandlerInfo{"xor_rot[rotl,rotl,rotl]", 6};
-    m[xor_rot_handler(Opcode::I32ShrU)] = HandlerInfo{"xor_rot[rotl,rotl,shr_u]", 6};
-    for (Opcode op3 : {Opcode::F64Add, Opcode::F64Sub})
-      for (bool mem_is_a : {false, true})
-        if (const void* h = mul_chain_rmw_handler(op3, mem_is_a))
-          m[h] = HandlerInfo{std::string("f64.mul>f64.mul>") + std::string(info(op3).name) + (mem_is_a ? "[rmw-a]" : "[rmw]"),
-                             6};
+    for (const auto& c : kChains)
+      m[chain_handler(c.op1, c.op2, c.v)] =
+          HandlerInfo{std::string(info(c.op1).name) + ">" + std::string(info(c.op2).name) + kChainSuffix[unsigned(c.v)],
+                      chain_words(c.v)};
 #define X(Name, Words) \
   m[internal_handler(Internal::Name)] = HandlerInfo{#Name, Words, HandlerInfo::InternalForm, Opcode::Nop, Internal::Name};
     MYWASM_INTERNAL_HANDLERS(X)
@@ -96,6 +65,12 @@ const std::unordered_map<const void*, HandlerInfo>& handler_infos() {
 }
 
 }  // namespace
+
+std::vector<HandlerInfo> all_handler_infos() {
+  std::vector<HandlerInfo> v;
+  for (const auto& [h, info] : handler_infos()) v.push_back(info);
+  return v;
+}
 
 const HandlerInfo* handler_info(const void* handler) {
   const auto& infos = handler_infos();

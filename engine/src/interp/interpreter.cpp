@@ -41,24 +41,18 @@ inline simd::V128 load_v128(const uint64_t* p) {
   return v;
 }
 inline void store_v128(uint64_t* p, const simd::V128& v) { std::memcpy(p, v.bytes, 16); }
-// 16-byte linear-memory accesses of the fused v128 forms.
-using V128LoadSem = SimdSem<Opcode::V128Load>;
-using V128StoreSem = SimdSem<Opcode::V128Store>;
 
-// The fused memory forms of a binary op, as indices.
-enum MemForm { kLoadOperand, kLoadAddOperand, kStoreResult, kRmw };
-// Every generated handler of one opcode (null where the form does not exist
-// for it), filled from one expansion of opcodes.def in run().
-struct OpcodeHandlers {
-  const void* op;
-  const void* address_add;
-  const void* branch[2];      // [when_true]
-  const void* imm;
-  const void* branch_imm[2];  // [when_true]
-  const void* add_branch[2];  // [when_true]
-  const void* mem_form[4];    // [MemForm]
+// Handler addresses (filled in by the initialisation call of run()): each
+// opcode's plain handler, and each fused form's (code.hpp) by opcode.
+const void* const* g_op_handlers = nullptr;
+const void* g_form_handlers[unsigned(Form::Count_)][kOpcodeCount];
+struct ChainEntry {
+  Opcode op1, op2;
+  Chain variant;
+  const void* handler;
 };
-const OpcodeHandlers* g_opcode_handlers = nullptr;
+const ChainEntry* g_chains = nullptr;
+size_t g_chain_count = 0;
 // Branch-fusable ops on two i32 values: the ones with an add_branch_handler.
 template <Opcode op, bool = BranchFusable<op>::value && Sem<op>::kArity == 2>
 struct AddBranchFusable : std::false_type {};
@@ -76,27 +70,6 @@ struct ScalarBinary<op, true>
     : std::bool_constant<std::is_arithmetic_v<typename Sem<op>::A> && std::is_arithmetic_v<typename Sem<op>::B> &&
                          std::is_arithmetic_v<typename Sem<op>::R>> {};
 
-// Index of an op in MYWASM_CHAIN_OPS, or -1.
-constexpr int chain_index(Opcode op) {
-  int i = 0;
-#define X(Id)                     \
-  if (op == Opcode::Id) return i; \
-  ++i;
-  MYWASM_CHAIN_OPS(X)
-#undef X
-  return -1;
-}
-constexpr int kChainOps = [] {
-  int n = 0;
-#define X(Id) ++n;
-  MYWASM_CHAIN_OPS(X)
-#undef X
-  return n;
-}();
-// [op1][op2][imm1 * 2 + t_is_b], or [4 + imm1] for an immediate z, or
-// [6 + add_load] for op1[load] into op2[rmw]
-using ChainTable = const void* const[kChainOps][kChainOps][8];
-const ChainTable* g_chain_handlers = nullptr;
 template <Opcode op1, Opcode op2, bool t_is_b>
 constexpr bool chains() {
   using S1 = Sem<op1>;
@@ -108,50 +81,7 @@ constexpr bool chains() {
   else
     return std::is_same_v<typename S1::R, typename S2::A>;
 }
-// The op1[load] -> op2[rmw] chains that get a handler: multiply-accumulate
-// into memory (`c[j] += a * b[j]`). Every handler added to the loop moves
-// the others' code; with all chain pairs (392 handlers) mandelbrot, nbody
-// and sha256 lost 5-20% to code layout alone.
-template <Opcode op1, Opcode op2>
-constexpr bool chains_into_rmw() {
-  return chains<op1, op2, false>() && (op1 == Opcode::I32Mul || op1 == Opcode::F64Mul) &&
-         (op2 == Opcode::I32Add || op2 == Opcode::I32Sub || op2 == Opcode::F64Add || op2 == Opcode::F64Sub);
-}
-// f64.mul>f64.mul chains whose result goes straight into an add/sub
-// read-modify-write (nbody's `v[i] -= dx * m * mag`): [op3 is sub][memory
-// value is op3's first operand]. Four handlers only (see above).
-const void* const* g_mul_chain_rmw_handlers = nullptr;
-// Xors of rotations of one i32 (sha256's sigma functions): [0] two rotl,
-// [1] then a third rotl, [2] then a shr_u.
-const void* const* g_xor_rot_handlers = nullptr;
 const void* const* g_internal_handlers = nullptr;
-
-// Index of an op in MYWASM_SIMD_MEM_OPS / of a pair in
-// MYWASM_SIMD_CHAIN_RMW_OPS, or -1.
-constexpr int simd_mem_index(Opcode op) {
-  int i = 0;
-#define X(Id)                     \
-  if (op == Opcode::Id) return i; \
-  ++i;
-  MYWASM_SIMD_MEM_OPS(X)
-#undef X
-  return -1;
-}
-constexpr int simd_chain_rmw_index(Opcode op1, Opcode op2) {
-  int i = 0;
-#define X(Op1, Op2)                                               \
-  if (op1 == Opcode::Op1 && op2 == Opcode::Op2) return i; \
-  ++i;
-  MYWASM_SIMD_CHAIN_RMW_OPS(X)
-#undef X
-  return -1;
-}
-// [op][MemForm]
-using SimdMemTable = const void* const[][4];
-const SimdMemTable* g_simd_mem_handlers = nullptr;
-// [pair][mem_is_a * 2 + add_load]
-using SimdChainRmwTable = const void* const[][4];
-const SimdChainRmwTable* g_simd_chain_rmw_handlers = nullptr;
 
 // A value of type t from its slot(s) at p (two slots for a v128).
 Value slot_to_value(StoreImpl& store, ValType t, const uint64_t* p) {
@@ -244,24 +174,11 @@ TrapCode run(StoreImpl* store_ptr, ExecContext& st, const uint64_t* start, FuncI
 #define MYWASM_SIMD_ENTRY_0x00(Id) nullptr
 #define MYWASM_SIMD_ENTRY_0xFC(Id) nullptr
 #define MYWASM_SIMD_ENTRY_0xFD(Id) (SimdSem<Opcode::Id>::kShape != SimdShape::None ? &&LV_##Id : nullptr)
-#define MYWASM_SIMD_ADD_ENTRY(Prefix, Id) MYWASM_SIMD_ADD_ENTRY_##Prefix(Id)
-#define MYWASM_SIMD_ADD_ENTRY_0x00(Id) nullptr
-#define MYWASM_SIMD_ADD_ENTRY_0xFC(Id) nullptr
-#define MYWASM_SIMD_ADD_ENTRY_0xFD(Id) \
-  (SimdSem<Opcode::Id>::kShape == SimdShape::Load || SimdSem<Opcode::Id>::kShape == SimdShape::Store ? &&LVA_##Id : nullptr)
-  static const OpcodeHandlers kOpcodeTable[] = {
-#define OP(Id, Prefix, Code, Name, Imm, Params, Results)                                                       \
-  {(Sem<Opcode::Id>::kDefined || MemSem<Opcode::Id>::kIsLoad || MemSem<Opcode::Id>::kIsStore)                    \
-       ? &&L_##Id                                                                                              \
-       : MYWASM_SIMD_ENTRY(Prefix, Id),                                                                        \
-   (MemSem<Opcode::Id>::kIsLoad || MemSem<Opcode::Id>::kIsStore) ? &&LA_##Id : MYWASM_SIMD_ADD_ENTRY(Prefix, Id), \
-   {BranchFusable<Opcode::Id>::value ? &&BF_##Id : nullptr, BranchFusable<Opcode::Id>::value ? &&BT_##Id : nullptr}, \
-   ScalarBinary<Opcode::Id>::value ? &&LI_##Id : nullptr,                                                      \
-   {(BranchFusable<Opcode::Id>::value && Sem<Opcode::Id>::kArity == 2) ? &&BFI_##Id : nullptr,                 \
-    (BranchFusable<Opcode::Id>::value && Sem<Opcode::Id>::kArity == 2) ? &&BTI_##Id : nullptr},                \
-   {AddBranchFusable<Opcode::Id>::value ? &&BFA_##Id : nullptr, AddBranchFusable<Opcode::Id>::value ? &&BTA_##Id : nullptr}, \
-   {ScalarBinary<Opcode::Id>::value ? &&LM_##Id : nullptr, ScalarBinary<Opcode::Id>::value ? &&LMA_##Id : nullptr, \
-    ScalarBinary<Opcode::Id>::value ? &&LS_##Id : nullptr, ScalarBinary<Opcode::Id>::value ? &&LR_##Id : nullptr}},
+  static const void* const kOpTable[] = {
+#define OP(Id, Prefix, Code, Name, Imm, Params, Results)                                       \
+  (Sem<Opcode::Id>::kDefined || MemSem<Opcode::Id>::kIsLoad || MemSem<Opcode::Id>::kIsStore) \
+      ? &&L_##Id                                                                               \
+      : MYWASM_SIMD_ENTRY(Prefix, Id),
 #include "opcodes.def"
 #undef OP
   };
@@ -269,37 +186,9 @@ TrapCode run(StoreImpl* store_ptr, ExecContext& st, const uint64_t* start, FuncI
 #undef MYWASM_SIMD_ENTRY_0x00
 #undef MYWASM_SIMD_ENTRY_0xFC
 #undef MYWASM_SIMD_ENTRY_0xFD
-#undef MYWASM_SIMD_ADD_ENTRY
-#undef MYWASM_SIMD_ADD_ENTRY_0x00
-#undef MYWASM_SIMD_ADD_ENTRY_0xFC
-#undef MYWASM_SIMD_ADD_ENTRY_0xFD
-#define MYWASM_CHAIN_ENTRY(Op1, Op2)                                                       \
-  {chains<Opcode::Op1, Opcode::Op2, false>() ? &&CH_##Op1##_##Op2##_SA : nullptr,         \
-   chains<Opcode::Op1, Opcode::Op2, true>() ? &&CH_##Op1##_##Op2##_SB : nullptr,          \
-   chains<Opcode::Op1, Opcode::Op2, false>() ? &&CH_##Op1##_##Op2##_IA : nullptr,         \
-   chains<Opcode::Op1, Opcode::Op2, true>() ? &&CH_##Op1##_##Op2##_IB : nullptr,          \
-   chains<Opcode::Op1, Opcode::Op2, false>() ? &&CH_##Op1##_##Op2##_SAZ : nullptr,        \
-   chains<Opcode::Op1, Opcode::Op2, false>() ? &&CH_##Op1##_##Op2##_IAZ : nullptr,        \
-   chains_into_rmw<Opcode::Op1, Opcode::Op2>() ? &&CR_##Op1##_##Op2##_L : nullptr,         \
-   chains_into_rmw<Opcode::Op1, Opcode::Op2>() ? &&CR_##Op1##_##Op2##_LA : nullptr},
-#define MYWASM_CHAIN_ROW(Op1) {MYWASM_CHAIN_OPS_2(MYWASM_CHAIN_ENTRY, Op1)},
-#define MYWASM_CHAIN_OPS_2(Y, Op1)                                                                     \
-  Y(Op1, I32Add) Y(Op1, I32Sub) Y(Op1, I32Mul) Y(Op1, I32And) Y(Op1, I32Or) Y(Op1, I32Xor) Y(Op1, I32Shl) \
-  Y(Op1, I32ShrU) Y(Op1, I32Rotl) Y(Op1, I32Rotr) Y(Op1, F64Add) Y(Op1, F64Sub) Y(Op1, F64Mul) Y(Op1, F64Div)
-  static ChainTable kChainTable = {MYWASM_CHAIN_OPS(MYWASM_CHAIN_ROW)};
-#undef MYWASM_CHAIN_ROW
-#undef MYWASM_CHAIN_ENTRY
-  static const void* const kMulChainRmwTable[] = {&&MM_F64Add_B, &&MM_F64Add_A, &&MM_F64Sub_B, &&MM_F64Sub_A};
-  static const void* const kXorRotTable[] = {&&XR_2, &&XR_3_Rotl, &&XR_3_ShrU};
-  static const void* const kSimdMemTable[][4] = {
-#define X(Id) {&&LVM_##Id, &&LVMA_##Id, &&LVS_##Id, &&LVR_##Id},
-      MYWASM_SIMD_MEM_OPS(X)
-#undef X
-  };
-  static const void* const kSimdChainRmwTable[][4] = {
-#define X(Op1, Op2) \
-  {&&CVR_##Op1##_##Op2##_L, &&CVR_##Op1##_##Op2##_LA, &&CVR_##Op1##_##Op2##_AL, &&CVR_##Op1##_##Op2##_ALA},
-      MYWASM_SIMD_CHAIN_RMW_OPS(X)
+  static const ChainEntry kChains[] = {
+#define X(Op1, Op2, V) {Opcode::Op1, Opcode::Op2, Chain::V, &&CH_##Op1##_##Op2##_##V},
+      MYWASM_CHAINS(X)
 #undef X
   };
   static const void* const kInternalTable[] = {
@@ -308,13 +197,16 @@ TrapCode run(StoreImpl* store_ptr, ExecContext& st, const uint64_t* start, FuncI
 #undef X
   };
   if (!store_ptr) {  // initialisation call: publish the handler addresses
-    g_opcode_handlers = kOpcodeTable;
+    g_op_handlers = kOpTable;
     g_internal_handlers = kInternalTable;
-    g_chain_handlers = &kChainTable;
-    g_mul_chain_rmw_handlers = kMulChainRmwTable;
-    g_xor_rot_handlers = kXorRotTable;
-    g_simd_mem_handlers = &kSimdMemTable;
-    g_simd_chain_rmw_handlers = &kSimdChainRmwTable;
+    g_chains = kChains;
+    g_chain_count = std::size(kChains);
+    // Each form's handlers, from its list of opcodes (code.hpp).
+#define MYWASM_FORM_ENTRY(Form_, Id) g_form_handlers[unsigned(Form::Form_)][unsigned(Opcode::Id)] = &&F_##Form_##_##Id;
+#define X(Name, Listing, Layout, Ops) Ops(MYWASM_FORM_ENTRY, Name)
+    MYWASM_OP_FORMS(X)
+#undef X
+#undef MYWASM_FORM_ENTRY
     return TrapCode::None;
   }
 
@@ -411,211 +303,254 @@ TrapCode run(StoreImpl* store_ptr, ExecContext& st, const uint64_t* start, FuncI
     } else {                                                                                  \
       TRAP(TrapCode::Unreachable); /* no handler: never emitted */                            \
     }                                                                                         \
-  }                                                                                           \
-  /* Fused i32.add + load/store: the address is the wrapped sum of two slots.                 \
-     Loads: dst, base, index, offset. Stores: base, index, value, offset. */                  \
-  LA_##Id : {                                                                                 \
-    constexpr Opcode kOp = static_cast<Opcode>(unsigned(Opcode::Id) + kUnused);               \
-    if constexpr (MemSem<kOp>::kIsLoad || MemSem<kOp>::kIsStore) {                            \
-      using M = typename MemSem<kOp>::Mem;                                                    \
-      using V = typename MemSem<kOp>::Val;                                                    \
-      constexpr int kBase = MemSem<kOp>::kIsLoad ? 2 : 1;                                     \
-      uint64_t ea = uint64_t(uint32_t(S(kBase)) + uint32_t(S(kBase + 1))) + pc[4];            \
-      CHECK_ACCESS(ea, sizeof(M));                                                            \
-      if constexpr (MemSem<kOp>::kIsLoad) {                                                   \
-        M m;                                                                                  \
-        std::memcpy(&m, mem + ea, sizeof m);                                                  \
-        S(1) = wr<V>(static_cast<V>(m));                                                      \
-      } else {                                                                                \
-        M m = static_cast<M>(rd<V>(S(3)));                                                    \
-        std::memcpy(mem + ea, &m, sizeof m);                                                  \
-      }                                                                                       \
-      pc += 5;                                                                                \
-      NEXT();                                                                                 \
-    } else {                                                                                  \
-      TRAP(TrapCode::Unreachable);                                                            \
-    }                                                                                         \
-  }                                                                                           \
-  /* Binary op with an immediate second operand: dst, a, imm. */                             \
-  LI_##Id : {                                                                                 \
-    constexpr Opcode kOp = static_cast<Opcode>(unsigned(Opcode::Id) + kUnused);               \
-    if constexpr (ScalarBinary<kOp>::value) {                                                 \
-      using Op = Sem<kOp>;                                                                    \
-      auto a = rd<typename Op::A>(S(2));                                                      \
-      auto b = rd<typename Op::B>(pc[3]);                                                     \
-      CHECK_OP(Op, a, b);                                                                     \
-      S(1) = wr<typename Op::R>(Op::apply(a, b));                                             \
-      pc += 4;                                                                                \
-      NEXT();                                                                                 \
-    } else {                                                                                  \
-      TRAP(TrapCode::Unreachable);                                                            \
-    }                                                                                         \
-  }                                                                                           \
-  /* Binary op whose second operand is a full-width load: dst, a, addr, offset; LMA_ loads  \
-     from base + index (wrapped): dst, a, base, index, offset. */                             \
-  LM_##Id : MYWASM_LOAD_OPERAND(Id, 0)                                                        \
-  LMA_##Id : MYWASM_LOAD_OPERAND(Id, 1)                                                       \
-  /* Binary op whose result goes straight to a full-width store: a, b, addr, offset. */       \
-  LS_##Id : {                                                                                 \
-    constexpr Opcode kOp = static_cast<Opcode>(unsigned(Opcode::Id) + kUnused);               \
-    if constexpr (ScalarBinary<kOp>::value) {                                                 \
-      using Op = Sem<kOp>;                                                                    \
-      auto a = rd<typename Op::A>(S(1));                                                      \
-      auto b = rd<typename Op::B>(S(2));                                                      \
-      CHECK_OP(Op, a, b);                                                                     \
-      typename Op::R r = Op::apply(a, b);                                                     \
-      uint64_t ea = uint64_t(uint32_t(S(3))) + pc[4];                                         \
-      CHECK_ACCESS(ea, sizeof r);                                                             \
-      std::memcpy(mem + ea, &r, sizeof r);                                                    \
-      pc += 5;                                                                                \
-      NEXT();                                                                                 \
-    } else {                                                                                  \
-      TRAP(TrapCode::Unreachable);                                                            \
-    }                                                                                         \
-  }                                                                                           \
-  /* Read-modify-write: mem[addr + offset] = a op mem[addr + offset]. Operands: a, addr, offset. */ \
-  LR_##Id : {                                                                                 \
-    constexpr Opcode kOp = static_cast<Opcode>(unsigned(Opcode::Id) + kUnused);               \
-    if constexpr (ScalarBinary<kOp>::value) {                                                 \
-      using Op = Sem<kOp>;                                                                    \
-      static_assert(sizeof(typename Op::R) <= sizeof(typename Op::B));                        \
-      uint64_t ea = uint64_t(uint32_t(S(2))) + pc[3];                                         \
-      CHECK_ACCESS(ea, sizeof(typename Op::B));                                               \
-      typename Op::B b;                                                                       \
-      std::memcpy(&b, mem + ea, sizeof b);                                                    \
-      auto a = rd<typename Op::A>(S(1));                                                      \
-      CHECK_OP(Op, a, b);                                                                     \
-      typename Op::R r = Op::apply(a, b);                                                     \
-      std::memcpy(mem + ea, &r, sizeof r);                                                    \
-      pc += 4;                                                                                \
-      NEXT();                                                                                 \
-    } else {                                                                                  \
-      TRAP(TrapCode::Unreachable);                                                            \
-    }                                                                                         \
-  }                                                                                           \
-  /* Fused op + branch: a[, b], target. BT_ jumps when the result is nonzero, BF_ when zero. */ \
-  BT_##Id : MYWASM_FUSED_BRANCH(Id, !=, S(2))                                                 \
-  BF_##Id : MYWASM_FUSED_BRANCH(Id, ==, S(2))                                                 \
-  /* The same with an immediate second operand: a, imm, target. */                            \
-  BTI_##Id : MYWASM_FUSED_BRANCH(Id, !=, pc[2])                                               \
-  BFI_##Id : MYWASM_FUSED_BRANCH(Id, ==, pc[2])                                               \
-  /* After an in-place i32 step: x, step, imm, target. */                                     \
-  BTA_##Id : MYWASM_ADD_BRANCH(Id, !=)                                                        \
-  BFA_##Id : MYWASM_ADD_BRANCH(Id, ==)
-#define MYWASM_LOAD_OPERAND(Id, kAdd)                                                         \
-  {                                                                                           \
-    constexpr Opcode kOp = static_cast<Opcode>(unsigned(Opcode::Id) + kUnused);               \
-    if constexpr (ScalarBinary<kOp>::value) {                                                 \
-      using Op = Sem<kOp>;                                                                    \
-      uint64_t ea = uint64_t(kAdd ? uint32_t(S(3)) + uint32_t(S(4)) : uint32_t(S(3))) + pc[4 + kAdd]; \
-      CHECK_ACCESS(ea, sizeof(typename Op::B));                                               \
-      typename Op::B b;                                                                       \
-      std::memcpy(&b, mem + ea, sizeof b);                                                    \
-      auto a = rd<typename Op::A>(S(2));                                                      \
-      CHECK_OP(Op, a, b);                                                                     \
-      S(1) = wr<typename Op::R>(Op::apply(a, b));                                             \
-      pc += 5 + kAdd;                                                                         \
-      NEXT();                                                                                 \
-    } else {                                                                                  \
-      TRAP(TrapCode::Unreachable);                                                            \
-    }                                                                                         \
-  }
-#define MYWASM_ADD_BRANCH(Id, cmp)                                                            \
-  {                                                                                           \
-    constexpr Opcode kOp = static_cast<Opcode>(unsigned(Opcode::Id) + kUnused);               \
-    if constexpr (AddBranchFusable<kOp>::value) {                                             \
-      using Op = Sem<kOp>;                                                                    \
-      uint64_t x = uint32_t(uint32_t(S(1)) + uint32_t(pc[2]));                                \
-      S(1) = x;                                                                               \
-      uint32_t result = Op::apply(rd<typename Op::A>(x), rd<typename Op::B>(pc[3]));          \
-      if (result cmp 0) pc = reinterpret_cast<const uint64_t*>(pc[4]);                        \
-      else pc += 5;                                                                           \
-      NEXT();                                                                                 \
-    } else {                                                                                  \
-      TRAP(TrapCode::Unreachable);                                                            \
-    }                                                                                         \
-  }
-#define MYWASM_FUSED_BRANCH(Id, cmp, second)                                                  \
-  {                                                                                           \
-    constexpr Opcode kOp = static_cast<Opcode>(unsigned(Opcode::Id) + kUnused);               \
-    if constexpr (BranchFusable<kOp>::value) {                                                \
-      using Op = Sem<kOp>;                                                                    \
-      uint32_t result;                                                                        \
-      if constexpr (Op::kArity == 1) result = Op::apply(rd<typename Op::A>(S(1)));            \
-      else result = Op::apply(rd<typename Op::A>(S(1)), rd<typename Op::B>(second));          \
-      if (result cmp 0) pc = reinterpret_cast<const uint64_t*>(pc[1 + Op::kArity]);          \
-      else pc += 2 + Op::kArity;                                                              \
-      NEXT();                                                                                 \
-    } else {                                                                                  \
-      TRAP(TrapCode::Unreachable);                                                            \
-    }                                                                                         \
   }
 #include "opcodes.def"
 #undef OP
-#undef MYWASM_FUSED_BRANCH
-#undef MYWASM_ADD_BRANCH
-#undef MYWASM_LOAD_OPERAND
 
-  // ---------------------------------------------------- chains (see code.hpp)
-  // CH_<op1>_<op2>_<S|I><A|B>: op1's second operand a slot (S) or an
-  // immediate (I); t is op2's first (A) or second (B) operand.
-#define MYWASM_CHAIN_VARIANT(Op1, Op2, Kind, kImm, kTIsB, kZImm)                             \
-  CH_##Op1##_##Op2##_##Kind : {                                                              \
+  // ---------------------------------------------------- fused forms (code.hpp)
+  // F_<form>_<opcode>, for the opcodes each form lists; operands as its
+  // layout says, and each steps over its instruction by that layout.
+#define MYWASM_KOP(Id) constexpr Opcode kOp = static_cast<Opcode>(unsigned(Opcode::Id) + kUnused) /* dependent */
+#define MYWASM_STEP(Fm) pc += form_words(Form::Fm)
+  // AddrAddLoad: dst, base, index, offset. AddrAddStore: base, index, value, offset.
+#define MYWASM_H_ADDR_ADD(Fm, Id)                                                             \
+  F_##Fm##_##Id : {                                                                           \
+    MYWASM_KOP(Id);                                                                           \
+    static_assert(MemSem<kOp>::kIsLoad || MemSem<kOp>::kIsStore);                             \
+    using M = typename MemSem<kOp>::Mem;                                                      \
+    using V = typename MemSem<kOp>::Val;                                                      \
+    constexpr int kBase = MemSem<kOp>::kIsLoad ? 2 : 1;                                       \
+    uint64_t ea = uint64_t(uint32_t(S(kBase)) + uint32_t(S(kBase + 1))) + pc[4];              \
+    CHECK_ACCESS(ea, sizeof(M));                                                              \
+    if constexpr (MemSem<kOp>::kIsLoad) {                                                     \
+      M m;                                                                                    \
+      std::memcpy(&m, mem + ea, sizeof m);                                                    \
+      S(1) = wr<V>(static_cast<V>(m));                                                        \
+    } else {                                                                                  \
+      M m = static_cast<M>(rd<V>(S(3)));                                                      \
+      std::memcpy(mem + ea, &m, sizeof m);                                                    \
+    }                                                                                         \
+    MYWASM_STEP(Fm);                                                                          \
+    NEXT();                                                                                   \
+  }
+  MYWASM_ADDR_ADD_LOAD_OPS(MYWASM_H_ADDR_ADD, AddrAddLoad)
+  MYWASM_ADDR_ADD_STORE_OPS(MYWASM_H_ADDR_ADD, AddrAddStore)
+  // Imm: dst, a, imm.
+#define MYWASM_H_IMM(Fm, Id)                                                                  \
+  F_##Fm##_##Id : {                                                                           \
+    MYWASM_KOP(Id);                                                                           \
+    static_assert(ScalarBinary<kOp>::value);                                                  \
+    using Op = Sem<kOp>;                                                                      \
+    auto a = rd<typename Op::A>(S(2));                                                        \
+    auto b = rd<typename Op::B>(pc[3]);                                                       \
+    CHECK_OP(Op, a, b);                                                                       \
+    S(1) = wr<typename Op::R>(Op::apply(a, b));                                               \
+    MYWASM_STEP(Fm);                                                                          \
+    NEXT();                                                                                   \
+  }
+  MYWASM_IMM_OPS(MYWASM_H_IMM, Imm)
+  // Branches on an op's result: a[, b or imm], target (BranchIf*: when
+  // nonzero, BranchUnless*: when zero).
+#define MYWASM_H_BRANCH(Fm, Id, cmp, second)                                                  \
+  F_##Fm##_##Id : {                                                                           \
+    MYWASM_KOP(Id);                                                                           \
+    static_assert(BranchFusable<kOp>::value);                                                 \
+    using Op = Sem<kOp>;                                                                      \
+    uint32_t result;                                                                          \
+    if constexpr (Op::kArity == 1) result = Op::apply(rd<typename Op::A>(S(1)));              \
+    else result = Op::apply(rd<typename Op::A>(S(1)), rd<typename Op::B>(second));           \
+    if (result cmp 0) pc = reinterpret_cast<const uint64_t*>(pc[form_words(Form::Fm) - 1]);  \
+    else MYWASM_STEP(Fm);                                                                     \
+    NEXT();                                                                                   \
+  }
+#define MYWASM_H_BRANCH_IF(Fm, Id) MYWASM_H_BRANCH(Fm, Id, !=, S(2))
+#define MYWASM_H_BRANCH_UNLESS(Fm, Id) MYWASM_H_BRANCH(Fm, Id, ==, S(2))
+#define MYWASM_H_BRANCH_IF_IMM(Fm, Id) MYWASM_H_BRANCH(Fm, Id, !=, pc[2])
+#define MYWASM_H_BRANCH_UNLESS_IMM(Fm, Id) MYWASM_H_BRANCH(Fm, Id, ==, pc[2])
+  MYWASM_BRANCH_UNARY_OPS(MYWASM_H_BRANCH_IF, BranchIf1)
+  MYWASM_BRANCH_UNARY_OPS(MYWASM_H_BRANCH_UNLESS, BranchUnless1)
+  MYWASM_BRANCH_OPS(MYWASM_H_BRANCH_IF, BranchIf)
+  MYWASM_BRANCH_UNLESS_OPS(MYWASM_H_BRANCH_UNLESS, BranchUnless)
+  MYWASM_BRANCH_IMM_OPS(MYWASM_H_BRANCH_IF_IMM, BranchIfImm)
+  MYWASM_BRANCH_UNLESS_IMM_OPS(MYWASM_H_BRANCH_UNLESS_IMM, BranchUnlessImm)
+  // After an in-place i32 step: x, step, imm, target.
+#define MYWASM_H_ADD_BRANCH(Fm, Id, cmp)                                                      \
+  F_##Fm##_##Id : {                                                                           \
+    MYWASM_KOP(Id);                                                                           \
+    static_assert(AddBranchFusable<kOp>::value);                                              \
+    using Op = Sem<kOp>;                                                                      \
+    uint64_t x = uint32_t(uint32_t(S(1)) + uint32_t(pc[2]));                                  \
+    S(1) = x;                                                                                 \
+    uint32_t result = Op::apply(rd<typename Op::A>(x), rd<typename Op::B>(pc[3]));            \
+    if (result cmp 0) pc = reinterpret_cast<const uint64_t*>(pc[4]);                          \
+    else MYWASM_STEP(Fm);                                                                     \
+    NEXT();                                                                                   \
+  }
+#define MYWASM_H_ADD_BRANCH_IF(Fm, Id) MYWASM_H_ADD_BRANCH(Fm, Id, !=)
+#define MYWASM_H_ADD_BRANCH_UNLESS(Fm, Id) MYWASM_H_ADD_BRANCH(Fm, Id, ==)
+  MYWASM_ADD_BRANCH_OPS(MYWASM_H_ADD_BRANCH_IF, AddBranchIf)
+  MYWASM_ADD_BRANCH_OPS(MYWASM_H_ADD_BRANCH_UNLESS, AddBranchUnless)
+  // LoadOperand: dst, a, addr, offset (b = the full-width load).
+#define MYWASM_H_LOAD_OPERAND(Fm, Id)                                                         \
+  F_##Fm##_##Id : {                                                                           \
+    MYWASM_KOP(Id);                                                                           \
+    static_assert(ScalarBinary<kOp>::value);                                                  \
+    using Op = Sem<kOp>;                                                                      \
+    uint64_t ea = uint64_t(uint32_t(S(3))) + pc[4];                                           \
+    CHECK_ACCESS(ea, sizeof(typename Op::B));                                                 \
+    typename Op::B b;                                                                         \
+    std::memcpy(&b, mem + ea, sizeof b);                                                      \
+    auto a = rd<typename Op::A>(S(2));                                                        \
+    CHECK_OP(Op, a, b);                                                                       \
+    S(1) = wr<typename Op::R>(Op::apply(a, b));                                               \
+    MYWASM_STEP(Fm);                                                                          \
+    NEXT();                                                                                   \
+  }
+  MYWASM_LOAD_OPERAND_OPS(MYWASM_H_LOAD_OPERAND, LoadOperand)
+  // LoadAddOperand: dst, a, base, index, offset (b = the full-width load of
+  // the wrapped base + index, plus offset).
+#define MYWASM_H_LOAD_ADD_OPERAND(Fm, Id)                                                     \
+  F_##Fm##_##Id : {                                                                           \
+    MYWASM_KOP(Id);                                                                           \
+    static_assert(ScalarBinary<kOp>::value);                                                  \
+    using Op = Sem<kOp>;                                                                      \
+    uint64_t ea = uint64_t(uint32_t(S(3)) + uint32_t(S(4))) + pc[5];                          \
+    CHECK_ACCESS(ea, sizeof(typename Op::B));                                                 \
+    typename Op::B b;                                                                         \
+    std::memcpy(&b, mem + ea, sizeof b);                                                      \
+    auto a = rd<typename Op::A>(S(2));                                                        \
+    CHECK_OP(Op, a, b);                                                                       \
+    S(1) = wr<typename Op::R>(Op::apply(a, b));                                               \
+    MYWASM_STEP(Fm);                                                                          \
+    NEXT();                                                                                   \
+  }
+  MYWASM_LOAD_ADD_OPERAND_OPS(MYWASM_H_LOAD_ADD_OPERAND, LoadAddOperand)
+  // StoreResult: a, b, addr, offset.
+#define MYWASM_H_STORE_RESULT(Fm, Id)                                                         \
+  F_##Fm##_##Id : {                                                                           \
+    MYWASM_KOP(Id);                                                                           \
+    static_assert(ScalarBinary<kOp>::value);                                                  \
+    using Op = Sem<kOp>;                                                                      \
+    auto a = rd<typename Op::A>(S(1));                                                        \
+    auto b = rd<typename Op::B>(S(2));                                                        \
+    CHECK_OP(Op, a, b);                                                                       \
+    typename Op::R r = Op::apply(a, b);                                                       \
+    uint64_t ea = uint64_t(uint32_t(S(3))) + pc[4];                                           \
+    CHECK_ACCESS(ea, sizeof r);                                                               \
+    std::memcpy(mem + ea, &r, sizeof r);                                                      \
+    MYWASM_STEP(Fm);                                                                          \
+    NEXT();                                                                                   \
+  }
+  MYWASM_STORE_RESULT_OPS(MYWASM_H_STORE_RESULT, StoreResult)
+  // MulLoadRmw / MulLoadAddRmw (kAdd): x, addr1 (base1, index1), offset1,
+  // addr2, offset2.
+#define MYWASM_H_MUL_LOAD_RMW(Fm, Id, kAdd)                                                   \
+  F_##Fm##_##Id : {                                                                           \
+    MYWASM_KOP(Id);                                                                           \
+    using S1 = Sem<Opcode::F64Mul>;                                                           \
+    using S2 = Sem<kOp>;                                                                      \
+    constexpr int k = kAdd ? 1 : 0;                                                           \
+    uint64_t ea1 = uint64_t(kAdd ? uint32_t(S(2)) + uint32_t(S(3)) : uint32_t(S(2))) + pc[3 + k]; \
+    CHECK_ACCESS(ea1, sizeof(double));                                                        \
+    double b1;                                                                                \
+    std::memcpy(&b1, mem + ea1, sizeof b1);                                                   \
+    double t = S1::apply(rd<double>(S(1)), b1);                                               \
+    uint64_t ea2 = uint64_t(uint32_t(S(4 + k))) + pc[5 + k];                                  \
+    CHECK_ACCESS(ea2, sizeof(double));                                                        \
+    double b2;                                                                                \
+    std::memcpy(&b2, mem + ea2, sizeof b2);                                                   \
+    double r = S2::apply(t, b2);                                                              \
+    std::memcpy(mem + ea2, &r, sizeof r);                                                     \
+    MYWASM_STEP(Fm);                                                                          \
+    NEXT();                                                                                   \
+  }
+#define MYWASM_H_MUL_LOAD_RMW_L(Fm, Id) MYWASM_H_MUL_LOAD_RMW(Fm, Id, false)
+#define MYWASM_H_MUL_LOAD_RMW_LA(Fm, Id) MYWASM_H_MUL_LOAD_RMW(Fm, Id, true)
+  MYWASM_MUL_LOAD_RMW_OPS(MYWASM_H_MUL_LOAD_RMW_L, MulLoadRmw)
+  MYWASM_MUL_LOAD_RMW_OPS(MYWASM_H_MUL_LOAD_RMW_LA, MulLoadAddRmw)
+  // MulMulRmw / MulMulRmwA (kMemIsA): x, y, z, addr, offset.
+#define MYWASM_H_MUL_MUL_RMW(Fm, Id, kMemIsA)                                                 \
+  F_##Fm##_##Id : {                                                                           \
+    MYWASM_KOP(Id);                                                                           \
+    using S3 = Sem<kOp>;                                                                      \
+    using SM = Sem<Opcode::F64Mul>;                                                           \
+    uint64_t ea = uint64_t(uint32_t(S(4))) + pc[5];                                           \
+    CHECK_ACCESS(ea, sizeof(double));                                                         \
+    double m;                                                                                 \
+    std::memcpy(&m, mem + ea, sizeof m);                                                      \
+    double u = SM::apply(SM::apply(rd<double>(S(1)), rd<double>(S(2))), rd<double>(S(3)));    \
+    double r = kMemIsA ? S3::apply(m, u) : S3::apply(u, m);                                   \
+    std::memcpy(mem + ea, &r, sizeof r);                                                      \
+    MYWASM_STEP(Fm);                                                                          \
+    NEXT();                                                                                   \
+  }
+#define MYWASM_H_MUL_MUL_RMW_B(Fm, Id) MYWASM_H_MUL_MUL_RMW(Fm, Id, false)
+#define MYWASM_H_MUL_MUL_RMW_A(Fm, Id) MYWASM_H_MUL_MUL_RMW(Fm, Id, true)
+  MYWASM_MUL_MUL_RMW_OPS(MYWASM_H_MUL_MUL_RMW_B, MulMulRmw)
+  MYWASM_MUL_MUL_RMW_A_OPS(MYWASM_H_MUL_MUL_RMW_A, MulMulRmwA)
+  // XorRot2: dst, x, a, b. XorRot3: dst, x, a, b, c.
+#define MYWASM_H_XOR_ROT(Fm, Id, kThree)                                                      \
+  F_##Fm##_##Id : {                                                                           \
+    MYWASM_KOP(Id);                                                                           \
+    using SR = Sem<Opcode::I32Rotl>;                                                          \
+    using S3 = Sem<kOp>;                                                                      \
+    const auto x = rd<typename SR::A>(S(2));                                                  \
+    auto r = SR::apply(x, rd<typename SR::B>(pc[3])) ^ SR::apply(x, rd<typename SR::B>(pc[4])); \
+    if constexpr (kThree) r ^= S3::apply(x, rd<typename S3::B>(pc[5]));                       \
+    S(1) = wr<typename SR::R>(r);                                                             \
+    MYWASM_STEP(Fm);                                                                          \
+    NEXT();                                                                                   \
+  }
+#define MYWASM_H_XOR_ROT2(Fm, Id) MYWASM_H_XOR_ROT(Fm, Id, false)
+#define MYWASM_H_XOR_ROT3(Fm, Id) MYWASM_H_XOR_ROT(Fm, Id, true)
+  MYWASM_XOR_ROT2_OPS(MYWASM_H_XOR_ROT2, XorRot2)
+  MYWASM_XOR_ROT3_OPS(MYWASM_H_XOR_ROT3, XorRot3)
+#undef MYWASM_H_MUL_LOAD_RMW
+#undef MYWASM_H_MUL_LOAD_RMW_L
+#undef MYWASM_H_MUL_LOAD_RMW_LA
+#undef MYWASM_H_MUL_MUL_RMW
+#undef MYWASM_H_MUL_MUL_RMW_B
+#undef MYWASM_H_MUL_MUL_RMW_A
+#undef MYWASM_H_XOR_ROT
+#undef MYWASM_H_XOR_ROT2
+#undef MYWASM_H_XOR_ROT3
+#undef MYWASM_H_ADDR_ADD
+#undef MYWASM_H_IMM
+#undef MYWASM_H_BRANCH
+#undef MYWASM_H_BRANCH_IF
+#undef MYWASM_H_BRANCH_UNLESS
+#undef MYWASM_H_BRANCH_IF_IMM
+#undef MYWASM_H_BRANCH_UNLESS_IMM
+#undef MYWASM_H_ADD_BRANCH
+#undef MYWASM_H_ADD_BRANCH_IF
+#undef MYWASM_H_ADD_BRANCH_UNLESS
+#undef MYWASM_H_LOAD_OPERAND
+#undef MYWASM_H_LOAD_ADD_OPERAND
+#undef MYWASM_H_STORE_RESULT
+#undef MYWASM_STEP
+
+  // ---------------------------------------------------- chains (code.hpp)
+  // CH_<op1>_<op2>_<variant>: dst, x, y, z.
+#define MYWASM_H_CHAIN(Op1, Op2, V)                                                          \
+  CH_##Op1##_##Op2##_##V : {                                                                 \
     constexpr Opcode k1 = static_cast<Opcode>(unsigned(Opcode::Op1) + kUnused);              \
     constexpr Opcode k2 = static_cast<Opcode>(unsigned(Opcode::Op2) + kUnused);              \
-    if constexpr (chains<k1, k2, kTIsB>()) {                                                 \
-      using S1 = Sem<k1>;                                                                    \
-      using S2 = Sem<k2>;                                                                    \
-      auto t = S1::apply(rd<typename S1::A>(S(2)), rd<typename S1::B>(kImm ? pc[3] : S(3))); \
-      if constexpr (kTIsB) S(1) = wr<typename S2::R>(S2::apply(rd<typename S2::A>(S(4)), t)); \
-      else S(1) = wr<typename S2::R>(S2::apply(t, rd<typename S2::B>(kZImm ? pc[4] : S(4)))); \
-      pc += 5;                                                                               \
-      NEXT();                                                                                \
-    } else {                                                                                 \
-      TRAP(TrapCode::Unreachable);                                                           \
-    }                                                                                        \
+    constexpr Chain kV = Chain::V;                                                           \
+    constexpr bool kImm = kV == Chain::IA || kV == Chain::IB || kV == Chain::IAZ;            \
+    constexpr bool kTIsB = kV == Chain::SB || kV == Chain::IB;                               \
+    constexpr bool kZImm = kV == Chain::SAZ || kV == Chain::IAZ;                             \
+    static_assert(chains<k1, k2, kTIsB>());                                                  \
+    using S1 = Sem<k1>;                                                                      \
+    using S2 = Sem<k2>;                                                                      \
+    auto t = S1::apply(rd<typename S1::A>(S(2)), rd<typename S1::B>(kImm ? pc[3] : S(3))); \
+    if constexpr (kTIsB) S(1) = wr<typename S2::R>(S2::apply(rd<typename S2::A>(S(4)), t)); \
+    else S(1) = wr<typename S2::R>(S2::apply(t, rd<typename S2::B>(kZImm ? pc[4] : S(4)))); \
+    pc += chain_words(kV);                                                                   \
+    NEXT();                                                                                  \
   }
-// CR_<op1>_<op2>_<L|LA>: op1[load] (L: x, addr1, offset1) or op1[load+add]
-// (LA: x, base1, index1, offset1), its result t into op2[rmw] (then addr2,
-// offset2): mem[addr2 + offset2] = op2(t, mem[addr2 + offset2]).
-#define MYWASM_CHAIN_RMW_VARIANT(Op1, Op2, Kind, kAdd)                                       \
-  CR_##Op1##_##Op2##_##Kind : {                                                              \
-    constexpr Opcode k1 = static_cast<Opcode>(unsigned(Opcode::Op1) + kUnused);              \
-    constexpr Opcode k2 = static_cast<Opcode>(unsigned(Opcode::Op2) + kUnused);              \
-    if constexpr (chains_into_rmw<k1, k2>()) {                                               \
-      using S1 = Sem<k1>;                                                                    \
-      using S2 = Sem<k2>;                                                                    \
-      static_assert(sizeof(typename S2::R) <= sizeof(typename S2::B));                       \
-      constexpr int k = kAdd ? 1 : 0; /* operand shift of the LA form */                     \
-      uint64_t ea1 = uint64_t(kAdd ? uint32_t(S(2)) + uint32_t(S(3)) : uint32_t(S(2))) + pc[3 + k]; \
-      CHECK_ACCESS(ea1, sizeof(typename S1::B));                                            \
-      typename S1::B b1;                                                                     \
-      std::memcpy(&b1, mem + ea1, sizeof b1);                                                \
-      auto t = S1::apply(rd<typename S1::A>(S(1)), b1);                                      \
-      uint64_t ea2 = uint64_t(uint32_t(S(4 + k))) + pc[5 + k];                               \
-      CHECK_ACCESS(ea2, sizeof(typename S2::B));                                            \
-      typename S2::B b2;                                                                     \
-      std::memcpy(&b2, mem + ea2, sizeof b2);                                                \
-      typename S2::R r = S2::apply(t, b2);                                                   \
-      std::memcpy(mem + ea2, &r, sizeof r);                                                  \
-      pc += 6 + k;                                                                           \
-      NEXT();                                                                                \
-    } else {                                                                                 \
-      TRAP(TrapCode::Unreachable);                                                           \
-    }                                                                                        \
-  }
-#define MYWASM_CHAIN_HANDLERS(Op1, Op2)                 \
-  MYWASM_CHAIN_VARIANT(Op1, Op2, SA, false, false, false) \
-  MYWASM_CHAIN_VARIANT(Op1, Op2, SB, false, true, false)  \
-  MYWASM_CHAIN_VARIANT(Op1, Op2, IA, true, false, false)  \
-  MYWASM_CHAIN_VARIANT(Op1, Op2, IB, true, true, false)   \
-  MYWASM_CHAIN_VARIANT(Op1, Op2, SAZ, false, false, true) \
-  MYWASM_CHAIN_VARIANT(Op1, Op2, IAZ, true, false, true)
-#define MYWASM_CHAIN_ROW(Op1) MYWASM_CHAIN_OPS_2(MYWASM_CHAIN_HANDLERS, Op1)
-  MYWASM_CHAIN_OPS(MYWASM_CHAIN_ROW)
-#undef MYWASM_CHAIN_ROW
-#undef MYWASM_CHAIN_HANDLERS
-#undef MYWASM_CHAIN_VARIANT
+  MYWASM_CHAINS(MYWASM_H_CHAIN)
+#undef MYWASM_H_CHAIN
+#undef MYWASM_KOP
 
   // ---------------------------------------------------- control
 I_Copy:
@@ -950,66 +885,6 @@ I_DataDrop:
   // ---------------------------------------------------- v128
 #include "interp/simd_handlers.inc"
 
-  // ---------------------------------------------------- chains into rmw
-#define MYWASM_CHAIN_RMW_HANDLERS(Op1, Op2)    \
-  MYWASM_CHAIN_RMW_VARIANT(Op1, Op2, L, false) \
-  MYWASM_CHAIN_RMW_VARIANT(Op1, Op2, LA, true)
-#define MYWASM_CHAIN_ROW(Op1) MYWASM_CHAIN_OPS_2(MYWASM_CHAIN_RMW_HANDLERS, Op1)
-  MYWASM_CHAIN_OPS(MYWASM_CHAIN_ROW)
-#undef MYWASM_CHAIN_ROW
-#undef MYWASM_CHAIN_RMW_HANDLERS
-#undef MYWASM_CHAIN_RMW_VARIANT
-#undef MYWASM_CHAIN_OPS_2
-
-  // ---------------------------------------------------- f64.mul>f64.mul into rmw
-  // MM_<op3>_<A|B>: x, y, z, addr, offset; u = (x * y) * z, then
-  // mem[addr + offset] = op3(mem, u) (A: the memory value is op3's first
-  // operand) or op3(u, mem) (B).
-#define MYWASM_MUL_CHAIN_RMW(Op3, Kind, kMemIsA)                                             \
-  MM_##Op3##_##Kind : {                                                                      \
-    using S3 = Sem<Opcode::Op3>;                                                             \
-    uint64_t ea = uint64_t(uint32_t(S(4))) + pc[5];                                          \
-    CHECK_ACCESS(ea, sizeof(double));                                                        \
-    double m;                                                                                \
-    std::memcpy(&m, mem + ea, sizeof m);                                                     \
-    using SM = Sem<Opcode::F64Mul>;                                                          \
-    double u = SM::apply(SM::apply(rd<double>(S(1)), rd<double>(S(2))), rd<double>(S(3)));   \
-    double r = kMemIsA ? S3::apply(m, u) : S3::apply(u, m);                                  \
-    std::memcpy(mem + ea, &r, sizeof r);                                                     \
-    pc += 6;                                                                                 \
-    NEXT();                                                                                  \
-  }
-  MYWASM_MUL_CHAIN_RMW(F64Add, A, true)
-  MYWASM_MUL_CHAIN_RMW(F64Add, B, false)
-  MYWASM_MUL_CHAIN_RMW(F64Sub, A, true)
-  MYWASM_MUL_CHAIN_RMW(F64Sub, B, false)
-#undef MYWASM_MUL_CHAIN_RMW
-
-  // ---------------------------------------------------- xors of rotations
-  // XR_2: dst, x, a, b: dst = rotl(x, a) ^ rotl(x, b); XR_3_<op3>: dst, x,
-  // a, b, c: that ^ op3(x, c).
-XR_2: {
-  using SR = Sem<Opcode::I32Rotl>;
-  const auto x = rd<typename SR::A>(S(2));
-  S(1) = wr<typename SR::R>(SR::apply(x, rd<typename SR::B>(pc[3])) ^ SR::apply(x, rd<typename SR::B>(pc[4])));
-  pc += 5;
-  NEXT();
-}
-#define MYWASM_XOR_ROT3(Op3)                                                                  \
-  XR_3_##Op3 : {                                                                              \
-    using SR = Sem<Opcode::I32Rotl>;                                                          \
-    using S3 = Sem<Opcode::I32##Op3>;                                                         \
-    const auto x = rd<typename SR::A>(S(2));                                                  \
-    S(1) = wr<typename SR::R>(SR::apply(x, rd<typename SR::B>(pc[3])) ^                       \
-                              SR::apply(x, rd<typename SR::B>(pc[4])) ^                       \
-                              S3::apply(x, rd<typename S3::B>(pc[5])));                       \
-    pc += 6;                                                                                  \
-    NEXT();                                                                                   \
-  }
-  MYWASM_XOR_ROT3(Rotl)
-  MYWASM_XOR_ROT3(ShrU)
-#undef MYWASM_XOR_ROT3
-
 do_trap:
   st.depth = size_t(rec - st.calls.data());
   st.trap_func = cur;
@@ -1147,54 +1022,19 @@ constexpr size_t kMaxBacktraceFrames = 128;
 
 }  // namespace
 
-const OpcodeHandlers& handlers_of(Opcode op) {
+const void* op_handler(Opcode op) {
   init_handlers();
-  return g_opcode_handlers[static_cast<unsigned>(op)];
+  return g_op_handlers[static_cast<unsigned>(op)];
 }
-const void* op_handler(Opcode op) { return handlers_of(op).op; }
-const void* address_add_handler(Opcode op) { return handlers_of(op).address_add; }
-const void* fused_branch_handler(Opcode op, bool when_true) { return handlers_of(op).branch[when_true]; }
-const void* imm_handler(Opcode op) { return handlers_of(op).imm; }
-const void* fused_branch_imm_handler(Opcode op, bool when_true) { return handlers_of(op).branch_imm[when_true]; }
-const void* add_branch_handler(Opcode op, bool when_true) { return handlers_of(op).add_branch[when_true]; }
-// v128 ops have their fused memory forms in the MYWASM_SIMD_MEM_OPS table.
-const void* mem_form_handler(Opcode op, MemForm form) {
-  const OpcodeHandlers& h = handlers_of(op);
-  const int i = simd_mem_index(op);
-  return i >= 0 ? (*g_simd_mem_handlers)[i][form] : h.mem_form[form];
-}
-const void* load_operand_handler(Opcode op) { return mem_form_handler(op, kLoadOperand); }
-const void* load_add_operand_handler(Opcode op) { return mem_form_handler(op, kLoadAddOperand); }
-const void* store_result_handler(Opcode op) { return mem_form_handler(op, kStoreResult); }
-const void* rmw_handler(Opcode op) { return mem_form_handler(op, kRmw); }
-const void* chain_handler(Opcode op1, bool imm1, Opcode op2, bool t_is_b, bool z_imm) {
+const void* form_handler(Form f, Opcode op) {
   init_handlers();
-  int i = chain_index(op1), j = chain_index(op2);
-  if (i < 0 || j < 0 || (z_imm && t_is_b)) return nullptr;
-  return (*g_chain_handlers)[i][j][z_imm ? 4 + (imm1 ? 1 : 0) : (imm1 ? 2 : 0) + (t_is_b ? 1 : 0)];
+  return g_form_handlers[unsigned(f)][static_cast<unsigned>(op)];
 }
-const void* xor_rot_handler(Opcode op3) {
+const void* chain_handler(Opcode op1, Opcode op2, Chain v) {
   init_handlers();
-  switch (op3) {
-    case Opcode::Nop: return g_xor_rot_handlers[0];
-    case Opcode::I32Rotl: return g_xor_rot_handlers[1];
-    case Opcode::I32ShrU: return g_xor_rot_handlers[2];
-    default: return nullptr;
-  }
-}
-const void* mul_chain_rmw_handler(Opcode op3, bool mem_is_a) {
-  init_handlers();
-  if (op3 != Opcode::F64Add && op3 != Opcode::F64Sub) return nullptr;
-  return g_mul_chain_rmw_handlers[(op3 == Opcode::F64Sub ? 2 : 0) + (mem_is_a ? 1 : 0)];
-}
-const void* chain_rmw_handler(Opcode op1, bool add_load, Opcode op2, bool mem_is_a) {
-  init_handlers();
-  if (int i = simd_chain_rmw_index(op1, op2); i >= 0)
-    return (*g_simd_chain_rmw_handlers)[i][(mem_is_a ? 2 : 0) + (add_load ? 1 : 0)];
-  if (mem_is_a) return nullptr;
-  int i = chain_index(op1), j = chain_index(op2);
-  if (i < 0 || j < 0) return nullptr;
-  return (*g_chain_handlers)[i][j][6 + (add_load ? 1 : 0)];
+  for (size_t i = 0; i < g_chain_count; ++i)
+    if (g_chains[i].op1 == op1 && g_chains[i].op2 == op2 && g_chains[i].variant == v) return g_chains[i].handler;
+  return nullptr;
 }
 const void* internal_handler(Internal h) {
   init_handlers();

@@ -14,7 +14,9 @@
 // is a two-slot copy. The v128 instructions themselves are translated by
 // translate_simd().
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
+#include <string>
 #include <map>
 #include <optional>
 #include <unordered_map>
@@ -39,6 +41,28 @@ constexpr uint64_t kImmTag = uint64_t(1) << 60;
 constexpr uint64_t kNoOperand = ~uint64_t(0);
 
 using ModuleDesc = std::remove_cvref_t<decltype(ModuleImpl::module)>;  // the decoded module
+
+// Measurement hook (issue 11): MYWASM_INTERP_OFF=name,name,... turns single
+// families of fused forms off, so their worth can be timed on one binary.
+enum Family : unsigned {
+  kCopyN, kImm, kChain, kLoadOp, kStoreResult, kAddrAdd, kBranch, kBranchImm, kBranchAdd, kBranchEqz, kLoadAddOp,
+  kRmw, kXorRot, kFamilies
+};
+constexpr const char* kFamilyNames[] = {"copyn",    "imm",    "chain",      "load_op",    "store_result",
+                                        "addr_add", "branch", "branch_imm", "branch_add", "branch_eqz",
+                                        "load_add_op", "rmw", "xor_rot"};
+bool on(Family f) {
+  static const unsigned off = [] {
+    unsigned bits = 0;
+    if (const char* e = std::getenv("MYWASM_INTERP_OFF")) {
+      std::string list = std::string(",") + e + ",";
+      for (unsigned i = 0; i < kFamilies; ++i)
+        if (list.find(std::string(",") + kFamilyNames[i] + ",") != std::string::npos) bits |= 1u << i;
+    }
+    return bits;
+  }();
+  return !(off >> f & 1);
+}
 
 class Translator {
  public:
@@ -154,8 +178,7 @@ class Translator {
     origins.push_back({index, module_offset});
   }
   void begin_instr(const void* handler) {
-    prev_ = Prev{instr_start_, last_dst_, last_op_, last_plain_ || last_imm_, last_imm_, last_load_operand_,
-                 last_load_add_operand_};
+    prev_ = Prev{instr_start_, last_dst_, last_op_, last_plain_ || last_imm_, last_imm_};
     instr_start_ = code().size();
     code().push_back(word(handler));
     clear_last();
@@ -167,9 +190,8 @@ class Translator {
     last_op_ = Opcode::Nop;
     last_imm_ = false;
     last_plain_ = false;
-    last_load_operand_ = false;
-    last_load_add_operand_ = false;
     last_add_load_ = false;
+    last_load_operand_ = false;
     chain_rmw_ = std::nullopt;
   }
   // With fusions off: nothing about the code emitted so far is known to
@@ -179,10 +201,29 @@ class Translator {
     clear_last();
     prev_.dst = SIZE_MAX;
     prev_.fusable = false;
-    plain_load_start_ = plain_v128_load_start_ = SIZE_MAX;
+    plain_load_start_ = SIZE_MAX;
     last_copy_end_ = SIZE_MAX;
   }
   void begin_internal(Internal h) { begin_instr(internal_handler(h)); }
+  // Emits handler h and its operands in the order and kinds of its layout
+  // (code.hpp: d by emit_dst, s by emit_slot, i by emit_imm); a branch
+  // target (a trailing t) is left to the caller (emit_label_target).
+  void emit_layout(const void* h, const char* layout, std::initializer_list<uint64_t> operands) {
+    begin_instr(h);
+    for (uint64_t v : operands) {
+      switch (*layout++) {
+        case 'd': emit_dst(v); break;
+        case 's': emit_slot(v); break;
+        default: emit_imm(v); break;  // 'i'
+      }
+    }
+  }
+  void emit_form(Form f, Opcode op, std::initializer_list<uint64_t> operands) {
+    emit_layout(form_handler(f, op), kFormLayout[unsigned(f)], operands);
+  }
+  void emit_chain(const void* h, Chain v, std::initializer_list<uint64_t> operands) {
+    emit_layout(h, kChainLayout[unsigned(v)], operands);
+  }
   void emit_slot(uint64_t enc) {
     if (enc & kImmTag) enc = const_slot(imm_values_[enc & ~kImmTag]);
     if (enc & kTagMask) slot_fixups_.push_back(code().size());
@@ -264,7 +305,7 @@ class Translator {
       emit_imm(imm_values_[src & ~kImmTag]);
       return;
     }
-    if (fuse_ && last_copy_end_ == code().size() && label_at_ != code().size() && last_copy_moves_ < 4) {
+    if (fuse_ && on(kCopyN) && last_copy_end_ == code().size() && label_at_ != code().size() && last_copy_moves_ < 4) {
       // Straight after a Copy/Copy2/Copy3 that no branch targets: one more
       // move in the same instruction (in order: a later source may be an
       // earlier destination).
@@ -282,50 +323,24 @@ class Translator {
     last_copy_end_ = code().size();
     last_copy_moves_ = 1;
   }
-  // Replaces the code from `start` on with the multiply-chain RMW form `h`:
-  // the f64.mul>f64.mul chain's operands (the chain's code is at `chain`),
-  // then the address slot and memarg offset of the memory value.
-  void replace_with_mul_chain_rmw(const void* h, size_t start, size_t chain, uint64_t addr, uint64_t offset) {
-    const uint64_t cx = code()[chain + 2], cy = code()[chain + 3], cz = code()[chain + 4];
-    instr_start_ = start;
-    remove_last_instr();
-    begin_instr(h);
-    emit_slot(cx);
-    emit_slot(cy);
-    emit_slot(cz);
-    emit_slot(addr);
-    emit_imm(offset);
-  }
   // Replaces the binary op that ends the code (x op1 y, y a slot or an
   // immediate) with the chain `h` computing op2 of its result and z (a
   // slot, or an immediate when z_imm): dst, x, y, z.
-  void replace_with_chain(const void* h, Opcode op2, uint64_t dst, uint64_t z, bool z_imm) {
+  void replace_with_chain(const void* h, Chain v, Opcode op2, uint64_t dst, uint64_t z) {
     const uint64_t x = code()[instr_start_ + 2], y = code()[instr_start_ + 3];
-    const bool imm1 = last_imm_;
     remove_last_instr();
-    begin_instr(h);
-    emit_dst(dst);
-    emit_slot(x);
-    if (imm1) emit_imm(y);
-    else emit_slot(y);
-    if (z_imm) emit_imm(z);
-    else emit_slot(z);
+    emit_chain(h, v, {dst, x, y, z});
     last_op_ = op2;
   }
-  // Replaces the code from `start` on with the chain-RMW form `h`: the
-  // operands of the op1[load] (or [load+add]) at [op1_start, op1_end) after
-  // its dst (x, addr1 or base1 and index1, offset1), then the address slot
-  // and memarg offset of the memory value.
-  void replace_with_chain_rmw(const void* h, size_t start, size_t op1_start, size_t op1_end, uint64_t addr,
-                              uint64_t offset) {
-    std::vector<uint64_t> op1_operands(code().begin() + op1_start + 2, code().begin() + op1_end);
-    instr_start_ = start;
-    remove_last_instr();
-    begin_instr(h);
-    for (size_t k = 0; k + 1 < op1_operands.size(); ++k) emit_slot(op1_operands[k]);
-    emit_imm(op1_operands.back());
-    emit_slot(addr);
-    emit_imm(offset);
+  // The chain of the binary op that ends the code (op1, slot or immediate
+  // second operand) into op2 (t its second operand when t_is_b; z an
+  // immediate when z_imm): its handler and variant, or null.
+  std::pair<const void*, Chain> chain_of(Opcode op2, bool t_is_b, bool z_imm) const {
+    const bool imm1 = last_imm_;
+    const Chain v = z_imm ? (imm1 ? Chain::IAZ : Chain::SAZ)
+                          : t_is_b ? (imm1 ? Chain::IB : Chain::SB) : (imm1 ? Chain::IA : Chain::SA);
+    if (z_imm && t_is_b) return {nullptr, v};
+    return {chain_handler(last_op_, op2, v), v};
   }
   // Records that the current code position is (or may be) a branch target.
   void bind_label() { label_at_ = code().size(); }
@@ -481,36 +496,44 @@ class Translator {
     size_t add_start = SIZE_MAX;
   };
   std::optional<Compare> take_compare(const Entry& cond) {
-    if (cond.pending || last_dst_ == SIZE_MAX || code()[last_dst_] != cond.slot) return std::nullopt;
+    if (!on(kBranch) || cond.pending || last_dst_ == SIZE_MAX || code()[last_dst_] != cond.slot) return std::nullopt;
     // i32.eqz of a binary comparison just before it (into a temporary only
     // the eqz read): branch on the comparison, negated. (Float comparisons
     // have no negated opcode because of NaN.)
-    if (last_plain_ && last_op_ == Opcode::I32Eqz && prev_.dst != SIZE_MAX && prev_.fusable &&
+    if (on(kBranchEqz) && (on(kBranchImm) || !prev_.imm) && last_plain_ && last_op_ == Opcode::I32Eqz && prev_.dst != SIZE_MAX && prev_.fusable &&
         prev_.start + 4 == instr_start_ && (code()[prev_.dst] & kTempTag) &&
-        code()[instr_start_ + 2] == code()[prev_.dst] && fused_branch_handler(prev_.op, true) &&
-        info(prev_.op).params.size() == 2) {
+        code()[instr_start_ + 2] == code()[prev_.dst] &&
+        form_handler(prev_.imm ? Form::BranchIfImm : Form::BranchIf, prev_.op)) {
       Compare c{prev_.op, code()[prev_.start + 2], code()[prev_.start + 3], prev_.imm, true};
       instr_start_ = prev_.start;
       remove_last_instr();
       return c;
     }
     if (!last_plain_ && !last_imm_) return std::nullopt;  // e.g. op[load]: other operands
+    if (last_imm_ && !on(kBranchImm)) return std::nullopt;
     Opcode op = last_op_;
-    if (!fused_branch_handler(op, true)) return std::nullopt;
+    // i32.eqz x: the branch is BrUnless/BrIf on x.
+    if (op == Opcode::I32Eqz && last_plain_) {
+      Compare c{op, code()[instr_start_ + 2], kNoOperand, false};
+      remove_last_instr();
+      return c;
+    }
     bool binary = info(op).params.size() == 2;
+    if (!form_handler(last_imm_ ? Form::BranchIfImm : binary ? Form::BranchIf : Form::BranchIf1, op))
+      return std::nullopt;
     Compare c{op, code()[instr_start_ + 2], binary ? code()[instr_start_ + 3] : kNoOperand, last_imm_};
-    if (c.b_imm && prev_.op == Opcode::I32Add && prev_.imm && prev_.start + 4 == instr_start_ &&
+    if (on(kBranchAdd) && c.b_imm && prev_.op == Opcode::I32Add && prev_.imm && prev_.start + 4 == instr_start_ &&
         label_at_ != instr_start_ && code()[prev_.start + 1] == c.a && code()[prev_.start + 2] == c.a &&
-        add_branch_handler(op, true))
+        form_handler(Form::AddBranchIf, op))
       c.add_start = prev_.start;
     remove_last_instr();
     return c;
   }
   // If `addr` was computed by an i32.add that ends the code (nothing was
-  // emitted since: a store's value is then still pending), removes the add
-  // and returns its operands for a fused address-add load/store.
-  std::optional<std::pair<uint64_t, uint64_t>> take_address_add(const Entry& addr) {
-    if (addr.pending || last_dst_ == SIZE_MAX || code()[last_dst_] != addr.slot || last_op_ != Opcode::I32Add ||
+  // emitted since: a store's value is then still pending) and `form` exists
+  // for `op`, removes the add and returns its operands for that form.
+  std::optional<std::pair<uint64_t, uint64_t>> take_address_add(const Entry& addr, Form form, Opcode op) {
+    if (!on(kAddrAdd) || !form_handler(form, op) || addr.pending || last_dst_ == SIZE_MAX || code()[last_dst_] != addr.slot || last_op_ != Opcode::I32Add ||
         (!last_plain_ && !last_imm_))
       return std::nullopt;
     std::pair<uint64_t, uint64_t> operands{code()[instr_start_ + 2], code()[instr_start_ + 3]};
@@ -536,7 +559,6 @@ class Translator {
     while (!slot_fixups_.empty() && slot_fixups_.back() >= instr_start_) slot_fixups_.pop_back();
     clear_last();
     if (plain_load_start_ != SIZE_MAX && plain_load_start_ >= instr_start_) plain_load_start_ = SIZE_MAX;
-    if (plain_v128_load_start_ != SIZE_MAX && plain_v128_load_start_ >= instr_start_) plain_v128_load_start_ = SIZE_MAX;
   }
   // Emits "branch when `cond` (or the fused comparison) is true/false" with
   // the target word left for the caller to emit.
@@ -551,21 +573,50 @@ class Translator {
       uint64_t step = code()[cmp->add_start + 3];
       instr_start_ = cmp->add_start;
       remove_last_instr();
-      begin_instr(add_branch_handler(cmp->op, when_true));
-      emit_slot(cmp->a);
-      emit_imm(step);
-      emit_imm(cmp->b);
+      emit_form(when_true ? Form::AddBranchIf : Form::AddBranchUnless, cmp->op, {cmp->a, step, cmp->b});
       return;
+    }
+    if (cmp->op == Opcode::I32Eqz) {
+      begin_internal(when_true ? Internal::BrUnless : Internal::BrIf);
+      emit_slot(cmp->a);
+      return;
+    }
+    Opcode op = cmp->op;
+    // br_unless[op] as br_if[complement of op] where op has no br_unless form.
+    const Form unless_form = cmp->b_imm ? Form::BranchUnlessImm : cmp->b == kNoOperand ? Form::BranchUnless1 : Form::BranchUnless;
+    if (!when_true && !form_handler(unless_form, op)) {
+      op = complement(op);
+      when_true = true;
     }
     if (cmp->b_imm) {
-      begin_instr(fused_branch_imm_handler(cmp->op, when_true));
-      emit_slot(cmp->a);
-      emit_imm(cmp->b);
+      emit_form(when_true ? Form::BranchIfImm : Form::BranchUnlessImm, op, {cmp->a, cmp->b});
       return;
     }
-    begin_instr(fused_branch_handler(cmp->op, when_true));
-    emit_slot(cmp->a);
-    if (cmp->b != kNoOperand) emit_slot(cmp->b);
+    if (cmp->b == kNoOperand)
+      emit_form(when_true ? Form::BranchIf1 : Form::BranchUnless1, op, {cmp->a});
+    else
+      emit_form(when_true ? Form::BranchIf : Form::BranchUnless, op, {cmp->a, cmp->b});
+  }
+  // The comparison true exactly where op is false (for the ops with a
+  // br_if form but no br_unless form; code.hpp).
+  static Opcode complement(Opcode op) {
+    switch (op) {
+      case Opcode::I32Eq: return Opcode::I32Ne;
+      case Opcode::I32Ne: return Opcode::I32Eq;
+      case Opcode::I32LtU: return Opcode::I32GeU;
+      case Opcode::I32GeU: return Opcode::I32LtU;
+      case Opcode::I32GtU: return Opcode::I32LeU;
+      case Opcode::I32LeU: return Opcode::I32GtU;
+      case Opcode::I32LtS: return Opcode::I32GeS;
+      case Opcode::I32GeS: return Opcode::I32LtS;
+      case Opcode::I32GtS: return Opcode::I32LeS;
+      case Opcode::I32LeS: return Opcode::I32GtS;
+      case Opcode::I64Eq: return Opcode::I64Ne;
+      case Opcode::I64Ne: return Opcode::I64Eq;
+      case Opcode::F64Eq: return Opcode::F64Ne;  // f64.ne is not f64.eq, NaN included
+      case Opcode::F64Ne: return Opcode::F64Eq;
+      default: std::abort();  // code.hpp lists a br_unless form for every other op
+    }
   }
 
   // ------------------------------------------------------------ the pass
@@ -943,81 +994,79 @@ class Translator {
         Entry v = pop(), a = pop();
         // A binary op whose result is only stored (full width, same type):
         // one instruction computes and stores.
-        if (full_width_store(op) &&
-            last_produced(v, [](Opcode p) { return store_result_handler(p) != nullptr; }) &&
+        if (full_width_store(op) && on(kStoreResult) &&
+            last_produced(v, [](Opcode p) {
+              return form_handler(Form::StoreResult, p) != nullptr || form_handler(Form::MulMulRmwA, p) != nullptr;
+            }) &&
             info(last_op_).results == info(op).params.substr(1)) {
-          Opcode producer = last_op_;
-          uint64_t x = code()[instr_start_ + 2], y = code()[instr_start_ + 3];
+          const uint64_t x = code()[instr_start_ + 2], y = code()[instr_start_ + 3];
+          const Opcode producer = last_op_;
           // `v[i] = v[i] - a * b * c`: a plain f64.load, the f64.mul>f64.mul
           // chain, then this op of the two, stored where it was loaded
           // from: one instruction (the load traps first either way).
-          if (const void* h = mul_chain_rmw_handler(producer, true)) {
+          if (on(kRmw) && form_handler(Form::MulMulRmwA, producer) && op == Opcode::F64Store) {
             const size_t c = prev_.start, l = plain_load_start_;
             if (prev_.dst == c + 1 && l != SIZE_MAX && l + 4 == c && (label_at_ == SIZE_MAX || label_at_ <= l) &&
-                code()[c] == word(chain_handler(Opcode::F64Mul, false, Opcode::F64Mul, false)) &&
+                code()[l] == word(op_handler(Opcode::F64Load)) &&
+                code()[c] == word(chain_handler(Opcode::F64Mul, Opcode::F64Mul, Chain::SA)) &&
                 y == code()[c + 1] && (y & kTempTag) && x == code()[l + 1] && (x & kTempTag) &&
                 code()[l + 2] == a.slot && code()[l + 3] == in.imm64 && code()[c + 2] != x && code()[c + 3] != x &&
                 code()[c + 4] != x) {
-              replace_with_mul_chain_rmw(h, l, c, a.slot, in.imm64);
+              const uint64_t cx = code()[c + 2], cy = code()[c + 3], cz = code()[c + 4];
+              instr_start_ = l;
+              remove_last_instr();
+              emit_form(Form::MulMulRmwA, producer, {cx, cy, cz, a.slot, in.imm64});
               return;
             }
           }
-          remove_last_instr();
-          begin_instr(store_result_handler(producer));
-          emit_slot(x);
-          emit_slot(y);
-          emit_slot(a.slot);
-          emit_imm(in.imm64);  // memarg offset
+          if (form_handler(Form::StoreResult, producer)) {
+            remove_last_instr();
+            emit_form(Form::StoreResult, producer, {x, y, a.slot, in.imm64});
+            return;
+          }
+        }
+        // An op[load] whose result is stored back where it was loaded from,
+        // its first operand computed by the f64.mul[load] (or [load+add]) or
+        // the f64.mul>f64.mul chain just before it: one instruction for all.
+        if (op == Opcode::F64Store && on(kRmw) && !v.pending && last_load_operand_ && chain_rmw_ &&
+            chain_rmw_->lm_start == instr_start_ && last_dst_ != SIZE_MAX && code()[last_dst_] == v.slot &&
+            code()[instr_start_ + 3] == a.slot && code()[instr_start_ + 4] == in.imm64) {
+          const Opcode producer = last_op_;
+          const size_t c = chain_rmw_->start;
+          const Form f = chain_rmw_->kind == ChainRmw::MulMul    ? Form::MulMulRmw
+                         : chain_rmw_->kind == ChainRmw::MulLoad ? Form::MulLoadRmw
+                                                                 : Form::MulLoadAddRmw;
+          if (form_handler(f, producer)) {
+            // The first instruction's operands after its dst.
+            const std::vector<uint64_t> first(code().begin() + c + 2, code().begin() + chain_rmw_->lm_start);
+            instr_start_ = c;
+            remove_last_instr();
+            if (f != Form::MulLoadAddRmw) emit_form(f, producer, {first[0], first[1], first[2], a.slot, in.imm64});
+            else emit_form(f, producer, {first[0], first[1], first[2], first[3], a.slot, in.imm64});
+            return;
+          }
+        }
+        if (auto sum = take_address_add(a, Form::AddrAddStore, op)) {
+          emit_form(Form::AddrAddStore, op, {sum->first, sum->second, v.slot, in.imm64});
           return;
         }
-        // An op[load] result stored back where it was loaded from.
-        if (full_width_store(op) && !v.pending && last_load_operand_ && last_dst_ != SIZE_MAX &&
-            code()[last_dst_] == v.slot && info(last_op_).results == info(op).params.substr(1) &&
-            code()[instr_start_ + 3] == a.slot && code()[instr_start_ + 4] == in.imm64 && rmw_handler(last_op_)) {
-          Opcode producer = last_op_;
-          uint64_t x = code()[instr_start_ + 2];
-          // x computed by the op[load] just before: one instruction for both.
-          if (chain_rmw_ && chain_rmw_->lm_start == instr_start_ && chain_rmw_->mul_chain) {
-            if (const void* h = mul_chain_rmw_handler(producer, false)) {
-              replace_with_mul_chain_rmw(h, chain_rmw_->start, chain_rmw_->start, a.slot, in.imm64);
-              return;
-            }
-          } else if (chain_rmw_ && chain_rmw_->lm_start == instr_start_)
-            if (const void* h = chain_rmw_handler(chain_rmw_->op1, chain_rmw_->add_load, producer)) {
-              replace_with_chain_rmw(h, chain_rmw_->start, chain_rmw_->start, instr_start_, a.slot, in.imm64);
-              return;
-            }
-          remove_last_instr();
-          begin_instr(rmw_handler(producer));
-          emit_slot(x);
-          emit_slot(a.slot);
-          emit_imm(in.imm64);  // memarg offset
-          return;
-        }
-        if (auto sum = take_address_add(a)) {
-          begin_instr(address_add_handler(op));
-          emit_slot(sum->first);
-          emit_slot(sum->second);
-        } else {
-          begin_instr(op_handler(op));
-          emit_slot(a.slot);
-        }
+        begin_instr(op_handler(op));
+        emit_slot(a.slot);
         emit_slot(v.slot);
         emit_imm(in.imm64);  // memarg offset
       } else {
         Entry a = pop();
-        auto sum = take_address_add(a);
+        auto sum = take_address_add(a, Form::AddrAddLoad, op);
         uint64_t dst = push_home();
-        begin_instr(sum ? address_add_handler(op) : op_handler(op));
-        if (!sum && op == Opcode::F64Load) plain_load_start_ = instr_start_;
-        emit_dst(dst);
         if (sum) {
-          emit_slot(sum->first);
-          emit_slot(sum->second);
+          emit_form(Form::AddrAddLoad, op, {dst, sum->first, sum->second, in.imm64});
         } else {
+          begin_instr(op_handler(op));
+          emit_dst(dst);
           emit_slot(a.slot);
+          emit_imm(in.imm64);  // memarg offset
         }
-        emit_imm(in.imm64);  // memarg offset
+        if (!sum && op == Opcode::F64Load) plain_load_start_ = instr_start_;
         last_op_ = op;
         last_plain_ = !sum;
         last_add_load_ = bool(sum);
@@ -1049,40 +1098,48 @@ class Translator {
       return;
     }
     uint64_t dst = push_home();
-    if (arity == 2 && (b.slot & kImmTag) && imm_handler(op)) {
+    const bool t_is_a = arity == 2 && (last_plain_ || last_imm_) && last_dst_ != SIZE_MAX && !a.pending &&
+                        code()[last_dst_] == a.slot;
+    const bool t_is_b = arity == 2 && (last_plain_ || last_imm_) && last_dst_ != SIZE_MAX && !b.pending &&
+                        code()[last_dst_] == b.slot;
+    if (arity == 2 && (b.slot & kImmTag) && on(kImm)) {
+      const uint64_t bits = imm_values_[b.slot & ~kImmTag];
       // t op imm, t computed by the binary op just before: a chain.
-      if ((last_plain_ || last_imm_) && last_dst_ != SIZE_MAX && !a.pending && code()[last_dst_] == a.slot) {
-        if (const void* h = chain_handler(last_op_, last_imm_, op, false, true)) {
-          replace_with_chain(h, op, dst, imm_values_[b.slot & ~kImmTag], true);
+      if (t_is_a && on(kChain)) {
+        if (auto [h, v] = chain_of(op, false, true); h) {
+          replace_with_chain(h, v, op, dst, bits);
           return;
         }
       }
-      begin_instr(imm_handler(op));
-      emit_dst(dst);
-      emit_slot(a.slot);
-      emit_imm(imm_values_[b.slot & ~kImmTag]);
-      last_op_ = op;
-      last_imm_ = true;
-      return;
+      if (form_handler(Form::Imm, op)) {
+        emit_form(Form::Imm, op, {dst, a.slot, bits});
+        last_op_ = op;
+        last_imm_ = true;
+        return;
+      }
     }
     // The second operand loaded (full width, same type) by the instruction
     // just before: one instruction loads and computes.
-    if (arity == 2 && load_operand_handler(op) && last_produced(b, full_width_load) &&
+    if (arity == 2 && form_handler(Form::LoadOperand, op) && on(kLoadOp) && last_produced(b, full_width_load) &&
         info(last_op_).results == info(op).params.substr(1)) {
-      std::optional<ChainRmw> chain = op_load_chain(a);
-      // ... or `a` the result of an f64.mul>f64.mul chain (slot operands): for
-      // mul_chain_rmw_handler.
-      if (!chain && prev_.dst != SIZE_MAX && prev_.dst == prev_.start + 1 && prev_.start + 5 == instr_start_ &&
-          code()[prev_.start] == word(chain_handler(Opcode::F64Mul, false, Opcode::F64Mul, false)) &&
-          !a.pending && code()[prev_.dst] == a.slot && (a.slot & kTempTag))
-        chain = ChainRmw{prev_.start, Opcode::F64Mul, false, 0, true};
-      uint64_t addr = code()[instr_start_ + 2], offset = code()[instr_start_ + 3];
+      const uint64_t addr = code()[instr_start_ + 2], offset = code()[instr_start_ + 3];
+      // `a` the result of the f64.mul[load] / f64.mul[load+add] or of the
+      // f64.mul>f64.mul chain (slot operands) just before the load: a
+      // candidate for the multiply-into-memory forms if this is stored back.
+      std::optional<ChainRmw> chain;
+      if (on(kRmw) && op == Opcode::F64Add && prev_.dst != SIZE_MAX && prev_.dst == prev_.start + 1 && !a.pending &&
+          (a.slot & kTempTag) && code()[prev_.dst] == a.slot) {
+        const uint64_t h = code()[prev_.start];
+        const size_t n = instr_start_ - prev_.start;
+        if (h == word(chain_handler(Opcode::F64Mul, Opcode::F64Mul, Chain::SA)) && n == chain_words(Chain::SA))
+          chain = ChainRmw{prev_.start, ChainRmw::MulMul, 0};
+        else if (h == word(form_handler(Form::LoadOperand, Opcode::F64Mul)) && n == form_words(Form::LoadOperand))
+          chain = ChainRmw{prev_.start, ChainRmw::MulLoad, 0};
+        else if (h == word(form_handler(Form::LoadAddOperand, Opcode::F64Mul)) && n == form_words(Form::LoadAddOperand))
+          chain = ChainRmw{prev_.start, ChainRmw::MulLoadAdd, 0};
+      }
       remove_last_instr();
-      begin_instr(load_operand_handler(op));
-      emit_dst(dst);
-      emit_slot(a.slot);
-      emit_slot(addr);
-      emit_imm(offset);
+      emit_form(Form::LoadOperand, op, {dst, a.slot, addr, offset});
       last_op_ = op;
       last_load_operand_ = true;
       if (chain) {
@@ -1091,36 +1148,28 @@ class Translator {
       }
       return;
     }
+    // ... or by an address-add load.
+    if (arity == 2 && form_handler(Form::LoadAddOperand, op) && on(kLoadAddOp) && !b.pending && last_add_load_ &&
+        last_dst_ != SIZE_MAX && code()[last_dst_] == b.slot && full_width_load(last_op_) &&
+        info(last_op_).results == info(op).params.substr(1)) {
+      const uint64_t base = code()[instr_start_ + 2], index = code()[instr_start_ + 3], offset = code()[instr_start_ + 4];
+      remove_last_instr();
+      emit_form(Form::LoadAddOperand, op, {dst, a.slot, base, index, offset});
+      last_op_ = op;
+      return;
+    }
     // One operand computed by the binary op just before (and used nowhere
     // else): one instruction computes both.
-    if (arity == 2 && (last_plain_ || last_imm_) && last_dst_ != SIZE_MAX) {
-      bool t_is_a = !a.pending && code()[last_dst_] == a.slot;
-      bool t_is_b = !b.pending && code()[last_dst_] == b.slot;
-      if (t_is_a != t_is_b) {
-        const Entry& z = t_is_b ? a : b;
-        if (op == Opcode::I32Xor && last_imm_ && try_xor_rot(z, dst)) return;
-        if (!(z.slot & kImmTag)) {
-          if (const void* h = chain_handler(last_op_, last_imm_, op, t_is_b)) {
-            replace_with_chain(h, op, dst, z.slot, false);
-            return;
-          }
+    if (t_is_a != t_is_b && op == Opcode::I32Xor && last_imm_ && on(kXorRot) && try_xor_rot(t_is_b ? a : b, dst))
+      return;
+    if (t_is_a != t_is_b && on(kChain)) {
+      const Entry& z = t_is_b ? a : b;
+      if (!(z.slot & kImmTag)) {
+        if (auto [h, v] = chain_of(op, t_is_b, false); h) {
+          replace_with_chain(h, v, op, dst, z.slot);
+          return;
         }
       }
-    }
-    // ... or by an address-add load.
-    if (arity == 2 && load_add_operand_handler(op) && !b.pending && last_add_load_ && last_dst_ != SIZE_MAX &&
-        code()[last_dst_] == b.slot && full_width_load(last_op_) && info(last_op_).results == info(op).params.substr(1)) {
-      uint64_t base = code()[instr_start_ + 2], index = code()[instr_start_ + 3], offset = code()[instr_start_ + 4];
-      remove_last_instr();
-      begin_instr(load_add_operand_handler(op));
-      emit_dst(dst);
-      emit_slot(a.slot);
-      emit_slot(base);
-      emit_slot(index);
-      emit_imm(offset);
-      last_op_ = op;
-      last_load_add_operand_ = true;
-      return;
     }
     begin_instr(op_handler(op));
     emit_dst(dst);
@@ -1140,22 +1189,22 @@ class Translator {
       return false;
     const uint64_t x = code()[instr_start_ + 2], c = code()[instr_start_ + 3];
     if (x == z.slot || code()[p + 2] != x) return false;
-    const void* h = nullptr;
-    std::vector<uint64_t> imms;
-    if (p + 4 == instr_start_ && code()[p] == word(imm_handler(Opcode::I32Rotl)) && last_op_ == Opcode::I32Rotl) {
-      h = xor_rot_handler(Opcode::Nop);
-      imms = {code()[p + 3], c};
-    } else if (p + 5 == instr_start_ && code()[p] == word(xor_rot_handler(Opcode::Nop))) {
-      h = xor_rot_handler(last_op_);
-      imms = {code()[p + 3], code()[p + 4], c};
+    if (p + form_words(Form::Imm) == instr_start_ && code()[p] == word(form_handler(Form::Imm, Opcode::I32Rotl)) &&
+        form_handler(Form::XorRot2, last_op_)) {
+      const uint64_t a = code()[p + 3];
+      instr_start_ = p;
+      remove_last_instr();
+      emit_form(Form::XorRot2, Opcode::I32Rotl, {dst, x, a, c});
+    } else if (p + form_words(Form::XorRot2) == instr_start_ &&
+               code()[p] == word(form_handler(Form::XorRot2, Opcode::I32Rotl)) && form_handler(Form::XorRot3, last_op_)) {
+      const Opcode op3 = last_op_;
+      const uint64_t a = code()[p + 3], b = code()[p + 4];
+      instr_start_ = p;
+      remove_last_instr();
+      emit_form(Form::XorRot3, op3, {dst, x, a, b, c});
+    } else {
+      return false;
     }
-    if (!h) return false;
-    instr_start_ = p;
-    remove_last_instr();
-    begin_instr(h);
-    emit_dst(dst);
-    emit_slot(x);
-    for (uint64_t v : imms) emit_imm(v);
     last_op_ = Opcode::I32Xor;
     return true;
   }
@@ -1245,27 +1294,13 @@ class Translator {
       return;
     }
     const size_t n = oi.params.size();
-    if (load_operand_handler(op)) {  // lane arithmetic with fused memory forms
-      translate_simd_mem_op(op);
-      return;
-    }
     Entry args[3] = {};
     for (size_t i = n; i-- > 0;) args[i] = pop();
-    if (op == Opcode::V128Store && translate_simd_fused_store(args[0], args[1], in.imm64)) return;
     const bool has_result = !oi.results.empty();
-    // A plain load/store whose address is an i32.add just emitted: fused.
-    std::optional<std::pair<uint64_t, uint64_t>> sum;
-    if (oi.imm == ImmKind::MemArg) sum = take_address_add(args[0]);
     uint64_t dst = has_result ? push_home(oi.results[0] == 'v' ? 2 : 1) : 0;
-    begin_instr(sum ? address_add_handler(op) : op_handler(op));
+    begin_instr(op_handler(op));
     if (has_result) emit_dst(dst);
-    if (sum) {
-      emit_slot(sum->first);
-      emit_slot(sum->second);
-    } else {
-      emit_slot(args[0].slot);
-    }
-    for (size_t i = 1; i < n; ++i) emit_slot(args[i].slot);
+    for (size_t i = 0; i < n; ++i) emit_slot(args[i].slot);
     switch (oi.imm) {
       case ImmKind::MemArg: emit_imm(in.imm64); break;
       case ImmKind::MemArgLane:
@@ -1283,113 +1318,6 @@ class Translator {
       default: break;
     }
     if (has_result) last_op_ = op;
-    if (op == Opcode::V128Load) {  // the form simd_mem_op looks for
-      last_plain_ = !sum;
-      last_add_load_ = bool(sum);
-      if (!sum) plain_v128_load_start_ = instr_start_;
-    }
-  }
-
-  // A v128 op of MYWASM_SIMD_MEM_OPS: its second operand loaded by the
-  // v128.load just before folds into it (as emit_simple does for scalars).
-  void translate_simd_mem_op(Opcode op) {
-    Entry b = pop(), a = pop();
-    uint64_t dst = push_home(2);
-    const bool b_loaded = !b.pending && last_dst_ != SIZE_MAX && code()[last_dst_] == b.slot &&
-                          last_op_ == Opcode::V128Load && (last_plain_ || last_add_load_);
-    if (b_loaded) {
-      std::optional<ChainRmw> chain = op_load_chain(a);
-      const bool add = last_add_load_;
-      // A plain v128.load just before b's: a candidate for the memory
-      // operand of a chain_rmw_handler (mem_is_a) if this op's result is
-      // added to it and stored back.
-      // (Found through prev_ when b's load is plain, which makes it the last
-      // plain load; when it took over an address add, prev_ is lost.)
-      std::optional<size_t> load_before;
-      if (prev_.dst != SIZE_MAX && prev_.op == Opcode::V128Load && prev_.fusable && prev_.start + 4 == instr_start_)
-        load_before = prev_.start;
-      else if (add && plain_v128_load_start_ != SIZE_MAX && plain_v128_load_start_ + 4 == instr_start_)
-        load_before = plain_v128_load_start_;
-      // The load's operands after its dst: addr (or base, index), offset.
-      std::vector<uint64_t> mem_operands(code().begin() + instr_start_ + 2, code().end());
-      remove_last_instr();
-      if (load_before) load_before_lm_ = LoadBeforeLm{*load_before, instr_start_, op, add};
-      begin_instr(add ? load_add_operand_handler(op) : load_operand_handler(op));
-      emit_dst(dst);
-      emit_slot(a.slot);
-      for (size_t k = 0; k + 1 < mem_operands.size(); ++k) emit_slot(mem_operands[k]);
-      emit_imm(mem_operands.back());
-      last_op_ = op;
-      last_load_operand_ = !add;
-      last_load_add_operand_ = add;
-      if (chain && !add) {
-        chain->lm_start = instr_start_;
-        chain_rmw_ = chain;
-      }
-      return;
-    }
-    // b from the op1[load] just before, a from the v128.load before that:
-    // a candidate for chain_rmw_handler (mem_is_a) at the store.
-    std::optional<LoadBeforeLm> rmw_a;
-    if (load_before_lm_ && load_before_lm_->lm_start == instr_start_ &&
-        (last_load_operand_ || last_load_add_operand_) && last_op_ == load_before_lm_->op1 && !b.pending &&
-        last_dst_ != SIZE_MAX && code()[last_dst_] == b.slot && (b.slot & kTempTag) && !a.pending &&
-        (a.slot & kTempTag) && code()[load_before_lm_->load_start] == word(op_handler(Opcode::V128Load)) &&
-        code()[load_before_lm_->load_start + 1] == a.slot &&
-        (label_at_ == SIZE_MAX || label_at_ <= load_before_lm_->load_start) &&
-        chain_rmw_handler(load_before_lm_->op1, load_before_lm_->add_load, op, true))
-      rmw_a = load_before_lm_;
-    begin_instr(op_handler(op));
-    emit_dst(dst);
-    emit_slot(a.slot);
-    emit_slot(b.slot);
-    last_op_ = op;
-    last_plain_ = true;
-    if (rmw_a) {
-      rmw_a->op2_start = instr_start_;
-      rmw_a_ = rmw_a;
-    }
-  }
-
-  // v128.store of the result of the MYWASM_SIMD_MEM_OPS op just before: its
-  // [store] form, or [rmw] when that op loaded from this same address and
-  // offset (and a multiply-accumulate chain when a v128 op[load] computed
-  // its other operand). False when nothing fuses.
-  bool translate_simd_fused_store(const Entry& a, const Entry& v, uint64_t offset) {
-    if (v.pending || last_dst_ == SIZE_MAX || code()[last_dst_] != v.slot || !load_operand_handler(last_op_))
-      return false;
-    const Opcode producer = last_op_;
-    // mem = mem op2 op1(x, mem1), the memory value loaded first.
-    if (rmw_a_ && rmw_a_->op2_start == instr_start_ && last_plain_ && code()[rmw_a_->load_start + 2] == a.slot &&
-        code()[rmw_a_->load_start + 3] == offset) {
-      const LoadBeforeLm r = *rmw_a_;
-      replace_with_chain_rmw(chain_rmw_handler(r.op1, r.add_load, producer, true), r.load_start, r.lm_start,
-                             r.op2_start, a.slot, offset);
-      return true;
-    }
-    if (last_load_operand_ && code()[instr_start_ + 3] == a.slot && code()[instr_start_ + 4] == offset) {
-      if (chain_rmw_ && chain_rmw_->lm_start == instr_start_)
-        if (const void* h = chain_rmw_handler(chain_rmw_->op1, chain_rmw_->add_load, producer)) {
-          replace_with_chain_rmw(h, chain_rmw_->start, chain_rmw_->start, instr_start_, a.slot, offset);
-          return true;
-        }
-      const uint64_t x = code()[instr_start_ + 2];
-      remove_last_instr();
-      begin_instr(rmw_handler(producer));
-      emit_slot(x);
-      emit_slot(a.slot);
-      emit_imm(offset);
-      return true;
-    }
-    if (!last_plain_) return false;
-    const uint64_t x = code()[instr_start_ + 2], y = code()[instr_start_ + 3];
-    remove_last_instr();
-    begin_instr(store_result_handler(producer));
-    emit_slot(x);
-    emit_slot(y);
-    emit_slot(a.slot);
-    emit_imm(offset);
-    return true;
   }
 
   void finish() {
@@ -1450,38 +1378,6 @@ class Translator {
   Opcode last_op_ = Opcode::Nop;
   bool last_imm_ = false;  // the last instruction is an immediate-operand form
   bool last_plain_ = false;  // ... is op_handler(last_op_) with slot operands
-  bool last_load_operand_ = false;  // ... is load_operand_handler(last_op_)
-  bool last_load_add_operand_ = false;  // ... is load_add_operand_handler(last_op_)
-  // The last instruction is an op2[load] whose first operand is the result
-  // of the op1[load] (or op1[load+add]) at `start` just before it.
-  struct ChainRmw {
-    size_t start;
-    Opcode op1;
-    bool add_load;
-    size_t lm_start;
-    bool mul_chain = false;  // op1 is the chain f64.mul>f64.mul (x, y, z)
-  };
-  std::optional<ChainRmw> chain_rmw_;
-  // When `a` (an operand of an op[load] about to replace the load that ends
-  // the code) is the result of the op[load] or op[load+add] just before
-  // that load: a candidate for chain_rmw_handler if this becomes an rmw.
-  std::optional<ChainRmw> op_load_chain(const Entry& a) const {
-    if (prev_.dst != SIZE_MAX && (prev_.load_operand || prev_.load_add_operand) && !a.pending &&
-        out_->code[prev_.dst] == a.slot && (a.slot & kTempTag))
-      return ChainRmw{prev_.start, prev_.op, prev_.load_add_operand, 0};
-    return std::nullopt;
-  }
-  // A v128 op1[load] (at lm_start) right after a plain v128.load (at
-  // load_start), and the op2 using both (at op2_start, once emitted).
-  struct LoadBeforeLm {
-    size_t load_start;
-    size_t lm_start;
-    Opcode op1;
-    bool add_load;
-    size_t op2_start = SIZE_MAX;
-  };
-  std::optional<LoadBeforeLm> load_before_lm_, rmw_a_;
-  bool last_add_load_ = false;  // ... is address_add_handler(last_op_) of a load
   // The instruction before the last one, when nothing has been removed since.
   struct Prev {
     size_t start = 0;
@@ -1489,15 +1385,22 @@ class Translator {
     Opcode op = Opcode::Nop;
     bool fusable = false;   // plain or immediate form
     bool imm = false;
-    bool load_operand = false;      // load_operand_handler(op) form
-    bool load_add_operand = false;  // load_add_operand_handler(op) form
   } prev_;
   size_t last_copy_end_ = SIZE_MAX;  // end of the last Copy/Copy2/Copy3/Copy4 emitted
   size_t last_copy_start_ = 0;       // ... its start
   int last_copy_moves_ = 0;          // ... its number of moves
   size_t label_at_ = SIZE_MAX;       // last code position bound as a branch target
+  bool last_add_load_ = false;       // the last instruction is an AddrAddLoad form
+  bool last_load_operand_ = false;   // ... is a LoadOperand form
+  // The last instruction is an f64.add[load] whose first operand is the
+  // result of the instruction at `start` just before it.
+  struct ChainRmw {
+    size_t start;
+    enum Kind { MulMul, MulLoad, MulLoadAdd } kind;
+    size_t lm_start;  // the f64.add[load]
+  };
+  std::optional<ChainRmw> chain_rmw_;
   size_t plain_load_start_ = SIZE_MAX;  // start of the last plain f64.load emitted (if still there)
-  size_t plain_v128_load_start_ = SIZE_MAX;  // ... and of the last plain v128.load
   std::vector<uint64_t> imm_values_;
   std::vector<size_t> slot_fixups_;
   std::vector<size_t> target_fixups_;
