@@ -390,13 +390,14 @@ TrapCode run(StoreImpl* store_ptr, ExecContext& st, const uint64_t* start, FuncI
 #define MYWASM_H_ADD_BRANCH_UNLESS(Fm, Id) MYWASM_H_ADD_BRANCH(Fm, Id, ==)
   MYWASM_ADD_BRANCH_OPS(MYWASM_H_ADD_BRANCH_IF, AddBranchIf)
   MYWASM_ADD_BRANCH_OPS(MYWASM_H_ADD_BRANCH_UNLESS, AddBranchUnless)
-  // LoadOperand: dst, a, addr, offset (b = the full-width load).
-#define MYWASM_H_LOAD_OPERAND(Fm, Id)                                                         \
+  // A binary op whose operand b is loaded from memory; the two forms below
+  // differ only in how its effective address is made.
+#define MYWASM_H_BINARY_FROM_MEMORY(Fm, Id, ea_expr)                                          \
   F_##Fm##_##Id : {                                                                           \
     MYWASM_KOP(Id);                                                                           \
     static_assert(ScalarBinary<kOp>::value);                                                  \
     using Op = Sem<kOp>;                                                                      \
-    uint64_t ea = uint64_t(uint32_t(S(3))) + pc[4];                                           \
+    uint64_t ea = ea_expr;                                                                    \
     CHECK_ACCESS(ea, sizeof(typename Op::B));                                                 \
     typename Op::B b;                                                                         \
     std::memcpy(&b, mem + ea, sizeof b);                                                      \
@@ -406,24 +407,13 @@ TrapCode run(StoreImpl* store_ptr, ExecContext& st, const uint64_t* start, FuncI
     MYWASM_STEP(Fm);                                                                          \
     NEXT();                                                                                   \
   }
+  // LoadOperand: dst, a, addr, offset (b = the full-width load).
+#define MYWASM_H_LOAD_OPERAND(Fm, Id) MYWASM_H_BINARY_FROM_MEMORY(Fm, Id, uint64_t(uint32_t(S(3))) + pc[4])
   MYWASM_LOAD_OPERAND_OPS(MYWASM_H_LOAD_OPERAND, LoadOperand)
   // LoadAddOperand: dst, a, base, index, offset (b = the full-width load of
   // the wrapped base + index, plus offset).
-#define MYWASM_H_LOAD_ADD_OPERAND(Fm, Id)                                                     \
-  F_##Fm##_##Id : {                                                                           \
-    MYWASM_KOP(Id);                                                                           \
-    static_assert(ScalarBinary<kOp>::value);                                                  \
-    using Op = Sem<kOp>;                                                                      \
-    uint64_t ea = uint64_t(uint32_t(S(3)) + uint32_t(S(4))) + pc[5];                          \
-    CHECK_ACCESS(ea, sizeof(typename Op::B));                                                 \
-    typename Op::B b;                                                                         \
-    std::memcpy(&b, mem + ea, sizeof b);                                                      \
-    auto a = rd<typename Op::A>(S(2));                                                        \
-    CHECK_OP(Op, a, b);                                                                       \
-    S(1) = wr<typename Op::R>(Op::apply(a, b));                                               \
-    MYWASM_STEP(Fm);                                                                          \
-    NEXT();                                                                                   \
-  }
+#define MYWASM_H_LOAD_ADD_OPERAND(Fm, Id) \
+  MYWASM_H_BINARY_FROM_MEMORY(Fm, Id, uint64_t(uint32_t(S(3)) + uint32_t(S(4))) + pc[5])
   MYWASM_LOAD_ADD_OPERAND_OPS(MYWASM_H_LOAD_ADD_OPERAND, LoadAddOperand)
   // StoreResult: a, b, addr, offset.
 #define MYWASM_H_STORE_RESULT(Fm, Id)                                                         \
@@ -526,6 +516,7 @@ TrapCode run(StoreImpl* store_ptr, ExecContext& st, const uint64_t* start, FuncI
 #undef MYWASM_H_ADD_BRANCH_UNLESS
 #undef MYWASM_H_LOAD_OPERAND
 #undef MYWASM_H_LOAD_ADD_OPERAND
+#undef MYWASM_H_BINARY_FROM_MEMORY
 #undef MYWASM_H_STORE_RESULT
 #undef MYWASM_STEP
 
