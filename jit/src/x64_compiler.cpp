@@ -1028,7 +1028,7 @@ class X64Compiler {
           if (!*wide) a_->mov(dword_ptr(kFp, int32_t(dst * 8 + 4)), imm(0));
           return;
         }
-        a_->emit(*wide ? Inst::kIdMovsd : Inst::kIdMovss, xmm0, RegCache::xmm(e->reg));
+        move_float(xmm0, RegCache::xmm(e->reg), *wide);
         put_xmm0(dst, *wide);
         return;
       }
@@ -1727,9 +1727,7 @@ class X64Compiler {
   }
 
   // xmm0 = a slot's f32 or f64.
-  void load_xmm0(uint64_t slot, bool wide) {
-    a_->emit(wide ? Inst::kIdMovsd : Inst::kIdMovss, xmm0, xmm_in(slot, wide));
-  }
+  void load_xmm0(uint64_t slot, bool wide) { move_float(xmm0, xmm_in(slot, wide), wide); }
 
 
   // Ordered comparisons with NaN false (ne: true). a < b is tested as b > a
@@ -1782,8 +1780,17 @@ class X64Compiler {
         else a.emit(id, r.r32(), from);
       });
     };
-    auto round_f32 = [&](uint32_t mode) { a.emit(Inst::kIdRoundss, xmm0, x32(), imm(mode | 8)); put_xmm0(dst, false); };
-    auto round_f64 = [&](uint32_t mode) { a.emit(Inst::kIdRoundsd, xmm0, x64(), imm(mode | 8)); put_xmm0(dst, true); };
+    // Scalar sqrt and round write only the low lanes of their destination,
+    // so xmm0 is set from the operand first: its old value (often the
+    // previous iteration's result) is then no input of the instruction.
+    auto scalar = [&](Inst::Id id, bool wide, const Imm* mode) {
+      move_float(xmm0, wide ? x64() : x32(), wide);
+      if (mode) a.emit(id, xmm0, xmm0, *mode);
+      else a.emit(id, xmm0, xmm0);
+      put_xmm0(dst, wide);
+    };
+    auto round_f32 = [&](uint32_t mode) { const Imm m = imm(mode | 8); scalar(Inst::kIdRoundss, false, &m); };
+    auto round_f64 = [&](uint32_t mode) { const Imm m = imm(mode | 8); scalar(Inst::kIdRoundsd, true, &m); };
     switch (op) {
       case Opcode::I32Clz: a.emit(Inst::kIdLzcnt, eax, g32()); break;
       case Opcode::I64Clz: a.emit(Inst::kIdLzcnt, rax, g64()); break;
@@ -1795,8 +1802,8 @@ class X64Compiler {
       case Opcode::F32Neg: a.emit(Inst::kIdMov, eax, g32()); a.xor_(eax, 0x80000000u); break;
       case Opcode::F64Abs: a.emit(Inst::kIdMov, rax, g64()); a.btr(rax, 63); break;
       case Opcode::F64Neg: a.emit(Inst::kIdMov, rax, g64()); a.btc(rax, 63); break;
-      case Opcode::F32Sqrt: a.emit(Inst::kIdSqrtss, xmm0, x32()); put_xmm0(dst, false); return;
-      case Opcode::F64Sqrt: a.emit(Inst::kIdSqrtsd, xmm0, x64()); put_xmm0(dst, true); return;
+      case Opcode::F32Sqrt: scalar(Inst::kIdSqrtss, false, nullptr); return;
+      case Opcode::F64Sqrt: scalar(Inst::kIdSqrtsd, true, nullptr); return;
       case Opcode::F32Nearest: round_f32(0); return;
       case Opcode::F32Floor: round_f32(1); return;
       case Opcode::F32Ceil: round_f32(2); return;
