@@ -4,6 +4,7 @@
 // bench/corpus.py, which gathers the corpus and groups kinds by family).
 //
 //   interp_census [--plain] FILE.wasm ...
+//   interp_census --handler-addresses
 //
 // Imports are satisfied with stand-ins (functions that trap, fresh
 // memories, tables and globals), so the modules are instantiated but none
@@ -11,6 +12,12 @@
 //   module PATH FUNCS INSTRUCTIONS      per module (or: skip PATH WHY)
 //   kind COUNT NAME                     per handler kind, over all modules
 //                                       (every kind, 0 for those never emitted)
+// --handler-addresses prints each handler's code address as a file offset
+// of this executable (`handler ADDRESS NAME`): with `nm` it places the
+// handlers inside the interpreter loop, which is the same code in every
+// binary of a build (bench/interp_profile.py uses it).
+#include <dlfcn.h>
+
 #include <cstdio>
 #include <fstream>
 #include <iterator>
@@ -24,12 +31,23 @@
 
 using namespace mywasm;
 
+static int print_handler_addresses() {
+  for (const auto& [address, h] : interp::all_handler_infos()) {
+    Dl_info where{};
+    if (!dladdr(address, &where)) return 1;
+    const auto offset = reinterpret_cast<uintptr_t>(address) - reinterpret_cast<uintptr_t>(where.dli_fbase);
+    std::printf("handler\t0x%llx\t%s\n", (unsigned long long)offset, h.name.c_str());
+  }
+  return 0;
+}
+
 int main(int argc, char** argv) {
   bool plain = false;
   std::vector<std::string> files;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--plain") plain = true;
+    else if (a == "--handler-addresses") return print_handler_addresses();
     else files.push_back(a);
   }
   if (files.empty()) {
@@ -89,7 +107,7 @@ int main(int argc, char** argv) {
     }
     std::printf("module\t%s\t%llu\t%llu\n", path.c_str(), (unsigned long long)funcs, (unsigned long long)instrs);
   }
-  for (const interp::HandlerInfo& h : interp::all_handler_infos()) kinds.try_emplace(h.name, 0);
+  for (const auto& [address, h] : interp::all_handler_infos()) kinds.try_emplace(h.name, 0);
   for (const auto& [name, n] : kinds) std::printf("kind\t%llu\t%s\n", (unsigned long long)n, name.c_str());
   return 0;
 }

@@ -32,6 +32,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "interp/numeric.hpp"  // TrapCode
@@ -346,8 +347,9 @@ struct HandlerInfo {
 };
 // Null for a word that is no handler.
 const HandlerInfo* handler_info(const void* handler);
-// Every handler kind there is (for bench/interp_census).
-std::vector<HandlerInfo> all_handler_infos();
+// Every handler kind there is, with its code address (for bench/
+// interp_census and bench/interp_profile).
+std::vector<std::pair<const void*, HandlerInfo>> all_handler_infos();
 
 // A readable listing of translated code, one instruction per line (for
 // debugging and tests).

@@ -66,10 +66,9 @@ const std::unordered_map<const void*, HandlerInfo>& handler_infos() {
 
 }  // namespace
 
-std::vector<HandlerInfo> all_handler_infos() {
-  std::vector<HandlerInfo> v;
-  for (const auto& [h, info] : handler_infos()) v.push_back(info);
-  return v;
+std::vector<std::pair<const void*, HandlerInfo>> all_handler_infos() {
+  const auto& infos = handler_infos();
+  return {infos.begin(), infos.end()};
 }
 
 const HandlerInfo* handler_info(const void* handler) {
