@@ -91,7 +91,7 @@ struct EngineOptions {
     app.add_option("--tier", tier,
                    "Execution tier: interp (interpreter only), jit (compile each function before its first call), "
                    "tiered (interpreter first, compiled once hot); default $MYWASM_TIER if set")
-        ->check(CLI::IsMember({"interp", "jit", "tiered"}))
+        ->check(CLI::IsMember(std::vector<std::string>(Config::kTierNames.begin(), Config::kTierNames.end())))
         ->capture_default_str();
     app.add_option("--tier-up-threshold", tier_up_threshold,
                    "With --tier tiered: interpreter calls plus loop iterations of a function before it is compiled")
@@ -107,9 +107,7 @@ struct EngineOptions {
     app.add_option("--max-memory", max_memory_bytes, "The same in bytes (rounded down to pages)");
   }
   void apply(Config& config) const {
-    config.tier = tier == "interp" ? Config::Tier::Interpreter
-                  : tier == "jit"  ? Config::Tier::Jit
-                                   : Config::Tier::Tiered;
+    config.tier = Config::tier_named(tier).value_or(Config::Tier::Tiered);  // checked by the option
     config.tier_up_threshold = tier_up_threshold;
     config.bounds_checks = bounds_checks == "guard-pages" ? BoundsChecks::GuardPages
                            : bounds_checks == "explicit"  ? BoundsChecks::Explicit

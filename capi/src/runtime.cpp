@@ -35,11 +35,8 @@ uint32_t addr_of(const Extern& e) {
 // examples run under each.
 Config default_config() {
   Config c;
-  const char* tier = std::getenv("MYWASM_TIER");
-  const std::string_view t = tier ? tier : "";
-  if (t == "interp") c.tier = Config::Tier::Interpreter;
-  if (t == "jit") c.tier = Config::Tier::Jit;
-  if (t == "tiered") c.tier = Config::Tier::Tiered;
+  if (const char* name = std::getenv("MYWASM_TIER"))
+    if (auto tier = Config::tier_named(name)) c.tier = *tier;
   return c;
 }
 }  // namespace

@@ -83,3 +83,14 @@ TEST(StoreImplTest, SegmentsAreDroppedPerMode) {
 
 }  // namespace
 }  // namespace mywasm
+
+// The CLI's --tier, $MYWASM_TIER and the C API's default config all take
+// the tier by these names.
+TEST(ConfigTest, TiersByName) {
+  EXPECT_EQ(mywasm::Config::tier_named("interp"), mywasm::Config::Tier::Interpreter);
+  EXPECT_EQ(mywasm::Config::tier_named("jit"), mywasm::Config::Tier::Jit);
+  EXPECT_EQ(mywasm::Config::tier_named("tiered"), mywasm::Config::Tier::Tiered);
+  EXPECT_EQ(mywasm::Config::tier_named("JIT"), std::nullopt);
+  EXPECT_EQ(mywasm::Config::tier_named(""), std::nullopt);
+  EXPECT_EQ(mywasm::Config::tier_named("interpreter"), std::nullopt);
+}

@@ -10,6 +10,7 @@
 //
 // Errors cross this API as values (Result<T>), never as exceptions.
 #pragma once
+#include <array>
 #include <cstdint>
 #include <cstring>
 #include <functional>
@@ -211,6 +212,10 @@ struct Config {
   // SSE4.1 only, so far) stay in the interpreter.
   enum class Tier : uint8_t { Interpreter, Jit, Tiered };
   Tier tier = Tier::Tiered;
+  // The tiers by the names `mywasm --tier`, $MYWASM_TIER and the C API
+  // take, in Tier's order; tier_named: nullopt for any other name.
+  static constexpr std::array<std::string_view, 3> kTierNames{"interp", "jit", "tiered"};
+  static std::optional<Tier> tier_named(std::string_view name);
   // Tier::Tiered: interpreter calls plus loop iterations of a function
   // before it is compiled (a hot loop then continues in compiled code).
   uint32_t tier_up_threshold = 1000;

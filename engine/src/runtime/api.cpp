@@ -12,6 +12,12 @@
 
 namespace mywasm {
 
+std::optional<Config::Tier> Config::tier_named(std::string_view name) {
+  for (size_t i = 0; i < kTierNames.size(); ++i)
+    if (kTierNames[i] == name) return Tier(i);
+  return std::nullopt;
+}
+
 Engine::Engine(Config config) : config_(config) {}
 
 Store::Store(Engine& engine) : engine_(engine), impl_(std::make_unique<StoreImpl>(engine)) {
