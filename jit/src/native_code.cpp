@@ -50,6 +50,16 @@ NativeCode::~NativeCode() {
   release_code(code);
 }
 
+std::optional<uint32_t> NativeCode::module_offset(const void* at) const {
+  const auto byte = reinterpret_cast<uintptr_t>(at);
+  const auto code_begin = reinterpret_cast<uintptr_t>(code);
+  if (byte >= code_begin && byte < code_begin + size) return origin_at(code_origins, uint32_t(byte - code_begin));
+  const auto stubs_begin = reinterpret_cast<uintptr_t>(stubs.data());
+  if (byte >= stubs_begin && byte < stubs_begin + stubs.size() * sizeof(uint64_t))
+    return origin_at(stub_origins, uint32_t((byte - stubs_begin) / sizeof(uint64_t)));
+  return source ? source->module_offset(at) : std::nullopt;
+}
+
 bool available() {
 #if defined(__x86_64__)
   static const bool ok = [] {
