@@ -48,6 +48,10 @@ struct NativeCode {
   ~NativeCode();
 };
 
+// The function whose native code holds `pc` (a native return address in a
+// call record), or null when `pc` is in no compiled code.
+FuncInstance* function_at(const void* pc);
+
 // Whether this host can run compiled code (x86-64 with SSE4.1, and an
 // executable mapping that is never writable at the same time).
 bool available();

@@ -35,7 +35,7 @@
 // it and the function in ExecRegs::trap_pc and trap_func and returns the
 // TrapCode; a trap returned by a callee or helper (which set the trap state
 // where it happened) is returned unchanged. A call record holds the call's
-// native return address. Such addresses map back to wasm offsets through
+// native return address (and no more). Such addresses map back to wasm offsets through
 // NativeCode::code_origins, recorded while compiling; the instructions run
 // in the interpreter have their stubs' (NativeCode::stub_origins).
 #include "x64_compiler.hpp"
@@ -1326,11 +1326,12 @@ class X64Compiler {
   }
 
   // Calls the native code at `target` with the frame at slot `arg_slot`:
-  // pushes the call record (records[++depth]: this function and the
-  // call's return address, all a backtrace reads; nothing returns through
-  // it but native code, so fp stays unset), or traps with StackExhausted;
-  // returns from this function with the callee's trap, if any. Uses rcx and
-  // rdx before the call.
+  // pushes the call record (records[++depth]), or traps with
+  // StackExhausted; returns from this function with the callee's trap, if
+  // any. The record holds the call's native return address only: all a
+  // backtrace reads (the function is the one whose code holds it, see
+  // jit::function_at); nothing returns through it but native code. Uses
+  // rcx and rdx before the call.
   void call_native(const Gp& target, uint64_t arg_slot) {
     Assembler& a = *a_;
     mark_site();  // (the return address maps back to this instruction)
@@ -1343,8 +1344,6 @@ class X64Compiler {
     a.lea(rcx, ptr(rcx, rcx, 1));
     a.shl(rcx, 3);
     a.add(rcx, ctx_field(offsetof(ExecRegs, records)));
-    a.mov(rdx, imm(&func_));
-    a.mov(qword_ptr(rcx, offsetof(CallRecord, func)), rdx);
     Label returned = a.newLabel();
     a.lea(rdx, ptr(returned));
     a.mov(qword_ptr(rcx, offsetof(CallRecord, return_pc)), rdx);

@@ -1150,10 +1150,14 @@ std::optional<Trap> invoke_function(StoreImpl& store, uint32_t func_addr, std::s
     // A caller's frame is at its call: the byte before its return address
     // (interpreter code or native) is the call's.
     if (st.trap_func) trap.backtrace.push_back(frame_of(store, *st.trap_func, st.trap_pc));
-    for (size_t d = st.depth; d > base_depth + 1 && trap.backtrace.size() < kMaxBacktraceFrames; --d)
-      if (const CallRecord& r = st.calls[d]; r.func)
-        trap.backtrace.push_back(frame_of(
-            store, *r.func, r.return_pc ? reinterpret_cast<const char*>(r.return_pc) - 1 : nullptr));
+    for (size_t d = st.depth; d > base_depth + 1 && trap.backtrace.size() < kMaxBacktraceFrames; --d) {
+      const CallRecord& r = st.calls[d];
+      FuncInstance* caller = r.return_pc ? jit::function_at(r.return_pc) : nullptr;  // compiled code's record
+      if (!caller) caller = r.func;
+      if (caller)
+        trap.backtrace.push_back(
+            frame_of(store, *caller, r.return_pc ? reinterpret_cast<const char*>(r.return_pc) - 1 : nullptr));
+    }
     st.trap_pc = nullptr;
     result = std::move(trap);
   }

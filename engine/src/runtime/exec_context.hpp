@@ -27,8 +27,11 @@ struct CallRecord {
   // Where the caller returns to: the interpreter's return address (in its
   // code or in a compiled function's stubs), or compiled code's native one.
   const uint64_t* return_pc;
-  uint64_t* fp;               // the caller's frame
-  FuncInstance* func;         // the caller (null for the embedder's entry)
+  // The caller's frame and the caller (null for the embedder's entry).
+  // Compiled code writes return_pc only (one store per call): its records
+  // are known by a native return_pc, whose function jit::function_at finds.
+  uint64_t* fp;
+  FuncInstance* func;
 };
 
 // The part compiled code addresses by fixed offsets (standard layout).
