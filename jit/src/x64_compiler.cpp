@@ -489,7 +489,9 @@ class X64Compiler {
     a.mov(eax, uint32_t(TrapCode::Unreachable));
     a.xor_(ecx, ecx);  // (no instruction: the frame reports the function's start)
     a.jmp(own_trap_);
-    // The function runs already (in the interpreter): the trap is its own.
+    // The function runs already (in the interpreter): the trap is its own,
+    // at no instruction. (enter_compiled_at_loop does not enter when the
+    // stack is short: the interpreter goes on.)
     a.bind(no_stack);
     a.mov(eax, uint32_t(TrapCode::StackExhausted));
     a.xor_(ecx, ecx);

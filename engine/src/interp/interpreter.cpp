@@ -144,6 +144,13 @@ bool tier_up(StoreImpl& store, FuncInstance& f) {
   return store.engine.config().tier != Config::Tier::Interpreter && jit::compile(store, f);
 }
 
+// Whether compiled code's entry would find the native stack short (and
+// trap, where the interpreter, which needs none, can go on).
+bool native_stack_short(const ExecContext& st) {
+  constexpr uintptr_t kEntryBytes = 1024;  // the entry's pushes and this call's frames, with room
+  return reinterpret_cast<uintptr_t>(__builtin_frame_address(0)) < st.native_limit + kEntryBytes;
+}
+
 // On-stack replacement: `f`, running in the interpreter with frame fp, is at
 // the header of its loop `loop` and hot. Compiles it if needed, moves the
 // live temporaries to the compiled code's frame layout and continues there
@@ -155,7 +162,7 @@ int enter_compiled_at_loop(StoreImpl& store, ExecContext& st, FuncInstance& f, u
   const CompiledFunc& from = *f.compiled;
   const CompiledFunc* to = native.source;
   if (!native.osr_entry || !to || loop >= to->loops.size() || loop >= from.loops.size() ||
-      fp + to->frame_slots > st.stack_end)
+      fp + to->frame_slots > st.stack_end || native_stack_short(st))
     return -1;
   if (to != &from)
     std::memmove(fp + to->temp_base, fp + from.temp_base, from.loops[loop].live_temps * sizeof(uint64_t));
