@@ -5,7 +5,9 @@
 // decoding and validating, and the validation rate in MB of code per second.
 // Then the baseline compiler's rate: the module instantiated (imports
 // satisfied by stubs) and every function compiled to native code (its plain
-// translation included), one thread, in MB of code per second.
+// translation included), one thread, in MB of code per second, and what
+// the compiled code keeps to map its traps back to wasm offsets (the
+// origin tables), per byte of wasm code.
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -91,6 +93,8 @@ int main(int argc, char** argv) {
   }
   const double code_mb = code_bytes / 1e6;
   double best_jit = -1;
+  // What the last compilation made: native code, and its origin tables.
+  size_t native_bytes = 0, code_origins = 0, stub_origins = 0;
   if (mywasm::jit::available()) {
     for (int i = 0; i < std::min(runs, 3); ++i) {
       mywasm::Engine engine(jit_config());
@@ -110,6 +114,13 @@ int main(int argc, char** argv) {
       const double s = seconds_since(t);
       best_jit = best_jit < 0 ? s : std::min(best_jit, s);
       if (failed) std::printf("(%zu functions not compiled)\n", failed);
+      native_bytes = code_origins = stub_origins = 0;
+      for (auto& f : store.impl().funcs) {
+        if (!f->native) continue;
+        native_bytes += f->native->size;
+        code_origins += f->native->code_origins.size();
+        stub_origins += f->native->stub_origins.size();
+      }
     }
   }
   std::printf("%s: %.1f MB file, %zu functions, %.2f MB code\n", path.c_str(), file_size / 1e6, funcs, code_mb);
@@ -117,8 +128,14 @@ int main(int argc, char** argv) {
   std::printf("decode: %.2f ms (%.2f ms per MB of code)\n", best_decode * 1e3, best_decode * 1e3 / code_mb);
   std::printf("validate: %.2f ms (%.2f ms per MB of code, %.0f MB/s)\n", best_validate * 1e3,
               best_validate * 1e3 / code_mb, code_mb / best_validate);
-  if (best_jit >= 0)
+  if (best_jit >= 0) {
     std::printf("compile to native (plain translation + x86-64): %.2f ms (%.0f MB/s)\n", best_jit * 1e3,
                 code_mb / best_jit);
+    const size_t entry = sizeof(mywasm::CompiledFunc::Origin);
+    std::printf("native code: %.2f MB (%.2f bytes per byte of wasm code)\n", native_bytes / 1e6,
+                double(native_bytes) / double(code_bytes));
+    std::printf("origin tables (native code + stubs): %zu + %zu entries of %zu bytes, %.3f per byte of wasm code\n",
+                code_origins, stub_origins, entry, double((code_origins + stub_origins) * entry) / double(code_bytes));
+  }
   return 0;
 }

@@ -208,6 +208,15 @@ std::string format_result(const Value& v) {
   }
 }
 
+// A backtrace frame: "module!function @ 0xMODULE_OFFSET (+0xFUNCTION_OFFSET)",
+// the offsets those of the trapping instruction or the caller's call (a
+// host function's frame has none).
+std::string frame_line(const Frame& f) {
+  std::string line = (f.module_name.empty() ? "" : printable(f.module_name) + "!") + printable(f.func_name);
+  if (f.instance_addr) line += fmt::format(" @ {:#x} (+{:#x})", f.module_offset, f.func_offset);
+  return line;
+}
+
 // Prints a trap (or the time limit that interrupted the guest) with its
 // wasm backtrace; returns the exit status it ends the run with.
 int report_trap(const Error& e) {
@@ -227,9 +236,7 @@ int report_trap(const Error& e) {
   }
   if (e.trap) {
     size_t i = 0;
-    for (const Frame& f : e.trap->backtrace)
-      stderr_line(fmt::format("  {}: {}{}", i++, f.module_name.empty() ? "" : printable(f.module_name) + "!",
-                              printable(f.func_name)));
+    for (const Frame& f : e.trap->backtrace) stderr_line(fmt::format("  {}: {}", i++, frame_line(f)));
   }
   return status;
 }

@@ -47,6 +47,7 @@ void on_fault(int sig, siginfo_t* info, void* context) {
     const uintptr_t end = g_ranges[i].end.load(std::memory_order_acquire);
     if (end == 0 || pc >= end || pc < g_ranges[i].start.load(std::memory_order_relaxed)) continue;
     uc->uc_mcontext.gregs[REG_RIP] = greg_t(g_ranges[i].stub.load(std::memory_order_relaxed));
+    uc->uc_mcontext.gregs[REG_RCX] = greg_t(pc);  // which access: the stub reports it
     return;
   }
 #endif

@@ -2,8 +2,8 @@
 // MemoryInstance::guarded) fault in the memory's guard region instead of
 // being checked. The SIGSEGV/SIGBUS handler installed here turns a fault at
 // a pc inside registered compiled code into that function's "out of bounds
-// memory access" trap, by resuming at its trap stub (the faulting
-// instruction's function has all its registers and its stack frame as at
+// memory access" trap, by resuming at its trap stub with the faulting pc
+// in rcx (the faulting instruction's function has all its registers and its stack frame as at
 // any trap). Faults anywhere else go to the handler installed before.
 #pragma once
 #include <cstdint>
@@ -13,7 +13,8 @@ namespace mywasm::jit {
 // Installs the handler once per process; false if it cannot be.
 bool install_fault_handler();
 
-// Registers [start, end) as compiled code whose faults resume at `stub`.
+// Registers [start, end) as compiled code whose faults resume at `stub`
+// (rcx: the faulting pc).
 // Returns a handle for unregister_code, or -1 when the registry is full
 // (the caller then compiles explicit bounds checks).
 int register_code(uintptr_t start, uintptr_t end, uintptr_t stub);

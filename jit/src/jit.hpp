@@ -10,8 +10,10 @@
 #pragma once
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <vector>
 
+#include "interp/code.hpp"
 #include "runtime/store.hpp"
 
 namespace mywasm {
@@ -34,8 +36,21 @@ struct NativeCode {
   std::unique_ptr<CompiledFunc> own_source;
   std::vector<uint64_t> stubs;  // single instructions + Halt, for run_instruction
   int fault_handle = -1;        // its entry in the fault handler's registry (fault_handler.hpp)
+  // Where the code is in the module, for a trap's frames. code_origins: by
+  // byte offset in `code`, the places a trap can report (trap sites, memory
+  // accesses that may fault, the calls whose return address a call record
+  // holds), merged per wasm instruction. stub_origins: by word index in
+  // `stubs`, each stub's instruction.
+  std::vector<CompiledFunc::Origin> code_origins, stub_origins;
+  // The module offset of the instruction at `at` (a byte of the native
+  // code, of its stubs or of the translation it was compiled from).
+  std::optional<uint32_t> module_offset(const void* at) const;
   ~NativeCode();
 };
+
+// The function whose native code holds `pc` (a native return address in a
+// call record), or null when `pc` is in no compiled code.
+FuncInstance* function_at(const void* pc);
 
 // Whether this host can run compiled code (x86-64 with SSE4.1, and an
 // executable mapping that is never writable at the same time).

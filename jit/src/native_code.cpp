@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <map>
 #include <mutex>
 #include <string>
 #include <sys/stat.h>
@@ -37,6 +38,37 @@ asmjit::JitAllocator& code_allocator() {
 
 }  // namespace
 
+namespace {
+// Whose code each native code range is, by its start: for function_at.
+struct CodeOwner {
+  uintptr_t end;
+  FuncInstance* func;
+};
+std::mutex g_owners_mutex;
+std::map<uintptr_t, CodeOwner>& code_owners() {
+  // Never destroyed: a store destroyed at exit (a static one) still
+  // unregisters its code here.
+  static auto* owners = new std::map<uintptr_t, CodeOwner>;
+  return *owners;
+}
+
+void add_owner(const NativeCode& code, FuncInstance& func) {
+  const auto start = reinterpret_cast<uintptr_t>(code.code);
+  const std::lock_guard<std::mutex> lock(g_owners_mutex);
+  code_owners()[start] = CodeOwner{start + code.size, &func};
+}
+}  // namespace
+
+FuncInstance* function_at(const void* pc) {
+  const auto at = reinterpret_cast<uintptr_t>(pc);
+  const std::lock_guard<std::mutex> lock(g_owners_mutex);
+  const auto& owners = code_owners();
+  auto after = owners.upper_bound(at);
+  if (after == owners.begin()) return nullptr;
+  const CodeOwner& owner = std::prev(after)->second;
+  return at < owner.end ? owner.func : nullptr;
+}
+
 bool alloc_code(size_t size, void** rx, void** rw) {
   return code_allocator().alloc(rx, rw, size) == asmjit::kErrorOk;
 }
@@ -47,7 +79,21 @@ void release_code(void* rx) {
 
 NativeCode::~NativeCode() {
   unregister_code(fault_handle);
+  if (code) {
+    const std::lock_guard<std::mutex> lock(g_owners_mutex);
+    code_owners().erase(reinterpret_cast<uintptr_t>(code));
+  }
   release_code(code);
+}
+
+std::optional<uint32_t> NativeCode::module_offset(const void* at) const {
+  const auto byte = reinterpret_cast<uintptr_t>(at);
+  const auto code_begin = reinterpret_cast<uintptr_t>(code);
+  if (byte >= code_begin && byte < code_begin + size) return origin_at(code_origins, uint32_t(byte - code_begin));
+  const auto stubs_begin = reinterpret_cast<uintptr_t>(stubs.data());
+  if (byte >= stubs_begin && byte < stubs_begin + stubs.size() * sizeof(uint64_t))
+    return origin_at(stub_origins, uint32_t((byte - stubs_begin) / sizeof(uint64_t)));
+  return source ? source->module_offset(at) : std::nullopt;
 }
 
 bool available() {
@@ -115,6 +161,7 @@ bool compile_now(StoreImpl& store, FuncInstance& func) {
 #endif
   if (!entry) return false;
   native->source = source;
+  add_owner(*native, func);
   record_for_perf(func, *native);
   func.native = std::move(native);
   func.native_entry = entry;

@@ -29,9 +29,15 @@
 // that much address space) the effective address plus the access size is
 // checked against the current size.
 //
-// Traps: a trap this code detects stores the function in ExecRegs::trap_func
-// and returns its TrapCode; a trap returned by a callee or helper (which set
-// the trap state where it happened) is returned unchanged.
+// Traps: a trap this code detects jumps to a stub out of line, one per
+// trapping instruction and kind, that loads the address of the jump (the
+// fault handler: of the faulting access) for the common exit, which stores
+// it and the function in ExecRegs::trap_pc and trap_func and returns the
+// TrapCode; a trap returned by a callee or helper (which set the trap state
+// where it happened) is returned unchanged. A call record holds the call's
+// native return address (and no more). Such addresses map back to wasm offsets through
+// NativeCode::code_origins, recorded while compiling; the instructions run
+// in the interpreter have their stubs' (NativeCode::stub_origins).
 #include "x64_compiler.hpp"
 
 #include "fault_handler.hpp"
@@ -81,36 +87,6 @@ using InstructionHelper = uint32_t (*)(StoreImpl* store, ExecRegs* regs, const u
 uint32_t run_instruction_helper(StoreImpl* store, ExecRegs* regs, const uint64_t* instr, FuncInstance* cur,
                                 uint64_t* fp) {
   return uint32_t(interp::run_instruction(*store, static_cast<ExecContext&>(*regs), instr, *cur, fp));
-}
-
-// call_indirect from compiled code: the interpreter's checks and traps, then
-// straight into the callee's native code when it has some (pushing the
-// call record as a direct call does), else through the interpreter.
-// Operands as translated: TableInstance*, type_id, index slot, arg_base.
-uint32_t call_indirect_helper(StoreImpl* store, ExecRegs* regs, const uint64_t* instr, FuncInstance* caller,
-                              uint64_t* fp) {
-  auto& st = static_cast<ExecContext&>(*regs);
-  const auto* table = reinterpret_cast<const TableInstance*>(instr[1]);
-  const uint32_t index = uint32_t(fp[instr[3]]);
-  uint64_t* nfp = fp + instr[4];
-  auto trap = [&](TrapCode code) {
-    st.trap_func = caller;
-    return uint32_t(code);
-  };
-  if (index >= table->elems.size()) return trap(TrapCode::UndefinedElement);
-  const RefBits ref = table->elems[index];
-  if (ref == kNullRef) {
-    st.trap_index = index;
-    return trap(TrapCode::UninitializedElement);
-  }
-  FuncInstance* callee = store->funcs[ref - 1].get();
-  if (callee->type_id != uint32_t(instr[2])) return trap(TrapCode::IndirectCallTypeMismatch);
-  if (!callee->native_entry) return uint32_t(interp::run_call(*store, st, *callee, caller, nfp));
-  if (st.depth + 1 >= st.max_depth) return trap(TrapCode::StackExhausted);
-  st.records[++st.depth].func = caller;
-  const uint32_t result = callee->native_entry(nfp, &st);
-  if (result == 0) --st.depth;
-  return result;
 }
 
 // Records the first assembler error (none is expected: every operand form
@@ -312,7 +288,8 @@ class X64Compiler {
     for (size_t k = 0; k < targets_.size(); ++k) labels_.push_back(a.newLabel());
     exit_ = a.newLabel();
     own_trap_ = a.newLabel();
-    oob_ = trap_label(TrapCode::MemoryOutOfBounds);  // (bound with the other trap stubs)
+    no_stack_at_entry_ = a.newLabel();
+    oob_ = trap_entry(TrapCode::MemoryOutOfBounds);  // (bound with the other trap entries)
     prologue();
     if (code_.labelOffsetFromBase(internal_) != kInternalEntryOffset) return nullptr;
     for (size_t k = 0; k < instrs_.size(); ++k) {
@@ -328,6 +305,7 @@ class X64Compiler {
       if (auto it = loop_end_.find(in.index); it != loop_end_.end()) enter_loop(in.index, it->second);
       if (std::binary_search(osr_entries_.begin(), osr_entries_.end(), in.index)) add_osr_entry(in.index);
       current_ = in.index;
+      site_index_ = in.index;
       emit(in);
     }
     for (auto& d : deferred_) d();
@@ -335,11 +313,7 @@ class X64Compiler {
     a.bind(osr);
     osr_prologue();
     epilogue();
-    for (auto& [code, label] : trap_labels_) {
-      a.bind(label);
-      a.mov(eax, uint32_t(code));
-      a.jmp(own_trap_);
-    }
+    emit_trap_stubs();
     for (const JumpTable& table : jump_tables_)
       if (!write_jump_table(table)) return nullptr;
     if (const_pool_) {
@@ -352,6 +326,7 @@ class X64Compiler {
     if (!entry) return nullptr;
     const uintptr_t base = reinterpret_cast<uintptr_t>(out_.code);
     out_.osr_entry = reinterpret_cast<OsrEntry>(base + code_.labelOffsetFromBase(osr));
+    out_.code_origins.shrink_to_fit();
     if (guarded_) {
       out_.fault_handle = register_code(base, base + out_.size, base + code_.labelOffsetFromBase(oob_));
       registered_ = out_.fault_handle >= 0;
@@ -433,8 +408,8 @@ class X64Compiler {
     module.bodies[func_.func_index - module.num_imported_funcs].for_each_local(add);
     // Constants from a pool in the code unless some instruction runs
     // outside it on this frame (the interpreter's code for it, a v128
-    // helper) or call_indirect's helper may read its index from a
-    // constant's slot.
+    // helper) or call_indirect's slow path (the interpreter's CallIndirect)
+    // may read its index from a constant's slot.
     // (Nor when results, written from slot 0 on, may land on constants'
     // slots: the slot then is a constant only until a result is written.)
     const_pool_ = src_.consts.size() == size_t(src_.temp_base - src_.const_base) &&
@@ -453,6 +428,8 @@ class X64Compiler {
       Instr& in = instrs_[k];
       if (has_inline_form(in) && !is_call(in)) continue;
       in.stub = out_.stubs.data() + out_.stubs.size();
+      if (auto offset = src_.module_offset(w(in)))
+        out_.stub_origins.push_back({uint32_t(out_.stubs.size()), *offset});
       out_.stubs.insert(out_.stubs.end(), w(in), w(in) + in.words);
       if (k + 1 < instrs_.size() && code[instrs_[k + 1].index] == reload) out_.stubs.push_back(reload);
       out_.stubs.push_back(halt);
@@ -492,7 +469,7 @@ class X64Compiler {
     native_stub(internal_);
     a_->align(AlignMode::kCode, kInternalEntryOffset);
     a_->bind(internal_);
-    internal_prologue();
+    internal_prologue(no_stack_at_entry_);
     write_frame_init(src_.init_base);
   }
 
@@ -500,16 +477,24 @@ class X64Compiler {
   // constants are written, then the loop numbered edx is entered.
   void osr_prologue() {
     Assembler& a = *a_;
-    Label internal = a.newLabel();
+    Label internal = a.newLabel(), no_stack = a.newLabel();
     native_stub(internal);
     a.bind(internal);
-    internal_prologue();
+    internal_prologue(no_stack);
     write_frame_init(src_.const_base);
     for (size_t k = 0; k < src_.loops.size(); ++k) {
       a.cmp(edx, uint32_t(k));
       a.je(osr_labels_.at(src_.loops[k].code_index));
     }
     a.mov(eax, uint32_t(TrapCode::Unreachable));
+    a.xor_(ecx, ecx);  // (no instruction: the frame reports the function's start)
+    a.jmp(own_trap_);
+    // The function runs already (in the interpreter): the trap is its own,
+    // at no instruction. (enter_compiled_at_loop does not enter when the
+    // stack is short: the interpreter goes on.)
+    a.bind(no_stack);
+    a.mov(eax, uint32_t(TrapCode::StackExhausted));
+    a.xor_(ecx, ecx);
     a.jmp(own_trap_);
   }
 
@@ -540,17 +525,17 @@ class X64Compiler {
   }
 
   // The internal entry: saves rbx, sets the frame, and checks the native
-  // and the value stack.
-  void internal_prologue() {
+  // and the value stack (going to `no_stack` when either is short).
+  void internal_prologue(Label no_stack) {
     Assembler& a = *a_;
     a.push(kFp);
     a.mov(kFp, rdi);
     // Native stack (deep recursion through compiled code) and value stack.
     a.cmp(rsp, ctx_field(offsetof(ExecRegs, native_limit)));
-    a.jb(trap_label(TrapCode::StackExhausted));
+    a.jb(no_stack);
     a.lea(rax, qword_ptr(kFp, int32_t(src_.frame_slots * 8)));
     a.cmp(rax, ctx_field(offsetof(ExecRegs, stack_end)));
-    a.ja(trap_label(TrapCode::StackExhausted));
+    a.ja(no_stack);
   }
 
   // CompiledFunc::frame_init (zeroed locals, then constants) from slot
@@ -578,7 +563,17 @@ class X64Compiler {
 
   void epilogue() {
     Assembler& a = *a_;
-    a.bind(own_trap_);  // eax: the TrapCode of a trap in this function
+    // The function's entry found no stack left for its frame: as in the
+    // interpreter, the trap is the caller's, at its call (which the call
+    // record has), not this function's.
+    a.bind(no_stack_at_entry_);
+    a.mov(eax, uint32_t(TrapCode::StackExhausted));
+    a.mov(ctx_field(offsetof(ExecRegs, trap_func)), 0);
+    a.jmp(exit_);
+    // eax: the TrapCode of a trap in this function; rcx: an address in the
+    // trapping instruction's code (0: none).
+    a.bind(own_trap_);
+    a.mov(ctx_field(offsetof(ExecRegs, trap_pc)), rcx);
     a.mov(rcx, imm(&func_));
     a.mov(ctx_field(offsetof(ExecRegs, trap_func)), rcx);
     a.bind(exit_);
@@ -586,12 +581,67 @@ class X64Compiler {
     a.ret();
   }
 
-  Label trap_label(TrapCode code) {
-    auto it = trap_labels_.find(code);
-    if (it != trap_labels_.end()) return it->second;
+  // ------------------------------------------------------------ trap sites
+  // Notes that the code emitted next is the current instruction's and may
+  // be where a trap reports it (a trap site, a memory access that may
+  // fault, a call): NativeCode::code_origins.
+  void mark_site() {
+    const std::optional<uint32_t> offset = src_.module_offset(src_.code.data() + site_index_);
+    if (!offset) return;
+    auto& origins = out_.code_origins;
+    const auto here = uint32_t(a_->offset());
+    if (!origins.empty() && origins.back().module_offset == *offset) return;
+    if (!origins.empty() && origins.back().position == here) origins.pop_back();  // (it emitted nothing)
+    origins.push_back({here, *offset});
+  }
+
+  // Where a jump to trap `code` from the current instruction goes: its stub
+  // for that trap, which loads the jump's address into rcx for own_trap_.
+  // Call it just before emitting the jump (one stub serves every jump of
+  // the instruction to that trap).
+  Label trap_site(TrapCode code) {
+    const auto key = std::make_pair(site_index_, code);
+    if (auto it = site_stubs_.find(key); it != site_stubs_.end()) return it->second.stub;
+    mark_site();
+    TrapStub t{a_->newLabel(), a_->newLabel(), trap_entry(code)};
+    a_->bind(t.site);
+    site_stubs_.emplace(key, t);
+    return t.stub;
+  }
+
+  // The common code of trap `code`: eax = code, then own_trap_ (rcx as the
+  // stub or the fault handler set it).
+  Label trap_entry(TrapCode code) {
+    auto it = trap_entries_.find(code);
+    if (it != trap_entries_.end()) return it->second;
     Label l = a_->newLabel();
-    trap_labels_.emplace(code, l);
+    trap_entries_.emplace(code, l);
     return l;
+  }
+
+  // Cold code after the function: the trap entries, then the stubs (short
+  // jumps back to them where they can).
+  void emit_trap_stubs() {
+    Assembler& a = *a_;
+    for (auto& [code, label] : trap_entries_) {
+      a.bind(label);
+      a.mov(eax, uint32_t(code));
+      a.jmp(own_trap_);
+    }
+    for (const auto& [key, t] : site_stubs_) {
+      a.bind(t.stub);
+      a.lea(rcx, ptr(t.site));
+      a.jmp(t.entry);
+    }
+  }
+
+  // Code emitted later, out of line (slow paths): it is still the current
+  // instruction's for its trap sites.
+  void defer(std::function<void()> emit_later) {
+    deferred_.push_back([this, index = site_index_, emit_later = std::move(emit_later)] {
+      site_index_ = index;
+      emit_later();
+    });
   }
 
   // Returns from this function with the TrapCode in eax when it is not 0
@@ -773,7 +823,7 @@ class X64Compiler {
     a.mov(edx, eax);
     after_call();  // it wrote its result slots; the call clobbered the cache registers
     a.test(dl, dl);
-    a.jz(trap_label(TrapCode::MemoryOutOfBounds));
+    a.jz(trap_site(TrapCode::MemoryOutOfBounds));
   }
 
   // The instruction runs in the interpreter: run_instruction(store, ctx,
@@ -804,21 +854,21 @@ class X64Compiler {
     const Config& cfg = store_.engine.config();
     if (cfg.step_limit) {
       a.dec(ctx_field(offsetof(ExecRegs, steps_left)));
-      a.jz(trap_label(TrapCode::StepLimit));
+      a.jz(trap_site(TrapCode::StepLimit));
     }
     if (cfg.consume_fuel) {
       a.cmp(ctx_field(offsetof(ExecRegs, fuel_left)), 0);
-      a.jl(trap_label(TrapCode::OutOfFuel));
+      a.jl(trap_site(TrapCode::OutOfFuel));
     }
     if (cfg.interruptible) {
       Label interrupted = a.newLabel();
       a.mov(rax, imm(&store_.interrupt_requested));
       a.cmp(byte_ptr(rax), 0);
       a.jne(interrupted);
-      deferred_.push_back([this, interrupted] {
+      defer([this, interrupted] {
         a_->bind(interrupted);
         a_->mov(byte_ptr(rax), 0);
-        a_->jmp(trap_label(TrapCode::Interrupted));
+        a_->jmp(trap_site(TrapCode::Interrupted));
       });
     }
   }
@@ -861,7 +911,7 @@ class X64Compiler {
       case Internal::BrTable: emit_br_table(p); break;
       case Internal::Call:
       case Internal::CallOther: emit_call(in); break;
-      case Internal::CallIndirect: emit_call_indirect(p); break;
+      case Internal::CallIndirect: emit_call_indirect(in); break;
       case Internal::ReloadMemory: break;  // the pinned registers survive calls
       case Internal::LoopHead: break;      // counts for the interpreter only
       case Internal::Step: emit_step(); break;
@@ -872,7 +922,7 @@ class X64Compiler {
         a.xor_(eax, eax);
         a.jmp(exit_);
         break;
-      case Internal::Unreachable: a.jmp(trap_label(TrapCode::Unreachable)); break;
+      case Internal::Unreachable: a.jmp(trap_site(TrapCode::Unreachable)); break;
       case Internal::Select:  // dst, a, b, cond
         a.emit(Inst::kIdMov, rax, gp_in(p[2], true));
         a.emit(Inst::kIdMov, rcx, gp_in(p[3], true));
@@ -954,7 +1004,7 @@ class X64Compiler {
   void add_osr_entry(size_t index) {
     Label osr = a_->newLabel();
     osr_labels_[index] = osr;
-    deferred_.push_back([this, osr, target = label_of_target(index), pins = cache_.pins()] {
+    defer([this, osr, target = label_of_target(index), pins = cache_.pins()] {
       a_->bind(osr);
       for (const auto& [slot, e] : pins) load_pin(slot, e);
       a_->jmp(target);
@@ -1277,21 +1327,33 @@ class X64Compiler {
     return a_->embed(offsets.data(), offsets.size() * sizeof(int32_t)) == kErrorOk;
   }
 
-  // records[++depth].func = this function, or the StackExhausted trap
-  // (uses rcx and rdx).
-  void push_call_record() {
+  // Calls the native code at `target` with the frame at slot `arg_slot`:
+  // pushes the call record (records[++depth]), or traps with
+  // StackExhausted; returns from this function with the callee's trap, if
+  // any. The record holds the call's native return address only: all a
+  // backtrace reads (the function is the one whose code holds it, see
+  // jit::function_at); nothing returns through it but native code. Uses
+  // rcx and rdx before the call.
+  void call_native(const Gp& target, uint64_t arg_slot) {
     Assembler& a = *a_;
+    mark_site();  // (the return address maps back to this instruction)
     a.mov(rcx, ctx_field(offsetof(ExecRegs, depth)));
     a.inc(rcx);
     a.cmp(rcx, ctx_field(offsetof(ExecRegs, max_depth)));
-    a.jae(trap_label(TrapCode::StackExhausted));
+    a.jae(trap_site(TrapCode::StackExhausted));
     a.mov(ctx_field(offsetof(ExecRegs, depth)), rcx);
     static_assert(sizeof(CallRecord) == 24);
     a.lea(rcx, ptr(rcx, rcx, 1));
     a.shl(rcx, 3);
     a.add(rcx, ctx_field(offsetof(ExecRegs, records)));
-    a.mov(rdx, imm(&func_));
-    a.mov(qword_ptr(rcx, offsetof(CallRecord, func)), rdx);
+    Label returned = a.newLabel();
+    a.lea(rdx, ptr(returned));
+    a.mov(qword_ptr(rcx, offsetof(CallRecord, return_pc)), rdx);
+    a.lea(rdi, ptr(kFp, int32_t(arg_slot * 8)));
+    a.call(target);
+    a.bind(returned);
+    propagate_trap();
+    a.dec(ctx_field(offsetof(ExecRegs, depth)));
   }
 
   // A call to a function named in the code: straight into its native code
@@ -1301,7 +1363,6 @@ class X64Compiler {
     Assembler& a = *a_;
     const uint64_t* p = w(in);
     auto* callee = reinterpret_cast<FuncInstance*>(p[1]);
-    const int32_t arg_offset = int32_t(p[2] * 8);
     Label slow = a.newLabel(), done = a.newLabel();
     // A callee compiled already is called at its address (native code, once
     // set, stays for the function's lifetime); otherwise its entry is
@@ -1320,19 +1381,12 @@ class X64Compiler {
       a.jz(slow);
       if (skip) a.add(rax, skip);
     }
-    // Push the call record: records[depth + 1].func = this function (all a
-    // backtrace reads; return_pc and fp matter only to the interpreter's own
-    // returns, and nothing returns through this record but native code).
-    push_call_record();
-    a.lea(rdi, ptr(kFp, arg_offset));
     if (!internal) a.mov(rsi, kCtx);
-    a.call(rax);
-    propagate_trap();
-    a.dec(ctx_field(offsetof(ExecRegs, depth)));
+    call_native(rax, p[2]);
     a.bind(done);
     after_call();
     if (compiled) return;
-    deferred_.push_back([this, &in, slow, done] {
+    defer([this, &in, slow, done] {
       a_->bind(slow);
       emit_in_interpreter(in);
       a_->jmp(done);
@@ -1360,10 +1414,11 @@ class X64Compiler {
   // element, its function, its type and its native entry checked inline,
   // then called as a direct call is (at its internal entry when it is of
   // this instance); anything else (a trap, a callee without native code)
-  // goes through call_indirect_helper.
-  void emit_call_indirect(const uint64_t* p) {
+  // runs in the interpreter.
+  void emit_call_indirect(const Instr& in) {
     Assembler& a = *a_;
-    if (!vector_layout_known()) return call_helper(&call_indirect_helper, p);
+    if (!vector_layout_known()) return emit_in_interpreter(in);
+    const uint64_t* p = w(in);
     const auto* table = reinterpret_cast<const TableInstance*>(p[1]);
     const int32_t elems = offset_in(*table, table->elems);
     const int32_t type_id = offset_in(func_, func_.type_id), instance = offset_in(func_, func_.instance),
@@ -1393,16 +1448,12 @@ class X64Compiler {
     a.cmp(qword_ptr(rax, instance), rdx);
     a.cmove(r8, r9);
     a.mov(rsi, kCtx);  // (for a native entry; the internal one ignores it)
-    push_call_record();
-    a.lea(rdi, ptr(kFp, int32_t(p[4] * 8)));
-    a.call(r8);
-    propagate_trap();
-    a.dec(ctx_field(offsetof(ExecRegs, depth)));
+    call_native(r8, p[4]);
     a.bind(done);
     after_call();
-    deferred_.push_back([this, p, slow, done] {
+    defer([this, &in, slow, done] {
       a_->bind(slow);
-      call_helper(&call_indirect_helper, p);
+      emit_in_interpreter(in);
       a_->jmp(done);
     });
   }
@@ -1628,12 +1679,12 @@ class X64Compiler {
     }
     a.bind(done);
     put_rax(dst);
-    deferred_.push_back([this, op, slow, done] {
+    defer([this, op, slow, done] {
       Assembler& a = *a_;
       a.bind(slow);  // xmm0: the input; rax: the truncation
       a.ucomisd(xmm0, xmm0);
-      a.jp(trap_label(TrapCode::InvalidConversion));
-      const Label overflow = trap_label(TrapCode::IntegerOverflow);
+      a.jp(trap_site(TrapCode::InvalidConversion));
+      const Label overflow = trap_site(TrapCode::IntegerOverflow);
       auto compare_with = [&](double bound) {
         uint64_t bits;
         std::memcpy(&bits, &bound, sizeof bits);
@@ -1670,7 +1721,7 @@ class X64Compiler {
     a.emit(Inst::kIdMov, ax, gp_in(p[2], wide));
     a.emit(Inst::kIdMov, cx, gp_in(p[3], wide));
     a.test(cx, cx);
-    a.jz(trap_label(TrapCode::DivideByZero));
+    a.jz(trap_site(TrapCode::DivideByZero));
     Label done = a.newLabel();
     if (is_signed) {
       Label normal = a.newLabel();
@@ -1681,7 +1732,7 @@ class X64Compiler {
       } else {
         // x / -1 = -x, which overflows only for the minimum value.
         a.neg(ax);
-        a.jo(trap_label(TrapCode::IntegerOverflow));
+        a.jo(trap_site(TrapCode::IntegerOverflow));
       }
       a.jmp(done);
       a.bind(normal);
@@ -1849,6 +1900,7 @@ class X64Compiler {
   // the access is then at [r13 + rcx - bytes].
   Mem checked_address(uint64_t addr_slot, uint64_t offset, uint32_t bytes, uint32_t size_bits) {
     Assembler& a = *a_;
+    if (guarded_) mark_site();  // the access may fault
     a.emit(Inst::kIdMov, ecx, gp_in(addr_slot, false));  // zero-extended
     if (guarded_) {
       if (offset <= 0x7fffffff) return ptr(kMem, rcx, 0, int32_t(offset), size_bits / 8);
@@ -1864,7 +1916,7 @@ class X64Compiler {
       a.add(rcx, rax);
     }
     a.cmp(rcx, qword_ptr(kMemSize));
-    a.ja(trap_label(TrapCode::MemoryOutOfBounds));
+    a.ja(trap_site(TrapCode::MemoryOutOfBounds));
     return ptr(kMem, rcx, 0, -int32_t(bytes), size_bits / 8);
   }
 
@@ -1933,7 +1985,13 @@ class X64Compiler {
     const Label* label = target_label(index);
     return label ? *label : Label();
   }
-  std::map<TrapCode, Label> trap_labels_;
+  std::map<TrapCode, Label> trap_entries_;
+  // Each trap site's stub, by instruction (code index) and trap: where it
+  // is, where the jump to it is, and its trap's entry.
+  struct TrapStub {
+    Label stub, site, entry;
+  };
+  std::map<std::pair<size_t, TrapCode>, TrapStub> site_stubs_;
   std::vector<JumpTable> jump_tables_;
   // Loops: header index -> index of the last branch back to it.
   std::map<size_t, size_t> loop_end_;
@@ -1953,8 +2011,9 @@ class X64Compiler {
   }
   size_t current_ = 0;                      // index of the instruction being compiled
   size_t current_k_ = 0;                    // its index in instrs_
+  size_t site_index_ = 0;                   // the instruction whose code is being emitted (see defer)
   std::vector<std::function<void()>> deferred_;
-  Label exit_, own_trap_, oob_, internal_, const_label_;
+  Label exit_, own_trap_, oob_, no_stack_at_entry_, internal_, const_label_;
   bool const_pool_ = false;
   bool guarded_ = false, registered_ = true;
   RegCache cache_;
@@ -1976,6 +2035,8 @@ NativeEntry compile_x64(StoreImpl& store, FuncInstance& func, const CompiledFunc
   release_code(out.code);
   out.code = nullptr;
   out.stubs.clear();
+  out.code_origins.clear();
+  out.stub_origins.clear();
   return X64Compiler(store, func, source, out, /*use_guard=*/false).compile();
 }
 

@@ -1,4 +1,5 @@
-/* Traps: raised by a host function or by wasm, with message and frames. */
+/* Traps: raised by a host function or by wasm, with message and frames
+ * (the trapping instruction, each caller's call). */
 #include "example.h"
 
 static wasm_store_t* the_store;
@@ -17,8 +18,12 @@ static void print_frame(const wasm_frame_t* frame) {
          wasm_frame_module_offset(frame));
 }
 
-/* Calls `f`, expects a trap whose message contains `text`; returns its innermost frame's function index. */
-static uint32_t expect_trap(wasm_func_t* f, const char* text, wasm_instance_t* instance) {
+static wasm_byte_vec_t the_binary;
+
+/* Calls `f`, expects a trap whose message contains `text`; returns its
+ * innermost frame's function index. The innermost frame is at the trapping
+ * instruction (`opcode`), the others at their calls, in every tier. */
+static uint32_t expect_trap(wasm_func_t* f, const char* text, wasm_instance_t* instance, unsigned char opcode) {
   wasm_val_t rv[] = {WASM_INIT_VAL};
   wasm_val_vec_t args = WASM_EMPTY_VEC, results = WASM_ARRAY_VEC(rv);
   wasm_trap_t* trap = wasm_func_call(f, &args, &results);
@@ -39,10 +44,13 @@ static uint32_t expect_trap(wasm_func_t* f, const char* text, wasm_instance_t* i
   /* Every frame (all are wasm functions here) names the instance it runs
    * in, and lies inside the module (cpp/trap.cc checks the offsets). */
   for (size_t i = 0; i < trace.size; ++i) {
+    const size_t at = wasm_frame_module_offset(trace.data[i]);
     CHECK(wasm_frame_instance(trace.data[i]) != NULL);
     CHECK(wasm_instance_same(wasm_frame_instance(trace.data[i]), instance));
-    CHECK(wasm_frame_module_offset(trace.data[i]) > wasm_frame_func_offset(trace.data[i]));
+    CHECK(at > wasm_frame_func_offset(trace.data[i]) && wasm_frame_func_offset(trace.data[i]) > 0);
+    CHECK(at < the_binary.size && (unsigned char)the_binary.data[at] == (i == 0 ? opcode : 0x10));
   }
+  CHECK(wasm_frame_module_offset(origin) == wasm_frame_module_offset(trace.data[0]));
   uint32_t index = wasm_frame_func_index(origin);
   wasm_frame_t* copy = wasm_frame_copy(origin);
   CHECK(wasm_frame_func_index(copy) == index);
@@ -56,7 +64,9 @@ static uint32_t expect_trap(wasm_func_t* f, const char* text, wasm_instance_t* i
 int main(void) {
   wasm_engine_t* engine = wasm_engine_new();
   wasm_store_t* store = the_store = wasm_store_new(engine);
-  wasm_module_t* module = load_module(store, "trap.wasm");
+  read_binary("trap.wasm", &the_binary);
+  wasm_module_t* module = wasm_module_new(store, &the_binary);
+  CHECK(module != NULL);
 
   wasm_functype_t* type = wasm_functype_new_0_1(wasm_valtype_new_i32());
   wasm_func_t* fail_func = wasm_func_new(store, type, fail);
@@ -68,9 +78,17 @@ int main(void) {
   wasm_extern_vec_t exports;
   wasm_instance_exports(instance, &exports);
 
-  expect_trap(wasm_extern_as_func(exports.data[0]), "callback abort", instance);
+  CHECK(exports.size == 7);
+  /* The host's trap: the innermost frame is its wasm caller's, at the call. */
+  CHECK(expect_trap(wasm_extern_as_func(exports.data[0]), "callback abort", instance, 0x10) == 1);
   /* unreachable in $deep (function 2), called from function 3 */
-  CHECK(expect_trap(wasm_extern_as_func(exports.data[1]), "unreachable", instance) == 2);
+  CHECK(expect_trap(wasm_extern_as_func(exports.data[1]), "unreachable", instance, 0x00) == 2);
+  CHECK(expect_trap(wasm_extern_as_func(exports.data[2]), "divide by zero", instance, 0x6e) == 4);  /* i32.div_u */
+  CHECK(expect_trap(wasm_extern_as_func(exports.data[3]), "out of bounds", instance, 0x28) == 6);   /* i32.load */
+  CHECK(expect_trap(wasm_extern_as_func(exports.data[4]), "uninitialized", instance, 0x11) == 8);   /* call_indirect */
+  CHECK(expect_trap(wasm_extern_as_func(exports.data[5]), "type mismatch", instance, 0x11) == 10);
+  /* Stack exhaustion: at the recursive call (every frame is one). */
+  CHECK(expect_trap(wasm_extern_as_func(exports.data[6]), "call stack exhausted", instance, 0x10) == 12);
 
   /* A trap made by the host: its message round-trips, it has no frames. */
   wasm_message_t message;
@@ -89,6 +107,7 @@ int main(void) {
   wasm_instance_delete(instance);
   wasm_func_delete(fail_func);
   wasm_module_delete(module);
+  wasm_byte_vec_delete(&the_binary);
   wasm_store_delete(store);
   wasm_engine_delete(engine);
   printf("trap: ok\n");

@@ -1,6 +1,21 @@
-;; A host function that fails, and a trap of wasm's own.
+;; A host function that fails, and traps of wasm's own: each in a function
+;; that an export calls.
 (module
   (import "" "fail" (func $fail (result i32)))
+  (type $to_i32 (func (result i32)))
+  (memory 1)
+  (table 2 funcref)
+  (elem (i32.const 0) $deep)
   (func (export "via host") (result i32) (call $fail))
   (func $deep (result i32) (unreachable))
-  (func (export "unreachable") (result i32) (call $deep)))
+  (func (export "unreachable") (result i32) (call $deep))
+  (func $div (param i32) (result i32) (i32.div_u (i32.const 1) (local.get 0)))
+  (func (export "divide by zero") (result i32) (call $div (i32.const 0)))
+  (func $load (param i32) (result i32) (i32.load (local.get 0)))
+  (func (export "out of bounds") (result i32) (call $load (i32.const 65536)))
+  (func $indirect (param i32) (result i32) (call_indirect (type $to_i32) (local.get 0)))
+  (func (export "null element") (result i32) (call $indirect (i32.const 1)))
+  (func $mismatch (result i32) (call_indirect (param i32) (result i32) (i32.const 0) (i32.const 0)))
+  (func (export "type mismatch") (result i32) (call $mismatch))
+  (func $recurse (result i32) (call $recurse))
+  (func (export "recursion") (result i32) (call $recurse)))

@@ -5,6 +5,8 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <fstream>
+#include <iterator>
 #include <regex>
 #include <vector>
 
@@ -16,24 +18,37 @@ using namespace mywasm_test;
 
 const std::string kBig = std::string(MYWASM_PROGRAMS_DIR) + "/big.wasm";
 
-// The backtrace lines "  N: name" of stderr, innermost first.
-std::vector<std::string> frames(const std::string& err) {
-  std::vector<std::string> out;
-  std::regex line("  ([0-9]+): ([^\n]*)\n");
+// A backtrace line "  N: name @ 0xMODULE_OFFSET (+0xFUNCTION_OFFSET)" of
+// stderr.
+struct FrameLine {
+  std::string name;
+  size_t module_offset = 0, func_offset = 0;
+};
+std::vector<FrameLine> frames(const std::string& err) {
+  std::vector<FrameLine> out;
+  std::regex line("  ([0-9]+): ([^\n]*) @ 0x([0-9a-f]+) \\(\\+0x([0-9a-f]+)\\)\n");
   for (auto it = std::sregex_iterator(err.begin(), err.end(), line); it != std::sregex_iterator(); ++it) {
     EXPECT_EQ(std::stoul((*it)[1]), out.size());
-    out.push_back((*it)[2]);
+    out.push_back({(*it)[2], std::stoul((*it)[3], nullptr, 16), std::stoul((*it)[4], nullptr, 16)});
   }
   return out;
 }
 
 // Innermost first: chain_49 .. chain_0, main, then wasi-libc's start-up
-// code; names from the name section, qualified by the module's name.
-void expect_chain(const std::vector<std::string>& f) {
+// code; names from the name section, qualified by the module's name. The
+// innermost frame is at the trapping instruction (`opcode`), the chain's
+// callers at their calls, in every tier.
+void expect_chain(const std::vector<FrameLine>& f, uint8_t opcode) {
   ASSERT_GE(f.size(), 52u);
-  for (int i = 0; i < 50; ++i) EXPECT_EQ(f[i], "big.wasm!chain_" + std::to_string(49 - i)) << "frame " << i;
-  EXPECT_EQ(f[50], "big.wasm!main");
-  EXPECT_NE(std::find(f.begin() + 51, f.end(), "big.wasm!_start"), f.end());
+  std::ifstream in(kBig, std::ios::binary);
+  const std::vector<char> bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  for (int i = 0; i < 51; ++i) {
+    EXPECT_EQ(f[i].name, i < 50 ? "big.wasm!chain_" + std::to_string(49 - i) : "big.wasm!main") << "frame " << i;
+    ASSERT_LT(f[i].module_offset, bytes.size());
+    EXPECT_EQ(uint8_t(bytes[f[i].module_offset]), i == 0 ? opcode : 0x10) << "frame " << i;
+    EXPECT_GT(f[i].func_offset, 0u);
+  }
+  EXPECT_TRUE(std::any_of(f.begin() + 51, f.end(), [](const FrameLine& l) { return l.name == "big.wasm!_start"; }));
 }
 
 TEST_F(CliTest, BigModuleIsTensOfMegabytes) {
@@ -53,14 +68,14 @@ TEST_F(CliTest, BigModuleTrapDeepInsidePrintsBacktrace) {
   EXPECT_EQ(r.status, 134);
   EXPECT_EQ(r.out, "");
   EXPECT_EQ(r.err.rfind("mywasm: trap: unreachable\n", 0), 0u) << r.err.substr(0, 300);
-  expect_chain(frames(r.err));
+  expect_chain(frames(r.err), 0x00);  // unreachable
 }
 
 TEST_F(CliTest, BigModuleOutOfBoundsDeepInsidePrintsBacktrace) {
   auto r = run(kBig + " oob");
   EXPECT_EQ(r.status, 134);
   EXPECT_EQ(r.err.rfind("mywasm: trap: out of bounds memory access\n", 0), 0u) << r.err.substr(0, 300);
-  expect_chain(frames(r.err));
+  expect_chain(frames(r.err), 0x28);  // i32.load
 }
 
 }  // namespace

@@ -1,11 +1,20 @@
 // Drives the mywasm binary as a user does and checks output and exit status.
 #include <chrono>
+#include <regex>
 
 #include "cli_fixture.hpp"
+#include "mywasm/mywasm.hpp"
 
 namespace {
 
 using namespace mywasm_test;
+
+// The byte at `offset` in the binary of the text module `wat` (0 past its end).
+uint8_t byte_at(const std::string& wat, size_t offset) {
+  auto binary = mywasm::wat_to_wasm(wat);
+  EXPECT_TRUE(binary.ok());
+  return binary.ok() && offset < binary->size() ? (*binary)[offset] : 0;
+}
 
 constexpr const char* kArith = R"((module
   (func $div (export "div") (param i32 i32) (result i32) (i32.div_s (local.get 0) (local.get 1)))
@@ -41,10 +50,20 @@ TEST_F(CliTest, TrapPrintsMessageAndBacktrace) {
   auto r = run("run --invoke outer " + m.string());
   EXPECT_EQ(r.status, 134);
   EXPECT_EQ(r.err.rfind("mywasm: trap: integer divide by zero\n", 0), 0u) << r.err;
-  // innermost first: div, then the unnamed function's name-section name, then outer's export name
-  EXPECT_NE(r.err.find("div"), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("inner"), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("outer"), std::string::npos) << r.err;
+  // Innermost first: div, then the unnamed function's name-section name,
+  // then outer's export name; each line with the module offset of the
+  // trapping instruction (i32.div_s) or of the call, and the offset in the
+  // function, in every tier.
+  std::regex frame("  ([0-9]): ([a-z]+) @ 0x([0-9a-f]+) \\(\\+0x([0-9a-f]+)\\)\n");
+  std::vector<std::pair<std::string, uint8_t>> seen;
+  for (auto it = std::sregex_iterator(r.err.begin(), r.err.end(), frame); it != std::sregex_iterator(); ++it) {
+    EXPECT_EQ(std::stoul((*it)[1]), seen.size());
+    EXPECT_GT(std::stoul((*it)[4], nullptr, 16), 0u);
+    seen.push_back({(*it)[2], byte_at(kArith, std::stoul((*it)[3], nullptr, 16))});
+  }
+  const std::vector<std::pair<std::string, uint8_t>> expected{{"div", 0x6d}, {"inner", 0x10}, {"outer", 0x10}};
+  EXPECT_EQ(seen, expected) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 4) << r.err;  // the error line and three frames
 }
 
 TEST_F(CliTest, StackExhaustionIsATrap) {
@@ -178,11 +197,14 @@ TEST_F(CliTest, ValidationErrorsOutsideCodeCarryTheirOffset) {
 // host call (after a grace second), exit status 124, with one line naming
 // the limit; mywasm wast interrupts a command that runs too long.
 TEST_F(CliTest, TimeLimitEndsLoopsAndBlockedHostCalls) {
-  auto spin = write("spin.wat", R"((module (func $spin (export "spin") (loop (br 0)))))");
+  const std::string spin_wat = R"((module (func $spin (export "spin") (loop (br 0)))))";
+  auto spin = write("spin.wat", spin_wat);
   auto start = std::chrono::steady_clock::now();
   auto r = run("run --time-limit 200 --invoke spin " + spin.string());
   EXPECT_EQ(r.status, 124) << r.err;
-  EXPECT_EQ(r.err, "mywasm: time limit of 200 ms exceeded (--time-limit)\n  0: spin\n");
+  // Interrupted at the loop's header (the body starts at 0x20 with its locals).
+  EXPECT_EQ(r.err, "mywasm: time limit of 200 ms exceeded (--time-limit)\n  0: spin @ 0x21 (+0x1)\n");
+  EXPECT_EQ(byte_at(spin_wat, 0x21), 0x03);  // loop
   // poll_oneoff on a 30 s clock: stuck in the host, ended after the grace second.
   auto sleeper = write("sleep.wat", R"((module
     (import "wasi_snapshot_preview1" "poll_oneoff" (func $poll (param i32 i32 i32 i32) (result i32)))
@@ -289,7 +311,7 @@ TEST_F(CliTest, RunningOutOfHostMemoryIsAnErrorNeverAnAbort) {
 // exit status 125 with one line naming the limit and the wasm backtrace,
 // the guest's output so far written; enough gas changes nothing.
 TEST_F(CliTest, GasLimitEndsTheGuestWithItsOwnStatus) {
-  auto m = write("gas.wat", R"((module
+  const std::string wat = R"((module
     (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
     (memory (export "memory") 1)
     (data (i32.const 16) "\20\00\00\00\06\00\00\00")  ;; one iovec: 6 bytes at 32
@@ -304,12 +326,18 @@ TEST_F(CliTest, GasLimitEndsTheGuestWithItsOwnStatus) {
       (drop (call $write (i32.const 1) (i32.const 16) (i32.const 1) (i32.const 8)))
       (drop (call $count (i32.const 1000)))
       (call $spin))
-    (func (export "finite") (result i32) (call $count (i32.const 1000)))))");
+    (func (export "finite") (result i32) (call $count (i32.const 1000)))))";
+  auto m = write("gas.wat", wat);
+  // Out of gas in spin's loop, called by _start (the same in every tier).
+  EXPECT_EQ(byte_at(wat, 0x8b), 0x03);  // loop
+  EXPECT_EQ(byte_at(wat, 0xa4), 0x10);  // call $spin
   for (std::string tier : {"interp", "jit", "tiered --tier-up-threshold 1"}) {
     Outcome r = run("run --tier " + tier + " --gas-limit 100000 " + m.string());
     EXPECT_EQ(r.status, 125) << tier << ": " << r.err;
     EXPECT_EQ(r.out, "hello\n") << tier;
-    EXPECT_EQ(r.err, "mywasm: gas limit of 100000 instructions exhausted (--gas-limit)\n  0: spin\n  1: _start\n")
+    EXPECT_EQ(r.err,
+              "mywasm: gas limit of 100000 instructions exhausted (--gas-limit)\n"
+              "  0: spin @ 0x8b (+0x1)\n  1: _start @ 0xa4 (+0x12)\n")
         << tier;
     // count(1000) takes 8 * 1000 + 4 instructions, plus the call: 8,007.
     Outcome enough = run("run --tier " + tier + " --fuel 8007 --invoke finite " + m.string());

@@ -9,6 +9,7 @@
 #include "instance_harness.hpp"
 #include "jit.hpp"
 #include "mywasm/mywasm.hpp"
+#include "runtime/exec_context.hpp"
 #include "runtime/store.hpp"
 
 namespace mywasm {
@@ -85,9 +86,8 @@ const char* kFrames = R"((module
   (func (export "load") (param i32) (result i32) (i32.add (i32.const 1) (call $load (local.get 0))))
   (func (export "div") (param i32) (result i32) (nop) (call $div (local.get 0)))))";
 
-// A trap's frames name their instance and where they are: the interpreter
-// the trapping instruction and each caller's call, compiled code the
-// function's start (func_offset 0).
+// A trap's frames name their instance and where they are, in every tier:
+// the trapping instruction, and each caller's call.
 TEST(Jit, TrapFramesCarryTheInstanceAndOffsets) {
   auto binary = wat_to_wasm(kFrames);
   ASSERT_TRUE(binary.ok());
@@ -102,7 +102,6 @@ TEST(Jit, TrapFramesCarryTheInstanceAndOffsets) {
     config.interp_fusions = c.fusion;
     test::InstanceHarness h(config);
     ASSERT_NO_FATAL_FAILURE(h.instantiate(*binary));
-    const bool exact = c.tier != Config::Tier::Jit || !jit::available();
     for (auto [name, opcode] : {std::pair{"load", 0x28}, std::pair{"div", 0x6d}}) {
       auto r = h.call(name, {Value::i32(name == std::string_view("load") ? 65534 : 0)});
       ASSERT_TRUE(!r.ok() && r.error().trap);
@@ -117,15 +116,197 @@ TEST(Jit, TrapFramesCarryTheInstanceAndOffsets) {
         ASSERT_LT(f.module_offset, binary->size());
         const uint64_t begin = f.module_offset - f.func_offset;
         EXPECT_EQ((*binary)[begin], 0) << "a body starts with its locals (none here)";
-        if (exact) {
-          EXPECT_EQ((*binary)[f.module_offset], i == 0 ? opcode : 0x10) << name << " frame " << i;
-          EXPECT_GT(f.func_offset, 0u);
-        } else {
-          EXPECT_EQ(f.func_offset, 0u);
-        }
+        EXPECT_EQ((*binary)[f.module_offset], i == 0 ? opcode : 0x10) << name << " frame " << i;
+        EXPECT_GT(f.func_offset, 0u);
       }
     }
   }
+}
+
+// One function per way to trap, each called by an export of the same name
+// ("rec" recurses until the stack is exhausted; "host" calls a host
+// function that fails; "indirect_div" calls $div through the table).
+const char* kTrapKinds = R"((module
+  (import "env" "fail" (func $fail (param i32) (result i32)))
+  (type $ii (func (param i32) (result i32)))
+  (type $v (func))
+  (memory 1)
+  (table 3 funcref)
+  (elem (i32.const 0) $id)
+  (elem (i32.const 2) $div)
+  (func $id (param i32) (result i32) (local.get 0))
+  (func $unreachable (param i32) (result i32) (nop) (unreachable))
+  (func $div (param i32) (result i32) (i32.div_s (i32.const 7) (local.get 0)))
+  (func $overflow (param i32) (result i32) (i32.div_s (i32.const 0x80000000) (local.get 0)))
+  (func $trunc (param i32) (result i32)
+    (i32.trunc_f64_s (f64.div (f64.const 0) (f64.convert_i32_s (local.get 0)))))
+  (func $load (param i32) (result i32) (i32.load offset=4 (local.get 0)))
+  (func $store (param i32) (result i32) (i32.store (local.get 0) (i32.const 1)) (i32.const 0))
+  (func $fill (param i32) (result i32) (memory.fill (local.get 0) (i32.const 0) (i32.const 8)) (i32.const 0))
+  (func $indirect (param i32) (result i32) (call_indirect (type $ii) (i32.const 5) (local.get 0)))
+  (func $mismatch (param i32) (result i32) (call_indirect (type $v) (local.get 0)) (i32.const 0))
+  (func $indirect_div (param i32) (result i32) (call_indirect (type $ii) (local.get 0) (i32.const 2)))
+  (func $host (param i32) (result i32) (i32.add (call $fail (local.get 0)) (i32.const 1)))
+  (func $rec (param i32) (result i32) (i32.add (call $rec (local.get 0)) (i32.const 1)))
+  (func (export "unreachable") (param i32) (result i32) (call $unreachable (local.get 0)))
+  (func (export "div") (param i32) (result i32) (call $div (local.get 0)))
+  (func (export "overflow") (param i32) (result i32) (call $overflow (local.get 0)))
+  (func (export "trunc") (param i32) (result i32) (call $trunc (local.get 0)))
+  (func (export "load") (param i32) (result i32) (call $load (local.get 0)))
+  (func (export "store") (param i32) (result i32) (call $store (local.get 0)))
+  (func (export "fill") (param i32) (result i32) (call $fill (local.get 0)))
+  (func (export "indirect") (param i32) (result i32) (call $indirect (local.get 0)))
+  (func (export "mismatch") (param i32) (result i32) (call $mismatch (local.get 0)))
+  (func (export "indirect_div") (param i32) (result i32) (call $indirect_div (local.get 0)))
+  (func (export "host") (param i32) (result i32) (call $host (local.get 0)))
+  (func (export "rec") (param i32) (result i32) (call $rec (local.get 0)))))";
+
+struct TrapKind {
+  const char* name;
+  int32_t arg;
+  const char* message;
+  uint8_t opcode;  // the trapping frame's instruction (0x10: a call, whose callee has no frame)
+  uint8_t via = 0x10;  // its caller's (then the export's call)
+};
+const TrapKind kTrapKindCases[] = {
+    {"unreachable", 0, "unreachable", 0x00},
+    {"div", 0, "integer divide by zero", 0x6d},
+    {"overflow", -1, "integer overflow", 0x6d},
+    {"trunc", 0, "invalid conversion to integer", 0xaa},
+    {"load", 65534, "out of bounds memory access", 0x28},
+    {"store", 65533, "out of bounds memory access", 0x36},
+    {"fill", 65530, "out of bounds memory access", 0xfc},
+    {"indirect", 1, "uninitialized element 1", 0x11},
+    {"indirect", 3, "undefined element", 0x11},
+    {"mismatch", 0, "indirect call type mismatch", 0x11},
+    {"indirect_div", 0, "integer divide by zero", 0x6d, 0x11},
+    {"host", 0, "host says no", 0x10},
+    {"rec", 0, "call stack exhausted", 0x10},
+};
+
+struct FrameAt {
+  uint32_t func_index;
+  uint64_t module_offset;
+  uint32_t func_offset;
+  bool operator==(const FrameAt&) const = default;
+  friend void PrintTo(const FrameAt& f, std::ostream* os) {
+    *os << "func " << f.func_index << " at " << f.module_offset << " (+" << f.func_offset << ")";
+  }
+};
+
+// The frames of each case's trap, checked against the binary: the trapping
+// frame at the case's opcode, every caller at its call.
+std::vector<std::vector<FrameAt>> trap_frames(const Config& config, const std::vector<uint8_t>& binary) {
+  test::InstanceHarness h(config);
+  h.linker.define("env", "fail",
+                  Func::host(h.store, FuncType{{ValType::I32}, {ValType::I32}},
+                             [](Caller&, std::span<const Value>, std::span<Value>) -> std::optional<Trap> {
+                               return Trap{Trap::Kind::Host, "host says no", 0, {}};
+                             }));
+  h.instantiate(binary);
+  // The frames of one call of case c.
+  auto frames_of = [&](const TrapKind& c) {
+    std::vector<FrameAt> frames;
+    // (No record left by an earlier call can pass for one of this call's.)
+    for (CallRecord& r : exec_context().calls) r = CallRecord{};
+    auto r = h.call(c.name, {Value::i32(c.arg)});
+    if (r.ok() || !r.error().trap) {
+      ADD_FAILURE() << "no trap";
+      return frames;
+    }
+    EXPECT_EQ(r.error().trap->message, c.message);
+    for (const Frame& f : r.error().trap->backtrace) {
+      EXPECT_LT(f.module_offset, binary.size());
+      if (f.module_offset >= binary.size()) break;
+      const uint8_t opcode = frames.empty() ? c.opcode : frames.size() == 1 ? c.via : 0x10;
+      EXPECT_EQ(binary[f.module_offset], opcode) << "frame " << frames.size();
+      frames.push_back({f.func_index, f.module_offset, f.func_offset});
+    }
+    EXPECT_EQ(frames.size(), c.name == std::string_view("rec") ? 128u : c.via == 0x11 ? 3u : 2u);
+    return frames;
+  };
+  std::vector<std::vector<FrameAt>> all;
+  for (const TrapKind& c : kTrapKindCases) {
+    SCOPED_TRACE(testing::Message() << c.name << "(" << c.arg << ")");
+    all.push_back(frames_of(c));
+    // Again: compiled code now calls the callee (compiled on its first
+    // call) directly.
+    EXPECT_EQ(frames_of(c), all.back()) << "second call";
+  }
+  if (config.tier == Config::Tier::Jit)  // every function that ran did so compiled
+    for (const auto& f : h.store.impl().funcs)
+      if (!f->is_host() && f->compiled) EXPECT_EQ(f->native_entry != nullptr, jit::available()) << f->func_index;
+  if (config.bounds_checks != BoundsChecks::Auto)  // (the case meant: guard pages or explicit checks)
+    EXPECT_EQ(h.store.impl().memories[0]->guarded(), config.bounds_checks == BoundsChecks::GuardPages);
+  return all;
+}
+
+// Every way to trap, in compiled code and in the interpreter: the same
+// frames, exact (the trapping instruction, each caller's call). Compiled
+// code traps through its own checks (explicit bounds checks among them),
+// guard-page faults, the interpreter's code for an instruction it has no
+// inline form of (memory.fill), call_indirect's checks, a host function's
+// trap and the stack's exhaustion.
+TEST(Jit, EveryTrapKindReportsItsInstructionAndTheCallersCalls) {
+  auto binary = wat_to_wasm(kTrapKinds);
+  ASSERT_TRUE(binary.ok()) << binary.error().to_string();
+  const auto expected = trap_frames(with_tier(Config::Tier::Interpreter), *binary);
+  for (BoundsChecks checks : {BoundsChecks::GuardPages, BoundsChecks::Explicit}) {
+    SCOPED_TRACE(testing::Message() << "jit, bounds checks " << int(checks));
+    Config c = with_tier(Config::Tier::Jit);
+    c.bounds_checks = checks;
+    EXPECT_EQ(trap_frames(c, *binary), expected);
+  }
+  // "rec" with a depth limit beyond the stack: the entry of a compiled
+  // callee finds no native stack (a large value stack), or no value stack
+  // (a small one), instead of the caller's depth check failing.
+  for (uint64_t value_stack : {uint64_t(1) << 32, uint64_t(ExecContext::kMinValueStackBytes)}) {
+    SCOPED_TRACE(testing::Message() << "jit, value stack " << value_stack);
+    Config c = with_tier(Config::Tier::Jit);
+    c.max_call_depth = 2'000'000;
+    c.max_value_stack_bytes = value_stack;
+    EXPECT_EQ(trap_frames(c, *binary), expected);
+  }
+  Config no_fusion = with_tier(Config::Tier::Interpreter);
+  no_fusion.interp_fusions = false;
+  EXPECT_EQ(trap_frames(no_fusion, *binary), expected);
+}
+
+// A compiled caller of an interpreted callee, and the other way round
+// (tiered): each frame exact in its own tier.
+TEST(Jit, FramesAreExactAcrossTiers) {
+  auto binary = wat_to_wasm(R"((module
+    (func $div (param i32) (result i32) (i32.div_u (i32.const 7) (local.get 0)))
+    (func $div2 (param i32) (result i32) (i32.div_u (i32.const 7) (local.get 0)))
+    (func (export "maybe_div") (param i32 i32) (result i32)
+      (if (result i32) (local.get 0) (then (call $div (local.get 1))) (else (i32.const 0))))
+    (func (export "warm_div2") (param i32) (result i32) (call $div2 (local.get 0)))
+    (func (export "div2") (param i32) (result i32) (nop) (call $div2 (local.get 0)))))");
+  ASSERT_TRUE(binary.ok());
+  test::InstanceHarness h(with_tier(Config::Tier::Tiered, 10));
+  ASSERT_NO_FATAL_FAILURE(h.instantiate(*binary));
+  for (int i = 0; i < 20; ++i) {
+    EXPECT_EQ(h.call1("maybe_div", {Value::i32(0), Value::i32(0)}).i32(), 0);
+    EXPECT_EQ(h.call1("warm_div2", {Value::i32(1)}).i32(), 7);
+  }
+  const StoreImpl& store = h.store.impl();
+  const InstanceImpl& instance = *store.instances[h.instance.addr()];
+  auto compiled = [&](const Frame& f) { return store.funcs[instance.funcs[f.func_index]]->native_entry != nullptr; };
+  auto check = [&](const char* name, std::initializer_list<Value> args, bool caller_compiled) {
+    SCOPED_TRACE(name);
+    auto r = h.call(name, args);
+    ASSERT_TRUE(!r.ok() && r.error().trap);
+    const auto& frames = r.error().trap->backtrace;
+    ASSERT_EQ(frames.size(), 2u);
+    EXPECT_EQ((*binary)[frames[0].module_offset], 0x6e);  // i32.div_u
+    EXPECT_EQ((*binary)[frames[1].module_offset], 0x10);  // call
+    EXPECT_GT(frames[1].func_offset, 0u);
+    // The callee ran in the other tier than the caller.
+    EXPECT_EQ(compiled(frames[1]), caller_compiled && jit::available());
+    EXPECT_EQ(compiled(frames[0]), !caller_compiled && jit::available());
+  };
+  check("maybe_div", {Value::i32(1), Value::i32(0)}, true);  // $div: first call, interpreted
+  check("div2", {Value::i32(0)}, false);                      // the export: first call, interpreted
 }
 
 TEST(Jit, RecursionInCompiledCodeEndsInCallStackExhausted) {

@@ -95,9 +95,9 @@ class Value {
 class Instance;
 
 // A frame of a trap's backtrace: the function, the instance it runs in
-// (none for a host function), and where in the module binary. The
-// interpreter knows the instruction (the trapping one, or a caller's call);
-// for compiled code the offsets are the function's start (func_offset 0).
+// (none for a host function), and where in the module binary: the trapping
+// instruction in the innermost frame, a caller's call in the others, in
+// every tier.
 struct Frame {
   uint32_t func_index = 0;
   std::string func_name;  // from the name section, else export name, else "func[N]"

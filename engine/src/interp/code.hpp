@@ -47,14 +47,15 @@ struct CompiledFunc {
   std::vector<uint64_t> code;
   // Where each wasm instruction's translation starts (ascending code index)
   // and the instruction's offset in the module: what a trap reports.
+  // (Compiled code keeps tables of the same kind: see origin_at.)
   struct Origin {
-    uint32_t code_index;
+    uint32_t position;  // here a word index in `code`
     uint32_t module_offset;
   };
   std::vector<Origin> origins;
-  // The module offset of the instruction whose translation holds `pc`, if
-  // pc is in this code.
-  std::optional<uint32_t> module_offset(const uint64_t* pc) const;
+  // The module offset of the instruction whose translation holds the
+  // address `at` (any byte of it), if `at` is in this code.
+  std::optional<uint32_t> module_offset(const void* at) const;
   std::vector<uint64_t> consts;  // copied to slots [const_base, ...) on entry
   // What a call writes from slot init_base on: zeros for the declared locals
   // from the first one that may be read before it is written (see
@@ -83,6 +84,10 @@ struct CompiledFunc {
   };
   std::vector<LoopHead> loops;
 };
+
+// In a table of origins sorted by position, the module offset of the
+// instruction at `position`: the last entry at or before it.
+std::optional<uint32_t> origin_at(const std::vector<CompiledFunc::Origin>& table, uint32_t position);
 
 namespace interp {
 

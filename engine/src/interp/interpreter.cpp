@@ -144,6 +144,13 @@ bool tier_up(StoreImpl& store, FuncInstance& f) {
   return store.engine.config().tier != Config::Tier::Interpreter && jit::compile(store, f);
 }
 
+// Whether compiled code's entry would find the native stack short (and
+// trap, where the interpreter, which needs none, can go on).
+bool native_stack_short(const ExecContext& st) {
+  constexpr uintptr_t kEntryBytes = 1024;  // the entry's pushes and this call's frames, with room
+  return reinterpret_cast<uintptr_t>(__builtin_frame_address(0)) < st.native_limit + kEntryBytes;
+}
+
 // On-stack replacement: `f`, running in the interpreter with frame fp, is at
 // the header of its loop `loop` and hot. Compiles it if needed, moves the
 // live temporaries to the compiled code's frame layout and continues there
@@ -155,7 +162,7 @@ int enter_compiled_at_loop(StoreImpl& store, ExecContext& st, FuncInstance& f, u
   const CompiledFunc& from = *f.compiled;
   const CompiledFunc* to = native.source;
   if (!native.osr_entry || !to || loop >= to->loops.size() || loop >= from.loops.size() ||
-      fp + to->frame_slots > st.stack_end)
+      fp + to->frame_slots > st.stack_end || native_stack_short(st))
     return -1;
   if (to != &from)
     std::memmove(fp + to->temp_base, fp + from.temp_base, from.loops[loop].live_temps * sizeof(uint64_t));
@@ -983,9 +990,19 @@ Trap make_trap(TrapCode code) {
   return t;
 }
 
-// The frame of `f` in `store`; `pc` (null if unknown) is in its
-// interpreter code at the instruction the frame is at.
-Frame frame_of(const StoreImpl& store, const FuncInstance& f, const uint64_t* pc) {
+// The module offset of the instruction of `f` whose code holds the address
+// `at`: in its interpreter code, or in its compiled code, stubs or the
+// translation that was compiled from.
+std::optional<uint32_t> module_offset_at(const FuncInstance& f, const void* at) {
+  if (!at) return std::nullopt;
+  if (f.native)
+    if (auto offset = f.native->module_offset(at)) return offset;
+  return f.compiled ? f.compiled->module_offset(at) : std::nullopt;
+}
+
+// The frame of `f` in `store`; `at` (null if unknown) is an address in the
+// code of the instruction the frame is at (see module_offset_at).
+Frame frame_of(const StoreImpl& store, const FuncInstance& f, const void* at) {
   Frame fr;
   fr.func_index = f.func_index;
   fr.store_id = store.id;
@@ -998,9 +1015,9 @@ Frame frame_of(const StoreImpl& store, const FuncInstance& f, const uint64_t* pc
   fr.func_name = m.func_display_name(f.func_index);
   fr.instance_addr = f.instance->addr;
   const uint32_t begin = m.bodies[f.func_index - m.num_imported_funcs].func_begin;
-  const auto at = pc && f.compiled ? f.compiled->module_offset(pc) : std::nullopt;
-  fr.module_offset = at.value_or(begin);
-  fr.func_offset = at ? *at - begin : 0;
+  const auto offset = module_offset_at(f, at);
+  fr.module_offset = offset.value_or(begin);
+  fr.func_offset = offset ? *offset - begin : 0;
   return fr;
 }
 
@@ -1137,12 +1154,17 @@ std::optional<Trap> invoke_function(StoreImpl& store, uint32_t func_addr, std::s
     if (code == TrapCode::UninitializedElement) trap.message.append(" ").append(std::to_string(st.trap_index));
     st.host_trap.reset();
     // Innermost first: the trapping function, then each caller up to the entry.
-    // A caller's frame is at its call: the interpreter's return address
-    // is just past it.
+    // A caller's frame is at its call: the byte before its return address
+    // (interpreter code or native) is the call's.
     if (st.trap_func) trap.backtrace.push_back(frame_of(store, *st.trap_func, st.trap_pc));
-    for (size_t d = st.depth; d > base_depth + 1 && trap.backtrace.size() < kMaxBacktraceFrames; --d)
-      if (const CallRecord& r = st.calls[d]; r.func)
-        trap.backtrace.push_back(frame_of(store, *r.func, r.return_pc ? r.return_pc - 1 : nullptr));
+    for (size_t d = st.depth; d > base_depth + 1 && trap.backtrace.size() < kMaxBacktraceFrames; --d) {
+      const CallRecord& r = st.calls[d];
+      FuncInstance* caller = r.return_pc ? jit::function_at(r.return_pc) : nullptr;  // compiled code's record
+      if (!caller) caller = r.func;
+      if (caller)
+        trap.backtrace.push_back(
+            frame_of(store, *caller, r.return_pc ? reinterpret_cast<const char*>(r.return_pc) - 1 : nullptr));
+    }
     st.trap_pc = nullptr;
     result = std::move(trap);
   }

@@ -174,7 +174,7 @@ class Translator {
   void note_origin(uint32_t module_offset) {
     auto& origins = out_->origins;
     const auto index = uint32_t(code().size());
-    while (!origins.empty() && origins.back().code_index >= index) origins.pop_back();
+    while (!origins.empty() && origins.back().position >= index) origins.pop_back();
     origins.push_back({index, module_offset});
   }
   void begin_instr(const void* handler) {
@@ -1422,13 +1422,17 @@ std::unique_ptr<CompiledFunc> translate(StoreImpl& store, const FuncInstance& fu
 
 namespace mywasm {
 
-std::optional<uint32_t> CompiledFunc::module_offset(const uint64_t* pc) const {
-  if (pc < code.data() || pc >= code.data() + code.size()) return std::nullopt;
-  const auto index = uint32_t(pc - code.data());
-  auto after = std::upper_bound(origins.begin(), origins.end(), index,
-                                [](uint32_t i, const Origin& o) { return i < o.code_index; });
-  if (after == origins.begin()) return std::nullopt;
+std::optional<uint32_t> origin_at(const std::vector<CompiledFunc::Origin>& table, uint32_t position) {
+  auto after = std::upper_bound(table.begin(), table.end(), position,
+                                [](uint32_t p, const CompiledFunc::Origin& o) { return p < o.position; });
+  if (after == table.begin()) return std::nullopt;
   return std::prev(after)->module_offset;
+}
+
+std::optional<uint32_t> CompiledFunc::module_offset(const void* at) const {
+  const auto byte = reinterpret_cast<uintptr_t>(at), begin = reinterpret_cast<uintptr_t>(code.data());
+  if (byte < begin || byte >= begin + code.size() * sizeof(uint64_t)) return std::nullopt;
+  return origin_at(origins, uint32_t((byte - begin) / sizeof(uint64_t)));
 }
 
 }  // namespace mywasm

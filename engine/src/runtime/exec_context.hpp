@@ -22,10 +22,16 @@ struct FuncInstance;
 struct StoreImpl;
 
 // One active call, pushed by the caller (whatever its tier) when it calls.
+// A backtrace finds the caller's call one byte before return_pc.
 struct CallRecord {
-  const uint64_t* return_pc;  // the interpreter's return address (null from compiled code)
-  uint64_t* fp;               // the caller's frame
-  FuncInstance* func;         // the caller (null for the embedder's entry)
+  // Where the caller returns to: the interpreter's return address (in its
+  // code or in a compiled function's stubs), or compiled code's native one.
+  const uint64_t* return_pc;
+  // The caller's frame and the caller (null for the embedder's entry).
+  // Compiled code writes return_pc only (one store per call): its records
+  // are known by a native return_pc, whose function jit::function_at finds.
+  uint64_t* fp;
+  FuncInstance* func;
 };
 
 // The part compiled code addresses by fixed offsets (standard layout).
@@ -36,7 +42,13 @@ struct ExecRegs {
   uint64_t* stack_end = nullptr;  // end of the value stack
   uintptr_t native_limit = 0;     // compiled code traps below this stack pointer
   uint64_t steps_left = 0;        // Config::step_limit countdown
-  FuncInstance* trap_func = nullptr;  // where the last trap happened (innermost function)
+  // Where the last trap happened: the innermost function (null when the
+  // trap is its caller's, at the call: a compiled callee's entry found no
+  // stack left), and an address inside the trapping instruction's code
+  // (interpreter code, a compiled function's native code or stubs; null:
+  // unknown). trap_pc is cleared once its backtrace is taken.
+  FuncInstance* trap_func = nullptr;
+  const void* trap_pc = nullptr;
   // Fuel of the store being run (Config::consume_fuel): each basic block
   // subtracts its instruction count on entry; Step traps once it is below 0.
   int64_t fuel_left = INT64_MAX;
@@ -48,9 +60,6 @@ struct ExecContext : ExecRegs {
   std::vector<CallRecord> calls;  // sized once per configuration; indexed by depth
   std::optional<Trap> host_trap;  // a trap returned by a host function, propagated unchanged
   uint32_t trap_index = 0;            // the table index of the last "uninitialized element" trap
-  // Where in trap_func's interpreter code the last trap happened (null when
-  // compiled code trapped); cleared once its backtrace is taken.
-  const uint64_t* trap_pc = nullptr;
   // Active invoke_function calls on this thread: each host -> wasm re-entry
   // recurses natively, so their number is bounded separately.
   uint32_t invocations = 0;
