@@ -34,7 +34,10 @@ struct NativeCode {
   OsrEntry osr_entry = nullptr;
   const CompiledFunc* source = nullptr;  // what it was compiled from (its frame layout)
   std::unique_ptr<CompiledFunc> own_source;
-  std::vector<uint64_t> stubs;  // single instructions + Halt, for run_instruction
+  // Copies of the instructions compiled code hands to the interpreter or a
+  // helper (each followed by Halt, for run_instruction): nothing refers to
+  // the translation once compiled.
+  std::vector<uint64_t> stubs;
   int fault_handle = -1;        // its entry in the fault handler's registry (fault_handler.hpp)
   // Where the code is in the module, for a trap's frames. code_origins: by
   // byte offset in `code`, the places a trap can report (trap sites, memory
@@ -58,8 +61,11 @@ bool available();
 
 // Compiles `func` (wasm-defined, its instance complete) and sets its
 // native_entry. When its interpreter code is a plain translation it is
-// shared, else a plain translation is made for the compiler. False when
-// the function cannot be compiled: it stays in the interpreter.
+// shared, else a plain translation is made for the compiler and dropped
+// after: what is kept of it is its frame layout (CompiledFunc::layout_only),
+// as NativeCode::own_source, or as func.compiled when the function had no
+// interpreter code (Config::Tier::Jit compiles before the first call). False
+// when the function cannot be compiled: it stays in the interpreter.
 bool compile(StoreImpl& store, FuncInstance& func);
 
 }  // namespace jit

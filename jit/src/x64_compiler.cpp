@@ -52,6 +52,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <utility>
 
 #include "interp/code.hpp"
 #include "interp/numeric.hpp"
@@ -122,32 +123,83 @@ class RegCache {
   }
   static Xmm xmm(uint32_t i) { return Xmm(i + 1); }  // xmm1..xmm14 (xmm0, xmm15: scratch)
 
-  std::optional<Entry> find(uint64_t slot) const {
-    auto it = slots_.find(slot);
-    if (it == slots_.end()) return std::nullopt;
-    return it->second;
+  // A pinned slot and its register.
+  struct Pin {
+    uint64_t slot;
+    Entry e;
+  };
+
+  // Empties the cache, keeping its buffers (one cache serves every
+  // function a thread compiles).
+  void reset() {
+    slots_.clear();
+    pins_.clear();
+    evicted_.clear();
+    next_gp_ = next_xmm_ = 0;
   }
-  bool pinned(uint64_t slot) const { return pins_.count(slot) != 0; }
+
+  std::optional<Entry> find(uint64_t slot) const {
+    const Cached* c = cached(slot);
+    if (!c) return std::nullopt;
+    return c->e;
+  }
+  bool pinned(uint64_t slot) const {
+    for (const Pin& p : pins_)
+      if (p.slot == slot) return true;
+    return false;
+  }
   // Drops what is known about `slot`, whose value is being replaced (its
   // pin stays: the caller writes it through take()).
   void forget(uint64_t slot) {
-    dirty_.erase(slot);
-    if (!pinned(slot)) slots_.erase(slot);
+    Cached* c = cached(slot);
+    if (!c) return;
+    if (pinned(slot)) c->dirty = false;
+    else erase(c);
   }
   // Only the pins remain (a label: paths join). Dirty values must have
   // been stored (X64Compiler::flush_dirty).
   void forget_all() {
-    slots_ = pins_;
-    dirty_.clear();
+    slots_.clear();
+    for (const Pin& p : pins_) slots_.push_back({p.slot, p.e});
   }
 
   // Temporaries whose current value is only in their register (its store
   // to the slot deferred: most are dead before anything reads the slot).
   // `wide` tells an f64 from an f32 in an xmm register.
-  void mark_dirty(uint64_t slot, bool wide) { dirty_[slot] = wide; }
-  bool dirty(uint64_t slot) const { return dirty_.count(slot) != 0; }
-  const std::map<uint64_t, bool>& dirty_slots() const { return dirty_; }
-  void clean(uint64_t slot) { dirty_.erase(slot); }
+  void mark_dirty(uint64_t slot, bool wide) {
+    if (Cached* c = cached(slot)) {
+      c->dirty = true;
+      c->wide = wide;
+    }
+  }
+  bool dirty(uint64_t slot) const {
+    const Cached* c = cached(slot);
+    return c && c->dirty;
+  }
+  bool dirty_wide(uint64_t slot) const { return cached(slot)->wide; }
+  // Some dirty slot, if any.
+  std::optional<uint64_t> any_dirty() const {
+    for (const Cached& c : slots_)
+      if (c.dirty) return c.slot;
+    return std::nullopt;
+  }
+  // Forgets the dirty slots above `slot` (dead temporaries).
+  void forget_dirty_above(uint64_t slot) {
+    for (size_t i = 0; i < slots_.size();) {
+      Cached& c = slots_[i];
+      if (!c.dirty || c.slot <= slot) {
+        ++i;
+      } else if (pinned(c.slot)) {
+        c.dirty = false;
+        ++i;
+      } else {
+        erase(&c);
+      }
+    }
+  }
+  void clean(uint64_t slot) {
+    if (Cached* c = cached(slot)) c->dirty = false;
+  }
   // Dirty values evicted by the last take() or pin(), with the register
   // that still holds each: the caller stores them before reusing it.
   struct Evicted {
@@ -155,17 +207,18 @@ class RegCache {
     Entry e;
     bool wide;
   };
-  std::vector<Evicted> take_evicted() { return std::move(evicted_); }
+  const std::vector<Evicted>& evicted() const { return evicted_; }
+  void clear_evicted() { evicted_.clear(); }
   // The register for `slot`'s new value: its pin, else the next unpinned
   // register of the class (evicting what it held).
   Entry take(uint64_t slot, bool is_xmm) {
-    dirty_.erase(slot);  // its old value is being replaced
-    if (auto it = pins_.find(slot); it != pins_.end()) {
+    clean(slot);  // its old value is being replaced
+    if (const Pin* p = pin_of(slot)) {
       // Written in place: other slots that shared the register's old value
       // (copies of it) no longer do.
-      const Entry e = it->second;
+      const Entry e = p->e;
       evict(e);
-      slots_[slot] = e;
+      set(slot, e);
       return e;
     }
     uint32_t& next = is_xmm ? next_xmm_ : next_gp_;
@@ -174,57 +227,87 @@ class RegCache {
     for (uint32_t tries = 0; tries < count && pinned_reg(e); ++tries) e.reg = (e.reg + 1) % count;
     next = (e.reg + 1) % count;
     evict(e);
-    slots_[slot] = e;
+    set(slot, e);
     return e;
   }
   // `slot` now holds what the register of `e` holds; false when it cannot
   // share it (a pinned slot keeps its own register).
   bool alias(uint64_t slot, Entry e) {
     if (pinned(slot)) return false;
-    dirty_.erase(slot);
-    slots_[slot] = e;
+    set(slot, e);
     return true;
   }
   // Pins `slot` to a free register of the class; nullopt when none is left.
   std::optional<Entry> pin(uint64_t slot, bool is_xmm) {
     uint32_t used = 0;
-    for (const auto& [s, e] : pins_) used += e.xmm == is_xmm;
+    for (const Pin& p : pins_) used += p.e.xmm == is_xmm;
     if (used >= (is_xmm ? kMaxPinnedXmm : kMaxPinnedGp)) return std::nullopt;
     const uint32_t count = is_xmm ? kXmmCount : kGpCount;
     for (uint32_t r = 0; r < count; ++r) {
       const Entry e{is_xmm, r};
       if (pinned_reg(e)) continue;
       evict(e);
-      pins_[slot] = e;
-      slots_[slot] = e;
+      pins_.push_back({slot, e});
+      set(slot, e);
       return e;
     }
     return std::nullopt;
   }
-  void unpin(uint64_t slot) { pins_.erase(slot); }
-  const std::map<uint64_t, Entry>& pins() const { return pins_; }
+  void unpin(uint64_t slot) {
+    for (size_t i = 0; i < pins_.size(); ++i)
+      if (pins_[i].slot == slot) {
+        pins_.erase(pins_.begin() + ptrdiff_t(i));
+        return;
+      }
+  }
+  const std::vector<Pin>& pins() const { return pins_; }
 
  private:
+  // Flat arrays searched linearly: they hold a few dozen entries at most
+  // (the registers, and copies sharing them), cheaper than node maps.
+  struct Cached {
+    uint64_t slot;
+    Entry e;
+    bool dirty = false;
+    bool wide = false;
+  };
+  Cached* cached(uint64_t slot) {
+    for (Cached& c : slots_)
+      if (c.slot == slot) return &c;
+    return nullptr;
+  }
+  const Cached* cached(uint64_t slot) const { return const_cast<RegCache*>(this)->cached(slot); }
+  const Pin* pin_of(uint64_t slot) const {
+    for (const Pin& p : pins_)
+      if (p.slot == slot) return &p;
+    return nullptr;
+  }
+  // `slot` in the register of `e`, clean (its old value being replaced).
+  void set(uint64_t slot, Entry e) {
+    if (Cached* c = cached(slot)) *c = Cached{slot, e};
+    else slots_.push_back({slot, e});
+  }
+  void erase(Cached* c) {
+    *c = slots_.back();
+    slots_.pop_back();
+  }
   bool pinned_reg(Entry e) const {
-    for (const auto& [s, p] : pins_)
-      if (p == e) return true;
+    for (const Pin& p : pins_)
+      if (p.e == e) return true;
     return false;
   }
   void evict(Entry e) {
-    for (auto it = slots_.begin(); it != slots_.end();) {
-      if (!(it->second == e)) {
-        ++it;
+    for (size_t i = 0; i < slots_.size();) {
+      if (!(slots_[i].e == e)) {
+        ++i;
         continue;
       }
-      if (auto d = dirty_.find(it->first); d != dirty_.end()) {
-        evicted_.push_back({it->first, e, d->second});
-        dirty_.erase(d);
-      }
-      it = slots_.erase(it);
+      if (slots_[i].dirty) evicted_.push_back({slots_[i].slot, e, slots_[i].wide});
+      erase(&slots_[i]);
     }
   }
-  std::map<uint64_t, Entry> slots_, pins_;
-  std::map<uint64_t, bool> dirty_;
+  std::vector<Cached> slots_;  // each slot at most once
+  std::vector<Pin> pins_;
   std::vector<Evicted> evicted_;
   uint32_t next_gp_ = 0, next_xmm_ = 0;
 };
@@ -263,6 +346,42 @@ class X64Compiler {
     has_tzcnt_ = f.hasBMI();
     has_popcnt_ = f.hasPOPCNT();
     guarded_ = use_guard && memi_ && memi_->guarded() && install_fault_handler();
+    instrs_.clear();
+    targets_.clear();
+    labels_.clear();
+    local_type_.clear();
+    cache_.reset();
+  }
+
+  // False when the code did not fit the thread's code buffer: compile
+  // again after grow_buffer().
+  bool buffer_short() const { return errors_.first == kErrorTooLarge; }
+  // Frees what an unusually large function left in the thread's buffers
+  // (they are kept for the thread's lifetime).
+  static void trim_scratch() {
+    Scratch& s = scratch();
+    constexpr size_t kKeptInstrs = size_t(1) << 18;
+    if (s.instrs.capacity() > kKeptInstrs) std::vector<Instr>().swap(s.instrs);
+    if (s.targets.capacity() > kKeptInstrs) std::vector<size_t>().swap(s.targets);
+    if (s.labels.capacity() > kKeptInstrs) std::vector<Label>().swap(s.labels);
+    if (s.buffer_size > 16 * kFirstBufferSize) {
+      s.buffer_size = 0;
+      s.buffer.reset();
+      s.buffer.reset(new uint8_t[kFirstBufferSize]);
+      s.buffer_size = kFirstBufferSize;
+    }
+    s.code.reset(ResetPolicy::kHard);  // (its zone may have grown as much)
+  }
+  // Doubles the thread's code buffer; false past its limit (1 GiB).
+  static bool grow_buffer() {
+    Scratch& s = scratch();
+    if (s.buffer_size >= (size_t(1) << 30)) return false;
+    const size_t size = std::max(s.buffer_size * 2, kFirstBufferSize);
+    s.buffer_size = 0;  // (left so, with no buffer, if the allocation throws)
+    s.buffer.reset();
+    s.buffer.reset(new uint8_t[size]);
+    s.buffer_size = size;
+    return true;
   }
 
   // False when the code relies on the fault handler but could not be
@@ -279,8 +398,7 @@ class X64Compiler {
     // One label per distinct target (a br_table may name one 65,520 times).
     std::sort(targets_.begin(), targets_.end());
     targets_.erase(std::unique(targets_.begin(), targets_.end()), targets_.end());
-    code_.init(Environment::host());
-    code_.setErrorHandler(&errors_);
+    if (!start_code()) return nullptr;
     Assembler a(&code_);
     a_ = &a;
     if (const_pool_) const_label_ = a.newLabel();
@@ -291,7 +409,9 @@ class X64Compiler {
     no_stack_at_entry_ = a.newLabel();
     oob_ = trap_entry(TrapCode::MemoryOutOfBounds);  // (bound with the other trap entries)
     prologue();
-    if (code_.labelOffsetFromBase(internal_) != kInternalEntryOffset) return nullptr;
+    // (Labels are only looked up while no error occurred: asmjit makes an
+    // invalid one when out of memory, and its offset lookup does not check.)
+    if (errors_.first != kErrorOk || code_.labelOffsetFromBase(internal_) != kInternalEntryOffset) return nullptr;
     for (size_t k = 0; k < instrs_.size(); ++k) {
       const Instr& in = instrs_[k];
       current_k_ = k;
@@ -314,6 +434,7 @@ class X64Compiler {
     osr_prologue();
     epilogue();
     emit_trap_stubs();
+    if (errors_.first != kErrorOk) return nullptr;
     for (const JumpTable& table : jump_tables_)
       if (!write_jump_table(table)) return nullptr;
     if (const_pool_) {
@@ -342,6 +463,43 @@ class X64Compiler {
     unsigned words;
     const uint64_t* stub = nullptr;  // for run_instruction, where it runs there
   };
+
+  // What every compilation on this thread reuses, cleared but with its
+  // memory kept: fresh memory costs a page fault per page on first touch,
+  // which was much of the compile time. The code holder writes into
+  // `buffer`, fixed in size (a function that does not fit is compiled again
+  // with a larger one: see compile_x64).
+  static constexpr size_t kFirstBufferSize = size_t(256) << 10;
+  struct Scratch {
+    std::vector<Instr> instrs;
+    std::vector<size_t> targets;
+    std::vector<Label> labels;
+    std::vector<std::optional<ValType>> local_type;
+    std::vector<uint32_t> uses;  // enter_loop's counts
+    std::vector<std::pair<uint32_t, uint64_t>> ranked;
+    RegCache cache;
+    CodeHolder code;
+    // (Not zero-filled: only the pages code is written to are touched.)
+    std::unique_ptr<uint8_t[]> buffer{new uint8_t[kFirstBufferSize]};
+    size_t buffer_size = kFirstBufferSize;
+  };
+  static Scratch& scratch() {
+    thread_local Scratch s;
+    return s;
+  }
+  // Sets the code holder up for a new function, on the thread's buffer;
+  // false when out of memory.
+  bool start_code() {
+    code_.reset(ResetPolicy::kSoft);  // (keeps its zone's memory for labels)
+    if (code_.init(Environment::host()) != kErrorOk) return false;
+    code_.setErrorHandler(&errors_);
+    CodeBuffer& b = code_.textSection()->_buffer;
+    b._data = scratch_.buffer.get();
+    b._size = 0;
+    b._capacity = scratch_.buffer_size;
+    b._flags = CodeBufferFlags::kIsExternal | CodeBufferFlags::kIsFixed;
+    return true;
+  }
 
   const uint64_t* w(const Instr& in) const { return src_.code.data() + in.index; }
   size_t target_index(uint64_t addr) const {
@@ -375,7 +533,7 @@ class X64Compiler {
           default: break;
         }
       }
-      if (!has_inline_form(instrs_.back()) || is_call(instrs_.back())) stub_words += words + 2;
+      if (needs_stub(instrs_.back())) stub_words += words + 2;
       i += words;
     }
     // Loops: a branch backwards goes to a loop header; the loop's code runs
@@ -426,7 +584,7 @@ class X64Compiler {
     const uint64_t reload = interp::word(interp::internal_handler(Internal::ReloadMemory));
     for (size_t k = 0; k < instrs_.size(); ++k) {
       Instr& in = instrs_[k];
-      if (has_inline_form(in) && !is_call(in)) continue;
+      if (!needs_stub(in)) continue;
       in.stub = out_.stubs.data() + out_.stubs.size();
       if (auto offset = src_.module_offset(w(in)))
         out_.stub_origins.push_back({uint32_t(out_.stubs.size()), *offset});
@@ -435,6 +593,14 @@ class X64Compiler {
       out_.stubs.push_back(halt);
     }
     return out_.stubs.size() <= stub_words;
+  }
+
+  // Whether compiled code may pass the instruction's words to the
+  // interpreter or a helper: they then live in NativeCode::stubs, so that
+  // nothing refers to the translation once compiled.
+  bool needs_stub(const Instr& in) const {
+    return !has_inline_form(in) || is_call(in) ||
+           (in.info->form == HandlerInfo::Plain && plain_op_kind(in.info->op) == OpKind::None);
   }
 
   static bool is_call(const Instr& in) {
@@ -810,7 +976,7 @@ class X64Compiler {
   void emit_simd_call(const Instr& in) {
     Assembler& a = *a_;
     a.mov(rdi, kFp);
-    a.mov(rsi, imm(w(in)));
+    a.mov(rsi, imm(in.stub));
     if (memi_) {
       a.mov(rdx, kMem);
       a.mov(rcx, qword_ptr(kMemSize));
@@ -967,21 +1133,27 @@ class X64Compiler {
     // Uses of each scalar local in the loop; and whether it calls out: a
     // loop that does reloads every pin after each call, so pins pay off in
     // loops that do not (their enclosing loops' pins stay).
-    std::map<uint64_t, uint32_t> uses;
-    bool calls = false;
-    for (auto it = first; it != last; ++it) {
-      const Instr& in = *it;
-      for_each_slot_operand(in, [&](uint64_t slot) {
-        const std::optional<ValType> t = local_type(slot);
-        if (t && *t != ValType::V128 && !cache_.pinned(slot)) ++uses[slot];
+    const bool calls = std::any_of(first, last, [&](const Instr& in) {
+      return is_call(in) || !has_inline_form(in) ||
+             (in.info->form == HandlerInfo::Plain && plain_op_kind(in.info->op) == OpKind::None);
+    });
+    // (Counted per local slot in the thread's buffer, zero between loops.)
+    std::vector<uint32_t>& uses = scratch_.uses;
+    std::vector<std::pair<uint32_t, uint64_t>>& ranked = scratch_.ranked;
+    uses.resize(local_type_.size());
+    ranked.clear();
+    if (!calls) {
+      for (auto it = first; it != last; ++it) {
+        for_each_slot_operand(*it, [&](uint64_t slot) {
+          const std::optional<ValType> t = local_type(slot);
+          if (t && *t != ValType::V128 && !cache_.pinned(slot) && ++uses[slot] == 2) ranked.push_back({0, slot});
+        });
+      }
+      for (auto& [n, slot] : ranked) n = std::exchange(uses[slot], 0);
+      for (auto it = first; it != last; ++it) for_each_slot_operand(*it, [&](uint64_t slot) {
+        if (slot < uses.size()) uses[slot] = 0;
       });
-      if (is_call(in) || !has_inline_form(in) ||
-          (in.info->form == HandlerInfo::Plain && plain_op_kind(in.info->op) == OpKind::None))
-        calls = true;
     }
-    std::vector<std::pair<uint32_t, uint64_t>> ranked;
-    for (auto [slot, n] : uses)
-      if (n >= 2 && !calls) ranked.push_back({n, slot});
     std::sort(ranked.rbegin(), ranked.rend());
     ActiveLoop loop{end, {}};
     for (auto [n, slot] : ranked) {
@@ -1122,12 +1294,13 @@ class X64Compiler {
     }
   }
   void store_evicted() {
-    for (const RegCache::Evicted& v : cache_.take_evicted()) store_from(v.slot, v.e, v.wide);
+    for (const RegCache::Evicted& v : cache_.evicted()) store_from(v.slot, v.e, v.wide);
+    cache_.clear_evicted();
   }
   // Stores one slot if dirty (before its slot is read from memory).
   void flush_slot(uint64_t slot) {
     if (!cache_.dirty(slot)) return;
-    store_from(slot, *cache_.find(slot), cache_.dirty_slots().at(slot));
+    store_from(slot, *cache_.find(slot), cache_.dirty_wide(slot));
     cache_.clean(slot);
   }
   // Temporaries are the translator's stack positions (slot temp_base + k
@@ -1136,10 +1309,7 @@ class X64Compiler {
   // after it on either path: their deferred stores are dropped.
   void drop_dead_temps(uint64_t cond) {
     if (cond < src_.temp_base) return;
-    std::vector<uint64_t> dead;
-    for (const auto& [slot, wide] : cache_.dirty_slots())
-      if (slot > cond) dead.push_back(slot);
-    for (uint64_t slot : dead) cache_.forget(slot);
+    cache_.forget_dirty_above(cond);
     // The condition itself: the branch reads it from its register.
     if (auto e = cache_.find(cond); e && !e->xmm && cache_.dirty(cond)) cache_.clean(cond);
   }
@@ -1157,7 +1327,7 @@ class X64Compiler {
   // Stores every dirty slot: before labels, branches, calls and any
   // instruction that reads slots from memory. (Stores leave the flags.)
   void flush_dirty() {
-    while (!cache_.dirty_slots().empty()) flush_slot(cache_.dirty_slots().begin()->first);
+    while (const std::optional<uint64_t> slot = cache_.any_dirty()) flush_slot(*slot);
   }
   // Instructions whose emitters read their operands through the cache
   // (gp_in, xmm_in, copy): dirty values may stay dirty across them.
@@ -1967,14 +2137,15 @@ class X64Compiler {
   NativeCode& out_;
   MemoryInstance* memi_ = nullptr;
   bool has_lzcnt_ = false, has_tzcnt_ = false, has_popcnt_ = false;
-  std::vector<Instr> instrs_;
-  std::vector<size_t> targets_;
-  CodeHolder code_;
+  Scratch& scratch_ = scratch();
+  std::vector<Instr>& instrs_ = scratch_.instrs;
+  std::vector<size_t>& targets_ = scratch_.targets;
+  CodeHolder& code_ = scratch_.code;
   RecordingErrorHandler errors_;
   Assembler* a_ = nullptr;
   // The label of each branch target: labels_[k] is targets_[k]'s (a vector,
   // not a map: a body may have millions of targets).
-  std::vector<Label> labels_;
+  std::vector<Label>& labels_ = scratch_.labels;
   const Label* target_label(size_t index) const {
     const auto it = std::lower_bound(targets_.begin(), targets_.end(), index);
     return it != targets_.end() && *it == index ? &labels_[size_t(it - targets_.begin())] : nullptr;
@@ -2005,7 +2176,7 @@ class X64Compiler {
   std::map<size_t, Label> osr_labels_;   // such a position -> its entry stub (loads the pins)
   // The type of each param and declared local, at its first slot (params
   // and locals occupy the slots below const_base).
-  std::vector<std::optional<ValType>> local_type_;
+  std::vector<std::optional<ValType>>& local_type_ = scratch_.local_type;
   std::optional<ValType> local_type(uint64_t slot) const {
     return slot < local_type_.size() ? local_type_[slot] : std::nullopt;
   }
@@ -2016,7 +2187,7 @@ class X64Compiler {
   Label exit_, own_trap_, oob_, no_stack_at_entry_, internal_, const_label_;
   bool const_pool_ = false;
   bool guarded_ = false, registered_ = true;
-  RegCache cache_;
+  RegCache& cache_ = scratch_.cache;
   // A compare that set `dst` from the flags `cc` (see set_bool).
   struct Compare {
     uint64_t dst;
@@ -2028,16 +2199,26 @@ class X64Compiler {
 }  // namespace
 
 NativeEntry compile_x64(StoreImpl& store, FuncInstance& func, const CompiledFunc& source, NativeCode& out) {
-  X64Compiler guarded(store, func, source, out, /*use_guard=*/true);
-  if (NativeEntry entry = guarded.compile()) return entry;
-  if (guarded.registered()) return nullptr;
-  // The fault handler's registry is full: explicit checks.
-  release_code(out.code);
-  out.code = nullptr;
-  out.stubs.clear();
-  out.code_origins.clear();
-  out.stub_origins.clear();
-  return X64Compiler(store, func, source, out, /*use_guard=*/false).compile();
+  bool use_guard = true;
+  for (;;) {
+    X64Compiler compiler(store, func, source, out, use_guard);
+    if (NativeEntry entry = compiler.compile()) {
+      if (source.code.size() > (size_t(1) << 18)) X64Compiler::trim_scratch();
+      return entry;
+    }
+    release_code(out.code);
+    out.code = nullptr;
+    out.stubs.clear();
+    out.code_origins.clear();
+    out.stub_origins.clear();
+    if (compiler.buffer_short()) {
+      if (!X64Compiler::grow_buffer()) return nullptr;
+    } else if (use_guard && !compiler.registered()) {
+      use_guard = false;  // the fault handler's registry is full: explicit checks
+    } else {
+      return nullptr;
+    }
+  }
 }
 
 }  // namespace mywasm::jit

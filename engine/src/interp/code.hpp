@@ -83,6 +83,10 @@ struct CompiledFunc {
     uint32_t live_temps;
   };
   std::vector<LoopHead> loops;
+  // The frame layout and loop headers without the code (all compiled code
+  // needs of the translation it was made from, see jit::compile): entry
+  // and init are null, the vectors other than loops empty.
+  std::unique_ptr<CompiledFunc> layout_only() const;
 };
 
 // In a table of origins sorted by position, the module offset of the
@@ -378,9 +382,11 @@ SimdInstructionFn simd_instruction_fn(Opcode op);
 // Translates a wasm-defined function (its instance must be complete), with
 // the fused forms when `fuse` (Config::interp_fusions; compiled code is
 // made from the plain forms only).
-// With `loop_counters`, each loop header starts with a LoopHead.
+// With `loop_counters`, each loop header starts with a LoopHead. `reuse`, a
+// translation no longer needed, lends its buffers (a compiler translating
+// function after function into one buffer touches no fresh memory).
 std::unique_ptr<CompiledFunc> translate(StoreImpl& store, const FuncInstance& func, bool fuse,
-                                        bool loop_counters = false);
+                                        bool loop_counters = false, std::unique_ptr<CompiledFunc> reuse = nullptr);
 
 }  // namespace interp
 }  // namespace mywasm

@@ -1,5 +1,6 @@
 // Listing of translated code: "index: handler operands...", for debugging
 // the translator and for tests that check what it emits.
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <unordered_map>
@@ -71,10 +72,44 @@ std::vector<std::pair<const void*, HandlerInfo>> all_handler_infos() {
   return {infos.begin(), infos.end()};
 }
 
+namespace {
+// handler_infos() as an open-addressing table: the compiler looks up every
+// instruction's handler, and the node map's lookups showed in its profile.
+class HandlerIndex {
+ public:
+  HandlerIndex() {
+    const auto& infos = handler_infos();
+    while ((size_t(1) << bits_) < infos.size() * 4) ++bits_;
+    entries_.resize(size_t(1) << bits_);
+    for (const auto& [handler, info] : infos) {
+      size_t i = home(handler);
+      while (entries_[i].handler) i = (i + 1) & mask();
+      entries_[i] = {handler, &info};
+    }
+  }
+  const HandlerInfo* find(const void* handler) const {
+    for (size_t i = home(handler); entries_[i].handler; i = (i + 1) & mask())
+      if (entries_[i].handler == handler) return entries_[i].info;
+    return nullptr;
+  }
+
+ private:
+  size_t mask() const { return entries_.size() - 1; }
+  size_t home(const void* handler) const {  // Fibonacci hashing: the top bits of the product
+    return size_t((reinterpret_cast<uintptr_t>(handler) * 0x9E3779B97F4A7C15ull) >> (64 - bits_));
+  }
+  struct Entry {
+    const void* handler = nullptr;
+    const HandlerInfo* info = nullptr;
+  };
+  unsigned bits_ = 4;
+  std::vector<Entry> entries_;
+};
+}  // namespace
+
 const HandlerInfo* handler_info(const void* handler) {
-  const auto& infos = handler_infos();
-  auto it = infos.find(handler);
-  return it == infos.end() ? nullptr : &it->second;
+  static const HandlerIndex index;
+  return index.find(handler);
 }
 
 std::string disassemble(const CompiledFunc& f) {

@@ -130,12 +130,12 @@ bool call_host(StoreImpl& store, ExecContext& st, FuncInstance& callee, FuncInst
 bool translate_for_tier(StoreImpl& store, FuncInstance& f) {
   const Config& cfg = store.engine.config();
   const bool plain = cfg.tier == Config::Tier::Jit;
+  if (plain && jit::compile(store, f)) return true;  // (f.compiled: the frame layout only)
   try {
     f.compiled = translate(store, f, cfg.interp_fusions && !plain, /*loop_counters=*/cfg.tier == Config::Tier::Tiered);
   } catch (const std::bad_alloc&) {
     return false;
   }
-  if (plain) jit::compile(store, f);
   if (cfg.tier == Config::Tier::Tiered) f.tier_up_countdown = int32_t(std::min<uint32_t>(cfg.tier_up_threshold, INT32_MAX));
   return true;
 }

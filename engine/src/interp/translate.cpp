@@ -66,8 +66,10 @@ bool on(Family f) {
 
 class Translator {
  public:
-  Translator(StoreImpl& store, const FuncInstance& func, bool fuse, bool loop_counters)
-      : store_(store),
+  Translator(StoreImpl& store, const FuncInstance& func, bool fuse, bool loop_counters,
+             std::unique_ptr<CompiledFunc> reuse)
+      : out_(std::move(reuse)),
+        store_(store),
         inst_(*func.instance),
         module_(func.instance->module->module),
         func_(func),
@@ -78,7 +80,12 @@ class Translator {
 
   std::unique_ptr<CompiledFunc> run() {
     const FuncBody& body = module_.bodies[func_.func_index - module_.num_imported_funcs];
-    out_ = std::make_unique<CompiledFunc>();
+    if (out_) {
+      recycle(*out_);
+    } else {
+      out_ = std::make_unique<CompiledFunc>();
+      keep_capacity_ = false;
+    }
     out_->fused = fuse_;
     // Locals (params first) are packed by width: local i starts at local_slot_[i].
     uint32_t slot = 0;
@@ -385,7 +392,7 @@ class Translator {
     return kImmTag | (imm_values_.size() - 1);
   }
   uint64_t const_slot(uint64_t bits) {
-    auto [it, inserted] = const_index_.emplace(bits, uint32_t(out_->consts.size()));
+    auto [it, inserted] = const_index_.try_emplace(bits, uint32_t(out_->consts.size()));
     if (inserted) out_->consts.push_back(bits);
     return kConstTag | it->second;
   }
@@ -1276,7 +1283,7 @@ class Translator {
     uint64_t lo, hi;
     std::memcpy(&lo, bytes.data(), 8);
     std::memcpy(&hi, bytes.data() + 8, 8);
-    auto [it, inserted] = v128_const_index_.emplace(std::make_pair(lo, hi), uint32_t(out_->consts.size()));
+    auto [it, inserted] = v128_const_index_.try_emplace(std::make_pair(lo, hi), uint32_t(out_->consts.size()));
     if (inserted) {
       out_->consts.push_back(lo);
       out_->consts.push_back(hi);
@@ -1320,8 +1327,25 @@ class Translator {
     if (has_result) last_op_ = op;
   }
 
+  // `f` emptied for a new translation, its vectors' memory kept.
+  static void recycle(CompiledFunc& f) {
+    std::vector<uint64_t> code = std::move(f.code), consts = std::move(f.consts), init = std::move(f.frame_init);
+    std::vector<CompiledFunc::Origin> origins = std::move(f.origins);
+    std::vector<CompiledFunc::LoopHead> loops = std::move(f.loops);
+    f = CompiledFunc();
+    auto give = [](auto& to, auto& from) {
+      from.clear();
+      to = std::move(from);
+    };
+    give(f.code, code);
+    give(f.consts, consts);
+    give(f.frame_init, init);
+    give(f.origins, origins);
+    give(f.loops, loops);
+  }
+
   void finish() {
-    out_->origins.shrink_to_fit();
+    if (!keep_capacity_) out_->origins.shrink_to_fit();
     uint32_t temp_base = out_->const_base + uint32_t(out_->consts.size());
     for (size_t pos : slot_fixups_) {
       uint64_t& w = code()[pos];
@@ -1350,6 +1374,8 @@ class Translator {
     out_->entry = base;
   }
 
+  std::unique_ptr<CompiledFunc> out_;
+  bool keep_capacity_ = true;  // out_ is a recycled buffer (no shrinking)
   StoreImpl& store_;
   const InstanceImpl& inst_;
   const ModuleDesc& module_;
@@ -1358,7 +1384,6 @@ class Translator {
   const bool loop_counters_;  // emit LoopHead at loop headers
   const bool consume_fuel_;  // Config::consume_fuel: emit Fuel at basic blocks
   const bool count_steps_;  // Config::step_limit, interruptible or fuel: emit Step
-  std::unique_ptr<CompiledFunc> out_;
   std::vector<Entry> stack_;
   size_t pending_from_ = 0;  // no entry below this position is pending
   // Per local slot: the newest pending read on the stack (a chain through
@@ -1414,13 +1439,28 @@ class Translator {
 
 }  // namespace
 
-std::unique_ptr<CompiledFunc> translate(StoreImpl& store, const FuncInstance& func, bool fuse, bool loop_counters) {
-  return Translator(store, func, fuse, loop_counters).run();
+std::unique_ptr<CompiledFunc> translate(StoreImpl& store, const FuncInstance& func, bool fuse, bool loop_counters,
+                                        std::unique_ptr<CompiledFunc> reuse) {
+  return Translator(store, func, fuse, loop_counters, std::move(reuse)).run();
 }
 
 }  // namespace mywasm::interp
 
 namespace mywasm {
+
+std::unique_ptr<CompiledFunc> CompiledFunc::layout_only() const {
+  auto f = std::make_unique<CompiledFunc>();
+  f->num_params = num_params;
+  f->num_locals = num_locals;
+  f->num_results = num_results;
+  f->const_base = const_base;
+  f->frame_slots = frame_slots;
+  f->init_base = init_base;
+  f->fused = fused;
+  f->temp_base = temp_base;
+  f->loops = loops;
+  return f;
+}
 
 std::optional<uint32_t> origin_at(const std::vector<CompiledFunc::Origin>& table, uint32_t position) {
   auto after = std::upper_bound(table.begin(), table.end(), position,
