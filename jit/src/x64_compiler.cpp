@@ -34,6 +34,8 @@
 // the trap state where it happened) is returned unchanged.
 #include "x64_compiler.hpp"
 
+#include "compiler_common.hpp"
+
 #include "fault_handler.hpp"
 
 #include <asmjit/x86.h>
@@ -71,56 +73,6 @@ const Gp kMemSize = r14;
 constexpr uint32_t kInternalEntryOffset = 64;
 
 Mem ctx_field(size_t offset) { return qword_ptr(kCtx, int32_t(offset)); }
-
-// What compiled code calls for an instruction it runs out of line: the
-// store, this thread's context, the instruction's words, the running
-// function and its frame; returns a TrapCode (0: go on).
-using InstructionHelper = uint32_t (*)(StoreImpl* store, ExecRegs* regs, const uint64_t* instr, FuncInstance* cur,
-                                       uint64_t* fp);
-
-uint32_t run_instruction_helper(StoreImpl* store, ExecRegs* regs, const uint64_t* instr, FuncInstance* cur,
-                                uint64_t* fp) {
-  return uint32_t(interp::run_instruction(*store, static_cast<ExecContext&>(*regs), instr, *cur, fp));
-}
-
-// call_indirect from compiled code: the interpreter's checks and traps, then
-// straight into the callee's native code when it has some (pushing the
-// call record as a direct call does), else through the interpreter.
-// Operands as translated: TableInstance*, type_id, index slot, arg_base.
-uint32_t call_indirect_helper(StoreImpl* store, ExecRegs* regs, const uint64_t* instr, FuncInstance* caller,
-                              uint64_t* fp) {
-  auto& st = static_cast<ExecContext&>(*regs);
-  const auto* table = reinterpret_cast<const TableInstance*>(instr[1]);
-  const uint32_t index = uint32_t(fp[instr[3]]);
-  uint64_t* nfp = fp + instr[4];
-  auto trap = [&](TrapCode code) {
-    st.trap_func = caller;
-    return uint32_t(code);
-  };
-  if (index >= table->elems.size()) return trap(TrapCode::UndefinedElement);
-  const RefBits ref = table->elems[index];
-  if (ref == kNullRef) {
-    st.trap_index = index;
-    return trap(TrapCode::UninitializedElement);
-  }
-  FuncInstance* callee = store->funcs[ref - 1].get();
-  if (callee->type_id != uint32_t(instr[2])) return trap(TrapCode::IndirectCallTypeMismatch);
-  if (!callee->native_entry) return uint32_t(interp::run_call(*store, st, *callee, caller, nfp));
-  if (st.depth + 1 >= st.max_depth) return trap(TrapCode::StackExhausted);
-  st.records[++st.depth].func = caller;
-  const uint32_t result = callee->native_entry(nfp, &st);
-  if (result == 0) --st.depth;
-  return result;
-}
-
-// Records the first assembler error (none is expected: every operand form
-// used below exists).
-struct RecordingErrorHandler : ErrorHandler {
-  Error first = kErrorOk;
-  void handleError(Error err, const char*, BaseEmitter*) override {
-    if (first == kErrorOk) first = err;
-  }
-};
 
 // Which registers hold which slots' current values. Every write also goes
 // to the slot, so forgetting an entry is always safe. Inside a loop some
@@ -253,28 +205,6 @@ class RegCache {
   uint32_t next_gp_ = 0, next_xmm_ = 0;
 };
 
-// The scalar loads and stores and their access size, from the semantics
-// table the interpreter's handlers use (interp/numeric.hpp's MemSem, itself
-// from opcodes.def).
-struct ScalarAccess {
-  bool load = false, store = false;
-  uint8_t bytes = 0;
-};
-template <Opcode op>
-constexpr ScalarAccess scalar_access_of() {
-  using M = interp::MemSem<op>;
-  if constexpr (M::kIsLoad || M::kIsStore) return {M::kIsLoad, M::kIsStore, uint8_t(sizeof(typename M::Mem))};
-  else return {};
-}
-const ScalarAccess& scalar_access(Opcode op) {
-  static constexpr ScalarAccess kTable[] = {
-#define OP(Id, Prefix, Code, Name, Imm, Params, Results) scalar_access_of<Opcode::Id>(),
-#include "opcodes.def"
-#undef OP
-  };
-  return kTable[static_cast<unsigned>(op)];
-}
-
 class X64Compiler {
  public:
   X64Compiler(StoreImpl& store, FuncInstance& func, const CompiledFunc& src, NativeCode& out, bool use_guard)
@@ -295,14 +225,8 @@ class X64Compiler {
 
   NativeEntry compile() {
     if (!scan()) return nullptr;
-    for (const CompiledFunc::LoopHead& l : src_.loops) {  // OSR entries
-      targets_.push_back(l.code_index);
-      osr_entries_.push_back(l.code_index);
-    }
+    for (const CompiledFunc::LoopHead& l : src_.loops) osr_entries_.push_back(l.code_index);  // (targets too)
     std::sort(osr_entries_.begin(), osr_entries_.end());
-    // One label per distinct target (a br_table may name one 65,520 times).
-    std::sort(targets_.begin(), targets_.end());
-    targets_.erase(std::unique(targets_.begin(), targets_.end()), targets_.end());
     code_.init(Environment::host());
     code_.setErrorHandler(&errors_);
     Assembler a(&code_);
@@ -348,7 +272,7 @@ class X64Compiler {
       a.embed(src_.consts.data(), src_.consts.size() * sizeof(uint64_t));
     }
     if (errors_.first != kErrorOk) return nullptr;
-    NativeEntry entry = install();
+    NativeEntry entry = install_code(code_, out_);
     if (!entry) return nullptr;
     const uintptr_t base = reinterpret_cast<uintptr_t>(out_.code);
     out_.osr_entry = reinterpret_cast<OsrEntry>(base + code_.labelOffsetFromBase(osr));
@@ -361,76 +285,24 @@ class X64Compiler {
   }
 
  private:
-  struct Instr {
-    size_t index;  // word index in src_.code
-    const HandlerInfo* info;
-    unsigned words;
-    const uint64_t* stub = nullptr;  // for run_instruction, where it runs there
-  };
+  using Instr = ScannedInstr;
 
   const uint64_t* w(const Instr& in) const { return src_.code.data() + in.index; }
   size_t target_index(uint64_t addr) const {
     return (addr - reinterpret_cast<uint64_t>(src_.code.data())) / sizeof(uint64_t);
   }
 
-  // Splits the code into instructions, finds branch targets, and builds the
-  // run_instruction stubs (the instruction, a ReloadMemory that follows a
-  // call, then Halt) in one buffer that no longer moves.
+  // Splits the code into instructions (the ones run out of line, and
+  // calls, with a stub each: see scan_function) and decides on the
+  // constant pool.
   bool scan() {
-    const std::vector<uint64_t>& code = src_.code;
-    size_t stub_words = 0;
-    for (size_t i = 0; i < code.size();) {
-      const HandlerInfo* info = interp::handler_info(reinterpret_cast<const void*>(code[i]));
-      if (!info || info->form == HandlerInfo::Fused) return false;
-      unsigned words = info->words ? info->words : unsigned(3 + code[i + 2]);
-      if (i + words > code.size()) return false;
-      instrs_.push_back(Instr{i, info, words});
-      if (info->form == HandlerInfo::InternalForm) {
-        switch (info->internal) {
-          case Internal::Br: targets_.push_back(target_index(code[i + 1])); break;
-          case Internal::BrIf:
-          case Internal::BrUnless: targets_.push_back(target_index(code[i + 2])); break;
-          case Internal::BrTable: {  // its distinct targets (it may name one 65,520 times)
-            const size_t first = targets_.size();
-            for (uint64_t k = 0; k < code[i + 2]; ++k) targets_.push_back(target_index(code[i + 3 + k]));
-            std::sort(targets_.begin() + first, targets_.end());
-            targets_.erase(std::unique(targets_.begin() + first, targets_.end()), targets_.end());
-            break;
-          }
-          default: break;
-        }
-      }
-      if (!has_inline_form(instrs_.back()) || is_call(instrs_.back())) stub_words += words + 2;
-      i += words;
-    }
-    // Loops: a branch backwards goes to a loop header; the loop's code runs
-    // to its last such branch.
-    for (const Instr& in : instrs_) {
-      if (in.info->form != HandlerInfo::InternalForm) continue;
-      auto back = [&](uint64_t addr) {
-        const size_t t = target_index(addr);
-        if (t <= in.index) loop_end_[t] = std::max(loop_end_[t], in.index);
-      };
-      const uint64_t* p = w(in);
-      switch (in.info->internal) {
-        case Internal::Br: back(p[1]); break;
-        case Internal::BrIf: case Internal::BrUnless: back(p[2]); break;
-        case Internal::BrTable:
-          for (uint64_t k = 0; k < p[2]; ++k) back(p[3 + k]);
-          break;
-        default: break;
-      }
-    }
-    // The type of each param and declared local (by first slot).
-    const auto& module = func_.instance->module->module;
-    local_type_.resize(src_.const_base);
-    uint32_t slot = 0;
-    auto add = [&](ValType t) {
-      if (slot < local_type_.size()) local_type_[slot] = t;  // (a v128's second slot stays unset)
-      slot += interp::slot_width(t);
-    };
-    for (ValType t : func_.type.params) add(t);
-    module.bodies[func_.func_index - module.num_imported_funcs].for_each_local(add);
+    FunctionScan scan;
+    auto out_of_line = [&](const Instr& in) { return !has_inline_form(in) || is_call(in); };
+    if (!scan_function(func_, src_, out_of_line, out_.stubs, scan)) return false;
+    instrs_ = std::move(scan.instrs);
+    targets_ = std::move(scan.targets);
+    loop_end_ = std::move(scan.loop_end);
+    local_type_ = std::move(scan.local_type);
     // Constants from a pool in the code unless some instruction runs
     // outside it on this frame (the interpreter's code for it, a v128
     // helper) or call_indirect's helper may read its index from a
@@ -446,24 +318,7 @@ class X64Compiler {
            w(in)[3] >= src_.const_base && w(in)[3] < src_.temp_base))
         const_pool_ = false;
     }
-    out_.stubs.reserve(stub_words);
-    const uint64_t halt = interp::word(interp::internal_handler(Internal::Halt));
-    const uint64_t reload = interp::word(interp::internal_handler(Internal::ReloadMemory));
-    for (size_t k = 0; k < instrs_.size(); ++k) {
-      Instr& in = instrs_[k];
-      if (has_inline_form(in) && !is_call(in)) continue;
-      in.stub = out_.stubs.data() + out_.stubs.size();
-      out_.stubs.insert(out_.stubs.end(), w(in), w(in) + in.words);
-      if (k + 1 < instrs_.size() && code[instrs_[k + 1].index] == reload) out_.stubs.push_back(reload);
-      out_.stubs.push_back(halt);
-    }
-    return out_.stubs.size() <= stub_words;
-  }
-
-  static bool is_call(const Instr& in) {
-    return in.info->form == HandlerInfo::InternalForm &&
-           (in.info->internal == Internal::Call || in.info->internal == Internal::CallOther ||
-            in.info->internal == Internal::CallIndirect);
+    return true;
   }
 
   // ------------------------------------------------------------ slots
@@ -599,21 +454,6 @@ class X64Compiler {
   void propagate_trap() {
     a_->test(eax, eax);
     a_->jnz(exit_);
-  }
-
-  NativeEntry install() {
-    if (code_.flatten() != kErrorOk || code_.resolveUnresolvedLinks() != kErrorOk) return nullptr;
-    const size_t size = code_.codeSize();
-    void* rx = nullptr;
-    void* rw = nullptr;
-    if (!alloc_code(size, &rx, &rw)) return nullptr;
-    out_.code = rx;
-    out_.size = size;
-    if (code_.relocateToBase(reinterpret_cast<uint64_t>(rx)) != kErrorOk ||
-        code_.copyFlattenedData(rw, size, CopySectionFlags::kPadSectionBuffer) != kErrorOk)
-      return nullptr;
-    VirtMem::flushInstructionCache(rx, size);
-    return reinterpret_cast<NativeEntry>(rx);
   }
 
   // ------------------------------------------------------------ instructions
@@ -1337,23 +1177,6 @@ class X64Compiler {
       emit_in_interpreter(in);
       a_->jmp(done);
     });
-  }
-
-  // Whether std::vector keeps [begin, end, capacity] pointers, as inline
-  // call_indirect reads a table's elements and the store's functions.
-  static bool vector_layout_known() {
-    static const bool ok = [] {
-      std::vector<uint64_t> v(3);
-      uint64_t* words[3];
-      static_assert(sizeof v == sizeof words && sizeof(std::unique_ptr<FuncInstance>) == sizeof(void*));
-      std::memcpy(words, &v, sizeof words);
-      return words[0] == v.data() && words[1] == v.data() + 3;
-    }();
-    return ok;
-  }
-  template <class T, class M>
-  static int32_t offset_in(const T& object, const M& member) {
-    return int32_t(reinterpret_cast<const char*>(&member) - reinterpret_cast<const char*>(&object));
   }
 
   // call_indirect (TableInstance*, type_id, index slot, arg_base): the
