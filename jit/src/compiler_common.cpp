@@ -71,6 +71,19 @@ bool is_call(const ScannedInstr& in) {
           in.info->internal == Internal::CallIndirect);
 }
 
+bool compiles_inline(Internal h) {
+  switch (h) {
+    case Internal::Copy: case Internal::Const: case Internal::Copy2: case Internal::Copy3:
+    case Internal::Copy4: case Internal::Br: case Internal::BrIf: case Internal::BrUnless:
+    case Internal::BrTable: case Internal::Call: case Internal::CallOther: case Internal::ReloadMemory:
+    case Internal::Return: case Internal::Unreachable: case Internal::Select: case Internal::GlobalGet:
+    case Internal::GlobalSet: case Internal::CopyV128: case Internal::LoopHead: case Internal::CallIndirect:
+    case Internal::Fuel: case Internal::Step:
+      return true;
+    default: return false;
+  }
+}
+
 namespace detail {
 namespace {
 size_t target_index(const CompiledFunc& src, uint64_t addr) {

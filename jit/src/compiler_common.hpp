@@ -70,6 +70,9 @@ struct FunctionScan {
 };
 
 bool is_call(const ScannedInstr& in);
+// Whether both backends compile this internal instruction inline (the
+// others run through run_instruction: table, bulk-memory and v128 moves).
+bool compiles_inline(interp::Internal h);
 
 // Scans `src` (the plain translation of `func`). Instructions for which
 // `out_of_line(in)` holds get a stub in `stubs` (the instruction, a
