@@ -112,16 +112,9 @@ class A64Compiler {
     for (const JumpTable& table : jump_tables_)
       if (!write_jump_table(table)) return nullptr;
     if (errors_.first != kErrorOk) return nullptr;
-    NativeEntry entry = install_code(code_, out_);
-    if (!entry) return nullptr;
-    const uintptr_t base = reinterpret_cast<uintptr_t>(out_.code);
-    out_.osr_entry = reinterpret_cast<OsrEntry>(base + code_.labelOffsetFromBase(osr));
-    if (guarded_) {
-      out_.fault_handle = register_code(base, base + out_.size, base + code_.labelOffsetFromBase(oob_));
-      registered_ = out_.fault_handle >= 0;
-      if (!registered_) return nullptr;
-    }
-    return entry;
+    const std::optional<uint64_t> oob =
+        guarded_ ? std::optional<uint64_t>(code_.labelOffsetFromBase(oob_)) : std::nullopt;
+    return finish_code(code_, out_, code_.labelOffsetFromBase(osr), oob, registered_);
   }
 
  private:
@@ -1116,14 +1109,7 @@ class A64Compiler {
 }  // namespace
 
 NativeEntry compile_a64(StoreImpl& store, FuncInstance& func, const CompiledFunc& source, NativeCode& out) {
-  A64Compiler guarded(store, func, source, out, /*use_guard=*/true);
-  if (NativeEntry entry = guarded.compile()) return entry;
-  if (guarded.registered()) return nullptr;
-  // The fault handler's registry is full: explicit checks.
-  release_code(out.code);
-  out.code = nullptr;
-  out.stubs.clear();
-  return A64Compiler(store, func, source, out, /*use_guard=*/false).compile();
+  return compile_guarded_else_explicit<A64Compiler>(store, func, source, out);
 }
 
 }  // namespace mywasm::jit

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "fault_handler.hpp"
 #include "interp/numeric.hpp"
 #include "runtime/exec_context.hpp"
 #include "runtime/module_impl.hpp"
@@ -187,6 +188,20 @@ NativeEntry install_code(asmjit::CodeHolder& code, NativeCode& out) {
   char* begin = static_cast<char*>(rx);
   __builtin___clear_cache(begin, begin + size);
   return reinterpret_cast<NativeEntry>(rx);
+}
+
+NativeEntry finish_code(asmjit::CodeHolder& code, NativeCode& out, uint64_t osr_offset,
+                        std::optional<uint64_t> oob_offset, bool& registered) {
+  NativeEntry entry = install_code(code, out);
+  if (!entry) return nullptr;
+  const uintptr_t base = reinterpret_cast<uintptr_t>(out.code);
+  out.osr_entry = reinterpret_cast<OsrEntry>(base + osr_offset);
+  if (oob_offset) {
+    out.fault_handle = register_code(base, base + out.size, base + *oob_offset);
+    registered = out.fault_handle >= 0;
+    if (!registered) return nullptr;
+  }
+  return entry;
 }
 
 bool vector_layout_known() {

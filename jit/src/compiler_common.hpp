@@ -88,6 +88,27 @@ bool scan_function(const FuncInstance& func, const CompiledFunc& src, OutOfLine&
 // executable range) and records it in `out`; its entry, or null.
 NativeEntry install_code(asmjit::CodeHolder& code, NativeCode& out);
 
+// install_code, then the OSR entry at `osr_offset` and, for code that
+// relies on guard pages (`oob_offset`: its out-of-bounds trap stub), its
+// range in the fault handler's registry; `registered` false when that is
+// full (the caller compiles again with explicit checks).
+NativeEntry finish_code(asmjit::CodeHolder& code, NativeCode& out, uint64_t osr_offset,
+                        std::optional<uint64_t> oob_offset, bool& registered);
+
+// Compiles with guard pages (Compiler(..., use_guard=true)), and again
+// with explicit checks when the fault handler's registry was full.
+template <class Compiler>
+NativeEntry compile_guarded_else_explicit(StoreImpl& store, FuncInstance& func, const CompiledFunc& source,
+                                          NativeCode& out) {
+  Compiler guarded(store, func, source, out, /*use_guard=*/true);
+  if (NativeEntry entry = guarded.compile()) return entry;
+  if (guarded.registered()) return nullptr;
+  release_code(out.code);
+  out.code = nullptr;
+  out.stubs.clear();
+  return Compiler(store, func, source, out, /*use_guard=*/false).compile();
+}
+
 // Whether std::vector keeps [begin, end, capacity] pointers, as inline
 // call_indirect reads a table's elements and the store's functions.
 bool vector_layout_known();

@@ -272,16 +272,9 @@ class X64Compiler {
       a.embed(src_.consts.data(), src_.consts.size() * sizeof(uint64_t));
     }
     if (errors_.first != kErrorOk) return nullptr;
-    NativeEntry entry = install_code(code_, out_);
-    if (!entry) return nullptr;
-    const uintptr_t base = reinterpret_cast<uintptr_t>(out_.code);
-    out_.osr_entry = reinterpret_cast<OsrEntry>(base + code_.labelOffsetFromBase(osr));
-    if (guarded_) {
-      out_.fault_handle = register_code(base, base + out_.size, base + code_.labelOffsetFromBase(oob_));
-      registered_ = out_.fault_handle >= 0;
-      if (!registered_) return nullptr;
-    }
-    return entry;
+    const std::optional<uint64_t> oob =
+        guarded_ ? std::optional<uint64_t>(code_.labelOffsetFromBase(oob_)) : std::nullopt;
+    return finish_code(code_, out_, code_.labelOffsetFromBase(osr), oob, registered_);
   }
 
  private:
@@ -1783,14 +1776,7 @@ class X64Compiler {
 }  // namespace
 
 NativeEntry compile_x64(StoreImpl& store, FuncInstance& func, const CompiledFunc& source, NativeCode& out) {
-  X64Compiler guarded(store, func, source, out, /*use_guard=*/true);
-  if (NativeEntry entry = guarded.compile()) return entry;
-  if (guarded.registered()) return nullptr;
-  // The fault handler's registry is full: explicit checks.
-  release_code(out.code);
-  out.code = nullptr;
-  out.stubs.clear();
-  return X64Compiler(store, func, source, out, /*use_guard=*/false).compile();
+  return compile_guarded_else_explicit<X64Compiler>(store, func, source, out);
 }
 
 }  // namespace mywasm::jit
