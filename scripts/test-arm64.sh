@@ -6,9 +6,10 @@
 # qemu-user, printing the spec runner's summary line. scripts/test.sh (the
 # README's test command, so CI) runs it after the native tests.
 #
-# The compiler has no AArch64 backend yet (issue 16): on arm64 every tier
-# runs the interpreter (with the portable v128 code, auto-vectorised to
-# NEON), so the suites run once, with --tier interp.
+# The spec suite runs for the interpreter (with the portable v128 code,
+# auto-vectorised to NEON), the JIT's AArch64 backend and tiered; the WASI
+# suite for the interpreter and the JIT (spec-tests/ and tests/
+# CMakeLists.txt).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -38,19 +38,44 @@ void chain(int sig, siginfo_t* info, void* context) {
   }
 }
 
-void on_fault(int sig, siginfo_t* info, void* context) {
-#if defined(__x86_64__)
+// The faulting instruction's address in the signal's machine context
+// (null on a host without a compiler).
+uintptr_t* fault_pc(void* context) {
   auto* uc = static_cast<ucontext_t*>(context);
-  const uintptr_t pc = uintptr_t(uc->uc_mcontext.gregs[REG_RIP]);
-  const int n = g_used.load(std::memory_order_acquire);
-  for (int i = 0; i < n; ++i) {
-    const uintptr_t end = g_ranges[i].end.load(std::memory_order_acquire);
-    if (end == 0 || pc >= end || pc < g_ranges[i].start.load(std::memory_order_relaxed)) continue;
-    uc->uc_mcontext.gregs[REG_RIP] = greg_t(g_ranges[i].stub.load(std::memory_order_relaxed));
-    uc->uc_mcontext.gregs[REG_RCX] = greg_t(pc);  // which access: the stub reports it
-    return;
-  }
+#if defined(__x86_64__)
+  return reinterpret_cast<uintptr_t*>(&uc->uc_mcontext.gregs[REG_RIP]);
+#elif defined(__aarch64__)
+  return reinterpret_cast<uintptr_t*>(&uc->uc_mcontext.pc);
+#else
+  (void)uc;
+  return nullptr;
 #endif
+}
+
+// Hands the faulting instruction's address to the trap stub, which reports
+// it (x86-64: in rcx). The AArch64 backend's stub does not read it yet: its
+// frames report the function's start.
+void pass_fault_pc(void* context, uintptr_t at) {
+#if defined(__x86_64__)
+  static_cast<ucontext_t*>(context)->uc_mcontext.gregs[REG_RCX] = greg_t(at);
+#else
+  (void)context;
+  (void)at;
+#endif
+}
+
+void on_fault(int sig, siginfo_t* info, void* context) {
+  if (uintptr_t* pc = fault_pc(context)) {
+    const int n = g_used.load(std::memory_order_acquire);
+    for (int i = 0; i < n; ++i) {
+      const uintptr_t end = g_ranges[i].end.load(std::memory_order_acquire);
+      if (end == 0 || *pc >= end || *pc < g_ranges[i].start.load(std::memory_order_relaxed)) continue;
+      const uintptr_t at = *pc;
+      *pc = g_ranges[i].stub.load(std::memory_order_relaxed);
+      pass_fault_pc(context, at);
+      return;
+    }
+  }
   chain(sig, info, context);
 }
 

@@ -55,8 +55,8 @@ struct NativeCode {
 // call record), or null when `pc` is in no compiled code.
 FuncInstance* function_at(const void* pc);
 
-// Whether this host can run compiled code (x86-64 with SSE4.1, and an
-// executable mapping that is never writable at the same time).
+// Whether this host can run compiled code (x86-64 with SSE4.1, or AArch64;
+// and an executable mapping that is never writable at the same time).
 bool available();
 
 // Compiles `func` (wasm-defined, its instance complete) and sets its

@@ -1,10 +1,12 @@
 // Executable memory for compiled code, and what the rest of the engine
 // calls: available() and compile().
 //
-// Code pages are never writable and executable at once: asmjit's allocator
-// maps each page twice (a memfd mapped read+write for writing the code and
+// Code pages are never writable and executable at once: each page is
+// mapped twice (a memfd mapped read+write for writing the code and
 // read+execute for running it). Where that dual mapping cannot be had the
 // compiler is unavailable and every function stays in the interpreter.
+// On x86-64 asmjit's allocator does it. On AArch64 CodeArenas below do,
+// never handing out an executable address twice while its arena is mapped.
 #include <new>
 #include <asmjit/core.h>
 
@@ -18,23 +20,101 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cerrno>
+#include <vector>
 
 #include "interp/code.hpp"
 #include "jit.hpp"
 #include "runtime/module_impl.hpp"
 #include "fault_handler.hpp"
+#include "compiler_common.hpp"
 #include "x64_compiler.hpp"
+#include "a64_compiler.hpp"
 
 namespace mywasm::jit {
 namespace {
 
-asmjit::JitAllocator& code_allocator() {
+[[maybe_unused]] asmjit::JitAllocator& code_allocator() {
   static asmjit::JitAllocator allocator = [] {
     asmjit::JitAllocator::CreateParams params;
     params.options = asmjit::JitAllocatorOptions::kUseDualMapping;
     return asmjit::JitAllocator(&params);
   }();
   return allocator;
+}
+
+// Dual-mapped arenas filled front to back: an executable address is never
+// reused while its arena is mapped, and an arena is unmapped once all the
+// code in it is released (the one being filled stays). Reusing an address
+// through the writable alias is correct on AArch64 hardware after the
+// instruction-cache maintenance (install_code), but qemu-user, which does
+// not model that maintenance, detects changed code only through writes at
+// the executable address itself or an unmapping, and would run the stale
+// translation of what was there before.
+class CodeArenas {
+ public:
+  bool alloc(size_t size, void** rx, void** rw) {
+    size = (size + 15) & ~size_t(15);
+    std::lock_guard<std::mutex> lock(mu_);
+    if (arenas_.empty() || arenas_.back().size - arenas_.back().used < size) {
+      if (!arenas_.empty() && arenas_.back().live == 0) unmap(arenas_.size() - 1);
+      if (!map(std::max(kArenaBytes, (size + kPage - 1) & ~(kPage - 1)))) return false;
+    }
+    Arena& a = arenas_.back();
+    *rx = a.rx + a.used;
+    *rw = a.rw + a.used;
+    a.used += size;
+    ++a.live;
+    return true;
+  }
+
+  void release(void* code) {
+    std::lock_guard<std::mutex> lock(mu_);
+    const auto* p = static_cast<const char*>(code);
+    for (size_t i = 0; i < arenas_.size(); ++i) {
+      Arena& a = arenas_[i];
+      if (p < a.rx || p >= a.rx + a.size) continue;
+      if (--a.live == 0 && i + 1 != arenas_.size()) unmap(i);
+      return;
+    }
+  }
+
+ private:
+  static constexpr size_t kArenaBytes = 256 * 1024, kPage = 64 * 1024;  // (the largest AArch64 page)
+  struct Arena {
+    char* rx;
+    char* rw;
+    size_t size, used, live;
+  };
+  bool map(size_t bytes) {
+    const int fd = memfd_create("mywasm-code", MFD_CLOEXEC);
+    if (fd < 0) return false;
+    void* rw = MAP_FAILED;
+    void* rx = MAP_FAILED;
+    if (ftruncate(fd, off_t(bytes)) == 0) {
+      rw = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+      rx = mmap(nullptr, bytes, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0);
+    }
+    close(fd);
+    if (rw == MAP_FAILED || rx == MAP_FAILED) {
+      if (rw != MAP_FAILED) munmap(rw, bytes);
+      if (rx != MAP_FAILED) munmap(rx, bytes);
+      return false;
+    }
+    arenas_.push_back(Arena{static_cast<char*>(rx), static_cast<char*>(rw), bytes, 0, 0});
+    return true;
+  }
+  void unmap(size_t i) {
+    munmap(arenas_[i].rx, arenas_[i].size);
+    munmap(arenas_[i].rw, arenas_[i].size);
+    arenas_.erase(arenas_.begin() + ptrdiff_t(i));
+  }
+  std::mutex mu_;
+  std::vector<Arena> arenas_;  // the last one is being filled
+};
+
+[[maybe_unused]] CodeArenas& code_arenas() {
+  static CodeArenas arenas;
+  return arenas;
 }
 
 }  // namespace
@@ -91,13 +171,22 @@ void populate_for_write(void* p, size_t size) {
 }
 
 bool alloc_code(size_t size, void** rx, void** rw) {
+#if defined(__aarch64__)
+  if (!code_arenas().alloc(size, rx, rw)) return false;
+#else
   if (code_allocator().alloc(rx, rw, size) != asmjit::kErrorOk) return false;
+#endif
   populate_for_write(*rw, size);
   return true;
 }
 
 void release_code(void* rx) {
-  if (rx) code_allocator().release(rx);
+  if (!rx) return;
+#if defined(__aarch64__)
+  code_arenas().release(rx);
+#else
+  code_allocator().release(rx);
+#endif
 }
 
 NativeCode::~NativeCode() {
@@ -120,15 +209,17 @@ std::optional<uint32_t> NativeCode::module_offset(const void* at) const {
 }
 
 bool available() {
-#if defined(__x86_64__)
+#if defined(__x86_64__) || defined(__aarch64__)
   static const bool ok = [] {
+#if defined(__x86_64__)
     if (!asmjit::CpuInfo::host().features().x86().hasSSE4_1()) return false;
+#endif
     // One allocation shows whether the dual mapping works here.
     void* rx = nullptr;
     void* rw = nullptr;
-    if (code_allocator().alloc(&rx, &rw, 64) != asmjit::kErrorOk) return false;
+    if (!alloc_code(64, &rx, &rw)) return false;
     const bool dual = rx != rw;
-    code_allocator().release(rx);
+    release_code(rx);
     return dual;
   }();
   return ok;
@@ -177,9 +268,21 @@ std::unique_ptr<CompiledFunc>& translation_buffers() {
   return buffers;
 }
 
+// The AArch64 backend's code still points into the plain translation (its
+// v128 fallbacks and call_indirect read the instruction's words there), so
+// the translation is kept for the code's life; the x86-64 backend copies
+// what it needs into NativeCode::stubs.
+#if defined(__aarch64__)
+constexpr bool kKeepsTranslation = true;
+#else
+constexpr bool kKeepsTranslation = false;
+#endif
+
 NativeEntry compile_source(StoreImpl& store, FuncInstance& func, const CompiledFunc& source, NativeCode& native) {
 #if defined(__x86_64__)
   return compile_x64(store, func, source, native);
+#elif defined(__aarch64__)
+  return compile_a64(store, func, source, native);
 #else
   return nullptr;
 #endif
@@ -191,6 +294,13 @@ bool compile_now(StoreImpl& store, FuncInstance& func) {
   if (func.compiled && !func.compiled->fused) {  // a plain translation: shared
     entry = compile_source(store, func, *func.compiled, *native);
     native->source = func.compiled.get();
+  } else if (kKeepsTranslation) {
+    std::unique_ptr<CompiledFunc> translation = interp::translate(store, func, /*fuse=*/false);
+    entry = compile_source(store, func, *translation, *native);
+    if (!entry) return false;
+    native->source = translation.get();
+    if (func.compiled) native->own_source = std::move(translation);
+    else func.compiled = std::move(translation);  // (the interpreter never runs it: native_entry is set)
   } else {
     // Translated into the thread's buffers; only the frame layout is kept.
     std::unique_ptr<CompiledFunc> translation =

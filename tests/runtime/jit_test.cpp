@@ -27,10 +27,9 @@ bool is_compiled(test::InstanceHarness& h, std::string_view name) {
   return f && h.store.impl().funcs[f->addr()]->native_entry != nullptr;
 }
 
-// x86-64 has the compiler; the AArch64 backend is not written yet (issue 16),
-// and this flips when it is.
+// x86-64 and AArch64 have a backend; other hosts run the interpreter only.
 TEST(Jit, AvailableOnThisHost) {
-#if defined(__x86_64__)
+#if defined(__x86_64__) || defined(__aarch64__)
   EXPECT_TRUE(jit::available());
 #else
   EXPECT_FALSE(jit::available());

@@ -1,0 +1,1119 @@
+// AArch64 backend: one pass over a function's plain translation (see
+// interp/code.hpp), each instruction to a short A64 sequence on the same
+// frame slots. The same interface and conventions as the x86-64 backend
+// (x64_compiler.cpp), without its register cache: every operand is loaded
+// from its slot and every result stored to its slot, so each instruction
+// boundary has the interpreter's frame state.
+//
+// Pinned registers, callee-saved in AAPCS64 so that helper and wasm calls
+// keep them:
+//   x19  frame pointer: slot i is [x19 + 8 i]
+//   x20  this thread's ExecRegs
+//   x21  memory 0's base
+//   x22  the address of memory 0's current size in bytes
+// Scratch: x9-x15 and v0-v3 within an instruction; x16 for large
+// immediates added to a register, x17 for the address of a slot beyond the
+// load/store offset range. Nothing lives in a register across instructions.
+//
+// Each function has two entries: its native entry (NativeEntry: saves
+// x19-x22 and the link and frame registers, sets x20-x22) and,
+// kInternalEntryOffset bytes on, the internal entry that compiled code of
+// the same instance calls (saves x19 and the link register only).
+//
+// Memory accesses, traps, calls and on-stack replacement are as on x86-64;
+// the fault handler reads the faulting pc from arm64's ucontext.
+#include "a64_compiler.hpp"
+
+#include "compiler_common.hpp"
+#include "fault_handler.hpp"
+
+#include <asmjit/arm.h>
+#include <asmjit/arm/a64assembler.h>
+
+#include <algorithm>
+#include <cstddef>
+#include <cstring>
+#include <functional>
+#include <map>
+#include <vector>
+
+#include "interp/code.hpp"
+#include "runtime/exec_context.hpp"
+#include "runtime/module_impl.hpp"
+
+namespace mywasm::jit {
+namespace {
+
+using namespace asmjit;
+using namespace asmjit::a64;
+using interp::HandlerInfo;
+using interp::Internal;
+using interp::TrapCode;
+using Instr = ScannedInstr;
+
+const GpX kFp = x19;
+const GpX kCtx = x20;
+const GpX kMem = x21;
+const GpX kMemSize = x22;
+// Where a function's internal entry is, from its native entry (past the
+// native stub, padded: see A64Compiler::prologue).
+constexpr uint32_t kInternalEntryOffset = 96;
+
+Mem ctx_field(size_t offset) { return ptr(kCtx, int32_t(offset)); }
+
+// How an inline plain instruction is compiled.
+enum class OpKind { None, Load, Store, IntBin, Shift, Cmp, Eqz, DivRem, FBin, FCmp, Unary, Trunc, V128 };
+
+class A64Compiler {
+ public:
+  A64Compiler(StoreImpl& store, FuncInstance& func, const CompiledFunc& src, NativeCode& out, bool use_guard)
+      : store_(store), func_(func), src_(src), out_(out) {
+    const InstanceImpl& inst = *func.instance;
+    memi_ = inst.memory0 ? inst.memory0
+                         : (inst.memories.empty() ? nullptr : store.memories[inst.memories[0]].get());
+    guarded_ = use_guard && memi_ && memi_->guarded() && install_fault_handler();
+  }
+
+  // False when the code relies on the fault handler but could not be
+  // registered with it (compile again without the guard).
+  bool registered() const { return registered_; }
+
+  NativeEntry compile() {
+    FunctionScan scan;
+    auto out_of_line = [&](const Instr& in) { return is_call(in) || !has_inline_form(in); };
+    if (!scan_function(func_, src_, out_of_line, out_.stubs, scan)) return nullptr;
+    instrs_ = std::move(scan.instrs);
+    targets_ = std::move(scan.targets);
+    code_.init(Environment(Arch::kAArch64));  // (also on other hosts: bench/ measures the backend there)
+    code_.setErrorHandler(&errors_);
+    Assembler a(&code_);
+    a_ = &a;
+    labels_.reserve(targets_.size());
+    for (size_t k = 0; k < targets_.size(); ++k) labels_.push_back(a.newLabel());
+    exit_ = a.newLabel();
+    own_trap_ = a.newLabel();
+    oob_ = trap_label(TrapCode::MemoryOutOfBounds);
+    prologue();
+    if (code_.labelOffsetFromBase(internal_) != kInternalEntryOffset) return nullptr;
+    for (const Instr& in : instrs_) {
+      if (const Label* label = target_label(in.index)) a.bind(*label);
+      emit(in);
+    }
+    for (auto& d : deferred_) d();
+    Label osr = a.newLabel();
+    a.bind(osr);
+    osr_prologue();
+    epilogue();
+    for (auto& [code, label] : trap_labels_) {
+      a.bind(label);
+      a.mov(w0, imm(uint32_t(code)));
+      a.b(own_trap_);
+    }
+    for (const JumpTable& table : jump_tables_)
+      if (!write_jump_table(table)) return nullptr;
+    if (errors_.first != kErrorOk) return nullptr;
+    const std::optional<uint64_t> oob =
+        guarded_ ? std::optional<uint64_t>(code_.labelOffsetFromBase(oob_)) : std::nullopt;
+    return finish_code(code_, out_, code_.labelOffsetFromBase(osr), oob, registered_);
+  }
+
+ private:
+  const uint64_t* w(const Instr& in) const { return src_.code.data() + in.index; }
+  size_t target_index(uint64_t addr) const {
+    return (addr - reinterpret_cast<uint64_t>(src_.code.data())) / sizeof(uint64_t);
+  }
+  const Label* target_label(size_t index) const {
+    const auto it = std::lower_bound(targets_.begin(), targets_.end(), index);
+    return it != targets_.end() && *it == index ? &labels_[size_t(it - targets_.begin())] : nullptr;
+  }
+  // (An index that is no target gives an invalid label: asmjit's error
+  // then fails the compilation.)
+  Label branch_label(uint64_t addr) const {
+    const Label* label = target_label(target_index(addr));
+    return label ? *label : Label();
+  }
+
+  // ------------------------------------------------------------ operands
+  // r = v, in at most four instructions (movz and a movk per further
+  // non-zero half-word).
+  void load_imm(const Gp& r, uint64_t v) {
+    if (r.isGpW()) v = uint32_t(v);
+    bool first = true;
+    for (uint32_t shift = 0; shift < (r.isGpW() ? 32u : 64u); shift += 16) {
+      const uint32_t part = uint32_t(v >> shift) & 0xffff;
+      if (part == 0) continue;
+      if (first) a_->movz(r, imm(part), imm(shift));
+      else a_->movk(r, imm(part), imm(shift));
+      first = false;
+    }
+    if (first) a_->movz(r, imm(0));
+  }
+  void load_ptr(const GpX& r, const void* p) { load_imm(r, reinterpret_cast<uint64_t>(p)); }
+  // dst = src + v (x16 holds a value too large for an immediate).
+  void add_imm(const GpX& dst, const GpX& src, uint64_t v) {
+    if (v < 4096) {
+      a_->add(dst, src, imm(v));
+    } else {
+      load_imm(x16, v);
+      a_->add(dst, src, x16);
+    }
+  }
+  // Slot i (size bytes at byte `extra` of it): an immediate offset from the
+  // frame where the access can encode it, else through x17.
+  Mem slot_mem(uint64_t i, uint32_t size, uint32_t extra = 0) {
+    const uint64_t offset = i * 8 + extra;
+    if ((offset % size == 0 && offset / size < 4096) || offset < 256) return ptr(kFp, int32_t(offset));
+    add_imm(x17, kFp, offset);
+    return ptr(x17);
+  }
+  // A slot's i32 (zero-extended) or i64 in r.
+  void ld(const Gp& r, uint64_t slot) { a_->ldr(r, slot_mem(slot, r.isGpW() ? 4 : 8)); }
+  // r to a slot: all 64 bits (a 32-bit result is written through its x
+  // register, whose upper half the w operation cleared).
+  void st(const Gp& r, uint64_t slot) { a_->str(r.x(), slot_mem(slot, 8)); }
+  // A float slot (s or d register) and back (an f32 zero-extended).
+  void ldf(const Vec& v, uint64_t slot) { a_->ldr(v, slot_mem(slot, v.isVecS() ? 4 : 8)); }
+  void stf(const Vec& v, uint64_t slot) {
+    if (v.isVecS()) {
+      a_->fmov(w9, v);
+      st(w9, slot);
+    } else {
+      a_->str(v, slot_mem(slot, 8));
+    }
+  }
+  void ldq(const Vec& v, uint64_t slot) { a_->ldr(v.q(), slot_mem(slot, 16)); }
+  void stq(const Vec& v, uint64_t slot) { a_->str(v.q(), slot_mem(slot, 16)); }
+
+  // ------------------------------------------------------------ frame
+  // The native entry's stub, then padding to the internal entry.
+  void prologue() {
+    internal_ = a_->newLabel();
+    native_stub(internal_);
+    while (code_.textSection()->bufferSize() < kInternalEntryOffset) a_->nop();
+    a_->bind(internal_);
+    internal_prologue();
+    write_frame_init(src_.init_base);
+  }
+
+  // The on-stack-replacement entry (OsrEntry): the frame is live; only the
+  // constants are written, then the loop numbered w2 is entered.
+  void osr_prologue() {
+    Label internal = a_->newLabel();
+    native_stub(internal);
+    a_->bind(internal);
+    internal_prologue();
+    write_frame_init(src_.const_base);
+    for (size_t k = 0; k < src_.loops.size(); ++k) {
+      a_->cmp(w2, imm(uint32_t(k)));
+      a_->b(CondCode::kEQ, label_of(src_.loops[k].code_index));
+    }
+    a_->mov(w0, imm(uint32_t(TrapCode::Unreachable)));
+    a_->b(own_trap_);
+  }
+  Label label_of(size_t index) const {
+    const Label* label = target_label(index);
+    return label ? *label : Label();
+  }
+
+  // The native entry's stub: saves x19-x22 with the frame record, loads the
+  // context and memory registers, calls `internal` with x0 (and w2) as they
+  // came.
+  void native_stub(Label internal) {
+    Assembler& a = *a_;
+    a.stp(x29, x30, ptr_pre(sp, -48));
+    a.mov(x29, sp);
+    a.stp(x19, x20, ptr(sp, 16));
+    a.stp(x21, x22, ptr(sp, 32));
+    a.mov(kCtx, x1);
+    if (memi_) {
+      load_ptr(kMem, memi_->data);
+      load_ptr(kMemSize, &memi_->size);
+    }
+    a.bl(internal);
+    a.ldp(x21, x22, ptr(sp, 32));
+    a.ldp(x19, x20, ptr(sp, 16));
+    a.ldp(x29, x30, ptr_post(sp, 48));
+    a.ret(x30);
+  }
+
+  // The internal entry: saves x19 and the return address, sets the frame,
+  // and checks the native and the value stack.
+  void internal_prologue() {
+    Assembler& a = *a_;
+    a.stp(kFp, x30, ptr_pre(sp, -16));
+    a.mov(kFp, x0);
+    a.mov(x9, sp);
+    a.ldr(x10, ctx_field(offsetof(ExecRegs, native_limit)));
+    a.cmp(x9, x10);
+    a.b(CondCode::kLO, trap_label(TrapCode::StackExhausted));
+    add_imm(x9, kFp, uint64_t(src_.frame_slots) * 8);
+    a.ldr(x10, ctx_field(offsetof(ExecRegs, stack_end)));
+    a.cmp(x9, x10);
+    a.b(CondCode::kHI, trap_label(TrapCode::StackExhausted));
+  }
+
+  // CompiledFunc::frame_init (zeroed locals, then constants) from slot
+  // `from` on.
+  void write_frame_init(uint32_t from) {
+    for (uint32_t k = 0; k < src_.init_count; ++k) {
+      if (src_.init_base + k < from) continue;
+      const uint64_t v = src_.init[k];
+      if (v == 0) {
+        a_->str(xzr, slot_mem(src_.init_base + k, 8));
+      } else {
+        load_imm(x9, v);
+        st(x9, src_.init_base + k);
+      }
+    }
+  }
+
+  void epilogue() {
+    Assembler& a = *a_;
+    a.bind(own_trap_);  // w0: the TrapCode of a trap in this function
+    load_ptr(x9, &func_);
+    a.str(x9, ctx_field(offsetof(ExecRegs, trap_func)));
+    a.bind(exit_);
+    a.ldp(kFp, x30, ptr_post(sp, 16));
+    a.ret(x30);
+  }
+
+  Label trap_label(TrapCode code) {
+    auto it = trap_labels_.find(code);
+    if (it != trap_labels_.end()) return it->second;
+    Label l = a_->newLabel();
+    trap_labels_.emplace(code, l);
+    return l;
+  }
+  // Returns from this function with the TrapCode in w0 when it is not 0.
+  void propagate_trap() { a_->cbnz(w0, exit_); }
+
+  // ------------------------------------------------------------ instructions
+  bool has_inline_form(const Instr& in) const {
+    if (in.info->form == HandlerInfo::InternalForm) {
+      return compiles_inline(in.info->internal);
+    }
+    return op_kind(in.info->op) != OpKind::None || interp::simd_instruction_fn(in.info->op);
+  }
+
+  void emit(const Instr& in) {
+    if (!has_inline_form(in)) return emit_in_interpreter(in);
+    if (in.info->form == HandlerInfo::InternalForm) return emit_internal(in);
+    const Opcode op = in.info->op;
+    if (op_kind(op) == OpKind::None || !emit_plain(op, w(in))) emit_simd_call(in);
+  }
+
+  // The instruction runs in the interpreter: run_instruction(store, ctx,
+  // stub, func, fp).
+  void emit_in_interpreter(const Instr& in) { call_helper(&run_instruction_helper, in.stub); }
+
+  // Calls `helper` on `instr` (see InstructionHelper) and returns from this
+  // function with its TrapCode when it is not 0.
+  void call_helper(InstructionHelper helper, const uint64_t* instr) {
+    Assembler& a = *a_;
+    load_ptr(x0, &store_);
+    a.mov(x1, kCtx);
+    load_ptr(x2, instr);
+    load_ptr(x3, &func_);
+    a.mov(x4, kFp);
+    load_ptr(x9, reinterpret_cast<void*>(helper));
+    a.blr(x9);
+    propagate_trap();
+  }
+
+  // A v128 instruction without an inline form: the interpreter's own code
+  // for it (interp::simd_instruction_fn) with the frame, the instruction's
+  // words and the memory.
+  void emit_simd_call(const Instr& in) {
+    Assembler& a = *a_;
+    a.mov(x0, kFp);
+    load_ptr(x1, w(in));
+    if (memi_) {
+      a.mov(x2, kMem);
+      a.ldr(x3, ptr(kMemSize));
+    } else {
+      a.mov(x2, xzr);
+      a.mov(x3, xzr);
+    }
+    load_ptr(x9, reinterpret_cast<void*>(interp::simd_instruction_fn(in.info->op)));
+    a.blr(x9);
+    a.cbz(w0, oob_);
+  }
+
+  // The interpreter's Step, for the limits configured: the step count, the
+  // fuel left, an interrupt (taken once: the flag is cleared).
+  void emit_step() {
+    Assembler& a = *a_;
+    const Config& cfg = store_.engine.config();
+    if (cfg.step_limit) {
+      a.ldr(x9, ctx_field(offsetof(ExecRegs, steps_left)));
+      a.subs(x9, x9, imm(1));
+      a.str(x9, ctx_field(offsetof(ExecRegs, steps_left)));
+      a.b(CondCode::kEQ, trap_label(TrapCode::StepLimit));
+    }
+    if (cfg.consume_fuel) {
+      a.ldr(x9, ctx_field(offsetof(ExecRegs, fuel_left)));
+      a.cmp(x9, imm(0));
+      a.b(CondCode::kLT, trap_label(TrapCode::OutOfFuel));
+    }
+    if (cfg.interruptible) {
+      Label interrupted = a.newLabel();
+      load_ptr(x9, &store_.interrupt_requested);
+      a.ldrb(w10, ptr(x9));
+      a.cbnz(w10, interrupted);
+      deferred_.push_back([this, interrupted] {
+        a_->bind(interrupted);
+        a_->strb(wzr, ptr(x9));
+        a_->b(trap_label(TrapCode::Interrupted));
+      });
+    }
+  }
+
+  void copy(uint64_t dst, uint64_t src) {
+    if (dst == src) return;
+    ld(x9, src);
+    st(x9, dst);
+  }
+
+  void emit_internal(const Instr& in) {
+    Assembler& a = *a_;
+    const uint64_t* p = w(in);
+    switch (in.info->internal) {
+      case Internal::Copy: copy(p[1], p[2]); break;
+      case Internal::Copy2: copy(p[1], p[2]); copy(p[3], p[4]); break;
+      case Internal::Copy3: copy(p[1], p[2]); copy(p[3], p[4]); copy(p[5], p[6]); break;
+      case Internal::Copy4: copy(p[1], p[2]); copy(p[3], p[4]); copy(p[5], p[6]); copy(p[7], p[8]); break;
+      case Internal::CopyV128:
+        ldq(v0, p[2]);
+        stq(v0, p[1]);
+        break;
+      case Internal::Const:
+        load_imm(x9, p[2]);
+        st(x9, p[1]);
+        break;
+      case Internal::Br: a.b(branch_label(p[1])); break;
+      case Internal::BrIf:
+        ld(w9, p[1]);
+        a.cbnz(w9, branch_label(p[2]));
+        break;
+      case Internal::BrUnless:
+        ld(w9, p[1]);
+        a.cbz(w9, branch_label(p[2]));
+        break;
+      case Internal::BrTable: emit_br_table(p); break;
+      case Internal::Call:
+      case Internal::CallOther: emit_call(in); break;
+      case Internal::CallIndirect: emit_call_indirect(in); break;
+      case Internal::ReloadMemory: break;  // the pinned registers survive calls
+      case Internal::LoopHead: break;      // counts for the interpreter only
+      case Internal::Step: emit_step(); break;
+      case Internal::Fuel:  // a block's instruction count
+        a.ldr(x9, ctx_field(offsetof(ExecRegs, fuel_left)));
+        load_imm(x10, p[1]);
+        a.sub(x9, x9, x10);
+        a.str(x9, ctx_field(offsetof(ExecRegs, fuel_left)));
+        break;
+      case Internal::Return:
+        a.mov(w0, wzr);
+        a.b(exit_);
+        break;
+      case Internal::Unreachable: a.b(trap_label(TrapCode::Unreachable)); break;
+      case Internal::Select:  // dst, a, b, cond
+        ld(x9, p[2]);
+        ld(x10, p[3]);
+        ld(w11, p[4]);
+        a.cmp(w11, imm(0));
+        a.csel(x9, x9, x10, imm(CondCode::kNE));
+        st(x9, p[1]);
+        break;
+      case Internal::GlobalGet:  // dst, GlobalInstance*
+        load_ptr(x9, &reinterpret_cast<GlobalInstance*>(p[2])->bits[0]);
+        a.ldr(x9, ptr(x9));
+        st(x9, p[1]);
+        break;
+      case Internal::GlobalSet:  // GlobalInstance*, src
+        load_ptr(x9, &reinterpret_cast<GlobalInstance*>(p[1])->bits[0]);
+        ld(x10, p[2]);
+        a.str(x10, ptr(x9));
+        break;
+      default: emit_in_interpreter(in); break;
+    }
+  }
+
+  // index, count, targets (last: default): a table of offsets from the
+  // table to each target.
+  void emit_br_table(const uint64_t* p) {
+    Assembler& a = *a_;
+    const uint64_t count = p[2];
+    Label table = a.newLabel();
+    ld(w9, p[1]);
+    load_imm(w10, uint32_t(count - 1));
+    a.cmp(w9, w10);
+    a.csel(w9, w10, w9, imm(CondCode::kHI));
+    a.adr(x10, table);
+    a.lsl(x11, x9, imm(2));
+    a.ldrsw(x11, ptr(x10, x11));
+    a.add(x10, x10, x11);
+    a.br(x10);
+    jump_tables_.push_back(JumpTable{table, p + 3, count});
+  }
+
+  struct JumpTable {
+    Label table;
+    const uint64_t* targets;  // the br_table's target words
+    uint64_t count;
+  };
+  bool write_jump_table(const JumpTable& t) {
+    a_->align(AlignMode::kData, 4);
+    a_->bind(t.table);
+    const uint64_t base = code_.labelOffsetFromBase(t.table);
+    std::vector<int32_t> offsets(t.count);
+    for (uint64_t k = 0; k < t.count; ++k) {
+      const Label target = branch_label(t.targets[k]);
+      if (!target.isValid() || !code_.isLabelBound(target)) return false;
+      offsets[k] = int32_t(code_.labelOffsetFromBase(target) - base);
+    }
+    return a_->embed(offsets.data(), offsets.size() * sizeof(int32_t)) == kErrorOk;
+  }
+
+  // records[++depth].func = this function, or the StackExhausted trap
+  // (uses x10-x12).
+  void push_call_record() {
+    Assembler& a = *a_;
+    a.ldr(x10, ctx_field(offsetof(ExecRegs, depth)));
+    a.add(x10, x10, imm(1));
+    a.ldr(x11, ctx_field(offsetof(ExecRegs, max_depth)));
+    a.cmp(x10, x11);
+    a.b(CondCode::kHS, trap_label(TrapCode::StackExhausted));
+    a.str(x10, ctx_field(offsetof(ExecRegs, depth)));
+    static_assert(sizeof(CallRecord) == 24);
+    a.ldr(x11, ctx_field(offsetof(ExecRegs, records)));
+    a.mov(x12, imm(24));
+    a.madd(x11, x10, x12, x11);
+    load_ptr(x12, &func_);
+    a.str(x12, ptr(x11, int32_t(offsetof(CallRecord, func))));
+    // No native return address (the x86-64 backend's exact caller
+    // offsets): the backtrace takes the caller from `func` and reports
+    // its start.
+    a.str(xzr, ptr(x11, int32_t(offsetof(CallRecord, return_pc))));
+  }
+  // After a call returned without a trap: --depth.
+  void pop_call_record() {
+    a_->ldr(x10, ctx_field(offsetof(ExecRegs, depth)));
+    a_->sub(x10, x10, imm(1));
+    a_->str(x10, ctx_field(offsetof(ExecRegs, depth)));
+  }
+
+  // A call to a function named in the code: straight into its native code
+  // when it has some, else through the interpreter (which translates,
+  // compiles or calls the host). A callee of this instance is entered at
+  // its internal entry (the pinned registers hold its context and memory).
+  void emit_call(const Instr& in) {
+    Assembler& a = *a_;
+    const uint64_t* p = w(in);
+    auto* callee = reinterpret_cast<FuncInstance*>(p[1]);
+    Label slow = a.newLabel(), done = a.newLabel();
+    const bool compiled = callee->native_entry != nullptr;
+    const bool internal = callee->instance == func_.instance;
+    const uint32_t skip = internal ? kInternalEntryOffset : 0;
+    if (compiled) {
+      load_imm(x9, reinterpret_cast<uint64_t>(callee->native_entry) + skip);
+    } else {
+      load_ptr(x9, &callee->native_entry);
+      a.ldr(x9, ptr(x9));
+      a.cbz(x9, slow);
+      if (skip) a.add(x9, x9, imm(skip));
+    }
+    push_call_record();
+    add_imm(x0, kFp, p[2] * 8);
+    if (!internal) a.mov(x1, kCtx);
+    a.blr(x9);
+    propagate_trap();
+    pop_call_record();
+    a.bind(done);
+    if (compiled) return;
+    deferred_.push_back([this, &in, slow, done] {
+      a_->bind(slow);
+      emit_in_interpreter(in);
+      a_->b(done);
+    });
+  }
+
+  // call_indirect (TableInstance*, type_id, index slot, arg_base): the
+  // element, its function, its type and its native entry checked inline,
+  // then called as a direct call is; anything else (a trap, a callee
+  // without native code) goes through call_indirect_helper.
+  void emit_call_indirect(const Instr& in) {
+    Assembler& a = *a_;
+    const uint64_t* p = w(in);
+    if (!vector_layout_known()) return call_helper(&call_indirect_helper, p);
+    const auto* table = reinterpret_cast<const TableInstance*>(p[1]);
+    const int32_t elems = offset_in(*table, table->elems);
+    const int32_t type_id = offset_in(func_, func_.type_id), instance = offset_in(func_, func_.instance),
+                  entry = offset_in(func_, func_.native_entry);
+    Label slow = a.newLabel(), done = a.newLabel();
+    ld(w13, p[3]);  // the index (zero-extended)
+    load_ptr(x9, table);
+    a.ldp(x10, x11, ptr(x9, elems));  // elems begin, end
+    a.sub(x11, x11, x10);
+    a.lsr(x11, x11, imm(3));
+    a.cmp(x13, x11);
+    a.b(CondCode::kHS, slow);
+    a.lsl(x13, x13, imm(3));
+    a.ldr(x10, ptr(x10, x13));  // the reference: function index + 1, or null
+    a.cbz(x10, slow);
+    load_ptr(x9, &store_.funcs);
+    a.ldr(x9, ptr(x9));
+    a.lsl(x10, x10, imm(3));
+    a.add(x9, x9, x10);
+    a.ldr(x9, ptr(x9, -8));  // FuncInstance*
+    a.ldr(w11, ptr(x9, type_id));
+    load_imm(w12, uint32_t(p[2]));
+    a.cmp(w11, w12);
+    a.b(CondCode::kNE, slow);
+    a.ldr(x11, ptr(x9, instance));
+    a.ldr(x9, ptr(x9, entry));
+    a.cbz(x9, slow);
+    load_ptr(x12, func_.instance);
+    a.add(x13, x9, imm(kInternalEntryOffset));
+    a.cmp(x11, x12);
+    a.csel(x9, x13, x9, imm(CondCode::kEQ));
+    a.mov(x1, kCtx);  // (for a native entry; the internal one ignores it)
+    push_call_record();
+    add_imm(x0, kFp, p[4] * 8);
+    a.blr(x9);
+    propagate_trap();
+    pop_call_record();
+    a.bind(done);
+    deferred_.push_back([this, p, slow, done] {
+      a_->bind(slow);
+      call_helper(&call_indirect_helper, p);
+      a_->b(done);
+    });
+  }
+
+  // ------------------------------------------------------------ plain wasm ops
+  static OpKind op_kind(Opcode op) {
+    const ScalarAccess& access = scalar_access(op);
+    if (access.load) return OpKind::Load;
+    if (access.store) return OpKind::Store;
+    switch (op) {
+      case Opcode::I32Add: case Opcode::I32Sub: case Opcode::I32Mul: case Opcode::I32And: case Opcode::I32Or:
+      case Opcode::I32Xor: case Opcode::I64Add: case Opcode::I64Sub: case Opcode::I64Mul: case Opcode::I64And:
+      case Opcode::I64Or: case Opcode::I64Xor:
+        return OpKind::IntBin;
+      case Opcode::I32Shl: case Opcode::I32ShrS: case Opcode::I32ShrU: case Opcode::I32Rotl: case Opcode::I32Rotr:
+      case Opcode::I64Shl: case Opcode::I64ShrS: case Opcode::I64ShrU: case Opcode::I64Rotl: case Opcode::I64Rotr:
+        return OpKind::Shift;
+      case Opcode::I32Eq: case Opcode::I32Ne: case Opcode::I32LtS: case Opcode::I32LtU: case Opcode::I32GtS:
+      case Opcode::I32GtU: case Opcode::I32LeS: case Opcode::I32LeU: case Opcode::I32GeS: case Opcode::I32GeU:
+      case Opcode::I64Eq: case Opcode::I64Ne: case Opcode::I64LtS: case Opcode::I64LtU: case Opcode::I64GtS:
+      case Opcode::I64GtU: case Opcode::I64LeS: case Opcode::I64LeU: case Opcode::I64GeS: case Opcode::I64GeU:
+        return OpKind::Cmp;
+      case Opcode::I32Eqz: case Opcode::I64Eqz: return OpKind::Eqz;
+      case Opcode::I32DivS: case Opcode::I32DivU: case Opcode::I32RemS: case Opcode::I32RemU:
+      case Opcode::I64DivS: case Opcode::I64DivU: case Opcode::I64RemS: case Opcode::I64RemU:
+        return OpKind::DivRem;
+      case Opcode::F32Add: case Opcode::F32Sub: case Opcode::F32Mul: case Opcode::F32Div: case Opcode::F32Min:
+      case Opcode::F32Max: case Opcode::F64Add: case Opcode::F64Sub: case Opcode::F64Mul: case Opcode::F64Div:
+      case Opcode::F64Min: case Opcode::F64Max: case Opcode::F32Copysign: case Opcode::F64Copysign:
+        return OpKind::FBin;
+      case Opcode::F32Eq: case Opcode::F32Ne: case Opcode::F32Lt: case Opcode::F32Gt: case Opcode::F32Le:
+      case Opcode::F32Ge: case Opcode::F64Eq: case Opcode::F64Ne: case Opcode::F64Lt: case Opcode::F64Gt:
+      case Opcode::F64Le: case Opcode::F64Ge:
+        return OpKind::FCmp;
+      case Opcode::I32TruncF32S: case Opcode::I32TruncF32U: case Opcode::I32TruncF64S: case Opcode::I32TruncF64U:
+      case Opcode::I64TruncF32S: case Opcode::I64TruncF32U: case Opcode::I64TruncF64S: case Opcode::I64TruncF64U:
+        return OpKind::Trunc;
+      case Opcode::I32Clz: case Opcode::I64Clz: case Opcode::I32Ctz: case Opcode::I64Ctz:
+      case Opcode::I32Popcnt: case Opcode::I64Popcnt:
+      case Opcode::F32Abs: case Opcode::F32Neg: case Opcode::F64Abs: case Opcode::F64Neg:
+      case Opcode::F32Sqrt: case Opcode::F64Sqrt:
+      case Opcode::F32Ceil: case Opcode::F32Floor: case Opcode::F32Trunc: case Opcode::F32Nearest:
+      case Opcode::F64Ceil: case Opcode::F64Floor: case Opcode::F64Trunc: case Opcode::F64Nearest:
+      case Opcode::I32WrapI64: case Opcode::I64ExtendI32S: case Opcode::I64ExtendI32U:
+      case Opcode::I32Extend8S: case Opcode::I32Extend16S: case Opcode::I64Extend8S: case Opcode::I64Extend16S:
+      case Opcode::I64Extend32S:
+      case Opcode::I32ReinterpretF32: case Opcode::F32ReinterpretI32: case Opcode::I64ReinterpretF64:
+      case Opcode::F64ReinterpretI64:
+      case Opcode::F32ConvertI32S: case Opcode::F32ConvertI32U: case Opcode::F32ConvertI64S:
+      case Opcode::F32ConvertI64U: case Opcode::F64ConvertI32S: case Opcode::F64ConvertI32U:
+      case Opcode::F64ConvertI64S: case Opcode::F64ConvertI64U:
+      case Opcode::F32DemoteF64: case Opcode::F64PromoteF32:
+      case Opcode::I32TruncSatF32S: case Opcode::I32TruncSatF32U: case Opcode::I32TruncSatF64S:
+      case Opcode::I32TruncSatF64U: case Opcode::I64TruncSatF32S: case Opcode::I64TruncSatF32U:
+      case Opcode::I64TruncSatF64S: case Opcode::I64TruncSatF64U:
+        return OpKind::Unary;
+      default: return interp::simd_instruction_fn(op) ? OpKind::V128 : OpKind::None;
+    }
+  }
+
+  // Whether an integer op works on 64 bits: its name starts with i64 (the
+  // opcode table's names; conversions are named by their result type).
+  static bool is64(Opcode op) { return info(op).name[1] == '6'; }
+
+  // False when a v128 instruction has no inline form (it calls the
+  // interpreter's code).
+  bool emit_plain(Opcode op, const uint64_t* p) {
+    switch (op_kind(op)) {
+      case OpKind::Load: emit_load(op, p[1], p[2], p[3]); return true;
+      case OpKind::Store: emit_store(op, p[1], p[2], p[3]); return true;
+      case OpKind::IntBin: emit_int_binary(op, p); return true;
+      case OpKind::Shift: emit_shift(op, p); return true;
+      case OpKind::Cmp: {
+        const GpX x = x9, y = x10;
+        if (is64(op)) {
+          ld(x, p[2]);
+          ld(y, p[3]);
+          a_->cmp(x, y);
+        } else {
+          ld(x.w(), p[2]);
+          ld(y.w(), p[3]);
+          a_->cmp(x.w(), y.w());
+        }
+        set_bool(int_condition(op), p[1]);
+        return true;
+      }
+      case OpKind::Eqz:
+        if (is64(op)) ld(x9, p[2]);
+        else ld(w9, p[2]);
+        a_->cmp(is64(op) ? Gp(x9) : Gp(w9), imm(0));
+        set_bool(CondCode::kEQ, p[1]);
+        return true;
+      case OpKind::DivRem: emit_div_rem(op, p); return true;
+      case OpKind::FBin: emit_float_binary(op, p); return true;
+      case OpKind::FCmp: emit_float_compare(op, p); return true;
+      case OpKind::Trunc: emit_trunc(op, p[1], p[2]); return true;
+      case OpKind::Unary: emit_unary(op, p[1], p[2]); return true;
+      case OpKind::V128: return emit_v128(op, p);
+      case OpKind::None: return false;
+    }
+    return false;
+  }
+
+  void set_bool(CondCode cc, uint64_t dst) {
+    a_->cset(w9, imm(cc));
+    st(w9, dst);
+  }
+
+  static CondCode int_condition(Opcode op) {
+    switch (op) {
+      case Opcode::I32Eq: case Opcode::I64Eq: return CondCode::kEQ;
+      case Opcode::I32Ne: case Opcode::I64Ne: return CondCode::kNE;
+      case Opcode::I32LtS: case Opcode::I64LtS: return CondCode::kLT;
+      case Opcode::I32LtU: case Opcode::I64LtU: return CondCode::kLO;
+      case Opcode::I32GtS: case Opcode::I64GtS: return CondCode::kGT;
+      case Opcode::I32GtU: case Opcode::I64GtU: return CondCode::kHI;
+      case Opcode::I32LeS: case Opcode::I64LeS: return CondCode::kLE;
+      case Opcode::I32LeU: case Opcode::I64LeU: return CondCode::kLS;
+      case Opcode::I32GeS: case Opcode::I64GeS: return CondCode::kGE;
+      default: return CondCode::kHS;
+    }
+  }
+
+  // x9 (w9) and x10 (w10) = the operands of a binary integer op.
+  std::pair<Gp, Gp> int_operands(Opcode op, const uint64_t* p) {
+    const bool wide = is64(op);
+    const Gp x = wide ? Gp(x9) : Gp(w9), y = wide ? Gp(x10) : Gp(w10);
+    ld(x, p[2]);
+    ld(y, p[3]);
+    return {x, y};
+  }
+
+  void emit_int_binary(Opcode op, const uint64_t* p) {
+    Assembler& a = *a_;
+    const auto [x, y] = int_operands(op, p);
+    switch (op) {
+      case Opcode::I32Add: case Opcode::I64Add: a.add(x, x, y); break;
+      case Opcode::I32Sub: case Opcode::I64Sub: a.sub(x, x, y); break;
+      case Opcode::I32Mul: case Opcode::I64Mul: a.mul(x, x, y); break;
+      case Opcode::I32And: case Opcode::I64And: a.and_(x, x, y); break;
+      case Opcode::I32Or: case Opcode::I64Or: a.orr(x, x, y); break;
+      default: a.eor(x, x, y); break;
+    }
+    st(x, p[1]);
+  }
+
+  // A64's variable shifts take the count modulo the width, as wasm does; a
+  // left rotation is a right one by the negated count.
+  void emit_shift(Opcode op, const uint64_t* p) {
+    Assembler& a = *a_;
+    const auto [x, y] = int_operands(op, p);
+    switch (op) {
+      case Opcode::I32Shl: case Opcode::I64Shl: a.lsl(x, x, y); break;
+      case Opcode::I32ShrS: case Opcode::I64ShrS: a.asr(x, x, y); break;
+      case Opcode::I32ShrU: case Opcode::I64ShrU: a.lsr(x, x, y); break;
+      case Opcode::I32Rotl: case Opcode::I64Rotl:
+        a.neg(y, y);
+        a.ror(x, x, y);
+        break;
+      default: a.ror(x, x, y); break;
+    }
+    st(x, p[1]);
+  }
+
+  // Division and remainder with wasm's traps: a zero divisor, and INT_MIN /
+  // -1 for signed division (A64's sdiv gives INT_MIN there; the remainder,
+  // x - (x / y) * y, is then 0 as wasm wants).
+  void emit_div_rem(Opcode op, const uint64_t* p) {
+    Assembler& a = *a_;
+    const bool is_signed = op == Opcode::I32DivS || op == Opcode::I32RemS || op == Opcode::I64DivS ||
+                           op == Opcode::I64RemS;
+    const bool is_rem = op == Opcode::I32RemS || op == Opcode::I32RemU || op == Opcode::I64RemS ||
+                        op == Opcode::I64RemU;
+    const auto [x, y] = int_operands(op, p);
+    const Gp q = is64(op) ? Gp(x11) : Gp(w11);
+    a.cbz(y, trap_label(TrapCode::DivideByZero));
+    if (is_signed && !is_rem) {
+      Label normal = a.newLabel();
+      a.cmn(y, imm(1));
+      a.b(CondCode::kNE, normal);
+      a.negs(q, x);  // overflows only for the minimum value
+      a.b(CondCode::kVS, trap_label(TrapCode::IntegerOverflow));
+      a.bind(normal);
+    }
+    if (is_signed) a.sdiv(q, x, y);
+    else a.udiv(q, x, y);
+    if (is_rem) a.msub(q, q, y, x);
+    st(q, p[1]);
+  }
+
+  static bool is_f64(Opcode op) { return info(op).name[1] == '6'; }
+
+  void emit_float_binary(Opcode op, const uint64_t* p) {
+    Assembler& a = *a_;
+    if (op == Opcode::F32Copysign || op == Opcode::F64Copysign) {  // a's magnitude, b's sign: on the bits
+      const bool wide = op == Opcode::F64Copysign;
+      const Gp x = wide ? Gp(x9) : Gp(w9), y = wide ? Gp(x10) : Gp(w10);
+      ld(x, p[2]);
+      ld(y, p[3]);
+      a.and_(x, x, imm(wide ? 0x7fffffffffffffffull : 0x7fffffffull));
+      a.and_(y, y, imm(wide ? 0x8000000000000000ull : 0x80000000ull));
+      a.orr(x, x, y);
+      st(x, p[1]);
+      return;
+    }
+    const bool wide = is_f64(op);
+    const Vec x = wide ? Vec(d0) : Vec(s0), y = wide ? Vec(d1) : Vec(s1);
+    ldf(x, p[2]);
+    ldf(y, p[3]);
+    switch (op) {
+      case Opcode::F32Add: case Opcode::F64Add: a.fadd(x, x, y); break;
+      case Opcode::F32Sub: case Opcode::F64Sub: a.fsub(x, x, y); break;
+      case Opcode::F32Mul: case Opcode::F64Mul: a.fmul(x, x, y); break;
+      case Opcode::F32Div: case Opcode::F64Div: a.fdiv(x, x, y); break;
+      // (fmin/fmax: a NaN operand gives a NaN, and -0 < +0, as wasm's min and max)
+      case Opcode::F32Min: case Opcode::F64Min: a.fmin(x, x, y); break;
+      default: a.fmax(x, x, y); break;
+    }
+    stf(x, p[1]);
+  }
+
+  // fcmp sets "unordered" as N=0 Z=0 C=1 V=1: mi, ls, gt and ge are false
+  // there and ne true, as wasm's compares with a NaN.
+  void emit_float_compare(Opcode op, const uint64_t* p) {
+    const bool wide = is_f64(op);
+    const Vec x = wide ? Vec(d0) : Vec(s0), y = wide ? Vec(d1) : Vec(s1);
+    ldf(x, p[2]);
+    ldf(y, p[3]);
+    a_->fcmp(x, y);
+    CondCode cc = CondCode::kGE;
+    switch (op) {
+      case Opcode::F32Eq: case Opcode::F64Eq: cc = CondCode::kEQ; break;
+      case Opcode::F32Ne: case Opcode::F64Ne: cc = CondCode::kNE; break;
+      case Opcode::F32Lt: case Opcode::F64Lt: cc = CondCode::kMI; break;
+      case Opcode::F32Gt: case Opcode::F64Gt: cc = CondCode::kGT; break;
+      case Opcode::F32Le: case Opcode::F64Le: cc = CondCode::kLS; break;
+      default: break;
+    }
+    set_bool(cc, p[1]);
+  }
+
+  // d1 = the double with these bits.
+  void load_double(const Vec& d, double value) {
+    uint64_t bits;
+    std::memcpy(&bits, &value, sizeof bits);
+    load_imm(x10, bits);
+    a_->fmov(d, x10);
+  }
+
+  // Trapping float -> integer truncation: the input (as an f64, exact for
+  // an f32) must be no NaN (invalid conversion) and strictly between the
+  // bounds of what truncates into the result type (else an overflow); the
+  // conversion itself is then exact.
+  void emit_trunc(Opcode op, uint64_t dst, uint64_t src) {
+    Assembler& a = *a_;
+    const bool from_f64 = op == Opcode::I32TruncF64S || op == Opcode::I32TruncF64U ||
+                          op == Opcode::I64TruncF64S || op == Opcode::I64TruncF64U;
+    const bool is_signed = op == Opcode::I32TruncF32S || op == Opcode::I32TruncF64S ||
+                           op == Opcode::I64TruncF32S || op == Opcode::I64TruncF64S;
+    const bool to64 = is64(op);
+    if (from_f64) {
+      ldf(d0, src);
+    } else {
+      ldf(s0, src);
+      a.fcvt(d0, s0);
+    }
+    a.fcmp(d0, d0);
+    a.b(CondCode::kVS, trap_label(TrapCode::InvalidConversion));
+    const Label overflow = trap_label(TrapCode::IntegerOverflow);
+    double low, high;  // exclusive
+    if (!is_signed) {
+      low = -1.0;
+      high = to64 ? 18446744073709551616.0 : 4294967296.0;
+    } else if (to64) {
+      low = -9223372036854777856.0;  // the double below -2^63
+      high = 9223372036854775808.0;
+    } else {
+      low = -2147483649.0;
+      high = 2147483648.0;
+    }
+    load_double(d1, low);
+    a.fcmp(d0, d1);
+    a.b(CondCode::kLS, overflow);
+    load_double(d1, high);
+    a.fcmp(d0, d1);
+    a.b(CondCode::kGE, overflow);
+    const Gp r = to64 ? Gp(x9) : Gp(w9);
+    if (is_signed) a.fcvtzs(r, d0);
+    else a.fcvtzu(r, d0);
+    st(r, dst);
+  }
+
+  void emit_unary(Opcode op, uint64_t dst, uint64_t src) {
+    Assembler& a = *a_;
+    const bool wide = is64(op);
+    const Gp r = wide ? Gp(x9) : Gp(w9);
+    // Float ops on s0/d0 (the operand's type from the name's second part
+    // for conversions: f32.convert_i64_s reads an i64).
+    auto float_op = [&](bool f64, auto&& body) {
+      const Vec v = f64 ? Vec(d0) : Vec(s0);
+      ldf(v, src);
+      body(v);
+      stf(v, dst);
+    };
+    switch (op) {
+      case Opcode::I32Clz: case Opcode::I64Clz: ld(r, src); a.clz(r, r); st(r, dst); return;
+      case Opcode::I32Ctz: case Opcode::I64Ctz: ld(r, src); a.rbit(r, r); a.clz(r, r); st(r, dst); return;
+      case Opcode::I32Popcnt: case Opcode::I64Popcnt:  // the bytes' counts, summed
+        a.ldr(wide ? Vec(d0) : Vec(s0), slot_mem(src, wide ? 8 : 4));
+        a.cnt(v0.b8(), v0.b8());
+        a.addv(b0, v0.b8());
+        a.fmov(w9, s0);
+        st(w9, dst);
+        return;
+      case Opcode::F32Abs: ld(w9, src); a.and_(w9, w9, imm(0x7fffffffu)); st(w9, dst); return;
+      case Opcode::F32Neg: ld(w9, src); a.eor(w9, w9, imm(0x80000000u)); st(w9, dst); return;
+      case Opcode::F64Abs: ld(x9, src); a.and_(x9, x9, imm(0x7fffffffffffffffull)); st(x9, dst); return;
+      case Opcode::F64Neg: ld(x9, src); a.eor(x9, x9, imm(0x8000000000000000ull)); st(x9, dst); return;
+      case Opcode::F32Sqrt: float_op(false, [&](const Vec& v) { a.fsqrt(v, v); }); return;
+      case Opcode::F64Sqrt: float_op(true, [&](const Vec& v) { a.fsqrt(v, v); }); return;
+      case Opcode::F32Ceil: float_op(false, [&](const Vec& v) { a.frintp(v, v); }); return;
+      case Opcode::F64Ceil: float_op(true, [&](const Vec& v) { a.frintp(v, v); }); return;
+      case Opcode::F32Floor: float_op(false, [&](const Vec& v) { a.frintm(v, v); }); return;
+      case Opcode::F64Floor: float_op(true, [&](const Vec& v) { a.frintm(v, v); }); return;
+      case Opcode::F32Trunc: float_op(false, [&](const Vec& v) { a.frintz(v, v); }); return;
+      case Opcode::F64Trunc: float_op(true, [&](const Vec& v) { a.frintz(v, v); }); return;
+      case Opcode::F32Nearest: float_op(false, [&](const Vec& v) { a.frintn(v, v); }); return;
+      case Opcode::F64Nearest: float_op(true, [&](const Vec& v) { a.frintn(v, v); }); return;
+      case Opcode::I32WrapI64: case Opcode::I64ExtendI32U: case Opcode::I32ReinterpretF32:
+      case Opcode::F32ReinterpretI32:
+        ld(w9, src);
+        st(w9, dst);
+        return;
+      case Opcode::I64ReinterpretF64: case Opcode::F64ReinterpretI64: copy(dst, src); return;
+      case Opcode::I64ExtendI32S: case Opcode::I64Extend32S: ld(w9, src); a.sxtw(x9, w9); st(x9, dst); return;
+      case Opcode::I32Extend8S: ld(w9, src); a.sxtb(w9, w9); st(w9, dst); return;
+      case Opcode::I32Extend16S: ld(w9, src); a.sxth(w9, w9); st(w9, dst); return;
+      case Opcode::I64Extend8S: ld(w9, src); a.sxtb(x9, w9); st(x9, dst); return;
+      case Opcode::I64Extend16S: ld(w9, src); a.sxth(x9, w9); st(x9, dst); return;
+      case Opcode::F32DemoteF64: ldf(d0, src); a.fcvt(s0, d0); stf(s0, dst); return;
+      case Opcode::F64PromoteF32: ldf(s0, src); a.fcvt(d0, s0); stf(d0, dst); return;
+      default: break;
+    }
+    emit_convert(op, dst, src);
+  }
+
+  // int -> float (scvtf/ucvtf round once, as wasm does) and saturating
+  // float -> int (fcvtzs/fcvtzu saturate and give 0 for NaN, as wasm's
+  // trunc_sat does).
+  void emit_convert(Opcode op, uint64_t dst, uint64_t src) {
+    Assembler& a = *a_;
+    const std::string_view n = info(op).name;  // e.g. "f32.convert_i64_u", "i32.trunc_sat_f64_s"
+    const std::string_view name = n;
+    const bool is_signed = n.back() == 's';
+    const bool operand64 = n.substr(n.size() - 4, 2) == "64";
+    const bool result64 = name[1] == '6';
+    if (name[0] == 'f') {
+      const Gp x = operand64 ? Gp(x9) : Gp(w9);
+      const Vec v = result64 ? Vec(d0) : Vec(s0);
+      ld(x, src);
+      if (is_signed) a.scvtf(v, x);
+      else a.ucvtf(v, x);
+      stf(v, dst);
+      return;
+    }
+    const Vec v = operand64 ? Vec(d0) : Vec(s0);
+    const Gp r = result64 ? Gp(x9) : Gp(w9);
+    ldf(v, src);
+    if (is_signed) a.fcvtzs(r, v);
+    else a.fcvtzu(r, v);
+    st(r, dst);
+  }
+
+  // ------------------------------------------------------------ memory
+  // x9 = the effective address (the i32 address plus the offset), checked
+  // against the memory's size unless the memory is guarded (then an access
+  // beyond it faults in the reservation: the fault handler resumes at the
+  // out-of-bounds trap). The access is then at [x21 + x9].
+  Mem effective_address(uint64_t addr_slot, uint64_t offset, uint32_t bytes) {
+    Assembler& a = *a_;
+    ld(w9, addr_slot);  // zero-extended
+    if (offset) add_imm(x9, x9, offset);
+    if (!guarded_) {
+      add_imm(x10, x9, bytes);
+      a.ldr(x11, ptr(kMemSize));
+      a.cmp(x10, x11);
+      a.b(CondCode::kHI, oob_);
+    }
+    return ptr(kMem, x9);
+  }
+
+  void emit_load(Opcode op, uint64_t dst, uint64_t addr, uint64_t offset) {
+    Assembler& a = *a_;
+    const Mem m = effective_address(addr, offset, scalar_access(op).bytes);
+    switch (op) {
+      case Opcode::I32Load8S: a.ldrsb(w10, m); st(w10, dst); return;
+      case Opcode::I64Load8S: a.ldrsb(x10, m); break;
+      case Opcode::I32Load8U: case Opcode::I64Load8U: a.ldrb(w10, m); break;
+      case Opcode::I32Load16S: a.ldrsh(w10, m); st(w10, dst); return;
+      case Opcode::I64Load16S: a.ldrsh(x10, m); break;
+      case Opcode::I32Load16U: case Opcode::I64Load16U: a.ldrh(w10, m); break;
+      case Opcode::I64Load32S: a.ldrsw(x10, m); break;
+      case Opcode::I64Load: case Opcode::F64Load: a.ldr(x10, m); break;
+      default: a.ldr(w10, m); break;  // i32.load, f32.load, i64.load32_u
+    }
+    st(x10, dst);
+  }
+
+  void emit_store(Opcode op, uint64_t addr, uint64_t value, uint64_t offset) {
+    Assembler& a = *a_;
+    const uint32_t bytes = scalar_access(op).bytes;
+    ld(x12, value);
+    const Mem m = effective_address(addr, offset, bytes);
+    switch (bytes) {
+      case 1: a.strb(w12, m); break;
+      case 2: a.strh(w12, m); break;
+      case 4: a.str(w12, m); break;
+      default: a.str(x12, m); break;
+    }
+  }
+
+  // ------------------------------------------------------------ v128
+  // The common v128 instructions in NEON; false for the others, which call
+  // the interpreter's code.
+  bool emit_v128(Opcode op, const uint64_t* p) {
+    Assembler& a = *a_;
+    // dst, a, b: one NEON instruction on v0 and v1.
+    auto binary = [&](auto&& body) {
+      ldq(v0, p[2]);
+      ldq(v1, p[3]);
+      body();
+      stq(v0, p[1]);
+      return true;
+    };
+    auto unary = [&](auto&& body) {
+      ldq(v0, p[2]);
+      body();
+      stq(v0, p[1]);
+      return true;
+    };
+    switch (op) {
+      case Opcode::V128Load: {  // dst, addr, offset
+        const Mem m = effective_address(p[2], p[3], 16);
+        a.ldr(q0, m);
+        stq(v0, p[1]);
+        return true;
+      }
+      case Opcode::V128Store: {  // addr, value, offset
+        ldq(v0, p[2]);
+        const Mem m = effective_address(p[1], p[3], 16);
+        a.str(q0, m);
+        return true;
+      }
+      case Opcode::I8x16Add: return binary([&] { a.add(v0.b16(), v0.b16(), v1.b16()); });
+      case Opcode::I8x16Sub: return binary([&] { a.sub(v0.b16(), v0.b16(), v1.b16()); });
+      case Opcode::I16x8Add: return binary([&] { a.add(v0.h8(), v0.h8(), v1.h8()); });
+      case Opcode::I16x8Sub: return binary([&] { a.sub(v0.h8(), v0.h8(), v1.h8()); });
+      case Opcode::I16x8Mul: return binary([&] { a.mul(v0.h8(), v0.h8(), v1.h8()); });
+      case Opcode::I32x4Add: return binary([&] { a.add(v0.s4(), v0.s4(), v1.s4()); });
+      case Opcode::I32x4Sub: return binary([&] { a.sub(v0.s4(), v0.s4(), v1.s4()); });
+      case Opcode::I32x4Mul: return binary([&] { a.mul(v0.s4(), v0.s4(), v1.s4()); });
+      case Opcode::I64x2Add: return binary([&] { a.add(v0.d2(), v0.d2(), v1.d2()); });
+      case Opcode::I64x2Sub: return binary([&] { a.sub(v0.d2(), v0.d2(), v1.d2()); });
+      case Opcode::I8x16Eq: return binary([&] { a.cmeq(v0.b16(), v0.b16(), v1.b16()); });
+      case Opcode::I16x8Eq: return binary([&] { a.cmeq(v0.h8(), v0.h8(), v1.h8()); });
+      case Opcode::I32x4Eq: return binary([&] { a.cmeq(v0.s4(), v0.s4(), v1.s4()); });
+      case Opcode::I32x4GtS: return binary([&] { a.cmgt(v0.s4(), v0.s4(), v1.s4()); });
+      case Opcode::I32x4MinS: return binary([&] { a.smin(v0.s4(), v0.s4(), v1.s4()); });
+      case Opcode::I32x4MaxS: return binary([&] { a.smax(v0.s4(), v0.s4(), v1.s4()); });
+      case Opcode::I32x4MinU: return binary([&] { a.umin(v0.s4(), v0.s4(), v1.s4()); });
+      case Opcode::I32x4MaxU: return binary([&] { a.umax(v0.s4(), v0.s4(), v1.s4()); });
+      case Opcode::F32x4Add: return binary([&] { a.fadd(v0.s4(), v0.s4(), v1.s4()); });
+      case Opcode::F32x4Sub: return binary([&] { a.fsub(v0.s4(), v0.s4(), v1.s4()); });
+      case Opcode::F32x4Mul: return binary([&] { a.fmul(v0.s4(), v0.s4(), v1.s4()); });
+      case Opcode::F32x4Div: return binary([&] { a.fdiv(v0.s4(), v0.s4(), v1.s4()); });
+      case Opcode::F64x2Add: return binary([&] { a.fadd(v0.d2(), v0.d2(), v1.d2()); });
+      case Opcode::F64x2Sub: return binary([&] { a.fsub(v0.d2(), v0.d2(), v1.d2()); });
+      case Opcode::F64x2Mul: return binary([&] { a.fmul(v0.d2(), v0.d2(), v1.d2()); });
+      case Opcode::F64x2Div: return binary([&] { a.fdiv(v0.d2(), v0.d2(), v1.d2()); });
+      case Opcode::V128And: return binary([&] { a.and_(v0.b16(), v0.b16(), v1.b16()); });
+      case Opcode::V128Or: return binary([&] { a.orr(v0.b16(), v0.b16(), v1.b16()); });
+      case Opcode::V128Xor: return binary([&] { a.eor(v0.b16(), v0.b16(), v1.b16()); });
+      case Opcode::V128Andnot: return binary([&] { a.bic(v0.b16(), v0.b16(), v1.b16()); });
+      case Opcode::V128Not: return unary([&] { a.mvn(v0.b16(), v0.b16()); });
+      case Opcode::I32x4Neg: return unary([&] { a.neg(v0.s4(), v0.s4()); });
+      case Opcode::F32x4Abs: return unary([&] { a.fabs(v0.s4(), v0.s4()); });
+      case Opcode::F32x4Neg: return unary([&] { a.fneg(v0.s4(), v0.s4()); });
+      case Opcode::F64x2Abs: return unary([&] { a.fabs(v0.d2(), v0.d2()); });
+      case Opcode::F64x2Neg: return unary([&] { a.fneg(v0.d2(), v0.d2()); });
+      case Opcode::I8x16Splat: ld(w9, p[2]); a.dup(v0.b16(), w9); stq(v0, p[1]); return true;
+      case Opcode::I16x8Splat: ld(w9, p[2]); a.dup(v0.h8(), w9); stq(v0, p[1]); return true;
+      case Opcode::I32x4Splat: case Opcode::F32x4Splat: ld(w9, p[2]); a.dup(v0.s4(), w9); stq(v0, p[1]); return true;
+      case Opcode::I64x2Splat: case Opcode::F64x2Splat: ld(x9, p[2]); a.dup(v0.d2(), x9); stq(v0, p[1]); return true;
+      case Opcode::I32x4ExtractLane: case Opcode::F32x4ExtractLane:  // dst, a, lane: the lane's slot bits
+        a.ldr(w9, slot_mem(p[2], 4, uint32_t(p[3] & 3) * 4));
+        st(w9, p[1]);
+        return true;
+      case Opcode::I64x2ExtractLane: case Opcode::F64x2ExtractLane:
+        a.ldr(x9, slot_mem(p[2], 8, uint32_t(p[3] & 1) * 8));
+        st(x9, p[1]);
+        return true;
+      default: return false;
+    }
+  }
+
+  StoreImpl& store_;
+  FuncInstance& func_;
+  const CompiledFunc& src_;
+  NativeCode& out_;
+  MemoryInstance* memi_ = nullptr;
+  std::vector<Instr> instrs_;
+  std::vector<size_t> targets_;
+  CodeHolder code_;
+  RecordingErrorHandler errors_;
+  Assembler* a_ = nullptr;
+  std::vector<Label> labels_;  // labels_[k]: targets_[k]'s
+  std::map<TrapCode, Label> trap_labels_;
+  std::vector<JumpTable> jump_tables_;
+  std::vector<std::function<void()>> deferred_;
+  Label exit_, own_trap_, oob_, internal_;
+  bool guarded_ = false, registered_ = true;
+};
+
+}  // namespace
+
+NativeEntry compile_a64(StoreImpl& store, FuncInstance& func, const CompiledFunc& source, NativeCode& out) {
+  return compile_guarded_else_explicit<A64Compiler>(store, func, source, out);
+}
+
+}  // namespace mywasm::jit

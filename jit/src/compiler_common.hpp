@@ -1,0 +1,139 @@
+// What the x86-64 and AArch64 backends share: the walk that splits a plain
+// translation into instructions and finds its branch targets and loops,
+// the helpers compiled code calls for instructions it runs out of line, the
+// scalar-access table, and installing finished code in executable memory.
+#pragma once
+#include <asmjit/core.h>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <vector>
+
+#include "interp/code.hpp"
+#include "jit.hpp"
+
+namespace mywasm::jit {
+
+// Space for `size` bytes of code: its executable address (rx) and a
+// writable mapping of the same memory (rw). False when none can be had.
+bool alloc_code(size_t size, void** rx, void** rw);
+void release_code(void* rx);
+
+// What compiled code calls for an instruction it runs out of line: the
+// store, this thread's context, the instruction's words, the running
+// function and its frame; returns a TrapCode (0: go on).
+using InstructionHelper = uint32_t (*)(StoreImpl* store, ExecRegs* regs, const uint64_t* instr, FuncInstance* cur,
+                                       uint64_t* fp);
+// The instruction runs in the interpreter (interp::run_instruction).
+uint32_t run_instruction_helper(StoreImpl* store, ExecRegs* regs, const uint64_t* instr, FuncInstance* cur,
+                                uint64_t* fp);
+// call_indirect with the interpreter's checks and traps, then straight into
+// the callee's native code when it has some.
+uint32_t call_indirect_helper(StoreImpl* store, ExecRegs* regs, const uint64_t* instr, FuncInstance* caller,
+                              uint64_t* fp);
+
+// Records the first assembler error (none is expected: every operand form
+// used exists; a branch out of range in a huge function is one, and the
+// function then stays in the interpreter).
+struct RecordingErrorHandler : asmjit::ErrorHandler {
+  asmjit::Error first = asmjit::kErrorOk;
+  void handleError(asmjit::Error err, const char*, asmjit::BaseEmitter*) override {
+    if (first == asmjit::kErrorOk) first = err;
+  }
+};
+
+// The scalar loads and stores and their access size, from the semantics
+// table the interpreter's handlers use (interp/numeric.hpp's MemSem).
+struct ScalarAccess {
+  bool load = false, store = false;
+  uint8_t bytes = 0;
+};
+const ScalarAccess& scalar_access(Opcode op);
+
+// One instruction of the plain translation.
+struct ScannedInstr {
+  size_t index;  // word index in the code
+  const interp::HandlerInfo* info;
+  unsigned words;
+  const uint64_t* stub = nullptr;  // its copy for run_instruction, where it runs there
+};
+
+// A function's plain translation split into instructions, with what a
+// single pass needs to know ahead.
+struct FunctionScan {
+  std::vector<ScannedInstr> instrs;
+  std::vector<size_t> targets;       // branch targets and loop headers (sorted, distinct)
+  std::map<size_t, size_t> loop_end;  // loop header -> index of the last branch back to it
+  // The type of each param and declared local, at its first slot.
+  std::vector<std::optional<ValType>> local_type;
+};
+
+bool is_call(const ScannedInstr& in);
+// Whether both backends compile this internal instruction inline (the
+// others run through run_instruction: table, bulk-memory and v128 moves).
+bool compiles_inline(interp::Internal h);
+
+// Scans `src` (the plain translation of `func`). Instructions for which
+// `out_of_line(in)` holds get a stub in `stubs` (the instruction, a
+// ReloadMemory that follows it, then Halt) for run_instruction; the buffer
+// never moves afterwards. False when the code holds a form no backend
+// compiles (fused forms).
+template <class OutOfLine>
+bool scan_function(const FuncInstance& func, const CompiledFunc& src, OutOfLine&& out_of_line,
+                   std::vector<uint64_t>& stubs, FunctionScan& scan);
+
+// Copies the finished code of `code` to executable memory (through its
+// writable alias, then the instruction cache made coherent over the
+// executable range) and records it in `out`; its entry, or null.
+NativeEntry install_code(asmjit::CodeHolder& code, NativeCode& out);
+
+// install_code, then the OSR entry at `osr_offset` and, for code that
+// relies on guard pages (`oob_offset`: its out-of-bounds trap stub), its
+// range in the fault handler's registry; `registered` false when that is
+// full (the caller compiles again with explicit checks).
+NativeEntry finish_code(asmjit::CodeHolder& code, NativeCode& out, uint64_t osr_offset,
+                        std::optional<uint64_t> oob_offset, bool& registered);
+
+// Compiles with guard pages (Compiler(..., use_guard=true)), and again
+// with explicit checks when the fault handler's registry was full.
+template <class Compiler>
+NativeEntry compile_guarded_else_explicit(StoreImpl& store, FuncInstance& func, const CompiledFunc& source,
+                                          NativeCode& out) {
+  Compiler guarded(store, func, source, out, /*use_guard=*/true);
+  if (NativeEntry entry = guarded.compile()) return entry;
+  if (guarded.registered()) return nullptr;
+  release_code(out.code);
+  out.code = nullptr;
+  out.stubs.clear();
+  return Compiler(store, func, source, out, /*use_guard=*/false).compile();
+}
+
+// Whether std::vector keeps [begin, end, capacity] pointers, as inline
+// call_indirect reads a table's elements and the store's functions.
+bool vector_layout_known();
+template <class T, class M>
+int32_t offset_in(const T& object, const M& member) {
+  return int32_t(reinterpret_cast<const char*>(&member) - reinterpret_cast<const char*>(&object));
+}
+
+// ------------------------------------------------------------ implementation
+namespace detail {
+bool split_instructions(const CompiledFunc& src, FunctionScan& scan);
+void find_loops_and_locals(const FuncInstance& func, const CompiledFunc& src, FunctionScan& scan);
+void make_stubs(const CompiledFunc& src, const std::vector<bool>& out_of_line, std::vector<uint64_t>& stubs,
+                FunctionScan& scan);
+}  // namespace detail
+
+template <class OutOfLine>
+bool scan_function(const FuncInstance& func, const CompiledFunc& src, OutOfLine&& out_of_line,
+                   std::vector<uint64_t>& stubs, FunctionScan& scan) {
+  if (!detail::split_instructions(src, scan)) return false;
+  detail::find_loops_and_locals(func, src, scan);
+  std::vector<bool> runs_there(scan.instrs.size());
+  for (size_t k = 0; k < scan.instrs.size(); ++k) runs_there[k] = out_of_line(scan.instrs[k]);
+  detail::make_stubs(src, runs_there, stubs, scan);
+  return true;
+}
+
+}  // namespace mywasm::jit
