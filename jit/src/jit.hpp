@@ -59,6 +59,15 @@ FuncInstance* function_at(const void* pc);
 // and an executable mapping that is never writable at the same time).
 bool available();
 
+// What this host's backend keeps and reports. Frames of compiled code carry
+// exact offsets (the trapping instruction, each caller's call) on x86-64;
+// the AArch64 backend's report the function's start (offset 0) so far.
+// The AArch64 backend's code points into the plain translation it was made
+// from, which is then kept for the code's life; the x86-64 backend keeps
+// only its frame layout.
+bool exact_frame_offsets();
+bool keeps_plain_translation();
+
 // Compiles `func` (wasm-defined, its instance complete) and sets its
 // native_entry. When its interpreter code is a plain translation it is
 // shared, else a plain translation is made for the compiler and dropped

@@ -278,6 +278,18 @@ constexpr bool kKeepsTranslation = true;
 constexpr bool kKeepsTranslation = false;
 #endif
 
+}  // namespace
+
+bool exact_frame_offsets() {
+#if defined(__aarch64__)
+  return false;  // (no trap-site table, stubs or native return addresses there yet)
+#else
+  return true;
+#endif
+}
+bool keeps_plain_translation() { return kKeepsTranslation; }
+
+namespace {
 NativeEntry compile_source(StoreImpl& store, FuncInstance& func, const CompiledFunc& source, NativeCode& native) {
 #if defined(__x86_64__)
   return compile_x64(store, func, source, native);
