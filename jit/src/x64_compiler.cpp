@@ -54,6 +54,7 @@
 #include <optional>
 #include <utility>
 
+#include "compiler_common.hpp"
 #include "interp/code.hpp"
 #include "interp/numeric.hpp"
 #include "runtime/exec_context.hpp"
@@ -78,26 +79,6 @@ const Gp kMemSize = r14;
 constexpr uint32_t kInternalEntryOffset = 64;
 
 Mem ctx_field(size_t offset) { return qword_ptr(kCtx, int32_t(offset)); }
-
-// What compiled code calls for an instruction it runs out of line: the
-// store, this thread's context, the instruction's words, the running
-// function and its frame; returns a TrapCode (0: go on).
-using InstructionHelper = uint32_t (*)(StoreImpl* store, ExecRegs* regs, const uint64_t* instr, FuncInstance* cur,
-                                       uint64_t* fp);
-
-uint32_t run_instruction_helper(StoreImpl* store, ExecRegs* regs, const uint64_t* instr, FuncInstance* cur,
-                                uint64_t* fp) {
-  return uint32_t(interp::run_instruction(*store, static_cast<ExecContext&>(*regs), instr, *cur, fp));
-}
-
-// Records the first assembler error (none is expected: every operand form
-// used below exists).
-struct RecordingErrorHandler : ErrorHandler {
-  Error first = kErrorOk;
-  void handleError(Error err, const char*, BaseEmitter*) override {
-    if (first == kErrorOk) first = err;
-  }
-};
 
 // Which registers hold which slots' current values. Every write also goes
 // to the slot, so forgetting an entry is always safe. Inside a loop some
@@ -311,28 +292,6 @@ class RegCache {
   std::vector<Evicted> evicted_;
   uint32_t next_gp_ = 0, next_xmm_ = 0;
 };
-
-// The scalar loads and stores and their access size, from the semantics
-// table the interpreter's handlers use (interp/numeric.hpp's MemSem, itself
-// from opcodes.def).
-struct ScalarAccess {
-  bool load = false, store = false;
-  uint8_t bytes = 0;
-};
-template <Opcode op>
-constexpr ScalarAccess scalar_access_of() {
-  using M = interp::MemSem<op>;
-  if constexpr (M::kIsLoad || M::kIsStore) return {M::kIsLoad, M::kIsStore, uint8_t(sizeof(typename M::Mem))};
-  else return {};
-}
-const ScalarAccess& scalar_access(Opcode op) {
-  static constexpr ScalarAccess kTable[] = {
-#define OP(Id, Prefix, Code, Name, Imm, Params, Results) scalar_access_of<Opcode::Id>(),
-#include "opcodes.def"
-#undef OP
-  };
-  return kTable[static_cast<unsigned>(op)];
-}
 
 class X64Compiler {
  public:
@@ -1563,18 +1522,6 @@ class X64Compiler {
     });
   }
 
-  // Whether std::vector keeps [begin, end, capacity] pointers, as inline
-  // call_indirect reads a table's elements and the store's functions.
-  static bool vector_layout_known() {
-    static const bool ok = [] {
-      std::vector<uint64_t> v(3);
-      uint64_t* words[3];
-      static_assert(sizeof v == sizeof words && sizeof(std::unique_ptr<FuncInstance>) == sizeof(void*));
-      std::memcpy(words, &v, sizeof words);
-      return words[0] == v.data() && words[1] == v.data() + 3;
-    }();
-    return ok;
-  }
   template <class T, class M>
   static int32_t offset_in(const T& object, const M& member) {
     return int32_t(reinterpret_cast<const char*>(&member) - reinterpret_cast<const char*>(&object));
