@@ -331,17 +331,21 @@ class X64Compiler {
     }
     s.code.reset(ResetPolicy::kHard);  // (its zone may have grown as much)
   }
-  // Doubles the thread's code buffer; false past its limit (1 GiB).
-  static bool grow_buffer() {
+  // Doubles the thread's code buffer, or makes it at least `at_least`
+  // bytes; false past its limit (1 GiB).
+  static bool grow_buffer(size_t at_least = 0) {
     Scratch& s = scratch();
     if (s.buffer_size >= (size_t(1) << 30)) return false;
-    const size_t size = std::max(s.buffer_size * 2, kFirstBufferSize);
+    size_t size = std::max(s.buffer_size * 2, kFirstBufferSize);
+    while (size < at_least && size < (size_t(1) << 30)) size *= 2;
     s.buffer_size = 0;  // (left so, with no buffer, if the allocation throws)
     s.buffer.reset();
     s.buffer.reset(new uint8_t[size]);
     s.buffer_size = size;
     return true;
   }
+
+  static size_t buffer_capacity() { return scratch().buffer_size; }
 
   // False when the code relies on the fault handler but could not be
   // registered with it (compile again without the guard).
@@ -386,8 +390,15 @@ class X64Compiler {
       current_ = in.index;
       site_index_ = in.index;
       emit(in);
+      // A full code buffer (or no memory) fails every later emit, each
+      // formatting an error message: stop at the first (compile_x64 retries
+      // with a larger buffer).
+      if (errors_.first != kErrorOk) return nullptr;
     }
-    for (auto& d : deferred_) d();
+    for (auto& d : deferred_) {
+      d();
+      if (errors_.first != kErrorOk) return nullptr;
+    }
     Label osr = a.newLabel();
     a.bind(osr);
     osr_prologue();
@@ -2147,6 +2158,10 @@ class X64Compiler {
 
 NativeEntry compile_x64(StoreImpl& store, FuncInstance& func, const CompiledFunc& source, NativeCode& out) {
   bool use_guard = true;
+  // A buffer for the likely code size up front (a big function would
+  // otherwise be compiled again at each doubling from the usual size).
+  const size_t likely_bytes = source.code.size() * 8;
+  if (likely_bytes > X64Compiler::buffer_capacity() && !X64Compiler::grow_buffer(likely_bytes)) return nullptr;
   for (;;) {
     X64Compiler compiler(store, func, source, out, use_guard);
     if (NativeEntry entry = compiler.compile()) {
