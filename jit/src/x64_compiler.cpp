@@ -413,17 +413,10 @@ class X64Compiler {
       a.embed(src_.consts.data(), src_.consts.size() * sizeof(uint64_t));
     }
     if (errors_.first != kErrorOk) return nullptr;
-    NativeEntry entry = install();
-    if (!entry) return nullptr;
-    const uintptr_t base = reinterpret_cast<uintptr_t>(out_.code);
-    out_.osr_entry = reinterpret_cast<OsrEntry>(base + code_.labelOffsetFromBase(osr));
     out_.code_origins.shrink_to_fit();
-    if (guarded_) {
-      out_.fault_handle = register_code(base, base + out_.size, base + code_.labelOffsetFromBase(oob_));
-      registered_ = out_.fault_handle >= 0;
-      if (!registered_) return nullptr;
-    }
-    return entry;
+    std::optional<uint64_t> oob_offset;
+    if (guarded_) oob_offset = code_.labelOffsetFromBase(oob_);
+    return finish_code(code_, out_, code_.labelOffsetFromBase(osr), oob_offset, registered_);
   }
 
  private:
@@ -785,21 +778,6 @@ class X64Compiler {
   void propagate_trap() {
     a_->test(eax, eax);
     a_->jnz(exit_);
-  }
-
-  NativeEntry install() {
-    if (code_.flatten() != kErrorOk || code_.resolveUnresolvedLinks() != kErrorOk) return nullptr;
-    const size_t size = code_.codeSize();
-    void* rx = nullptr;
-    void* rw = nullptr;
-    if (!alloc_code(size, &rx, &rw)) return nullptr;
-    out_.code = rx;
-    out_.size = size;
-    if (code_.relocateToBase(reinterpret_cast<uint64_t>(rx)) != kErrorOk ||
-        code_.copyFlattenedData(rw, size, CopySectionFlags::kPadSectionBuffer) != kErrorOk)
-      return nullptr;
-    VirtMem::flushInstructionCache(rx, size);
-    return reinterpret_cast<NativeEntry>(rx);
   }
 
   // ------------------------------------------------------------ instructions
