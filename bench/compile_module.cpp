@@ -101,6 +101,24 @@ BackendRun run_backend(mywasm::Store& store, Backend backend) {
   return run;
 }
 
+// Runs use(store) on a fresh instance of the module at `path` (imports
+// satisfied by stubs); false when it does not instantiate.
+template <class F>
+bool with_instance(const std::string& path, F&& use) {
+  mywasm::Engine engine(jit_config());
+  auto compiled = mywasm::Module::compile_file(engine, path);
+  mywasm::Store store(engine);
+  mywasm::Linker linker(engine);
+  define_stub_imports(store, linker, *compiled);
+  auto inst = linker.instantiate(store, *compiled);
+  if (!inst.ok()) {
+    std::fprintf(stderr, "instantiate: %s\n", inst.error().to_string().c_str());
+    return false;
+  }
+  use(store);
+  return true;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -142,39 +160,32 @@ int main(int argc, char** argv) {
   size_t native_bytes = 0, code_origins = 0, stub_origins = 0;
   if (mywasm::jit::available()) {
     for (int i = 0; i < std::min(runs, 3); ++i) {
-      mywasm::Engine engine(jit_config());
-      auto compiled = mywasm::Module::compile_file(engine, path);
-      mywasm::Store store(engine);
-      mywasm::Linker linker(engine);
-      define_stub_imports(store, linker, *compiled);
-      auto inst = linker.instantiate(store, *compiled);
-      if (!inst.ok()) {
-        std::fprintf(stderr, "instantiate: %s\n", inst.error().to_string().c_str());
-        break;
-      }
-      auto t = std::chrono::steady_clock::now();
-      const double cpu0 = thread_cpu_seconds();
-      size_t failed = 0;
-      for (auto& f : store.impl().funcs)
-        if (!f->is_host() && !mywasm::jit::compile(store.impl(), *f)) ++failed;
-      const double s = seconds_since(t), cpu = thread_cpu_seconds() - cpu0;
-      best_jit = best_jit < 0 ? s : std::min(best_jit, s);
-      best_jit_cpu = best_jit_cpu < 0 ? cpu : std::min(best_jit_cpu, cpu);
-      if (failed) std::printf("(%zu functions not compiled)\n", failed);
-      native_bytes = code_origins = stub_origins = 0;
-      for (auto& f : store.impl().funcs) {
-        if (!f->native) continue;
-        native_bytes += f->native->size;
-        code_origins += f->native->code_origins.size();
-        stub_origins += f->native->stub_origins.size();
-      }
-      // The translations alone (into one reused buffer, as the compiler does).
-      auto t_tr = std::chrono::steady_clock::now();
-      std::unique_ptr<mywasm::CompiledFunc> buffers;
-      for (auto& f : store.impl().funcs)
-        if (!f->is_host()) buffers = mywasm::interp::translate(store.impl(), *f, false, false, std::move(buffers));
-      const double tr = seconds_since(t_tr);
-      best_translate = best_translate < 0 ? tr : std::min(best_translate, tr);
+      const bool ran = with_instance(path, [&](mywasm::Store& store) {
+        auto t = std::chrono::steady_clock::now();
+        const double cpu0 = thread_cpu_seconds();
+        size_t failed = 0;
+        for (auto& f : store.impl().funcs)
+          if (!f->is_host() && !mywasm::jit::compile(store.impl(), *f)) ++failed;
+        const double s = seconds_since(t), cpu = thread_cpu_seconds() - cpu0;
+        best_jit = best_jit < 0 ? s : std::min(best_jit, s);
+        best_jit_cpu = best_jit_cpu < 0 ? cpu : std::min(best_jit_cpu, cpu);
+        if (failed) std::printf("(%zu functions not compiled)\n", failed);
+        native_bytes = code_origins = stub_origins = 0;
+        for (auto& f : store.impl().funcs) {
+          if (!f->native) continue;
+          native_bytes += f->native->size;
+          code_origins += f->native->code_origins.size();
+          stub_origins += f->native->stub_origins.size();
+        }
+        // The translations alone (into one reused buffer, as the compiler does).
+        auto t_tr = std::chrono::steady_clock::now();
+        std::unique_ptr<mywasm::CompiledFunc> buffers;
+        for (auto& f : store.impl().funcs)
+          if (!f->is_host()) buffers = mywasm::interp::translate(store.impl(), *f, false, false, std::move(buffers));
+        const double tr = seconds_since(t_tr);
+        best_translate = best_translate < 0 ? tr : std::min(best_translate, tr);
+      });
+      if (!ran) break;
     }
   }
   struct Named {
@@ -190,15 +201,11 @@ int main(int argc, char** argv) {
   for (const Named& b : backends) {
     BackendRun best;
     for (int i = 0; i < std::min(runs, 3); ++i) {
-      mywasm::Engine engine(jit_config());
-      auto compiled = mywasm::Module::compile_file(engine, path);
-      mywasm::Store store(engine);
-      mywasm::Linker linker(engine);
-      define_stub_imports(store, linker, *compiled);
-      auto inst = linker.instantiate(store, *compiled);
-      if (!inst.ok()) break;
-      const BackendRun r = run_backend(store, b.backend);
-      if (i == 0 || r.seconds < best.seconds) best = r;
+      const bool ran = with_instance(path, [&](mywasm::Store& store) {
+        const BackendRun r = run_backend(store, b.backend);
+        if (i == 0 || r.seconds < best.seconds) best = r;
+      });
+      if (!ran) break;
     }
     backend_runs.push_back({b.name, best});
   }
