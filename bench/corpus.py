@@ -29,28 +29,13 @@ A2=...) to see the noise of an A/A comparison.
 import argparse
 import math
 import os
-import re
 import subprocess
 import sys
 from collections import defaultdict
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PROGRAMS = [
-    ("sqlite3", "speedtest1", ["--memdb", "--size", "30"]),
-    ("zlib", "zlib", []),
-    ("bzip2", "bzip2", []),
-    ("lua5.4", "lua", []),
-]
-
-
-def geomean(values):
-    return math.exp(sum(math.log(v) for v in values) / len(values)) if values else float("nan")
-
-
-def normalized(out):
-    # speedtest1 prints its own timings (fixed clock in the wasm build).
-    return "\n".join(re.sub(r"\s+[0-9.]+s$", "", line) for line in out.strip().splitlines())
+from kernel_timing import ROOT, geomean
+from run_programs import PROGRAMS, normalized
 
 
 def user_time_of(cmd, env=None):
@@ -81,6 +66,7 @@ def timed_corpus(args):
     items = []
     d = Path(args.programs)
     for label, name, prog_args in PROGRAMS:
+        label = label.split()[0]  # (the package: "sqlite3", not "sqlite3 speedtest1")
         native, wasm = d / f"{name}.native", d / f"{name}.wasm"
         if not native.exists() or not wasm.exists():
             sys.exit(f"{native} or {wasm} missing: run bench/programs/setup.sh")
@@ -103,7 +89,7 @@ def cmd_time(args):
         best, out = math.inf, None
         for _ in range(args.runs):
             t, out = user_time_of(make(args.mywasm))
-            if normalized(out) != normalized(expected):
+            if normalized(out.strip()) != normalized(expected.strip()):
                 sys.exit(f"{label}: mywasm printed\n{out}\nnative printed\n{expected}")
             best = min(best, t)
         ratios.append(best / nt)
@@ -125,14 +111,14 @@ def cmd_compare(args):
     items = timed_corpus(args)
     expected = {}
     for label, native_cmd, _ in items:
-        expected[label] = normalized(user_time_of(native_cmd)[1])
+        expected[label] = normalized(user_time_of(native_cmd)[1].strip())
     times = defaultdict(list)  # (variant, program) -> times
     for r in range(args.runs):
         for label, native_cmd, make in items:
             times[("native", label)].append(user_time_of(native_cmd)[0])
             for vlabel, path, env in variants:
                 t, out = user_time_of(make(path), env)
-                if normalized(out) != expected[label]:
+                if normalized(out.strip()) != expected[label]:
                     sys.exit(f"{label}: {vlabel} printed\n{out}\nnative printed\n{expected[label]}")
                 times[(vlabel, label)].append(t)
         print(f"round {r + 1} of {args.runs} done", file=sys.stderr, flush=True)
