@@ -456,112 +456,98 @@ class ModuleEncoder {
     imports_.push_back(std::move(imp));
   }
 
-  void declare_func(const SExpr& f) {
+  // The shape func, table, memory and global fields share: an optional id,
+  // inline exports, then either an inline import (`import_desc` parses the
+  // import's descriptor) or a definition (`define` parses the rest, given the
+  // new index).
+  template <class ImportDesc, class Define>
+  void declare_entity(const SExpr& f, uint8_t kind, Space space, ImportDesc import_desc, Define define) {
     Cursor c{f, 1};
     auto id = c.take_id();
     std::vector<std::string> exports;
     collect_inline_exports(c, exports);
-    Import imp{{}, {}, 0, {}};
-    bool imported = take_inline_import(c, imp.module, imp.name);
-    uint32_t index = imported ? add_import_index(kFunc, id, f) : add_definition_index(kFunc, id, f);
-    TypeUse use = parse_typeuse(c);
-    uint32_t type = resolve_typeuse(use, f);
-    if (imported) {
+    Import imp{{}, {}, kind, {}};
+    uint32_t index;
+    if (take_inline_import(c, imp.module, imp.name)) {
+      index = add_import_index(space, id, f);
+      imp.desc = import_desc(c);
       if (!c.done()) c.peek().fail("unexpected token");
-      put_u(imp.desc, type);
       imports_.push_back(std::move(imp));
     } else {
-      prescan_typeuses(f, c.pos);
-      funcs_.push_back(FuncDef{&f, c.pos, type, std::move(use.param_names)});
+      index = add_definition_index(space, id, f);
+      define(c, index);
     }
-    add_exports(exports, 0, index);
+    add_exports(exports, kind, index);
+  }
+
+  void declare_func(const SExpr& f) {
+    declare_entity(
+        f, 0, kFunc,
+        [&](Cursor& c) {
+          TypeUse use = parse_typeuse(c);
+          Bytes desc;
+          put_u(desc, resolve_typeuse(use, f));
+          return desc;
+        },
+        [&](Cursor& c, uint32_t) {
+          TypeUse use = parse_typeuse(c);
+          uint32_t type = resolve_typeuse(use, f);
+          prescan_typeuses(f, c.pos);
+          funcs_.push_back(FuncDef{&f, c.pos, type, std::move(use.param_names)});
+        });
   }
 
   void declare_table(const SExpr& f) {
-    Cursor c{f, 1};
-    auto id = c.take_id();
-    std::vector<std::string> exports;
-    collect_inline_exports(c, exports);
-    Import imp{{}, {}, 1, {}};
-    if (take_inline_import(c, imp.module, imp.name)) {
-      uint32_t index = add_import_index(kTable, id, f);
-      imp.desc = parse_tabletype(c);
-      imports_.push_back(std::move(imp));
-      add_exports(exports, 1, index);
-      return;
-    }
-    uint32_t index = add_definition_index(kTable, id, f);
-    if (!c.done() && valtype_of(c.peek())) {  // reftype (elem ...)
-      ValType type = expect_reftype(c.next());
-      const SExpr& elem = c.next();
-      if (!elem.is_list("elem")) elem.fail("unexpected token");
-      uint32_t n = static_cast<uint32_t>(elem.items.size() - 1);
-      Bytes t{static_cast<uint8_t>(type), 0x01};
-      put_u(t, n);
-      put_u(t, n);
-      tables_.push_back(std::move(t));
-      add_index(kElem, std::nullopt, f);
-      elems_.push_back(ElemDef{nullptr, &elem, index, type});
-    } else {
-      tables_.push_back(parse_tabletype(c));
-    }
-    if (!c.done()) c.peek().fail("unexpected token");
-    add_exports(exports, 1, index);
+    declare_entity(f, 1, kTable, [&](Cursor& c) { return parse_tabletype(c); },
+                   [&](Cursor& c, uint32_t index) {
+                     if (!c.done() && valtype_of(c.peek())) {  // reftype (elem ...)
+                       ValType type = expect_reftype(c.next());
+                       const SExpr& elem = c.next();
+                       if (!elem.is_list("elem")) elem.fail("unexpected token");
+                       uint32_t n = static_cast<uint32_t>(elem.items.size() - 1);
+                       Bytes t{static_cast<uint8_t>(type), 0x01};
+                       put_u(t, n);
+                       put_u(t, n);
+                       tables_.push_back(std::move(t));
+                       add_index(kElem, std::nullopt, f);
+                       elems_.push_back(ElemDef{nullptr, &elem, index, type});
+                     } else {
+                       tables_.push_back(parse_tabletype(c));
+                     }
+                     if (!c.done()) c.peek().fail("unexpected token");
+                   });
   }
 
   void declare_memory(const SExpr& f) {
-    Cursor c{f, 1};
-    auto id = c.take_id();
-    std::vector<std::string> exports;
-    collect_inline_exports(c, exports);
-    Import imp{{}, {}, 2, {}};
-    if (take_inline_import(c, imp.module, imp.name)) {
-      uint32_t index = add_import_index(kMemory, id, f);
-      imp.desc = parse_limits(c);
-      imports_.push_back(std::move(imp));
-      add_exports(exports, 2, index);
-      return;
-    }
-    uint32_t index = add_definition_index(kMemory, id, f);
-    if (c.at_list("data")) {
-      const SExpr& data = c.next();
-      uint64_t size = 0;
-      for (size_t k = 1; k < data.items.size(); ++k) {
-        if (!data.items[k].is_string()) data.items[k].fail("unexpected token");
-        size += data.items[k].text.size();
-      }
-      uint64_t pages = (size + kPageSize - 1) / kPageSize;
-      Bytes m{0x01};
-      put_u(m, pages);
-      put_u(m, pages);
-      memories_.push_back(std::move(m));
-      add_index(kData, std::nullopt, f);
-      datas_.push_back(DataDef{nullptr, &data, index});
-    } else {
-      memories_.push_back(parse_limits(c));
-    }
-    if (!c.done()) c.peek().fail("unexpected token");
-    add_exports(exports, 2, index);
+    declare_entity(f, 2, kMemory, [&](Cursor& c) { return parse_limits(c); },
+                   [&](Cursor& c, uint32_t index) {
+                     if (c.at_list("data")) {  // (data ...): limits from its size
+                       const SExpr& data = c.next();
+                       uint64_t size = 0;
+                       for (size_t k = 1; k < data.items.size(); ++k) {
+                         if (!data.items[k].is_string()) data.items[k].fail("unexpected token");
+                         size += data.items[k].text.size();
+                       }
+                       uint64_t pages = (size + kPageSize - 1) / kPageSize;
+                       Bytes m{0x01};
+                       put_u(m, pages);
+                       put_u(m, pages);
+                       memories_.push_back(std::move(m));
+                       add_index(kData, std::nullopt, f);
+                       datas_.push_back(DataDef{nullptr, &data, index});
+                     } else {
+                       memories_.push_back(parse_limits(c));
+                     }
+                     if (!c.done()) c.peek().fail("unexpected token");
+                   });
   }
 
   void declare_global(const SExpr& f) {
-    Cursor c{f, 1};
-    auto id = c.take_id();
-    std::vector<std::string> exports;
-    collect_inline_exports(c, exports);
-    Import imp{{}, {}, 3, {}};
-    uint32_t index;
-    if (take_inline_import(c, imp.module, imp.name)) {
-      index = add_import_index(kGlobal, id, f);
-      imp.desc = parse_globaltype(c);
-      if (!c.done()) c.peek().fail("unexpected token");
-      imports_.push_back(std::move(imp));
-    } else {
-      index = add_definition_index(kGlobal, id, f);
-      Bytes type = parse_globaltype(c);
-      globals_.push_back(GlobalDef{std::move(type), &f, c.pos});
-    }
-    add_exports(exports, 3, index);
+    declare_entity(f, 3, kGlobal, [&](Cursor& c) { return parse_globaltype(c); },
+                   [&](Cursor& c, uint32_t) {
+                     Bytes type = parse_globaltype(c);
+                     globals_.push_back(GlobalDef{std::move(type), &f, c.pos});
+                   });
   }
 
   // ---- instructions (pass C) ------------------------------------------
