@@ -146,6 +146,11 @@ TEST(Wat, Errors) {
   EXPECT_EQ(error_of("(module (func (export \"\\80\")))"), "malformed UTF-8 encoding");
   EXPECT_EQ(error_of("(module (func block end $l))"), "mismatching label");
   EXPECT_EQ(error_of("(module (funk))"), "unexpected token");
+  // Tokens after an inline import's type, for every kind of field.
+  EXPECT_EQ(error_of("(module (func (import \"m\" \"f\") (param i32) 7))"), "unexpected token");
+  EXPECT_EQ(error_of("(module (table (import \"m\" \"t\") 1 funcref 7))"), "unexpected token");
+  EXPECT_EQ(error_of("(module (memory (import \"m\" \"m\") 1 2 3))"), "unexpected token");
+  EXPECT_EQ(error_of("(module (global (import \"m\" \"g\") i32 7))"), "unexpected token");
 }
 
 // A ")" closing nothing: an error earlier in the text wins, as in a
