@@ -74,15 +74,19 @@ double thread_cpu_seconds() {
   return double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9;
 }
 
+// A backend; where it reports them (the AArch64 one), the instructions its
+// code runs through the interpreter's code are appended to the vector.
+using Interpreted = std::vector<const mywasm::interp::HandlerInfo*>;
 using Backend = mywasm::NativeEntry (*)(mywasm::StoreImpl&, mywasm::FuncInstance&, const mywasm::CompiledFunc&,
-                                        mywasm::jit::NativeCode&);
+                                        mywasm::jit::NativeCode&, Interpreted*);
 
 // One backend over every wasm function of an instance: seconds (translations
 // made beforehand, not counted) and bytes of code made; functions it did
-// not compile are counted in `failed`.
+// not compile are counted in `failed`; instructions left to the
+// interpreter's code (of them v128 ones) in `interpreted`.
 struct BackendRun {
   double seconds = 0;
-  size_t code_bytes = 0, failed = 0;
+  size_t code_bytes = 0, failed = 0, interpreted = 0, interpreted_v128 = 0;
 };
 BackendRun run_backend(mywasm::Store& store, Backend backend) {
   using namespace mywasm;
@@ -92,9 +96,14 @@ BackendRun run_backend(mywasm::Store& store, Backend backend) {
   std::vector<std::unique_ptr<jit::NativeCode>> made;
   BackendRun run;
   auto t = std::chrono::steady_clock::now();
+  Interpreted interpreted;
   for (auto& [f, source] : plain) {
     made.push_back(std::make_unique<jit::NativeCode>());
-    if (!backend(store.impl(), *f, *source, *made.back())) ++run.failed;
+    if (!backend(store.impl(), *f, *source, *made.back(), &interpreted)) ++run.failed;
+    for (const interp::HandlerInfo* h : interpreted) {
+      ++run.interpreted;
+      if (h->form != interp::HandlerInfo::InternalForm && info(h->op).prefix == 0xFD) ++run.interpreted_v128;
+    }
   }
   run.seconds = seconds_since(t);
   for (const auto& code : made) run.code_bytes += code->size;
@@ -191,13 +200,23 @@ int main(int argc, char** argv) {
   struct Named {
     const char* name;
     Backend backend;
+    bool reports_interpreted;
   };
   std::vector<Named> backends;
 #if defined(__x86_64__)
-  if (mywasm::jit::available()) backends.push_back({"x86-64", &mywasm::jit::compile_x64});
+  if (mywasm::jit::available()) {
+    Backend x64 = [](mywasm::StoreImpl& s, mywasm::FuncInstance& f, const mywasm::CompiledFunc& c,
+                     mywasm::jit::NativeCode& out, Interpreted*) { return mywasm::jit::compile_x64(s, f, c, out); };
+    backends.push_back({"x86-64", x64, false});
+  }
 #endif
-  backends.push_back({"aarch64", &mywasm::jit::compile_a64});
-  std::vector<std::pair<const char*, BackendRun>> backend_runs;
+  backends.push_back({"aarch64", &mywasm::jit::compile_a64, true});
+  struct NamedRun {
+    const char* name;
+    BackendRun run;
+    bool reports_interpreted;
+  };
+  std::vector<NamedRun> backend_runs;
   for (const Named& b : backends) {
     BackendRun best;
     for (int i = 0; i < std::min(runs, 3); ++i) {
@@ -207,7 +226,7 @@ int main(int argc, char** argv) {
       });
       if (!ran) break;
     }
-    backend_runs.push_back({b.name, best});
+    backend_runs.push_back({b.name, best, b.reports_interpreted});
   }
   std::printf("%s: %.1f MB file, %zu functions, %.2f MB code\n", path.c_str(), file_size / 1e6, funcs, code_mb);
   std::printf("compile_file (read+decode+validate): %.2f ms\n", best_compile * 1e3);
@@ -227,10 +246,12 @@ int main(int argc, char** argv) {
     std::printf("origin tables (native code + stubs): %zu + %zu entries of %zu bytes, %.3f per byte of wasm code\n",
                 code_origins, stub_origins, entry, double((code_origins + stub_origins) * entry) / double(code_bytes));
   }
-  for (const auto& [name, r] : backend_runs) {
+  for (const auto& [name, r, reports] : backend_runs) {
     std::printf("%s backend alone: %.2f ms (%.0f MB/s), %.2f MB machine code, %.2f bytes per wasm code byte",
                 name, r.seconds * 1e3, code_mb / r.seconds, r.code_bytes / 1e6, double(r.code_bytes) / code_bytes);
     if (r.failed) std::printf(" (%zu functions not compiled)", r.failed);
+    if (reports)
+      std::printf(", %zu instructions left to the interpreter's code (%zu v128)", r.interpreted, r.interpreted_v128);
     std::printf("\n");
   }
   return 0;

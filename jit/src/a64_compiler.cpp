@@ -31,10 +31,12 @@
 #include <asmjit/arm/a64assembler.h>
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstring>
 #include <functional>
 #include <map>
+#include <optional>
 #include <vector>
 
 #include "interp/code.hpp"
@@ -64,10 +66,132 @@ Mem ctx_field(size_t offset) { return ptr(kCtx, int32_t(offset)); }
 // How an inline plain instruction is compiled.
 enum class OpKind { None, Load, Store, IntBin, Shift, Cmp, Eqz, DivRem, FBin, FCmp, Unary, Trunc, V128 };
 
+// ------------------------------------------------------------ v128 table
+// Lane arrangements of NEON operands.
+enum class Arr : uint8_t { B8, B16, H4, H8, S2, S4, D2 };
+Vec arranged(const Vec& v, Arr arr) {
+  switch (arr) {
+    case Arr::B8: return v.b8();
+    case Arr::B16: return v.b16();
+    case Arr::H4: return v.h4();
+    case Arr::H8: return v.h8();
+    case Arr::S2: return v.s2();
+    case Arr::S4: return v.s4();
+    default: return v.d2();
+  }
+}
+
+// How a v128 instruction that is one NEON instruction takes its operands
+// (dst, a[, b] slots).
+enum class Form : uint8_t {
+  Unary,    // op(a)
+  Binary,   // op(a, b)
+  Swapped,  // op(b, a): lt and le are gt and ge with the operands swapped
+  Negated,  // ~op(a, b): ne is not eq
+};
+struct NeonOp {
+  Opcode op;
+  InstId inst;
+  Form form;
+  Arr dst, src;  // the result's and the operands' arrangements
+};
+
+#define MYWASM_UN(Op, I, A) {Opcode::Op, Inst::kId##I##_v, Form::Unary, Arr::A, Arr::A}
+#define MYWASM_BIN(Op, I, A) {Opcode::Op, Inst::kId##I##_v, Form::Binary, Arr::A, Arr::A}
+#define MYWASM_SWAP(Op, I, A) {Opcode::Op, Inst::kId##I##_v, Form::Swapped, Arr::A, Arr::A}
+#define MYWASM_NOT(Op, I, A) {Opcode::Op, Inst::kId##I##_v, Form::Negated, Arr::A, Arr::A}
+// Widening: the result's lanes twice the operands' (From: a half or a whole register).
+#define MYWASM_WIDE_UN(Op, I, A, From) {Opcode::Op, Inst::kId##I##_v, Form::Unary, Arr::A, Arr::From}
+#define MYWASM_WIDE_BIN(Op, I, A, From) {Opcode::Op, Inst::kId##I##_v, Form::Binary, Arr::A, Arr::From}
+// The ten integer compares (unsigned: cmhi/cmhs), and i64x2's six.
+#define MYWASM_SIGNED_CMP(P, A)                                                                            \
+  MYWASM_BIN(P##Eq, Cmeq, A), MYWASM_NOT(P##Ne, Cmeq, A), MYWASM_SWAP(P##LtS, Cmgt, A),                   \
+      MYWASM_BIN(P##GtS, Cmgt, A), MYWASM_SWAP(P##LeS, Cmge, A), MYWASM_BIN(P##GeS, Cmge, A)
+#define MYWASM_INT_CMP(P, A)                                                                               \
+  MYWASM_SIGNED_CMP(P, A), MYWASM_SWAP(P##LtU, Cmhi, A), MYWASM_BIN(P##GtU, Cmhi, A),                     \
+      MYWASM_SWAP(P##LeU, Cmhs, A), MYWASM_BIN(P##GeU, Cmhs, A)
+#define MYWASM_INT_ARITH(P, A)                                                                             \
+  MYWASM_BIN(P##Add, Add, A), MYWASM_BIN(P##Sub, Sub, A), MYWASM_UN(P##Abs, Abs, A), MYWASM_UN(P##Neg, Neg, A)
+#define MYWASM_MIN_MAX(P, A)                                                                               \
+  MYWASM_BIN(P##MinS, Smin, A), MYWASM_BIN(P##MinU, Umin, A), MYWASM_BIN(P##MaxS, Smax, A),               \
+      MYWASM_BIN(P##MaxU, Umax, A)
+#define MYWASM_SAT(P, A)                                                                                   \
+  MYWASM_BIN(P##AddSatS, Sqadd, A), MYWASM_BIN(P##AddSatU, Uqadd, A), MYWASM_BIN(P##SubSatS, Sqsub, A),   \
+      MYWASM_BIN(P##SubSatU, Uqsub, A), MYWASM_BIN(P##AvgrU, Urhadd, A)
+// extend_low/high (sxtl/uxtl, sxtl2/uxtl2) and extmul_low/high (smull/umull and their 2 forms).
+#define MYWASM_WIDEN(P, From, A, Half, Full)                                                               \
+  MYWASM_WIDE_UN(P##ExtendLow##From##S, Sxtl, A, Half), MYWASM_WIDE_UN(P##ExtendHigh##From##S, Sxtl2, A, Full), \
+      MYWASM_WIDE_UN(P##ExtendLow##From##U, Uxtl, A, Half), MYWASM_WIDE_UN(P##ExtendHigh##From##U, Uxtl2, A, Full), \
+      MYWASM_WIDE_BIN(P##ExtmulLow##From##S, Smull, A, Half), MYWASM_WIDE_BIN(P##ExtmulHigh##From##S, Smull2, A, Full), \
+      MYWASM_WIDE_BIN(P##ExtmulLow##From##U, Umull, A, Half), MYWASM_WIDE_BIN(P##ExtmulHigh##From##U, Umull2, A, Full)
+// fmin/fmax are wasm's min/max: a NaN operand gives a NaN, and -0 < +0.
+#define MYWASM_FLOAT(P, A)                                                                                 \
+  MYWASM_BIN(P##Add, Fadd, A), MYWASM_BIN(P##Sub, Fsub, A), MYWASM_BIN(P##Mul, Fmul, A),                  \
+      MYWASM_BIN(P##Div, Fdiv, A), MYWASM_BIN(P##Min, Fmin, A), MYWASM_BIN(P##Max, Fmax, A),              \
+      MYWASM_BIN(P##Eq, Fcmeq, A), MYWASM_NOT(P##Ne, Fcmeq, A), MYWASM_SWAP(P##Lt, Fcmgt, A),             \
+      MYWASM_BIN(P##Gt, Fcmgt, A), MYWASM_SWAP(P##Le, Fcmge, A), MYWASM_BIN(P##Ge, Fcmge, A),             \
+      MYWASM_UN(P##Abs, Fabs, A), MYWASM_UN(P##Neg, Fneg, A), MYWASM_UN(P##Sqrt, Fsqrt, A),               \
+      MYWASM_UN(P##Ceil, Frintp, A), MYWASM_UN(P##Floor, Frintm, A), MYWASM_UN(P##Trunc, Frintz, A),      \
+      MYWASM_UN(P##Nearest, Frintn, A)
+
+constexpr NeonOp kNeonOps[] = {
+    MYWASM_BIN(V128And, And, B16), MYWASM_BIN(V128Or, Orr, B16), MYWASM_BIN(V128Xor, Eor, B16),
+    MYWASM_BIN(V128Andnot, Bic, B16), MYWASM_UN(V128Not, Mvn, B16),
+    // (tbl gives 0 for an index beyond the table, as swizzle wants)
+    MYWASM_BIN(I8x16Swizzle, Tbl, B16), MYWASM_UN(I8x16Popcnt, Cnt, B16),
+    MYWASM_INT_ARITH(I8x16, B16), MYWASM_INT_CMP(I8x16, B16), MYWASM_MIN_MAX(I8x16, B16), MYWASM_SAT(I8x16, B16),
+    MYWASM_INT_ARITH(I16x8, H8), MYWASM_INT_CMP(I16x8, H8), MYWASM_MIN_MAX(I16x8, H8), MYWASM_SAT(I16x8, H8),
+    MYWASM_BIN(I16x8Mul, Mul, H8),
+    MYWASM_BIN(I16x8Q15mulrSatS, Sqrdmulh, H8),  // (a * b + 2^14) >> 15, saturated
+    MYWASM_WIDE_UN(I16x8ExtaddPairwiseI8x16S, Saddlp, H8, B16),
+    MYWASM_WIDE_UN(I16x8ExtaddPairwiseI8x16U, Uaddlp, H8, B16), MYWASM_WIDEN(I16x8, I8x16, H8, B8, B16),
+    MYWASM_INT_ARITH(I32x4, S4), MYWASM_INT_CMP(I32x4, S4), MYWASM_MIN_MAX(I32x4, S4),
+    MYWASM_BIN(I32x4Mul, Mul, S4),
+    MYWASM_WIDE_UN(I32x4ExtaddPairwiseI16x8S, Saddlp, S4, H8),
+    MYWASM_WIDE_UN(I32x4ExtaddPairwiseI16x8U, Uaddlp, S4, H8), MYWASM_WIDEN(I32x4, I16x8, S4, H4, H8),
+    MYWASM_INT_ARITH(I64x2, D2), MYWASM_SIGNED_CMP(I64x2, D2), MYWASM_WIDEN(I64x2, I32x4, D2, S2, S4),
+    MYWASM_FLOAT(F32x4, S4), MYWASM_FLOAT(F64x2, D2),
+    // (fcvtzs/fcvtzu saturate and give 0 for NaN, as trunc_sat does)
+    MYWASM_UN(I32x4TruncSatF32x4S, Fcvtzs, S4), MYWASM_UN(I32x4TruncSatF32x4U, Fcvtzu, S4),
+    MYWASM_UN(F32x4ConvertI32x4S, Scvtf, S4), MYWASM_UN(F32x4ConvertI32x4U, Ucvtf, S4),
+    MYWASM_WIDE_UN(F64x2PromoteLowF32x4, Fcvtl, D2, S2),
+    MYWASM_WIDE_UN(F32x4DemoteF64x2Zero, Fcvtn, S2, D2),  // (the 64-bit write clears the upper half)
+};
+#undef MYWASM_UN
+#undef MYWASM_BIN
+#undef MYWASM_SWAP
+#undef MYWASM_NOT
+#undef MYWASM_WIDE_UN
+#undef MYWASM_WIDE_BIN
+#undef MYWASM_SIGNED_CMP
+#undef MYWASM_INT_CMP
+#undef MYWASM_INT_ARITH
+#undef MYWASM_MIN_MAX
+#undef MYWASM_SAT
+#undef MYWASM_WIDEN
+#undef MYWASM_FLOAT
+
+// kNeonOps' entry for `op`, or null.
+const NeonOp* neon_op(Opcode op) {
+  static const std::vector<const NeonOp*> by_opcode = [] {
+    std::vector<const NeonOp*> v(kOpcodeCount, nullptr);
+    for (const NeonOp& n : kNeonOps) v[unsigned(n.op)] = &n;
+    return v;
+  }();
+  return by_opcode[unsigned(op)];
+}
+
+// A 16-byte constant placed after a function's code.
+struct Literal {
+  Label label;
+  std::array<uint8_t, 16> bytes;
+};
+
 class A64Compiler {
  public:
-  A64Compiler(StoreImpl& store, FuncInstance& func, const CompiledFunc& src, NativeCode& out, bool use_guard)
-      : store_(store), func_(func), src_(src), out_(out) {
+  A64Compiler(StoreImpl& store, FuncInstance& func, const CompiledFunc& src, NativeCode& out, bool use_guard,
+              std::vector<const HandlerInfo*>* interpreted)
+      : store_(store), func_(func), src_(src), out_(out), interpreted_(interpreted) {
     const InstanceImpl& inst = *func.instance;
     memi_ = inst.memory0 ? inst.memory0
                          : (inst.memories.empty() ? nullptr : store.memories[inst.memories[0]].get());
@@ -79,6 +203,7 @@ class A64Compiler {
   bool registered() const { return registered_; }
 
   NativeEntry compile() {
+    if (interpreted_) interpreted_->clear();
     FunctionScan scan;
     auto out_of_line = [&](const Instr& in) { return is_call(in) || !has_inline_form(in); };
     if (!scan_function(func_, src_, out_of_line, out_.stubs, scan)) return nullptr;
@@ -109,6 +234,7 @@ class A64Compiler {
       a.mov(w0, imm(uint32_t(code)));
       a.b(own_trap_);
     }
+    write_literals();
     for (const JumpTable& table : jump_tables_)
       if (!write_jump_table(table)) return nullptr;
     if (errors_.first != kErrorOk) return nullptr;
@@ -296,10 +422,13 @@ class A64Compiler {
   }
 
   void emit(const Instr& in) {
-    if (!has_inline_form(in)) return emit_in_interpreter(in);
+    if (!has_inline_form(in)) return interpreted(in), emit_in_interpreter(in);
     if (in.info->form == HandlerInfo::InternalForm) return emit_internal(in);
     const Opcode op = in.info->op;
-    if (op_kind(op) == OpKind::None || !emit_plain(op, w(in))) emit_simd_call(in);
+    if (op_kind(op) == OpKind::None || !emit_plain(op, w(in))) interpreted(in), emit_simd_call(in);
+  }
+  void interpreted(const Instr& in) {
+    if (interpreted_) interpreted_->push_back(in.info);
   }
 
   // The instruction runs in the interpreter: run_instruction(store, ctx,
@@ -435,7 +564,10 @@ class A64Compiler {
         ld(x10, p[2]);
         a.str(x10, ptr(x9));
         break;
-      default: emit_in_interpreter(in); break;
+      default:
+        interpreted(in);
+        emit_in_interpreter(in);
+        break;
     }
   }
 
@@ -1009,93 +1141,379 @@ class A64Compiler {
   }
 
   // ------------------------------------------------------------ v128
-  // The common v128 instructions in NEON; false for the others, which call
-  // the interpreter's code.
+  // Every v128 instruction in NEON on v0-v3 (v128.const needs none: it is a
+  // constant slot). Most are one NEON instruction on whole registers, given
+  // by kNeonOps (neon_op); the rest are short sequences below.
   bool emit_v128(Opcode op, const uint64_t* p) {
+    if (const NeonOp* n = neon_op(op)) {
+      emit_neon(*n, p);
+      return true;
+    }
+    return emit_v128_memory(op, p) || emit_v128_lane(op, p) || emit_v128_other(op, p);
+  }
+
+  void emit_neon(const NeonOp& n, const uint64_t* p) {
     Assembler& a = *a_;
-    // dst, a, b: one NEON instruction on v0 and v1.
-    auto binary = [&](auto&& body) {
-      ldq(v0, p[2]);
+    const Vec d = arranged(v0, n.dst), x = arranged(v0, n.src), y = arranged(v1, n.src);
+    ldq(v0, p[2]);
+    if (n.form == Form::Unary) {
+      a.emit(n.inst, d, x);
+    } else {
       ldq(v1, p[3]);
-      body();
-      stq(v0, p[1]);
-      return true;
-    };
-    auto unary = [&](auto&& body) {
-      ldq(v0, p[2]);
-      body();
-      stq(v0, p[1]);
-      return true;
-    };
+      if (n.form == Form::Swapped) a.emit(n.inst, d, y, x);
+      else a.emit(n.inst, d, x, y);
+      if (n.form == Form::Negated) a.mvn(v0.b16(), v0.b16());
+    }
+    stq(v0, p[1]);
+  }
+
+  // v = 16 bytes placed after the code (adr reaches them within 1 MB; a
+  // larger function fails to assemble and stays in the interpreter).
+  void load_literal(const Vec& v, const void* bytes) {
+    Literal lit{a_->newLabel(), {}};
+    std::memcpy(lit.bytes.data(), bytes, 16);
+    literals_.push_back(lit);
+    a_->adr(x10, lit.label);
+    a_->ldr(v.q(), ptr(x10));
+  }
+  void write_literals() {
+    if (literals_.empty()) return;
+    a_->align(AlignMode::kData, 16);
+    for (const Literal& lit : literals_) {
+      a_->bind(lit.label);
+      a_->embed(lit.bytes.data(), lit.bytes.size());
+    }
+  }
+
+  // Loads and stores, with the scalar accesses' address check (or guard
+  // pages). Loads: dst, addr, offset; load_lane: dst, addr, vec, offset,
+  // lane; store: addr, value, offset; store_lane: addr, vec, offset, lane.
+  bool emit_v128_memory(Opcode op, const uint64_t* p) {
+    Assembler& a = *a_;
+    auto at = [&](uint32_t bytes) { return effective_address(p[2], p[3], bytes); };
     switch (op) {
-      case Opcode::V128Load: {  // dst, addr, offset
-        const Mem m = effective_address(p[2], p[3], 16);
-        a.ldr(q0, m);
-        stq(v0, p[1]);
-        return true;
-      }
-      case Opcode::V128Store: {  // addr, value, offset
+      case Opcode::V128Load: a.ldr(q0, at(16)); break;
+      case Opcode::V128Load8x8S: a.ldr(d0, at(8)); a.sxtl(v0.h8(), v0.b8()); break;
+      case Opcode::V128Load8x8U: a.ldr(d0, at(8)); a.uxtl(v0.h8(), v0.b8()); break;
+      case Opcode::V128Load16x4S: a.ldr(d0, at(8)); a.sxtl(v0.s4(), v0.h4()); break;
+      case Opcode::V128Load16x4U: a.ldr(d0, at(8)); a.uxtl(v0.s4(), v0.h4()); break;
+      case Opcode::V128Load32x2S: a.ldr(d0, at(8)); a.sxtl(v0.d2(), v0.s2()); break;
+      case Opcode::V128Load32x2U: a.ldr(d0, at(8)); a.uxtl(v0.d2(), v0.s2()); break;
+      case Opcode::V128Load32Zero: a.ldr(s0, at(4)); break;  // (a scalar load clears the rest)
+      case Opcode::V128Load64Zero: a.ldr(d0, at(8)); break;
+      case Opcode::V128Load8Splat: load_splat(p, Arr::B16, 1); break;
+      case Opcode::V128Load16Splat: load_splat(p, Arr::H8, 2); break;
+      case Opcode::V128Load32Splat: load_splat(p, Arr::S4, 4); break;
+      case Opcode::V128Load64Splat: load_splat(p, Arr::D2, 8); break;
+      case Opcode::V128Load8Lane: return load_lane(p, 1);
+      case Opcode::V128Load16Lane: return load_lane(p, 2);
+      case Opcode::V128Load32Lane: return load_lane(p, 4);
+      case Opcode::V128Load64Lane: return load_lane(p, 8);
+      case Opcode::V128Store:
         ldq(v0, p[2]);
-        const Mem m = effective_address(p[1], p[3], 16);
-        a.str(q0, m);
+        a.str(q0, effective_address(p[1], p[3], 16));
         return true;
-      }
-      case Opcode::I8x16Add: return binary([&] { a.add(v0.b16(), v0.b16(), v1.b16()); });
-      case Opcode::I8x16Sub: return binary([&] { a.sub(v0.b16(), v0.b16(), v1.b16()); });
-      case Opcode::I16x8Add: return binary([&] { a.add(v0.h8(), v0.h8(), v1.h8()); });
-      case Opcode::I16x8Sub: return binary([&] { a.sub(v0.h8(), v0.h8(), v1.h8()); });
-      case Opcode::I16x8Mul: return binary([&] { a.mul(v0.h8(), v0.h8(), v1.h8()); });
-      case Opcode::I32x4Add: return binary([&] { a.add(v0.s4(), v0.s4(), v1.s4()); });
-      case Opcode::I32x4Sub: return binary([&] { a.sub(v0.s4(), v0.s4(), v1.s4()); });
-      case Opcode::I32x4Mul: return binary([&] { a.mul(v0.s4(), v0.s4(), v1.s4()); });
-      case Opcode::I64x2Add: return binary([&] { a.add(v0.d2(), v0.d2(), v1.d2()); });
-      case Opcode::I64x2Sub: return binary([&] { a.sub(v0.d2(), v0.d2(), v1.d2()); });
-      case Opcode::I8x16Eq: return binary([&] { a.cmeq(v0.b16(), v0.b16(), v1.b16()); });
-      case Opcode::I16x8Eq: return binary([&] { a.cmeq(v0.h8(), v0.h8(), v1.h8()); });
-      case Opcode::I32x4Eq: return binary([&] { a.cmeq(v0.s4(), v0.s4(), v1.s4()); });
-      case Opcode::I32x4GtS: return binary([&] { a.cmgt(v0.s4(), v0.s4(), v1.s4()); });
-      case Opcode::I32x4MinS: return binary([&] { a.smin(v0.s4(), v0.s4(), v1.s4()); });
-      case Opcode::I32x4MaxS: return binary([&] { a.smax(v0.s4(), v0.s4(), v1.s4()); });
-      case Opcode::I32x4MinU: return binary([&] { a.umin(v0.s4(), v0.s4(), v1.s4()); });
-      case Opcode::I32x4MaxU: return binary([&] { a.umax(v0.s4(), v0.s4(), v1.s4()); });
-      case Opcode::F32x4Add: return binary([&] { a.fadd(v0.s4(), v0.s4(), v1.s4()); });
-      case Opcode::F32x4Sub: return binary([&] { a.fsub(v0.s4(), v0.s4(), v1.s4()); });
-      case Opcode::F32x4Mul: return binary([&] { a.fmul(v0.s4(), v0.s4(), v1.s4()); });
-      case Opcode::F32x4Div: return binary([&] { a.fdiv(v0.s4(), v0.s4(), v1.s4()); });
-      case Opcode::F64x2Add: return binary([&] { a.fadd(v0.d2(), v0.d2(), v1.d2()); });
-      case Opcode::F64x2Sub: return binary([&] { a.fsub(v0.d2(), v0.d2(), v1.d2()); });
-      case Opcode::F64x2Mul: return binary([&] { a.fmul(v0.d2(), v0.d2(), v1.d2()); });
-      case Opcode::F64x2Div: return binary([&] { a.fdiv(v0.d2(), v0.d2(), v1.d2()); });
-      case Opcode::V128And: return binary([&] { a.and_(v0.b16(), v0.b16(), v1.b16()); });
-      case Opcode::V128Or: return binary([&] { a.orr(v0.b16(), v0.b16(), v1.b16()); });
-      case Opcode::V128Xor: return binary([&] { a.eor(v0.b16(), v0.b16(), v1.b16()); });
-      case Opcode::V128Andnot: return binary([&] { a.bic(v0.b16(), v0.b16(), v1.b16()); });
-      case Opcode::V128Not: return unary([&] { a.mvn(v0.b16(), v0.b16()); });
-      case Opcode::I32x4Neg: return unary([&] { a.neg(v0.s4(), v0.s4()); });
-      case Opcode::F32x4Abs: return unary([&] { a.fabs(v0.s4(), v0.s4()); });
-      case Opcode::F32x4Neg: return unary([&] { a.fneg(v0.s4(), v0.s4()); });
-      case Opcode::F64x2Abs: return unary([&] { a.fabs(v0.d2(), v0.d2()); });
-      case Opcode::F64x2Neg: return unary([&] { a.fneg(v0.d2(), v0.d2()); });
-      case Opcode::I8x16Splat: ld(w9, p[2]); a.dup(v0.b16(), w9); stq(v0, p[1]); return true;
-      case Opcode::I16x8Splat: ld(w9, p[2]); a.dup(v0.h8(), w9); stq(v0, p[1]); return true;
-      case Opcode::I32x4Splat: case Opcode::F32x4Splat: ld(w9, p[2]); a.dup(v0.s4(), w9); stq(v0, p[1]); return true;
-      case Opcode::I64x2Splat: case Opcode::F64x2Splat: ld(x9, p[2]); a.dup(v0.d2(), x9); stq(v0, p[1]); return true;
-      case Opcode::I32x4ExtractLane: case Opcode::F32x4ExtractLane:  // dst, a, lane: the lane's slot bits
-        a.ldr(w9, slot_mem(p[2], 4, uint32_t(p[3] & 3) * 4));
-        st(w9, p[1]);
-        return true;
-      case Opcode::I64x2ExtractLane: case Opcode::F64x2ExtractLane:
-        a.ldr(x9, slot_mem(p[2], 8, uint32_t(p[3] & 1) * 8));
-        st(x9, p[1]);
-        return true;
+      case Opcode::V128Store8Lane: return store_lane(p, 1);
+      case Opcode::V128Store16Lane: return store_lane(p, 2);
+      case Opcode::V128Store32Lane: return store_lane(p, 4);
+      case Opcode::V128Store64Lane: return store_lane(p, 8);
       default: return false;
     }
+    stq(v0, p[1]);
+    return true;
+  }
+  // ld1r takes a base register only: x9 = the memory's base + the address.
+  void load_splat(const uint64_t* p, Arr arr, uint32_t bytes) {
+    effective_address(p[2], p[3], bytes);
+    a_->add(x9, kMem, x9);
+    a_->ld1r(arranged(v0, arr), ptr(x9));
+  }
+  // The lane loaded into w10/x10, then inserted into the vector (read
+  // after the address: the result may share the address's slot).
+  bool load_lane(const uint64_t* p, uint32_t bytes) {
+    Assembler& a = *a_;
+    const Mem m = effective_address(p[2], p[4], bytes);
+    const uint32_t lane = uint32_t(p[5]) & (16 / bytes - 1);
+    ldq(v0, p[3]);
+    switch (bytes) {
+      case 1: a.ldrb(w10, m); a.ins(v0.b(lane), w10); break;
+      case 2: a.ldrh(w10, m); a.ins(v0.h(lane), w10); break;
+      case 4: a.ldr(w10, m); a.ins(v0.s(lane), w10); break;
+      default: a.ldr(x10, m); a.ins(v0.d(lane), x10); break;
+    }
+    stq(v0, p[1]);
+    return true;
+  }
+  // The lane read from the vector's slot, then stored.
+  bool store_lane(const uint64_t* p, uint32_t bytes) {
+    Assembler& a = *a_;
+    const uint32_t lane = uint32_t(p[4]) & (16 / bytes - 1);
+    const Mem src = slot_mem(p[2], bytes, lane * bytes);
+    switch (bytes) {
+      case 1: a.ldrb(w12, src); break;
+      case 2: a.ldrh(w12, src); break;
+      case 4: a.ldr(w12, src); break;
+      default: a.ldr(x12, src); break;
+    }
+    const Mem m = effective_address(p[1], p[3], bytes);
+    switch (bytes) {
+      case 1: a.strb(w12, m); break;
+      case 2: a.strh(w12, m); break;
+      case 4: a.str(w12, m); break;
+      default: a.str(x12, m); break;
+    }
+    return true;
+  }
+
+  // splat (dst, x), extract_lane (dst, a, lane), replace_lane (dst, a, x,
+  // lane). Extracts read the lane straight from the vector's slot, with the
+  // load's sign or zero extension.
+  bool emit_v128_lane(Opcode op, const uint64_t* p) {
+    Assembler& a = *a_;
+    auto lane_of = [&](uint32_t bytes) { return uint32_t(p[3]) & (16 / bytes - 1); };
+    auto extract = [&](uint32_t bytes) { return slot_mem(p[2], bytes, lane_of(bytes) * bytes); };
+    switch (op) {
+      case Opcode::I8x16Splat: ld(w9, p[2]); a.dup(v0.b16(), w9); break;
+      case Opcode::I16x8Splat: ld(w9, p[2]); a.dup(v0.h8(), w9); break;
+      case Opcode::I32x4Splat: case Opcode::F32x4Splat: ld(w9, p[2]); a.dup(v0.s4(), w9); break;
+      case Opcode::I64x2Splat: case Opcode::F64x2Splat: ld(x9, p[2]); a.dup(v0.d2(), x9); break;
+      case Opcode::I8x16ExtractLaneS: a.ldrsb(w9, extract(1)); st(w9, p[1]); return true;
+      case Opcode::I8x16ExtractLaneU: a.ldrb(w9, extract(1)); st(w9, p[1]); return true;
+      case Opcode::I16x8ExtractLaneS: a.ldrsh(w9, extract(2)); st(w9, p[1]); return true;
+      case Opcode::I16x8ExtractLaneU: a.ldrh(w9, extract(2)); st(w9, p[1]); return true;
+      case Opcode::I32x4ExtractLane: case Opcode::F32x4ExtractLane: a.ldr(w9, extract(4)); st(w9, p[1]); return true;
+      case Opcode::I64x2ExtractLane: case Opcode::F64x2ExtractLane: a.ldr(x9, extract(8)); st(x9, p[1]); return true;
+      case Opcode::I8x16ReplaceLane: replace_lane(p, 1); break;
+      case Opcode::I16x8ReplaceLane: replace_lane(p, 2); break;
+      case Opcode::I32x4ReplaceLane: case Opcode::F32x4ReplaceLane: replace_lane(p, 4); break;
+      case Opcode::I64x2ReplaceLane: case Opcode::F64x2ReplaceLane: replace_lane(p, 8); break;
+      default: return false;
+    }
+    stq(v0, p[1]);
+    return true;
+  }
+  void replace_lane(const uint64_t* p, uint32_t bytes) {
+    Assembler& a = *a_;
+    const uint32_t lane = uint32_t(p[4]) & (16 / bytes - 1);
+    ldq(v0, p[2]);
+    if (bytes == 8) ld(x9, p[3]);
+    else ld(w9, p[3]);
+    switch (bytes) {
+      case 1: a.ins(v0.b(lane), w9); break;
+      case 2: a.ins(v0.h(lane), w9); break;
+      case 4: a.ins(v0.s(lane), w9); break;
+      default: a.ins(v0.d(lane), x9); break;
+    }
+  }
+
+  // The instructions that take more than one NEON instruction.
+  bool emit_v128_other(Opcode op, const uint64_t* p) {
+    Assembler& a = *a_;
+    switch (op) {
+      case Opcode::I8x16Shuffle:  // dst, a, b, 16 lane indices: tbl over {a, b}
+        ldq(v0, p[2]);
+        ldq(v1, p[3]);
+        load_literal(v2, p + 4);
+        a.tbl(v2.b16(), v0.b16(), v1.b16(), v2.b16());
+        stq(v2, p[1]);
+        return true;
+      case Opcode::I8x16NarrowI16x8S: narrow(p, Inst::kIdSqxtn_v, Inst::kIdSqxtn2_v, Arr::B8, Arr::B16, Arr::H8); return true;
+      case Opcode::I8x16NarrowI16x8U: narrow(p, Inst::kIdSqxtun_v, Inst::kIdSqxtun2_v, Arr::B8, Arr::B16, Arr::H8); return true;
+      case Opcode::I16x8NarrowI32x4S: narrow(p, Inst::kIdSqxtn_v, Inst::kIdSqxtn2_v, Arr::H4, Arr::H8, Arr::S4); return true;
+      case Opcode::I16x8NarrowI32x4U: narrow(p, Inst::kIdSqxtun_v, Inst::kIdSqxtun2_v, Arr::H4, Arr::H8, Arr::S4); return true;
+      case Opcode::I32x4DotI16x8S:  // the products of both halves, added pairwise
+        ldq(v0, p[2]);
+        ldq(v1, p[3]);
+        a.smull(v2.s4(), v0.h4(), v1.h4());
+        a.smull2(v3.s4(), v0.h8(), v1.h8());
+        a.addp(v0.s4(), v2.s4(), v3.s4());
+        stq(v0, p[1]);
+        return true;
+      case Opcode::I64x2Mul: i64x2_mul(p); return true;
+      case Opcode::I8x16Bitmask: case Opcode::I16x8Bitmask: case Opcode::I32x4Bitmask: case Opcode::I64x2Bitmask:
+        bitmask(op, p);
+        return true;
+      case Opcode::V128AnyTrue: any_or_all_true(p, std::nullopt); return true;
+      case Opcode::I8x16AllTrue: any_or_all_true(p, Arr::B16); return true;
+      case Opcode::I16x8AllTrue: any_or_all_true(p, Arr::H8); return true;
+      case Opcode::I32x4AllTrue: any_or_all_true(p, Arr::S4); return true;
+      case Opcode::I64x2AllTrue: any_or_all_true(p, Arr::D2); return true;
+      case Opcode::V128Bitselect:  // dst, a, b, mask: bsl keeps a where the mask is set, b elsewhere
+        ldq(v0, p[2]);
+        ldq(v1, p[3]);
+        ldq(v2, p[4]);
+        a.bsl(v2.b16(), v0.b16(), v1.b16());
+        stq(v2, p[1]);
+        return true;
+      // pmin: b < a ? b : a; pmax: a < b ? b : a (false for NaN: a).
+      case Opcode::F32x4Pmin: pmin_pmax(p, Arr::S4, false); return true;
+      case Opcode::F32x4Pmax: pmin_pmax(p, Arr::S4, true); return true;
+      case Opcode::F64x2Pmin: pmin_pmax(p, Arr::D2, false); return true;
+      case Opcode::F64x2Pmax: pmin_pmax(p, Arr::D2, true); return true;
+      // Saturating 64-bit results (NaN -> 0), narrowed with saturation; the
+      // upper half is cleared by the 64-bit write.
+      case Opcode::I32x4TruncSatF64x2SZero:
+        ldq(v0, p[2]);
+        a.fcvtzs(v0.d2(), v0.d2());
+        a.sqxtn(v0.s2(), v0.d2());
+        stq(v0, p[1]);
+        return true;
+      case Opcode::I32x4TruncSatF64x2UZero:
+        ldq(v0, p[2]);
+        a.fcvtzu(v0.d2(), v0.d2());
+        a.uqxtn(v0.s2(), v0.d2());
+        stq(v0, p[1]);
+        return true;
+      case Opcode::F64x2ConvertLowI32x4S:  // widened first: every i32 is exact in an f64
+        ldq(v0, p[2]);
+        a.sxtl(v0.d2(), v0.s2());
+        a.scvtf(v0.d2(), v0.d2());
+        stq(v0, p[1]);
+        return true;
+      case Opcode::F64x2ConvertLowI32x4U:
+        ldq(v0, p[2]);
+        a.uxtl(v0.d2(), v0.s2());
+        a.ucvtf(v0.d2(), v0.d2());
+        stq(v0, p[1]);
+        return true;
+      default: break;
+    }
+    return shift(op, p);
+  }
+
+  // dst, a, b: a's lanes narrowed to the low half, b's to the high half.
+  void narrow(const uint64_t* p, InstId low, InstId high, Arr half, Arr full, Arr wide) {
+    ldq(v0, p[2]);
+    ldq(v1, p[3]);
+    a_->emit(low, arranged(v2, half), arranged(v0, wide));
+    a_->emit(high, arranged(v2, full), arranged(v1, wide));
+    stq(v2, p[1]);
+  }
+
+  // NEON has no 64-bit lane multiply: each lane in general registers (the
+  // products are taken before the result may overwrite an operand).
+  void i64x2_mul(const uint64_t* p) {
+    Assembler& a = *a_;
+    a.ldr(x9, slot_mem(p[2], 8));
+    a.ldr(x10, slot_mem(p[3], 8));
+    a.ldr(x11, slot_mem(p[2], 8, 8));
+    a.ldr(x12, slot_mem(p[3], 8, 8));
+    a.mul(x9, x9, x10);
+    a.mul(x11, x11, x12);
+    a.str(x9, slot_mem(p[1], 8));
+    a.str(x11, slot_mem(p[1], 8, 8));
+  }
+
+  // Each lane's sign spread over the lane (sshr), kept at the lane's bit
+  // (and with 1 << lane), summed across the lanes. For bytes the two halves'
+  // masks are interleaved into 16-bit lanes first (low byte | high << 8).
+  void bitmask(Opcode op, const uint64_t* p) {
+    Assembler& a = *a_;
+    static constexpr uint8_t kBytes[16] = {1, 2, 4, 8, 16, 32, 64, 128, 1, 2, 4, 8, 16, 32, 64, 128};
+    static constexpr uint16_t kHalves[8] = {1, 2, 4, 8, 16, 32, 64, 128};
+    static constexpr uint32_t kWords[4] = {1, 2, 4, 8};
+    if (op == Opcode::I64x2Bitmask) {  // two sign bits, from general registers
+      a.ldr(x9, slot_mem(p[2], 8));
+      a.ldr(x10, slot_mem(p[2], 8, 8));
+      a.lsr(x9, x9, imm(63));
+      a.lsr(x10, x10, imm(63));
+      a.orr(w9, w9, w10, lsl(1));
+      st(w9, p[1]);
+      return;
+    }
+    ldq(v0, p[2]);
+    switch (op) {
+      case Opcode::I8x16Bitmask:
+        a.sshr(v0.b16(), v0.b16(), imm(7));
+        load_literal(v1, kBytes);
+        a.and_(v0.b16(), v0.b16(), v1.b16());
+        a.ext(v1.b16(), v0.b16(), v0.b16(), imm(8));
+        a.zip1(v0.b16(), v0.b16(), v1.b16());
+        a.addv(h0, v0.h8());
+        break;
+      case Opcode::I16x8Bitmask:
+        a.sshr(v0.h8(), v0.h8(), imm(15));
+        load_literal(v1, kHalves);
+        a.and_(v0.b16(), v0.b16(), v1.b16());
+        a.addv(h0, v0.h8());
+        break;
+      default:
+        a.sshr(v0.s4(), v0.s4(), imm(31));
+        load_literal(v1, kWords);
+        a.and_(v0.b16(), v0.b16(), v1.b16());
+        a.addv(s0, v0.s4());
+        break;
+    }
+    a.fmov(w9, s0);  // (the scalar result cleared the rest of the register)
+    st(w9, p[1]);
+  }
+
+  // any_true: some byte is not zero. all_true (lanes `arr`): no lane is
+  // zero, i.e. cmeq #0 sets no byte.
+  void any_or_all_true(const uint64_t* p, std::optional<Arr> arr) {
+    Assembler& a = *a_;
+    ldq(v0, p[2]);
+    if (arr) a.cmeq(arranged(v0, *arr), arranged(v0, *arr), imm(0));
+    a.umaxv(b0, v0.b16());
+    a.fmov(w9, s0);
+    a.cmp(w9, imm(0));
+    set_bool(arr ? CondCode::kEQ : CondCode::kNE, p[1]);
+  }
+
+  void pmin_pmax(const uint64_t* p, Arr arr, bool max) {
+    Assembler& a = *a_;
+    ldq(v0, p[2]);
+    ldq(v1, p[3]);
+    const Vec x = arranged(v0, arr), y = arranged(v1, arr);
+    if (max) a.fcmgt(arranged(v2, arr), y, x);  // b > a
+    else a.fcmgt(arranged(v2, arr), x, y);      // a > b
+    a.bsl(v2.b16(), v1.b16(), v0.b16());
+    stq(v2, p[1]);
+  }
+
+  // dst, a, count: the count modulo the lane width, dup'd to every lane;
+  // sshl/ushl shift left by a positive count and right by a negative one.
+  bool shift(Opcode op, const uint64_t* p) {
+    struct VShift {
+      Opcode op;
+      Arr arr;
+      uint32_t bits;
+      InstId inst;
+      bool right;
+    };
+    static constexpr VShift kShifts[] = {
+        {Opcode::I8x16Shl, Arr::B16, 8, Inst::kIdUshl_v, false},
+        {Opcode::I8x16ShrS, Arr::B16, 8, Inst::kIdSshl_v, true},
+        {Opcode::I8x16ShrU, Arr::B16, 8, Inst::kIdUshl_v, true},
+        {Opcode::I16x8Shl, Arr::H8, 16, Inst::kIdUshl_v, false},
+        {Opcode::I16x8ShrS, Arr::H8, 16, Inst::kIdSshl_v, true},
+        {Opcode::I16x8ShrU, Arr::H8, 16, Inst::kIdUshl_v, true},
+        {Opcode::I32x4Shl, Arr::S4, 32, Inst::kIdUshl_v, false},
+        {Opcode::I32x4ShrS, Arr::S4, 32, Inst::kIdSshl_v, true},
+        {Opcode::I32x4ShrU, Arr::S4, 32, Inst::kIdUshl_v, true},
+        {Opcode::I64x2Shl, Arr::D2, 64, Inst::kIdUshl_v, false},
+        {Opcode::I64x2ShrS, Arr::D2, 64, Inst::kIdSshl_v, true},
+        {Opcode::I64x2ShrU, Arr::D2, 64, Inst::kIdUshl_v, true},
+    };
+    const auto it = std::find_if(std::begin(kShifts), std::end(kShifts), [&](const VShift& s) { return s.op == op; });
+    if (it == std::end(kShifts)) return false;
+    Assembler& a = *a_;
+    ld(w9, p[3]);
+    a.and_(w9, w9, imm(it->bits - 1));
+    if (it->right) a.neg(x9, x9);  // (the and cleared x9's upper half)
+    if (it->bits == 64) a.dup(v1.d2(), x9);
+    else a.dup(arranged(v1, it->arr), w9);
+    ldq(v0, p[2]);
+    a.emit(it->inst, arranged(v0, it->arr), arranged(v0, it->arr), arranged(v1, it->arr));
+    stq(v0, p[1]);
+    return true;
   }
 
   StoreImpl& store_;
   FuncInstance& func_;
   const CompiledFunc& src_;
   NativeCode& out_;
+  std::vector<const HandlerInfo*>* interpreted_;
   MemoryInstance* memi_ = nullptr;
   std::vector<Instr> instrs_;
   std::vector<size_t> targets_;
@@ -1106,14 +1524,16 @@ class A64Compiler {
   std::map<TrapCode, Label> trap_labels_;
   std::vector<JumpTable> jump_tables_;
   std::vector<std::function<void()>> deferred_;
+  std::vector<Literal> literals_;
   Label exit_, own_trap_, oob_, internal_;
   bool guarded_ = false, registered_ = true;
 };
 
 }  // namespace
 
-NativeEntry compile_a64(StoreImpl& store, FuncInstance& func, const CompiledFunc& source, NativeCode& out) {
-  return compile_guarded_else_explicit<A64Compiler>(store, func, source, out);
+NativeEntry compile_a64(StoreImpl& store, FuncInstance& func, const CompiledFunc& source, NativeCode& out,
+                        std::vector<const HandlerInfo*>* interpreted) {
+  return compile_guarded_else_explicit<A64Compiler>(store, func, source, out, interpreted);
 }
 
 }  // namespace mywasm::jit

@@ -95,18 +95,18 @@ NativeEntry install_code(asmjit::CodeHolder& code, NativeCode& out);
 NativeEntry finish_code(asmjit::CodeHolder& code, NativeCode& out, uint64_t osr_offset,
                         std::optional<uint64_t> oob_offset, bool& registered);
 
-// Compiles with guard pages (Compiler(..., use_guard=true)), and again
-// with explicit checks when the fault handler's registry was full.
-template <class Compiler>
+// Compiles with guard pages (Compiler(..., use_guard=true, extra...)), and
+// again with explicit checks when the fault handler's registry was full.
+template <class Compiler, class... Extra>
 NativeEntry compile_guarded_else_explicit(StoreImpl& store, FuncInstance& func, const CompiledFunc& source,
-                                          NativeCode& out) {
-  Compiler guarded(store, func, source, out, /*use_guard=*/true);
+                                          NativeCode& out, Extra... extra) {
+  Compiler guarded(store, func, source, out, /*use_guard=*/true, extra...);
   if (NativeEntry entry = guarded.compile()) return entry;
   if (guarded.registered()) return nullptr;
   release_code(out.code);
   out.code = nullptr;
   out.stubs.clear();
-  return Compiler(store, func, source, out, /*use_guard=*/false).compile();
+  return Compiler(store, func, source, out, /*use_guard=*/false, extra...).compile();
 }
 
 // Whether std::vector keeps [begin, end, capacity] pointers, as inline
