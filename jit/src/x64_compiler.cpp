@@ -104,10 +104,11 @@ class RegCache {
   }
   static Xmm xmm(uint32_t i) { return Xmm(i + 1); }  // xmm1..xmm14 (xmm0, xmm15: scratch)
 
-  // A pinned slot and its register.
+  // A pinned slot and its register (`wide`: an f64 in an xmm register).
   struct Pin {
     uint64_t slot;
     Entry e;
+    bool wide = true;
   };
 
   // Empties the cache, keeping its buffers (one cache serves every
@@ -137,11 +138,16 @@ class RegCache {
     if (pinned(slot)) c->dirty = false;
     else erase(c);
   }
-  // Only the pins remain (a label: paths join). Dirty values must have
-  // been stored (X64Compiler::flush_dirty).
-  void forget_all() {
+  // Only the pins remain (a label: paths join; a call: pins reloaded).
+  // Dirty unpinned values must have been stored (X64Compiler::flush_dirty).
+  // `pins_dirty`: whether a pin's slot may be stale (at a label inside
+  // its loop, where some path may not have stored it).
+  void forget_all(bool pins_dirty) {
     slots_.clear();
-    for (const Pin& p : pins_) slots_.push_back({p.slot, p.e});
+    for (const Pin& p : pins_) slots_.push_back({p.slot, p.e, pins_dirty, p.wide});
+  }
+  void mark_pins_dirty() {
+    for (const Pin& p : pins_) mark_dirty(p.slot, p.wide);
   }
 
   // Temporaries whose current value is only in their register (its store
@@ -158,10 +164,10 @@ class RegCache {
     return c && c->dirty;
   }
   bool dirty_wide(uint64_t slot) const { return cached(slot)->wide; }
-  // Some dirty slot, if any.
-  std::optional<uint64_t> any_dirty() const {
+  // Some dirty slot (only unpinned ones when !pins too), if any.
+  std::optional<uint64_t> any_dirty(bool pins = true) const {
     for (const Cached& c : slots_)
-      if (c.dirty) return c.slot;
+      if (c.dirty && (pins || !pinned(c.slot))) return c.slot;
     return std::nullopt;
   }
   // Forgets the dirty slots above `slot` (dead temporaries).
@@ -219,7 +225,7 @@ class RegCache {
     return true;
   }
   // Pins `slot` to a free register of the class; nullopt when none is left.
-  std::optional<Entry> pin(uint64_t slot, bool is_xmm) {
+  std::optional<Entry> pin(uint64_t slot, bool is_xmm, bool wide) {
     uint32_t used = 0;
     for (const Pin& p : pins_) used += p.e.xmm == is_xmm;
     if (used >= (is_xmm ? kMaxPinnedXmm : kMaxPinnedGp)) return std::nullopt;
@@ -228,7 +234,7 @@ class RegCache {
       const Entry e{is_xmm, r};
       if (pinned_reg(e)) continue;
       evict(e);
-      pins_.push_back({slot, e});
+      pins_.push_back({slot, e, wide});
       set(slot, e);
       return e;
     }
@@ -380,9 +386,9 @@ class X64Compiler {
       current_k_ = k;
       while (!loops_.empty() && loops_.back().end < in.index) leave_loop();
       if (const Label* label = target_label(in.index)) {
-        flush_dirty();  // the path falling through stores what the others stored
+        flush_dirty(false);  // the path falling through stores what the others stored
         a.bind(*label);
-        cache_.forget_all();  // other paths join here
+        cache_.forget_all(true);  // other paths join here (pins: see store_pins_leaving)
         last_compare_.reset();
       }
       if (auto it = loop_end_.find(in.index); it != loop_end_.end()) enter_loop(in.index, it->second);
@@ -804,7 +810,8 @@ class X64Compiler {
         (in.info->internal == Internal::BrIf || in.info->internal == Internal::BrUnless ||
          in.info->internal == Internal::BrTable))
       drop_dead_temps(w(in)[1]);  // (a br_table pops its index as a br_if its condition)
-    if (!reads_through_cache(in)) flush_dirty();
+    if (is_br(in)) flush_dirty(false);  // (the pins: on the paths leaving their loops)
+    else if (!reads_through_cache(in)) flush_dirty();
     if (!has_inline_form(in)) return emit_in_interpreter(in);
     if (in.info->form == HandlerInfo::InternalForm) return emit_internal(in);
     if (plain_op_kind(in.info->op) == OpKind::None) {
@@ -1004,7 +1011,10 @@ class X64Compiler {
       case Internal::Const:
         put_gp(p[1], Operand(), [&](Gp r) { a.mov(r.r64(), imm(p[2])); });
         break;
-      case Internal::Br: a.jmp(branch_label(p[1])); break;
+      case Internal::Br:
+        store_pins_leaving(target_index(p[1]));
+        a.jmp(branch_label(p[1]));
+        break;
       case Internal::BrIf:
       case Internal::BrUnless: {
         CondCode taken = CondCode::kNE;  // cond != 0
@@ -1019,7 +1029,7 @@ class X64Compiler {
           }
         }
         if (in.info->internal == Internal::BrUnless) taken = negateCond(taken);
-        a.j(taken, branch_label(p[2]));
+        branch_if(taken, p[2]);
         break;
       }
       case Internal::BrTable: emit_br_table(p); break;
@@ -1103,17 +1113,18 @@ class X64Compiler {
       });
     }
     std::sort(ranked.rbegin(), ranked.rend());
-    ActiveLoop loop{end, {}};
+    ActiveLoop loop{header, end, {}};
     for (auto [n, slot] : ranked) {
       const bool is_float = is_float_type(*local_type(slot));
-      if (auto e = cache_.pin(slot, is_float)) {
-        store_evicted();  // (nothing is dirty at a loop header; kept for the invariant)
+      if (auto e = cache_.pin(slot, is_float, *local_type(slot) != ValType::F32)) {
+        store_evicted();  // (only pins are dirty at a loop header, and pin() takes no pinned register)
         loop.pinned.push_back(slot);
         load_pin(slot, *e);
       }
     }
     Label body = a.newLabel();
     a.bind(body);
+    cache_.mark_pins_dirty();  // (branches back bring values not stored)
     body_labels_[header] = body;
     loops_.push_back(std::move(loop));
   }
@@ -1126,14 +1137,53 @@ class X64Compiler {
     osr_labels_[index] = osr;
     defer([this, osr, target = label_of_target(index), pins = cache_.pins()] {
       a_->bind(osr);
-      for (const auto& [slot, e] : pins) load_pin(slot, e);
+      for (const RegCache::Pin& p : pins) load_pin(p.slot, p.e);
       a_->jmp(target);
     });
   }
 
+  // Falling out of the innermost loop: its pins' values are stored (their
+  // registers still hold them, now as plain cache entries).
   void leave_loop() {
-    for (uint64_t slot : loops_.back().pinned) cache_.unpin(slot);
+    for (uint64_t slot : loops_.back().pinned) {
+      flush_slot(slot);
+      cache_.unpin(slot);
+    }
     loops_.pop_back();
+  }
+
+  // A pin's slot may be stale inside its loop (writes to it stay in its
+  // register): the paths leaving the loop store it. Nothing else reads it
+  // from memory there: instructions that read slots from memory, calls
+  // and returns store every dirty value first (flush_dirty), OSR enters at
+  // a loop header with the frame stored, and a trap discards the frame.
+  // The dirty pins whose loop does not contain code position `target`.
+  std::vector<RegCache::Pin> pins_leaving(size_t target) const {
+    std::vector<RegCache::Pin> out;
+    for (const ActiveLoop& l : loops_) {
+      if (target >= l.header && target <= l.end) continue;  // (its pins hold there)
+      for (uint64_t slot : l.pinned)
+        if (cache_.dirty(slot)) out.push_back({slot, *cache_.find(slot), cache_.dirty_wide(slot)});
+    }
+    return out;
+  }
+  // Stores (and cleans) the pins a jump to `target` leaves.
+  void store_pins_leaving(size_t target) {
+    for (const RegCache::Pin& p : pins_leaving(target)) flush_slot(p.slot);
+  }
+  // A conditional branch to `addr`: when it leaves a loop with dirty pins,
+  // through a stub out of line that stores them (the path falling through
+  // keeps them in their registers only).
+  void branch_if(CondCode cc, uint64_t addr) {
+    std::vector<RegCache::Pin> stores = pins_leaving(target_index(addr));
+    if (stores.empty()) return a_->j(cc, branch_label(addr)), void();
+    Label stub = a_->newLabel();
+    a_->j(cc, stub);
+    defer([this, stub, stores = std::move(stores), target = branch_label(addr)] {
+      a_->bind(stub);
+      for (const RegCache::Pin& p : stores) store_from(p.slot, p.e, p.wide);
+      a_->jmp(target);
+    });
   }
 
   static bool is_float_type(ValType t) { return t == ValType::F32 || t == ValType::F64; }
@@ -1147,8 +1197,8 @@ class X64Compiler {
   // After a call (helper, interpreter or wasm): the cache registers are
   // clobbered and the callee may have written slots; the pins are reloaded.
   void after_call() {
-    cache_.forget_all();
-    for (const auto& [slot, e] : cache_.pins()) load_pin(slot, e);
+    cache_.forget_all(false);
+    for (const RegCache::Pin& p : cache_.pins()) load_pin(p.slot, p.e);
   }
 
   // The slot operands of the instruction forms the compiler knows (for the
@@ -1226,9 +1276,10 @@ class X64Compiler {
   }
 
   // ------------------------------------------------------------ deferred stores
-  // A temporary's store can wait while its value is in a register (not a
-  // pinned local's: locals are always written through).
-  bool deferrable(uint64_t slot) const { return slot >= src_.temp_base && !cache_.pinned(slot); }
+  // A temporary's store can wait while its value is in a register, and a
+  // pinned local's until its loop is left (see pins_leaving); other locals
+  // are written through.
+  bool deferrable(uint64_t slot) const { return slot >= src_.temp_base || cache_.pinned(slot); }
 
   // Stores a dirty slot's value from its register.
   void store_from(uint64_t slot, RegCache::Entry e, bool wide) {
@@ -1272,10 +1323,16 @@ class X64Compiler {
       return false;
     return w(next)[1] == slot && !target_label(next.index);
   }
-  // Stores every dirty slot: before labels, branches, calls and any
-  // instruction that reads slots from memory. (Stores leave the flags.)
-  void flush_dirty() {
-    while (const std::optional<uint64_t> slot = cache_.any_dirty()) flush_slot(*slot);
+  // Stores every dirty slot (only unpinned ones when !pins): before
+  // labels, branches, calls and any instruction that reads slots from
+  // memory. (Stores leave the flags.)
+  void flush_dirty(bool pins = true) {
+    while (const std::optional<uint64_t> slot = cache_.any_dirty(pins)) flush_slot(*slot);
+  }
+  static bool is_br(const Instr& in) {
+    return in.info->form == HandlerInfo::InternalForm &&
+           (in.info->internal == Internal::Br || in.info->internal == Internal::BrIf ||
+            in.info->internal == Internal::BrUnless);
   }
   // Instructions whose emitters read their operands through the cache
   // (gp_in, xmm_in, copy): dirty values may stay dirty across them.
@@ -2103,6 +2160,7 @@ class X64Compiler {
   // Loops: header index -> index of the last branch back to it.
   std::map<size_t, size_t> loop_end_;
   struct ActiveLoop {
+    size_t header;
     size_t end;                    // its last instruction
     std::vector<uint64_t> pinned;  // the slots this loop pinned (enclosing loops' stay)
   };
