@@ -12,15 +12,20 @@
 // Each function has two entries: its native entry (NativeEntry: saves and
 // sets r12-r15) and, kInternalEntryOffset bytes on, the internal entry that
 // compiled code of the same instance calls (saves rbx only).
-// Values live in their frame slots between instructions, so every
-// instruction boundary, loop headers included, has the interpreter's frame
-// state. Within straight-line code a write-through register cache keeps
-// recently written or read slots in caller-saved registers too, so a value
-// used by the next instructions is read from a register, not reloaded
-// through the store buffer; it is forgotten at labels and calls. A compare
-// whose result only feeds the br_if after it branches on the flags. An instruction without an inline form here runs in the
-// interpreter (interp::run_instruction) on the same frame: correct for every
-// instruction, at the price of a call.
+// Values live in their frame slots, so the frame has the interpreter's
+// state wherever something outside this code may read it: at calls, at
+// instructions run in the interpreter, at returns and at loop headers
+// (OSR). Within straight-line code a register cache keeps recently written
+// or read slots in caller-saved registers too, so a value used by the next
+// instructions is read from a register, not reloaded through the store
+// buffer; it is forgotten at labels and calls. Locals are written through
+// to their slots; temporaries' stores are deferred (most die first); the
+// locals a call-free loop pins live in their registers there and are
+// stored on the paths leaving the loop. A trap discards the frame, so it
+// needs no stores. A compare whose result only feeds the br_if after it
+// branches on the flags. An instruction without an inline form here runs
+// in the interpreter (interp::run_instruction) on the same frame: correct
+// for every instruction, at the price of a call.
 //
 // Linear-memory accesses: on a guarded memory (MemoryInstance::guarded) the
 // address is used unchecked, and an access beyond the memory's size faults
@@ -80,13 +85,15 @@ constexpr uint32_t kInternalEntryOffset = 64;
 
 Mem ctx_field(size_t offset) { return qword_ptr(kCtx, int32_t(offset)); }
 
-// Which registers hold which slots' current values. Every write also goes
-// to the slot, so forgetting an entry is always safe. Inside a loop some
-// locals are pinned: they stay in their register (besides their slot) for
-// the whole loop, so that a value carried from one iteration to the next is
-// never reloaded from memory. A pinned register is valid on every path
-// inside its loop: writes to a pinned slot go to its register, and the code
-// reloads the pins after every call (see X64Compiler::after_call).
+// Which registers hold which slots' current values. A slot whose value is
+// in its register only is dirty (its store deferred): the compiler stores
+// it before anything reads the slot from memory; forgetting a clean entry
+// is always safe. Inside a loop some locals are pinned: they stay in their
+// register for the whole loop, so that a value carried from one iteration
+// to the next is never reloaded from memory. A pinned register is valid on
+// every path inside its loop: writes to a pinned slot go to its register
+// (the slot is stored when the loop is left or something reads it), and
+// the code reloads the pins after every call (see X64Compiler::after_call).
 class RegCache {
  public:
   struct Entry {
