@@ -12,15 +12,20 @@
 // Each function has two entries: its native entry (NativeEntry: saves and
 // sets r12-r15) and, kInternalEntryOffset bytes on, the internal entry that
 // compiled code of the same instance calls (saves rbx only).
-// Values live in their frame slots between instructions, so every
-// instruction boundary, loop headers included, has the interpreter's frame
-// state. Within straight-line code a write-through register cache keeps
-// recently written or read slots in caller-saved registers too, so a value
-// used by the next instructions is read from a register, not reloaded
-// through the store buffer; it is forgotten at labels and calls. A compare
-// whose result only feeds the br_if after it branches on the flags. An instruction without an inline form here runs in the
-// interpreter (interp::run_instruction) on the same frame: correct for every
-// instruction, at the price of a call.
+// Values live in their frame slots, so the frame has the interpreter's
+// state wherever something outside this code may read it: at calls, at
+// instructions run in the interpreter, at returns and at loop headers
+// (OSR). Within straight-line code a register cache keeps recently written
+// or read slots in caller-saved registers too, so a value used by the next
+// instructions is read from a register, not reloaded through the store
+// buffer; it is forgotten at labels and calls. Locals are written through
+// to their slots; temporaries' stores are deferred (most die first); the
+// locals a call-free loop pins live in their registers there and are
+// stored on the paths leaving the loop. A trap discards the frame, so it
+// needs no stores. A compare whose result only feeds the br_if after it
+// branches on the flags. An instruction without an inline form here runs
+// in the interpreter (interp::run_instruction) on the same frame: correct
+// for every instruction, at the price of a call.
 //
 // Linear-memory accesses: on a guarded memory (MemoryInstance::guarded) the
 // address is used unchecked, and an access beyond the memory's size faults
@@ -80,13 +85,15 @@ constexpr uint32_t kInternalEntryOffset = 64;
 
 Mem ctx_field(size_t offset) { return qword_ptr(kCtx, int32_t(offset)); }
 
-// Which registers hold which slots' current values. Every write also goes
-// to the slot, so forgetting an entry is always safe. Inside a loop some
-// locals are pinned: they stay in their register (besides their slot) for
-// the whole loop, so that a value carried from one iteration to the next is
-// never reloaded from memory. A pinned register is valid on every path
-// inside its loop: writes to a pinned slot go to its register, and the code
-// reloads the pins after every call (see X64Compiler::after_call).
+// Which registers hold which slots' current values. A slot whose value is
+// in its register only is dirty (its store deferred): the compiler stores
+// it before anything reads the slot from memory; forgetting a clean entry
+// is always safe. Inside a loop some locals are pinned: they stay in their
+// register for the whole loop, so that a value carried from one iteration
+// to the next is never reloaded from memory. A pinned register is valid on
+// every path inside its loop: writes to a pinned slot go to its register
+// (the slot is stored when the loop is left or something reads it), and
+// the code reloads the pins after every call (see X64Compiler::after_call).
 class RegCache {
  public:
   struct Entry {
@@ -104,10 +111,11 @@ class RegCache {
   }
   static Xmm xmm(uint32_t i) { return Xmm(i + 1); }  // xmm1..xmm14 (xmm0, xmm15: scratch)
 
-  // A pinned slot and its register.
+  // A pinned slot and its register (`wide`: an f64 in an xmm register).
   struct Pin {
     uint64_t slot;
     Entry e;
+    bool wide = true;
   };
 
   // Empties the cache, keeping its buffers (one cache serves every
@@ -116,12 +124,15 @@ class RegCache {
     slots_.clear();
     pins_.clear();
     evicted_.clear();
-    next_gp_ = next_xmm_ = 0;
+    std::fill(std::begin(last_use_), std::end(last_use_), 0);
+    clock_ = 0;
   }
 
+  // (A look-up is a use: see take.)
   std::optional<Entry> find(uint64_t slot) const {
     const Cached* c = cached(slot);
     if (!c) return std::nullopt;
+    touch(c->e);
     return c->e;
   }
   bool pinned(uint64_t slot) const {
@@ -137,11 +148,16 @@ class RegCache {
     if (pinned(slot)) c->dirty = false;
     else erase(c);
   }
-  // Only the pins remain (a label: paths join). Dirty values must have
-  // been stored (X64Compiler::flush_dirty).
-  void forget_all() {
+  // Only the pins remain (a label: paths join; a call: pins reloaded).
+  // Dirty unpinned values must have been stored (X64Compiler::flush_dirty).
+  // `pins_dirty`: whether a pin's slot may be stale (at a label inside
+  // its loop, where some path may not have stored it).
+  void forget_all(bool pins_dirty) {
     slots_.clear();
-    for (const Pin& p : pins_) slots_.push_back({p.slot, p.e});
+    for (const Pin& p : pins_) slots_.push_back({p.slot, p.e, pins_dirty, p.wide});
+  }
+  void mark_pins_dirty() {
+    for (const Pin& p : pins_) mark_dirty(p.slot, p.wide);
   }
 
   // Temporaries whose current value is only in their register (its store
@@ -158,10 +174,10 @@ class RegCache {
     return c && c->dirty;
   }
   bool dirty_wide(uint64_t slot) const { return cached(slot)->wide; }
-  // Some dirty slot, if any.
-  std::optional<uint64_t> any_dirty() const {
+  // Some dirty slot (only unpinned ones when !pins too), if any.
+  std::optional<uint64_t> any_dirty(bool pins = true) const {
     for (const Cached& c : slots_)
-      if (c.dirty) return c.slot;
+      if (c.dirty && (pins || !pinned(c.slot))) return c.slot;
     return std::nullopt;
   }
   // Forgets the dirty slots above `slot` (dead temporaries).
@@ -202,13 +218,18 @@ class RegCache {
       set(slot, e);
       return e;
     }
-    uint32_t& next = is_xmm ? next_xmm_ : next_gp_;
+    // The least recently used unpinned register: the values read or
+    // written last are the likeliest to be read again.
     const uint32_t count = is_xmm ? kXmmCount : kGpCount;
-    Entry e{is_xmm, next};
-    for (uint32_t tries = 0; tries < count && pinned_reg(e); ++tries) e.reg = (e.reg + 1) % count;
-    next = (e.reg + 1) % count;
+    std::optional<Entry> best;
+    for (uint32_t r = 0; r < count; ++r) {
+      const Entry e{is_xmm, r};
+      if (!pinned_reg(e) && (!best || last_use_[index(e)] < last_use_[index(*best)])) best = e;
+    }
+    const Entry e = best ? *best : Entry{is_xmm, 0};  // (pin() leaves some register of each class unpinned)
     evict(e);
     set(slot, e);
+    touch(e);
     return e;
   }
   // `slot` now holds what the register of `e` holds; false when it cannot
@@ -219,7 +240,7 @@ class RegCache {
     return true;
   }
   // Pins `slot` to a free register of the class; nullopt when none is left.
-  std::optional<Entry> pin(uint64_t slot, bool is_xmm) {
+  std::optional<Entry> pin(uint64_t slot, bool is_xmm, bool wide) {
     uint32_t used = 0;
     for (const Pin& p : pins_) used += p.e.xmm == is_xmm;
     if (used >= (is_xmm ? kMaxPinnedXmm : kMaxPinnedGp)) return std::nullopt;
@@ -228,7 +249,7 @@ class RegCache {
       const Entry e{is_xmm, r};
       if (pinned_reg(e)) continue;
       evict(e);
-      pins_.push_back({slot, e});
+      pins_.push_back({slot, e, wide});
       set(slot, e);
       return e;
     }
@@ -287,10 +308,13 @@ class RegCache {
       erase(&slots_[i]);
     }
   }
+  static uint32_t index(Entry e) { return e.xmm ? kGpCount + e.reg : e.reg; }
+  void touch(Entry e) const { last_use_[index(e)] = ++clock_; }
   std::vector<Cached> slots_;  // each slot at most once
   std::vector<Pin> pins_;
   std::vector<Evicted> evicted_;
-  uint32_t next_gp_ = 0, next_xmm_ = 0;
+  mutable uint64_t last_use_[kGpCount + kXmmCount] = {};  // clock_ at each register's last use
+  mutable uint64_t clock_ = 0;
 };
 
 class X64Compiler {
@@ -380,9 +404,9 @@ class X64Compiler {
       current_k_ = k;
       while (!loops_.empty() && loops_.back().end < in.index) leave_loop();
       if (const Label* label = target_label(in.index)) {
-        flush_dirty();  // the path falling through stores what the others stored
+        flush_dirty(false);  // the path falling through stores what the others stored
         a.bind(*label);
-        cache_.forget_all();  // other paths join here
+        cache_.forget_all(true);  // other paths join here (pins: see store_pins_leaving)
         last_compare_.reset();
       }
       if (auto it = loop_end_.find(in.index); it != loop_end_.end()) enter_loop(in.index, it->second);
@@ -804,7 +828,8 @@ class X64Compiler {
         (in.info->internal == Internal::BrIf || in.info->internal == Internal::BrUnless ||
          in.info->internal == Internal::BrTable))
       drop_dead_temps(w(in)[1]);  // (a br_table pops its index as a br_if its condition)
-    if (!reads_through_cache(in)) flush_dirty();
+    if (is_br(in)) flush_dirty(false);  // (the pins: on the paths leaving their loops)
+    else if (!reads_through_cache(in)) flush_dirty();
     if (!has_inline_form(in)) return emit_in_interpreter(in);
     if (in.info->form == HandlerInfo::InternalForm) return emit_internal(in);
     if (plain_op_kind(in.info->op) == OpKind::None) {
@@ -991,7 +1016,13 @@ class X64Compiler {
     Assembler& a = *a_;
     const uint64_t* p = w(in);
     switch (in.info->internal) {
-      case Internal::Copy: copy(p[1], p[2]); break;
+      case Internal::Copy:
+        copy(p[1], p[2]);
+        // A temporary copied to a local or result slot is the value the
+        // translator pops (local.set; a return's moves): dead, its deferred
+        // store dropped (a local.tee pushes the local, not the temporary).
+        if (p[1] < src_.temp_base && p[2] >= src_.temp_base) cache_.forget(p[2]);
+        break;
       case Internal::Copy2: copy(p[1], p[2]); copy(p[3], p[4]); break;
       case Internal::Copy3: copy(p[1], p[2]); copy(p[3], p[4]); copy(p[5], p[6]); break;
       case Internal::Copy4: copy(p[1], p[2]); copy(p[3], p[4]); copy(p[5], p[6]); copy(p[7], p[8]); break;
@@ -1004,7 +1035,10 @@ class X64Compiler {
       case Internal::Const:
         put_gp(p[1], Operand(), [&](Gp r) { a.mov(r.r64(), imm(p[2])); });
         break;
-      case Internal::Br: a.jmp(branch_label(p[1])); break;
+      case Internal::Br:
+        store_pins_leaving(target_index(p[1]));
+        a.jmp(branch_label(p[1]));
+        break;
       case Internal::BrIf:
       case Internal::BrUnless: {
         CondCode taken = CondCode::kNE;  // cond != 0
@@ -1019,7 +1053,7 @@ class X64Compiler {
           }
         }
         if (in.info->internal == Internal::BrUnless) taken = negateCond(taken);
-        a.j(taken, branch_label(p[2]));
+        branch_if(taken, p[2]);
         break;
       }
       case Internal::BrTable: emit_br_table(p); break;
@@ -1103,17 +1137,21 @@ class X64Compiler {
       });
     }
     std::sort(ranked.rbegin(), ranked.rend());
-    ActiveLoop loop{end, {}};
+    ActiveLoop loop{header, end, {}};
     for (auto [n, slot] : ranked) {
       const bool is_float = is_float_type(*local_type(slot));
-      if (auto e = cache_.pin(slot, is_float)) {
-        store_evicted();  // (nothing is dirty at a loop header; kept for the invariant)
+      if (auto e = cache_.pin(slot, is_float, *local_type(slot) != ValType::F32)) {
+        store_evicted();  // (only pins are dirty at a loop header, and pin() takes no pinned register)
         loop.pinned.push_back(slot);
         load_pin(slot, *e);
       }
     }
     Label body = a.newLabel();
+    // (Aligned: where a hot loop's branches fall against fetch blocks
+    // moved kernels by up to 20% with no change in the code.)
+    a.align(AlignMode::kCode, 32);
     a.bind(body);
+    cache_.mark_pins_dirty();  // (branches back bring values not stored)
     body_labels_[header] = body;
     loops_.push_back(std::move(loop));
   }
@@ -1126,14 +1164,53 @@ class X64Compiler {
     osr_labels_[index] = osr;
     defer([this, osr, target = label_of_target(index), pins = cache_.pins()] {
       a_->bind(osr);
-      for (const auto& [slot, e] : pins) load_pin(slot, e);
+      for (const RegCache::Pin& p : pins) load_pin(p.slot, p.e);
       a_->jmp(target);
     });
   }
 
+  // Falling out of the innermost loop: its pins' values are stored (their
+  // registers still hold them, now as plain cache entries).
   void leave_loop() {
-    for (uint64_t slot : loops_.back().pinned) cache_.unpin(slot);
+    for (uint64_t slot : loops_.back().pinned) {
+      flush_slot(slot);
+      cache_.unpin(slot);
+    }
     loops_.pop_back();
+  }
+
+  // A pin's slot may be stale inside its loop (writes to it stay in its
+  // register): the paths leaving the loop store it. Nothing else reads it
+  // from memory there: instructions that read slots from memory, calls
+  // and returns store every dirty value first (flush_dirty), OSR enters at
+  // a loop header with the frame stored, and a trap discards the frame.
+  // The dirty pins whose loop does not contain code position `target`.
+  std::vector<RegCache::Pin> pins_leaving(size_t target) const {
+    std::vector<RegCache::Pin> out;
+    for (const ActiveLoop& l : loops_) {
+      if (target >= l.header && target <= l.end) continue;  // (its pins hold there)
+      for (uint64_t slot : l.pinned)
+        if (cache_.dirty(slot)) out.push_back({slot, *cache_.find(slot), cache_.dirty_wide(slot)});
+    }
+    return out;
+  }
+  // Stores (and cleans) the pins a jump to `target` leaves.
+  void store_pins_leaving(size_t target) {
+    for (const RegCache::Pin& p : pins_leaving(target)) flush_slot(p.slot);
+  }
+  // A conditional branch to `addr`: when it leaves a loop with dirty pins,
+  // through a stub out of line that stores them (the path falling through
+  // keeps them in their registers only).
+  void branch_if(CondCode cc, uint64_t addr) {
+    std::vector<RegCache::Pin> stores = pins_leaving(target_index(addr));
+    if (stores.empty()) return a_->j(cc, branch_label(addr)), void();
+    Label stub = a_->newLabel();
+    a_->j(cc, stub);
+    defer([this, stub, stores = std::move(stores), target = branch_label(addr)] {
+      a_->bind(stub);
+      for (const RegCache::Pin& p : stores) store_from(p.slot, p.e, p.wide);
+      a_->jmp(target);
+    });
   }
 
   static bool is_float_type(ValType t) { return t == ValType::F32 || t == ValType::F64; }
@@ -1147,8 +1224,8 @@ class X64Compiler {
   // After a call (helper, interpreter or wasm): the cache registers are
   // clobbered and the callee may have written slots; the pins are reloaded.
   void after_call() {
-    cache_.forget_all();
-    for (const auto& [slot, e] : cache_.pins()) load_pin(slot, e);
+    cache_.forget_all(false);
+    for (const RegCache::Pin& p : cache_.pins()) load_pin(p.slot, p.e);
   }
 
   // The slot operands of the instruction forms the compiler knows (for the
@@ -1226,9 +1303,10 @@ class X64Compiler {
   }
 
   // ------------------------------------------------------------ deferred stores
-  // A temporary's store can wait while its value is in a register (not a
-  // pinned local's: locals are always written through).
-  bool deferrable(uint64_t slot) const { return slot >= src_.temp_base && !cache_.pinned(slot); }
+  // A temporary's store can wait while its value is in a register, and a
+  // pinned local's until its loop is left (see pins_leaving); other locals
+  // are written through.
+  bool deferrable(uint64_t slot) const { return slot >= src_.temp_base || cache_.pinned(slot); }
 
   // Stores a dirty slot's value from its register.
   void store_from(uint64_t slot, RegCache::Entry e, bool wide) {
@@ -1272,10 +1350,16 @@ class X64Compiler {
       return false;
     return w(next)[1] == slot && !target_label(next.index);
   }
-  // Stores every dirty slot: before labels, branches, calls and any
-  // instruction that reads slots from memory. (Stores leave the flags.)
-  void flush_dirty() {
-    while (const std::optional<uint64_t> slot = cache_.any_dirty()) flush_slot(*slot);
+  // Stores every dirty slot (only unpinned ones when !pins): before
+  // labels, branches, calls and any instruction that reads slots from
+  // memory. (Stores leave the flags.)
+  void flush_dirty(bool pins = true) {
+    while (const std::optional<uint64_t> slot = cache_.any_dirty(pins)) flush_slot(*slot);
+  }
+  static bool is_br(const Instr& in) {
+    return in.info->form == HandlerInfo::InternalForm &&
+           (in.info->internal == Internal::Br || in.info->internal == Internal::BrIf ||
+            in.info->internal == Internal::BrUnless);
   }
   // Instructions whose emitters read their operands through the cache
   // (gp_in, xmm_in, copy): dirty values may stay dirty across them.
@@ -1412,10 +1496,11 @@ class X64Compiler {
     Assembler& a = *a_;
     const uint64_t count = p[2];
     Label table = a.newLabel();
+    // An index past the last entry takes the default (the last) straight
+    // away: a predicted branch, not a cmov on the table load's address.
     a.emit(Inst::kIdMov, eax, gp_in(p[1], false));
-    a.mov(ecx, uint32_t(count - 1));
-    a.cmp(eax, ecx);
-    a.cmova(eax, ecx);
+    a.cmp(eax, uint32_t(count - 1));
+    a.jae(branch_label(p[3 + count - 1]));
     a.lea(rcx, ptr(table));
     a.movsxd(rax, dword_ptr(rcx, rax, 2));
     a.add(rax, rcx);
@@ -2103,6 +2188,7 @@ class X64Compiler {
   // Loops: header index -> index of the last branch back to it.
   std::map<size_t, size_t> loop_end_;
   struct ActiveLoop {
+    size_t header;
     size_t end;                    // its last instruction
     std::vector<uint64_t> pinned;  // the slots this loop pinned (enclosing loops' stay)
   };
