@@ -26,6 +26,7 @@
 #include "jit.hpp"
 #include "runtime/module_impl.hpp"
 #include "fault_handler.hpp"
+#include "runtime/populate.hpp"
 #include "compiler_common.hpp"
 #include "x64_compiler.hpp"
 #include "a64_compiler.hpp"
@@ -148,26 +149,6 @@ FuncInstance* function_at(const void* pc) {
   if (after == owners.begin()) return nullptr;
   const CodeOwner& owner = std::prev(after)->second;
   return at < owner.end ? owner.func : nullptr;
-}
-
-// Maps in the pages of [p, p + size) for writing with one system call. A
-// page written first by the code copy faults instead, and a fault costs
-// tens of microseconds on virtual machines (on the build VM a quarter of
-// the time of compiling big functions). Only for code of several pages: the
-// call costs about what a fault does, and small functions mostly land on a
-// page their neighbour touched. Pages already there are left as they are;
-// kernels before 5.14 refuse, and then the copy faults them in as before.
-void populate_for_write(void* p, size_t size) {
-#if defined(MADV_POPULATE_WRITE)
-  static const uintptr_t page = uintptr_t(sysconf(_SC_PAGESIZE));
-  if (size < 4 * page) return;
-  const uintptr_t begin = uintptr_t(p) & ~(page - 1);
-  const uintptr_t end = (uintptr_t(p) + size + page - 1) & ~(page - 1);
-  (void)madvise(reinterpret_cast<void*>(begin), end - begin, MADV_POPULATE_WRITE);
-#else
-  (void)p;
-  (void)size;
-#endif
 }
 
 bool alloc_code(size_t size, void** rx, void** rw) {
