@@ -1,5 +1,5 @@
 // Executable memory for compiled code, and what the rest of the engine
-// calls: available() and compile().
+// calls: available(), compile() and compile_all().
 //
 // Code pages are never writable and executable at once: each page is
 // mapped twice (a memfd mapped read+write for writing the code and
@@ -15,6 +15,9 @@
 #include <cstring>
 #include <map>
 #include <mutex>
+#include <atomic>
+#include <system_error>
+#include <thread>
 #include <string>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -329,6 +332,25 @@ bool compile(StoreImpl& store, FuncInstance& func) {
   } catch (const std::bad_alloc&) {
     return false;
   }
+}
+
+size_t compile_all(StoreImpl& store, const std::vector<FuncInstance*>& funcs, unsigned threads) {
+  // Functions are handed out one at a time: their sizes vary by orders of
+  // magnitude, so fixed shares would leave a thread idle.
+  std::atomic<size_t> next{0}, compiled{0};
+  auto work = [&] {
+    for (size_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < funcs.size();)
+      if (compile(store, *funcs[i])) compiled.fetch_add(1, std::memory_order_relaxed);
+  };
+  std::vector<std::thread> helpers;
+  const size_t extra = std::min<size_t>(threads > 0 ? threads - 1 : 0, funcs.size() / 2);
+  try {
+    for (size_t t = 0; t < extra; ++t) helpers.emplace_back(work);
+  } catch (const std::system_error&) {  // no more threads: the others do the work
+  }
+  work();
+  for (std::thread& t : helpers) t.join();
+  return compiled.load();
 }
 
 }  // namespace mywasm::jit
