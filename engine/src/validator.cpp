@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <array>
+#include <exception>
 #include <span>
 #include <string>
 #include <string_view>
+#include <system_error>
+#include <thread>
 #include <unordered_set>
 #include <vector>
 
@@ -516,11 +519,52 @@ class ModuleValidator {
       if (!ft.params.empty() || !ft.results.empty()) fail("start function", m_.start_offset);
     }
     check_exports();
-    FuncValidator fv(m_, declared_refs_);
-    for (uint32_t i = m_.num_imported_funcs; i < m_.func_types.size(); ++i) fv.validate(i);
+    validate_bodies();
   }
 
  private:
+  // Modules with this much code have their bodies validated on two threads.
+  static constexpr size_t kParallelCodeBytes = size_t(1) << 20;
+
+  // Validates the bodies of functions [begin, end) in order; the exception
+  // of the first invalid one, or null.
+  std::exception_ptr validate_range(uint32_t begin, uint32_t end) const {
+    try {
+      FuncValidator fv(m_, declared_refs_);
+      for (uint32_t i = begin; i < end; ++i) fv.validate(i);
+    } catch (...) {
+      return std::current_exception();
+    }
+    return nullptr;
+  }
+
+  // The function bodies: a big module's in two halves of about equal code
+  // size, the second on a thread of its own (bodies are independent; each
+  // half its own FuncValidator). The error thrown is the first invalid
+  // body's, as in one pass.
+  void validate_bodies() const {
+    const uint32_t begin = m_.num_imported_funcs, end = uint32_t(m_.func_types.size());
+    size_t total = 0;
+    for (const FuncBody& b : m_.bodies) total += b.code_end - b.code_begin;
+    uint32_t split = begin;
+    for (size_t half = 0; split < end && half < total / 2; ++split) {
+      const FuncBody& b = m_.bodies[split - begin];
+      half += b.code_end - b.code_begin;
+    }
+    std::exception_ptr first, second;
+    std::thread helper;
+    if (total >= kParallelCodeBytes && split < end && std::thread::hardware_concurrency() > 1) {
+      try {
+        helper = std::thread([&] { second = validate_range(split, end); });
+      } catch (const std::system_error&) {  // no thread: all on this one
+      }
+    }
+    first = validate_range(begin, helper.joinable() ? split : end);
+    if (helper.joinable()) helper.join();
+    if (first) std::rethrow_exception(first);
+    if (second) std::rethrow_exception(second);
+  }
+
   uint32_t body_offset(uint32_t func_index) const {
     uint32_t k = func_index - m_.num_imported_funcs;
     return k < m_.bodies.size() ? m_.bodies[k].body_offset : 0;

@@ -1,6 +1,8 @@
 // Validator: checks a decoded module against the WebAssembly 2.0 typing
 // rules (function bodies with an operand-type stack and a control stack,
-// constant expressions, segments, exports, start function, limits).
+// constant expressions, segments, exports, start function, limits). A
+// module with a megabyte of code or more has its bodies validated on two
+// threads, reporting the same (first) error as one pass.
 #pragma once
 #include <optional>
 

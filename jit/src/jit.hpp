@@ -77,5 +77,11 @@ bool keeps_plain_translation();
 // when the function cannot be compiled: it stays in the interpreter.
 bool compile(StoreImpl& store, FuncInstance& func);
 
+// Compiles each of `funcs` (wasm-defined, their instance complete, none
+// running or being compiled elsewhere) with jit::compile, spread over up to
+// `threads` threads including the caller's (each with its own buffers);
+// returns how many have native code after.
+size_t compile_all(StoreImpl& store, const std::vector<FuncInstance*>& funcs, unsigned threads);
+
 }  // namespace jit
 }  // namespace mywasm

@@ -1,5 +1,5 @@
 // Executable memory for compiled code, and what the rest of the engine
-// calls: available() and compile().
+// calls: available(), compile() and compile_all().
 //
 // Code pages are never writable and executable at once: each page is
 // mapped twice (a memfd mapped read+write for writing the code and
@@ -15,6 +15,9 @@
 #include <cstring>
 #include <map>
 #include <mutex>
+#include <atomic>
+#include <system_error>
+#include <thread>
 #include <string>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -26,6 +29,7 @@
 #include "jit.hpp"
 #include "runtime/module_impl.hpp"
 #include "fault_handler.hpp"
+#include "runtime/populate.hpp"
 #include "compiler_common.hpp"
 #include "x64_compiler.hpp"
 #include "a64_compiler.hpp"
@@ -148,26 +152,6 @@ FuncInstance* function_at(const void* pc) {
   if (after == owners.begin()) return nullptr;
   const CodeOwner& owner = std::prev(after)->second;
   return at < owner.end ? owner.func : nullptr;
-}
-
-// Maps in the pages of [p, p + size) for writing with one system call. A
-// page written first by the code copy faults instead, and a fault costs
-// tens of microseconds on virtual machines (on the build VM a quarter of
-// the time of compiling big functions). Only for code of several pages: the
-// call costs about what a fault does, and small functions mostly land on a
-// page their neighbour touched. Pages already there are left as they are;
-// kernels before 5.14 refuse, and then the copy faults them in as before.
-void populate_for_write(void* p, size_t size) {
-#if defined(MADV_POPULATE_WRITE)
-  static const uintptr_t page = uintptr_t(sysconf(_SC_PAGESIZE));
-  if (size < 4 * page) return;
-  const uintptr_t begin = uintptr_t(p) & ~(page - 1);
-  const uintptr_t end = (uintptr_t(p) + size + page - 1) & ~(page - 1);
-  (void)madvise(reinterpret_cast<void*>(begin), end - begin, MADV_POPULATE_WRITE);
-#else
-  (void)p;
-  (void)size;
-#endif
 }
 
 bool alloc_code(size_t size, void** rx, void** rw) {
@@ -348,6 +332,25 @@ bool compile(StoreImpl& store, FuncInstance& func) {
   } catch (const std::bad_alloc&) {
     return false;
   }
+}
+
+size_t compile_all(StoreImpl& store, const std::vector<FuncInstance*>& funcs, unsigned threads) {
+  // Functions are handed out one at a time: their sizes vary by orders of
+  // magnitude, so fixed shares would leave a thread idle.
+  std::atomic<size_t> next{0}, compiled{0};
+  auto work = [&] {
+    for (size_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < funcs.size();)
+      if (compile(store, *funcs[i])) compiled.fetch_add(1, std::memory_order_relaxed);
+  };
+  std::vector<std::thread> helpers;
+  const size_t extra = std::min<size_t>(threads > 0 ? threads - 1 : 0, funcs.size() / 2);
+  try {
+    for (size_t t = 0; t < extra; ++t) helpers.emplace_back(work);
+  } catch (const std::system_error&) {  // no more threads: the others do the work
+  }
+  work();
+  for (std::thread& t : helpers) t.join();
+  return compiled.load();
 }
 
 }  // namespace mywasm::jit

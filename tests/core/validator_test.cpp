@@ -176,3 +176,54 @@ TEST(Validator, DataSegmentRules) {
 
 }  // namespace
 }  // namespace mywasm
+
+namespace mywasm {
+namespace {
+
+// An unsigned LEB128.
+Bytes leb(size_t v) {
+  Bytes out;
+  do {
+    uint8_t b = v & 0x7F;
+    v >>= 7;
+    out.push_back(v ? b | 0x80 : b);
+  } while (v);
+  return out;
+}
+
+// 64 functions of type [] -> [] with 20,000 nops each (1.28 MB of code:
+// validated on two threads), the bodies in `bad` ending in `tail` instead
+// of plain `end`.
+test::LoadResult big_module(const std::vector<std::pair<size_t, Bytes>>& bad) {
+  constexpr size_t kFuncs = 64, kNops = 20000;
+  Bytes funcs = leb(kFuncs), code = leb(kFuncs);
+  for (size_t i = 0; i < kFuncs; ++i) {
+    funcs.push_back(0x00);
+    Bytes body{0x00};  // no locals
+    body.insert(body.end(), kNops, 0x01);
+    Bytes tail{0x0B};
+    for (const auto& [index, t] : bad)
+      if (index == i) tail = t;
+    body.insert(body.end(), tail.begin(), tail.end());
+    code = cat({code, leb(body.size()), body});
+  }
+  auto big_section = [](uint8_t id, const Bytes& payload) { return cat({{id}, leb(payload.size()), payload}); };
+  return load(cat({header(), section(1, {0x01, 0x60, 0x00, 0x00}), big_section(3, funcs), big_section(10, code)}));
+}
+
+TEST(Validator, BigModulesReportTheFirstInvalidBodyLikeOnePass) {
+  EXPECT_EQ(big_module({}).message(), "ok");
+  const Bytes type_mismatch{0x41, 0x00, 0x0B}, unknown_label{0x0C, 0x05, 0x0B};
+  // One invalid body in each half: the first one's error.
+  auto both = big_module({{10, type_mismatch}, {50, unknown_label}});
+  EXPECT_EQ(both.message(), "type mismatch");
+  auto first_only = big_module({{10, type_mismatch}});
+  ASSERT_TRUE(both.validate_error && first_only.validate_error);
+  EXPECT_EQ(both.validate_error->offset, first_only.validate_error->offset);
+  // Only one in the second half.
+  EXPECT_EQ(big_module({{50, unknown_label}}).message(), "unknown label 5");
+  EXPECT_EQ(big_module({{63, type_mismatch}}).message(), "type mismatch");
+}
+
+}  // namespace
+}  // namespace mywasm

@@ -61,6 +61,28 @@ TEST(Jit, EveryFunctionCalledIsCompiledUnderTierJit) {
   EXPECT_EQ(is_compiled(h, "top"), jit::available());
 }
 
+// compile_all on two threads: every function gets native code, and what
+// runs is right (calls between functions compiled on different threads,
+// traps with their backtrace).
+TEST(Jit, CompileAllOnSeveralThreadsCompilesEveryFunction) {
+  test::InstanceHarness h(with_tier(Config::Tier::Jit));
+  ASSERT_NO_FATAL_FAILURE(h.instantiate_wat(kCalls));
+  std::vector<FuncInstance*> funcs;
+  for (auto& f : h.store.impl().funcs)
+    if (!f->is_host()) funcs.push_back(f.get());
+  ASSERT_EQ(funcs.size(), 10u);
+  // (Without a compiler for this host, none is compiled and all run interpreted.)
+  const size_t expected = jit::available() ? funcs.size() : 0;
+  EXPECT_EQ(jit::compile_all(h.store.impl(), funcs, 2), expected);
+  for (FuncInstance* f : funcs) EXPECT_EQ(f->native_entry != nullptr, jit::available());
+  EXPECT_EQ(h.call1("top", {Value::i32(5)}).i32(), 16);
+  auto r = h.call("a", {});
+  ASSERT_FALSE(r.ok());
+  ASSERT_TRUE(r.error().trap);
+  EXPECT_EQ(r.error().trap->backtrace.size(), 3u);
+  EXPECT_EQ(jit::compile_all(h.store.impl(), funcs, 2), expected);  // (already compiled: kept)
+}
+
 TEST(Jit, TrapsInCompiledCodeCarryTheInterpretersBacktrace) {
   auto backtrace_of = [](Config::Tier tier) {
     test::InstanceHarness h(with_tier(tier));

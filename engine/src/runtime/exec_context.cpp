@@ -1,6 +1,10 @@
 #include "runtime/exec_context.hpp"
 
 #include <pthread.h>
+#include <sys/mman.h>
+
+#include <cstring>
+#include <new>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -41,6 +45,22 @@ thread_local ExecContext t_context;
 
 }  // namespace
 
+CallRecords::~CallRecords() {
+  if (data_) munmap(data_, size_ * sizeof(CallRecord));
+}
+
+void CallRecords::grow(size_t n) {
+  if (n <= size_) return;
+  void* p = mmap(nullptr, n * sizeof(CallRecord), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) throw std::bad_alloc();
+  if (data_) {
+    std::memcpy(p, data_, size_ * sizeof(CallRecord));
+    munmap(data_, size_ * sizeof(CallRecord));
+  }
+  data_ = static_cast<CallRecord*>(p);
+  size_ = n;
+}
+
 ExecContext& exec_context() { return t_context; }
 
 bool ExecContext::ensure(const Config& cfg) {
@@ -60,7 +80,7 @@ bool ExecContext::ensure(const Config& cfg) {
   }
   if (!base) return false;
   // The record array fits the largest depth limit seen.
-  if (calls.size() < size_t(cfg.max_call_depth) + 2) calls.resize(size_t(cfg.max_call_depth) + 2);
+  calls.grow(size_t(cfg.max_call_depth) + 2);
   records = calls.data();
   if (!native_limit) native_limit = native_stack_limit();
   return true;

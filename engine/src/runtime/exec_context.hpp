@@ -54,10 +54,34 @@ struct ExecRegs {
   int64_t fuel_left = INT64_MAX;
 };
 
+// The call records, indexed by depth: zero-filled pages mapped without
+// being touched, so that the default depth limit (10,000 records, 240 KB)
+// costs no page faults (tens of microseconds each on a VM) until calls go
+// that deep. A vector would write every record at start-up.
+class CallRecords {
+ public:
+  CallRecords() = default;
+  CallRecords(const CallRecords&) = delete;
+  CallRecords& operator=(const CallRecords&) = delete;
+  ~CallRecords();
+  CallRecord* data() const { return data_; }
+  size_t size() const { return size_; }
+  CallRecord& operator[](size_t i) { return data_[i]; }
+  const CallRecord& operator[](size_t i) const { return data_[i]; }
+  CallRecord* begin() const { return data_; }
+  CallRecord* end() const { return data_ + size_; }
+  // At least n records, the existing ones kept; throws std::bad_alloc.
+  void grow(size_t n);
+
+ private:
+  CallRecord* data_ = nullptr;
+  size_t size_ = 0;
+};
+
 struct ExecContext : ExecRegs {
   uint64_t* base = nullptr;
   uint64_t* top = nullptr;  // first slot not used by an active invocation
-  std::vector<CallRecord> calls;  // sized once per configuration; indexed by depth
+  CallRecords calls;  // sized once per configuration; indexed by depth
   std::optional<Trap> host_trap;  // a trap returned by a host function, propagated unchanged
   uint32_t trap_index = 0;            // the table index of the last "uninitialized element" trap
   // Active invoke_function calls on this thread: each host -> wasm re-entry

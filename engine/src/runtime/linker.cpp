@@ -8,6 +8,7 @@
 #include "interp/interpreter.hpp"
 #include "mywasm/mywasm.hpp"
 #include "runtime/module_impl.hpp"
+#include "runtime/populate.hpp"
 #include "runtime/store.hpp"
 
 namespace mywasm {
@@ -367,7 +368,10 @@ Result<Instance> Linker::instantiate_unguarded(Store& store, const mywasm::Modul
     if (offset + di.size > mem.size)
       return trap_error(Error::Kind::Uninstantiable,
                         make_trap(Trap::Kind::MemoryOutOfBounds, "out of bounds memory access"));
-    if (di.size) std::memcpy(mem.data + offset, di.bytes, di.size);
+    if (di.size) {
+      populate_for_write(mem.data + offset, di.size);  // (a big segment's pages at once)
+      std::memcpy(mem.data + offset, di.bytes, di.size);
+    }
     di.size = 0;
   }
 

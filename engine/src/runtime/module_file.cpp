@@ -22,6 +22,7 @@
 
 #include "decoder.hpp"  // first: names the IR's Module unqualified
 #include "mywasm/mywasm.hpp"
+#include "runtime/populate.hpp"
 
 namespace mywasm {
 namespace {
@@ -33,6 +34,7 @@ class FileReader {
   // Reads [begin, end) (clamped to the file) into the buffer at the same offsets.
   bool read(size_t begin, size_t end) {
     end = std::min(end, size_);
+    if (begin < end) populate_for_write(buf_ + begin, end - begin);  // (a big module's pages at once)
     while (begin < end) {
       ssize_t n = ::pread(fd_, buf_ + begin, end - begin, off_t(begin));
       if (n < 0 && errno == EINTR) continue;
