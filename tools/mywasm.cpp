@@ -89,7 +89,7 @@ struct EngineOptions {
 
   void add_to(CLI::App& app) {
     app.add_option("--tier", tier,
-                   "Execution tier: interp (interpreter only), jit (compile each function before its first call), "
+                   "Execution tier: interp (interpreter only), jit (compile the whole module before it runs), "
                    "tiered (interpreter first, compiled once hot); default $MYWASM_TIER if set")
         ->check(CLI::IsMember(std::vector<std::string>(Config::kTierNames.begin(), Config::kTierNames.end())))
         ->capture_default_str();

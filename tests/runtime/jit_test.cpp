@@ -52,20 +52,47 @@ const char* kCalls = R"((module
   (func $grow (param i32) (result i32) (memory.grow (local.get 0)))
   (func (export "load") (param i32) (result i32) (i32.load (local.get 0)))))";
 
-TEST(Jit, EveryFunctionCalledIsCompiledUnderTierJit) {
+// Tier::Jit compiles a module whole when it is instantiated: functions
+// never called and the start function (which runs compiled) included.
+TEST(Jit, TierJitCompilesEveryFunctionAtInstantiation) {
   test::InstanceHarness h(with_tier(Config::Tier::Jit));
   ASSERT_NO_FATAL_FAILURE(h.instantiate_wat(kCalls));
-  EXPECT_FALSE(is_compiled(h, "top"));  // nothing runs before its first call
+  size_t defined = 0, compiled = 0;
+  for (auto& f : h.store.impl().funcs) {
+    if (f->is_host()) continue;
+    ++defined;
+    compiled += f->native_entry != nullptr;
+  }
+  EXPECT_EQ(defined, 10u);
+  // (Without a compiler for this host, every function runs interpreted.)
+  EXPECT_EQ(compiled, jit::available() ? defined : 0);
   EXPECT_EQ(h.call1("top", {Value::i32(5)}).i32(), 16);
-  // Without a compiler for this host (arm64 for now), it runs interpreted.
-  EXPECT_EQ(is_compiled(h, "top"), jit::available());
+
+  // The start function's frame is compiled code's: it stores what it ran as.
+  test::InstanceHarness s(with_tier(Config::Tier::Jit));
+  ASSERT_NO_FATAL_FAILURE(s.instantiate_wat(R"((module
+    (global $g (export "g") (mut i32) (i32.const 0))
+    (func $later (export "later") (result i32) (i32.const 7))
+    (func $start (global.set $g (i32.add (call $later) (i32.const 1))))
+    (start $start)))"));
+  EXPECT_EQ(is_compiled(s, "later"), jit::available());
+  auto g = s.instance.global(s.store, "g");
+  ASSERT_TRUE(g);
+  EXPECT_EQ(g->get(s.store).i32(), 8);
+}
+
+// Tier::Tiered compiles nothing before a function is hot.
+TEST(Jit, TieredCompilesNothingAtInstantiation) {
+  test::InstanceHarness h(with_tier(Config::Tier::Tiered));
+  ASSERT_NO_FATAL_FAILURE(h.instantiate_wat(kCalls));
+  for (auto& f : h.store.impl().funcs) EXPECT_EQ(f->native_entry, nullptr);
 }
 
 // compile_all on two threads: every function gets native code, and what
 // runs is right (calls between functions compiled on different threads,
 // traps with their backtrace).
 TEST(Jit, CompileAllOnSeveralThreadsCompilesEveryFunction) {
-  test::InstanceHarness h(with_tier(Config::Tier::Jit));
+  test::InstanceHarness h(with_tier(Config::Tier::Tiered));  // (nothing compiled yet)
   ASSERT_NO_FATAL_FAILURE(h.instantiate_wat(kCalls));
   std::vector<FuncInstance*> funcs;
   for (auto& f : h.store.impl().funcs)

@@ -206,8 +206,10 @@ struct StoreLimits {
 };
 
 struct Config {
-  // Interpreter only; every function compiled before its first call; or
-  // the interpreter first and compiled code once a function is hot.
+  // Interpreter only; every function of a module compiled when it is
+  // instantiated, before its start function (a module with 1 MB of code or
+  // more on every hardware thread); or the interpreter first and compiled
+  // code once a function is hot.
   // Functions the compiler cannot take (or a host without it: x86-64 with
   // SSE4.1 only, so far) stay in the interpreter.
   enum class Tier : uint8_t { Interpreter, Jit, Tiered };

@@ -1,7 +1,9 @@
 // Linker: import resolution with exact type checks, and module
 // instantiation as the Wasm 2.0 spec orders it (allocate, then apply active
 // element and data segments in order, then run the start function).
+#include <algorithm>
 #include <cstring>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -10,6 +12,7 @@
 #include "runtime/module_impl.hpp"
 #include "runtime/populate.hpp"
 #include "runtime/store.hpp"
+#include "jit.hpp"
 
 namespace mywasm {
 
@@ -201,6 +204,22 @@ uint32_t push(std::vector<std::unique_ptr<T>>& v, std::unique_ptr<T> item) {
   return static_cast<uint32_t>(v.size() - 1);
 }
 
+// Tier::Jit compiles a module whole when it is instantiated, as an
+// ahead-of-run compiler would: no compile pause at a first call, and a big
+// module's functions compiled on every hardware thread. A function the
+// compiler cannot take is translated at its first call, as before.
+void compile_for_jit_tier(StoreImpl& s, const InstanceImpl& inst, const ir::Module& m) {
+  if (s.engine.config().tier != Config::Tier::Jit || !jit::available()) return;
+  constexpr size_t kParallelCodeBytes = size_t(1) << 20;  // (as the validator's)
+  size_t code_bytes = 0;
+  for (const ir::FuncBody& b : m.bodies) code_bytes += b.code_end - b.code_begin;
+  std::vector<FuncInstance*> funcs;
+  funcs.reserve(inst.funcs.size() - m.num_imported_funcs);
+  for (size_t i = m.num_imported_funcs; i < inst.funcs.size(); ++i) funcs.push_back(s.funcs[inst.funcs[i]].get());
+  const unsigned threads = code_bytes >= kParallelCodeBytes ? std::max(1u, std::thread::hardware_concurrency()) : 1;
+  jit::compile_all(s, funcs, threads);
+}
+
 }  // namespace
 
 Result<Instance> Linker::instantiate(Store& store, const mywasm::Module& module) const {
@@ -375,7 +394,10 @@ Result<Instance> Linker::instantiate_unguarded(Store& store, const mywasm::Modul
     di.size = 0;
   }
 
-  // 5. The start function.
+  // 5. Tier::Jit: every function compiled before any runs.
+  compile_for_jit_tier(s, inst, m);
+
+  // 6. The start function.
   if (m.start) {
     std::vector<Value> results;
     if (auto trap = invoke_function(s, inst.funcs[*m.start], {}, results))
