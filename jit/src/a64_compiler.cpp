@@ -429,21 +429,23 @@ class A64Compiler {
   // be where a trap reports it (a trap site, a memory access that may
   // fault, a call): NativeCode::code_origins.
   void mark_site() {
+    if (site_index_ == marked_index_) return;  // (the last entry is its already)
+    marked_index_ = site_index_;
     if (const std::optional<uint32_t> offset = src_.module_offset(src_.code.data() + site_index_))
       note_code_origin(out_.code_origins, uint32_t(code_.textSection()->bufferSize()), *offset);
   }
 
   // Where a jump to trap `code` from the current instruction goes: its stub
   // for that trap, which loads the site's address into x1 for own_trap_.
-  // Call it just before emitting the jump (one stub serves every jump of
-  // the instruction to that trap).
+  // Call it just before emitting the jump (one stub serves the
+  // instruction's jumps to that trap; its deferred code makes its own).
   Label trap_site(TrapCode code) {
-    const auto key = std::make_pair(site_index_, code);
-    if (auto it = site_stubs_.find(key); it != site_stubs_.end()) return it->second.stub;
+    for (auto it = site_stubs_.rbegin(); it != site_stubs_.rend() && it->index == site_index_; ++it)
+      if (it->code == code) return it->stub;
     mark_site();
-    TrapStub t{a_->newLabel(), a_->newLabel(), trap_entry(code)};
+    TrapStub t{site_index_, code, a_->newLabel(), a_->newLabel(), trap_entry(code)};
     a_->bind(t.site);
-    site_stubs_.emplace(key, t);
+    site_stubs_.push_back(t);
     return t.stub;
   }
 
@@ -465,7 +467,7 @@ class A64Compiler {
       a.mov(w0, imm(uint32_t(code)));
       a.b(own_trap_);
     }
-    for (const auto& [key, t] : site_stubs_) {
+    for (const TrapStub& t : site_stubs_) {
       a.bind(t.stub);
       a.adr(x1, t.site);
       a.b(t.entry);
@@ -1596,11 +1598,14 @@ class A64Compiler {
   Assembler* a_ = nullptr;
   std::vector<Label> labels_;  // labels_[k]: targets_[k]'s
   struct TrapStub {
+    size_t index;  // the instruction's
+    TrapCode code;
     Label site, stub, entry;
   };
-  std::map<std::pair<size_t, TrapCode>, TrapStub> site_stubs_;  // by (instruction, trap)
+  std::vector<TrapStub> site_stubs_;  // in the order made
   std::map<TrapCode, Label> trap_entries_;
   size_t site_index_ = 0;  // the instruction being compiled
+  size_t marked_index_ = SIZE_MAX;  // the instruction mark_site noted last
   std::vector<JumpTable> jump_tables_;
   std::vector<std::function<void()>> deferred_;
   std::vector<Literal> literals_;
