@@ -20,8 +20,12 @@
 // kInternalEntryOffset bytes on, the internal entry that compiled code of
 // the same instance calls (saves x19 and the link register only).
 //
-// Memory accesses, traps, calls and on-stack replacement are as on x86-64;
-// the fault handler reads the faulting pc from arm64's ucontext.
+// Memory accesses, traps, calls and on-stack replacement are as on x86-64:
+// a trap jumps to a stub per instruction and trap kind that loads the
+// jump's address (`adr x1`; the fault handler sets x1 to the faulting
+// access) for the common exit, which stores it in ExecRegs::trap_pc; a call
+// record holds the call's native return address; NativeCode::code_origins
+// and stub_origins map such addresses back to wasm offsets.
 #include "a64_compiler.hpp"
 
 #include "compiler_common.hpp"
@@ -206,7 +210,7 @@ class A64Compiler {
     if (interpreted_) interpreted_->clear();
     FunctionScan scan;
     auto out_of_line = [&](const Instr& in) { return is_call(in) || !has_inline_form(in); };
-    if (!scan_function(func_, src_, out_of_line, out_.stubs, scan)) return nullptr;
+    if (!scan_function(func_, src_, out_of_line, out_, scan)) return nullptr;
     instrs_ = std::move(scan.instrs);
     targets_ = std::move(scan.targets);
     code_.init(Environment(Arch::kAArch64));  // (also on other hosts: bench/ measures the backend there)
@@ -217,11 +221,13 @@ class A64Compiler {
     for (size_t k = 0; k < targets_.size(); ++k) labels_.push_back(a.newLabel());
     exit_ = a.newLabel();
     own_trap_ = a.newLabel();
-    oob_ = trap_label(TrapCode::MemoryOutOfBounds);
+    no_stack_at_entry_ = a.newLabel();
+    oob_ = trap_entry(TrapCode::MemoryOutOfBounds);  // (bound with the other trap entries)
     prologue();
     if (code_.labelOffsetFromBase(internal_) != kInternalEntryOffset) return nullptr;
     for (const Instr& in : instrs_) {
       if (const Label* label = target_label(in.index)) a.bind(*label);
+      site_index_ = in.index;
       emit(in);
     }
     for (auto& d : deferred_) d();
@@ -229,15 +235,12 @@ class A64Compiler {
     a.bind(osr);
     osr_prologue();
     epilogue();
-    for (auto& [code, label] : trap_labels_) {
-      a.bind(label);
-      a.mov(w0, imm(uint32_t(code)));
-      a.b(own_trap_);
-    }
+    emit_trap_stubs();
     write_literals();
     for (const JumpTable& table : jump_tables_)
       if (!write_jump_table(table)) return nullptr;
     if (errors_.first != kErrorOk) return nullptr;
+    out_.code_origins.shrink_to_fit();
     const std::optional<uint64_t> oob =
         guarded_ ? std::optional<uint64_t>(code_.labelOffsetFromBase(oob_)) : std::nullopt;
     return finish_code(code_, out_, code_.labelOffsetFromBase(osr), oob, registered_);
@@ -317,23 +320,30 @@ class A64Compiler {
     native_stub(internal_);
     while (code_.textSection()->bufferSize() < kInternalEntryOffset) a_->nop();
     a_->bind(internal_);
-    internal_prologue();
+    internal_prologue(no_stack_at_entry_);
     write_frame_init(src_.init_base);
   }
 
   // The on-stack-replacement entry (OsrEntry): the frame is live; only the
   // constants are written, then the loop numbered w2 is entered.
   void osr_prologue() {
-    Label internal = a_->newLabel();
+    Label internal = a_->newLabel(), no_stack = a_->newLabel();
     native_stub(internal);
     a_->bind(internal);
-    internal_prologue();
+    internal_prologue(no_stack);
     write_frame_init(src_.const_base);
     for (size_t k = 0; k < src_.loops.size(); ++k) {
       a_->cmp(w2, imm(uint32_t(k)));
       a_->b(CondCode::kEQ, label_of(src_.loops[k].code_index));
     }
     a_->mov(w0, imm(uint32_t(TrapCode::Unreachable)));
+    a_->mov(x1, xzr);  // (no instruction: the frame reports the function's start)
+    a_->b(own_trap_);
+    // The function runs already (in the interpreter): the trap is its own,
+    // at no instruction.
+    a_->bind(no_stack);
+    a_->mov(w0, imm(uint32_t(TrapCode::StackExhausted)));
+    a_->mov(x1, xzr);
     a_->b(own_trap_);
   }
   Label label_of(size_t index) const {
@@ -363,19 +373,20 @@ class A64Compiler {
   }
 
   // The internal entry: saves x19 and the return address, sets the frame,
-  // and checks the native and the value stack.
-  void internal_prologue() {
+  // and checks the native and the value stack (going to `no_stack` when
+  // either is short).
+  void internal_prologue(Label no_stack) {
     Assembler& a = *a_;
     a.stp(kFp, x30, ptr_pre(sp, -16));
     a.mov(kFp, x0);
     a.mov(x9, sp);
     a.ldr(x10, ctx_field(offsetof(ExecRegs, native_limit)));
     a.cmp(x9, x10);
-    a.b(CondCode::kLO, trap_label(TrapCode::StackExhausted));
+    a.b(CondCode::kLO, no_stack);
     add_imm(x9, kFp, uint64_t(src_.frame_slots) * 8);
     a.ldr(x10, ctx_field(offsetof(ExecRegs, stack_end)));
     a.cmp(x9, x10);
-    a.b(CondCode::kHI, trap_label(TrapCode::StackExhausted));
+    a.b(CondCode::kHI, no_stack);
   }
 
   // CompiledFunc::frame_init (zeroed locals, then constants) from slot
@@ -395,7 +406,17 @@ class A64Compiler {
 
   void epilogue() {
     Assembler& a = *a_;
-    a.bind(own_trap_);  // w0: the TrapCode of a trap in this function
+    // The function's entry found no stack left for its frame: as in the
+    // interpreter, the trap is the caller's, at its call (which the call
+    // record has), not this function's.
+    a.bind(no_stack_at_entry_);
+    a.mov(w0, imm(uint32_t(TrapCode::StackExhausted)));
+    a.str(xzr, ctx_field(offsetof(ExecRegs, trap_func)));
+    a.b(exit_);
+    // w0: the TrapCode of a trap in this function; x1: an address in the
+    // trapping instruction's code (0: none).
+    a.bind(own_trap_);
+    a.str(x1, ctx_field(offsetof(ExecRegs, trap_pc)));
     load_ptr(x9, &func_);
     a.str(x9, ctx_field(offsetof(ExecRegs, trap_func)));
     a.bind(exit_);
@@ -403,12 +424,63 @@ class A64Compiler {
     a.ret(x30);
   }
 
-  Label trap_label(TrapCode code) {
-    auto it = trap_labels_.find(code);
-    if (it != trap_labels_.end()) return it->second;
+  // ------------------------------------------------------------ trap sites
+  // Notes that the code emitted next is the current instruction's and may
+  // be where a trap reports it (a trap site, a memory access that may
+  // fault, a call): NativeCode::code_origins.
+  void mark_site() {
+    if (site_index_ == marked_index_) return;  // (the last entry is its already)
+    marked_index_ = site_index_;
+    if (const std::optional<uint32_t> offset = src_.module_offset(src_.code.data() + site_index_))
+      note_code_origin(out_.code_origins, uint32_t(code_.textSection()->bufferSize()), *offset);
+  }
+
+  // Where a jump to trap `code` from the current instruction goes: its stub
+  // for that trap, which loads the site's address into x1 for own_trap_.
+  // Call it just before emitting the jump (one stub serves the
+  // instruction's jumps to that trap; its deferred code makes its own).
+  Label trap_site(TrapCode code) {
+    for (auto it = site_stubs_.rbegin(); it != site_stubs_.rend() && it->index == site_index_; ++it)
+      if (it->code == code) return it->stub;
+    mark_site();
+    TrapStub t{site_index_, code, a_->newLabel(), a_->newLabel(), trap_entry(code)};
+    a_->bind(t.site);
+    site_stubs_.push_back(t);
+    return t.stub;
+  }
+
+  // The common code of trap `code`: w0 = code, then own_trap_ (x1 as the
+  // stub or the fault handler set it).
+  Label trap_entry(TrapCode code) {
+    auto it = trap_entries_.find(code);
+    if (it != trap_entries_.end()) return it->second;
     Label l = a_->newLabel();
-    trap_labels_.emplace(code, l);
+    trap_entries_.emplace(code, l);
     return l;
+  }
+
+  // Cold code after the function: the trap entries, then the stubs.
+  void emit_trap_stubs() {
+    Assembler& a = *a_;
+    for (auto& [code, label] : trap_entries_) {
+      a.bind(label);
+      a.mov(w0, imm(uint32_t(code)));
+      a.b(own_trap_);
+    }
+    for (const TrapStub& t : site_stubs_) {
+      a.bind(t.stub);
+      a.adr(x1, t.site);
+      a.b(t.entry);
+    }
+  }
+
+  // Code emitted later, out of line (slow paths): it is still the current
+  // instruction's for its trap sites.
+  void defer(std::function<void()> emit_later) {
+    deferred_.push_back([this, index = site_index_, emit_later = std::move(emit_later)] {
+      site_index_ = index;
+      emit_later();
+    });
   }
   // Returns from this function with the TrapCode in w0 when it is not 0.
   void propagate_trap() { a_->cbnz(w0, exit_); }
@@ -465,7 +537,7 @@ class A64Compiler {
     }
     load_ptr(x9, reinterpret_cast<void*>(interp::simd_instruction_fn(in.info->op)));
     a.blr(x9);
-    a.cbz(w0, oob_);
+    a.cbz(w0, trap_site(TrapCode::MemoryOutOfBounds));
   }
 
   // The interpreter's Step, for the limits configured: the step count, the
@@ -477,22 +549,22 @@ class A64Compiler {
       a.ldr(x9, ctx_field(offsetof(ExecRegs, steps_left)));
       a.subs(x9, x9, imm(1));
       a.str(x9, ctx_field(offsetof(ExecRegs, steps_left)));
-      a.b(CondCode::kEQ, trap_label(TrapCode::StepLimit));
+      a.b(CondCode::kEQ, trap_site(TrapCode::StepLimit));
     }
     if (cfg.consume_fuel) {
       a.ldr(x9, ctx_field(offsetof(ExecRegs, fuel_left)));
       a.cmp(x9, imm(0));
-      a.b(CondCode::kLT, trap_label(TrapCode::OutOfFuel));
+      a.b(CondCode::kLT, trap_site(TrapCode::OutOfFuel));
     }
     if (cfg.interruptible) {
       Label interrupted = a.newLabel();
       load_ptr(x9, &store_.interrupt_requested);
       a.ldrb(w10, ptr(x9));
       a.cbnz(w10, interrupted);
-      deferred_.push_back([this, interrupted] {
+      defer([this, interrupted] {
         a_->bind(interrupted);
         a_->strb(wzr, ptr(x9));
-        a_->b(trap_label(TrapCode::Interrupted));
+        a_->b(trap_site(TrapCode::Interrupted));
       });
     }
   }
@@ -545,7 +617,7 @@ class A64Compiler {
         a.mov(w0, wzr);
         a.b(exit_);
         break;
-      case Internal::Unreachable: a.b(trap_label(TrapCode::Unreachable)); break;
+      case Internal::Unreachable: a.b(trap_site(TrapCode::Unreachable)); break;
       case Internal::Select:  // dst, a, b, cond
         ld(x9, p[2]);
         ld(x10, p[3]);
@@ -607,26 +679,36 @@ class A64Compiler {
     return a_->embed(offsets.data(), offsets.size() * sizeof(int32_t)) == kErrorOk;
   }
 
-  // records[++depth].func = this function, or the StackExhausted trap
-  // (uses x10-x12).
-  void push_call_record() {
+  // records[++depth].return_pc = the address `returned` binds after the
+  // call (the caller's function is the one whose code holds it: see
+  // jit::function_at), or the StackExhausted trap (uses x10-x12).
+  void push_call_record(Label returned) {
     Assembler& a = *a_;
+    mark_site();  // (the return address maps back to this instruction)
     a.ldr(x10, ctx_field(offsetof(ExecRegs, depth)));
     a.add(x10, x10, imm(1));
     a.ldr(x11, ctx_field(offsetof(ExecRegs, max_depth)));
     a.cmp(x10, x11);
-    a.b(CondCode::kHS, trap_label(TrapCode::StackExhausted));
+    a.b(CondCode::kHS, trap_site(TrapCode::StackExhausted));
     a.str(x10, ctx_field(offsetof(ExecRegs, depth)));
     static_assert(sizeof(CallRecord) == 24);
     a.ldr(x11, ctx_field(offsetof(ExecRegs, records)));
     a.mov(x12, imm(24));
     a.madd(x11, x10, x12, x11);
-    load_ptr(x12, &func_);
-    a.str(x12, ptr(x11, int32_t(offsetof(CallRecord, func))));
-    // No native return address (the x86-64 backend's exact caller
-    // offsets): the backtrace takes the caller from `func` and reports
-    // its start.
-    a.str(xzr, ptr(x11, int32_t(offsetof(CallRecord, return_pc))));
+    a.adr(x12, returned);
+    a.str(x12, ptr(x11, int32_t(offsetof(CallRecord, return_pc))));
+  }
+  // Pushes the call record, calls the code at x9 with the frame at slot
+  // `arg_slot` and returns from this function with the callee's trap, if
+  // any; else pops the record.
+  void call_native(uint64_t arg_slot) {
+    Label returned = a_->newLabel();
+    push_call_record(returned);
+    add_imm(x0, kFp, arg_slot * 8);
+    a_->blr(x9);
+    a_->bind(returned);
+    propagate_trap();
+    pop_call_record();
   }
   // After a call returned without a trap: --depth.
   void pop_call_record() {
@@ -655,15 +737,11 @@ class A64Compiler {
       a.cbz(x9, slow);
       if (skip) a.add(x9, x9, imm(skip));
     }
-    push_call_record();
-    add_imm(x0, kFp, p[2] * 8);
     if (!internal) a.mov(x1, kCtx);
-    a.blr(x9);
-    propagate_trap();
-    pop_call_record();
+    call_native(p[2]);
     a.bind(done);
     if (compiled) return;
-    deferred_.push_back([this, &in, slow, done] {
+    defer([this, &in, slow, done] {
       a_->bind(slow);
       emit_in_interpreter(in);
       a_->b(done);
@@ -673,11 +751,12 @@ class A64Compiler {
   // call_indirect (TableInstance*, type_id, index slot, arg_base): the
   // element, its function, its type and its native entry checked inline,
   // then called as a direct call is; anything else (a trap, a callee
-  // without native code) goes through call_indirect_helper.
+  // without native code) runs the interpreter's CallIndirect on the
+  // instruction's stub (its traps and call record then point there).
   void emit_call_indirect(const Instr& in) {
     Assembler& a = *a_;
     const uint64_t* p = w(in);
-    if (!vector_layout_known()) return call_helper(&call_indirect_helper, p);
+    if (!vector_layout_known()) return emit_in_interpreter(in);
     const auto* table = reinterpret_cast<const TableInstance*>(p[1]);
     const int32_t elems = offset_in(*table, table->elems);
     const int32_t type_id = offset_in(func_, func_.type_id), instance = offset_in(func_, func_.instance),
@@ -710,15 +789,11 @@ class A64Compiler {
     a.cmp(x11, x12);
     a.csel(x9, x13, x9, imm(CondCode::kEQ));
     a.mov(x1, kCtx);  // (for a native entry; the internal one ignores it)
-    push_call_record();
-    add_imm(x0, kFp, p[4] * 8);
-    a.blr(x9);
-    propagate_trap();
-    pop_call_record();
+    call_native(p[4]);
     a.bind(done);
-    deferred_.push_back([this, p, slow, done] {
+    defer([this, &in, slow, done] {
       a_->bind(slow);
-      call_helper(&call_indirect_helper, p);
+      emit_in_interpreter(in);
       a_->b(done);
     });
   }
@@ -894,13 +969,13 @@ class A64Compiler {
                         op == Opcode::I64RemU;
     const auto [x, y] = int_operands(op, p);
     const Gp q = is64(op) ? Gp(x11) : Gp(w11);
-    a.cbz(y, trap_label(TrapCode::DivideByZero));
+    a.cbz(y, trap_site(TrapCode::DivideByZero));
     if (is_signed && !is_rem) {
       Label normal = a.newLabel();
       a.cmn(y, imm(1));
       a.b(CondCode::kNE, normal);
       a.negs(q, x);  // overflows only for the minimum value
-      a.b(CondCode::kVS, trap_label(TrapCode::IntegerOverflow));
+      a.b(CondCode::kVS, trap_site(TrapCode::IntegerOverflow));
       a.bind(normal);
     }
     if (is_signed) a.sdiv(q, x, y);
@@ -986,8 +1061,8 @@ class A64Compiler {
       a.fcvt(d0, s0);
     }
     a.fcmp(d0, d0);
-    a.b(CondCode::kVS, trap_label(TrapCode::InvalidConversion));
-    const Label overflow = trap_label(TrapCode::IntegerOverflow);
+    a.b(CondCode::kVS, trap_site(TrapCode::InvalidConversion));
+    const Label overflow = trap_site(TrapCode::IntegerOverflow);
     double low, high;  // exclusive
     if (!is_signed) {
       low = -1.0;
@@ -1099,13 +1174,14 @@ class A64Compiler {
   // out-of-bounds trap). The access is then at [x21 + x9].
   Mem effective_address(uint64_t addr_slot, uint64_t offset, uint32_t bytes) {
     Assembler& a = *a_;
+    mark_site();  // (a guarded access faults here)
     ld(w9, addr_slot);  // zero-extended
     if (offset) add_imm(x9, x9, offset);
     if (!guarded_) {
       add_imm(x10, x9, bytes);
       a.ldr(x11, ptr(kMemSize));
       a.cmp(x10, x11);
-      a.b(CondCode::kHI, oob_);
+      a.b(CondCode::kHI, trap_site(TrapCode::MemoryOutOfBounds));
     }
     return ptr(kMem, x9);
   }
@@ -1521,11 +1597,19 @@ class A64Compiler {
   RecordingErrorHandler errors_;
   Assembler* a_ = nullptr;
   std::vector<Label> labels_;  // labels_[k]: targets_[k]'s
-  std::map<TrapCode, Label> trap_labels_;
+  struct TrapStub {
+    size_t index;  // the instruction's
+    TrapCode code;
+    Label site, stub, entry;
+  };
+  std::vector<TrapStub> site_stubs_;  // in the order made
+  std::map<TrapCode, Label> trap_entries_;
+  size_t site_index_ = 0;  // the instruction being compiled
+  size_t marked_index_ = SIZE_MAX;  // the instruction mark_site noted last
   std::vector<JumpTable> jump_tables_;
   std::vector<std::function<void()>> deferred_;
   std::vector<Literal> literals_;
-  Label exit_, own_trap_, oob_, internal_;
+  Label exit_, own_trap_, oob_, no_stack_at_entry_, internal_;
   bool guarded_ = false, registered_ = true;
 };
 

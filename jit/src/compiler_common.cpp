@@ -12,40 +12,10 @@ namespace mywasm::jit {
 
 using interp::HandlerInfo;
 using interp::Internal;
-using interp::TrapCode;
 
 uint32_t run_instruction_helper(StoreImpl* store, ExecRegs* regs, const uint64_t* instr, FuncInstance* cur,
                                 uint64_t* fp) {
   return uint32_t(interp::run_instruction(*store, static_cast<ExecContext&>(*regs), instr, *cur, fp));
-}
-
-// Operands as translated: TableInstance*, type_id, index slot, arg_base.
-// A callee with native code is called there, pushing the call record as a
-// direct call does; one without goes through the interpreter.
-uint32_t call_indirect_helper(StoreImpl* store, ExecRegs* regs, const uint64_t* instr, FuncInstance* caller,
-                              uint64_t* fp) {
-  auto& st = static_cast<ExecContext&>(*regs);
-  const auto* table = reinterpret_cast<const TableInstance*>(instr[1]);
-  const uint32_t index = uint32_t(fp[instr[3]]);
-  uint64_t* nfp = fp + instr[4];
-  auto trap = [&](TrapCode code) {
-    st.trap_func = caller;
-    return uint32_t(code);
-  };
-  if (index >= table->elems.size()) return trap(TrapCode::UndefinedElement);
-  const RefBits ref = table->elems[index];
-  if (ref == kNullRef) {
-    st.trap_index = index;
-    return trap(TrapCode::UninitializedElement);
-  }
-  FuncInstance* callee = store->funcs[ref - 1].get();
-  if (callee->type_id != uint32_t(instr[2])) return trap(TrapCode::IndirectCallTypeMismatch);
-  if (!callee->native_entry) return uint32_t(interp::run_call(*store, st, *callee, caller, nfp));
-  if (st.depth + 1 >= st.max_depth) return trap(TrapCode::StackExhausted);
-  st.records[++st.depth].func = caller;
-  const uint32_t result = callee->native_entry(nfp, &st);
-  if (result == 0) --st.depth;
-  return result;
 }
 
 namespace {
@@ -149,8 +119,8 @@ void find_loops_and_locals(const FuncInstance& func, const CompiledFunc& src, Fu
   module.bodies[func.func_index - module.num_imported_funcs].for_each_local(add);
 }
 
-void make_stubs(const CompiledFunc& src, const std::vector<bool>& out_of_line, std::vector<uint64_t>& stubs,
-                FunctionScan& scan) {
+void make_stubs(const CompiledFunc& src, const std::vector<bool>& out_of_line, NativeCode& out, FunctionScan& scan) {
+  std::vector<uint64_t>& stubs = out.stubs;
   size_t words = 0;
   for (size_t k = 0; k < scan.instrs.size(); ++k)
     if (out_of_line[k]) words += scan.instrs[k].words + 2;
@@ -162,12 +132,19 @@ void make_stubs(const CompiledFunc& src, const std::vector<bool>& out_of_line, s
     if (!out_of_line[k]) continue;
     const uint64_t* w = src.code.data() + in.index;
     in.stub = stubs.data() + stubs.size();
+    if (auto offset = src.module_offset(w)) out.stub_origins.push_back({uint32_t(stubs.size()), *offset});
     stubs.insert(stubs.end(), w, w + in.words);
     if (k + 1 < scan.instrs.size() && src.code[scan.instrs[k + 1].index] == reload) stubs.push_back(reload);
     stubs.push_back(halt);
   }
 }
 }  // namespace detail
+
+void note_code_origin(std::vector<CompiledFunc::Origin>& origins, uint32_t position, uint32_t module_offset) {
+  if (!origins.empty() && origins.back().module_offset == module_offset) return;
+  if (!origins.empty() && origins.back().position == position) origins.pop_back();
+  origins.push_back({position, module_offset});
+}
 
 NativeEntry install_code(asmjit::CodeHolder& code, NativeCode& out) {
   using namespace asmjit;

@@ -28,10 +28,6 @@ using InstructionHelper = uint32_t (*)(StoreImpl* store, ExecRegs* regs, const u
 // The instruction runs in the interpreter (interp::run_instruction).
 uint32_t run_instruction_helper(StoreImpl* store, ExecRegs* regs, const uint64_t* instr, FuncInstance* cur,
                                 uint64_t* fp);
-// call_indirect with the interpreter's checks and traps, then straight into
-// the callee's native code when it has some.
-uint32_t call_indirect_helper(StoreImpl* store, ExecRegs* regs, const uint64_t* instr, FuncInstance* caller,
-                              uint64_t* fp);
 
 // Records the first assembler error (none is expected: every operand form
 // used exists; a branch out of range in a huge function is one, and the
@@ -75,13 +71,18 @@ bool is_call(const ScannedInstr& in);
 bool compiles_inline(interp::Internal h);
 
 // Scans `src` (the plain translation of `func`). Instructions for which
-// `out_of_line(in)` holds get a stub in `stubs` (the instruction, a
-// ReloadMemory that follows it, then Halt) for run_instruction; the buffer
-// never moves afterwards. False when the code holds a form no backend
-// compiles (fused forms).
+// `out_of_line(in)` holds get a stub in `out.stubs` (the instruction, a
+// ReloadMemory that follows it, then Halt) for run_instruction, and its
+// module offset in `out.stub_origins`; the buffer never moves afterwards.
+// False when the code holds a form no backend compiles (fused forms).
 template <class OutOfLine>
-bool scan_function(const FuncInstance& func, const CompiledFunc& src, OutOfLine&& out_of_line,
-                   std::vector<uint64_t>& stubs, FunctionScan& scan);
+bool scan_function(const FuncInstance& func, const CompiledFunc& src, OutOfLine&& out_of_line, NativeCode& out,
+                   FunctionScan& scan);
+
+// Notes in `origins` (NativeCode::code_origins) that native code from
+// `position` on is the wasm instruction's at `module_offset`: one entry per
+// run of code of one instruction (an entry that covered no code is dropped).
+void note_code_origin(std::vector<CompiledFunc::Origin>& origins, uint32_t position, uint32_t module_offset);
 
 // Copies the finished code of `code` to executable memory (through its
 // writable alias, then the instruction cache made coherent over the
@@ -106,6 +107,8 @@ NativeEntry compile_guarded_else_explicit(StoreImpl& store, FuncInstance& func, 
   release_code(out.code);
   out.code = nullptr;
   out.stubs.clear();
+  out.code_origins.clear();
+  out.stub_origins.clear();
   return Compiler(store, func, source, out, /*use_guard=*/false, extra...).compile();
 }
 
@@ -121,18 +124,17 @@ int32_t offset_in(const T& object, const M& member) {
 namespace detail {
 bool split_instructions(const CompiledFunc& src, FunctionScan& scan);
 void find_loops_and_locals(const FuncInstance& func, const CompiledFunc& src, FunctionScan& scan);
-void make_stubs(const CompiledFunc& src, const std::vector<bool>& out_of_line, std::vector<uint64_t>& stubs,
-                FunctionScan& scan);
+void make_stubs(const CompiledFunc& src, const std::vector<bool>& out_of_line, NativeCode& out, FunctionScan& scan);
 }  // namespace detail
 
 template <class OutOfLine>
-bool scan_function(const FuncInstance& func, const CompiledFunc& src, OutOfLine&& out_of_line,
-                   std::vector<uint64_t>& stubs, FunctionScan& scan) {
+bool scan_function(const FuncInstance& func, const CompiledFunc& src, OutOfLine&& out_of_line, NativeCode& out,
+                   FunctionScan& scan) {
   if (!detail::split_instructions(src, scan)) return false;
   detail::find_loops_and_locals(func, src, scan);
   std::vector<bool> runs_there(scan.instrs.size());
   for (size_t k = 0; k < scan.instrs.size(); ++k) runs_there[k] = out_of_line(scan.instrs[k]);
-  detail::make_stubs(src, runs_there, stubs, scan);
+  detail::make_stubs(src, runs_there, out, scan);
   return true;
 }
 

@@ -53,11 +53,12 @@ uintptr_t* fault_pc(void* context) {
 }
 
 // Hands the faulting instruction's address to the trap stub, which reports
-// it (x86-64: in rcx). The AArch64 backend's stub does not read it yet: its
-// frames report the function's start.
+// it (x86-64: in rcx; AArch64: in x1).
 void pass_fault_pc(void* context, uintptr_t at) {
 #if defined(__x86_64__)
   static_cast<ucontext_t*>(context)->uc_mcontext.gregs[REG_RCX] = greg_t(at);
+#elif defined(__aarch64__)
+  static_cast<ucontext_t*>(context)->uc_mcontext.regs[1] = at;
 #else
   (void)context;
   (void)at;

@@ -59,13 +59,9 @@ FuncInstance* function_at(const void* pc);
 // and an executable mapping that is never writable at the same time).
 bool available();
 
-// What this host's backend keeps and reports. Frames of compiled code carry
-// exact offsets (the trapping instruction, each caller's call) on x86-64;
-// the AArch64 backend's report the function's start (offset 0) so far.
-// The AArch64 backend's code points into the plain translation it was made
-// from, which is then kept for the code's life; the x86-64 backend keeps
-// only its frame layout.
-bool exact_frame_offsets();
+// What this host's backend keeps. The AArch64 backend's code points into
+// the plain translation it was made from, which is then kept for the code's
+// life; the x86-64 backend keeps only its frame layout.
 bool keeps_plain_translation();
 
 // Compiles `func` (wasm-defined, its instance complete) and sets its

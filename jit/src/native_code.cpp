@@ -253,7 +253,7 @@ std::unique_ptr<CompiledFunc>& translation_buffers() {
 }
 
 // The AArch64 backend's code still points into the plain translation (its
-// v128 fallbacks and call_indirect read the instruction's words there), so
+// v128 fallbacks read the instruction's words there), so
 // the translation is kept for the code's life; the x86-64 backend copies
 // what it needs into NativeCode::stubs.
 #if defined(__aarch64__)
@@ -264,13 +264,6 @@ constexpr bool kKeepsTranslation = false;
 
 }  // namespace
 
-bool exact_frame_offsets() {
-#if defined(__aarch64__)
-  return false;  // (no trap-site table, stubs or native return addresses there yet)
-#else
-  return true;
-#endif
-}
 bool keeps_plain_translation() { return kKeepsTranslation; }
 
 namespace {

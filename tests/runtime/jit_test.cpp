@@ -164,10 +164,6 @@ TEST(Jit, TrapFramesCarryTheInstanceAndOffsets) {
         ASSERT_LT(f.module_offset, binary->size());
         const uint64_t begin = f.module_offset - f.func_offset;
         EXPECT_EQ((*binary)[begin], 0) << "a body starts with its locals (none here)";
-        if (c.tier == Config::Tier::Jit && jit::available() && !jit::exact_frame_offsets()) {
-          EXPECT_EQ(f.func_offset, 0u) << "known gap: compiled frames report the function's start";
-          continue;
-        }
         EXPECT_EQ((*binary)[f.module_offset], i == 0 ? opcode : 0x10) << name << " frame " << i;
         EXPECT_GT(f.func_offset, 0u);
       }
@@ -248,11 +244,7 @@ struct FrameAt {
 
 // The frames of each case's trap, checked against the binary: the trapping
 // frame at the case's opcode, every caller at its call.
-// Where compiled frames are not exact (jit::exact_frame_offsets), the
-// frames of a Tier::Jit run are compared by function only (see
-// functions_only).
 std::vector<std::vector<FrameAt>> trap_frames(const Config& config, const std::vector<uint8_t>& binary) {
-  const bool exact = config.tier != Config::Tier::Jit || !jit::available() || jit::exact_frame_offsets();
   test::InstanceHarness h(config);
   h.linker.define("env", "fail",
                   Func::host(h.store, FuncType{{ValType::I32}, {ValType::I32}},
@@ -272,10 +264,6 @@ std::vector<std::vector<FrameAt>> trap_frames(const Config& config, const std::v
     }
     EXPECT_EQ(r.error().trap->message, c.message);
     for (const Frame& f : r.error().trap->backtrace) {
-      if (!exact) {  // known gap (jit::exact_frame_offsets): the function only
-        frames.push_back({f.func_index, 0, 0});
-        continue;
-      }
       EXPECT_LT(f.module_offset, binary.size());
       if (f.module_offset >= binary.size()) break;
       const uint8_t opcode = frames.empty() ? c.opcode : frames.size() == 1 ? c.via : 0x10;
@@ -307,25 +295,15 @@ std::vector<std::vector<FrameAt>> trap_frames(const Config& config, const std::v
 // guard-page faults, the interpreter's code for an instruction it has no
 // inline form of (memory.fill), call_indirect's checks, a host function's
 // trap and the stack's exhaustion.
-// The frames with their offsets dropped, where compiled frames report
-// their function's start only (jit::exact_frame_offsets false: AArch64).
-std::vector<std::vector<FrameAt>> functions_only(std::vector<std::vector<FrameAt>> all) {
-  if (!jit::available() || jit::exact_frame_offsets()) return all;
-  for (auto& frames : all)
-    for (FrameAt& f : frames) f.module_offset = f.func_offset = 0;
-  return all;
-}
-
 TEST(Jit, EveryTrapKindReportsItsInstructionAndTheCallersCalls) {
   auto binary = wat_to_wasm(kTrapKinds);
   ASSERT_TRUE(binary.ok()) << binary.error().to_string();
   const auto interpreted = trap_frames(with_tier(Config::Tier::Interpreter), *binary);
-  const auto expected = functions_only(interpreted);
   for (BoundsChecks checks : {BoundsChecks::GuardPages, BoundsChecks::Explicit}) {
     SCOPED_TRACE(testing::Message() << "jit, bounds checks " << int(checks));
     Config c = with_tier(Config::Tier::Jit);
     c.bounds_checks = checks;
-    EXPECT_EQ(trap_frames(c, *binary), expected);
+    EXPECT_EQ(trap_frames(c, *binary), interpreted);
   }
   // "rec" with a depth limit beyond the stack: the entry of a compiled
   // callee finds no native stack (a large value stack), or no value stack
@@ -335,7 +313,7 @@ TEST(Jit, EveryTrapKindReportsItsInstructionAndTheCallersCalls) {
     Config c = with_tier(Config::Tier::Jit);
     c.max_call_depth = 2'000'000;
     c.max_value_stack_bytes = value_stack;
-    EXPECT_EQ(trap_frames(c, *binary), expected);
+    EXPECT_EQ(trap_frames(c, *binary), interpreted);
   }
   Config no_fusion = with_tier(Config::Tier::Interpreter);
   no_fusion.interp_fusions = false;
@@ -368,17 +346,9 @@ TEST(Jit, FramesAreExactAcrossTiers) {
     ASSERT_TRUE(!r.ok() && r.error().trap);
     const auto& frames = r.error().trap->backtrace;
     ASSERT_EQ(frames.size(), 2u);
-    // (Known gap where jit::exact_frame_offsets is false: a compiled frame
-    // reports its function's start.)
-    const bool gap = jit::available() && !jit::exact_frame_offsets();
-    if (gap && !caller_compiled) EXPECT_EQ(frames[0].func_offset, 0u);
-    else EXPECT_EQ((*binary)[frames[0].module_offset], 0x6e);  // i32.div_u
-    if (gap && caller_compiled) {
-      EXPECT_EQ(frames[1].func_offset, 0u);
-    } else {
-      EXPECT_EQ((*binary)[frames[1].module_offset], 0x10);  // call
-      EXPECT_GT(frames[1].func_offset, 0u);
-    }
+    EXPECT_EQ((*binary)[frames[0].module_offset], 0x6e);  // i32.div_u
+    EXPECT_EQ((*binary)[frames[1].module_offset], 0x10);  // call
+    EXPECT_GT(frames[1].func_offset, 0u);
     // The callee ran in the other tier than the caller.
     EXPECT_EQ(compiled(frames[1]), caller_compiled && jit::available());
     EXPECT_EQ(compiled(frames[0]), !caller_compiled && jit::available());
