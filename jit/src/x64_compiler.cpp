@@ -740,11 +740,7 @@ class X64Compiler {
   void mark_site() {
     const std::optional<uint32_t> offset = origin_of(site_index_);
     if (!offset) return;
-    auto& origins = out_.code_origins;
-    const auto here = uint32_t(a_->offset());
-    if (!origins.empty() && origins.back().module_offset == *offset) return;
-    if (!origins.empty() && origins.back().position == here) origins.pop_back();  // (it emitted nothing)
-    origins.push_back({here, *offset});
+    note_code_origin(out_.code_origins, uint32_t(a_->offset()), *offset);
   }
 
   // The module offset of the instruction at code index `index`: a cursor
