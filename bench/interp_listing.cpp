@@ -6,7 +6,7 @@
 //   interp_listing K.wasm [export=run] [--plain] [function-index ...]
 //
 // --plain: the plain translation that compiled code is made from (the
-// export runs under Config::Tier::Jit).
+// interpreter with Config::interp_fusions off).
 #include <cstdio>
 #include <fstream>
 #include <iterator>
@@ -30,7 +30,7 @@ int main(int argc, char** argv) {
   mywasm::Config config;
   config.tier = mywasm::Config::Tier::Interpreter;
   for (int i = 3; i < argc; ++i) {
-    if (std::string(argv[i]) == "--plain") config.tier = mywasm::Config::Tier::Jit;
+    if (std::string(argv[i]) == "--plain") config.interp_fusions = false;
     else only.insert(uint32_t(std::stoul(argv[i])));
   }
 
