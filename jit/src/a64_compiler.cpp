@@ -726,11 +726,12 @@ class A64Compiler {
     const uint64_t* p = w(in);
     auto* callee = reinterpret_cast<FuncInstance*>(p[1]);
     Label slow = a.newLabel(), done = a.newLabel();
-    const bool compiled = callee->native_entry != nullptr;
+    const NativeEntry callee_entry = entry_of(*callee);
+    const bool compiled = callee_entry != nullptr;
     const bool internal = callee->instance == func_.instance;
     const uint32_t skip = internal ? kInternalEntryOffset : 0;
     if (compiled) {
-      load_imm(x9, reinterpret_cast<uint64_t>(callee->native_entry) + skip);
+      load_imm(x9, reinterpret_cast<uint64_t>(callee_entry) + skip);
     } else {
       load_ptr(x9, &callee->native_entry);
       a.ldr(x9, ptr(x9));

@@ -8,6 +8,7 @@
 // place. Compiled code keeps the frame pointer, the execution context and
 // the instance's memory in pinned registers (see x64_compiler.cpp).
 #pragma once
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -78,6 +79,16 @@ bool compile(StoreImpl& store, FuncInstance& func);
 // `threads` threads including the caller's (each with its own buffers);
 // returns how many have native code after.
 size_t compile_all(StoreImpl& store, const std::vector<FuncInstance*>& funcs, unsigned threads);
+
+// A function's native entry as a compiler reads it while another thread of
+// compile_all may be setting it (atomic, so that is no data race; the
+// release/acquire pair makes the installed code's bookkeeping visible with it).
+inline NativeEntry entry_of(FuncInstance& f) {
+  return std::atomic_ref<NativeEntry>(f.native_entry).load(std::memory_order_acquire);
+}
+inline void publish_entry(FuncInstance& f, NativeEntry entry) {
+  std::atomic_ref<NativeEntry>(f.native_entry).store(entry, std::memory_order_release);
+}
 
 }  // namespace jit
 }  // namespace mywasm

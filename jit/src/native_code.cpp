@@ -309,7 +309,7 @@ bool compile_now(StoreImpl& store, FuncInstance& func) {
 
   record_for_perf(func, *native);
   func.native = std::move(native);
-  func.native_entry = entry;
+  publish_entry(func, entry);
   return true;
 }
 }  // namespace

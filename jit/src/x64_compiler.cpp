@@ -1584,11 +1584,12 @@ class X64Compiler {
     // looked at on each call, as it may be compiled later.
     // A callee of this instance is entered at its internal entry (the
     // pinned registers hold its context and memory already).
-    const bool compiled = callee->native_entry != nullptr;
+    const NativeEntry callee_entry = entry_of(*callee);
+    const bool compiled = callee_entry != nullptr;
     const bool internal = callee->instance == func_.instance;
     const int32_t skip = internal ? int32_t(kInternalEntryOffset) : 0;
     if (compiled) {
-      a.mov(rax, imm(reinterpret_cast<uint64_t>(callee->native_entry) + skip));
+      a.mov(rax, imm(reinterpret_cast<uint64_t>(callee_entry) + skip));
     } else {
       a.mov(rax, imm(&callee->native_entry));
       a.mov(rax, qword_ptr(rax));
