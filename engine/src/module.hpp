@@ -109,6 +109,7 @@ struct FuncBody {
   uint32_t code_end = 0;     // one past the final `end`
   uint32_t max_depth = 0;    // deepest nesting of blocks (the function's own not counted)
 
+  uint32_t code_size() const { return code_end - code_begin; }
   uint32_t num_locals() const { return local_groups.empty() ? 0 : local_groups.back().end; }
   // The type of declared local i (i < num_locals()).
   ValType local_type(uint32_t i) const {
@@ -172,6 +173,16 @@ struct Module {
   std::vector<DataSegment> datas;
   std::optional<uint32_t> data_count;
   std::vector<FuncBody> bodies;         // defined functions only
+
+  // Instruction bytes of all bodies. A module with kParallelCodeBytes or
+  // more has its per-function work spread over threads (validation,
+  // Tier::Jit's compile at instantiation).
+  static constexpr size_t kParallelCodeBytes = size_t(1) << 20;
+  size_t code_bytes() const {
+    size_t total = 0;
+    for (const FuncBody& b : bodies) total += b.code_size();
+    return total;
+  }
 
   // From the "name" custom section (best effort: a malformed name section
   // is ignored, as the spec requires for custom sections).

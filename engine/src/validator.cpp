@@ -523,9 +523,6 @@ class ModuleValidator {
   }
 
  private:
-  // Modules with this much code have their bodies validated on two threads.
-  static constexpr size_t kParallelCodeBytes = size_t(1) << 20;
-
   // Validates the bodies of functions [begin, end) in order; the exception
   // of the first invalid one, or null.
   std::exception_ptr validate_range(uint32_t begin, uint32_t end) const {
@@ -544,16 +541,12 @@ class ModuleValidator {
   // body's, as in one pass.
   void validate_bodies() const {
     const uint32_t begin = m_.num_imported_funcs, end = uint32_t(m_.func_types.size());
-    size_t total = 0;
-    for (const FuncBody& b : m_.bodies) total += b.code_end - b.code_begin;
+    const size_t total = m_.code_bytes();
     uint32_t split = begin;
-    for (size_t half = 0; split < end && half < total / 2; ++split) {
-      const FuncBody& b = m_.bodies[split - begin];
-      half += b.code_end - b.code_begin;
-    }
+    for (size_t half = 0; split < end && half < total / 2; ++split) half += m_.bodies[split - begin].code_size();
     std::exception_ptr first, second;
     std::thread helper;
-    if (total >= kParallelCodeBytes && split < end && std::thread::hardware_concurrency() > 1) {
+    if (total >= Module::kParallelCodeBytes && split < end && std::thread::hardware_concurrency() > 1) {
       try {
         helper = std::thread([&] { second = validate_range(split, end); });
       } catch (const std::system_error&) {  // no thread: all on this one

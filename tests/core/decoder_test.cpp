@@ -99,15 +99,7 @@ TEST(Decoder, TooManyLocals) {
   EXPECT_EQ(decode(single_func_module({}, {0x0B}, {}, locals))->message, "too many locals");
 }
 
-Bytes leb(uint64_t v) {
-  Bytes out;
-  do {
-    uint8_t b = v & 0x7F;
-    v >>= 7;
-    out.push_back(v ? b | 0x80 : b);
-  } while (v);
-  return out;
-}
+using test::leb;
 
 // A section of any size (section() takes payloads under 128 bytes).
 Bytes big_section(uint8_t id, const Bytes& payload) { return cat({{id}, leb(payload.size()), payload}); }

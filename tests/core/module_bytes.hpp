@@ -19,6 +19,17 @@ inline Bytes cat(std::initializer_list<Bytes> parts) {
   return out;
 }
 
+// An unsigned LEB128.
+inline Bytes leb(uint64_t v) {
+  Bytes out;
+  do {
+    uint8_t b = v & 0x7F;
+    v >>= 7;
+    out.push_back(v ? b | 0x80 : b);
+  } while (v);
+  return out;
+}
+
 inline Bytes header() { return {0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00}; }
 
 // A section with a one-byte size (enough for hand-written tests).

@@ -180,16 +180,7 @@ TEST(Validator, DataSegmentRules) {
 namespace mywasm {
 namespace {
 
-// An unsigned LEB128.
-Bytes leb(size_t v) {
-  Bytes out;
-  do {
-    uint8_t b = v & 0x7F;
-    v >>= 7;
-    out.push_back(v ? b | 0x80 : b);
-  } while (v);
-  return out;
-}
+using test::leb;
 
 // 64 functions of type [] -> [] with 20,000 nops each (1.28 MB of code:
 // validated on two threads), the bodies in `bad` ending in `tail` instead

@@ -210,13 +210,10 @@ uint32_t push(std::vector<std::unique_ptr<T>>& v, std::unique_ptr<T> item) {
 // compiler cannot take is translated at its first call, as before.
 void compile_for_jit_tier(StoreImpl& s, const InstanceImpl& inst, const ir::Module& m) {
   if (s.engine.config().tier != Config::Tier::Jit || !jit::available()) return;
-  constexpr size_t kParallelCodeBytes = size_t(1) << 20;  // (as the validator's)
-  size_t code_bytes = 0;
-  for (const ir::FuncBody& b : m.bodies) code_bytes += b.code_end - b.code_begin;
   std::vector<FuncInstance*> funcs;
   funcs.reserve(inst.funcs.size() - m.num_imported_funcs);
   for (size_t i = m.num_imported_funcs; i < inst.funcs.size(); ++i) funcs.push_back(s.funcs[inst.funcs[i]].get());
-  const unsigned threads = code_bytes >= kParallelCodeBytes ? std::max(1u, std::thread::hardware_concurrency()) : 1;
+  const unsigned threads = m.code_bytes() >= ir::Module::kParallelCodeBytes ? std::max(1u, std::thread::hardware_concurrency()) : 1;
   jit::compile_all(s, funcs, threads);
 }
 
