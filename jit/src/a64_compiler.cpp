@@ -1383,6 +1383,15 @@ class A64Compiler {
     }
   }
 
+  // dst, a: `emit` turns v0 (loaded from a) into the result stored to dst.
+  template <class Emit>
+  bool in_place(const uint64_t* p, Emit emit) {
+    ldq(v0, p[2]);
+    emit();
+    stq(v0, p[1]);
+    return true;
+  }
+
   // The instructions that take more than one NEON instruction.
   bool emit_v128_other(Opcode op, const uint64_t* p) {
     Assembler& a = *a_;
@@ -1430,29 +1439,13 @@ class A64Compiler {
       // Saturating 64-bit results (NaN -> 0), narrowed with saturation; the
       // upper half is cleared by the 64-bit write.
       case Opcode::I32x4TruncSatF64x2SZero:
-        ldq(v0, p[2]);
-        a.fcvtzs(v0.d2(), v0.d2());
-        a.sqxtn(v0.s2(), v0.d2());
-        stq(v0, p[1]);
-        return true;
+        return in_place(p, [&] { a.fcvtzs(v0.d2(), v0.d2()); a.sqxtn(v0.s2(), v0.d2()); });
       case Opcode::I32x4TruncSatF64x2UZero:
-        ldq(v0, p[2]);
-        a.fcvtzu(v0.d2(), v0.d2());
-        a.uqxtn(v0.s2(), v0.d2());
-        stq(v0, p[1]);
-        return true;
+        return in_place(p, [&] { a.fcvtzu(v0.d2(), v0.d2()); a.uqxtn(v0.s2(), v0.d2()); });
       case Opcode::F64x2ConvertLowI32x4S:  // widened first: every i32 is exact in an f64
-        ldq(v0, p[2]);
-        a.sxtl(v0.d2(), v0.s2());
-        a.scvtf(v0.d2(), v0.d2());
-        stq(v0, p[1]);
-        return true;
+        return in_place(p, [&] { a.sxtl(v0.d2(), v0.s2()); a.scvtf(v0.d2(), v0.d2()); });
       case Opcode::F64x2ConvertLowI32x4U:
-        ldq(v0, p[2]);
-        a.uxtl(v0.d2(), v0.s2());
-        a.ucvtf(v0.d2(), v0.d2());
-        stq(v0, p[1]);
-        return true;
+        return in_place(p, [&] { a.uxtl(v0.d2(), v0.s2()); a.ucvtf(v0.d2(), v0.d2()); });
       default: break;
     }
     return shift(op, p);
