@@ -37,5 +37,5 @@ set(CPACK_DEBIAN_PACKAGE_SECTION devel)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS OFF)
 # Run-time libraries, and the -dev packages a consumer of the static
 # library or the CMake package needs.
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "libc6, libstdc++6, libfmt-dev, libasmjit-dev, libarchive13, libssl3")
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "libc6, libstdc++6, libasmjit-dev, libarchive13, libssl3")
 include(CPack)
