@@ -507,10 +507,11 @@ void prefault_heap() {
     b = std::malloc(96 << 10);
   }
   for (void* b : blocks) std::free(b);
-  const size_t top = mallinfo2().keepcost;  // the free space at the heap's end
+  // The free space at the heap's end, handed out from its start.
+  const uintptr_t brk_end = uintptr_t(sbrk(0)), top = mallinfo2().keepcost;
   const uintptr_t page = uintptr_t(sysconf(_SC_PAGESIZE));
-  const uintptr_t end = uintptr_t(sbrk(0)) & ~(page - 1);
-  const uintptr_t begin = (end - std::min(top, kBytes) + page - 1) & ~(page - 1);
+  const uintptr_t begin = (brk_end - top) & ~(page - 1);
+  const uintptr_t end = std::min(brk_end, brk_end - top + kBytes) & ~(page - 1);
   if (begin < end) (void)madvise(reinterpret_cast<void*>(begin), end - begin, MADV_POPULATE_WRITE);
 #endif
 }
