@@ -297,8 +297,13 @@ class ModuleDecoder {
     int last_rank = 0;
     bool have_code_section = false, have_data_section = false;
     uint32_t declared_funcs = 0;
+    size_t next_skip = 0;
     while (!r_.eof()) {
       size_t id_at = r_.pos();
+      if (next_skip < m_.bytes.skipped.size() && m_.bytes.skipped[next_skip].first == id_at) {
+        r_.seek(m_.bytes.skipped[next_skip++].second);  // a custom section checked when it was read
+        continue;
+      }
       uint8_t id = r_.u8();
       if (id > kDataCount) Reader::fail("malformed section id", id_at);
       uint32_t size = r_.byte_length();
@@ -771,6 +776,8 @@ std::optional<LoadError> decode_module(std::span<const uint8_t> bytes, ir::Modul
   std::span<const uint8_t> view(*copy);
   return decode_module(ir::ModuleBytes(std::move(copy), view), out);
 }
+
+bool is_valid_utf8(const uint8_t* s, size_t n) { return valid_utf8(s, n); }
 
 std::optional<LoadError> decode_module(ir::ModuleBytes bytes, ir::Module& out) {
   out.bytes = std::move(bytes);
