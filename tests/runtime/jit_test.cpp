@@ -108,7 +108,10 @@ TEST(Jit, TieredSetsTheCompilerUpOnlyAtTheFirstCompile) {
     waitpid(pid, &status, 0);
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   };
-  EXPECT_EQ(run_child("1000"), 0) << "cold: the compiler was set up";
+  const int cold = run_child("1000");
+  // (Under qemu-user without binfmt_misc the test binary cannot be exec'd.)
+  if (cold == 127) GTEST_SKIP() << "cannot start the test binary again here";
+  EXPECT_EQ(cold, 0) << "cold: the compiler was set up";
   EXPECT_EQ(run_child("1"), jit::available() ? 1 : 0) << "hot: no compile was tried";
 }
 
