@@ -15,8 +15,12 @@
 #include <fmt/format.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <unistd.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include <CLI/CLI.hpp>
 #include <cerrno>
@@ -486,7 +490,34 @@ void apply_guest(const oci::GuestSpec& guest, RunOptions& opt) {
 }
 #endif
 
+// The heap a run needs to start (the decoded module, the instance, the
+// first functions' translations: about 300 KB for a Rust hello world),
+// mapped in with one system call. On virtual machines each page fault costs
+// some 15-25 us and a populated page about 1.5 us; touched one by one, the
+// heap's first pages were a fifth of `mywasm run hello.wasm`. glibc only.
+void prefault_heap() {
+#if defined(__GLIBC__) && __GLIBC_PREREQ(2, 33) && defined(MADV_POPULATE_WRITE)
+  constexpr size_t kBytes = 384 << 10;
+  // The heap grows by kBytes beyond what is asked, and frees do not give
+  // that back at once.
+  if (mallopt(M_TOP_PAD, int(kBytes)) != 1 || mallopt(M_TRIM_THRESHOLD, int(2 * kBytes)) != 1) return;
+  void* blocks[4] = {};
+  for (void*& b : blocks) {  // (each below the mmap threshold, so from the heap)
+    if (mallinfo2().keepcost >= kBytes) break;
+    b = std::malloc(96 << 10);
+  }
+  for (void* b : blocks) std::free(b);
+  // The free space at the heap's end, handed out from its start.
+  const uintptr_t brk_end = uintptr_t(sbrk(0)), top = mallinfo2().keepcost;
+  const uintptr_t page = uintptr_t(sysconf(_SC_PAGESIZE));
+  const uintptr_t begin = (brk_end - top) & ~(page - 1);
+  const uintptr_t end = std::min(brk_end, brk_end - top + kBytes) & ~(page - 1);
+  if (begin < end) (void)madvise(reinterpret_cast<void*>(begin), end - begin, MADV_POPULATE_WRITE);
+#endif
+}
+
 int run_command(std::vector<std::string> args) {
+  prefault_heap();
   RunOptions opt;
   CLI::App app{"Run a WebAssembly module: a WASI command (its _start), or one export with --invoke.",
                "mywasm run"};

@@ -111,6 +111,16 @@ struct OpcodeIndex {
 };
 constexpr OpcodeIndex kOpcodeIndex;
 
+// The message names the byte(s) like the reference interpreter does
+// ("illegal opcode ff", "illegal opcode fc 99"). Out of line: formatting it
+// in read_instr_or_throw made every prefixed instruction pay for it.
+[[noreturn, gnu::cold, gnu::noinline]] void fail_illegal_opcode(uint8_t byte, std::optional<uint32_t> sub,
+                                                                 uint32_t offset) {
+  std::string message = fmt::format("illegal opcode {:02x}", byte);
+  if (sub) message += fmt::format(" {}", *sub);
+  Reader::fail(std::move(message), offset);
+}
+
 }  // namespace
 
 void read_instr_or_throw(Reader& r, Instr& in) {
@@ -118,19 +128,14 @@ void read_instr_or_throw(Reader& r, Instr& in) {
   uint8_t byte = r.u8();
   uint16_t index = kOpcodeIndex.single[byte];
   if (index == kNotAnOpcode) {
-    // The message names the byte(s) like the reference interpreter does
-    // ("illegal opcode ff", "illegal opcode fc 99").
-    std::string message = fmt::format("illegal opcode {:02x}", byte);
-    if (byte == 0xFC || byte == 0xFD) {
-      uint32_t sub = r.u32();
-      message += fmt::format(" {}", sub);
-      if (byte == 0xFC && sub < kOpcodeIndex.fc.size()) {
-        index = kOpcodeIndex.fc[sub];
-      } else if (byte == 0xFD && sub < kOpcodeIndex.fd.size()) {
-        index = kOpcodeIndex.fd[sub];
-      }
+    if (byte != 0xFC && byte != 0xFD) fail_illegal_opcode(byte, std::nullopt, in.offset);
+    uint32_t sub = r.u32();
+    if (byte == 0xFC && sub < kOpcodeIndex.fc.size()) {
+      index = kOpcodeIndex.fc[sub];
+    } else if (byte == 0xFD && sub < kOpcodeIndex.fd.size()) {
+      index = kOpcodeIndex.fd[sub];
     }
-    if (index == kNotAnOpcode) Reader::fail(std::move(message), in.offset);
+    if (index == kNotAnOpcode) fail_illegal_opcode(byte, sub, in.offset);
   }
   in.op = static_cast<Opcode>(index);
 
@@ -297,8 +302,13 @@ class ModuleDecoder {
     int last_rank = 0;
     bool have_code_section = false, have_data_section = false;
     uint32_t declared_funcs = 0;
+    size_t next_skip = 0;
     while (!r_.eof()) {
       size_t id_at = r_.pos();
+      if (next_skip < m_.bytes.skipped.size() && m_.bytes.skipped[next_skip].first == id_at) {
+        r_.seek(m_.bytes.skipped[next_skip++].second);  // a custom section checked when it was read
+        continue;
+      }
       uint8_t id = r_.u8();
       if (id > kDataCount) Reader::fail("malformed section id", id_at);
       uint32_t size = r_.byte_length();
@@ -771,6 +781,8 @@ std::optional<LoadError> decode_module(std::span<const uint8_t> bytes, ir::Modul
   std::span<const uint8_t> view(*copy);
   return decode_module(ir::ModuleBytes(std::move(copy), view), out);
 }
+
+bool is_valid_utf8(const uint8_t* s, size_t n) { return valid_utf8(s, n); }
 
 std::optional<LoadError> decode_module(ir::ModuleBytes bytes, ir::Module& out) {
   out.bytes = std::move(bytes);

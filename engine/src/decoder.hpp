@@ -86,6 +86,9 @@ std::optional<LoadError> read_instr(Reader& r, Instr& out);
 // Same, throwing the LoadError instead (for loops that already catch).
 void read_instr_or_throw(Reader& r, Instr& out);
 
+// Whether [s, s + n) is UTF-8 as the binary format's names must be.
+bool is_valid_utf8(const uint8_t* s, size_t n);
+
 // Value type byte -> ValType, nullopt if not a value type.
 std::optional<ValType> valtype_from_byte(uint8_t b);
 

@@ -61,7 +61,7 @@ class Reader {
     need(1);
     return data_[pos_];
   }
-  uint8_t u8() {
+  [[gnu::always_inline]] uint8_t u8() {
     need(1);
     return data_[pos_++];
   }
@@ -81,9 +81,9 @@ class Reader {
     return v;
   }
 
-  uint32_t u32() {
+  [[gnu::always_inline]] uint32_t u32() {
     // Fast path: a single byte.
-    if (pos_ < end_ && data_[pos_] < 0x80) return data_[pos_++];
+    if (__builtin_expect(pos_ < end_ && data_[pos_] < 0x80, 1)) return data_[pos_++];
     return static_cast<uint32_t>(unsigned_leb(32));
   }
   uint64_t u64() { return unsigned_leb(64); }
@@ -105,14 +105,16 @@ class Reader {
     return n;
   }
 
-  // Throws the end-of-data error appropriate to the current range.
-  void need(size_t n) {
-    if (end_ - pos_ < n) {
-      fail(eof_message_, end_);
-    }
+  // Throws the end-of-data error appropriate to the current range. Inline
+  // with the throw out of line: every byte of every body goes through here
+  // (the decoder's scan, the validator, the translator).
+  [[gnu::always_inline]] void need(size_t n) {
+    if (__builtin_expect(end_ - pos_ < n, 0)) fail_at_end();
   }
 
  private:
+  [[noreturn, gnu::cold, gnu::noinline]] void fail_at_end() const { fail(eof_message_, end_); }
+
   uint64_t unsigned_leb(int bits) {
     uint64_t result = 0;
     int shift = 0;

@@ -9,6 +9,7 @@
 #include <span>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "mywasm/types.hpp"
@@ -140,6 +141,11 @@ class ModuleBytes {
   const uint8_t* begin() const { return data_; }
   const uint8_t* end() const { return data_ + size_; }
   const uint8_t& operator[](size_t i) const { return data_[i]; }
+
+  // Custom sections Module::compile_file checked (as the decoder would) and
+  // never loaded, each [begin, end) from its id byte, in file order: the
+  // decoder steps over them without touching their pages.
+  std::vector<std::pair<size_t, size_t>> skipped;
 
  private:
   std::shared_ptr<const void> owner_;

@@ -44,6 +44,10 @@ struct OpTyping {
   uint8_t num_params = 0, num_results = 0;
   uint8_t natural_align = 0;
   uint8_t lanes = 0;  // lane-index bound of Lane / MemArgLane immediates
+  // The opcode table's facts step() asks about every instruction, here so
+  // that it reads one small entry (the table's are 64 bytes, with strings).
+  ImmKind imm = ImmKind::None;
+  bool simple = false;
 };
 
 uint8_t log2_bytes(unsigned bits) {
@@ -90,6 +94,8 @@ const std::array<OpTyping, kOpcodeCount>& op_typing() {
     for (unsigned i = 0; i < kOpcodeCount; ++i) {
       const OpcodeInfo& in = kOpcodeInfo[i];
       OpTyping& ty = t[i];
+      ty.imm = in.imm;
+      ty.simple = in.is_simple();
       if (in.is_simple()) {
         for (char c : in.params) ty.params[ty.num_params++] = type_from_letter(c);
         for (char c : in.results) ty.results[ty.num_results++] = type_from_letter(c);
@@ -241,18 +247,17 @@ class FuncValidator {
   void step() {
     const Opcode op = in_.op;
     const OpTyping& ty = typing_[static_cast<unsigned>(op)];
-    const OpcodeInfo& oi = info(op);
-    if (is_memory_access(oi.imm)) {
+    if (is_memory_access(ty.imm)) {
       require_memory(0);
       if (in_.a >= 32 || in_.a > ty.natural_align) fail("alignment must not be larger than natural", in_.offset);
     }
-    if (oi.imm == ImmKind::Lane || oi.imm == ImmKind::MemArgLane) {
+    if (ty.imm == ImmKind::Lane || ty.imm == ImmKind::MemArgLane) {
       if (in_.b >= ty.lanes) fail("invalid lane index", in_.offset);
-    } else if (oi.imm == ImmKind::Shuffle) {
+    } else if (ty.imm == ImmKind::Shuffle) {
       for (uint8_t lane : in_.v128)
         if (lane >= 32) fail("invalid lane index", in_.offset);
     }
-    if (oi.is_simple()) {
+    if (ty.simple) {
       switch (op) {
         case Opcode::MemorySize:
         case Opcode::MemoryGrow:

@@ -57,8 +57,19 @@ struct NativeCode {
 FuncInstance* function_at(const void* pc);
 
 // Whether this host can run compiled code (x86-64 with SSE4.1, or AArch64;
-// and an executable mapping that is never writable at the same time).
+// and an executable mapping that is never writable at the same time). The
+// first call sets the compiler up (CPU detection, a probe of the code
+// mapping): made at the first compile, not at start-up.
 bool available();
+
+// Whether the CPU can run compiled code, from what the C library already
+// knows (no probe, no set-up): what a memory made before any compile plans
+// its bounds checks by. available() may still say no later.
+bool may_compile();
+
+// Whether available() has run in this process (for tests: a run that never
+// gets hot never sets the compiler up).
+bool probed();
 
 // What this host's backend keeps. The AArch64 backend's code points into
 // the plain translation it was made from, which is then kept for the code's

@@ -34,6 +34,15 @@
 #include "x64_compiler.hpp"
 #include "a64_compiler.hpp"
 
+#if defined(__x86_64__)
+#if __has_include(<sys/platform/x86.h>)
+#include <sys/platform/x86.h>
+#define MYWASM_HAVE_X86_PLATFORM_H 1
+#else
+#include <cpuid.h>
+#endif
+#endif
+
 namespace mywasm::jit {
 namespace {
 
@@ -192,9 +201,35 @@ std::optional<uint32_t> NativeCode::module_offset(const void* at) const {
   return source ? source->module_offset(at) : std::nullopt;
 }
 
+namespace {
+std::atomic<bool> g_probed{false};
+}  // namespace
+
+bool probed() { return g_probed.load(std::memory_order_relaxed); }
+
+bool may_compile() {
+#if defined(__x86_64__)
+  // glibc's record of CPUID, made by ld.so at start-up: CPUID itself traps
+  // to the hypervisor in a VM (about 10 us), asmjit's full detection issues
+  // a dozen of them.
+#if defined(MYWASM_HAVE_X86_PLATFORM_H)
+  return CPU_FEATURE_ACTIVE(SSE4_1);
+#else
+  unsigned a = 0, b = 0, c = 0, d = 0;
+  return __get_cpuid(1, &a, &b, &c, &d) && (c & bit_SSE4_1);
+#endif
+#elif defined(__aarch64__)
+  return true;
+#else
+  return false;
+#endif
+}
+
 bool available() {
 #if defined(__x86_64__) || defined(__aarch64__)
   static const bool ok = [] {
+    g_probed.store(true, std::memory_order_relaxed);
+    if (!may_compile()) return false;
 #if defined(__x86_64__)
     if (!asmjit::CpuInfo::host().features().x86().hasSSE4_1()) return false;
 #endif

@@ -79,6 +79,26 @@ TEST_F(CompileFileTest, SkipsDebugSectionsKeepsNames) {
   EXPECT_EQ(ir.func_display_name(0), "add");
 }
 
+// Debug sections are never loaded, not even their heads: the decoder steps
+// over them. Names too long for the reader's look-ahead are loaded and
+// checked by the decoder as before.
+TEST_F(CompileFileTest, DebugSectionsAreSteppedOver) {
+  std::vector<uint8_t> bytes = module_;
+  for (const std::string& name : {std::string(".debug_info"), std::string(".debug_str"), std::string(100, 'x')}) {
+    auto debug = custom_section(name, 70000);
+    bytes.insert(bytes.end(), debug.begin(), debug.end());
+  }
+  write(bytes);
+  auto module = mywasm::Module::compile_file(engine_, path_.string());
+  ASSERT_TRUE(module.ok()) << module.error().to_string();
+  EXPECT_EQ(call_add(*module), 5);
+  const auto& ir = module->impl()->module;
+  ASSERT_EQ(ir.bytes.skipped.size(), 2u);
+  EXPECT_EQ(ir.bytes.skipped[0].first, module_.size());
+  EXPECT_EQ(ir.bytes[module_.size() + 1], 0) << "a stepped-over section's head was loaded";
+  EXPECT_EQ(ir.func_display_name(0), "add");
+}
+
 TEST_F(CompileFileTest, IsAPrivateCopy) {
   write(module_);
   auto module = mywasm::Module::compile_file(engine_, path_.string());
@@ -105,6 +125,22 @@ TEST_F(CompileFileTest, ErrorsMatchCompileOnTheSameBytes) {
   cases.push_back(bad_utf8);
   // Not a module at all.
   cases.push_back({'h', 'i'});
+  // A code section whose size is too small, followed by a debug section:
+  // the decoder reads on past the section's end, into bytes a debug
+  // section's (never loaded) would be.
+  {
+    auto code = mywasm::wat_to_wasm("(module (func (result i32) (i32.const 1)))");
+    ASSERT_TRUE(code.ok());
+    auto bytes = *code;
+    // The code section is the last: id 10, size, count 1, body size, body.
+    size_t at = bytes.size() - 1;
+    while (bytes[at] != 0x0A) --at;  // (the body: 00 41 01 0b, no 0x0A inside)
+    bytes[at + 1] -= 2;              // two bytes short
+    bytes[at + 3] -= 2;              // and the body too
+    auto debug = custom_section(".debug_info", 5000, 0x0B);
+    bytes.insert(bytes.end(), debug.begin(), debug.end());
+    cases.push_back(bytes);
+  }
   for (size_t i = 0; i < cases.size(); ++i) {
     write(cases[i]);
     auto from_file = mywasm::Module::compile_file(engine_, path_.string());

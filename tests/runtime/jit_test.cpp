@@ -3,7 +3,11 @@
 // tiers and reach host functions, limits hold in compiled code.
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <chrono>
+#include <cstdlib>
 #include <thread>
 
 #include "instance_harness.hpp"
@@ -86,6 +90,45 @@ TEST(Jit, TieredCompilesNothingAtInstantiation) {
   test::InstanceHarness h(with_tier(Config::Tier::Tiered));
   ASSERT_NO_FATAL_FAILURE(h.instantiate_wat(kCalls));
   for (auto& f : h.store.impl().funcs) EXPECT_EQ(f->native_entry, nullptr);
+}
+
+// A tiered run that never gets hot never sets the compiler up (CPU
+// detection, the code mapping's probe): that is start-up time. Run in a
+// fresh process (this one has compiled already): TieredRunChild below,
+// which exits with 1 if the compiler was set up, 0 if not.
+TEST(Jit, TieredSetsTheCompilerUpOnlyAtTheFirstCompile) {
+  auto run_child = [](const char* threshold) {
+    const pid_t pid = fork();
+    if (pid == 0) {
+      setenv("MYWASM_TEST_TIERED_CHILD", threshold, 1);
+      execl("/proc/self/exe", "runtime_tests", "--gtest_filter=Jit.TieredRunChild", static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  };
+  const int cold = run_child("1000");
+  // (Under qemu-user without binfmt_misc the test binary cannot be exec'd.)
+  if (cold == 127) GTEST_SKIP() << "cannot start the test binary again here";
+  EXPECT_EQ(cold, 0) << "cold: the compiler was set up";
+  EXPECT_EQ(run_child("1"), jit::available() ? 1 : 0) << "hot: no compile was tried";
+}
+
+TEST(Jit, TieredRunChild) {
+  const char* threshold = std::getenv("MYWASM_TEST_TIERED_CHILD");
+  if (!threshold) GTEST_SKIP() << "run by TieredSetsTheCompilerUpOnlyAtTheFirstCompile";
+  int code = 2;
+  {
+    test::InstanceHarness h(with_tier(Config::Tier::Tiered, uint32_t(std::atoi(threshold))));
+    h.instantiate_wat(kCalls);  // (a memory, guarded where compiled code may use it)
+    bool ok = !::testing::Test::HasFailure();
+    for (int i = 0; ok && i < 5; ++i) ok = h.call1("top", {Value::i32(5)}).i32() == 16;
+    ok = ok && h.call1("grow_then_store", {Value::i32(1)}).i32() == 7;
+    if (ok) code = jit::probed() ? 1 : 0;
+  }
+  std::fflush(stdout);
+  _exit(code);
 }
 
 // compile_all on two threads: every function gets native code, and what

@@ -8,7 +8,6 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 
 #include "failure.hpp"
 #include "files.hpp"
@@ -60,10 +59,19 @@ bool looks_like_image(const std::string& path) {
   std::error_code ec;
   if (fs::is_directory(path, ec))
     return fs::exists(fs::path(path) / "oci-layout", ec) || fs::exists(fs::path(path) / "index.json", ec);
-  std::ifstream in(path, std::ios::binary);
+  // A tar header's magic, read without an ifstream: every `mywasm run`
+  // asks, and a stream's buffer and locale set-up were a dozen page faults.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
   char header[512] = {};
-  in.read(header, sizeof header);
-  return in.gcount() == sizeof header && std::string_view(header + 257, 5) == "ustar";
+  size_t got = 0;
+  for (ssize_t n; got < sizeof header; got += size_t(n)) {
+    n = ::pread(fd, header + got, sizeof header - got, off_t(got));
+    if (n < 0 && errno == EINTR) n = 0;
+    else if (n <= 0) break;
+  }
+  ::close(fd);
+  return got == sizeof header && std::string_view(header + 257, 5) == "ustar";
 }
 
 ImageRun::ImageRun(const std::string& image_path) : temp_dir_(make_temp_dir("mywasm-image")) {

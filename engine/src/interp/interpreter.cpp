@@ -45,7 +45,26 @@ inline void store_v128(uint64_t* p, const simd::V128& v) { std::memcpy(p, v.byte
 // Handler addresses (filled in by the initialisation call of run()): each
 // opcode's plain handler, and each fused form's (code.hpp) by opcode.
 const void* const* g_op_handlers = nullptr;
-const void* g_form_handlers[unsigned(Form::Count_)][kOpcodeCount];
+// Each (form, opcode) pair that has a handler, numbered from 1 in
+// MYWASM_OP_FORMS order (0: none) at compile time, so the table written at
+// run time holds only the handlers that exist: a [form][opcode] table of
+// pointers was 70 KB of .bss whose 17 pages every run wrote (page faults
+// are a large part of a short run's time on virtual machines).
+struct FormIndex {
+  uint16_t at[unsigned(Form::Count_)][kOpcodeCount] = {};
+  uint16_t count = 0;
+};
+constexpr FormIndex make_form_index() {
+  FormIndex t;
+#define MYWASM_FORM_ENTRY(Form_, Id) t.at[unsigned(Form::Form_)][unsigned(Opcode::Id)] = ++t.count;
+#define X(Name, Listing, Layout, Ops) Ops(MYWASM_FORM_ENTRY, Name)
+  MYWASM_OP_FORMS(X)
+#undef X
+#undef MYWASM_FORM_ENTRY
+  return t;
+}
+constexpr FormIndex kFormIndex = make_form_index();
+const void* g_form_handlers[kFormIndex.count + 1];  // [0]: none
 struct ChainEntry {
   Opcode op1, op2;
   Chain variant;
@@ -209,7 +228,8 @@ TrapCode run(StoreImpl* store_ptr, ExecContext& st, const uint64_t* start, FuncI
     g_chains = kChains;
     g_chain_count = std::size(kChains);
     // Each form's handlers, from its list of opcodes (code.hpp).
-#define MYWASM_FORM_ENTRY(Form_, Id) g_form_handlers[unsigned(Form::Form_)][unsigned(Opcode::Id)] = &&F_##Form_##_##Id;
+#define MYWASM_FORM_ENTRY(Form_, Id) \
+  g_form_handlers[kFormIndex.at[unsigned(Form::Form_)][unsigned(Opcode::Id)]] = &&F_##Form_##_##Id;
 #define X(Name, Listing, Layout, Ops) Ops(MYWASM_FORM_ENTRY, Name)
     MYWASM_OP_FORMS(X)
 #undef X
@@ -1036,7 +1056,7 @@ const void* op_handler(Opcode op) {
 }
 const void* form_handler(Form f, Opcode op) {
   init_handlers();
-  return g_form_handlers[unsigned(f)][static_cast<unsigned>(op)];
+  return g_form_handlers[kFormIndex.at[unsigned(f)][static_cast<unsigned>(op)]];
 }
 const void* chain_handler(Opcode op1, Opcode op2, Chain v) {
   init_handlers();

@@ -77,9 +77,13 @@ Result<mywasm::Module> mywasm::Module::compile(Engine& engine, std::span<const u
 
 Result<mywasm::Module> mywasm::Module::compile(Engine& engine, std::shared_ptr<const void> owner,
                                                std::span<const uint8_t> bytes) {
+  return compile_module_bytes(ir::ModuleBytes(std::move(owner), bytes));
+}
+
+Result<mywasm::Module> compile_module_bytes(ir::ModuleBytes bytes) {
   try {
     auto impl = std::make_shared<ModuleImpl>();
-    if (auto e = decode_module(ir::ModuleBytes(std::move(owner), bytes), impl->module))
+    if (auto e = decode_module(std::move(bytes), impl->module))
       return load_error(Error::Kind::Malformed, *e);
     if (auto e = validate_module(impl->module)) return load_error(Error::Kind::Invalid, *e);
     return ModuleImpl::to_handle(std::move(impl));

@@ -5,10 +5,13 @@
 //
 // The file's bytes go into an anonymous private mapping of the file's size,
 // at their file offsets (so error offsets stay file offsets). Every section
-// is read in, except the payload of custom sections other than "name", whose
-// pages are never written and so never become resident. The decoder skips
-// custom sections by size without looking at their payload. The bytes are
-// a private copy: changing the file later cannot change a validated module.
+// is read in, except custom sections other than "name": their heads are
+// checked here as the decoder would and the decoder steps over them
+// (ModuleBytes::skipped), so their pages are never written and never become
+// resident, not even the one holding a section's head (on a virtual machine
+// a page fault costs some 15-25 us). A malformed module is decoded again
+// from all its bytes, for the exact error. The bytes are a private copy:
+// changing the file later cannot change a validated module.
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -19,9 +22,12 @@
 #include <memory>
 #include <optional>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "decoder.hpp"  // first: names the IR's Module unqualified
 #include "mywasm/mywasm.hpp"
+#include "runtime/module_impl.hpp"
 #include "runtime/populate.hpp"
 
 namespace mywasm {
@@ -47,50 +53,77 @@ class FileReader {
     return true;
   }
 
-  // An unsigned LEB128 (at most 5 bytes) at `pos`, already read; nullopt if
+  // Reads the sections, leaving out custom sections other than "name":
+  // each section's head is read into a small buffer first, and a custom
+  // section that passes the decoder's checks (sizes within bounds, a UTF-8
+  // name inside the section) is recorded in `skipped` and never loaded, not
+  // even its head, whose page would be one more fault. Consecutive loaded
+  // sections are read with one call. Any structural surprise reads the
+  // rest of the file in whole, so the decoder sees exactly the file and
+  // reports the exact error.
+  bool read_module(std::vector<std::pair<size_t, size_t>>& skipped) {
+    size_t pos = 8, load_from = 0;  // [load_from, pos) is still to be read
+    while (pos < size_) {
+      uint8_t head[64];
+      const size_t got = peek(pos, head, sizeof head);
+      if (got == 0) return false;
+      size_t p = 1;
+      auto section_size = leb(head, got, p);
+      if (!section_size || pos + p + *section_size > size_) return read(load_from, size_);
+      const size_t end = pos + p + *section_size;
+      if (head[0] == 0) {
+        size_t q = p;
+        auto name_len = leb(head, got, q);
+        const bool in_head = name_len && q + *name_len <= got;
+        const std::string_view name =
+            in_head ? std::string_view(reinterpret_cast<const char*>(head + q), *name_len) : std::string_view();
+        if (in_head && pos + q + *name_len <= end && name != "name" &&
+            is_valid_utf8(head + q, *name_len)) {
+          if (!read(load_from, pos)) return false;
+          skipped.emplace_back(pos, end);
+          pos = load_from = end;
+          continue;
+        }
+        if (name_len && !in_head && pos + q + *name_len <= end) {  // a long name: the decoder checks it
+          if (!read(load_from, pos + q + *name_len)) return false;
+          pos = load_from = end;
+          continue;
+        }
+        if (name != "name") return read(load_from, size_);  // malformed: left to the decoder
+      }
+      pos = end;
+    }
+    return read(load_from, size_);
+  }
+
+ private:
+  // Up to `n` bytes at `pos` into `out` (fewer at the end of the file).
+  size_t peek(size_t pos, uint8_t* out, size_t n) {
+    n = std::min(n, size_ - pos);
+    for (size_t got = 0; got < n;) {
+      ssize_t r = ::pread(fd_, out + got, n - got, off_t(pos + got));
+      if (r < 0 && errno == EINTR) continue;
+      if (r <= 0) {
+        if (r == 0) errno = EIO;
+        return 0;
+      }
+      got += size_t(r);
+    }
+    return n;
+  }
+
+  // An unsigned LEB128 (at most 5 bytes) at `pos` of `bytes`; nullopt if
   // malformed or cut off (the decoder then reports it from the full bytes).
-  std::optional<uint32_t> leb(size_t& pos) const {
+  static std::optional<uint32_t> leb(const uint8_t* bytes, size_t size, size_t& pos) {
     uint64_t value = 0;
-    for (int shift = 0; shift < 35 && pos < size_; shift += 7) {
-      uint8_t b = buf_[pos++];
+    for (int shift = 0; shift < 35 && pos < size; shift += 7) {
+      uint8_t b = bytes[pos++];
       value |= uint64_t(b & 0x7F) << shift;
       if (!(b & 0x80)) return value <= UINT32_MAX ? std::optional<uint32_t>(uint32_t(value)) : std::nullopt;
     }
     return std::nullopt;
   }
 
-  // Reads the sections, leaving out unneeded custom-section payloads. Any
-  // structural surprise reads the rest of the file in whole, so the decoder
-  // sees exactly the file and reports the exact error.
-  bool read_module() {
-    if (!read(0, 8)) return false;
-    size_t pos = 8;
-    while (pos < size_) {
-      if (!read(pos, pos + 6)) return false;  // id and size
-      size_t p = pos + 1;
-      auto section_size = leb(p);
-      if (!section_size || p + *section_size > size_) return read(pos, size_);
-      const size_t payload = p, end = p + *section_size;
-      if (buf_[pos] != 0) {
-        if (!read(payload, end)) return false;
-      } else {
-        if (!read(payload, std::min(end, payload + 5))) return false;
-        size_t q = payload;
-        auto name_len = leb(q);
-        if (!name_len || q > end || *name_len > end - q) {
-          if (!read(payload, end)) return false;
-        } else {
-          if (!read(q, q + *name_len)) return false;
-          std::string_view name(reinterpret_cast<const char*>(buf_ + q), *name_len);
-          if (name == "name" && !read(q + *name_len, end)) return false;
-        }
-      }
-      pos = end;
-    }
-    return true;
-  }
-
- private:
   int fd_;
   uint8_t* buf_;
   size_t size_;
@@ -128,7 +161,8 @@ Result<mywasm::Module> mywasm::Module::compile_file(Engine& engine, const std::s
     if (p) ::munmap(const_cast<void*>(p), size);
   });
   auto* bytes = static_cast<uint8_t*>(base);
-  const bool ok = FileReader(fd, bytes, size).read_module();
+  std::vector<std::pair<size_t, size_t>> skipped;
+  const bool ok = FileReader(fd, bytes, size).read_module(skipped);
   const int read_errno = errno;
   ::close(fd);
   if (!ok) {
@@ -136,7 +170,18 @@ Result<mywasm::Module> mywasm::Module::compile_file(Engine& engine, const std::s
     return read_error(path);
   }
   if (base) ::mprotect(base, size, PROT_READ);  // immutable from here on
-  return compile(engine, std::move(owner), std::span<const uint8_t>(bytes, size));
+  ir::ModuleBytes module_bytes(std::move(owner), std::span<const uint8_t>(bytes, size));
+  module_bytes.skipped = std::move(skipped);
+  auto result = compile_module_bytes(std::move(module_bytes));
+  if (result.ok() || result.error().kind != Error::Kind::Malformed) return result;
+  // A malformed module may have been read past a section's end into what
+  // was left out: the error is the one of the whole file's bytes.
+  std::vector<uint8_t> whole(size);
+  fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return result;
+  const bool read_all = FileReader(fd, whole.data(), size).read(0, size);
+  ::close(fd);
+  return read_all ? compile(engine, whole) : result;
 }
 
 }  // namespace mywasm

@@ -20,4 +20,8 @@ struct ModuleImpl {
   }
 };
 
+// Module::compile on bytes already wrapped (Module::compile_file's, with
+// the sections it left out).
+Result<mywasm::Module> compile_module_bytes(ir::ModuleBytes bytes);
+
 }  // namespace mywasm

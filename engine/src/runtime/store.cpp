@@ -62,7 +62,11 @@ BoundsChecks bounds_checks_for(const Config& config) {
     const char* v = std::getenv("MYWASM_AUTO_BOUNDS_CHECKS");
     return v && std::string_view(v) == "explicit";
   }();
-  const bool compiled_code = config.tier != Config::Tier::Interpreter && jit::available() && !auto_explicit;
+  // may_compile, not available(): a tiered run that never gets hot never
+  // sets the compiler up. Should the code mapping fail at the first compile,
+  // the reservation only costs address space (the interpreter checks).
+  const bool compiled_code = config.tier != Config::Tier::Interpreter && !auto_explicit &&
+                             (config.tier == Config::Tier::Jit ? jit::available() : jit::may_compile());
   return config.bounds_checks == BoundsChecks::Auto && !compiled_code ? BoundsChecks::Explicit : config.bounds_checks;
 }
 }  // namespace
