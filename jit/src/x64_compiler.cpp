@@ -60,6 +60,7 @@
 #include <utility>
 
 #include "compiler_common.hpp"
+#include "x64_fast_assembler.hpp"
 #include "interp/code.hpp"
 #include "interp/numeric.hpp"
 #include "runtime/exec_context.hpp"
@@ -386,7 +387,7 @@ class X64Compiler {
     std::sort(targets_.begin(), targets_.end());
     targets_.erase(std::unique(targets_.begin(), targets_.end()), targets_.end());
     if (!start_code()) return nullptr;
-    Assembler a(&code_);
+    FastAssembler a(&code_);
     a_ = &a;
     if (const_pool_) const_label_ = a.newLabel();
     labels_.reserve(targets_.size());
