@@ -335,6 +335,7 @@ class X64Compiler {
     labels_.clear();
     local_type_.clear();
     cache_.reset();
+    code_origins_.clear();
   }
 
   // False when the code did not fit the thread's code buffer: compile
@@ -348,6 +349,7 @@ class X64Compiler {
     if (s.instrs.capacity() > kKeptInstrs) std::vector<Instr>().swap(s.instrs);
     if (s.targets.capacity() > kKeptInstrs) std::vector<size_t>().swap(s.targets);
     if (s.labels.capacity() > kKeptInstrs) std::vector<Label>().swap(s.labels);
+    if (s.code_origins.capacity() > kKeptInstrs) std::vector<CompiledFunc::Origin>().swap(s.code_origins);
     if (s.buffer_size > 16 * kFirstBufferSize) {
       s.buffer_size = 0;
       s.buffer.reset();
@@ -400,18 +402,26 @@ class X64Compiler {
     // (Labels are only looked up while no error occurred: asmjit makes an
     // invalid one when out of memory, and its offset lookup does not check.)
     if (errors_.first != kErrorOk || code_.labelOffsetFromBase(internal_) != kInternalEntryOffset) return nullptr;
+    // Branch targets, loop headers and OSR entries are each sorted by code
+    // index, as the walk goes: a cursor into each, not a search per
+    // instruction.
+    size_t next_target = 0, next_osr = 0;
+    auto next_loop = loop_end_.begin();
     for (size_t k = 0; k < instrs_.size(); ++k) {
       const Instr& in = instrs_[k];
       current_k_ = k;
       while (!loops_.empty() && loops_.back().end < in.index) leave_loop();
-      if (const Label* label = target_label(in.index)) {
+      while (next_target < targets_.size() && targets_[next_target] < in.index) ++next_target;
+      if (next_target < targets_.size() && targets_[next_target] == in.index) {
         flush_dirty(false);  // the path falling through stores what the others stored
-        a.bind(*label);
+        a.bind(labels_[next_target]);
         cache_.forget_all(true);  // other paths join here (pins: see store_pins_leaving)
         last_compare_.reset();
       }
-      if (auto it = loop_end_.find(in.index); it != loop_end_.end()) enter_loop(in.index, it->second);
-      if (std::binary_search(osr_entries_.begin(), osr_entries_.end(), in.index)) add_osr_entry(in.index);
+      while (next_loop != loop_end_.end() && next_loop->first < in.index) ++next_loop;
+      if (next_loop != loop_end_.end() && next_loop->first == in.index) enter_loop(in.index, next_loop->second);
+      while (next_osr < osr_entries_.size() && osr_entries_[next_osr] < in.index) ++next_osr;
+      if (next_osr < osr_entries_.size() && osr_entries_[next_osr] == in.index) add_osr_entry(in.index);
       current_ = in.index;
       site_index_ = in.index;
       emit(in);
@@ -438,7 +448,7 @@ class X64Compiler {
       a.embed(src_.consts.data(), src_.consts.size() * sizeof(uint64_t));
     }
     if (errors_.first != kErrorOk) return nullptr;
-    out_.code_origins.shrink_to_fit();
+    out_.code_origins.assign(code_origins_.begin(), code_origins_.end());  // (one allocation, of its size)
     std::optional<uint64_t> oob_offset;
     if (guarded_) oob_offset = code_.labelOffsetFromBase(oob_);
     return finish_code(code_, out_, code_.labelOffsetFromBase(osr), oob_offset, registered_);
@@ -466,6 +476,9 @@ class X64Compiler {
     std::vector<uint32_t> uses;  // enter_loop's counts
     std::vector<std::pair<uint32_t, uint64_t>> ranked;
     RegCache cache;
+    std::vector<CompiledFunc::Origin> code_origins;  // NativeCode::code_origins, copied out at the end
+    static constexpr uint8_t kUnknownKind = 0xFF;
+    std::vector<uint8_t> op_kinds = std::vector<uint8_t>(kOpcodeCount, kUnknownKind);  // see plain_op_kind
     CodeHolder code;
     // (Not zero-filled: only the pages code is written to are touched.)
     std::unique_ptr<uint8_t[]> buffer{new uint8_t[kFirstBufferSize]};
@@ -741,7 +754,7 @@ class X64Compiler {
   void mark_site() {
     const std::optional<uint32_t> offset = origin_of(site_index_);
     if (!offset) return;
-    note_code_origin(out_.code_origins, uint32_t(a_->offset()), *offset);
+    note_code_origin(code_origins_, uint32_t(a_->offset()), *offset);
   }
 
   // The module offset of the instruction at code index `index`: a cursor
@@ -1667,7 +1680,14 @@ class X64Compiler {
   enum class OpKind { None, Load, Store, IntBin32, IntBin64, Shift32, Shift64, Cmp32, Cmp64, Eqz32, Eqz64,
                       FBin32, FBin64, FCmp32, FCmp64, Copysign, Unary, DivRem, Trunc };
 
+  // What plain_op_kind_of says, remembered per thread (it is asked several
+  // times per instruction; the CPU features it reads are the process's).
   OpKind plain_op_kind(Opcode op) const {
+    uint8_t& kind = scratch_.op_kinds[static_cast<unsigned>(op)];
+    if (kind == Scratch::kUnknownKind) kind = uint8_t(plain_op_kind_of(op));
+    return OpKind(kind);
+  }
+  OpKind plain_op_kind_of(Opcode op) const {
     const ScalarAccess& access = scalar_access(op);
     if (access.load) return OpKind::Load;
     if (access.store) return OpKind::Store;
@@ -2225,6 +2245,7 @@ class X64Compiler {
   bool const_pool_ = false;
   bool guarded_ = false, registered_ = true;
   RegCache& cache_ = scratch_.cache;
+  std::vector<CompiledFunc::Origin>& code_origins_ = scratch_.code_origins;  // (see mark_site)
   // A compare that set `dst` from the flags `cc` (see set_bool).
   struct Compare {
     uint64_t dst;
