@@ -39,7 +39,7 @@ class FastAssembler : public asmjit::x86::Assembler {
            !extraReg().isReg() && inlineComment() == nullptr;
   }
   // A 32- or 64-bit general register: its id, its width in bytes.
-  static bool gp(const asmjit::Operand_& o, uint32_t& id, uint32_t& size) {
+  [[gnu::always_inline]] static bool gp(const asmjit::Operand_& o, uint32_t& id, uint32_t& size) {
     if (!o.isReg()) return false;
     const auto& r = o.as<asmjit::BaseReg>();
     if (r.type() == asmjit::RegType::kX86_Gpd) size = 4;
@@ -49,7 +49,7 @@ class FastAssembler : public asmjit::x86::Assembler {
     return id < 16;
   }
   // [base + index << shift + disp] with 64-bit registers and nothing else.
-  static bool simple_mem(const asmjit::Operand_& o) {
+  [[gnu::always_inline]] static bool simple_mem(const asmjit::Operand_& o) {
     if (!o.isMem()) return false;
     const auto& m = o.as<asmjit::x86::Mem>();
     if (m.baseType() != asmjit::RegType::kX86_Gpq || m.baseId() >= 16 || m.hasSegment() ||
@@ -64,7 +64,7 @@ class FastAssembler : public asmjit::x86::Assembler {
     if (bits) *p++ = uint8_t(0x40 | bits);
   }
   // ModRM (and SIB, displacement) for register field `r` and memory `m`.
-  static void modrm_mem(uint8_t*& p, uint32_t r, const asmjit::x86::Mem& m) {
+  [[gnu::always_inline]] static void modrm_mem(uint8_t*& p, uint32_t r, const asmjit::x86::Mem& m) {
     const uint32_t base = m.baseId() & 7;
     const int32_t disp = m.offsetLo32();
     const uint32_t mod = (disp == 0 && base != 5) ? 0 : (disp >= -128 && disp <= 127) ? 1 : 2;
@@ -91,7 +91,7 @@ class FastAssembler : public asmjit::x86::Assembler {
     if (b._size < size) b._size = size;
   }
 
-  bool emit_mov(const asmjit::Operand_& o0, const asmjit::Operand_& o1) {
+  [[gnu::always_inline]] bool emit_mov(const asmjit::Operand_& o0, const asmjit::Operand_& o1) {
     uint8_t* p = _bufferPtr;
     uint32_t dst, dst_size, src, src_size;
     if (gp(o0, dst, dst_size)) {
