@@ -336,6 +336,7 @@ class X64Compiler {
     local_type_.clear();
     cache_.reset();
     code_origins_.clear();
+    stub_needed_.clear();
   }
 
   // False when the code did not fit the thread's code buffer: compile
@@ -350,6 +351,7 @@ class X64Compiler {
     if (s.targets.capacity() > kKeptInstrs) std::vector<size_t>().swap(s.targets);
     if (s.labels.capacity() > kKeptInstrs) std::vector<Label>().swap(s.labels);
     if (s.code_origins.capacity() > kKeptInstrs) std::vector<CompiledFunc::Origin>().swap(s.code_origins);
+    if (s.stub_needed.capacity() > kKeptInstrs) std::vector<size_t>().swap(s.stub_needed);
     if (s.buffer_size > 16 * kFirstBufferSize) {
       s.buffer_size = 0;
       s.buffer.reset();
@@ -477,6 +479,7 @@ class X64Compiler {
     std::vector<std::pair<uint32_t, uint64_t>> ranked;
     RegCache cache;
     std::vector<CompiledFunc::Origin> code_origins;  // NativeCode::code_origins, copied out at the end
+    std::vector<size_t> stub_needed;  // scan: the instructions (indices in instrs) that get a stub
     static constexpr uint8_t kUnknownKind = 0xFF;
     std::vector<uint8_t> op_kinds = std::vector<uint8_t>(kOpcodeCount, kUnknownKind);  // see plain_op_kind
     CodeHolder code;
@@ -513,20 +516,39 @@ class X64Compiler {
   bool scan() {
     const std::vector<uint64_t>& code = src_.code;
     size_t stub_words = 0;
+    // Constants from a pool in the code unless some instruction runs
+    // outside it on this frame (the interpreter's code for it, a v128
+    // helper) or call_indirect's slow path (the interpreter's CallIndirect)
+    // may read its index from a constant's slot.
+    // (Nor when results, written from slot 0 on, may land on constants'
+    // slots: the slot then is a constant only until a result is written.)
+    const_pool_ = src_.consts.size() == size_t(src_.temp_base - src_.const_base) &&
+                  src_.num_results <= src_.const_base;
+    // One pass: instructions, branch targets, loops (a branch backwards goes
+    // to a loop header; the loop's code runs to its last such branch), the
+    // instructions that need a stub, whether the constant pool can be used.
     for (size_t i = 0; i < code.size();) {
       const HandlerInfo* info = interp::handler_info(reinterpret_cast<const void*>(code[i]));
       if (!info || info->form == HandlerInfo::Fused) return false;
       unsigned words = info->words ? info->words : unsigned(3 + code[i + 2]);
       if (i + words > code.size()) return false;
       instrs_.push_back(Instr{i, info, words});
+      auto branch = [&](uint64_t addr) {
+        const size_t t = target_index(addr);
+        targets_.push_back(t);
+        if (t <= i) {
+          auto [it, inserted] = loop_end_.try_emplace(t, i);
+          if (!inserted) it->second = std::max(it->second, i);
+        }
+      };
       if (info->form == HandlerInfo::InternalForm) {
         switch (info->internal) {
-          case Internal::Br: targets_.push_back(target_index(code[i + 1])); break;
+          case Internal::Br: branch(code[i + 1]); break;
           case Internal::BrIf:
-          case Internal::BrUnless: targets_.push_back(target_index(code[i + 2])); break;
+          case Internal::BrUnless: branch(code[i + 2]); break;
           case Internal::BrTable: {  // its distinct targets (it may name one 65,520 times)
             const size_t first = targets_.size();
-            for (uint64_t k = 0; k < code[i + 2]; ++k) targets_.push_back(target_index(code[i + 3 + k]));
+            for (uint64_t k = 0; k < code[i + 2]; ++k) branch(code[i + 3 + k]);
             std::sort(targets_.begin() + first, targets_.end());
             targets_.erase(std::unique(targets_.begin() + first, targets_.end()), targets_.end());
             break;
@@ -534,26 +556,18 @@ class X64Compiler {
           default: break;
         }
       }
-      if (needs_stub(instrs_.back())) stub_words += words + 2;
-      i += words;
-    }
-    // Loops: a branch backwards goes to a loop header; the loop's code runs
-    // to its last such branch.
-    for (const Instr& in : instrs_) {
-      if (in.info->form != HandlerInfo::InternalForm) continue;
-      auto back = [&](uint64_t addr) {
-        const size_t t = target_index(addr);
-        if (t <= in.index) loop_end_[t] = std::max(loop_end_[t], in.index);
-      };
-      const uint64_t* p = w(in);
-      switch (in.info->internal) {
-        case Internal::Br: back(p[1]); break;
-        case Internal::BrIf: case Internal::BrUnless: back(p[2]); break;
-        case Internal::BrTable:
-          for (uint64_t k = 0; k < p[2]; ++k) back(p[3 + k]);
-          break;
-        default: break;
+      const Instr& in = instrs_.back();
+      const bool inline_form = has_inline_form(in);
+      const bool plain_none = info->form == HandlerInfo::Plain && plain_op_kind(info->op) == OpKind::None;
+      if (!inline_form || plain_none ||
+          (info->form == HandlerInfo::InternalForm && info->internal == Internal::CallIndirect &&
+           code[i + 3] >= src_.const_base && code[i + 3] < src_.temp_base))
+        const_pool_ = false;
+      if (!inline_form || is_call(in) || plain_none) {  // (needs_stub)
+        stub_words += words + 2;
+        stub_needed_.push_back(instrs_.size() - 1);
       }
+      i += words;
     }
     // The type of each param and declared local (by first slot).
     const auto& module = func_.instance->module->module;
@@ -565,27 +579,11 @@ class X64Compiler {
     };
     for (ValType t : func_.type.params) add(t);
     module.bodies[func_.func_index - module.num_imported_funcs].for_each_local(add);
-    // Constants from a pool in the code unless some instruction runs
-    // outside it on this frame (the interpreter's code for it, a v128
-    // helper) or call_indirect's slow path (the interpreter's CallIndirect)
-    // may read its index from a constant's slot.
-    // (Nor when results, written from slot 0 on, may land on constants'
-    // slots: the slot then is a constant only until a result is written.)
-    const_pool_ = src_.consts.size() == size_t(src_.temp_base - src_.const_base) &&
-                  src_.num_results <= src_.const_base;
-    for (const Instr& in : instrs_) {
-      if (!has_inline_form(in) ||
-          (in.info->form == HandlerInfo::Plain && plain_op_kind(in.info->op) == OpKind::None) ||
-          (in.info->form == HandlerInfo::InternalForm && in.info->internal == Internal::CallIndirect &&
-           w(in)[3] >= src_.const_base && w(in)[3] < src_.temp_base))
-        const_pool_ = false;
-    }
     out_.stubs.reserve(stub_words);
     const uint64_t halt = interp::word(interp::internal_handler(Internal::Halt));
     const uint64_t reload = interp::word(interp::internal_handler(Internal::ReloadMemory));
-    for (size_t k = 0; k < instrs_.size(); ++k) {
+    for (size_t k : stub_needed_) {
       Instr& in = instrs_[k];
-      if (!needs_stub(in)) continue;
       in.stub = out_.stubs.data() + out_.stubs.size();
       if (auto offset = origin_of(in.index)) out_.stub_origins.push_back({uint32_t(out_.stubs.size()), *offset});
       out_.stubs.insert(out_.stubs.end(), w(in), w(in) + in.words);
@@ -2246,6 +2244,7 @@ class X64Compiler {
   bool guarded_ = false, registered_ = true;
   RegCache& cache_ = scratch_.cache;
   std::vector<CompiledFunc::Origin>& code_origins_ = scratch_.code_origins;  // (see mark_site)
+  std::vector<size_t>& stub_needed_ = scratch_.stub_needed;
   // A compare that set `dst` from the flags `cc` (see set_bool).
   struct Compare {
     uint64_t dst;
