@@ -26,7 +26,30 @@ CodeMemory::~CodeMemory() {
 bool CodeMemory::open_file() {
   if (fd_ >= 0) return true;
   fd_ = memfd_create("mywasm-code", MFD_CLOEXEC);
-  return fd_ >= 0;
+  if (fd_ < 0) return false;
+  struct stat st {};
+  if (fstat(fd_, &st) != 0) {
+    close(fd_);
+    fd_ = -1;
+    return false;
+  }
+  pid_ = getpid();
+  dev_ = st.st_dev;
+  ino_ = st.st_ino;
+  file_end_ = 0;
+  return true;
+}
+
+void CodeMemory::check_file() {
+  if (fd_ < 0) return;
+  struct stat st {};
+  const bool same_file = fstat(fd_, &st) == 0 && st.st_dev == dev_ && st.st_ino == ino_;
+  if (same_file && getpid() == pid_) return;
+  for (auto& [at, a] : arenas_) a.retired = true;
+  // (A forked child closes its copy; a number reused for another file is
+  // not ours to close.)
+  if (same_file) close(fd_);
+  fd_ = -1;
 }
 
 CodeMemory::Arena* CodeMemory::add_arena(size_t bytes) {
@@ -53,6 +76,7 @@ CodeMemory::Arena* CodeMemory::arena_of(const void* rx) {
 }
 
 void CodeMemory::punch(const Arena& a, size_t begin, size_t end) {
+  if (a.retired) return;  // (the file is another process's, or not at fd_)
   begin = round_up(begin, kPage);
   end = end / kPage * kPage;
   if (begin >= end) return;
@@ -69,9 +93,11 @@ void CodeMemory::drop_arena(Arena& a) {
 void* CodeMemory::alloc(size_t size) {
   size = round_up(std::max<size_t>(size, 1), kGranule);
   const std::lock_guard<std::mutex> lock(mu_);
+  check_file();
   Arena* found = nullptr;
   std::map<size_t, size_t>::iterator block;
   for (auto& [at, a] : arenas_) {
+    if (a.retired) continue;
     for (auto it = a.free.begin(); it != a.free.end(); ++it) {
       if (it->second >= size) {
         found = &a;
@@ -95,16 +121,20 @@ void* CodeMemory::alloc(size_t size) {
 
 bool CodeMemory::write(void* rx, const void* data, size_t size) {
   uint64_t file_offset;
+  int fd;
   {
+    // (No check_file here: space is written right after alloc, which
+    // checked, by the same thread.)
     const std::lock_guard<std::mutex> lock(mu_);
     Arena* a = arena_of(rx);
-    if (!a || static_cast<char*>(rx) + size > a->rx + a->size) return false;
+    if (!a || a->retired || static_cast<char*>(rx) + size > a->rx + a->size) return false;
     file_offset = a->file_offset + uint64_t(static_cast<char*>(rx) - a->rx);
+    fd = fd_;
   }
   // (Outside the lock: threads write their own ranges.)
   const char* p = static_cast<const char*>(data);
   while (size > 0) {
-    const ssize_t n = pwrite(fd_, p, size, off_t(file_offset));
+    const ssize_t n = pwrite(fd, p, size, off_t(file_offset));
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) return false;
     p += n;
@@ -117,6 +147,7 @@ bool CodeMemory::write(void* rx, const void* data, size_t size) {
 void CodeMemory::release(void* rx) {
   if (!rx) return;
   const std::lock_guard<std::mutex> lock(mu_);
+  check_file();
   Arena* a = arena_of(rx);
   if (!a) return;
   const auto used = a->used.find(size_t(static_cast<char*>(rx) - a->rx));
@@ -137,7 +168,7 @@ void CodeMemory::release(void* rx) {
     }
   }
   a->free.emplace(begin, end - begin);
-  if (a->used.empty() && arenas_.size() > 1) {
+  if (a->used.empty() && (arenas_.size() > 1 || a->retired)) {
     drop_arena(*a);
     return;
   }
@@ -154,6 +185,11 @@ size_t CodeMemory::live_count() const {
   size_t n = 0;
   for (const auto& [at, a] : arenas_) n += a.used.size();
   return n;
+}
+
+int CodeMemory::fd_for_tests() const {
+  const std::lock_guard<std::mutex> lock(mu_);
+  return fd_;
 }
 
 size_t CodeMemory::resident_bytes() const {

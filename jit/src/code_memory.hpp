@@ -12,11 +12,19 @@
 // pages of a free range are given back to the kernel (a hole punched in the
 // memfd), and an arena that empties, unless it is the only one, is
 // unmapped. Thread-safe.
+//
+// The memfd is this process's: after a fork (the child shares the file
+// with its parent) or once its descriptor was closed behind its back (the
+// OCI container process closes every descriptor it does not know; the
+// number may then name another file), the arenas made so far are retired
+// (never written, allocated from or punched again; still unmapped when
+// they empty) and new ones come from a new memfd.
 #pragma once
 #include <cstddef>
 #include <cstdint>
 #include <map>
 #include <mutex>
+#include <sys/types.h>
 
 namespace mywasm::jit {
 
@@ -40,10 +48,11 @@ class CodeMemory {
   void release(void* rx);
 
   // For tests: mapped arenas, live allocations, bytes of the memfd backed by
-  // memory (st_blocks).
+  // memory (st_blocks), the memfd's descriptor (-1: none yet).
   size_t arena_count() const;
   size_t live_count() const;
   size_t resident_bytes() const;
+  int fd_for_tests() const;
 
  private:
   struct Arena {
@@ -52,8 +61,11 @@ class CodeMemory {
     uint64_t file_offset = 0;
     std::map<size_t, size_t> free;  // offset in the arena -> bytes (coalesced)
     std::map<size_t, size_t> used;  // offset in the arena -> bytes
+    bool retired = false;           // of a memfd no longer this process's (see above)
   };
   bool open_file();
+  // Retires the arenas when the memfd is no longer this process's own.
+  void check_file();
   Arena* add_arena(size_t bytes);
   Arena* arena_of(const void* rx);
   void drop_arena(Arena& a);
@@ -62,6 +74,9 @@ class CodeMemory {
   const size_t arena_bytes_;
   mutable std::mutex mu_;
   int fd_ = -1;
+  pid_t pid_ = 0;       // the process that made fd_
+  dev_t dev_ = 0;       // fd_'s file
+  ino_t ino_ = 0;
   uint64_t file_end_ = 0;          // where the next arena's window starts in the memfd
   std::map<uintptr_t, Arena> arenas_;  // by executable address
 };

@@ -10,6 +10,11 @@
 #include <string>
 #include <vector>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "code_memory.hpp"
 
 namespace mywasm::jit {
@@ -126,6 +131,73 @@ TEST(CodeMemory, LargeAllocationGetsItsOwnArena) {
   // A write past the arena's end is refused.
   EXPECT_FALSE(mem.write(static_cast<char*>(big) + 300 * 1024 - 1, fill.data(), 4096 * 2));
   mem.release(big);
+}
+
+TEST(CodeMemory, DescriptorClosedAndReusedBehindItsBackIsNeverWritten) {
+  // As in the OCI container process, which closes every descriptor it does
+  // not know: the memfd's number may then name another file, which must
+  // never get code written into it or holes punched in it.
+  CodeMemory mem;
+  void* first = mem.alloc(64);
+  ASSERT_NE(first, nullptr);
+  ASSERT_TRUE(mem.write(first, "old", 3));
+  const int fd = mem.fd_for_tests();
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(close(fd), 0);
+  char path[] = "/tmp/mywasm-code-memory-XXXXXX";
+  const int other = mkstemp(path);
+  ASSERT_GE(other, 0);
+  unlink(path);
+  if (other != fd) {  // (take the number, as the next open would)
+    ASSERT_EQ(dup2(other, fd), fd);
+    close(other);
+  }
+  std::vector<char> data(8192, 'u');
+  ASSERT_EQ(pwrite(fd, data.data(), data.size(), 0), ssize_t(data.size()));
+  void* second = mem.alloc(64);
+  ASSERT_NE(second, nullptr);
+  EXPECT_TRUE(mem.write(second, "new", 3));
+  EXPECT_EQ(std::memcmp(second, "new", 3), 0);
+  EXPECT_EQ(std::memcmp(first, "old", 3), 0);  // (still mapped)
+  EXPECT_FALSE(mem.write(first, "xyz", 3));     // (retired: its file is gone from the table)
+  mem.release(first);
+  mem.release(second);
+  // The other file is untouched: no code written, no hole punched.
+  std::vector<char> back(data.size());
+  ASSERT_EQ(pread(fd, back.data(), back.size(), 0), ssize_t(back.size()));
+  EXPECT_EQ(back, data);
+  struct stat st {};
+  ASSERT_EQ(fstat(fd, &st), 0);
+  EXPECT_EQ(size_t(st.st_size), data.size());
+  close(fd);
+}
+
+TEST(CodeMemory, AForkedChildNeitherOverwritesNorPunchesItsParentsCode) {
+  CodeMemory mem(64 * 1024);
+  auto* parent_code = static_cast<char*>(mem.alloc(16 * 1024));
+  ASSERT_NE(parent_code, nullptr);
+  std::vector<char> fill(16 * 1024, 'p');
+  ASSERT_TRUE(mem.write(parent_code, fill.data(), fill.size()));
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    // The child: its copy of the parent's code released (which must not
+    // punch the shared file), new code written (not into the shared file).
+    mem.release(parent_code);
+    bool ok = true;
+    for (int i = 0; i < 8 && ok; ++i) {
+      auto* p = static_cast<char*>(mem.alloc(16 * 1024));
+      std::vector<char> child(16 * 1024, 'c');
+      ok = p && mem.write(p, child.data(), child.size()) && p[100] == 'c';
+    }
+    _exit(ok ? 0 : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  for (size_t k = 0; k < fill.size(); k += 512) ASSERT_EQ(parent_code[k], 'p') << k;
+  mem.release(parent_code);
 }
 
 }  // namespace
