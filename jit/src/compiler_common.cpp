@@ -155,10 +155,22 @@ NativeEntry install_code(asmjit::CodeHolder& code, NativeCode& out) {
   if (!alloc_code(size, &rx, &rw)) return nullptr;
   out.code = rx;
   out.size = size;
-  if (code.relocateToBase(reinterpret_cast<uint64_t>(rx)) != kErrorOk ||
-      code.copyFlattenedData(rw, size, CopySectionFlags::kPadSectionBuffer) != kErrorOk)
-    return nullptr;
-  // Written through the writable alias: the executable range's instruction
+  if (code.relocateToBase(reinterpret_cast<uint64_t>(rx)) != kErrorOk) return nullptr;
+  if (rw) {
+    if (code.copyFlattenedData(rw, size, CopySectionFlags::kPadSectionBuffer) != kErrorOk) return nullptr;
+  } else {
+    // Each section's bytes straight from its buffer (the gaps between
+    // sections are padding, never run).
+    for (uint32_t i = 0; i < code.sectionCount(); ++i) {
+      const Section* section = code.sectionById(i);
+      const CodeBuffer& b = section->buffer();
+      if (b.size() == 0) continue;
+      if (section->offset() + b.size() > size ||
+          !write_code(static_cast<char*>(rx) + section->offset(), b.data(), b.size()))
+        return nullptr;
+    }
+  }
+  // Written through another mapping: the executable range's instruction
   // cache must see it (a no-op on x86-64; on AArch64 it cleans the data
   // cache to the point of unification and invalidates the instruction
   // cache over the range).

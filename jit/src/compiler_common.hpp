@@ -15,9 +15,12 @@
 
 namespace mywasm::jit {
 
-// Space for `size` bytes of code: its executable address (rx) and a
-// writable mapping of the same memory (rw). False when none can be had.
+// Space for `size` bytes of code: its executable address (rx) and, where
+// code is written through one (AArch64), a writable mapping of the same
+// memory (rw; else null: write_code writes it). False when none can be had.
 bool alloc_code(size_t size, void** rx, void** rw);
+// Writes code at `rx` (space from alloc_code without a writable mapping).
+bool write_code(void* rx, const void* data, size_t size);
 void release_code(void* rx);
 
 // What compiled code calls for an instruction it runs out of line: the
@@ -85,8 +88,9 @@ bool scan_function(const FuncInstance& func, const CompiledFunc& src, OutOfLine&
 void note_code_origin(std::vector<CompiledFunc::Origin>& origins, uint32_t position, uint32_t module_offset);
 
 // Copies the finished code of `code` to executable memory (through its
-// writable alias, then the instruction cache made coherent over the
-// executable range) and records it in `out`; its entry, or null.
+// writable alias, or write_code where there is none; then the instruction
+// cache made coherent over the executable range) and records it in `out`;
+// its entry, or null.
 NativeEntry install_code(asmjit::CodeHolder& code, NativeCode& out);
 
 // install_code, then the OSR entry at `osr_offset` and, for code that

@@ -1,12 +1,13 @@
 // Executable memory for compiled code, and what the rest of the engine
 // calls: available(), compile() and compile_all().
 //
-// Code pages are never writable and executable at once: each page is
-// mapped twice (a memfd mapped read+write for writing the code and
-// read+execute for running it). Where that dual mapping cannot be had the
+// Code pages are never writable and executable at once. On x86-64 the
+// code lives in a memfd mapped read+execute only and is written with
+// pwrite (CodeMemory, code_memory.hpp). On AArch64 each page is mapped
+// twice (a memfd mapped read+write for writing the code and read+execute
+// for running it) by CodeArenas below, never handing out an executable
+// address twice while its arena is mapped. Where that cannot be had the
 // compiler is unavailable and every function stays in the interpreter.
-// On x86-64 asmjit's allocator does it. On AArch64 CodeArenas below do,
-// never handing out an executable address twice while its arena is mapped.
 #include <new>
 #include <asmjit/core.h>
 
@@ -30,6 +31,7 @@
 #include "runtime/module_impl.hpp"
 #include "fault_handler.hpp"
 #include "runtime/populate.hpp"
+#include "code_memory.hpp"
 #include "compiler_common.hpp"
 #include "x64_compiler.hpp"
 #include "a64_compiler.hpp"
@@ -46,13 +48,11 @@
 namespace mywasm::jit {
 namespace {
 
-[[maybe_unused]] asmjit::JitAllocator& code_allocator() {
-  static asmjit::JitAllocator allocator = [] {
-    asmjit::JitAllocator::CreateParams params;
-    params.options = asmjit::JitAllocatorOptions::kUseDualMapping;
-    return asmjit::JitAllocator(&params);
-  }();
-  return allocator;
+[[maybe_unused]] CodeMemory& code_memory() {
+  // Never destroyed: a store destroyed at exit (a static one) still
+  // releases its code here.
+  static auto* memory = new CodeMemory;
+  return *memory;
 }
 
 // Dual-mapped arenas filled front to back: an executable address is never
@@ -166,11 +166,22 @@ FuncInstance* function_at(const void* pc) {
 bool alloc_code(size_t size, void** rx, void** rw) {
 #if defined(__aarch64__)
   if (!code_arenas().alloc(size, rx, rw)) return false;
-#else
-  if (code_allocator().alloc(rx, rw, size) != asmjit::kErrorOk) return false;
-#endif
   populate_for_write(*rw, size);
   return true;
+#else
+  *rw = nullptr;
+  *rx = code_memory().alloc(size);
+  return *rx != nullptr;
+#endif
+}
+
+bool write_code(void* rx, const void* data, size_t size) {
+#if defined(__aarch64__)
+  (void)rx, (void)data, (void)size;
+  return false;
+#else
+  return code_memory().write(rx, data, size);
+#endif
 }
 
 void release_code(void* rx) {
@@ -178,7 +189,7 @@ void release_code(void* rx) {
 #if defined(__aarch64__)
   code_arenas().release(rx);
 #else
-  code_allocator().release(rx);
+  code_memory().release(rx);
 #endif
 }
 
@@ -233,13 +244,18 @@ bool available() {
 #if defined(__x86_64__)
     if (!asmjit::CpuInfo::host().features().x86().hasSSE4_1()) return false;
 #endif
-    // One allocation shows whether the dual mapping works here.
+    // One allocation shows whether executable memory that is never
+    // writable at once can be had here, and written.
     void* rx = nullptr;
     void* rw = nullptr;
     if (!alloc_code(64, &rx, &rw)) return false;
-    const bool dual = rx != rw;
+    const unsigned char probe[4] = {0xc3, 0xcc, 0x90, 0x5a};
+    bool ok = rx != rw;
+    if (ok && rw) std::memcpy(rw, probe, sizeof probe);
+    else if (ok) ok = write_code(rx, probe, sizeof probe);
+    ok = ok && std::memcmp(rx, probe, sizeof probe) == 0;
     release_code(rx);
-    return dual;
+    return ok;
   }();
   return ok;
 #else

@@ -60,6 +60,7 @@
 #include <utility>
 
 #include "compiler_common.hpp"
+#include "x64_fast_assembler.hpp"
 #include "interp/code.hpp"
 #include "interp/numeric.hpp"
 #include "runtime/exec_context.hpp"
@@ -334,6 +335,8 @@ class X64Compiler {
     labels_.clear();
     local_type_.clear();
     cache_.reset();
+    code_origins_.clear();
+    stub_needed_.clear();
   }
 
   // False when the code did not fit the thread's code buffer: compile
@@ -347,6 +350,8 @@ class X64Compiler {
     if (s.instrs.capacity() > kKeptInstrs) std::vector<Instr>().swap(s.instrs);
     if (s.targets.capacity() > kKeptInstrs) std::vector<size_t>().swap(s.targets);
     if (s.labels.capacity() > kKeptInstrs) std::vector<Label>().swap(s.labels);
+    if (s.code_origins.capacity() > kKeptInstrs) std::vector<CompiledFunc::Origin>().swap(s.code_origins);
+    if (s.stub_needed.capacity() > kKeptInstrs) std::vector<size_t>().swap(s.stub_needed);
     if (s.buffer_size > 16 * kFirstBufferSize) {
       s.buffer_size = 0;
       s.buffer.reset();
@@ -386,7 +391,7 @@ class X64Compiler {
     std::sort(targets_.begin(), targets_.end());
     targets_.erase(std::unique(targets_.begin(), targets_.end()), targets_.end());
     if (!start_code()) return nullptr;
-    Assembler a(&code_);
+    FastAssembler a(&code_);
     a_ = &a;
     if (const_pool_) const_label_ = a.newLabel();
     labels_.reserve(targets_.size());
@@ -399,18 +404,26 @@ class X64Compiler {
     // (Labels are only looked up while no error occurred: asmjit makes an
     // invalid one when out of memory, and its offset lookup does not check.)
     if (errors_.first != kErrorOk || code_.labelOffsetFromBase(internal_) != kInternalEntryOffset) return nullptr;
+    // Branch targets, loop headers and OSR entries are each sorted by code
+    // index, as the walk goes: a cursor into each, not a search per
+    // instruction.
+    size_t next_target = 0, next_osr = 0;
+    auto next_loop = loop_end_.begin();
     for (size_t k = 0; k < instrs_.size(); ++k) {
       const Instr& in = instrs_[k];
       current_k_ = k;
       while (!loops_.empty() && loops_.back().end < in.index) leave_loop();
-      if (const Label* label = target_label(in.index)) {
+      while (next_target < targets_.size() && targets_[next_target] < in.index) ++next_target;
+      if (next_target < targets_.size() && targets_[next_target] == in.index) {
         flush_dirty(false);  // the path falling through stores what the others stored
-        a.bind(*label);
+        a.bind(labels_[next_target]);
         cache_.forget_all(true);  // other paths join here (pins: see store_pins_leaving)
         last_compare_.reset();
       }
-      if (auto it = loop_end_.find(in.index); it != loop_end_.end()) enter_loop(in.index, it->second);
-      if (std::binary_search(osr_entries_.begin(), osr_entries_.end(), in.index)) add_osr_entry(in.index);
+      while (next_loop != loop_end_.end() && next_loop->first < in.index) ++next_loop;
+      if (next_loop != loop_end_.end() && next_loop->first == in.index) enter_loop(in.index, next_loop->second);
+      while (next_osr < osr_entries_.size() && osr_entries_[next_osr] < in.index) ++next_osr;
+      if (next_osr < osr_entries_.size() && osr_entries_[next_osr] == in.index) add_osr_entry(in.index);
       current_ = in.index;
       site_index_ = in.index;
       emit(in);
@@ -437,7 +450,7 @@ class X64Compiler {
       a.embed(src_.consts.data(), src_.consts.size() * sizeof(uint64_t));
     }
     if (errors_.first != kErrorOk) return nullptr;
-    out_.code_origins.shrink_to_fit();
+    out_.code_origins.assign(code_origins_.begin(), code_origins_.end());  // (one allocation, of its size)
     std::optional<uint64_t> oob_offset;
     if (guarded_) oob_offset = code_.labelOffsetFromBase(oob_);
     return finish_code(code_, out_, code_.labelOffsetFromBase(osr), oob_offset, registered_);
@@ -465,6 +478,10 @@ class X64Compiler {
     std::vector<uint32_t> uses;  // enter_loop's counts
     std::vector<std::pair<uint32_t, uint64_t>> ranked;
     RegCache cache;
+    std::vector<CompiledFunc::Origin> code_origins;  // NativeCode::code_origins, copied out at the end
+    std::vector<size_t> stub_needed;  // scan: the instructions (indices in instrs) that get a stub
+    static constexpr uint8_t kUnknownKind = 0xFF;
+    std::vector<uint8_t> op_kinds = std::vector<uint8_t>(kOpcodeCount, kUnknownKind);  // see plain_op_kind
     CodeHolder code;
     // (Not zero-filled: only the pages code is written to are touched.)
     std::unique_ptr<uint8_t[]> buffer{new uint8_t[kFirstBufferSize]};
@@ -499,20 +516,39 @@ class X64Compiler {
   bool scan() {
     const std::vector<uint64_t>& code = src_.code;
     size_t stub_words = 0;
+    // Constants from a pool in the code unless some instruction runs
+    // outside it on this frame (the interpreter's code for it, a v128
+    // helper) or call_indirect's slow path (the interpreter's CallIndirect)
+    // may read its index from a constant's slot.
+    // (Nor when results, written from slot 0 on, may land on constants'
+    // slots: the slot then is a constant only until a result is written.)
+    const_pool_ = src_.consts.size() == size_t(src_.temp_base - src_.const_base) &&
+                  src_.num_results <= src_.const_base;
+    // One pass: instructions, branch targets, loops (a branch backwards goes
+    // to a loop header; the loop's code runs to its last such branch), the
+    // instructions that need a stub, whether the constant pool can be used.
     for (size_t i = 0; i < code.size();) {
       const HandlerInfo* info = interp::handler_info(reinterpret_cast<const void*>(code[i]));
       if (!info || info->form == HandlerInfo::Fused) return false;
       unsigned words = info->words ? info->words : unsigned(3 + code[i + 2]);
       if (i + words > code.size()) return false;
       instrs_.push_back(Instr{i, info, words});
+      auto branch = [&](uint64_t addr) {
+        const size_t t = target_index(addr);
+        targets_.push_back(t);
+        if (t <= i) {
+          auto [it, inserted] = loop_end_.try_emplace(t, i);
+          if (!inserted) it->second = std::max(it->second, i);
+        }
+      };
       if (info->form == HandlerInfo::InternalForm) {
         switch (info->internal) {
-          case Internal::Br: targets_.push_back(target_index(code[i + 1])); break;
+          case Internal::Br: branch(code[i + 1]); break;
           case Internal::BrIf:
-          case Internal::BrUnless: targets_.push_back(target_index(code[i + 2])); break;
+          case Internal::BrUnless: branch(code[i + 2]); break;
           case Internal::BrTable: {  // its distinct targets (it may name one 65,520 times)
             const size_t first = targets_.size();
-            for (uint64_t k = 0; k < code[i + 2]; ++k) targets_.push_back(target_index(code[i + 3 + k]));
+            for (uint64_t k = 0; k < code[i + 2]; ++k) branch(code[i + 3 + k]);
             std::sort(targets_.begin() + first, targets_.end());
             targets_.erase(std::unique(targets_.begin() + first, targets_.end()), targets_.end());
             break;
@@ -520,26 +556,18 @@ class X64Compiler {
           default: break;
         }
       }
-      if (needs_stub(instrs_.back())) stub_words += words + 2;
-      i += words;
-    }
-    // Loops: a branch backwards goes to a loop header; the loop's code runs
-    // to its last such branch.
-    for (const Instr& in : instrs_) {
-      if (in.info->form != HandlerInfo::InternalForm) continue;
-      auto back = [&](uint64_t addr) {
-        const size_t t = target_index(addr);
-        if (t <= in.index) loop_end_[t] = std::max(loop_end_[t], in.index);
-      };
-      const uint64_t* p = w(in);
-      switch (in.info->internal) {
-        case Internal::Br: back(p[1]); break;
-        case Internal::BrIf: case Internal::BrUnless: back(p[2]); break;
-        case Internal::BrTable:
-          for (uint64_t k = 0; k < p[2]; ++k) back(p[3 + k]);
-          break;
-        default: break;
+      const Instr& in = instrs_.back();
+      const bool inline_form = has_inline_form(in);
+      const bool plain_none = info->form == HandlerInfo::Plain && plain_op_kind(info->op) == OpKind::None;
+      if (!inline_form || plain_none ||
+          (info->form == HandlerInfo::InternalForm && info->internal == Internal::CallIndirect &&
+           code[i + 3] >= src_.const_base && code[i + 3] < src_.temp_base))
+        const_pool_ = false;
+      if (!inline_form || is_call(in) || plain_none) {  // (needs_stub)
+        stub_words += words + 2;
+        stub_needed_.push_back(instrs_.size() - 1);
       }
+      i += words;
     }
     // The type of each param and declared local (by first slot).
     const auto& module = func_.instance->module->module;
@@ -551,27 +579,11 @@ class X64Compiler {
     };
     for (ValType t : func_.type.params) add(t);
     module.bodies[func_.func_index - module.num_imported_funcs].for_each_local(add);
-    // Constants from a pool in the code unless some instruction runs
-    // outside it on this frame (the interpreter's code for it, a v128
-    // helper) or call_indirect's slow path (the interpreter's CallIndirect)
-    // may read its index from a constant's slot.
-    // (Nor when results, written from slot 0 on, may land on constants'
-    // slots: the slot then is a constant only until a result is written.)
-    const_pool_ = src_.consts.size() == size_t(src_.temp_base - src_.const_base) &&
-                  src_.num_results <= src_.const_base;
-    for (const Instr& in : instrs_) {
-      if (!has_inline_form(in) ||
-          (in.info->form == HandlerInfo::Plain && plain_op_kind(in.info->op) == OpKind::None) ||
-          (in.info->form == HandlerInfo::InternalForm && in.info->internal == Internal::CallIndirect &&
-           w(in)[3] >= src_.const_base && w(in)[3] < src_.temp_base))
-        const_pool_ = false;
-    }
     out_.stubs.reserve(stub_words);
     const uint64_t halt = interp::word(interp::internal_handler(Internal::Halt));
     const uint64_t reload = interp::word(interp::internal_handler(Internal::ReloadMemory));
-    for (size_t k = 0; k < instrs_.size(); ++k) {
+    for (size_t k : stub_needed_) {
       Instr& in = instrs_[k];
-      if (!needs_stub(in)) continue;
       in.stub = out_.stubs.data() + out_.stubs.size();
       if (auto offset = origin_of(in.index)) out_.stub_origins.push_back({uint32_t(out_.stubs.size()), *offset});
       out_.stubs.insert(out_.stubs.end(), w(in), w(in) + in.words);
@@ -740,7 +752,7 @@ class X64Compiler {
   void mark_site() {
     const std::optional<uint32_t> offset = origin_of(site_index_);
     if (!offset) return;
-    note_code_origin(out_.code_origins, uint32_t(a_->offset()), *offset);
+    note_code_origin(code_origins_, uint32_t(a_->offset()), *offset);
   }
 
   // The module offset of the instruction at code index `index`: a cursor
@@ -1666,7 +1678,14 @@ class X64Compiler {
   enum class OpKind { None, Load, Store, IntBin32, IntBin64, Shift32, Shift64, Cmp32, Cmp64, Eqz32, Eqz64,
                       FBin32, FBin64, FCmp32, FCmp64, Copysign, Unary, DivRem, Trunc };
 
+  // What plain_op_kind_of says, remembered per thread (it is asked several
+  // times per instruction; the CPU features it reads are the process's).
   OpKind plain_op_kind(Opcode op) const {
+    uint8_t& kind = scratch_.op_kinds[static_cast<unsigned>(op)];
+    if (kind == Scratch::kUnknownKind) kind = uint8_t(plain_op_kind_of(op));
+    return OpKind(kind);
+  }
+  OpKind plain_op_kind_of(Opcode op) const {
     const ScalarAccess& access = scalar_access(op);
     if (access.load) return OpKind::Load;
     if (access.store) return OpKind::Store;
@@ -2224,6 +2243,8 @@ class X64Compiler {
   bool const_pool_ = false;
   bool guarded_ = false, registered_ = true;
   RegCache& cache_ = scratch_.cache;
+  std::vector<CompiledFunc::Origin>& code_origins_ = scratch_.code_origins;  // (see mark_site)
+  std::vector<size_t>& stub_needed_ = scratch_.stub_needed;
   // A compare that set `dst` from the flags `cc` (see set_bool).
   struct Compare {
     uint64_t dst;

@@ -64,6 +64,49 @@ bool on(Family f) {
   return !(off >> f & 1);
 }
 
+// Constant bits -> index in the constant pool: open addressing, emptied
+// in time proportional to what was put in (one table serves every
+// translation of a thread; std::unordered_map allocated a node per
+// constant).
+class ConstIndex {
+ public:
+  // The index of `key`, inserting `value` for it when absent (then true).
+  std::pair<uint32_t, bool> try_emplace(uint64_t key, uint32_t value) {
+    if ((used_.size() + 1) * 2 > vals_.size()) grow();
+    for (size_t i = slot_of(key);; i = (i + 1) & (vals_.size() - 1)) {
+      if (vals_[i] == kEmpty) {
+        keys_[i] = key;
+        vals_[i] = value;
+        used_.push_back(uint32_t(i));
+        return {value, true};
+      }
+      if (keys_[i] == key) return {vals_[i], false};
+    }
+  }
+  void clear() {
+    for (uint32_t i : used_) vals_[i] = kEmpty;
+    used_.clear();
+  }
+  size_t capacity() const { return vals_.size(); }
+
+ private:
+  static constexpr uint32_t kEmpty = UINT32_MAX;
+  size_t slot_of(uint64_t key) const { return size_t((key * 0x9E3779B97F4A7C15ull) >> 32) & (vals_.size() - 1); }
+  void grow() {
+    std::vector<uint64_t> keys = std::move(keys_);
+    std::vector<uint32_t> vals = std::move(vals_), used = std::move(used_);
+    const size_t size = std::max<size_t>(64, vals.size() * 2);
+    keys_.assign(size, 0);
+    vals_.assign(size, kEmpty);
+    used_.clear();
+    used_.reserve(size / 2);
+    for (uint32_t i : used) try_emplace(keys[i], vals[i]);
+  }
+  std::vector<uint64_t> keys_;
+  std::vector<uint32_t> vals_;
+  std::vector<uint32_t> used_;  // the occupied positions
+};
+
 class Translator {
  public:
   Translator(StoreImpl& store, const FuncInstance& func, bool fuse, bool loop_counters,
@@ -77,6 +120,12 @@ class Translator {
         loop_counters_(loop_counters),
         consume_fuel_(store.engine.config().consume_fuel),
         count_steps_(store.engine.config().step_limit != 0 || store.engine.config().interruptible || consume_fuel_) {}
+  ~Translator() {
+    scratch_.trim();
+    if (&scratch_ == &thread_scratch()) thread_scratch_busy() = false;
+  }
+  Translator(const Translator&) = delete;
+  Translator& operator=(const Translator&) = delete;
 
   std::unique_ptr<CompiledFunc> run() {
     const FuncBody& body = module_.bodies[func_.func_index - module_.num_imported_funcs];
@@ -392,9 +441,9 @@ class Translator {
     return kImmTag | (imm_values_.size() - 1);
   }
   uint64_t const_slot(uint64_t bits) {
-    auto [it, inserted] = const_index_.try_emplace(bits, uint32_t(out_->consts.size()));
+    const auto [index, inserted] = const_index_.try_emplace(bits, uint32_t(out_->consts.size()));
     if (inserted) out_->consts.push_back(bits);
-    return kConstTag | it->second;
+    return kConstTag | index;
   }
 
   // ------------------------------------------------------------ helpers
@@ -1384,13 +1433,82 @@ class Translator {
   const bool loop_counters_;  // emit LoopHead at loop headers
   const bool consume_fuel_;  // Config::consume_fuel: emit Fuel at basic blocks
   const bool count_steps_;  // Config::step_limit, interruptible or fuel: emit Step
-  std::vector<Entry> stack_;
+  // The working tables, reused by every translation of a thread (emptied,
+  // their memory kept: fresh memory was a tenth of translating).
+  struct Scratch {
+    std::vector<Entry> stack;
+    std::vector<uint32_t> newest_read, pending_reads;
+    std::vector<Ctrl> ctrl;
+    std::vector<uint64_t> imm_values;
+    std::vector<size_t> slot_fixups, target_fixups;
+    std::vector<std::pair<size_t, size_t>> target_tables;
+    ConstIndex const_index;
+    std::unordered_map<uint32_t, size_t> br_table_stubs;
+    std::map<std::pair<uint64_t, uint64_t>, uint32_t> v128_const_index;
+    std::vector<uint32_t> local_slot;
+    std::vector<uint8_t> local_width;
+    void clear() {
+      stack.clear();
+      newest_read.clear();
+      pending_reads.clear();
+      ctrl.clear();
+      imm_values.clear();
+      slot_fixups.clear();
+      target_fixups.clear();
+      target_tables.clear();
+      const_index.clear();
+      br_table_stubs.clear();
+      v128_const_index.clear();
+      local_slot.clear();
+      local_width.clear();
+    }
+    // Frees what an unusually large body left (a thread keeps the rest).
+    void trim() {
+      constexpr size_t kKept = size_t(1) << 16;
+      auto trim_one = [](auto& v) {
+        if (v.capacity() > kKept) std::remove_reference_t<decltype(v)>().swap(v);
+      };
+      trim_one(stack);
+      trim_one(newest_read);
+      trim_one(pending_reads);
+      trim_one(ctrl);
+      trim_one(imm_values);
+      trim_one(slot_fixups);
+      trim_one(target_fixups);
+      trim_one(target_tables);
+      trim_one(local_slot);
+      trim_one(local_width);
+      if (const_index.capacity() > kKept) const_index = ConstIndex();
+    }
+  };
+  static Scratch& thread_scratch() {
+    thread_local Scratch s;
+    return s;
+  }
+  static bool& thread_scratch_busy() {
+    thread_local bool busy = false;
+    return busy;
+  }
+  // The thread's tables, or (a translation within a translation, which
+  // nothing does today) tables of this translation's own.
+  Scratch& acquire_scratch() {
+    if (thread_scratch_busy()) {
+      own_scratch_ = std::make_unique<Scratch>();
+      return *own_scratch_;
+    }
+    thread_scratch_busy() = true;
+    thread_scratch().clear();
+    return thread_scratch();
+  }
+  std::unique_ptr<Scratch> own_scratch_;
+  Scratch& scratch_ = acquire_scratch();
+  std::vector<Entry>& stack_ = scratch_.stack;
   size_t pending_from_ = 0;  // no entry below this position is pending
   // Per local slot: the newest pending read on the stack (a chain through
   // Entry::prev_read) and how many pending reads there are.
-  std::vector<uint32_t> newest_read_;
-  std::vector<uint32_t> pending_reads_;
-  std::vector<Ctrl> ctrl_;
+  std::vector<uint32_t>& newest_read_ = scratch_.newest_read;
+  std::vector<uint32_t>& pending_reads_ = scratch_.pending_reads;
+  std::vector<Ctrl>& ctrl_ = scratch_.ctrl;
   uint32_t max_height_ = 0;
   uint64_t assigned_ = 0;          // see tracked()
   uint64_t read_unassigned_ = 0;   // tracked locals read where maybe unassigned
@@ -1426,15 +1544,15 @@ class Translator {
   };
   std::optional<ChainRmw> chain_rmw_;
   size_t plain_load_start_ = SIZE_MAX;  // start of the last plain f64.load emitted (if still there)
-  std::vector<uint64_t> imm_values_;
-  std::vector<size_t> slot_fixups_;
-  std::vector<size_t> target_fixups_;
-  std::vector<std::pair<size_t, size_t>> target_tables_;  // first word, count
-  std::unordered_map<uint64_t, uint32_t> const_index_;
-  std::unordered_map<uint32_t, size_t> br_table_stubs_;  // label depth -> its stub, or kNone (see BrTable)
-  std::map<std::pair<uint64_t, uint64_t>, uint32_t> v128_const_index_;
-  std::vector<uint32_t> local_slot_;   // first slot of each local (params first)
-  std::vector<uint8_t> local_width_;
+  std::vector<uint64_t>& imm_values_ = scratch_.imm_values;
+  std::vector<size_t>& slot_fixups_ = scratch_.slot_fixups;
+  std::vector<size_t>& target_fixups_ = scratch_.target_fixups;
+  std::vector<std::pair<size_t, size_t>>& target_tables_ = scratch_.target_tables;  // first word, count
+  ConstIndex& const_index_ = scratch_.const_index;
+  std::unordered_map<uint32_t, size_t>& br_table_stubs_ = scratch_.br_table_stubs;  // label depth -> its stub, or kNone (see BrTable)
+  std::map<std::pair<uint64_t, uint64_t>, uint32_t>& v128_const_index_ = scratch_.v128_const_index;
+  std::vector<uint32_t>& local_slot_ = scratch_.local_slot;   // first slot of each local (params first)
+  std::vector<uint8_t>& local_width_ = scratch_.local_width;
 };
 
 }  // namespace

@@ -1,0 +1,202 @@
+#include "code_memory.hpp"
+
+#include <cerrno>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <iterator>
+
+namespace mywasm::jit {
+
+namespace {
+constexpr size_t kPage = 4096;
+size_t round_up(size_t n, size_t to) { return (n + to - 1) / to * to; }
+}  // namespace
+
+CodeMemory::CodeMemory(size_t arena_bytes) : arena_bytes_(round_up(std::max(arena_bytes, kPage), kPage)) {}
+
+CodeMemory::~CodeMemory() {
+  for (auto& [at, a] : arenas_) munmap(a.rx, a.size);
+  if (fd_ >= 0) close(fd_);
+}
+
+bool CodeMemory::open_file() {
+  if (fd_ >= 0) return true;
+  fd_ = memfd_create("mywasm-code", MFD_CLOEXEC);
+  if (fd_ < 0) return false;
+  struct stat st {};
+  if (fstat(fd_, &st) != 0) {
+    close(fd_);
+    fd_ = -1;
+    return false;
+  }
+  pid_ = getpid();
+  dev_ = st.st_dev;
+  ino_ = st.st_ino;
+  file_end_ = 0;
+  return true;
+}
+
+void CodeMemory::check_file() {
+  if (fd_ < 0) return;
+  struct stat st {};
+  const bool same_file = fstat(fd_, &st) == 0 && st.st_dev == dev_ && st.st_ino == ino_;
+  if (same_file && getpid() == pid_) return;
+  for (auto& [at, a] : arenas_) a.retired = true;
+  // (A forked child closes its copy; a number reused for another file is
+  // not ours to close.)
+  if (same_file) close(fd_);
+  fd_ = -1;
+}
+
+CodeMemory::Arena* CodeMemory::add_arena(size_t bytes) {
+  if (!open_file()) return nullptr;
+  const uint64_t offset = file_end_;
+  if (ftruncate(fd_, off_t(offset + bytes)) != 0) return nullptr;
+  void* rx = mmap(nullptr, bytes, PROT_READ | PROT_EXEC, MAP_SHARED, fd_, off_t(offset));
+  if (rx == MAP_FAILED) return nullptr;
+  file_end_ = offset + bytes;
+  Arena& a = arenas_[reinterpret_cast<uintptr_t>(rx)];
+  a.rx = static_cast<char*>(rx);
+  a.size = bytes;
+  a.file_offset = offset;
+  a.free.emplace(0, bytes);
+  return &a;
+}
+
+CodeMemory::Arena* CodeMemory::arena_of(const void* rx) {
+  const auto at = reinterpret_cast<uintptr_t>(rx);
+  auto after = arenas_.upper_bound(at);
+  if (after == arenas_.begin()) return nullptr;
+  Arena& a = std::prev(after)->second;
+  return at < reinterpret_cast<uintptr_t>(a.rx) + a.size ? &a : nullptr;
+}
+
+void CodeMemory::punch(const Arena& a, size_t begin, size_t end) {
+  if (a.retired) return;  // (the file is another process's, or not at fd_)
+  begin = round_up(begin, kPage);
+  end = end / kPage * kPage;
+  if (begin >= end) return;
+  // (Failure only leaves the memory in use.)
+  (void)fallocate(fd_, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, off_t(a.file_offset + begin), off_t(end - begin));
+}
+
+void CodeMemory::drop_arena(Arena& a) {
+  munmap(a.rx, a.size);
+  punch(a, 0, a.size);
+  arenas_.erase(reinterpret_cast<uintptr_t>(a.rx));
+}
+
+void* CodeMemory::alloc(size_t size) {
+  size = round_up(std::max<size_t>(size, 1), kGranule);
+  const std::lock_guard<std::mutex> lock(mu_);
+  check_file();
+  Arena* found = nullptr;
+  std::map<size_t, size_t>::iterator block;
+  for (auto& [at, a] : arenas_) {
+    if (a.retired) continue;
+    for (auto it = a.free.begin(); it != a.free.end(); ++it) {
+      if (it->second >= size) {
+        found = &a;
+        block = it;
+        break;
+      }
+    }
+    if (found) break;
+  }
+  if (!found) {
+    found = add_arena(std::max(arena_bytes_, round_up(size, kPage)));
+    if (!found) return nullptr;
+    block = found->free.begin();
+  }
+  const size_t offset = block->first, rest = block->second - size;
+  found->free.erase(block);
+  if (rest) found->free.emplace(offset + size, rest);
+  found->used.emplace(offset, size);
+  return found->rx + offset;
+}
+
+bool CodeMemory::write(void* rx, const void* data, size_t size) {
+  uint64_t file_offset;
+  int fd;
+  {
+    // (No check_file here: space is written right after alloc, which
+    // checked, by the same thread.)
+    const std::lock_guard<std::mutex> lock(mu_);
+    Arena* a = arena_of(rx);
+    if (!a || a->retired || static_cast<char*>(rx) + size > a->rx + a->size) return false;
+    file_offset = a->file_offset + uint64_t(static_cast<char*>(rx) - a->rx);
+    fd = fd_;
+  }
+  // (Outside the lock: threads write their own ranges.)
+  const char* p = static_cast<const char*>(data);
+  while (size > 0) {
+    const ssize_t n = pwrite(fd, p, size, off_t(file_offset));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    p += n;
+    size -= size_t(n);
+    file_offset += uint64_t(n);
+  }
+  return true;
+}
+
+void CodeMemory::release(void* rx) {
+  if (!rx) return;
+  const std::lock_guard<std::mutex> lock(mu_);
+  check_file();
+  Arena* a = arena_of(rx);
+  if (!a) return;
+  const auto used = a->used.find(size_t(static_cast<char*>(rx) - a->rx));
+  if (used == a->used.end()) return;
+  size_t begin = used->first, end = used->first + used->second;
+  a->used.erase(used);
+  // Coalesced with the free neighbours on either side.
+  auto next = a->free.lower_bound(begin);
+  if (next != a->free.end() && next->first == end) {
+    end += next->second;
+    next = a->free.erase(next);
+  }
+  if (next != a->free.begin()) {
+    auto prev = std::prev(next);
+    if (prev->first + prev->second == begin) {
+      begin = prev->first;
+      a->free.erase(prev);
+    }
+  }
+  a->free.emplace(begin, end - begin);
+  if (a->used.empty() && (arenas_.size() > 1 || a->retired)) {
+    drop_arena(*a);
+    return;
+  }
+  punch(*a, begin, end);
+}
+
+size_t CodeMemory::arena_count() const {
+  const std::lock_guard<std::mutex> lock(mu_);
+  return arenas_.size();
+}
+
+size_t CodeMemory::live_count() const {
+  const std::lock_guard<std::mutex> lock(mu_);
+  size_t n = 0;
+  for (const auto& [at, a] : arenas_) n += a.used.size();
+  return n;
+}
+
+int CodeMemory::fd_for_tests() const {
+  const std::lock_guard<std::mutex> lock(mu_);
+  return fd_;
+}
+
+size_t CodeMemory::resident_bytes() const {
+  const std::lock_guard<std::mutex> lock(mu_);
+  struct stat st {};
+  if (fd_ < 0 || fstat(fd_, &st) != 0) return 0;
+  return size_t(st.st_blocks) * 512;
+}
+
+}  // namespace mywasm::jit

@@ -1,0 +1,84 @@
+// Executable memory for compiled code that is never writable: arenas of
+// one memfd, each mapped read+execute only, into which code is written with
+// pwrite(2) at the arena's file offset. The kernel copies through its own
+// mapping of the page, so no writable user mapping exists at any time (W^X
+// without a dual mapping), and no user page-table entry is made for the
+// write: on the build VM the first write through a fresh user mapping costs
+// several microseconds a page (the hypervisor's), which was most of the
+// cost of copying code through asmjit's writable alias.
+//
+// Space is handed out first-fit in 64-byte granules (entries and loop
+// bodies are aligned relative to it) and reused after release; the whole
+// pages of a free range are given back to the kernel (a hole punched in the
+// memfd), and an arena that empties, unless it is the only one, is
+// unmapped. Thread-safe.
+//
+// The memfd is this process's: after a fork (the child shares the file
+// with its parent) or once its descriptor was closed behind its back (the
+// OCI container process closes every descriptor it does not know; the
+// number may then name another file), the arenas made so far are retired
+// (never written, allocated from or punched again; still unmapped when
+// they empty) and new ones come from a new memfd.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <sys/types.h>
+
+namespace mywasm::jit {
+
+class CodeMemory {
+ public:
+  static constexpr size_t kGranule = 64;
+  static constexpr size_t kDefaultArenaBytes = size_t(1) << 20;
+
+  explicit CodeMemory(size_t arena_bytes = kDefaultArenaBytes);
+  ~CodeMemory();
+  CodeMemory(const CodeMemory&) = delete;
+  CodeMemory& operator=(const CodeMemory&) = delete;
+
+  // Space for `size` bytes (64-byte aligned): its executable address, or
+  // null when no memory can be had.
+  void* alloc(size_t size);
+  // Writes `size` bytes at `rx` (within space from alloc); false when the
+  // write failed.
+  bool write(void* rx, const void* data, size_t size);
+  // Gives back the space that alloc returned at `rx` (null: nothing).
+  void release(void* rx);
+
+  // For tests: mapped arenas, live allocations, bytes of the memfd backed by
+  // memory (st_blocks), the memfd's descriptor (-1: none yet).
+  size_t arena_count() const;
+  size_t live_count() const;
+  size_t resident_bytes() const;
+  int fd_for_tests() const;
+
+ private:
+  struct Arena {
+    char* rx = nullptr;
+    size_t size = 0;
+    uint64_t file_offset = 0;
+    std::map<size_t, size_t> free;  // offset in the arena -> bytes (coalesced)
+    std::map<size_t, size_t> used;  // offset in the arena -> bytes
+    bool retired = false;           // of a memfd no longer this process's (see above)
+  };
+  bool open_file();
+  // Retires the arenas when the memfd is no longer this process's own.
+  void check_file();
+  Arena* add_arena(size_t bytes);
+  Arena* arena_of(const void* rx);
+  void drop_arena(Arena& a);
+  void punch(const Arena& a, size_t begin, size_t end);
+
+  const size_t arena_bytes_;
+  mutable std::mutex mu_;
+  int fd_ = -1;
+  pid_t pid_ = 0;       // the process that made fd_
+  dev_t dev_ = 0;       // fd_'s file
+  ino_t ino_ = 0;
+  uint64_t file_end_ = 0;          // where the next arena's window starts in the memfd
+  std::map<uintptr_t, Arena> arenas_;  // by executable address
+};
+
+}  // namespace mywasm::jit

@@ -1,0 +1,204 @@
+// jit::CodeMemory: executable memory that is never writable, written with
+// pwrite (code_memory.hpp).
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "code_memory.hpp"
+
+namespace mywasm::jit {
+namespace {
+
+// The permissions ("r-xs", ...) of the mapping holding `p`, from
+// /proc/self/maps; empty when no mapping holds it.
+std::string permissions_of(const void* p) {
+  std::ifstream maps("/proc/self/maps");
+  const auto at = reinterpret_cast<uintptr_t>(p);
+  for (std::string line; std::getline(maps, line);) {
+    unsigned long begin = 0, end = 0;
+    char perms[5] = {};
+    if (std::sscanf(line.c_str(), "%lx-%lx %4s", &begin, &end, perms) == 3 && at >= begin && at < end) return perms;
+  }
+  return "";
+}
+
+// Whether any mapping of the process is writable and executable at once.
+bool any_writable_and_executable() {
+  std::ifstream maps("/proc/self/maps");
+  for (std::string line; std::getline(maps, line);) {
+    unsigned long begin = 0, end = 0;
+    char perms[5] = {};
+    if (std::sscanf(line.c_str(), "%lx-%lx %4s", &begin, &end, perms) == 3 && perms[1] == 'w' && perms[2] == 'x')
+      return true;
+  }
+  return false;
+}
+
+TEST(CodeMemory, WrittenCodeIsReadableAtItsExecutableAddressWhichIsNeverWritable) {
+  CodeMemory mem;
+  void* rx = mem.alloc(100);
+  ASSERT_NE(rx, nullptr);
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(rx) % CodeMemory::kGranule, 0u);
+  std::vector<unsigned char> bytes(100);
+  for (size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<unsigned char>(i * 7 + 1);
+  ASSERT_TRUE(mem.write(rx, bytes.data(), bytes.size()));
+  EXPECT_EQ(std::memcmp(rx, bytes.data(), bytes.size()), 0);
+  EXPECT_EQ(permissions_of(rx), "r-xs");  // (shared: the memfd)
+  EXPECT_FALSE(any_writable_and_executable());
+  mem.release(rx);
+}
+
+#if defined(__x86_64__)
+TEST(CodeMemory, WrittenCodeRuns) {
+  CodeMemory mem;
+  void* rx = mem.alloc(16);
+  ASSERT_NE(rx, nullptr);
+  const unsigned char code[] = {0xb8, 0x2a, 0x00, 0x00, 0x00, 0xc3};  // mov eax, 42; ret
+  ASSERT_TRUE(mem.write(rx, code, sizeof code));
+  EXPECT_EQ(reinterpret_cast<int (*)()>(rx)(), 42);
+  mem.release(rx);
+}
+#endif
+
+TEST(CodeMemory, AllocationsDoNotOverlapAndWritesStayInTheirOwn) {
+  CodeMemory mem(64 * 1024);
+  std::vector<std::pair<char*, size_t>> blocks;
+  for (size_t i = 0; i < 200; ++i) {
+    const size_t size = 1 + (i * 997) % 5000;
+    auto* p = static_cast<char*>(mem.alloc(size));
+    ASSERT_NE(p, nullptr);
+    std::vector<char> fill(size, char(i));
+    ASSERT_TRUE(mem.write(p, fill.data(), size));
+    blocks.emplace_back(p, size);
+  }
+  for (size_t i = 0; i < blocks.size(); ++i) {
+    for (size_t j = i + 1; j < blocks.size(); ++j) {
+      const bool apart = blocks[i].first + blocks[i].second <= blocks[j].first ||
+                         blocks[j].first + blocks[j].second <= blocks[i].first;
+      ASSERT_TRUE(apart) << i << " and " << j << " overlap";
+    }
+    for (size_t k = 0; k < blocks[i].second; ++k) ASSERT_EQ(blocks[i].first[k], char(i));
+  }
+  EXPECT_EQ(mem.live_count(), blocks.size());
+  EXPECT_GT(mem.arena_count(), 1u);  // 64 KiB arenas: several
+  for (auto& [p, size] : blocks) mem.release(p);
+  EXPECT_EQ(mem.live_count(), 0u);
+  EXPECT_EQ(mem.arena_count(), 1u);  // the emptied ones unmapped, one kept
+}
+
+TEST(CodeMemory, ReleasedSpaceIsReusedAndItsPagesGivenBack) {
+  CodeMemory mem(1 << 20);
+  void* a = mem.alloc(64 * 1024);
+  void* b = mem.alloc(64);  // keeps the arena in use
+  ASSERT_NE(a, nullptr);
+  ASSERT_NE(b, nullptr);
+  std::vector<char> fill(64 * 1024, 'x');
+  ASSERT_TRUE(mem.write(a, fill.data(), fill.size()));
+  ASSERT_TRUE(mem.write(b, "y", 1));
+  const size_t before = mem.resident_bytes();
+  EXPECT_GE(before, fill.size());
+  mem.release(a);
+  // a's whole pages are no longer backed by memory.
+  EXPECT_LE(mem.resident_bytes(), before - 60 * 1024);
+  EXPECT_EQ(static_cast<const char*>(b)[0], 'y');
+  // The space is handed out again.
+  void* c = mem.alloc(32 * 1024);
+  EXPECT_EQ(c, a);
+  ASSERT_TRUE(mem.write(c, fill.data(), 32 * 1024));
+  EXPECT_EQ(static_cast<const char*>(c)[32 * 1024 - 1], 'x');
+  mem.release(c);
+  mem.release(b);
+}
+
+TEST(CodeMemory, LargeAllocationGetsItsOwnArena) {
+  CodeMemory mem(64 * 1024);
+  void* big = mem.alloc(300 * 1024);
+  ASSERT_NE(big, nullptr);
+  std::vector<char> fill(300 * 1024, 'z');
+  ASSERT_TRUE(mem.write(big, fill.data(), fill.size()));
+  EXPECT_EQ(static_cast<const char*>(big)[300 * 1024 - 1], 'z');
+  // A write past the arena's end is refused.
+  EXPECT_FALSE(mem.write(static_cast<char*>(big) + 300 * 1024 - 1, fill.data(), 4096 * 2));
+  mem.release(big);
+}
+
+TEST(CodeMemory, DescriptorClosedAndReusedBehindItsBackIsNeverWritten) {
+  // As in the OCI container process, which closes every descriptor it does
+  // not know: the memfd's number may then name another file, which must
+  // never get code written into it or holes punched in it.
+  CodeMemory mem;
+  void* first = mem.alloc(64);
+  ASSERT_NE(first, nullptr);
+  ASSERT_TRUE(mem.write(first, "old", 3));
+  const int fd = mem.fd_for_tests();
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(close(fd), 0);
+  char path[] = "/tmp/mywasm-code-memory-XXXXXX";
+  const int other = mkstemp(path);
+  ASSERT_GE(other, 0);
+  unlink(path);
+  if (other != fd) {  // (take the number, as the next open would)
+    ASSERT_EQ(dup2(other, fd), fd);
+    close(other);
+  }
+  std::vector<char> data(8192, 'u');
+  ASSERT_EQ(pwrite(fd, data.data(), data.size(), 0), ssize_t(data.size()));
+  void* second = mem.alloc(64);
+  ASSERT_NE(second, nullptr);
+  EXPECT_TRUE(mem.write(second, "new", 3));
+  EXPECT_EQ(std::memcmp(second, "new", 3), 0);
+  EXPECT_EQ(std::memcmp(first, "old", 3), 0);  // (still mapped)
+  EXPECT_FALSE(mem.write(first, "xyz", 3));     // (retired: its file is gone from the table)
+  mem.release(first);
+  mem.release(second);
+  // The other file is untouched: no code written, no hole punched.
+  std::vector<char> back(data.size());
+  ASSERT_EQ(pread(fd, back.data(), back.size(), 0), ssize_t(back.size()));
+  EXPECT_EQ(back, data);
+  struct stat st {};
+  ASSERT_EQ(fstat(fd, &st), 0);
+  EXPECT_EQ(size_t(st.st_size), data.size());
+  close(fd);
+}
+
+TEST(CodeMemory, AForkedChildNeitherOverwritesNorPunchesItsParentsCode) {
+  CodeMemory mem(64 * 1024);
+  auto* parent_code = static_cast<char*>(mem.alloc(16 * 1024));
+  ASSERT_NE(parent_code, nullptr);
+  std::vector<char> fill(16 * 1024, 'p');
+  ASSERT_TRUE(mem.write(parent_code, fill.data(), fill.size()));
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    // The child: its copy of the parent's code released (which must not
+    // punch the shared file), new code written (not into the shared file).
+    mem.release(parent_code);
+    bool ok = true;
+    for (int i = 0; i < 8 && ok; ++i) {
+      auto* p = static_cast<char*>(mem.alloc(16 * 1024));
+      std::vector<char> child(16 * 1024, 'c');
+      ok = p && mem.write(p, child.data(), child.size()) && p[100] == 'c';
+    }
+    _exit(ok ? 0 : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  for (size_t k = 0; k < fill.size(); k += 512) ASSERT_EQ(parent_code[k], 'p') << k;
+  mem.release(parent_code);
+}
+
+}  // namespace
+}  // namespace mywasm::jit
