@@ -827,10 +827,21 @@ class X64Compiler {
         case Internal::GlobalSet: case Internal::CopyV128: case Internal::LoopHead: case Internal::CallIndirect:
         case Internal::Fuel: case Internal::Step:
           return true;
+        case Internal::MemoryCopy: case Internal::MemoryFill: return memi_ != nullptr;
         default: return false;
       }
     }
     return plain_op_kind(in.info->op) != OpKind::None || interp::simd_instruction_fn(in.info->op);
+  }
+
+  // Whether the instruction's code calls out of compiled code (clobbering
+  // the cache registers): calls, instructions run by the interpreter's or
+  // a v128 helper's code, and memory.copy/fill (memmove/memset).
+  bool calls_out(const Instr& in) const {
+    if (is_call(in) || !has_inline_form(in)) return true;
+    if (in.info->form == HandlerInfo::InternalForm)
+      return in.info->internal == Internal::MemoryCopy || in.info->internal == Internal::MemoryFill;
+    return in.info->form == HandlerInfo::Plain && plain_op_kind(in.info->op) == OpKind::None;
   }
 
   void emit(const Instr& in) {
@@ -998,6 +1009,45 @@ class X64Compiler {
     propagate_trap();
   }
 
+  // memory.copy (dst, src, count slots) and memory.fill (dst, value,
+  // count): both ranges checked inline against the memory's current size
+  // (on a guarded memory too: memmove and memset are not compiled code, so
+  // a fault there would be no trap), trapping at this instruction as a
+  // load does; then memmove/memset called directly (overlapping ranges and
+  // n = 0 at the end of memory are theirs to handle). The operands are read
+  // into registers outside the cache before any cache register is
+  // overwritten.
+  void emit_memory_copy(const uint64_t* p) {
+    Assembler& a = *a_;
+    a.emit(Inst::kIdMov, eax, gp_in(p[1], false));  // (32-bit moves zero-extend)
+    a.emit(Inst::kIdMov, ecx, gp_in(p[2], false));
+    a.emit(Inst::kIdMov, edx, gp_in(p[3], false));
+    a.lea(rdi, ptr(rax, rdx));
+    a.lea(rsi, ptr(rcx, rdx));
+    a.cmp(rsi, qword_ptr(kMemSize));
+    a.ja(trap_site(TrapCode::MemoryOutOfBounds));
+    a.cmp(rdi, qword_ptr(kMemSize));
+    a.ja(trap_site(TrapCode::MemoryOutOfBounds));
+    a.lea(rdi, ptr(kMem, rax));
+    a.lea(rsi, ptr(kMem, rcx));
+    a.mov(rax, imm(reinterpret_cast<void*>(&std::memmove)));
+    a.call(rax);
+    after_call();
+  }
+  void emit_memory_fill(const uint64_t* p) {
+    Assembler& a = *a_;
+    a.emit(Inst::kIdMov, eax, gp_in(p[1], false));
+    a.emit(Inst::kIdMov, edx, gp_in(p[3], false));
+    a.emit(Inst::kIdMov, esi, gp_in(p[2], false));  // (last: rsi is a cache register; memset takes the low byte)
+    a.lea(rcx, ptr(rax, rdx));
+    a.cmp(rcx, qword_ptr(kMemSize));
+    a.ja(trap_site(TrapCode::MemoryOutOfBounds));
+    a.lea(rdi, ptr(kMem, rax));
+    a.mov(rax, imm(reinterpret_cast<void*>(&std::memset)));
+    a.call(rax);
+    after_call();
+  }
+
   // The interpreter's Step, for the limits configured: the step count, the
   // fuel left, an interrupt (taken once: the flag is cleared).
   void emit_step() {
@@ -1078,6 +1128,8 @@ class X64Compiler {
       case Internal::Fuel:  // a block's instruction count (<= a body's size: fits 32 bits)
         a.sub(ctx_field(offsetof(ExecRegs, fuel_left)), imm(static_cast<int32_t>(p[1])));
         break;
+      case Internal::MemoryCopy: emit_memory_copy(p); break;
+      case Internal::MemoryFill: emit_memory_fill(p); break;
       case Internal::Return:
         a.xor_(eax, eax);
         a.jmp(exit_);
@@ -1127,10 +1179,7 @@ class X64Compiler {
     // Uses of each scalar local in the loop; and whether it calls out: a
     // loop that does reloads every pin after each call, so pins pay off in
     // loops that do not (their enclosing loops' pins stay).
-    const bool calls = std::any_of(first, last, [&](const Instr& in) {
-      return is_call(in) || !has_inline_form(in) ||
-             (in.info->form == HandlerInfo::Plain && plain_op_kind(in.info->op) == OpKind::None);
-    });
+    const bool calls = std::any_of(first, last, [&](const Instr& in) { return calls_out(in); });
     // (Counted per local slot in the thread's buffer, zero between loops.)
     std::vector<uint32_t>& uses = scratch_.uses;
     std::vector<std::pair<uint32_t, uint64_t>>& ranked = scratch_.ranked;
