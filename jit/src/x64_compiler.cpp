@@ -27,12 +27,25 @@
 // in the interpreter (interp::run_instruction) on the same frame: correct
 // for every instruction, at the price of a call.
 //
+// A result is computed in place in the register of the slot it replaces
+// when no other slot shares that register (a temporary's stack position is
+// usually an operand's too), else in the least recently used one.
+//
 // Linear-memory accesses: on a guarded memory (MemoryInstance::guarded) the
 // address is used unchecked, and an access beyond the memory's size faults
 // in its reservation; the fault handler (fault_handler.hpp) resumes at this
 // function's out-of-bounds trap. Elsewhere (a memory that could not reserve
 // that much address space) the effective address plus the access size is
-// checked against the current size.
+// checked against the current size. The address (an i32) indexes memory
+// straight from its cache register when that register's upper half is
+// known to be zero (RegCache::zext: written by a 32-bit operation since it
+// was last taken, nothing known at labels and calls); otherwise it is
+// zero-extended in place first, or loaded with a 32-bit load into a cache
+// register. (Every i32 slot holds its value zero-extended, in both tiers;
+// the compiler does not rely on that for memory safety: the upper half of
+// an i32's register is no part of its value, and every 32-bit operation
+// ignores it.) memory.copy and memory.fill check both ranges inline and
+// call memmove/memset.
 //
 // Traps: a trap this code detects jumps to a stub out of line, one per
 // trapping instruction and kind, that loads the address of the jump (the
@@ -125,7 +138,17 @@ class RegCache {
     pins_.clear();
     evicted_.clear();
     std::fill(std::begin(last_use_), std::end(last_use_), 0);
+    std::fill(std::begin(zext_), std::end(zext_), false);
     clock_ = 0;
+  }
+
+  // Whether a general register's upper 32 bits are known to be zero: the
+  // compiler wrote it with a 32-bit operation since it last took it (at a
+  // label or call nothing is known). A memory address (an i32) in such a
+  // register indexes memory as it is, with no zero-extending copy first.
+  bool zext(Entry e) const { return !e.xmm && zext_[e.reg]; }
+  void set_zext(Entry e) {
+    if (!e.xmm) zext_[e.reg] = true;
   }
 
   // (A look-up is a use: see take.)
@@ -154,10 +177,12 @@ class RegCache {
   // its loop, where some path may not have stored it).
   void forget_all(bool pins_dirty) {
     slots_.clear();
+    std::fill(std::begin(zext_), std::end(zext_), false);
     for (const Pin& p : pins_) slots_.push_back({p.slot, p.e, pins_dirty, p.wide});
   }
   void mark_pins_dirty() {
     for (const Pin& p : pins_) mark_dirty(p.slot, p.wide);
+    std::fill(std::begin(zext_), std::end(zext_), false);
   }
 
   // Temporaries whose current value is only in their register (its store
@@ -216,6 +241,17 @@ class RegCache {
       const Entry e = p->e;
       evict(e);
       set(slot, e);
+      clear_zext(e);
+      return e;
+    }
+    // The register holding the slot's old value when nothing else shares
+    // it: the new value is computed in place (a temporary's stack position
+    // is the result's of the operation that pops it: `mov r2, r1; op r2, x`
+    // becomes `op r1, x`). (The operand bodies read first: see put_gp.)
+    if (const Cached* c = cached(slot); c && c->e.xmm == is_xmm && !shared(c->e)) {
+      const Entry e = c->e;
+      touch(e);
+      clear_zext(e);
       return e;
     }
     // The least recently used unpinned register: the values read or
@@ -230,6 +266,7 @@ class RegCache {
     evict(e);
     set(slot, e);
     touch(e);
+    clear_zext(e);
     return e;
   }
   // `slot` now holds what the register of `e` holds; false when it cannot
@@ -251,6 +288,7 @@ class RegCache {
       evict(e);
       pins_.push_back({slot, e, wide});
       set(slot, e);
+      clear_zext(e);
       return e;
     }
     return std::nullopt;
@@ -293,6 +331,15 @@ class RegCache {
     *c = slots_.back();
     slots_.pop_back();
   }
+  void clear_zext(Entry e) {
+    if (!e.xmm) zext_[e.reg] = false;
+  }
+  // Whether more than one slot is in the register of `e`.
+  bool shared(Entry e) const {
+    int n = 0;
+    for (const Cached& c : slots_) n += c.e == e;
+    return n > 1;
+  }
   bool pinned_reg(Entry e) const {
     for (const Pin& p : pins_)
       if (p.e == e) return true;
@@ -315,6 +362,7 @@ class RegCache {
   std::vector<Evicted> evicted_;
   mutable uint64_t last_use_[kGpCount + kXmmCount] = {};  // clock_ at each register's last use
   mutable uint64_t clock_ = 0;
+  bool zext_[kGpCount] = {};
 };
 
 class X64Compiler {
@@ -1095,7 +1143,7 @@ class X64Compiler {
         a.movups(ptr(kFp, int32_t(p[1] * 8)), xmm0);
         break;
       case Internal::Const:
-        put_gp(p[1], Operand(), [&](Gp r) { a.mov(r.r64(), imm(p[2])); });
+        put_gp(p[1], Operand(), [&](Gp r) { a.mov(r.r64(), imm(p[2])); }, p[2] <= 0xffffffffu);
         break;
       case Internal::Br:
         store_pins_leaving(target_index(p[1]));
@@ -1130,9 +1178,10 @@ class X64Compiler {
         break;
       case Internal::MemoryCopy: emit_memory_copy(p); break;
       case Internal::MemoryFill: emit_memory_fill(p); break;
-      case Internal::Return:
+      case Internal::Return:  // the epilogue's tail (exit_) inline: the internal entry pushed rbx only
         a.xor_(eax, eax);
-        a.jmp(exit_);
+        a.pop(kFp);
+        a.ret();
         break;
       case Internal::Unreachable: a.jmp(trap_site(TrapCode::Unreachable)); break;
       case Internal::Select:  // dst, a, b, cond
@@ -1179,6 +1228,9 @@ class X64Compiler {
     // Uses of each scalar local in the loop; and whether it calls out: a
     // loop that does reloads every pin after each call, so pins pay off in
     // loops that do not (their enclosing loops' pins stay).
+    // (Pinning in loops that call too was measured: stores before each
+    // call, reloads after it and fewer cache registers for temporaries cost
+    // more than the pins saved, +4% instructions on speedtest1, +9% on lua.)
     const bool calls = std::any_of(first, last, [&](const Instr& in) { return calls_out(in); });
     // (Counted per local slot in the thread's buffer, zero between loops.)
     std::vector<uint32_t>& uses = scratch_.uses;
@@ -1359,8 +1411,7 @@ class X64Compiler {
       return;
     }
     flush_slot(src);
-    a_->mov(rax, slot64(src));
-    put_rax(dst);
+    put_gp(dst, Operand(), [&](Gp r) { a_->mov(r.r64(), slot64(src)); });  // (straight into dst's register)
   }
 
   // ------------------------------------------------------------ deferred stores
@@ -1475,13 +1526,15 @@ class X64Compiler {
   // 64 bits the slot's) straight in dst's cache register, unless that is
   // an xmm register (a pinned float local) or holds `keep`, an operand body
   // reads after writing reg: then in rax, moved over after.
+  // `zext`: body writes reg with a 32-bit operation (the upper half zero).
   template <class Body>
-  void put_gp(uint64_t dst, const Operand& keep, Body&& body) {
+  void put_gp(uint64_t dst, const Operand& keep, Body&& body, bool zext = false) {
     const RegCache::Entry e = cache_.take(dst, false);
     store_evicted();  // (what the register held, before body overwrites it)
     if (!e.xmm && !(keep.isReg() && keep.as<Reg>().id() == RegCache::gp(e.reg).id())) {
       const Gp r = RegCache::gp(e.reg);
       body(r);
+      if (zext) cache_.set_zext(e);
       if (deferrable(dst)) cache_.mark_dirty(dst, true);
       else a_->mov(slot64(dst), r);
       return;
@@ -1796,7 +1849,7 @@ class X64Compiler {
           if (!wide) r = r.r32();
           if (!(x.isReg() && x.as<Reg>() == r)) a.emit(Inst::kIdMov, r, x);
           a.emit(id, r, b);
-        });
+        }, !wide);
         return;
       }
       case OpKind::Shift32:
@@ -1822,7 +1875,7 @@ class X64Compiler {
           if (!wide) r = r.r32();
           if (!(x.isReg() && x.as<Reg>() == r)) a.emit(Inst::kIdMov, r, x);
           a.emit(id, r, count);
-        });
+        }, !wide);
         return;
       }
       case OpKind::Cmp32:
@@ -2082,7 +2135,7 @@ class X64Compiler {
       put_gp(dst, Operand(), [&](Gp r) {
         if (wide_dst) a.emit(id, r.r64(), from);
         else a.emit(id, r.r32(), from);
-      });
+      }, !wide_dst);
     };
     // Scalar sqrt and round write only the low lanes of their destination,
     // so xmm0 is set from the operand first: its old value (often the
@@ -2149,24 +2202,48 @@ class X64Compiler {
   // Bytes a load or store accesses in memory.
   static uint32_t access_bytes(Opcode op) { return scalar_access(op).bytes; }
 
-  // rcx = address + offset + bytes, checked against the memory's size;
-  // the access is then at [r13 + rcx - bytes].
+  // The address operand (an i32) in a cache register whose upper half is
+  // zero: when its register is not known to be (RegCache::zext), it is
+  // zero-extended in place (the upper half of an i32's register is no part
+  // of its value); a slot in memory is loaded into a cache register with a
+  // 32-bit load, so that the next access with the same address reuses it.
+  Gp address_register(uint64_t addr_slot) {
+    if (auto e = cache_.find(addr_slot); e && !e->xmm) {
+      const Gp r = RegCache::gp(e->reg);
+      if (!cache_.zext(*e)) {
+        a_->mov(r.r32(), r.r32());
+        cache_.set_zext(*e);
+      }
+      return r.r64();
+    }
+    flush_slot(addr_slot);  // (its value may be in an xmm register only)
+    const RegCache::Entry e = cache_.take(addr_slot, false);  // (not pinned: a pinned slot is always cached)
+    store_evicted();
+    const Gp r = RegCache::gp(e.reg);
+    a_->mov(r.r32(), slot32(addr_slot));
+    cache_.set_zext(e);
+    return r.r64();
+  }
+
+  // The operand of an access of `bytes` at the address in slot `addr_slot`
+  // plus `offset`: unchecked on a guarded memory, else with address +
+  // offset + bytes (in rcx) checked against the memory's size.
   Mem checked_address(uint64_t addr_slot, uint64_t offset, uint32_t bytes, uint32_t size_bits) {
     Assembler& a = *a_;
-    if (guarded_) mark_site();  // the access may fault
-    a.emit(Inst::kIdMov, ecx, gp_in(addr_slot, false));  // zero-extended
+    const Gp index = address_register(addr_slot);
     if (guarded_) {
-      if (offset <= 0x7fffffff) return ptr(kMem, rcx, 0, int32_t(offset), size_bits / 8);
-      a.mov(rax, imm(offset));
-      a.add(rcx, rax);
+      mark_site();  // the access may fault
+      if (offset <= 0x7fffffff) return ptr(kMem, index, 0, int32_t(offset), size_bits / 8);
+      a.mov(rcx, imm(offset));
+      a.add(rcx, index);
       return ptr(kMem, rcx, 0, 0, size_bits / 8);
     }
     const uint64_t end = offset + bytes;
     if (end <= 0x7fffffff) {
-      a.add(rcx, imm(int32_t(end)));
+      a.lea(rcx, ptr(index, int32_t(end)));
     } else {
-      a.mov(rax, imm(end));
-      a.add(rcx, rax);
+      a.mov(rcx, imm(end));
+      a.add(rcx, index);
     }
     a.cmp(rcx, qword_ptr(kMemSize));
     a.ja(trap_site(TrapCode::MemoryOutOfBounds));
@@ -2182,7 +2259,12 @@ class X64Compiler {
               [&](const Xmm& r) { a.emit(op == Opcode::F64Load ? Inst::kIdMovsd : Inst::kIdMovss, r, m); });
       return;
     }
-    put_gp(dst, Operand(), [&](Gp r) {  // (the address is in rcx, never a cache register)
+    const bool zext = op == Opcode::I32Load8S || op == Opcode::I32Load8U || op == Opcode::I64Load8U ||
+                      op == Opcode::I32Load16S || op == Opcode::I32Load16U || op == Opcode::I64Load16U ||
+                      op == Opcode::I32Load || op == Opcode::F32Load || op == Opcode::I64Load32U;
+    // (The address may be in dst's register: each form reads it before
+    // writing the register.)
+    put_gp(dst, Operand(), [&](Gp r) {
       switch (op) {
         case Opcode::I32Load8S: a.movsx(r.r32(), m); break;
         case Opcode::I64Load8S: a.movsx(r.r64(), m); break;
@@ -2194,7 +2276,7 @@ class X64Compiler {
         case Opcode::I64Load: case Opcode::F64Load: a.mov(r.r64(), m); break;
         default: a.mov(r.r32(), m); break;  // i32.load, f32.load, i64.load32_u
       }
-    });
+    }, zext);
   }
 
   void emit_store(Opcode op, uint64_t addr, uint64_t value, uint64_t offset) {
@@ -2204,6 +2286,17 @@ class X64Compiler {
     if (auto e = cache_.find(value); e && e->xmm && (op == Opcode::F32Store || op == Opcode::F64Store)) {
       a.emit(op == Opcode::F64Store ? Inst::kIdMovsd : Inst::kIdMovss, m, RegCache::xmm(e->reg));
       return;
+    }
+    if (value >= src_.const_base && value < src_.temp_base && value >= src_.num_results) {  // a constant: an immediate
+      const uint64_t v = src_.consts[value - src_.const_base];
+      switch (bytes) {
+        case 1: a.mov(m, imm(int8_t(v))); return;
+        case 2: a.mov(m, imm(int16_t(v))); return;
+        case 4: a.mov(m, imm(int32_t(v))); return;
+        default:
+          if (int64_t(v) == int64_t(int32_t(v))) return a.mov(m, imm(int32_t(v))), void();
+          break;
+      }
     }
     a.emit(Inst::kIdMov, rdx, gp_in(value, true));
     switch (bytes) {

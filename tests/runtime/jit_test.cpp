@@ -474,6 +474,74 @@ TEST(Jit, MemoryCopyAndFillMatchTheInterpreter) {
   }
 }
 
+// A memory address is an i32: compiled code indexes memory with the
+// register holding it only when its upper half is known to be zero, and
+// zero-extends it otherwise. Addresses here come from 64-bit values
+// wrapped, 32-bit sums that wrap around, reinterpreted floats, globals,
+// selects, calls' results and loop locals, each next to 64-bit values in
+// the same registers; every tier must read the interpreter's bytes (a high
+// half used as part of an address would read elsewhere or trap).
+TEST(Jit, AddressesAreTheLow32BitsOfTheirRegisters) {
+  const char* wat = R"((module
+    (memory 1)
+    (data (i32.const 16) "\01\02\03\04\05\06\07\08\09\0a\0b\0c")
+    (global $g (mut i32) (i32.const 20))
+    (func $id (param i32) (result i32) (local.get 0))
+    (func (export "wrap") (param i64) (result i32)
+      (i32.add (i32.load (i32.wrap_i64 (local.get 0)))
+               (i32.load8_u (i32.wrap_i64 (i64.add (local.get 0) (i64.const 0x100000001))))))
+    (func (export "addwrap") (param i32 i32) (result i32)
+      (i32.load (i32.add (local.get 0) (local.get 1))))
+    (func (export "mixed") (param i64 i32) (result i32) (local $a i32) (local $w i64) (local $s i32) (local $k i32)
+      (local.set $w (i64.mul (local.get 0) (i64.const 0x100000001)))
+      (local.set $a (i32.wrap_i64 (local.get $w)))
+      (loop $l
+        (local.set $w (i64.add (local.get $w) (i64.const 0x100000000)))
+        (local.set $s (i32.add (local.get $s) (i32.load8_u offset=1 (local.get $a))))
+        (local.set $s (i32.add (local.get $s) (i32.load8_u (i32.wrap_i64 (local.get $w)))))
+        (local.set $s (i32.add (local.get $s)
+          (i32.load8_u (i32.reinterpret_f32 (f32.reinterpret_i32 (i32.add (local.get $a) (i32.const 2)))))))
+        (local.set $s (i32.add (local.get $s) (i32.load8_u (global.get $g))))
+        (local.set $s (i32.add (local.get $s)
+          (i32.load8_u (select (local.get $a) (i32.const 17) (local.get $k)))))
+        (local.set $s (i32.add (local.get $s) (i32.load8_u (call $id (i32.sub (local.get $a) (i32.const 0))))))
+        (local.set $s (i32.add (local.get $s) (i32.load8_u (i32.add (local.get $a) (i32.const 0xffffffff)))))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br_if $l (i32.lt_u (local.get $k) (local.get 1))))
+      (local.get $s))))";
+  std::vector<std::pair<const char*, std::vector<Value>>> calls = {
+      {"wrap", {Value::i64(0x100000010)}},
+      {"wrap", {Value::i64(int64_t(0xffffffff00000014))}},
+      {"addwrap", {Value::i32(int32_t(0xfffffff0)), Value::i32(0x20)}},
+      {"addwrap", {Value::i32(0x10), Value::i32(0)}},
+      {"mixed", {Value::i64(0x12), Value::i32(5)}},
+      {"mixed", {Value::i64(int64_t(0xabcdef0000000011)), Value::i32(3)}},
+  };
+  auto run_all = [&](Config config) {
+    test::InstanceHarness h(config);
+    h.instantiate_wat(wat);
+    std::vector<std::string> out;
+    for (auto& [name, args] : calls) {
+      auto f = h.instance.func(h.store, name);
+      if (!f) return ADD_FAILURE() << name, out;
+      auto r = f->call(h.store, args);
+      out.push_back(r.ok() ? std::to_string((*r)[0].i32()) : r.error().to_string());
+    }
+    return out;
+  };
+  const auto expected = run_all(with_tier(Config::Tier::Interpreter));
+  EXPECT_EQ(expected[0], std::to_string(0x04030201 + 0x02));
+  EXPECT_EQ(expected[2], std::to_string(0x04030201));
+  for (BoundsChecks checks : {BoundsChecks::GuardPages, BoundsChecks::Explicit}) {
+    for (Config::Tier tier : {Config::Tier::Jit, Config::Tier::Tiered}) {
+      SCOPED_TRACE(testing::Message() << "tier " << int(tier) << ", bounds checks " << int(checks));
+      Config c = with_tier(tier, 1);
+      c.bounds_checks = checks;
+      EXPECT_EQ(run_all(c), expected);
+    }
+  }
+}
+
 TEST(Jit, TieredMovesHotFunctionsAndLoopsUp) {
   test::InstanceHarness h(with_tier(Config::Tier::Tiered, 10));
   ASSERT_NO_FATAL_FAILURE(h.instantiate_wat(R"((module
