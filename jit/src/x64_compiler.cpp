@@ -29,7 +29,11 @@
 //
 // A result is computed in place in the register of the slot it replaces
 // when no other slot shares that register (a temporary's stack position is
-// usually an operand's too), else in the least recently used one.
+// usually an operand's too), else in the least recently used one. A scalar
+// result the next instruction only copies to a local (local.set/tee) is
+// computed straight into the local (X64Compiler::forwarded_dst), the copy
+// left out. An i32 local pinned in a loop keeps its register zero-extended
+// on every path (RegCache::Pin::i32), so it indexes memory as it is.
 //
 // Linear-memory accesses: on a guarded memory (MemoryInstance::guarded) the
 // address is used unchecked, and an access beyond the memory's size faults
@@ -129,6 +133,10 @@ class RegCache {
     uint64_t slot;
     Entry e;
     bool wide = true;
+    // An i32 local: its register is kept zero-extended on every path (the
+    // compiler's invariant: every write to it is a 32-bit one, or is
+    // zero-extended after), so it is known zext at labels too.
+    bool i32 = false;
   };
 
   // Empties the cache, keeping its buffers (one cache serves every
@@ -177,12 +185,12 @@ class RegCache {
   // its loop, where some path may not have stored it).
   void forget_all(bool pins_dirty) {
     slots_.clear();
-    std::fill(std::begin(zext_), std::end(zext_), false);
     for (const Pin& p : pins_) slots_.push_back({p.slot, p.e, pins_dirty, p.wide});
+    reset_zext();
   }
   void mark_pins_dirty() {
     for (const Pin& p : pins_) mark_dirty(p.slot, p.wide);
-    std::fill(std::begin(zext_), std::end(zext_), false);
+    reset_zext();
   }
 
   // Temporaries whose current value is only in their register (its store
@@ -277,7 +285,7 @@ class RegCache {
     return true;
   }
   // Pins `slot` to a free register of the class; nullopt when none is left.
-  std::optional<Entry> pin(uint64_t slot, bool is_xmm, bool wide) {
+  std::optional<Entry> pin(uint64_t slot, bool is_xmm, bool wide, bool i32) {
     uint32_t used = 0;
     for (const Pin& p : pins_) used += p.e.xmm == is_xmm;
     if (used >= (is_xmm ? kMaxPinnedXmm : kMaxPinnedGp)) return std::nullopt;
@@ -286,7 +294,7 @@ class RegCache {
       const Entry e{is_xmm, r};
       if (pinned_reg(e)) continue;
       evict(e);
-      pins_.push_back({slot, e, wide});
+      pins_.push_back({slot, e, wide, i32 && !is_xmm});
       set(slot, e);
       clear_zext(e);
       return e;
@@ -301,6 +309,11 @@ class RegCache {
       }
   }
   const std::vector<Pin>& pins() const { return pins_; }
+  // Whether `slot` is an i32 local pinned (see Pin::i32).
+  bool pinned_i32(uint64_t slot) const {
+    const Pin* p = pin_of(slot);
+    return p && p->i32;
+  }
 
  private:
   // Flat arrays searched linearly: they hold a few dozen entries at most
@@ -333,6 +346,12 @@ class RegCache {
   }
   void clear_zext(Entry e) {
     if (!e.xmm) zext_[e.reg] = false;
+  }
+  // Nothing known but the i32 pins' invariant.
+  void reset_zext() {
+    std::fill(std::begin(zext_), std::end(zext_), false);
+    for (const Pin& p : pins_)
+      if (p.i32) zext_[p.e.reg] = true;
   }
   // Whether more than one slot is in the register of `e`.
   bool shared(Entry e) const {
@@ -462,6 +481,10 @@ class X64Compiler {
       current_ = in.index;
       site_index_ = in.index;
       emit(in);
+      if (skip_next_) {  // a copy emit() folded into the instruction before it
+        skip_next_ = false;
+        ++k;
+      }
       // A full code buffer (or no memory) fails every later emit, each
       // formatting an error message: stop at the first (compile_x64 retries
       // with a larger buffer).
@@ -907,7 +930,41 @@ class X64Compiler {
       if (!emit_v128(in.info->op, w(in))) emit_simd_call(in);
       return;
     }
+    if (const std::optional<uint64_t> local = forwarded_dst(in)) {
+      // dst := the local the next instruction copies the result to
+      uint64_t words[8];
+      std::copy(w(in), w(in) + in.words, words);
+      words[1] = *local;
+      emit_plain(in.info->op, words);
+      cache_.forget(w(in)[1]);  // (the temporary: dead, never written)
+      skip_next_ = true;
+      return;
+    }
     emit_plain(in.info->op, w(in));
+  }
+
+  // A scalar operation whose result (a temporary) the next instruction only
+  // copies to a local (local.set/tee: the temporary is popped, dead after
+  // the copy) computes it straight into that local: the local's register
+  // (a pinned local's: in place when the local is also its first operand),
+  // the copy left out. Not across a label. (Every such emitter reads its
+  // operands before writing the destination, or keeps the one it reads
+  // after: see put_gp; a trap leaves the local unwritten, as the copy
+  // would.)
+  std::optional<uint64_t> forwarded_dst(const Instr& in) const {
+    if (in.info->form != HandlerInfo::Plain || in.words > 8 || current_k_ + 1 >= instrs_.size())
+      return std::nullopt;
+    switch (plain_op_kind(in.info->op)) {
+      case OpKind::None: case OpKind::Store: return std::nullopt;
+      default: break;
+    }
+    const uint64_t tmp = w(in)[1];
+    const Instr& next = instrs_[current_k_ + 1];
+    if (tmp < src_.temp_base || next.info->form != HandlerInfo::InternalForm ||
+        next.info->internal != Internal::Copy || w(next)[2] != tmp || w(next)[1] >= src_.const_base ||
+        target_label(next.index))
+      return std::nullopt;
+    return w(next)[1];
   }
 
   // ------------------------------------------------------------ v128
@@ -1253,7 +1310,7 @@ class X64Compiler {
     ActiveLoop loop{header, end, {}};
     for (auto [n, slot] : ranked) {
       const bool is_float = is_float_type(*local_type(slot));
-      if (auto e = cache_.pin(slot, is_float, *local_type(slot) != ValType::F32)) {
+      if (auto e = cache_.pin(slot, is_float, *local_type(slot) != ValType::F32, i32_local(slot))) {
         store_evicted();  // (only pins are dirty at a loop header, and pin() takes no pinned register)
         loop.pinned.push_back(slot);
         load_pin(slot, *e);
@@ -1329,7 +1386,8 @@ class X64Compiler {
   static bool is_float_type(ValType t) { return t == ValType::F32 || t == ValType::F64; }
 
   void load_pin(uint64_t slot, RegCache::Entry e) {
-    if (!e.xmm) a_->mov(RegCache::gp(e.reg), slot64(slot));
+    if (!e.xmm && cache_.pinned_i32(slot)) a_->mov(RegCache::gp(e.reg).r32(), slot32(slot));  // (Pin::i32)
+    else if (!e.xmm) a_->mov(RegCache::gp(e.reg), slot64(slot));
     else if (local_type(slot) == ValType::F32) a_->movss(RegCache::xmm(e.reg), slot32(slot));
     else a_->movsd(RegCache::xmm(e.reg), slot64(slot));
   }
@@ -1399,19 +1457,27 @@ class X64Compiler {
         return;
       }
       const Gp from = RegCache::gp(e->reg);
+      // (An i32 by a 32-bit move: its register is then known zero-extended.)
+      const bool i32 = i32_local(dst) || i32_local(src);
+      bool zext = cache_.zext(*e);
       put_gp(dst, Operand(), [&](Gp r) {
-        if (r.id() != from.id()) a_->mov(r, from);
-      });
+        if (r.id() == from.id()) return;
+        if (i32) a_->mov(r.r32(), from.r32()), zext = true;
+        else a_->mov(r, from);
+      }, zext);
       return;
     }
     if (src >= src_.const_base && src < src_.temp_base && src >= src_.num_results && !float_width(dst)) {
       // A constant (on no result slot, which a return may have written): an immediate.
       const uint64_t v = src_.consts[src - src_.const_base];
-      put_gp(dst, Operand(), [&](Gp r) { a_->mov(r.r64(), imm(v)); });
+      put_gp(dst, Operand(), [&](Gp r) { a_->mov(r.r64(), imm(v)); }, v <= 0xffffffffu);
       return;
     }
     flush_slot(src);
-    put_gp(dst, Operand(), [&](Gp r) { a_->mov(r.r64(), slot64(src)); });  // (straight into dst's register)
+    if (i32_local(dst) || i32_local(src))  // (zero-extended by a 32-bit load)
+      put_gp(dst, Operand(), [&](Gp r) { a_->mov(r.r32(), slot32(src)); }, true);
+    else
+      put_gp(dst, Operand(), [&](Gp r) { a_->mov(r.r64(), slot64(src)); });  // (straight into dst's register)
   }
 
   // ------------------------------------------------------------ deferred stores
@@ -1528,13 +1594,15 @@ class X64Compiler {
   // reads after writing reg: then in rax, moved over after.
   // `zext`: body writes reg with a 32-bit operation (the upper half zero).
   template <class Body>
-  void put_gp(uint64_t dst, const Operand& keep, Body&& body, bool zext = false) {
+  // (Read after body runs: a body may set it.)
+  void put_gp(uint64_t dst, const Operand& keep, Body&& body, const bool& zext = false) {
     const RegCache::Entry e = cache_.take(dst, false);
     store_evicted();  // (what the register held, before body overwrites it)
     if (!e.xmm && !(keep.isReg() && keep.as<Reg>().id() == RegCache::gp(e.reg).id())) {
       const Gp r = RegCache::gp(e.reg);
       body(r);
       if (zext) cache_.set_zext(e);
+      else if (cache_.pinned_i32(dst)) zero_extend_pin(e);
       if (deferrable(dst)) cache_.mark_dirty(dst, true);
       else a_->mov(slot64(dst), r);
       return;
@@ -1551,8 +1619,21 @@ class X64Compiler {
   void put_rax_tail(uint64_t dst, RegCache::Entry e) {
     if (deferrable(dst)) cache_.mark_dirty(dst, true);
     else a_->mov(slot64(dst), rax);
-    if (e.xmm) a_->movq(RegCache::xmm(e.reg), rax);  // a float local pinned in an xmm register
-    else a_->mov(RegCache::gp(e.reg), rax);
+    if (e.xmm) {
+      a_->movq(RegCache::xmm(e.reg), rax);  // a float local pinned in an xmm register
+    } else if (cache_.pinned_i32(dst)) {
+      a_->mov(RegCache::gp(e.reg).r32(), eax);  // (Pin::i32)
+      cache_.set_zext(e);
+    } else {
+      a_->mov(RegCache::gp(e.reg), rax);
+    }
+  }
+  // Keeps an i32 pin's register zero-extended (Pin::i32) after a write that
+  // may not have been.
+  void zero_extend_pin(RegCache::Entry e) {
+    const Gp r = RegCache::gp(e.reg).r32();
+    a_->mov(r, r);
+    cache_.set_zext(e);
   }
   // Slot dst's new float value (f64, or f32 when !wide) computed by
   // `body(reg)` straight in dst's cache register, unless that is a general
@@ -1604,6 +1685,7 @@ class X64Compiler {
     if (e.xmm) a_->movaps(RegCache::xmm(e.reg), xmm0);
     else if (wide) a_->movq(RegCache::gp(e.reg), xmm0);  // (a local pinned in a general register)
     else a_->mov(RegCache::gp(e.reg), rax);
+    if (!e.xmm && cache_.pinned_i32(dst)) zero_extend_pin(e);
   }
 
   void emit_br_table(const uint64_t* p) {  // index, count, targets (last: default)
@@ -2357,6 +2439,9 @@ class X64Compiler {
   std::optional<ValType> local_type(uint64_t slot) const {
     return slot < local_type_.size() ? local_type_[slot] : std::nullopt;
   }
+  // Whether `slot` always holds an i32: an i32 local's, and no result's (a
+  // return moves its results to slots 0.., whatever the locals there).
+  bool i32_local(uint64_t slot) const { return slot >= src_.num_results && local_type(slot) == ValType::I32; }
   size_t current_ = 0;                      // index of the instruction being compiled
   size_t current_k_ = 0;                    // its index in instrs_
   size_t site_index_ = 0;                   // the instruction whose code is being emitted (see defer)
@@ -2365,6 +2450,7 @@ class X64Compiler {
   Label exit_, own_trap_, oob_, no_stack_at_entry_, internal_, const_label_;
   bool const_pool_ = false;
   bool guarded_ = false, registered_ = true;
+  bool skip_next_ = false;  // the next instruction was folded into the current one (see forwarded_dst)
   RegCache& cache_ = scratch_.cache;
   // A compare that set `dst` from the flags `cc` (see set_bool).
   struct Compare {

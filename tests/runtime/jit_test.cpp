@@ -542,6 +542,62 @@ TEST(Jit, AddressesAreTheLow32BitsOfTheirRegisters) {
   }
 }
 
+// Results the next instruction only copies to a local are computed
+// straight into the local's register (often pinned in a loop): each with
+// the local also among its operands (first, second, an address, a shift
+// count), into i32, i64 and f64 locals, compares into a local then branched
+// on, divisions; every tier as the interpreter.
+TEST(Jit, ResultsComputedStraightIntoLocalsMatchTheInterpreter) {
+  const char* wat = R"((module
+    (memory 1)
+    (func (export "f") (param $n i32) (result i64)
+      (local $a i32) (local $b i32) (local $p i32) (local $c i32) (local $x i64) (local $f f64) (local $i i32)
+      (loop $l
+        (i32.store (local.get $i) (i32.and (i32.add (local.get $i) (i32.const 12)) (i32.const 0xfff)))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br_if $l (i32.lt_u (local.get $i) (i32.const 4096))))
+      (local.set $a (i32.const 7))
+      (local.set $b (i32.const 0x7ffffff0))
+      (loop $m
+        (local.set $a (i32.sub (local.get $b) (local.get $a)))
+        (local.set $b (i32.add (local.get $b) (i32.const 3)))
+        (local.set $p (i32.load (local.get $p)))
+        (local.set $c (i32.lt_u (local.get $a) (local.get $b)))
+        (if (local.get $c) (then (local.set $x (i64.xor (local.get $x) (i64.const 0x5555)))))
+        (local.set $x (i64.add (local.get $x) (i64.extend_i32_u (local.get $a))))
+        (local.set $x (i64.rotl (local.get $x) (i64.extend_i32_u (local.get $c))))
+        (local.set $f (f64.sub (f64.convert_i32_u (local.get $b)) (local.get $f)))
+        (local.set $a (i32.shl (local.get $a) (local.get $a)))
+        (local.set $a (i32.div_u (local.get $b) (i32.or (local.get $a) (i32.const 1))))
+        (local.set $c (i32.rem_s (local.get $c) (i32.or (local.get $p) (i32.const 1))))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (br_if $m (local.get $n)))
+      (i64.add (i64.add (local.get $x) (i64.trunc_f64_s (local.get $f)))
+               (i64.extend_i32_u (i32.add (i32.add (local.get $a) (local.get $b)) (i32.add (local.get $p) (local.get $c))))))
+    ;; a return inside the loop moves its f64 result to slot 0, the pinned i32's
+    (func (export "g") (param $i i32) (result f64)
+      (loop $l
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (if (i32.gt_u (local.get $i) (i32.const 10)) (then (return (f64.const -10.5))))
+        (br $l))
+      (f64.const 0))))";
+  auto run = [&](Config config) {
+    test::InstanceHarness h(config);
+    h.instantiate_wat(wat);
+    EXPECT_EQ(h.call1("g", {Value::i32(0)}).f64(), -10.5);
+    return h.call1("f", {Value::i32(1000)}).i64();
+  };
+  const int64_t expected = run(with_tier(Config::Tier::Interpreter));
+  for (BoundsChecks checks : {BoundsChecks::GuardPages, BoundsChecks::Explicit}) {
+    for (Config::Tier tier : {Config::Tier::Jit, Config::Tier::Tiered}) {
+      SCOPED_TRACE(testing::Message() << "tier " << int(tier) << ", bounds checks " << int(checks));
+      Config c = with_tier(tier, 1);
+      c.bounds_checks = checks;
+      EXPECT_EQ(run(c), expected);
+    }
+  }
+}
+
 TEST(Jit, TieredMovesHotFunctionsAndLoopsUp) {
   test::InstanceHarness h(with_tier(Config::Tier::Tiered, 10));
   ASSERT_NO_FATAL_FAILURE(h.instantiate_wat(R"((module
