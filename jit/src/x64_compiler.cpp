@@ -1932,6 +1932,10 @@ class X64Compiler {
           if (!(x.isReg() && x.as<Reg>() == r)) a.emit(Inst::kIdMov, r, x);
           a.emit(id, r, b);
         }, !wide);
+        // add, sub, and, or and xor leave ZF as the 32-bit result's (the
+        // stores after them keep the flags): a br_if or eqz on it tests
+        // the flags. (imul leaves ZF undefined.)
+        if (!wide && id != Inst::kIdImul) last_compare_ = Compare{p[1], CondCode::kNE};
         return;
       }
       case OpKind::Shift32:
