@@ -27,12 +27,29 @@
 // in the interpreter (interp::run_instruction) on the same frame: correct
 // for every instruction, at the price of a call.
 //
+// A result is computed in place in the register of the slot it replaces
+// when no other slot shares that register (a temporary's stack position is
+// usually an operand's too), else in the least recently used one. A scalar
+// result the next instruction only copies to a local (local.set/tee) is
+// computed straight into the local (X64Compiler::forwarded_dst), the copy
+// left out. An i32 local pinned in a loop keeps its register zero-extended
+// on every path (RegCache::Pin::i32), so it indexes memory as it is.
+//
 // Linear-memory accesses: on a guarded memory (MemoryInstance::guarded) the
 // address is used unchecked, and an access beyond the memory's size faults
 // in its reservation; the fault handler (fault_handler.hpp) resumes at this
 // function's out-of-bounds trap. Elsewhere (a memory that could not reserve
 // that much address space) the effective address plus the access size is
-// checked against the current size.
+// checked against the current size. The address (an i32) indexes memory
+// straight from its cache register when that register's upper half is
+// known to be zero (RegCache::zext: written by a 32-bit operation since it
+// was last taken, nothing known at labels and calls); otherwise it is
+// zero-extended in place first, or loaded with a 32-bit load into a cache
+// register. (Every i32 slot holds its value zero-extended, in both tiers;
+// the compiler does not rely on that for memory safety: the upper half of
+// an i32's register is no part of its value, and every 32-bit operation
+// ignores it.) memory.copy and memory.fill check both ranges inline and
+// call memmove/memset.
 //
 // Traps: a trap this code detects jumps to a stub out of line, one per
 // trapping instruction and kind, that loads the address of the jump (the
@@ -117,6 +134,10 @@ class RegCache {
     uint64_t slot;
     Entry e;
     bool wide = true;
+    // An i32 local: its register is kept zero-extended on every path (the
+    // compiler's invariant: every write to it is a 32-bit one, or is
+    // zero-extended after), so it is known zext at labels too.
+    bool i32 = false;
   };
 
   // Empties the cache, keeping its buffers (one cache serves every
@@ -126,7 +147,17 @@ class RegCache {
     pins_.clear();
     evicted_.clear();
     std::fill(std::begin(last_use_), std::end(last_use_), 0);
+    std::fill(std::begin(zext_), std::end(zext_), false);
     clock_ = 0;
+  }
+
+  // Whether a general register's upper 32 bits are known to be zero: the
+  // compiler wrote it with a 32-bit operation since it last took it (at a
+  // label or call nothing is known). A memory address (an i32) in such a
+  // register indexes memory as it is, with no zero-extending copy first.
+  bool zext(Entry e) const { return !e.xmm && zext_[e.reg]; }
+  void set_zext(Entry e) {
+    if (!e.xmm) zext_[e.reg] = true;
   }
 
   // (A look-up is a use: see take.)
@@ -156,9 +187,11 @@ class RegCache {
   void forget_all(bool pins_dirty) {
     slots_.clear();
     for (const Pin& p : pins_) slots_.push_back({p.slot, p.e, pins_dirty, p.wide});
+    reset_zext();
   }
   void mark_pins_dirty() {
     for (const Pin& p : pins_) mark_dirty(p.slot, p.wide);
+    reset_zext();
   }
 
   // Temporaries whose current value is only in their register (its store
@@ -217,6 +250,17 @@ class RegCache {
       const Entry e = p->e;
       evict(e);
       set(slot, e);
+      clear_zext(e);
+      return e;
+    }
+    // The register holding the slot's old value when nothing else shares
+    // it: the new value is computed in place (a temporary's stack position
+    // is the result's of the operation that pops it: `mov r2, r1; op r2, x`
+    // becomes `op r1, x`). (The operand bodies read first: see put_gp.)
+    if (const Cached* c = cached(slot); c && c->e.xmm == is_xmm && !shared(c->e)) {
+      const Entry e = c->e;
+      touch(e);
+      clear_zext(e);
       return e;
     }
     // The least recently used unpinned register: the values read or
@@ -231,6 +275,7 @@ class RegCache {
     evict(e);
     set(slot, e);
     touch(e);
+    clear_zext(e);
     return e;
   }
   // `slot` now holds what the register of `e` holds; false when it cannot
@@ -241,7 +286,7 @@ class RegCache {
     return true;
   }
   // Pins `slot` to a free register of the class; nullopt when none is left.
-  std::optional<Entry> pin(uint64_t slot, bool is_xmm, bool wide) {
+  std::optional<Entry> pin(uint64_t slot, bool is_xmm, bool wide, bool i32) {
     uint32_t used = 0;
     for (const Pin& p : pins_) used += p.e.xmm == is_xmm;
     if (used >= (is_xmm ? kMaxPinnedXmm : kMaxPinnedGp)) return std::nullopt;
@@ -250,8 +295,9 @@ class RegCache {
       const Entry e{is_xmm, r};
       if (pinned_reg(e)) continue;
       evict(e);
-      pins_.push_back({slot, e, wide});
+      pins_.push_back({slot, e, wide, i32 && !is_xmm});
       set(slot, e);
+      clear_zext(e);
       return e;
     }
     return std::nullopt;
@@ -264,6 +310,11 @@ class RegCache {
       }
   }
   const std::vector<Pin>& pins() const { return pins_; }
+  // Whether `slot` is an i32 local pinned (see Pin::i32).
+  bool pinned_i32(uint64_t slot) const {
+    const Pin* p = pin_of(slot);
+    return p && p->i32;
+  }
 
  private:
   // Flat arrays searched linearly: they hold a few dozen entries at most
@@ -294,6 +345,21 @@ class RegCache {
     *c = slots_.back();
     slots_.pop_back();
   }
+  void clear_zext(Entry e) {
+    if (!e.xmm) zext_[e.reg] = false;
+  }
+  // Nothing known but the i32 pins' invariant.
+  void reset_zext() {
+    std::fill(std::begin(zext_), std::end(zext_), false);
+    for (const Pin& p : pins_)
+      if (p.i32) zext_[p.e.reg] = true;
+  }
+  // Whether more than one slot is in the register of `e`.
+  bool shared(Entry e) const {
+    int n = 0;
+    for (const Cached& c : slots_) n += c.e == e;
+    return n > 1;
+  }
   bool pinned_reg(Entry e) const {
     for (const Pin& p : pins_)
       if (p.e == e) return true;
@@ -316,6 +382,7 @@ class RegCache {
   std::vector<Evicted> evicted_;
   mutable uint64_t last_use_[kGpCount + kXmmCount] = {};  // clock_ at each register's last use
   mutable uint64_t clock_ = 0;
+  bool zext_[kGpCount] = {};
 };
 
 class X64Compiler {
@@ -427,6 +494,10 @@ class X64Compiler {
       current_ = in.index;
       site_index_ = in.index;
       emit(in);
+      if (skip_next_) {  // a copy emit() folded into the instruction before it
+        skip_next_ = false;
+        ++k;
+      }
       // A full code buffer (or no memory) fails every later emit, each
       // formatting an error message: stop at the first (compile_x64 retries
       // with a larger buffer).
@@ -839,10 +910,21 @@ class X64Compiler {
         case Internal::GlobalSet: case Internal::CopyV128: case Internal::LoopHead: case Internal::CallIndirect:
         case Internal::Fuel: case Internal::Step:
           return true;
+        case Internal::MemoryCopy: case Internal::MemoryFill: return memi_ != nullptr;
         default: return false;
       }
     }
     return plain_op_kind(in.info->op) != OpKind::None || interp::simd_instruction_fn(in.info->op);
+  }
+
+  // Whether the instruction's code calls out of compiled code (clobbering
+  // the cache registers): calls, instructions run by the interpreter's or
+  // a v128 helper's code, and memory.copy/fill (memmove/memset).
+  bool calls_out(const Instr& in) const {
+    if (is_call(in) || !has_inline_form(in)) return true;
+    if (in.info->form == HandlerInfo::InternalForm)
+      return in.info->internal == Internal::MemoryCopy || in.info->internal == Internal::MemoryFill;
+    return in.info->form == HandlerInfo::Plain && plain_op_kind(in.info->op) == OpKind::None;
   }
 
   void emit(const Instr& in) {
@@ -860,7 +942,41 @@ class X64Compiler {
       if (!emit_v128(in.info->op, w(in))) emit_simd_call(in);
       return;
     }
+    if (const std::optional<uint64_t> local = forwarded_dst(in)) {
+      // dst := the local the next instruction copies the result to
+      uint64_t words[8];
+      std::copy(w(in), w(in) + in.words, words);
+      words[1] = *local;
+      emit_plain(in.info->op, words);
+      cache_.forget(w(in)[1]);  // (the temporary: dead, never written)
+      skip_next_ = true;
+      return;
+    }
     emit_plain(in.info->op, w(in));
+  }
+
+  // A scalar operation whose result (a temporary) the next instruction only
+  // copies to a local (local.set/tee: the temporary is popped, dead after
+  // the copy) computes it straight into that local: the local's register
+  // (a pinned local's: in place when the local is also its first operand),
+  // the copy left out. Not across a label. (Every such emitter reads its
+  // operands before writing the destination, or keeps the one it reads
+  // after: see put_gp; a trap leaves the local unwritten, as the copy
+  // would.)
+  std::optional<uint64_t> forwarded_dst(const Instr& in) const {
+    if (in.info->form != HandlerInfo::Plain || in.words > 8 || current_k_ + 1 >= instrs_.size())
+      return std::nullopt;
+    switch (plain_op_kind(in.info->op)) {
+      case OpKind::None: case OpKind::Store: return std::nullopt;
+      default: break;
+    }
+    const uint64_t tmp = w(in)[1];
+    const Instr& next = instrs_[current_k_ + 1];
+    if (tmp < src_.temp_base || next.info->form != HandlerInfo::InternalForm ||
+        next.info->internal != Internal::Copy || w(next)[2] != tmp || w(next)[1] >= src_.const_base ||
+        target_label(next.index))
+      return std::nullopt;
+    return w(next)[1];
   }
 
   // ------------------------------------------------------------ v128
@@ -1010,6 +1126,45 @@ class X64Compiler {
     propagate_trap();
   }
 
+  // memory.copy (dst, src, count slots) and memory.fill (dst, value,
+  // count): both ranges checked inline against the memory's current size
+  // (on a guarded memory too: memmove and memset are not compiled code, so
+  // a fault there would be no trap), trapping at this instruction as a
+  // load does; then memmove/memset called directly (overlapping ranges and
+  // n = 0 at the end of memory are theirs to handle). The operands are read
+  // into registers outside the cache before any cache register is
+  // overwritten.
+  void emit_memory_copy(const uint64_t* p) {
+    Assembler& a = *a_;
+    a.emit(Inst::kIdMov, eax, gp_in(p[1], false));  // (32-bit moves zero-extend)
+    a.emit(Inst::kIdMov, ecx, gp_in(p[2], false));
+    a.emit(Inst::kIdMov, edx, gp_in(p[3], false));
+    a.lea(rdi, ptr(rax, rdx));
+    a.lea(rsi, ptr(rcx, rdx));
+    a.cmp(rsi, qword_ptr(kMemSize));
+    a.ja(trap_site(TrapCode::MemoryOutOfBounds));
+    a.cmp(rdi, qword_ptr(kMemSize));
+    a.ja(trap_site(TrapCode::MemoryOutOfBounds));
+    a.lea(rdi, ptr(kMem, rax));
+    a.lea(rsi, ptr(kMem, rcx));
+    a.mov(rax, imm(reinterpret_cast<void*>(&std::memmove)));
+    a.call(rax);
+    after_call();
+  }
+  void emit_memory_fill(const uint64_t* p) {
+    Assembler& a = *a_;
+    a.emit(Inst::kIdMov, eax, gp_in(p[1], false));
+    a.emit(Inst::kIdMov, edx, gp_in(p[3], false));
+    a.emit(Inst::kIdMov, esi, gp_in(p[2], false));  // (last: rsi is a cache register; memset takes the low byte)
+    a.lea(rcx, ptr(rax, rdx));
+    a.cmp(rcx, qword_ptr(kMemSize));
+    a.ja(trap_site(TrapCode::MemoryOutOfBounds));
+    a.lea(rdi, ptr(kMem, rax));
+    a.mov(rax, imm(reinterpret_cast<void*>(&std::memset)));
+    a.call(rax);
+    after_call();
+  }
+
   // The interpreter's Step, for the limits configured: the step count, the
   // fuel left, an interrupt (taken once: the flag is cleared).
   void emit_step() {
@@ -1057,7 +1212,7 @@ class X64Compiler {
         a.movups(ptr(kFp, int32_t(p[1] * 8)), xmm0);
         break;
       case Internal::Const:
-        put_gp(p[1], Operand(), [&](Gp r) { a.mov(r.r64(), imm(p[2])); });
+        put_gp(p[1], Operand(), [&](Gp r) { a.mov(r.r64(), imm(p[2])); }, p[2] <= 0xffffffffu);
         break;
       case Internal::Br:
         store_pins_leaving(target_index(p[1]));
@@ -1090,9 +1245,12 @@ class X64Compiler {
       case Internal::Fuel:  // a block's instruction count (<= a body's size: fits 32 bits)
         a.sub(ctx_field(offsetof(ExecRegs, fuel_left)), imm(static_cast<int32_t>(p[1])));
         break;
-      case Internal::Return:
+      case Internal::MemoryCopy: emit_memory_copy(p); break;
+      case Internal::MemoryFill: emit_memory_fill(p); break;
+      case Internal::Return:  // the epilogue's tail (exit_) inline: the internal entry pushed rbx only
         a.xor_(eax, eax);
-        a.jmp(exit_);
+        a.pop(kFp);
+        a.ret();
         break;
       case Internal::Unreachable: a.jmp(trap_site(TrapCode::Unreachable)); break;
       case Internal::Select:  // dst, a, b, cond
@@ -1139,10 +1297,10 @@ class X64Compiler {
     // Uses of each scalar local in the loop; and whether it calls out: a
     // loop that does reloads every pin after each call, so pins pay off in
     // loops that do not (their enclosing loops' pins stay).
-    const bool calls = std::any_of(first, last, [&](const Instr& in) {
-      return is_call(in) || !has_inline_form(in) ||
-             (in.info->form == HandlerInfo::Plain && plain_op_kind(in.info->op) == OpKind::None);
-    });
+    // (Pinning in loops that call too was measured: stores before each
+    // call, reloads after it and fewer cache registers for temporaries cost
+    // more than the pins saved, +4% instructions on speedtest1, +9% on lua.)
+    const bool calls = std::any_of(first, last, [&](const Instr& in) { return calls_out(in); });
     // (Counted per local slot in the thread's buffer, zero between loops.)
     std::vector<uint32_t>& uses = scratch_.uses;
     std::vector<std::pair<uint32_t, uint64_t>>& ranked = scratch_.ranked;
@@ -1164,7 +1322,7 @@ class X64Compiler {
     ActiveLoop loop{header, end, {}};
     for (auto [n, slot] : ranked) {
       const bool is_float = is_float_type(*local_type(slot));
-      if (auto e = cache_.pin(slot, is_float, *local_type(slot) != ValType::F32)) {
+      if (auto e = cache_.pin(slot, is_float, *local_type(slot) != ValType::F32, i32_local(slot))) {
         store_evicted();  // (only pins are dirty at a loop header, and pin() takes no pinned register)
         loop.pinned.push_back(slot);
         load_pin(slot, *e);
@@ -1240,7 +1398,8 @@ class X64Compiler {
   static bool is_float_type(ValType t) { return t == ValType::F32 || t == ValType::F64; }
 
   void load_pin(uint64_t slot, RegCache::Entry e) {
-    if (!e.xmm) a_->mov(RegCache::gp(e.reg), slot64(slot));
+    if (!e.xmm && cache_.pinned_i32(slot)) a_->mov(RegCache::gp(e.reg).r32(), slot32(slot));  // (Pin::i32)
+    else if (!e.xmm) a_->mov(RegCache::gp(e.reg), slot64(slot));
     else if (local_type(slot) == ValType::F32) a_->movss(RegCache::xmm(e.reg), slot32(slot));
     else a_->movsd(RegCache::xmm(e.reg), slot64(slot));
   }
@@ -1310,20 +1469,27 @@ class X64Compiler {
         return;
       }
       const Gp from = RegCache::gp(e->reg);
+      // (An i32 by a 32-bit move: its register is then known zero-extended.)
+      const bool i32 = i32_local(dst) || i32_local(src);
+      bool zext = cache_.zext(*e);
       put_gp(dst, Operand(), [&](Gp r) {
-        if (r.id() != from.id()) a_->mov(r, from);
-      });
+        if (r.id() == from.id()) return;
+        if (i32) a_->mov(r.r32(), from.r32()), zext = true;
+        else a_->mov(r, from);
+      }, zext);
       return;
     }
     if (src >= src_.const_base && src < src_.temp_base && src >= src_.num_results && !float_width(dst)) {
       // A constant (on no result slot, which a return may have written): an immediate.
       const uint64_t v = src_.consts[src - src_.const_base];
-      put_gp(dst, Operand(), [&](Gp r) { a_->mov(r.r64(), imm(v)); });
+      put_gp(dst, Operand(), [&](Gp r) { a_->mov(r.r64(), imm(v)); }, v <= 0xffffffffu);
       return;
     }
     flush_slot(src);
-    a_->mov(rax, slot64(src));
-    put_rax(dst);
+    if (i32_local(dst) || i32_local(src))  // (zero-extended by a 32-bit load)
+      put_gp(dst, Operand(), [&](Gp r) { a_->mov(r.r32(), slot32(src)); }, true);
+    else
+      put_gp(dst, Operand(), [&](Gp r) { a_->mov(r.r64(), slot64(src)); });  // (straight into dst's register)
   }
 
   // ------------------------------------------------------------ deferred stores
@@ -1438,13 +1604,17 @@ class X64Compiler {
   // 64 bits the slot's) straight in dst's cache register, unless that is
   // an xmm register (a pinned float local) or holds `keep`, an operand body
   // reads after writing reg: then in rax, moved over after.
+  // `zext`: body writes reg with a 32-bit operation (the upper half zero).
   template <class Body>
-  void put_gp(uint64_t dst, const Operand& keep, Body&& body) {
+  // (Read after body runs: a body may set it.)
+  void put_gp(uint64_t dst, const Operand& keep, Body&& body, const bool& zext = false) {
     const RegCache::Entry e = cache_.take(dst, false);
     store_evicted();  // (what the register held, before body overwrites it)
     if (!e.xmm && !(keep.isReg() && keep.as<Reg>().id() == RegCache::gp(e.reg).id())) {
       const Gp r = RegCache::gp(e.reg);
       body(r);
+      if (zext) cache_.set_zext(e);
+      else if (cache_.pinned_i32(dst)) zero_extend_pin(e);
       if (deferrable(dst)) cache_.mark_dirty(dst, true);
       else a_->mov(slot64(dst), r);
       return;
@@ -1461,8 +1631,21 @@ class X64Compiler {
   void put_rax_tail(uint64_t dst, RegCache::Entry e) {
     if (deferrable(dst)) cache_.mark_dirty(dst, true);
     else a_->mov(slot64(dst), rax);
-    if (e.xmm) a_->movq(RegCache::xmm(e.reg), rax);  // a float local pinned in an xmm register
-    else a_->mov(RegCache::gp(e.reg), rax);
+    if (e.xmm) {
+      a_->movq(RegCache::xmm(e.reg), rax);  // a float local pinned in an xmm register
+    } else if (cache_.pinned_i32(dst)) {
+      a_->mov(RegCache::gp(e.reg).r32(), eax);  // (Pin::i32)
+      cache_.set_zext(e);
+    } else {
+      a_->mov(RegCache::gp(e.reg), rax);
+    }
+  }
+  // Keeps an i32 pin's register zero-extended (Pin::i32) after a write that
+  // may not have been.
+  void zero_extend_pin(RegCache::Entry e) {
+    const Gp r = RegCache::gp(e.reg).r32();
+    a_->mov(r, r);
+    cache_.set_zext(e);
   }
   // Slot dst's new float value (f64, or f32 when !wide) computed by
   // `body(reg)` straight in dst's cache register, unless that is a general
@@ -1514,6 +1697,7 @@ class X64Compiler {
     if (e.xmm) a_->movaps(RegCache::xmm(e.reg), xmm0);
     else if (wide) a_->movq(RegCache::gp(e.reg), xmm0);  // (a local pinned in a general register)
     else a_->mov(RegCache::gp(e.reg), rax);
+    if (!e.xmm && cache_.pinned_i32(dst)) zero_extend_pin(e);
   }
 
   void emit_br_table(const uint64_t* p) {  // index, count, targets (last: default)
@@ -1766,7 +1950,11 @@ class X64Compiler {
           if (!wide) r = r.r32();
           if (!(x.isReg() && x.as<Reg>() == r)) a.emit(Inst::kIdMov, r, x);
           a.emit(id, r, b);
-        });
+        }, !wide);
+        // add, sub, and, or and xor leave ZF as the 32-bit result's (the
+        // stores after them keep the flags): a br_if or eqz on it tests
+        // the flags. (imul leaves ZF undefined.)
+        if (!wide && id != Inst::kIdImul) last_compare_ = Compare{p[1], CondCode::kNE};
         return;
       }
       case OpKind::Shift32:
@@ -1792,7 +1980,7 @@ class X64Compiler {
           if (!wide) r = r.r32();
           if (!(x.isReg() && x.as<Reg>() == r)) a.emit(Inst::kIdMov, r, x);
           a.emit(id, r, count);
-        });
+        }, !wide);
         return;
       }
       case OpKind::Cmp32:
@@ -2052,7 +2240,7 @@ class X64Compiler {
       put_gp(dst, Operand(), [&](Gp r) {
         if (wide_dst) a.emit(id, r.r64(), from);
         else a.emit(id, r.r32(), from);
-      });
+      }, !wide_dst);
     };
     // Scalar sqrt and round write only the low lanes of their destination,
     // so xmm0 is set from the operand first: its old value (often the
@@ -2119,24 +2307,48 @@ class X64Compiler {
   // Bytes a load or store accesses in memory.
   static uint32_t access_bytes(Opcode op) { return scalar_access(op).bytes; }
 
-  // rcx = address + offset + bytes, checked against the memory's size;
-  // the access is then at [r13 + rcx - bytes].
+  // The address operand (an i32) in a cache register whose upper half is
+  // zero: when its register is not known to be (RegCache::zext), it is
+  // zero-extended in place (the upper half of an i32's register is no part
+  // of its value); a slot in memory is loaded into a cache register with a
+  // 32-bit load, so that the next access with the same address reuses it.
+  Gp address_register(uint64_t addr_slot) {
+    if (auto e = cache_.find(addr_slot); e && !e->xmm) {
+      const Gp r = RegCache::gp(e->reg);
+      if (!cache_.zext(*e)) {
+        a_->mov(r.r32(), r.r32());
+        cache_.set_zext(*e);
+      }
+      return r.r64();
+    }
+    flush_slot(addr_slot);  // (its value may be in an xmm register only)
+    const RegCache::Entry e = cache_.take(addr_slot, false);  // (not pinned: a pinned slot is always cached)
+    store_evicted();
+    const Gp r = RegCache::gp(e.reg);
+    a_->mov(r.r32(), slot32(addr_slot));
+    cache_.set_zext(e);
+    return r.r64();
+  }
+
+  // The operand of an access of `bytes` at the address in slot `addr_slot`
+  // plus `offset`: unchecked on a guarded memory, else with address +
+  // offset + bytes (in rcx) checked against the memory's size.
   Mem checked_address(uint64_t addr_slot, uint64_t offset, uint32_t bytes, uint32_t size_bits) {
     Assembler& a = *a_;
-    if (guarded_) mark_site();  // the access may fault
-    a.emit(Inst::kIdMov, ecx, gp_in(addr_slot, false));  // zero-extended
+    const Gp index = address_register(addr_slot);
     if (guarded_) {
-      if (offset <= 0x7fffffff) return ptr(kMem, rcx, 0, int32_t(offset), size_bits / 8);
-      a.mov(rax, imm(offset));
-      a.add(rcx, rax);
+      mark_site();  // the access may fault
+      if (offset <= 0x7fffffff) return ptr(kMem, index, 0, int32_t(offset), size_bits / 8);
+      a.mov(rcx, imm(offset));
+      a.add(rcx, index);
       return ptr(kMem, rcx, 0, 0, size_bits / 8);
     }
     const uint64_t end = offset + bytes;
     if (end <= 0x7fffffff) {
-      a.add(rcx, imm(int32_t(end)));
+      a.lea(rcx, ptr(index, int32_t(end)));
     } else {
-      a.mov(rax, imm(end));
-      a.add(rcx, rax);
+      a.mov(rcx, imm(end));
+      a.add(rcx, index);
     }
     a.cmp(rcx, qword_ptr(kMemSize));
     a.ja(trap_site(TrapCode::MemoryOutOfBounds));
@@ -2152,7 +2364,12 @@ class X64Compiler {
               [&](const Xmm& r) { a.emit(op == Opcode::F64Load ? Inst::kIdMovsd : Inst::kIdMovss, r, m); });
       return;
     }
-    put_gp(dst, Operand(), [&](Gp r) {  // (the address is in rcx, never a cache register)
+    const bool zext = op == Opcode::I32Load8S || op == Opcode::I32Load8U || op == Opcode::I64Load8U ||
+                      op == Opcode::I32Load16S || op == Opcode::I32Load16U || op == Opcode::I64Load16U ||
+                      op == Opcode::I32Load || op == Opcode::F32Load || op == Opcode::I64Load32U;
+    // (The address may be in dst's register: each form reads it before
+    // writing the register.)
+    put_gp(dst, Operand(), [&](Gp r) {
       switch (op) {
         case Opcode::I32Load8S: a.movsx(r.r32(), m); break;
         case Opcode::I64Load8S: a.movsx(r.r64(), m); break;
@@ -2164,7 +2381,7 @@ class X64Compiler {
         case Opcode::I64Load: case Opcode::F64Load: a.mov(r.r64(), m); break;
         default: a.mov(r.r32(), m); break;  // i32.load, f32.load, i64.load32_u
       }
-    });
+    }, zext);
   }
 
   void emit_store(Opcode op, uint64_t addr, uint64_t value, uint64_t offset) {
@@ -2174,6 +2391,17 @@ class X64Compiler {
     if (auto e = cache_.find(value); e && e->xmm && (op == Opcode::F32Store || op == Opcode::F64Store)) {
       a.emit(op == Opcode::F64Store ? Inst::kIdMovsd : Inst::kIdMovss, m, RegCache::xmm(e->reg));
       return;
+    }
+    if (value >= src_.const_base && value < src_.temp_base && value >= src_.num_results) {  // a constant: an immediate
+      const uint64_t v = src_.consts[value - src_.const_base];
+      switch (bytes) {
+        case 1: a.mov(m, imm(int8_t(v))); return;
+        case 2: a.mov(m, imm(int16_t(v))); return;
+        case 4: a.mov(m, imm(int32_t(v))); return;
+        default:
+          if (int64_t(v) == int64_t(int32_t(v))) return a.mov(m, imm(int32_t(v))), void();
+          break;
+      }
     }
     a.emit(Inst::kIdMov, rdx, gp_in(value, true));
     switch (bytes) {
@@ -2234,6 +2462,9 @@ class X64Compiler {
   std::optional<ValType> local_type(uint64_t slot) const {
     return slot < local_type_.size() ? local_type_[slot] : std::nullopt;
   }
+  // Whether `slot` always holds an i32: an i32 local's, and no result's (a
+  // return moves its results to slots 0.., whatever the locals there).
+  bool i32_local(uint64_t slot) const { return slot >= src_.num_results && local_type(slot) == ValType::I32; }
   size_t current_ = 0;                      // index of the instruction being compiled
   size_t current_k_ = 0;                    // its index in instrs_
   size_t site_index_ = 0;                   // the instruction whose code is being emitted (see defer)
@@ -2242,6 +2473,7 @@ class X64Compiler {
   Label exit_, own_trap_, oob_, no_stack_at_entry_, internal_, const_label_;
   bool const_pool_ = false;
   bool guarded_ = false, registered_ = true;
+  bool skip_next_ = false;  // the next instruction was folded into the current one (see forwarded_dst)
   RegCache& cache_ = scratch_.cache;
   std::vector<CompiledFunc::Origin>& code_origins_ = scratch_.code_origins;  // (see mark_site)
   std::vector<size_t>& stub_needed_ = scratch_.stub_needed;

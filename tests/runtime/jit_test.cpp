@@ -234,6 +234,8 @@ const char* kTrapKinds = R"((module
   (func $load (param i32) (result i32) (i32.load offset=4 (local.get 0)))
   (func $store (param i32) (result i32) (i32.store (local.get 0) (i32.const 1)) (i32.const 0))
   (func $fill (param i32) (result i32) (memory.fill (local.get 0) (i32.const 0) (i32.const 8)) (i32.const 0))
+  (func $copy_from (param i32) (result i32) (memory.copy (i32.const 0) (local.get 0) (i32.const 8)) (i32.const 0))
+  (func $copy_to (param i32) (result i32) (memory.copy (local.get 0) (i32.const 0) (i32.const 8)) (i32.const 0))
   (func $indirect (param i32) (result i32) (call_indirect (type $ii) (i32.const 5) (local.get 0)))
   (func $mismatch (param i32) (result i32) (call_indirect (type $v) (local.get 0)) (i32.const 0))
   (func $indirect_div (param i32) (result i32) (call_indirect (type $ii) (local.get 0) (i32.const 2)))
@@ -246,6 +248,8 @@ const char* kTrapKinds = R"((module
   (func (export "load") (param i32) (result i32) (call $load (local.get 0)))
   (func (export "store") (param i32) (result i32) (call $store (local.get 0)))
   (func (export "fill") (param i32) (result i32) (call $fill (local.get 0)))
+  (func (export "copy_from") (param i32) (result i32) (call $copy_from (local.get 0)))
+  (func (export "copy_to") (param i32) (result i32) (call $copy_to (local.get 0)))
   (func (export "indirect") (param i32) (result i32) (call $indirect (local.get 0)))
   (func (export "mismatch") (param i32) (result i32) (call $mismatch (local.get 0)))
   (func (export "indirect_div") (param i32) (result i32) (call $indirect_div (local.get 0)))
@@ -267,6 +271,8 @@ const TrapKind kTrapKindCases[] = {
     {"load", 65534, "out of bounds memory access", 0x28},
     {"store", 65533, "out of bounds memory access", 0x36},
     {"fill", 65530, "out of bounds memory access", 0xfc},
+    {"copy_from", 65529, "out of bounds memory access", 0xfc},
+    {"copy_to", -8, "out of bounds memory access", 0xfc},
     {"indirect", 1, "uninitialized element 1", 0x11},
     {"indirect", 3, "undefined element", 0x11},
     {"mismatch", 0, "indirect call type mismatch", 0x11},
@@ -335,8 +341,8 @@ std::vector<std::vector<FrameAt>> trap_frames(const Config& config, const std::v
 // Every way to trap, in compiled code and in the interpreter: the same
 // frames, exact (the trapping instruction, each caller's call). Compiled
 // code traps through its own checks (explicit bounds checks among them),
-// guard-page faults, the interpreter's code for an instruction it has no
-// inline form of (memory.fill), call_indirect's checks, a host function's
+// guard-page faults, memory.fill's and memory.copy's range checks (the
+// source's and the destination's), call_indirect's checks, a host function's
 // trap and the stack's exhaustion.
 TEST(Jit, EveryTrapKindReportsItsInstructionAndTheCallersCalls) {
   auto binary = wat_to_wasm(kTrapKinds);
@@ -423,6 +429,215 @@ TEST(Jit, MemoryGrownByACalleeIsUsableByTheCaller) {
     EXPECT_EQ(h.call1("grow_then_store", {Value::i32(2)}).i32(), 7);
     EXPECT_EQ(h.call1("load", {Value::i32(3 * 65536 - 4)}).i32(), 0);
     EXPECT_EQ(h.trap_of("load", {Value::i32(3 * 65536 - 3)}), "out of bounds memory access");
+  }
+}
+
+// memory.copy and memory.fill in compiled code (bounds checked inline, then
+// memmove/memset): overlapping ranges both ways, a fill value's low byte,
+// zero lengths at the end of memory, copies inside a loop whose locals and
+// temporaries are in registers around them, and after memory.grow (in the
+// same function) up to the new end exactly. Each tier must give the
+// interpreter's memory, byte for byte.
+TEST(Jit, MemoryCopyAndFillMatchTheInterpreter) {
+  const char* wat = R"((module
+    (memory (export "m") 1)
+    (func $sum (param $from i32) (param $to i32) (result i32) (local $h i32)
+      (loop $l
+        (local.set $h (i32.add (i32.mul (local.get $h) (i32.const 31)) (i32.load8_u (local.get $from))))
+        (local.set $from (i32.add (local.get $from) (i32.const 1)))
+        (br_if $l (i32.lt_u (local.get $from) (local.get $to))))
+      (local.get $h))
+    (func (export "run") (param $n i32) (result i32) (local $i i32) (local $acc i32)
+      (loop $l
+        (i32.store8 (local.get $i) (local.get $i))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $l (i32.lt_u (local.get $i) (i32.const 256))))
+      (memory.copy (i32.const 10) (i32.const 0) (i32.const 100))
+      (memory.copy (i32.const 40) (i32.const 50) (i32.const 100))
+      (memory.fill (i32.const 200) (i32.const 0x1a5) (i32.const 20))
+      (memory.copy (i32.const 65536) (i32.const 65536) (i32.const 0))
+      (memory.copy (i32.const 65536) (i32.const 0) (i32.const 0))
+      (memory.fill (i32.const 65536) (i32.const 1) (i32.const 0))
+      (local.set $i (i32.const 0))
+      (loop $m
+        (local.set $acc (i32.add (i32.mul (local.get $acc) (i32.const 33)) (i32.load8_u (local.get $i))))
+        (memory.copy (i32.add (local.get $i) (i32.const 1000)) (local.get $i) (i32.and (local.get $i) (i32.const 7)))
+        (memory.fill (i32.add (local.get $i) (i32.const 3000)) (local.get $acc) (i32.and (local.get $i) (i32.const 3)))
+        (local.set $acc (i32.xor (local.get $acc) (i32.load (i32.add (local.get $i) (i32.const 1000)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $m (i32.lt_u (local.get $i) (local.get $n))))
+      ;; a temporary live across a copy
+      (local.set $acc (i32.add (local.get $acc)
+        (i32.add (i32.load (i32.const 12))
+                 (block (result i32) (memory.copy (i32.const 0) (i32.const 4) (i32.const 8)) (i32.load (i32.const 0))))))
+      (drop (memory.grow (i32.const 1)))
+      (memory.copy (i32.const 131000) (i32.const 0) (i32.const 72))
+      (memory.fill (i32.const 131070) (i32.const 0x77) (i32.const 2))
+      (memory.copy (i32.const 131072) (i32.const 131072) (i32.const 0))
+      (i32.add (local.get $acc)
+        (i32.add (call $sum (i32.const 0) (i32.const 4000)) (call $sum (i32.const 130900) (i32.const 131072)))))
+    (func (export "size") (result i32) (memory.size))
+    (func (export "copy") (param i32 i32 i32) (memory.copy (local.get 0) (local.get 1) (local.get 2)))
+    (func (export "fill") (param i32 i32 i32) (memory.fill (local.get 0) (local.get 1) (local.get 2)))))";
+  auto run = [&](Config config, std::vector<uint8_t>& memory) {
+    test::InstanceHarness h(config);
+    h.instantiate_wat(wat);
+    const int32_t r = h.call1("run", {Value::i32(1500)}).i32();
+    EXPECT_EQ(h.call1("size", {}).i32(), 2);
+    // Out of range by one byte (nothing copied), and n = 0 past the end.
+    EXPECT_EQ(h.trap_of("copy", {Value::i32(131072 - 7), Value::i32(0), Value::i32(8)}), "out of bounds memory access");
+    EXPECT_EQ(h.trap_of("copy", {Value::i32(0), Value::i32(131072 - 7), Value::i32(8)}), "out of bounds memory access");
+    EXPECT_EQ(h.trap_of("copy", {Value::i32(131073), Value::i32(0), Value::i32(0)}), "out of bounds memory access");
+    EXPECT_EQ(h.trap_of("copy", {Value::i32(-1), Value::i32(-1), Value::i32(-1)}), "out of bounds memory access");
+    EXPECT_EQ(h.trap_of("fill", {Value::i32(131072 - 7), Value::i32(9), Value::i32(8)}), "out of bounds memory access");
+    EXPECT_EQ(h.trap_of("fill", {Value::i32(1), Value::i32(9), Value::i32(-1)}), "out of bounds memory access");
+    EXPECT_TRUE(h.call("copy", {Value::i32(131072), Value::i32(131072), Value::i32(0)}).ok());
+    EXPECT_TRUE(h.call("fill", {Value::i32(131072), Value::i32(9), Value::i32(0)}).ok());
+    auto mem = h.instance.memory(h.store, "m");
+    if (!mem) return ADD_FAILURE() << "no memory", 0;
+    memory.assign(mem->data(h.store), mem->data(h.store) + mem->size_bytes(h.store));
+    if (config.tier == Config::Tier::Jit) EXPECT_EQ(is_compiled(h, "run"), jit::available());
+    return r;
+  };
+  std::vector<uint8_t> expected, got;
+  const int32_t want = run(with_tier(Config::Tier::Interpreter), expected);
+  ASSERT_EQ(expected.size(), 131072u);
+  EXPECT_EQ(expected[131071], 0x77);
+  EXPECT_EQ(expected[205], 0xa5);
+  EXPECT_EQ(expected[10], 0);  // [0,100) went to [10,110) first
+  EXPECT_EQ(expected[40], 50 - 10);  // then [50,150) to [40,140), after it
+  for (BoundsChecks checks : {BoundsChecks::GuardPages, BoundsChecks::Explicit}) {
+    for (Config::Tier tier : {Config::Tier::Jit, Config::Tier::Tiered}) {
+      SCOPED_TRACE(testing::Message() << "tier " << int(tier) << ", bounds checks " << int(checks));
+      Config c = with_tier(tier, 1);
+      c.bounds_checks = checks;
+      EXPECT_EQ(run(c, got), want);
+      EXPECT_TRUE(got == expected);
+    }
+  }
+}
+
+// A memory address is an i32: compiled code indexes memory with the
+// register holding it only when its upper half is known to be zero, and
+// zero-extends it otherwise. Addresses here come from 64-bit values
+// wrapped, 32-bit sums that wrap around, reinterpreted floats, globals,
+// selects, calls' results and loop locals, each next to 64-bit values in
+// the same registers; every tier must read the interpreter's bytes (a high
+// half used as part of an address would read elsewhere or trap).
+TEST(Jit, AddressesAreTheLow32BitsOfTheirRegisters) {
+  const char* wat = R"((module
+    (memory 1)
+    (data (i32.const 16) "\01\02\03\04\05\06\07\08\09\0a\0b\0c")
+    (global $g (mut i32) (i32.const 20))
+    (func $id (param i32) (result i32) (local.get 0))
+    (func (export "wrap") (param i64) (result i32)
+      (i32.add (i32.load (i32.wrap_i64 (local.get 0)))
+               (i32.load8_u (i32.wrap_i64 (i64.add (local.get 0) (i64.const 0x100000001))))))
+    (func (export "addwrap") (param i32 i32) (result i32)
+      (i32.load (i32.add (local.get 0) (local.get 1))))
+    (func (export "mixed") (param i64 i32) (result i32) (local $a i32) (local $w i64) (local $s i32) (local $k i32)
+      (local.set $w (i64.mul (local.get 0) (i64.const 0x100000001)))
+      (local.set $a (i32.wrap_i64 (local.get $w)))
+      (loop $l
+        (local.set $w (i64.add (local.get $w) (i64.const 0x100000000)))
+        (local.set $s (i32.add (local.get $s) (i32.load8_u offset=1 (local.get $a))))
+        (local.set $s (i32.add (local.get $s) (i32.load8_u (i32.wrap_i64 (local.get $w)))))
+        (local.set $s (i32.add (local.get $s)
+          (i32.load8_u (i32.reinterpret_f32 (f32.reinterpret_i32 (i32.add (local.get $a) (i32.const 2)))))))
+        (local.set $s (i32.add (local.get $s) (i32.load8_u (global.get $g))))
+        (local.set $s (i32.add (local.get $s)
+          (i32.load8_u (select (local.get $a) (i32.const 17) (local.get $k)))))
+        (local.set $s (i32.add (local.get $s) (i32.load8_u (call $id (i32.sub (local.get $a) (i32.const 0))))))
+        (local.set $s (i32.add (local.get $s) (i32.load8_u (i32.add (local.get $a) (i32.const 0xffffffff)))))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br_if $l (i32.lt_u (local.get $k) (local.get 1))))
+      (local.get $s))))";
+  std::vector<std::pair<const char*, std::vector<Value>>> calls = {
+      {"wrap", {Value::i64(0x100000010)}},
+      {"wrap", {Value::i64(int64_t(0xffffffff00000014))}},
+      {"addwrap", {Value::i32(int32_t(0xfffffff0)), Value::i32(0x20)}},
+      {"addwrap", {Value::i32(0x10), Value::i32(0)}},
+      {"mixed", {Value::i64(0x12), Value::i32(5)}},
+      {"mixed", {Value::i64(int64_t(0xabcdef0000000011)), Value::i32(3)}},
+  };
+  auto run_all = [&](Config config) {
+    test::InstanceHarness h(config);
+    h.instantiate_wat(wat);
+    std::vector<std::string> out;
+    for (auto& [name, args] : calls) {
+      auto f = h.instance.func(h.store, name);
+      if (!f) return ADD_FAILURE() << name, out;
+      auto r = f->call(h.store, args);
+      out.push_back(r.ok() ? std::to_string((*r)[0].i32()) : r.error().to_string());
+    }
+    return out;
+  };
+  const auto expected = run_all(with_tier(Config::Tier::Interpreter));
+  EXPECT_EQ(expected[0], std::to_string(0x04030201 + 0x02));
+  EXPECT_EQ(expected[2], std::to_string(0x04030201));
+  for (BoundsChecks checks : {BoundsChecks::GuardPages, BoundsChecks::Explicit}) {
+    for (Config::Tier tier : {Config::Tier::Jit, Config::Tier::Tiered}) {
+      SCOPED_TRACE(testing::Message() << "tier " << int(tier) << ", bounds checks " << int(checks));
+      Config c = with_tier(tier, 1);
+      c.bounds_checks = checks;
+      EXPECT_EQ(run_all(c), expected);
+    }
+  }
+}
+
+// Results the next instruction only copies to a local are computed
+// straight into the local's register (often pinned in a loop): each with
+// the local also among its operands (first, second, an address, a shift
+// count), into i32, i64 and f64 locals, compares into a local then branched
+// on, divisions; every tier as the interpreter.
+TEST(Jit, ResultsComputedStraightIntoLocalsMatchTheInterpreter) {
+  const char* wat = R"((module
+    (memory 1)
+    (func (export "f") (param $n i32) (result i64)
+      (local $a i32) (local $b i32) (local $p i32) (local $c i32) (local $x i64) (local $f f64) (local $i i32)
+      (loop $l
+        (i32.store (local.get $i) (i32.and (i32.add (local.get $i) (i32.const 12)) (i32.const 0xfff)))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br_if $l (i32.lt_u (local.get $i) (i32.const 4096))))
+      (local.set $a (i32.const 7))
+      (local.set $b (i32.const 0x7ffffff0))
+      (loop $m
+        (local.set $a (i32.sub (local.get $b) (local.get $a)))
+        (local.set $b (i32.add (local.get $b) (i32.const 3)))
+        (local.set $p (i32.load (local.get $p)))
+        (local.set $c (i32.lt_u (local.get $a) (local.get $b)))
+        (if (local.get $c) (then (local.set $x (i64.xor (local.get $x) (i64.const 0x5555)))))
+        (local.set $x (i64.add (local.get $x) (i64.extend_i32_u (local.get $a))))
+        (local.set $x (i64.rotl (local.get $x) (i64.extend_i32_u (local.get $c))))
+        (local.set $f (f64.sub (f64.convert_i32_u (local.get $b)) (local.get $f)))
+        (local.set $a (i32.shl (local.get $a) (local.get $a)))
+        (local.set $a (i32.div_u (local.get $b) (i32.or (local.get $a) (i32.const 1))))
+        (local.set $c (i32.rem_s (local.get $c) (i32.or (local.get $p) (i32.const 1))))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (br_if $m (local.get $n)))
+      (i64.add (i64.add (local.get $x) (i64.trunc_f64_s (local.get $f)))
+               (i64.extend_i32_u (i32.add (i32.add (local.get $a) (local.get $b)) (i32.add (local.get $p) (local.get $c))))))
+    ;; a return inside the loop moves its f64 result to slot 0, the pinned i32's
+    (func (export "g") (param $i i32) (result f64)
+      (loop $l
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (if (i32.gt_u (local.get $i) (i32.const 10)) (then (return (f64.const -10.5))))
+        (br $l))
+      (f64.const 0))))";
+  auto run = [&](Config config) {
+    test::InstanceHarness h(config);
+    h.instantiate_wat(wat);
+    EXPECT_EQ(h.call1("g", {Value::i32(0)}).f64(), -10.5);
+    return h.call1("f", {Value::i32(1000)}).i64();
+  };
+  const int64_t expected = run(with_tier(Config::Tier::Interpreter));
+  for (BoundsChecks checks : {BoundsChecks::GuardPages, BoundsChecks::Explicit}) {
+    for (Config::Tier tier : {Config::Tier::Jit, Config::Tier::Tiered}) {
+      SCOPED_TRACE(testing::Message() << "tier " << int(tier) << ", bounds checks " << int(checks));
+      Config c = with_tier(tier, 1);
+      c.bounds_checks = checks;
+      EXPECT_EQ(run(c), expected);
+    }
   }
 }
 
