@@ -488,7 +488,9 @@ class A64Compiler {
   // ------------------------------------------------------------ instructions
   bool has_inline_form(const Instr& in) const {
     if (in.info->form == HandlerInfo::InternalForm) {
-      return compiles_inline(in.info->internal);
+      const Internal h = in.info->internal;
+      if (h == Internal::MemoryCopy || h == Internal::MemoryFill) return memi_ != nullptr;  // emit_bulk_memory
+      return compiles_inline(h);
     }
     return op_kind(in.info->op) != OpKind::None || interp::simd_instruction_fn(in.info->op);
   }
@@ -636,11 +638,39 @@ class A64Compiler {
         ld(x10, p[2]);
         a.str(x10, ptr(x9));
         break;
+      case Internal::MemoryCopy:  // (with a memory 0: has_inline_form)
+      case Internal::MemoryFill: emit_bulk_memory(p, in.info->internal == Internal::MemoryCopy); break;
       default:
         interpreted(in);
         emit_in_interpreter(in);
         break;
     }
+  }
+
+  // memory.copy (dst, src, count slots) and memory.fill (dst, value,
+  // count), as on x86-64: both ranges checked against the current size
+  // (guarded memories too: a fault inside memmove/memset is not in compiled
+  // code), trapping at this instruction; then memmove/memset called with
+  // the operands already in their argument registers (the slots' 32-bit
+  // loads zero-extend).
+  void emit_bulk_memory(const uint64_t* p, bool copy) {
+    Assembler& a = *a_;
+    ld(w0, p[1]);
+    ld(w1, p[2]);
+    ld(w2, p[3]);
+    a.ldr(x11, ptr(kMemSize));
+    a.add(x9, x0, x2);
+    a.cmp(x9, x11);
+    a.b(CondCode::kHI, trap_site(TrapCode::MemoryOutOfBounds));
+    if (copy) {
+      a.add(x9, x1, x2);
+      a.cmp(x9, x11);
+      a.b(CondCode::kHI, trap_site(TrapCode::MemoryOutOfBounds));
+      a.add(x1, kMem, x1);
+    }
+    a.add(x0, kMem, x0);
+    load_ptr(x9, copy ? reinterpret_cast<void*>(&std::memmove) : reinterpret_cast<void*>(&std::memset));
+    a.blr(x9);
   }
 
   // index, count, targets (last: default): a table of offsets from the
