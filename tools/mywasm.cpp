@@ -15,7 +15,6 @@
 #include <fmt/format.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <sys/mman.h>
 #include <sys/resource.h>
 #include <unistd.h>
 #if defined(__GLIBC__)
@@ -46,6 +45,7 @@
 #include "oci/failure.hpp"
 #include "oci/image_run.hpp"
 #include "oci/runtime.hpp"
+#include "runtime/populate.hpp"
 #endif
 
 namespace {
@@ -512,7 +512,7 @@ void prefault_heap() {
   const uintptr_t page = uintptr_t(sysconf(_SC_PAGESIZE));
   const uintptr_t begin = (brk_end - top) & ~(page - 1);
   const uintptr_t end = std::min(brk_end, brk_end - top + kBytes) & ~(page - 1);
-  if (begin < end) (void)madvise(reinterpret_cast<void*>(begin), end - begin, MADV_POPULATE_WRITE);
+  if (begin < end) populate_for_write(reinterpret_cast<void*>(begin), end - begin);
 #endif
 }
 
