@@ -240,10 +240,7 @@ bool available() {
 #if defined(__x86_64__) || defined(__aarch64__)
   static const bool ok = [] {
     g_probed.store(true, std::memory_order_relaxed);
-    if (!may_compile()) return false;
-#if defined(__x86_64__)
-    if (!asmjit::CpuInfo::host().features().x86().hasSSE4_1()) return false;
-#endif
+    if (!may_compile()) return false;  // (SSE4.1 on x86-64)
     // One allocation shows whether executable memory that is never
     // writable at once can be had here, and written.
     void* rx = nullptr;
