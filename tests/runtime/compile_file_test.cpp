@@ -49,6 +49,11 @@ class CompileFileTest : public ::testing::Test {
   void write(const std::vector<uint8_t>& bytes) {
     std::ofstream(path_, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()), bytes.size());
   }
+  // Writes `bytes` to the file and compiles the module from it.
+  mywasm::Result<mywasm::Module> compile_written(const std::vector<uint8_t>& bytes) {
+    write(bytes);
+    return mywasm::Module::compile_file(engine_, path_.string());
+  }
   int32_t call_add(const mywasm::Module& module) {
     mywasm::Store store(engine_);
     mywasm::Linker linker(engine_);
@@ -69,8 +74,7 @@ TEST_F(CompileFileTest, SkipsDebugSectionsKeepsNames) {
   std::vector<uint8_t> bytes = module_;
   auto debug = custom_section(".debug_info", 3 << 20);
   bytes.insert(bytes.end(), debug.begin(), debug.end());
-  write(bytes);
-  auto module = mywasm::Module::compile_file(engine_, path_.string());
+  auto module = compile_written(bytes);
   ASSERT_TRUE(module.ok()) << module.error().to_string();
   EXPECT_EQ(call_add(*module), 5);
   const auto& ir = module->impl()->module;
@@ -88,8 +92,7 @@ TEST_F(CompileFileTest, DebugSectionsAreSteppedOver) {
     auto debug = custom_section(name, 70000);
     bytes.insert(bytes.end(), debug.begin(), debug.end());
   }
-  write(bytes);
-  auto module = mywasm::Module::compile_file(engine_, path_.string());
+  auto module = compile_written(bytes);
   ASSERT_TRUE(module.ok()) << module.error().to_string();
   EXPECT_EQ(call_add(*module), 5);
   const auto& ir = module->impl()->module;
@@ -100,8 +103,7 @@ TEST_F(CompileFileTest, DebugSectionsAreSteppedOver) {
 }
 
 TEST_F(CompileFileTest, IsAPrivateCopy) {
-  write(module_);
-  auto module = mywasm::Module::compile_file(engine_, path_.string());
+  auto module = compile_written(module_);
   ASSERT_TRUE(module.ok()) << module.error().to_string();
   write(std::vector<uint8_t>(module_.size(), 0));  // the file changes under it
   EXPECT_EQ(call_add(*module), 5);
@@ -142,8 +144,7 @@ TEST_F(CompileFileTest, ErrorsMatchCompileOnTheSameBytes) {
     cases.push_back(bytes);
   }
   for (size_t i = 0; i < cases.size(); ++i) {
-    write(cases[i]);
-    auto from_file = mywasm::Module::compile_file(engine_, path_.string());
+    auto from_file = compile_written(cases[i]);
     auto from_bytes = mywasm::Module::compile(engine_, cases[i]);
     ASSERT_FALSE(from_bytes.ok()) << "case " << i;
     ASSERT_FALSE(from_file.ok()) << "case " << i;

@@ -26,6 +26,21 @@ Config with_tier(Config::Tier tier, uint32_t threshold = 1000) {
   return c;
 }
 
+// Calls check(config) for each configuration that runs compiled code: the
+// JIT, and tiered moving up at the first call, each with guard pages and
+// with explicit bounds checks.
+template <class Check>
+void for_each_compiled_config(Check&& check) {
+  for (BoundsChecks checks : {BoundsChecks::GuardPages, BoundsChecks::Explicit}) {
+    for (Config::Tier tier : {Config::Tier::Jit, Config::Tier::Tiered}) {
+      SCOPED_TRACE(testing::Message() << "tier " << int(tier) << ", bounds checks " << int(checks));
+      Config c = with_tier(tier, 1);
+      c.bounds_checks = checks;
+      check(c);
+    }
+  }
+}
+
 bool is_compiled(test::InstanceHarness& h, std::string_view name) {
   auto f = h.instance.func(h.store, name);
   return f && h.store.impl().funcs[f->addr()]->native_entry != nullptr;
@@ -506,15 +521,10 @@ TEST(Jit, MemoryCopyAndFillMatchTheInterpreter) {
   EXPECT_EQ(expected[205], 0xa5);
   EXPECT_EQ(expected[10], 0);  // [0,100) went to [10,110) first
   EXPECT_EQ(expected[40], 50 - 10);  // then [50,150) to [40,140), after it
-  for (BoundsChecks checks : {BoundsChecks::GuardPages, BoundsChecks::Explicit}) {
-    for (Config::Tier tier : {Config::Tier::Jit, Config::Tier::Tiered}) {
-      SCOPED_TRACE(testing::Message() << "tier " << int(tier) << ", bounds checks " << int(checks));
-      Config c = with_tier(tier, 1);
-      c.bounds_checks = checks;
-      EXPECT_EQ(run(c, got), want);
-      EXPECT_TRUE(got == expected);
-    }
-  }
+  for_each_compiled_config([&](const Config& c) {
+    EXPECT_EQ(run(c, got), want);
+    EXPECT_TRUE(got == expected);
+  });
 }
 
 // A memory address is an i32: compiled code indexes memory with the
@@ -575,14 +585,9 @@ TEST(Jit, AddressesAreTheLow32BitsOfTheirRegisters) {
   const auto expected = run_all(with_tier(Config::Tier::Interpreter));
   EXPECT_EQ(expected[0], std::to_string(0x04030201 + 0x02));
   EXPECT_EQ(expected[2], std::to_string(0x04030201));
-  for (BoundsChecks checks : {BoundsChecks::GuardPages, BoundsChecks::Explicit}) {
-    for (Config::Tier tier : {Config::Tier::Jit, Config::Tier::Tiered}) {
-      SCOPED_TRACE(testing::Message() << "tier " << int(tier) << ", bounds checks " << int(checks));
-      Config c = with_tier(tier, 1);
-      c.bounds_checks = checks;
-      EXPECT_EQ(run_all(c), expected);
-    }
-  }
+  for_each_compiled_config([&](const Config& c) {
+    EXPECT_EQ(run_all(c), expected);
+  });
 }
 
 // Results the next instruction only copies to a local are computed
@@ -631,14 +636,9 @@ TEST(Jit, ResultsComputedStraightIntoLocalsMatchTheInterpreter) {
     return h.call1("f", {Value::i32(1000)}).i64();
   };
   const int64_t expected = run(with_tier(Config::Tier::Interpreter));
-  for (BoundsChecks checks : {BoundsChecks::GuardPages, BoundsChecks::Explicit}) {
-    for (Config::Tier tier : {Config::Tier::Jit, Config::Tier::Tiered}) {
-      SCOPED_TRACE(testing::Message() << "tier " << int(tier) << ", bounds checks " << int(checks));
-      Config c = with_tier(tier, 1);
-      c.bounds_checks = checks;
-      EXPECT_EQ(run(c), expected);
-    }
-  }
+  for_each_compiled_config([&](const Config& c) {
+    EXPECT_EQ(run(c), expected);
+  });
 }
 
 TEST(Jit, TieredMovesHotFunctionsAndLoopsUp) {
