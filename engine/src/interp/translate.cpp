@@ -21,6 +21,7 @@
 #include <optional>
 #include <unordered_map>
 #include <utility>
+#include <tuple>
 
 #include "interp/code.hpp"
 #include "decoder.hpp"
@@ -1447,20 +1448,16 @@ class Translator {
     std::map<std::pair<uint64_t, uint64_t>, uint32_t> v128_const_index;
     std::vector<uint32_t> local_slot;
     std::vector<uint8_t> local_width;
+    // The vectors, one list for clear() and trim().
+    auto vectors() {
+      return std::tie(stack, newest_read, pending_reads, ctrl, imm_values, slot_fixups, target_fixups, target_tables,
+                      local_slot, local_width);
+    }
     void clear() {
-      stack.clear();
-      newest_read.clear();
-      pending_reads.clear();
-      ctrl.clear();
-      imm_values.clear();
-      slot_fixups.clear();
-      target_fixups.clear();
-      target_tables.clear();
+      std::apply([](auto&... v) { (v.clear(), ...); }, vectors());
       const_index.clear();
       br_table_stubs.clear();
       v128_const_index.clear();
-      local_slot.clear();
-      local_width.clear();
     }
     // Frees what an unusually large body left (a thread keeps the rest).
     void trim() {
@@ -1468,16 +1465,7 @@ class Translator {
       auto trim_one = [](auto& v) {
         if (v.capacity() > kKept) std::remove_reference_t<decltype(v)>().swap(v);
       };
-      trim_one(stack);
-      trim_one(newest_read);
-      trim_one(pending_reads);
-      trim_one(ctrl);
-      trim_one(imm_values);
-      trim_one(slot_fixups);
-      trim_one(target_fixups);
-      trim_one(target_tables);
-      trim_one(local_slot);
-      trim_one(local_width);
+      std::apply([&](auto&... v) { (trim_one(v), ...); }, vectors());
       if (const_index.capacity() > kKept) const_index = ConstIndex();
     }
   };
