@@ -1,5 +1,7 @@
 // Decode and validation cost of a module file, per MB of code:
 //   compile_module FILE.wasm [runs]
+//   compile_module FILE.wasm --jit-only
+//   compile_module FILE.wasm --dump-code OUT
 // Prints the file size, the code section size, the best of N times for
 // reading the file (Module::compile_file's loader, custom sections skipped),
 // decoding and validating, and the validation rate in MB of code per second.
@@ -16,6 +18,7 @@
 // never run): its rate over the plain translations made beforehand, and
 // the bytes of machine code it made per byte of wasm code.
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -136,7 +139,9 @@ bool with_instance(const std::string& path, F&& use) {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: compile_module FILE.wasm [runs]\n       compile_module FILE.wasm --jit-only\n");
+    std::fprintf(stderr,
+                 "usage: compile_module FILE.wasm [runs]\n       compile_module FILE.wasm --jit-only\n"
+                 "       compile_module FILE.wasm --dump-code OUT\n");
     return 2;
   }
   // --jit-only: one instance, every function compiled once on this thread
@@ -159,6 +164,37 @@ int main(int argc, char** argv) {
                   wasm_bytes / 1e6 / cpu, failed ? " (some not compiled)" : "");
     });
     return ran ? 0 : 1;
+  }
+  // --dump-code OUT: every function compiled once (jit::compile), its
+  // machine code and code origins written to OUT (per function: u32 code
+  // size, the code, u32 origin count, the origins), for checking that a
+  // change to the compiler's speed left its output as it was
+  // (bench/compare_code_dumps.py: equal but for the absolute addresses the
+  // code embeds).
+  if (argc > 3 && std::string(argv[2]) == "--dump-code") {
+    if (!mywasm::jit::available()) return 1;
+    std::FILE* out = std::fopen(argv[3], "wb");
+    if (!out) return 1;
+    auto put_u32 = [&](size_t v) {
+      const uint32_t v32 = uint32_t(v);
+      std::fwrite(&v32, 4, 1, out);
+    };
+    const bool ran = with_instance(argv[1], [&](mywasm::Store& store) {
+      for (auto& f : store.impl().funcs) {
+        if (f->is_host()) continue;
+        const bool compiled = mywasm::jit::compile(store.impl(), *f) && f->native;
+        put_u32(compiled ? f->native->size : 0);
+        if (!compiled) {
+          put_u32(0);
+          continue;
+        }
+        std::fwrite(f->native->code, 1, f->native->size, out);
+        put_u32(f->native->code_origins.size());
+        std::fwrite(f->native->code_origins.data(), sizeof(mywasm::CompiledFunc::Origin),
+                    f->native->code_origins.size(), out);
+      }
+    });
+    return std::fclose(out) == 0 && ran ? 0 : 1;
   }
   const std::string path = argv[1];
   const int runs = argc > 2 ? std::atoi(argv[2]) : 5;
