@@ -146,6 +146,8 @@ class RegCache {
     slots_.clear();
     pins_.clear();
     evicted_.clear();
+    std::fill(std::begin(users_), std::end(users_), 0);
+    pinned_regs_ = 0;
     std::fill(std::begin(last_use_), std::end(last_use_), 0);
     std::fill(std::begin(zext_), std::end(zext_), false);
     clock_ = 0;
@@ -186,7 +188,8 @@ class RegCache {
   // its loop, where some path may not have stored it).
   void forget_all(bool pins_dirty) {
     slots_.clear();
-    for (const Pin& p : pins_) slots_.push_back({p.slot, p.e, pins_dirty, p.wide});
+    std::fill(std::begin(users_), std::end(users_), 0);
+    for (const Pin& p : pins_) add({p.slot, p.e, pins_dirty, p.wide});
     reset_zext();
   }
   void mark_pins_dirty() {
@@ -265,13 +268,16 @@ class RegCache {
     }
     // The least recently used unpinned register: the values read or
     // written last are the likeliest to be read again.
-    const uint32_t count = is_xmm ? kXmmCount : kGpCount;
-    std::optional<Entry> best;
+    const uint32_t count = is_xmm ? kXmmCount : kGpCount, first = index(Entry{is_xmm, 0});
+    uint32_t best = 0;  // (pin() leaves some register of each class unpinned)
+    uint64_t best_use = UINT64_MAX;
     for (uint32_t r = 0; r < count; ++r) {
-      const Entry e{is_xmm, r};
-      if (!pinned_reg(e) && (!best || last_use_[index(e)] < last_use_[index(*best)])) best = e;
+      if (!(pinned_regs_ >> (first + r) & 1) && last_use_[first + r] < best_use) {
+        best = r;
+        best_use = last_use_[first + r];
+      }
     }
-    const Entry e = best ? *best : Entry{is_xmm, 0};  // (pin() leaves some register of each class unpinned)
+    const Entry e{is_xmm, best};
     evict(e);
     set(slot, e);
     touch(e);
@@ -296,6 +302,7 @@ class RegCache {
       if (pinned_reg(e)) continue;
       evict(e);
       pins_.push_back({slot, e, wide, i32 && !is_xmm});
+      pinned_regs_ |= uint32_t(1) << index(e);
       set(slot, e);
       clear_zext(e);
       return e;
@@ -305,6 +312,7 @@ class RegCache {
   void unpin(uint64_t slot) {
     for (size_t i = 0; i < pins_.size(); ++i)
       if (pins_[i].slot == slot) {
+        pinned_regs_ &= ~(uint32_t(1) << index(pins_[i].e));
         pins_.erase(pins_.begin() + ptrdiff_t(i));
         return;
       }
@@ -317,8 +325,10 @@ class RegCache {
   }
 
  private:
-  // Flat arrays searched linearly: they hold a few dozen entries at most
-  // (the registers, and copies sharing them), cheaper than node maps.
+  // A flat array of the cached slots (a few dozen at most: the registers,
+  // and copies sharing them), in an order the stores of dirty values
+  // follow; a slot is found through position_, and what a register holds
+  // through users_ and pinned_regs_, not by scanning it.
   struct Cached {
     uint64_t slot;
     Entry e;
@@ -326,9 +336,9 @@ class RegCache {
     bool wide = false;
   };
   Cached* cached(uint64_t slot) {
-    for (Cached& c : slots_)
-      if (c.slot == slot) return &c;
-    return nullptr;
+    if (slot >= position_.size()) return nullptr;
+    const uint32_t i = position_[slot];
+    return i < slots_.size() && slots_[i].slot == slot ? &slots_[i] : nullptr;
   }
   const Cached* cached(uint64_t slot) const { return const_cast<RegCache*>(this)->cached(slot); }
   const Pin* pin_of(uint64_t slot) const {
@@ -337,12 +347,28 @@ class RegCache {
     return nullptr;
   }
   // `slot` in the register of `e`, clean (its old value being replaced).
-  void set(uint64_t slot, Entry e) {
-    if (Cached* c = cached(slot)) *c = Cached{slot, e};
-    else slots_.push_back({slot, e});
+  [[gnu::always_inline]] void set(uint64_t slot, Entry e) {
+    if (Cached* c = cached(slot)) {
+      --users_[index(c->e)];
+      ++users_[index(e)];
+      *c = Cached{slot, e};
+    } else {
+      add({slot, e});
+    }
+  }
+  // Appends `c` (a slot not cached).
+  void add(const Cached& c) {
+    // (position_ is a sparse index: an entry is valid only where the slot
+    // at that position is this one, so it is never cleared.)
+    if (c.slot >= position_.size()) position_.resize(std::max<size_t>(c.slot + 1, 2 * position_.size()));
+    position_[c.slot] = uint32_t(slots_.size());
+    slots_.push_back(c);
+    ++users_[index(c.e)];
   }
   void erase(Cached* c) {
+    --users_[index(c->e)];
     *c = slots_.back();
+    position_[c->slot] = uint32_t(c - slots_.data());
     slots_.pop_back();
   }
   void clear_zext(Entry e) {
@@ -355,18 +381,10 @@ class RegCache {
       if (p.i32) zext_[p.e.reg] = true;
   }
   // Whether more than one slot is in the register of `e`.
-  bool shared(Entry e) const {
-    int n = 0;
-    for (const Cached& c : slots_) n += c.e == e;
-    return n > 1;
-  }
-  bool pinned_reg(Entry e) const {
-    for (const Pin& p : pins_)
-      if (p.e == e) return true;
-    return false;
-  }
+  bool shared(Entry e) const { return users_[index(e)] > 1; }
+  bool pinned_reg(Entry e) const { return pinned_regs_ >> index(e) & 1; }
   void evict(Entry e) {
-    for (size_t i = 0; i < slots_.size();) {
+    for (size_t i = 0; i < slots_.size() && users_[index(e)] > 0;) {
       if (!(slots_[i].e == e)) {
         ++i;
         continue;
@@ -378,6 +396,9 @@ class RegCache {
   static uint32_t index(Entry e) { return e.xmm ? kGpCount + e.reg : e.reg; }
   void touch(Entry e) const { last_use_[index(e)] = ++clock_; }
   std::vector<Cached> slots_;  // each slot at most once
+  std::vector<uint32_t> position_;  // by slot: its index in slots_, where slots_ holds it there
+  uint32_t users_[kGpCount + kXmmCount] = {};  // by register (index()): how many entries of slots_ are in it
+  uint32_t pinned_regs_ = 0;  // bit index(e) set: a pin's register
   std::vector<Pin> pins_;
   std::vector<Evicted> evicted_;
   mutable uint64_t last_use_[kGpCount + kXmmCount] = {};  // clock_ at each register's last use
@@ -711,7 +732,7 @@ class X64Compiler {
   // The on-stack-replacement entry (OsrEntry): the frame is live; only the
   // constants are written, then the loop numbered edx is entered.
   void osr_prologue() {
-    Assembler& a = *a_;
+    FastAssembler& a = *a_;
     Label internal = a.newLabel(), no_stack = a.newLabel();
     native_stub(internal);
     a.bind(internal);
@@ -736,7 +757,7 @@ class X64Compiler {
   // The native entry's stub: saves r12-r15 (and rbp), loads the context and
   // memory registers, calls `internal` with rdi (and edx) as they came.
   void native_stub(Label internal) {
-    Assembler& a = *a_;
+    FastAssembler& a = *a_;
     a.push(rbp);
     a.mov(rbp, rsp);
     a.push(kCtx);
@@ -762,7 +783,7 @@ class X64Compiler {
   // The internal entry: saves rbx, sets the frame, and checks the native
   // and the value stack (going to `no_stack` when either is short).
   void internal_prologue(Label no_stack) {
-    Assembler& a = *a_;
+    FastAssembler& a = *a_;
     a.push(kFp);
     a.mov(kFp, rdi);
     // Native stack (deep recursion through compiled code) and value stack.
@@ -776,7 +797,7 @@ class X64Compiler {
   // CompiledFunc::frame_init (zeroed locals, then constants) from slot
   // `from` on.
   void write_frame_init(uint32_t from) {
-    Assembler& a = *a_;
+    FastAssembler& a = *a_;
     bool zero_ready = false;
     for (uint32_t k = 0; k < src_.init_count; ++k) {
       if (src_.init_base + k < from) continue;
@@ -797,7 +818,7 @@ class X64Compiler {
   }
 
   void epilogue() {
-    Assembler& a = *a_;
+    FastAssembler& a = *a_;
     // The function's entry found no stack left for its frame: as in the
     // interpreter, the trap is the caller's, at its call (which the call
     // record has), not this function's.
@@ -870,7 +891,7 @@ class X64Compiler {
   // Cold code after the function: the trap entries, then the stubs (short
   // jumps back to them where they can).
   void emit_trap_stubs() {
-    Assembler& a = *a_;
+    FastAssembler& a = *a_;
     for (auto& [code, label] : trap_entries_) {
       a.bind(label);
       a.mov(eax, uint32_t(code));
@@ -991,7 +1012,7 @@ class X64Compiler {
   // The common v128 instructions inline (SSE4.1, which available()
   // requires); false for the others, which call the interpreter's code.
   bool emit_v128(Opcode op, const uint64_t* p) {
-    Assembler& a = *a_;
+    FastAssembler& a = *a_;
     InstId binary = Inst::kIdNone;
     switch (op) {
       case Opcode::I32x4Add: binary = Inst::kIdPaddd; break;
@@ -1087,7 +1108,7 @@ class X64Compiler {
   // (interp::simd_instruction_fn) with the frame, the instruction's words
   // and the memory.
   void emit_simd_call(const Instr& in) {
-    Assembler& a = *a_;
+    FastAssembler& a = *a_;
     a.mov(rdi, kFp);
     a.mov(rsi, imm(in.stub));
     if (memi_) {
@@ -1112,7 +1133,7 @@ class X64Compiler {
   // Calls `helper` on `instr` (see InstructionHelper) and returns from this
   // function with its TrapCode when it is not 0.
   void call_helper(InstructionHelper helper, const uint64_t* instr) {
-    Assembler& a = *a_;
+    FastAssembler& a = *a_;
     a.mov(rdi, imm(&store_));
     a.mov(rsi, kCtx);
     a.mov(rdx, imm(instr));
@@ -1135,7 +1156,7 @@ class X64Compiler {
   // into registers outside the cache before any cache register is
   // overwritten.
   void emit_memory_copy(const uint64_t* p) {
-    Assembler& a = *a_;
+    FastAssembler& a = *a_;
     a.emit(Inst::kIdMov, eax, gp_in(p[1], false));  // (32-bit moves zero-extend)
     a.emit(Inst::kIdMov, ecx, gp_in(p[2], false));
     a.emit(Inst::kIdMov, edx, gp_in(p[3], false));
@@ -1152,7 +1173,7 @@ class X64Compiler {
     after_call();
   }
   void emit_memory_fill(const uint64_t* p) {
-    Assembler& a = *a_;
+    FastAssembler& a = *a_;
     a.emit(Inst::kIdMov, eax, gp_in(p[1], false));
     a.emit(Inst::kIdMov, edx, gp_in(p[3], false));
     a.emit(Inst::kIdMov, esi, gp_in(p[2], false));  // (last: rsi is a cache register; memset takes the low byte)
@@ -1168,7 +1189,7 @@ class X64Compiler {
   // The interpreter's Step, for the limits configured: the step count, the
   // fuel left, an interrupt (taken once: the flag is cleared).
   void emit_step() {
-    Assembler& a = *a_;
+    FastAssembler& a = *a_;
     const Config& cfg = store_.engine.config();
     if (cfg.step_limit) {
       a.dec(ctx_field(offsetof(ExecRegs, steps_left)));
@@ -1192,7 +1213,7 @@ class X64Compiler {
   }
 
   void emit_internal(const Instr& in) {
-    Assembler& a = *a_;
+    FastAssembler& a = *a_;
     const uint64_t* p = w(in);
     switch (in.info->internal) {
       case Internal::Copy:
@@ -1289,7 +1310,7 @@ class X64Compiler {
   // At a loop header: pins the locals the loop uses most (after those its
   // enclosing loops pinned) and loads them.
   void enter_loop(size_t header, size_t end) {
-    Assembler& a = *a_;
+    FastAssembler& a = *a_;
     // The loop's instructions (instrs_ is in code order).
     auto by_index = [](const Instr& in, size_t index) { return in.index < index; };
     const auto first = std::lower_bound(instrs_.begin(), instrs_.end(), header, by_index);
@@ -1701,7 +1722,7 @@ class X64Compiler {
   }
 
   void emit_br_table(const uint64_t* p) {  // index, count, targets (last: default)
-    Assembler& a = *a_;
+    FastAssembler& a = *a_;
     const uint64_t count = p[2];
     Label table = a.newLabel();
     // An index past the last entry takes the default (the last) straight
@@ -1746,7 +1767,7 @@ class X64Compiler {
   // jit::function_at); nothing returns through it but native code. Uses
   // rcx and rdx before the call.
   void call_native(const Gp& target, uint64_t arg_slot) {
-    Assembler& a = *a_;
+    FastAssembler& a = *a_;
     mark_site();  // (the return address maps back to this instruction)
     a.mov(rcx, ctx_field(offsetof(ExecRegs, depth)));
     a.inc(rcx);
@@ -1771,7 +1792,7 @@ class X64Compiler {
   // when it has some (pushing the call record the interpreter would), else
   // through the interpreter (which translates, compiles or calls the host).
   void emit_call(const Instr& in) {
-    Assembler& a = *a_;
+    FastAssembler& a = *a_;
     const uint64_t* p = w(in);
     auto* callee = reinterpret_cast<FuncInstance*>(p[1]);
     Label slow = a.newLabel(), done = a.newLabel();
@@ -1816,7 +1837,7 @@ class X64Compiler {
   // this instance); anything else (a trap, a callee without native code)
   // runs in the interpreter.
   void emit_call_indirect(const Instr& in) {
-    Assembler& a = *a_;
+    FastAssembler& a = *a_;
     if (!vector_layout_known()) return emit_in_interpreter(in);
     const uint64_t* p = w(in);
     const auto* table = reinterpret_cast<const TableInstance*>(p[1]);
@@ -1928,7 +1949,7 @@ class X64Compiler {
   }
 
   void emit_plain(Opcode op, const uint64_t* p) {
-    Assembler& a = *a_;
+    FastAssembler& a = *a_;
     switch (plain_op_kind(op)) {
       case OpKind::Load: emit_load(op, p[1], p[2], p[3]); return;
       case OpKind::Store: emit_store(op, p[1], p[2], p[3]); return;
@@ -2067,7 +2088,7 @@ class X64Compiler {
   // conversion, an input out of range as an overflow, and an input that
   // truly truncates to the minimum goes on.
   void emit_trunc(Opcode op, uint64_t dst, uint64_t src) {
-    Assembler& a = *a_;
+    FastAssembler& a = *a_;
     load_xmm0(src, true);
     Label slow = a.newLabel(), done = a.newLabel();
     switch (op) {
@@ -2091,7 +2112,7 @@ class X64Compiler {
     a.bind(done);
     put_rax(dst);
     defer([this, op, slow, done] {
-      Assembler& a = *a_;
+      FastAssembler& a = *a_;
       a.bind(slow);  // xmm0: the input; rax: the truncation
       a.ucomisd(xmm0, xmm0);
       a.jp(trap_site(TrapCode::InvalidConversion));
@@ -2124,7 +2145,7 @@ class X64Compiler {
   // INT_MIN / -1 for signed division (its remainder is 0, which x86 would
   // fault on).
   void emit_div_rem(Opcode op, const uint64_t* p) {
-    Assembler& a = *a_;
+    FastAssembler& a = *a_;
     const bool wide = op == Opcode::I64DivS || op == Opcode::I64DivU || op == Opcode::I64RemS || op == Opcode::I64RemU;
     const bool is_signed = op == Opcode::I32DivS || op == Opcode::I32RemS || op == Opcode::I64DivS || op == Opcode::I64RemS;
     const bool is_rem = op == Opcode::I32RemS || op == Opcode::I32RemU || op == Opcode::I64RemS || op == Opcode::I64RemU;
@@ -2195,7 +2216,7 @@ class X64Compiler {
   // Ordered comparisons with NaN false (ne: true). a < b is tested as b > a
   // so that "above" (CF = ZF = 0) excludes the unordered case.
   void emit_float_compare(Opcode op, const uint64_t* p) {
-    Assembler& a = *a_;
+    FastAssembler& a = *a_;
     const bool wide = plain_op_kind(op) == OpKind::FCmp64;
     auto load = [&](uint64_t s) { load_xmm0(s, wide); };
     auto ucom = [&](uint64_t s) { a.emit(wide ? Inst::kIdUcomisd : Inst::kIdUcomiss, xmm0, xmm_in(s, wide)); };
@@ -2224,7 +2245,7 @@ class X64Compiler {
   }
 
   void emit_unary(Opcode op, uint64_t dst, uint64_t src) {
-    Assembler& a = *a_;
+    FastAssembler& a = *a_;
     // The operand through the register cache (a register or its slot).
     auto g32 = [&] { return gp_in(src, false); };
     auto g64 = [&] { return gp_in(src, true); };
@@ -2334,7 +2355,7 @@ class X64Compiler {
   // plus `offset`: unchecked on a guarded memory, else with address +
   // offset + bytes (in rcx) checked against the memory's size.
   Mem checked_address(uint64_t addr_slot, uint64_t offset, uint32_t bytes, uint32_t size_bits) {
-    Assembler& a = *a_;
+    FastAssembler& a = *a_;
     const Gp index = address_register(addr_slot);
     if (guarded_) {
       mark_site();  // the access may fault
@@ -2356,7 +2377,7 @@ class X64Compiler {
   }
 
   void emit_load(Opcode op, uint64_t dst, uint64_t addr, uint64_t offset) {
-    Assembler& a = *a_;
+    FastAssembler& a = *a_;
     const uint32_t bytes = access_bytes(op);
     Mem m = checked_address(addr, offset, bytes, bytes * 8);
     if (op == Opcode::F32Load || op == Opcode::F64Load) {  // straight into a float register
@@ -2385,7 +2406,7 @@ class X64Compiler {
   }
 
   void emit_store(Opcode op, uint64_t addr, uint64_t value, uint64_t offset) {
-    Assembler& a = *a_;
+    FastAssembler& a = *a_;
     const uint32_t bytes = access_bytes(op);
     Mem m = checked_address(addr, offset, bytes, bytes * 8);
     if (auto e = cache_.find(value); e && e->xmm && (op == Opcode::F32Store || op == Opcode::F64Store)) {
@@ -2423,7 +2444,7 @@ class X64Compiler {
   std::vector<size_t>& targets_ = scratch_.targets;
   CodeHolder& code_ = scratch_.code;
   RecordingErrorHandler errors_;
-  Assembler* a_ = nullptr;
+  FastAssembler* a_ = nullptr;
   // The label of each branch target: labels_[k] is targets_[k]'s (a vector,
   // not a map: a body may have millions of targets).
   std::vector<Label>& labels_ = scratch_.labels;

@@ -8,6 +8,9 @@
 // compares every register, base, index, scale and displacement class);
 // anything else, and any state asmjit would act on (instruction options, a
 // logger or validation, a nearly full buffer), goes to asmjit's own _emit.
+// Called through its own mov overloads (a FastAssembler, not an
+// x86::Assembler, in the caller's hands) it also skips asmjit's generic
+// emit call.
 #pragma once
 #include <asmjit/x86.h>
 
@@ -22,18 +25,34 @@ class FastAssembler : public asmjit::x86::Assembler {
 
   asmjit::Error _emit(asmjit::InstId id, const asmjit::Operand_& o0, const asmjit::Operand_& o1,
                       const asmjit::Operand_& o2, const asmjit::Operand_* ext) override {
-    if (id == asmjit::x86::Inst::kIdMov && o2.isNone() && ext[0].isNone() && plain_state() &&
-        size_t(_bufferEnd - _bufferPtr) >= 16 && emit_mov(o0, o1)) {
-      ++fast_count_;
+    if (id == asmjit::x86::Inst::kIdMov && o2.isNone() && ext[0].isNone() && fast_mov(o0, o1))
       return asmjit::kErrorOk;
-    }
     return asmjit::x86::Assembler::_emit(id, o0, o1, o2, ext);
   }
+
+  // The plain movs called on a FastAssembler (as the x86-64 compiler
+  // does): the same fast path, without asmjit's operand packing and
+  // virtual call on the way to _emit; other forms go that way.
+  using asmjit::x86::EmitterExplicitT<asmjit::x86::Assembler>::mov;
+  asmjit::Error mov(const asmjit::x86::Gp& dst, const asmjit::x86::Gp& src) { return typed_mov(dst, src); }
+  asmjit::Error mov(const asmjit::x86::Gp& dst, const asmjit::x86::Mem& src) { return typed_mov(dst, src); }
+  asmjit::Error mov(const asmjit::x86::Gp& dst, const asmjit::Imm& src) { return typed_mov(dst, src); }
+  asmjit::Error mov(const asmjit::x86::Mem& dst, const asmjit::x86::Gp& src) { return typed_mov(dst, src); }
 
   // How many instructions this encoder wrote itself (for tests).
   size_t fast_count() const { return fast_count_; }
 
  private:
+  [[gnu::always_inline]] asmjit::Error typed_mov(const asmjit::Operand_& o0, const asmjit::Operand_& o1) {
+    if (fast_mov(o0, o1)) return asmjit::kErrorOk;
+    return _emitI(asmjit::x86::Inst::kIdMov, o0, o1);
+  }
+  // Encodes mov o0, o1 itself where it can (and counts it).
+  [[gnu::always_inline]] bool fast_mov(const asmjit::Operand_& o0, const asmjit::Operand_& o1) {
+    if (!plain_state() || size_t(_bufferEnd - _bufferPtr) < 16 || !emit_mov(o0, o1)) return false;
+    ++fast_count_;
+    return true;
+  }
   bool plain_state() const {
     return instOptions() == asmjit::InstOptions::kNone && forcedInstOptions() == asmjit::InstOptions::kNone &&
            !extraReg().isReg() && inlineComment() == nullptr;
