@@ -357,7 +357,7 @@ class RegCache {
     }
   }
   // Appends `c` (a slot not cached).
-  void add(const Cached& c) {
+  [[gnu::always_inline]] void add(const Cached& c) {
     // (position_ is a sparse index: an entry is valid only where the slot
     // at that position is this one, so it is never cleared.)
     if (c.slot >= position_.size()) position_.resize(std::max<size_t>(c.slot + 1, 2 * position_.size()));
@@ -1885,12 +1885,12 @@ class X64Compiler {
 
   // What plain_op_kind_of says, remembered per thread (it is asked several
   // times per instruction; the CPU features it reads are the process's).
-  OpKind plain_op_kind(Opcode op) const {
+  [[gnu::always_inline]] OpKind plain_op_kind(Opcode op) const {
     uint8_t& kind = scratch_.op_kinds[static_cast<unsigned>(op)];
-    if (kind == Scratch::kUnknownKind) kind = uint8_t(plain_op_kind_of(op));
+    if (kind == Scratch::kUnknownKind) [[unlikely]] kind = uint8_t(plain_op_kind_of(op));
     return OpKind(kind);
   }
-  OpKind plain_op_kind_of(Opcode op) const {
+  [[gnu::noinline]] OpKind plain_op_kind_of(Opcode op) const {
     const ScalarAccess& access = scalar_access(op);
     if (access.load) return OpKind::Load;
     if (access.store) return OpKind::Store;
