@@ -67,6 +67,7 @@
 #include <asmjit/x86.h>
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstring>
 #include <memory>
@@ -572,6 +573,14 @@ class X64Compiler {
     RegCache cache;
     std::vector<CompiledFunc::Origin> code_origins;  // NativeCode::code_origins, copied out at the end
     std::vector<size_t> stub_needed;  // scan: the instructions (indices in instrs) that get a stub
+    // handler_info's answers for the handlers seen last, direct-mapped by
+    // address (a function's code repeats a few dozen handlers; the full
+    // look-up hashes and probes).
+    struct KnownHandler {
+      uint64_t handler = 0;
+      const HandlerInfo* info = nullptr;
+    };
+    std::array<KnownHandler, 256> known_handlers{};
     static constexpr uint8_t kUnknownKind = 0xFF;
     std::vector<uint8_t> op_kinds = std::vector<uint8_t>(kOpcodeCount, kUnknownKind);  // see plain_op_kind
     CodeHolder code;
@@ -598,6 +607,13 @@ class X64Compiler {
   }
 
   const uint64_t* w(const Instr& in) const { return src_.code.data() + in.index; }
+  // interp::handler_info of a code word, through Scratch::known_handlers.
+  const HandlerInfo* handler_info(uint64_t handler) const {
+    Scratch::KnownHandler& known = scratch_.known_handlers[(handler >> 4) % scratch_.known_handlers.size()];
+    if (known.handler != handler)
+      known = {handler, interp::handler_info(reinterpret_cast<const void*>(handler))};
+    return known.info;
+  }
   size_t target_index(uint64_t addr) const {
     return (addr - reinterpret_cast<uint64_t>(src_.code.data())) / sizeof(uint64_t);
   }
@@ -620,7 +636,7 @@ class X64Compiler {
     // to a loop header; the loop's code runs to its last such branch), the
     // instructions that need a stub, whether the constant pool can be used.
     for (size_t i = 0; i < code.size();) {
-      const HandlerInfo* info = interp::handler_info(reinterpret_cast<const void*>(code[i]));
+      const HandlerInfo* info = handler_info(code[i]);
       if (!info || info->form == HandlerInfo::Fused) return false;
       unsigned words = info->words ? info->words : unsigned(3 + code[i + 2]);
       if (i + words > code.size()) return false;
