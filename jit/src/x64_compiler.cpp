@@ -496,16 +496,17 @@ class X64Compiler {
     // Branch targets, loop headers and OSR entries are each sorted by code
     // index, as the walk goes: a cursor into each, not a search per
     // instruction.
-    size_t next_target = 0, next_osr = 0;
+    size_t next_osr = 0;
+    next_target_ = 0;
     auto next_loop = loop_end_.begin();
     for (size_t k = 0; k < instrs_.size(); ++k) {
       const Instr& in = instrs_[k];
       current_k_ = k;
       while (!loops_.empty() && loops_.back().end < in.index) leave_loop();
-      while (next_target < targets_.size() && targets_[next_target] < in.index) ++next_target;
-      if (next_target < targets_.size() && targets_[next_target] == in.index) {
+      while (next_target_ < targets_.size() && targets_[next_target_] < in.index) ++next_target_;
+      if (next_target_ < targets_.size() && targets_[next_target_] == in.index) {
         flush_dirty(false);  // the path falling through stores what the others stored
-        a.bind(labels_[next_target]);
+        a.bind(labels_[next_target_]);
         cache_.forget_all(true);  // other paths join here (pins: see store_pins_leaving)
         last_compare_.reset();
       }
@@ -1011,7 +1012,7 @@ class X64Compiler {
     const Instr& next = instrs_[current_k_ + 1];
     if (tmp < src_.temp_base || next.info->form != HandlerInfo::InternalForm ||
         next.info->internal != Internal::Copy || w(next)[2] != tmp || w(next)[1] >= src_.const_base ||
-        target_label(next.index))
+        next_is_target())
       return std::nullopt;
     return w(next)[1];
   }
@@ -1575,7 +1576,7 @@ class X64Compiler {
     if (next.info->form != HandlerInfo::InternalForm ||
         (next.info->internal != Internal::BrIf && next.info->internal != Internal::BrUnless))
       return false;
-    return w(next)[1] == slot && !target_label(next.index);
+    return w(next)[1] == slot && !next_is_target();
   }
   // Stores every dirty slot (only unpinned ones when !pins): before
   // labels, branches, calls and any instruction that reads slots from
@@ -2464,6 +2465,14 @@ class X64Compiler {
   // The label of each branch target: labels_[k] is targets_[k]'s (a vector,
   // not a map: a body may have millions of targets).
   std::vector<Label>& labels_ = scratch_.labels;
+  // Whether the instruction after the current one is a branch target (from
+  // the walk's cursor: a step or two on, not a search).
+  bool next_is_target() const {
+    const size_t index = instrs_[current_k_ + 1].index;
+    size_t k = next_target_;
+    while (k < targets_.size() && targets_[k] < index) ++k;
+    return k < targets_.size() && targets_[k] == index;
+  }
   const Label* target_label(size_t index) const {
     const auto it = std::lower_bound(targets_.begin(), targets_.end(), index);
     return it != targets_.end() && *it == index ? &labels_[size_t(it - targets_.begin())] : nullptr;
@@ -2503,6 +2512,7 @@ class X64Compiler {
   // return moves its results to slots 0.., whatever the locals there).
   bool i32_local(uint64_t slot) const { return slot >= src_.num_results && local_type(slot) == ValType::I32; }
   size_t current_ = 0;                      // index of the instruction being compiled
+  size_t next_target_ = 0;  // the walk's cursor into targets_: the first at or after the current instruction
   size_t current_k_ = 0;                    // its index in instrs_
   size_t site_index_ = 0;                   // the instruction whose code is being emitted (see defer)
   size_t origin_cursor_ = 0;                // see origin_of
