@@ -141,6 +141,7 @@ class RegCache {
     bool i32 = false;
   };
 
+  RegCache() { reset_recency(); }
   // Empties the cache, keeping its buffers (one cache serves every
   // function a thread compiles).
   void reset() {
@@ -149,9 +150,8 @@ class RegCache {
     evicted_.clear();
     std::fill(std::begin(users_), std::end(users_), 0);
     pinned_regs_ = 0;
-    std::fill(std::begin(last_use_), std::end(last_use_), 0);
+    reset_recency();
     std::fill(std::begin(zext_), std::end(zext_), false);
-    clock_ = 0;
   }
 
   // Whether a general register's upper 32 bits are known to be zero: the
@@ -269,16 +269,10 @@ class RegCache {
     }
     // The least recently used unpinned register: the values read or
     // written last are the likeliest to be read again.
-    const uint32_t count = is_xmm ? kXmmCount : kGpCount, first = index(Entry{is_xmm, 0});
-    uint32_t best = 0;  // (pin() leaves some register of each class unpinned)
-    uint64_t best_use = UINT64_MAX;
-    for (uint32_t r = 0; r < count; ++r) {
-      if (!(pinned_regs_ >> (first + r) & 1) && last_use_[first + r] < best_use) {
-        best = r;
-        best_use = last_use_[first + r];
-      }
-    }
-    const Entry e{is_xmm, best};
+    const uint32_t head = kHead + is_xmm, first = index(Entry{is_xmm, 0});
+    uint32_t lru = recency_next_[head];
+    while (lru != head && (pinned_regs_ >> lru & 1)) lru = recency_next_[lru];
+    const Entry e{is_xmm, lru == head ? 0 : lru - first};  // (pin() leaves some register of each class unpinned)
     evict(e);
     set(slot, e);
     touch(e);
@@ -395,15 +389,38 @@ class RegCache {
     }
   }
   static uint32_t index(Entry e) { return e.xmm ? kGpCount + e.reg : e.reg; }
-  void touch(Entry e) const { last_use_[index(e)] = ++clock_; }
+  // Each class's registers in a circular list from the least to the most
+  // recently used (behind the class's head: kHead for general registers,
+  // kHead + 1 for xmm ones); a use moves a register to the back. Unused
+  // registers come first, by number.
+  static constexpr uint32_t kHead = kGpCount + kXmmCount;
+  void reset_recency() {
+    for (uint32_t is_xmm = 0; is_xmm < 2; ++is_xmm) {
+      const uint32_t head = kHead + is_xmm;
+      recency_next_[head] = recency_prev_[head] = uint8_t(head);
+      for (uint32_t r = 0; r < (is_xmm ? kXmmCount : kGpCount); ++r) append_recent(index(Entry{bool(is_xmm), r}), head);
+    }
+  }
+  void append_recent(uint32_t i, uint32_t head) const {
+    const uint32_t last = recency_prev_[head];
+    recency_next_[last] = uint8_t(i);
+    recency_prev_[i] = uint8_t(last);
+    recency_next_[i] = uint8_t(head);
+    recency_prev_[head] = uint8_t(i);
+  }
+  void touch(Entry e) const {
+    const uint32_t i = index(e);
+    recency_next_[recency_prev_[i]] = recency_next_[i];
+    recency_prev_[recency_next_[i]] = recency_prev_[i];
+    append_recent(i, kHead + e.xmm);
+  }
   std::vector<Cached> slots_;  // each slot at most once
   std::vector<uint32_t> position_;  // by slot: its index in slots_, where slots_ holds it there
   uint32_t users_[kGpCount + kXmmCount] = {};  // by register (index()): how many entries of slots_ are in it
   uint32_t pinned_regs_ = 0;  // bit index(e) set: a pin's register
   std::vector<Pin> pins_;
   std::vector<Evicted> evicted_;
-  mutable uint64_t last_use_[kGpCount + kXmmCount] = {};  // clock_ at each register's last use
-  mutable uint64_t clock_ = 0;
+  mutable uint8_t recency_next_[kHead + 2] = {}, recency_prev_[kHead + 2] = {};  // (see touch)
   bool zext_[kGpCount] = {};
 };
 
