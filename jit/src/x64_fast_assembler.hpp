@@ -35,9 +35,15 @@ class FastAssembler : public asmjit::x86::Assembler {
   // virtual call on the way to _emit; other forms go that way.
   using asmjit::x86::EmitterExplicitT<asmjit::x86::Assembler>::mov;
   asmjit::Error mov(const asmjit::x86::Gp& dst, const asmjit::x86::Gp& src) { return typed_mov(dst, src); }
-  asmjit::Error mov(const asmjit::x86::Gp& dst, const asmjit::x86::Mem& src) { return typed_mov(dst, src); }
   asmjit::Error mov(const asmjit::x86::Gp& dst, const asmjit::Imm& src) { return typed_mov(dst, src); }
-  asmjit::Error mov(const asmjit::x86::Mem& dst, const asmjit::x86::Gp& src) { return typed_mov(dst, src); }
+  // (The frame-slot loads and stores: their operand kinds known here, only
+  // their classes checked.)
+  asmjit::Error mov(const asmjit::x86::Gp& dst, const asmjit::x86::Mem& src) {
+    return typed_mem_mov(0x8B, dst, src) ? asmjit::kErrorOk : _emitI(asmjit::x86::Inst::kIdMov, dst, src);
+  }
+  asmjit::Error mov(const asmjit::x86::Mem& dst, const asmjit::x86::Gp& src) {
+    return typed_mem_mov(0x89, src, dst) ? asmjit::kErrorOk : _emitI(asmjit::x86::Inst::kIdMov, dst, src);
+  }
 
   // How many instructions this encoder wrote itself (for tests).
   size_t fast_count() const { return fast_count_; }
@@ -50,6 +56,17 @@ class FastAssembler : public asmjit::x86::Assembler {
   // Encodes mov o0, o1 itself where it can (and counts it).
   [[gnu::always_inline]] bool fast_mov(const asmjit::Operand_& o0, const asmjit::Operand_& o1) {
     if (!plain_state() || size_t(_bufferEnd - _bufferPtr) < 16 || !emit_mov(o0, o1)) return false;
+    ++fast_count_;
+    return true;
+  }
+  // mov between `reg` and `m` (opcode 8B: a load, 89: a store), encoded
+  // here where it can be (and counted).
+  [[gnu::always_inline]] bool typed_mem_mov(uint8_t opcode, const asmjit::x86::Gp& reg, const asmjit::x86::Mem& m) {
+    uint32_t id, size;
+    if (!plain_state() || size_t(_bufferEnd - _bufferPtr) < 16 || !gp(reg, id, size) || !simple_mem(m)) return false;
+    uint8_t* p = _bufferPtr;
+    reg_mem(p, opcode, id, size, m);
+    done(p);
     ++fast_count_;
     return true;
   }
@@ -103,6 +120,14 @@ class FastAssembler : public asmjit::x86::Assembler {
       p += 4;
     }
   }
+  // REX, `opcode` (8B or 89: mov r, [m] or mov [m], r) and ModRM for
+  // register `r` of `size` bytes and memory `m`.
+  [[gnu::always_inline]] static void reg_mem(uint8_t*& p, uint8_t opcode, uint32_t r, uint32_t size,
+                                             const asmjit::x86::Mem& m) {
+    rex(p, size == 8, r, m.hasIndex() ? m.indexId() : 0, m.baseId());
+    *p++ = opcode;
+    modrm_mem(p, r, m);
+  }
   void done(uint8_t* p) {
     _bufferPtr = p;
     asmjit::CodeBuffer& b = _section->_buffer;
@@ -120,10 +145,7 @@ class FastAssembler : public asmjit::x86::Assembler {
         *p++ = 0x89;
         *p++ = uint8_t(0xC0 | (src & 7) << 3 | (dst & 7));
       } else if (simple_mem(o1)) {  // mov r, [m]: 8B /r
-        const auto& m = o1.as<asmjit::x86::Mem>();
-        rex(p, dst_size == 8, dst, m.hasIndex() ? m.indexId() : 0, m.baseId());
-        *p++ = 0x8B;
-        modrm_mem(p, dst, m);
+        reg_mem(p, 0x8B, dst, dst_size, o1.as<asmjit::x86::Mem>());
       } else if (o1.isImm()) {
         const uint64_t v = o1.as<asmjit::Imm>().valueAs<uint64_t>();
         const bool simm32 = int64_t(v) >= INT32_MIN && int64_t(v) <= INT32_MAX;
@@ -150,10 +172,7 @@ class FastAssembler : public asmjit::x86::Assembler {
         return false;
       }
     } else if (simple_mem(o0) && gp(o1, src, src_size)) {  // mov [m], r: 89 /r
-      const auto& m = o0.as<asmjit::x86::Mem>();
-      rex(p, src_size == 8, src, m.hasIndex() ? m.indexId() : 0, m.baseId());
-      *p++ = 0x89;
-      modrm_mem(p, src, m);
+      reg_mem(p, 0x89, src, src_size, o0.as<asmjit::x86::Mem>());
     } else {
       return false;
     }
