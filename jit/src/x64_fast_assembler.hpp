@@ -55,7 +55,7 @@ class FastAssembler : public asmjit::x86::Assembler {
   }
   // Encodes mov o0, o1 itself where it can (and counts it).
   [[gnu::always_inline]] bool fast_mov(const asmjit::Operand_& o0, const asmjit::Operand_& o1) {
-    if (!plain_state() || size_t(_bufferEnd - _bufferPtr) < 16 || !emit_mov(o0, o1)) return false;
+    if (!fast_ready() || !emit_mov(o0, o1)) return false;
     ++fast_count_;
     return true;
   }
@@ -63,13 +63,16 @@ class FastAssembler : public asmjit::x86::Assembler {
   // here where it can be (and counted).
   [[gnu::always_inline]] bool typed_mem_mov(uint8_t opcode, const asmjit::x86::Gp& reg, const asmjit::x86::Mem& m) {
     uint32_t id, size;
-    if (!plain_state() || size_t(_bufferEnd - _bufferPtr) < 16 || !gp(reg, id, size) || !simple_mem(m)) return false;
+    if (!fast_ready() || !gp(reg, id, size) || !simple_mem(m)) return false;
     uint8_t* p = _bufferPtr;
     reg_mem(p, opcode, id, size, m);
     done(p);
     ++fast_count_;
     return true;
   }
+  // Whether nothing asmjit would act on is set and the buffer has room for
+  // any mov this encoder writes.
+  bool fast_ready() const { return plain_state() && size_t(_bufferEnd - _bufferPtr) >= 16; }
   bool plain_state() const {
     return instOptions() == asmjit::InstOptions::kNone && forcedInstOptions() == asmjit::InstOptions::kNone &&
            !extraReg().isReg() && inlineComment() == nullptr;
