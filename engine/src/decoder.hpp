@@ -15,13 +15,29 @@
 
 namespace mywasm {
 
+// Whether decode_module walks function bodies. `Deferred` only records
+// each body's bounds (FuncBody::code_end is then its declared end and
+// max_depth 0), for a loader whose validator walks every body anyway:
+// it saves a walk of all the code. The loader must then call
+// scan_deferred_bodies when anything fails later, since a malformed body
+// is reported before any validation error (see load_module).
+enum class BodyScan { Now, Deferred };
+
 // Decodes a whole binary module into `out`. The first form copies the input
 // into out.bytes; the second keeps the given bytes (and their owner). Checks everything the binary format itself requires (section
 // order and sizes, LEB rules, UTF-8 names, instruction encodings and block
 // nesting, data count rules); type rules are left to validate_module.
-// Returns nullopt on success; on failure `out` is partially filled.
-std::optional<LoadError> decode_module(std::span<const uint8_t> bytes, ir::Module& out);
-std::optional<LoadError> decode_module(ir::ModuleBytes bytes, ir::Module& out);
+// Returns nullopt on success; on failure `out` is partially filled. A
+// failure with bodies deferred is still the first malformed body's when
+// there is one before the failing byte.
+std::optional<LoadError> decode_module(std::span<const uint8_t> bytes, ir::Module& out,
+                                       BodyScan body_scan = BodyScan::Now);
+std::optional<LoadError> decode_module(ir::ModuleBytes bytes, ir::Module& out, BodyScan body_scan = BodyScan::Now);
+
+// What decode_module leaves out with bodies deferred: each body's
+// instruction encoding and block structure, its final `end` at its declared
+// end, and the data count rule. The first such error, or nullopt.
+std::optional<LoadError> scan_deferred_bodies(const ir::Module& m);
 
 // Block type immediate as the s33 the format encodes.
 constexpr int64_t kBlockTypeEmpty = -64;  // 0x40

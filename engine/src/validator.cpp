@@ -114,9 +114,9 @@ class FuncValidator {
   FuncValidator(const Module& m, const std::vector<bool>& declared_refs)
       : m_(m), declared_refs_(declared_refs), typing_(op_typing()) {}
 
-  void validate(uint32_t func_index) {
+  // Validates a body and records its max_depth.
+  void validate(uint32_t func_index, FuncBody& body) {
     const FuncType& type = m_.func_type(func_index);
-    const FuncBody& body = m_.bodies[func_index - m_.num_imported_funcs];
     params_ = &type.params;
     body_ = &body;
     func_results_ = type.results;
@@ -126,10 +126,15 @@ class FuncValidator {
     push_ctrl(Opcode::Block, kFuncBlock);
 
     Reader r(std::span<const uint8_t>(m_.bytes), body.code_begin, body.code_end);
+    max_ctrls_ = 1;
     while (!ctrls_.empty()) {
       read_instr_or_throw(r, in_);
       step();
     }
+    // A body whose encoding the decoder did not scan (BodyScan::Deferred)
+    // may end before its declared end.
+    if (!r.eof()) fail("section size mismatch", r.offset());
+    body.max_depth = uint32_t(max_ctrls_ - 1);
   }
 
  private:
@@ -175,6 +180,7 @@ class FuncValidator {
   // --- control stack -----------------------------------------------------
   void push_ctrl(Opcode kind, int32_t block_type) {
     ctrls_.push_back(Ctrl{kind, false, uint32_t(stack_.size()), block_type});
+    max_ctrls_ = std::max(max_ctrls_, ctrls_.size());
     push(signature(ctrls_.back()).params);
   }
   Ctrl pop_ctrl() {
@@ -229,6 +235,8 @@ class FuncValidator {
     return m_.elems[index];
   }
   void require_data(uint32_t index) {
+    // A format rule, which a decoder that did not scan the bodies leaves here.
+    if (!m_.data_count && !m_.datas.empty()) fail("data count section required", in_.offset);
     size_t count = m_.data_count ? *m_.data_count : m_.datas.size();
     if (index >= count) fail_unknown("data segment", index, in_.offset);
   }
@@ -475,6 +483,7 @@ class FuncValidator {
   std::span<const ValType> func_results_;
   std::vector<ValType> stack_;
   std::vector<Ctrl> ctrls_;
+  size_t max_ctrls_ = 0;  // the deepest ctrls_ of the body being validated
   std::vector<ValType> scratch_;
   std::unordered_set<uint32_t> checked_labels_;  // br_table: label depths already checked
   Instr in_;
@@ -482,7 +491,7 @@ class FuncValidator {
 
 class ModuleValidator {
  public:
-  explicit ModuleValidator(const Module& m) : m_(m) {}
+  explicit ModuleValidator(Module& m) : m_(m) {}
 
   void validate() {
     // The decoder guarantees this; a hand-built Module might not.
@@ -530,10 +539,10 @@ class ModuleValidator {
  private:
   // Validates the bodies of functions [begin, end) in order; the exception
   // of the first invalid one, or null.
-  std::exception_ptr validate_range(uint32_t begin, uint32_t end) const {
+  std::exception_ptr validate_range(uint32_t begin, uint32_t end) {
     try {
       FuncValidator fv(m_, declared_refs_);
-      for (uint32_t i = begin; i < end; ++i) fv.validate(i);
+      for (uint32_t i = begin; i < end; ++i) fv.validate(i, m_.bodies[i - m_.num_imported_funcs]);
     } catch (...) {
       return std::current_exception();
     }
@@ -544,7 +553,7 @@ class ModuleValidator {
   // size, the second on a thread of its own (bodies are independent; each
   // half its own FuncValidator). The error thrown is the first invalid
   // body's, as in one pass.
-  void validate_bodies() const {
+  void validate_bodies() {
     const uint32_t begin = m_.num_imported_funcs, end = uint32_t(m_.func_types.size());
     const size_t total = m_.code_bytes();
     uint32_t split = begin;
@@ -656,13 +665,13 @@ class ModuleValidator {
     }
   }
 
-  const Module& m_;
+  Module& m_;
   std::vector<bool> declared_refs_;  // C.refs, indexed by function index
 };
 
 }  // namespace
 
-std::optional<LoadError> validate_module(const ir::Module& m) {
+std::optional<LoadError> validate_module(ir::Module& m) {
   try {
     ModuleValidator(m).validate();
   } catch (LoadError& e) {

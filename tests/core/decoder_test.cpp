@@ -14,10 +14,8 @@ using test::load;
 using test::section;
 using test::single_func_module;
 
-std::optional<LoadError> decode(const Bytes& bytes) {
-  Module m;
-  return decode_module(bytes, m);
-}
+// The decoder's error (load() also checks load_module reports the same).
+std::optional<LoadError> decode(const Bytes& bytes) { return load(bytes).decode_error; }
 
 TEST(Decoder, EmptyModule) {
   Module m;
