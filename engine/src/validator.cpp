@@ -48,6 +48,10 @@ struct OpTyping {
   // that it reads one small entry (the table's are 64 bytes, with strings).
   ImmKind imm = ImmKind::None;
   bool simple = false;
+  // Immediates or index spaces to check besides the operand types (memory
+  // accesses, lane indices, memory and segment instructions): the rare
+  // case, so the common instructions test one flag.
+  bool checks_immediates = false;
 };
 
 uint8_t log2_bytes(unsigned bits) {
@@ -88,6 +92,23 @@ unsigned lane_count(std::string_view name) {
 
 bool is_memory_access(ImmKind k) { return k == ImmKind::MemArg || k == ImmKind::MemArgLane; }
 
+// Simple instructions (typed by the opcode table alone) that still name a
+// memory or a segment.
+bool checks_index_space(Opcode op) {
+  switch (op) {
+    case Opcode::MemorySize:
+    case Opcode::MemoryGrow:
+    case Opcode::MemoryFill:
+    case Opcode::MemoryCopy:
+    case Opcode::MemoryInit:
+    case Opcode::DataDrop:
+    case Opcode::ElemDrop:
+      return true;
+    default:
+      return false;
+  }
+}
+
 const std::array<OpTyping, kOpcodeCount>& op_typing() {
   static const auto table = [] {
     std::array<OpTyping, kOpcodeCount> t{};
@@ -102,6 +123,8 @@ const std::array<OpTyping, kOpcodeCount>& op_typing() {
       }
       if (is_memory_access(in.imm)) ty.natural_align = log2_bytes(access_bits(in.name));
       if (in.imm == ImmKind::Lane || in.imm == ImmKind::MemArgLane) ty.lanes = static_cast<uint8_t>(lane_count(in.name));
+      ty.checks_immediates = is_memory_access(in.imm) || in.imm == ImmKind::Lane || in.imm == ImmKind::Shuffle ||
+                             (in.is_simple() && checks_index_space(static_cast<Opcode>(i)));
     }
     return t;
   }();
@@ -252,9 +275,8 @@ class FuncValidator {
     push(std::span<const ValType>(scratch_));
   }
 
-  void step() {
-    const Opcode op = in_.op;
-    const OpTyping& ty = typing_[static_cast<unsigned>(op)];
+  // Immediates and index spaces (see OpTyping::checks_immediates).
+  [[gnu::noinline]] void check_immediates(Opcode op, const OpTyping& ty) {
     if (is_memory_access(ty.imm)) {
       require_memory(0);
       if (in_.a >= 32 || in_.a > ty.natural_align) fail("alignment must not be larger than natural", in_.offset);
@@ -265,28 +287,52 @@ class FuncValidator {
       for (uint8_t lane : in_.v128)
         if (lane >= 32) fail("invalid lane index", in_.offset);
     }
-    if (ty.simple) {
-      switch (op) {
-        case Opcode::MemorySize:
-        case Opcode::MemoryGrow:
-        case Opcode::MemoryFill:
-        case Opcode::MemoryCopy:
-          require_memory(0);
-          break;
-        case Opcode::MemoryInit:
-          require_memory(0);
-          require_data(in_.a);
-          break;
-        case Opcode::DataDrop:
-          require_data(in_.a);
-          break;
-        case Opcode::ElemDrop:
-          elem(in_.a);
-          break;
-        default:
-          break;
+    switch (op) {
+      case Opcode::MemorySize:
+      case Opcode::MemoryGrow:
+      case Opcode::MemoryFill:
+      case Opcode::MemoryCopy:
+        require_memory(0);
+        break;
+      case Opcode::MemoryInit:
+        require_memory(0);
+        require_data(in_.a);
+        break;
+      case Opcode::DataDrop:
+        require_data(in_.a);
+        break;
+      case Opcode::ElemDrop:
+        elem(in_.a);
+        break;
+      default:
+        break;
+    }
+  }
+
+  // Pops a simple instruction's operands: at once when the top of the stack
+  // holds exactly them (the common case), else one by one for the errors
+  // and the unknown types of unreachable code.
+  void pop_simple(const OpTyping& ty) {
+    const size_t n = ty.num_params;
+    const size_t size = stack_.size();
+    if (size >= ctrls_.back().height + n) {
+      const ValType* top = stack_.data() + size - n;
+      bool exact = true;
+      for (size_t i = 0; i < n; ++i) exact &= top[i] == ty.params[i];
+      if (exact) {
+        for (size_t i = 0; i < n; ++i) stack_.pop_back();
+        return;
       }
-      for (unsigned i = ty.num_params; i-- > 0;) pop(ty.params[i]);
+    }
+    for (size_t i = n; i-- > 0;) pop(ty.params[i]);
+  }
+
+  void step() {
+    const Opcode op = in_.op;
+    const OpTyping& ty = typing_[static_cast<unsigned>(op)];
+    if (__builtin_expect(ty.checks_immediates, 0)) check_immediates(op, ty);
+    if (ty.simple) {
+      pop_simple(ty);
       for (unsigned i = 0; i < ty.num_results; ++i) push(ty.results[i]);
       return;
     }
