@@ -113,7 +113,7 @@ const std::array<OpTyping, kOpcodeCount>& op_typing() {
   static const auto table = [] {
     std::array<OpTyping, kOpcodeCount> t{};
     for (unsigned i = 0; i < kOpcodeCount; ++i) {
-      const OpcodeInfo& in = kOpcodeInfo[i];
+      const OpcodeInfo in = info(static_cast<Opcode>(i));
       OpTyping& ty = t[i];
       ty.imm = in.imm;
       ty.simple = in.is_simple();
