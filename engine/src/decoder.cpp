@@ -90,29 +90,8 @@ ValType read_reftype(Reader& r) {
   return static_cast<ValType>(b);
 }
 
-// Compile-time index of the single-byte and prefixed opcodes and of each
-// opcode's immediate kind (derived from opcodes.def, so there is still just
-// one opcode list): the decoder's hot path avoids the function-static
-// tables of opcode_from_byte and reads one byte for the immediate kind.
-constexpr uint16_t kNotAnOpcode = 0xFFFF;
-struct OpcodeIndex {
-  std::array<uint16_t, 256> single{};
-  std::array<uint16_t, 32> fc{};
-  std::array<uint16_t, 256> fd{};  // every Wasm 2.0 SIMD sub-opcode is < 256
-  std::array<ImmKind, kOpcodeCount> imm{};
-  constexpr OpcodeIndex() {
-    single.fill(kNotAnOpcode);
-    fc.fill(kNotAnOpcode);
-    fd.fill(kNotAnOpcode);
-    for (unsigned i = 0; i < kOpcodeCount; ++i) {
-      imm[i] = kOpcodeInfo[i].imm;
-      if (kOpcodeInfo[i].prefix == 0) single[kOpcodeInfo[i].code] = static_cast<uint16_t>(i);
-      if (kOpcodeInfo[i].prefix == 0xFC && kOpcodeInfo[i].code < fc.size()) fc[kOpcodeInfo[i].code] = static_cast<uint16_t>(i);
-      if (kOpcodeInfo[i].prefix == 0xFD && kOpcodeInfo[i].code < fd.size()) fd[kOpcodeInfo[i].code] = static_cast<uint16_t>(i);
-    }
-  }
-};
-constexpr OpcodeIndex kOpcodeIndex;
+using decoder_detail::kNotAnOpcode;
+using decoder_detail::kOpcodeIndex;
 
 // The message names the byte(s) like the reference interpreter does
 // ("illegal opcode ff", "illegal opcode fc 99"). Out of line: formatting it
@@ -126,7 +105,7 @@ constexpr OpcodeIndex kOpcodeIndex;
 
 }  // namespace
 
-void read_instr_or_throw(Reader& r, Instr& in) {
+void decoder_detail::read_instr_in_full(Reader& r, Instr& in) {
   in.offset = r.offset();
   uint8_t byte = r.u8();
   uint16_t index = kOpcodeIndex.single[byte];
