@@ -19,10 +19,15 @@ namespace {
 // Operand-stack entry for a value of unknown type (after unreachable code).
 constexpr ValType kUnknown = static_cast<ValType>(0);
 
-[[noreturn]] void fail(std::string message, uint32_t offset) { throw LoadError{std::move(message), offset}; }
+// Cold and out of line, taking the message as a C string: building a
+// std::string at each of step()'s many failure sites gave it a large frame
+// that every instruction paid for.
+[[noreturn, gnu::cold, gnu::noinline]] void fail(const char* message, uint32_t offset) {
+  throw LoadError{message, offset};
+}
 
-[[noreturn]] void fail_unknown(const char* what, uint32_t index, uint32_t offset) {
-  fail(std::string("unknown ") + what + " " + std::to_string(index), offset);
+[[noreturn, gnu::cold, gnu::noinline]] void fail_unknown(const char* what, uint32_t index, uint32_t offset) {
+  throw LoadError{std::string("unknown ") + what + " " + std::to_string(index), offset};
 }
 
 ValType type_from_letter(char c) {
@@ -178,7 +183,12 @@ class FuncValidator {
   }
 
   // --- operand stack -----------------------------------------------------
-  void push(ValType t) { stack_.push_back(t); }
+  void push(ValType t) {
+    // Growth out of the way, so that what remains inlines.
+    if (__builtin_expect(stack_.size() == stack_.capacity(), 0)) grow_stack();
+    stack_.push_back(t);
+  }
+  [[gnu::noinline]] void grow_stack() { stack_.reserve(std::max<size_t>(64, 2 * stack_.capacity())); }
   void push(std::span<const ValType> ts) { stack_.insert(stack_.end(), ts.begin(), ts.end()); }
 
   ValType pop() {
@@ -192,6 +202,11 @@ class FuncValidator {
     return t;
   }
   ValType pop(ValType expected) {
+    // Fast path: the expected type on top, inside the current block.
+    if (__builtin_expect(stack_.size() > ctrls_.back().height && stack_.back() == expected, 1)) {
+      stack_.pop_back();
+      return expected;
+    }
     ValType actual = pop();
     if (actual != expected && actual != kUnknown && expected != kUnknown) fail("type mismatch", in_.offset);
     return actual;
