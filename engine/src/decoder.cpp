@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -90,26 +91,8 @@ ValType read_reftype(Reader& r) {
   return static_cast<ValType>(b);
 }
 
-// Compile-time index of the single-byte and 0xFC opcodes (derived from
-// opcodes.def, so there is still just one opcode list): the decoder's hot
-// path avoids the function-static tables of opcode_from_byte.
-constexpr uint16_t kNotAnOpcode = 0xFFFF;
-struct OpcodeIndex {
-  std::array<uint16_t, 256> single{};
-  std::array<uint16_t, 32> fc{};
-  std::array<uint16_t, 256> fd{};  // every Wasm 2.0 SIMD sub-opcode is < 256
-  constexpr OpcodeIndex() {
-    single.fill(kNotAnOpcode);
-    fc.fill(kNotAnOpcode);
-    fd.fill(kNotAnOpcode);
-    for (unsigned i = 0; i < kOpcodeCount; ++i) {
-      if (kOpcodeInfo[i].prefix == 0) single[kOpcodeInfo[i].code] = static_cast<uint16_t>(i);
-      if (kOpcodeInfo[i].prefix == 0xFC && kOpcodeInfo[i].code < fc.size()) fc[kOpcodeInfo[i].code] = static_cast<uint16_t>(i);
-      if (kOpcodeInfo[i].prefix == 0xFD && kOpcodeInfo[i].code < fd.size()) fd[kOpcodeInfo[i].code] = static_cast<uint16_t>(i);
-    }
-  }
-};
-constexpr OpcodeIndex kOpcodeIndex;
+using decoder_detail::kNotAnOpcode;
+using decoder_detail::kOpcodeIndex;
 
 // The message names the byte(s) like the reference interpreter does
 // ("illegal opcode ff", "illegal opcode fc 99"). Out of line: formatting it
@@ -123,7 +106,7 @@ constexpr OpcodeIndex kOpcodeIndex;
 
 }  // namespace
 
-void read_instr_or_throw(Reader& r, Instr& in) {
+void decoder_detail::read_instr_in_full(Reader& r, Instr& in) {
   in.offset = r.offset();
   uint8_t byte = r.u8();
   uint16_t index = kOpcodeIndex.single[byte];
@@ -139,7 +122,7 @@ void read_instr_or_throw(Reader& r, Instr& in) {
   }
   in.op = static_cast<Opcode>(index);
 
-  switch (info(in.op).imm) {
+  switch (kOpcodeIndex.imm[static_cast<unsigned>(in.op)]) {
     case ImmKind::None:
       break;
     case ImmKind::BlockType: {
@@ -272,6 +255,13 @@ constexpr int section_rank(uint8_t id) {
 bool valid_utf8(const uint8_t* s, size_t n) {
   size_t i = 0;
   while (i < n) {
+    // ASCII (most names: a Rust program's name section is ~10 KB of them)
+    // eight bytes at a time.
+    uint64_t word;
+    if (n - i >= 8 && (std::memcpy(&word, s + i, 8), (word & 0x8080808080808080ull) == 0)) {
+      i += 8;
+      continue;
+    }
     uint8_t c = s[i];
     if (c < 0x80) { ++i; continue; }
     size_t len;
@@ -293,11 +283,98 @@ bool valid_utf8(const uint8_t* s, size_t n) {
   return true;
 }
 
+// Checks the instruction encoding and block structure of bodies; type
+// rules are the validator's job.
+class BodyScanner {
+ public:
+  // Scans the body `r` is at. As in the reference interpreter the body is
+  // read until its final `end` even past its declared size (the caller then
+  // reports "section size mismatch"). Returns the deepest nesting of blocks,
+  // for later stages to size their control stacks once.
+  uint32_t scan(Reader& r) {
+    // Open blocks: true for an `if` still before its `else`.
+    open_blocks_.clear();
+    open_blocks_.push_back(false);  // the function's own block
+    size_t max_open = 1;
+    for (;;) {
+      if (r.eof() && open_blocks_.size() > 1) Reader::fail(Reader::kEndOfModule, r.pos());
+      read_instr_or_throw(r, instr_);
+      switch (instr_.op) {
+        case Opcode::Block:
+        case Opcode::Loop:
+        case Opcode::If:
+          open_blocks_.push_back(instr_.op == Opcode::If);
+          max_open = std::max(max_open, open_blocks_.size());
+          break;
+        case Opcode::Else:
+          if (!open_blocks_.back()) Reader::fail("END opcode expected", instr_.offset);
+          open_blocks_.back() = false;
+          break;
+        case Opcode::End:
+          open_blocks_.pop_back();
+          if (open_blocks_.empty()) return uint32_t(max_open - 1);
+          break;
+        case Opcode::MemoryInit:
+        case Opcode::DataDrop:
+          if (!first_data_use_) first_data_use_ = instr_.offset;
+          break;
+        default:
+          break;
+      }
+    }
+  }
+
+  // Scans a body whose bounds were recorded without scanning (a deferred
+  // body), with the reader in the state the code section left it.
+  uint32_t scan_recorded(Reader& r, const FuncBody& body) {
+    r.seek(body.code_begin);
+    const uint32_t depth = scan(r);
+    if (r.pos() != body.code_end) Reader::fail("section size mismatch", r.pos());
+    return depth;
+  }
+
+  // The data count section is required by memory.init and data.drop when
+  // the module has data segments.
+  void check_data_count(const Module& m) const {
+    if (!m.data_count && first_data_use_ && !m.datas.empty()) {
+      Reader::fail("data count section required", *first_data_use_);
+    }
+  }
+
+ private:
+  Instr instr_;  // reused for every instruction
+  std::vector<bool> open_blocks_;
+  std::optional<uint32_t> first_data_use_;  // offset of the first memory.init / data.drop
+};
+
+// A reader over the whole module in the state the code section reads
+// bodies in: bodies are read against the module's end, and running out of
+// bytes inside one has the section's wording.
+Reader code_section_reader(const Module& m) {
+  Reader r{std::span<const uint8_t>(m.bytes)};
+  r.set_eof_message(Reader::kEndOfSection);
+  return r;
+}
+
 class ModuleDecoder {
  public:
-  ModuleDecoder(Module& m) : m_(m), r_(std::span<const uint8_t>(m.bytes)) {}
+  ModuleDecoder(Module& m, BodyScan body_scan)
+      : m_(m), r_(std::span<const uint8_t>(m.bytes)), defer_bodies_(body_scan == BodyScan::Deferred) {}
 
   void decode() {
+    if (!defer_bodies_) return decode_sections();
+    try {
+      decode_sections();
+    } catch (const LoadError&) {
+      // A malformed body comes before any error after it in the module.
+      Reader r = code_section_reader(m_);
+      for (uint32_t i = 0; i < recorded_bodies_; ++i) scanner_.scan_recorded(r, m_.bodies[i]);
+      throw;
+    }
+  }
+
+ private:
+  void decode_sections() {
     read_header();
     int last_rank = 0;
     bool have_code_section = false, have_data_section = false;
@@ -350,9 +427,7 @@ class ModuleDecoder {
       if (r_.pos() != section_end) Reader::fail("section size mismatch", r_.pos());
       r_.set_eof_message(Reader::kEndOfModule);
     }
-    if (!m_.data_count && first_data_use_ && !m_.datas.empty()) {
-      Reader::fail("data count section required", *first_data_use_);
-    }
+    if (!defer_bodies_) scanner_.check_data_count(m_);
     if (!have_code_section && declared_funcs != 0) {
       Reader::fail("function and code section have inconsistent lengths", r_.pos());
     }
@@ -361,7 +436,6 @@ class ModuleDecoder {
     }
   }
 
- private:
   void read_header() {
     if (r_.fixed_u32() != 0x6D736100) Reader::fail("magic header not detected", 0);  // "\0asm"
     if (r_.fixed_u32() != 1) Reader::fail("unknown binary version", 4);
@@ -669,7 +743,13 @@ class ModuleDecoder {
       size_t body_end = r_.pos() + size;
       read_locals(body);
       body.code_begin = r_.offset();
-      body.max_depth = scan_body();
+      if (defer_bodies_ && r_.pos() <= body_end) {
+        body.code_end = uint32_t(body_end);  // the validator's walk checks the final `end` is there
+        r_.seek(body_end);
+        recorded_bodies_ = i + 1;
+        continue;
+      }
+      body.max_depth = scanner_.scan(r_);
       body.code_end = r_.offset();
       if (r_.pos() != body_end) Reader::fail("section size mismatch", r_.pos());
     }
@@ -692,45 +772,6 @@ class ModuleDecoder {
         body.local_groups.back().end = uint32_t(total);
       else
         body.local_groups.push_back(LocalGroup{uint32_t(total), t});
-    }
-  }
-
-  // Checks the instruction encoding and block structure of a body; type
-  // rules are the validator's job.
-  // As in the reference interpreter the body is read until its final
-  // `end` even past its declared size (then "section size mismatch").
-  // Returns the deepest nesting of blocks, for later stages to size their
-  // control stacks once.
-  uint32_t scan_body() {
-    // Open blocks: true for an `if` still before its `else`.
-    open_blocks_.clear();
-    open_blocks_.push_back(false);  // the function's own block
-    size_t max_open = 1;
-    for (;;) {
-      if (r_.eof() && open_blocks_.size() > 1) Reader::fail(Reader::kEndOfModule, r_.pos());
-      read_instr_or_throw(r_, instr_);
-      switch (instr_.op) {
-        case Opcode::Block:
-        case Opcode::Loop:
-        case Opcode::If:
-          open_blocks_.push_back(instr_.op == Opcode::If);
-          max_open = std::max(max_open, open_blocks_.size());
-          break;
-        case Opcode::Else:
-          if (!open_blocks_.back()) Reader::fail("END opcode expected", instr_.offset);
-          open_blocks_.back() = false;
-          break;
-        case Opcode::End:
-          open_blocks_.pop_back();
-          if (open_blocks_.empty()) return uint32_t(max_open - 1);
-          break;
-        case Opcode::MemoryInit:
-        case Opcode::DataDrop:
-          if (!first_data_use_) first_data_use_ = instr_.offset;
-          break;
-        default:
-          break;
-      }
     }
   }
 
@@ -769,25 +810,38 @@ class ModuleDecoder {
 
   Module& m_;
   Reader r_;
-  Instr instr_;  // reused for every instruction
-  std::vector<bool> open_blocks_;
-  std::optional<uint32_t> first_data_use_;  // offset of the first memory.init / data.drop
+  Instr instr_;  // reused for every instruction (constant expressions)
+  BodyScanner scanner_;
+  const bool defer_bodies_;
+  uint32_t recorded_bodies_ = 0;  // deferred bodies whose bounds are recorded
 };
 
 }  // namespace
 
-std::optional<LoadError> decode_module(std::span<const uint8_t> bytes, ir::Module& out) {
+std::optional<LoadError> decode_module(std::span<const uint8_t> bytes, ir::Module& out, BodyScan body_scan) {
   auto copy = std::make_shared<const std::vector<uint8_t>>(bytes.begin(), bytes.end());
   std::span<const uint8_t> view(*copy);
-  return decode_module(ir::ModuleBytes(std::move(copy), view), out);
+  return decode_module(ir::ModuleBytes(std::move(copy), view), out, body_scan);
 }
 
 bool is_valid_utf8(const uint8_t* s, size_t n) { return valid_utf8(s, n); }
 
-std::optional<LoadError> decode_module(ir::ModuleBytes bytes, ir::Module& out) {
+std::optional<LoadError> decode_module(ir::ModuleBytes bytes, ir::Module& out, BodyScan body_scan) {
   out.bytes = std::move(bytes);
   try {
-    ModuleDecoder(out).decode();
+    ModuleDecoder(out, body_scan).decode();
+  } catch (LoadError& e) {
+    return std::move(e);
+  }
+  return std::nullopt;
+}
+
+std::optional<LoadError> scan_deferred_bodies(const ir::Module& m) {
+  try {
+    Reader r = code_section_reader(m);
+    BodyScanner scanner;
+    for (const FuncBody& body : m.bodies) scanner.scan_recorded(r, body);
+    scanner.check_data_count(m);
   } catch (LoadError& e) {
     return std::move(e);
   }

@@ -15,13 +15,29 @@
 
 namespace mywasm {
 
+// Whether decode_module walks function bodies. `Deferred` only records
+// each body's bounds (FuncBody::code_end is then its declared end and
+// max_depth 0), for a loader whose validator walks every body anyway:
+// it saves a walk of all the code. The loader must then call
+// scan_deferred_bodies when anything fails later, since a malformed body
+// is reported before any validation error (see load_module).
+enum class BodyScan { Now, Deferred };
+
 // Decodes a whole binary module into `out`. The first form copies the input
 // into out.bytes; the second keeps the given bytes (and their owner). Checks everything the binary format itself requires (section
 // order and sizes, LEB rules, UTF-8 names, instruction encodings and block
 // nesting, data count rules); type rules are left to validate_module.
-// Returns nullopt on success; on failure `out` is partially filled.
-std::optional<LoadError> decode_module(std::span<const uint8_t> bytes, ir::Module& out);
-std::optional<LoadError> decode_module(ir::ModuleBytes bytes, ir::Module& out);
+// Returns nullopt on success; on failure `out` is partially filled. A
+// failure with bodies deferred is still the first malformed body's when
+// there is one before the failing byte.
+std::optional<LoadError> decode_module(std::span<const uint8_t> bytes, ir::Module& out,
+                                       BodyScan body_scan = BodyScan::Now);
+std::optional<LoadError> decode_module(ir::ModuleBytes bytes, ir::Module& out, BodyScan body_scan = BodyScan::Now);
+
+// What decode_module leaves out with bodies deferred: each body's
+// instruction encoding and block structure, its final `end` at its declared
+// end, and the data count rule. The first such error, or nullopt.
+std::optional<LoadError> scan_deferred_bodies(const ir::Module& m);
 
 // Block type immediate as the s33 the format encodes.
 constexpr int64_t kBlockTypeEmpty = -64;  // 0x40
@@ -83,8 +99,85 @@ struct Instr {
 // end ...) come back as LoadError.
 std::optional<LoadError> read_instr(Reader& r, Instr& out);
 
-// Same, throwing the LoadError instead (for loops that already catch).
-void read_instr_or_throw(Reader& r, Instr& out);
+namespace decoder_detail {
+
+// How read_instr_or_throw's inline part can read a single-byte opcode.
+enum class Shape : uint8_t {
+  NoImmediate,
+  OneIndex,  // a u32 index into `a` (label, function, local, global, table, data, elem)
+  Other,     // anything else, and bytes that are not single-byte opcodes
+};
+
+// Compile-time index of the single-byte and prefixed opcodes and of each
+// opcode's immediate kind (derived from opcodes.def, so there is still just
+// one opcode list): instruction readers avoid the function-static tables
+// of opcode_from_byte and read one byte for the immediate kind.
+constexpr uint16_t kNotAnOpcode = 0xFFFF;
+struct OpcodeIndex {
+  std::array<uint16_t, 256> single{};
+  std::array<Shape, 256> single_shape{};
+  std::array<uint16_t, 32> fc{};
+  std::array<uint16_t, 256> fd{};  // every Wasm 2.0 SIMD sub-opcode is < 256
+  std::array<ImmKind, kOpcodeCount> imm{};
+  static constexpr Shape shape_of(ImmKind k) {
+    switch (k) {
+      case ImmKind::None: return Shape::NoImmediate;
+      case ImmKind::Label: case ImmKind::Func: case ImmKind::Local: case ImmKind::Global:
+      case ImmKind::Table: case ImmKind::Data: case ImmKind::Elem:
+        return Shape::OneIndex;
+      default: return Shape::Other;
+    }
+  }
+  constexpr OpcodeIndex() {
+    single.fill(kNotAnOpcode);
+    single_shape.fill(Shape::Other);
+    fc.fill(kNotAnOpcode);
+    fd.fill(kNotAnOpcode);
+    for (unsigned i = 0; i < kOpcodeCount; ++i) {
+      const OpcodeInfo& in = kOpcodeInfo[i];
+      imm[i] = in.imm;
+      if (in.prefix == 0) {
+        single[in.code] = static_cast<uint16_t>(i);
+        single_shape[in.code] = shape_of(in.imm);
+      }
+      if (in.prefix == 0xFC && in.code < fc.size()) fc[in.code] = static_cast<uint16_t>(i);
+      if (in.prefix == 0xFD && in.code < fd.size()) fd[in.code] = static_cast<uint16_t>(i);
+    }
+  }
+};
+inline constexpr OpcodeIndex kOpcodeIndex;
+
+// Every instruction, and every error.
+void read_instr_in_full(Reader& r, Instr& out);
+
+}  // namespace decoder_detail
+
+// Same as read_instr, throwing the LoadError instead (for loops that
+// already catch). Inline for the most common instructions (one byte, or
+// one byte and a one-byte index), which every stage walking a body reads.
+[[gnu::always_inline]] inline void read_instr_or_throw(Reader& r, Instr& out) {
+  using namespace decoder_detail;
+  if (__builtin_expect(r.remaining() >= 2, 1)) {
+    const uint8_t* p = r.data() + r.pos();
+    switch (kOpcodeIndex.single_shape[p[0]]) {
+      case Shape::NoImmediate:
+        out.offset = r.offset();
+        out.op = static_cast<Opcode>(kOpcodeIndex.single[p[0]]);
+        r.seek(r.pos() + 1);
+        return;
+      case Shape::OneIndex:
+        if (p[1] >= 0x80) break;
+        out.offset = r.offset();
+        out.op = static_cast<Opcode>(kOpcodeIndex.single[p[0]]);
+        out.a = p[1];
+        r.seek(r.pos() + 2);
+        return;
+      case Shape::Other:
+        break;
+    }
+  }
+  read_instr_in_full(r, out);
+}
 
 // Whether [s, s + n) is UTF-8 as the binary format's names must be.
 bool is_valid_utf8(const uint8_t* s, size_t n);

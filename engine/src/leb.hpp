@@ -84,12 +84,22 @@ class Reader {
   [[gnu::always_inline]] uint32_t u32() {
     // Fast path: a single byte.
     if (__builtin_expect(pos_ < end_ && data_[pos_] < 0x80, 1)) return data_[pos_++];
+    uint64_t v;
+    if (two_byte_leb(v)) return static_cast<uint32_t>(v);
     return static_cast<uint32_t>(unsigned_leb(32));
   }
   uint64_t u64() { return unsigned_leb(64); }
-  int32_t s32() { return static_cast<int32_t>(signed_leb(32)); }
+  [[gnu::always_inline]] int32_t s32() {
+    uint64_t v;
+    if (unsigned n = short_leb(v)) return static_cast<int32_t>(sign_extend(v, 7 * n));
+    return static_cast<int32_t>(signed_leb(32));
+  }
   int64_t s33() { return signed_leb(33); }
-  int64_t s64() { return signed_leb(64); }
+  [[gnu::always_inline]] int64_t s64() {
+    uint64_t v;
+    if (unsigned n = short_leb(v)) return sign_extend(v, 7 * n);
+    return signed_leb(64);
+  }
 
   // A vector length. Every element takes at least one byte, so callers
   // reserve at most reservable(n) to keep bogus counts from allocating.
@@ -114,6 +124,29 @@ class Reader {
 
  private:
   [[noreturn, gnu::cold, gnu::noinline]] void fail_at_end() const { fail(eof_message_, end_); }
+
+  // Inline readers of the one- and two-byte LEBs most immediates are: at
+  // those lengths no rule of a 32-bit or wider integer can be broken. The
+  // 7 or 14 payload bits go to `v` (the caller sign-extends signed ones);
+  // short_leb returns the length read, 0 (reading nothing) for anything
+  // longer or at the end.
+  [[gnu::always_inline]] unsigned short_leb(uint64_t& v) {
+    if (__builtin_expect(pos_ < end_ && data_[pos_] < 0x80, 1)) {
+      v = data_[pos_++];
+      return 1;
+    }
+    return two_byte_leb(v) ? 2 : 0;
+  }
+  [[gnu::always_inline]] bool two_byte_leb(uint64_t& v) {
+    if (end_ - pos_ < 2 || data_[pos_ + 1] >= 0x80) return false;
+    v = (data_[pos_] & 0x7Fu) | uint64_t{data_[pos_ + 1]} << 7;
+    pos_ += 2;
+    return true;
+  }
+  // A signed LEB's `bits` payload bits (7 per byte read) as an integer.
+  static int64_t sign_extend(uint64_t v, int bits) {
+    return static_cast<int64_t>(v << (64 - bits)) >> (64 - bits);
+  }
 
   uint64_t unsigned_leb(int bits) {
     uint64_t result = 0;

@@ -18,7 +18,7 @@ struct Tables {
     single.fill(kNoOpcode);
     fc.fill(kNoOpcode);
     for (unsigned i = 0; i < kOpcodeCount; ++i) {
-      const OpcodeInfo& in = kOpcodeInfo[i];
+      const OpcodeInfo in = info(static_cast<Opcode>(i));
       if (in.prefix == 0) single[in.code] = static_cast<uint16_t>(i);
       else if (in.prefix == 0xFC) fc[in.code] = static_cast<uint16_t>(i);
       else fd[in.code] = static_cast<uint16_t>(i);

@@ -1,6 +1,8 @@
 // Opcode enumeration and static per-opcode facts, all expanded from
 // opcodes.def so that no stage keeps its own list.
 #pragma once
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string_view>
@@ -55,6 +57,10 @@ struct OpcodeInfo {
   bool is_simple() const { return params != "*"; }
 };
 
+// The table for constant evaluation (templates, constexpr tables). Code
+// that runs asks info() instead: in a position-independent binary each
+// string_view here costs a relocation, some 1,500 of them writing 7 pages
+// at every start-up, while info()'s tables below need none.
 inline constexpr OpcodeInfo kOpcodeInfo[] = {
 #define OP(Id, Prefix, Code, Name, Imm, Params, Results) \
   {Prefix, Code, Name, ImmKind::Imm, Params, Results},
@@ -62,7 +68,69 @@ inline constexpr OpcodeInfo kOpcodeInfo[] = {
 #undef OP
 };
 
-inline const OpcodeInfo& info(Opcode op) { return kOpcodeInfo[static_cast<unsigned>(op)]; }
+namespace opcode_tables {
+
+// Every name, params and results string of kOpcodeInfo, one after another.
+inline constexpr size_t kTextSize = [] {
+  size_t n = 0;
+  for (const OpcodeInfo& in : kOpcodeInfo) n += in.name.size() + in.params.size() + in.results.size();
+  return n;
+}();
+
+// An OpcodeInfo with its strings as offsets into kText.
+struct Packed {
+  uint8_t prefix;
+  ImmKind imm;
+  uint16_t code;
+  uint16_t name_at, params_at, results_at;
+  uint8_t name_size, params_size, results_size;
+};
+
+struct Tables {
+  std::array<char, kTextSize> text{};
+  std::array<Packed, kOpcodeCount> entries{};
+  constexpr Tables() {
+    size_t at = 0;
+    auto add = [&](std::string_view s, uint16_t& offset, uint8_t& size) {
+      offset = static_cast<uint16_t>(at);
+      size = static_cast<uint8_t>(s.size());
+      for (char c : s) text[at++] = c;
+    };
+    for (unsigned i = 0; i < kOpcodeCount; ++i) {
+      const OpcodeInfo& in = kOpcodeInfo[i];
+      Packed& p = entries[i];
+      p.prefix = in.prefix;
+      p.imm = in.imm;
+      p.code = static_cast<uint16_t>(in.code);
+      add(in.name, p.name_at, p.name_size);
+      add(in.params, p.params_at, p.params_size);
+      add(in.results, p.results_at, p.results_size);
+    }
+  }
+};
+static_assert(kTextSize <= UINT16_MAX, "offsets into the text are 16-bit");
+static_assert(
+    [] {
+      for (const OpcodeInfo& in : kOpcodeInfo) {
+        if (in.code > UINT16_MAX || in.name.size() > UINT8_MAX) return false;
+      }
+      return true;
+    }(),
+    "codes are 16-bit and names at most 255 characters in Packed");
+inline constexpr Tables kTables;
+
+}  // namespace opcode_tables
+
+inline OpcodeInfo info(Opcode op) {
+  const opcode_tables::Packed& p = opcode_tables::kTables.entries[static_cast<unsigned>(op)];
+  const char* text = opcode_tables::kTables.text.data();
+  return {p.prefix,
+          p.code,
+          {text + p.name_at, p.name_size},
+          p.imm,
+          {text + p.params_at, p.params_size},
+          {text + p.results_at, p.results_size}};
+}
 
 // Binary lookups: the opcode for a single byte or for a prefixed sub-code.
 // Returns nullopt for bytes that are not instructions.

@@ -19,10 +19,15 @@ namespace {
 // Operand-stack entry for a value of unknown type (after unreachable code).
 constexpr ValType kUnknown = static_cast<ValType>(0);
 
-[[noreturn]] void fail(std::string message, uint32_t offset) { throw LoadError{std::move(message), offset}; }
+// Cold and out of line, taking the message as a C string: building a
+// std::string at each of step()'s many failure sites gave it a large frame
+// that every instruction paid for.
+[[noreturn, gnu::cold, gnu::noinline]] void fail(const char* message, uint32_t offset) {
+  throw LoadError{message, offset};
+}
 
-[[noreturn]] void fail_unknown(const char* what, uint32_t index, uint32_t offset) {
-  fail(std::string("unknown ") + what + " " + std::to_string(index), offset);
+[[noreturn, gnu::cold, gnu::noinline]] void fail_unknown(const char* what, uint32_t index, uint32_t offset) {
+  throw LoadError{std::string("unknown ") + what + " " + std::to_string(index), offset};
 }
 
 ValType type_from_letter(char c) {
@@ -48,6 +53,10 @@ struct OpTyping {
   // that it reads one small entry (the table's are 64 bytes, with strings).
   ImmKind imm = ImmKind::None;
   bool simple = false;
+  // Immediates or index spaces to check besides the operand types (memory
+  // accesses, lane indices, memory and segment instructions): the rare
+  // case, so the common instructions test one flag.
+  bool checks_immediates = false;
 };
 
 uint8_t log2_bytes(unsigned bits) {
@@ -88,11 +97,28 @@ unsigned lane_count(std::string_view name) {
 
 bool is_memory_access(ImmKind k) { return k == ImmKind::MemArg || k == ImmKind::MemArgLane; }
 
+// Simple instructions (typed by the opcode table alone) that still name a
+// memory or a segment.
+bool checks_index_space(Opcode op) {
+  switch (op) {
+    case Opcode::MemorySize:
+    case Opcode::MemoryGrow:
+    case Opcode::MemoryFill:
+    case Opcode::MemoryCopy:
+    case Opcode::MemoryInit:
+    case Opcode::DataDrop:
+    case Opcode::ElemDrop:
+      return true;
+    default:
+      return false;
+  }
+}
+
 const std::array<OpTyping, kOpcodeCount>& op_typing() {
   static const auto table = [] {
     std::array<OpTyping, kOpcodeCount> t{};
     for (unsigned i = 0; i < kOpcodeCount; ++i) {
-      const OpcodeInfo& in = kOpcodeInfo[i];
+      const OpcodeInfo in = info(static_cast<Opcode>(i));
       OpTyping& ty = t[i];
       ty.imm = in.imm;
       ty.simple = in.is_simple();
@@ -102,6 +128,8 @@ const std::array<OpTyping, kOpcodeCount>& op_typing() {
       }
       if (is_memory_access(in.imm)) ty.natural_align = log2_bytes(access_bits(in.name));
       if (in.imm == ImmKind::Lane || in.imm == ImmKind::MemArgLane) ty.lanes = static_cast<uint8_t>(lane_count(in.name));
+      ty.checks_immediates = is_memory_access(in.imm) || in.imm == ImmKind::Lane || in.imm == ImmKind::Shuffle ||
+                             (in.is_simple() && checks_index_space(static_cast<Opcode>(i)));
     }
     return t;
   }();
@@ -114,9 +142,9 @@ class FuncValidator {
   FuncValidator(const Module& m, const std::vector<bool>& declared_refs)
       : m_(m), declared_refs_(declared_refs), typing_(op_typing()) {}
 
-  void validate(uint32_t func_index) {
+  // Validates a body and records its max_depth.
+  void validate(uint32_t func_index, FuncBody& body) {
     const FuncType& type = m_.func_type(func_index);
-    const FuncBody& body = m_.bodies[func_index - m_.num_imported_funcs];
     params_ = &type.params;
     body_ = &body;
     func_results_ = type.results;
@@ -126,10 +154,15 @@ class FuncValidator {
     push_ctrl(Opcode::Block, kFuncBlock);
 
     Reader r(std::span<const uint8_t>(m_.bytes), body.code_begin, body.code_end);
+    max_ctrls_ = 1;
     while (!ctrls_.empty()) {
       read_instr_or_throw(r, in_);
       step();
     }
+    // A body whose encoding the decoder did not scan (BodyScan::Deferred)
+    // may end before its declared end.
+    if (!r.eof()) fail("section size mismatch", r.offset());
+    body.max_depth = uint32_t(max_ctrls_ - 1);
   }
 
  private:
@@ -150,7 +183,12 @@ class FuncValidator {
   }
 
   // --- operand stack -----------------------------------------------------
-  void push(ValType t) { stack_.push_back(t); }
+  void push(ValType t) {
+    // Growth out of the way, so that what remains inlines.
+    if (__builtin_expect(stack_.size() == stack_.capacity(), 0)) grow_stack();
+    stack_.push_back(t);
+  }
+  [[gnu::noinline]] void grow_stack() { stack_.reserve(std::max<size_t>(64, 2 * stack_.capacity())); }
   void push(std::span<const ValType> ts) { stack_.insert(stack_.end(), ts.begin(), ts.end()); }
 
   ValType pop() {
@@ -164,6 +202,11 @@ class FuncValidator {
     return t;
   }
   ValType pop(ValType expected) {
+    // Fast path: the expected type on top, inside the current block.
+    if (__builtin_expect(stack_.size() > ctrls_.back().height && stack_.back() == expected, 1)) {
+      stack_.pop_back();
+      return expected;
+    }
     ValType actual = pop();
     if (actual != expected && actual != kUnknown && expected != kUnknown) fail("type mismatch", in_.offset);
     return actual;
@@ -175,6 +218,7 @@ class FuncValidator {
   // --- control stack -----------------------------------------------------
   void push_ctrl(Opcode kind, int32_t block_type) {
     ctrls_.push_back(Ctrl{kind, false, uint32_t(stack_.size()), block_type});
+    max_ctrls_ = std::max(max_ctrls_, ctrls_.size());
     push(signature(ctrls_.back()).params);
   }
   Ctrl pop_ctrl() {
@@ -229,6 +273,8 @@ class FuncValidator {
     return m_.elems[index];
   }
   void require_data(uint32_t index) {
+    // A format rule, which a decoder that did not scan the bodies leaves here.
+    if (!m_.data_count && !m_.datas.empty()) fail("data count section required", in_.offset);
     size_t count = m_.data_count ? *m_.data_count : m_.datas.size();
     if (index >= count) fail_unknown("data segment", index, in_.offset);
   }
@@ -244,9 +290,8 @@ class FuncValidator {
     push(std::span<const ValType>(scratch_));
   }
 
-  void step() {
-    const Opcode op = in_.op;
-    const OpTyping& ty = typing_[static_cast<unsigned>(op)];
+  // Immediates and index spaces (see OpTyping::checks_immediates).
+  [[gnu::noinline]] void check_immediates(Opcode op, const OpTyping& ty) {
     if (is_memory_access(ty.imm)) {
       require_memory(0);
       if (in_.a >= 32 || in_.a > ty.natural_align) fail("alignment must not be larger than natural", in_.offset);
@@ -257,28 +302,52 @@ class FuncValidator {
       for (uint8_t lane : in_.v128)
         if (lane >= 32) fail("invalid lane index", in_.offset);
     }
-    if (ty.simple) {
-      switch (op) {
-        case Opcode::MemorySize:
-        case Opcode::MemoryGrow:
-        case Opcode::MemoryFill:
-        case Opcode::MemoryCopy:
-          require_memory(0);
-          break;
-        case Opcode::MemoryInit:
-          require_memory(0);
-          require_data(in_.a);
-          break;
-        case Opcode::DataDrop:
-          require_data(in_.a);
-          break;
-        case Opcode::ElemDrop:
-          elem(in_.a);
-          break;
-        default:
-          break;
+    switch (op) {
+      case Opcode::MemorySize:
+      case Opcode::MemoryGrow:
+      case Opcode::MemoryFill:
+      case Opcode::MemoryCopy:
+        require_memory(0);
+        break;
+      case Opcode::MemoryInit:
+        require_memory(0);
+        require_data(in_.a);
+        break;
+      case Opcode::DataDrop:
+        require_data(in_.a);
+        break;
+      case Opcode::ElemDrop:
+        elem(in_.a);
+        break;
+      default:
+        break;
+    }
+  }
+
+  // Pops a simple instruction's operands: at once when the top of the stack
+  // holds exactly them (the common case), else one by one for the errors
+  // and the unknown types of unreachable code.
+  void pop_simple(const OpTyping& ty) {
+    const size_t n = ty.num_params;
+    const size_t size = stack_.size();
+    if (size >= ctrls_.back().height + n) {
+      const ValType* top = stack_.data() + size - n;
+      bool exact = true;
+      for (size_t i = 0; i < n; ++i) exact &= top[i] == ty.params[i];
+      if (exact) {
+        for (size_t i = 0; i < n; ++i) stack_.pop_back();
+        return;
       }
-      for (unsigned i = ty.num_params; i-- > 0;) pop(ty.params[i]);
+    }
+    for (size_t i = n; i-- > 0;) pop(ty.params[i]);
+  }
+
+  void step() {
+    const Opcode op = in_.op;
+    const OpTyping& ty = typing_[static_cast<unsigned>(op)];
+    if (__builtin_expect(ty.checks_immediates, 0)) check_immediates(op, ty);
+    if (ty.simple) {
+      pop_simple(ty);
       for (unsigned i = 0; i < ty.num_results; ++i) push(ty.results[i]);
       return;
     }
@@ -475,6 +544,7 @@ class FuncValidator {
   std::span<const ValType> func_results_;
   std::vector<ValType> stack_;
   std::vector<Ctrl> ctrls_;
+  size_t max_ctrls_ = 0;  // the deepest ctrls_ of the body being validated
   std::vector<ValType> scratch_;
   std::unordered_set<uint32_t> checked_labels_;  // br_table: label depths already checked
   Instr in_;
@@ -482,7 +552,7 @@ class FuncValidator {
 
 class ModuleValidator {
  public:
-  explicit ModuleValidator(const Module& m) : m_(m) {}
+  explicit ModuleValidator(Module& m) : m_(m) {}
 
   void validate() {
     // The decoder guarantees this; a hand-built Module might not.
@@ -530,10 +600,10 @@ class ModuleValidator {
  private:
   // Validates the bodies of functions [begin, end) in order; the exception
   // of the first invalid one, or null.
-  std::exception_ptr validate_range(uint32_t begin, uint32_t end) const {
+  std::exception_ptr validate_range(uint32_t begin, uint32_t end) {
     try {
       FuncValidator fv(m_, declared_refs_);
-      for (uint32_t i = begin; i < end; ++i) fv.validate(i);
+      for (uint32_t i = begin; i < end; ++i) fv.validate(i, m_.bodies[i - m_.num_imported_funcs]);
     } catch (...) {
       return std::current_exception();
     }
@@ -544,7 +614,7 @@ class ModuleValidator {
   // size, the second on a thread of its own (bodies are independent; each
   // half its own FuncValidator). The error thrown is the first invalid
   // body's, as in one pass.
-  void validate_bodies() const {
+  void validate_bodies() {
     const uint32_t begin = m_.num_imported_funcs, end = uint32_t(m_.func_types.size());
     const size_t total = m_.code_bytes();
     uint32_t split = begin;
@@ -656,13 +726,13 @@ class ModuleValidator {
     }
   }
 
-  const Module& m_;
+  Module& m_;
   std::vector<bool> declared_refs_;  // C.refs, indexed by function index
 };
 
 }  // namespace
 
-std::optional<LoadError> validate_module(const ir::Module& m) {
+std::optional<LoadError> validate_module(ir::Module& m) {
   try {
     ModuleValidator(m).validate();
   } catch (LoadError& e) {

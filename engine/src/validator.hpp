@@ -13,7 +13,9 @@ namespace mywasm {
 
 // Returns nullopt if the module is valid, else the first error found, with
 // the spec reference interpreter's wording ("type mismatch",
-// "unknown local 3", ...) and its byte offset.
-std::optional<LoadError> validate_module(const ir::Module& m);
+// "unknown local 3", ...) and its byte offset. Records each body's
+// max_depth (the deepest block nesting), for later stages to size their
+// control stacks by.
+std::optional<LoadError> validate_module(ir::Module& m);
 
 }  // namespace mywasm

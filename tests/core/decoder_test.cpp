@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <string_view>
 #include <tuple>
 
 #include "module_bytes.hpp"
@@ -14,10 +15,8 @@ using test::load;
 using test::section;
 using test::single_func_module;
 
-std::optional<LoadError> decode(const Bytes& bytes) {
-  Module m;
-  return decode_module(bytes, m);
-}
+// The decoder's error (load() also checks load_module reports the same).
+std::optional<LoadError> decode(const Bytes& bytes) { return load(bytes).decode_error; }
 
 TEST(Decoder, EmptyModule) {
   Module m;
@@ -240,6 +239,19 @@ TEST(Decoder, ImportErrors) {
   EXPECT_EQ(decode(cat({header(), section(2, bad_limits)}))->message, "integer too large");
   Bytes long_limits{0x01, 0x01, 'm', 0x01, 'm', 0x02, 0x81, 0x00, 0x00, 0x00};
   EXPECT_EQ(decode(cat({header(), section(2, long_limits)}))->message, "integer representation too long");
+}
+
+// Long names go eight ASCII bytes at a time: what follows a run of ASCII,
+// or straddles the end of one, is still checked byte by byte.
+TEST(Decoder, Utf8AfterAsciiRuns) {
+  auto valid = [](std::string_view s) { return is_valid_utf8(reinterpret_cast<const uint8_t*>(s.data()), s.size()); };
+  EXPECT_TRUE(valid("abcdefgh\xC3\xA9ijklmnopqrstuvwx"));
+  EXPECT_TRUE(valid("abcdefghijklmno\xF0\x9F\x98\x80"));
+  EXPECT_FALSE(valid("abcdefghijklmnopqrstuvw\xFF"));
+  EXPECT_FALSE(valid("abcdefg\xC3"));                      // truncated, inside the first eight bytes
+  EXPECT_FALSE(valid("abcdefgh\xED\xA0\x80" "abcdefgh"));   // a surrogate between runs
+  EXPECT_FALSE(valid("abcdefgh\xC0\x80" "abcdefghijklmn"));  // overlong
+  EXPECT_FALSE(valid("abcdefgh\xFF" "abcdefgh"));        // one bad byte, then ASCII
 }
 
 TEST(Decoder, NamesMustBeUtf8) {

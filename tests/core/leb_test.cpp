@@ -112,5 +112,27 @@ TEST(Leb, FloatBitsAreLittleEndian) {
   EXPECT_EQ(r.f64_bits(), 0x3FF0000000000000ull);
 }
 
+// Every one- and two-byte encoding (which the reader decodes inline)
+// against the LEB128 definition: 7 payload bits a byte, low first; a signed
+// value's sign is bit 6 of its last byte.
+TEST(Leb, ShortEncodingsMatchTheDefinition) {
+  for (unsigned b0 = 0; b0 < 256; ++b0) {
+    for (unsigned b1 = 0; b1 < (b0 < 0x80 ? 1u : 128u); ++b1) {
+      const Bytes bytes = b0 < 0x80 ? Bytes{uint8_t(b0)} : Bytes{uint8_t(b0), uint8_t(b1)};
+      const unsigned bits = 7 * unsigned(bytes.size());
+      const uint64_t payload = (b0 & 0x7F) | (b0 < 0x80 ? 0 : uint64_t{b1} << 7);
+      const int64_t value = (payload >> (bits - 1)) & 1 ? int64_t(payload) - (int64_t{1} << bits) : int64_t(payload);
+      Reader u(bytes), s(bytes), l(bytes);
+      EXPECT_EQ(u.u32(), payload) << b0 << " " << b1;
+      EXPECT_EQ(s.s32(), value) << b0 << " " << b1;
+      EXPECT_EQ(l.s64(), value) << b0 << " " << b1;
+      EXPECT_TRUE(u.eof() && s.eof() && l.eof());
+    }
+  }
+  // A continuation byte at the end is still the end of the input.
+  EXPECT_EQ(leb_error(Bytes{0x80}, [](Reader& r) { r.s32(); }), "unexpected end");
+  EXPECT_EQ(leb_error(Bytes{0xC0}, [](Reader& r) { r.u32(); }), "unexpected end");
+}
+
 }  // namespace
 }  // namespace mywasm

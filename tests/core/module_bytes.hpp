@@ -3,10 +3,14 @@
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include "decoder.hpp"
+#include "loader.hpp"
 #include "validator.hpp"
 
 namespace mywasm::test {
@@ -61,10 +65,33 @@ struct LoadResult {
   std::string message() const { return error() ? error()->message : "ok"; }
 };
 
+// load_module decodes bodies in the validator's walk only; it must report
+// exactly what decoding and then validating do (the error, its offset and
+// which stage's it is) and produce the same bodies.
+inline void expect_loader_agrees(std::span<const uint8_t> bytes, const LoadResult& staged) {
+  Module m;
+  const std::optional<LoadFailure> failure = load_module(bytes, m);
+  const std::optional<LoadError>& expected = staged.error();
+  ASSERT_EQ(failure.has_value(), expected.has_value())
+      << "load_module: " << (failure ? failure->error.message : "ok") << ", staged: " << staged.message();
+  if (failure) {
+    EXPECT_EQ(failure->error.message, expected->message);
+    EXPECT_EQ(failure->error.offset, expected->offset) << expected->message;
+    EXPECT_EQ(failure->malformed, staged.decode_error.has_value()) << expected->message;
+    return;
+  }
+  ASSERT_EQ(m.bodies.size(), staged.module.bodies.size());
+  for (size_t i = 0; i < m.bodies.size(); ++i) {
+    EXPECT_EQ(m.bodies[i].code_end, staged.module.bodies[i].code_end) << "body " << i;
+    EXPECT_EQ(m.bodies[i].max_depth, staged.module.bodies[i].max_depth) << "body " << i;
+  }
+}
+
 inline LoadResult load(const Bytes& bytes) {
   LoadResult r;
   r.decode_error = decode_module(bytes, r.module);
   if (!r.decode_error) r.validate_error = validate_module(r.module);
+  expect_loader_agrees(bytes, r);
   return r;
 }
 

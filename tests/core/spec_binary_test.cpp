@@ -14,8 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "decoder.hpp"
-#include "validator.hpp"
+#include "module_bytes.hpp"
 
 namespace mywasm {
 namespace {
@@ -93,9 +92,9 @@ TEST_P(SpecBinary, DecodeAndValidate) {
 
     int source_line = std::stoi(json_field(line, "line"));
     SCOPED_TRACE(name + ".wast:" + std::to_string(source_line) + " (" + type + ")");
-    Module m;
-    std::optional<LoadError> decode_error = decode_module(read_file(out_dir / file), m);
-    std::optional<LoadError> validate_error = decode_error ? std::nullopt : validate_module(m);
+    const test::LoadResult loaded = test::load(read_file(out_dir / file));  // (also checks load_module agrees)
+    const std::optional<LoadError>& decode_error = loaded.decode_error;
+    const std::optional<LoadError>& validate_error = loaded.validate_error;
     ++checked;
     if (must_load) {
       EXPECT_FALSE(decode_error) << "decode: " << decode_error->message << " at " << decode_error->offset;

@@ -2,7 +2,7 @@
 // decoder.hpp/validator.hpp come first: they name the IR's Module
 // unqualified, which is ambiguous once the public header is in scope.
 #include "decoder.hpp"
-#include "validator.hpp"
+#include "loader.hpp"
 
 #include "interp/code.hpp"  // CompiledFunc complete, for ~StoreImpl
 #include "mywasm/mywasm.hpp"
@@ -83,9 +83,8 @@ Result<mywasm::Module> mywasm::Module::compile(Engine& engine, std::shared_ptr<c
 Result<mywasm::Module> compile_module_bytes(ir::ModuleBytes bytes) {
   try {
     auto impl = std::make_shared<ModuleImpl>();
-    if (auto e = decode_module(std::move(bytes), impl->module))
-      return load_error(Error::Kind::Malformed, *e);
-    if (auto e = validate_module(impl->module)) return load_error(Error::Kind::Invalid, *e);
+    if (auto failure = load_module(std::move(bytes), impl->module))
+      return load_error(failure->malformed ? Error::Kind::Malformed : Error::Kind::Invalid, failure->error);
     return ModuleImpl::to_handle(std::move(impl));
   } catch (const std::bad_alloc&) {
     return Error{Error::Kind::Other, "out of host memory while loading the module", {}, {}};
