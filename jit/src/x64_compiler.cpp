@@ -310,6 +310,25 @@ class RegCache {
       }
   }
   const std::vector<Pin>& pins() const { return pins_; }
+
+  // A slot whose current value its register holds, the slot stored too:
+  // what a path brings to a label (see X64Compiler::join_paths).
+  struct Known {
+    uint64_t slot;
+    Entry e;
+    bool operator==(const Known&) const = default;
+  };
+  // The clean entries of unpinned slots in unpinned registers (pins are
+  // the loops' business).
+  void known(std::vector<Known>& out) const {
+    out.clear();
+    for (const Cached& c : slots_)
+      if (!c.dirty && (pins_.empty() || (!pinned(c.slot) && !pinned_reg(c.e)))) out.push_back({c.slot, c.e});
+  }
+  // Adds `k` back after forget_all: every path into a label had it.
+  void restore(const Known& k) {
+    if (!pinned(k.slot) && !pinned_reg(k.e) && !cached(k.slot)) slots_.push_back({k.slot, k.e});
+  }
   // Whether `slot` is an i32 local pinned (see Pin::i32).
   bool pinned_i32(uint64_t slot) const {
     const Pin* p = pin_of(slot);
@@ -463,6 +482,7 @@ class X64Compiler {
     if (const_pool_) const_label_ = a.newLabel();
     labels_.reserve(targets_.size());
     for (size_t k = 0; k < targets_.size(); ++k) labels_.push_back(a.newLabel());
+    start_joins();
     exit_ = a.newLabel();
     own_trap_ = a.newLabel();
     no_stack_at_entry_ = a.newLabel();
@@ -484,7 +504,7 @@ class X64Compiler {
       if (next_target < targets_.size() && targets_[next_target] == in.index) {
         flush_dirty(false);  // the path falling through stores what the others stored
         a.bind(labels_[next_target]);
-        cache_.forget_all(true);  // other paths join here (pins: see store_pins_leaving)
+        join_paths(next_target);  // other paths join here (pins: see store_pins_leaving)
         last_compare_.reset();
       }
       while (next_loop != loop_end_.end() && next_loop->first < in.index) ++next_loop;
@@ -494,6 +514,7 @@ class X64Compiler {
       current_ = in.index;
       site_index_ = in.index;
       emit(in);
+      falls_through_ = !ends_path(in);
       if (skip_next_) {  // a copy emit() folded into the instruction before it
         skip_next_ = false;
         ++k;
@@ -549,6 +570,11 @@ class X64Compiler {
     std::vector<uint32_t> uses;  // enter_loop's counts
     std::vector<std::pair<uint32_t, uint64_t>> ranked;
     RegCache cache;
+    // join_paths: per branch target (as labels), what every path noted so
+    // far brings, and the target's JoinState.
+    std::vector<std::vector<RegCache::Known>> incoming;
+    std::vector<uint8_t> join_state;
+    std::vector<RegCache::Known> here;
     std::vector<CompiledFunc::Origin> code_origins;  // NativeCode::code_origins, copied out at the end
     std::vector<size_t> stub_needed;  // scan: the instructions (indices in instrs) that get a stub
     static constexpr uint8_t kUnknownKind = 0xFF;
@@ -1216,6 +1242,7 @@ class X64Compiler {
         break;
       case Internal::Br:
         store_pins_leaving(target_index(p[1]));
+        note_incoming(target_index(p[1]));
         a.jmp(branch_label(p[1]));
         break;
       case Internal::BrIf:
@@ -1385,6 +1412,7 @@ class X64Compiler {
   // keeps them in their registers only).
   void branch_if(CondCode cc, uint64_t addr) {
     std::vector<RegCache::Pin> stores = pins_leaving(target_index(addr));
+    note_incoming(target_index(addr));  // (the stub stores from the registers, changing none)
     if (stores.empty()) return a_->j(cc, branch_label(addr)), void();
     Label stub = a_->newLabel();
     a_->j(cc, stub);
@@ -1393,6 +1421,73 @@ class X64Compiler {
       for (const RegCache::Pin& p : stores) store_from(p.slot, p.e, p.wide);
       a_->jmp(target);
     });
+  }
+
+  // ------------------------------------------------------------ joins
+  // Where paths join (a branch target), the cache keeps the values that
+  // every path into it brings in the same register, instead of nothing:
+  // each branch notes what it brings when it is emitted, the path falling
+  // through adds its own at the label. Only at forward targets, all of
+  // whose paths come before them in the code: not at loop headers
+  // (branches back come later) nor OSR entries (entered from the
+  // interpreter).
+  enum JoinState : uint8_t { kNoPathYet, kPathsNoted, kUnknownPaths };
+  void start_joins() {
+    const size_t n = targets_.size();
+    if (scratch_.incoming.size() < n) scratch_.incoming.resize(n);
+    std::vector<uint8_t>& state = scratch_.join_state;
+    state.assign(n, kNoPathYet);
+    for (const auto& [header, end] : loop_end_) state[target_number(header)] = kUnknownPaths;
+    for (size_t osr : osr_entries_) state[target_number(osr)] = kUnknownPaths;
+    falls_through_ = true;
+  }
+  // targets_'s index of code index `target` (one of them).
+  size_t target_number(size_t target) const {
+    return size_t(std::lower_bound(targets_.begin(), targets_.end(), target) - targets_.begin());
+  }
+  // Intersects what target number `k` has been brought with `brought`
+  // (RegCache::known).
+  void add_incoming(size_t k, const std::vector<RegCache::Known>& brought) {
+    std::vector<RegCache::Known>& in = scratch_.incoming[k];
+    if (scratch_.join_state[k] == kNoPathYet) {
+      in.assign(brought.begin(), brought.end());
+      scratch_.join_state[k] = kPathsNoted;
+      return;
+    }
+    std::erase_if(in, [&](const RegCache::Known& x) {
+      return std::find(brought.begin(), brought.end(), x) == brought.end();
+    });
+  }
+  // A branch to code index `target` is being emitted from the cache's
+  // state (`brought`, when the caller collected it). (Backward branches
+  // go to loop headers.)
+  void note_incoming(size_t target, const std::vector<RegCache::Known>* brought = nullptr) {
+    if (target <= current_) return;
+    const size_t k = target_number(target);
+    const uint8_t state = scratch_.join_state[k];
+    if (state == kUnknownPaths || (state == kPathsNoted && scratch_.incoming[k].empty())) return;
+    if (!brought) cache_.known(scratch_.here);
+    add_incoming(k, brought ? *brought : scratch_.here);
+  }
+  // At the label of target number `k` (dirty values stored): only the
+  // pins and what every path into it brings stay.
+  void join_paths(size_t k) {
+    const bool known = scratch_.join_state[k] != kUnknownPaths;
+    if (known && falls_through_) {
+      cache_.known(scratch_.here);
+      add_incoming(k, scratch_.here);
+    }
+    cache_.forget_all(true);
+    if (known && scratch_.join_state[k] == kPathsNoted)
+      for (const RegCache::Known& x : scratch_.incoming[k]) cache_.restore(x);
+  }
+  // Whether no path goes from `in` to the instruction after it.
+  static bool ends_path(const Instr& in) {
+    if (in.info->form != HandlerInfo::InternalForm) return false;
+    switch (in.info->internal) {
+      case Internal::Br: case Internal::BrTable: case Internal::Return: case Internal::Unreachable: return true;
+      default: return false;
+    }
   }
 
   static bool is_float_type(ValType t) { return t == ValType::F32 || t == ValType::F64; }
@@ -1709,6 +1804,8 @@ class X64Compiler {
     a.emit(Inst::kIdMov, eax, gp_in(p[1], false));
     a.cmp(eax, uint32_t(count - 1));
     a.jae(branch_label(p[3 + count - 1]));
+    cache_.known(scratch_.here);
+    for (uint64_t k = 0; k < count; ++k) note_incoming(target_index(p[3 + k]), &scratch_.here);
     a.lea(rcx, ptr(table));
     a.movsxd(rax, dword_ptr(rcx, rax, 2));
     a.add(rax, rcx);
@@ -2473,7 +2570,8 @@ class X64Compiler {
   Label exit_, own_trap_, oob_, no_stack_at_entry_, internal_, const_label_;
   bool const_pool_ = false;
   bool guarded_ = false, registered_ = true;
-  bool skip_next_ = false;  // the next instruction was folded into the current one (see forwarded_dst)
+  bool skip_next_ = false;
+  bool falls_through_ = true;  // whether the code emitted last goes on to what follows (see join_paths)  // the next instruction was folded into the current one (see forwarded_dst)
   RegCache& cache_ = scratch_.cache;
   std::vector<CompiledFunc::Origin>& code_origins_ = scratch_.code_origins;  // (see mark_site)
   std::vector<size_t>& stub_needed_ = scratch_.stub_needed;

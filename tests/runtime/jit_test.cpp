@@ -641,6 +641,84 @@ TEST(Jit, ResultsComputedStraightIntoLocalsMatchTheInterpreter) {
   });
 }
 
+// Where paths join (block ends, br_if, br_table and if/else targets, the
+// way out of a loop), values every path brings in the same register stay
+// there: paths that rewrite a local, or call, between the branch and the
+// label, branches from unreachable code, block results, loops left through
+// a br_if and a br, a loop header (entered by branches back too); every
+// tier as the interpreter.
+TEST(Jit, ValuesKeptInRegistersWherePathsJoinMatchTheInterpreter) {
+  const char* wat = R"((module
+    (func $id (param i32) (result i32) (local.get 0))
+    (func (export "joins") (param $n i32) (param $k i32) (result i64)
+      (local $a i32) (local $b i32) (local $x i64) (local $f f64)
+      (local.set $a (i32.mul (local.get $n) (i32.const 3)))
+      (local.set $b (i32.add (local.get $n) (i32.const 5)))
+      (local.set $x (i64.extend_i32_u (local.get $n)))
+      (local.set $f (f64.convert_i32_s (local.get $n)))
+      ;; the path falling through to the label rewrites $a and $f
+      (block $b1
+        (br_if $b1 (i32.and (local.get $k) (i32.const 1)))
+        (local.set $a (i32.add (local.get $a) (i32.const 100)))
+        (local.set $f (f64.mul (local.get $f) (f64.const 1.5))))
+      (local.set $x (i64.add (local.get $x) (i64.extend_i32_u (local.get $a))))
+      ;; a br_table whose targets see different writes (one a call's)
+      (block $t3 (block $t2 (block $t1 (block $t0
+        (br_table $t0 $t1 $t2 $t3 (i32.and (i32.shr_u (local.get $k) (i32.const 1)) (i32.const 3))))
+        (local.set $b (i32.xor (local.get $b) (local.get $a)))
+        (br $t3))
+        (local.set $x (i64.add (local.get $x) (i64.extend_i32_u (local.get $b))))
+        (br $t3))
+        (local.set $a (call $id (i32.sub (local.get $a) (local.get $b)))))
+      (local.set $x (i64.add (i64.mul (local.get $x) (i64.const 31)) (i64.extend_i32_u (i32.xor (local.get $a) (local.get $b)))))
+      (if (i32.and (local.get $k) (i32.const 8))
+        (then (local.set $a (i32.rotl (local.get $a) (i32.const 3))))
+        (else (local.set $b (i32.mul (local.get $b) (i32.const 7)))
+              (local.set $f (f64.add (local.get $f) (f64.const 0.25)))))
+      ;; a loop left by a br_if and by a br (its pins stored on the way out)
+      (block $out
+        (loop $l
+          (local.set $a (i32.add (local.get $a) (local.get $b)))
+          (br_if $out (i32.gt_u (local.get $a) (i32.const 5000)))
+          (local.set $b (i32.add (local.get $b) (i32.const 1)))
+          (if (i32.eq (i32.and (local.get $b) (i32.const 63)) (i32.const 17)) (then (br $out)))
+          (br_if $l (i32.lt_u (local.get $b) (i32.const 300)))))
+      ;; unreachable code branching to the label after a br
+      (block $u
+        (local.set $a (i32.add (local.get $a) (i32.const 1)))
+        (br $u)
+        (local.set $a (i32.const 0))
+        (br_if $u (local.get $a)))
+      ;; a loop that calls (no pins): its header is entered from below too
+      (local.set $a (i32.and (local.get $a) (i32.const 0xff)))
+      (loop $c
+        (local.set $x (i64.add (local.get $x) (i64.extend_i32_u (call $id (local.get $a)))))
+        (local.set $b (i32.add (i32.mul (local.get $b) (i32.const 5)) (i32.const 1)))
+        (local.set $f (f64.add (local.get $f) (f64.convert_i32_u (i32.and (local.get $b) (i32.const 0xff)))))
+        (local.set $a (i32.add (local.get $a) (i32.add (i32.and (local.get $b) (i32.const 15)) (i32.const 70))))
+        (br_if $c (i32.lt_u (local.get $a) (i32.const 1000))))
+      ;; block results carried by a br_if and by the path falling through
+      (local.set $b (i32.add (local.get $b)
+        (block $r (result i32)
+          (drop (br_if $r (local.get $a) (i32.and (local.get $k) (i32.const 4))))
+          (local.set $a (i32.sub (local.get $a) (i32.const 9)))
+          (local.get $b))))
+      (i64.add (i64.add (local.get $x) (i64.trunc_f64_s (local.get $f)))
+               (i64.shl (i64.extend_i32_u (local.get $a)) (i64.extend_i32_u (i32.and (local.get $b) (i32.const 31))))))))";
+  auto run = [&](Config config) {
+    test::InstanceHarness h(config);
+    h.instantiate_wat(wat);
+    std::vector<int64_t> out;
+    for (int32_t n = 0; n < 40; n += 3)
+      for (int32_t k = 0; k < 16; ++k) out.push_back(h.call1("joins", {Value::i32(n), Value::i32(k)}).i64());
+    return out;
+  };
+  const std::vector<int64_t> expected = run(with_tier(Config::Tier::Interpreter));
+  for_each_compiled_config([&](const Config& c) {
+    EXPECT_EQ(run(c), expected);
+  });
+}
+
 TEST(Jit, TieredMovesHotFunctionsAndLoopsUp) {
   test::InstanceHarness h(with_tier(Config::Tier::Tiered, 10));
   ASSERT_NO_FATAL_FAILURE(h.instantiate_wat(R"((module
