@@ -960,6 +960,8 @@ class X64Compiler {
         (in.info->internal == Internal::BrIf || in.info->internal == Internal::BrUnless ||
          in.info->internal == Internal::BrTable))
       drop_dead_temps(w(in)[1]);  // (a br_table pops its index as a br_if its condition)
+    if (in.info->form == HandlerInfo::InternalForm && in.info->internal == Internal::Br)
+      drop_temps_dead_at(target_index(w(in)[1]));
     if (is_br(in)) flush_dirty(false);  // (the pins: on the paths leaving their loops)
     else if (!reads_through_cache(in)) flush_dirty();
     if (!has_inline_form(in)) return emit_in_interpreter(in);
@@ -1623,6 +1625,19 @@ class X64Compiler {
     cache_.forget_dirty_above(cond);
     // The condition itself: the branch reads it from its register.
     if (auto e = cache_.find(cond); e && !e->xmm && cache_.dirty(cond)) cache_.clean(cond);
+  }
+  // A br to `target`: when that is a loop header, the temporaries above
+  // those live there (CompiledFunc::LoopHead::live_temps, the loop's
+  // stack on entry) are dead, their deferred stores dropped. (A branch
+  // back is to a loop header; its OSR entry follows the header, past at
+  // most the iteration's fuel charge and Step.)
+  void drop_temps_dead_at(size_t target) {
+    if (target > current_ || src_.temp_base == 0) return;
+    const auto loop = std::lower_bound(
+        src_.loops.begin(), src_.loops.end(), target,
+        [](const CompiledFunc::LoopHead& l, size_t index) { return l.code_index < index; });
+    if (loop == src_.loops.end()) return;
+    cache_.forget_dirty_above(src_.temp_base + loop->live_temps - 1);
   }
   // Whether the instruction after this one is a br_if or an if on `slot`, a
   // temporary, that no branch targets (so the compare that sets `slot` can

@@ -645,7 +645,8 @@ TEST(Jit, ResultsComputedStraightIntoLocalsMatchTheInterpreter) {
 // way out of a loop), values every path brings in the same register stay
 // there: paths that rewrite a local, or call, between the branch and the
 // label, branches from unreachable code, block results, loops left through
-// a br_if and a br, a loop header (entered by branches back too); every
+// a br_if and a br, a loop header (entered by branches back too), a br back
+// carrying a loop parameter (the temporaries above those dropped); every
 // tier as the interpreter.
 TEST(Jit, ValuesKeptInRegistersWherePathsJoinMatchTheInterpreter) {
   const char* wat = R"((module
@@ -704,13 +705,40 @@ TEST(Jit, ValuesKeptInRegistersWherePathsJoinMatchTheInterpreter) {
           (local.set $a (i32.sub (local.get $a) (i32.const 9)))
           (local.get $b))))
       (i64.add (i64.add (local.get $x) (i64.trunc_f64_s (local.get $f)))
-               (i64.shl (i64.extend_i32_u (local.get $a)) (i64.extend_i32_u (i32.and (local.get $b) (i32.const 31))))))))";
+               (i64.shl (i64.extend_i32_u (local.get $a)) (i64.extend_i32_u (i32.and (local.get $b) (i32.const 31))))))
+    ;; a br back carries the loop's parameter (live there, a temporary
+    ;; computed just before); the temporary below the loop stays live too
+    (func (export "carried") (param $n i32) (result i32) (local $i i32)
+      local.get $n
+      i32.const 7
+      i32.mul
+      i32.const 1
+      block $done (param i32) (result i32)
+        loop $l (param i32) (result i32)
+          local.get $i
+          i32.const 1
+          i32.add
+          local.tee $i
+          local.get $n
+          i32.ge_u
+          br_if $done
+          i32.const 3
+          i32.mul
+          local.get $i
+          i32.add
+          i32.const 0xffff
+          i32.and
+          br $l
+        end
+      end
+      i32.add)))";
   auto run = [&](Config config) {
     test::InstanceHarness h(config);
     h.instantiate_wat(wat);
     std::vector<int64_t> out;
     for (int32_t n = 0; n < 40; n += 3)
       for (int32_t k = 0; k < 16; ++k) out.push_back(h.call1("joins", {Value::i32(n), Value::i32(k)}).i64());
+    for (int32_t n = 0; n < 40; n += 7) out.push_back(h.call1("carried", {Value::i32(n)}).i32());
     return out;
   };
   const std::vector<int64_t> expected = run(with_tier(Config::Tier::Interpreter));
