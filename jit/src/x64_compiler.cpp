@@ -1291,15 +1291,23 @@ class X64Compiler {
         put_rax(p[1]);
         break;
       case Internal::GlobalGet:  // dst, GlobalInstance*
-        a.mov(rax, imm(&reinterpret_cast<GlobalInstance*>(p[2])->bits[0]));
-        a.mov(rax, qword_ptr(rax));
-        put_rax(p[1]);
+        put_gp(p[1], Operand(), [&](Gp r) {  // (loaded straight into dst's register)
+          a.mov(rax, imm(&reinterpret_cast<GlobalInstance*>(p[2])->bits[0]));
+          a.mov(r.r64(), qword_ptr(rax));
+        });
         break;
-      case Internal::GlobalSet:  // GlobalInstance*, src
+      case Internal::GlobalSet: {  // GlobalInstance*, src
+        // (From src's register, or as an immediate, when it is in one.)
+        const Operand value = gp_in_or_imm(p[2], true);
         a.mov(rax, imm(&reinterpret_cast<GlobalInstance*>(p[1])->bits[0]));
-        a.emit(Inst::kIdMov, rcx, gp_in(p[2], true));
-        a.mov(qword_ptr(rax), rcx);
+        if (value.isMem()) {
+          a.mov(rcx, value.as<Mem>());
+          a.mov(qword_ptr(rax), rcx);
+        } else {
+          a.emit(Inst::kIdMov, qword_ptr(rax), value);
+        }
         break;
+      }
       default: emit_in_interpreter(in); break;
     }
   }
@@ -1684,6 +1692,29 @@ class X64Compiler {
     }
   }
 
+  // x + b (x - b when `negate`; b a register or a 32-bit constant) as an
+  // address for lea: its low 32 bits are the i32 sum's, its 64 the i64's.
+  static Mem sum_address(const Gp& x, const Operand& b, bool negate) {
+    if (b.isImm()) {
+      const int32_t v = b.as<Imm>().valueAs<int32_t>();
+      return ptr(x.r64(), negate ? -v : v);
+    }
+    return ptr(x.r64(), b.as<Gp>().r64());
+  }
+  // Whether one of the next two instructions (the one after, or after a
+  // copy folded into this one) is a br_if, an if or an eqz, which may test
+  // the flags this one leaves instead of its result (see last_compare_).
+  bool next_may_test_flags() const {
+    for (size_t k = current_k_ + 1; k < instrs_.size() && k <= current_k_ + 2; ++k) {
+      const Instr& next = instrs_[k];
+      if (next.info->form == HandlerInfo::InternalForm &&
+          (next.info->internal == Internal::BrIf || next.info->internal == Internal::BrUnless))
+        return true;
+      if (next.info->form == HandlerInfo::Plain && next.info->op == Opcode::I32Eqz) return true;
+    }
+    return false;
+  }
+
   // ------------------------------------------------------------ register cache
   // A slot's value as a GP operand: its cached register, or the slot.
   Operand gp_in(uint64_t slot, bool wide) {
@@ -2058,15 +2089,23 @@ class X64Compiler {
           case Opcode::I32Or: case Opcode::I64Or: id = Inst::kIdOr; break;
           default: break;
         }
+        // A sum of two registers, or of a register and a constant, into a
+        // third register is one lea, not a mov and an add, unless what
+        // follows may test the flags an add leaves (lea leaves none).
+        const bool by_lea = x.isReg() && (b.isReg() || b.isImm()) && !next_may_test_flags() &&
+                            (id == Inst::kIdAdd || (id == Inst::kIdSub && b.isImm() &&
+                                                    b.as<Imm>().valueAs<int32_t>() != INT32_MIN));
         put_gp(p[1], b, [&](Gp r) {  // a 32-bit op zero-extends: the slot holds the u32
           if (!wide) r = r.r32();
-          if (!(x.isReg() && x.as<Reg>() == r)) a.emit(Inst::kIdMov, r, x);
+          const bool in_place = x.isReg() && x.as<Reg>() == r;
+          if (by_lea && !in_place) return a.lea(r, sum_address(x.as<Gp>(), b, id == Inst::kIdSub)), void();
+          if (!in_place) a.emit(Inst::kIdMov, r, x);
           a.emit(id, r, b);
         }, !wide);
         // add, sub, and, or and xor leave ZF as the 32-bit result's (the
         // stores after them keep the flags): a br_if or eqz on it tests
         // the flags. (imul leaves ZF undefined.)
-        if (!wide && id != Inst::kIdImul) last_compare_ = Compare{p[1], CondCode::kNE};
+        if (!wide && id != Inst::kIdImul && !by_lea) last_compare_ = Compare{p[1], CondCode::kNE};
         return;
       }
       case OpKind::Shift32:

@@ -747,6 +747,63 @@ TEST(Jit, ValuesKeptInRegistersWherePathsJoinMatchTheInterpreter) {
   });
 }
 
+// Sums into a third register (one lea: i32 ones wrapping, from a wrapped
+// i64's register, with negative constants, i64 ones; an add whose flags a
+// br_if tests), and globals read straight into their destination's
+// register and written from registers and constants (an i64's and an
+// f64's whole bits, inside a loop with pinned locals); every tier as the
+// interpreter.
+TEST(Jit, SumsAndGlobalsMatchTheInterpreter) {
+  const char* wat = R"((module
+    (global $g (mut i32) (i32.const 5))
+    (global $h (mut i64) (i64.const -3))
+    (global $f (mut f64) (f64.const 1.5))
+    (func (export "f") (param $a i32) (param $b i32) (param $x i64) (result i64)
+      (local $s i32) (local $t i64) (local $i i32) (local $u i32)
+      (local.set $s (i32.add (local.get $a) (local.get $b)))
+      (local.set $u (i32.sub (local.get $s) (i32.const 0x7ffffff0)))
+      (block $y  ;; (the sum is $s + 1: 1 when $b is -$a)
+        (br_if $y (i32.add (local.get $u) (i32.const 0x7ffffff1)))
+        (local.set $s (i32.add (local.get $s) (i32.const 77))))
+      (local.set $s (i32.xor (local.get $s) (i32.sub (local.get $u) (i32.const -9))))
+      (local.set $s (i32.add (local.get $s) (i32.add (local.get $a) (i32.const -7))))
+      (local.set $s (i32.xor (local.get $s) (i32.add (i32.wrap_i64 (local.get $x)) (local.get $b))))
+      (local.set $s (i32.xor (local.get $s) (i32.sub (local.get $b) (i32.const 0x7fffffff))))
+      (local.set $s (i32.xor (local.get $s) (i32.sub (local.get $b) (i32.const 0x80000000))))
+      (local.set $t (i64.add (local.get $x) (i64.extend_i32_s (local.get $a))))
+      (local.set $t (i64.xor (local.get $t) (i64.sub (local.get $x) (i64.const 123456))))
+      (local.set $t (i64.add (local.get $t) (i64.add (local.get $x) (i64.const -1))))
+      (block $z
+        (br_if $z (i32.add (local.get $a) (local.get $b)))
+        (local.set $s (i32.add (local.get $s) (i32.const 1000))))
+      (loop $l
+        (global.set $g (i32.add (global.get $g) (local.get $i)))
+        (global.set $h (i64.add (global.get $h) (i64.extend_i32_u (global.get $g))))
+        (global.set $f (f64.add (global.get $f) (f64.const 0.5)))
+        (local.set $s (i32.add (local.get $s) (global.get $g)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $l (i32.lt_u (local.get $i) (i32.const 10))))
+      (local.set $t (i64.add (local.get $t) (i64.add (global.get $h) (i64.extend_i32_u (global.get $g)))))
+      (global.set $g (i32.const -1))
+      (global.set $h (i64.const 0x123456789))
+      (i64.add (i64.add (local.get $t) (i64.extend_i32_u (local.get $s)))
+               (i64.add (i64.add (global.get $h) (i64.extend_i32_u (global.get $g)))
+                        (i64.trunc_f64_s (global.get $f)))))))";
+  auto run = [&](Config config) {
+    test::InstanceHarness h(config);
+    h.instantiate_wat(wat);
+    std::vector<int64_t> out;
+    for (int32_t a : {0, 1, -1, 0x7fffffff, int32_t(0x80000000)})
+      for (int64_t x : {int64_t(0), int64_t(-5), int64_t(0x1234567890), int64_t(0xffffffff)})
+        out.push_back(h.call1("f", {Value::i32(a), Value::i32(-a), Value::i64(x)}).i64());
+    return out;
+  };
+  const std::vector<int64_t> expected = run(with_tier(Config::Tier::Interpreter));
+  for_each_compiled_config([&](const Config& c) {
+    EXPECT_EQ(run(c), expected);
+  });
+}
+
 TEST(Jit, TieredMovesHotFunctionsAndLoopsUp) {
   test::InstanceHarness h(with_tier(Config::Tier::Tiered, 10));
   ASSERT_NO_FATAL_FAILURE(h.instantiate_wat(R"((module
