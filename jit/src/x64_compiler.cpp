@@ -2138,7 +2138,7 @@ class X64Compiler {
       case OpKind::Cmp64: {
         const bool wide = plain_op_kind(op) == OpKind::Cmp64;
         const Operand x = gp_in(p[2], wide), y = gp_in_or_imm(p[3], wide);
-        if (x.isReg()) {
+        if (x.isReg() || !y.isMem()) {  // (a slot compared in memory with a register or a constant)
           a.emit(Inst::kIdCmp, x, y);
         } else {
           const Gp r = wide ? Gp(rax) : Gp(eax);
@@ -2554,12 +2554,16 @@ class X64Compiler {
           break;
       }
     }
-    a.emit(Inst::kIdMov, rdx, gp_in(value, true));
+    // From the value's register when it is in one, else through rdx.
+    const Operand v = gp_in(value, true);
+    Gp r = rdx;
+    if (v.isReg()) r = v.as<Gp>();
+    else a.emit(Inst::kIdMov, rdx, v);
     switch (bytes) {
-      case 1: a.mov(m, dl); break;
-      case 2: a.mov(m, dx); break;
-      case 4: a.mov(m, edx); break;
-      default: a.mov(m, rdx); break;
+      case 1: a.mov(m, r.r8()); break;
+      case 2: a.mov(m, r.r16()); break;
+      case 4: a.mov(m, r.r32()); break;
+      default: a.mov(m, r.r64()); break;
     }
   }
 

@@ -804,6 +804,52 @@ TEST(Jit, SumsAndGlobalsMatchTheInterpreter) {
   });
 }
 
+// Stores of each width straight from the value's register (values whose
+// registers hold more than the stored bytes), and compares of a slot in
+// memory with a constant or a register, signed and unsigned; every tier as
+// the interpreter.
+TEST(Jit, StoresFromRegistersAndComparesInMemoryMatchTheInterpreter) {
+  const char* wat = R"((module
+    (memory 1)
+    (func (export "f") (param $a i32) (param $x i64) (result i64) (local $v i32) (local $w i64) (local $r i64)
+      (i64.store (i32.const 0) (i64.const -1))
+      (i64.store (i32.const 8) (i64.const -1))
+      (local.set $w (i64.mul (local.get $x) (i64.const 0x10001)))
+      (i64.store8 offset=1 (i32.const 0) (local.get $w))
+      (i64.store16 offset=3 (i32.const 0) (local.get $w))
+      (i64.store32 offset=9 (i32.const 0) (local.get $w))
+      (local.set $v (i32.add (local.get $a) (i32.const 0x01020304)))
+      (i32.store8 offset=6 (i32.const 0) (local.get $v))
+      (i32.store16 offset=13 (i32.const 0) (local.get $v))
+      (i32.store offset=16 (i32.const 0) (local.get $v))
+      (i64.store offset=20 (i32.const 0) (local.get $w))
+      (local.set $r (i64.xor (i64.load (i32.const 0)) (i64.rotl (i64.load (i32.const 8)) (i64.const 17))))
+      (local.set $r (i64.xor (local.get $r) (i64.load offset=16 (i32.const 0))))
+      (local.set $r (i64.add (local.get $r) (i64.load offset=24 (i32.const 0))))
+      ;; compares of params (in memory) with constants and registers
+      (local.set $r (i64.add (i64.shl (local.get $r) (i64.const 1)) (i64.extend_i32_u (i32.lt_s (local.get $a) (i32.const 5)))))
+      (local.set $r (i64.add (i64.shl (local.get $r) (i64.const 1)) (i64.extend_i32_u (i32.gt_u (local.get $a) (i32.const 5)))))
+      (local.set $r (i64.add (i64.shl (local.get $r) (i64.const 1)) (i64.extend_i32_u (i32.lt_s (local.get $a) (local.get $v)))))
+      (local.set $r (i64.add (i64.shl (local.get $r) (i64.const 1)) (i64.extend_i32_u (i32.ge_u (local.get $a) (local.get $v)))))
+      (local.set $r (i64.add (i64.shl (local.get $r) (i64.const 1)) (i64.extend_i32_u (i64.lt_s (local.get $x) (i64.const -2)))))
+      (local.set $r (i64.add (i64.shl (local.get $r) (i64.const 1)) (i64.extend_i32_u (i64.gt_u (local.get $x) (local.get $w)))))
+      (local.set $r (i64.add (i64.shl (local.get $r) (i64.const 1)) (i64.extend_i32_u (i64.le_s (local.get $x) (local.get $w)))))
+      (local.get $r))))";
+  auto run = [&](Config config) {
+    test::InstanceHarness h(config);
+    h.instantiate_wat(wat);
+    std::vector<int64_t> out;
+    for (int32_t a : {0, 5, 6, -1, 0x7fffffff, int32_t(0x80000000)})
+      for (int64_t x : {int64_t(0), int64_t(-3), int64_t(0x123456789abc), int64_t(0x7fffffffffffffff)})
+        out.push_back(h.call1("f", {Value::i32(a), Value::i64(x)}).i64());
+    return out;
+  };
+  const std::vector<int64_t> expected = run(with_tier(Config::Tier::Interpreter));
+  for_each_compiled_config([&](const Config& c) {
+    EXPECT_EQ(run(c), expected);
+  });
+}
+
 TEST(Jit, TieredMovesHotFunctionsAndLoopsUp) {
   test::InstanceHarness h(with_tier(Config::Tier::Tiered, 10));
   ASSERT_NO_FATAL_FAILURE(h.instantiate_wat(R"((module
