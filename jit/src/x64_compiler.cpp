@@ -1887,7 +1887,7 @@ class X64Compiler {
   // any. The record holds the call's native return address only: all a
   // backtrace reads (the function is the one whose code holds it, see
   // jit::function_at); nothing returns through it but native code. Uses
-  // rcx and rdx before the call.
+  // rcx, rdx and rdi before the call (`target` is none of them).
   void call_native(const Gp& target, uint64_t arg_slot) {
     Assembler& a = *a_;
     mark_site();  // (the return address maps back to this instruction)
@@ -1897,12 +1897,11 @@ class X64Compiler {
     a.jae(trap_site(TrapCode::StackExhausted));
     a.mov(ctx_field(offsetof(ExecRegs, depth)), rcx);
     static_assert(sizeof(CallRecord) == 24);
-    a.lea(rcx, ptr(rcx, rcx, 1));
-    a.shl(rcx, 3);
-    a.add(rcx, ctx_field(offsetof(ExecRegs, records)));
+    a.mov(rdx, ctx_field(offsetof(ExecRegs, records)));
+    a.lea(rcx, ptr(rcx, rcx, 1));  // records[depth] is at records + depth * 3 * 8
     Label returned = a.newLabel();
-    a.lea(rdx, ptr(returned));
-    a.mov(qword_ptr(rcx, offsetof(CallRecord, return_pc)), rdx);
+    a.lea(rdi, ptr(returned));  // (rdi: the callee's frame, set next)
+    a.mov(qword_ptr(rdx, rcx, 3, offsetof(CallRecord, return_pc)), rdi);
     a.lea(rdi, ptr(kFp, int32_t(arg_slot * 8)));
     a.call(target);
     a.bind(returned);
