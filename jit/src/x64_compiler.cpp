@@ -1645,6 +1645,14 @@ class X64Compiler {
         src_.loops.begin(), src_.loops.end(), target,
         [](const CompiledFunc::LoopHead& l, size_t index) { return l.code_index < index; });
     if (loop == src_.loops.end()) return;
+    // (Only the loop's fuel charge and Step may lie between: else the
+    // LoopHead found is another loop's.)
+    auto by_index = [](const Instr& in, size_t index) { return in.index < index; };
+    for (auto it = std::lower_bound(instrs_.begin(), instrs_.end(), target, by_index);
+         it != instrs_.end() && it->index < loop->code_index; ++it)
+      if (it->info->form != HandlerInfo::InternalForm ||
+          (it->info->internal != Internal::Fuel && it->info->internal != Internal::Step))
+        return;
     cache_.forget_dirty_above(src_.temp_base + loop->live_temps - 1);
   }
   // Whether the instruction after this one is a br_if or an if on `slot`, a
@@ -2627,8 +2635,8 @@ class X64Compiler {
   Label exit_, own_trap_, oob_, no_stack_at_entry_, internal_, const_label_;
   bool const_pool_ = false;
   bool guarded_ = false, registered_ = true;
-  bool skip_next_ = false;
-  bool falls_through_ = true;  // whether the code emitted last goes on to what follows (see join_paths)  // the next instruction was folded into the current one (see forwarded_dst)
+  bool skip_next_ = false;  // the next instruction was folded into the current one (see forwarded_dst)
+  bool falls_through_ = true;  // whether the code emitted last goes on to what follows (see join_paths)
   RegCache& cache_ = scratch_.cache;
   std::vector<CompiledFunc::Origin>& code_origins_ = scratch_.code_origins;  // (see mark_site)
   std::vector<size_t>& stub_needed_ = scratch_.stub_needed;
