@@ -1282,14 +1282,18 @@ class X64Compiler {
         a.ret();
         break;
       case Internal::Unreachable: a.jmp(trap_site(TrapCode::Unreachable)); break;
-      case Internal::Select:  // dst, a, b, cond
-        a.emit(Inst::kIdMov, rax, gp_in(p[2], true));
-        a.emit(Inst::kIdMov, rcx, gp_in(p[3], true));
-        a.emit(Inst::kIdMov, edx, gp_in(p[4], false));
-        a.test(edx, edx);
-        a.cmove(rax, rcx);
-        put_rax(p[1]);
+      case Internal::Select: {  // dst, a, b, cond
+        // The condition tested first (the movs after keep the flags), then
+        // a, or b when it is zero, straight into dst's register.
+        const Operand x = gp_in(p[2], true), y = gp_in(p[3], true), cond = gp_in(p[4], false);
+        if (cond.isReg()) a.test(cond.as<Gp>(), cond.as<Gp>());
+        else a.cmp(cond.as<Mem>(), imm(0));
+        put_gp(p[1], y, [&](Gp r) {
+          if (!(x.isReg() && x.as<Reg>() == r)) a.emit(Inst::kIdMov, r, x);
+          a.emit(Inst::kIdCmove, r, y);
+        });
         break;
+      }
       case Internal::GlobalGet:  // dst, GlobalInstance*
         put_gp(p[1], Operand(), [&](Gp r) {  // (loaded straight into dst's register)
           a.mov(rax, imm(&reinterpret_cast<GlobalInstance*>(p[2])->bits[0]));

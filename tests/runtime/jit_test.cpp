@@ -850,6 +850,43 @@ TEST(Jit, StoresFromRegistersAndComparesInMemoryMatchTheInterpreter) {
   });
 }
 
+// select computed straight into its destination's register: i32, i64 and
+// f64 values, the condition in a register or in memory, the destination
+// one of the operands' registers, a pinned i32 local or a pinned f64 local
+// in a loop; every tier as the interpreter.
+TEST(Jit, SelectMatchesTheInterpreter) {
+  const char* wat = R"((module
+    (func (export "f") (param $a i32) (param $b i32) (param $x i64) (result i64)
+      (local $s i32) (local $t i64) (local $d f64) (local $i i32)
+      (local.set $s (select (local.get $a) (local.get $b) (i32.wrap_i64 (local.get $x))))
+      (local.set $s (select (local.get $s) (i32.add (local.get $s) (i32.const 3)) (i32.lt_s (local.get $a) (local.get $b))))
+      (local.set $t (select (local.get $x) (i64.const -7) (local.get $a)))
+      (local.set $t (select (i64.mul (local.get $t) (i64.const 3)) (local.get $t) (i32.wrap_i64 (local.get $t))))
+      (local.set $d (f64.convert_i64_s (local.get $x)))
+      (loop $l
+        (local.set $s (select (i32.sub (local.get $s) (local.get $i)) (local.get $s) (i32.and (local.get $i) (i32.const 1))))
+        (local.set $d (select (result f64) (f64.mul (local.get $d) (f64.const 0.5)) (local.get $d) (i32.and (local.get $i) (i32.const 2))))
+        (local.set $t (select (local.get $t) (i64.add (local.get $t) (i64.extend_i32_u (local.get $s)))
+                              (i32.and (local.get $i) (i32.const 4))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $l (i32.lt_u (local.get $i) (i32.const 12))))
+      (i64.add (i64.add (local.get $t) (i64.extend_i32_u (local.get $s))) (i64.trunc_sat_f64_s (local.get $d))))))";
+  auto run = [&](Config config) {
+    test::InstanceHarness h(config);
+    h.instantiate_wat(wat);
+    std::vector<int64_t> out;
+    for (int32_t a : {0, 1, -4, 0x7fffffff})
+      for (int32_t b : {0, 9, -1})
+        for (int64_t x : {int64_t(0), int64_t(-3), int64_t(0x100000000), int64_t(77)})
+          out.push_back(h.call1("f", {Value::i32(a), Value::i32(b), Value::i64(x)}).i64());
+    return out;
+  };
+  const std::vector<int64_t> expected = run(with_tier(Config::Tier::Interpreter));
+  for_each_compiled_config([&](const Config& c) {
+    EXPECT_EQ(run(c), expected);
+  });
+}
+
 TEST(Jit, TieredMovesHotFunctionsAndLoopsUp) {
   test::InstanceHarness h(with_tier(Config::Tier::Tiered, 10));
   ASSERT_NO_FATAL_FAILURE(h.instantiate_wat(R"((module
