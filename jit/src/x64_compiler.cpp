@@ -313,6 +313,25 @@ class RegCache {
       }
   }
   const std::vector<Pin>& pins() const { return pins_; }
+
+  // A slot whose current value its register holds, the slot stored too:
+  // what a path brings to a label (see X64Compiler::join_paths).
+  struct Known {
+    uint64_t slot;
+    Entry e;
+    bool operator==(const Known&) const = default;
+  };
+  // The clean entries of unpinned slots in unpinned registers (pins are
+  // the loops' business).
+  void known(std::vector<Known>& out) const {
+    out.clear();
+    for (const Cached& c : slots_)
+      if (!c.dirty && (pins_.empty() || (!pinned(c.slot) && !pinned_reg(c.e)))) out.push_back({c.slot, c.e});
+  }
+  // Adds `k` back after forget_all: every path into a label had it.
+  void restore(const Known& k) {
+    if (!pinned(k.slot) && !pinned_reg(k.e) && !cached(k.slot)) add({k.slot, k.e});
+  }
   // Whether `slot` is an i32 local pinned (see Pin::i32).
   bool pinned_i32(uint64_t slot) const {
     const Pin* p = pin_of(slot);
@@ -502,6 +521,7 @@ class X64Compiler {
     if (const_pool_) const_label_ = a.newLabel();
     labels_.reserve(targets_.size());
     for (size_t k = 0; k < targets_.size(); ++k) labels_.push_back(a.newLabel());
+    start_joins();
     exit_ = a.newLabel();
     own_trap_ = a.newLabel();
     no_stack_at_entry_ = a.newLabel();
@@ -524,7 +544,7 @@ class X64Compiler {
       if (next_target_ < targets_.size() && targets_[next_target_] == in.index) {
         flush_dirty(false);  // the path falling through stores what the others stored
         a.bind(labels_[next_target_]);
-        cache_.forget_all(true);  // other paths join here (pins: see store_pins_leaving)
+        join_paths(next_target_);  // other paths join here (pins: see store_pins_leaving)
         last_compare_.reset();
       }
       while (next_loop != loop_end_.end() && next_loop->first < in.index) ++next_loop;
@@ -534,6 +554,7 @@ class X64Compiler {
       current_ = in.index;
       site_index_ = in.index;
       emit(in);
+      falls_through_ = !ends_path(in);
       if (skip_next_) {  // a copy emit() folded into the instruction before it
         skip_next_ = false;
         ++k;
@@ -589,6 +610,11 @@ class X64Compiler {
     std::vector<uint32_t> uses;  // enter_loop's counts
     std::vector<std::pair<uint32_t, uint64_t>> ranked;
     RegCache cache;
+    // join_paths: per branch target (as labels), what every path noted so
+    // far brings, and the target's JoinState.
+    std::vector<std::vector<RegCache::Known>> incoming;
+    std::vector<uint8_t> join_state;
+    std::vector<RegCache::Known> here;
     std::vector<CompiledFunc::Origin> code_origins;  // NativeCode::code_origins, copied out at the end
     std::vector<size_t> stub_needed;  // scan: the instructions (indices in instrs) that get a stub
     // handler_info's answers for the handlers seen last, direct-mapped by
@@ -989,6 +1015,8 @@ class X64Compiler {
         (in.info->internal == Internal::BrIf || in.info->internal == Internal::BrUnless ||
          in.info->internal == Internal::BrTable))
       drop_dead_temps(w(in)[1]);  // (a br_table pops its index as a br_if its condition)
+    if (in.info->form == HandlerInfo::InternalForm && in.info->internal == Internal::Br)
+      drop_temps_dead_at(target_index(w(in)[1]));
     if (is_br(in)) flush_dirty(false);  // (the pins: on the paths leaving their loops)
     else if (!reads_through_cache(in)) flush_dirty();
     if (!has_inline_form(in)) return emit_in_interpreter(in);
@@ -1271,6 +1299,7 @@ class X64Compiler {
         break;
       case Internal::Br:
         store_pins_leaving(target_index(p[1]));
+        note_incoming(target_index(p[1]));
         a.jmp(branch_label(p[1]));
         break;
       case Internal::BrIf:
@@ -1308,24 +1337,36 @@ class X64Compiler {
         a.ret();
         break;
       case Internal::Unreachable: a.jmp(trap_site(TrapCode::Unreachable)); break;
-      case Internal::Select:  // dst, a, b, cond
-        a.emit(Inst::kIdMov, rax, gp_in(p[2], true));
-        a.emit(Inst::kIdMov, rcx, gp_in(p[3], true));
-        a.emit(Inst::kIdMov, edx, gp_in(p[4], false));
-        a.test(edx, edx);
-        a.cmove(rax, rcx);
-        put_rax(p[1]);
+      case Internal::Select: {  // dst, a, b, cond
+        // The condition tested first (the movs after keep the flags), then
+        // a, or b when it is zero, straight into dst's register.
+        const Operand x = gp_in(p[2], true), y = gp_in(p[3], true), cond = gp_in(p[4], false);
+        if (cond.isReg()) a.test(cond.as<Gp>(), cond.as<Gp>());
+        else a.cmp(cond.as<Mem>(), imm(0));
+        put_gp(p[1], y, [&](Gp r) {
+          if (!(x.isReg() && x.as<Reg>() == r)) a.emit(Inst::kIdMov, r, x);
+          a.emit(Inst::kIdCmove, r, y);
+        });
         break;
+      }
       case Internal::GlobalGet:  // dst, GlobalInstance*
-        a.mov(rax, imm(&reinterpret_cast<GlobalInstance*>(p[2])->bits[0]));
-        a.mov(rax, qword_ptr(rax));
-        put_rax(p[1]);
+        put_gp(p[1], Operand(), [&](Gp r) {  // (loaded straight into dst's register)
+          a.mov(rax, imm(&reinterpret_cast<GlobalInstance*>(p[2])->bits[0]));
+          a.mov(r.r64(), qword_ptr(rax));
+        });
         break;
-      case Internal::GlobalSet:  // GlobalInstance*, src
+      case Internal::GlobalSet: {  // GlobalInstance*, src
+        // (From src's register, or as an immediate, when it is in one.)
+        const Operand value = gp_in_or_imm(p[2], true);
         a.mov(rax, imm(&reinterpret_cast<GlobalInstance*>(p[1])->bits[0]));
-        a.emit(Inst::kIdMov, rcx, gp_in(p[2], true));
-        a.mov(qword_ptr(rax), rcx);
+        if (value.isMem()) {
+          a.mov(rcx, value.as<Mem>());
+          a.mov(qword_ptr(rax), rcx);
+        } else {
+          a.emit(Inst::kIdMov, qword_ptr(rax), value);
+        }
         break;
+      }
       default: emit_in_interpreter(in); break;
     }
   }
@@ -1440,6 +1481,7 @@ class X64Compiler {
   // keeps them in their registers only).
   void branch_if(CondCode cc, uint64_t addr) {
     std::vector<RegCache::Pin> stores = pins_leaving(target_index(addr));
+    note_incoming(target_index(addr));  // (the stub stores from the registers, changing none)
     if (stores.empty()) return a_->j(cc, branch_label(addr)), void();
     Label stub = a_->newLabel();
     a_->j(cc, stub);
@@ -1448,6 +1490,73 @@ class X64Compiler {
       for (const RegCache::Pin& p : stores) store_from(p.slot, p.e, p.wide);
       a_->jmp(target);
     });
+  }
+
+  // ------------------------------------------------------------ joins
+  // Where paths join (a branch target), the cache keeps the values that
+  // every path into it brings in the same register, instead of nothing:
+  // each branch notes what it brings when it is emitted, the path falling
+  // through adds its own at the label. Only at forward targets, all of
+  // whose paths come before them in the code: not at loop headers
+  // (branches back come later) nor OSR entries (entered from the
+  // interpreter).
+  enum JoinState : uint8_t { kNoPathYet, kPathsNoted, kUnknownPaths };
+  void start_joins() {
+    const size_t n = targets_.size();
+    if (scratch_.incoming.size() < n) scratch_.incoming.resize(n);
+    std::vector<uint8_t>& state = scratch_.join_state;
+    state.assign(n, kNoPathYet);
+    for (const auto& [header, end] : loop_end_) state[target_number(header)] = kUnknownPaths;
+    for (size_t osr : osr_entries_) state[target_number(osr)] = kUnknownPaths;
+    falls_through_ = true;
+  }
+  // targets_'s index of code index `target` (one of them).
+  size_t target_number(size_t target) const {
+    return size_t(std::lower_bound(targets_.begin(), targets_.end(), target) - targets_.begin());
+  }
+  // Intersects what target number `k` has been brought with `brought`
+  // (RegCache::known).
+  void add_incoming(size_t k, const std::vector<RegCache::Known>& brought) {
+    std::vector<RegCache::Known>& in = scratch_.incoming[k];
+    if (scratch_.join_state[k] == kNoPathYet) {
+      in.assign(brought.begin(), brought.end());
+      scratch_.join_state[k] = kPathsNoted;
+      return;
+    }
+    std::erase_if(in, [&](const RegCache::Known& x) {
+      return std::find(brought.begin(), brought.end(), x) == brought.end();
+    });
+  }
+  // A branch to code index `target` is being emitted from the cache's
+  // state (`brought`, when the caller collected it). (Backward branches
+  // go to loop headers.)
+  void note_incoming(size_t target, const std::vector<RegCache::Known>* brought = nullptr) {
+    if (target <= current_) return;
+    const size_t k = target_number(target);
+    const uint8_t state = scratch_.join_state[k];
+    if (state == kUnknownPaths || (state == kPathsNoted && scratch_.incoming[k].empty())) return;
+    if (!brought) cache_.known(scratch_.here);
+    add_incoming(k, brought ? *brought : scratch_.here);
+  }
+  // At the label of target number `k` (dirty values stored): only the
+  // pins and what every path into it brings stay.
+  void join_paths(size_t k) {
+    const bool known = scratch_.join_state[k] != kUnknownPaths;
+    if (known && falls_through_) {
+      cache_.known(scratch_.here);
+      add_incoming(k, scratch_.here);
+    }
+    cache_.forget_all(true);
+    if (known && scratch_.join_state[k] == kPathsNoted)
+      for (const RegCache::Known& x : scratch_.incoming[k]) cache_.restore(x);
+  }
+  // Whether no path goes from `in` to the instruction after it.
+  static bool ends_path(const Instr& in) {
+    if (in.info->form != HandlerInfo::InternalForm) return false;
+    switch (in.info->internal) {
+      case Internal::Br: case Internal::BrTable: case Internal::Return: case Internal::Unreachable: return true;
+      default: return false;
+    }
   }
 
   static bool is_float_type(ValType t) { return t == ValType::F32 || t == ValType::F64; }
@@ -1584,6 +1693,27 @@ class X64Compiler {
     // The condition itself: the branch reads it from its register.
     if (auto e = cache_.find(cond); e && !e->xmm && cache_.dirty(cond)) cache_.clean(cond);
   }
+  // A br to `target`: when that is a loop header, the temporaries above
+  // those live there (CompiledFunc::LoopHead::live_temps, the loop's
+  // stack on entry) are dead, their deferred stores dropped. (A branch
+  // back is to a loop header; its OSR entry follows the header, past at
+  // most the iteration's fuel charge and Step.)
+  void drop_temps_dead_at(size_t target) {
+    if (target > current_ || src_.temp_base == 0) return;
+    const auto loop = std::lower_bound(
+        src_.loops.begin(), src_.loops.end(), target,
+        [](const CompiledFunc::LoopHead& l, size_t index) { return l.code_index < index; });
+    if (loop == src_.loops.end()) return;
+    // (Only the loop's fuel charge and Step may lie between: else the
+    // LoopHead found is another loop's.)
+    auto by_index = [](const Instr& in, size_t index) { return in.index < index; };
+    for (auto it = std::lower_bound(instrs_.begin(), instrs_.end(), target, by_index);
+         it != instrs_.end() && it->index < loop->code_index; ++it)
+      if (it->info->form != HandlerInfo::InternalForm ||
+          (it->info->internal != Internal::Fuel && it->info->internal != Internal::Step))
+        return;
+    cache_.forget_dirty_above(src_.temp_base + loop->live_temps - 1);
+  }
   // Whether the instruction after this one is a br_if or an if on `slot`, a
   // temporary, that no branch targets (so the compare that sets `slot` can
   // leave its result in the flags only: the branch pops it).
@@ -1627,6 +1757,29 @@ class X64Compiler {
         return true;
       default: return false;
     }
+  }
+
+  // x + b (x - b when `negate`; b a register or a 32-bit constant) as an
+  // address for lea: its low 32 bits are the i32 sum's, its 64 the i64's.
+  static Mem sum_address(const Gp& x, const Operand& b, bool negate) {
+    if (b.isImm()) {
+      const int32_t v = b.as<Imm>().valueAs<int32_t>();
+      return ptr(x.r64(), negate ? -v : v);
+    }
+    return ptr(x.r64(), b.as<Gp>().r64());
+  }
+  // Whether one of the next two instructions (the one after, or after a
+  // copy folded into this one) is a br_if, an if or an eqz, which may test
+  // the flags this one leaves instead of its result (see last_compare_).
+  bool next_may_test_flags() const {
+    for (size_t k = current_k_ + 1; k < instrs_.size() && k <= current_k_ + 2; ++k) {
+      const Instr& next = instrs_[k];
+      if (next.info->form == HandlerInfo::InternalForm &&
+          (next.info->internal == Internal::BrIf || next.info->internal == Internal::BrUnless))
+        return true;
+      if (next.info->form == HandlerInfo::Plain && next.info->op == Opcode::I32Eqz) return true;
+    }
+    return false;
   }
 
   // ------------------------------------------------------------ register cache
@@ -1764,6 +1917,8 @@ class X64Compiler {
     a.emit(Inst::kIdMov, eax, gp_in(p[1], false));
     a.cmp(eax, uint32_t(count - 1));
     a.jae(branch_label(p[3 + count - 1]));
+    cache_.known(scratch_.here);
+    for (uint64_t k = 0; k < count; ++k) note_incoming(target_index(p[3 + k]), &scratch_.here);
     a.lea(rcx, ptr(table));
     a.movsxd(rax, dword_ptr(rcx, rax, 2));
     a.add(rax, rcx);
@@ -1799,7 +1954,7 @@ class X64Compiler {
   // any. The record holds the call's native return address only: all a
   // backtrace reads (the function is the one whose code holds it, see
   // jit::function_at); nothing returns through it but native code. Uses
-  // rcx and rdx before the call.
+  // rcx, rdx and rdi before the call (`target` is none of them).
   void call_native(const Gp& target, uint64_t arg_slot) {
     FastAssembler& a = *a_;
     mark_site();  // (the return address maps back to this instruction)
@@ -1809,12 +1964,11 @@ class X64Compiler {
     a.jae(trap_site(TrapCode::StackExhausted));
     a.mov(ctx_field(offsetof(ExecRegs, depth)), rcx);
     static_assert(sizeof(CallRecord) == 24);
-    a.lea(rcx, ptr(rcx, rcx, 1));
-    a.shl(rcx, 3);
-    a.add(rcx, ctx_field(offsetof(ExecRegs, records)));
+    a.mov(rdx, ctx_field(offsetof(ExecRegs, records)));
+    a.lea(rcx, ptr(rcx, rcx, 1));  // records[depth] is at records + depth * 3 * 8
     Label returned = a.newLabel();
-    a.lea(rdx, ptr(returned));
-    a.mov(qword_ptr(rcx, offsetof(CallRecord, return_pc)), rdx);
+    a.lea(rdi, ptr(returned));  // (rdi: the callee's frame, set next)
+    a.mov(qword_ptr(rdx, rcx, 3, offsetof(CallRecord, return_pc)), rdi);
     a.lea(rdi, ptr(kFp, int32_t(arg_slot * 8)));
     a.call(target);
     a.bind(returned);
@@ -2001,15 +2155,23 @@ class X64Compiler {
           case Opcode::I32Or: case Opcode::I64Or: id = Inst::kIdOr; break;
           default: break;
         }
+        // A sum of two registers, or of a register and a constant, into a
+        // third register is one lea, not a mov and an add, unless what
+        // follows may test the flags an add leaves (lea leaves none).
+        const bool by_lea = x.isReg() && (b.isReg() || b.isImm()) && !next_may_test_flags() &&
+                            (id == Inst::kIdAdd || (id == Inst::kIdSub && b.isImm() &&
+                                                    b.as<Imm>().valueAs<int32_t>() != INT32_MIN));
         put_gp(p[1], b, [&](Gp r) {  // a 32-bit op zero-extends: the slot holds the u32
           if (!wide) r = r.r32();
-          if (!(x.isReg() && x.as<Reg>() == r)) a.emit(Inst::kIdMov, r, x);
+          const bool in_place = x.isReg() && x.as<Reg>() == r;
+          if (by_lea && !in_place) return a.lea(r, sum_address(x.as<Gp>(), b, id == Inst::kIdSub)), void();
+          if (!in_place) a.emit(Inst::kIdMov, r, x);
           a.emit(id, r, b);
         }, !wide);
         // add, sub, and, or and xor leave ZF as the 32-bit result's (the
         // stores after them keep the flags): a br_if or eqz on it tests
         // the flags. (imul leaves ZF undefined.)
-        if (!wide && id != Inst::kIdImul) last_compare_ = Compare{p[1], CondCode::kNE};
+        if (!wide && id != Inst::kIdImul && !by_lea) last_compare_ = Compare{p[1], CondCode::kNE};
         return;
       }
       case OpKind::Shift32:
@@ -2042,7 +2204,7 @@ class X64Compiler {
       case OpKind::Cmp64: {
         const bool wide = plain_op_kind(op) == OpKind::Cmp64;
         const Operand x = gp_in(p[2], wide), y = gp_in_or_imm(p[3], wide);
-        if (x.isReg()) {
+        if (x.isReg() || !y.isMem()) {  // (a slot compared in memory with a register or a constant)
           a.emit(Inst::kIdCmp, x, y);
         } else {
           const Gp r = wide ? Gp(rax) : Gp(eax);
@@ -2458,12 +2620,16 @@ class X64Compiler {
           break;
       }
     }
-    a.emit(Inst::kIdMov, rdx, gp_in(value, true));
+    // From the value's register when it is in one, else through rdx.
+    const Operand v = gp_in(value, true);
+    Gp r = rdx;
+    if (v.isReg()) r = v.as<Gp>();
+    else a.emit(Inst::kIdMov, rdx, v);
     switch (bytes) {
-      case 1: a.mov(m, dl); break;
-      case 2: a.mov(m, dx); break;
-      case 4: a.mov(m, edx); break;
-      default: a.mov(m, rdx); break;
+      case 1: a.mov(m, r.r8()); break;
+      case 2: a.mov(m, r.r16()); break;
+      case 4: a.mov(m, r.r32()); break;
+      default: a.mov(m, r.r64()); break;
     }
   }
 
@@ -2538,6 +2704,7 @@ class X64Compiler {
   bool const_pool_ = false;
   bool guarded_ = false, registered_ = true;
   bool skip_next_ = false;  // the next instruction was folded into the current one (see forwarded_dst)
+  bool falls_through_ = true;  // whether the code emitted last goes on to what follows (see join_paths)
   RegCache& cache_ = scratch_.cache;
   std::vector<CompiledFunc::Origin>& code_origins_ = scratch_.code_origins;  // (see mark_site)
   std::vector<size_t>& stub_needed_ = scratch_.stub_needed;

@@ -641,6 +641,252 @@ TEST(Jit, ResultsComputedStraightIntoLocalsMatchTheInterpreter) {
   });
 }
 
+// Where paths join (block ends, br_if, br_table and if/else targets, the
+// way out of a loop), values every path brings in the same register stay
+// there: paths that rewrite a local, or call, between the branch and the
+// label, branches from unreachable code, block results, loops left through
+// a br_if and a br, a loop header (entered by branches back too), a br back
+// carrying a loop parameter (the temporaries above those dropped); every
+// tier as the interpreter.
+TEST(Jit, ValuesKeptInRegistersWherePathsJoinMatchTheInterpreter) {
+  const char* wat = R"((module
+    (func $id (param i32) (result i32) (local.get 0))
+    (func (export "joins") (param $n i32) (param $k i32) (result i64)
+      (local $a i32) (local $b i32) (local $x i64) (local $f f64)
+      (local.set $a (i32.mul (local.get $n) (i32.const 3)))
+      (local.set $b (i32.add (local.get $n) (i32.const 5)))
+      (local.set $x (i64.extend_i32_u (local.get $n)))
+      (local.set $f (f64.convert_i32_s (local.get $n)))
+      ;; the path falling through to the label rewrites $a and $f
+      (block $b1
+        (br_if $b1 (i32.and (local.get $k) (i32.const 1)))
+        (local.set $a (i32.add (local.get $a) (i32.const 100)))
+        (local.set $f (f64.mul (local.get $f) (f64.const 1.5))))
+      (local.set $x (i64.add (local.get $x) (i64.extend_i32_u (local.get $a))))
+      ;; a br_table whose targets see different writes (one a call's)
+      (block $t3 (block $t2 (block $t1 (block $t0
+        (br_table $t0 $t1 $t2 $t3 (i32.and (i32.shr_u (local.get $k) (i32.const 1)) (i32.const 3))))
+        (local.set $b (i32.xor (local.get $b) (local.get $a)))
+        (br $t3))
+        (local.set $x (i64.add (local.get $x) (i64.extend_i32_u (local.get $b))))
+        (br $t3))
+        (local.set $a (call $id (i32.sub (local.get $a) (local.get $b)))))
+      (local.set $x (i64.add (i64.mul (local.get $x) (i64.const 31)) (i64.extend_i32_u (i32.xor (local.get $a) (local.get $b)))))
+      (if (i32.and (local.get $k) (i32.const 8))
+        (then (local.set $a (i32.rotl (local.get $a) (i32.const 3))))
+        (else (local.set $b (i32.mul (local.get $b) (i32.const 7)))
+              (local.set $f (f64.add (local.get $f) (f64.const 0.25)))))
+      ;; a loop left by a br_if and by a br (its pins stored on the way out)
+      (block $out
+        (loop $l
+          (local.set $a (i32.add (local.get $a) (local.get $b)))
+          (br_if $out (i32.gt_u (local.get $a) (i32.const 5000)))
+          (local.set $b (i32.add (local.get $b) (i32.const 1)))
+          (if (i32.eq (i32.and (local.get $b) (i32.const 63)) (i32.const 17)) (then (br $out)))
+          (br_if $l (i32.lt_u (local.get $b) (i32.const 300)))))
+      ;; unreachable code branching to the label after a br
+      (block $u
+        (local.set $a (i32.add (local.get $a) (i32.const 1)))
+        (br $u)
+        (local.set $a (i32.const 0))
+        (br_if $u (local.get $a)))
+      ;; a loop that calls (no pins): its header is entered from below too
+      (local.set $a (i32.and (local.get $a) (i32.const 0xff)))
+      (loop $c
+        (local.set $x (i64.add (local.get $x) (i64.extend_i32_u (call $id (local.get $a)))))
+        (local.set $b (i32.add (i32.mul (local.get $b) (i32.const 5)) (i32.const 1)))
+        (local.set $f (f64.add (local.get $f) (f64.convert_i32_u (i32.and (local.get $b) (i32.const 0xff)))))
+        (local.set $a (i32.add (local.get $a) (i32.add (i32.and (local.get $b) (i32.const 15)) (i32.const 70))))
+        (br_if $c (i32.lt_u (local.get $a) (i32.const 1000))))
+      ;; block results carried by a br_if and by the path falling through
+      (local.set $b (i32.add (local.get $b)
+        (block $r (result i32)
+          (drop (br_if $r (local.get $a) (i32.and (local.get $k) (i32.const 4))))
+          (local.set $a (i32.sub (local.get $a) (i32.const 9)))
+          (local.get $b))))
+      (i64.add (i64.add (local.get $x) (i64.trunc_f64_s (local.get $f)))
+               (i64.shl (i64.extend_i32_u (local.get $a)) (i64.extend_i32_u (i32.and (local.get $b) (i32.const 31))))))
+    ;; a br back carries the loop's parameter (live there, a temporary
+    ;; computed just before); the temporary below the loop stays live too
+    (func (export "carried") (param $n i32) (result i32) (local $i i32)
+      local.get $n
+      i32.const 7
+      i32.mul
+      i32.const 1
+      block $done (param i32) (result i32)
+        loop $l (param i32) (result i32)
+          local.get $i
+          i32.const 1
+          i32.add
+          local.tee $i
+          local.get $n
+          i32.ge_u
+          br_if $done
+          i32.const 3
+          i32.mul
+          local.get $i
+          i32.add
+          i32.const 0xffff
+          i32.and
+          br $l
+        end
+      end
+      i32.add)))";
+  auto run = [&](Config config) {
+    test::InstanceHarness h(config);
+    h.instantiate_wat(wat);
+    std::vector<int64_t> out;
+    for (int32_t n = 0; n < 40; n += 3)
+      for (int32_t k = 0; k < 16; ++k) out.push_back(h.call1("joins", {Value::i32(n), Value::i32(k)}).i64());
+    for (int32_t n = 0; n < 40; n += 7) out.push_back(h.call1("carried", {Value::i32(n)}).i32());
+    return out;
+  };
+  const std::vector<int64_t> expected = run(with_tier(Config::Tier::Interpreter));
+  for_each_compiled_config([&](const Config& c) {
+    EXPECT_EQ(run(c), expected);
+  });
+}
+
+// Sums into a third register (one lea: i32 ones wrapping, from a wrapped
+// i64's register, with negative constants, i64 ones; an add whose flags a
+// br_if tests), and globals read straight into their destination's
+// register and written from registers and constants (an i64's and an
+// f64's whole bits, inside a loop with pinned locals); every tier as the
+// interpreter.
+TEST(Jit, SumsAndGlobalsMatchTheInterpreter) {
+  const char* wat = R"((module
+    (global $g (mut i32) (i32.const 5))
+    (global $h (mut i64) (i64.const -3))
+    (global $f (mut f64) (f64.const 1.5))
+    (func (export "f") (param $a i32) (param $b i32) (param $x i64) (result i64)
+      (local $s i32) (local $t i64) (local $i i32) (local $u i32)
+      (local.set $s (i32.add (local.get $a) (local.get $b)))
+      (local.set $u (i32.sub (local.get $s) (i32.const 0x7ffffff0)))
+      (block $y  ;; (the sum is $s + 1: 1 when $b is -$a)
+        (br_if $y (i32.add (local.get $u) (i32.const 0x7ffffff1)))
+        (local.set $s (i32.add (local.get $s) (i32.const 77))))
+      (local.set $s (i32.xor (local.get $s) (i32.sub (local.get $u) (i32.const -9))))
+      (local.set $s (i32.add (local.get $s) (i32.add (local.get $a) (i32.const -7))))
+      (local.set $s (i32.xor (local.get $s) (i32.add (i32.wrap_i64 (local.get $x)) (local.get $b))))
+      (local.set $s (i32.xor (local.get $s) (i32.sub (local.get $b) (i32.const 0x7fffffff))))
+      (local.set $s (i32.xor (local.get $s) (i32.sub (local.get $b) (i32.const 0x80000000))))
+      (local.set $t (i64.add (local.get $x) (i64.extend_i32_s (local.get $a))))
+      (local.set $t (i64.xor (local.get $t) (i64.sub (local.get $x) (i64.const 123456))))
+      (local.set $t (i64.add (local.get $t) (i64.add (local.get $x) (i64.const -1))))
+      (block $z
+        (br_if $z (i32.add (local.get $a) (local.get $b)))
+        (local.set $s (i32.add (local.get $s) (i32.const 1000))))
+      (loop $l
+        (global.set $g (i32.add (global.get $g) (local.get $i)))
+        (global.set $h (i64.add (global.get $h) (i64.extend_i32_u (global.get $g))))
+        (global.set $f (f64.add (global.get $f) (f64.const 0.5)))
+        (local.set $s (i32.add (local.get $s) (global.get $g)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $l (i32.lt_u (local.get $i) (i32.const 10))))
+      (local.set $t (i64.add (local.get $t) (i64.add (global.get $h) (i64.extend_i32_u (global.get $g)))))
+      (global.set $g (i32.const -1))
+      (global.set $h (i64.const 0x123456789))
+      (i64.add (i64.add (local.get $t) (i64.extend_i32_u (local.get $s)))
+               (i64.add (i64.add (global.get $h) (i64.extend_i32_u (global.get $g)))
+                        (i64.trunc_f64_s (global.get $f)))))))";
+  auto run = [&](Config config) {
+    test::InstanceHarness h(config);
+    h.instantiate_wat(wat);
+    std::vector<int64_t> out;
+    for (int32_t a : {0, 1, -1, 0x7fffffff, int32_t(0x80000000)})
+      for (int64_t x : {int64_t(0), int64_t(-5), int64_t(0x1234567890), int64_t(0xffffffff)})
+        out.push_back(h.call1("f", {Value::i32(a), Value::i32(-a), Value::i64(x)}).i64());
+    return out;
+  };
+  const std::vector<int64_t> expected = run(with_tier(Config::Tier::Interpreter));
+  for_each_compiled_config([&](const Config& c) {
+    EXPECT_EQ(run(c), expected);
+  });
+}
+
+// Stores of each width straight from the value's register (values whose
+// registers hold more than the stored bytes), and compares of a slot in
+// memory with a constant or a register, signed and unsigned; every tier as
+// the interpreter.
+TEST(Jit, StoresFromRegistersAndComparesInMemoryMatchTheInterpreter) {
+  const char* wat = R"((module
+    (memory 1)
+    (func (export "f") (param $a i32) (param $x i64) (result i64) (local $v i32) (local $w i64) (local $r i64)
+      (i64.store (i32.const 0) (i64.const -1))
+      (i64.store (i32.const 8) (i64.const -1))
+      (local.set $w (i64.mul (local.get $x) (i64.const 0x10001)))
+      (i64.store8 offset=1 (i32.const 0) (local.get $w))
+      (i64.store16 offset=3 (i32.const 0) (local.get $w))
+      (i64.store32 offset=9 (i32.const 0) (local.get $w))
+      (local.set $v (i32.add (local.get $a) (i32.const 0x01020304)))
+      (i32.store8 offset=6 (i32.const 0) (local.get $v))
+      (i32.store16 offset=13 (i32.const 0) (local.get $v))
+      (i32.store offset=16 (i32.const 0) (local.get $v))
+      (i64.store offset=20 (i32.const 0) (local.get $w))
+      (local.set $r (i64.xor (i64.load (i32.const 0)) (i64.rotl (i64.load (i32.const 8)) (i64.const 17))))
+      (local.set $r (i64.xor (local.get $r) (i64.load offset=16 (i32.const 0))))
+      (local.set $r (i64.add (local.get $r) (i64.load offset=24 (i32.const 0))))
+      ;; compares of params (in memory) with constants and registers
+      (local.set $r (i64.add (i64.shl (local.get $r) (i64.const 1)) (i64.extend_i32_u (i32.lt_s (local.get $a) (i32.const 5)))))
+      (local.set $r (i64.add (i64.shl (local.get $r) (i64.const 1)) (i64.extend_i32_u (i32.gt_u (local.get $a) (i32.const 5)))))
+      (local.set $r (i64.add (i64.shl (local.get $r) (i64.const 1)) (i64.extend_i32_u (i32.lt_s (local.get $a) (local.get $v)))))
+      (local.set $r (i64.add (i64.shl (local.get $r) (i64.const 1)) (i64.extend_i32_u (i32.ge_u (local.get $a) (local.get $v)))))
+      (local.set $r (i64.add (i64.shl (local.get $r) (i64.const 1)) (i64.extend_i32_u (i64.lt_s (local.get $x) (i64.const -2)))))
+      (local.set $r (i64.add (i64.shl (local.get $r) (i64.const 1)) (i64.extend_i32_u (i64.gt_u (local.get $x) (local.get $w)))))
+      (local.set $r (i64.add (i64.shl (local.get $r) (i64.const 1)) (i64.extend_i32_u (i64.le_s (local.get $x) (local.get $w)))))
+      (local.get $r))))";
+  auto run = [&](Config config) {
+    test::InstanceHarness h(config);
+    h.instantiate_wat(wat);
+    std::vector<int64_t> out;
+    for (int32_t a : {0, 5, 6, -1, 0x7fffffff, int32_t(0x80000000)})
+      for (int64_t x : {int64_t(0), int64_t(-3), int64_t(0x123456789abc), int64_t(0x7fffffffffffffff)})
+        out.push_back(h.call1("f", {Value::i32(a), Value::i64(x)}).i64());
+    return out;
+  };
+  const std::vector<int64_t> expected = run(with_tier(Config::Tier::Interpreter));
+  for_each_compiled_config([&](const Config& c) {
+    EXPECT_EQ(run(c), expected);
+  });
+}
+
+// select computed straight into its destination's register: i32, i64 and
+// f64 values, the condition in a register or in memory, the destination
+// one of the operands' registers, a pinned i32 local or a pinned f64 local
+// in a loop; every tier as the interpreter.
+TEST(Jit, SelectMatchesTheInterpreter) {
+  const char* wat = R"((module
+    (func (export "f") (param $a i32) (param $b i32) (param $x i64) (result i64)
+      (local $s i32) (local $t i64) (local $d f64) (local $i i32)
+      (local.set $s (select (local.get $a) (local.get $b) (i32.wrap_i64 (local.get $x))))
+      (local.set $s (select (local.get $s) (i32.add (local.get $s) (i32.const 3)) (i32.lt_s (local.get $a) (local.get $b))))
+      (local.set $t (select (local.get $x) (i64.const -7) (local.get $a)))
+      (local.set $t (select (i64.mul (local.get $t) (i64.const 3)) (local.get $t) (i32.wrap_i64 (local.get $t))))
+      (local.set $d (f64.convert_i64_s (local.get $x)))
+      (loop $l
+        (local.set $s (select (i32.sub (local.get $s) (local.get $i)) (local.get $s) (i32.and (local.get $i) (i32.const 1))))
+        (local.set $d (select (result f64) (f64.mul (local.get $d) (f64.const 0.5)) (local.get $d) (i32.and (local.get $i) (i32.const 2))))
+        (local.set $t (select (local.get $t) (i64.add (local.get $t) (i64.extend_i32_u (local.get $s)))
+                              (i32.and (local.get $i) (i32.const 4))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $l (i32.lt_u (local.get $i) (i32.const 12))))
+      (i64.add (i64.add (local.get $t) (i64.extend_i32_u (local.get $s))) (i64.trunc_sat_f64_s (local.get $d))))))";
+  auto run = [&](Config config) {
+    test::InstanceHarness h(config);
+    h.instantiate_wat(wat);
+    std::vector<int64_t> out;
+    for (int32_t a : {0, 1, -4, 0x7fffffff})
+      for (int32_t b : {0, 9, -1})
+        for (int64_t x : {int64_t(0), int64_t(-3), int64_t(0x100000000), int64_t(77)})
+          out.push_back(h.call1("f", {Value::i32(a), Value::i32(b), Value::i64(x)}).i64());
+    return out;
+  };
+  const std::vector<int64_t> expected = run(with_tier(Config::Tier::Interpreter));
+  for_each_compiled_config([&](const Config& c) {
+    EXPECT_EQ(run(c), expected);
+  });
+}
+
 TEST(Jit, TieredMovesHotFunctionsAndLoopsUp) {
   test::InstanceHarness h(with_tier(Config::Tier::Tiered, 10));
   ASSERT_NO_FATAL_FAILURE(h.instantiate_wat(R"((module
