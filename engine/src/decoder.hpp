@@ -105,6 +105,8 @@ namespace decoder_detail {
 enum class Shape : uint8_t {
   NoImmediate,
   OneIndex,  // a u32 index into `a` (label, function, local, global, table, data, elem)
+  MemArg,    // alignment into `a`, offset into `b` and imm64
+  SmallI32,  // i32.const: its s32 into imm64, sign-extended
   Other,     // anything else, and bytes that are not single-byte opcodes
 };
 
@@ -125,6 +127,8 @@ struct OpcodeIndex {
       case ImmKind::Label: case ImmKind::Func: case ImmKind::Local: case ImmKind::Global:
       case ImmKind::Table: case ImmKind::Data: case ImmKind::Elem:
         return Shape::OneIndex;
+      case ImmKind::MemArg: return Shape::MemArg;
+      case ImmKind::I32: return Shape::SmallI32;
       default: return Shape::Other;
     }
   }
@@ -153,8 +157,10 @@ void read_instr_in_full(Reader& r, Instr& out);
 }  // namespace decoder_detail
 
 // Same as read_instr, throwing the LoadError instead (for loops that
-// already catch). Inline for the most common instructions (one byte, or
-// one byte and a one-byte index), which every stage walking a body reads.
+// already catch). Inline for the most common instructions (one byte; one
+// byte and a one-byte index or i32 constant; a load or store whose
+// alignment and offset are one byte each), which every stage walking a
+// body reads; read_instr_in_full reads the same fields for the rest.
 [[gnu::always_inline]] inline void read_instr_or_throw(Reader& r, Instr& out) {
   using namespace decoder_detail;
   if (__builtin_expect(r.remaining() >= 2, 1)) {
@@ -171,6 +177,22 @@ void read_instr_in_full(Reader& r, Instr& out);
         out.op = static_cast<Opcode>(kOpcodeIndex.single[p[0]]);
         out.a = p[1];
         r.seek(r.pos() + 2);
+        return;
+      case Shape::SmallI32:
+        if (p[1] >= 0x80) break;
+        out.offset = r.offset();
+        out.op = static_cast<Opcode>(kOpcodeIndex.single[p[0]]);
+        out.imm64 = static_cast<uint64_t>(int64_t(int8_t(p[1] << 1)) >> 1);  // bit 6 is the sign
+        r.seek(r.pos() + 2);
+        return;
+      case Shape::MemArg:
+        if (r.remaining() < 3 || p[1] >= 0x80 || p[2] >= 0x80) break;
+        out.offset = r.offset();
+        out.op = static_cast<Opcode>(kOpcodeIndex.single[p[0]]);
+        out.a = p[1];
+        out.b = p[2];
+        out.imm64 = p[2];
+        r.seek(r.pos() + 3);
         return;
       case Shape::Other:
         break;

@@ -3,6 +3,7 @@
 #include <string_view>
 #include <tuple>
 
+#include "decoder.hpp"
 #include "module_bytes.hpp"
 
 namespace mywasm {
@@ -422,6 +423,55 @@ TEST(Decoder, ReadInstrImmediates) {
   ASSERT_TRUE(e);
   EXPECT_EQ(e->message, "illegal opcode fc 127");
   EXPECT_EQ(e->offset, 0u);
+}
+
+}  // namespace
+}  // namespace mywasm
+
+namespace mywasm {
+namespace {
+
+// read_instr_or_throw's inline forms (one-byte opcodes with no immediate,
+// a one-byte index or i32 constant, or a one-byte alignment and offset)
+// read what read_instr_in_full reads, for every single-byte opcode and
+// every one- and two-byte value of its first immediates.
+TEST(Decoder, InlineInstructionFormsMatchTheFullReader) {
+  const std::vector<std::vector<uint8_t>> immediates = {
+      {},          {0x00}, {0x01}, {0x3F}, {0x40}, {0x7F}, {0x80, 0x01}, {0xFF, 0x00}, {0x00, 0x00},
+      {0x02, 0x05}, {0x03, 0x7F}, {0x02, 0x80, 0x01}, {0x7F, 0x40}};
+  int short_reads = 0;  // instructions of at most 3 bytes: the cases the inline forms take
+  for (unsigned byte = 0; byte < 256; ++byte) {
+    if (decoder_detail::kOpcodeIndex.single[byte] == decoder_detail::kNotAnOpcode) continue;
+    for (const auto& imm : immediates) {
+      std::vector<uint8_t> bytes{uint8_t(byte)};
+      bytes.insert(bytes.end(), imm.begin(), imm.end());
+      bytes.push_back(0x0B);  // room after the instruction, as in a body
+      Instr fast, full;
+      Reader rf(bytes), rs(bytes);
+      bool fast_ok = true, full_ok = true;
+      try {
+        read_instr_or_throw(rf, fast);
+      } catch (const LoadError&) {
+        fast_ok = false;
+      }
+      try {
+        decoder_detail::read_instr_in_full(rs, full);
+      } catch (const LoadError&) {
+        full_ok = false;
+      }
+      SCOPED_TRACE(testing::Message() << "opcode byte " << byte << ", " << imm.size() << " immediate bytes");
+      ASSERT_EQ(fast_ok, full_ok);
+      if (!full_ok) continue;
+      EXPECT_EQ(fast.op, full.op);
+      EXPECT_EQ(fast.offset, full.offset);
+      EXPECT_EQ(fast.a, full.a);
+      EXPECT_EQ(fast.b, full.b);
+      EXPECT_EQ(fast.imm64, full.imm64);
+      EXPECT_EQ(rf.pos(), rs.pos());
+      short_reads += rs.pos() <= 3;
+    }
+  }
+  EXPECT_GT(short_reads, 1000);
 }
 
 }  // namespace
