@@ -41,6 +41,16 @@ void for_each_compiled_config(Check&& check) {
   }
 }
 
+// run(config) gives the same result in every compiled configuration as
+// in the interpreter.
+template <class Run>
+void expect_compiled_configs_match_interpreter(Run&& run) {
+  const auto expected = run(with_tier(Config::Tier::Interpreter));
+  for_each_compiled_config([&](const Config& c) {
+    EXPECT_EQ(run(c), expected);
+  });
+}
+
 bool is_compiled(test::InstanceHarness& h, std::string_view name) {
   auto f = h.instance.func(h.store, name);
   return f && h.store.impl().funcs[f->addr()]->native_entry != nullptr;
@@ -635,10 +645,7 @@ TEST(Jit, ResultsComputedStraightIntoLocalsMatchTheInterpreter) {
     EXPECT_EQ(h.call1("g", {Value::i32(0)}).f64(), -10.5);
     return h.call1("f", {Value::i32(1000)}).i64();
   };
-  const int64_t expected = run(with_tier(Config::Tier::Interpreter));
-  for_each_compiled_config([&](const Config& c) {
-    EXPECT_EQ(run(c), expected);
-  });
+  expect_compiled_configs_match_interpreter(run);
 }
 
 // Where paths join (block ends, br_if, br_table and if/else targets, the
@@ -741,10 +748,7 @@ TEST(Jit, ValuesKeptInRegistersWherePathsJoinMatchTheInterpreter) {
     for (int32_t n = 0; n < 40; n += 7) out.push_back(h.call1("carried", {Value::i32(n)}).i32());
     return out;
   };
-  const std::vector<int64_t> expected = run(with_tier(Config::Tier::Interpreter));
-  for_each_compiled_config([&](const Config& c) {
-    EXPECT_EQ(run(c), expected);
-  });
+  expect_compiled_configs_match_interpreter(run);
 }
 
 // Sums into a third register (one lea: i32 ones wrapping, from a wrapped
@@ -798,10 +802,7 @@ TEST(Jit, SumsAndGlobalsMatchTheInterpreter) {
         out.push_back(h.call1("f", {Value::i32(a), Value::i32(-a), Value::i64(x)}).i64());
     return out;
   };
-  const std::vector<int64_t> expected = run(with_tier(Config::Tier::Interpreter));
-  for_each_compiled_config([&](const Config& c) {
-    EXPECT_EQ(run(c), expected);
-  });
+  expect_compiled_configs_match_interpreter(run);
 }
 
 // Stores of each width straight from the value's register (values whose
@@ -844,10 +845,7 @@ TEST(Jit, StoresFromRegistersAndComparesInMemoryMatchTheInterpreter) {
         out.push_back(h.call1("f", {Value::i32(a), Value::i64(x)}).i64());
     return out;
   };
-  const std::vector<int64_t> expected = run(with_tier(Config::Tier::Interpreter));
-  for_each_compiled_config([&](const Config& c) {
-    EXPECT_EQ(run(c), expected);
-  });
+  expect_compiled_configs_match_interpreter(run);
 }
 
 // select computed straight into its destination's register: i32, i64 and
@@ -881,10 +879,7 @@ TEST(Jit, SelectMatchesTheInterpreter) {
           out.push_back(h.call1("f", {Value::i32(a), Value::i32(b), Value::i64(x)}).i64());
     return out;
   };
-  const std::vector<int64_t> expected = run(with_tier(Config::Tier::Interpreter));
-  for_each_compiled_config([&](const Config& c) {
-    EXPECT_EQ(run(c), expected);
-  });
+  expect_compiled_configs_match_interpreter(run);
 }
 
 TEST(Jit, TieredMovesHotFunctionsAndLoopsUp) {
