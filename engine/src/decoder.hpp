@@ -165,34 +165,32 @@ void read_instr_in_full(Reader& r, Instr& out);
   using namespace decoder_detail;
   if (__builtin_expect(r.remaining() >= 2, 1)) {
     const uint8_t* p = r.data() + r.pos();
+    // The opcode and its place, then past the `length` bytes read.
+    auto take = [&](size_t length) {
+      out.offset = r.offset();
+      out.op = static_cast<Opcode>(kOpcodeIndex.single[p[0]]);
+      r.seek(r.pos() + length);
+    };
     switch (kOpcodeIndex.single_shape[p[0]]) {
       case Shape::NoImmediate:
-        out.offset = r.offset();
-        out.op = static_cast<Opcode>(kOpcodeIndex.single[p[0]]);
-        r.seek(r.pos() + 1);
+        take(1);
         return;
       case Shape::OneIndex:
         if (p[1] >= 0x80) break;
-        out.offset = r.offset();
-        out.op = static_cast<Opcode>(kOpcodeIndex.single[p[0]]);
         out.a = p[1];
-        r.seek(r.pos() + 2);
+        take(2);
         return;
       case Shape::SmallI32:
         if (p[1] >= 0x80) break;
-        out.offset = r.offset();
-        out.op = static_cast<Opcode>(kOpcodeIndex.single[p[0]]);
         out.imm64 = static_cast<uint64_t>(int64_t(int8_t(p[1] << 1)) >> 1);  // bit 6 is the sign
-        r.seek(r.pos() + 2);
+        take(2);
         return;
       case Shape::MemArg:
         if (r.remaining() < 3 || p[1] >= 0x80 || p[2] >= 0x80) break;
-        out.offset = r.offset();
-        out.op = static_cast<Opcode>(kOpcodeIndex.single[p[0]]);
         out.a = p[1];
         out.b = p[2];
         out.imm64 = p[2];
-        r.seek(r.pos() + 3);
+        take(3);
         return;
       case Shape::Other:
         break;

@@ -82,10 +82,8 @@ class Reader {
   }
 
   [[gnu::always_inline]] uint32_t u32() {
-    // Fast path: a single byte.
-    if (__builtin_expect(pos_ < end_ && data_[pos_] < 0x80, 1)) return data_[pos_++];
     uint64_t v;
-    if (two_byte_leb(v)) return static_cast<uint32_t>(v);
+    if (short_leb(v)) return static_cast<uint32_t>(v);
     return static_cast<uint32_t>(unsigned_leb(32));
   }
   uint64_t u64() { return unsigned_leb(64); }

@@ -112,11 +112,13 @@ static_assert(kTextSize <= UINT16_MAX, "offsets into the text are 16-bit");
 static_assert(
     [] {
       for (const OpcodeInfo& in : kOpcodeInfo) {
-        if (in.code > UINT16_MAX || in.name.size() > UINT8_MAX) return false;
+        if (in.code > UINT16_MAX || in.name.size() > UINT8_MAX || in.params.size() > UINT8_MAX ||
+            in.results.size() > UINT8_MAX)
+          return false;
       }
       return true;
     }(),
-    "codes are 16-bit and names at most 255 characters in Packed");
+    "codes are 16-bit and each string at most 255 characters in Packed");
 inline constexpr Tables kTables;
 
 }  // namespace opcode_tables
