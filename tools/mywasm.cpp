@@ -23,6 +23,7 @@
 
 #include <CLI/CLI.hpp>
 #include <cerrno>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -593,19 +594,48 @@ int run_guest(const oci::GuestSpec& guest) {
 
 // ------------------------------------------------------------------ wast
 
-// "name.wast  reason" lines; '#' starts a comment.
-std::optional<std::map<std::string, std::string>> read_known_failures(const std::string& path) {
+// A spec file expected to fail: why, and (when the list gives it) exactly how
+// many of its commands pass, so a regression inside a partly failing file
+// fails the run as well.
+struct KnownFailure {
+  std::string reason;
+  std::optional<uint64_t> passes;
+};
+
+// "name.wast [passes=N] reason" lines; '#' starts a comment. On failure,
+// `error` says why.
+std::optional<std::map<std::string, KnownFailure>> read_known_failures(const std::string& path,
+                                                                        std::string& error) {
   std::ifstream in(path);
-  if (!in) return std::nullopt;
-  std::map<std::string, std::string> known;
+  if (!in) {
+    error = fmt::format("cannot read '{}'", path);
+    return std::nullopt;
+  }
+  std::map<std::string, KnownFailure> known;
   std::string line;
   while (std::getline(in, line)) {
     if (line.empty() || line[0] == '#') continue;
     std::istringstream ss(line);
-    std::string name, reason;
-    ss >> name;
-    std::getline(ss >> std::ws, reason);
-    known[name] = reason;
+    std::string name;
+    KnownFailure entry;
+    ss >> name >> std::ws;
+    std::getline(ss, entry.reason);
+    static constexpr std::string_view kPasses = "passes=";
+    if (entry.reason.starts_with(kPasses)) {
+      const size_t count_end = std::min(entry.reason.find_first_of(" \t"), entry.reason.size());
+      const char* digits = entry.reason.data() + kPasses.size();
+      const char* end = entry.reason.data() + count_end;
+      uint64_t count = 0;
+      if (digits == end || std::from_chars(digits, end, count).ptr != end) {
+        error = fmt::format("{}: bad count '{}' for {} (expected passes=N)", path,
+                            entry.reason.substr(0, count_end), name);
+        return std::nullopt;
+      }
+      entry.passes = count;
+      const size_t reason_start = entry.reason.find_first_not_of(" \t", count_end);
+      entry.reason.erase(0, std::min(reason_start, entry.reason.size()));
+    }
+    known[name] = std::move(entry);
   }
   return known;
 }
@@ -629,13 +659,15 @@ int wast_command(std::vector<std::string> args) {
   app.add_option("--gas-limit,--fuel", gas_limit,
                  "Give each script's store N fuel (executed instructions): checks fuel accounting changes no result");
   app.add_option("--known-failures", known_failures_path,
-                 "File of 'name.wast reason' lines: those files are expected to fail (and must)");
+                 "File of 'name.wast [passes=N] reason' lines: those files are expected to fail (and must), "
+                 "with exactly N commands passing where N is given");
   if (auto status = parse_command_line(app, "wast", std::move(args))) return *status;
-  std::map<std::string, std::string> known;
+  std::map<std::string, KnownFailure> known;
   if (!known_failures_path.empty()) {
-    auto k = read_known_failures(known_failures_path);
+    std::string error;
+    auto k = read_known_failures(known_failures_path, error);
     if (!k) {
-      error_line("cannot read '{}'", known_failures_path);
+      error_line("{}", error);
       return kExitUsage;
     }
     known = std::move(*k);
@@ -660,16 +692,20 @@ int wast_command(std::vector<std::string> args) {
     const bool file_failed = r.failed > 0 || !r.fatal.empty();
     auto k = known.find(name);
     if (k != known.end()) {
-      if (file_failed) {
-        fmt::print("known-fail {}: {} passed, {} failed{} — {}\n", name, r.passed, r.failed,
-                   r.fatal.empty() ? "" : " (" + r.fatal + ")", k->second);
-        passed += r.passed;
-        known_failed += r.failed + (r.fatal.empty() ? 0 : 1);
-      } else {
+      const KnownFailure& listed = k->second;
+      passed += r.passed;
+      if (!file_failed) {
         fmt::print("FIXED {}: all {} passed; remove it from the known-failures list\n", name, r.passed);
-        passed += r.passed;
         unexpected = true;
+      } else if (listed.passes && r.passed != *listed.passes) {
+        fmt::print("CHANGED {}: {} passed, the known-failures list says passes={}; check why, then update it\n",
+                   name, r.passed, *listed.passes);
+        unexpected = true;
+      } else {
+        fmt::print("known-fail {}: {} passed, {} failed{} — {}\n", name, r.passed, r.failed,
+                   r.fatal.empty() ? "" : " (" + r.fatal + ")", listed.reason);
       }
+      known_failed += r.failed + (r.fatal.empty() ? 0 : 1);
       continue;
     }
     passed += r.passed;

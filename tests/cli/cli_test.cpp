@@ -124,6 +124,41 @@ TEST_F(CliTest, WastReportsPerFileAndTotals) {
   EXPECT_NE(r.out.find("1 passed, 1 failed"), std::string::npos) << r.out;
 }
 
+// A known-failures list: a listed file must fail, with exactly the listed
+// number of passing commands when the list gives one; anything else (the
+// file passing, a different count, a malformed count) fails the run.
+TEST_F(CliTest, WastKnownFailuresMustFailAsListed) {
+  auto script = write("partly.wast", R"((module (func (export "f") (result i32) (i32.const 7)))
+(assert_return (invoke "f") (i32.const 7))
+(assert_return (invoke "f") (i32.const 8))
+)");
+  auto run_with_list = [&](const std::string& list) {
+    return run("wast --known-failures " + write("known.txt", list).string() + " " + script.string());
+  };
+  auto r = run_with_list("partly.wast passes=2 one command expects the wrong value\n");
+  EXPECT_EQ(r.status, 0) << r.out;
+  EXPECT_NE(r.out.find("known-fail partly.wast: 2 passed, 1 failed — one command expects the wrong value"),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(run_with_list("partly.wast no count given\n").status, 0);
+
+  r = run_with_list("partly.wast passes=3 a regression: one passed more before\n");
+  EXPECT_EQ(r.status, 1) << r.out;
+  EXPECT_NE(r.out.find("CHANGED partly.wast: 2 passed, the known-failures list says passes=3"), std::string::npos)
+      << r.out;
+
+  r = run_with_list("partly.wast passes=x reason\n");
+  EXPECT_EQ(r.status, 2) << r.out;
+  EXPECT_NE(r.err.find("bad count 'passes=x' for partly.wast"), std::string::npos) << r.err;
+
+  script = write("partly.wast", R"((module (func (export "f") (result i32) (i32.const 7)))
+(assert_return (invoke "f") (i32.const 7))
+)");
+  r = run_with_list("partly.wast passes=2 fixed since\n");
+  EXPECT_EQ(r.status, 1) << r.out;
+  EXPECT_NE(r.out.find("FIXED partly.wast: all 2 passed"), std::string::npos) << r.out;
+}
+
 // The runner is as strict as the reference interpreter's: a command that
 // fails for another reason than the script names is a failure.
 TEST_F(CliTest, WastFailsCommandsThatFailForAnotherReason) {

@@ -55,6 +55,17 @@ TEST(Wat, FunctionWithExportFoldedAndFlatInstructions) {
             expected);
 }
 
+// A line comment ends at LF, CR or CR LF: what follows a lone CR is code.
+TEST(Wat, LineCommentsEndAtEveryKindOfNewline) {
+  const Bytes one_instruction = encode("(module (func i32.const 2 drop))");
+  for (std::string_view newline : {"\n", "\r", "\r\n"}) {
+    std::string wat = "(module (func ;; comment";
+    wat += newline;
+    wat += "i32.const 2 drop))";
+    EXPECT_EQ(encode(wat), one_instruction) << "newline of " << newline.size() << " bytes";
+  }
+}
+
 TEST(Wat, LabelsBlocksAndBrTable) {
   Bytes b = encode(R"((module (func (param i32)
       (block $a (block $b

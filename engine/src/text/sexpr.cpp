@@ -92,7 +92,9 @@ class Reader {
       if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
         advance();
       } else if (c == ';' && peek(1) == ';') {
-        while (pos_ < src_.size() && src_[pos_] != '\n') advance();
+        // A line comment ends at a newline: LF, CR or CR LF (Wasm 3.0's
+        // text format; 2.0 named only LF).
+        while (pos_ < src_.size() && src_[pos_] != '\n' && src_[pos_] != '\r') advance();
       } else if (c == '(' && peek(1) == ';') {
         skip_block_comment();
       } else {
