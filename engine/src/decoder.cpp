@@ -538,9 +538,16 @@ class ModuleDecoder {
         m_.module_name = read_name();
       } else if (id == 1) {
         uint32_t n = r.count();
+        m_.func_names.reserve(r.reservable(n));
         for (uint32_t i = 0; i < n; ++i) {
           uint32_t index = r.u32();
-          m_.func_names[index] = read_name();
+          if (!m_.func_names.empty() && index <= m_.func_names.back().func_index)
+            Reader::fail("function names out of order", r.pos());
+          uint32_t len = r.byte_length();
+          const size_t at = r.pos();
+          r.skip(len);
+          if (!valid_utf8(r.data() + at, len)) Reader::fail("malformed UTF-8 encoding", r.pos());
+          m_.func_names.push_back({index, static_cast<uint32_t>(at), len});
         }
       }
       r.seek(sub_end);

@@ -191,9 +191,18 @@ struct Module {
   }
 
   // From the "name" custom section (best effort: a malformed name section
-  // is ignored, as the spec requires for custom sections).
+  // is ignored, as the spec requires for custom sections). A function's
+  // name stays in `bytes`: an entry says where, in ascending function index
+  // order as the section must list them, so loading allocates nothing per
+  // name and a lookup is a binary search.
   std::string module_name;
-  std::unordered_map<uint32_t, std::string> func_names;
+  struct FuncName {
+    uint32_t func_index;
+    uint32_t offset;  // in bytes
+    uint32_t length;
+  };
+  std::vector<FuncName> func_names;
+  std::optional<std::string_view> func_name(uint32_t func_index) const;
 
   const FuncType& func_type(uint32_t func_index) const { return types[func_types[func_index]]; }
   bool is_imported_func(uint32_t func_index) const { return func_index < num_imported_funcs; }

@@ -276,10 +276,9 @@ void record_for_perf(const FuncInstance& func, const NativeCode& code) {
   if (!map) return;
   static std::mutex mu;
   const std::lock_guard<std::mutex> lock(mu);
-  const auto& names = func.instance->module->module.func_names;
-  const auto it = names.find(func.func_index);
-  std::fprintf(map, "%lx %zx wasm[%u]:%s\n", reinterpret_cast<unsigned long>(code.code), code.size, func.func_index,
-               it != names.end() ? it->second.c_str() : "");
+  const std::string_view name = func.instance->module->module.func_name(func.func_index).value_or("");
+  std::fprintf(map, "%lx %zx wasm[%u]:%.*s\n", reinterpret_cast<unsigned long>(code.code), code.size, func.func_index,
+               static_cast<int>(name.size()), name.data());
   std::fflush(map);
   if (std::strcmp(mode, "code") == 0) {
     const std::string dir = "/tmp/perf-" + std::to_string(getpid()) + ".code";

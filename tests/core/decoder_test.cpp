@@ -287,6 +287,31 @@ TEST(Decoder, NameSection) {
   EXPECT_EQ(m.func_display_name(0), "func[0]");
 }
 
+// Names are found by function index; a name map out of ascending index
+// order is malformed, so the section is ignored as a whole.
+TEST(Decoder, FunctionNamesByIndexAndOutOfOrderMapsIgnored) {
+  auto module_named = [](std::initializer_list<uint8_t> name_map) {
+    Bytes names{0x04, 'n', 'a', 'm', 'e', 0x01, static_cast<uint8_t>(name_map.size())};
+    names.insert(names.end(), name_map);
+    Bytes types = section(1, {0x01, 0x60, 0x00, 0x00});
+    Bytes funcs = section(3, {0x03, 0x00, 0x00, 0x00});
+    Bytes code = section(10, {0x03, 0x02, 0x00, 0x0B, 0x02, 0x00, 0x0B, 0x02, 0x00, 0x0B});
+    Module m;
+    EXPECT_FALSE(decode_module(cat({header(), types, funcs, code, section(0, names)}), m));
+    return m;
+  };
+  // functions 0 and 2 named, 1 not
+  Module m = module_named({0x02, 0x00, 0x01, 'a', 0x02, 0x02, 'c', 'c'});
+  EXPECT_EQ(m.func_display_name(0), "a");
+  EXPECT_EQ(m.func_display_name(1), "func[1]");
+  EXPECT_EQ(m.func_display_name(2), "cc");
+  EXPECT_FALSE(m.func_name(3).has_value());
+  // the same names listed 2 before 0
+  Module unordered = module_named({0x02, 0x02, 0x02, 'c', 'c', 0x00, 0x01, 'a'});
+  EXPECT_TRUE(unordered.func_names.empty());
+  EXPECT_EQ(unordered.func_display_name(0), "func[0]");
+}
+
 TEST(Decoder, BrokenNameSectionIsIgnored) {
   // Function-names subsection whose size runs past the section.
   Bytes names{0x04, 'n', 'a', 'm', 'e', 0x01, 0x7F, 0x01};
