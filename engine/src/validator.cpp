@@ -342,6 +342,9 @@ class FuncValidator {
     for (size_t i = n; i-- > 0;) pop(ty.params[i]);
   }
 
+  // What most of a body is (simple instructions and locals) inline in the
+  // body loop; the rest through the out-of-line step_other(), whose frame
+  // and switch the common instructions then do not pay for.
   void step() {
     const Opcode op = in_.op;
     const OpTyping& ty = typing_[static_cast<unsigned>(op)];
@@ -351,7 +354,25 @@ class FuncValidator {
       for (unsigned i = 0; i < ty.num_results; ++i) push(ty.results[i]);
       return;
     }
+    switch (op) {
+      case Opcode::LocalGet:
+        push(local_type(in_.a));
+        return;
+      case Opcode::LocalSet:
+        pop(local_type(in_.a));
+        return;
+      case Opcode::LocalTee: {
+        ValType t = local_type(in_.a);
+        pop(t);
+        push(t);
+        return;
+      }
+      default:
+        step_other(op);
+    }
+  }
 
+  [[gnu::noinline]] void step_other(Opcode op) {
     switch (op) {
       case Opcode::Unreachable:
         set_unreachable();
@@ -444,18 +465,6 @@ class FuncValidator {
         ValType t = in_.select_types[0];
         pop(ValType::I32);
         pop(t);
-        pop(t);
-        push(t);
-        break;
-      }
-      case Opcode::LocalGet:
-        push(local_type(in_.a));
-        break;
-      case Opcode::LocalSet:
-        pop(local_type(in_.a));
-        break;
-      case Opcode::LocalTee: {
-        ValType t = local_type(in_.a);
         pop(t);
         push(t);
         break;
