@@ -70,8 +70,37 @@ struct ChainEntry {
   Chain variant;
   const void* handler;
 };
-const ChainEntry* g_chains = nullptr;
-size_t g_chain_count = 0;
+const ChainEntry* g_chains = nullptr;  // in MYWASM_CHAINS order
+// The chains grouped by their first opcode at compile time, so that a look-up
+// (the translator makes one after most binary operations) scans only the
+// few chains that start with op1.
+struct ChainIndex {
+  static constexpr size_t kCount = [] {
+    size_t n = 0;
+#define X(Op1, Op2, V) ++n;
+    MYWASM_CHAINS(X)
+#undef X
+    return n;
+  }();
+  uint8_t first[kOpcodeCount + 1] = {};  // chains starting with op: order[first[op]] .. order[first[op + 1] - 1]
+  uint8_t order[kCount] = {};            // their indices in MYWASM_CHAINS order
+};
+constexpr ChainIndex make_chain_index() {
+  static_assert(ChainIndex::kCount < 256);
+  constexpr Opcode kFirstOps[] = {
+#define X(Op1, Op2, V) Opcode::Op1,
+      MYWASM_CHAINS(X)
+#undef X
+  };
+  ChainIndex t;
+  for (Opcode op : kFirstOps) ++t.first[unsigned(op) + 1];
+  for (unsigned op = 0; op < kOpcodeCount; ++op) t.first[op + 1] += t.first[op];
+  uint8_t next[kOpcodeCount] = {};
+  for (unsigned op = 0; op < kOpcodeCount; ++op) next[op] = t.first[op];
+  for (size_t i = 0; i < ChainIndex::kCount; ++i) t.order[next[unsigned(kFirstOps[i])]++] = uint8_t(i);
+  return t;
+}
+constexpr ChainIndex kChainIndex = make_chain_index();
 // Branch-fusable ops on two i32 values: the ones with an add_branch_handler.
 template <Opcode op, bool = BranchFusable<op>::value && Sem<op>::kArity == 2>
 struct AddBranchFusable : std::false_type {};
@@ -225,8 +254,8 @@ TrapCode run(StoreImpl* store_ptr, ExecContext& st, const uint64_t* start, FuncI
   if (!store_ptr) {  // initialisation call: publish the handler addresses
     g_op_handlers = kOpTable;
     g_internal_handlers = kInternalTable;
+    static_assert(std::size(kChains) == ChainIndex::kCount);
     g_chains = kChains;
-    g_chain_count = std::size(kChains);
     // Each form's handlers, from its list of opcodes (code.hpp).
 #define MYWASM_FORM_ENTRY(Form_, Id) \
   g_form_handlers[kFormIndex.at[unsigned(Form::Form_)][unsigned(Opcode::Id)]] = &&F_##Form_##_##Id;
@@ -1060,8 +1089,11 @@ const void* form_handler(Form f, Opcode op) {
 }
 const void* chain_handler(Opcode op1, Opcode op2, Chain v) {
   init_handlers();
-  for (size_t i = 0; i < g_chain_count; ++i)
-    if (g_chains[i].op1 == op1 && g_chains[i].op2 == op2 && g_chains[i].variant == v) return g_chains[i].handler;
+  const unsigned head = static_cast<unsigned>(op1);
+  for (unsigned i = kChainIndex.first[head]; i < kChainIndex.first[head + 1]; ++i) {
+    const ChainEntry& c = g_chains[kChainIndex.order[i]];
+    if (c.op2 == op2 && c.variant == v) return c.handler;
+  }
   return nullptr;
 }
 const void* internal_handler(Internal h) {
