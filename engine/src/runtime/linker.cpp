@@ -292,10 +292,14 @@ Result<Instance> Linker::instantiate_unguarded(Store& store, const mywasm::Modul
         ext);
   }
 
+  // Each of the module's types interned once, not once per function.
+  std::vector<uint32_t> type_ids(m.types.size(), UINT32_MAX);
   for (uint32_t i = m.num_imported_funcs; i < m.func_types.size(); ++i) {
     auto f = std::make_unique<FuncInstance>();
     f->type = m.func_type(i);
-    f->type_id = s.intern_type(f->type);
+    uint32_t& type_id = type_ids[m.func_types[i]];
+    if (type_id == UINT32_MAX) type_id = s.intern_type(f->type);
+    f->type_id = type_id;
     f->instance = &inst;
     f->func_index = i;
     inst.funcs.push_back(push(s.funcs, std::move(f)));
