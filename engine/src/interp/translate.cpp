@@ -281,11 +281,14 @@ class Translator {
   void emit_chain(const void* h, Chain v, std::initializer_list<uint64_t> operands) {
     emit_layout(h, kChainLayout[unsigned(v)], operands);
   }
-  void emit_slot(uint64_t enc) {
-    if (enc & kImmTag) enc = const_slot(imm_values_[enc & ~kImmTag]);
+  // (Inline, the pending constant's slot out of line: most instructions
+  // emit two or three slots, and a call per slot cost more than its work.)
+  [[gnu::always_inline]] void emit_slot(uint64_t enc) {
+    if (enc & kImmTag) [[unlikely]] enc = const_slot_of_imm(enc);
     if (enc & kTagMask) slot_fixups_.push_back(code().size());
     code().push_back(enc);
   }
+  [[gnu::noinline]] uint64_t const_slot_of_imm(uint64_t enc) { return const_slot(imm_values_[enc & ~kImmTag]); }
   void emit_imm(uint64_t v) { code().push_back(v); }
   void emit_ptr(const void* p) { code().push_back(reinterpret_cast<uint64_t>(p)); }
   // A branch target given as a code index; turned into an address at the end.
@@ -310,20 +313,20 @@ class Translator {
 
   // ------------------------------------------------------------ abstract stack
   // Offset of the home of stack position pos (pos <= stack size).
-  uint32_t off_at(size_t pos) const { return pos == 0 ? 0 : stack_[pos - 1].off + stack_[pos - 1].width; }
+  [[gnu::always_inline]] uint32_t off_at(size_t pos) const { return pos == 0 ? 0 : stack_[pos - 1].off + stack_[pos - 1].width; }
   uint64_t home(size_t pos) const { return kTempTag | stack_[pos].off; }
-  uint64_t push_home(uint32_t width = 1) {
+  [[gnu::always_inline]] uint64_t push_home(uint32_t width = 1) {
     uint32_t off = off_at(stack_.size());
     stack_.push_back(Entry{kTempTag | off, false, off, width});
     max_height_ = std::max(max_height_, off + width);
     return kTempTag | off;
   }
-  void push_pending(uint64_t slot, uint32_t width = 1) {
+  [[gnu::always_inline]] void push_pending(uint64_t slot, uint32_t width = 1) {
     uint32_t off = off_at(stack_.size());
     push_entry(Entry{slot, true, off, width});
     max_height_ = std::max(max_height_, off + width);
   }
-  void push_entry(Entry e) {
+  [[gnu::always_inline]] void push_entry(Entry e) {
     if (e.pending) pending_from_ = std::min(pending_from_, stack_.size());
     if (e.pending && is_local_slot(e.slot)) {
       const uint32_t local = uint32_t(e.slot);
@@ -334,7 +337,7 @@ class Translator {
     }
     stack_.push_back(e);
   }
-  Entry pop() {
+  [[gnu::always_inline]] Entry pop() {
     Entry e = stack_.back();
     if (e.local_read != kNoRead) {
       if (newest_read_[e.local_read] == stack_.size() - 1) newest_read_[e.local_read] = e.prev_read;
@@ -590,8 +593,8 @@ class Translator {
   // emitted since: a store's value is then still pending) and `form` exists
   // for `op`, removes the add and returns its operands for that form.
   std::optional<std::pair<uint64_t, uint64_t>> take_address_add(const Entry& addr, Form form, Opcode op) {
-    if (!on(kAddrAdd) || !form_handler(form, op) || addr.pending || last_dst_ == SIZE_MAX || code()[last_dst_] != addr.slot || last_op_ != Opcode::I32Add ||
-        (!last_plain_ && !last_imm_))
+    if (last_dst_ == SIZE_MAX || addr.pending || code()[last_dst_] != addr.slot || last_op_ != Opcode::I32Add ||
+        (!last_plain_ && !last_imm_) || !on(kAddrAdd) || !form_handler(form, op))
       return std::nullopt;
     std::pair<uint64_t, uint64_t> operands{code()[instr_start_ + 2], code()[instr_start_ + 3]};
     if (last_imm_) operands.second = imm(operands.second);  // back to a (const) slot operand
@@ -677,7 +680,10 @@ class Translator {
   }
 
   // ------------------------------------------------------------ the pass
-  void translate(const Instr& in) {
+  // (Inlined into run()'s loop: a call per instruction, saving and
+  // restoring the registers of this large function, cost more than most
+  // instructions' own work.)
+  [[gnu::always_inline]] void translate(const Instr& in) {
     const Opcode op = in.op;
     if (unreachable_) {
       // Skip dead code up to the end (or else) of the current block.
@@ -1148,6 +1154,7 @@ class Translator {
   void emit_simple(Opcode op, size_t arity) {
     Entry b = arity == 2 ? pop() : Entry{};
     Entry a = pop();
+    if (!fuse_) return emit_plain(op, arity, a, b);
     if (arity == 2 && (b.slot & kImmTag) && imm_values_[b.slot & ~kImmTag] == 0 && zero_is_identity(op)) {
       // x + 0, x << 0, ...: the value is x, where it already is (clang
       // emits `local.get 0; i32.const 0; i32.add` for a phi).
@@ -1228,6 +1235,13 @@ class Translator {
         }
       }
     }
+    emit_plain(op, arity, a, b, dst);
+  }
+  // op's plain form on a and b (a unary op: a only) into `dst`, or a new
+  // temporary. (Without fusions this is all emit_simple does: the
+  // fusions' look-backs find nothing, see forget_peephole.)
+  void emit_plain(Opcode op, size_t arity, const Entry& a, const Entry& b, uint64_t dst = kNoOperand) {
+    if (dst == kNoOperand) dst = push_home();
     begin_instr(op_handler(op));
     emit_dst(dst);
     emit_slot(a.slot);
