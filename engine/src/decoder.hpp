@@ -158,7 +158,7 @@ void read_instr_in_full(Reader& r, Instr& out);
 
 // Same as read_instr, throwing the LoadError instead (for loops that
 // already catch). Inline for the most common instructions (one byte; one
-// byte and a one-byte index or i32 constant; a load or store whose
+// byte and a one- or two-byte index, or a one-byte i32 constant; a load or store whose
 // alignment and offset are one byte each), which every stage walking a
 // body reads; read_instr_in_full reads the same fields for the rest.
 [[gnu::always_inline]] inline void read_instr_or_throw(Reader& r, Instr& out) {
@@ -176,9 +176,15 @@ void read_instr_in_full(Reader& r, Instr& out);
         take(1);
         return;
       case Shape::OneIndex:
-        if (p[1] >= 0x80) break;
-        out.a = p[1];
-        take(2);
+        if (p[1] < 0x80) {
+          out.a = p[1];
+          take(2);
+          return;
+        }
+        // Two bytes (a local of the 128th on, as large functions have).
+        if (r.remaining() < 3 || p[2] >= 0x80) break;
+        out.a = (p[1] & 0x7Fu) | uint32_t{p[2]} << 7;
+        take(3);
         return;
       case Shape::SmallI32:
         if (p[1] >= 0x80) break;
