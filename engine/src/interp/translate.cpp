@@ -235,7 +235,7 @@ class Translator {
     origins.push_back({index, module_offset});
   }
   void begin_instr(const void* handler) {
-    prev_ = Prev{instr_start_, last_dst_, last_op_, last_plain_ || last_imm_, last_imm_};
+    if (fuse_) prev_ = Prev{instr_start_, last_dst_, last_op_, last_plain_ || last_imm_, last_imm_};  // (else unused)
     instr_start_ = code().size();
     code().push_back(word(handler));
     clear_last();
@@ -1302,9 +1302,9 @@ class Translator {
   // the intersection over the paths reaching it (a loop header is reached
   // from its entry, and a back edge only adds writes).
   bool tracked(uint32_t local) const {
-    return local >= func_.type.params.size() && local - func_.type.params.size() < 64;
+    return local - num_params_ < 64;  // (unsigned: a param's index wraps around)
   }
-  uint32_t tracked_bit(uint32_t local) const { return local - uint32_t(func_.type.params.size()); }
+  uint32_t tracked_bit(uint32_t local) const { return local - num_params_; }
   void note_branch(Ctrl& target) {
     if (target.kind == Ctrl::Block || target.kind == Ctrl::If) target.end_assigned &= assigned_;
   }
@@ -1444,6 +1444,7 @@ class Translator {
   const InstanceImpl& inst_;
   const ModuleDesc& module_;
   const FuncInstance& func_;
+  const uint32_t num_params_ = uint32_t(func_.type.params.size());  // (wasm params, not slots)
   const bool fuse_;         // Config::interp_fusions
   const bool loop_counters_;  // emit LoopHead at loop headers
   const bool consume_fuel_;  // Config::consume_fuel: emit Fuel at basic blocks
