@@ -281,9 +281,9 @@ class Translator {
   void emit_chain(const void* h, Chain v, std::initializer_list<uint64_t> operands) {
     emit_layout(h, kChainLayout[unsigned(v)], operands);
   }
-  // (Inline, the pending constant's slot out of line: most instructions
-  // emit two or three slots, and a call per slot cost more than its work.)
-  [[gnu::always_inline]] void emit_slot(uint64_t enc) {
+  // (A constant's slot, made for fused code only, out of line: emit_slot
+  // runs for most operands.)
+  void emit_slot(uint64_t enc) {
     if (enc & kImmTag) [[unlikely]] enc = const_slot_of_imm(enc);
     if (enc & kTagMask) slot_fixups_.push_back(code().size());
     code().push_back(enc);
