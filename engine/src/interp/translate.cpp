@@ -1039,7 +1039,9 @@ class Translator {
       case Opcode::RefIsNull: emit_simple(Opcode::I64Eqz, 1); return;  // null is the all-zero word
       default: break;
     }
-    const OpcodeInfo& oi = info(op);
+    // (The packed entry info() is made from: info() builds three
+    // string_views, out of line, and this needs only counts.)
+    const opcode_tables::Packed& oi = opcode_tables::kTables.entries[static_cast<unsigned>(op)];
     if (oi.prefix == 0xFD) {
       translate_simd(in);
       return;
@@ -1047,13 +1049,13 @@ class Translator {
     if (!op_handler(op)) {
       // An instruction the interpreter does not implement (e.g. SIMD before
       // its handlers exist): keep the stack shape, trap if it is reached.
-      for (size_t i = 0; i < oi.params.size(); ++i) pop();
-      for (size_t i = 0; i < oi.results.size(); ++i) push_home();
+      for (size_t i = 0; i < oi.params_size; ++i) pop();
+      for (size_t i = 0; i < oi.results_size; ++i) push_home();
       begin_internal(Internal::Unsupported);
       return;
     }
     if (oi.imm == ImmKind::MemArg) {
-      if (oi.results.empty()) {  // store: addr, value
+      if (oi.results_size == 0) {  // store: addr, value
         Entry v = pop(), a = pop();
         // A binary op whose result is only stored (full width, same type):
         // one instruction computes and stores.
@@ -1136,7 +1138,7 @@ class Translator {
       }
       return;
     }
-    emit_simple(op, oi.params.size());
+    emit_simple(op, oi.params_size);
   }
 
   // Integer ops for which x op 0 is x (float ones are not: -0 + 0 is +0).
