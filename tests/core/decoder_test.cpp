@@ -432,14 +432,17 @@ namespace mywasm {
 namespace {
 
 // read_instr_or_throw's inline forms (one-byte opcodes with no immediate,
-// a one- or two-byte index, a one-byte i32 constant, or a one-byte alignment and offset)
-// read what read_instr_in_full reads, for every single-byte opcode and
-// every one- and two-byte value of its first immediates.
+// a one- or two-byte index, an i32 constant, or a one-byte alignment and
+// a one- or two-byte offset) read what read_instr_in_full reads, or leave
+// the instruction to it (longer or malformed LEBs, whose errors it
+// reports), for every single-byte opcode and immediates of every length.
 TEST(Decoder, InlineInstructionFormsMatchTheFullReader) {
   const std::vector<std::vector<uint8_t>> immediates = {
       {},          {0x00}, {0x01}, {0x3F}, {0x40}, {0x7F}, {0x80, 0x01}, {0xFF, 0x00}, {0x00, 0x00},
       {0x02, 0x05}, {0x03, 0x7F}, {0x02, 0x80, 0x01}, {0x7F, 0x40}, {0xFF, 0x7F}, {0x80, 0x80, 0x01},
-      {0xC0, 0x40}};
+      {0xC0, 0x40}, {0x03, 0xFF, 0x7F}, {0x02, 0x80, 0x80, 0x01}, {0xFF, 0xFF, 0x7F}, {0x81, 0x80, 0x80, 0x7F},
+      {0xFF, 0xFF, 0xFF, 0xFF, 0x07}, {0x80, 0x80, 0x80, 0x80, 0x78}, {0xFF, 0xFF, 0xFF, 0xFF, 0x7F},
+      {0x80, 0x80, 0x80, 0x80, 0x08}, {0x80, 0x80, 0x80, 0x80, 0x70}, {0x80, 0x80, 0x80, 0x80, 0x80, 0x00}};
   int short_reads = 0;  // instructions of at most 3 bytes: the cases the inline forms take
   for (unsigned byte = 0; byte < 256; ++byte) {
     if (decoder_detail::kOpcodeIndex.single[byte] == decoder_detail::kNotAnOpcode) continue;
