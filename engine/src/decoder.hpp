@@ -106,7 +106,7 @@ enum class Shape : uint8_t {
   NoImmediate,
   OneIndex,  // a u32 index into `a` (label, function, local, global, table, data, elem)
   MemArg,    // alignment into `a`, offset into `b` and imm64
-  SmallI32,  // i32.const: its s32 into imm64, sign-extended
+  ConstI32,  // i32.const: its s32 into imm64, sign-extended
   Other,     // anything else, and bytes that are not single-byte opcodes
 };
 
@@ -128,7 +128,7 @@ struct OpcodeIndex {
       case ImmKind::Table: case ImmKind::Data: case ImmKind::Elem:
         return Shape::OneIndex;
       case ImmKind::MemArg: return Shape::MemArg;
-      case ImmKind::I32: return Shape::SmallI32;
+      case ImmKind::I32: return Shape::ConstI32;
       default: return Shape::Other;
     }
   }
@@ -156,11 +156,34 @@ void read_instr_in_full(Reader& r, Instr& out);
 
 }  // namespace decoder_detail
 
+namespace decoder_detail {
+// The signed 32-bit LEB at p (`avail` bytes there), sign-extended into v:
+// its length, or 0 where read_instr_in_full must read it (past the end,
+// or a fifth byte that goes on or whose unused bits do not extend the
+// sign: the errors are its to report).
+[[gnu::always_inline]] inline unsigned inline_s32(const uint8_t* p, size_t avail, uint64_t& v) {
+  uint32_t bits = 0;
+  for (unsigned i = 0; i < 4 && i < avail; ++i) {
+    bits |= uint32_t(p[i] & 0x7F) << (7 * i);
+    if (p[i] < 0x80) {
+      const unsigned unused = 32 - 7 * (i + 1);
+      v = static_cast<uint64_t>(int64_t(int32_t(bits << unused) >> unused));
+      return i + 1;
+    }
+  }
+  // Bits 28-31 in the fifth byte's low four; its bits 4-6 copy bit 31.
+  if (avail < 5 || p[4] >= 0x80 || ((p[4] & 0x78) != 0 && (p[4] & 0x78) != 0x78)) return 0;
+  v = static_cast<uint64_t>(int64_t(int32_t(bits | uint32_t(p[4]) << 28)));
+  return 5;
+}
+}  // namespace decoder_detail
+
 // Same as read_instr, throwing the LoadError instead (for loops that
 // already catch). Inline for the most common instructions (one byte; one
-// byte and a one-byte index or i32 constant; a load or store whose
-// alignment and offset are one byte each), which every stage walking a
-// body reads; read_instr_in_full reads the same fields for the rest.
+// byte and a one- or two-byte index or an i32 constant; a load or store
+// whose alignment is one byte and offset one or two), which every stage
+// walking a body reads; read_instr_in_full reads the same fields for the
+// rest.
 [[gnu::always_inline]] inline void read_instr_or_throw(Reader& r, Instr& out) {
   using namespace decoder_detail;
   if (__builtin_expect(r.remaining() >= 2, 1)) {
@@ -176,22 +199,36 @@ void read_instr_in_full(Reader& r, Instr& out);
         take(1);
         return;
       case Shape::OneIndex:
-        if (p[1] >= 0x80) break;
-        out.a = p[1];
-        take(2);
-        return;
-      case Shape::SmallI32:
-        if (p[1] >= 0x80) break;
-        out.imm64 = static_cast<uint64_t>(int64_t(int8_t(p[1] << 1)) >> 1);  // bit 6 is the sign
-        take(2);
-        return;
-      case Shape::MemArg:
-        if (r.remaining() < 3 || p[1] >= 0x80 || p[2] >= 0x80) break;
-        out.a = p[1];
-        out.b = p[2];
-        out.imm64 = p[2];
+        if (p[1] < 0x80) {
+          out.a = p[1];
+          take(2);
+          return;
+        }
+        // Two bytes (a local of the 128th on, as large functions have).
+        if (r.remaining() < 3 || p[2] >= 0x80) break;
+        out.a = (p[1] & 0x7Fu) | uint32_t{p[2]} << 7;
         take(3);
         return;
+      case Shape::ConstI32:
+        if (unsigned length = inline_s32(p + 1, r.remaining() - 1, out.imm64)) {
+          take(1 + length);
+          return;
+        }
+        break;
+      case Shape::MemArg: {
+        if (r.remaining() < 3 || p[1] >= 0x80) break;
+        unsigned length = 3;
+        out.b = p[2];
+        if (p[2] >= 0x80) {  // a two-byte offset (static data past 127)
+          if (r.remaining() < 4 || p[3] >= 0x80) break;
+          out.b = (p[2] & 0x7Fu) | uint32_t{p[3]} << 7;
+          length = 4;
+        }
+        out.a = p[1];
+        out.imm64 = out.b;
+        take(length);
+        return;
+      }
       case Shape::Other:
         break;
     }

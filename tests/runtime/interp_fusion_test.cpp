@@ -489,6 +489,26 @@ TEST(InterpFusionTest, FusionsOffTranslatesEveryInstructionPlainly) {
 }
 
 
+// The plain translation (what the JIT compiles from) of every kind of
+// simple instruction, word for word: unary and binary ops on locals,
+// constants (in constant slots, an added zero too), loads and stores,
+// results copied to locals.
+TEST(InterpFusionTest, PlainTranslationListing) {
+  Config plain;
+  plain.interp_fusions = false;
+  WatHarness h(R"((module (memory 1)
+    (func (export "f") (param i32 i32) (result i32) (local i32)
+      (local.set 2 (i32.add (local.get 0) (i32.const 0)))
+      (i32.store offset=300 (local.get 1) (i32.clz (local.get 2)))
+      (local.set 2 (i32.mul (i32.load offset=300 (local.get 1)) (i32.const 100000)))
+      (i32.sub (local.get 2) (local.get 0)))))", plain);
+  EXPECT_EQ(h.call1("f", {Value::i32(5), Value::i32(8)}).i32(), 29 * 100000 - 5);  // clz(5) = 29
+  // Slots: params 0-1, local 2, the constants 0 and 100000 at 3-4, temporaries from 5.
+  EXPECT_EQ(h.listing("f"),
+            "0: i32.add 5 0 3\n4: Copy 2 5\n7: i32.clz 6 2\n10: i32.store 1 6 300\n14: i32.load 5 1 300\n"
+            "18: i32.mul 5 5 4\n22: Copy 2 5\n25: i32.sub 5 2 0\n29: Copy 0 5\n32: Return\n");
+}
+
 // The kernels' forms into memory and sha256's xor of rotations (code.hpp):
 // matmul's `c[j] += a * b[j]` (b[j] at an address add or not), nbody's
 // `v[i] += a * b * c` and `v[i] -= a * b * c`.

@@ -235,7 +235,7 @@ class Translator {
     origins.push_back({index, module_offset});
   }
   void begin_instr(const void* handler) {
-    prev_ = Prev{instr_start_, last_dst_, last_op_, last_plain_ || last_imm_, last_imm_};
+    if (fuse_) prev_ = Prev{instr_start_, last_dst_, last_op_, last_plain_ || last_imm_, last_imm_};  // (else unused)
     instr_start_ = code().size();
     code().push_back(word(handler));
     clear_last();
@@ -281,11 +281,14 @@ class Translator {
   void emit_chain(const void* h, Chain v, std::initializer_list<uint64_t> operands) {
     emit_layout(h, kChainLayout[unsigned(v)], operands);
   }
+  // (A constant's slot, made for fused code only, out of line: emit_slot
+  // runs for most operands.)
   void emit_slot(uint64_t enc) {
-    if (enc & kImmTag) enc = const_slot(imm_values_[enc & ~kImmTag]);
+    if (enc & kImmTag) [[unlikely]] enc = const_slot_of_imm(enc);
     if (enc & kTagMask) slot_fixups_.push_back(code().size());
     code().push_back(enc);
   }
+  [[gnu::noinline]] uint64_t const_slot_of_imm(uint64_t enc) { return const_slot(imm_values_[enc & ~kImmTag]); }
   void emit_imm(uint64_t v) { code().push_back(v); }
   void emit_ptr(const void* p) { code().push_back(reinterpret_cast<uint64_t>(p)); }
   // A branch target given as a code index; turned into an address at the end.
@@ -310,20 +313,20 @@ class Translator {
 
   // ------------------------------------------------------------ abstract stack
   // Offset of the home of stack position pos (pos <= stack size).
-  uint32_t off_at(size_t pos) const { return pos == 0 ? 0 : stack_[pos - 1].off + stack_[pos - 1].width; }
+  [[gnu::always_inline]] uint32_t off_at(size_t pos) const { return pos == 0 ? 0 : stack_[pos - 1].off + stack_[pos - 1].width; }
   uint64_t home(size_t pos) const { return kTempTag | stack_[pos].off; }
-  uint64_t push_home(uint32_t width = 1) {
+  [[gnu::always_inline]] uint64_t push_home(uint32_t width = 1) {
     uint32_t off = off_at(stack_.size());
     stack_.push_back(Entry{kTempTag | off, false, off, width});
     max_height_ = std::max(max_height_, off + width);
     return kTempTag | off;
   }
-  void push_pending(uint64_t slot, uint32_t width = 1) {
+  [[gnu::always_inline]] void push_pending(uint64_t slot, uint32_t width = 1) {
     uint32_t off = off_at(stack_.size());
     push_entry(Entry{slot, true, off, width});
     max_height_ = std::max(max_height_, off + width);
   }
-  void push_entry(Entry e) {
+  [[gnu::always_inline]] void push_entry(Entry e) {
     if (e.pending) pending_from_ = std::min(pending_from_, stack_.size());
     if (e.pending && is_local_slot(e.slot)) {
       const uint32_t local = uint32_t(e.slot);
@@ -334,7 +337,7 @@ class Translator {
     }
     stack_.push_back(e);
   }
-  Entry pop() {
+  [[gnu::always_inline]] Entry pop() {
     Entry e = stack_.back();
     if (e.local_read != kNoRead) {
       if (newest_read_[e.local_read] == stack_.size() - 1) newest_read_[e.local_read] = e.prev_read;
@@ -590,8 +593,8 @@ class Translator {
   // emitted since: a store's value is then still pending) and `form` exists
   // for `op`, removes the add and returns its operands for that form.
   std::optional<std::pair<uint64_t, uint64_t>> take_address_add(const Entry& addr, Form form, Opcode op) {
-    if (!on(kAddrAdd) || !form_handler(form, op) || addr.pending || last_dst_ == SIZE_MAX || code()[last_dst_] != addr.slot || last_op_ != Opcode::I32Add ||
-        (!last_plain_ && !last_imm_))
+    if (last_dst_ == SIZE_MAX || addr.pending || code()[last_dst_] != addr.slot || last_op_ != Opcode::I32Add ||
+        (!last_plain_ && !last_imm_) || !on(kAddrAdd) || !form_handler(form, op))
       return std::nullopt;
     std::pair<uint64_t, uint64_t> operands{code()[instr_start_ + 2], code()[instr_start_ + 3]};
     if (last_imm_) operands.second = imm(operands.second);  // back to a (const) slot operand
@@ -677,7 +680,10 @@ class Translator {
   }
 
   // ------------------------------------------------------------ the pass
-  void translate(const Instr& in) {
+  // (Inlined into run()'s loop: a call per instruction, saving and
+  // restoring the registers of this large function, cost more than most
+  // instructions' own work.)
+  [[gnu::always_inline]] void translate(const Instr& in) {
     const Opcode op = in.op;
     if (unreachable_) {
       // Skip dead code up to the end (or else) of the current block.
@@ -1033,7 +1039,9 @@ class Translator {
       case Opcode::RefIsNull: emit_simple(Opcode::I64Eqz, 1); return;  // null is the all-zero word
       default: break;
     }
-    const OpcodeInfo& oi = info(op);
+    // (The packed entry info() is made from: info() builds three
+    // string_views, out of line, and this needs only counts.)
+    const opcode_tables::Packed& oi = opcode_tables::kTables.entries[static_cast<unsigned>(op)];
     if (oi.prefix == 0xFD) {
       translate_simd(in);
       return;
@@ -1041,13 +1049,13 @@ class Translator {
     if (!op_handler(op)) {
       // An instruction the interpreter does not implement (e.g. SIMD before
       // its handlers exist): keep the stack shape, trap if it is reached.
-      for (size_t i = 0; i < oi.params.size(); ++i) pop();
-      for (size_t i = 0; i < oi.results.size(); ++i) push_home();
+      for (size_t i = 0; i < oi.params_size; ++i) pop();
+      for (size_t i = 0; i < oi.results_size; ++i) push_home();
       begin_internal(Internal::Unsupported);
       return;
     }
     if (oi.imm == ImmKind::MemArg) {
-      if (oi.results.empty()) {  // store: addr, value
+      if (oi.results_size == 0) {  // store: addr, value
         Entry v = pop(), a = pop();
         // A binary op whose result is only stored (full width, same type):
         // one instruction computes and stores.
@@ -1130,7 +1138,7 @@ class Translator {
       }
       return;
     }
-    emit_simple(op, oi.params.size());
+    emit_simple(op, oi.params_size);
   }
 
   // Integer ops for which x op 0 is x (float ones are not: -0 + 0 is +0).
@@ -1148,6 +1156,7 @@ class Translator {
   void emit_simple(Opcode op, size_t arity) {
     Entry b = arity == 2 ? pop() : Entry{};
     Entry a = pop();
+    if (!fuse_) return emit_plain(op, arity, a, b);
     if (arity == 2 && (b.slot & kImmTag) && imm_values_[b.slot & ~kImmTag] == 0 && zero_is_identity(op)) {
       // x + 0, x << 0, ...: the value is x, where it already is (clang
       // emits `local.get 0; i32.const 0; i32.add` for a phi).
@@ -1228,6 +1237,13 @@ class Translator {
         }
       }
     }
+    emit_plain(op, arity, a, b, dst);
+  }
+  // op's plain form on a and b (a unary op: a only) into `dst`, or a new
+  // temporary. (Without fusions this is all emit_simple does: the
+  // fusions' look-backs find nothing, see forget_peephole.)
+  void emit_plain(Opcode op, size_t arity, const Entry& a, const Entry& b, uint64_t dst = kNoOperand) {
+    if (dst == kNoOperand) dst = push_home();
     begin_instr(op_handler(op));
     emit_dst(dst);
     emit_slot(a.slot);
@@ -1288,9 +1304,9 @@ class Translator {
   // the intersection over the paths reaching it (a loop header is reached
   // from its entry, and a back edge only adds writes).
   bool tracked(uint32_t local) const {
-    return local >= func_.type.params.size() && local - func_.type.params.size() < 64;
+    return local - num_params_ < 64;  // (unsigned: a param's index wraps around)
   }
-  uint32_t tracked_bit(uint32_t local) const { return local - uint32_t(func_.type.params.size()); }
+  uint32_t tracked_bit(uint32_t local) const { return local - num_params_; }
   void note_branch(Ctrl& target) {
     if (target.kind == Ctrl::Block || target.kind == Ctrl::If) target.end_assigned &= assigned_;
   }
@@ -1430,6 +1446,7 @@ class Translator {
   const InstanceImpl& inst_;
   const ModuleDesc& module_;
   const FuncInstance& func_;
+  const uint32_t num_params_ = uint32_t(func_.type.params.size());  // (wasm params, not slots)
   const bool fuse_;         // Config::interp_fusions
   const bool loop_counters_;  // emit LoopHead at loop headers
   const bool consume_fuel_;  // Config::consume_fuel: emit Fuel at basic blocks
