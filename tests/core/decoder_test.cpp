@@ -321,8 +321,9 @@ TEST(Decoder, BrokenNameSectionIsIgnored) {
 }
 
 TEST(Decoder, CustomSectionPayloadIsSkipped) {
-  Bytes payload{0x03, 'x', 'y', 'z'};
-  payload.resize(120, 0xFF);  // arbitrary bytes, never parsed
+  Bytes payload(120, 0xFF);  // name "xyz", then arbitrary bytes, never parsed
+  const uint8_t name[] = {0x03, 'x', 'y', 'z'};
+  std::copy(std::begin(name), std::end(name), payload.begin());
   Module m;
   EXPECT_FALSE(decode_module(cat({header(), section(0, payload)}), m));
 }

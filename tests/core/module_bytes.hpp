@@ -38,8 +38,10 @@ inline Bytes header() { return {0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00};
 
 // A section with a one-byte size (enough for hand-written tests).
 inline Bytes section(uint8_t id, const Bytes& payload) {
-  Bytes out{id, static_cast<uint8_t>(payload.size())};
-  out.insert(out.end(), payload.begin(), payload.end());
+  Bytes out(payload.size() + 2);
+  out[0] = id;
+  out[1] = static_cast<uint8_t>(payload.size());
+  std::copy(payload.begin(), payload.end(), out.begin() + 2);
   return out;
 }
 
