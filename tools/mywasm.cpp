@@ -699,7 +699,8 @@ int wast_command(std::vector<std::string> args) {
 
   uint64_t passed = 0, failed = 0, known_failed = 0;
   bool unexpected = false;
-  spectest::Options options{verbose, {}};
+  spectest::Options options;
+  options.verbose = verbose;
   options.engine.interp_fusions = !no_fusion;
   engine_options.apply(options.engine);
   options.command_time_limit_ms = command_time_limit_ms;
