@@ -22,7 +22,8 @@
 // to their slots; temporaries' stores are deferred (most die first); the
 // locals a call-free loop pins live in their registers there and are
 // stored on the paths leaving the loop. A trap discards the frame, so it
-// needs no stores. A compare whose result only feeds the br_if after it
+// needs no stores. A v128 is cached as one value in an xmm register (see
+// RegCache). A compare whose result only feeds the br_if after it
 // branches on the flags. An instruction without an inline form here runs
 // in the interpreter (interp::run_instruction) on the same frame: correct
 // for every instruction, at the price of a call.
@@ -155,6 +156,7 @@ class RegCache {
     evicted_.clear();
     std::fill(std::begin(users_), std::end(users_), 0);
     pinned_regs_ = 0;
+    any_v128_ = false;
     reset_recency();
     std::fill(std::begin(zext_), std::end(zext_), false);
   }
@@ -386,6 +388,7 @@ class RegCache {
   }
   // `slot` in the register of `e`, clean (its old value being replaced).
   [[gnu::always_inline]] void set(uint64_t slot, Entry e, bool v128 = false) {
+    any_v128_ |= v128;
     if (Cached* c = cached(slot)) {
       --users_[index(c->e)];
       ++users_[index(e)];
@@ -400,6 +403,7 @@ class RegCache {
   // over in part; a pin is kept, clean). (A v128 cached at `slot` itself
   // is the caller's: replaced or forgotten.)
   void drop_overlapping(uint64_t slot, bool v128) {
+    if (!v128 && !any_v128_) return;  // (most functions: nothing to look up)
     if (Cached* c = slot > 0 ? cached(slot - 1) : nullptr; c && c->v128) drop(c);
     if (Cached* c = v128 ? cached(slot + 1) : nullptr) drop(c);
   }
@@ -478,6 +482,7 @@ class RegCache {
   std::vector<Evicted> evicted_;
   mutable uint8_t recency_next_[kHead + 2] = {}, recency_prev_[kHead + 2] = {};  // (see touch)
   bool zext_[kGpCount] = {};
+  bool any_v128_ = false;  // whether a v128 was cached since reset() (see drop_overlapping)
 };
 
 class X64Compiler {
@@ -1118,6 +1123,8 @@ class X64Compiler {
     kShift,   // dst = a shifted by a count taken modulo the lane width
     kLoad, kStore, kLoadSplat, kLoadZero, kLoadExtend, kLoadLane, kStoreLane,
     kSplat, kExtractLane, kReplaceLane, kNot, kBitselect, kAnyTrue, kAllTrue, kBitmask,
+    kNeg,        // dst = 0 - a (id: the lane subtraction)
+    kFloatSign,  // abs (a & the lanes' non-sign bits) or neg (a ^ their sign bits: `sign`)
   };
   struct V128Op {
     V128Form form = V128Form::kNone;
@@ -1125,8 +1132,9 @@ class X64Compiler {
     uint8_t bytes = 0;     // a memory access's or a lane's
     bool swap = false;     // kBinary: b op a
     bool invert = false;   // kBinary: the result's bits inverted (ne, le, ge)
-    bool sign = false;     // kExtractLane: sign-extended
+    bool sign = false;     // kExtractLane: sign-extended; kFloatSign: neg
     int16_t imm = -1;      // a cmpps/cmppd predicate, a round* mode; a shift count's mask
+    bool high = false;     // kUnary: of the operand's high half (extend_high)
   };
   // The inline form of each v128 instruction that has one.
   static V128Op v128_op(Opcode op) {
@@ -1135,6 +1143,7 @@ class X64Compiler {
       return V128Op{F::kBinary, id, 0, swap, invert, false, imm};
     };
     auto unary = [](InstId id, int16_t imm = -1) { return V128Op{F::kUnary, id, 0, false, false, false, imm}; };
+    auto high = [](InstId id) { return V128Op{F::kUnary, id, 0, false, false, false, -1, true}; };
     auto shift = [](InstId id, int16_t mask) { return V128Op{F::kShift, id, 0, false, false, false, mask}; };
     auto form = [](F f, uint8_t bytes = 0, InstId id = Inst::kIdNone, bool sign = false) {
       return V128Op{f, id, bytes, false, false, sign};
@@ -1238,6 +1247,20 @@ class X64Compiler {
       case Opcode::I32x4ExtendLowI16x8U: return unary(Inst::kIdPmovzxwd);
       case Opcode::I64x2ExtendLowI32x4S: return unary(Inst::kIdPmovsxdq);
       case Opcode::I64x2ExtendLowI32x4U: return unary(Inst::kIdPmovzxdq);
+      case Opcode::I16x8ExtendHighI8x16S: return high(Inst::kIdPmovsxbw);
+      case Opcode::I16x8ExtendHighI8x16U: return high(Inst::kIdPmovzxbw);
+      case Opcode::I32x4ExtendHighI16x8S: return high(Inst::kIdPmovsxwd);
+      case Opcode::I32x4ExtendHighI16x8U: return high(Inst::kIdPmovzxwd);
+      case Opcode::I64x2ExtendHighI32x4S: return high(Inst::kIdPmovsxdq);
+      case Opcode::I64x2ExtendHighI32x4U: return high(Inst::kIdPmovzxdq);
+      case Opcode::I8x16Neg: return form(F::kNeg, 1, Inst::kIdPsubb);
+      case Opcode::I16x8Neg: return form(F::kNeg, 2, Inst::kIdPsubw);
+      case Opcode::I32x4Neg: return form(F::kNeg, 4, Inst::kIdPsubd);
+      case Opcode::I64x2Neg: return form(F::kNeg, 8, Inst::kIdPsubq);
+      case Opcode::F32x4Abs: return form(F::kFloatSign, 4, Inst::kIdPand);
+      case Opcode::F32x4Neg: return form(F::kFloatSign, 4, Inst::kIdPxor, true);
+      case Opcode::F64x2Abs: return form(F::kFloatSign, 8, Inst::kIdPand);
+      case Opcode::F64x2Neg: return form(F::kFloatSign, 8, Inst::kIdPxor, true);
       case Opcode::F32x4Sqrt: return unary(Inst::kIdSqrtps);
       case Opcode::F64x2Sqrt: return unary(Inst::kIdSqrtpd);
       case Opcode::F32x4ConvertI32x4S: return unary(Inst::kIdCvtdq2ps);
@@ -1395,10 +1418,35 @@ class X64Compiler {
         return true;
       }
       case V128Form::kUnary: {  // dst, a
-        const Xmm x = v128_in(p[2], xmm15);
+        Xmm x = v128_in(p[2], xmm15);
+        if (v.high) {
+          a.pshufd(xmm15, x, imm(0xee));  // (the high qword to the low one)
+          x = xmm15;
+        }
         put_v128(p[1], Operand(), [&](const Xmm& r) {
           if (v.imm >= 0) a.emit(v.id, r, x, imm(v.imm));
           else a.emit(v.id, r, x);
+        });
+        return true;
+      }
+      case V128Form::kNeg: {  // dst, a: computed in xmm15, dst's register (maybe a's) written last
+        const Xmm x = v128_in(p[2], xmm0);
+        put_v128(p[1], Operand(), [&](const Xmm& r) {
+          a.pxor(xmm15, xmm15);
+          a.emit(v.id, xmm15, x);
+          a.movaps(r, xmm15);
+        });
+        return true;
+      }
+      case V128Form::kFloatSign: {  // dst, a
+        const Xmm x = v128_in(p[2], xmm0);
+        const uint32_t lane_bits = v.bytes * 8;
+        all_ones_xmm15();
+        if (v.sign) a.emit(lane_bits == 32 ? Inst::kIdPslld : Inst::kIdPsllq, xmm15, imm(lane_bits - 1));
+        else a.emit(lane_bits == 32 ? Inst::kIdPsrld : Inst::kIdPsrlq, xmm15, imm(1));
+        put_v128(p[1], Operand(), [&](const Xmm& r) {
+          move_v128(r, x);
+          a.emit(v.id, r, xmm15);
         });
         return true;
       }
