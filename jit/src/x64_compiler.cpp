@@ -623,6 +623,11 @@ class X64Compiler {
       a.bind(const_label_);
       a.embed(src_.consts.data(), src_.consts.size() * sizeof(uint64_t));
     }
+    if (!v128_literals_.empty()) a.align(AlignMode::kData, 16);
+    for (const auto& [label, bytes] : v128_literals_) {
+      a.bind(label);
+      a.embed(bytes.data(), bytes.size());
+    }
     if (errors_.first != kErrorOk) return nullptr;
     out_.code_origins.assign(code_origins_.begin(), code_origins_.end());  // (one allocation, of its size)
     std::optional<uint64_t> oob_offset;
@@ -1125,6 +1130,7 @@ class X64Compiler {
     kSplat, kExtractLane, kReplaceLane, kNot, kBitselect, kAnyTrue, kAllTrue, kBitmask,
     kNeg,        // dst = 0 - a (id: the lane subtraction)
     kFloatSign,  // abs (a & the lanes' non-sign bits) or neg (a ^ their sign bits: `sign`)
+    kShuffle, kSwizzle,  // pshufb with masks after the code (v128_literal)
   };
   struct V128Op {
     V128Form form = V128Form::kNone;
@@ -1253,6 +1259,8 @@ class X64Compiler {
       case Opcode::I32x4ExtendHighI16x8U: return high(Inst::kIdPmovzxwd);
       case Opcode::I64x2ExtendHighI32x4S: return high(Inst::kIdPmovsxdq);
       case Opcode::I64x2ExtendHighI32x4U: return high(Inst::kIdPmovzxdq);
+      case Opcode::I8x16Shuffle: return form(F::kShuffle);
+      case Opcode::I8x16Swizzle: return form(F::kSwizzle);
       case Opcode::I8x16Neg: return form(F::kNeg, 1, Inst::kIdPsubb);
       case Opcode::I16x8Neg: return form(F::kNeg, 2, Inst::kIdPsubw);
       case Opcode::I32x4Neg: return form(F::kNeg, 4, Inst::kIdPsubd);
@@ -1429,6 +1437,22 @@ class X64Compiler {
         });
         return true;
       }
+      case V128Form::kShuffle: emit_v128_shuffle(p); return true;
+      case V128Form::kSwizzle: {  // dst, a, indices: an index of 16 or more gives 0
+        // (pshufb gives 0 where an index's top bit is set: adding 0x70 with
+        // unsigned saturation sets it for 16 and up and keeps the low four
+        // bits below.)
+        std::array<uint8_t, 16> bias;
+        bias.fill(0x70);
+        const Xmm x = v128_in(p[2], xmm0), indices = v128_in(p[3], xmm15);
+        put_v128(p[1], Operand(), [&](const Xmm& r) {
+          move_v128(xmm15, indices);
+          a.paddusb(xmm15, v128_literal(bias));
+          move_v128(r, x);
+          a.pshufb(r, xmm15);
+        });
+        return true;
+      }
       case V128Form::kNeg: {  // dst, a: computed in xmm15, dst's register (maybe a's) written last
         const Xmm x = v128_in(p[2], xmm0);
         put_v128(p[1], Operand(), [&](const Xmm& r) {
@@ -1548,6 +1572,44 @@ class X64Compiler {
       }
     }
     return false;
+  }
+
+  // i8x16.shuffle (dst, a, b, the 16 lane indices in two words): a pshufb
+  // of each operand that gives lanes, with 0x80 (zero) where the other
+  // does, or'ed.
+  void emit_v128_shuffle(const uint64_t* p) {
+    FastAssembler& a = *a_;
+    uint8_t lanes[16];
+    std::memcpy(lanes, p + 4, 16);
+    std::array<uint8_t, 16> from_a, from_b;
+    bool any_a = false, any_b = false;
+    for (int i = 0; i < 16; ++i) {
+      from_a[i] = lanes[i] < 16 ? lanes[i] : 0x80;
+      from_b[i] = lanes[i] >= 16 ? uint8_t(lanes[i] - 16) : 0x80;
+      any_a |= lanes[i] < 16;
+      any_b |= lanes[i] >= 16;
+    }
+    const Xmm x = v128_in(p[2], xmm0), y = v128_in(p[3], xmm15);
+    put_v128(p[1], Operand(), [&](const Xmm& r) {
+      // (y's pshufb in xmm15 first: r may be y's register.)
+      if (any_b) {
+        move_v128(xmm15, y);
+        a.pshufb(xmm15, v128_literal(from_b));
+      }
+      if (any_a) {
+        move_v128(r, x);
+        a.pshufb(r, v128_literal(from_a));
+        if (any_b) a.por(r, xmm15);
+      } else {
+        a.movaps(r, xmm15);
+      }
+    });
+  }
+  // A 16-byte constant the code reads (aligned, after the code).
+  Mem v128_literal(const std::array<uint8_t, 16>& bytes) {
+    const Label l = a_->newLabel();
+    v128_literals_.push_back({l, bytes});
+    return ptr(l, 0, 16);
   }
 
   // v128.load and the loads that splat, zero-extend or extend (dst, addr, offset).
@@ -3222,6 +3284,7 @@ class X64Compiler {
   size_t site_index_ = 0;                   // the instruction whose code is being emitted (see defer)
   size_t origin_cursor_ = 0;                // see origin_of
   std::vector<std::function<void()>> deferred_;
+  std::vector<std::pair<Label, std::array<uint8_t, 16>>> v128_literals_;  // see v128_literal
   Label exit_, own_trap_, oob_, no_stack_at_entry_, internal_, const_label_;
   bool const_pool_ = false;
   bool guarded_ = false, registered_ = true;
