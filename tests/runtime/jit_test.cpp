@@ -885,11 +885,11 @@ TEST(Jit, SelectMatchesTheInterpreter) {
 
 // v128 values in registers (cached as scalars are, v128 locals pinned in
 // loops): values living across an if's arms, a br_if out of a block with a
-// v128 on the stack, a call, loops with lanes read and replaced, more live
-// values than registers (inside a loop, where pins take most of them), a
-// loop that calls, a v128 written over part of a dead one, and a v128
-// result written over pinned i32 params by a return inside their loop;
-// every tier as the interpreter.
+// v128 on the stack, a call, loops with lanes read and replaced, a br_if
+// out of a loop with v128 locals pinned, more live values than registers
+// (inside a loop, where pins take most of them), a loop that calls, a v128
+// written over part of a dead one, and a v128 result written over pinned
+// i32 params by a return inside their loop; every tier as the interpreter.
 TEST(Jit, V128ValuesInRegistersMatchTheInterpreter) {
   // (16 v128 temporaries live at once: the deepest computed last.)
   std::string sixteen = "(local.get $x)";
@@ -950,6 +950,16 @@ TEST(Jit, V128ValuesInRegistersMatchTheInterpreter) {
     (func (export "overlap") (param $p i32) (param $q v128) (result i64)
       (v128.store (i32.add (local.get $p) (i32.const 16)) (i32x4.add (local.get $q) (local.get $q)))
       (i64x2.extract_lane 1 (call $mix (i32x4.mul (local.get $q) (i32x4.splat (local.get $p))) (local.get $p))))
+    (func (export "early_exit") (param $n i32) (result i64) (local $v v128) (local $w v128) (local $i i32)
+      (local.set $w (i32x4.splat (local.get $n)))
+      (block $out
+        (loop $l
+          (local.set $v (i32x4.add (local.get $v) (local.get $w)))
+          (local.set $w (i32x4.mul (local.get $w) (i32x4.splat (i32.const 3))))
+          (br_if $out (i32.gt_u (local.get $i) (local.get $n)))  ;; (out of the loop: its pins stored)
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br $l)))
+      (i64.add (i64x2.extract_lane 0 (local.get $v)) (i64x2.extract_lane 1 (local.get $w))))
     (func (export "over_pins") (param $n i32) (param $m i32) (result v128) (local $i i32)
       (loop $l
         (if (i32.eq (local.get $i) (local.get $n))
@@ -975,6 +985,7 @@ TEST(Jit, V128ValuesInRegistersMatchTheInterpreter) {
     for (int32_t n : {1, 2, 9, 30}) {
       out.push_back(h.call1("pressure", {Value::v128(x), Value::i32(n)}).i32());
       out.push_back(h.call1("calls", {Value::i32(n)}).i64());
+      out.push_back(h.call1("early_exit", {Value::i32(n)}).i64());
       out.push_back(h.call1("overlap", {Value::i32(n), Value::v128(x)}).i64());
       for (int64_t q : lanes(h.call1("over_pins", {Value::i32(n), Value::i32(n * 3)}))) out.push_back(q);
     }
