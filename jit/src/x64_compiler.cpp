@@ -1131,6 +1131,7 @@ class X64Compiler {
     kNeg,        // dst = 0 - a (id: the lane subtraction)
     kFloatSign,  // abs (a & the lanes' non-sign bits) or neg (a ^ their sign bits: `sign`)
     kShuffle, kSwizzle,  // pshufb with masks after the code (v128_literal)
+    kCmpU,  // unsigned le (ge: `swap`): min_u(a, b) == a (id: pminu*, bytes: the lane's); gt, lt: `invert`
   };
   struct V128Op {
     V128Form form = V128Form::kNone;
@@ -1150,6 +1151,12 @@ class X64Compiler {
     };
     auto unary = [](InstId id, int16_t imm = -1) { return V128Op{F::kUnary, id, 0, false, false, false, imm}; };
     auto high = [](InstId id) { return V128Op{F::kUnary, id, 0, false, false, false, -1, true}; };
+    // a <= b (unsigned) as min_u(a, b) == a; a >= b as max_u(a, b) == a (`ge`).
+    auto cmp_u = [](uint8_t bytes, bool ge, bool invert) {
+      static constexpr InstId kMin[] = {Inst::kIdPminub, Inst::kIdPminuw, Inst::kIdNone, Inst::kIdPminud};
+      static constexpr InstId kMax[] = {Inst::kIdPmaxub, Inst::kIdPmaxuw, Inst::kIdNone, Inst::kIdPmaxud};
+      return V128Op{F::kCmpU, (ge ? kMax : kMin)[bytes - 1], bytes, false, invert};
+    };
     auto shift = [](InstId id, int16_t mask) { return V128Op{F::kShift, id, 0, false, false, false, mask}; };
     auto form = [](F f, uint8_t bytes = 0, InstId id = Inst::kIdNone, bool sign = false) {
       return V128Op{f, id, bytes, false, false, sign};
@@ -1208,6 +1215,18 @@ class X64Compiler {
       case Opcode::I32x4LeS: return bin(Inst::kIdPcmpgtd, false, true);
       case Opcode::I32x4GeS: return bin(Inst::kIdPcmpgtd, true, true);
       case Opcode::I32x4DotI16x8S: return bin(Inst::kIdPmaddwd);
+      case Opcode::I8x16LeU: return cmp_u(1, false, false);
+      case Opcode::I8x16GeU: return cmp_u(1, true, false);
+      case Opcode::I8x16GtU: return cmp_u(1, false, true);
+      case Opcode::I8x16LtU: return cmp_u(1, true, true);
+      case Opcode::I16x8LeU: return cmp_u(2, false, false);
+      case Opcode::I16x8GeU: return cmp_u(2, true, false);
+      case Opcode::I16x8GtU: return cmp_u(2, false, true);
+      case Opcode::I16x8LtU: return cmp_u(2, true, true);
+      case Opcode::I32x4LeU: return cmp_u(4, false, false);
+      case Opcode::I32x4GeU: return cmp_u(4, true, false);
+      case Opcode::I32x4GtU: return cmp_u(4, false, true);
+      case Opcode::I32x4LtU: return cmp_u(4, true, true);
       case Opcode::I64x2Add: return bin(Inst::kIdPaddq);
       case Opcode::I64x2Sub: return bin(Inst::kIdPsubq);
       case Opcode::I64x2Eq: return bin(Inst::kIdPcmpeqq);
@@ -1438,6 +1457,22 @@ class X64Compiler {
         return true;
       }
       case V128Form::kShuffle: emit_v128_shuffle(p); return true;
+      case V128Form::kCmpU: {  // dst, a, b: computed in xmm15, dst's register (maybe a's or b's) written last
+        static constexpr InstId kEq[] = {Inst::kIdPcmpeqb, Inst::kIdPcmpeqw, Inst::kIdNone, Inst::kIdPcmpeqd};
+        const Xmm x = v128_in(p[2], xmm0), y = v128_in(p[3], xmm15);
+        put_v128(p[1], Operand(), [&](const Xmm& r) {
+          move_v128(xmm15, y);
+          a.emit(v.id, xmm15, x);  // (min and max commute)
+          a.emit(kEq[v.bytes - 1], xmm15, x);
+          if (v.invert) {
+            a.pcmpeqd(r, r);
+            a.pxor(r, xmm15);
+          } else {
+            a.movaps(r, xmm15);
+          }
+        });
+        return true;
+      }
       case V128Form::kSwizzle: {  // dst, a, indices: an index of 16 or more gives 0
         // (pshufb gives 0 where an index's top bit is set: adding 0x70 with
         // unsigned saturation sets it for 16 and up and keeps the low four
