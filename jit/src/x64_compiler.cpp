@@ -362,6 +362,11 @@ class RegCache {
     const Pin* p = pin_of(slot);
     return p && p->v128;
   }
+  // Whether `slot` is pinned in a general register.
+  bool pinned_gp(uint64_t slot) const {
+    const Pin* p = pin_of(slot);
+    return p && !p->e.xmm;
+  }
 
  private:
   // A flat array of the cached slots (a few dozen at most: the registers,
@@ -1397,13 +1402,20 @@ class X64Compiler {
   void put_v128(uint64_t dst, const Operand& keep, Body&& body) {
     if (overlaps_other_pin(dst)) {
       // (A result over pinned locals, just before a return: written to the
-      // slots, the pins given what they now hold, clean.)
+      // slots, then each pin given what its slot now holds, clean, as a
+      // write to it through take() would: the slots that shared its
+      // register's old value (copies of it) keep it, stored or evicted.)
       body(xmm0);
       cache_.forget(dst);
       cache_.forget(dst + 1);
       a_->movups(v128_slot(dst), xmm0);
-      for (const RegCache::Pin& p : cache_.pins())
-        if (p.slot == dst || p.slot == dst + 1) load_pin(p.slot, p.e);
+      for (const uint64_t slot : {dst, dst + 1}) {
+        if (!cache_.pinned(slot)) continue;
+        const RegCache::Entry e = cache_.take(slot, !cache_.pinned_gp(slot));
+        store_evicted();
+        load_pin(slot, e);
+        if (cache_.pinned_i32(slot)) cache_.set_zext(e);
+      }
       return;
     }
     const RegCache::Entry e = cache_.take(dst, true, true);

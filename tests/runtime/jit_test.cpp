@@ -967,6 +967,17 @@ TEST(Jit, V128ValuesInRegistersMatchTheInterpreter) {
         (local.set $m (i32.add (local.get $m) (i32.mul (local.get $i) (local.get $n))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $l))
+      (unreachable))
+    ;; The same with a second result, an i32 param copied first (its copy
+    ;; sharing the pin's register) and moved to its result slot after the
+    ;; v128 is written over the pin's slot.
+    (func (export "result_over_pin") (param $x f64) (param $n i32) (result v128 i32) (local $i i32)
+      (loop $l
+        (if (i32.ge_u (local.get $i) (local.get $n))
+          (then (return (f64x2.replace_lane 1 (v128.const i64x2 7 9) (f64.convert_i32_u (local.get $n)))
+                        (local.get $n))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $l))
       (unreachable))))";
   auto lanes = [](const Value& v) {
     int64_t q[2];
@@ -988,6 +999,13 @@ TEST(Jit, V128ValuesInRegistersMatchTheInterpreter) {
       out.push_back(h.call1("early_exit", {Value::i32(n)}).i64());
       out.push_back(h.call1("overlap", {Value::i32(n), Value::v128(x)}).i64());
       for (int64_t q : lanes(h.call1("over_pins", {Value::i32(n), Value::i32(n * 3)}))) out.push_back(q);
+      auto both = h.call("result_over_pin", {Value::f64(0.5), Value::i32(n)});
+      if (both.ok() && both->size() == 2) {
+        for (int64_t q : lanes((*both)[0])) out.push_back(q);
+        out.push_back((*both)[1].i32());
+      } else {
+        ADD_FAILURE() << "result_over_pin";
+      }
     }
     return out;
   };
