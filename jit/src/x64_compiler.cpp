@@ -22,7 +22,8 @@
 // to their slots; temporaries' stores are deferred (most die first); the
 // locals a call-free loop pins live in their registers there and are
 // stored on the paths leaving the loop. A trap discards the frame, so it
-// needs no stores. A compare whose result only feeds the br_if after it
+// needs no stores. A v128 is cached as one value in an xmm register (see
+// RegCache). A compare whose result only feeds the br_if after it
 // branches on the flags. An instruction without an inline form here runs
 // in the interpreter (interp::run_instruction) on the same frame: correct
 // for every instruction, at the price of a call.
@@ -113,6 +114,9 @@ Mem ctx_field(size_t offset) { return qword_ptr(kCtx, int32_t(offset)); }
 // every path inside its loop: writes to a pinned slot go to its register
 // (the slot is stored when the loop is left or something reads it), and
 // the code reloads the pins after every call (see X64Compiler::after_call).
+// An xmm register may hold a v128, the value of two adjacent slots (slot
+// and slot + 1, cached under the first): a write to either slot replaces
+// it (see drop_overlapping).
 class RegCache {
  public:
   struct Entry {
@@ -130,11 +134,13 @@ class RegCache {
   }
   static Xmm xmm(uint32_t i) { return Xmm(i + 1); }  // xmm1..xmm14 (xmm0, xmm15: scratch)
 
-  // A pinned slot and its register (`wide`: an f64 in an xmm register).
+  // A pinned slot and its register (`wide`: an f64 in an xmm register;
+  // `v128`: a v128 local's two slots in an xmm register).
   struct Pin {
     uint64_t slot;
     Entry e;
     bool wide = true;
+    bool v128 = false;
     // An i32 local: its register is kept zero-extended on every path (the
     // compiler's invariant: every write to it is a 32-bit one, or is
     // zero-extended after), so it is known zext at labels too.
@@ -150,6 +156,7 @@ class RegCache {
     evicted_.clear();
     std::fill(std::begin(users_), std::end(users_), 0);
     pinned_regs_ = 0;
+    any_v128_ = false;
     reset_recency();
     std::fill(std::begin(zext_), std::end(zext_), false);
   }
@@ -176,8 +183,10 @@ class RegCache {
     return false;
   }
   // Drops what is known about `slot`, whose value is being replaced (its
-  // pin stays: the caller writes it through take()).
+  // pin stays: the caller writes it through take()), and about a v128
+  // overlapping it.
   void forget(uint64_t slot) {
+    drop_overlapping(slot, false);
     Cached* c = cached(slot);
     if (!c) return;
     if (pinned(slot)) c->dirty = false;
@@ -190,11 +199,11 @@ class RegCache {
   void forget_all(bool pins_dirty) {
     slots_.clear();
     std::fill(std::begin(users_), std::end(users_), 0);
-    for (const Pin& p : pins_) add({p.slot, p.e, pins_dirty, p.wide});
+    for (const Pin& p : pins_) add({p.slot, p.e, pins_dirty, p.wide, p.v128});
     reset_zext();
   }
   void mark_pins_dirty() {
-    for (const Pin& p : pins_) mark_dirty(p.slot, p.wide);
+    for (const Pin& p : pins_) mark_dirty(p.slot, p.wide);  // (a pin's v128 flag stays: see add)
     reset_zext();
   }
 
@@ -212,6 +221,11 @@ class RegCache {
     return c && c->dirty;
   }
   bool dirty_wide(uint64_t slot) const { return cached(slot)->wide; }
+  // Whether the register of a cached slot holds a v128 (slot and slot + 1).
+  bool holds_v128(uint64_t slot) const {
+    const Cached* c = cached(slot);
+    return c && c->v128;
+  }
   // Some dirty slot (only unpinned ones when !pins too), if any.
   std::optional<uint64_t> any_dirty(bool pins = true) const {
     for (const Cached& c : slots_)
@@ -241,19 +255,22 @@ class RegCache {
     uint64_t slot;
     Entry e;
     bool wide;
+    bool v128;
   };
   const std::vector<Evicted>& evicted() const { return evicted_; }
   void clear_evicted() { evicted_.clear(); }
-  // The register for `slot`'s new value: its pin, else the next unpinned
-  // register of the class (evicting what it held).
-  Entry take(uint64_t slot, bool is_xmm) {
+  // The register for `slot`'s new value (a v128 when `v128`: is_xmm too):
+  // its pin, else the next unpinned register of the class (evicting what
+  // it held).
+  Entry take(uint64_t slot, bool is_xmm, bool v128 = false) {
     clean(slot);  // its old value is being replaced
+    drop_overlapping(slot, v128);
     if (const Pin* p = pin_of(slot)) {
       // Written in place: other slots that shared the register's old value
       // (copies of it) no longer do.
       const Entry e = p->e;
       evict(e);
-      set(slot, e);
+      set(slot, e, v128);
       clear_zext(e);
       return e;
     }
@@ -261,8 +278,9 @@ class RegCache {
     // it: the new value is computed in place (a temporary's stack position
     // is the result's of the operation that pops it: `mov r2, r1; op r2, x`
     // becomes `op r1, x`). (The operand bodies read first: see put_gp.)
-    if (const Cached* c = cached(slot); c && c->e.xmm == is_xmm && !shared(c->e)) {
+    if (Cached* c = cached(slot); c && c->e.xmm == is_xmm && !shared(c->e)) {
       const Entry e = c->e;
+      c->v128 = v128;
       touch(e);
       clear_zext(e);
       return e;
@@ -274,20 +292,21 @@ class RegCache {
     while (lru != head && (pinned_regs_ >> lru & 1)) lru = recency_next_[lru];
     const Entry e{is_xmm, lru == head ? 0 : lru - first};  // (pin() leaves some register of each class unpinned)
     evict(e);
-    set(slot, e);
+    set(slot, e, v128);
     touch(e);
     clear_zext(e);
     return e;
   }
   // `slot` now holds what the register of `e` holds; false when it cannot
   // share it (a pinned slot keeps its own register).
-  bool alias(uint64_t slot, Entry e) {
+  bool alias(uint64_t slot, Entry e, bool v128 = false) {
     if (pinned(slot)) return false;
-    set(slot, e);
+    drop_overlapping(slot, v128);
+    set(slot, e, v128);
     return true;
   }
   // Pins `slot` to a free register of the class; nullopt when none is left.
-  std::optional<Entry> pin(uint64_t slot, bool is_xmm, bool wide, bool i32) {
+  std::optional<Entry> pin(uint64_t slot, bool is_xmm, bool wide, bool i32, bool v128 = false) {
     uint32_t used = 0;
     for (const Pin& p : pins_) used += p.e.xmm == is_xmm;
     if (used >= (is_xmm ? kMaxPinnedXmm : kMaxPinnedGp)) return std::nullopt;
@@ -296,9 +315,9 @@ class RegCache {
       const Entry e{is_xmm, r};
       if (pinned_reg(e)) continue;
       evict(e);
-      pins_.push_back({slot, e, wide, i32 && !is_xmm});
+      pins_.push_back({slot, e, wide, v128, i32 && !is_xmm});
       pinned_regs_ |= uint32_t(1) << index(e);
-      set(slot, e);
+      set(slot, e, v128);
       clear_zext(e);
       return e;
     }
@@ -319,6 +338,7 @@ class RegCache {
   struct Known {
     uint64_t slot;
     Entry e;
+    bool v128;
     bool operator==(const Known&) const = default;
   };
   // The clean entries of unpinned slots in unpinned registers (pins are
@@ -326,16 +346,26 @@ class RegCache {
   void known(std::vector<Known>& out) const {
     out.clear();
     for (const Cached& c : slots_)
-      if (!c.dirty && (pins_.empty() || (!pinned(c.slot) && !pinned_reg(c.e)))) out.push_back({c.slot, c.e});
+      if (!c.dirty && (pins_.empty() || (!pinned(c.slot) && !pinned_reg(c.e)))) out.push_back({c.slot, c.e, c.v128});
   }
   // Adds `k` back after forget_all: every path into a label had it.
   void restore(const Known& k) {
-    if (!pinned(k.slot) && !pinned_reg(k.e) && !cached(k.slot)) add({k.slot, k.e});
+    if (!pinned(k.slot) && !pinned_reg(k.e) && !cached(k.slot)) add({k.slot, k.e, false, false, k.v128});
   }
   // Whether `slot` is an i32 local pinned (see Pin::i32).
   bool pinned_i32(uint64_t slot) const {
     const Pin* p = pin_of(slot);
     return p && p->i32;
+  }
+  // Whether `slot` is a v128 local pinned.
+  bool pinned_v128(uint64_t slot) const {
+    const Pin* p = pin_of(slot);
+    return p && p->v128;
+  }
+  // Whether `slot` is pinned in a general register.
+  bool pinned_gp(uint64_t slot) const {
+    const Pin* p = pin_of(slot);
+    return p && !p->e.xmm;
   }
 
  private:
@@ -348,6 +378,7 @@ class RegCache {
     Entry e;
     bool dirty = false;
     bool wide = false;
+    bool v128 = false;  // the register holds slot and slot + 1
   };
   Cached* cached(uint64_t slot) {
     if (slot >= position_.size()) return nullptr;
@@ -361,14 +392,29 @@ class RegCache {
     return nullptr;
   }
   // `slot` in the register of `e`, clean (its old value being replaced).
-  [[gnu::always_inline]] void set(uint64_t slot, Entry e) {
+  [[gnu::always_inline]] void set(uint64_t slot, Entry e, bool v128 = false) {
+    any_v128_ |= v128;
     if (Cached* c = cached(slot)) {
       --users_[index(c->e)];
       ++users_[index(e)];
-      *c = Cached{slot, e};
+      *c = Cached{slot, e, false, false, v128};
     } else {
-      add({slot, e});
+      add({slot, e, false, false, v128});
     }
+  }
+  // A write to `slot` (and slot + 1 when `v128`) replaces a v128 cached at
+  // slot - 1 and whatever is cached at slot + 1: each is dropped, its
+  // deferred store too (the write ends it: a live value is never written
+  // over in part; a pin is kept, clean). (A v128 cached at `slot` itself
+  // is the caller's: replaced or forgotten.)
+  void drop_overlapping(uint64_t slot, bool v128) {
+    if (!v128 && !any_v128_) return;  // (most functions: nothing to look up)
+    if (Cached* c = slot > 0 ? cached(slot - 1) : nullptr; c && c->v128) drop(c);
+    if (Cached* c = v128 ? cached(slot + 1) : nullptr) drop(c);
+  }
+  void drop(Cached* c) {
+    if (pinned(c->slot)) c->dirty = false;
+    else erase(c);
   }
   // Appends `c` (a slot not cached).
   [[gnu::always_inline]] void add(const Cached& c) {
@@ -403,7 +449,7 @@ class RegCache {
         ++i;
         continue;
       }
-      if (slots_[i].dirty) evicted_.push_back({slots_[i].slot, e, slots_[i].wide});
+      if (slots_[i].dirty) evicted_.push_back({slots_[i].slot, e, slots_[i].wide, slots_[i].v128});
       erase(&slots_[i]);
     }
   }
@@ -441,6 +487,7 @@ class RegCache {
   std::vector<Evicted> evicted_;
   mutable uint8_t recency_next_[kHead + 2] = {}, recency_prev_[kHead + 2] = {};  // (see touch)
   bool zext_[kGpCount] = {};
+  bool any_v128_ = false;  // whether a v128 was cached since reset() (see drop_overlapping)
 };
 
 class X64Compiler {
@@ -581,6 +628,11 @@ class X64Compiler {
       a.bind(const_label_);
       a.embed(src_.consts.data(), src_.consts.size() * sizeof(uint64_t));
     }
+    if (!v128_literals_.empty()) a.align(AlignMode::kData, 16);
+    for (const auto& [label, bytes] : v128_literals_) {
+      a.bind(label);
+      a.embed(bytes.data(), bytes.size());
+    }
     if (errors_.first != kErrorOk) return nullptr;
     out_.code_origins.assign(code_origins_.begin(), code_origins_.end());  // (one allocation, of its size)
     std::optional<uint64_t> oob_offset;
@@ -710,7 +762,9 @@ class X64Compiler {
       }
       const Instr& in = instrs_.back();
       const bool inline_form = has_inline_form(in);
-      const bool plain_none = info->form == HandlerInfo::Plain && plain_op_kind(info->op) == OpKind::None;
+      // (A v128 instruction without an inline form calls the interpreter's code.)
+      const bool plain_none =
+          info->form == HandlerInfo::Plain && plain_op_kind(info->op) == OpKind::None && !has_inline_v128(info->op);
       if (!inline_form || plain_none ||
           (info->form == HandlerInfo::InternalForm && info->internal == Internal::CallIndirect &&
            code[i + 3] >= src_.const_base && code[i + 3] < src_.temp_base))
@@ -750,7 +804,8 @@ class X64Compiler {
   // nothing refers to the translation once compiled.
   bool needs_stub(const Instr& in) const {
     return !has_inline_form(in) || is_call(in) ||
-           (in.info->form == HandlerInfo::Plain && plain_op_kind(in.info->op) == OpKind::None);
+           (in.info->form == HandlerInfo::Plain && plain_op_kind(in.info->op) == OpKind::None &&
+            !has_inline_v128(in.info->op));
   }
 
   static bool is_call(const Instr& in) {
@@ -1005,7 +1060,8 @@ class X64Compiler {
     if (is_call(in) || !has_inline_form(in)) return true;
     if (in.info->form == HandlerInfo::InternalForm)
       return in.info->internal == Internal::MemoryCopy || in.info->internal == Internal::MemoryFill;
-    return in.info->form == HandlerInfo::Plain && plain_op_kind(in.info->op) == OpKind::None;
+    return in.info->form == HandlerInfo::Plain && plain_op_kind(in.info->op) == OpKind::None &&
+           !has_inline_v128(in.info->op);
   }
 
   void emit(const Instr& in) {
@@ -1063,107 +1119,665 @@ class X64Compiler {
   }
 
   // ------------------------------------------------------------ v128
-  // A v128 lives in two adjacent slots (8-byte aligned: unaligned moves).
-  Mem v128_slot(uint64_t i) { return slot_mem(i, 0, 16); }
-  void put_v128(uint64_t dst, const Xmm& x) {
-    cache_.forget(dst);
-    cache_.forget(dst + 1);
-    a_->movups(v128_slot(dst), x);
-  }
+  // A v128 lives in two adjacent slots (8-byte aligned: unaligned moves)
+  // and is cached as one value in an xmm register (RegCache: v128): read
+  // from there and computed there as scalars are, its store deferred when
+  // it is a temporary. SSE4.1 (which available() requires); instructions
+  // without an inline form call the interpreter's code (emit_simd_call).
+  Mem v128_slot(uint64_t i) const { return slot_mem(i, 0, 16); }
 
-  // The common v128 instructions inline (SSE4.1, which available()
-  // requires); false for the others, which call the interpreter's code.
+  enum class V128Form : uint8_t {
+    kNone,  // no inline form
+    kBinary,  // dst = a op b: two-operand SSE, dst starting as a (as b when swapped)
+    kUnary,   // dst = op a, written whole
+    kShift,   // dst = a shifted by a count taken modulo the lane width
+    kLoad, kStore, kLoadSplat, kLoadZero, kLoadExtend, kLoadLane, kStoreLane,
+    kSplat, kExtractLane, kReplaceLane, kNot, kBitselect, kAnyTrue, kAllTrue, kBitmask,
+    kNeg,        // dst = 0 - a (id: the lane subtraction)
+    kFloatSign,  // abs (a & the lanes' non-sign bits) or neg (a ^ their sign bits: `sign`)
+    kShuffle, kSwizzle,  // pshufb with masks after the code (v128_literal)
+    kCmpU,  // unsigned le (ge: `swap`): min_u(a, b) == a (id: pminu*, bytes: the lane's); gt, lt: `invert`
+  };
+  struct V128Op {
+    V128Form form = V128Form::kNone;
+    InstId id = Inst::kIdNone;
+    uint8_t bytes = 0;     // a memory access's or a lane's
+    bool swap = false;     // kBinary: b op a
+    bool invert = false;   // kBinary: the result's bits inverted (ne, le, ge)
+    bool sign = false;     // kExtractLane: sign-extended; kFloatSign: neg
+    int16_t imm = -1;      // a cmpps/cmppd predicate, a round* mode; a shift count's mask
+    bool high = false;     // kUnary: of the operand's high half (extend_high)
+  };
+  // The inline form of each v128 instruction that has one.
+  static V128Op v128_op(Opcode op) {
+    using F = V128Form;
+    auto bin = [](InstId id, bool swap = false, bool invert = false, int16_t imm = -1) {
+      return V128Op{F::kBinary, id, 0, swap, invert, false, imm};
+    };
+    auto unary = [](InstId id, int16_t imm = -1) { return V128Op{F::kUnary, id, 0, false, false, false, imm}; };
+    auto high = [](InstId id) { return V128Op{F::kUnary, id, 0, false, false, false, -1, true}; };
+    // a <= b (unsigned) as min_u(a, b) == a; a >= b as max_u(a, b) == a (`ge`).
+    auto cmp_u = [](uint8_t bytes, bool ge, bool invert) {
+      static constexpr InstId kMin[] = {Inst::kIdPminub, Inst::kIdPminuw, Inst::kIdNone, Inst::kIdPminud};
+      static constexpr InstId kMax[] = {Inst::kIdPmaxub, Inst::kIdPmaxuw, Inst::kIdNone, Inst::kIdPmaxud};
+      return V128Op{F::kCmpU, (ge ? kMax : kMin)[bytes - 1], bytes, false, invert};
+    };
+    auto shift = [](InstId id, int16_t mask) { return V128Op{F::kShift, id, 0, false, false, false, mask}; };
+    auto form = [](F f, uint8_t bytes = 0, InstId id = Inst::kIdNone, bool sign = false) {
+      return V128Op{f, id, bytes, false, false, sign};
+    };
+    switch (op) {
+      case Opcode::I8x16Add: return bin(Inst::kIdPaddb);
+      case Opcode::I8x16Sub: return bin(Inst::kIdPsubb);
+      case Opcode::I8x16AddSatS: return bin(Inst::kIdPaddsb);
+      case Opcode::I8x16AddSatU: return bin(Inst::kIdPaddusb);
+      case Opcode::I8x16SubSatS: return bin(Inst::kIdPsubsb);
+      case Opcode::I8x16SubSatU: return bin(Inst::kIdPsubusb);
+      case Opcode::I8x16MinS: return bin(Inst::kIdPminsb);
+      case Opcode::I8x16MinU: return bin(Inst::kIdPminub);
+      case Opcode::I8x16MaxS: return bin(Inst::kIdPmaxsb);
+      case Opcode::I8x16MaxU: return bin(Inst::kIdPmaxub);
+      case Opcode::I8x16AvgrU: return bin(Inst::kIdPavgb);
+      case Opcode::I8x16Eq: return bin(Inst::kIdPcmpeqb);
+      case Opcode::I8x16Ne: return bin(Inst::kIdPcmpeqb, false, true);
+      case Opcode::I8x16GtS: return bin(Inst::kIdPcmpgtb);
+      case Opcode::I8x16LtS: return bin(Inst::kIdPcmpgtb, true);
+      case Opcode::I8x16LeS: return bin(Inst::kIdPcmpgtb, false, true);
+      case Opcode::I8x16GeS: return bin(Inst::kIdPcmpgtb, true, true);
+      case Opcode::I8x16NarrowI16x8S: return bin(Inst::kIdPacksswb);
+      case Opcode::I8x16NarrowI16x8U: return bin(Inst::kIdPackuswb);
+      case Opcode::I16x8Add: return bin(Inst::kIdPaddw);
+      case Opcode::I16x8Sub: return bin(Inst::kIdPsubw);
+      case Opcode::I16x8Mul: return bin(Inst::kIdPmullw);
+      case Opcode::I16x8AddSatS: return bin(Inst::kIdPaddsw);
+      case Opcode::I16x8AddSatU: return bin(Inst::kIdPaddusw);
+      case Opcode::I16x8SubSatS: return bin(Inst::kIdPsubsw);
+      case Opcode::I16x8SubSatU: return bin(Inst::kIdPsubusw);
+      case Opcode::I16x8MinS: return bin(Inst::kIdPminsw);
+      case Opcode::I16x8MinU: return bin(Inst::kIdPminuw);
+      case Opcode::I16x8MaxS: return bin(Inst::kIdPmaxsw);
+      case Opcode::I16x8MaxU: return bin(Inst::kIdPmaxuw);
+      case Opcode::I16x8AvgrU: return bin(Inst::kIdPavgw);
+      case Opcode::I16x8Eq: return bin(Inst::kIdPcmpeqw);
+      case Opcode::I16x8Ne: return bin(Inst::kIdPcmpeqw, false, true);
+      case Opcode::I16x8GtS: return bin(Inst::kIdPcmpgtw);
+      case Opcode::I16x8LtS: return bin(Inst::kIdPcmpgtw, true);
+      case Opcode::I16x8LeS: return bin(Inst::kIdPcmpgtw, false, true);
+      case Opcode::I16x8GeS: return bin(Inst::kIdPcmpgtw, true, true);
+      case Opcode::I16x8NarrowI32x4S: return bin(Inst::kIdPackssdw);
+      case Opcode::I16x8NarrowI32x4U: return bin(Inst::kIdPackusdw);
+      case Opcode::I32x4Add: return bin(Inst::kIdPaddd);
+      case Opcode::I32x4Sub: return bin(Inst::kIdPsubd);
+      case Opcode::I32x4Mul: return bin(Inst::kIdPmulld);
+      case Opcode::I32x4MinS: return bin(Inst::kIdPminsd);
+      case Opcode::I32x4MinU: return bin(Inst::kIdPminud);
+      case Opcode::I32x4MaxS: return bin(Inst::kIdPmaxsd);
+      case Opcode::I32x4MaxU: return bin(Inst::kIdPmaxud);
+      case Opcode::I32x4Eq: return bin(Inst::kIdPcmpeqd);
+      case Opcode::I32x4Ne: return bin(Inst::kIdPcmpeqd, false, true);
+      case Opcode::I32x4GtS: return bin(Inst::kIdPcmpgtd);
+      case Opcode::I32x4LtS: return bin(Inst::kIdPcmpgtd, true);
+      case Opcode::I32x4LeS: return bin(Inst::kIdPcmpgtd, false, true);
+      case Opcode::I32x4GeS: return bin(Inst::kIdPcmpgtd, true, true);
+      case Opcode::I32x4DotI16x8S: return bin(Inst::kIdPmaddwd);
+      case Opcode::I8x16LeU: return cmp_u(1, false, false);
+      case Opcode::I8x16GeU: return cmp_u(1, true, false);
+      case Opcode::I8x16GtU: return cmp_u(1, false, true);
+      case Opcode::I8x16LtU: return cmp_u(1, true, true);
+      case Opcode::I16x8LeU: return cmp_u(2, false, false);
+      case Opcode::I16x8GeU: return cmp_u(2, true, false);
+      case Opcode::I16x8GtU: return cmp_u(2, false, true);
+      case Opcode::I16x8LtU: return cmp_u(2, true, true);
+      case Opcode::I32x4LeU: return cmp_u(4, false, false);
+      case Opcode::I32x4GeU: return cmp_u(4, true, false);
+      case Opcode::I32x4GtU: return cmp_u(4, false, true);
+      case Opcode::I32x4LtU: return cmp_u(4, true, true);
+      case Opcode::I64x2Add: return bin(Inst::kIdPaddq);
+      case Opcode::I64x2Sub: return bin(Inst::kIdPsubq);
+      case Opcode::I64x2Eq: return bin(Inst::kIdPcmpeqq);
+      case Opcode::I64x2Ne: return bin(Inst::kIdPcmpeqq, false, true);
+      // Float compares: cmpps/cmppd predicates 0 eq, 1 lt, 2 le, 4 neq
+      // (true when unordered, as wasm's ne); gt and ge as lt and le swapped.
+      // pmin/pmax: minps/maxps return their second operand when unordered,
+      // as pmin (b < a ? b : a) and pmax (a < b ? b : a) return a.
+      case Opcode::F32x4Add: return bin(Inst::kIdAddps);
+      case Opcode::F32x4Sub: return bin(Inst::kIdSubps);
+      case Opcode::F32x4Mul: return bin(Inst::kIdMulps);
+      case Opcode::F32x4Div: return bin(Inst::kIdDivps);
+      case Opcode::F32x4Eq: return bin(Inst::kIdCmpps, false, false, 0);
+      case Opcode::F32x4Ne: return bin(Inst::kIdCmpps, false, false, 4);
+      case Opcode::F32x4Lt: return bin(Inst::kIdCmpps, false, false, 1);
+      case Opcode::F32x4Le: return bin(Inst::kIdCmpps, false, false, 2);
+      case Opcode::F32x4Gt: return bin(Inst::kIdCmpps, true, false, 1);
+      case Opcode::F32x4Ge: return bin(Inst::kIdCmpps, true, false, 2);
+      case Opcode::F32x4Pmin: return bin(Inst::kIdMinps, true);
+      case Opcode::F32x4Pmax: return bin(Inst::kIdMaxps, true);
+      case Opcode::F64x2Add: return bin(Inst::kIdAddpd);
+      case Opcode::F64x2Sub: return bin(Inst::kIdSubpd);
+      case Opcode::F64x2Mul: return bin(Inst::kIdMulpd);
+      case Opcode::F64x2Div: return bin(Inst::kIdDivpd);
+      case Opcode::F64x2Eq: return bin(Inst::kIdCmppd, false, false, 0);
+      case Opcode::F64x2Ne: return bin(Inst::kIdCmppd, false, false, 4);
+      case Opcode::F64x2Lt: return bin(Inst::kIdCmppd, false, false, 1);
+      case Opcode::F64x2Le: return bin(Inst::kIdCmppd, false, false, 2);
+      case Opcode::F64x2Gt: return bin(Inst::kIdCmppd, true, false, 1);
+      case Opcode::F64x2Ge: return bin(Inst::kIdCmppd, true, false, 2);
+      case Opcode::F64x2Pmin: return bin(Inst::kIdMinpd, true);
+      case Opcode::F64x2Pmax: return bin(Inst::kIdMaxpd, true);
+      case Opcode::V128And: return bin(Inst::kIdPand);
+      case Opcode::V128Or: return bin(Inst::kIdPor);
+      case Opcode::V128Xor: return bin(Inst::kIdPxor);
+      case Opcode::V128Andnot: return bin(Inst::kIdPandn, true);  // (pandn: ~dst & src)
+      case Opcode::I8x16Abs: return unary(Inst::kIdPabsb);
+      case Opcode::I16x8Abs: return unary(Inst::kIdPabsw);
+      case Opcode::I32x4Abs: return unary(Inst::kIdPabsd);
+      case Opcode::I16x8ExtendLowI8x16S: return unary(Inst::kIdPmovsxbw);
+      case Opcode::I16x8ExtendLowI8x16U: return unary(Inst::kIdPmovzxbw);
+      case Opcode::I32x4ExtendLowI16x8S: return unary(Inst::kIdPmovsxwd);
+      case Opcode::I32x4ExtendLowI16x8U: return unary(Inst::kIdPmovzxwd);
+      case Opcode::I64x2ExtendLowI32x4S: return unary(Inst::kIdPmovsxdq);
+      case Opcode::I64x2ExtendLowI32x4U: return unary(Inst::kIdPmovzxdq);
+      case Opcode::I16x8ExtendHighI8x16S: return high(Inst::kIdPmovsxbw);
+      case Opcode::I16x8ExtendHighI8x16U: return high(Inst::kIdPmovzxbw);
+      case Opcode::I32x4ExtendHighI16x8S: return high(Inst::kIdPmovsxwd);
+      case Opcode::I32x4ExtendHighI16x8U: return high(Inst::kIdPmovzxwd);
+      case Opcode::I64x2ExtendHighI32x4S: return high(Inst::kIdPmovsxdq);
+      case Opcode::I64x2ExtendHighI32x4U: return high(Inst::kIdPmovzxdq);
+      case Opcode::I8x16Shuffle: return form(F::kShuffle);
+      case Opcode::I8x16Swizzle: return form(F::kSwizzle);
+      case Opcode::I8x16Neg: return form(F::kNeg, 1, Inst::kIdPsubb);
+      case Opcode::I16x8Neg: return form(F::kNeg, 2, Inst::kIdPsubw);
+      case Opcode::I32x4Neg: return form(F::kNeg, 4, Inst::kIdPsubd);
+      case Opcode::I64x2Neg: return form(F::kNeg, 8, Inst::kIdPsubq);
+      case Opcode::F32x4Abs: return form(F::kFloatSign, 4, Inst::kIdPand);
+      case Opcode::F32x4Neg: return form(F::kFloatSign, 4, Inst::kIdPxor, true);
+      case Opcode::F64x2Abs: return form(F::kFloatSign, 8, Inst::kIdPand);
+      case Opcode::F64x2Neg: return form(F::kFloatSign, 8, Inst::kIdPxor, true);
+      case Opcode::F32x4Sqrt: return unary(Inst::kIdSqrtps);
+      case Opcode::F64x2Sqrt: return unary(Inst::kIdSqrtpd);
+      case Opcode::F32x4ConvertI32x4S: return unary(Inst::kIdCvtdq2ps);
+      case Opcode::F64x2ConvertLowI32x4S: return unary(Inst::kIdCvtdq2pd);
+      case Opcode::F64x2PromoteLowF32x4: return unary(Inst::kIdCvtps2pd);
+      case Opcode::F32x4DemoteF64x2Zero: return unary(Inst::kIdCvtpd2ps);  // (upper lanes zeroed)
+      // round* modes: 0 nearest (ties to even), 1 floor, 2 ceil, 3 trunc.
+      case Opcode::F32x4Nearest: return unary(Inst::kIdRoundps, 0);
+      case Opcode::F32x4Floor: return unary(Inst::kIdRoundps, 1);
+      case Opcode::F32x4Ceil: return unary(Inst::kIdRoundps, 2);
+      case Opcode::F32x4Trunc: return unary(Inst::kIdRoundps, 3);
+      case Opcode::F64x2Nearest: return unary(Inst::kIdRoundpd, 0);
+      case Opcode::F64x2Floor: return unary(Inst::kIdRoundpd, 1);
+      case Opcode::F64x2Ceil: return unary(Inst::kIdRoundpd, 2);
+      case Opcode::F64x2Trunc: return unary(Inst::kIdRoundpd, 3);
+      case Opcode::I16x8Shl: return shift(Inst::kIdPsllw, 15);
+      case Opcode::I16x8ShrS: return shift(Inst::kIdPsraw, 15);
+      case Opcode::I16x8ShrU: return shift(Inst::kIdPsrlw, 15);
+      case Opcode::I32x4Shl: return shift(Inst::kIdPslld, 31);
+      case Opcode::I32x4ShrS: return shift(Inst::kIdPsrad, 31);
+      case Opcode::I32x4ShrU: return shift(Inst::kIdPsrld, 31);
+      case Opcode::I64x2Shl: return shift(Inst::kIdPsllq, 63);
+      case Opcode::I64x2ShrU: return shift(Inst::kIdPsrlq, 63);
+      case Opcode::V128Load: return form(F::kLoad, 16);
+      case Opcode::V128Store: return form(F::kStore, 16);
+      case Opcode::V128Load8Splat: return form(F::kLoadSplat, 1);
+      case Opcode::V128Load16Splat: return form(F::kLoadSplat, 2);
+      case Opcode::V128Load32Splat: return form(F::kLoadSplat, 4);
+      case Opcode::V128Load64Splat: return form(F::kLoadSplat, 8);
+      case Opcode::V128Load32Zero: return form(F::kLoadZero, 4);
+      case Opcode::V128Load64Zero: return form(F::kLoadZero, 8);
+      case Opcode::V128Load8x8S: return form(F::kLoadExtend, 8, Inst::kIdPmovsxbw);
+      case Opcode::V128Load8x8U: return form(F::kLoadExtend, 8, Inst::kIdPmovzxbw);
+      case Opcode::V128Load16x4S: return form(F::kLoadExtend, 8, Inst::kIdPmovsxwd);
+      case Opcode::V128Load16x4U: return form(F::kLoadExtend, 8, Inst::kIdPmovzxwd);
+      case Opcode::V128Load32x2S: return form(F::kLoadExtend, 8, Inst::kIdPmovsxdq);
+      case Opcode::V128Load32x2U: return form(F::kLoadExtend, 8, Inst::kIdPmovzxdq);
+      case Opcode::V128Load8Lane: return form(F::kLoadLane, 1, Inst::kIdPinsrb);
+      case Opcode::V128Load16Lane: return form(F::kLoadLane, 2, Inst::kIdPinsrw);
+      case Opcode::V128Load32Lane: return form(F::kLoadLane, 4, Inst::kIdPinsrd);
+      case Opcode::V128Load64Lane: return form(F::kLoadLane, 8, Inst::kIdPinsrq);
+      case Opcode::V128Store8Lane: return form(F::kStoreLane, 1, Inst::kIdPextrb);
+      case Opcode::V128Store16Lane: return form(F::kStoreLane, 2, Inst::kIdPextrw);
+      case Opcode::V128Store32Lane: return form(F::kStoreLane, 4, Inst::kIdPextrd);
+      case Opcode::V128Store64Lane: return form(F::kStoreLane, 8, Inst::kIdPextrq);
+      case Opcode::I8x16Splat: return form(F::kSplat, 1);
+      case Opcode::I16x8Splat: return form(F::kSplat, 2);
+      case Opcode::I32x4Splat: return form(F::kSplat, 4);
+      case Opcode::I64x2Splat: return form(F::kSplat, 8);
+      case Opcode::F32x4Splat: return form(F::kSplat, 4, Inst::kIdMovss);
+      case Opcode::F64x2Splat: return form(F::kSplat, 8, Inst::kIdMovsd);
+      case Opcode::I8x16ExtractLaneS: return form(F::kExtractLane, 1, Inst::kIdPextrb, true);
+      case Opcode::I8x16ExtractLaneU: return form(F::kExtractLane, 1, Inst::kIdPextrb);
+      case Opcode::I16x8ExtractLaneS: return form(F::kExtractLane, 2, Inst::kIdPextrw, true);
+      case Opcode::I16x8ExtractLaneU: return form(F::kExtractLane, 2, Inst::kIdPextrw);
+      case Opcode::I32x4ExtractLane: return form(F::kExtractLane, 4, Inst::kIdPextrd);
+      case Opcode::I64x2ExtractLane: return form(F::kExtractLane, 8, Inst::kIdPextrq);
+      case Opcode::F32x4ExtractLane: return form(F::kExtractLane, 4, Inst::kIdMovss);
+      case Opcode::F64x2ExtractLane: return form(F::kExtractLane, 8, Inst::kIdMovsd);
+      case Opcode::I8x16ReplaceLane: return form(F::kReplaceLane, 1, Inst::kIdPinsrb);
+      case Opcode::I16x8ReplaceLane: return form(F::kReplaceLane, 2, Inst::kIdPinsrw);
+      case Opcode::I32x4ReplaceLane: return form(F::kReplaceLane, 4, Inst::kIdPinsrd);
+      case Opcode::I64x2ReplaceLane: return form(F::kReplaceLane, 8, Inst::kIdPinsrq);
+      case Opcode::F32x4ReplaceLane: return form(F::kReplaceLane, 4, Inst::kIdMovss);
+      case Opcode::F64x2ReplaceLane: return form(F::kReplaceLane, 8, Inst::kIdMovsd);
+      case Opcode::V128Not: return form(F::kNot);
+      case Opcode::V128Bitselect: return form(F::kBitselect);
+      case Opcode::V128AnyTrue: return form(F::kAnyTrue);
+      case Opcode::I8x16AllTrue: return form(F::kAllTrue, 1, Inst::kIdPcmpeqb);
+      case Opcode::I16x8AllTrue: return form(F::kAllTrue, 2, Inst::kIdPcmpeqw);
+      case Opcode::I32x4AllTrue: return form(F::kAllTrue, 4, Inst::kIdPcmpeqd);
+      case Opcode::I64x2AllTrue: return form(F::kAllTrue, 8, Inst::kIdPcmpeqq);
+      case Opcode::I8x16Bitmask: return form(F::kBitmask, 1, Inst::kIdPmovmskb);
+      case Opcode::I16x8Bitmask: return form(F::kBitmask, 2, Inst::kIdPmovmskb);
+      case Opcode::I32x4Bitmask: return form(F::kBitmask, 4, Inst::kIdMovmskps);
+      case Opcode::I64x2Bitmask: return form(F::kBitmask, 8, Inst::kIdMovmskpd);
+      default: return {};
+    }
+  }
+  static bool has_inline_v128(Opcode op) { return v128_op(op).form != V128Form::kNone; }
+
+  // The xmm register holding slot's v128: its cache register, else one it
+  // is loaded into (cached, so that the next read reuses it). A v128 over
+  // a pinned scalar (results are written to slots 0..) is loaded into
+  // `scratch` instead.
+  Xmm v128_in(uint64_t slot, const Xmm& scratch) {
+    if (auto e = cache_.find(slot); e && cache_.holds_v128(slot)) return RegCache::xmm(e->reg);
+    flush_slot(slot);  // (a scalar there, in a register only)
+    flush_slot(slot + 1);
+    if (overlaps_other_pin(slot)) {
+      a_->movups(scratch, v128_slot(slot));
+      return scratch;
+    }
+    const RegCache::Entry e = cache_.take(slot, true, true);
+    store_evicted();
+    a_->movups(RegCache::xmm(e.reg), v128_slot(slot));
+    return RegCache::xmm(e.reg);
+  }
+  // Whether slot or slot + 1 is pinned other than as a v128.
+  bool overlaps_other_pin(uint64_t slot) const {
+    return (cache_.pinned(slot) && !cache_.pinned_v128(slot)) || cache_.pinned(slot + 1);
+  }
+  // Slot dst's new v128 computed by `body(reg)` straight in dst's cache
+  // register, unless that holds `keep`, an operand body reads after
+  // writing reg: then in xmm0, moved over after.
+  template <class Body>
+  void put_v128(uint64_t dst, const Operand& keep, Body&& body) {
+    if (overlaps_other_pin(dst)) {
+      // (A result over pinned locals, just before a return: written to the
+      // slots, then each pin given what its slot now holds, clean, as a
+      // write to it through take() would: the slots that shared its
+      // register's old value (copies of it) keep it, stored or evicted.)
+      body(xmm0);
+      cache_.forget(dst);
+      cache_.forget(dst + 1);
+      a_->movups(v128_slot(dst), xmm0);
+      for (const uint64_t slot : {dst, dst + 1}) {
+        if (!cache_.pinned(slot)) continue;
+        const RegCache::Entry e = cache_.take(slot, !cache_.pinned_gp(slot));
+        store_evicted();
+        load_pin(slot, e);
+        if (cache_.pinned_i32(slot)) cache_.set_zext(e);
+      }
+      return;
+    }
+    const RegCache::Entry e = cache_.take(dst, true, true);
+    store_evicted();  // (what the register held, before body overwrites it)
+    const Xmm r = RegCache::xmm(e.reg);
+    if (keep.isReg() && keep.as<Reg>().id() == r.id()) {
+      body(xmm0);
+      a_->movaps(r, xmm0);
+    } else {
+      body(r);
+    }
+    if (deferrable(dst)) cache_.mark_dirty(dst, true);
+    else a_->movups(v128_slot(dst), r);
+  }
+  // r = x (registers).
+  void move_v128(const Xmm& r, const Xmm& x) {
+    if (r.id() != x.id()) a_->movaps(r, x);
+  }
+  // xmm15 = all ones.
+  void all_ones_xmm15() { a_->pcmpeqd(xmm15, xmm15); }
+
+  // A v128 instruction inline (see v128_op); false when it has no inline form.
   bool emit_v128(Opcode op, const uint64_t* p) {
     FastAssembler& a = *a_;
-    InstId binary = Inst::kIdNone;
-    switch (op) {
-      case Opcode::I32x4Add: binary = Inst::kIdPaddd; break;
-      case Opcode::I32x4Sub: binary = Inst::kIdPsubd; break;
-      case Opcode::I32x4Mul: binary = Inst::kIdPmulld; break;
-      case Opcode::I64x2Add: binary = Inst::kIdPaddq; break;
-      case Opcode::I64x2Sub: binary = Inst::kIdPsubq; break;
-      case Opcode::I16x8Add: binary = Inst::kIdPaddw; break;
-      case Opcode::I16x8Sub: binary = Inst::kIdPsubw; break;
-      case Opcode::I8x16Add: binary = Inst::kIdPaddb; break;
-      case Opcode::I8x16Sub: binary = Inst::kIdPsubb; break;
-      case Opcode::F32x4Add: binary = Inst::kIdAddps; break;
-      case Opcode::F32x4Sub: binary = Inst::kIdSubps; break;
-      case Opcode::F32x4Mul: binary = Inst::kIdMulps; break;
-      case Opcode::F32x4Div: binary = Inst::kIdDivps; break;
-      case Opcode::F64x2Add: binary = Inst::kIdAddpd; break;
-      case Opcode::F64x2Sub: binary = Inst::kIdSubpd; break;
-      case Opcode::F64x2Mul: binary = Inst::kIdMulpd; break;
-      case Opcode::F64x2Div: binary = Inst::kIdDivpd; break;
-      case Opcode::V128And: binary = Inst::kIdPand; break;
-      case Opcode::V128Or: binary = Inst::kIdPor; break;
-      case Opcode::V128Xor: binary = Inst::kIdPxor; break;
-      default: break;
-    }
-    if (binary != Inst::kIdNone) {  // dst, a, b
-      a.movups(xmm0, v128_slot(p[2]));
-      a.movups(xmm15, v128_slot(p[3]));
-      a.emit(binary, xmm0, xmm15);
-      put_v128(p[1], xmm0);
-      return true;
-    }
-    InstId shift = Inst::kIdNone;
-    uint32_t mask = 31;
-    switch (op) {
-      case Opcode::I32x4Shl: shift = Inst::kIdPslld; break;
-      case Opcode::I32x4ShrS: shift = Inst::kIdPsrad; break;
-      case Opcode::I32x4ShrU: shift = Inst::kIdPsrld; break;
-      case Opcode::I64x2Shl: shift = Inst::kIdPsllq; mask = 63; break;
-      case Opcode::I64x2ShrU: shift = Inst::kIdPsrlq; mask = 63; break;
-      case Opcode::I16x8Shl: shift = Inst::kIdPsllw; mask = 15; break;
-      case Opcode::I16x8ShrS: shift = Inst::kIdPsraw; mask = 15; break;
-      case Opcode::I16x8ShrU: shift = Inst::kIdPsrlw; mask = 15; break;
-      default: break;
-    }
-    if (shift != Inst::kIdNone) {  // dst, a, count (wasm takes it modulo the lane width)
-      a.emit(Inst::kIdMov, ecx, gp_in(p[3], false));
-      a.and_(ecx, mask);
-      a.movd(xmm15, ecx);
-      a.movups(xmm0, v128_slot(p[2]));
-      a.emit(shift, xmm0, xmm15);
-      put_v128(p[1], xmm0);
-      return true;
-    }
-    switch (op) {
-      case Opcode::V128Load: {  // dst, addr, offset
-        Mem m = checked_address(p[2], p[3], 16, 128);
-        a.movups(xmm0, m);
-        put_v128(p[1], xmm0);
+    const V128Op v = v128_op(op);
+    switch (v.form) {
+      case V128Form::kNone: return false;
+      case V128Form::kBinary: {  // dst, a, b
+        const Xmm x = v128_in(v.swap ? p[3] : p[2], xmm0), y = v128_in(v.swap ? p[2] : p[3], xmm15);
+        put_v128(p[1], y, [&](const Xmm& r) {
+          move_v128(r, x);
+          if (v.imm >= 0) a.emit(v.id, r, y, imm(v.imm));
+          else a.emit(v.id, r, y);
+          if (v.invert) {
+            all_ones_xmm15();
+            a.pxor(r, xmm15);
+          }
+        });
         return true;
       }
-      case Opcode::V128Store: {  // addr, value, offset
-        a.movups(xmm0, v128_slot(p[2]));
-        Mem m = checked_address(p[1], p[3], 16, 128);
-        a.movups(m, xmm0);
+      case V128Form::kUnary: {  // dst, a
+        Xmm x = v128_in(p[2], xmm15);
+        if (v.high) {
+          a.pshufd(xmm15, x, imm(0xee));  // (the high qword to the low one)
+          x = xmm15;
+        }
+        put_v128(p[1], Operand(), [&](const Xmm& r) {
+          if (v.imm >= 0) a.emit(v.id, r, x, imm(v.imm));
+          else a.emit(v.id, r, x);
+        });
         return true;
       }
-      case Opcode::I32x4Splat: case Opcode::F32x4Splat:  // dst, x
-        a.movd(xmm0, slot32(p[2]));
-        a.pshufd(xmm0, xmm0, imm(0));
-        put_v128(p[1], xmm0);
+      case V128Form::kShuffle: emit_v128_shuffle(p); return true;
+      case V128Form::kCmpU: {  // dst, a, b: computed in xmm15, dst's register (maybe a's or b's) written last
+        static constexpr InstId kEq[] = {Inst::kIdPcmpeqb, Inst::kIdPcmpeqw, Inst::kIdNone, Inst::kIdPcmpeqd};
+        const Xmm x = v128_in(p[2], xmm0), y = v128_in(p[3], xmm15);
+        put_v128(p[1], Operand(), [&](const Xmm& r) {
+          move_v128(xmm15, y);
+          a.emit(v.id, xmm15, x);  // (min and max commute)
+          a.emit(kEq[v.bytes - 1], xmm15, x);
+          if (v.invert) {
+            a.pcmpeqd(r, r);
+            a.pxor(r, xmm15);
+          } else {
+            a.movaps(r, xmm15);
+          }
+        });
         return true;
-      case Opcode::I64x2Splat: case Opcode::F64x2Splat:
-        a.movq(xmm0, slot64(p[2]));
-        a.punpcklqdq(xmm0, xmm0);
-        put_v128(p[1], xmm0);
+      }
+      case V128Form::kSwizzle: {  // dst, a, indices: an index of 16 or more gives 0
+        // (pshufb gives 0 where an index's top bit is set: adding 0x70 with
+        // unsigned saturation sets it for 16 and up and keeps the low four
+        // bits below.)
+        std::array<uint8_t, 16> bias;
+        bias.fill(0x70);
+        const Xmm x = v128_in(p[2], xmm0), indices = v128_in(p[3], xmm15);
+        put_v128(p[1], Operand(), [&](const Xmm& r) {
+          move_v128(xmm15, indices);
+          a.paddusb(xmm15, v128_literal(bias));
+          move_v128(r, x);
+          a.pshufb(r, xmm15);
+        });
         return true;
-      case Opcode::I32x4ExtractLane: case Opcode::F32x4ExtractLane:  // dst, a, lane
-        cache_.forget(p[1]);
-        a.movups(xmm0, v128_slot(p[2]));
-        a.pextrd(eax, xmm0, imm(p[3] & 3));
-        put_rax(p[1]);
+      }
+      case V128Form::kNeg: {  // dst, a: computed in xmm15, dst's register (maybe a's) written last
+        const Xmm x = v128_in(p[2], xmm0);
+        put_v128(p[1], Operand(), [&](const Xmm& r) {
+          a.pxor(xmm15, xmm15);
+          a.emit(v.id, xmm15, x);
+          a.movaps(r, xmm15);
+        });
         return true;
-      case Opcode::I64x2ExtractLane: case Opcode::F64x2ExtractLane:
-        cache_.forget(p[1]);
-        a.mov(rax, slot_mem(p[2], int32_t(p[3] & 1) * 8, 8));
-        put_rax(p[1]);
+      }
+      case V128Form::kFloatSign: {  // dst, a
+        const Xmm x = v128_in(p[2], xmm0);
+        const uint32_t lane_bits = v.bytes * 8;
+        all_ones_xmm15();
+        if (v.sign) a.emit(lane_bits == 32 ? Inst::kIdPslld : Inst::kIdPsllq, xmm15, imm(lane_bits - 1));
+        else a.emit(lane_bits == 32 ? Inst::kIdPsrld : Inst::kIdPsrlq, xmm15, imm(1));
+        put_v128(p[1], Operand(), [&](const Xmm& r) {
+          move_v128(r, x);
+          a.emit(v.id, r, xmm15);
+        });
         return true;
-      default: return false;
+      }
+      case V128Form::kShift: {  // dst, a, count (wasm takes it modulo the lane width)
+        Operand count = gp_in_or_imm(p[3], false);
+        if (count.isImm()) {
+          count = imm(count.as<Imm>().valueAs<uint32_t>() & uint32_t(v.imm));
+        } else {
+          a.emit(Inst::kIdMov, ecx, count);
+          a.and_(ecx, uint32_t(v.imm));
+          a.movd(xmm15, ecx);
+          count = xmm15;
+        }
+        const Xmm x = v128_in(p[2], xmm0);
+        put_v128(p[1], Operand(), [&](const Xmm& r) {
+          move_v128(r, x);
+          a.emit(v.id, r, count);
+        });
+        return true;
+      }
+      case V128Form::kNot: {
+        const Xmm x = v128_in(p[2], xmm0);
+        put_v128(p[1], Operand(), [&](const Xmm& r) {
+          all_ones_xmm15();
+          move_v128(r, x);
+          a.pxor(r, xmm15);
+        });
+        return true;
+      }
+      case V128Form::kBitselect: {  // dst, a, b, mask: (a & mask) | (b & ~mask), as ((a ^ b) & mask) ^ b
+        // (Computed in xmm15, dst's register written last: it may be any operand's.)
+        const Xmm x = v128_in(p[2], xmm0);
+        const Xmm y = v128_in(p[3], xmm0);
+        const Xmm m = v128_in(p[4], xmm0);
+        put_v128(p[1], Operand(), [&](const Xmm& r) {
+          a.movaps(xmm15, x);
+          a.pxor(xmm15, y);
+          a.pand(xmm15, m);
+          a.pxor(xmm15, y);
+          a.movaps(r, xmm15);
+        });
+        return true;
+      }
+      case V128Form::kLoad: case V128Form::kLoadSplat: case V128Form::kLoadZero: case V128Form::kLoadExtend:
+        emit_v128_load(v, p);
+        return true;
+      case V128Form::kStore: {  // addr, value, offset
+        const Xmm x = v128_in(p[2], xmm0);
+        a.movups(checked_address(p[1], p[3], 16, 128), x);
+        return true;
+      }
+      case V128Form::kLoadLane: {  // dst, addr, v, offset, lane
+        const Xmm x = v128_in(p[3], xmm0);
+        const Mem m = checked_address(p[2], p[4], v.bytes, v.bytes * 8);
+        put_v128(p[1], Operand(), [&](const Xmm& r) {
+          move_v128(r, x);
+          a.emit(v.id, r, m, imm(p[5]));
+        });
+        return true;
+      }
+      case V128Form::kStoreLane: {  // addr, v, offset, lane
+        const Xmm x = v128_in(p[2], xmm0);
+        a.emit(v.id, checked_address(p[1], p[3], v.bytes, v.bytes * 8), x, imm(p[4]));
+        return true;
+      }
+      case V128Form::kSplat: emit_v128_splat(v, p); return true;
+      case V128Form::kExtractLane: emit_v128_extract_lane(v, p); return true;
+      case V128Form::kReplaceLane: emit_v128_replace_lane(v, p); return true;
+      case V128Form::kAnyTrue: case V128Form::kAllTrue: {  // dst, a
+        const Xmm x = v128_in(p[2], xmm0);
+        if (v.form == V128Form::kAllTrue) {  // no lane equal to zero
+          a.pxor(xmm15, xmm15);
+          a.emit(v.id, xmm15, x);
+        }
+        put_gp(p[1], Operand(), [&](Gp r) {
+          a.xor_(r.r32(), r.r32());
+          if (v.form == V128Form::kAllTrue) {
+            a.ptest(xmm15, xmm15);
+            a.setz(r.r8());
+          } else {
+            a.ptest(x, x);
+            a.setnz(r.r8());
+          }
+        }, true);
+        return true;
+      }
+      case V128Form::kBitmask: {  // dst, a
+        Xmm x = v128_in(p[2], xmm0);
+        if (v.bytes == 2) {  // each lane's sign to a byte's
+          a.movaps(xmm15, x);
+          a.packsswb(xmm15, xmm15);
+          x = xmm15;
+        }
+        put_gp(p[1], Operand(), [&](Gp r) {
+          a.emit(v.id, r.r32(), x);
+          if (v.bytes == 2) a.movzx(r.r32(), r.r8());
+        }, true);
+        return true;
+      }
     }
+    return false;
+  }
+
+  // i8x16.shuffle (dst, a, b, the 16 lane indices in two words): a pshufb
+  // of each operand that gives lanes, with 0x80 (zero) where the other
+  // does, or'ed.
+  void emit_v128_shuffle(const uint64_t* p) {
+    FastAssembler& a = *a_;
+    uint8_t lanes[16];
+    std::memcpy(lanes, p + 4, 16);
+    std::array<uint8_t, 16> from_a, from_b;
+    bool any_a = false, any_b = false;
+    for (int i = 0; i < 16; ++i) {
+      from_a[i] = lanes[i] < 16 ? lanes[i] : 0x80;
+      from_b[i] = lanes[i] >= 16 ? uint8_t(lanes[i] - 16) : 0x80;
+      any_a |= lanes[i] < 16;
+      any_b |= lanes[i] >= 16;
+    }
+    const Xmm x = v128_in(p[2], xmm0), y = v128_in(p[3], xmm15);
+    put_v128(p[1], Operand(), [&](const Xmm& r) {
+      // (y's pshufb in xmm15 first: r may be y's register.)
+      if (any_b) {
+        move_v128(xmm15, y);
+        a.pshufb(xmm15, v128_literal(from_b));
+      }
+      if (any_a) {
+        move_v128(r, x);
+        a.pshufb(r, v128_literal(from_a));
+        if (any_b) a.por(r, xmm15);
+      } else {
+        a.movaps(r, xmm15);
+      }
+    });
+  }
+  // A 16-byte constant the code reads (aligned, after the code).
+  Mem v128_literal(const std::array<uint8_t, 16>& bytes) {
+    const Label l = a_->newLabel();
+    v128_literals_.push_back({l, bytes});
+    return ptr(l, 0, 16);
+  }
+
+  // v128.load and the loads that splat, zero-extend or extend (dst, addr, offset).
+  void emit_v128_load(const V128Op& v, const uint64_t* p) {
+    FastAssembler& a = *a_;
+    const uint32_t bytes = v.form == V128Form::kLoad ? 16 : v.bytes;
+    const Mem m = checked_address(p[2], p[3], bytes, bytes * 8);
+    put_v128(p[1], Operand(), [&](const Xmm& r) {
+      switch (v.form) {
+        case V128Form::kLoad: a.movups(r, m); break;
+        case V128Form::kLoadZero: a.emit(bytes == 4 ? Inst::kIdMovd : Inst::kIdMovq, r, m); break;
+        case V128Form::kLoadExtend: a.emit(v.id, r, m); break;
+        default:  // kLoadSplat
+          switch (bytes) {
+            case 1:
+              a.pxor(xmm15, xmm15);
+              a.pinsrb(r, m, imm(0));
+              a.pshufb(r, xmm15);
+              break;
+            case 2:
+              a.pinsrw(r, m, imm(0));
+              a.pshuflw(r, r, imm(0));
+              a.pshufd(r, r, imm(0));
+              break;
+            case 4:
+              a.movd(r, m);
+              a.pshufd(r, r, imm(0));
+              break;
+            default: a.movddup(r, m); break;
+          }
+          break;
+      }
+    });
+  }
+
+  // A scalar to every lane (dst, x).
+  void emit_v128_splat(const V128Op& v, const uint64_t* p) {
+    FastAssembler& a = *a_;
+    const bool is_float = v.id != Inst::kIdNone;
+    const Operand x = is_float ? xmm_in(p[2], v.bytes == 8) : gp_in(p[2], v.bytes == 8);
+    put_v128(p[1], Operand(), [&](const Xmm& r) {  // (each form reads x before writing r)
+      if (v.bytes == 8) {
+        if (x.isReg() && !is_float) {
+          a.movq(r, x.as<Gp>());
+          a.punpcklqdq(r, r);
+        } else {
+          a.emit(Inst::kIdMovddup, r, x);
+        }
+        return;
+      }
+      if (x.isReg() && is_float) {
+        a.pshufd(r, x.as<Xmm>(), imm(0));
+        return;
+      }
+      a.emit(Inst::kIdMovd, r, x);
+      switch (v.bytes) {
+        case 1:
+          a.pxor(xmm15, xmm15);
+          a.pshufb(r, xmm15);
+          break;
+        case 2:
+          a.pshuflw(r, r, imm(0));
+          a.pshufd(r, r, imm(0));
+          break;
+        default: a.pshufd(r, r, imm(0)); break;
+      }
+    });
+  }
+
+  // One lane to a scalar (dst, a, lane): integers zero- or sign-extended
+  // to 32 bits (i64: whole), floats in the low lane of dst's register.
+  void emit_v128_extract_lane(const V128Op& v, const uint64_t* p) {
+    FastAssembler& a = *a_;
+    const Xmm x = v128_in(p[2], xmm0);
+    const uint32_t lane = uint32_t(p[3]);
+    if (v.id == Inst::kIdMovss || v.id == Inst::kIdMovsd) {
+      put_xmm(p[1], v.bytes == 8, Operand(), [&](const Xmm& r) {  // (in place too)
+        if (lane == 0) move_v128(r, x);
+        else if (v.bytes == 8) a.pshufd(r, x, imm(0xee));  // (the high qword to the low one)
+        else a.pshufd(r, x, imm(lane));
+      });
+      return;
+    }
+    put_gp(p[1], Operand(), [&](Gp r) {
+      const Gp dst = v.bytes == 8 ? Gp(r.r64()) : Gp(r.r32());
+      a.emit(v.id, dst, x, imm(lane));
+      if (v.sign) a.emit(Inst::kIdMovsx, dst, v.bytes == 1 ? Gp(r.r8()) : Gp(r.r16()));
+    }, v.bytes != 8);
+  }
+
+  // A lane replaced by a scalar (dst, a, x, lane).
+  void emit_v128_replace_lane(const V128Op& v, const uint64_t* p) {
+    FastAssembler& a = *a_;
+    const uint32_t lane = uint32_t(p[4]);
+    if (v.id == Inst::kIdMovss || v.id == Inst::kIdMovsd) {
+      const bool wide = v.bytes == 8;
+      Operand s = xmm_in(p[3], wide);
+      if (!s.isReg()) {
+        move_float(xmm15, s, wide);
+        s = xmm15;
+      }
+      const Xmm vec = v128_in(p[2], xmm0);
+      put_v128(p[1], s, [&](const Xmm& r) {
+        move_v128(r, vec);
+        if (!wide) a.insertps(r, s.as<Xmm>(), imm(lane << 4));
+        else if (lane == 0) a.movsd(r, s.as<Xmm>());
+        else a.movlhps(r, s.as<Xmm>());
+      });
+      return;
+    }
+    Operand s = gp_in(p[3], v.bytes == 8);
+    if (!s.isReg()) {
+      a.emit(Inst::kIdMov, v.bytes == 8 ? Gp(rax) : Gp(eax), s);
+      s = v.bytes == 8 ? Gp(rax) : Gp(eax);
+    }
+    const Xmm vec = v128_in(p[2], xmm0);
+    put_v128(p[1], Operand(), [&](const Xmm& r) {
+      move_v128(r, vec);
+      const Gp g = s.as<Gp>();
+      a.emit(v.id, r, v.bytes == 8 ? Gp(g.r64()) : Gp(g.r32()), imm(lane));
+    });
   }
 
   // A v128 instruction: the interpreter's own code for it, called directly
@@ -1288,12 +1902,13 @@ class X64Compiler {
       case Internal::Copy2: copy(p[1], p[2]); copy(p[3], p[4]); break;
       case Internal::Copy3: copy(p[1], p[2]); copy(p[3], p[4]); copy(p[5], p[6]); break;
       case Internal::Copy4: copy(p[1], p[2]); copy(p[3], p[4]); copy(p[5], p[6]); copy(p[7], p[8]); break;
-      case Internal::CopyV128:
-        cache_.forget(p[1]);
-        cache_.forget(p[1] + 1);
-        a.movups(xmm0, v128_slot(p[2]));
-        a.movups(ptr(kFp, int32_t(p[1] * 8)), xmm0);
+      case Internal::CopyV128: {  // dst, src: in dst's register (stored when dst is a local)
+        const Xmm x = v128_in(p[2], xmm0);
+        put_v128(p[1], Operand(), [&](const Xmm& r) { move_v128(r, x); });
+        // A temporary copied to a local or result slot is dead (see Copy).
+        if (p[1] < src_.temp_base && p[2] >= src_.temp_base) cache_.forget(p[2]);
         break;
+      }
       case Internal::Const:
         put_gp(p[1], Operand(), [&](Gp r) { a.mov(r.r64(), imm(p[2])); }, p[2] <= 0xffffffffu);
         break;
@@ -1406,7 +2021,7 @@ class X64Compiler {
       for (auto it = first; it != last; ++it) {
         for_each_slot_operand(*it, [&](uint64_t slot) {
           const std::optional<ValType> t = local_type(slot);
-          if (t && *t != ValType::V128 && !cache_.pinned(slot) && ++uses[slot] == 2) ranked.push_back({0, slot});
+          if (t && pinnable(slot, *t) && !cache_.pinned(slot) && ++uses[slot] == 2) ranked.push_back({0, slot});
         });
       }
       for (auto& [n, slot] : ranked) n = std::exchange(uses[slot], 0);
@@ -1417,8 +2032,9 @@ class X64Compiler {
     std::sort(ranked.rbegin(), ranked.rend());
     ActiveLoop loop{header, end, {}};
     for (auto [n, slot] : ranked) {
-      const bool is_float = is_float_type(*local_type(slot));
-      if (auto e = cache_.pin(slot, is_float, *local_type(slot) != ValType::F32, i32_local(slot))) {
+      const ValType t = *local_type(slot);
+      const bool in_xmm = is_float_type(t) || t == ValType::V128;
+      if (auto e = cache_.pin(slot, in_xmm, t != ValType::F32, i32_local(slot), t == ValType::V128)) {
         store_evicted();  // (only pins are dirty at a loop header, and pin() takes no pinned register)
         loop.pinned.push_back(slot);
         load_pin(slot, *e);
@@ -1468,7 +2084,8 @@ class X64Compiler {
     for (const ActiveLoop& l : loops_) {
       if (target >= l.header && target <= l.end) continue;  // (its pins hold there)
       for (uint64_t slot : l.pinned)
-        if (cache_.dirty(slot)) out.push_back({slot, *cache_.find(slot), cache_.dirty_wide(slot)});
+        if (cache_.dirty(slot))
+          out.push_back({slot, *cache_.find(slot), cache_.dirty_wide(slot), cache_.holds_v128(slot)});
     }
     return out;
   }
@@ -1487,7 +2104,7 @@ class X64Compiler {
     a_->j(cc, stub);
     defer([this, stub, stores = std::move(stores), target = branch_label(addr)] {
       a_->bind(stub);
-      for (const RegCache::Pin& p : stores) store_from(p.slot, p.e, p.wide);
+      for (const RegCache::Pin& p : stores) store_from(p.slot, p.e, p.wide, p.v128);
       a_->jmp(target);
     });
   }
@@ -1560,11 +2177,15 @@ class X64Compiler {
   }
 
   static bool is_float_type(ValType t) { return t == ValType::F32 || t == ValType::F64; }
+  // Whether a local of type `t` at `slot` may be pinned: a v128 only above
+  // the result slots (a return writes its results there, of any type).
+  bool pinnable(uint64_t slot, ValType t) const { return t != ValType::V128 || slot >= src_.num_results; }
 
   void load_pin(uint64_t slot, RegCache::Entry e) {
     if (!e.xmm && cache_.pinned_i32(slot)) a_->mov(RegCache::gp(e.reg).r32(), slot32(slot));  // (Pin::i32)
     else if (!e.xmm) a_->mov(RegCache::gp(e.reg), slot64(slot));
     else if (local_type(slot) == ValType::F32) a_->movss(RegCache::xmm(e.reg), slot32(slot));
+    else if (local_type(slot) == ValType::V128) a_->movups(RegCache::xmm(e.reg), v128_slot(slot));
     else a_->movsd(RegCache::xmm(e.reg), slot64(slot));
   }
 
@@ -1584,14 +2205,20 @@ class X64Compiler {
       switch (plain_op_kind(in.info->op)) {
         case OpKind::Load: f(p[1]); f(p[2]); return;
         case OpKind::Store: f(p[1]); f(p[2]); return;
-        case OpKind::None: return;
+        case OpKind::None: {  // a v128 instruction: its result's slot, then its operands'
+          if (!has_inline_v128(in.info->op)) return;
+          const OpcodeInfo oi = info(in.info->op);
+          const unsigned slots = unsigned(oi.params.size() + oi.results.size());
+          for (unsigned k = 1; k <= slots; ++k) f(p[k]);
+          return;
+        }
         default:
           for (unsigned k = 1; k < in.words; ++k) f(p[k]);
           return;
       }
     }
     switch (in.info->internal) {
-      case Internal::Copy: f(p[1]); f(p[2]); return;
+      case Internal::Copy: case Internal::CopyV128: f(p[1]); f(p[2]); return;
       case Internal::Select: f(p[1]); f(p[2]); f(p[3]); f(p[4]); return;
       case Internal::BrIf: case Internal::BrUnless: f(p[1]); return;
       case Internal::GlobalGet: f(p[1]); return;
@@ -1663,8 +2290,10 @@ class X64Compiler {
   bool deferrable(uint64_t slot) const { return slot >= src_.temp_base || cache_.pinned(slot); }
 
   // Stores a dirty slot's value from its register.
-  void store_from(uint64_t slot, RegCache::Entry e, bool wide) {
-    if (!e.xmm) {
+  void store_from(uint64_t slot, RegCache::Entry e, bool wide, bool v128) {
+    if (v128) {
+      a_->movups(v128_slot(slot), RegCache::xmm(e.reg));
+    } else if (!e.xmm) {
       a_->mov(slot64(slot), RegCache::gp(e.reg));
     } else if (wide) {
       a_->movsd(slot64(slot), RegCache::xmm(e.reg));
@@ -1674,13 +2303,13 @@ class X64Compiler {
     }
   }
   void store_evicted() {
-    for (const RegCache::Evicted& v : cache_.evicted()) store_from(v.slot, v.e, v.wide);
+    for (const RegCache::Evicted& v : cache_.evicted()) store_from(v.slot, v.e, v.wide, v.v128);
     cache_.clear_evicted();
   }
   // Stores one slot if dirty (before its slot is read from memory).
   void flush_slot(uint64_t slot) {
     if (!cache_.dirty(slot)) return;
-    store_from(slot, *cache_.find(slot), cache_.dirty_wide(slot));
+    store_from(slot, *cache_.find(slot), cache_.dirty_wide(slot), cache_.holds_v128(slot));
     cache_.clean(slot);
   }
   // Temporaries are the translator's stack positions (slot temp_base + k
@@ -1744,6 +2373,7 @@ class X64Compiler {
         case Internal::Copy: case Internal::Copy2: case Internal::Copy3: case Internal::Copy4:
         case Internal::Const: case Internal::Select: case Internal::GlobalGet: case Internal::GlobalSet:
         case Internal::LoopHead: case Internal::ReloadMemory: case Internal::Fuel: case Internal::Step:
+        case Internal::CopyV128:
           return true;
         default: return false;
       }
@@ -1755,6 +2385,7 @@ class X64Compiler {
       case OpKind::FBin32: case OpKind::FBin64: case OpKind::FCmp32: case OpKind::FCmp64: case OpKind::DivRem:
       case OpKind::Trunc: case OpKind::Unary:
         return true;
+      case OpKind::None: return has_inline_v128(in.info->op);
       default: return false;
     }
   }
@@ -2700,6 +3331,7 @@ class X64Compiler {
   size_t site_index_ = 0;                   // the instruction whose code is being emitted (see defer)
   size_t origin_cursor_ = 0;                // see origin_of
   std::vector<std::function<void()>> deferred_;
+  std::vector<std::pair<Label, std::array<uint8_t, 16>>> v128_literals_;  // see v128_literal
   Label exit_, own_trap_, oob_, no_stack_at_entry_, internal_, const_label_;
   bool const_pool_ = false;
   bool guarded_ = false, registered_ = true;

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <thread>
 
 #include "instance_harness.hpp"
@@ -877,6 +878,135 @@ TEST(Jit, SelectMatchesTheInterpreter) {
       for (int32_t b : {0, 9, -1})
         for (int64_t x : {int64_t(0), int64_t(-3), int64_t(0x100000000), int64_t(77)})
           out.push_back(h.call1("f", {Value::i32(a), Value::i32(b), Value::i64(x)}).i64());
+    return out;
+  };
+  expect_compiled_configs_match_interpreter(run);
+}
+
+// v128 values in registers (cached as scalars are, v128 locals pinned in
+// loops): values living across an if's arms, a br_if out of a block with a
+// v128 on the stack, a call, loops with lanes read and replaced, a br_if
+// out of a loop with v128 locals pinned, more live values than registers
+// (inside a loop, where pins take most of them), a loop that calls, a v128
+// written over part of a dead one, and a v128 result written over pinned
+// i32 params by a return inside their loop; every tier as the interpreter.
+TEST(Jit, V128ValuesInRegistersMatchTheInterpreter) {
+  // (16 v128 temporaries live at once: the deepest computed last.)
+  std::string sixteen = "(local.get $x)";
+  for (int k = 1; k <= 16; ++k)
+    sixteen = "(i32x4.add (i32x4.mul (i32x4.splat (i32.add (local.get $i) (i32.const " + std::to_string(k) +
+              "))) (local.get $v)) " + sixteen + ")";
+  sixteen = "(i32x4.extract_lane 0 " + sixteen + ")";
+  const std::string wat = R"((module
+    (memory 1)
+    (func $mix (param $a v128) (param $k i32) (result v128)
+      (i32x4.add (local.get $a) (i32x4.splat (local.get $k))))
+    (func (export "flow") (param $x i32) (param $y i64) (result i64)
+      (local $v v128) (local $w v128) (local $acc v128) (local $i i32) (local $f f64)
+      (local.set $v (i32x4.splat (local.get $x)))
+      (local.set $w (i64x2.splat (local.get $y)))
+      (local.set $v (if (result v128) (i32.and (local.get $x) (i32.const 1))
+        (then (i32x4.mul (local.get $v) (local.get $w)))
+        (else (v128.xor (local.get $v) (i8x16.splat (local.get $x))))))
+      (local.set $w (block (result v128)
+        (i16x8.add (local.get $w) (local.get $v))
+        (br_if 0 (i32.gt_s (local.get $x) (i32.const 100)))
+        (drop)
+        (i64x2.sub (local.get $w) (local.get $v))))
+      (local.set $acc (i32x4.add (local.get $v) (call $mix (local.get $w) (local.get $x))))
+      (local.set $acc (i8x16.sub (local.get $acc) (v128.and (local.get $w) (local.get $v))))
+      (loop $l
+        (local.set $acc (i32x4.add (i32x4.shl (local.get $acc) (i32.const 1)) (local.get $v)))
+        (local.set $v (v128.or (i32x4.shr_u (local.get $v) (i32.const 3)) (i32x4.shl (local.get $v) (i32.const 29))))
+        (local.set $w (i32x4.replace_lane 2 (local.get $w) (i32.add (i32x4.extract_lane 1 (local.get $acc)) (local.get $i))))
+        (local.set $f (f64.add (local.get $f) (f64x2.extract_lane 1 (f64x2.convert_low_i32x4_s (local.get $w)))))
+        (v128.store offset=16 (i32.shl (local.get $i) (i32.const 4)) (local.get $acc))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $l (i32.lt_u (local.get $i) (i32.const 20))))
+      (i64.add (i64.add (i64x2.extract_lane 0 (local.get $acc))
+                        (i64x2.extract_lane 1 (v128.xor (local.get $v) (v128.load offset=200 (i32.const 0)))))
+               (i64.add (i64.trunc_sat_f64_s (local.get $f)) (i64x2.extract_lane 1 (local.get $w)))))
+    (func (export "pressure") (param $x v128) (param $n i32) (result i32)
+      (local $v v128) (local $a v128) (local $b v128) (local $c v128) (local $i i32) (local $s i32)
+      (local.set $v (i32x4.splat (local.get $n)))
+      (loop $l
+        (local.set $a (i32x4.add (local.get $a) (local.get $v)))
+        (local.set $b (v128.xor (local.get $b) (local.get $a)))
+        (local.set $c (i16x8.sub (local.get $c) (local.get $b)))
+        (local.set $s (i32.add (local.get $s) )" + sixteen + R"())
+        (local.set $x (i32x4.add (local.get $x) (local.get $c)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+      (i32.add (local.get $s) (i32.add (i32x4.extract_lane 3 (local.get $x)) (i8x16.extract_lane_s 5 (local.get $b)))))
+    (func (export "calls") (param $n i32) (result i64) (local $v v128) (local $i i32)
+      (loop $l
+        (local.set $v (call $mix (f32x4.mul (local.get $v) (local.get $v)) (local.get $i)))
+        (local.set $v (i64x2.add (local.get $v) (i64x2.splat (i64.extend_i32_u (local.get $i)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+      (i64.xor (i64x2.extract_lane 0 (local.get $v)) (i64x2.extract_lane 1 (local.get $v))))
+    ;; A v128 temporary written where a dead one's upper half is (the
+    ;; store's operands' slots reused), then read from memory by a call.
+    (func (export "overlap") (param $p i32) (param $q v128) (result i64)
+      (v128.store (i32.add (local.get $p) (i32.const 16)) (i32x4.add (local.get $q) (local.get $q)))
+      (i64x2.extract_lane 1 (call $mix (i32x4.mul (local.get $q) (i32x4.splat (local.get $p))) (local.get $p))))
+    (func (export "early_exit") (param $n i32) (result i64) (local $v v128) (local $w v128) (local $i i32)
+      (local.set $w (i32x4.splat (local.get $n)))
+      (block $out
+        (loop $l
+          (local.set $v (i32x4.add (local.get $v) (local.get $w)))
+          (local.set $w (i32x4.mul (local.get $w) (i32x4.splat (i32.const 3))))
+          (br_if $out (i32.gt_u (local.get $i) (local.get $n)))  ;; (out of the loop: its pins stored)
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br $l)))
+      (i64.add (i64x2.extract_lane 0 (local.get $v)) (i64x2.extract_lane 1 (local.get $w))))
+    (func (export "over_pins") (param $n i32) (param $m i32) (result v128) (local $i i32)
+      (loop $l
+        (if (i32.eq (local.get $i) (local.get $n))
+          (then (return (i32x4.replace_lane 3 (i32x4.splat (local.get $m)) (local.get $i)))))
+        (local.set $m (i32.add (local.get $m) (i32.mul (local.get $i) (local.get $n))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $l))
+      (unreachable))
+    ;; The same with a second result, an i32 param copied first (its copy
+    ;; sharing the pin's register) and moved to its result slot after the
+    ;; v128 is written over the pin's slot.
+    (func (export "result_over_pin") (param $x f64) (param $n i32) (result v128 i32) (local $i i32)
+      (loop $l
+        (if (i32.ge_u (local.get $i) (local.get $n))
+          (then (return (f64x2.replace_lane 1 (v128.const i64x2 7 9) (f64.convert_i32_u (local.get $n)))
+                        (local.get $n))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $l))
+      (unreachable))))";
+  auto lanes = [](const Value& v) {
+    int64_t q[2];
+    std::memcpy(q, v.v128().bytes, 16);
+    return std::vector<int64_t>{q[0], q[1]};
+  };
+  auto run = [&](Config config) {
+    test::InstanceHarness h(config);
+    h.instantiate_wat(wat);
+    std::vector<int64_t> out;
+    for (int32_t x : {0, 1, 7, 101, -3, 0x7fffffff})
+      for (int64_t y : {int64_t(0), int64_t(-5), int64_t(0x123456789abcdef)})
+        out.push_back(h.call1("flow", {Value::i32(x), Value::i64(y)}).i64());
+    V128 x{};
+    for (uint8_t k = 0; k < 16; ++k) x.bytes[k] = uint8_t(k * 37 + 1);
+    for (int32_t n : {1, 2, 9, 30}) {
+      out.push_back(h.call1("pressure", {Value::v128(x), Value::i32(n)}).i32());
+      out.push_back(h.call1("calls", {Value::i32(n)}).i64());
+      out.push_back(h.call1("early_exit", {Value::i32(n)}).i64());
+      out.push_back(h.call1("overlap", {Value::i32(n), Value::v128(x)}).i64());
+      for (int64_t q : lanes(h.call1("over_pins", {Value::i32(n), Value::i32(n * 3)}))) out.push_back(q);
+      auto both = h.call("result_over_pin", {Value::f64(0.5), Value::i32(n)});
+      if (both.ok() && both->size() == 2) {
+        for (int64_t q : lanes((*both)[0])) out.push_back(q);
+        out.push_back((*both)[1].i32());
+      } else {
+        ADD_FAILURE() << "result_over_pin";
+      }
+    }
     return out;
   };
   expect_compiled_configs_match_interpreter(run);
