@@ -356,11 +356,16 @@ std::vector<std::vector<FrameAt>> trap_frames(const Config& config, const std::v
     // call) directly.
     EXPECT_EQ(frames_of(c), all.back()) << "second call";
   }
-  if (config.tier == Config::Tier::Jit)  // every function that ran did so compiled
-    for (const auto& f : h.store.impl().funcs)
-      if (!f->is_host() && f->compiled) EXPECT_EQ(f->native_entry != nullptr, jit::available()) << f->func_index;
-  if (config.bounds_checks != BoundsChecks::Auto)  // (the case meant: guard pages or explicit checks)
+  if (config.tier == Config::Tier::Jit) {  // every function that ran did so compiled
+    for (const auto& f : h.store.impl().funcs) {
+      if (!f->is_host() && f->compiled) {
+        EXPECT_EQ(f->native_entry != nullptr, jit::available()) << f->func_index;
+      }
+    }
+  }
+  if (config.bounds_checks != BoundsChecks::Auto) {  // (the case meant: guard pages or explicit checks)
     EXPECT_EQ(h.store.impl().memories[0]->guarded(), config.bounds_checks == BoundsChecks::GuardPages);
+  }
   return all;
 }
 
@@ -522,7 +527,9 @@ TEST(Jit, MemoryCopyAndFillMatchTheInterpreter) {
     auto mem = h.instance.memory(h.store, "m");
     if (!mem) return ADD_FAILURE() << "no memory", 0;
     memory.assign(mem->data(h.store), mem->data(h.store) + mem->size_bytes(h.store));
-    if (config.tier == Config::Tier::Jit) EXPECT_EQ(is_compiled(h, "run"), jit::available());
+    if (config.tier == Config::Tier::Jit) {
+      EXPECT_EQ(is_compiled(h, "run"), jit::available());
+    }
     return r;
   };
   std::vector<uint8_t> expected, got;
