@@ -11,7 +11,8 @@
 //        access: a memory.grow in any callee changes it)
 // Each function has two entries: its native entry (NativeEntry: saves and
 // sets r12-r15) and, kInternalEntryOffset bytes on, the internal entry that
-// compiled code of the same instance calls (saves rbx only).
+// compiled code of the same instance calls (saves rbx, and r15 and rbp in
+// a function with loops, the only functions that use them: see RegCache).
 // Values live in their frame slots, so the frame has the interpreter's
 // state wherever something outside this code may read it: at calls, at
 // instructions run in the interpreter, at returns and at loop headers
@@ -20,8 +21,9 @@
 // instructions is read from a register, not reloaded through the store
 // buffer; it is forgotten at labels and calls. Locals are written through
 // to their slots; temporaries' stores are deferred (most die first); the
-// locals a call-free loop pins live in their registers there and are
-// stored on the paths leaving the loop. A trap discards the frame, so it
+// locals a loop pins live in their registers there and are stored on the
+// paths leaving the loop (a loop that calls pins integer locals in r15
+// and rbp only, which calls keep). A trap discards the frame, so it
 // needs no stores. A compare whose result only feeds the br_if after it
 // branches on the flags. An instruction without an inline form here runs
 // in the interpreter (interp::run_instruction) on the same frame: correct
@@ -552,10 +554,7 @@ class X64Compiler {
     // One label per distinct target (a br_table may name one 65,520 times).
     std::sort(targets_.begin(), targets_.end());
     targets_.erase(std::unique(targets_.begin(), targets_.end()), targets_.end());
-    // r15 and rbp are saved by functions with loops: the loops' pins may
-    // use them, calls or not (see enter_loop); a function without loops
-    // keeps to the other six cache registers and saves nothing.
-    saves_callee_saved_ = !loop_end_.empty();
+    saves_callee_saved_ = loops_use_callee_saved();
     if (!saves_callee_saved_) cache_.reserve_callee_saved();
     if (!start_code()) return nullptr;
     FastAssembler a(&code_);
@@ -1469,40 +1468,77 @@ class X64Compiler {
 
   // At a loop header: pins the locals the loop uses most (after those its
   // enclosing loops pinned) and loads them.
-  void enter_loop(size_t header, size_t end) {
-    FastAssembler& a = *a_;
-    // The loop's instructions (instrs_ is in code order).
+  using InstrIt = std::vector<Instr>::const_iterator;
+  // The instructions of the loop at [header, end] (instrs_ is in code order).
+  std::pair<InstrIt, InstrIt> loop_instrs(size_t header, size_t end) const {
     auto by_index = [](const Instr& in, size_t index) { return in.index < index; };
-    const auto first = std::lower_bound(instrs_.begin(), instrs_.end(), header, by_index);
-    const auto last = std::lower_bound(first, instrs_.end(), end + 1, by_index);
-    // Uses of each scalar local in the loop; and whether it calls out. A
-    // loop that does pins integer locals in the callee-saved registers
-    // only, which calls keep (see keeps_callee_saved_pins); pins in other
-    // registers would be stored before each call and reloaded after it.
-    // (Measured: that, and fewer cache registers for temporaries, cost
-    // more than the pins saved, +4% instructions on speedtest1, +9% on lua.)
-    const bool calls = std::any_of(first, last, [&](const Instr& in) { return calls_out(in); });
+    const auto first = std::lower_bound(instrs_.cbegin(), instrs_.cend(), header, by_index);
+    return {first, std::lower_bound(first, instrs_.cend(), end + 1, by_index)};
+  }
+  bool any_calls_out(InstrIt first, InstrIt last) const {
+    return std::any_of(first, last, [&](const Instr& in) { return calls_out(in); });
+  }
+  // A loop that calls pins a local in a callee-saved register only when
+  // it is used this often in the loop: fewer uses do not pay for the saves
+  // at every call of the function (fib's loop around its recursive call,
+  // two to four uses: +30% instructions with pins) nor for loading the
+  // pins each time the loop is entered.
+  static constexpr uint32_t kMinUsesToPinAcrossCalls = 8;
+  // Puts the scalar locals the loop [first, last) uses at least `min_uses`
+  // times into scratch_.ranked, most used first (integer ones only when
+  // `calls`; none pinned already).
+  void rank_locals(InstrIt first, InstrIt last, bool calls, uint32_t min_uses) {
     // (Counted per local slot in the thread's buffer, zero between loops.)
     std::vector<uint32_t>& uses = scratch_.uses;
     std::vector<std::pair<uint32_t, uint64_t>>& ranked = scratch_.ranked;
+    std::vector<uint64_t>& used = scratch_.used;  // the local slots counted
     uses.resize(local_type_.size());
     ranked.clear();
-    if (!calls || cache_.free_callee_saved()) {
-      std::vector<uint64_t>& used = scratch_.used;  // the local slots counted
-      used.clear();
-      for (auto it = first; it != last; ++it) {
-        for_each_slot_operand(*it, [&](uint64_t slot) {
-          if (slot < uses.size() && uses[slot]++ == 0) used.push_back(slot);
-        });
-      }
-      for (uint64_t slot : used) {
-        const uint32_t n = std::exchange(uses[slot], 0);
-        const std::optional<ValType> t = local_type_[slot];
-        if (n >= 2 && t && *t != ValType::V128 && !(calls && is_float_type(*t)) && !cache_.pinned(slot))
-          ranked.push_back({n, slot});
-      }
+    used.clear();
+    for (auto it = first; it != last; ++it) {
+      for_each_slot_operand(*it, [&](uint64_t slot) {
+        if (slot < uses.size() && uses[slot]++ == 0) used.push_back(slot);
+      });
+    }
+    for (uint64_t slot : used) {
+      const uint32_t n = std::exchange(uses[slot], 0);
+      const std::optional<ValType> t = local_type_[slot];
+      if (n >= min_uses && t && *t != ValType::V128 && !(calls && is_float_type(*t)) && !cache_.pinned(slot))
+        ranked.push_back({n, slot});
     }
     std::sort(ranked.rbegin(), ranked.rend());
+  }
+  // Whether the loops' pins and cache may use r15 and rbp, which the
+  // function then saves: when a loop is call-free (its pins and
+  // temporaries take any register), or a loop that calls has a local to
+  // pin across its calls (see kMinUsesToPinAcrossCalls). A function without
+  // such loops keeps to the other six cache registers and saves nothing.
+  bool loops_use_callee_saved() {
+    size_t counted_to = 0;  // the end of the last loop counted (its nested loops' uses are in its counts)
+    for (const auto& [header, end] : loop_end_) {
+      const auto [first, last] = loop_instrs(header, end);
+      if (!any_calls_out(first, last)) return true;
+      if (header <= counted_to && counted_to != 0) continue;
+      rank_locals(first, last, true, kMinUsesToPinAcrossCalls);
+      if (!scratch_.ranked.empty()) return true;
+      counted_to = end;
+    }
+    return false;
+  }
+
+  void enter_loop(size_t header, size_t end) {
+    FastAssembler& a = *a_;
+    const auto [first, last] = loop_instrs(header, end);
+    // Whether the loop calls out: one that does pins integer locals in the
+    // callee-saved registers only, which calls keep (see
+    // keeps_callee_saved_pins); pins in other registers would be stored
+    // before each call and reloaded after it. (Measured: that, and fewer
+    // cache registers for temporaries, cost more than the pins saved, +4%
+    // instructions on speedtest1, +9% on lua.)
+    const bool calls = any_calls_out(first, last);
+    scratch_.ranked.clear();
+    if (!calls || cache_.free_callee_saved()) rank_locals(first, last, calls, calls ? kMinUsesToPinAcrossCalls : 2);
+    const std::vector<std::pair<uint32_t, uint64_t>>& ranked = scratch_.ranked;
     ActiveLoop loop{header, end, {}};
     for (auto [n, slot] : ranked) {
       const bool is_float = is_float_type(*local_type(slot));

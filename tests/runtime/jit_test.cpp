@@ -890,7 +890,9 @@ TEST(Jit, SelectMatchesTheInterpreter) {
 // read from the slot by the slow path that traps), memory.copy/fill, and
 // memory.grow (the interpreter's code, which may write the frame); they
 // branch out through a br_table and a br_if, trap out of callees, recurse
-// until the call stack is exhausted, and return normally afterwards.
+// until the call stack is exhausted, and return normally afterwards. (Each
+// loop uses two of its locals eight times or more, mixing them: fewer uses
+// are not pinned across calls.)
 const char* kPinsAcrossCalls = R"((module
   (memory 1)
   (type $t (func (param i32) (result i32)))
@@ -924,6 +926,7 @@ const char* kPinsAcrossCalls = R"((module
         (memory.copy (i32.const 2048) (i32.and (local.get $a) (i32.const 1023)) (i32.const 8))
         (local.set $a (i32.xor (local.get $a) (i32.load (i32.const 2048))))
         (local.set $a (i32.add (local.get $a) (memory.grow (i32.const 0))))
+        (local.set $a (i32.add (local.get $a) (i32.mul (local.get $i) (i32.rotl (local.get $i) (local.get $a)))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br_if $done (i32.eq (local.get $a) (i32.const 12345)))
         (block $next (block $two (block $one
@@ -938,6 +941,9 @@ const char* kPinsAcrossCalls = R"((module
   (func (export "indirect") (param $n i32) (result i32) (local $i i32) (local $s i32)
     (loop $l
       (local.set $s (i32.add (local.get $s) (call_indirect (type $t) (local.get $s) (local.get $i))))
+      (local.set $s (i32.xor (i32.rotl (local.get $s) (local.get $i)) (i32.mul (local.get $i) (local.get $s))))
+      (local.set $s (i32.add (local.get $s) (i32.shr_u (local.get $s) (i32.and (local.get $i) (local.get $i)))))
+      (local.set $s (i32.add (local.get $s) (local.get $i)))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
     (local.get $s))
@@ -948,15 +954,18 @@ const char* kPinsAcrossCalls = R"((module
       (local.set $s (i32.add (local.get $s)
         (call $load (select (i32.const 70000) (local.get $i) (i32.ge_u (local.get $i) (local.get $k))))))
       (local.set $s (i32.add (local.get $s) (call $spin (local.get $s))))
+      (local.set $s (i32.xor (i32.rotl (local.get $s) (local.get $i)) (i32.mul (local.get $i) (local.get $s))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $l))
     (unreachable))
-  ;; 2 ** $n calls, or runaway recursion (a negative $n)
+  ;; about 2 ** $n calls, or runaway recursion (a negative $n)
   (func $rec (export "rec") (param $n i32) (result i32) (local $i i32) (local $s i32)
     (if (i32.eqz (local.get $n)) (then (return (i32.const 1))))
     (loop $l
       (local.set $s (i32.add (local.get $s) (call $rec (i32.sub (local.get $n) (i32.const 1)))))
       (local.set $s (i32.add (local.get $s) (local.get $i)))
+      (local.set $s (i32.add (local.get $s) (i32.mul (local.get $i) (i32.and (local.get $s) (local.get $i)))))
+      (local.set $s (i32.sub (local.get $s) (i32.mul (local.get $i) (i32.and (local.get $s) (local.get $i)))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br_if $l (i32.lt_u (local.get $i) (i32.const 2))))
     (local.get $s))))";
@@ -998,7 +1007,7 @@ TEST(Jit, RecursionThroughLoopsThatCallEndsInCallStackExhausted) {
   test::InstanceHarness h(c);
   ASSERT_NO_FATAL_FAILURE(h.instantiate_wat(kPinsAcrossCalls));
   EXPECT_EQ(h.trap_of("rec", {Value::i32(-1)}), "call stack exhausted");
-  EXPECT_EQ(h.call1("rec", {Value::i32(3)}).i32(), 15);
+  EXPECT_EQ(h.call1("rec", {Value::i32(3)}).i32(), 22);
 }
 
 // On-stack replacement into a loop whose locals are pinned in callee-saved
@@ -1010,12 +1019,16 @@ TEST(Jit, HotLoopsThatCallMoveToCompiledCodeWithTheirPins) {
     (func (export "outer") (param $n i32) (result i32) (local $i i32) (local $s i32)
       (loop $l
         (local.set $s (i32.add (i32.mul (local.get $s) (i32.const 3)) (call $inc (local.get $i))))
+        (local.set $s (i32.xor (i32.rotl (local.get $s) (local.get $i)) (i32.mul (local.get $i) (local.get $s))))
+        (local.set $s (i32.add (local.get $s) (i32.shr_u (local.get $s) (i32.and (local.get $i) (local.get $i)))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
       (local.get $s))
     (func (export "nested") (param $n i32) (result i32) (local $i i32) (local $s i32) (local $j i32) (local $t i32)
       (loop $l
         (local.set $s (i32.add (local.get $s) (call $inc (local.get $i))))
+        (local.set $s (i32.xor (i32.rotl (local.get $s) (local.get $i)) (i32.mul (local.get $i) (local.get $s))))
+        (local.set $s (i32.add (local.get $s) (i32.shr_u (local.get $s) (i32.and (local.get $i) (local.get $i)))))
         (local.set $j (i32.const 0))
         (loop $m
           (local.set $t (i32.add (local.get $t) (i32.xor (local.get $j) (local.get $s))))
