@@ -1019,6 +1019,181 @@ TEST(Jit, V128ValuesInRegistersMatchTheInterpreter) {
   expect_compiled_configs_match_interpreter(run);
 }
 
+// Loops that call keep their most used integer locals in r15 and rbp,
+// which every function that uses them saves: $spin (a loop that calls) and
+// $busy (a call-free loop whose pins and temporaries take every cache
+// register) change them under their callers. Here such loops call wasm
+// functions directly and through call_indirect (its index a pinned local,
+// read from the slot by the slow path that traps), memory.copy/fill, and
+// memory.grow (the interpreter's code, which may write the frame); they
+// branch out through a br_table and a br_if, trap out of callees, recurse
+// until the call stack is exhausted, and return normally afterwards. (Each
+// loop uses two of its locals eight times or more, mixing them: fewer uses
+// are not pinned across calls.)
+const char* kPinsAcrossCalls = R"((module
+  (memory 1)
+  (type $t (func (param i32) (result i32)))
+  (table 4 funcref)
+  (elem (i32.const 0) $leaf $spin $busy $leaf)
+  (func $leaf (type $t) (i32.add (local.get 0) (i32.const 3)))
+  (func $busy (type $t) (local $a i32) (local $b i32) (local $c i32) (local $d i32) (local $e i32)
+    (local.set $a (local.get 0))
+    (loop $l
+      (local.set $b (i32.add (local.get $b) (i32.mul (local.get $a) (i32.const 3))))
+      (local.set $c (i32.xor (local.get $c) (i32.add (local.get $b) (local.get $a))))
+      (local.set $d (i32.add (local.get $d) (i32.rotl (local.get $c) (local.get $b))))
+      (local.set $e (i32.sub (local.get $e) (i32.mul (local.get $d) (i32.add (local.get $c) (i32.const 7)))))
+      (local.set $a (i32.add (local.get $a) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $a) (i32.add (local.get 0) (i32.const 9)))))
+    (i32.xor (i32.xor (local.get $b) (local.get $c)) (i32.xor (local.get $d) (local.get $e))))
+  (func $spin (type $t) (local $i i32) (local $acc i32)
+    (loop $l
+      (local.set $acc (i32.add (i32.mul (local.get $acc) (i32.const 31)) (call $leaf (local.get $i))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (i32.and (local.get 0) (i32.const 7)))))
+    (i32.xor (local.get $acc) (local.get $i)))
+  (func (export "calls") (param $n i32) (result i64) (local $i i32) (local $a i32) (local $b i64)
+    (block $done
+      (loop $l
+        (local.set $a (i32.add (local.get $a) (call $spin (local.get $i))))
+        (local.set $a (i32.xor (local.get $a) (call $busy (local.get $a))))
+        (local.set $b (i64.add (local.get $b) (i64.extend_i32_u
+          (call_indirect (type $t) (local.get $a) (i32.and (local.get $i) (i32.const 3))))))
+        (memory.fill (i32.and (local.get $a) (i32.const 1023)) (local.get $i) (i32.const 16))
+        (memory.copy (i32.const 2048) (i32.and (local.get $a) (i32.const 1023)) (i32.const 8))
+        (local.set $a (i32.xor (local.get $a) (i32.load (i32.const 2048))))
+        (local.set $a (i32.add (local.get $a) (memory.grow (i32.const 0))))
+        (local.set $a (i32.add (local.get $a) (i32.mul (local.get $i) (i32.rotl (local.get $i) (local.get $a)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $done (i32.eq (local.get $a) (i32.const 12345)))
+        (block $next (block $two (block $one
+          (br_table $one $done $two $next  ;; (entry 1 leaves the loop; 4 takes the default)
+            (select (i32.const 1) (i32.shl (i32.rem_u (local.get $a) (i32.const 3)) (i32.const 1))
+                    (i32.ge_u (local.get $i) (local.get $n)))))
+          (local.set $a (i32.add (local.get $a) (i32.const 7))))
+          (local.set $b (i64.mul (local.get $b) (i64.const 3))))
+        (br $l)))
+    (i64.add (i64.extend_i32_u (local.get $a)) (i64.mul (local.get $b) (i64.extend_i32_u (local.get $i)))))
+  ;; traps "undefined element" once $i reaches the table's size
+  (func (export "indirect") (param $n i32) (result i32) (local $i i32) (local $s i32)
+    (loop $l
+      (local.set $s (i32.add (local.get $s) (call_indirect (type $t) (local.get $s) (local.get $i))))
+      (local.set $s (i32.xor (i32.rotl (local.get $s) (local.get $i)) (i32.mul (local.get $i) (local.get $s))))
+      (local.set $s (i32.add (local.get $s) (i32.shr_u (local.get $s) (i32.and (local.get $i) (local.get $i)))))
+      (local.set $s (i32.add (local.get $s) (local.get $i)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+    (local.get $s))
+  ;; a callee traps out of bounds after $k iterations
+  (func $load (type $t) (i32.load (local.get 0)))
+  (func (export "trap_in_callee") (param $k i32) (result i32) (local $i i32) (local $s i32)
+    (loop $l
+      (local.set $s (i32.add (local.get $s)
+        (call $load (select (i32.const 70000) (local.get $i) (i32.ge_u (local.get $i) (local.get $k))))))
+      (local.set $s (i32.add (local.get $s) (call $spin (local.get $s))))
+      (local.set $s (i32.xor (i32.rotl (local.get $s) (local.get $i)) (i32.mul (local.get $i) (local.get $s))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $l))
+    (unreachable))
+  ;; about 2 ** $n calls, or runaway recursion (a negative $n)
+  (func $rec (export "rec") (param $n i32) (result i32) (local $i i32) (local $s i32)
+    (if (i32.eqz (local.get $n)) (then (return (i32.const 1))))
+    (loop $l
+      (local.set $s (i32.add (local.get $s) (call $rec (i32.sub (local.get $n) (i32.const 1)))))
+      (local.set $s (i32.add (local.get $s) (local.get $i)))
+      (local.set $s (i32.add (local.get $s) (i32.mul (local.get $i) (i32.and (local.get $s) (local.get $i)))))
+      (local.set $s (i32.sub (local.get $s) (i32.mul (local.get $i) (i32.and (local.get $s) (local.get $i)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (i32.const 2))))
+    (local.get $s))))";
+
+// What a call returned or how it trapped (message and frames).
+std::string outcome(test::InstanceHarness& h, std::string_view name, std::initializer_list<Value> args) {
+  auto r = h.call(name, args);
+  if (r.ok()) return r->empty() ? "()" : std::to_string((*r)[0].i64());
+  if (!r.error().trap) return "error: " + r.error().message;
+  std::string s = "trap: " + r.error().trap->message;
+  for (const Frame& f : r.error().trap->backtrace) {
+    // (appended piece by piece: GCC 12 warns, wrongly, on " " + string)
+    s += ' ';
+    s += std::to_string(f.func_index);
+    s += '@';
+    s += std::to_string(f.module_offset);
+  }
+  return s;
+}
+
+TEST(Jit, LocalsPinnedAcrossCallsMatchTheInterpreter) {
+  auto run = [&](Config config) {
+    test::InstanceHarness h(config);
+    h.instantiate_wat(kPinsAcrossCalls);
+    std::vector<std::string> out;
+    for (int32_t n : {1, 2, 5, 40}) out.push_back(outcome(h, "calls", {Value::i32(n)}));
+    for (int32_t n : {1, 4, 5, 9}) out.push_back(outcome(h, "indirect", {Value::i32(n)}));
+    for (int32_t k : {0, 3}) out.push_back(outcome(h, "trap_in_callee", {Value::i32(k)}));
+    for (int32_t n : {0, 3, 10}) out.push_back(outcome(h, "rec", {Value::i32(n)}));
+    out.push_back(h.trap_of("rec", {Value::i32(-1)}));  // (its frames: as deep as each tier's stack went)
+    out.push_back(outcome(h, "calls", {Value::i32(7)}));  // after a trap, as before
+    return out;
+  };
+  expect_compiled_configs_match_interpreter(run);
+}
+
+// Runaway recursion through such loops stops at the native stack check at
+// function entry, after the callee-saved registers are pushed: the trap's
+// exit pops them, and the store works on.
+TEST(Jit, RecursionThroughLoopsThatCallEndsInCallStackExhausted) {
+  Config c = with_tier(Config::Tier::Jit);
+  c.max_call_depth = 2'000'000;
+  c.max_value_stack_bytes = uint64_t(1) << 32;
+  test::InstanceHarness h(c);
+  ASSERT_NO_FATAL_FAILURE(h.instantiate_wat(kPinsAcrossCalls));
+  EXPECT_EQ(h.trap_of("rec", {Value::i32(-1)}), "call stack exhausted");
+  EXPECT_EQ(h.call1("rec", {Value::i32(3)}).i32(), 22);
+}
+
+// On-stack replacement into a loop whose locals are pinned in callee-saved
+// registers, and into a call-free loop nested in such a loop (the entry
+// loads both loops' pins).
+TEST(Jit, HotLoopsThatCallMoveToCompiledCodeWithTheirPins) {
+  const char* wat = R"((module
+    (func $inc (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
+    (func (export "outer") (param $n i32) (result i32) (local $i i32) (local $s i32)
+      (loop $l
+        (local.set $s (i32.add (i32.mul (local.get $s) (i32.const 3)) (call $inc (local.get $i))))
+        (local.set $s (i32.xor (i32.rotl (local.get $s) (local.get $i)) (i32.mul (local.get $i) (local.get $s))))
+        (local.set $s (i32.add (local.get $s) (i32.shr_u (local.get $s) (i32.and (local.get $i) (local.get $i)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+      (local.get $s))
+    (func (export "nested") (param $n i32) (result i32) (local $i i32) (local $s i32) (local $j i32) (local $t i32)
+      (loop $l
+        (local.set $s (i32.add (local.get $s) (call $inc (local.get $i))))
+        (local.set $s (i32.xor (i32.rotl (local.get $s) (local.get $i)) (i32.mul (local.get $i) (local.get $s))))
+        (local.set $s (i32.add (local.get $s) (i32.shr_u (local.get $s) (i32.and (local.get $i) (local.get $i)))))
+        (local.set $j (i32.const 0))
+        (loop $m
+          (local.set $t (i32.add (local.get $t) (i32.xor (local.get $j) (local.get $s))))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br_if $m (i32.lt_u (local.get $j) (i32.const 300))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+      (i32.xor (local.get $s) (local.get $t)))))";
+  auto run = [&](Config config) {
+    test::InstanceHarness h(config);
+    h.instantiate_wat(wat);
+    std::vector<int32_t> out{h.call1("outer", {Value::i32(1000)}).i32(), h.call1("nested", {Value::i32(5)}).i32()};
+    if (config.tier == Config::Tier::Tiered) {
+      EXPECT_EQ(is_compiled(h, "outer"), jit::available());
+      EXPECT_EQ(is_compiled(h, "nested"), jit::available());
+    }
+    return out;
+  };
+  const auto expected = run(with_tier(Config::Tier::Interpreter));
+  EXPECT_EQ(run(with_tier(Config::Tier::Tiered, 50)), expected);
+  expect_compiled_configs_match_interpreter(run);
+}
+
 TEST(Jit, TieredMovesHotFunctionsAndLoopsUp) {
   test::InstanceHarness h(with_tier(Config::Tier::Tiered, 10));
   ASSERT_NO_FATAL_FAILURE(h.instantiate_wat(R"((module
