@@ -52,7 +52,9 @@ enum Family : unsigned {
 constexpr const char* kFamilyNames[] = {"copyn",    "imm",    "chain",      "load_op",    "store_result",
                                         "addr_add", "branch", "branch_imm", "branch_add", "branch_eqz",
                                         "load_add_op", "rmw", "xor_rot"};
-bool on(Family f) {
+// The families turned off, a bit each (read once; each Translator copies
+// it, so the look-up in its loop is a test of a member).
+unsigned families_off() {
   static const unsigned off = [] {
     unsigned bits = 0;
     if (const char* e = std::getenv("MYWASM_INTERP_OFF")) {
@@ -62,7 +64,7 @@ bool on(Family f) {
     }
     return bits;
   }();
-  return !(off >> f & 1);
+  return off;
 }
 
 // Constant bits -> index in the constant pool: open addressing, emptied
@@ -120,7 +122,8 @@ class Translator {
         fuse_(fuse),
         loop_counters_(loop_counters),
         consume_fuel_(store.engine.config().consume_fuel),
-        count_steps_(store.engine.config().step_limit != 0 || store.engine.config().interruptible || consume_fuel_) {}
+        count_steps_(store.engine.config().step_limit != 0 || store.engine.config().interruptible || consume_fuel_),
+        families_off_(families_off()) {}
   ~Translator() {
     scratch_.trim();
     if (&scratch_ == &thread_scratch()) thread_scratch_busy() = false;
@@ -1451,6 +1454,8 @@ class Translator {
   const bool loop_counters_;  // emit LoopHead at loop headers
   const bool consume_fuel_;  // Config::consume_fuel: emit Fuel at basic blocks
   const bool count_steps_;  // Config::step_limit, interruptible or fuel: emit Step
+  const unsigned families_off_;  // see families_off()
+  bool on(Family f) const { return !(families_off_ >> f & 1); }
   // The working tables, reused by every translation of a thread (emptied,
   // their memory kept: fresh memory was a tenth of translating).
   struct Scratch {
