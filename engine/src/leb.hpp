@@ -84,7 +84,7 @@ class Reader {
   [[gnu::always_inline]] uint32_t u32() {
     uint64_t v;
     if (short_leb(v)) return static_cast<uint32_t>(v);
-    return static_cast<uint32_t>(unsigned_leb(32));
+    return long_u32();
   }
   uint64_t u64() { return unsigned_leb(64); }
   [[gnu::always_inline]] int32_t s32() {
@@ -140,6 +140,28 @@ class Reader {
     v = (data_[pos_] & 0x7Fu) | uint64_t{data_[pos_ + 1]} << 7;
     pos_ += 2;
     return true;
+  }
+  // A u32 of three to five bytes, unrolled. Linkers leave relocated
+  // indices (calls, globals, type indices) padded to five bytes, and those
+  // took the byte loop about 100 instructions each. Near the end of the
+  // input, or for a malformed one, the checked loop decides (and reports).
+  [[gnu::noinline]] uint32_t long_u32() {
+    if (end_ - pos_ >= 5) {
+      const uint8_t* p = data_ + pos_;
+      uint32_t v = (p[0] & 0x7Fu) | (p[1] & 0x7Fu) << 7;
+      for (unsigned i = 2; i < 4; ++i) {
+        v |= (p[i] & 0x7Fu) << (7 * i);
+        if (p[i] < 0x80) {
+          pos_ += i + 1;
+          return v;
+        }
+      }
+      if (p[4] < 0x10) {  // the last 4 bits, no continuation
+        pos_ += 5;
+        return v | uint32_t{p[4]} << 28;
+      }
+    }
+    return static_cast<uint32_t>(unsigned_leb(32));
   }
   // A signed LEB's `bits` payload bits (7 per byte read) as an integer.
   static int64_t sign_extend(uint64_t v, int bits) {

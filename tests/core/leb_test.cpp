@@ -36,6 +36,29 @@ TEST(Leb, U32OverlongWithinFiveBytesIsAccepted) {
   EXPECT_EQ(r.pos(), 5u);
 }
 
+// Every u32 at every length it fits in (linkers pad relocated indices to
+// five bytes), with bytes after it and at the very end of the input: the
+// value, and the position just past it.
+TEST(Leb, U32AtEveryLengthWithAndWithoutBytesAfter) {
+  const uint32_t values[] = {0, 1, 127, 128, 16383, 16384, 624485, 0x0FFFFFFF, 0x10000000, 0xFFFFFFFF};
+  for (uint32_t value : values) {
+    for (unsigned len = 1; len <= 5; ++len) {
+      Bytes encoded;
+      uint64_t rest = value;
+      for (unsigned i = 0; i < len; ++i, rest >>= 7)
+        encoded.push_back(static_cast<uint8_t>((rest & 0x7F) | (i + 1 < len ? 0x80 : 0)));
+      if (rest != 0) continue;  // needs more than len bytes
+      for (size_t after : {0u, 6u}) {
+        Bytes b(encoded.size() + after, 0x55);
+        std::copy(encoded.begin(), encoded.end(), b.begin());
+        Reader r(b);
+        EXPECT_EQ(r.u32(), value) << value << " in " << len << " bytes, " << after << " after";
+        EXPECT_EQ(r.pos(), len) << value << " in " << len << " bytes, " << after << " after";
+      }
+    }
+  }
+}
+
 TEST(Leb, U32SixBytesIsTooLong) {
   EXPECT_EQ(leb_error(Bytes{0x80, 0x80, 0x80, 0x80, 0x80, 0x00}, [](Reader& r) { r.u32(); }),
             "integer representation too long");
