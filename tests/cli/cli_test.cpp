@@ -336,7 +336,9 @@ TEST_F(CliTest, RunningOutOfHostMemoryIsAnErrorNeverAnAbort) {
       Outcome r = run_shell("sh -c 'ulimit -v " + std::to_string(kib) + "; exec " + std::string(MYWASM_BIN) +
                             " run --tier " + tier + " " + big + " > /dev/null'");
       EXPECT_TRUE(r.status == 0 || r.status == 1) << what << ": status " << r.status << ": " << r.err;
-      if (r.status == 1) EXPECT_EQ(r.err.rfind("mywasm: ", 0), 0u) << what << ": " << r.err;
+      if (r.status == 1) {
+        EXPECT_EQ(r.err.rfind("mywasm: ", 0), 0u) << what << ": " << r.err;
+      }
       EXPECT_EQ(r.err.find("terminate"), std::string::npos) << what << ": " << r.err;
     }
   }

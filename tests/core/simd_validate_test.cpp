@@ -18,8 +18,9 @@ constexpr uint8_t I32 = 0x7F, V128 = 0x7B;
 const Bytes kMemory = section(5, {0x01, 0x00, 0x01});  // one memory, min 1 page
 
 Bytes v128_const(uint8_t fill) {
-  Bytes b{0xFD, 0x0C};
-  b.insert(b.end(), 16, fill);
+  Bytes b(18, fill);  // v128.const and its 16 bytes
+  b[0] = 0xFD;
+  b[1] = 0x0C;
   return b;
 }
 
