@@ -283,6 +283,17 @@ bool valid_utf8(const uint8_t* s, size_t n) {
   return true;
 }
 
+// A name: its byte length, then that many bytes of UTF-8, which `r` moves
+// past. The view is into the reader's data (the module's bytes).
+std::string_view read_name_bytes(Reader& r) {
+  uint32_t len = r.byte_length();
+  size_t at = r.pos();
+  const uint8_t* p = r.data() + at;
+  r.skip(len);
+  if (!valid_utf8(p, len)) Reader::fail("malformed UTF-8 encoding", at);
+  return {reinterpret_cast<const char*>(p), len};
+}
+
 // Checks the instruction encoding and block structure of bodies; type
 // rules are the validator's job.
 class BodyScanner {
@@ -441,14 +452,7 @@ class ModuleDecoder {
     if (r_.fixed_u32() != 1) Reader::fail("unknown binary version", 4);
   }
 
-  std::string name() {
-    uint32_t len = r_.byte_length();
-    size_t at = r_.pos();
-    const uint8_t* p = r_.data() + at;
-    r_.skip(len);
-    if (!valid_utf8(p, len)) Reader::fail("malformed UTF-8 encoding", at);
-    return std::string(reinterpret_cast<const char*>(p), len);
-  }
+  std::string name() { return std::string(read_name_bytes(r_)); }
 
   ValType valtype() { return read_valtype(r_); }
   ValType reftype() { return read_reftype(r_); }
@@ -523,19 +527,12 @@ class ModuleDecoder {
   // The "name" custom section: module name (subsection 0) and function
   // names (subsection 1); other subsections are skipped.
   void name_section(Reader& r) {
-    auto read_name = [&r] {
-      uint32_t len = r.byte_length();
-      const uint8_t* p = r.data() + r.pos();
-      r.skip(len);
-      if (!valid_utf8(p, len)) Reader::fail("malformed UTF-8 encoding", r.pos());
-      return std::string(reinterpret_cast<const char*>(p), len);
-    };
     while (!r.eof()) {
       uint8_t id = r.u8();
       uint32_t size = r.byte_length();
       size_t sub_end = r.pos() + size;
       if (id == 0) {
-        m_.module_name = read_name();
+        m_.module_name = std::string(read_name_bytes(r));
       } else if (id == 1) {
         uint32_t n = r.count();
         m_.func_names.reserve(r.reservable(n));
@@ -543,11 +540,9 @@ class ModuleDecoder {
           uint32_t index = r.u32();
           if (!m_.func_names.empty() && index <= m_.func_names.back().func_index)
             Reader::fail("function names out of order", r.pos());
-          uint32_t len = r.byte_length();
-          const size_t at = r.pos();
-          r.skip(len);
-          if (!valid_utf8(r.data() + at, len)) Reader::fail("malformed UTF-8 encoding", r.pos());
-          m_.func_names.push_back({index, static_cast<uint32_t>(at), len});
+          const std::string_view name = read_name_bytes(r);
+          const auto at = static_cast<uint32_t>(reinterpret_cast<const uint8_t*>(name.data()) - r.data());
+          m_.func_names.push_back({index, at, static_cast<uint32_t>(name.size())});
         }
       }
       r.seek(sub_end);
