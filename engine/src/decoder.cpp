@@ -122,7 +122,7 @@ void decoder_detail::read_instr_in_full(Reader& r, Instr& in) {
   }
   in.op = static_cast<Opcode>(index);
 
-  switch (kOpcodeIndex.imm[static_cast<unsigned>(in.op)]) {
+  switch (packed_info(in.op).imm) {
     case ImmKind::None:
       break;
     case ImmKind::BlockType: {

@@ -110,17 +110,17 @@ enum class Shape : uint8_t {
   Other,     // anything else, and bytes that are not single-byte opcodes
 };
 
-// Compile-time index of the single-byte and prefixed opcodes and of each
-// opcode's immediate kind (derived from opcodes.def, so there is still just
-// one opcode list): instruction readers avoid the function-static tables
-// of opcode_from_byte and read one byte for the immediate kind.
+// Compile-time index of the single-byte and prefixed opcodes, and how the
+// inline reader reads each single-byte one (derived from opcodes.def, so
+// there is still just one opcode list): instruction readers avoid the
+// function-static tables of opcode_from_byte. (An opcode's immediate kind
+// is packed_info's.)
 constexpr uint16_t kNotAnOpcode = 0xFFFF;
 struct OpcodeIndex {
   std::array<uint16_t, 256> single{};
   std::array<Shape, 256> single_shape{};
   std::array<uint16_t, 32> fc{};
   std::array<uint16_t, 256> fd{};  // every Wasm 2.0 SIMD sub-opcode is < 256
-  std::array<ImmKind, kOpcodeCount> imm{};
   static constexpr Shape shape_of(ImmKind k) {
     switch (k) {
       case ImmKind::None: return Shape::NoImmediate;
@@ -139,7 +139,6 @@ struct OpcodeIndex {
     fd.fill(kNotAnOpcode);
     for (unsigned i = 0; i < kOpcodeCount; ++i) {
       const OpcodeInfo& in = kOpcodeInfo[i];
-      imm[i] = in.imm;
       if (in.prefix == 0) {
         single[in.code] = static_cast<uint16_t>(i);
         single_shape[in.code] = shape_of(in.imm);

@@ -123,8 +123,14 @@ inline constexpr Tables kTables;
 
 }  // namespace opcode_tables
 
+// An opcode's packed entry: its counts and immediate kind without the
+// string_views info() builds (for hot paths that need only those).
+inline const opcode_tables::Packed& packed_info(Opcode op) {
+  return opcode_tables::kTables.entries[static_cast<unsigned>(op)];
+}
+
 inline OpcodeInfo info(Opcode op) {
-  const opcode_tables::Packed& p = opcode_tables::kTables.entries[static_cast<unsigned>(op)];
+  const opcode_tables::Packed& p = packed_info(op);
   const char* text = opcode_tables::kTables.text.data();
   return {p.prefix,
           p.code,

@@ -1044,7 +1044,7 @@ class Translator {
     }
     // (The packed entry info() is made from: info() builds three
     // string_views, out of line, and this needs only counts.)
-    const opcode_tables::Packed& oi = opcode_tables::kTables.entries[static_cast<unsigned>(op)];
+    const opcode_tables::Packed& oi = packed_info(op);
     if (oi.prefix == 0xFD) {
       translate_simd(in);
       return;
