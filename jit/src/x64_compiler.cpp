@@ -210,12 +210,7 @@ class RegCache {
   // Dirty unpinned values must have been stored (X64Compiler::flush_dirty).
   // `pins_dirty`: whether a pin's slot may be stale (at a label inside
   // its loop, where some path may not have stored it).
-  void forget_all(bool pins_dirty) {
-    slots_.clear();
-    std::fill(std::begin(users_), std::end(users_), 0);
-    for (const Pin& p : pins_) add({p.slot, p.e, pins_dirty, p.wide, p.v128});
-    reset_zext();
-  }
+  void forget_all(bool pins_dirty) { keep_only_pins(pins_dirty ? ~uint32_t(0) : 0); }
   // After a call that keeps the callee-saved registers and reads and
   // writes no local's slot (a wasm call, memmove): as forget_all, but the
   // pins in callee-saved registers stay as they were, deferred stores
@@ -224,6 +219,12 @@ class RegCache {
     uint32_t dirty_pins = 0;  // bit i: pins_[i] in a callee-saved register and dirty
     for (size_t i = 0; i < pins_.size(); ++i)
       if (callee_saved(pins_[i].e) && dirty(pins_[i].slot)) dirty_pins |= uint32_t(1) << i;
+    keep_only_pins(dirty_pins);
+  }
+  // Forgets every cached value but the pins, which stay in their registers;
+  // pins_[i] is dirty where bit i of `dirty_pins` is set.
+  void keep_only_pins(uint32_t dirty_pins) {
+    static_assert(kMaxPinnedGp + kMaxPinnedXmm <= 32, "a bit per pin");
     slots_.clear();
     std::fill(std::begin(users_), std::end(users_), 0);
     for (size_t i = 0; i < pins_.size(); ++i)
