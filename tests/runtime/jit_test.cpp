@@ -119,43 +119,62 @@ TEST(Jit, TieredCompilesNothingAtInstantiation) {
 }
 
 // A tiered run that never gets hot never sets the compiler up (CPU
-// detection, the code mapping's probe): that is start-up time. Run in a
-// fresh process (this one has compiled already): TieredRunChild below,
-// which exits with 1 if the compiler was set up, 0 if not.
-TEST(Jit, TieredSetsTheCompilerUpOnlyAtTheFirstCompile) {
-  auto run_child = [](const char* threshold) {
-    const pid_t pid = fork();
-    if (pid == 0) {
-      setenv("MYWASM_TEST_TIERED_CHILD", threshold, 1);
-      execl("/proc/self/exe", "runtime_tests", "--gtest_filter=Jit.TieredRunChild", static_cast<char*>(nullptr));
-      _exit(127);
-    }
-    int status = 0;
-    waitpid(pid, &status, 0);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  };
-  const int cold = run_child("1000");
-  // (Under qemu-user without binfmt_misc the test binary cannot be exec'd.)
-  if (cold == 127) GTEST_SKIP() << "cannot start the test binary again here";
-  EXPECT_EQ(cold, 0) << "cold: the compiler was set up";
-  EXPECT_EQ(run_child("1"), jit::available() ? 1 : 0) << "hot: no compile was tried";
+// detection, the code mapping's probe): that is start-up time. Checked in a
+// fresh process (this one has compiled already): the test binary started
+// again with MYWASM_TEST_TIERED_CHILD set runs TieredChildRun below, which
+// exits with 1 if the compiler was set up, 0 if not. In a cross build the
+// binary is started through the emulator CTest runs it with
+// (MYWASM_TEST_EMULATOR, tests/CMakeLists.txt): qemu-user does not follow
+// an exec of a foreign binary by itself.
+constexpr const char* kTieredChildEnv = "MYWASM_TEST_TIERED_CHILD";
+
+int run_tiered_child(const char* threshold) {
+  char self[4096];
+  const ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);  // (qemu-user: the guest binary)
+  if (n <= 0) return -1;
+  self[n] = '\0';
+  const char* emulator = std::getenv("MYWASM_TEST_EMULATOR");
+  const pid_t pid = fork();
+  if (pid == 0) {
+    setenv(kTieredChildEnv, threshold, 1);
+    // (Some test must pass the filter, or gtest sets no environment up.)
+    const char* filter = "--gtest_filter=Jit.TieredCompilesNothingAtInstantiation";
+    if (emulator && *emulator) execlp(emulator, emulator, self, filter, static_cast<char*>(nullptr));
+    else execl(self, self, filter, static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-TEST(Jit, TieredRunChild) {
-  const char* threshold = std::getenv("MYWASM_TEST_TIERED_CHILD");
-  if (!threshold) GTEST_SKIP() << "run by TieredSetsTheCompilerUpOnlyAtTheFirstCompile";
-  int code = 2;
-  {
-    test::InstanceHarness h(with_tier(Config::Tier::Tiered, uint32_t(std::atoi(threshold))));
-    h.instantiate_wat(kCalls);  // (a memory, guarded where compiled code may use it)
-    bool ok = !::testing::Test::HasFailure();
-    for (int i = 0; ok && i < 5; ++i) ok = h.call1("top", {Value::i32(5)}).i32() == 16;
-    ok = ok && h.call1("grow_then_store", {Value::i32(1)}).i32() == 7;
-    if (ok) code = jit::probed() ? 1 : 0;
-  }
-  std::fflush(stdout);
-  _exit(code);
+TEST(Jit, TieredSetsTheCompilerUpOnlyAtTheFirstCompile) {
+  EXPECT_EQ(run_tiered_child("1000"), 0) << "cold: the compiler was set up (or the child failed)";
+  EXPECT_EQ(run_tiered_child("1"), jit::available() ? 1 : 0) << "hot: no compile was tried (or the child failed)";
 }
+
+// The child's side: a gtest environment, so that it runs before any test
+// and in no test's name; without the variable it does nothing.
+class TieredChildRun : public ::testing::Environment {
+ public:
+  void SetUp() override {
+    const char* threshold = std::getenv(kTieredChildEnv);
+    if (!threshold) return;
+    int code = 2;
+    {
+      test::InstanceHarness h(with_tier(Config::Tier::Tiered, uint32_t(std::atoi(threshold))));
+      h.instantiate_wat(kCalls);  // (a memory, guarded where compiled code may use it)
+      bool ok = !::testing::Test::HasFailure();
+      for (int i = 0; ok && i < 5; ++i) ok = h.call1("top", {Value::i32(5)}).i32() == 16;
+      ok = ok && h.call1("grow_then_store", {Value::i32(1)}).i32() == 7;
+      if (ok) code = jit::probed() ? 1 : 0;
+    }
+    std::fflush(stdout);
+    _exit(code);
+  }
+};
+[[maybe_unused]] ::testing::Environment* const kTieredChildRun =
+    ::testing::AddGlobalTestEnvironment(new TieredChildRun);
 
 // compile_all on two threads: every function gets native code, and what
 // runs is right (calls between functions compiled on different threads,
