@@ -189,6 +189,7 @@ class FuncValidator {
     params_ = &type.params;
     body_ = &body;
     func_results_ = type.results;
+    list_locals(type.params, body);
     stack_.clear();
     ctrls_.clear();
     ctrls_.reserve(size_t(body.max_depth) + 1);  // no regrowth however deep the nesting
@@ -279,7 +280,19 @@ class FuncValidator {
   }
 
   // --- index spaces --------------------------------------------------------
+  // The types of the body's locals, params first, one entry each, where
+  // there are few enough (up to kListedLocals): local_type() reads them
+  // there instead of searching the body's runs of locals. Beyond that the
+  // search, so a body declaring 50,000 locals costs no list of them.
+  static constexpr size_t kListedLocals = 1024;
+  void list_locals(std::span<const ValType> params, const FuncBody& body) {
+    listed_locals_.clear();
+    if (params.size() + body.num_locals() > kListedLocals) return;
+    listed_locals_.assign(params.begin(), params.end());
+    body.for_each_local([&](ValType t) { listed_locals_.push_back(t); });
+  }
   ValType local_type(uint32_t index) {
+    if (index < listed_locals_.size()) return listed_locals_[index];
     if (index < params_->size()) return (*params_)[index];
     size_t i = index - params_->size();
     if (i >= body_->num_locals()) fail_unknown("local", index, in_.offset);
@@ -584,6 +597,7 @@ class FuncValidator {
   const Module& m_;
   const std::vector<bool>& declared_refs_;
   const std::vector<ValType>* params_ = nullptr;
+  std::vector<ValType> listed_locals_;  // see list_locals
   const FuncBody* body_ = nullptr;
   std::span<const ValType> func_results_;
   OperandStack stack_;

@@ -75,6 +75,21 @@ TEST(Validator, Locals) {
   EXPECT_EQ(body_result({}, {0x41, 0x00, 0x21, 0x00, 0x0B}, {}, one_i64), "type mismatch");
 }
 
+// Local types come from a list of the body's locals when it has up to
+// 1024 of them, else from a search of its runs of locals: both give each
+// local its declared type and find the first index past the end.
+TEST(Validator, LocalTypesListedAndSearched) {
+  for (uint32_t i32_locals : {2u, 1500u}) {
+    const Bytes locals = cat({{0x02}, leb(i32_locals), {I32, 0x01, I64}});  // then one i64
+    auto get = [&](uint32_t index) { return cat({{0x20}, leb(index), {0x0B}}); };
+    SCOPED_TRACE(i32_locals);
+    EXPECT_EQ(body_result({I64}, get(i32_locals), {}, locals), "ok");
+    EXPECT_EQ(body_result({I32}, get(i32_locals - 1), {}, locals), "ok");
+    EXPECT_EQ(body_result({I64}, get(i32_locals - 1), {}, locals), "type mismatch");
+    EXPECT_EQ(body_result({I64}, get(i32_locals + 1), {}, locals), "unknown local " + std::to_string(i32_locals + 1));
+  }
+}
+
 TEST(Validator, Blocks) {
   // block (result i32) i32.const 1 end
   EXPECT_EQ(body_result({I32}, {0x02, I32, 0x41, 0x01, 0x0B, 0x0B}), "ok");
