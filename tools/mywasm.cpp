@@ -406,7 +406,7 @@ int run_module(const RunOptions& opt) {
       return kExitUsage;
     }
     wasi_ctx = std::move(ctx.value());
-    wasi_ctx->add_to_linker(store, linker);
+    wasi_ctx->add_imports_to_linker(store, linker, *module);
   }
 #else
   if (imports_wasi(*module)) {
