@@ -54,7 +54,7 @@ struct OpcodeInfo {
   ImmKind imm;
   std::string_view params;   // "*" = typed individually by the validator
   std::string_view results;
-  bool is_simple() const { return params != "*"; }
+  constexpr bool is_simple() const { return params != "*"; }
 };
 
 // The table for constant evaluation (templates, constexpr tables). Code

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <exception>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -30,7 +31,7 @@ constexpr ValType kUnknown = static_cast<ValType>(0);
   throw LoadError{std::string("unknown ") + what + " " + std::to_string(index), offset};
 }
 
-ValType type_from_letter(char c) {
+constexpr ValType type_from_letter(char c) {
   switch (c) {
     case 'i': return ValType::I32;
     case 'I': return ValType::I64;
@@ -42,11 +43,14 @@ ValType type_from_letter(char c) {
 
 // Static per-opcode facts the validator derives once from the opcode table:
 // operand/result types of simple instructions and the natural alignment
-// (log2 of the access size) of memory instructions.
-struct OpTyping {
+// (log2 of the access size) of memory instructions. Sixteen bytes, so that
+// the body loop finds an opcode's entry with a shift (eleven took three
+// instructions, twice per wasm instruction).
+struct alignas(16) OpTyping {
   std::array<ValType, 3> params{};
-  std::array<ValType, 2> results{};
-  uint8_t num_params = 0, num_results = 0;
+  ValType result = kUnknown;  // (a simple instruction has at most one result)
+  bool has_result = false;
+  uint8_t num_params = 0;
   uint8_t natural_align = 0;
   uint8_t lanes = 0;  // lane-index bound of Lane / MemArgLane immediates
   // The opcode table's facts step() asks about every instruction, here so
@@ -59,7 +63,7 @@ struct OpTyping {
   bool checks_immediates = false;
 };
 
-uint8_t log2_bytes(unsigned bits) {
+constexpr uint8_t log2_bytes(unsigned bits) {
   uint8_t l = 0;
   for (unsigned bytes = bits / 8; bytes > 1; bytes >>= 1) ++l;
   return l;
@@ -67,7 +71,7 @@ uint8_t log2_bytes(unsigned bits) {
 
 // Access width in bits from a memory mnemonic: "i64.load32_u" -> 32,
 // "v128.load8x8_s" -> 64, "f64.store" -> 64.
-unsigned access_bits(std::string_view name) {
+constexpr unsigned access_bits(std::string_view name) {
   size_t dot = name.find('.');
   std::string_view type = name.substr(0, dot);
   std::string_view rest = name.substr(dot + 1);
@@ -87,7 +91,7 @@ unsigned access_bits(std::string_view name) {
 // Number of lanes a lane immediate selects from: the shape prefix of the
 // mnemonic ("i16x8.extract_lane_s" -> 8), or for memory lane instructions
 // 128 / access width ("v128.load32_lane" -> 4).
-unsigned lane_count(std::string_view name) {
+constexpr unsigned lane_count(std::string_view name) {
   if (name.starts_with("v128.")) return 128 / access_bits(name);
   size_t x = name.find('x');
   unsigned n = 0;
@@ -95,11 +99,11 @@ unsigned lane_count(std::string_view name) {
   return n;
 }
 
-bool is_memory_access(ImmKind k) { return k == ImmKind::MemArg || k == ImmKind::MemArgLane; }
+constexpr bool is_memory_access(ImmKind k) { return k == ImmKind::MemArg || k == ImmKind::MemArgLane; }
 
 // Simple instructions (typed by the opcode table alone) that still name a
 // memory or a segment.
-bool checks_index_space(Opcode op) {
+constexpr bool checks_index_space(Opcode op) {
   switch (op) {
     case Opcode::MemorySize:
     case Opcode::MemoryGrow:
@@ -114,33 +118,72 @@ bool checks_index_space(Opcode op) {
   }
 }
 
-const std::array<OpTyping, kOpcodeCount>& op_typing() {
-  static const auto table = [] {
-    std::array<OpTyping, kOpcodeCount> t{};
-    for (unsigned i = 0; i < kOpcodeCount; ++i) {
-      const OpcodeInfo in = info(static_cast<Opcode>(i));
-      OpTyping& ty = t[i];
-      ty.imm = in.imm;
-      ty.simple = in.is_simple();
-      if (in.is_simple()) {
-        for (char c : in.params) ty.params[ty.num_params++] = type_from_letter(c);
-        for (char c : in.results) ty.results[ty.num_results++] = type_from_letter(c);
-      }
-      if (is_memory_access(in.imm)) ty.natural_align = log2_bytes(access_bits(in.name));
-      if (in.imm == ImmKind::Lane || in.imm == ImmKind::MemArgLane) ty.lanes = static_cast<uint8_t>(lane_count(in.name));
-      ty.checks_immediates = is_memory_access(in.imm) || in.imm == ImmKind::Lane || in.imm == ImmKind::Shuffle ||
-                             (in.is_simple() && checks_index_space(static_cast<Opcode>(i)));
+// Made at compile time from the opcode table: in .rodata, nothing for a
+// start-up to build (it was 43K instructions and a written page at the
+// first validation).
+constexpr std::array<OpTyping, kOpcodeCount> kOpTyping = [] {
+  std::array<OpTyping, kOpcodeCount> t{};
+  for (unsigned i = 0; i < kOpcodeCount; ++i) {
+    const OpcodeInfo& in = kOpcodeInfo[i];
+    const bool simple = in.is_simple();
+    OpTyping& ty = t[i];
+    ty.imm = in.imm;
+    ty.simple = simple;
+    if (simple) {
+      for (char c : in.params) ty.params[ty.num_params++] = type_from_letter(c);
+      if (in.results.size() > 1) throw "a simple instruction with two results";  // (not a constant: no build)
+      ty.has_result = !in.results.empty();
+      if (ty.has_result) ty.result = type_from_letter(in.results[0]);
     }
-    return t;
-  }();
-  return table;
-}
+    if (is_memory_access(in.imm)) ty.natural_align = log2_bytes(access_bits(in.name));
+    if (in.imm == ImmKind::Lane || in.imm == ImmKind::MemArgLane) ty.lanes = static_cast<uint8_t>(lane_count(in.name));
+    ty.checks_immediates = is_memory_access(in.imm) || in.imm == ImmKind::Lane || in.imm == ImmKind::Shuffle ||
+                           (simple && checks_index_space(static_cast<Opcode>(i)));
+  }
+  return t;
+}();
+
+// The operand stack of types (one byte each): a buffer that only grows and
+// a pointer to its top. Simpler than std::vector's push_back, which checked
+// the capacity a second time, and whose pops were one at a time.
+class OperandStack {
+ public:
+  size_t size() const { return size_t(top_ - buf_.get()); }
+  const ValType* data() const { return buf_.get(); }
+  ValType back() const { return top_[-1]; }
+  void clear() { top_ = buf_.get(); }
+  void push(ValType t) {
+    if (__builtin_expect(top_ == end_, 0)) grow(1);
+    *top_++ = t;
+  }
+  void push(std::span<const ValType> ts) {
+    if (size_t(end_ - top_) < ts.size()) grow(ts.size());
+    top_ = std::copy(ts.begin(), ts.end(), top_);
+  }
+  void pop_back() { --top_; }
+  // Drops all but the bottom `size` entries (size() at most).
+  void truncate(size_t size) { top_ = buf_.get() + size; }
+
+ private:
+  [[gnu::noinline]] void grow(size_t more) {
+    const size_t size = this->size(), capacity = std::max({size_t(64), 2 * size_t(end_ - buf_.get()), size + more});
+    auto bigger = std::make_unique<ValType[]>(capacity);
+    std::copy(buf_.get(), top_, bigger.get());
+    buf_ = std::move(bigger);
+    top_ = buf_.get() + size;
+    end_ = buf_.get() + capacity;
+  }
+
+  std::unique_ptr<ValType[]> buf_;
+  ValType* top_ = nullptr;
+  ValType* end_ = nullptr;
+};
 
 // Validates one function body in a single pass.
 class FuncValidator {
  public:
   FuncValidator(const Module& m, const std::vector<bool>& declared_refs)
-      : m_(m), declared_refs_(declared_refs), typing_(op_typing()) {}
+      : m_(m), declared_refs_(declared_refs) {}
 
   // Validates a body and records its max_depth.
   void validate(uint32_t func_index, FuncBody& body) {
@@ -148,6 +191,7 @@ class FuncValidator {
     params_ = &type.params;
     body_ = &body;
     func_results_ = type.results;
+    list_locals(type.params, body);
     stack_.clear();
     ctrls_.clear();
     ctrls_.reserve(size_t(body.max_depth) + 1);  // no regrowth however deep the nesting
@@ -179,17 +223,13 @@ class FuncValidator {
 
   BlockSignature signature(const Ctrl& c) const {
     if (c.block_type == kFuncBlock) return {{}, func_results_};
+    if (c.block_type == kBlockTypeEmpty) return {};  // most blocks: no call
     return block_signature(m_, c.block_type);
   }
 
   // --- operand stack -----------------------------------------------------
-  void push(ValType t) {
-    // Growth out of the way, so that what remains inlines.
-    if (__builtin_expect(stack_.size() == stack_.capacity(), 0)) grow_stack();
-    stack_.push_back(t);
-  }
-  [[gnu::noinline]] void grow_stack() { stack_.reserve(std::max<size_t>(64, 2 * stack_.capacity())); }
-  void push(std::span<const ValType> ts) { stack_.insert(stack_.end(), ts.begin(), ts.end()); }
+  void push(ValType t) { stack_.push(t); }
+  void push(std::span<const ValType> ts) { stack_.push(ts); }
 
   ValType pop() {
     const Ctrl& c = ctrls_.back();
@@ -234,7 +274,7 @@ class FuncValidator {
     return c.kind == Opcode::Loop ? sig.params : sig.results;
   }
   void set_unreachable() {
-    stack_.resize(ctrls_.back().height);
+    stack_.truncate(ctrls_.back().height);
     ctrls_.back().unreachable = true;
   }
   const Ctrl& label(uint32_t depth) {
@@ -243,7 +283,19 @@ class FuncValidator {
   }
 
   // --- index spaces --------------------------------------------------------
+  // The types of the body's locals, params first, one entry each, where
+  // there are few enough (up to kListedLocals): local_type() reads them
+  // there instead of searching the body's runs of locals. Beyond that the
+  // search, so a body declaring 50,000 locals costs no list of them.
+  static constexpr size_t kListedLocals = 1024;
+  void list_locals(std::span<const ValType> params, const FuncBody& body) {
+    listed_locals_.clear();
+    if (params.size() + body.num_locals() > kListedLocals) return;
+    listed_locals_.assign(params.begin(), params.end());
+    body.for_each_local([&](ValType t) { listed_locals_.push_back(t); });
+  }
   ValType local_type(uint32_t index) {
+    if (index < listed_locals_.size()) return listed_locals_[index];
     if (index < params_->size()) return (*params_)[index];
     size_t i = index - params_->size();
     if (i >= body_->num_locals()) fail_unknown("local", index, in_.offset);
@@ -335,7 +387,7 @@ class FuncValidator {
       bool exact = true;
       for (size_t i = 0; i < n; ++i) exact &= top[i] == ty.params[i];
       if (exact) {
-        for (size_t i = 0; i < n; ++i) stack_.pop_back();
+        stack_.truncate(size - n);
         return;
       }
     }
@@ -347,11 +399,11 @@ class FuncValidator {
   // and switch the common instructions then do not pay for.
   void step() {
     const Opcode op = in_.op;
-    const OpTyping& ty = typing_[static_cast<unsigned>(op)];
+    const OpTyping& ty = kOpTyping[static_cast<unsigned>(op)];
     if (__builtin_expect(ty.checks_immediates, 0)) check_immediates(op, ty);
     if (ty.simple) {
       pop_simple(ty);
-      for (unsigned i = 0; i < ty.num_results; ++i) push(ty.results[i]);
+      if (ty.has_result) push(ty.result);
       return;
     }
     switch (op) {
@@ -382,7 +434,7 @@ class FuncValidator {
       case Opcode::If: {
         check_block_type(in_.block_type);  // then it fits in 32 bits (at most 1M types)
         if (op == Opcode::If) pop(ValType::I32);
-        pop(block_signature(m_, in_.block_type).params);
+        if (in_.block_type != kBlockTypeEmpty) pop(block_signature(m_, in_.block_type).params);
         push_ctrl(op, int32_t(in_.block_type));
         break;
       }
@@ -547,11 +599,11 @@ class FuncValidator {
 
   const Module& m_;
   const std::vector<bool>& declared_refs_;
-  const std::array<OpTyping, kOpcodeCount>& typing_;
   const std::vector<ValType>* params_ = nullptr;
+  std::vector<ValType> listed_locals_;  // see list_locals
   const FuncBody* body_ = nullptr;
   std::span<const ValType> func_results_;
-  std::vector<ValType> stack_;
+  OperandStack stack_;
   std::vector<Ctrl> ctrls_;
   size_t max_ctrls_ = 0;  // the deepest ctrls_ of the body being validated
   std::vector<ValType> scratch_;

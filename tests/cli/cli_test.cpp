@@ -385,6 +385,32 @@ TEST_F(CliTest, GasLimitEndsTheGuestWithItsOwnStatus) {
   }
 }
 
+// Everything after the module path is the guest's, options or not, whether
+// mywasm's own options come first (parsed by CLI11) or none do (the path
+// first: no CLI11 at all), with "run" or without.
+TEST_F(CliTest, WordsAfterTheModulePathAreTheGuests) {
+  // Writes the guest's argv, each word ending in a NUL, to stdout.
+  auto m = write("args.wat", R"((module
+    (import "wasi_snapshot_preview1" "args_sizes_get" (func $sizes (param i32 i32) (result i32)))
+    (import "wasi_snapshot_preview1" "args_get" (func $get (param i32 i32) (result i32)))
+    (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
+    (memory (export "memory") 1)
+    (func (export "_start")
+      (drop (call $sizes (i32.const 0) (i32.const 4)))
+      (drop (call $get (i32.const 1024) (i32.const 4096)))
+      (i32.store (i32.const 16) (i32.const 4096))
+      (i32.store (i32.const 20) (i32.load (i32.const 4)))
+      (drop (call $write (i32.const 1) (i32.const 16) (i32.const 1) (i32.const 24))))))");
+  using namespace std::string_literals;
+  const std::string guest_words = " --invoke x --help -- 'two words' -v";
+  const std::string argv = m.string() + "\0--invoke\0x\0--help\0--\0two words\0-v\0"s;
+  for (std::string command : {"run ", "", "run --env A=B ", "--tier interp "}) {
+    Outcome r = run(command + m.string() + guest_words);
+    EXPECT_EQ(r.status, 0) << command << ": " << r.err;
+    EXPECT_EQ(r.out, argv) << command;
+  }
+}
+
 TEST_F(CliTest, BadTierIsAUsageError) {
   auto m = write("m.wat", kBounds);
   Outcome r = run("run --tier fast --invoke load " + m.string() + " 0");

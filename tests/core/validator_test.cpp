@@ -8,6 +8,7 @@ namespace {
 using test::Bytes;
 using test::cat;
 using test::header;
+using test::leb;
 using test::load;
 using test::section;
 using test::single_func_module;
@@ -44,11 +45,49 @@ TEST(Validator, UnreachableMakesTheStackPolymorphic) {
   EXPECT_EQ(body_result({I64}, {0x00, 0x0D, 0x00, 0xAD, 0x0B}), "type mismatch");
 }
 
+// The operand stack grows past its first buffer (64 entries) and keeps
+// what was below: an i64 under 200 i32 values (added up and dropped) is
+// still the function's result; 100 results arrive at the end in one go.
+TEST(Validator, OperandStackDeeperThanItsFirstBuffer) {
+  // A body of any size (single_func_module's sizes are one byte), no locals.
+  auto deep_body_result = [](const Bytes& code, uint8_t result) {
+    auto sized = [](const Bytes& bytes) { return cat({leb(bytes.size()), bytes}); };
+    const Bytes code_section = cat({{0x0A}, sized(cat({{0x01}, sized(cat({{0x00}, code}))}))});
+    return load(cat({header(), section(1, {0x01, 0x60, 0x00, 0x01, result}), section(3, {0x01, 0x00}), code_section}))
+        .message();
+  };
+  Bytes code{0x42, 0x00};  // i64.const 0
+  for (int i = 0; i < 200; ++i) code.insert(code.end(), {0x41, 0x01});  // i32.const 1
+  code.insert(code.end(), 199, 0x6A);                                  // i32.add
+  code.insert(code.end(), {0x1A, 0x0B});                                // drop, end
+  EXPECT_EQ(deep_body_result(code, I64), "ok");
+  EXPECT_EQ(deep_body_result(code, I32), "type mismatch");  // (an i64 lost in the growth would be unknown: "ok")
+  code.erase(code.end() - 2);                                // the i32 sum stays on top
+  EXPECT_EQ(deep_body_result(code, I64), "type mismatch");
+  EXPECT_EQ(body_result(Bytes(100, I32), {0x00, 0x0B}), "ok");  // unreachable, end
+  EXPECT_EQ(body_result(Bytes(100, I32), {0x42, 0x00, 0x0B}), "type mismatch");
+}
+
 TEST(Validator, Locals) {
   Bytes one_i64{0x01, 0x01, I64};
   EXPECT_EQ(body_result({I64}, {0x20, 0x00, 0x0B}, {}, one_i64), "ok");
   EXPECT_EQ(body_result({I64}, {0x20, 0x01, 0x0B}, {}, one_i64), "unknown local 1");
   EXPECT_EQ(body_result({}, {0x41, 0x00, 0x21, 0x00, 0x0B}, {}, one_i64), "type mismatch");
+}
+
+// Local types come from a list of the body's locals when it has up to
+// 1024 of them, else from a search of its runs of locals: both give each
+// local its declared type and find the first index past the end.
+TEST(Validator, LocalTypesListedAndSearched) {
+  for (uint32_t i32_locals : {2u, 1500u}) {
+    const Bytes locals = cat({{0x02}, leb(i32_locals), {I32, 0x01, I64}});  // then one i64
+    auto get = [&](uint32_t index) { return cat({{0x20}, leb(index), {0x0B}}); };
+    SCOPED_TRACE(i32_locals);
+    EXPECT_EQ(body_result({I64}, get(i32_locals), {}, locals), "ok");
+    EXPECT_EQ(body_result({I32}, get(i32_locals - 1), {}, locals), "ok");
+    EXPECT_EQ(body_result({I64}, get(i32_locals - 1), {}, locals), "type mismatch");
+    EXPECT_EQ(body_result({I64}, get(i32_locals + 1), {}, locals), "unknown local " + std::to_string(i32_locals + 1));
+  }
 }
 
 TEST(Validator, Blocks) {

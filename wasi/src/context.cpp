@@ -3,6 +3,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "host_call.hpp"
@@ -106,11 +107,15 @@ Result<std::unique_ptr<Context>> Context::create(Config config) {
   return std::unique_ptr<Context>(new Context(std::move(impl)));
 }
 
-void Context::add_to_linker(Store& store, Linker& linker) {
-  ContextImpl* impl = impl_.get();
+namespace {
+
+// Defines the wasi_snapshot_preview1 functions for which wanted(spec) holds.
+template <class Wanted>
+void define_functions(ContextImpl* impl, Store& store, Linker& linker, Wanted wanted) {
   for (auto group : {args_env_functions(), clock_random_functions(), fd_functions(), path_functions(),
                      poll_functions(), proc_functions(), sock_functions()}) {
     for (const FunctionSpec& spec : group) {
+      if (!wanted(spec)) continue;
       linker.define_func(
           store, kModule, spec.name, signature(spec),
           [impl, &spec](Caller& caller, std::span<const Value> args, std::span<Value> results) -> std::optional<Trap> {
@@ -133,6 +138,21 @@ void Context::add_to_linker(Store& store, Linker& linker) {
           });
     }
   }
+}
+
+}  // namespace
+
+void Context::add_to_linker(Store& store, Linker& linker) {
+  define_functions(impl_.get(), store, linker, [](const FunctionSpec&) { return true; });
+}
+
+void Context::add_imports_to_linker(Store& store, Linker& linker, const mywasm::Module& module) {
+  std::vector<std::string> imported;
+  for (const ImportDesc& imp : module.imports())
+    if (imp.module == kModule) imported.push_back(imp.name);  // (any kind: a wrong one fails as before)
+  define_functions(impl_.get(), store, linker, [&](const FunctionSpec& spec) {
+    return std::find(imported.begin(), imported.end(), spec.name) != imported.end();
+  });
 }
 
 }  // namespace mywasm::wasi

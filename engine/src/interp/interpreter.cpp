@@ -9,6 +9,7 @@
 #include <sys/mman.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 
 #include "interp/code.hpp"
@@ -991,10 +992,20 @@ bool call_host(StoreImpl& store, ExecContext& st, FuncInstance& callee, FuncInst
   return true;
 }
 
-void init_handlers() {
+// Set once the handler tables are filled: the lookups below (several per
+// translated instruction) test this flag inline and call nothing, where
+// the function-local static's guard made each of them set up a frame.
+std::atomic<bool> g_handlers_ready{false};
+
+[[gnu::noinline, gnu::cold]] void fill_handlers() {
   // A function-local static: initialised once, thread-safely.
   static const bool initialised = (run<0>(nullptr, exec_context(), nullptr, nullptr, nullptr), true);
   (void)initialised;
+  g_handlers_ready.store(true, std::memory_order_release);
+}
+
+inline void init_handlers() {
+  if (__builtin_expect(!g_handlers_ready.load(std::memory_order_acquire), 0)) fill_handlers();
 }
 
 Trap make_trap(TrapCode code) {

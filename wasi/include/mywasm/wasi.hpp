@@ -56,6 +56,10 @@ class Context {
   ~Context();
   // Defines every wasi_snapshot_preview1 function in the linker.
   void add_to_linker(Store& store, Linker& linker);
+  // Defines only the wasi_snapshot_preview1 functions `module` imports (a
+  // program imports a few of some 60; each costs a host function in the
+  // store): enough to instantiate `module`, as add_to_linker would.
+  void add_imports_to_linker(Store& store, Linker& linker, const mywasm::Module& module);
   ContextImpl& impl() { return *impl_; }
 
  private:
