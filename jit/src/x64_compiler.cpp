@@ -2762,31 +2762,28 @@ class X64Compiler {
   }
 
   // Calls the native code at `target` with the frame at slot `arg_slot`:
-  // pushes the call record (records[++depth]), or traps with
-  // StackExhausted; returns from this function with the callee's trap, if
-  // any. The record holds the call's native return address only: all a
-  // backtrace reads (the function is the one whose code holds it, see
-  // jit::function_at); nothing returns through it but native code. Uses
-  // rcx, rdx and rdi before the call (`target` is none of them).
+  // pushes the call record (++record), or traps with StackExhausted;
+  // returns from this function with the callee's trap, if any. The record
+  // holds the call's native return address only: all a backtrace reads (the
+  // function is the one whose code holds it, see jit::function_at); nothing
+  // returns through it but native code. Uses rcx and rdi before the call
+  // (`target` is neither).
   void call_native(const Gp& target, uint64_t arg_slot) {
     FastAssembler& a = *a_;
     mark_site();  // (the return address maps back to this instruction)
-    a.mov(rcx, ctx_field(offsetof(ExecRegs, depth)));
-    a.inc(rcx);
-    a.cmp(rcx, ctx_field(offsetof(ExecRegs, max_depth)));
+    a.mov(rcx, ctx_field(offsetof(ExecRegs, record)));
+    a.add(rcx, int32_t(sizeof(CallRecord)));
+    a.cmp(rcx, ctx_field(offsetof(ExecRegs, record_limit)));
     a.jae(trap_site(TrapCode::StackExhausted));
-    a.mov(ctx_field(offsetof(ExecRegs, depth)), rcx);
-    static_assert(sizeof(CallRecord) == 24);
-    a.mov(rdx, ctx_field(offsetof(ExecRegs, records)));
-    a.lea(rcx, ptr(rcx, rcx, 1));  // records[depth] is at records + depth * 3 * 8
+    a.mov(ctx_field(offsetof(ExecRegs, record)), rcx);
     Label returned = a.newLabel();
     a.lea(rdi, ptr(returned));  // (rdi: the callee's frame, set next)
-    a.mov(qword_ptr(rdx, rcx, 3, offsetof(CallRecord, return_pc)), rdi);
+    a.mov(qword_ptr(rcx, offsetof(CallRecord, return_pc)), rdi);
     a.lea(rdi, ptr(kFp, int32_t(arg_slot * 8)));
     a.call(target);
     a.bind(returned);
     propagate_trap();
-    a.dec(ctx_field(offsetof(ExecRegs, depth)));
+    a.sub(ctx_field(offsetof(ExecRegs, record)), int32_t(sizeof(CallRecord)));
   }
 
   // A call to a function named in the code: straight into its native code

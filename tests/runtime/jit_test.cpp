@@ -451,6 +451,83 @@ TEST(Jit, RecursionInCompiledCodeEndsInCallStackExhausted) {
   }
 }
 
+// down(n) makes n nested calls of itself, through both call forms.
+const char* kDown = R"((module
+  (type $t (func (param i32) (result i32)))
+  (table funcref (elem $down))
+  (func $down (export "down") (param i32) (result i32)
+    (if (result i32) (i32.eqz (local.get 0))
+      (then (i32.const 0))
+      (else (i32.add (i32.const 1)
+        (if (result i32) (i32.and (local.get 0) (i32.const 1))
+          (then (call $down (i32.sub (local.get 0) (i32.const 1))))
+          (else (call_indirect (type $t) (i32.sub (local.get 0) (i32.const 1)) (i32.const 0))))))))))";
+
+TEST(Jit, CallDepthLimitIsTheInterpretersInEveryTier) {
+  // The deepest recursion that returns and the first that traps, around
+  // Config::max_call_depth: compiled calls count records as the
+  // interpreter does.
+  auto outcomes = [](Config c) {
+    c.max_call_depth = 100;
+    test::InstanceHarness h(c);
+    h.instantiate_wat(kDown);
+    std::vector<std::string> seen;
+    for (int32_t n = 90; n < 110; ++n) {
+      auto r = h.call("down", {Value::i32(n)});
+      seen.push_back(r.ok() ? std::to_string((*r)[0].i32()) : r.error().trap ? r.error().trap->message : "?");
+    }
+    return seen;
+  };
+  const std::vector<std::string> interpreted = outcomes(with_tier(Config::Tier::Interpreter));
+  EXPECT_EQ(interpreted.front(), "90");
+  EXPECT_EQ(interpreted.back(), "call stack exhausted");
+  for_each_compiled_config([&](const Config& c) { EXPECT_EQ(outcomes(c), interpreted); });
+}
+
+// A host function that calls into a store with a larger depth limit: that
+// invocation grows (moves) the thread's call records while the outer
+// compiled calls are active; the outer calls go on pushing records in the
+// new array, and a trap after it has the whole backtrace, with names.
+TEST(Jit, CallRecordsMovedByANestedInvocationKeepTheOuterCallsWorking) {
+  Config inner_config = with_tier(Config::Tier::Jit);
+  // (Larger than any limit this thread's records were sized for so far,
+  // and than the outer store's.)
+  inner_config.max_call_depth =
+      uint32_t(std::max<size_t>(exec_context().calls.size(), Config{}.max_call_depth + 2) + 4096);
+  test::InstanceHarness inner(inner_config);
+  ASSERT_NO_FATAL_FAILURE(inner.instantiate_wat(kCalls));
+  test::InstanceHarness outer(with_tier(Config::Tier::Jit));
+  const CallRecord* records_before = nullptr;
+  const CallRecord* records_after = nullptr;
+  outer.linker.define("env", "reenter",
+                      Func::host(outer.store, FuncType{{}, {}},
+                                 [&](Caller&, std::span<const Value>, std::span<Value>) -> std::optional<Trap> {
+                                   records_before = exec_context().calls.data();
+                                   EXPECT_EQ(inner.call1("top", {Value::i32(2)}).i32(), 7);
+                                   records_after = exec_context().calls.data();
+                                   return std::nullopt;
+                                 }));
+  ASSERT_NO_FATAL_FAILURE(outer.instantiate_wat(R"((module
+    (import "env" "reenter" (func $reenter))
+    (func $leaf (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
+    (func $fails (unreachable))
+    (func $after_reentry (param i32) (result i32)
+      (call $reenter)
+      (drop (call $leaf (local.get 0)))
+      (if (local.get 0) (then (call $fails)))
+      (call $leaf (local.get 0)))
+    (func (export "entry") (param i32) (result i32) (call $after_reentry (local.get 0)))))"));
+  EXPECT_EQ(outer.call1("entry", {Value::i32(0)}).i32(), 1);
+  EXPECT_NE(records_before, records_after);  // (the records did move)
+  auto r = outer.call("entry", {Value::i32(1)});
+  ASSERT_TRUE(!r.ok() && r.error().trap);
+  EXPECT_EQ(r.error().trap->message, "unreachable");
+  std::vector<std::string> names;
+  for (const Frame& f : r.error().trap->backtrace) names.push_back(f.func_name);
+  EXPECT_EQ(names, (std::vector<std::string>{"fails", "after_reentry", "entry"}));
+  EXPECT_EQ(outer.call1("entry", {Value::i32(0)}).i32(), 1);
+}
+
 TEST(Jit, MemoryGrownByACalleeIsUsableByTheCaller) {
   for (auto tier : {Config::Tier::Interpreter, Config::Tier::Jit}) {
     test::InstanceHarness h(with_tier(tier));
