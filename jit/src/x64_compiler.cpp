@@ -2767,8 +2767,8 @@ class X64Compiler {
   // holds the call's native return address only: all a backtrace reads (the
   // function is the one whose code holds it, see jit::function_at); nothing
   // returns through it but native code. Uses rcx and rdi before the call
-  // (`target` is neither).
-  void call_native(const Gp& target, uint64_t arg_slot) {
+  // (`target`, a register, a label or an absolute address, is neither).
+  void call_native(const Operand& target, uint64_t arg_slot) {
     FastAssembler& a = *a_;
     mark_site();  // (the return address maps back to this instruction)
     a.mov(rcx, ctx_field(offsetof(ExecRegs, record)));
@@ -2780,7 +2780,7 @@ class X64Compiler {
     a.lea(rdi, ptr(returned));  // (rdi: the callee's frame, set next)
     a.mov(qword_ptr(rcx, offsetof(CallRecord, return_pc)), rdi);
     a.lea(rdi, ptr(kFp, int32_t(arg_slot * 8)));
-    a.call(target);
+    a.emit(Inst::kIdCall, target);
     a.bind(returned);
     propagate_trap();
     a.sub(ctx_field(offsetof(ExecRegs, record)), int32_t(sizeof(CallRecord)));
@@ -2799,13 +2799,16 @@ class X64Compiler {
     // looked at on each call, as it may be compiled later.
     // A callee of this instance is entered at its internal entry (the
     // pinned registers hold its context and memory already).
+    if (callee == &func_) {  // recursion: this code's own internal entry, not compiled yet
+      call_native(internal_, p[2]);
+      after_call_keeping_pins();
+      return;
+    }
     const NativeEntry callee_entry = entry_of(*callee);
     const bool compiled = callee_entry != nullptr;
     const bool internal = callee->instance == func_.instance;
     const int32_t skip = internal ? int32_t(kInternalEntryOffset) : 0;
-    if (compiled) {
-      a.mov(rax, imm(reinterpret_cast<uint64_t>(callee_entry) + skip));
-    } else {
+    if (!compiled) {
       a.mov(rax, imm(&callee->native_entry));
       a.mov(rax, qword_ptr(rax));
       a.test(rax, rax);
@@ -2813,7 +2816,11 @@ class X64Compiler {
       if (skip) a.add(rax, skip);
     }
     if (!internal) a.mov(rsi, kCtx);
-    call_native(rax, p[2]);
+    // A compiled callee's address as the call's operand: asmjit makes it a
+    // call rel32 where the code lands within reach of it, else an indirect
+    // call through a table after the code.
+    if (compiled) call_native(imm(reinterpret_cast<uint64_t>(callee_entry) + skip), p[2]);
+    else call_native(rax, p[2]);
     a.bind(done);
     after_call_keeping_pins();
     if (compiled) return;

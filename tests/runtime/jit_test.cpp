@@ -528,6 +528,27 @@ TEST(Jit, CallRecordsMovedByANestedInvocationKeepTheOuterCallsWorking) {
   EXPECT_EQ(outer.call1("entry", {Value::i32(0)}).i32(), 1);
 }
 
+// A trap at the bottom of a recursion: compiled code calls itself at its
+// own internal entry, and each of those calls is a frame of the backtrace,
+// at its call instruction, as in the interpreter.
+TEST(Jit, BacktracesThroughRecursiveCallsMatchTheInterpreter) {
+  expect_compiled_configs_match_interpreter([](const Config& c) {
+    test::InstanceHarness h(c);
+    h.instantiate_wat(R"((module
+      (func $count (export "count") (param i32) (result i32)
+        (if (i32.eqz (local.get 0)) (then (unreachable)))
+        (i32.add (i32.const 1) (call $count (i32.sub (local.get 0) (i32.const 1)))))
+      (func (export "outer") (param i32) (result i32) (call $count (local.get 0)))))");
+    std::vector<std::pair<std::string, uint64_t>> frames;
+    for (int round = 0; round < 2; ++round) {  // (the second after tiering up)
+      auto r = h.call("outer", {Value::i32(3)});
+      if (r.ok() || !r.error().trap) return frames;
+      for (const Frame& f : r.error().trap->backtrace) frames.push_back({f.func_name, f.module_offset});
+    }
+    return frames;
+  });
+}
+
 TEST(Jit, MemoryGrownByACalleeIsUsableByTheCaller) {
   for (auto tier : {Config::Tier::Interpreter, Config::Tier::Jit}) {
     test::InstanceHarness h(with_tier(tier));
