@@ -813,6 +813,7 @@ class X64Compiler {
           (info->form == HandlerInfo::InternalForm && info->internal == Internal::CallIndirect &&
            code[i + 3] >= src_.const_base && code[i + 3] < src_.temp_base))
         const_pool_ = false;
+      makes_calls_ = makes_calls_ || is_call(in);
       if (!inline_form || is_call(in) || plain_none) {  // (needs_stub)
         stub_words += words + 2;
         stub_needed_.push_back(instrs_.size() - 1);
@@ -901,7 +902,7 @@ class X64Compiler {
     native_stub(internal_);
     a_->align(AlignMode::kCode, kInternalEntryOffset);
     a_->bind(internal_);
-    internal_prologue(no_stack_at_entry_);
+    internal_prologue(no_stack_at_entry_, makes_calls_);
     write_frame_init(src_.init_base);
   }
 
@@ -912,7 +913,7 @@ class X64Compiler {
     Label internal = a.newLabel(), no_stack = a.newLabel();
     native_stub(internal);
     a.bind(internal);
-    internal_prologue(no_stack);
+    internal_prologue(no_stack, true);
     write_frame_init(src_.const_base);
     for (size_t k = 0; k < src_.loops.size(); ++k) {
       a.cmp(edx, uint32_t(k));
@@ -957,9 +958,13 @@ class X64Compiler {
   }
 
   // The internal entry: saves rbx (and r15 and rbp where the function uses
-  // them), sets the frame, and checks the native and the value stack
-  // (going to `no_stack` when either is short).
-  void internal_prologue(Label no_stack) {
+  // them), sets the frame, and checks the value stack and, when asked, the
+  // native stack (going to `no_stack` when either is short). A function
+  // that calls no wasm function need not check the native stack: what it
+  // uses is bounded (its own pushes and the helpers it calls), and the
+  // reserve below ExecRegs::native_limit, which its caller checked, is
+  // there for helpers.
+  void internal_prologue(Label no_stack, bool check_native_stack) {
     FastAssembler& a = *a_;
     a.push(kFp);
     if (saves_callee_saved_) {
@@ -970,8 +975,10 @@ class X64Compiler {
     }
     a.mov(kFp, rdi);
     // Native stack (deep recursion through compiled code) and value stack.
-    a.cmp(rsp, ctx_field(offsetof(ExecRegs, native_limit)));
-    a.jb(no_stack);
+    if (check_native_stack) {
+      a.cmp(rsp, ctx_field(offsetof(ExecRegs, native_limit)));
+      a.jb(no_stack);
+    }
     a.lea(rax, qword_ptr(kFp, int32_t(src_.frame_slots * 8)));
     a.cmp(rax, ctx_field(offsetof(ExecRegs, stack_end)));
     a.ja(no_stack);
@@ -3523,6 +3530,7 @@ class X64Compiler {
   bool const_pool_ = false;
   bool guarded_ = false, registered_ = true;
   bool saves_callee_saved_ = false;  // the internal entry saves r15 and rbp (see compile)
+  bool makes_calls_ = false;         // the code has a call, direct or indirect (see scan)
   bool skip_next_ = false;  // the next instruction was folded into the current one (see forwarded_dst)
   bool falls_through_ = true;  // whether the code emitted last goes on to what follows (see join_paths)
   RegCache& cache_ = scratch_.cache;
