@@ -671,6 +671,11 @@ class X64Compiler {
       a.bind(const_label_);
       a.embed(src_.consts.data(), src_.consts.size() * sizeof(uint64_t));
     }
+    if (!late_calls_.empty()) a.align(AlignMode::kData, 8);
+    for (const LateCall& call : late_calls_) {
+      a.bind(call.cell);
+      a.embedLabel(call.look_up);
+    }
     if (!v128_literals_.empty()) a.align(AlignMode::kData, 16);
     for (const auto& [label, bytes] : v128_literals_) {
       a.bind(label);
@@ -678,6 +683,8 @@ class X64Compiler {
     }
     if (errors_.first != kErrorOk) return nullptr;
     out_.code_origins.assign(code_origins_.begin(), code_origins_.end());  // (one allocation, of its size)
+    for (const LateCall& call : late_calls_)
+      out_.late_calls.push_back({uint32_t(code_.labelOffsetFromBase(call.cell)), call.skip, call.callee});
     std::optional<uint64_t> oob_offset;
     if (guarded_) oob_offset = code_.labelOffsetFromBase(oob_);
     return finish_code(code_, out_, code_.labelOffsetFromBase(osr), oob_offset, registered_);
@@ -2802,8 +2809,9 @@ class X64Compiler {
     auto* callee = reinterpret_cast<FuncInstance*>(p[1]);
     Label slow = a.newLabel(), done = a.newLabel();
     // A callee compiled already is called at its address (native code, once
-    // set, stays for the function's lifetime); otherwise its entry is
-    // looked at on each call, as it may be compiled later.
+    // set, stays for the function's lifetime); otherwise through a cell
+    // that looks its entry up on each call, as it may be compiled later,
+    // until jit::compile_all points the cell at it.
     // A callee of this instance is entered at its internal entry (the
     // pinned registers hold its context and memory already).
     if (callee == &func_) {  // recursion: this code's own internal entry, not compiled yet
@@ -2815,26 +2823,41 @@ class X64Compiler {
     const bool compiled = callee_entry != nullptr;
     const bool internal = callee->instance == func_.instance;
     const int32_t skip = internal ? int32_t(kInternalEntryOffset) : 0;
-    if (!compiled) {
+    if (!internal) a.mov(rsi, kCtx);
+    if (compiled) {
+      // Its address as the call's operand: asmjit makes it a call rel32
+      // where the code lands within reach of it, else an indirect call
+      // through a table after the code.
+      call_native(imm(reinterpret_cast<uint64_t>(callee_entry) + skip), p[2]);
+      a.bind(done);
+      after_call_keeping_pins();
+      return;
+    }
+    // Through a cell after the code (NativeCode::late_calls), first holding
+    // the address of `look_up`, which finds the callee's entry as it is now.
+    const Label cell = a.newLabel(), look_up = a.newLabel();
+    late_calls_.push_back({cell, look_up, callee, skip});
+    call_native(qword_ptr(cell), p[2]);
+    a.bind(done);
+    after_call_keeping_pins();
+    defer([this, &in, slow, done, look_up, callee, skip] {
+      // Entered by the call, its record pushed: into the callee's code, or
+      // back out of the call into the interpreter.
+      FastAssembler& a = *a_;
+      Label not_compiled = a.newLabel();
+      a.bind(look_up);
       a.mov(rax, imm(&callee->native_entry));
       a.mov(rax, qword_ptr(rax));
       a.test(rax, rax);
-      a.jz(slow);
+      a.jz(not_compiled);
       if (skip) a.add(rax, skip);
-    }
-    if (!internal) a.mov(rsi, kCtx);
-    // A compiled callee's address as the call's operand: asmjit makes it a
-    // call rel32 where the code lands within reach of it, else an indirect
-    // call through a table after the code.
-    if (compiled) call_native(imm(reinterpret_cast<uint64_t>(callee_entry) + skip), p[2]);
-    else call_native(rax, p[2]);
-    a.bind(done);
-    after_call_keeping_pins();
-    if (compiled) return;
-    defer([this, &in, slow, done] {
-      a_->bind(slow);
+      a.jmp(rax);
+      a.bind(not_compiled);
+      a.add(rsp, 8);  // (the call's return address)
+      a.sub(ctx_field(offsetof(ExecRegs, record)), int32_t(sizeof(CallRecord)));
+      a.bind(slow);
       emit_in_interpreter(in);
-      a_->jmp(done);
+      a.jmp(done);
     });
   }
 
@@ -3531,6 +3554,13 @@ class X64Compiler {
   bool guarded_ = false, registered_ = true;
   bool saves_callee_saved_ = false;  // the internal entry saves r15 and rbp (see compile)
   bool makes_calls_ = false;         // the code has a call, direct or indirect (see scan)
+  // The direct calls to callees without code yet (see emit_call).
+  struct LateCall {
+    Label cell, look_up;
+    FuncInstance* callee;
+    int32_t skip;
+  };
+  std::vector<LateCall> late_calls_;
   bool skip_next_ = false;  // the next instruction was folded into the current one (see forwarded_dst)
   bool falls_through_ = true;  // whether the code emitted last goes on to what follows (see join_paths)
   RegCache& cache_ = scratch_.cache;

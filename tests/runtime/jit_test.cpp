@@ -549,6 +549,57 @@ TEST(Jit, BacktracesThroughRecursiveCallsMatchTheInterpreter) {
   });
 }
 
+// Calls to functions compiled after their caller (a later index under
+// Tier::Jit, a callee not hot yet when tiered): results and backtraces are
+// the interpreter's, and once compile_all has compiled the whole module
+// the caller's call cell points at the callee's internal entry.
+const char* kForwardCalls = R"((module
+  (func $first (export "first") (param i32) (result i32) (i32.add (call $later (local.get 0)) (i32.const 1)))
+  (func $later (param i32) (result i32)
+    (if (i32.eqz (local.get 0)) (then (unreachable)))
+    (i32.mul (local.get 0) (i32.const 3)))))";
+
+TEST(Jit, CallsToFunctionsCompiledLaterMatchTheInterpreter) {
+  expect_compiled_configs_match_interpreter([](const Config& c) {
+    test::InstanceHarness h(c);
+    h.instantiate_wat(kForwardCalls);
+    std::vector<std::string> seen;
+    for (int32_t n : {4, 0, 5}) {
+      auto r = h.call("first", {Value::i32(n)});
+      if (r.ok()) seen.push_back(std::to_string((*r)[0].i32()));
+      else if (r.error().trap)
+        for (const Frame& f : r.error().trap->backtrace) seen.push_back(f.func_name + "@" + std::to_string(f.module_offset));
+    }
+    return seen;
+  });
+}
+
+TEST(Jit, CompileAllPointsCallsAtCalleesCompiledAfterTheirCaller) {
+  if (!jit::available()) GTEST_SKIP() << "no compiler for this host";
+  test::InstanceHarness h(with_tier(Config::Tier::Jit));
+  ASSERT_NO_FATAL_FAILURE(h.instantiate_wat(kForwardCalls));
+  const StoreImpl& store = h.store.impl();
+  const InstanceImpl& instance = *store.instances[h.instance.addr()];
+  const FuncInstance& first = *store.funcs[instance.funcs[0]];
+  const FuncInstance& later = *store.funcs[instance.funcs[1]];
+  ASSERT_TRUE(first.native && later.native_entry);
+  // (Before that, a cell holds the address of a stub in its caller's code.)
+  auto in_code_of = [](const FuncInstance& f, uint64_t address) {
+    const uint64_t begin = reinterpret_cast<uint64_t>(f.native->code);
+    return address > begin && address < begin + f.native->size;
+  };
+#if defined(__x86_64__)
+  ASSERT_EQ(first.native->late_calls.size(), 1u);
+#endif
+  for (const jit::NativeCode::LateCall& call : first.native->late_calls) {
+    EXPECT_EQ(call.callee, &later);
+    uint64_t cell;
+    std::memcpy(&cell, static_cast<const char*>(first.native->code) + call.cell, sizeof cell);
+    EXPECT_TRUE(in_code_of(later, cell)) << "the cell still points at its stub";
+  }
+  EXPECT_EQ(h.call1("first", {Value::i32(2)}).i32(), 7);
+}
+
 TEST(Jit, MemoryGrownByACalleeIsUsableByTheCaller) {
   for (auto tier : {Config::Tier::Interpreter, Config::Tier::Jit}) {
     test::InstanceHarness h(with_tier(tier));
