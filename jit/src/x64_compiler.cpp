@@ -2883,12 +2883,10 @@ class X64Compiler {
     a.emit(Inst::kIdMov, ecx, gp_in(p[3], false));  // the index (zero-extended)
     a.mov(rax, imm(table));
     a.mov(rdx, qword_ptr(rax, elems));         // elems begin
-    a.mov(rax, qword_ptr(rax, elems + 8));     // elems end
-    a.sub(rax, rdx);
-    a.shr(rax, 3);
-    a.cmp(rcx, rax);
+    a.lea(rdx, ptr(rdx, rcx, 3));              // the element (a 32-bit index: no overflow)
+    a.cmp(rdx, qword_ptr(rax, elems + 8));     // before elems end?
     a.jae(slow);
-    a.mov(rdx, qword_ptr(rdx, rcx, 3));        // the reference: function index + 1, or null
+    a.mov(rdx, qword_ptr(rdx));                // the reference: function index + 1, or null
     a.test(rdx, rdx);
     a.jz(slow);
     a.mov(rax, imm(&store_.funcs));

@@ -600,6 +600,29 @@ TEST(Jit, CompileAllPointsCallsAtCalleesCompiledAfterTheirCaller) {
   EXPECT_EQ(h.call1("first", {Value::i32(2)}).i32(), 7);
 }
 
+// call_indirect's inline checks, at each edge: the last element and the
+// first past the table, a huge index, a null element, a type mismatch.
+TEST(Jit, CallIndirectChecksMatchTheInterpreter) {
+  expect_compiled_configs_match_interpreter([](const Config& c) {
+    test::InstanceHarness h(c);
+    h.instantiate_wat(R"((module
+      (type $i2i (func (param i32) (result i32)))
+      (table 4 funcref)
+      (elem (i32.const 0) $double $triple $other)
+      (func $double (param i32) (result i32) (i32.add (local.get 0) (local.get 0)))
+      (func $triple (param i32) (result i32) (i32.mul (local.get 0) (i32.const 3)))
+      (func $other (param i64) (result i32) (i32.wrap_i64 (local.get 0)))
+      (func (export "dispatch") (param i32 i32) (result i32)
+        (call_indirect (type $i2i) (local.get 1) (local.get 0)))))");
+    std::vector<std::string> seen;
+    for (uint32_t index : {0u, 1u, 2u, 3u, 4u, 5u, 0x7fffffffu, 0xffffffffu}) {
+      auto r = h.call("dispatch", {Value::i32(int32_t(index)), Value::i32(7)});
+      seen.push_back(r.ok() ? std::to_string((*r)[0].i32()) : r.error().trap ? r.error().trap->message : "?");
+    }
+    return seen;
+  });
+}
+
 TEST(Jit, MemoryGrownByACalleeIsUsableByTheCaller) {
   for (auto tier : {Config::Tier::Interpreter, Config::Tier::Jit}) {
     test::InstanceHarness h(with_tier(tier));
