@@ -541,6 +541,8 @@ class X64Compiler {
     has_lzcnt_ = f.hasLZCNT();
     has_tzcnt_ = f.hasBMI();
     has_popcnt_ = f.hasPOPCNT();
+    // (Only Tier::Jit compiles a module whole, with jit::compile_all.)
+    late_calls_bound_ = store.engine.config().tier == Config::Tier::Jit;
     guarded_ = use_guard && memi_ && memi_->guarded() && install_fault_handler();
     instrs_.clear();
     targets_.clear();
@@ -2811,7 +2813,8 @@ class X64Compiler {
     // A callee compiled already is called at its address (native code, once
     // set, stays for the function's lifetime); otherwise through a cell
     // that looks its entry up on each call, as it may be compiled later,
-    // until jit::compile_all points the cell at it.
+    // until jit::compile_all points the cell at it (under Tier::Jit; else
+    // the entry is looked up inline).
     // A callee of this instance is entered at its internal entry (the
     // pinned registers hold its context and memory already).
     if (callee == &func_) {  // recursion: this code's own internal entry, not compiled yet
@@ -2831,6 +2834,22 @@ class X64Compiler {
       call_native(imm(reinterpret_cast<uint64_t>(callee_entry) + skip), p[2]);
       a.bind(done);
       after_call_keeping_pins();
+      return;
+    }
+    if (!late_calls_bound_) {  // (a cell never bound costs a jump more)
+      a.mov(rax, imm(&callee->native_entry));
+      a.mov(rax, qword_ptr(rax));
+      a.test(rax, rax);
+      a.jz(slow);
+      if (skip) a.add(rax, skip);
+      call_native(rax, p[2]);
+      a.bind(done);
+      after_call_keeping_pins();
+      defer([this, &in, slow, done] {
+        a_->bind(slow);
+        emit_in_interpreter(in);
+        a_->jmp(done);
+      });
       return;
     }
     // Through a cell after the code (NativeCode::late_calls), first holding
@@ -3552,7 +3571,9 @@ class X64Compiler {
   bool guarded_ = false, registered_ = true;
   bool saves_callee_saved_ = false;  // the internal entry saves r15 and rbp (see compile)
   bool makes_calls_ = false;         // the code has a call, direct or indirect (see scan)
-  // The direct calls to callees without code yet (see emit_call).
+  // The direct calls to callees without code yet (see emit_call), when
+  // late_calls_bound_.
+  bool late_calls_bound_ = false;
   struct LateCall {
     Label cell, look_up;
     FuncInstance* callee;
