@@ -2809,63 +2809,60 @@ class X64Compiler {
     FastAssembler& a = *a_;
     const uint64_t* p = w(in);
     auto* callee = reinterpret_cast<FuncInstance*>(p[1]);
-    Label slow = a.newLabel(), done = a.newLabel();
-    // A callee compiled already is called at its address (native code, once
-    // set, stays for the function's lifetime); otherwise through a cell
-    // that looks its entry up on each call, as it may be compiled later,
-    // until jit::compile_all points the cell at it (under Tier::Jit; else
-    // the entry is looked up inline).
+    Label done = a.newLabel();
     // A callee of this instance is entered at its internal entry (the
     // pinned registers hold its context and memory already).
-    if (callee == &func_) {  // recursion: this code's own internal entry, not compiled yet
-      call_native(internal_, p[2]);
-      after_call_keeping_pins();
-      return;
-    }
-    const NativeEntry callee_entry = entry_of(*callee);
-    const bool compiled = callee_entry != nullptr;
     const bool internal = callee->instance == func_.instance;
     const int32_t skip = internal ? int32_t(kInternalEntryOffset) : 0;
     if (!internal) a.mov(rsi, kCtx);
-    if (compiled) {
-      // Its address as the call's operand: asmjit makes it a call rel32
-      // where the code lands within reach of it, else an indirect call
-      // through a table after the code.
-      call_native(imm(reinterpret_cast<uint64_t>(callee_entry) + skip), p[2]);
-      a.bind(done);
-      after_call_keeping_pins();
-      return;
-    }
-    if (!late_calls_bound_) {  // (a cell never bound costs a jump more)
-      a.mov(rax, imm(&callee->native_entry));
-      a.mov(rax, qword_ptr(rax));
-      a.test(rax, rax);
-      a.jz(slow);
-      if (skip) a.add(rax, skip);
-      call_native(rax, p[2]);
-      a.bind(done);
-      after_call_keeping_pins();
-      defer([this, &in, slow, done] {
-        a_->bind(slow);
-        emit_in_interpreter(in);
-        a_->jmp(done);
-      });
-      return;
-    }
-    // Through a cell after the code (NativeCode::late_calls), first holding
-    // the address of `look_up`, which finds the callee's entry as it is now.
-    const Label cell = a.newLabel(), look_up = a.newLabel();
-    late_calls_.push_back({cell, look_up, callee, skip});
-    call_native(qword_ptr(cell), p[2]);
+    // A callee compiled already is called at its address (native code, once
+    // set, stays for the function's lifetime): asmjit makes that a call
+    // rel32 where the code lands within reach of it, else an indirect call
+    // through a table after the code. Others may be compiled later.
+    const NativeEntry callee_entry = entry_of(*callee);
+    if (callee == &func_) call_native(internal_, p[2]);  // recursion: this code, not installed yet
+    else if (callee_entry) call_native(imm(reinterpret_cast<uint64_t>(callee_entry) + skip), p[2]);
+    else if (late_calls_bound_) call_through_cell(in, *callee, skip, done);
+    else call_looking_up(in, *callee, skip, done);
     a.bind(done);
     after_call_keeping_pins();
-    defer([this, &in, slow, done, look_up, callee, skip] {
+  }
+
+  // A call to `callee` (without code yet) that looks its entry up on each
+  // call: into its code, else the interpreter's, then on at `done`.
+  void call_looking_up(const Instr& in, FuncInstance& callee, int32_t skip, Label done) {
+    FastAssembler& a = *a_;
+    Label slow = a.newLabel();
+    a.mov(rax, imm(&callee.native_entry));
+    a.mov(rax, qword_ptr(rax));
+    a.test(rax, rax);
+    a.jz(slow);
+    if (skip) a.add(rax, skip);
+    call_native(rax, w(in)[2]);
+    defer([this, &in, slow, done] {
+      a_->bind(slow);
+      emit_in_interpreter(in);
+      a_->jmp(done);
+    });
+  }
+
+  // A call to `callee` (without code yet) through a cell after the code
+  // (NativeCode::late_calls) that first holds the address of a stub looking
+  // its entry up as call_looking_up does, until jit::compile_all points the
+  // cell at the callee's code (where it is bound: late_calls_bound_; a
+  // cell never bound costs a jump more than call_looking_up).
+  void call_through_cell(const Instr& in, FuncInstance& callee, int32_t skip, Label done) {
+    FastAssembler& a = *a_;
+    const Label cell = a.newLabel(), look_up = a.newLabel();
+    late_calls_.push_back({cell, look_up, &callee, skip});
+    call_native(qword_ptr(cell), w(in)[2]);
+    defer([this, &in, done, look_up, &callee, skip] {
       // Entered by the call, its record pushed: into the callee's code, or
       // back out of the call into the interpreter.
       FastAssembler& a = *a_;
       Label not_compiled = a.newLabel();
       a.bind(look_up);
-      a.mov(rax, imm(&callee->native_entry));
+      a.mov(rax, imm(&callee.native_entry));
       a.mov(rax, qword_ptr(rax));
       a.test(rax, rax);
       a.jz(not_compiled);
@@ -2874,7 +2871,6 @@ class X64Compiler {
       a.bind(not_compiled);
       a.add(rsp, 8);  // (the call's return address)
       a.sub(ctx_field(offsetof(ExecRegs, record)), int32_t(sizeof(CallRecord)));
-      a.bind(slow);
       emit_in_interpreter(in);
       a.jmp(done);
     });
