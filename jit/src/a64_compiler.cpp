@@ -709,24 +709,20 @@ class A64Compiler {
     return a_->embed(offsets.data(), offsets.size() * sizeof(int32_t)) == kErrorOk;
   }
 
-  // records[++depth].return_pc = the address `returned` binds after the
-  // call (the caller's function is the one whose code holds it: see
+  // (++record)->return_pc = the address `returned` binds after the call
+  // (the caller's function is the one whose code holds it: see
   // jit::function_at), or the StackExhausted trap (uses x10-x12).
   void push_call_record(Label returned) {
     Assembler& a = *a_;
     mark_site();  // (the return address maps back to this instruction)
-    a.ldr(x10, ctx_field(offsetof(ExecRegs, depth)));
-    a.add(x10, x10, imm(1));
-    a.ldr(x11, ctx_field(offsetof(ExecRegs, max_depth)));
+    a.ldr(x10, ctx_field(offsetof(ExecRegs, record)));
+    a.add(x10, x10, imm(sizeof(CallRecord)));
+    a.ldr(x11, ctx_field(offsetof(ExecRegs, record_limit)));
     a.cmp(x10, x11);
     a.b(CondCode::kHS, trap_site(TrapCode::StackExhausted));
-    a.str(x10, ctx_field(offsetof(ExecRegs, depth)));
-    static_assert(sizeof(CallRecord) == 24);
-    a.ldr(x11, ctx_field(offsetof(ExecRegs, records)));
-    a.mov(x12, imm(24));
-    a.madd(x11, x10, x12, x11);
+    a.str(x10, ctx_field(offsetof(ExecRegs, record)));
     a.adr(x12, returned);
-    a.str(x12, ptr(x11, int32_t(offsetof(CallRecord, return_pc))));
+    a.str(x12, ptr(x10, int32_t(offsetof(CallRecord, return_pc))));
   }
   // Pushes the call record, calls the code at x9 with the frame at slot
   // `arg_slot` and returns from this function with the callee's trap, if
@@ -740,11 +736,11 @@ class A64Compiler {
     propagate_trap();
     pop_call_record();
   }
-  // After a call returned without a trap: --depth.
+  // After a call returned without a trap: --record.
   void pop_call_record() {
-    a_->ldr(x10, ctx_field(offsetof(ExecRegs, depth)));
-    a_->sub(x10, x10, imm(1));
-    a_->str(x10, ctx_field(offsetof(ExecRegs, depth)));
+    a_->ldr(x10, ctx_field(offsetof(ExecRegs, record)));
+    a_->sub(x10, x10, imm(sizeof(CallRecord)));
+    a_->str(x10, ctx_field(offsetof(ExecRegs, record)));
   }
 
   // A call to a function named in the code: straight into its native code

@@ -46,6 +46,17 @@ struct NativeCode {
   // holds), merged per wasm instruction. stub_origins: by word index in
   // `stubs`, each stub's instruction.
   std::vector<CompiledFunc::Origin> code_origins, stub_origins;
+  // The direct calls to callees not compiled yet when this code was: each
+  // calls through an 8-byte cell at byte `cell` of `code`, which first holds
+  // the address of a stub that looks the callee's entry up on each call;
+  // bind_late_calls points it at the callee's code once it has some (plus
+  // `skip`: its internal entry).
+  struct LateCall {
+    uint32_t cell;
+    int32_t skip;
+    FuncInstance* callee;
+  };
+  std::vector<LateCall> late_calls;
   // The module offset of the instruction at `at` (a byte of the native
   // code, of its stubs or of the translation it was compiled from).
   std::optional<uint32_t> module_offset(const void* at) const;
@@ -87,7 +98,9 @@ bool compile(StoreImpl& store, FuncInstance& func);
 
 // Compiles each of `funcs` (wasm-defined, their instance complete, none
 // running or being compiled elsewhere) with jit::compile, spread over up to
-// `threads` threads including the caller's (each with its own buffers);
+// `threads` threads including the caller's (each with its own buffers),
+// then binds their late calls (NativeCode::late_calls: the calls among
+// them compiled before their callees; none of this code runs yet);
 // returns how many have native code after.
 size_t compile_all(StoreImpl& store, const std::vector<FuncInstance*>& funcs, unsigned threads);
 

@@ -374,6 +374,22 @@ bool compile(StoreImpl& store, FuncInstance& func) {
   }
 }
 
+namespace {
+
+// Points each late call's cell at its callee's code, where it has some
+// now. (Only while the code is not running: the cell is written as code.
+// A cell not written keeps its stub, which is as right, only slower.)
+void bind_late_calls(NativeCode& code) {
+  for (const NativeCode::LateCall& call : code.late_calls) {
+    const NativeEntry entry = call.callee->native_entry;
+    if (!entry) continue;
+    const uint64_t target = reinterpret_cast<uint64_t>(entry) + uint64_t(int64_t(call.skip));
+    write_code(static_cast<char*>(code.code) + call.cell, &target, sizeof target);
+  }
+}
+
+}  // namespace
+
 size_t compile_all(StoreImpl& store, const std::vector<FuncInstance*>& funcs, unsigned threads) {
   // Functions are handed out one at a time: their sizes vary by orders of
   // magnitude, so fixed shares would leave a thread idle.
@@ -390,6 +406,8 @@ size_t compile_all(StoreImpl& store, const std::vector<FuncInstance*>& funcs, un
   }
   work();
   for (std::thread& t : helpers) t.join();
+  for (FuncInstance* f : funcs)
+    if (f->native) bind_late_calls(*f->native);
   return compiled.load();
 }
 

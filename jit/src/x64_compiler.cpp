@@ -541,6 +541,8 @@ class X64Compiler {
     has_lzcnt_ = f.hasLZCNT();
     has_tzcnt_ = f.hasBMI();
     has_popcnt_ = f.hasPOPCNT();
+    // (Only Tier::Jit compiles a module whole, with jit::compile_all.)
+    late_calls_bound_ = store.engine.config().tier == Config::Tier::Jit;
     guarded_ = use_guard && memi_ && memi_->guarded() && install_fault_handler();
     instrs_.clear();
     targets_.clear();
@@ -671,6 +673,11 @@ class X64Compiler {
       a.bind(const_label_);
       a.embed(src_.consts.data(), src_.consts.size() * sizeof(uint64_t));
     }
+    if (!late_calls_.empty()) a.align(AlignMode::kData, 8);
+    for (const LateCall& call : late_calls_) {
+      a.bind(call.cell);
+      a.embedLabel(call.look_up);
+    }
     if (!v128_literals_.empty()) a.align(AlignMode::kData, 16);
     for (const auto& [label, bytes] : v128_literals_) {
       a.bind(label);
@@ -678,6 +685,8 @@ class X64Compiler {
     }
     if (errors_.first != kErrorOk) return nullptr;
     out_.code_origins.assign(code_origins_.begin(), code_origins_.end());  // (one allocation, of its size)
+    for (const LateCall& call : late_calls_)
+      out_.late_calls.push_back({uint32_t(code_.labelOffsetFromBase(call.cell)), call.skip, call.callee});
     std::optional<uint64_t> oob_offset;
     if (guarded_) oob_offset = code_.labelOffsetFromBase(oob_);
     return finish_code(code_, out_, code_.labelOffsetFromBase(osr), oob_offset, registered_);
@@ -813,6 +822,7 @@ class X64Compiler {
           (info->form == HandlerInfo::InternalForm && info->internal == Internal::CallIndirect &&
            code[i + 3] >= src_.const_base && code[i + 3] < src_.temp_base))
         const_pool_ = false;
+      makes_calls_ = makes_calls_ || is_call(in);
       if (!inline_form || is_call(in) || plain_none) {  // (needs_stub)
         stub_words += words + 2;
         stub_needed_.push_back(instrs_.size() - 1);
@@ -901,7 +911,7 @@ class X64Compiler {
     native_stub(internal_);
     a_->align(AlignMode::kCode, kInternalEntryOffset);
     a_->bind(internal_);
-    internal_prologue(no_stack_at_entry_);
+    internal_prologue(no_stack_at_entry_, makes_calls_);
     write_frame_init(src_.init_base);
   }
 
@@ -912,7 +922,7 @@ class X64Compiler {
     Label internal = a.newLabel(), no_stack = a.newLabel();
     native_stub(internal);
     a.bind(internal);
-    internal_prologue(no_stack);
+    internal_prologue(no_stack, true);
     write_frame_init(src_.const_base);
     for (size_t k = 0; k < src_.loops.size(); ++k) {
       a.cmp(edx, uint32_t(k));
@@ -957,9 +967,13 @@ class X64Compiler {
   }
 
   // The internal entry: saves rbx (and r15 and rbp where the function uses
-  // them), sets the frame, and checks the native and the value stack
-  // (going to `no_stack` when either is short).
-  void internal_prologue(Label no_stack) {
+  // them), sets the frame, and checks the value stack and, when asked, the
+  // native stack (going to `no_stack` when either is short). A function
+  // that calls no wasm function need not check the native stack: what it
+  // uses is bounded (its own pushes and the helpers it calls), and the
+  // reserve below ExecRegs::native_limit, which its caller checked, is
+  // there for helpers.
+  void internal_prologue(Label no_stack, bool check_native_stack) {
     FastAssembler& a = *a_;
     a.push(kFp);
     if (saves_callee_saved_) {
@@ -970,8 +984,10 @@ class X64Compiler {
     }
     a.mov(kFp, rdi);
     // Native stack (deep recursion through compiled code) and value stack.
-    a.cmp(rsp, ctx_field(offsetof(ExecRegs, native_limit)));
-    a.jb(no_stack);
+    if (check_native_stack) {
+      a.cmp(rsp, ctx_field(offsetof(ExecRegs, native_limit)));
+      a.jb(no_stack);
+    }
     a.lea(rax, qword_ptr(kFp, int32_t(src_.frame_slots * 8)));
     a.cmp(rax, ctx_field(offsetof(ExecRegs, stack_end)));
     a.ja(no_stack);
@@ -2762,31 +2778,28 @@ class X64Compiler {
   }
 
   // Calls the native code at `target` with the frame at slot `arg_slot`:
-  // pushes the call record (records[++depth]), or traps with
-  // StackExhausted; returns from this function with the callee's trap, if
-  // any. The record holds the call's native return address only: all a
-  // backtrace reads (the function is the one whose code holds it, see
-  // jit::function_at); nothing returns through it but native code. Uses
-  // rcx, rdx and rdi before the call (`target` is none of them).
-  void call_native(const Gp& target, uint64_t arg_slot) {
+  // pushes the call record (++record), or traps with StackExhausted;
+  // returns from this function with the callee's trap, if any. The record
+  // holds the call's native return address only: all a backtrace reads (the
+  // function is the one whose code holds it, see jit::function_at); nothing
+  // returns through it but native code. Uses rcx and rdi before the call
+  // (`target`, a register, a label or an absolute address, is neither).
+  void call_native(const Operand& target, uint64_t arg_slot) {
     FastAssembler& a = *a_;
     mark_site();  // (the return address maps back to this instruction)
-    a.mov(rcx, ctx_field(offsetof(ExecRegs, depth)));
-    a.inc(rcx);
-    a.cmp(rcx, ctx_field(offsetof(ExecRegs, max_depth)));
+    a.mov(rcx, ctx_field(offsetof(ExecRegs, record)));
+    a.add(rcx, int32_t(sizeof(CallRecord)));
+    a.cmp(rcx, ctx_field(offsetof(ExecRegs, record_limit)));
     a.jae(trap_site(TrapCode::StackExhausted));
-    a.mov(ctx_field(offsetof(ExecRegs, depth)), rcx);
-    static_assert(sizeof(CallRecord) == 24);
-    a.mov(rdx, ctx_field(offsetof(ExecRegs, records)));
-    a.lea(rcx, ptr(rcx, rcx, 1));  // records[depth] is at records + depth * 3 * 8
+    a.mov(ctx_field(offsetof(ExecRegs, record)), rcx);
     Label returned = a.newLabel();
     a.lea(rdi, ptr(returned));  // (rdi: the callee's frame, set next)
-    a.mov(qword_ptr(rdx, rcx, 3, offsetof(CallRecord, return_pc)), rdi);
+    a.mov(qword_ptr(rcx, offsetof(CallRecord, return_pc)), rdi);
     a.lea(rdi, ptr(kFp, int32_t(arg_slot * 8)));
-    a.call(target);
+    a.emit(Inst::kIdCall, target);
     a.bind(returned);
     propagate_trap();
-    a.dec(ctx_field(offsetof(ExecRegs, depth)));
+    a.sub(ctx_field(offsetof(ExecRegs, record)), int32_t(sizeof(CallRecord)));
   }
 
   // A call to a function named in the code: straight into its native code
@@ -2796,34 +2809,70 @@ class X64Compiler {
     FastAssembler& a = *a_;
     const uint64_t* p = w(in);
     auto* callee = reinterpret_cast<FuncInstance*>(p[1]);
-    Label slow = a.newLabel(), done = a.newLabel();
-    // A callee compiled already is called at its address (native code, once
-    // set, stays for the function's lifetime); otherwise its entry is
-    // looked at on each call, as it may be compiled later.
+    Label done = a.newLabel();
     // A callee of this instance is entered at its internal entry (the
     // pinned registers hold its context and memory already).
-    const NativeEntry callee_entry = entry_of(*callee);
-    const bool compiled = callee_entry != nullptr;
     const bool internal = callee->instance == func_.instance;
     const int32_t skip = internal ? int32_t(kInternalEntryOffset) : 0;
-    if (compiled) {
-      a.mov(rax, imm(reinterpret_cast<uint64_t>(callee_entry) + skip));
-    } else {
-      a.mov(rax, imm(&callee->native_entry));
-      a.mov(rax, qword_ptr(rax));
-      a.test(rax, rax);
-      a.jz(slow);
-      if (skip) a.add(rax, skip);
-    }
     if (!internal) a.mov(rsi, kCtx);
-    call_native(rax, p[2]);
+    // A callee compiled already is called at its address (native code, once
+    // set, stays for the function's lifetime): asmjit makes that a call
+    // rel32 where the code lands within reach of it, else an indirect call
+    // through a table after the code. Others may be compiled later.
+    const NativeEntry callee_entry = entry_of(*callee);
+    if (callee == &func_) call_native(internal_, p[2]);  // recursion: this code, not installed yet
+    else if (callee_entry) call_native(imm(reinterpret_cast<uint64_t>(callee_entry) + skip), p[2]);
+    else if (late_calls_bound_) call_through_cell(in, *callee, skip, done);
+    else call_looking_up(in, *callee, skip, done);
     a.bind(done);
     after_call_keeping_pins();
-    if (compiled) return;
+  }
+
+  // A call to `callee` (without code yet) that looks its entry up on each
+  // call: into its code, else the interpreter's, then on at `done`.
+  void call_looking_up(const Instr& in, FuncInstance& callee, int32_t skip, Label done) {
+    FastAssembler& a = *a_;
+    Label slow = a.newLabel();
+    a.mov(rax, imm(&callee.native_entry));
+    a.mov(rax, qword_ptr(rax));
+    a.test(rax, rax);
+    a.jz(slow);
+    if (skip) a.add(rax, skip);
+    call_native(rax, w(in)[2]);
     defer([this, &in, slow, done] {
       a_->bind(slow);
       emit_in_interpreter(in);
       a_->jmp(done);
+    });
+  }
+
+  // A call to `callee` (without code yet) through a cell after the code
+  // (NativeCode::late_calls) that first holds the address of a stub looking
+  // its entry up as call_looking_up does, until jit::compile_all points the
+  // cell at the callee's code (where it is bound: late_calls_bound_; a
+  // cell never bound costs a jump more than call_looking_up).
+  void call_through_cell(const Instr& in, FuncInstance& callee, int32_t skip, Label done) {
+    FastAssembler& a = *a_;
+    const Label cell = a.newLabel(), look_up = a.newLabel();
+    late_calls_.push_back({cell, look_up, &callee, skip});
+    call_native(qword_ptr(cell), w(in)[2]);
+    defer([this, &in, done, look_up, &callee, skip] {
+      // Entered by the call, its record pushed: into the callee's code, or
+      // back out of the call into the interpreter.
+      FastAssembler& a = *a_;
+      Label not_compiled = a.newLabel();
+      a.bind(look_up);
+      a.mov(rax, imm(&callee.native_entry));
+      a.mov(rax, qword_ptr(rax));
+      a.test(rax, rax);
+      a.jz(not_compiled);
+      if (skip) a.add(rax, skip);
+      a.jmp(rax);
+      a.bind(not_compiled);
+      a.add(rsp, 8);  // (the call's return address)
+      a.sub(ctx_field(offsetof(ExecRegs, record)), int32_t(sizeof(CallRecord)));
+      emit_in_interpreter(in);
+      a.jmp(done);
     });
   }
 
@@ -2849,12 +2898,10 @@ class X64Compiler {
     a.emit(Inst::kIdMov, ecx, gp_in(p[3], false));  // the index (zero-extended)
     a.mov(rax, imm(table));
     a.mov(rdx, qword_ptr(rax, elems));         // elems begin
-    a.mov(rax, qword_ptr(rax, elems + 8));     // elems end
-    a.sub(rax, rdx);
-    a.shr(rax, 3);
-    a.cmp(rcx, rax);
+    a.lea(rdx, ptr(rdx, rcx, 3));              // the element (a 32-bit index: no overflow)
+    a.cmp(rdx, qword_ptr(rax, elems + 8));     // before elems end?
     a.jae(slow);
-    a.mov(rdx, qword_ptr(rdx, rcx, 3));        // the reference: function index + 1, or null
+    a.mov(rdx, qword_ptr(rdx));                // the reference: function index + 1, or null
     a.test(rdx, rdx);
     a.jz(slow);
     a.mov(rax, imm(&store_.funcs));
@@ -3519,6 +3566,16 @@ class X64Compiler {
   bool const_pool_ = false;
   bool guarded_ = false, registered_ = true;
   bool saves_callee_saved_ = false;  // the internal entry saves r15 and rbp (see compile)
+  bool makes_calls_ = false;         // the code has a call, direct or indirect (see scan)
+  // The direct calls to callees without code yet (see emit_call), when
+  // late_calls_bound_.
+  bool late_calls_bound_ = false;
+  struct LateCall {
+    Label cell, look_up;
+    FuncInstance* callee;
+    int32_t skip;
+  };
+  std::vector<LateCall> late_calls_;
   bool skip_next_ = false;  // the next instruction was folded into the current one (see forwarded_dst)
   bool falls_through_ = true;  // whether the code emitted last goes on to what follows (see join_paths)
   RegCache& cache_ = scratch_.cache;

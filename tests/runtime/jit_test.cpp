@@ -470,6 +470,178 @@ TEST(Jit, RecursionInCompiledCodeEndsInCallStackExhausted) {
   }
 }
 
+// down(n) makes n nested calls of itself, through both call forms.
+const char* kDown = R"((module
+  (type $t (func (param i32) (result i32)))
+  (table funcref (elem $down))
+  (func $down (export "down") (param i32) (result i32)
+    (if (result i32) (i32.eqz (local.get 0))
+      (then (i32.const 0))
+      (else (i32.add (i32.const 1)
+        (if (result i32) (i32.and (local.get 0) (i32.const 1))
+          (then (call $down (i32.sub (local.get 0) (i32.const 1))))
+          (else (call_indirect (type $t) (i32.sub (local.get 0) (i32.const 1)) (i32.const 0))))))))))";
+
+TEST(Jit, CallDepthLimitIsTheInterpretersInEveryTier) {
+  // The deepest recursion that returns and the first that traps, around
+  // Config::max_call_depth: compiled calls count records as the
+  // interpreter does.
+  auto outcomes = [](Config c) {
+    c.max_call_depth = 100;
+    test::InstanceHarness h(c);
+    h.instantiate_wat(kDown);
+    std::vector<std::string> seen;
+    for (int32_t n = 90; n < 110; ++n) {
+      auto r = h.call("down", {Value::i32(n)});
+      seen.push_back(r.ok() ? std::to_string((*r)[0].i32()) : r.error().trap ? r.error().trap->message : "?");
+    }
+    return seen;
+  };
+  const std::vector<std::string> interpreted = outcomes(with_tier(Config::Tier::Interpreter));
+  EXPECT_EQ(interpreted.front(), "90");
+  EXPECT_EQ(interpreted.back(), "call stack exhausted");
+  for_each_compiled_config([&](const Config& c) { EXPECT_EQ(outcomes(c), interpreted); });
+}
+
+// A host function that calls into a store with a larger depth limit: that
+// invocation grows (moves) the thread's call records while the outer
+// compiled calls are active; the outer calls go on pushing records in the
+// new array, and a trap after it has the whole backtrace, with names.
+TEST(Jit, CallRecordsMovedByANestedInvocationKeepTheOuterCallsWorking) {
+  Config inner_config = with_tier(Config::Tier::Jit);
+  // (Larger than any limit this thread's records were sized for so far,
+  // and than the outer store's.)
+  inner_config.max_call_depth =
+      uint32_t(std::max<size_t>(exec_context().calls.size(), Config{}.max_call_depth + 2) + 4096);
+  test::InstanceHarness inner(inner_config);
+  ASSERT_NO_FATAL_FAILURE(inner.instantiate_wat(kCalls));
+  test::InstanceHarness outer(with_tier(Config::Tier::Jit));
+  const CallRecord* records_before = nullptr;
+  const CallRecord* records_after = nullptr;
+  outer.linker.define("env", "reenter",
+                      Func::host(outer.store, FuncType{{}, {}},
+                                 [&](Caller&, std::span<const Value>, std::span<Value>) -> std::optional<Trap> {
+                                   records_before = exec_context().calls.data();
+                                   EXPECT_EQ(inner.call1("top", {Value::i32(2)}).i32(), 7);
+                                   records_after = exec_context().calls.data();
+                                   return std::nullopt;
+                                 }));
+  ASSERT_NO_FATAL_FAILURE(outer.instantiate_wat(R"((module
+    (import "env" "reenter" (func $reenter))
+    (func $leaf (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
+    (func $fails (unreachable))
+    (func $after_reentry (param i32) (result i32)
+      (call $reenter)
+      (drop (call $leaf (local.get 0)))
+      (if (local.get 0) (then (call $fails)))
+      (call $leaf (local.get 0)))
+    (func (export "entry") (param i32) (result i32) (call $after_reentry (local.get 0)))))"));
+  EXPECT_EQ(outer.call1("entry", {Value::i32(0)}).i32(), 1);
+  EXPECT_NE(records_before, records_after);  // (the records did move)
+  auto r = outer.call("entry", {Value::i32(1)});
+  ASSERT_TRUE(!r.ok() && r.error().trap);
+  EXPECT_EQ(r.error().trap->message, "unreachable");
+  std::vector<std::string> names;
+  for (const Frame& f : r.error().trap->backtrace) names.push_back(f.func_name);
+  EXPECT_EQ(names, (std::vector<std::string>{"fails", "after_reentry", "entry"}));
+  EXPECT_EQ(outer.call1("entry", {Value::i32(0)}).i32(), 1);
+}
+
+// A trap at the bottom of a recursion: compiled code calls itself at its
+// own internal entry, and each of those calls is a frame of the backtrace,
+// at its call instruction, as in the interpreter.
+TEST(Jit, BacktracesThroughRecursiveCallsMatchTheInterpreter) {
+  expect_compiled_configs_match_interpreter([](const Config& c) {
+    test::InstanceHarness h(c);
+    h.instantiate_wat(R"((module
+      (func $count (export "count") (param i32) (result i32)
+        (if (i32.eqz (local.get 0)) (then (unreachable)))
+        (i32.add (i32.const 1) (call $count (i32.sub (local.get 0) (i32.const 1)))))
+      (func (export "outer") (param i32) (result i32) (call $count (local.get 0)))))");
+    std::vector<std::pair<std::string, uint64_t>> frames;
+    for (int round = 0; round < 2; ++round) {  // (the second after tiering up)
+      auto r = h.call("outer", {Value::i32(3)});
+      if (r.ok() || !r.error().trap) return frames;
+      for (const Frame& f : r.error().trap->backtrace) frames.push_back({f.func_name, f.module_offset});
+    }
+    return frames;
+  });
+}
+
+// Calls to functions compiled after their caller (a later index under
+// Tier::Jit, a callee not hot yet when tiered): results and backtraces are
+// the interpreter's, and once compile_all has compiled the whole module
+// the caller's call cell points at the callee's internal entry.
+const char* kForwardCalls = R"((module
+  (func $first (export "first") (param i32) (result i32) (i32.add (call $later (local.get 0)) (i32.const 1)))
+  (func $later (param i32) (result i32)
+    (if (i32.eqz (local.get 0)) (then (unreachable)))
+    (i32.mul (local.get 0) (i32.const 3)))))";
+
+TEST(Jit, CallsToFunctionsCompiledLaterMatchTheInterpreter) {
+  expect_compiled_configs_match_interpreter([](const Config& c) {
+    test::InstanceHarness h(c);
+    h.instantiate_wat(kForwardCalls);
+    std::vector<std::string> seen;
+    for (int32_t n : {4, 0, 5}) {
+      auto r = h.call("first", {Value::i32(n)});
+      if (r.ok()) seen.push_back(std::to_string((*r)[0].i32()));
+      else if (r.error().trap)
+        for (const Frame& f : r.error().trap->backtrace) seen.push_back(f.func_name + "@" + std::to_string(f.module_offset));
+    }
+    return seen;
+  });
+}
+
+TEST(Jit, CompileAllPointsCallsAtCalleesCompiledAfterTheirCaller) {
+  if (!jit::available()) GTEST_SKIP() << "no compiler for this host";
+  test::InstanceHarness h(with_tier(Config::Tier::Jit));
+  ASSERT_NO_FATAL_FAILURE(h.instantiate_wat(kForwardCalls));
+  const StoreImpl& store = h.store.impl();
+  const InstanceImpl& instance = *store.instances[h.instance.addr()];
+  const FuncInstance& first = *store.funcs[instance.funcs[0]];
+  const FuncInstance& later = *store.funcs[instance.funcs[1]];
+  ASSERT_TRUE(first.native && later.native_entry);
+  // (Before that, a cell holds the address of a stub in its caller's code.)
+  auto in_code_of = [](const FuncInstance& f, uint64_t address) {
+    const uint64_t begin = reinterpret_cast<uint64_t>(f.native->code);
+    return address > begin && address < begin + f.native->size;
+  };
+#if defined(__x86_64__)
+  ASSERT_EQ(first.native->late_calls.size(), 1u);
+#endif
+  for (const jit::NativeCode::LateCall& call : first.native->late_calls) {
+    EXPECT_EQ(call.callee, &later);
+    uint64_t cell;
+    std::memcpy(&cell, static_cast<const char*>(first.native->code) + call.cell, sizeof cell);
+    EXPECT_TRUE(in_code_of(later, cell)) << "the cell still points at its stub";
+  }
+  EXPECT_EQ(h.call1("first", {Value::i32(2)}).i32(), 7);
+}
+
+// call_indirect's inline checks, at each edge: the last element and the
+// first past the table, a huge index, a null element, a type mismatch.
+TEST(Jit, CallIndirectChecksMatchTheInterpreter) {
+  expect_compiled_configs_match_interpreter([](const Config& c) {
+    test::InstanceHarness h(c);
+    h.instantiate_wat(R"((module
+      (type $i2i (func (param i32) (result i32)))
+      (table 4 funcref)
+      (elem (i32.const 0) $double $triple $other)
+      (func $double (param i32) (result i32) (i32.add (local.get 0) (local.get 0)))
+      (func $triple (param i32) (result i32) (i32.mul (local.get 0) (i32.const 3)))
+      (func $other (param i64) (result i32) (i32.wrap_i64 (local.get 0)))
+      (func (export "dispatch") (param i32 i32) (result i32)
+        (call_indirect (type $i2i) (local.get 1) (local.get 0)))))");
+    std::vector<std::string> seen;
+    for (uint32_t index : {0u, 1u, 2u, 3u, 4u, 5u, 0x7fffffffu, 0xffffffffu}) {
+      auto r = h.call("dispatch", {Value::i32(int32_t(index)), Value::i32(7)});
+      seen.push_back(r.ok() ? std::to_string((*r)[0].i32()) : r.error().trap ? r.error().trap->message : "?");
+    }
+    return seen;
+  });
+}
+
 TEST(Jit, MemoryGrownByACalleeIsUsableByTheCaller) {
   for (auto tier : {Config::Tier::Interpreter, Config::Tier::Jit}) {
     test::InstanceHarness h(with_tier(tier));

@@ -275,9 +275,9 @@ TrapCode run(StoreImpl* store_ptr, ExecContext& st, const uint64_t* start, FuncI
   uint64_t mem_size = memi ? memi->size : 0;
   TrapCode trap = TrapCode::None;
   // The innermost call record, and the limits a call checks, kept here
-  // rather than in `st` (st.depth is brought up to date where others read
+  // rather than in `st` (st.record is brought up to date where others read
   // it: host calls and traps).
-  CallRecord* rec = st.calls.data() + st.depth;
+  CallRecord* rec = st.record;
   CallRecord* rec_limit = st.calls.data() + max_depth;
   uint64_t* const stack_end = st.stack_end;
   // Shared by the call handlers (declared here: computed goto must not jump
@@ -673,7 +673,7 @@ I_LoopHead:
   NEXT();
 loop_tier_up: {
   cur->tier_up_countdown = INT32_MAX;  // tried once
-  st.depth = size_t(rec - st.calls.data());
+  st.record = rec;
   const int osr = enter_compiled_at_loop(store, st, *cur, fp, uint32_t(pc[1]));
   if (osr < 0) {
     pc += 2;
@@ -687,7 +687,7 @@ loop_tier_up: {
 }
 
 I_Halt:
-  st.depth = size_t(rec - st.calls.data());
+  st.record = rec;
   return TrapCode::None;
 
 // Calls. A call record holds where to return, the caller's frame and the
@@ -778,10 +778,10 @@ call_slow:  // callee, nfp, ret: a host function or one not translated yet
     st.top = frame_end;
     if (rec + 1 >= rec_limit) TRAP(TrapCode::StackExhausted);
     *++rec = CallRecord{ret, fp, cur};  // visible to nested backtraces
-    st.depth = size_t(rec - st.calls.data());
+    st.record = rec;
     bool ok = call_host(store, st, *callee, cur, nfp);
     // A nested invocation may have resized the record array.
-    rec = st.calls.data() + st.depth - 1;
+    rec = st.record - 1;
     rec_limit = st.calls.data() + max_depth;
     st.top = saved_top;
     if (!ok) TRAP(TrapCode::HostTrap);  // st.host_trap holds the host's trap
@@ -800,12 +800,12 @@ tier_up:  // callee, cf, nfp, ret: its calls reached Config::tier_up_threshold
 call_native:  // callee (compiled), nfp, ret
   if (rec + 1 >= rec_limit) TRAP(TrapCode::StackExhausted);
   *++rec = CallRecord{ret, fp, cur};
-  st.depth = size_t(rec - st.calls.data());
+  st.record = rec;
   trap = TrapCode(callee->native_entry(nfp, &st));
-  // The callee keeps st.depth where it found it when it returns; a trap
+  // The callee keeps st.record where it found it when it returns; a trap
   // leaves it (and st.trap_func) where the trap happened.
   if (trap != TrapCode::None) return trap;
-  rec = st.calls.data() + st.depth - 1;
+  rec = st.record - 1;
   RELOAD_MEMORY();  // the callee may have grown the memory
   pc = ret;
   NEXT();
@@ -934,7 +934,7 @@ I_DataDrop:
 #include "interp/simd_handlers.inc"
 
 do_trap:
-  st.depth = size_t(rec - st.calls.data());
+  st.record = rec;
   st.trap_func = cur;
   st.trap_pc = pc;
   return trap;
@@ -1166,7 +1166,7 @@ std::optional<Trap> invoke_function(StoreImpl& store, uint32_t func_addr, std::s
   const FuncType& ft = func->type;
   uint64_t* fp = st.top;
   size_t needed = std::max(slot_count(ft.params), slot_count(ft.results));
-  if (fp + needed > st.stack_end || st.depth + 2 >= st.calls.size() ||
+  if (fp + needed > st.stack_end || st.depth() + 2 >= st.calls.size() ||
       st.invocations >= kMaxNestedInvocations)
     return make_trap(TrapCode::StackExhausted);
   for (size_t i = 0, slot = 0; i < args.size(); ++i) slot += value_to_slot(store, args[i], fp + slot);
@@ -1175,14 +1175,14 @@ std::optional<Trap> invoke_function(StoreImpl& store, uint32_t func_addr, std::s
   // ends (an exception thrown by a host function included).
   struct Restore {
     ExecContext& st;
-    size_t depth;
+    size_t depth;  // (not a pointer: a nested invocation may move the records)
     uint64_t* top;
     ~Restore() {
-      st.depth = depth;
+      st.set_depth(depth);
       st.top = top;
       --st.invocations;
     }
-  } restore{st, st.depth, st.top};
+  } restore{st, st.depth(), st.top};
   // The running store's fuel lives in the context while it runs (compiled
   // code subtracts from it there); a nested call into another store, or
   // into this one, hands it over and back.
@@ -1200,11 +1200,11 @@ std::optional<Trap> invoke_function(StoreImpl& store, uint32_t func_addr, std::s
       if (outer) st.fuel_left = outer->fuel;
     }
   } fuel_handoff{st, store};
-  const size_t base_depth = st.depth;
+  const size_t base_depth = st.depth();
   if (st.invocations == 0)  // the Step at entry counts the first; no limit: a count that never runs out
     st.steps_left = config.step_limit ? config.step_limit + 1 : UINT64_MAX;
   ++st.invocations;
-  if (st.invocations == 1) st.max_depth = config.max_call_depth;
+  if (st.invocations == 1) st.set_max_depth(config.max_call_depth);
   st.trap_pc = nullptr;
   TrapCode code = run_call(store, st, *func, nullptr, fp);
   std::optional<Trap> result;
@@ -1220,7 +1220,7 @@ std::optional<Trap> invoke_function(StoreImpl& store, uint32_t func_addr, std::s
     // A caller's frame is at its call: the byte before its return address
     // (interpreter code or native) is the call's.
     if (st.trap_func) trap.backtrace.push_back(frame_of(store, *st.trap_func, st.trap_pc));
-    for (size_t d = st.depth; d > base_depth + 1 && trap.backtrace.size() < kMaxBacktraceFrames; --d) {
+    for (size_t d = st.depth(); d > base_depth + 1 && trap.backtrace.size() < kMaxBacktraceFrames; --d) {
       const CallRecord& r = st.calls[d];
       FuncInstance* caller = r.return_pc ? jit::function_at(r.return_pc) : nullptr;  // compiled code's record
       if (!caller) caller = r.func;

@@ -80,8 +80,12 @@ bool ExecContext::ensure(const Config& cfg) {
   }
   if (!base) return false;
   // The record array fits the largest depth limit seen.
+  // (A nested invocation may grow it: the pointers into it move along.)
+  const size_t depth_now = record ? depth() : 0;
+  const size_t max_depth_now = record_limit ? size_t(record_limit - calls.data()) : 0;
   calls.grow(size_t(cfg.max_call_depth) + 2);
-  records = calls.data();
+  set_depth(depth_now);
+  set_max_depth(max_depth_now);
   if (!native_limit) native_limit = native_stack_limit();
   return true;
 }

@@ -36,9 +36,11 @@ struct CallRecord {
 
 // The part compiled code addresses by fixed offsets (standard layout).
 struct ExecRegs {
-  CallRecord* records = nullptr;  // calls.data()
-  uint64_t depth = 0;             // index of the innermost record
-  uint64_t max_depth = 0;         // Config::max_call_depth of the running invocation
+  // The innermost record (calls.data() + depth) and the first one a call
+  // may not push (calls.data() + Config::max_call_depth of the running
+  // invocation): a call is one add and compare, with no index to scale.
+  CallRecord* record = nullptr;
+  CallRecord* record_limit = nullptr;
   uint64_t* stack_end = nullptr;  // end of the value stack
   uintptr_t native_limit = 0;     // compiled code traps below this stack pointer
   uint64_t steps_left = 0;        // Config::step_limit countdown
@@ -81,7 +83,7 @@ class CallRecords {
 struct ExecContext : ExecRegs {
   uint64_t* base = nullptr;
   uint64_t* top = nullptr;  // first slot not used by an active invocation
-  CallRecords calls;  // sized once per configuration; indexed by depth
+  CallRecords calls;  // sized once per configuration; indexed by depth()
   std::optional<Trap> host_trap;  // a trap returned by a host function, propagated unchanged
   uint32_t trap_index = 0;            // the table index of the last "uninitialized element" trap
   // Active invoke_function calls on this thread: each host -> wasm re-entry
@@ -96,6 +98,10 @@ struct ExecContext : ExecRegs {
   // when the records cannot.
   bool ensure(const Config& cfg);
   static constexpr size_t kMinValueStackBytes = 256 * 1024;
+  size_t depth() const { return size_t(record - calls.data()); }
+  void set_depth(size_t depth) { record = calls.data() + depth; }
+  // Sets record_limit for an invocation's Config::max_call_depth.
+  void set_max_depth(size_t max_depth) { record_limit = calls.data() + max_depth; }
   uint64_t* end() const { return stack_end; }
 };
 
