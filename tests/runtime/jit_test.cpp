@@ -1139,6 +1139,69 @@ TEST(Jit, LocalsPinnedAcrossCallsMatchTheInterpreter) {
   expect_compiled_configs_match_interpreter(run);
 }
 
+// A loop that calls with three locals used 8+ times: where the memory is
+// guarded, r14 (otherwise the address of the memory's size) is free and
+// pins the third. Its callees read the memory's size (memory.fill and
+// memory.copy check their ranges, a load with explicit checks compares)
+// while the caller's r14 holds a pin; each callee that pins r14 itself
+// ($three called by $rec3) saves it; a callee's out-of-bounds trap and
+// runaway recursion leave through exits that restore it.
+const char* kThreePinsAcrossCalls = R"((module
+  (memory 1)
+  (func $fill (param $at i32) (result i32)
+    (memory.fill (local.get $at) (i32.const 7) (i32.const 16))
+    (i32.load8_u offset=3 (local.get $at)))
+  (func $copy (param $at i32) (result i32)
+    (memory.copy (i32.add (local.get $at) (i32.const 100)) (local.get $at) (i32.const 16))
+    (i32.load offset=104 (local.get $at)))
+  (func $load (param i32) (result i32) (i32.load (local.get 0)))
+  (func $three (export "three") (param $n i32) (param $at i32) (result i32) (local $i i32) (local $s i32) (local $u i32)
+    (loop $l
+      (local.set $s (i32.add (local.get $s) (call $fill (i32.and (i32.add (local.get $at) (local.get $i)) (i32.const 0x7fff)))))
+      (local.set $u (i32.xor (local.get $u) (call $copy (i32.and (i32.mul (local.get $i) (i32.const 64)) (i32.const 0x7fff)))))
+      (local.set $u (i32.add (local.get $u) (call $load (local.get $at))))
+      (local.set $s (i32.xor (i32.rotl (local.get $s) (local.get $i)) (i32.mul (local.get $u) (local.get $s))))
+      (local.set $u (i32.add (local.get $u) (i32.shr_u (local.get $s) (i32.and (local.get $i) (i32.const 7)))))
+      (local.set $s (i32.sub (local.get $s) (i32.and (local.get $u) (local.get $i))))
+      (local.set $u (i32.add (local.get $u) (local.get $i)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+    (i32.add (local.get $s) (local.get $u)))
+  ;; $three from a loop with three pins of its own; a negative $d recurses
+  ;; until the stack runs out
+  (func $rec3 (export "rec3") (param $d i32) (param $at i32) (result i32) (local $i i32) (local $s i32) (local $u i32)
+    (if (i32.eqz (local.get $d)) (then (return (call $three (i32.const 3) (local.get $at)))))
+    (loop $l
+      (local.set $s (i32.add (local.get $s) (call $rec3 (i32.sub (local.get $d) (i32.const 1)) (local.get $at))))
+      (local.set $u (i32.xor (local.get $u) (i32.mul (local.get $s) (local.get $i))))
+      (local.set $s (i32.add (local.get $s) (i32.rotl (local.get $u) (local.get $i))))
+      (local.set $u (i32.sub (local.get $u) (i32.and (local.get $s) (local.get $i))))
+      (local.set $s (i32.xor (local.get $s) (local.get $u)))
+      (local.set $u (i32.add (local.get $u) (i32.xor (local.get $i) (local.get $d))))
+      (local.set $s (i32.sub (local.get $s) (i32.mul (local.get $i) (local.get $u))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (i32.const 2))))
+    (i32.add (local.get $s) (local.get $u)))))";
+
+TEST(Jit, ThirdPinAcrossCallsMatchesTheInterpreter) {
+  auto run = [&](Config config) {
+    test::InstanceHarness h(config);
+    h.instantiate_wat(kThreePinsAcrossCalls);
+    std::vector<std::string> out;
+    for (int32_t n : {1, 3, 50}) out.push_back(outcome(h, "three", {Value::i32(n), Value::i32(n * 5)}));
+    out.push_back(outcome(h, "three", {Value::i32(5), Value::i32(65534)}));  // $load traps out of bounds
+    for (int32_t d : {0, 1, 4}) out.push_back(outcome(h, "rec3", {Value::i32(d), Value::i32(d + 9)}));
+    out.push_back(outcome(h, "rec3", {Value::i32(2), Value::i32(65533)}));  // a trap three frames deep
+    out.push_back(h.trap_of("rec3", {Value::i32(-1), Value::i32(0)}));
+    out.push_back(outcome(h, "rec3", {Value::i32(3), Value::i32(40)}));  // after the traps, as before
+    return out;
+  };
+  expect_compiled_configs_match_interpreter(run);
+  // On-stack replacement into the loop, its three pins loaded at the entry.
+  const auto expected = run(with_tier(Config::Tier::Interpreter));
+  EXPECT_EQ(run(with_tier(Config::Tier::Tiered, 20)), expected);
+}
+
 // Runaway recursion through such loops stops at the native stack check at
 // function entry, after the callee-saved registers are pushed: the trap's
 // exit pops them, and the store works on.
