@@ -618,6 +618,9 @@ class X64Compiler {
     if (!start_code()) return nullptr;
     FastAssembler a(&code_);
     a_ = &a;
+    // Loop headers' padding in a few long nops, not up to 31 one-byte ones:
+    // the path falling into a loop runs it at every entry.
+    a.addEncodingOptions(EncodingOptions::kOptimizedAlign);
     if (const_pool_) const_label_ = a.newLabel();
     labels_.reserve(targets_.size());
     for (size_t k = 0; k < targets_.size(); ++k) labels_.push_back(a.newLabel());
