@@ -2742,13 +2742,15 @@ class X64Compiler {
     Label table = a.newLabel();
     // An index past the last entry takes the default (the last) straight
     // away: a predicted branch, not a cmov on the table load's address.
-    a.emit(Inst::kIdMov, eax, gp_in(p[1], false));
-    a.cmp(eax, uint32_t(count - 1));
+    // (The index indexes the table from its cache register when that is
+    // known zero-extended, else from eax.)
+    const Gp index = zero_extended_gp(p[1], eax);
+    a.cmp(index.r32(), uint32_t(count - 1));
     branch_if(CondCode::kAE, p[3 + count - 1]);
     cache_.known(scratch_.here);
     for (uint64_t k = 0; k < count; ++k) note_incoming(target_index(p[3 + k]), &scratch_.here);
     a.lea(rcx, ptr(table));
-    a.movsxd(rax, dword_ptr(rcx, rax, 2));
+    a.movsxd(rax, dword_ptr(rcx, index, 2));
     a.add(rax, rcx);
     a.jmp(rax);
     jump_tables_.push_back(JumpTable{table, p + 3, count, current_, leaving_stubs(p + 3, count)});
@@ -3392,6 +3394,14 @@ class X64Compiler {
     a_->mov(r.r32(), slot32(addr_slot));
     cache_.set_zext(e);
     return r.r64();
+  }
+
+  // The 64-bit register holding i32 slot `slot`'s value zero-extended: its
+  // cache register when known so (RegCache::zext), else `scratch` loaded.
+  Gp zero_extended_gp(uint64_t slot, const Gp& scratch) {
+    if (auto e = cache_.find(slot); e && !e->xmm && cache_.zext(*e)) return RegCache::gp(e->reg).r64();
+    a_->emit(Inst::kIdMov, scratch.r32(), gp_in(slot, false));
+    return scratch.r64();
   }
 
   // The operand of an access of `bytes` at the address in slot `addr_slot`

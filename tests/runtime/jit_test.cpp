@@ -656,6 +656,59 @@ TEST(Jit, ResultsComputedStraightIntoLocalsMatchTheInterpreter) {
   expect_compiled_configs_match_interpreter(run);
 }
 
+// A br_table indexes its jump table straight from the index's cache
+// register where that is known zero-extended (a 32-bit result such as
+// i32.wrap_i64's, a pinned i32 local), else from a zero-extended copy in
+// eax (an index in its slot, or in a register restored at a label).
+TEST(Jit, BrTableIndexesFromTheIndexRegisterOnlyWhenZeroExtended) {
+  const char* wat = R"((module
+    (func $case (param $k i32) (result i32)
+      (block $t3 (block $t2 (block $t1 (block $t0
+        (br_table $t0 $t1 $t2 $t3 (local.get $k)))
+        (return (i32.const 10)))
+        (return (i32.const 11)))
+        (return (i32.const 12)))
+      (i32.const 13))
+    (func (export "wrapped") (param $x i64) (result i32)
+      (block $t3 (block $t2 (block $t1 (block $t0
+        (br_table $t0 $t1 $t2 $t3 (i32.wrap_i64 (i64.add (local.get $x) (i64.const 0)))))
+        (return (i32.const 20)))
+        (return (i32.const 21)))
+        (return (i32.const 22)))
+      (i32.const 23))
+    (func (export "computed") (param $k i32) (result i32)
+      (i32.add (call $case (i32.and (local.get $k) (i32.const 7)))
+               (call $case (local.get $k))))
+    ;; a dispatch loop: its index a pinned i32 local, its cases writing it
+    (func (export "dispatch") (param $n i32) (result i32) (local $op i32) (local $acc i32)
+      (loop $l
+        (block $d (block $c2 (block $c1 (block $c0
+          (br_table $c0 $c1 $c2 $d (local.get $op)))
+          (local.set $acc (i32.add (local.get $acc) (i32.const 3)))
+          (local.set $op (i32.const 2))
+          (br $l))
+          (local.set $acc (i32.mul (local.get $acc) (i32.const 5)))
+          (local.set $op (i32.const 0))
+          (br $l))
+          (local.set $acc (i32.xor (local.get $acc) (local.get $n)))
+          (local.set $op (select (i32.const 1) (i32.const 3) (i32.lt_u (local.get $acc) (i32.const 100000))))
+          (br $l)))
+      (local.get $acc))))";
+  auto run = [&](Config config) {
+    test::InstanceHarness h(config);
+    h.instantiate_wat(wat);
+    std::vector<int32_t> out;
+    for (int64_t x : {int64_t(0x100000002), int64_t(0x7fffffff00000001), int64_t(-4), int64_t(3), int64_t(0x500000000)})
+      out.push_back(h.call1("wrapped", {Value::i64(x)}).i32());
+    for (int32_t k : {0, 1, 2, 3, 9, -1}) out.push_back(h.call1("computed", {Value::i32(k)}).i32());
+    for (int32_t n : {1, 77}) out.push_back(h.call1("dispatch", {Value::i32(n)}).i32());
+    return out;
+  };
+  EXPECT_EQ(run(with_tier(Config::Tier::Interpreter)),
+            (std::vector<int32_t>{22, 21, 23, 23, 20, 20, 22, 24, 26, 24, 26, 195312, 276620}));
+  expect_compiled_configs_match_interpreter(run);
+}
+
 // Where paths join (block ends, br_if, br_table and if/else targets, the
 // way out of a loop), values every path brings in the same register stay
 // there: paths that rewrite a local, or call, between the branch and the
