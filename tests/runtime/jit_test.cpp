@@ -1253,6 +1253,15 @@ TEST(Jit, ThirdPinAcrossCallsMatchesTheInterpreter) {
   // On-stack replacement into the loop, its three pins loaded at the entry.
   const auto expected = run(with_tier(Config::Tier::Interpreter));
   EXPECT_EQ(run(with_tier(Config::Tier::Tiered, 20)), expected);
+  // Called once, "three" moves up by its loop's count alone.
+  auto first_call = [&](Config config) {
+    test::InstanceHarness h(config);
+    h.instantiate_wat(kThreePinsAcrossCalls);
+    std::string out = outcome(h, "three", {Value::i32(50), Value::i32(250)});
+    if (config.tier == Config::Tier::Tiered) EXPECT_EQ(is_compiled(h, "three"), jit::available());
+    return out;
+  };
+  EXPECT_EQ(first_call(with_tier(Config::Tier::Tiered, 20)), first_call(with_tier(Config::Tier::Interpreter)));
 }
 
 // Runaway recursion through such loops stops at the native stack check at
