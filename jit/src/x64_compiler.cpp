@@ -8,7 +8,9 @@
 //   r12  this thread's ExecRegs (call depth and records, limits, trap state)
 //   r13  memory 0's base (a memory never moves)
 //   r14  the address of memory 0's current size in bytes (read at each
-//        access: a memory.grow in any callee changes it)
+//        access: a memory.grow in any callee changes it), where the
+//        memory is not guarded; otherwise a callee-saved cache register
+//        like r15 and rbp (see RegCache)
 // Each function has two entries: its native entry (NativeEntry: saves and
 // sets r12-r15) and, kInternalEntryOffset bytes on, the internal entry that
 // compiled code of the same instance calls (saves rbx, and r15 and rbp in
@@ -126,17 +128,19 @@ class RegCache {
     uint32_t reg;  // index into the pool
     bool operator==(const Entry&) const = default;
   };
-  static constexpr uint32_t kGpCount = 8, kXmmCount = 14;
+  static constexpr uint32_t kGpCount = 9, kXmmCount = 14;
   static constexpr uint32_t kMaxPinnedGp = 5, kMaxPinnedXmm = 10;
-  // The last two general registers, r15 and rbp, are callee-saved in the
-  // SysV ABI: a function that uses them saves them at its internal entry
-  // (X64Compiler::saves_callee_saved_), so values in them survive every
-  // call, to wasm or to C++. A function that does not save them leaves
-  // them alone (reserve_callee_saved). Nothing in compiled code uses rbp
-  // as a frame pointer.
-  static constexpr uint32_t kFirstCalleeSavedGp = 6;
+  // The last three general registers, r15, rbp and r14, are callee-saved
+  // in the SysV ABI: a function that uses them saves them at its internal
+  // entry (X64Compiler::saves_callee_saved_, saves_r14_), so values in
+  // them survive every call, to wasm or to C++. A function that does not
+  // save them leaves them alone (reserve_callee_saved, reserve_r14). r14
+  // is free only where the memory is guarded (or absent): elsewhere it
+  // holds the address of the memory's size. Nothing in compiled code uses
+  // rbp as a frame pointer.
+  static constexpr uint32_t kFirstCalleeSavedGp = 6, kR14 = 8;
   static Gp gp(uint32_t i) {
-    static const Gp pool[kGpCount] = {rsi, rdi, r8, r9, r10, r11, r15, rbp};
+    static const Gp pool[kGpCount] = {rsi, rdi, r8, r9, r10, r11, r15, rbp, r14};
     return pool[i];
   }
   static bool callee_saved(Entry e) { return !e.xmm && e.reg >= kFirstCalleeSavedGp; }
@@ -174,6 +178,8 @@ class RegCache {
   void reserve_callee_saved() {
     for (uint32_t r = kFirstCalleeSavedGp; r < kGpCount; ++r) reserved_regs_ |= uint32_t(1) << r;
   }
+  // Keeps r14 out of use (a function that saves r15 and rbp only).
+  void reserve_r14() { reserved_regs_ |= uint32_t(1) << kR14; }
 
   // Whether a general register's upper 32 bits are known to be zero: the
   // compiler wrote it with a 32-bit operation since it last took it (at a
@@ -544,6 +550,7 @@ class X64Compiler {
     // (Only Tier::Jit compiles a module whole, with jit::compile_all.)
     late_calls_bound_ = store.engine.config().tier == Config::Tier::Jit;
     guarded_ = use_guard && memi_ && memi_->guarded() && install_fault_handler();
+    memory_size_in_r14_ = memi_ && !memi_->guarded();
     instrs_.clear();
     targets_.clear();
     labels_.clear();
@@ -605,11 +612,17 @@ class X64Compiler {
     // One label per distinct target (a br_table may name one 65,520 times).
     std::sort(targets_.begin(), targets_.end());
     targets_.erase(std::unique(targets_.begin(), targets_.end()), targets_.end());
-    saves_callee_saved_ = loops_use_callee_saved();
+    const CalleeSavedUse use = loops_use_callee_saved();
+    saves_callee_saved_ = use.r15_rbp;
+    saves_r14_ = use.r14;
     if (!saves_callee_saved_) cache_.reserve_callee_saved();
+    else if (!saves_r14_) cache_.reserve_r14();
     if (!start_code()) return nullptr;
     FastAssembler a(&code_);
     a_ = &a;
+    // Loop headers' padding in a few long nops, not up to 31 one-byte ones:
+    // the path falling into a loop runs it at every entry.
+    a.addEncodingOptions(EncodingOptions::kOptimizedAlign);
     if (const_pool_) const_label_ = a.newLabel();
     labels_.reserve(targets_.size());
     for (size_t k = 0; k < targets_.size(); ++k) labels_.push_back(a.newLabel());
@@ -982,6 +995,10 @@ class X64Compiler {
       a.push(rbp);
       a.push(r15);
     }
+    if (saves_r14_) {
+      a.push(r14);
+      a.sub(rsp, 8);  // (rsp 16-byte aligned again)
+    }
     a.mov(kFp, rdi);
     // Native stack (deep recursion through compiled code) and value stack.
     if (check_native_stack) {
@@ -1040,6 +1057,10 @@ class X64Compiler {
   // handler's too: it resumes at this function's out-of-bounds entry, with
   // its stack as the faulting access left it) and a callee's trap passed on.
   void return_to_caller() {
+    if (saves_r14_) {
+      a_->add(rsp, 8);
+      a_->pop(r14);
+    }
     if (saves_callee_saved_) {
       a_->pop(r15);
       a_->pop(rbp);
@@ -1886,7 +1907,7 @@ class X64Compiler {
     a.mov(rsi, imm(in.stub));
     if (memi_) {
       a.mov(rdx, kMem);
-      a.mov(rcx, qword_ptr(kMemSize));
+      a.mov(rcx, memory_size(rcx));
     } else {
       a.xor_(edx, edx);
       a.xor_(ecx, ecx);
@@ -1941,9 +1962,10 @@ class X64Compiler {
     a.emit(Inst::kIdMov, edx, gp_in(p[3], false));
     a.lea(rdi, ptr(rax, rdx));
     a.lea(rsi, ptr(rcx, rdx));
-    a.cmp(rsi, qword_ptr(kMemSize));
+    const Mem size = memory_size(r8);  // (r8: a cache register, which the call clobbers anyway)
+    a.cmp(rsi, size);
     a.ja(trap_site(TrapCode::MemoryOutOfBounds));
-    a.cmp(rdi, qword_ptr(kMemSize));
+    a.cmp(rdi, size);
     a.ja(trap_site(TrapCode::MemoryOutOfBounds));
     a.lea(rdi, ptr(kMem, rax));
     a.lea(rsi, ptr(kMem, rcx));
@@ -1957,7 +1979,7 @@ class X64Compiler {
     a.emit(Inst::kIdMov, edx, gp_in(p[3], false));
     a.emit(Inst::kIdMov, esi, gp_in(p[2], false));  // (last: rsi is a cache register; memset takes the low byte)
     a.lea(rcx, ptr(rax, rdx));
-    a.cmp(rcx, qword_ptr(kMemSize));
+    a.cmp(rcx, memory_size(r8));  // (r8: see emit_memory_copy)
     a.ja(trap_site(TrapCode::MemoryOutOfBounds));
     a.lea(rdi, ptr(kMem, rax));
     a.mov(rax, imm(reinterpret_cast<void*>(&std::memset)));
@@ -2142,22 +2164,34 @@ class X64Compiler {
     }
     std::sort(ranked.rbegin(), ranked.rend());
   }
-  // Whether the loops' pins and cache may use r15 and rbp, which the
-  // function then saves: when a loop is call-free (its pins and
-  // temporaries take any register), or a loop that calls has a local to
-  // pin across its calls (see kMinUsesToPinAcrossCalls). A function without
-  // such loops keeps to the other six cache registers and saves nothing.
-  bool loops_use_callee_saved() {
+  // Which callee-saved registers the loops' pins and cache may use, which
+  // the function then saves: r15 and rbp when a loop is call-free (its
+  // pins and temporaries take any register), or a loop that calls has a
+  // local to pin across its calls (see kMinUsesToPinAcrossCalls); r14 too
+  // when it is free (see memory_size_in_r14_) and a loop that calls has a
+  // third such local. A function without such loops keeps to the other
+  // six cache registers and saves nothing.
+  struct CalleeSavedUse {
+    bool r15_rbp = false, r14 = false;
+  };
+  CalleeSavedUse loops_use_callee_saved() {
+    CalleeSavedUse use;
     size_t counted_to = 0;  // the end of the last loop counted (its nested loops' uses are in its counts)
     for (const auto& [header, end] : loop_end_) {
       const auto [first, last] = loop_instrs(header, end);
-      if (!any_calls_out(first, last)) return true;
+      if (!any_calls_out(first, last)) {
+        use.r15_rbp = true;
+        if (memory_size_in_r14_) return use;  // (nothing more to learn)
+        continue;
+      }
       if (header <= counted_to && counted_to != 0) continue;
       rank_locals(first, last, true, kMinUsesToPinAcrossCalls);
-      if (!scratch_.ranked.empty()) return true;
+      use.r15_rbp |= !scratch_.ranked.empty();
+      use.r14 = !memory_size_in_r14_ && scratch_.ranked.size() >= 3;
+      if (use.r14) return use;
       counted_to = end;
     }
-    return false;
+    return use;
   }
 
   void enter_loop(size_t header, size_t end) {
@@ -2724,13 +2758,15 @@ class X64Compiler {
     Label table = a.newLabel();
     // An index past the last entry takes the default (the last) straight
     // away: a predicted branch, not a cmov on the table load's address.
-    a.emit(Inst::kIdMov, eax, gp_in(p[1], false));
-    a.cmp(eax, uint32_t(count - 1));
+    // (The index indexes the table from its cache register when that is
+    // known zero-extended, else from eax.)
+    const Gp index = zero_extended_gp(p[1], eax);
+    a.cmp(index.r32(), uint32_t(count - 1));
     branch_if(CondCode::kAE, p[3 + count - 1]);
     cache_.known(scratch_.here);
     for (uint64_t k = 0; k < count; ++k) note_incoming(target_index(p[3 + k]), &scratch_.here);
     a.lea(rcx, ptr(table));
-    a.movsxd(rax, dword_ptr(rcx, rax, 2));
+    a.movsxd(rax, dword_ptr(rcx, index, 2));
     a.add(rax, rcx);
     a.jmp(rax);
     jump_tables_.push_back(JumpTable{table, p + 3, count, current_, leaving_stubs(p + 3, count)});
@@ -3407,6 +3443,14 @@ class X64Compiler {
     return r.r64();
   }
 
+  // The 64-bit register holding i32 slot `slot`'s value zero-extended: its
+  // cache register when known so (RegCache::zext), else `scratch` loaded.
+  Gp zero_extended_gp(uint64_t slot, const Gp& scratch) {
+    if (auto e = cache_.find(slot); e && !e->xmm && cache_.zext(*e)) return RegCache::gp(e->reg).r64();
+    a_->emit(Inst::kIdMov, scratch.r32(), gp_in(slot, false));
+    return scratch.r64();
+  }
+
   // The operand of an access of `bytes` at the address in slot `addr_slot`
   // plus `offset`: unchecked on a guarded memory, else with address +
   // offset + bytes (in rcx) checked against the memory's size.
@@ -3427,9 +3471,16 @@ class X64Compiler {
       a.mov(rcx, imm(end));
       a.add(rcx, index);
     }
-    a.cmp(rcx, qword_ptr(kMemSize));
+    a.cmp(rcx, memory_size(rax));  // (rax: no caller holds a value there)
     a.ja(trap_site(TrapCode::MemoryOutOfBounds));
     return ptr(kMem, rcx, 0, -int32_t(bytes), size_bits / 8);
+  }
+  // The memory's current size in bytes: through r14, or where r14 is no
+  // longer its address (memory_size_in_r14_), through `scratch`.
+  Mem memory_size(const Gp& scratch) {
+    if (memory_size_in_r14_) return qword_ptr(kMemSize);
+    a_->mov(scratch, imm(&memi_->size));
+    return qword_ptr(scratch);
   }
 
   void emit_load(Opcode op, uint64_t dst, uint64_t addr, uint64_t offset) {
@@ -3576,6 +3627,12 @@ class X64Compiler {
     int32_t skip;
   };
   std::vector<LateCall> late_calls_;
+  bool saves_r14_ = false;  // the internal entry saves r14 (see loops_use_callee_saved)
+  // Whether r14 holds the address of the memory's size: a property of the
+  // instance (its memory is not guarded), not of one function's code (a
+  // function compiled with explicit checks when the fault handler's
+  // registry is full may be called from one that caches values in r14).
+  bool memory_size_in_r14_ = false;
   bool skip_next_ = false;  // the next instruction was folded into the current one (see forwarded_dst)
   bool falls_through_ = true;  // whether the code emitted last goes on to what follows (see join_paths)
   RegCache& cache_ = scratch_.cache;

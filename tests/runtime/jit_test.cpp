@@ -847,6 +847,59 @@ TEST(Jit, ResultsComputedStraightIntoLocalsMatchTheInterpreter) {
   expect_compiled_configs_match_interpreter(run);
 }
 
+// A br_table indexes its jump table straight from the index's cache
+// register where that is known zero-extended (a 32-bit result such as
+// i32.wrap_i64's, a pinned i32 local), else from a zero-extended copy in
+// eax (an index in its slot, or in a register restored at a label).
+TEST(Jit, BrTableIndexesFromTheIndexRegisterOnlyWhenZeroExtended) {
+  const char* wat = R"((module
+    (func $case (param $k i32) (result i32)
+      (block $t3 (block $t2 (block $t1 (block $t0
+        (br_table $t0 $t1 $t2 $t3 (local.get $k)))
+        (return (i32.const 10)))
+        (return (i32.const 11)))
+        (return (i32.const 12)))
+      (i32.const 13))
+    (func (export "wrapped") (param $x i64) (result i32)
+      (block $t3 (block $t2 (block $t1 (block $t0
+        (br_table $t0 $t1 $t2 $t3 (i32.wrap_i64 (i64.add (local.get $x) (i64.const 0)))))
+        (return (i32.const 20)))
+        (return (i32.const 21)))
+        (return (i32.const 22)))
+      (i32.const 23))
+    (func (export "computed") (param $k i32) (result i32)
+      (i32.add (call $case (i32.and (local.get $k) (i32.const 7)))
+               (call $case (local.get $k))))
+    ;; a dispatch loop: its index a pinned i32 local, its cases writing it
+    (func (export "dispatch") (param $n i32) (result i32) (local $op i32) (local $acc i32)
+      (loop $l
+        (block $d (block $c2 (block $c1 (block $c0
+          (br_table $c0 $c1 $c2 $d (local.get $op)))
+          (local.set $acc (i32.add (local.get $acc) (i32.const 3)))
+          (local.set $op (i32.const 2))
+          (br $l))
+          (local.set $acc (i32.mul (local.get $acc) (i32.const 5)))
+          (local.set $op (i32.const 0))
+          (br $l))
+          (local.set $acc (i32.xor (local.get $acc) (local.get $n)))
+          (local.set $op (select (i32.const 1) (i32.const 3) (i32.lt_u (local.get $acc) (i32.const 100000))))
+          (br $l)))
+      (local.get $acc))))";
+  auto run = [&](Config config) {
+    test::InstanceHarness h(config);
+    h.instantiate_wat(wat);
+    std::vector<int32_t> out;
+    for (int64_t x : {int64_t(0x100000002), int64_t(0x7fffffff00000001), int64_t(-4), int64_t(3), int64_t(0x500000000)})
+      out.push_back(h.call1("wrapped", {Value::i64(x)}).i32());
+    for (int32_t k : {0, 1, 2, 3, 9, -1}) out.push_back(h.call1("computed", {Value::i32(k)}).i32());
+    for (int32_t n : {1, 77}) out.push_back(h.call1("dispatch", {Value::i32(n)}).i32());
+    return out;
+  };
+  EXPECT_EQ(run(with_tier(Config::Tier::Interpreter)),
+            (std::vector<int32_t>{22, 21, 23, 23, 20, 20, 22, 24, 26, 24, 26, 195312, 276620}));
+  expect_compiled_configs_match_interpreter(run);
+}
+
 // Where paths join (block ends, br_if, br_table and if/else targets, the
 // way out of a loop), values every path brings in the same register stay
 // there: paths that rewrite a local, or call, between the branch and the
@@ -1328,6 +1381,80 @@ TEST(Jit, LocalsPinnedAcrossCallsMatchTheInterpreter) {
     return out;
   };
   expect_compiled_configs_match_interpreter(run);
+}
+
+// A loop that calls with three locals used 8+ times: where the memory is
+// guarded, r14 (otherwise the address of the memory's size) is free and
+// pins the third. Its callees read the memory's size (memory.fill and
+// memory.copy check their ranges, a load with explicit checks compares)
+// while the caller's r14 holds a pin; each callee that pins r14 itself
+// ($three called by $rec3) saves it; a callee's out-of-bounds trap and
+// runaway recursion leave through exits that restore it.
+const char* kThreePinsAcrossCalls = R"((module
+  (memory 1)
+  (func $fill (param $at i32) (result i32)
+    (memory.fill (local.get $at) (i32.const 7) (i32.const 16))
+    (i32.load8_u offset=3 (local.get $at)))
+  (func $copy (param $at i32) (result i32)
+    (memory.copy (i32.add (local.get $at) (i32.const 100)) (local.get $at) (i32.const 16))
+    (i32.load offset=104 (local.get $at)))
+  (func $load (param i32) (result i32) (i32.load (local.get 0)))
+  (func $three (export "three") (param $n i32) (param $at i32) (result i32) (local $i i32) (local $s i32) (local $u i32)
+    (loop $l
+      (local.set $s (i32.add (local.get $s) (call $fill (i32.and (i32.add (local.get $at) (local.get $i)) (i32.const 0x7fff)))))
+      (local.set $u (i32.xor (local.get $u) (call $copy (i32.and (i32.mul (local.get $i) (i32.const 64)) (i32.const 0x7fff)))))
+      (local.set $u (i32.add (local.get $u) (call $load (local.get $at))))
+      (local.set $s (i32.xor (i32.rotl (local.get $s) (local.get $i)) (i32.mul (local.get $u) (local.get $s))))
+      (local.set $u (i32.add (local.get $u) (i32.shr_u (local.get $s) (i32.and (local.get $i) (i32.const 7)))))
+      (local.set $s (i32.sub (local.get $s) (i32.and (local.get $u) (local.get $i))))
+      (local.set $u (i32.add (local.get $u) (local.get $i)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+    (i32.add (local.get $s) (local.get $u)))
+  ;; $three from a loop with three pins of its own; a negative $d recurses
+  ;; until the stack runs out
+  (func $rec3 (export "rec3") (param $d i32) (param $at i32) (result i32) (local $i i32) (local $s i32) (local $u i32)
+    (if (i32.eqz (local.get $d)) (then (return (call $three (i32.const 3) (local.get $at)))))
+    (loop $l
+      (local.set $s (i32.add (local.get $s) (call $rec3 (i32.sub (local.get $d) (i32.const 1)) (local.get $at))))
+      (local.set $u (i32.xor (local.get $u) (i32.mul (local.get $s) (local.get $i))))
+      (local.set $s (i32.add (local.get $s) (i32.rotl (local.get $u) (local.get $i))))
+      (local.set $u (i32.sub (local.get $u) (i32.and (local.get $s) (local.get $i))))
+      (local.set $s (i32.xor (local.get $s) (local.get $u)))
+      (local.set $u (i32.add (local.get $u) (i32.xor (local.get $i) (local.get $d))))
+      (local.set $s (i32.sub (local.get $s) (i32.mul (local.get $i) (local.get $u))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (i32.const 2))))
+    (i32.add (local.get $s) (local.get $u)))))";
+
+TEST(Jit, ThirdPinAcrossCallsMatchesTheInterpreter) {
+  auto run = [&](Config config) {
+    test::InstanceHarness h(config);
+    h.instantiate_wat(kThreePinsAcrossCalls);
+    std::vector<std::string> out;
+    for (int32_t n : {1, 3, 50}) out.push_back(outcome(h, "three", {Value::i32(n), Value::i32(n * 5)}));
+    out.push_back(outcome(h, "three", {Value::i32(5), Value::i32(65534)}));  // $load traps out of bounds
+    for (int32_t d : {0, 1, 4}) out.push_back(outcome(h, "rec3", {Value::i32(d), Value::i32(d + 9)}));
+    out.push_back(outcome(h, "rec3", {Value::i32(2), Value::i32(65533)}));  // a trap three frames deep
+    out.push_back(h.trap_of("rec3", {Value::i32(-1), Value::i32(0)}));
+    out.push_back(outcome(h, "rec3", {Value::i32(3), Value::i32(40)}));  // after the traps, as before
+    return out;
+  };
+  expect_compiled_configs_match_interpreter(run);
+  // On-stack replacement into the loop, its three pins loaded at the entry.
+  const auto expected = run(with_tier(Config::Tier::Interpreter));
+  EXPECT_EQ(run(with_tier(Config::Tier::Tiered, 20)), expected);
+  // Called once, "three" moves up by its loop's count alone.
+  auto first_call = [&](Config config) {
+    test::InstanceHarness h(config);
+    h.instantiate_wat(kThreePinsAcrossCalls);
+    std::string out = outcome(h, "three", {Value::i32(50), Value::i32(250)});
+    if (config.tier == Config::Tier::Tiered) {
+      EXPECT_EQ(is_compiled(h, "three"), jit::available());
+    }
+    return out;
+  };
+  EXPECT_EQ(first_call(with_tier(Config::Tier::Tiered, 20)), first_call(with_tier(Config::Tier::Interpreter)));
 }
 
 // Runaway recursion through such loops stops at the native stack check at
