@@ -101,20 +101,25 @@ constexpr unsigned lane_count(std::string_view name) {
 
 constexpr bool is_memory_access(ImmKind k) { return k == ImmKind::MemArg || k == ImmKind::MemArgLane; }
 
-// Simple instructions (typed by the opcode table alone) that still name a
-// memory or a segment.
-constexpr bool checks_index_space(Opcode op) {
+// What a simple instruction (typed by the opcode table alone) names in its
+// immediates, which must exist: the one list of those instructions, from
+// which the typing table marks them and check_immediates checks them.
+enum class NamedSpace : uint8_t { None, Memory, MemoryAndData, Data, Elem };
+constexpr NamedSpace named_space(Opcode op) {
   switch (op) {
     case Opcode::MemorySize:
     case Opcode::MemoryGrow:
     case Opcode::MemoryFill:
     case Opcode::MemoryCopy:
+      return NamedSpace::Memory;
     case Opcode::MemoryInit:
+      return NamedSpace::MemoryAndData;
     case Opcode::DataDrop:
+      return NamedSpace::Data;
     case Opcode::ElemDrop:
-      return true;
+      return NamedSpace::Elem;
     default:
-      return false;
+      return NamedSpace::None;
   }
 }
 
@@ -138,7 +143,7 @@ constexpr std::array<OpTyping, kOpcodeCount> kOpTyping = [] {
     if (is_memory_access(in.imm)) ty.natural_align = log2_bytes(access_bits(in.name));
     if (in.imm == ImmKind::Lane || in.imm == ImmKind::MemArgLane) ty.lanes = static_cast<uint8_t>(lane_count(in.name));
     ty.checks_immediates = is_memory_access(in.imm) || in.imm == ImmKind::Lane || in.imm == ImmKind::Shuffle ||
-                           (simple && checks_index_space(static_cast<Opcode>(i)));
+                           (simple && named_space(static_cast<Opcode>(i)) != NamedSpace::None);
   }
   return t;
 }();
@@ -354,24 +359,21 @@ class FuncValidator {
       for (uint8_t lane : in_.v128)
         if (lane >= 32) fail("invalid lane index", in_.offset);
     }
-    switch (op) {
-      case Opcode::MemorySize:
-      case Opcode::MemoryGrow:
-      case Opcode::MemoryFill:
-      case Opcode::MemoryCopy:
+    switch (named_space(op)) {
+      case NamedSpace::None:
+        break;
+      case NamedSpace::Memory:
         require_memory(0);
         break;
-      case Opcode::MemoryInit:
+      case NamedSpace::MemoryAndData:
         require_memory(0);
         require_data(in_.a);
         break;
-      case Opcode::DataDrop:
+      case NamedSpace::Data:
         require_data(in_.a);
         break;
-      case Opcode::ElemDrop:
+      case NamedSpace::Elem:
         elem(in_.a);
-        break;
-      default:
         break;
     }
   }
