@@ -659,6 +659,7 @@ class X64Compiler {
       current_ = in.index;
       site_index_ = in.index;
       emit(in);
+      drop_temps_popped_by(in);
       falls_through_ = !ends_path(in);
       if (skip_next_) {  // a copy emit() folded into the instruction before it
         skip_next_ = false;
@@ -2531,6 +2532,32 @@ class X64Compiler {
     cache_.forget_dirty_above(cond);
     // The condition itself: the branch reads it from its register.
     if (auto e = cache_.find(cond); e && !e->xmm && cache_.dirty(cond)) cache_.clean(cond);
+  }
+  // A plain instruction pops its operands, the top of the stack, and puts
+  // its result (if any) where the lowest was: no temporary above the lowest
+  // operand that is one, but the result, is live after it, so their
+  // deferred stores are dropped (else the next label or call would write
+  // them, e.g. the value a store has just written to memory). (Numeric
+  // forms: dst, a[, b]; loads: dst, address, offset; stores: address,
+  // value, offset.)
+  void drop_temps_popped_by(const Instr& in) {
+    if (in.info->form != HandlerInfo::Plain) return;
+    const uint64_t* p = w(in);
+    uint64_t lowest_temp = UINT64_MAX, result = 0;
+    auto popped = [&](uint64_t slot) {
+      if (slot >= src_.temp_base) lowest_temp = std::min(lowest_temp, slot);
+    };
+    switch (plain_op_kind(in.info->op)) {
+      case OpKind::None: return;  // (v128: not tracked)
+      case OpKind::Store: popped(p[1]); popped(p[2]); break;
+      case OpKind::Load: result = p[1]; popped(p[2]); break;
+      default:
+        result = p[1];
+        for (unsigned k = 2; k < in.words; ++k) popped(p[k]);
+        break;
+    }
+    if (lowest_temp == UINT64_MAX) return;
+    cache_.forget_dirty_above(std::max(lowest_temp - 1, result >= src_.temp_base ? result : 0));
   }
   // A br to `target`: when that is a loop header, the temporaries above
   // those live there (CompiledFunc::LoopHead::live_temps, the loop's

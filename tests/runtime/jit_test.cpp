@@ -1620,4 +1620,46 @@ TEST(Jit, HotLoopOfAFunctionCalledOnceMovesToCompiledCode) {
 }
 
 }  // namespace
+// A store or a numeric instruction pops its temporaries: the compiler
+// drops their deferred stores, and only theirs. The temporary below them
+// (the product) stays live across the call and the label after, where it
+// must be stored; its slot held 1000 before (a call's result), which a
+// wrong drop would read back.
+const char* kTempsBelowPoppedOnes = R"((module
+  (memory 1)
+  (func $id (param i32) (result i32) (local.get 0))
+  (func (export "below_store") (param i32 i32) (result i32)
+    (drop (call $id (i32.const 1000)))
+    (i32.mul (local.get 0) (i32.const 3))
+    (i32.store (i32.add (local.get 1) (i32.const 4)) (i32.mul (local.get 0) (local.get 0)))
+    (i32.add (call $id (i32.const 1)))
+    (i32.add (i32.load (i32.add (local.get 1) (i32.const 4)))))
+  (func (export "below_numeric") (param i32 i32) (result i32)
+    (drop (call $id (i32.const 1000)))
+    (i32.mul (local.get 0) (i32.const 3))
+    (i32.sub (i32.mul (local.get 1) (i32.const 5)) (i32.add (local.get 0) (i32.const 2)))
+    (i32.add (call $id (i32.const 1)))
+    i32.add)
+  (func (export "below_label") (param i32 i32) (result i32)
+    (drop (call $id (i32.const 1000)))
+    (i32.mul (local.get 0) (i32.const 3))
+    (block (result i32)
+      (i32.store (i32.add (local.get 1) (i32.const 8)) (i32.add (local.get 0) (i32.const 9)))
+      (br_if 0 (i32.const 4) (local.get 0))
+      (drop)
+      (i32.load (i32.add (local.get 1) (i32.const 8))))
+    i32.add)
+))";
+
+TEST(Jit, TemporariesBelowPoppedOnesKeepTheirStores) {
+  expect_compiled_configs_match_interpreter([](const Config& c) {
+    test::InstanceHarness h(c);
+    h.instantiate_wat(kTempsBelowPoppedOnes);
+    std::vector<std::string> out;
+    for (const char* name : {"below_store", "below_numeric", "below_label"})
+      for (int32_t x : {0, 7}) out.push_back(outcome(h, name, {Value::i32(x), Value::i32(64)}));
+    return out;
+  });
+}
+
 }  // namespace mywasm
