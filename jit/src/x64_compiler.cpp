@@ -2533,31 +2533,51 @@ class X64Compiler {
     // The condition itself: the branch reads it from its register.
     if (auto e = cache_.find(cond); e && !e->xmm && cache_.dirty(cond)) cache_.clean(cond);
   }
-  // A plain instruction pops its operands, the top of the stack, and puts
-  // its result (if any) where the lowest was: no temporary above the lowest
+  // An instruction pops its operands, the top of the stack, and puts its
+  // result (if any) where the lowest was: no temporary above the lowest
   // operand that is one, but the result, is live after it, so their
   // deferred stores are dropped (else the next label or call would write
-  // them, e.g. the value a store has just written to memory). (Numeric
-  // forms: dst, a[, b]; loads: dst, address, offset; stores: address,
-  // value, offset.)
+  // them, e.g. the value a store has just written to memory).
   void drop_temps_popped_by(const Instr& in) {
-    if (in.info->form != HandlerInfo::Plain) return;
+    const PoppedTemps popped = popped_temps(in);
+    if (popped.lowest == UINT64_MAX) return;
+    const uint64_t result = popped.result >= src_.temp_base ? popped.result : 0;
+    cache_.forget_dirty_above(std::max(popped.lowest - 1, result));
+  }
+  // The lowest temporary an instruction pops (UINT64_MAX: none, or a form
+  // not known here) and its result's slot (0: none).
+  struct PoppedTemps {
+    uint64_t lowest = UINT64_MAX, result = 0;
+    void pop(uint64_t slot, uint64_t temp_base) {
+      if (slot >= temp_base) lowest = std::min(lowest, slot);
+    }
+  };
+  PoppedTemps popped_temps(const Instr& in) const {
     const uint64_t* p = w(in);
-    uint64_t lowest_temp = UINT64_MAX, result = 0;
-    auto popped = [&](uint64_t slot) {
-      if (slot >= src_.temp_base) lowest_temp = std::min(lowest_temp, slot);
-    };
+    PoppedTemps t;
+    const uint64_t base = src_.temp_base;
+    if (in.info->form == HandlerInfo::InternalForm) {
+      switch (in.info->internal) {
+        case Internal::GlobalSet: t.pop(p[2], base); break;  // GlobalInstance*, src
+        case Internal::Select:  // dst, a, b, cond
+          t.result = p[1];
+          for (unsigned k = 2; k <= 4; ++k) t.pop(p[k], base);
+          break;
+        default: break;
+      }
+      return t;
+    }
+    if (in.info->form != HandlerInfo::Plain) return t;
     switch (plain_op_kind(in.info->op)) {
-      case OpKind::None: return;  // (v128: not tracked)
-      case OpKind::Store: popped(p[1]); popped(p[2]); break;
-      case OpKind::Load: result = p[1]; popped(p[2]); break;
-      default:
-        result = p[1];
-        for (unsigned k = 2; k < in.words; ++k) popped(p[k]);
+      case OpKind::None: break;  // (v128: not tracked)
+      case OpKind::Store: t.pop(p[1], base); t.pop(p[2], base); break;  // address, value, offset
+      case OpKind::Load: t.result = p[1]; t.pop(p[2], base); break;  // dst, address, offset
+      default:  // numeric: dst, a[, b]
+        t.result = p[1];
+        for (unsigned k = 2; k < in.words; ++k) t.pop(p[k], base);
         break;
     }
-    if (lowest_temp == UINT64_MAX) return;
-    cache_.forget_dirty_above(std::max(lowest_temp - 1, result >= src_.temp_base ? result : 0));
+    return t;
   }
   // A br to `target`: when that is a loop header, the temporaries above
   // those live there (CompiledFunc::LoopHead::live_temps, the loop's

@@ -1620,8 +1620,8 @@ TEST(Jit, HotLoopOfAFunctionCalledOnceMovesToCompiledCode) {
 }
 
 }  // namespace
-// A store or a numeric instruction pops its temporaries: the compiler
-// drops their deferred stores, and only theirs. The temporary below them
+// A store, a numeric instruction, global.set or select pops its
+// temporaries: the compiler drops their deferred stores, and only theirs. The temporary below them
 // (the product) stays live across the call and the label after, where it
 // must be stored; its slot held 1000 before (a call's result), which a
 // wrong drop would read back.
@@ -1640,6 +1640,20 @@ const char* kTempsBelowPoppedOnes = R"((module
     (i32.sub (i32.mul (local.get 1) (i32.const 5)) (i32.add (local.get 0) (i32.const 2)))
     (i32.add (call $id (i32.const 1)))
     i32.add)
+  (global $g (mut i32) (i32.const 0))
+  (func (export "below_global_set") (param i32 i32) (result i32)
+    (drop (call $id (i32.const 1000)))
+    (i32.mul (local.get 0) (i32.const 3))
+    (global.set $g (i32.add (local.get 1) (local.get 0)))
+    (i32.add (call $id (i32.const 1)))
+    (i32.add (global.get $g)))
+  (func (export "below_select") (param i32 i32) (result i32)
+    (drop (call $id (i32.const 1000)))
+    (i32.mul (local.get 0) (i32.const 3))
+    (select (i32.add (local.get 1) (i32.const 1)) (i32.sub (local.get 1) (i32.const 1))
+            (i32.and (local.get 0) (i32.const 1)))
+    (i32.add (call $id (i32.const 1)))
+    i32.add)
   (func (export "below_label") (param i32 i32) (result i32)
     (drop (call $id (i32.const 1000)))
     (i32.mul (local.get 0) (i32.const 3))
@@ -1656,7 +1670,7 @@ TEST(Jit, TemporariesBelowPoppedOnesKeepTheirStores) {
     test::InstanceHarness h(c);
     h.instantiate_wat(kTempsBelowPoppedOnes);
     std::vector<std::string> out;
-    for (const char* name : {"below_store", "below_numeric", "below_label"})
+    for (const char* name : {"below_store", "below_numeric", "below_global_set", "below_select", "below_label"})
       for (int32_t x : {0, 7}) out.push_back(outcome(h, name, {Value::i32(x), Value::i32(64)}));
     return out;
   });
