@@ -2914,19 +2914,25 @@ class X64Compiler {
   // A call to `callee` (without code yet) that looks its entry up on each
   // call: into its code, else the interpreter's, then on at `done`.
   void call_looking_up(const Instr& in, FuncInstance& callee, int32_t skip, Label done) {
-    FastAssembler& a = *a_;
-    Label slow = a.newLabel();
-    a.mov(rax, imm(&callee.native_entry));
-    a.mov(rax, qword_ptr(rax));
-    a.test(rax, rax);
-    a.jz(slow);
-    if (skip) a.add(rax, skip);
+    Label slow = a_->newLabel();
+    load_entry(callee, skip, slow);
     call_native(rax, w(in)[2]);
     defer([this, &in, slow, done] {
       a_->bind(slow);
       emit_in_interpreter(in);
       a_->jmp(done);
     });
+  }
+
+  // rax := `callee`'s entry as it is now, plus `skip` (its internal entry);
+  // to `not_compiled` when it has no code yet.
+  void load_entry(FuncInstance& callee, int32_t skip, Label not_compiled) {
+    FastAssembler& a = *a_;
+    a.mov(rax, imm(&callee.native_entry));
+    a.mov(rax, qword_ptr(rax));
+    a.test(rax, rax);
+    a.jz(not_compiled);
+    if (skip) a.add(rax, skip);
   }
 
   // A call to `callee` (without code yet) through a cell after the code
@@ -2945,11 +2951,7 @@ class X64Compiler {
       FastAssembler& a = *a_;
       Label not_compiled = a.newLabel();
       a.bind(look_up);
-      a.mov(rax, imm(&callee.native_entry));
-      a.mov(rax, qword_ptr(rax));
-      a.test(rax, rax);
-      a.jz(not_compiled);
-      if (skip) a.add(rax, skip);
+      load_entry(callee, skip, not_compiled);
       a.jmp(rax);
       a.bind(not_compiled);
       a.add(rsp, 8);  // (the call's return address)
