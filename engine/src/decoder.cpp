@@ -23,8 +23,7 @@ std::span<const ValType> single_type(ValType t) {
 }
 }  // namespace
 
-BlockSignature block_signature(const ir::Module& m, int64_t block_type) {
-  if (block_type == kBlockTypeEmpty) return {};
+BlockSignature typed_block_signature(const ir::Module& m, int64_t block_type) {
   if (block_type < 0) return {{}, single_type(block_value_type(block_type))};
   const FuncType& t = m.types[static_cast<size_t>(block_type)];
   return {t.params, t.results};

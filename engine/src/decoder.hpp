@@ -52,7 +52,12 @@ inline ValType block_value_type(int64_t block_type) {
 struct BlockSignature {
   std::span<const ValType> params, results;
 };
-BlockSignature block_signature(const ir::Module& m, int64_t block_type);
+BlockSignature typed_block_signature(const ir::Module& m, int64_t block_type);  // (not empty)
+// The empty block type, most blocks', answered inline: no call.
+inline BlockSignature block_signature(const ir::Module& m, int64_t block_type) {
+  if (block_type == kBlockTypeEmpty) return {};
+  return typed_block_signature(m, block_type);
+}
 
 // One decoded instruction. Which fields are meaningful depends on
 // info(op).imm:

@@ -228,7 +228,6 @@ class FuncValidator {
 
   BlockSignature signature(const Ctrl& c) const {
     if (c.block_type == kFuncBlock) return {{}, func_results_};
-    if (c.block_type == kBlockTypeEmpty) return {};  // most blocks: no call
     return block_signature(m_, c.block_type);
   }
 
@@ -436,7 +435,7 @@ class FuncValidator {
       case Opcode::If: {
         check_block_type(in_.block_type);  // then it fits in 32 bits (at most 1M types)
         if (op == Opcode::If) pop(ValType::I32);
-        if (in_.block_type != kBlockTypeEmpty) pop(block_signature(m_, in_.block_type).params);
+        pop(block_signature(m_, in_.block_type).params);
         push_ctrl(op, int32_t(in_.block_type));
         break;
       }
