@@ -156,7 +156,7 @@ class Translator {
     // Code takes 0.6-0.8 words per byte of the body (hello, zlib): room for
     // that from the start, rather than growing from one word (a dozen
     // reallocations and copies in a big function).
-    code().reserve(std::max(code().capacity(), size_t(body.code_size()) * 3 / 4));
+    code().reserve(size_t(body.code_size()) * 3 / 4);  // (reserve never shrinks)
     open_fuel_block();
     if (count_steps_) begin_internal(Internal::Step);
     // The body was validated: reading cannot fail here.
