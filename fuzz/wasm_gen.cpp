@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "leb.hpp"
 #include "opcode.hpp"
 
 namespace mywasm::fuzz {
@@ -25,26 +26,8 @@ uint8_t valtype_byte(char t) {
   }
 }
 
-void put_u32(std::vector<uint8_t>& out, uint64_t v) {
-  do {
-    uint8_t b = v & 0x7F;
-    v >>= 7;
-    out.push_back(v ? b | 0x80 : b);
-  } while (v);
-}
-
-void put_s64(std::vector<uint8_t>& out, int64_t v) {
-  for (;;) {
-    uint8_t b = v & 0x7F;
-    v >>= 7;
-    bool done = (v == 0 && !(b & 0x40)) || (v == -1 && (b & 0x40));
-    out.push_back(done ? b : b | 0x80);
-    if (done) return;
-  }
-}
-
 void put_name(std::vector<uint8_t>& out, const std::string& s) {
-  put_u32(out, s.size());
+  put_uleb(out, s.size());
   out.insert(out.end(), s.begin(), s.end());
 }
 
@@ -113,22 +96,22 @@ class Generator {
     m = {0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00};
     section(m, 1, type_section());
     std::vector<uint8_t> funcs;
-    put_u32(funcs, nfuncs);
-    for (uint32_t i = 0; i < nfuncs; ++i) put_u32(funcs, i);
+    put_uleb(funcs, nfuncs);
+    for (uint32_t i = 0; i < nfuncs; ++i) put_uleb(funcs, i);
     section(m, 3, funcs);
     section(m, 4, {0x01, 0x70, 0x00, uint8_t(nfuncs)});  // funcref table, min = nfuncs
     section(m, 5, {0x01, 0x01, 0x01, 0x03});             // memory: 1 page, max 3
     section(m, 6, global_section());
     section(m, 7, export_section(nfuncs));
     std::vector<uint8_t> elems = {0x01, 0x00, 0x41, 0x00, 0x0B};  // active, table 0, offset 0
-    put_u32(elems, nfuncs);
-    for (uint32_t i = 0; i < nfuncs; ++i) put_u32(elems, i);
+    put_uleb(elems, nfuncs);
+    for (uint32_t i = 0; i < nfuncs; ++i) put_uleb(elems, i);
     section(m, 9, elems);
     std::vector<uint8_t> code;
-    put_u32(code, nfuncs);
+    put_uleb(code, nfuncs);
     for (uint32_t i = 0; i < nfuncs; ++i) {
       std::vector<uint8_t> body = function_body(i);
-      put_u32(code, body.size());
+      put_uleb(code, body.size());
       code.insert(code.end(), body.begin(), body.end());
     }
     section(m, 10, code);
@@ -152,18 +135,18 @@ class Generator {
 
   static void section(std::vector<uint8_t>& m, uint8_t id, const std::vector<uint8_t>& body) {
     m.push_back(id);
-    put_u32(m, body.size());
+    put_uleb(m, body.size());
     m.insert(m.end(), body.begin(), body.end());
   }
 
   std::vector<uint8_t> type_section() {
     std::vector<uint8_t> s;
-    put_u32(s, sigs_.size());
+    put_uleb(s, sigs_.size());
     for (const FuncSig& sig : sigs_) {
       s.push_back(0x60);
-      put_u32(s, sig.params.size());
+      put_uleb(s, sig.params.size());
       for (char t : sig.params) s.push_back(valtype_byte(t));
-      put_u32(s, sig.results.size());
+      put_uleb(s, sig.results.size());
       for (char t : sig.results) s.push_back(valtype_byte(t));
     }
     return s;
@@ -182,11 +165,11 @@ class Generator {
 
   std::vector<uint8_t> export_section(uint32_t nfuncs) {
     std::vector<uint8_t> s;
-    put_u32(s, nfuncs + 5);
+    put_uleb(s, nfuncs + 5);
     for (uint32_t i = 0; i < nfuncs; ++i) {
       put_name(s, "f" + std::to_string(i));
       s.push_back(0x00);
-      put_u32(s, i);
+      put_uleb(s, i);
     }
     put_name(s, "mem");
     s.push_back(0x02);
@@ -194,7 +177,7 @@ class Generator {
     for (uint32_t g = 0; g < 4; ++g) {
       put_name(s, "g" + std::to_string(g));
       s.push_back(0x03);
-      put_u32(s, g);
+      put_uleb(s, g);
     }
     return s;
   }
@@ -206,11 +189,11 @@ class Generator {
     switch (t) {
       case 'i':
         out.push_back(0x41);
-        put_s64(out, small ? int64_t(in_.below(64)) - 8 : int32_t(in_.u32()));
+        put_sleb(out, small ? int64_t(in_.below(64)) - 8 : int32_t(in_.u32()));
         break;
       case 'I':
         out.push_back(0x42);
-        put_s64(out, small ? int64_t(in_.below(64)) - 8 : int64_t(in_.u64()));
+        put_sleb(out, small ? int64_t(in_.below(64)) - 8 : int64_t(in_.u64()));
         break;
       case 'f': {
         out.push_back(0x43);
@@ -232,7 +215,7 @@ class Generator {
       }
       default:  // v128.const
         out.push_back(0xFD);
-        put_u32(out, 12);
+        put_uleb(out, 12);
         for (int k = 0; k < 16; ++k) out.push_back(small ? uint8_t(in_.below(8)) : in_.byte());
         break;
     }
@@ -248,7 +231,7 @@ class Generator {
     results_ = sig.results;
     budget_ = kBodyBudget;
     code_.clear();
-    put_u32(code_, extra.size());
+    put_uleb(code_, extra.size());
     for (char t : extra) {
       code_.push_back(0x01);
       code_.push_back(valtype_byte(t));
@@ -265,7 +248,7 @@ class Generator {
     const OpcodeInfo& in = info(o);
     if (in.prefix) {
       code_.push_back(in.prefix);
-      put_u32(code_, in.code);
+      put_uleb(code_, in.code);
     } else {
       code_.push_back(uint8_t(in.code));
     }
@@ -273,7 +256,7 @@ class Generator {
   }
   void memarg(uint32_t max_offset = 64) {
     code_.push_back(0x00);  // alignment 1: valid for every access
-    put_u32(code_, in_.chance(70) ? in_.below(4) * 8 : in_.below(max_offset + 1));
+    put_uleb(code_, in_.chance(70) ? in_.below(4) * 8 : in_.below(max_offset + 1));
   }
   std::optional<uint32_t> local_of(char t) {
     std::vector<uint32_t> found;
@@ -293,14 +276,14 @@ class Generator {
     auto l = local_of('i');
     if (l && in_.chance(70)) {
       op(Opcode::LocalGet);
-      put_u32(code_, *l);
+      put_uleb(code_, *l);
       if (in_.chance(40)) {
         code_.push_back(0x41);
-        put_s64(code_, in_.below(8) * 8);
+        put_sleb(code_, in_.below(8) * 8);
         op(Opcode::I32Add);
       }
       code_.push_back(0x41);  // keep it inside the first page most of the time
-      put_s64(code_, 0xFFF);
+      put_sleb(code_, 0xFFF);
       op(in_.chance(90) ? Opcode::I32And : Opcode::I32Or);
       return;
     }
@@ -361,7 +344,7 @@ class Generator {
         if (!l) return leaf(t);
         expr(t, depth + 1);
         op(Opcode::LocalTee);
-        put_u32(code_, *l);
+        put_uleb(code_, *l);
         return;
       }
       case 12: return call_returning(t, depth) ? void() : leaf(t);
@@ -384,10 +367,10 @@ class Generator {
     auto l = local_of(t);
     if (l && in_.chance(60)) {
       op(Opcode::LocalGet);
-      put_u32(code_, *l);
+      put_uleb(code_, *l);
     } else if (t != 'v' && in_.chance(15)) {
       op(Opcode::GlobalGet);
-      put_u32(code_, std::string_view("iIfF").find(t));
+      put_uleb(code_, std::string_view("iIfF").find(t));
     } else {
       const_of(code_, t);
       if (budget_) --budget_;
@@ -449,15 +432,15 @@ class Generator {
     for (char p : sigs_[f].params) expr(p, depth + 1);
     if (in_.chance(70)) {
       op(Opcode::Call);
-      put_u32(code_, f);
+      put_uleb(code_, f);
       return;
     }
     // Through the table: mostly the right slot, sometimes another (a
     // signature mismatch) or one past the end.
     code_.push_back(0x41);
-    put_s64(code_, in_.chance(80) ? f : in_.below(uint32_t(sigs_.size()) + 1));
+    put_sleb(code_, in_.chance(80) ? f : in_.below(uint32_t(sigs_.size()) + 1));
     op(Opcode::CallIndirect);
-    put_u32(code_, f);  // type index f is function f's signature
+    put_uleb(code_, f);  // type index f is function f's signature
     code_.push_back(0x00);
   }
 
@@ -473,14 +456,14 @@ class Generator {
         const uint32_t l = in_.below(uint32_t(locals_.size()));
         expr(locals_[l], depth + 1);
         op(Opcode::LocalSet);
-        put_u32(code_, l);
+        put_uleb(code_, l);
         return;
       }
       case 2: {  // global.set
         const uint32_t g = in_.below(4);
         expr("iIfF"[g], depth + 1);
         op(Opcode::GlobalSet);
-        put_u32(code_, g);
+        put_uleb(code_, g);
         return;
       }
       case 3:
@@ -493,7 +476,7 @@ class Generator {
         statements(depth + 1);
         expr('i', depth + 1);
         op(Opcode::BrIf);
-        put_u32(code_, 0);
+        put_uleb(code_, 0);
         labels_.pop_back();
         op(Opcode::End);
         return;
@@ -554,25 +537,25 @@ class Generator {
   void counted_loop(uint32_t depth) {
     const uint32_t c = uint32_t(locals_.size() - 1);  // the counter local
     code_.push_back(0x41);
-    put_s64(code_, 0);
+    put_sleb(code_, 0);
     op(Opcode::LocalSet);
-    put_u32(code_, c);
+    put_uleb(code_, c);
     op(Opcode::Loop);
     block_type(std::nullopt);
     labels_.push_back({true, std::nullopt});
     statements(depth + 1);
     op(Opcode::LocalGet);
-    put_u32(code_, c);
+    put_uleb(code_, c);
     code_.push_back(0x41);
-    put_s64(code_, 1 + in_.below(4));
+    put_sleb(code_, 1 + in_.below(4));
     op(Opcode::I32Add);
     op(Opcode::LocalTee);
-    put_u32(code_, c);
+    put_uleb(code_, c);
     code_.push_back(0x41);
-    put_s64(code_, in_.below(40));
+    put_sleb(code_, in_.below(40));
     op(in_.chance(70) ? Opcode::I32LtU : Opcode::I32LtS);
     op(Opcode::BrIf);
-    put_u32(code_, 0);
+    put_uleb(code_, 0);
     labels_.pop_back();
     op(Opcode::End);
   }
@@ -589,7 +572,7 @@ class Generator {
     }
     expr('i', depth + 1);
     op(Opcode::BrIf);
-    put_u32(code_, l);
+    put_uleb(code_, l);
     const size_t left = func_label ? results_.size() : target.arity();
     for (size_t k = 0; k < left; ++k) op(Opcode::Drop);
   }
@@ -606,8 +589,8 @@ class Generator {
     expr('i', depth + 1);
     op(Opcode::BrTable);
     const uint32_t n = in_.below(4);
-    put_u32(code_, n);
-    for (uint32_t k = 0; k <= n; ++k) put_u32(code_, targets[in_.below(uint32_t(targets.size()))]);
+    put_uleb(code_, n);
+    for (uint32_t k = 0; k <= n; ++k) put_uleb(code_, targets[in_.below(uint32_t(targets.size()))]);
     labels_.pop_back();
     op(Opcode::End);
   }

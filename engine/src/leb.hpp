@@ -1,5 +1,7 @@
-// A bounds-checked byte reader for the WebAssembly binary format, with
-// LEB128 decoding that follows the spec's exact rules:
+// LEB128 for the WebAssembly binary format, both ways: a bounds-checked
+// byte reader whose decoding follows the spec's exact rules, and the
+// encoders everything that writes modules uses (the text front end, the
+// tests' module builders, the fuzzers' generator). The reader's rules:
 //   - an N-bit integer takes at most ceil(N/7) bytes; over-long encodings
 //     within that limit (e.g. `80 80 80 80 00` for u32 0) are valid;
 //   - a continuation bit on the last allowed byte is
@@ -15,6 +17,7 @@
 #include <cstring>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "load_error.hpp"
 
@@ -205,5 +208,26 @@ class Reader {
   size_t end_;
   const char* eof_message_;
 };
+
+// The shortest unsigned LEB128 of `v`.
+inline void put_uleb(std::vector<uint8_t>& out, uint64_t v) {
+  do {
+    const uint8_t low = v & 0x7F;
+    v >>= 7;
+    out.push_back(v ? low | 0x80 : low);
+  } while (v);
+}
+
+// The shortest signed LEB128 of `v`: it ends where the rest is the sign
+// extension of the last byte's bit 6.
+inline void put_sleb(std::vector<uint8_t>& out, int64_t v) {
+  for (;;) {
+    const uint8_t low = v & 0x7F;
+    v >>= 7;  // arithmetic
+    const bool last = (v == 0 && !(low & 0x40)) || (v == -1 && (low & 0x40));
+    out.push_back(last ? low : low | 0x80);
+    if (last) return;
+  }
+}
 
 }  // namespace mywasm

@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "decoder.hpp"
+#include "leb.hpp"
 #include "loader.hpp"
 #include "validator.hpp"
 
@@ -26,11 +27,7 @@ inline Bytes cat(std::initializer_list<Bytes> parts) {
 // An unsigned LEB128.
 inline Bytes leb(uint64_t v) {
   Bytes out;
-  do {
-    uint8_t b = v & 0x7F;
-    v >>= 7;
-    out.push_back(v ? b | 0x80 : b);
-  } while (v);
+  put_uleb(out, v);
   return out;
 }
 

@@ -10,28 +10,21 @@
 #include <vector>
 
 #include "mywasm/mywasm.hpp"
+#include "leb.hpp"
 #include "runtime/module_impl.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 
-void append_leb(std::vector<uint8_t>& out, uint32_t v) {
-  do {
-    uint8_t b = v & 0x7F;
-    v >>= 7;
-    out.push_back(v ? b | 0x80 : b);
-  } while (v);
-}
-
 // A custom section `name` with `payload_size` bytes of payload after the name.
 std::vector<uint8_t> custom_section(const std::string& name, size_t payload_size, uint8_t fill = 0xAB) {
   std::vector<uint8_t> body;
-  append_leb(body, uint32_t(name.size()));
+  mywasm::put_uleb(body, uint32_t(name.size()));
   body.insert(body.end(), name.begin(), name.end());
   body.insert(body.end(), payload_size, fill);
   std::vector<uint8_t> out{0};
-  append_leb(out, uint32_t(body.size()));
+  mywasm::put_uleb(out, uint32_t(body.size()));
   out.insert(out.end(), body.begin(), body.end());
   return out;
 }

@@ -6,29 +6,15 @@
 #include <string>
 #include <vector>
 
+#include "leb.hpp"
 #include "mywasm/types.hpp"
 
 namespace mywasm::test {
 
 using Bytes = std::vector<uint8_t>;
 
-inline void put_uleb(Bytes& out, uint64_t v) {
-  do {
-    uint8_t b = v & 0x7F;
-    v >>= 7;
-    out.push_back(v ? (b | 0x80) : b);
-  } while (v);
-}
-
-inline void put_sleb(Bytes& out, int64_t v) {
-  bool more = true;
-  while (more) {
-    uint8_t b = v & 0x7F;
-    v >>= 7;
-    more = !((v == 0 && !(b & 0x40)) || (v == -1 && (b & 0x40)));
-    out.push_back(more ? (b | 0x80) : b);
-  }
-}
+using mywasm::put_sleb;  // (leb.hpp)
+using mywasm::put_uleb;
 
 inline void put_name(Bytes& out, const std::string& s) {
   put_uleb(out, s.size());

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "decoder.hpp"  // first: names the IR's Module unqualified
+#include "leb.hpp"
 #include "mywasm/mywasm.hpp"
 #include "runtime/module_impl.hpp"
 #include "runtime/populate.hpp"
@@ -112,16 +113,17 @@ class FileReader {
     return n;
   }
 
-  // An unsigned LEB128 (at most 5 bytes) at `pos` of `bytes`; nullopt if
+  // A u32 LEB128 at `pos` of `bytes`, advancing `pos`; nullopt if
   // malformed or cut off (the decoder then reports it from the full bytes).
   static std::optional<uint32_t> leb(const uint8_t* bytes, size_t size, size_t& pos) {
-    uint64_t value = 0;
-    for (int shift = 0; shift < 35 && pos < size; shift += 7) {
-      uint8_t b = bytes[pos++];
-      value |= uint64_t(b & 0x7F) << shift;
-      if (!(b & 0x80)) return value <= UINT32_MAX ? std::optional<uint32_t>(uint32_t(value)) : std::nullopt;
+    Reader r({bytes, size}, pos, size);
+    try {
+      const uint32_t value = r.u32();
+      pos = r.pos();
+      return value;
+    } catch (const LoadError&) {
+      return std::nullopt;
     }
-    return std::nullopt;
   }
 
   int fd_;

@@ -15,6 +15,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "leb.hpp"
 #include "opcode.hpp"
 
 namespace mywasm::text {
@@ -22,31 +23,12 @@ namespace {
 
 using Bytes = std::vector<uint8_t>;
 
-void put_u(Bytes& out, uint64_t v) {
-  do {
-    uint8_t b = v & 0x7F;
-    v >>= 7;
-    if (v) b |= 0x80;
-    out.push_back(b);
-  } while (v);
-}
-
-void put_s(Bytes& out, int64_t v) {
-  for (;;) {
-    uint8_t b = v & 0x7F;
-    v >>= 7;  // arithmetic shift
-    bool done = (v == 0 && !(b & 0x40)) || (v == -1 && (b & 0x40));
-    out.push_back(done ? b : (b | 0x80));
-    if (done) return;
-  }
-}
-
 void put_fixed(Bytes& out, uint64_t bits, unsigned bytes) {
   for (unsigned k = 0; k < bytes; ++k) out.push_back(static_cast<uint8_t>(bits >> (8 * k)));
 }
 
 void put_name(Bytes& out, std::string_view s) {
-  put_u(out, s.size());
+  put_uleb(out, s.size());
   out.insert(out.end(), s.begin(), s.end());
 }
 
@@ -352,11 +334,11 @@ class ModuleEncoder {
     if (!c.done() && c.peek().is_atom() && is_index_token(c.peek())) {
       uint32_t max = parse_limit(c.next());
       out.push_back(0x01);
-      put_u(out, min);
-      put_u(out, max);
+      put_uleb(out, min);
+      put_uleb(out, max);
     } else {
       out.push_back(0x00);
-      put_u(out, min);
+      put_uleb(out, min);
     }
     return out;
   }
@@ -436,7 +418,7 @@ class ModuleEncoder {
       TypeUse use = parse_typeuse(c);
       uint32_t type = resolve_typeuse(use, d);
       imp.kind = 0;
-      put_u(imp.desc, type);
+      put_uleb(imp.desc, type);
     } else if (kind == "table") {
       add_import_index(kTable, id, d);
       imp.kind = 1;
@@ -486,7 +468,7 @@ class ModuleEncoder {
         [&](Cursor& c) {
           TypeUse use = parse_typeuse(c);
           Bytes desc;
-          put_u(desc, resolve_typeuse(use, f));
+          put_uleb(desc, resolve_typeuse(use, f));
           return desc;
         },
         [&](Cursor& c, uint32_t) {
@@ -506,8 +488,8 @@ class ModuleEncoder {
                        if (!elem.is_list("elem")) elem.fail("unexpected token");
                        uint32_t n = static_cast<uint32_t>(elem.items.size() - 1);
                        Bytes t{static_cast<uint8_t>(type), 0x01};
-                       put_u(t, n);
-                       put_u(t, n);
+                       put_uleb(t, n);
+                       put_uleb(t, n);
                        tables_.push_back(std::move(t));
                        add_index(kElem, std::nullopt, f);
                        elems_.push_back(ElemDef{nullptr, &elem, index, type});
@@ -530,8 +512,8 @@ class ModuleEncoder {
                        }
                        uint64_t pages = (size + kPageSize - 1) / kPageSize;
                        Bytes m{0x01};
-                       put_u(m, pages);
-                       put_u(m, pages);
+                       put_uleb(m, pages);
+                       put_uleb(m, pages);
                        memories_.push_back(std::move(m));
                        add_index(kData, std::nullopt, f);
                        datas_.push_back(DataDef{nullptr, &data, index});
@@ -585,7 +567,7 @@ class ModuleEncoder {
     const FuncType* type = &use.inline_type;
     if (use.index) {
       uint32_t idx = resolve_typeuse(use, parent);
-      if (idx >= types_.size()) return put_s(out, idx);  // the validator reports it
+      if (idx >= types_.size()) return put_sleb(out, idx);  // the validator reports it
       type = &types_[idx];
     }
     // Like wat2wasm: a type without params and at most one result is
@@ -594,7 +576,7 @@ class ModuleEncoder {
       out.push_back(type->results.empty() ? 0x40 : static_cast<uint8_t>(type->results[0]));
       return;
     }
-    put_s(out, resolve_typeuse(use, parent));
+    put_sleb(out, resolve_typeuse(use, parent));
   }
 
   // Pass B helper: registers the implicit types of block types and
@@ -754,7 +736,7 @@ class ModuleEncoder {
     const OpcodeInfo& in = info(op);
     if (in.prefix) {
       out.push_back(in.prefix);
-      put_u(out, in.code);
+      put_uleb(out, in.code);
     } else {
       out.push_back(static_cast<uint8_t>(in.code));
     }
@@ -782,7 +764,7 @@ class ModuleEncoder {
         for (size_t k = 1; k < r.items.size(); ++k) types.push_back(expect_valtype(r.items[k]));
       }
       put_opcode(out, Opcode::SelectT);
-      put_u(out, types.size());
+      put_uleb(out, types.size());
       for (ValType t : types) out.push_back(static_cast<uint8_t>(t));
       return;
     }
@@ -797,18 +779,18 @@ class ModuleEncoder {
       case ImmKind::BlockType:
         op_tok.fail("unexpected token");
       case ImmKind::Label:
-        put_u(out, resolve_label(take(v, i, op_tok), ctx));
+        put_uleb(out, resolve_label(take(v, i, op_tok), ctx));
         break;
       case ImmKind::BrTable: {
         std::vector<uint32_t> labels;
         while (const SExpr* l = optional_index()) labels.push_back(resolve_label(*l, ctx));
         if (labels.empty()) op_tok.fail("unexpected token");
-        put_u(out, labels.size() - 1);
-        for (uint32_t l : labels) put_u(out, l);
+        put_uleb(out, labels.size() - 1);
+        for (uint32_t l : labels) put_uleb(out, l);
         break;
       }
       case ImmKind::Func:
-        put_u(out, resolve(kFunc, take(v, i, op_tok)));
+        put_uleb(out, resolve(kFunc, take(v, i, op_tok)));
         break;
       case ImmKind::CallIndirect: {
         uint32_t table = 0;
@@ -818,21 +800,21 @@ class ModuleEncoder {
         i = c.pos;
         for (const auto& n : use.param_names)
           if (n) op_tok.fail("unexpected token");
-        put_u(out, resolve_typeuse(use, op_tok));
-        put_u(out, table);
+        put_uleb(out, resolve_typeuse(use, op_tok));
+        put_uleb(out, table);
         break;
       }
       case ImmKind::SelectT:
         break;
       case ImmKind::Local:
-        put_u(out, resolve_local(take(v, i, op_tok), ctx));
+        put_uleb(out, resolve_local(take(v, i, op_tok), ctx));
         break;
       case ImmKind::Global:
-        put_u(out, resolve(kGlobal, take(v, i, op_tok)));
+        put_uleb(out, resolve(kGlobal, take(v, i, op_tok)));
         break;
       case ImmKind::Table: {
         const SExpr* t = optional_index();
-        put_u(out, t ? resolve(kTable, *t) : 0);
+        put_uleb(out, t ? resolve(kTable, *t) : 0);
         break;
       }
       case ImmKind::MemArg:
@@ -840,7 +822,7 @@ class ModuleEncoder {
         break;
       case ImmKind::Memory: {
         const SExpr* m = optional_index();
-        put_u(out, m ? resolve(kMemory, *m) : 0);
+        put_uleb(out, m ? resolve(kMemory, *m) : 0);
         break;
       }
       case ImmKind::I32:
@@ -850,7 +832,7 @@ class ModuleEncoder {
         unsigned bits = info(op).imm == ImmKind::I32 ? 32 : 64;
         uint64_t value;
         if (const char* err = parse_int(n.text, bits, value)) n.fail(err);
-        put_s(out, bits == 32 ? int64_t{static_cast<int32_t>(value)} : static_cast<int64_t>(value));
+        put_sleb(out, bits == 32 ? int64_t{static_cast<int32_t>(value)} : static_cast<int64_t>(value));
         break;
       }
       case ImmKind::F32:
@@ -875,20 +857,20 @@ class ModuleEncoder {
         const SExpr* b = optional_index();
         if (!a) op_tok.fail("unexpected token");
         uint32_t mem = b ? resolve(kMemory, *a) : 0;
-        put_u(out, resolve(kData, b ? *b : *a));
-        put_u(out, mem);
+        put_uleb(out, resolve(kData, b ? *b : *a));
+        put_uleb(out, mem);
         uses_data_count_ = true;
         break;
       }
       case ImmKind::Data:
-        put_u(out, resolve(kData, take(v, i, op_tok)));
+        put_uleb(out, resolve(kData, take(v, i, op_tok)));
         uses_data_count_ = true;
         break;
       case ImmKind::MemoryCopy: {
         const SExpr* a = optional_index();
         const SExpr* b = a ? optional_index() : nullptr;
-        put_u(out, a ? resolve(kMemory, *a) : 0);
-        put_u(out, b ? resolve(kMemory, *b) : 0);
+        put_uleb(out, a ? resolve(kMemory, *a) : 0);
+        put_uleb(out, b ? resolve(kMemory, *b) : 0);
         break;
       }
       case ImmKind::TableInit: {
@@ -896,19 +878,19 @@ class ModuleEncoder {
         const SExpr* b = optional_index();
         if (!a) op_tok.fail("unexpected token");
         uint32_t table = b ? resolve(kTable, *a) : 0;
-        put_u(out, resolve(kElem, b ? *b : *a));
-        put_u(out, table);
+        put_uleb(out, resolve(kElem, b ? *b : *a));
+        put_uleb(out, table);
         break;
       }
       case ImmKind::Elem:
-        put_u(out, resolve(kElem, take(v, i, op_tok)));
+        put_uleb(out, resolve(kElem, take(v, i, op_tok)));
         break;
       case ImmKind::TableCopy: {
         const SExpr* a = optional_index();
         const SExpr* b = a ? optional_index() : nullptr;
         if (a && !b) op_tok.fail("unexpected token");
-        put_u(out, a ? resolve(kTable, *a) : 0);
-        put_u(out, b ? resolve(kTable, *b) : 0);
+        put_uleb(out, a ? resolve(kTable, *a) : 0);
+        put_uleb(out, b ? resolve(kTable, *b) : 0);
         break;
       }
       case ImmKind::V128:
@@ -997,8 +979,8 @@ class ModuleEncoder {
     }
     uint32_t log2 = 0;
     while ((uint64_t{1} << log2) < align) ++log2;
-    put_u(out, log2);
-    put_u(out, offset);
+    put_uleb(out, log2);
+    put_uleb(out, offset);
   }
 
   // A constant expression: instructions of list items[first..], plus end.
@@ -1041,9 +1023,9 @@ class ModuleEncoder {
       if (!groups.empty() && groups.back().second == t) ++groups.back().first;
       else groups.push_back({1, t});
     }
-    put_u(body, groups.size());
+    put_uleb(body, groups.size());
     for (auto [count, t] : groups) {
-      put_u(body, count);
+      put_uleb(body, count);
       body.push_back(static_cast<uint8_t>(t));
     }
     size_t i = c.pos;
@@ -1086,15 +1068,9 @@ class ModuleEncoder {
     std::vector<uint32_t> funcs;
     for (const Bytes& b : el.items) {
       if (b.size() < 3 || b[0] != 0xD2 || b.back() != 0x0B) return;
-      uint64_t idx = 0;
-      unsigned shift = 0;
-      size_t k = 1;
-      for (; k < b.size() - 1; ++k, shift += 7) {
-        idx |= uint64_t(b[k] & 0x7F) << shift;
-        if (!(b[k] & 0x80)) break;
-      }
-      if (k + 2 != b.size()) return;
-      funcs.push_back(static_cast<uint32_t>(idx));
+      Reader index(b, 1, b.size() - 1);  // (put there by put_uleb: well formed)
+      funcs.push_back(index.u32());
+      if (!index.eof()) return;
     }
     el.exprs = false;
     el.funcs = std::move(funcs);
@@ -1158,11 +1134,11 @@ class ModuleEncoder {
     Bytes out;
     size_t count = el.exprs ? el.items.size() : el.funcs.size();
     auto put_items = [&] {
-      put_u(out, count);
+      put_uleb(out, count);
       if (el.exprs)
         for (const auto& b : el.items) append(out, b);
       else
-        for (uint32_t fidx : el.funcs) put_u(out, fidx);
+        for (uint32_t fidx : el.funcs) put_uleb(out, fidx);
     };
     uint8_t flags = el.exprs ? 4 : 0;
     if (mode == Mode::Passive) flags |= 1;
@@ -1171,7 +1147,7 @@ class ModuleEncoder {
     if (explicit_table) flags |= 2;
     out.push_back(flags);
     if (mode == Mode::Active) {
-      if (explicit_table) put_u(out, table);
+      if (explicit_table) put_uleb(out, table);
       append(out, offset);
       if (explicit_table) out.push_back(el.exprs ? static_cast<uint8_t>(el.type) : 0x00);
     } else {
@@ -1186,7 +1162,7 @@ class ModuleEncoder {
     std::string bytes;
     if (d.inline_list) {
       out.push_back(d.inline_memory ? 0x02 : 0x00);
-      if (d.inline_memory) put_u(out, d.inline_memory);
+      if (d.inline_memory) put_uleb(out, d.inline_memory);
       append(out, Bytes{0x41, 0x00, 0x0B});
       for (size_t k = 1; k < d.inline_list->items.size(); ++k) bytes += d.inline_list->items[k].text;
     } else {
@@ -1228,11 +1204,11 @@ class ModuleEncoder {
         out.push_back(0x01);
       } else {
         out.push_back(memory ? 0x02 : 0x00);
-        if (memory) put_u(out, memory);
+        if (memory) put_uleb(out, memory);
         append(out, offset);
       }
     }
-    put_u(out, bytes.size());
+    put_uleb(out, bytes.size());
     out.insert(out.end(), bytes.begin(), bytes.end());
     return out;
   }
@@ -1251,18 +1227,18 @@ class ModuleEncoder {
       Bytes sub;
       put_name(sub, std::string_view(module_id).substr(1));
       content.push_back(0);
-      put_u(content, sub.size());
+      put_uleb(content, sub.size());
       append(content, sub);
     }
     if (!funcs.empty()) {
       Bytes sub;
-      put_u(sub, funcs.size());
+      put_uleb(sub, funcs.size());
       for (const auto& [index, name] : funcs) {
-        put_u(sub, index);
+        put_uleb(sub, index);
         put_name(sub, name);
       }
       content.push_back(1);
-      put_u(content, sub.size());
+      put_uleb(content, sub.size());
       append(content, sub);
     }
     section(out, 0, content);
@@ -1270,14 +1246,14 @@ class ModuleEncoder {
 
   static void section(Bytes& out, uint8_t id, const Bytes& content) {
     out.push_back(id);
-    put_u(out, content.size());
+    put_uleb(out, content.size());
     append(out, content);
   }
 
   template <class T, class F>
   static Bytes vec(const std::vector<T>& items, F&& encode_one) {
     Bytes out;
-    put_u(out, items.size());
+    put_uleb(out, items.size());
     for (const auto& item : items) encode_one(out, item);
     return out;
   }
@@ -1304,9 +1280,9 @@ class ModuleEncoder {
     if (!types_.empty())
       section(out, 1, vec(types_, [](Bytes& o, const FuncType& t) {
                 o.push_back(0x60);
-                put_u(o, t.params.size());
+                put_uleb(o, t.params.size());
                 for (ValType p : t.params) o.push_back(static_cast<uint8_t>(p));
-                put_u(o, t.results.size());
+                put_uleb(o, t.results.size());
                 for (ValType r : t.results) o.push_back(static_cast<uint8_t>(r));
               }));
     if (!imports_.empty())
@@ -1317,7 +1293,7 @@ class ModuleEncoder {
                 append(o, i.desc);
               }));
     if (!funcs_.empty())
-      section(out, 3, vec(funcs_, [](Bytes& o, const FuncDef& f) { put_u(o, f.type); }));
+      section(out, 3, vec(funcs_, [](Bytes& o, const FuncDef& f) { put_uleb(o, f.type); }));
     if (!tables_.empty()) section(out, 4, vec(tables_, raw));
     if (!memories_.empty()) section(out, 5, vec(memories_, raw));
     if (!globals.empty()) section(out, 6, vec(globals, raw));
@@ -1325,22 +1301,22 @@ class ModuleEncoder {
       section(out, 7, vec(exports_, [](Bytes& o, const ExportDef& e) {
                 put_name(o, e.name);
                 o.push_back(e.kind);
-                put_u(o, *e.index);
+                put_uleb(o, *e.index);
               }));
     if (start_) {
       Bytes s;
-      put_u(s, resolve(kFunc, *start_));
+      put_uleb(s, resolve(kFunc, *start_));
       section(out, 8, s);
     }
     if (!elems.empty()) section(out, 9, vec(elems, raw));
     if (uses_data_count_ && !datas.empty()) {  // as wat2wasm does
       Bytes n;
-      put_u(n, datas.size());
+      put_uleb(n, datas.size());
       section(out, 12, n);
     }
     if (!code.empty())
       section(out, 10, vec(code, [](Bytes& o, const Bytes& body) {
-                put_u(o, body.size());
+                put_uleb(o, body.size());
                 append(o, body);
               }));
     if (!datas.empty()) section(out, 11, vec(datas, raw));
