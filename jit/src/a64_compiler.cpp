@@ -222,7 +222,7 @@ class A64Compiler {
     exit_ = a.newLabel();
     own_trap_ = a.newLabel();
     no_stack_at_entry_ = a.newLabel();
-    oob_ = trap_entry(TrapCode::MemoryOutOfBounds);  // (bound with the other trap entries)
+    oob_ = trap_sites_.entry(a, TrapCode::MemoryOutOfBounds);  // (bound with the other trap entries)
     prologue();
     if (code_.labelOffsetFromBase(internal_) != kInternalEntryOffset) return nullptr;
     for (const Instr& in : instrs_) {
@@ -440,34 +440,21 @@ class A64Compiler {
   // Call it just before emitting the jump (one stub serves the
   // instruction's jumps to that trap; its deferred code makes its own).
   Label trap_site(TrapCode code) {
-    for (auto it = site_stubs_.rbegin(); it != site_stubs_.rend() && it->index == site_index_; ++it)
-      if (it->code == code) return it->stub;
+    if (const TrapSites::Stub* stub = trap_sites_.find(site_index_, code)) return stub->stub;
     mark_site();
-    TrapStub t{site_index_, code, a_->newLabel(), a_->newLabel(), trap_entry(code)};
-    a_->bind(t.site);
-    site_stubs_.push_back(t);
-    return t.stub;
+    return trap_sites_.add(*a_, site_index_, code).stub;
   }
 
-  // The common code of trap `code`: w0 = code, then own_trap_ (x1 as the
-  // stub or the fault handler set it).
-  Label trap_entry(TrapCode code) {
-    auto it = trap_entries_.find(code);
-    if (it != trap_entries_.end()) return it->second;
-    Label l = a_->newLabel();
-    trap_entries_.emplace(code, l);
-    return l;
-  }
-
-  // Cold code after the function: the trap entries, then the stubs.
+  // Cold code after the function: the trap entries (w0 = code, then
+  // own_trap_, x1 as the stub or the fault handler set it), then the stubs.
   void emit_trap_stubs() {
     Assembler& a = *a_;
-    for (auto& [code, label] : trap_entries_) {
+    for (auto& [code, label] : trap_sites_.entries()) {
       a.bind(label);
       a.mov(w0, imm(uint32_t(code)));
       a.b(own_trap_);
     }
-    for (const TrapStub& t : site_stubs_) {
+    for (const auto& [key, t] : trap_sites_.stubs()) {
       a.bind(t.stub);
       a.adr(x1, t.site);
       a.b(t.entry);
@@ -1617,13 +1604,7 @@ class A64Compiler {
   RecordingErrorHandler errors_;
   Assembler* a_ = nullptr;
   std::vector<Label> labels_;  // labels_[k]: targets_[k]'s
-  struct TrapStub {
-    size_t index;  // the instruction's
-    TrapCode code;
-    Label site, stub, entry;
-  };
-  std::vector<TrapStub> site_stubs_;  // in the order made
-  std::map<TrapCode, Label> trap_entries_;
+  TrapSites trap_sites_;
   size_t site_index_ = 0;  // the instruction being compiled
   size_t marked_index_ = SIZE_MAX;  // the instruction mark_site noted last
   std::vector<JumpTable> jump_tables_;

@@ -87,6 +87,44 @@ bool scan_function(const FuncInstance& func, const CompiledFunc& src, OutOfLine&
 // run of code of one instruction (an entry that covered no code is dropped).
 void note_code_origin(std::vector<CompiledFunc::Origin>& origins, uint32_t position, uint32_t module_offset);
 
+// The labels of a function's trap paths: one stub per instruction and trap
+// (it hands the address of the jump to it, its site, to the function's
+// shared trap path) and one entry per trap code (it hands over the code).
+// Each backend emits the entries and the stubs after the function's code,
+// in its own instructions.
+class TrapSites {
+  using TrapCode = interp::TrapCode;
+
+ public:
+  struct Stub {
+    asmjit::Label stub, site, entry;
+  };
+  // The stub of trap `code` at instruction `index` (a code index), if made.
+  const Stub* find(size_t index, TrapCode code) const {
+    const auto it = stubs_.find({index, code});
+    return it == stubs_.end() ? nullptr : &it->second;
+  }
+  // A new stub of trap `code` for instruction `index`, its site bound
+  // where the assembler is (the jump to the stub comes next).
+  const Stub& add(asmjit::BaseEmitter& a, size_t index, TrapCode code) {
+    const Stub s{a.newLabel(), a.newLabel(), entry(a, code)};
+    a.bind(s.site);
+    return stubs_.emplace(std::make_pair(index, code), s).first->second;
+  }
+  // The entry of trap `code`.
+  asmjit::Label entry(asmjit::BaseEmitter& a, TrapCode code) {
+    const auto [it, added] = entries_.try_emplace(code);
+    if (added) it->second = a.newLabel();
+    return it->second;
+  }
+  const std::map<TrapCode, asmjit::Label>& entries() const { return entries_; }
+  const std::map<std::pair<size_t, TrapCode>, Stub>& stubs() const { return stubs_; }
+
+ private:
+  std::map<TrapCode, asmjit::Label> entries_;
+  std::map<std::pair<size_t, TrapCode>, Stub> stubs_;
+};
+
 // Copies the finished code of `code` to executable memory (through its
 // writable alias, or write_code where there is none; then the instruction
 // cache made coherent over the executable range) and records it in `out`;

@@ -630,7 +630,7 @@ class X64Compiler {
     exit_ = a.newLabel();
     own_trap_ = a.newLabel();
     no_stack_at_entry_ = a.newLabel();
-    oob_ = trap_entry(TrapCode::MemoryOutOfBounds);  // (bound with the other trap entries)
+    oob_ = trap_sites_.entry(a, TrapCode::MemoryOutOfBounds);  // (bound with the other trap entries)
     prologue();
     // (Labels are only looked up while no error occurred: asmjit makes an
     // invalid one when out of memory, and its offset lookup does not check.)
@@ -1102,35 +1102,22 @@ class X64Compiler {
   // Call it just before emitting the jump (one stub serves every jump of
   // the instruction to that trap).
   Label trap_site(TrapCode code) {
-    const auto key = std::make_pair(site_index_, code);
-    if (auto it = site_stubs_.find(key); it != site_stubs_.end()) return it->second.stub;
+    if (const TrapSites::Stub* stub = trap_sites_.find(site_index_, code)) return stub->stub;
     mark_site();
-    TrapStub t{a_->newLabel(), a_->newLabel(), trap_entry(code)};
-    a_->bind(t.site);
-    site_stubs_.emplace(key, t);
-    return t.stub;
+    return trap_sites_.add(*a_, site_index_, code).stub;
   }
 
-  // The common code of trap `code`: eax = code, then own_trap_ (rcx as the
-  // stub or the fault handler set it).
-  Label trap_entry(TrapCode code) {
-    auto it = trap_entries_.find(code);
-    if (it != trap_entries_.end()) return it->second;
-    Label l = a_->newLabel();
-    trap_entries_.emplace(code, l);
-    return l;
-  }
-
-  // Cold code after the function: the trap entries, then the stubs (short
-  // jumps back to them where they can).
+  // Cold code after the function: the trap entries (eax = code, then
+  // own_trap_, rcx as the stub or the fault handler set it), then the
+  // stubs (short jumps back to them where they can).
   void emit_trap_stubs() {
     FastAssembler& a = *a_;
-    for (auto& [code, label] : trap_entries_) {
+    for (auto& [code, label] : trap_sites_.entries()) {
       a.bind(label);
       a.mov(eax, uint32_t(code));
       a.jmp(own_trap_);
     }
-    for (const auto& [key, t] : site_stubs_) {
+    for (const auto& [key, t] : trap_sites_.stubs()) {
       a.bind(t.stub);
       a.lea(rcx, ptr(t.site));
       a.jmp(t.entry);
@@ -3626,13 +3613,7 @@ class X64Compiler {
     const Label* label = target_label(index);
     return label ? *label : Label();
   }
-  std::map<TrapCode, Label> trap_entries_;
-  // Each trap site's stub, by instruction (code index) and trap: where it
-  // is, where the jump to it is, and its trap's entry.
-  struct TrapStub {
-    Label stub, site, entry;
-  };
-  std::map<std::pair<size_t, TrapCode>, TrapStub> site_stubs_;
+  TrapSites trap_sites_;
   std::vector<JumpTable> jump_tables_;
   // Loops: header index -> index of the last branch back to it (or of a
   // nested loop's: see extend_loops_over_nested).
