@@ -1143,17 +1143,9 @@ class X64Compiler {
   // ------------------------------------------------------------ instructions
   bool has_inline_form(const Instr& in) const {
     if (in.info->form == HandlerInfo::InternalForm) {
-      switch (in.info->internal) {
-        case Internal::Copy: case Internal::Const: case Internal::Copy2: case Internal::Copy3:
-        case Internal::Copy4: case Internal::Br: case Internal::BrIf: case Internal::BrUnless:
-        case Internal::BrTable: case Internal::Call: case Internal::CallOther: case Internal::ReloadMemory:
-        case Internal::Return: case Internal::Unreachable: case Internal::Select: case Internal::GlobalGet:
-        case Internal::GlobalSet: case Internal::CopyV128: case Internal::LoopHead: case Internal::CallIndirect:
-        case Internal::Fuel: case Internal::Step:
-          return true;
-        case Internal::MemoryCopy: case Internal::MemoryFill: return memi_ != nullptr;
-        default: return false;
-      }
+      // (And memory.copy/fill where there is a memory: memmove, memset.)
+      const Internal h = in.info->internal;
+      return compiles_inline(h) || ((h == Internal::MemoryCopy || h == Internal::MemoryFill) && memi_ != nullptr);
     }
     return plain_op_kind(in.info->op) != OpKind::None || interp::simd_instruction_fn(in.info->op);
   }

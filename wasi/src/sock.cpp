@@ -144,12 +144,16 @@ void sock_accept_preview1(HostCall& c) {
   c.mem.store<uint32_t>(c.u32(2), fd);
 }
 
+// recvmsg's flags for WASI's riflags (EINVAL for bits WASI does not define).
+int recv_flags(uint16_t riflags) {
+  if (riflags & ~(abi::kRiRecvPeek | abi::kRiRecvWaitall)) fail(Errno::Inval);
+  return ((riflags & abi::kRiRecvPeek) ? MSG_PEEK : 0) | ((riflags & abi::kRiRecvWaitall) ? MSG_WAITALL : 0);
+}
+
 void sock_recv(HostCall& c) {
   FdEntry& s = socket_fd(c, c.u32(0), r::kFdRead);
   auto iov = c.mem.host_iovecs(c.u32(1), c.u32(2));
-  uint16_t riflags = uint16_t(c.u32(3));
-  if (riflags & ~(abi::kRiRecvPeek | abi::kRiRecvWaitall)) fail(Errno::Inval);
-  int flags = ((riflags & abi::kRiRecvPeek) ? MSG_PEEK : 0) | ((riflags & abi::kRiRecvWaitall) ? MSG_WAITALL : 0);
+  const int flags = recv_flags(uint16_t(c.u32(3)));
   c.mem.store<uint32_t>(c.u32(4), 0);  // bad result pointers fail before any I/O
   c.mem.store<uint16_t>(c.u32(5), 0);
   msghdr msg = message(iov);
@@ -240,9 +244,7 @@ void sock_connect(HostCall& c) {
 void sock_recv_from(HostCall& c) {
   FdEntry& s = socket_fd(c, c.u32(0), r::kFdRead);
   auto iov = c.mem.host_iovecs(c.u32(1), c.u32(2));
-  uint16_t riflags = uint16_t(c.u32(4));
-  if (riflags & ~(abi::kRiRecvPeek | abi::kRiRecvWaitall)) fail(Errno::Inval);
-  int flags = ((riflags & abi::kRiRecvPeek) ? MSG_PEEK : 0) | ((riflags & abi::kRiRecvWaitall) ? MSG_WAITALL : 0);
+  const int flags = recv_flags(uint16_t(c.u32(4)));
   c.mem.store<uint32_t>(c.u32(5), 0);  // bad result pointers fail before any I/O
   c.mem.store<uint32_t>(c.u32(6), 0);
   c.mem.store<uint16_t>(c.u32(7), 0);
