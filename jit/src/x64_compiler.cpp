@@ -302,20 +302,30 @@ class RegCache {
   };
   const std::vector<Evicted>& evicted() const { return evicted_; }
   void clear_evicted() { evicted_.clear(); }
+  // A general register for `slot`'s new value: `prefer` when it is free
+  // to take and the slot is not pinned, else as take() chooses.
+  Entry take_gp(uint64_t slot, Entry prefer) {
+    if (pin_of(slot) || ((pinned_regs_ | reserved_regs_) >> index(prefer) & 1)) return take(slot, false);
+    clean(slot);
+    drop_overlapping(slot, false);
+    evict(prefer);
+    set(slot, prefer);
+    touch(prefer);
+    clear_zext(prefer);
+    return prefer;
+  }
   // The register for `slot`'s new value (a v128 when `v128`: is_xmm too):
-  // its pin, else `prefer` when that is free to take, else the next
-  // unpinned register of the class (evicting what it held).
-  Entry take(uint64_t slot, bool is_xmm, bool v128 = false, std::optional<Entry> prefer = std::nullopt) {
+  // its pin, else the next unpinned register of the class (evicting what
+  // it held).
+  Entry take(uint64_t slot, bool is_xmm, bool v128 = false) {
     clean(slot);  // its old value is being replaced
     drop_overlapping(slot, v128);
-    const Pin* p = pin_of(slot);
-    if (p || (prefer && !((pinned_regs_ | reserved_regs_) >> index(*prefer) & 1))) {
+    if (const Pin* p = pin_of(slot)) {
       // Written in place: other slots that shared the register's old value
       // (copies of it) no longer do.
-      const Entry e = p ? p->e : *prefer;
+      const Entry e = p->e;
       evict(e);
       set(slot, e, v128);
-      if (!p) touch(e);
       clear_zext(e);
       return e;
     }
@@ -2398,10 +2408,11 @@ class X64Compiler {
       a_->mov(RegCache::gp(to.reg), RegCache::gp(from->reg));
     }
   }
-  // The first result's register for a value of `dst` the function returns
-  // next (computed there, not moved there: see move_result_to_register).
-  std::optional<RegCache::Entry> result_register_hint(uint64_t dst) const {
-    if (dst != 0 || !result_reg_ || result_reg_->xmm) return std::nullopt;
+  // The first result's register for a value of slot 0 the function
+  // returns next (computed there, not moved there: see
+  // move_result_to_register).
+  std::optional<RegCache::Entry> result_register_hint() const {
+    if (!result_reg_ || result_reg_->xmm) return std::nullopt;
     for (size_t k = current_k_ + 1; k < instrs_.size() && k <= current_k_ + 2; ++k) {
       if (is_return(instrs_[k])) return result_reg_;
       const Instr& next = instrs_[k];  // (a result copy may be folded into this: forwarded_dst)
@@ -2802,7 +2813,8 @@ class X64Compiler {
   template <class Body>
   // (Read after body runs: a body may set it.)
   void put_gp(uint64_t dst, const Operand& keep, Body&& body, const bool& zext = false) {
-    const RegCache::Entry e = cache_.take(dst, false, false, result_register_hint(dst));
+    const std::optional<RegCache::Entry> hint = dst == 0 ? result_register_hint() : std::nullopt;
+    const RegCache::Entry e = hint ? cache_.take_gp(dst, *hint) : cache_.take(dst, false);
     store_evicted();  // (what the register held, before body overwrites it)
     if (!e.xmm && !(keep.isReg() && keep.as<Reg>().id() == RegCache::gp(e.reg).id())) {
       const Gp r = RegCache::gp(e.reg);
