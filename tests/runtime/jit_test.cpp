@@ -642,7 +642,8 @@ TEST(Jit, CallIndirectChecksMatchTheInterpreter) {
   });
 }
 
-// Arguments and results on every call path, with more arguments of each
+// Arguments and results on every call path (results of each kind first,
+// the one a compiled callee also returns in a register), with more arguments of each
 // kind than the internal entry takes in registers (four integer, four
 // float: the rest, and v128s, in the frame) and several results: direct
 // calls (a callee compiled, compiled later, or not yet, tiered), a call
@@ -712,6 +713,16 @@ const char* kMixCallers = R"((module
     (call $host_mix (local.get $x) (local.get $y) (local.get $f) (local.get $d)
         (i32.const 2) (i64.const 3) (f32.const 4) (f64.const 5)
         (v128.const i32x4 6 7 8 9) (i32.const 10) (f64.const 11) (i64.const 12) (f32.const 13) (local.get $x)))
+  ;; Mutual recursion returning an f64 and an f32 ($odd: compiled after
+  ;; $even, a late call under Tier::Jit).
+  (func $even (export "even") (param $n i32) (result f64)
+    (if (result f64) (i32.eqz (local.get $n))
+      (then (f64.const 1.5))
+      (else (f64.add (f64.promote_f32 (call $odd (i32.sub (local.get $n) (i32.const 1)))) (f64.const 0.25)))))
+  (func $odd (param $n i32) (result f32)
+    (if (result f32) (i32.eqz (local.get $n))
+      (then (f32.const -2))
+      (else (f32.mul (f32.demote_f64 (call $even (i32.sub (local.get $n) (i32.const 1)))) (f32.const 1.5)))))
   ;; n calls deep, rotating its integer and float arguments at each.
   (func $rot (export "rot") (param $n i32) (param $a i64) (param $b i64) (param $c f64) (param $d f64) (param $e f32)
     (result i64 f64)
@@ -748,6 +759,7 @@ std::vector<std::string> mix_call_results(const Config& c) {
     for (int32_t target = 0; target <= 4; ++target)
       for (int32_t index : target == 2 ? std::vector<int32_t>{0, 1, 2, 3, 4} : std::vector<int32_t>{0})
         note(h.call("call", {Value::i32(target), Value::i32(index), Value::i32(37 + round)}));
+  for (int32_t n : {0, 1, 4, 7}) note(h.call("even", {Value::i32(n)}));
   for (int32_t n : {0, 1, 2, 5})
     note(h.call("rot", {Value::i32(n), Value::i64(100), Value::i64(-30), Value::f64(0.5), Value::f64(8), Value::f32(0.75f)}));
   return seen;
