@@ -255,6 +255,13 @@ class RegCache {
     const Cached* c = cached(slot);
     return c && c->dirty;
   }
+  // `slot`'s value (stored) is in register `e` too, which no slot uses: a
+  // call's result (see result_register).
+  void add_stored(uint64_t slot, Entry e) {
+    add({slot, e, false, false, false});
+    touch(e);
+  }
+  bool pins_register(Entry e) const { return pinned_reg(e); }
   bool dirty_wide(uint64_t slot) const { return cached(slot)->wide; }
   // Whether the register of a cached slot holds a v128 (slot and slot + 1).
   bool holds_v128(uint64_t slot) const {
@@ -295,6 +302,18 @@ class RegCache {
   };
   const std::vector<Evicted>& evicted() const { return evicted_; }
   void clear_evicted() { evicted_.clear(); }
+  // A general register for `slot`'s new value: `prefer` when it is free
+  // to take and the slot is not pinned, else as take() chooses.
+  Entry take_gp(uint64_t slot, Entry prefer) {
+    if (pin_of(slot) || ((pinned_regs_ | reserved_regs_) >> index(prefer) & 1)) return take(slot, false);
+    clean(slot);
+    drop_overlapping(slot, false);
+    evict(prefer);
+    set(slot, prefer);
+    touch(prefer);
+    clear_zext(prefer);
+    return prefer;
+  }
   // The register for `slot`'s new value (a v128 when `v128`: is_xmm too):
   // its pin, else the next unpinned register of the class (evicting what
   // it held).
@@ -536,6 +555,22 @@ class RegCache {
   bool any_v128_ = false;  // whether a v128 was cached since reset() (see drop_overlapping)
 };
 
+// Where a function's first result comes back when it is an integer (i32,
+// i64: r8, an i32 zero-extended) or a float (f32, f64: xmm1), besides its
+// frame slot, from both entries: a compiled caller takes it into its cache
+// from the register, not through the store buffer (a reload right after
+// the callee's store), and nothing else changes for other callers. (Both
+// are cache registers that the call sequences leave alone after the call;
+// the pool's r8 and xmm1.)
+std::optional<RegCache::Entry> result_register(const std::vector<ValType>& results) {
+  if (results.empty()) return std::nullopt;
+  switch (results[0]) {
+    case ValType::I32: case ValType::I64: return RegCache::Entry{false, 2};
+    case ValType::F32: case ValType::F64: return RegCache::Entry{true, 0};
+    default: return std::nullopt;
+  }
+}
+
 class X64Compiler {
  public:
   X64Compiler(StoreImpl& store, FuncInstance& func, const CompiledFunc& src, NativeCode& out, bool use_guard)
@@ -551,6 +586,7 @@ class X64Compiler {
     late_calls_bound_ = store.engine.config().tier == Config::Tier::Jit;
     guarded_ = use_guard && memi_ && memi_->guarded() && install_fault_handler();
     memory_size_in_r14_ = memi_ && !memi_->guarded();
+    result_reg_ = result_register(func.type.results);
     instrs_.clear();
     targets_.clear();
     labels_.clear();
@@ -1170,6 +1206,7 @@ class X64Compiler {
       drop_dead_temps(w(in)[1]);  // (a br_table pops its index as a br_if its condition)
     if (in.info->form == HandlerInfo::InternalForm && in.info->internal == Internal::Br)
       drop_temps_dead_at(target_index(w(in)[1]));
+    if (result_reg_ && is_return(in)) move_result_to_register();
     if (is_br(in) || is_br_table(in)) flush_dirty(false);  // (the pins: on the paths leaving their loops)
     else if (keeps_callee_saved_pins(in)) flush_dirty_before_call(in);
     else if (!reads_through_cache(in)) flush_dirty();
@@ -2329,6 +2366,66 @@ class X64Compiler {
     if (known && scratch_.join_state[k] == kPathsNoted)
       for (const RegCache::Known& x : scratch_.incoming[k]) cache_.restore(x);
   }
+  // ------------------------------------------------------------ results
+  static bool is_return(const Instr& in) {
+    return in.info->form == HandlerInfo::InternalForm && in.info->internal == Internal::Return;
+  }
+  // At a return: the first result into its register (result_register) too,
+  // from its cache register, else from its slot.
+  void move_result_to_register() {
+    const RegCache::Entry to = *result_reg_;
+    const ValType t = func_.type.results[0];
+    std::optional<RegCache::Entry> from = cache_.find(0);
+    if (from && (from->xmm != to.xmm || cache_.holds_v128(0))) from.reset();  // (cached as the other class)
+    flush_dirty();  // (the slot too: the native entry's callers read it there)
+    if (!from) return load_value(to, t, slot64(0));
+    if (to.xmm) {
+      if (!(*from == to)) a_->movaps(RegCache::xmm(to.reg), RegCache::xmm(from->reg));
+    } else if (t == ValType::I32) {
+      if (!(*from == to && cache_.zext(to))) a_->mov(RegCache::gp(to.reg).r32(), RegCache::gp(from->reg).r32());
+    } else if (!(*from == to)) {
+      a_->mov(RegCache::gp(to.reg), RegCache::gp(from->reg));
+    }
+  }
+  // The first result's register for a value of slot 0 the function
+  // returns next (computed there, not moved there: see
+  // move_result_to_register).
+  std::optional<RegCache::Entry> result_register_hint() const {
+    if (!result_reg_ || result_reg_->xmm) return std::nullopt;
+    for (size_t k = current_k_ + 1; k < instrs_.size() && k <= current_k_ + 2; ++k) {
+      if (is_return(instrs_[k])) return result_reg_;
+      const Instr& next = instrs_[k];  // (a result copy may be folded into this: forwarded_dst)
+      if (next.info->form != HandlerInfo::InternalForm || next.info->internal != Internal::Copy || w(next)[1] != 0)
+        return std::nullopt;
+    }
+    return std::nullopt;
+  }
+  // The type of the function a call calls, and its first argument's (and
+  // result's) slot.
+  const FuncType& callee_type(const Instr& in) const {
+    if (in.info->internal == Internal::CallIndirect) return store_.type_ids[uint32_t(w(in)[2])];
+    return reinterpret_cast<const FuncInstance*>(w(in)[1])->type;
+  }
+  uint64_t arg_base(const Instr& in) const { return w(in)[in.info->internal == Internal::CallIndirect ? 4 : 2]; }
+  // After a call to compiled code (at its `done`): the callee's first
+  // result, in its register (result_register) as in its slot, cached
+  // (unless a pin takes that register).
+  void after_wasm_call(const Instr& in) {
+    const std::vector<ValType>& results = callee_type(in).results;
+    const std::optional<RegCache::Entry> e = result_register(results);
+    after_call_keeping_pins();
+    if (!e || cache_.pins_register(*e)) return;
+    cache_.add_stored(arg_base(in), *e);
+    if (results[0] == ValType::I32) cache_.set_zext(*e);
+  }
+  // After the interpreter ran a call (a slow path that goes on at the
+  // call's `done`): its first result from its slot into the register
+  // after_wasm_call takes it from.
+  void load_result_register(const Instr& in) {
+    const std::vector<ValType>& results = callee_type(in).results;
+    if (const std::optional<RegCache::Entry> e = result_register(results)) load_value(*e, results[0], slot64(arg_base(in)));
+  }
+
   // Whether no path goes from `in` to the instruction after it.
   static bool ends_path(const Instr& in) {
     if (in.info->form != HandlerInfo::InternalForm) return false;
@@ -2478,6 +2575,15 @@ class X64Compiler {
   // pinned local's until its loop is left (see pins_leaving); other locals
   // are written through.
   bool deferrable(uint64_t slot) const { return slot >= src_.temp_base || cache_.pinned(slot); }
+
+  // A value of type `t` (an integer or a float) from memory at `m` into
+  // its register `e` (an i32 zero-extended).
+  void load_value(RegCache::Entry e, ValType t, Mem m) {
+    m.setSize(t == ValType::I64 || t == ValType::F64 ? 8 : 4);
+    if (!e.xmm && t == ValType::I32) a_->mov(RegCache::gp(e.reg).r32(), m);  // (zero-extends)
+    else if (!e.xmm) a_->mov(RegCache::gp(e.reg), m);
+    else a_->emit(t == ValType::F64 ? Inst::kIdMovsd : Inst::kIdMovss, RegCache::xmm(e.reg), m);
+  }
 
   // Stores a dirty slot's value from its register.
   void store_from(uint64_t slot, RegCache::Entry e, bool wide, bool v128) {
@@ -2686,7 +2792,8 @@ class X64Compiler {
   template <class Body>
   // (Read after body runs: a body may set it.)
   void put_gp(uint64_t dst, const Operand& keep, Body&& body, const bool& zext = false) {
-    const RegCache::Entry e = cache_.take(dst, false);
+    const std::optional<RegCache::Entry> hint = dst == 0 ? result_register_hint() : std::nullopt;
+    const RegCache::Entry e = hint ? cache_.take_gp(dst, *hint) : cache_.take(dst, false);
     store_evicted();  // (what the register held, before body overwrites it)
     if (!e.xmm && !(keep.isReg() && keep.as<Reg>().id() == RegCache::gp(e.reg).id())) {
       const Gp r = RegCache::gp(e.reg);
@@ -2887,7 +2994,7 @@ class X64Compiler {
     else if (late_calls_bound_) call_through_cell(in, *callee, skip, done);
     else call_looking_up(in, *callee, skip, done);
     a.bind(done);
-    after_call_keeping_pins();
+    after_wasm_call(in);
   }
 
   // A call to `callee` (without code yet) that looks its entry up on each
@@ -2899,6 +3006,7 @@ class X64Compiler {
     defer([this, &in, slow, done] {
       a_->bind(slow);
       emit_in_interpreter(in);
+      load_result_register(in);
       a_->jmp(done);
     });
   }
@@ -2936,6 +3044,7 @@ class X64Compiler {
       a.add(rsp, 8);  // (the call's return address)
       a.sub(ctx_field(offsetof(ExecRegs, record)), int32_t(sizeof(CallRecord)));
       emit_in_interpreter(in);
+      load_result_register(in);
       a.jmp(done);
     });
   }
@@ -2983,10 +3092,11 @@ class X64Compiler {
     a.mov(rsi, kCtx);  // (for a native entry; the internal one ignores it)
     call_native(r8, p[4]);
     a.bind(done);
-    after_call_keeping_pins();
+    after_wasm_call(in);
     defer([this, &in, slow, done] {
       a_->bind(slow);
       emit_in_interpreter(in);
+      load_result_register(in);
       a_->jmp(done);
     });
   }
@@ -3639,6 +3749,7 @@ class X64Compiler {
   bool const_pool_ = false;
   bool guarded_ = false, registered_ = true;
   bool saves_callee_saved_ = false;  // the internal entry saves r15 and rbp (see compile)
+  std::optional<RegCache::Entry> result_reg_;  // where it returns its first result too (result_register)
   bool makes_calls_ = false;         // the code has a call, direct or indirect (see scan)
   // The direct calls to callees without code yet (see emit_call), when
   // late_calls_bound_.

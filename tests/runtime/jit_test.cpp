@@ -642,6 +642,133 @@ TEST(Jit, CallIndirectChecksMatchTheInterpreter) {
   });
 }
 
+// Arguments and results on every call path (results of each kind first,
+// the one a compiled callee also returns in a register), with more arguments of each
+// kind than the internal entry takes in registers (four integer, four
+// float: the rest, and v128s, in the frame) and several results: direct
+// calls (a callee compiled, compiled later, or not yet, tiered), a call
+// swapping its own arguments (a parallel move with cycles), recursion
+// rotating its arguments, call_indirect to this instance, another
+// instance and a host function, a type mismatch, and C++ calling in with
+// many arguments (the native entry). $mix weighs each argument
+// differently, so a lost or swapped argument changes its results.
+const char* kMixCallee = R"((module
+  (type $mix_t (func (param i32 i64 f32 f64 i32 i64 f32 f64 v128 i32 f64 i64 f32 i32) (result i64 f64 i32)))
+  (func (export "mix") (type $mix_t)
+    (i64.add
+      (i64.add (i64.add (i64.extend_i32_s (local.get 0)) (i64.mul (local.get 1) (i64.const 3)))
+               (i64.add (i64.mul (i64.extend_i32_s (local.get 4)) (i64.const 5)) (i64.mul (local.get 5) (i64.const 7))))
+      (i64.add (i64.add (i64.mul (i64.extend_i32_s (local.get 9)) (i64.const 11)) (i64.mul (local.get 11) (i64.const 13)))
+               (i64.mul (i64.extend_i32_s (local.get 13)) (i64.const 17))))
+    (f64.add
+      (f64.add (f64.add (f64.promote_f32 (local.get 2)) (f64.mul (local.get 3) (f64.const 2)))
+               (f64.add (f64.mul (f64.promote_f32 (local.get 6)) (f64.const 4)) (f64.mul (local.get 7) (f64.const 8))))
+      (f64.add (f64.mul (local.get 10) (f64.const 16)) (f64.mul (f64.promote_f32 (local.get 12)) (f64.const 32))))
+    (i32.add (i32x4.extract_lane 0 (local.get 8)) (i32.mul (i32x4.extract_lane 3 (local.get 8)) (i32.const 19))))))";
+
+const char* kMixCallers = R"((module
+  (type $mix_t (func (param i32 i64 f32 f64 i32 i64 f32 f64 v128 i32 f64 i64 f32 i32) (result i64 f64 i32)))
+  (import "other" "mix" (func $other_mix (type $mix_t)))
+  (import "env" "host_mix" (func $host_mix (type $mix_t)))
+  (table funcref (elem $mix $other_mix $host_mix $wrong))
+  (func $mix (type $mix_t)
+    (i64.add
+      (i64.add (i64.add (i64.extend_i32_s (local.get 0)) (i64.mul (local.get 1) (i64.const 3)))
+               (i64.add (i64.mul (i64.extend_i32_s (local.get 4)) (i64.const 5)) (i64.mul (local.get 5) (i64.const 7))))
+      (i64.add (i64.add (i64.mul (i64.extend_i32_s (local.get 9)) (i64.const 11)) (i64.mul (local.get 11) (i64.const 13)))
+               (i64.mul (i64.extend_i32_s (local.get 13)) (i64.const 17))))
+    (f64.add
+      (f64.add (f64.add (f64.promote_f32 (local.get 2)) (f64.mul (local.get 3) (f64.const 2)))
+               (f64.add (f64.mul (f64.promote_f32 (local.get 6)) (f64.const 4)) (f64.mul (local.get 7) (f64.const 8))))
+      (f64.add (f64.mul (local.get 10) (f64.const 16)) (f64.mul (f64.promote_f32 (local.get 12)) (f64.const 32))))
+    (i32.add (i32x4.extract_lane 0 (local.get 8)) (i32.mul (i32x4.extract_lane 3 (local.get 8)) (i32.const 19))))
+  (func $wrong (param i32) (result i32) (local.get 0))
+  ;; Its arguments to $mix in another order: register arguments swap places.
+  (func $swap (type $mix_t)
+    (call $mix (local.get 4) (local.get 5) (local.get 6) (local.get 7) (local.get 0) (local.get 1) (local.get 2)
+               (local.get 3) (local.get 8) (local.get 13) (local.get 10) (local.get 11) (local.get 12) (local.get 9)))
+  ;; Calls `target` (0: $mix, 1: $swap, 2: call_indirect of table[index],
+  ;; 3: $other_mix, 4: $host_mix) with arguments made from x.
+  (func (export "call") (param $target i32) (param $index i32) (param $x i32) (result i64 f64 i32)
+    (local $y i64) (local $f f32) (local $d f64)
+    (local.set $y (i64.mul (i64.extend_i32_s (local.get $x)) (i64.const 1000003)))
+    (local.set $f (f32.div (f32.convert_i32_s (local.get $x)) (f32.const 8)))
+    (local.set $d (f64.div (f64.convert_i32_s (local.get $x)) (f64.const 1024)))
+    (block $b4 (block $b3 (block $b2 (block $b1 (block $b0
+      (br_table $b0 $b1 $b2 $b3 $b4 (local.get $target)))
+      (return (call $mix (local.get $x) (local.get $y) (local.get $f) (local.get $d)
+        (i32.add (local.get $x) (i32.const 1)) (i64.const -5) (f32.const 1.5) (f64.const -2.25)
+        (v128.const i32x4 3 -4 5 6) (i32.const 9) (f64.add (local.get $d) (f64.const 1)) (i64.sub (local.get $y) (i64.const 1))
+        (f32.neg (local.get $f)) (local.get $x))))
+      (return (call $swap (local.get $x) (local.get $y) (local.get $f) (local.get $d)
+        (i32.const -7) (i64.const 70) (f32.const 0.25) (f64.const 3.5)
+        (v128.const i32x4 1 2 3 4) (i32.const 12) (local.get $d) (local.get $y) (local.get $f) (i32.const 13))))
+    (return (call_indirect (type $mix_t) (local.get $x) (local.get $y) (local.get $f) (local.get $d)
+        (local.get $x) (local.get $y) (local.get $f) (local.get $d)
+        (v128.const i32x4 7 8 9 10) (local.get $x) (local.get $d) (local.get $y) (local.get $f) (local.get $x)
+        (local.get $index))))
+    (return (call $other_mix (local.get $x) (local.get $y) (local.get $f) (local.get $d)
+        (i32.const 2) (i64.const 3) (f32.const 4) (f64.const 5)
+        (v128.const i32x4 6 7 8 9) (i32.const 10) (f64.const 11) (i64.const 12) (f32.const 13) (local.get $x))))
+    (call $host_mix (local.get $x) (local.get $y) (local.get $f) (local.get $d)
+        (i32.const 2) (i64.const 3) (f32.const 4) (f64.const 5)
+        (v128.const i32x4 6 7 8 9) (i32.const 10) (f64.const 11) (i64.const 12) (f32.const 13) (local.get $x)))
+  ;; Mutual recursion returning an f64 and an f32 ($odd: compiled after
+  ;; $even, a late call under Tier::Jit).
+  (func $even (export "even") (param $n i32) (result f64)
+    (if (result f64) (i32.eqz (local.get $n))
+      (then (f64.const 1.5))
+      (else (f64.add (f64.promote_f32 (call $odd (i32.sub (local.get $n) (i32.const 1)))) (f64.const 0.25)))))
+  (func $odd (param $n i32) (result f32)
+    (if (result f32) (i32.eqz (local.get $n))
+      (then (f32.const -2))
+      (else (f32.mul (f32.demote_f64 (call $even (i32.sub (local.get $n) (i32.const 1)))) (f32.const 1.5)))))
+  ;; n calls deep, rotating its integer and float arguments at each.
+  (func $rot (export "rot") (param $n i32) (param $a i64) (param $b i64) (param $c f64) (param $d f64) (param $e f32)
+    (result i64 f64)
+    (if (result i64 f64) (i32.eqz (local.get $n))
+      (then (i64.sub (local.get $a) (i64.mul (local.get $b) (i64.const 2)))
+            (f64.sub (local.get $c) (f64.mul (local.get $d) (f64.promote_f32 (local.get $e)))))
+      (else (call $rot (i32.sub (local.get $n) (i32.const 1)) (local.get $b) (i64.add (local.get $a) (i64.const 1))
+                       (local.get $d) (f64.promote_f32 (local.get $e)) (f32.demote_f64 (local.get $c))))))))";
+
+std::vector<std::string> mix_call_results(const Config& c) {
+  test::InstanceHarness h(c);
+  h.instantiate_wat(kMixCallee);
+  h.linker.define_instance(h.store, "other", h.instance);
+  FuncType mix_type{{ValType::I32, ValType::I64, ValType::F32, ValType::F64, ValType::I32, ValType::I64,
+                     ValType::F32, ValType::F64, ValType::V128, ValType::I32, ValType::F64, ValType::I64,
+                     ValType::F32, ValType::I32},
+                    {ValType::I64, ValType::F64, ValType::I32}};
+  h.linker.define_func(h.store, "env", "host_mix", mix_type,
+                       [](Caller&, std::span<const Value> args, std::span<Value> results) -> std::optional<Trap> {
+                         results[0] = Value::i64(args[1].i64() * 3 + args[11].i64() + args[13].i32());
+                         results[1] = Value::f64(args[3].f64() * 2 + args[10].f64() + args[12].f32());
+                         results[2] = Value::i32(args[0].i32() - args[9].i32());
+                         return std::nullopt;
+                       });
+  h.instantiate_wat(kMixCallers);
+  std::vector<std::string> seen;
+  auto note = [&](Result<std::vector<Value>> r) {
+    if (!r.ok()) return seen.push_back(r.error().trap ? r.error().trap->message : "?");
+    std::string line;
+    for (const Value& v : *r) line += std::to_string(v.i64()) + " ";  // (a float's bits)
+    seen.push_back(line);
+  };
+  for (int round = 0; round < 3; ++round)  // (tiered: before and after its callees are compiled)
+    for (int32_t target = 0; target <= 4; ++target)
+      for (int32_t index : target == 2 ? std::vector<int32_t>{0, 1, 2, 3, 4} : std::vector<int32_t>{0})
+        note(h.call("call", {Value::i32(target), Value::i32(index), Value::i32(37 + round)}));
+  for (int32_t n : {0, 1, 4, 7}) note(h.call("even", {Value::i32(n)}));
+  for (int32_t n : {0, 1, 2, 5})
+    note(h.call("rot", {Value::i32(n), Value::i64(100), Value::i64(-30), Value::f64(0.5), Value::f64(8), Value::f32(0.75f)}));
+  return seen;
+}
+
+TEST(Jit, ArgumentsAndResultsOnEveryCallPathMatchTheInterpreter) {
+  expect_compiled_configs_match_interpreter(mix_call_results);
+}
+
 TEST(Jit, MemoryGrownByACalleeIsUsableByTheCaller) {
   for (auto tier : {Config::Tier::Interpreter, Config::Tier::Jit}) {
     test::InstanceHarness h(with_tier(tier));
