@@ -1003,13 +1003,15 @@ TEST(Jit, ValuesKeptInRegistersWherePathsJoinMatchTheInterpreter) {
   expect_compiled_configs_match_interpreter(run);
 }
 
-// Where paths bring a value to a label in different registers, the later
-// paths move it to the register the first one brought it in (their moves
-// ordered so that none overwrites a value another still reads): if/else
-// arms writing locals in a different order (i32, i64, f32, f64, v128), two
-// values swapping registers, br_if and br_table paths, nested blocks, a
-// label only branches reach, a local copied then overwritten after the
-// label, and more values than registers; every tier as the interpreter.
+// Where paths bring a value to a label in different registers, a later br
+// or the path falling in moves it to the register the first path brought
+// it in (the moves ordered so that none overwrites a value another still
+// reads; a br_if or br_table keeps only what it brings in the same
+// register): if/else arms writing locals in a different order (i32, i64,
+// f32, f64, v128), two values swapping registers, br_if and br_table
+// paths, nested blocks, a label only branches reach, a local copied then
+// overwritten after the label, and more values than registers; every tier
+// as the interpreter.
 TEST(Jit, ValuesMovedToTheirRegistersWherePathsJoinMatchTheInterpreter) {
   const char* wat = R"((module
     (func (export "arms") (param $n i32) (param $k i32) (result i64)
