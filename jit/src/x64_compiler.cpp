@@ -412,9 +412,22 @@ class RegCache {
     for (const Cached& c : slots_)
       if (!c.dirty && (pins_.empty() || (!pinned(c.slot) && !pinned_reg(c.e)))) out.push_back({c.slot, c.e, c.v128});
   }
-  // Adds `k` back after forget_all: every path into a label had it.
+  // Whether a pin holds the register of `e` (a path must not move into it).
+  bool holds_pin(Entry e) const { return pinned_reg(e); }
+  // The register in which the cache has `k`'s slot as known() would
+  // bring it, if it is of k's class (and a v128 when k is).
+  std::optional<Entry> brought(const Known& k) const {
+    const Cached* c = cached(k.slot);
+    if (!c || c->dirty || c->e.xmm != k.e.xmm || c->v128 != k.v128) return std::nullopt;
+    if (!pins_.empty() && (pinned(k.slot) || pinned_reg(c->e))) return std::nullopt;
+    return c->e;
+  }
+  // Adds `k` back after forget_all: every path into a label brings it.
+  // (A use: the code after the label is about to read it.)
   void restore(const Known& k) {
-    if (!pinned(k.slot) && !pinned_reg(k.e) && !cached(k.slot)) add({k.slot, k.e, false, false, k.v128});
+    if (pinned(k.slot) || pinned_reg(k.e) || cached(k.slot)) return;
+    add({k.slot, k.e, false, false, k.v128});
+    touch(k.e);
   }
   // Whether `slot` is an i32 local pinned (see Pin::i32).
   bool pinned_i32(uint64_t slot) const {
@@ -684,6 +697,7 @@ class X64Compiler {
       while (next_target_ < targets_.size() && targets_[next_target_] < in.index) ++next_target_;
       if (next_target_ < targets_.size() && targets_[next_target_] == in.index) {
         flush_dirty(false);  // the path falling through stores what the others stored
+        fall_into(next_target_);
         a.bind(labels_[next_target_]);
         join_paths(next_target_);  // other paths join here (pins: see store_pins_leaving)
         last_compare_.reset();
@@ -750,6 +764,11 @@ class X64Compiler {
     const uint64_t* stub = nullptr;  // for run_instruction, where it runs there
   };
 
+  // A register copy a path makes to conform to a label's state (see
+  // add_incoming).
+  struct Move {
+    RegCache::Entry from, to;
+  };
   // What every compilation on this thread reuses, cleared but with its
   // memory kept: fresh memory costs a page fault per page on first touch,
   // which was much of the compile time. The code holder writes into
@@ -769,7 +788,10 @@ class X64Compiler {
     // far brings, and the target's JoinState.
     std::vector<std::vector<RegCache::Known>> incoming;
     std::vector<uint8_t> join_state;
-    std::vector<RegCache::Known> here;
+    std::vector<Move> moves, ordered_moves;  // add_incoming's
+    std::vector<std::vector<uint64_t>> read_after;  // per branch target: slots_read_after
+    std::vector<bool> read_after_known;             // (found when a move is first considered)
+    std::vector<uint64_t> written_after_label;        // slots_read_after's
     std::vector<CompiledFunc::Origin> code_origins;  // NativeCode::code_origins, copied out at the end
     std::vector<size_t> stub_needed;  // scan: the instructions (indices in instrs) that get a stub
     // handler_info's answers for the handlers seen last, direct-mapped by
@@ -2056,7 +2078,8 @@ class X64Compiler {
         break;
       case Internal::Br:
         store_pins_leaving(target_index(p[1]));
-        note_incoming(target_index(p[1]));
+        note_incoming(target_index(p[1]), true);
+        emit_moves(scratch_.moves);
         a.jmp(branch_label(p[1]));
         break;
       case Internal::BrIf:
@@ -2292,7 +2315,7 @@ class X64Compiler {
   // keeps them in their registers only).
   void branch_if(CondCode cc, uint64_t addr) {
     std::vector<RegCache::Pin> stores = pins_leaving(target_index(addr));
-    note_incoming(target_index(addr));  // (the stub stores from the registers, changing none)
+    note_incoming(target_index(addr), false);  // (the stub stores from the registers, changing none)
     if (stores.empty()) return a_->j(cc, branch_label(addr)), void();
     a_->j(cc, pin_store_stub(std::move(stores), branch_label(addr)));
   }
@@ -2309,17 +2332,30 @@ class X64Compiler {
   }
 
   // ------------------------------------------------------------ joins
-  // Where paths join (a branch target), the cache keeps the values that
-  // every path into it brings in the same register, instead of nothing:
-  // each branch notes what it brings when it is emitted, the path falling
-  // through adds its own at the label. Only at forward targets, all of
-  // whose paths come before them in the code: not at loop headers
-  // (branches back come later) nor OSR entries (entered from the
-  // interpreter).
+  // Where paths join (a branch target), the cache keeps values in
+  // registers instead of nothing (Liftoff's merge): the first path noted
+  // fixes the label's state, the clean values it brings (every value is
+  // stored before a branch or label); a later br or the path falling in
+  // conforms to it with register moves, and drops from it what it does
+  // not bring in a register. A br_if or br_table only drops what it does
+  // not bring in the same register: its moves would need a stub out of
+  // line and a jump more, which measured slower. Each branch is noted
+  // when it is emitted, the path falling through at the label. Only at
+  // forward targets, all of whose paths come before them in the code: not
+  // at loop headers (branches back come later) nor OSR entries (entered
+  // from the interpreter).
   enum JoinState : uint8_t { kNoPathYet, kPathsNoted, kUnknownPaths };
+  void emit_moves(const std::vector<Move>& moves) {
+    for (const Move& m : moves) {
+      if (m.to.xmm) a_->movaps(RegCache::xmm(m.to.reg), RegCache::xmm(m.from.reg));
+      else a_->mov(RegCache::gp(m.to.reg), RegCache::gp(m.from.reg));
+    }
+  }
   void start_joins() {
     const size_t n = targets_.size();
     if (scratch_.incoming.size() < n) scratch_.incoming.resize(n);
+    if (scratch_.read_after.size() < n) scratch_.read_after.resize(n);
+    if (scratch_.read_after_known.size() < n) scratch_.read_after_known.resize(n);
     std::vector<uint8_t>& state = scratch_.join_state;
     state.assign(n, kNoPathYet);
     for (const auto& [header, end] : loop_end_) state[target_number(header)] = kUnknownPaths;
@@ -2330,40 +2366,133 @@ class X64Compiler {
   size_t target_number(size_t target) const {
     return size_t(std::lower_bound(targets_.begin(), targets_.end(), target) - targets_.begin());
   }
-  // Intersects what target number `k` has been brought with `brought`
-  // (RegCache::known).
-  void add_incoming(size_t k, const std::vector<RegCache::Known>& brought) {
-    std::vector<RegCache::Known>& in = scratch_.incoming[k];
+  // The path the cache is on goes to target number `k`: the first fixes
+  // the label's state (RegCache::known); a later one gets the moves that
+  // conform it to the state (scratch_.moves, in an order that overwrites
+  // no register a later move reads; none unless `may_move`), and the
+  // state drops what the path does not bring in the same register or by
+  // a move.
+  void add_incoming(size_t k, bool may_move) {
+    std::vector<RegCache::Known>& state = scratch_.incoming[k];
+    std::vector<Move>& moves = scratch_.moves;
+    moves.clear();
     if (scratch_.join_state[k] == kNoPathYet) {
-      in.assign(brought.begin(), brought.end());
+      cache_.known(state);
       scratch_.join_state[k] = kPathsNoted;
+      scratch_.read_after_known[k] = false;
       return;
     }
-    std::erase_if(in, [&](const RegCache::Known& x) {
-      return std::find(brought.begin(), brought.end(), x) == brought.end();
+    // (Later paths move only what the code after the label reads soon: a
+    // move costs as much as the reload it saves.)
+    auto moves_pay = [&](const RegCache::Known& x) {
+      if (!may_move) return false;
+      std::vector<uint64_t>& read = scratch_.read_after[k];
+      if (!scratch_.read_after_known[k]) {
+        slots_read_after(targets_[k], read);
+        scratch_.read_after_known[k] = true;
+      }
+      return std::find(read.begin(), read.end(), x.slot) != read.end();
+    };
+    // One source per register of the state (slots sharing a register must
+    // share it on this path too); a move to itself stands for none.
+    std::erase_if(state, [&](const RegCache::Known& x) {
+      const std::optional<RegCache::Entry> from = cache_.brought(x);
+      if (!from || cache_.holds_pin(x.e) || (!(*from == x.e) && !moves_pay(x))) return true;
+      for (const Move& m : moves)
+        if (m.to == x.e) return !(m.from == *from);
+      moves.push_back({*from, x.e});
+      return false;
     });
+    std::erase_if(moves, [](const Move& m) { return m.from == m.to; });
+    order_moves(state, moves);
+  }
+  // The slots the first instructions from code index `target` on read
+  // before they write them: up to kReadWindow of them, as far as the
+  // first branch (past it, a read may not run) or a form not known here
+  // (calls among them: they read memory).
+  static constexpr size_t kReadWindow = 6;
+  void slots_read_after(size_t target, std::vector<uint64_t>& read) const {
+    read.clear();
+    std::vector<uint64_t>& written = scratch_.written_after_label;
+    written.clear();
+    auto reads = [&](uint64_t slot) {
+      if (std::find(written.begin(), written.end(), slot) == written.end()) read.push_back(slot);
+    };
+    auto by_index = [](const Instr& in, size_t index) { return in.index < index; };
+    auto it = std::lower_bound(instrs_.begin(), instrs_.end(), target, by_index);
+    for (const auto end = std::min(instrs_.end(), it + kReadWindow); it != end; ++it) {
+      const Instr& in = *it;
+      const uint64_t* p = w(in);
+      if (in.info->form == HandlerInfo::InternalForm) {
+        switch (in.info->internal) {
+          case Internal::Copy: case Internal::Copy2: case Internal::Copy3: case Internal::Copy4:
+            for (unsigned i = 1; i + 1 < in.words; i += 2) reads(p[i + 1]), written.push_back(p[i]);
+            break;
+          case Internal::Const: case Internal::GlobalGet: written.push_back(p[1]); break;
+          case Internal::BrIf: case Internal::BrUnless: reads(p[1]); return;
+          case Internal::GlobalSet: reads(p[2]); break;
+          case Internal::Select: reads(p[2]), reads(p[3]), reads(p[4]), written.push_back(p[1]); break;
+          case Internal::Fuel: case Internal::Step: break;
+          default: return;
+        }
+        continue;
+      }
+      if (in.info->form != HandlerInfo::Plain) return;
+      switch (plain_op_kind(in.info->op)) {
+        case OpKind::None: return;
+        case OpKind::Store: reads(p[1]), reads(p[2]); break;  // address, value, offset
+        case OpKind::Load: reads(p[2]), written.push_back(p[1]); break;  // dst, address, offset
+        default:  // numeric: dst, a[, b]
+          for (unsigned i = 2; i < in.words; ++i) reads(p[i]);
+          written.push_back(p[1]);
+          break;
+      }
+    }
+  }
+  // Orders `moves` (distinct destinations) so that none overwrites a
+  // register a later one reads; a cycle is broken by dropping a move, and
+  // its register from `state`.
+  void order_moves(std::vector<RegCache::Known>& state, std::vector<Move>& moves) {
+    std::vector<Move>& ordered = scratch_.ordered_moves;
+    ordered.clear();
+    while (!moves.empty()) {
+      auto ready = std::find_if(moves.begin(), moves.end(), [&](const Move& m) {
+        return std::none_of(moves.begin(), moves.end(), [&](const Move& o) { return o.from == m.to; });
+      });
+      if (ready == moves.end()) {
+        const RegCache::Entry dropped = moves.front().to;
+        std::erase_if(state, [&](const RegCache::Known& x) { return x.e == dropped; });
+        moves.erase(moves.begin());
+        continue;
+      }
+      ordered.push_back(*ready);
+      moves.erase(ready);
+    }
+    moves.swap(ordered);
   }
   // A branch to code index `target` is being emitted from the cache's
-  // state (`brought`, when the caller collected it). (Backward branches
+  // state: the moves it makes first in scratch_.moves. (Backward branches
   // go to loop headers.)
-  void note_incoming(size_t target, const std::vector<RegCache::Known>* brought = nullptr) {
+  void note_incoming(size_t target, bool may_move) {
+    scratch_.moves.clear();
     if (target <= current_) return;
     const size_t k = target_number(target);
     const uint8_t state = scratch_.join_state[k];
     if (state == kUnknownPaths || (state == kPathsNoted && scratch_.incoming[k].empty())) return;
-    if (!brought) cache_.known(scratch_.here);
-    add_incoming(k, brought ? *brought : scratch_.here);
+    add_incoming(k, may_move);
   }
-  // At the label of target number `k` (dirty values stored): only the
-  // pins and what every path into it brings stay.
+  // The path falling through to the label of target number `k` conforms
+  // to it (before the label).
+  void fall_into(size_t k) {
+    if (!falls_through_) return;
+    note_incoming(targets_[k], true);
+    emit_moves(scratch_.moves);
+  }
+  // At the label of target number `k` (dirty values stored, the path
+  // falling through conformed): only the pins and the label's state stay.
   void join_paths(size_t k) {
-    const bool known = scratch_.join_state[k] != kUnknownPaths;
-    if (known && falls_through_) {
-      cache_.known(scratch_.here);
-      add_incoming(k, scratch_.here);
-    }
     cache_.forget_all(true);
-    if (known && scratch_.join_state[k] == kPathsNoted)
+    if (scratch_.join_state[k] == kPathsNoted)
       for (const RegCache::Known& x : scratch_.incoming[k]) cache_.restore(x);
   }
   // ------------------------------------------------------------ results
@@ -2896,8 +3025,7 @@ class X64Compiler {
     const Gp index = zero_extended_gp(p[1], eax);
     a.cmp(index.r32(), uint32_t(count - 1));
     branch_if(CondCode::kAE, p[3 + count - 1]);
-    cache_.known(scratch_.here);
-    for (uint64_t k = 0; k < count; ++k) note_incoming(target_index(p[3 + k]), &scratch_.here);
+    for (uint64_t k = 0; k < count; ++k) note_incoming(target_index(p[3 + k]), false);
     a.lea(rcx, ptr(table));
     a.movsxd(rax, dword_ptr(rcx, index, 2));
     a.add(rax, rcx);

@@ -1130,6 +1130,153 @@ TEST(Jit, ValuesKeptInRegistersWherePathsJoinMatchTheInterpreter) {
   expect_compiled_configs_match_interpreter(run);
 }
 
+// Where paths bring a value to a label in different registers, a later br
+// or the path falling in moves it to the register the first path brought
+// it in (the moves ordered so that none overwrites a value another still
+// reads; a br_if or br_table keeps only what it brings in the same
+// register): if/else arms writing locals in a different order (i32, i64,
+// f32, f64, v128), two values swapping registers, br_if and br_table
+// paths, nested blocks, a label only branches reach, a local copied then
+// overwritten after the label, and more values than registers; every tier
+// as the interpreter.
+TEST(Jit, ValuesMovedToTheirRegistersWherePathsJoinMatchTheInterpreter) {
+  const char* wat = R"((module
+    (func (export "arms") (param $n i32) (param $k i32) (result i64)
+      (local $a i64) (local $b i64) (local $f f64) (local $g f32) (local $i i32) (local $v v128)
+      (if (i32.and (local.get $k) (i32.const 1))
+        (then
+          (local.set $a (i64.extend_i32_s (i32.mul (local.get $n) (i32.const 3))))
+          (local.set $f (f64.convert_i32_s (local.get $n)))
+          (local.set $v (i32x4.splat (local.get $k)))
+          (local.set $b (i64.add (local.get $a) (i64.const 7)))
+          (local.set $i (i32.add (local.get $n) (i32.const 9)))
+          (local.set $g (f32.convert_i32_s (i32.add (local.get $n) (i32.const 2)))))
+        (else
+          (local.set $g (f32.const 1.5))
+          (local.set $i (i32.sub (local.get $k) (local.get $n)))
+          (local.set $b (i64.extend_i32_u (local.get $n)))
+          (local.set $v (i32x4.splat (i32.mul (local.get $n) (i32.const 5))))
+          (local.set $f (f64.mul (f64.convert_i32_u (local.get $k)) (f64.const 0.5)))
+          (local.set $a (i64.sub (local.get $b) (i64.const 11)))))
+      (i64.add (i64.add (i64.add (local.get $a) (local.get $b)) (i64.extend_i32_s (local.get $i)))
+        (i64.add (i64.add (i64.trunc_f64_s (local.get $f)) (i64.trunc_f32_s (local.get $g)))
+                 (i64.extend_i32_s (i32x4.extract_lane 2 (local.get $v))))))
+    ;; the else arm, after the then arm's six values, takes its
+    ;; registers in the same order: $a and $b swap them (a cycle of moves)
+    (func (export "swap") (param $n i32) (param $k i32) (result i32)
+      (local $a i32) (local $b i32) (local $c i32) (local $d i32) (local $e i32) (local $f i32)
+      (if (local.get $k)
+        (then (local.set $a (i32.add (local.get $n) (i32.const 1)))
+              (local.set $b (i32.add (local.get $n) (i32.const 20)))
+              (local.set $c (i32.mul (local.get $n) (i32.const 3)))
+              (local.set $d (i32.mul (local.get $n) (i32.const 5)))
+              (local.set $e (i32.mul (local.get $n) (i32.const 7)))
+              (local.set $f (i32.mul (local.get $n) (i32.const 9))))
+        (else (local.set $b (i32.add (local.get $n) (i32.const 300)))
+              (local.set $a (i32.add (local.get $n) (i32.const 4000)))))
+      (i32.add (i32.sub (i32.mul (local.get $a) (i32.const 3)) (local.get $b))
+               (i32.add (i32.add (local.get $c) (local.get $d)) (i32.add (local.get $e) (local.get $f)))))
+    ;; br_if and br_table paths into labels, in nested blocks; the last
+    ;; label only branches reach
+    (func (export "branches") (param $n i32) (param $k i32) (result i64)
+      (local $a i64) (local $b i64) (local $f f64) (local $c i64)
+      (local.set $a (i64.extend_i32_u (local.get $n)))
+      (block $end
+        (block $t2 (block $t1 (block $t0
+          (local.set $b (i64.mul (local.get $a) (i64.const 3)))
+          (local.set $f (f64.convert_i64_s (local.get $b)))
+          (br_if $t1 (i32.eq (local.get $k) (i32.const 5)))
+          (local.set $f (f64.add (local.get $f) (f64.const 0.5)))
+          (local.set $b (i64.add (local.get $a) (i64.const 100)))
+          (local.set $a (i64.mul (local.get $b) (i64.const 7)))
+          (br_table $t0 $t1 $t2 $end (i32.and (local.get $k) (i32.const 3))))
+          (local.set $f (f64.sub (local.get $f) (f64.const 2)))
+          (local.set $a (i64.add (local.get $a) (i64.const 1)))
+          (br $t2))
+          (local.set $b (i64.sub (local.get $b) (local.get $a)))
+          (local.set $f (f64.mul (local.get $f) (f64.const 3)))
+          (br $end))
+        (local.set $a (i64.xor (local.get $a) (local.get $b)))
+        (local.set $b (i64.add (local.get $b) (i64.const 5)))
+        (br $end))
+      ;; a copy of $a, then $a overwritten: the copy keeps the old value
+      (local.set $c (local.get $a))
+      (local.set $a (i64.const 9))
+      (i64.add (i64.add (i64.mul (local.get $c) (i64.const 31)) (local.get $a))
+               (i64.add (local.get $b) (i64.trunc_f64_s (local.get $f)))))
+    ;; 12 i64 and 16 f64 locals live across an if/else whose arms write
+    ;; them in opposite orders
+    (func (export "many") (param $n i32) (param $k i32) (result i64)
+      (local $x0 i64) (local $x1 i64) (local $x2 i64) (local $x3 i64) (local $x4 i64) (local $x5 i64)
+      (local $x6 i64) (local $x7 i64) (local $x8 i64) (local $x9 i64) (local $x10 i64) (local $x11 i64)
+      (local $y0 f64) (local $y1 f64) (local $y2 f64) (local $y3 f64) (local $y4 f64) (local $y5 f64)
+      (local $y6 f64) (local $y7 f64) (local $y8 f64) (local $y9 f64) (local $y10 f64) (local $y11 f64)
+      (local $y12 f64) (local $y13 f64) (local $y14 f64) (local $y15 f64)
+      (local $m i64) (local $d f64)
+      (local.set $m (i64.extend_i32_u (local.get $n)))
+      (local.set $d (f64.convert_i32_s (local.get $n)))
+      (if (local.get $k)
+        (then
+          (local.set $x0 (i64.add (local.get $m) (i64.const 1))) (local.set $x1 (i64.add (local.get $m) (i64.const 2)))
+          (local.set $x2 (i64.add (local.get $m) (i64.const 3))) (local.set $x3 (i64.add (local.get $m) (i64.const 4)))
+          (local.set $x4 (i64.add (local.get $m) (i64.const 5))) (local.set $x5 (i64.add (local.get $m) (i64.const 6)))
+          (local.set $x6 (i64.add (local.get $m) (i64.const 7))) (local.set $x7 (i64.add (local.get $m) (i64.const 8)))
+          (local.set $x8 (i64.add (local.get $m) (i64.const 9))) (local.set $x9 (i64.add (local.get $m) (i64.const 10)))
+          (local.set $x10 (i64.add (local.get $m) (i64.const 11))) (local.set $x11 (i64.add (local.get $m) (i64.const 12)))
+          (local.set $y0 (f64.add (local.get $d) (f64.const 1))) (local.set $y1 (f64.add (local.get $d) (f64.const 2)))
+          (local.set $y2 (f64.add (local.get $d) (f64.const 3))) (local.set $y3 (f64.add (local.get $d) (f64.const 4)))
+          (local.set $y4 (f64.add (local.get $d) (f64.const 5))) (local.set $y5 (f64.add (local.get $d) (f64.const 6)))
+          (local.set $y6 (f64.add (local.get $d) (f64.const 7))) (local.set $y7 (f64.add (local.get $d) (f64.const 8)))
+          (local.set $y8 (f64.add (local.get $d) (f64.const 9))) (local.set $y9 (f64.add (local.get $d) (f64.const 10)))
+          (local.set $y10 (f64.add (local.get $d) (f64.const 11))) (local.set $y11 (f64.add (local.get $d) (f64.const 12)))
+          (local.set $y12 (f64.add (local.get $d) (f64.const 13))) (local.set $y13 (f64.add (local.get $d) (f64.const 14)))
+          (local.set $y14 (f64.add (local.get $d) (f64.const 15))) (local.set $y15 (f64.add (local.get $d) (f64.const 16))))
+        (else
+          (local.set $y15 (f64.sub (local.get $d) (f64.const 16))) (local.set $y14 (f64.sub (local.get $d) (f64.const 15)))
+          (local.set $y13 (f64.sub (local.get $d) (f64.const 14))) (local.set $y12 (f64.sub (local.get $d) (f64.const 13)))
+          (local.set $y11 (f64.sub (local.get $d) (f64.const 12))) (local.set $y10 (f64.sub (local.get $d) (f64.const 11)))
+          (local.set $y9 (f64.sub (local.get $d) (f64.const 10))) (local.set $y8 (f64.sub (local.get $d) (f64.const 9)))
+          (local.set $y7 (f64.sub (local.get $d) (f64.const 8))) (local.set $y6 (f64.sub (local.get $d) (f64.const 7)))
+          (local.set $y5 (f64.sub (local.get $d) (f64.const 6))) (local.set $y4 (f64.sub (local.get $d) (f64.const 5)))
+          (local.set $y3 (f64.sub (local.get $d) (f64.const 4))) (local.set $y2 (f64.sub (local.get $d) (f64.const 3)))
+          (local.set $y1 (f64.sub (local.get $d) (f64.const 2))) (local.set $y0 (f64.sub (local.get $d) (f64.const 1)))
+          (local.set $x11 (i64.sub (local.get $m) (i64.const 12))) (local.set $x10 (i64.sub (local.get $m) (i64.const 11)))
+          (local.set $x9 (i64.sub (local.get $m) (i64.const 10))) (local.set $x8 (i64.sub (local.get $m) (i64.const 9)))
+          (local.set $x7 (i64.sub (local.get $m) (i64.const 8))) (local.set $x6 (i64.sub (local.get $m) (i64.const 7)))
+          (local.set $x5 (i64.sub (local.get $m) (i64.const 6))) (local.set $x4 (i64.sub (local.get $m) (i64.const 5)))
+          (local.set $x3 (i64.sub (local.get $m) (i64.const 4))) (local.set $x2 (i64.sub (local.get $m) (i64.const 3)))
+          (local.set $x1 (i64.sub (local.get $m) (i64.const 2))) (local.set $x0 (i64.sub (local.get $m) (i64.const 1)))))
+      (i64.add
+        (i64.add (i64.add (i64.add (i64.mul (local.get $x0) (i64.const 3)) (i64.mul (local.get $x1) (i64.const 5)))
+                          (i64.add (i64.mul (local.get $x2) (i64.const 7)) (i64.mul (local.get $x3) (i64.const 11))))
+                 (i64.add (i64.add (i64.mul (local.get $x4) (i64.const 13)) (i64.mul (local.get $x5) (i64.const 17)))
+                          (i64.add (i64.mul (local.get $x6) (i64.const 19)) (i64.mul (local.get $x7) (i64.const 23)))))
+        (i64.add
+          (i64.add (i64.add (i64.mul (local.get $x8) (i64.const 29)) (i64.mul (local.get $x9) (i64.const 31)))
+                   (i64.add (i64.mul (local.get $x10) (i64.const 37)) (i64.mul (local.get $x11) (i64.const 41))))
+          (i64.trunc_f64_s
+            (f64.add
+              (f64.add (f64.add (f64.add (f64.mul (local.get $y0) (f64.const 2)) (f64.mul (local.get $y1) (f64.const 3)))
+                                (f64.add (f64.mul (local.get $y2) (f64.const 5)) (f64.mul (local.get $y3) (f64.const 7))))
+                       (f64.add (f64.add (f64.mul (local.get $y4) (f64.const 11)) (f64.mul (local.get $y5) (f64.const 13)))
+                                (f64.add (f64.mul (local.get $y6) (f64.const 17)) (f64.mul (local.get $y7) (f64.const 19)))))
+              (f64.add (f64.add (f64.add (f64.mul (local.get $y8) (f64.const 23)) (f64.mul (local.get $y9) (f64.const 29)))
+                                (f64.add (f64.mul (local.get $y10) (f64.const 31)) (f64.mul (local.get $y11) (f64.const 37))))
+                       (f64.add (f64.add (f64.mul (local.get $y12) (f64.const 41)) (f64.mul (local.get $y13) (f64.const 43)))
+                                (f64.add (f64.mul (local.get $y14) (f64.const 47)) (f64.mul (local.get $y15) (f64.const 53))))))))))))";
+  auto run = [&](Config config) {
+    test::InstanceHarness h(config);
+    h.instantiate_wat(wat);
+    std::vector<int64_t> out;
+    for (int32_t n : {0, 3, 1000})
+      for (int32_t k = 0; k < 8; ++k)
+        for (const char* f : {"arms", "branches", "many"}) out.push_back(h.call1(f, {Value::i32(n), Value::i32(k)}).i64());
+    for (int32_t k : {0, 1}) out.push_back(h.call1("swap", {Value::i32(7), Value::i32(k)}).i32());
+    return out;
+  };
+  expect_compiled_configs_match_interpreter(run);
+}
+
 // Sums into a third register (one lea: i32 ones wrapping, from a wrapped
 // i64's register, with negative constants, i64 ones; an add whose flags a
 // br_if tests), and globals read straight into their destination's
