@@ -643,18 +643,18 @@ TEST(Jit, CallIndirectChecksMatchTheInterpreter) {
 }
 
 // Arguments and results on every call path (results of each kind first,
-// the one a compiled callee also returns in a register), with more arguments of each
-// kind than the internal entry takes in registers (four integer, four
-// float: the rest, and v128s, in the frame) and several results: direct
+// the one a compiled callee also returns in a register), with many
+// arguments of each kind (and a v128) and several results: direct
 // calls (a callee compiled, compiled later, or not yet, tiered), a call
-// swapping its own arguments (a parallel move with cycles), recursion
+// passing its own arguments in another order, recursion
 // rotating its arguments, call_indirect to this instance, another
 // instance and a host function, a type mismatch, and C++ calling in with
 // many arguments (the native entry). $mix weighs each argument
 // differently, so a lost or swapped argument changes its results.
-const char* kMixCallee = R"((module
-  (type $mix_t (func (param i32 i64 f32 f64 i32 i64 f32 f64 v128 i32 f64 i64 f32 i32) (result i64 f64 i32)))
-  (func (export "mix") (type $mix_t)
+// $mix's type and body, in both modules below.
+const std::string kMixType =
+    "(type $mix_t (func (param i32 i64 f32 f64 i32 i64 f32 f64 v128 i32 f64 i64 f32 i32) (result i64 f64 i32)))";
+const std::string kMixBody = R"(
     (i64.add
       (i64.add (i64.add (i64.extend_i32_s (local.get 0)) (i64.mul (local.get 1) (i64.const 3)))
                (i64.add (i64.mul (i64.extend_i32_s (local.get 4)) (i64.const 5)) (i64.mul (local.get 5) (i64.const 7))))
@@ -664,26 +664,16 @@ const char* kMixCallee = R"((module
       (f64.add (f64.add (f64.promote_f32 (local.get 2)) (f64.mul (local.get 3) (f64.const 2)))
                (f64.add (f64.mul (f64.promote_f32 (local.get 6)) (f64.const 4)) (f64.mul (local.get 7) (f64.const 8))))
       (f64.add (f64.mul (local.get 10) (f64.const 16)) (f64.mul (f64.promote_f32 (local.get 12)) (f64.const 32))))
-    (i32.add (i32x4.extract_lane 0 (local.get 8)) (i32.mul (i32x4.extract_lane 3 (local.get 8)) (i32.const 19))))))";
+    (i32.add (i32x4.extract_lane 0 (local.get 8)) (i32.mul (i32x4.extract_lane 3 (local.get 8)) (i32.const 19))))";
+const std::string kMixCallee = "(module " + kMixType + " (func (export \"mix\") (type $mix_t) " + kMixBody + "))";
 
-const char* kMixCallers = R"((module
-  (type $mix_t (func (param i32 i64 f32 f64 i32 i64 f32 f64 v128 i32 f64 i64 f32 i32) (result i64 f64 i32)))
+const std::string kMixCallers = "(module " + kMixType + R"(
   (import "other" "mix" (func $other_mix (type $mix_t)))
   (import "env" "host_mix" (func $host_mix (type $mix_t)))
-  (table funcref (elem $mix $other_mix $host_mix $wrong))
-  (func $mix (type $mix_t)
-    (i64.add
-      (i64.add (i64.add (i64.extend_i32_s (local.get 0)) (i64.mul (local.get 1) (i64.const 3)))
-               (i64.add (i64.mul (i64.extend_i32_s (local.get 4)) (i64.const 5)) (i64.mul (local.get 5) (i64.const 7))))
-      (i64.add (i64.add (i64.mul (i64.extend_i32_s (local.get 9)) (i64.const 11)) (i64.mul (local.get 11) (i64.const 13)))
-               (i64.mul (i64.extend_i32_s (local.get 13)) (i64.const 17))))
-    (f64.add
-      (f64.add (f64.add (f64.promote_f32 (local.get 2)) (f64.mul (local.get 3) (f64.const 2)))
-               (f64.add (f64.mul (f64.promote_f32 (local.get 6)) (f64.const 4)) (f64.mul (local.get 7) (f64.const 8))))
-      (f64.add (f64.mul (local.get 10) (f64.const 16)) (f64.mul (f64.promote_f32 (local.get 12)) (f64.const 32))))
-    (i32.add (i32x4.extract_lane 0 (local.get 8)) (i32.mul (i32x4.extract_lane 3 (local.get 8)) (i32.const 19))))
+  (table funcref (elem $mix $other_mix $host_mix $wrong)))"
+  + "(func $mix (type $mix_t) " + kMixBody + ")" + R"(
   (func $wrong (param i32) (result i32) (local.get 0))
-  ;; Its arguments to $mix in another order: register arguments swap places.
+  ;; Its arguments to $mix in another order.
   (func $swap (type $mix_t)
     (call $mix (local.get 4) (local.get 5) (local.get 6) (local.get 7) (local.get 0) (local.get 1) (local.get 2)
                (local.get 3) (local.get 8) (local.get 13) (local.get 10) (local.get 11) (local.get 12) (local.get 9)))
