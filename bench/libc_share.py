@@ -22,6 +22,7 @@ compiler inlines (a memcpy of a known size) counts as the program's there.
   bench/libc_share.py [--programs DIR] [--tier jit] [--freq 4000]
 """
 import argparse
+import bisect
 import collections
 import os
 import subprocess
@@ -89,7 +90,6 @@ def compiled_ranges(pid):
 
 
 def wasm_classes(samples, libc):
-    import bisect
     ranges = compiled_ranges(samples[0][0])
     starts = [r[0] for r in ranges]
     counts = collections.Counter()

@@ -261,7 +261,6 @@ class RegCache {
     add({slot, e, false, false, false});
     touch(e);
   }
-  bool pins_register(Entry e) const { return pinned_reg(e); }
   bool dirty_wide(uint64_t slot) const { return cached(slot)->wide; }
   // Whether the register of a cached slot holds a v128 (slot and slot + 1).
   bool holds_v128(uint64_t slot) const {
@@ -2543,14 +2542,15 @@ class X64Compiler {
     const std::vector<ValType>& results = callee_type(in).results;
     const std::optional<RegCache::Entry> e = result_register(results);
     after_call_keeping_pins();
-    if (!e || cache_.pins_register(*e)) return;
+    if (!e || cache_.holds_pin(*e)) return;
     cache_.add_stored(arg_base(in), *e);
     if (results[0] == ValType::I32) cache_.set_zext(*e);
   }
-  // After the interpreter ran a call (a slow path that goes on at the
-  // call's `done`): its first result from its slot into the register
-  // after_wasm_call takes it from.
-  void load_result_register(const Instr& in) {
+  // A call's slow path (which goes on at the call's `done`): the
+  // interpreter runs the call, then its first result goes from its slot
+  // into the register after_wasm_call takes it from.
+  void emit_call_in_interpreter(const Instr& in) {
+    emit_in_interpreter(in);
     const std::vector<ValType>& results = callee_type(in).results;
     if (const std::optional<RegCache::Entry> e = result_register(results)) load_value(*e, results[0], slot64(arg_base(in)));
   }
@@ -3133,8 +3133,7 @@ class X64Compiler {
     call_native(rax, w(in)[2]);
     defer([this, &in, slow, done] {
       a_->bind(slow);
-      emit_in_interpreter(in);
-      load_result_register(in);
+      emit_call_in_interpreter(in);
       a_->jmp(done);
     });
   }
@@ -3171,8 +3170,7 @@ class X64Compiler {
       a.bind(not_compiled);
       a.add(rsp, 8);  // (the call's return address)
       a.sub(ctx_field(offsetof(ExecRegs, record)), int32_t(sizeof(CallRecord)));
-      emit_in_interpreter(in);
-      load_result_register(in);
+      emit_call_in_interpreter(in);
       a.jmp(done);
     });
   }
@@ -3223,8 +3221,7 @@ class X64Compiler {
     after_wasm_call(in);
     defer([this, &in, slow, done] {
       a_->bind(slow);
-      emit_in_interpreter(in);
-      load_result_register(in);
+      emit_call_in_interpreter(in);
       a_->jmp(done);
     });
   }
