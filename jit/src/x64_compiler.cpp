@@ -11,10 +11,12 @@
 //        access: a memory.grow in any callee changes it), where the
 //        memory is not guarded; otherwise a callee-saved cache register
 //        like r15 and rbp (see RegCache)
-// Each function has two entries: its native entry (NativeEntry: saves and
-// sets r12-r15) and, kInternalEntryOffset bytes on, the internal entry that
-// compiled code of the same instance calls (saves rbx, and r15 and rbp in
-// a function with loops, the only functions that use them: see RegCache).
+// Each function has two entries: its native entry (NativeEntry: through
+// native_entry_routine, saves and sets r12-r15 and starts a segment) and,
+// kInternalEntryOffset bytes on, the internal entry that compiled code of
+// the same instance calls (saves rbx, and r15 and rbp in a function with
+// loops, the only functions that use them: see RegCache). Calls to
+// internal entries push no call records (see kFrameBytes).
 // Values live in their frame slots, so the frame has the interpreter's
 // state wherever something outside this code may read it: at calls, at
 // instructions run in the interpreter, at returns and at loop headers
@@ -61,8 +63,10 @@
 // fault handler: of the faulting access) for the common exit, which stores
 // it and the function in ExecRegs::trap_pc and trap_func and returns the
 // TrapCode; a trap returned by a callee or helper (which set the trap state
-// where it happened) is returned unchanged. A call record holds the call's
-// native return address (and no more). Such addresses map back to wasm offsets through
+// where it happened) is returned unchanged. As a trap leaves the segment,
+// the records of its calls are written (write_segment_records): each holds
+// the call's native return address (and no more). Such addresses map back
+// to wasm offsets through
 // NativeCode::code_origins, recorded while compiling; the instructions run
 // in the interpreter have their stubs' (NativeCode::stub_origins).
 #include "x64_compiler.hpp"
@@ -108,6 +112,117 @@ const Gp kMemSize = r14;
 constexpr uint32_t kInternalEntryOffset = 64;
 
 Mem ctx_field(size_t offset) { return qword_ptr(kCtx, int32_t(offset)); }
+
+// Every compiled frame takes kFrameBytes of native stack: the return
+// address, rbx and 32 bytes in which a function that uses rbp, r15 and r14
+// saves them (see X64Compiler::internal_prologue). A call within a segment
+// (ExecRegs::segment_sp) pushes no record: the frame k frames deeper than
+// the segment's first has record segment_base + k, which is the byte
+// offset from segment_sp halved.
+constexpr int32_t kFrameBytes = 48;
+constexpr int32_t kFrameSaveBytes = kFrameBytes - 16;  // below rbx
+static_assert(kFrameBytes == 2 * sizeof(CallRecord));
+
+// The records of the calls between the frames of the running segment, down
+// to the frame whose stack pointer is `sp`, written where the calls would
+// have pushed them: each is the return address its callee's frame holds.
+// `as_top`: `record` becomes the innermost frame's (a trap in compiled
+// code); otherwise it is left above (the interpreter's or a nested
+// segment's records, which a trap there left). Called only as a trap
+// leaves a segment: before then nothing reads them.
+void write_segment_records(ExecRegs* regs, uintptr_t sp, uint32_t as_top) {
+  auto* first = reinterpret_cast<CallRecord*>(reinterpret_cast<char*>(regs->records_begin) + regs->segment_base);
+  // (At most record_limit: the frame limit stops the segment there.)
+  const size_t frames = std::min<size_t>((regs->segment_sp - sp) / kFrameBytes, regs->record_limit - first);
+  for (size_t k = 1; k <= frames; ++k) {
+    const uintptr_t callee_sp = regs->segment_sp - k * kFrameBytes;
+    first[k].return_pc = *reinterpret_cast<const uint64_t* const*>(callee_sp + kFrameBytes - 8);
+  }
+  if (as_top) regs->record = first + frames;
+}
+
+// What every native entry (NativeEntry, OsrEntry) does, once for all: saves
+// r12-r15 (and rbp), sets the context register (from rsi) and the memory
+// registers (r13 := rax, r14 := r10, as the function's stub loaded them),
+// starts a segment (see ExecRegs::segment_sp), calls the internal entry in
+// r11 with rdi (and edx) as they came, and puts the enclosing segment back.
+// The entry's caller pushed the record of this call. Null when no code
+// memory can be had.
+const void* native_entry_routine() {
+  static const void* const routine = []() -> const void* {
+    CodeHolder code;
+    if (code.init(Environment::host()) != kErrorOk) return nullptr;
+    x86::Assembler a(&code);
+    const Mem segment_sp = ctx_field(offsetof(ExecRegs, segment_sp)),
+              segment_base = ctx_field(offsetof(ExecRegs, segment_base)),
+              frame_limit = ctx_field(offsetof(ExecRegs, frame_limit)), record = ctx_field(offsetof(ExecRegs, record));
+    a.push(rbp);
+    a.mov(rbp, rsp);
+    a.push(kCtx);
+    a.push(kMem);
+    a.push(kMemSize);
+    a.push(r15);  // a cache register (RegCache)
+    a.mov(kCtx, rsi);
+    a.mov(kMem, rax);
+    a.mov(kMemSize, r10);
+    a.push(segment_sp);
+    a.push(segment_base);
+    a.push(frame_limit);
+    a.sub(rsp, 8);
+    // 8 pushes and 8 bytes after the return address: rsp is 16-byte
+    // aligned, and the internal entry's call and frame keep it so.
+    a.mov(rax, record);
+    a.sub(rax, ctx_field(offsetof(ExecRegs, records_begin)));
+    a.mov(segment_base, rax);
+    a.lea(rcx, ptr(rsp, -kFrameBytes));  // the first frame's stack pointer
+    a.mov(segment_sp, rcx);
+    // The frame limit: the frame record_limit - record calls deeper (the
+    // first that would push a record at record_limit; each call
+    // kFrameBytes, twice a record's size), or the native stack's limit
+    // where that comes first.
+    a.mov(rax, ctx_field(offsetof(ExecRegs, record_limit)));
+    a.sub(rax, record);
+    a.add(rax, rax);
+    a.add(rcx, 1);  // (compiled code traps below the limit)
+    a.sub(rcx, rax);
+    a.mov(rax, ctx_field(offsetof(ExecRegs, native_limit)));
+    a.cmovb(rcx, rax);  // (below address 0: the native limit)
+    a.cmp(rcx, rax);
+    a.cmovb(rcx, rax);
+    a.mov(frame_limit, rcx);
+    a.call(r11);
+    // (eax, r8 and xmm1 hold what the function returned.)
+    Label trapped = a.newLabel();
+    a.test(eax, eax);
+    a.jnz(trapped);
+    a.mov(rcx, ctx_field(offsetof(ExecRegs, records_begin)));  // `record` as the caller left it
+    a.add(rcx, segment_base);
+    a.mov(record, rcx);
+    a.bind(trapped);  // (a trap leaves `record` where it happened)
+    a.add(rsp, 8);
+    a.pop(frame_limit);
+    a.pop(segment_base);
+    a.pop(segment_sp);
+    a.pop(r15);
+    a.pop(kMemSize);
+    a.pop(kMem);
+    a.pop(kCtx);
+    a.pop(rbp);
+    a.ret();
+    if (code.flatten() != kErrorOk || code.resolveUnresolvedLinks() != kErrorOk) return nullptr;
+    const size_t size = code.codeSize();
+    std::vector<uint8_t> bytes(size);
+    void* rx = nullptr;
+    void* rw = nullptr;
+    if (!alloc_code(size, &rx, &rw) || code.relocateToBase(reinterpret_cast<uint64_t>(rx)) != kErrorOk ||
+        code.copyFlattenedData(bytes.data(), size) != kErrorOk)
+      return nullptr;  // (the space stays unused: this runs once)
+    if (rw) std::memcpy(rw, bytes.data(), size);
+    else if (!write_code(rx, bytes.data(), size)) return nullptr;
+    return rx;  // (kept for the process's lifetime)
+  }();
+  return routine;
+}
 
 // Which registers hold which slots' current values. A slot whose value is
 // in its register only is dirty (its store deferred): the compiler stores
@@ -665,7 +780,8 @@ class X64Compiler {
     saves_r14_ = use.r14;
     if (!saves_callee_saved_) cache_.reserve_callee_saved();
     else if (!saves_r14_) cache_.reserve_r14();
-    if (!start_code()) return nullptr;
+    entry_routine_ = native_entry_routine();
+    if (!entry_routine_ || !start_code()) return nullptr;
     FastAssembler a(&code_);
     a_ = &a;
     // Loop headers' padding in a few long nops, not up to 31 one-byte ones:
@@ -677,6 +793,7 @@ class X64Compiler {
     start_joins();
     exit_ = a.newLabel();
     own_trap_ = a.newLabel();
+    trap_out_of_segment_ = a.newLabel();
     no_stack_at_entry_ = a.newLabel();
     oob_ = trap_sites_.entry(a, TrapCode::MemoryOutOfBounds);  // (bound with the other trap entries)
     prologue();
@@ -893,7 +1010,6 @@ class X64Compiler {
           (info->form == HandlerInfo::InternalForm && info->internal == Internal::CallIndirect &&
            code[i + 3] >= src_.const_base && code[i + 3] < src_.temp_base))
         const_pool_ = false;
-      makes_calls_ = makes_calls_ || is_call(in);
       if (!inline_form || is_call(in) || plain_none) {  // (needs_stub)
         stub_words += words + 2;
         stub_needed_.push_back(instrs_.size() - 1);
@@ -982,7 +1098,7 @@ class X64Compiler {
     native_stub(internal_);
     a_->align(AlignMode::kCode, kInternalEntryOffset);
     a_->bind(internal_);
-    internal_prologue(no_stack_at_entry_, makes_calls_);
+    internal_prologue(no_stack_at_entry_);
     write_frame_init(src_.init_base);
   }
 
@@ -993,7 +1109,7 @@ class X64Compiler {
     Label internal = a.newLabel(), no_stack = a.newLabel();
     native_stub(internal);
     a.bind(internal);
-    internal_prologue(no_stack, true);
+    internal_prologue(no_stack);
     write_frame_init(src_.const_base);
     for (size_t k = 0; k < src_.loops.size(); ++k) {
       a.cmp(edx, uint32_t(k));
@@ -1011,58 +1127,33 @@ class X64Compiler {
     a.jmp(own_trap_);
   }
 
-  // The native entry's stub: saves r12-r15 (and rbp), loads the context and
-  // memory registers, calls `internal` with rdi (and edx) as they came.
+  // The native entry's stub: the function's memory registers' values and
+  // its internal entry, for the one routine that does the rest (see
+  // native_entry_routine).
   void native_stub(Label internal) {
     FastAssembler& a = *a_;
-    a.push(rbp);
-    a.mov(rbp, rsp);
-    a.push(kCtx);
-    a.push(kMem);
-    a.push(kMemSize);
-    a.push(r15);  // a cache register (RegCache)
-    // 5 pushes after the return address: rsp is 16-byte aligned, and the
-    // internal entry's call and push rbx keep it so.
-    a.mov(kCtx, rsi);
     if (memi_) {
-      a.mov(kMemSize, imm(&memi_->size));
-      a.mov(kMem, imm(memi_->data));
+      a.mov(rax, imm(memi_->data));
+      a.mov(r10, imm(&memi_->size));
     }
-    a.call(internal);
-    a.pop(r15);
-    a.pop(kMemSize);
-    a.pop(kMem);
-    a.pop(kCtx);
-    a.pop(rbp);
-    a.ret();
+    a.lea(r11, ptr(internal));
+    a.mov(rcx, imm(entry_routine_));
+    a.jmp(rcx);
   }
 
-  // The internal entry: saves rbx (and r15 and rbp where the function uses
-  // them), sets the frame, and checks the value stack and, when asked, the
-  // native stack (going to `no_stack` when either is short). A function
-  // that calls no wasm function need not check the native stack: what it
-  // uses is bounded (its own pushes and the helpers it calls), and the
-  // reserve below ExecRegs::native_limit, which its caller checked, is
-  // there for helpers.
-  void internal_prologue(Label no_stack, bool check_native_stack) {
+  // The internal entry: saves rbx (and r15, rbp and r14 where the function
+  // uses them) in a frame of kFrameBytes, sets the frame pointer, and
+  // checks the native stack (the call depth, see ExecRegs::frame_limit) and
+  // the value stack, going to `no_stack` when either is short. (rsp stays
+  // 16-byte aligned for the helpers this code calls.)
+  void internal_prologue(Label no_stack) {
     FastAssembler& a = *a_;
     a.push(kFp);
-    if (saves_callee_saved_) {
-      // (Three pushes after the return address: rsp stays 16-byte aligned
-      // for the helpers this code calls.)
-      a.push(rbp);
-      a.push(r15);
-    }
-    if (saves_r14_) {
-      a.push(r14);
-      a.sub(rsp, 8);  // (rsp 16-byte aligned again)
-    }
+    a.sub(rsp, kFrameSaveBytes);
+    for_each_saved_register([&](const Gp& reg, int32_t offset) { a.mov(qword_ptr(rsp, offset), reg); });
     a.mov(kFp, rdi);
-    // Native stack (deep recursion through compiled code) and value stack.
-    if (check_native_stack) {
-      a.cmp(rsp, ctx_field(offsetof(ExecRegs, native_limit)));
-      a.jb(no_stack);
-    }
+    a.cmp(rsp, ctx_field(offsetof(ExecRegs, frame_limit)));
+    a.jb(no_stack);
     a.lea(rax, qword_ptr(kFp, int32_t(src_.frame_slots * 8)));
     a.cmp(rax, ctx_field(offsetof(ExecRegs, stack_end)));
     a.ja(no_stack);
@@ -1093,21 +1184,44 @@ class X64Compiler {
 
   void epilogue() {
     FastAssembler& a = *a_;
+    Label leave_segment = a.newLabel();
     // The function's entry found no stack left for its frame: as in the
     // interpreter, the trap is the caller's, at its call (which the call
     // record has), not this function's.
     a.bind(no_stack_at_entry_);
     a.mov(eax, uint32_t(TrapCode::StackExhausted));
     a.mov(ctx_field(offsetof(ExecRegs, trap_func)), 0);
-    a.jmp(exit_);
+    a.jmp(leave_segment);
     // eax: the TrapCode of a trap in this function; rcx: an address in the
     // trapping instruction's code (0: none).
     a.bind(own_trap_);
     a.mov(ctx_field(offsetof(ExecRegs, trap_pc)), rcx);
     a.mov(rcx, imm(&func_));
     a.mov(ctx_field(offsetof(ExecRegs, trap_func)), rcx);
+    a.bind(leave_segment);
+    write_segment_records_and_exit(true);
+    // eax: the TrapCode a call out of the segment (a helper, the
+    // interpreter, another instance) returned, with its records above.
+    a.bind(trap_out_of_segment_);
+    write_segment_records_and_exit(false);
     a.bind(exit_);
     return_to_caller();
+  }
+
+  // A trap leaves the segment (its first frame passes it on to the native
+  // entry's caller): the records of its calls, from this frame out, are
+  // written (write_segment_records), the TrapCode in eax kept in ebx
+  // (saved by this frame).
+  void write_segment_records_and_exit(bool as_top) {
+    FastAssembler& a = *a_;
+    a.mov(ebx, eax);
+    a.mov(rdi, kCtx);
+    a.mov(rsi, rsp);
+    a.mov(edx, uint32_t(as_top));
+    a.mov(rax, imm(reinterpret_cast<void*>(&write_segment_records)));
+    a.call(rax);
+    a.mov(eax, ebx);
+    a.jmp(exit_);
   }
 
   // Restores what the internal entry saved and returns (eax: the TrapCode,
@@ -1115,16 +1229,21 @@ class X64Compiler {
   // handler's too: it resumes at this function's out-of-bounds entry, with
   // its stack as the faulting access left it) and a callee's trap passed on.
   void return_to_caller() {
-    if (saves_r14_) {
-      a_->add(rsp, 8);
-      a_->pop(r14);
-    }
-    if (saves_callee_saved_) {
-      a_->pop(r15);
-      a_->pop(rbp);
-    }
+    for_each_saved_register([&](const Gp& reg, int32_t offset) { a_->mov(reg, qword_ptr(rsp, offset)); });
+    a_->add(rsp, kFrameSaveBytes);
     a_->pop(kFp);
     a_->ret();
+  }
+
+  // f(register, offset from rsp) for each callee-saved register besides
+  // rbx this function uses, at the place in its frame where it saves it.
+  template <class F>
+  void for_each_saved_register(F&& f) const {
+    if (saves_callee_saved_) {
+      f(rbp, 24);
+      f(r15, 16);
+    }
+    if (saves_r14_) f(r14, 8);
   }
 
   // ------------------------------------------------------------ trap sites
@@ -1188,13 +1307,6 @@ class X64Compiler {
       site_index_ = index;
       emit_later();
     });
-  }
-
-  // Returns from this function with the TrapCode in eax when it is not 0
-  // (a callee's or helper's trap, its trap state already set).
-  void propagate_trap() {
-    a_->test(eax, eax);
-    a_->jnz(exit_);
   }
 
   // ------------------------------------------------------------ instructions
@@ -1969,6 +2081,7 @@ class X64Compiler {
   // instruction writes no local (a call: see keeps_callee_saved_pins).
   void call_helper(InstructionHelper helper, const uint64_t* instr, bool keeps_pins = false) {
     FastAssembler& a = *a_;
+    write_record();
     a.mov(rdi, imm(&store_));
     a.mov(rsi, kCtx);
     a.mov(rdx, imm(instr));
@@ -1982,7 +2095,21 @@ class X64Compiler {
     if (keeps_pins) after_call_keeping_pins();
     else after_call();
     a.mov(eax, edx);
-    propagate_trap();
+    a.test(eax, eax);
+    a.jnz(trap_out_of_segment_);
+  }
+
+  // ExecRegs::record := this frame's (the call into it), for code outside
+  // the segment called next (which pushes records above it, reads the call
+  // depth or takes a backtrace). Uses rcx.
+  void write_record() {
+    FastAssembler& a = *a_;
+    a.mov(rcx, ctx_field(offsetof(ExecRegs, segment_sp)));
+    a.sub(rcx, rsp);
+    a.shr(rcx, 1);  // (kFrameBytes per record)
+    a.add(rcx, ctx_field(offsetof(ExecRegs, segment_base)));
+    a.add(rcx, ctx_field(offsetof(ExecRegs, records_begin)));
+    a.mov(ctx_field(offsetof(ExecRegs, record)), rcx);
   }
 
   // memory.copy (dst, src, count slots) and memory.fill (dst, value,
@@ -3074,29 +3201,34 @@ class X64Compiler {
     return a_->embed(offsets.data(), offsets.size() * sizeof(int32_t)) == kErrorOk;
   }
 
-  // Calls the native code at `target` with the frame at slot `arg_slot`:
-  // pushes the call record (++record), or traps with StackExhausted;
-  // returns from this function with the callee's trap, if any. The record
-  // holds the call's native return address only: all a backtrace reads (the
-  // function is the one whose code holds it, see jit::function_at); nothing
-  // returns through it but native code. Uses rcx and rdi before the call
-  // (`target`, a register, a label or an absolute address, is neither).
-  void call_native(const Operand& target, uint64_t arg_slot) {
+  // Calls the native code at `target` with the frame at slot `arg_slot`;
+  // returns from this function with the callee's trap, if any. A call to
+  // an internal entry stays in the segment: it pushes no record (the
+  // callee's entry checks the depth, see ExecRegs::frame_limit). A call to
+  // a native entry (another instance's) starts a segment: it pushes the
+  // call's record as the interpreter would, or traps with StackExhausted.
+  // That record holds the call's native return address only: all a
+  // backtrace reads (the function is the one whose code holds it, see
+  // jit::function_at). Uses rcx and rdi before the call (`target`, a
+  // register, a label or an absolute address, is neither).
+  void call_native(const Operand& target, uint64_t arg_slot, bool native_entry) {
     FastAssembler& a = *a_;
     mark_site();  // (the return address maps back to this instruction)
-    a.mov(rcx, ctx_field(offsetof(ExecRegs, record)));
-    a.add(rcx, int32_t(sizeof(CallRecord)));
-    a.cmp(rcx, ctx_field(offsetof(ExecRegs, record_limit)));
-    a.jae(trap_site(TrapCode::StackExhausted));
-    a.mov(ctx_field(offsetof(ExecRegs, record)), rcx);
     Label returned = a.newLabel();
-    a.lea(rdi, ptr(returned));  // (rdi: the callee's frame, set next)
-    a.mov(qword_ptr(rcx, offsetof(CallRecord, return_pc)), rdi);
+    if (native_entry) {
+      write_record();
+      a.add(rcx, int32_t(sizeof(CallRecord)));
+      a.cmp(rcx, ctx_field(offsetof(ExecRegs, record_limit)));
+      a.jae(trap_site(TrapCode::StackExhausted));
+      a.mov(ctx_field(offsetof(ExecRegs, record)), rcx);
+      a.lea(rdi, ptr(returned));  // (rdi: the callee's frame, set next)
+      a.mov(qword_ptr(rcx, offsetof(CallRecord, return_pc)), rdi);
+    }
     a.lea(rdi, ptr(kFp, int32_t(arg_slot * 8)));
     a.emit(Inst::kIdCall, target);
     a.bind(returned);
-    propagate_trap();
-    a.sub(ctx_field(offsetof(ExecRegs, record)), int32_t(sizeof(CallRecord)));
+    a.test(eax, eax);
+    a.jnz(native_entry ? trap_out_of_segment_ : exit_);  // (a callee in the segment wrote its records)
   }
 
   // A call to a function named in the code: straight into its native code
@@ -3117,8 +3249,8 @@ class X64Compiler {
     // rel32 where the code lands within reach of it, else an indirect call
     // through a table after the code. Others may be compiled later.
     const NativeEntry callee_entry = entry_of(*callee);
-    if (callee == &func_) call_native(internal_, p[2]);  // recursion: this code, not installed yet
-    else if (callee_entry) call_native(imm(reinterpret_cast<uint64_t>(callee_entry) + skip), p[2]);
+    if (callee == &func_) call_native(internal_, p[2], false);  // recursion: this code, not installed yet
+    else if (callee_entry) call_native(imm(reinterpret_cast<uint64_t>(callee_entry) + skip), p[2], !internal);
     else if (late_calls_bound_) call_through_cell(in, *callee, skip, done);
     else call_looking_up(in, *callee, skip, done);
     a.bind(done);
@@ -3130,7 +3262,7 @@ class X64Compiler {
   void call_looking_up(const Instr& in, FuncInstance& callee, int32_t skip, Label done) {
     Label slow = a_->newLabel();
     load_entry(callee, skip, slow);
-    call_native(rax, w(in)[2]);
+    call_native(rax, w(in)[2], skip == 0);
     defer([this, &in, slow, done] {
       a_->bind(slow);
       emit_call_in_interpreter(in);
@@ -3158,7 +3290,7 @@ class X64Compiler {
     FastAssembler& a = *a_;
     const Label cell = a.newLabel(), look_up = a.newLabel();
     late_calls_.push_back({cell, look_up, &callee, skip});
-    call_native(qword_ptr(cell), w(in)[2]);
+    call_native(qword_ptr(cell), w(in)[2], skip == 0);
     defer([this, &in, done, look_up, &callee, skip] {
       // Entered by the call, its record pushed: into the callee's code, or
       // back out of the call into the interpreter.
@@ -3168,8 +3300,7 @@ class X64Compiler {
       load_entry(callee, skip, not_compiled);
       a.jmp(rax);
       a.bind(not_compiled);
-      a.add(rsp, 8);  // (the call's return address)
-      a.sub(ctx_field(offsetof(ExecRegs, record)), int32_t(sizeof(CallRecord)));
+      a.add(rsp, 8);  // (the call's return address; its record, if any, goes with write_record)
       emit_call_in_interpreter(in);
       a.jmp(done);
     });
@@ -3211,12 +3342,13 @@ class X64Compiler {
     a.mov(r8, qword_ptr(rax, entry));
     a.test(r8, r8);
     a.jz(slow);
-    a.lea(r9, ptr(r8, int32_t(kInternalEntryOffset)));
+    // (A function of another instance: through the interpreter, which
+    // calls its native entry.)
     a.mov(rdx, imm(func_.instance));
     a.cmp(qword_ptr(rax, instance), rdx);
-    a.cmove(r8, r9);
-    a.mov(rsi, kCtx);  // (for a native entry; the internal one ignores it)
-    call_native(r8, p[4]);
+    a.jne(slow);
+    a.add(r8, int32_t(kInternalEntryOffset));
+    call_native(r8, p[4], false);
     a.bind(done);
     after_wasm_call(in);
     defer([this, &in, slow, done] {
@@ -3819,6 +3951,7 @@ class X64Compiler {
   CodeHolder& code_ = scratch_.code;
   RecordingErrorHandler errors_;
   FastAssembler* a_ = nullptr;
+  const void* entry_routine_ = nullptr;  // native_entry_routine()
   // The label of each branch target: labels_[k] is targets_[k]'s (a vector,
   // not a map: a body may have millions of targets).
   std::vector<Label>& labels_ = scratch_.labels;
@@ -3870,12 +4003,11 @@ class X64Compiler {
   size_t origin_cursor_ = 0;                // see origin_of
   std::vector<std::function<void()>> deferred_;
   std::vector<std::pair<Label, std::array<uint8_t, 16>>> v128_literals_;  // see v128_literal
-  Label exit_, own_trap_, oob_, no_stack_at_entry_, internal_, const_label_;
+  Label exit_, own_trap_, trap_out_of_segment_, oob_, no_stack_at_entry_, internal_, const_label_;
   bool const_pool_ = false;
   bool guarded_ = false, registered_ = true;
   bool saves_callee_saved_ = false;  // the internal entry saves r15 and rbp (see compile)
   std::optional<RegCache::Entry> result_reg_;  // where it returns its first result too (result_register)
-  bool makes_calls_ = false;         // the code has a call, direct or indirect (see scan)
   // The direct calls to callees without code yet (see emit_call), when
   // late_calls_bound_.
   bool late_calls_bound_ = false;

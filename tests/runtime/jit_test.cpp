@@ -503,6 +503,71 @@ TEST(Jit, CallDepthLimitIsTheInterpretersInEveryTier) {
   for_each_compiled_config([&](const Config& c) { EXPECT_EQ(outcomes(c), interpreted); });
 }
 
+// Compiled frames between interpreted ones (tiered, some functions
+// compiled, others not): x86-64 code pushes no records for the calls
+// within each run of compiled frames (a segment) and writes them as a trap
+// leaves it, so the backtraces through several segments, a host trap
+// among them, and the depth at which recursion across the tiers ends are
+// the interpreter's.
+TEST(Jit, SegmentsOfCompiledFramesGiveTheInterpretersBacktracesAndDepth) {
+  const char* wat = R"((module
+    (import "env" "fail" (func $fail (param i32) (result i32)))
+    (func $a (export "a") (param i32) (result i32) (call $b (local.get 0)))
+    (func $b (param i32) (result i32) (call $c (local.get 0)))
+    (func $c (param i32) (result i32) (i32.add (call $d (local.get 0)) (i32.const 1)))
+    (func $d (param i32) (result i32)
+      (if (i32.eq (local.get 0) (i32.const 1)) (then (unreachable)))
+      (if (i32.eq (local.get 0) (i32.const 2)) (then (return (call $fail (local.get 0)))))
+      (if (i32.ge_u (local.get 0) (i32.const 10)) (then (return (call $a (i32.sub (local.get 0) (i32.const 1))))))
+      (i32.const 7)))
+  )";
+  // Which of a, b, c, d run compiled (bit k: function k + 1; 0: all
+  // interpreted).
+  auto outcomes = [&](unsigned compiled_mask) {
+    Config c = with_tier(compiled_mask ? Config::Tier::Tiered : Config::Tier::Interpreter, 1'000'000'000);
+    c.max_call_depth = 100;
+    test::InstanceHarness h(c);
+    h.linker.define("env", "fail",
+                    Func::host(h.store, FuncType{{ValType::I32}, {ValType::I32}},
+                               [](Caller&, std::span<const Value>, std::span<Value>) -> std::optional<Trap> {
+                                 return Trap{Trap::Kind::Host, "host says no", 0, {}};
+                               }));
+    h.instantiate_wat(wat);
+    StoreImpl& store = h.store.impl();
+    const InstanceImpl& instance = *store.instances[h.instance.addr()];
+    for (unsigned k = 0; k < 4; ++k) {
+      if (compiled_mask & (1u << k) && jit::available())
+        EXPECT_TRUE(jit::compile(store, *store.funcs[instance.funcs[k + 1]])) << k;
+    }
+    std::vector<std::string> seen;
+    for (int32_t n : {1, 2, 3, 11, 12, 31, 32, 33, 34, 12, 1}) {
+      // (No record left by an earlier call can pass for one of this call's.)
+      for (CallRecord& r : exec_context().calls) r = CallRecord{};
+      auto r = h.call("a", {Value::i32(n)});
+      std::string line = std::to_string(n) + ":";
+      if (r.ok()) line += std::to_string((*r)[0].i32());
+      else if (r.error().trap) {
+        // (The message, the number of frames and the innermost six.)
+        const auto& frames = r.error().trap->backtrace;
+        line += r.error().trap->message + " " + std::to_string(frames.size()) + ":";
+        for (size_t k = 0; k < std::min<size_t>(frames.size(), 6); ++k)
+          line += " " + frames[k].func_name + "@" + std::to_string(frames[k].module_offset);
+      }
+      seen.push_back(line);
+    }
+    return seen;
+  };
+  const std::vector<std::string> interpreted = outcomes(0);
+  EXPECT_EQ(interpreted[0].substr(0, 13), "1:unreachable");
+  EXPECT_EQ(interpreted[1].substr(0, 14), "2:host says no");
+  EXPECT_EQ(interpreted[6], "32:31");  // the deepest call that returns, then the first that traps
+  EXPECT_EQ(interpreted[7].substr(0, 23), "33:call stack exhausted");
+  for (unsigned mask : {0b1111u, 0b1101u, 0b1011u, 0b0110u, 0b1001u}) {
+    SCOPED_TRACE(testing::Message() << "compiled " << mask);
+    EXPECT_EQ(outcomes(mask), interpreted);
+  }
+}
+
 // A host function that calls into a store with a larger depth limit: that
 // invocation grows (moves) the thread's call records while the outer
 // compiled calls are active; the outer calls go on pushing records in the

@@ -84,6 +84,7 @@ bool ExecContext::ensure(const Config& cfg) {
   const size_t depth_now = record ? depth() : 0;
   const size_t max_depth_now = record_limit ? size_t(record_limit - calls.data()) : 0;
   calls.grow(size_t(cfg.max_call_depth) + 2);
+  records_begin = calls.data();
   set_depth(depth_now);
   set_max_depth(max_depth_now);
   if (!native_limit) native_limit = native_stack_limit();

@@ -54,6 +54,25 @@ struct ExecRegs {
   // Fuel of the store being run (Config::consume_fuel): each basic block
   // subtracts its instruction count on entry; Step traps once it is below 0.
   int64_t fuel_left = INT64_MAX;
+  // x86-64 compiled code's calls among themselves push no records: a run of
+  // compiled frames entered through one native entry (a segment) has them
+  // in its native stack instead, each frame the same size, so that the
+  // depth of a frame is its distance in bytes from the segment's first
+  // frame. The native entry sets these for the segment it starts, and
+  // restores the enclosing segment's when it returns:
+  //   segment_sp: the stack pointer of the segment's first frame;
+  //   segment_base: its record (the call into it) as a byte offset from
+  //     records_begin (an offset: a nested invocation may move the records);
+  //   frame_limit: compiled code traps below this stack pointer: the native
+  //     stack's native_limit, or sooner where the segment's frames would
+  //     reach record_limit.
+  // Where compiled code leaves for the interpreter or the host, and where a
+  // trap leaves the segment, it writes `record` and the records of the
+  // segment's calls (see the x86-64 backend).
+  CallRecord* records_begin = nullptr;  // calls.data()
+  uintptr_t segment_sp = 0;
+  uint64_t segment_base = 0;
+  uintptr_t frame_limit = 0;
 };
 
 // The call records, indexed by depth: zero-filled pages mapped without
