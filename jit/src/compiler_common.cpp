@@ -180,13 +180,15 @@ NativeEntry install_code(asmjit::CodeHolder& code, NativeCode& out) {
 }
 
 NativeEntry finish_code(asmjit::CodeHolder& code, NativeCode& out, uint64_t osr_offset,
-                        std::optional<uint64_t> oob_offset, bool& registered) {
+                        std::optional<uint64_t> oob_offset, bool& registered,
+                        std::optional<uint64_t> stack_offset) {
   NativeEntry entry = install_code(code, out);
   if (!entry) return nullptr;
   const uintptr_t base = reinterpret_cast<uintptr_t>(out.code);
   out.osr_entry = reinterpret_cast<OsrEntry>(base + osr_offset);
-  if (oob_offset) {
-    out.fault_handle = register_code(base, base + out.size, base + *oob_offset);
+  if (oob_offset || stack_offset) {
+    out.fault_handle = register_code(base, base + out.size, oob_offset ? base + *oob_offset : 0,
+                                     stack_offset ? base + *stack_offset : 0);
     registered = out.fault_handle >= 0;
     if (!registered) return nullptr;
   }

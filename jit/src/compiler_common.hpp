@@ -132,11 +132,14 @@ class TrapSites {
 NativeEntry install_code(asmjit::CodeHolder& code, NativeCode& out);
 
 // install_code, then the OSR entry at `osr_offset` and, for code that
-// relies on guard pages (`oob_offset`: its out-of-bounds trap stub), its
-// range in the fault handler's registry; `registered` false when that is
-// full (the caller compiles again with explicit checks).
+// relies on guard pages (`oob_offset`: its out-of-bounds trap stub;
+// `stack_offset`: where a frame that does not fit on the value stack goes,
+// see ExecContext::kValueStackGuardBytes), its range in the fault
+// handler's registry; `registered` false when that is full (the caller
+// compiles again with explicit checks).
 NativeEntry finish_code(asmjit::CodeHolder& code, NativeCode& out, uint64_t osr_offset,
-                        std::optional<uint64_t> oob_offset, bool& registered);
+                        std::optional<uint64_t> oob_offset, bool& registered,
+                        std::optional<uint64_t> stack_offset = std::nullopt);
 
 // Compiles with guard pages (Compiler(..., use_guard=true, extra...)), and
 // again with explicit checks when the fault handler's registry was full.

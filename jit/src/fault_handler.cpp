@@ -6,6 +6,8 @@
 #include <atomic>
 #include <mutex>
 
+#include "runtime/exec_context.hpp"
+
 namespace mywasm::jit {
 namespace {
 
@@ -13,8 +15,17 @@ namespace {
 // published by writing `end` last and retired by clearing `end` first. A
 // function's own entry cannot change while it runs (its code is alive).
 struct CodeRange {
-  std::atomic<uintptr_t> start{0}, end{0}, stub{0};
+  // stub: the out-of-bounds trap's (0: none); stack_stub: where a fault in
+  // this thread's value-stack guard resumes (0: none).
+  std::atomic<uintptr_t> start{0}, end{0}, stub{0}, stack_stub{0};
 };
+
+// Whether `addr` lies in this thread's value-stack guard (the region
+// ExecContext::ensure keeps inaccessible after the stack's end).
+bool in_value_stack_guard(uintptr_t addr) {
+  const auto end = reinterpret_cast<uintptr_t>(exec_context().stack_end);
+  return end != 0 && addr >= end && addr - end < ExecContext::kValueStackGuardBytes;
+}
 constexpr int kMaxRanges = 1 << 16;
 CodeRange g_ranges[kMaxRanges];
 std::atomic<int> g_used{0};  // entries [0, g_used) were ever handed out
@@ -72,7 +83,14 @@ void on_fault(int sig, siginfo_t* info, void* context) {
       const uintptr_t end = g_ranges[i].end.load(std::memory_order_acquire);
       if (end == 0 || *pc >= end || *pc < g_ranges[i].start.load(std::memory_order_relaxed)) continue;
       const uintptr_t at = *pc;
-      *pc = g_ranges[i].stub.load(std::memory_order_relaxed);
+      const uintptr_t stack_stub = g_ranges[i].stack_stub.load(std::memory_order_relaxed);
+      if (stack_stub && in_value_stack_guard(reinterpret_cast<uintptr_t>(info->si_addr))) {
+        *pc = stack_stub;  // (a frame that does not fit: at the function's entry)
+        return;
+      }
+      const uintptr_t stub = g_ranges[i].stub.load(std::memory_order_relaxed);
+      if (!stub) break;
+      *pc = stub;
       pass_fault_pc(context, at);
       return;
     }
@@ -98,7 +116,7 @@ bool install_fault_handler() {
   return installed;
 }
 
-int register_code(uintptr_t start, uintptr_t end, uintptr_t stub) {
+int register_code(uintptr_t start, uintptr_t end, uintptr_t stub, uintptr_t stack_stub) {
   std::lock_guard<std::mutex> lock(g_registry_mutex);
   int i = g_free_head;
   if (i >= 0) {
@@ -109,6 +127,7 @@ int register_code(uintptr_t start, uintptr_t end, uintptr_t stub) {
   }
   g_ranges[i].start.store(start, std::memory_order_relaxed);
   g_ranges[i].stub.store(stub, std::memory_order_relaxed);
+  g_ranges[i].stack_stub.store(stack_stub, std::memory_order_relaxed);
   g_ranges[i].end.store(end, std::memory_order_release);
   if (i == g_used.load(std::memory_order_relaxed)) g_used.store(i + 1, std::memory_order_release);
   return i;

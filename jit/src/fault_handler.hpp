@@ -1,6 +1,7 @@
 // Out-of-bounds accesses of compiled code to a guarded memory (see
 // MemoryInstance::guarded) fault in the memory's guard region instead of
-// being checked. The SIGSEGV/SIGBUS handler installed here turns a fault at
+// being checked; so does the read of a compiled frame's last byte that
+// does not fit on the value stack (its guard: a stack-exhausted trap). The SIGSEGV/SIGBUS handler installed here turns a fault at
 // a pc inside registered compiled code into that function's "out of bounds
 // memory access" trap, by resuming at its trap stub with the faulting pc
 // in rcx (the faulting instruction's function has all its registers and its stack frame as at
@@ -14,10 +15,12 @@ namespace mywasm::jit {
 bool install_fault_handler();
 
 // Registers [start, end) as compiled code whose faults resume at `stub`
-// (rcx: the faulting pc).
+// (rcx: the faulting pc; 0: none), and whose faults in the running
+// thread's value-stack guard (ExecContext::kValueStackGuardBytes: a frame
+// that does not fit) resume at `stack_stub` (0: none).
 // Returns a handle for unregister_code, or -1 when the registry is full
-// (the caller then compiles explicit bounds checks).
-int register_code(uintptr_t start, uintptr_t end, uintptr_t stub);
+// (the caller then compiles explicit checks).
+int register_code(uintptr_t start, uintptr_t end, uintptr_t stub, uintptr_t stack_stub = 0);
 void unregister_code(int handle);
 
 }  // namespace mywasm::jit

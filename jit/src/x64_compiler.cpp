@@ -712,6 +712,8 @@ class X64Compiler {
     // (Only Tier::Jit compiles a module whole, with jit::compile_all.)
     late_calls_bound_ = store.engine.config().tier == Config::Tier::Jit;
     guarded_ = use_guard && memi_ && memi_->guarded() && install_fault_handler();
+    probes_value_stack_ = use_guard && src.frame_slots * 8 <= ExecContext::kValueStackGuardBytes &&
+                          install_fault_handler();
     memory_size_in_r14_ = memi_ && !memi_->guarded();
     result_reg_ = result_register(func.type.results);
     instrs_.clear();
@@ -867,9 +869,10 @@ class X64Compiler {
     out_.code_origins.assign(code_origins_.begin(), code_origins_.end());  // (one allocation, of its size)
     for (const LateCall& call : late_calls_)
       out_.late_calls.push_back({uint32_t(code_.labelOffsetFromBase(call.cell)), call.skip, call.callee});
-    std::optional<uint64_t> oob_offset;
+    std::optional<uint64_t> oob_offset, stack_offset;
     if (guarded_) oob_offset = code_.labelOffsetFromBase(oob_);
-    return finish_code(code_, out_, code_.labelOffsetFromBase(osr), oob_offset, registered_);
+    if (probes_value_stack_) stack_offset = code_.labelOffsetFromBase(no_stack_at_entry_);
+    return finish_code(code_, out_, code_.labelOffsetFromBase(osr), oob_offset, registered_, stack_offset);
   }
 
  private:
@@ -1098,7 +1101,7 @@ class X64Compiler {
     native_stub(internal_);
     a_->align(AlignMode::kCode, kInternalEntryOffset);
     a_->bind(internal_);
-    internal_prologue(no_stack_at_entry_);
+    internal_prologue(no_stack_at_entry_, probes_value_stack_);
     write_frame_init(src_.init_base);
   }
 
@@ -1109,7 +1112,7 @@ class X64Compiler {
     Label internal = a.newLabel(), no_stack = a.newLabel();
     native_stub(internal);
     a.bind(internal);
-    internal_prologue(no_stack);
+    internal_prologue(no_stack, false);  // (OSR: rare, and its no_stack is another)
     write_frame_init(src_.const_base);
     for (size_t k = 0; k < src_.loops.size(); ++k) {
       a.cmp(edx, uint32_t(k));
@@ -1144,9 +1147,11 @@ class X64Compiler {
   // The internal entry: saves rbx (and r15, rbp and r14 where the function
   // uses them) in a frame of kFrameBytes, sets the frame pointer, and
   // checks the native stack (the call depth, see ExecRegs::frame_limit) and
-  // the value stack, going to `no_stack` when either is short. (rsp stays
-  // 16-byte aligned for the helpers this code calls.)
-  void internal_prologue(Label no_stack) {
+  // the value stack, going to `no_stack` when either is short (`probe`: a
+  // frame that does not fit faults in the value stack's guard, and the
+  // fault handler resumes at no_stack_at_entry_). (rsp stays 16-byte
+  // aligned for the helpers this code calls.)
+  void internal_prologue(Label no_stack, bool probe) {
     FastAssembler& a = *a_;
     a.push(kFp);
     a.sub(rsp, kFrameSaveBytes);
@@ -1154,6 +1159,11 @@ class X64Compiler {
     a.mov(kFp, rdi);
     a.cmp(rsp, ctx_field(offsetof(ExecRegs, frame_limit)));
     a.jb(no_stack);
+    if (probe) {
+      // (A read: the page may not be written yet; no register taken.)
+      if (src_.frame_slots) a.cmp(byte_ptr(kFp, int32_t(src_.frame_slots * 8 - 1)), 0);
+      return;
+    }
     a.lea(rax, qword_ptr(kFp, int32_t(src_.frame_slots * 8)));
     a.cmp(rax, ctx_field(offsetof(ExecRegs, stack_end)));
     a.ja(no_stack);
@@ -4006,6 +4016,9 @@ class X64Compiler {
   Label exit_, own_trap_, trap_out_of_segment_, oob_, no_stack_at_entry_, internal_, const_label_;
   bool const_pool_ = false;
   bool guarded_ = false, registered_ = true;
+  // The internal entry checks the value stack by reading the frame's last
+  // byte (see ExecContext::kValueStackGuardBytes), not by a compare.
+  bool probes_value_stack_ = false;
   bool saves_callee_saved_ = false;  // the internal entry saves r15 and rbp (see compile)
   std::optional<RegCache::Entry> result_reg_;  // where it returns its first result too (result_register)
   // The direct calls to callees without code yet (see emit_call), when

@@ -503,6 +503,51 @@ TEST(Jit, CallDepthLimitIsTheInterpretersInEveryTier) {
   for_each_compiled_config([&](const Config& c) { EXPECT_EQ(outcomes(c), interpreted); });
 }
 
+// A frame that does not fit on the value stack: compiled code reads the
+// last byte of a frame no larger than the guard after the stack
+// (ExecContext::kValueStackGuardBytes), whose fault the handler turns into
+// the entry's trap, and compares a larger frame with the stack's end. Both
+// end the recursion at the depth the plain interpreter (the compiler's
+// frame layout) ends it, with nothing of the trapping call run ($small has
+// no local to zero at its entry: the first write to its frame is the
+// argument of its call, after the global's).
+TEST(Jit, ValueStackExhaustionEndsAtTheInterpretersDepth) {
+  std::string many_locals;
+  for (size_t k = 0; k < ExecContext::kValueStackGuardBytes / 8 + 100; ++k) many_locals += " i64";
+  const std::string wat = R"((module
+    (global $depth (export "depth") (mut i32) (i32.const 0))
+    (func $small (export "small") (param i32) (result i32)
+      (global.set $depth (i32.add (global.get $depth) (i32.const 1)))
+      (i32.add (call $small (local.get 0)) (i32.const 1)))
+    (func $big (export "big") (param i32) (result i32) (local)" + many_locals + R"()
+      (global.set $depth (i32.add (global.get $depth) (i32.const 1)))
+      (i32.add (call $big (local.get 0)) (i32.const 1)))
+    (func (export "depth_now") (result i32) (global.get $depth)))
+  )";
+  auto outcomes = [&](Config c) {
+    c.max_call_depth = 1'000'000;  // (the value stack runs out first)
+    c.max_value_stack_bytes = ExecContext::kMinValueStackBytes;
+    std::vector<std::string> seen;
+    for (const char* name : {"small", "big", "small"}) {
+      test::InstanceHarness h(c);
+      h.instantiate_wat(wat);
+      const std::string trap = h.trap_of(name, {Value::i32(0)});
+      seen.push_back(name + std::string(": ") + trap + " after " + std::to_string(h.call1("depth_now", {}).i32()));
+    }
+    return seen;
+  };
+  Config plain = with_tier(Config::Tier::Interpreter);
+  plain.interp_fusions = false;
+  const std::vector<std::string> interpreted = outcomes(plain);
+  EXPECT_EQ(interpreted[0].substr(0, 27), "small: call stack exhausted");
+  EXPECT_EQ(interpreted[1].substr(0, 25), "big: call stack exhausted");
+  for (BoundsChecks checks : {BoundsChecks::GuardPages, BoundsChecks::Explicit}) {
+    Config c = with_tier(Config::Tier::Jit);
+    c.bounds_checks = checks;
+    EXPECT_EQ(outcomes(c), interpreted);
+  }
+}
+
 // Compiled frames between interpreted ones (tiered, some functions
 // compiled, others not): x86-64 code pushes no records for the calls
 // within each run of compiled frames (a segment) and writes them as a trap
@@ -536,8 +581,9 @@ TEST(Jit, SegmentsOfCompiledFramesGiveTheInterpretersBacktracesAndDepth) {
     StoreImpl& store = h.store.impl();
     const InstanceImpl& instance = *store.instances[h.instance.addr()];
     for (unsigned k = 0; k < 4; ++k) {
-      if (compiled_mask & (1u << k) && jit::available())
+      if (compiled_mask & (1u << k) && jit::available()) {
         EXPECT_TRUE(jit::compile(store, *store.funcs[instance.funcs[k + 1]])) << k;
+      }
     }
     std::vector<std::string> seen;
     for (int32_t n : {1, 2, 3, 11, 12, 31, 32, 33, 34, 12, 1}) {

@@ -64,17 +64,23 @@ void CallRecords::grow(size_t n) {
 ExecContext& exec_context() { return t_context; }
 
 bool ExecContext::ensure(const Config& cfg) {
-  size_t bytes = std::max<uint64_t>(cfg.max_value_stack_bytes, 1u << 16) & ~size_t(7);
+  // (Whole pages: the guard after them is page-aligned.)
+  size_t bytes = std::max<uint64_t>(cfg.max_value_stack_bytes, 1u << 16) & ~size_t(4095);
   if (invocations == 0 && base && size_t(stack_end - base) * sizeof(uint64_t) != bytes) {
-    munmap(base, size_t(stack_end - base) * sizeof(uint64_t));
+    munmap(base, size_t(stack_end - base) * sizeof(uint64_t) + kValueStackGuardBytes);
     base = stack_end = top = nullptr;
   }
   // Reserve lazily committed memory: untouched pages cost nothing. Where
   // address space is short (ulimit -v), a smaller stack: deep recursion
   // then ends sooner, as "call stack exhausted".
   for (size_t want = bytes; !base && want >= kMinValueStackBytes; want /= 2) {
-    void* p = mmap(nullptr, want, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    const size_t mapped = want + kValueStackGuardBytes;
+    void* p = mmap(nullptr, mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (p == MAP_FAILED) continue;
+    if (mprotect(static_cast<char*>(p) + want, kValueStackGuardBytes, PROT_NONE) != 0) {
+      munmap(p, mapped);  // (no guard, no stack: compiled code relies on it)
+      continue;
+    }
     base = top = static_cast<uint64_t*>(p);
     stack_end = base + want / sizeof(uint64_t);
   }

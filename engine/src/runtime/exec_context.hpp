@@ -117,6 +117,11 @@ struct ExecContext : ExecRegs {
   // when the records cannot.
   bool ensure(const Config& cfg);
   static constexpr size_t kMinValueStackBytes = 256 * 1024;
+  // An inaccessible region right after stack_end: compiled code whose frame
+  // is no larger checks the value stack at entry by reading its frame's
+  // last byte, which faults there when the frame does not fit (see the
+  // fault handler), instead of comparing with stack_end.
+  static constexpr size_t kValueStackGuardBytes = 64 * 1024;
   size_t depth() const { return size_t(record - calls.data()); }
   void set_depth(size_t depth) { record = calls.data() + depth; }
   // Sets record_limit for an invocation's Config::max_call_depth.
