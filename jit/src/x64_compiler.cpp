@@ -4005,7 +4005,21 @@ class X64Compiler {
   }
   // Whether `slot` always holds an i32: an i32 local's, and no result's (a
   // return moves its results to slots 0.., whatever the locals there).
-  bool i32_local(uint64_t slot) const { return slot >= src_.num_results && local_type(slot) == ValType::I32; }
+  // An i32 local whose slot only ever holds an i32 (a result slot too,
+  // when the result a return writes there is an i32): Pin::i32.
+  bool i32_local(uint64_t slot) const {
+    return local_type(slot) == ValType::I32 && (slot >= src_.num_results || result_type_at(slot) == ValType::I32);
+  }
+  // The type of the result that a return writes at `slot` (the first of
+  // its slots; none: within a v128's).
+  std::optional<ValType> result_type_at(uint64_t slot) const {
+    uint64_t at = 0;
+    for (ValType t : func_.type.results) {
+      if (at == slot) return t;
+      at += interp::slot_width(t);
+    }
+    return std::nullopt;
+  }
   size_t current_ = 0;                      // index of the instruction being compiled
   size_t next_target_ = 0;  // the walk's cursor into targets_: the first at or after the current instruction
   size_t current_k_ = 0;                    // its index in instrs_

@@ -971,6 +971,37 @@ TEST(Jit, MemoryCopyAndFillMatchTheInterpreter) {
 // selects, calls' results and loop locals, each next to 64-bit values in
 // the same registers; every tier must read the interpreter's bytes (a high
 // half used as part of an address would read elsewhere or trap).
+// A loop pins the param in slot 0, which a return also writes: where the
+// result there is an i32 the pin is an i32 one (kept zero-extended, used
+// as an address as it is); where it is an i64, the 64 bits a return in
+// the loop writes there must reach the caller whole.
+TEST(Jit, LocalsPinnedInResultSlotsMatchTheInterpreter) {
+  expect_compiled_configs_match_interpreter([](const Config& c) {
+    test::InstanceHarness h(c);
+    h.instantiate_wat(R"((module (memory 1) (data (i32.const 16) "abcde")
+      (func (export "len") (param i32) (result i32)
+        (block (loop
+          (br_if 1 (i32.eqz (i32.load8_u (local.get 0))))
+          (local.set 0 (i32.add (local.get 0) (i32.const 1)))
+          (br 0)))
+        (i32.sub (local.get 0) (i32.const 16)))
+      (func (export "wide") (param i32) (result i64) (local i64)
+        (loop
+          (if (i32.eqz (i32.load8_u (local.get 0)))
+            (then (return (i64.or (local.get 1) (i64.extend_i32_u (local.get 0))))))
+          (local.set 1 (i64.add (local.get 1) (i64.const 0x100000000)))
+          (local.set 0 (i32.add (local.get 0) (i32.const 1)))
+          (br 0))
+        (i64.const -1))))");
+    std::vector<int64_t> seen;
+    for (int32_t at : {16, 18, 21}) {
+      seen.push_back(h.call1("len", {Value::i32(at)}).i32());
+      seen.push_back(h.call1("wide", {Value::i32(at)}).i64());
+    }
+    return seen;
+  });
+}
+
 TEST(Jit, AddressesAreTheLow32BitsOfTheirRegisters) {
   const char* wat = R"((module
     (memory 1)
