@@ -2341,23 +2341,30 @@ class X64Compiler {
     std::sort(ranked.rbegin(), ranked.rend());
   }
   // Which callee-saved registers the loops' pins and cache may use, which
-  // the function then saves: r15 and rbp when a loop is call-free (its
-  // pins and temporaries take any register), or a loop that calls has a
-  // local to pin across its calls (see kMinUsesToPinAcrossCalls); r14 too
+  // the function then saves: r15 and rbp when a call-free loop needs more
+  // than the six others (its pins and temporaries take any register: at
+  // least kMinPinsForCalleeSaved locals to pin, or kMinInstrsForCalleeSaved
+  // instructions; a smaller loop, say a short search in a function called
+  // often, fits the six, and their saves would cost every call), or a loop
+  // that calls has a local to pin across its calls (see
+  // kMinUsesToPinAcrossCalls); r14 too
   // when it is free (see memory_size_in_r14_) and a loop that calls has a
   // third such local. A function without such loops keeps to the other
   // six cache registers and saves nothing.
   struct CalleeSavedUse {
     bool r15_rbp = false, r14 = false;
   };
+  static constexpr size_t kMinPinsForCalleeSaved = 5, kMinInstrsForCalleeSaved = 128;
   CalleeSavedUse loops_use_callee_saved() {
     CalleeSavedUse use;
     size_t counted_to = 0;  // the end of the last loop counted (its nested loops' uses are in its counts)
     for (const auto& [header, end] : loop_end_) {
       const auto [first, last] = loop_instrs(header, end);
       if (!any_calls_out(first, last)) {
-        use.r15_rbp = true;
-        if (memory_size_in_r14_) return use;  // (nothing more to learn)
+        rank_locals(first, last, false, 2);
+        if (scratch_.ranked.size() >= kMinPinsForCalleeSaved || size_t(last - first) >= kMinInstrsForCalleeSaved)
+          use.r15_rbp = true;
+        if (use.r15_rbp && memory_size_in_r14_) return use;  // (nothing more to learn)
         continue;
       }
       if (header <= counted_to && counted_to != 0) continue;
