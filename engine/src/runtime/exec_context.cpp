@@ -65,7 +65,8 @@ ExecContext& exec_context() { return t_context; }
 
 bool ExecContext::ensure(const Config& cfg) {
   // (Whole pages: the guard after them is page-aligned.)
-  size_t bytes = std::max<uint64_t>(cfg.max_value_stack_bytes, 1u << 16) & ~size_t(4095);
+  const size_t page = size_t(sysconf(_SC_PAGESIZE));
+  size_t bytes = std::max<uint64_t>(cfg.max_value_stack_bytes, 1u << 16) & ~(page - 1);
   if (invocations == 0 && base && size_t(stack_end - base) * sizeof(uint64_t) != bytes) {
     munmap(base, size_t(stack_end - base) * sizeof(uint64_t) + kValueStackGuardBytes);
     base = stack_end = top = nullptr;
@@ -73,7 +74,7 @@ bool ExecContext::ensure(const Config& cfg) {
   // Reserve lazily committed memory: untouched pages cost nothing. Where
   // address space is short (ulimit -v), a smaller stack: deep recursion
   // then ends sooner, as "call stack exhausted".
-  for (size_t want = bytes; !base && want >= kMinValueStackBytes; want /= 2) {
+  for (size_t want = bytes; !base && want >= kMinValueStackBytes; want = (want / 2) & ~(page - 1)) {
     const size_t mapped = want + kValueStackGuardBytes;
     void* p = mmap(nullptr, mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (p == MAP_FAILED) continue;
