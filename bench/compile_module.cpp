@@ -1,6 +1,6 @@
 // Decode and validation cost of a module file, per MB of code:
 //   compile_module FILE.wasm [runs]
-//   compile_module FILE.wasm --jit-only
+//   compile_module FILE.wasm --jit-only [FUNCTION_INDEX | --by-function]
 //   compile_module FILE.wasm --dump-code OUT
 // Prints the file size, the code section size, the best of N times for
 // reading the file (Module::compile_file's loader, custom sections skipped),
@@ -17,12 +17,15 @@
 // any host, as it only generates code: on x86-64 its code is made and
 // never run): its rate over the plain translations made beforehand, and
 // the bytes of machine code it made per byte of wasm code.
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <string>
 #include <thread>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "decoder.hpp"
@@ -79,6 +82,13 @@ double thread_cpu_seconds() {
   timespec ts{};
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
   return double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9;
+}
+
+// This thread's page faults so far (minor ones: fresh memory touched).
+long thread_page_faults() {
+  rusage usage{};
+  getrusage(RUSAGE_THREAD, &usage);
+  return usage.ru_minflt + usage.ru_majflt;
 }
 
 // A backend; where it reports them (the AArch64 one), the instructions its
@@ -140,28 +150,59 @@ bool with_instance(const std::string& path, F&& use) {
 int main(int argc, char** argv) {
   if (argc < 2) {
     std::fprintf(stderr,
-                 "usage: compile_module FILE.wasm [runs]\n       compile_module FILE.wasm --jit-only\n"
+                 "usage: compile_module FILE.wasm [runs]\n"
+                 "       compile_module FILE.wasm --jit-only [FUNCTION_INDEX | --by-function]\n"
                  "       compile_module FILE.wasm --dump-code OUT\n");
     return 2;
   }
   // --jit-only: one instance, every function compiled once on this thread
   // (jit::compile), nothing else: for profilers (callgrind
-  // --toggle-collect=mywasm::jit::compile*) and first-compile timings.
+  // --toggle-collect=mywasm::jit::compile*) and first-compile timings,
+  // with the thread's page faults. With FUNCTION_INDEX, that one function
+  // alone; with --by-function, the largest functions' own times and page
+  // faults are listed (measured at a few system calls per function).
   if (argc > 2 && std::string(argv[2]) == "--jit-only") {
     if (!mywasm::jit::available()) return 1;
+    const bool by_function = argc > 3 && std::string(argv[3]) == "--by-function";
+    std::optional<uint32_t> only;  // (a function index: that function alone)
+    if (argc > 3 && !by_function) only = uint32_t(std::strtoul(argv[3], nullptr, 10));
     const bool ran = with_instance(argv[1], [&](mywasm::Store& store) {
       const double cpu0 = thread_cpu_seconds();
+      const long faults0 = thread_page_faults();
       size_t failed = 0, wasm_bytes = 0;
+      struct Timed {
+        double seconds;
+        size_t bytes;
+        uint32_t index;
+        long page_faults;
+      };
+      std::vector<Timed> timed;
       for (auto& f : store.impl().funcs) {
-        if (f->is_host()) continue;
+        if (f->is_host() || (only && f->func_index != *only)) continue;
         const auto& m = f->instance->module->module;
         const auto& body = m.bodies[f->func_index - m.num_imported_funcs];
-        wasm_bytes += body.code_end - body.body_offset;  // (as the main report counts it)
+        const size_t bytes = body.code_end - body.body_offset;  // (as the main report counts it)
+        wasm_bytes += bytes;
+        if (!by_function) {
+          if (!mywasm::jit::compile(store.impl(), *f)) ++failed;
+          continue;
+        }
+        const double f0 = thread_cpu_seconds();
+        const long f_faults0 = thread_page_faults();
         if (!mywasm::jit::compile(store.impl(), *f)) ++failed;
+        timed.push_back({thread_cpu_seconds() - f0, bytes, f->func_index, thread_page_faults() - f_faults0});
       }
       const double cpu = thread_cpu_seconds() - cpu0;
-      std::printf("jit::compile of every function, one thread: %.2f ms thread CPU (%.1f MB/s)%s\n", cpu * 1e3,
-                  wasm_bytes / 1e6 / cpu, failed ? " (some not compiled)" : "");
+      const long faults = thread_page_faults() - faults0;
+      std::printf("jit::compile of every function, one thread: %.2f ms thread CPU (%.1f MB/s), %ld page faults%s\n",
+                  cpu * 1e3, wasm_bytes / 1e6 / cpu, faults, failed ? " (some not compiled)" : "");
+      // The largest functions' own rates: a rate far below the module's
+      // points at a cost that grows faster than the code.
+      std::sort(timed.begin(), timed.end(), [](const Timed& a, const Timed& b) { return a.bytes > b.bytes; });
+      for (size_t i = 0; i < std::min<size_t>(timed.size(), 8); ++i)
+        std::printf("  function %u: %zu bytes, %.3f ms (%.1f MB/s), %ld page faults\n", timed[i].index,
+                    timed[i].bytes, timed[i].seconds * 1e3, timed[i].bytes / 1e6 / timed[i].seconds,
+                    timed[i].page_faults);
     });
     return ran ? 0 : 1;
   }
