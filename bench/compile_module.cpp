@@ -11,8 +11,9 @@
 // plain translations alone; the whole pipeline from bytes in memory
 // (decode + validate + translate + code generation) as one rate; and what
 // the compiled code keeps to map its traps back to wasm offsets (the
-// origin tables), per byte of wasm code; the same compilation spread over
-// every hardware thread (jit::compile_all), in wall time. Then each
+// origin tables), per byte of wasm code; the same compilation through
+// jit::compile_all on one thread and spread over every hardware thread,
+// in wall time. Then each
 // backend on its own (the x86-64 one on an x86-64 host; the AArch64 one on
 // any host, as it only generates code: on x86-64 its code is made and
 // never run): its rate over the plain translations made beforehand, and
@@ -304,25 +305,31 @@ int main(int argc, char** argv) {
       if (!ran) break;
     }
   }
-  // The same on every hardware thread (jit::compile_all), wall time: what
-  // compiling a whole module takes, against the one-thread rate above.
+  // The same through jit::compile_all, wall time: on one thread (as
+  // Tier::Jit compiles a module under 1 MB of code: it checks the code
+  // memory once, not per function) and on every hardware thread (what
+  // compiling a big module takes).
   const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
-  double best_parallel = -1;
-  if (mywasm::jit::available() && threads > 1) {
+  auto time_compile_all = [&](unsigned on_threads) {
+    double best = -1;
     for (int i = 0; i < std::min(runs, 3); ++i) {
       if (!with_instance(path, [&](mywasm::Store& store) {
             std::vector<mywasm::FuncInstance*> funcs;
             for (auto& f : store.impl().funcs)
               if (!f->is_host()) funcs.push_back(f.get());
             auto t = std::chrono::steady_clock::now();
-            const size_t compiled = mywasm::jit::compile_all(store.impl(), funcs, threads);
+            const size_t compiled = mywasm::jit::compile_all(store.impl(), funcs, on_threads);
             const double s = seconds_since(t);
-            best_parallel = best_parallel < 0 ? s : std::min(best_parallel, s);
+            best = best < 0 ? s : std::min(best, s);
             if (compiled != funcs.size()) std::printf("(%zu functions not compiled)\n", funcs.size() - compiled);
           }))
         break;
     }
-  }
+    return best;
+  };
+  const bool can_compile = mywasm::jit::available();
+  const double best_compile_all = can_compile ? time_compile_all(1) : -1;
+  const double best_parallel = can_compile && threads > 1 ? time_compile_all(threads) : -1;
   struct Named {
     const char* name;
     Backend backend;
@@ -366,6 +373,9 @@ int main(int argc, char** argv) {
     std::printf("  of which plain translation: %.2f ms\n", best_translate * 1e3);
     const double all = best_decode + best_validate + best_jit;
     std::printf("decode + validate + compile to native: %.2f ms (%.1f MB/s)\n", all * 1e3, code_mb / all);
+    if (best_compile_all >= 0)
+      std::printf("compile_all on one thread: %.2f ms wall (%.1f MB/s)\n", best_compile_all * 1e3,
+                  code_mb / best_compile_all);
     if (best_parallel >= 0) {
       const double all_parallel = best_decode + best_validate + best_parallel;
       std::printf("compile to native on %u threads: %.2f ms wall (%.1f MB/s); decode + validate + that: %.2f ms\n",
