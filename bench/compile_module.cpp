@@ -178,9 +178,11 @@ int main(int argc, char** argv) {
         long page_faults;
       };
       std::vector<Timed> timed;
+      const mywasm::ir::Module* named = nullptr;  // (for the functions' names)
       for (auto& f : store.impl().funcs) {
         if (f->is_host() || (only && f->func_index != *only)) continue;
         const auto& m = f->instance->module->module;
+        named = &m;
         const auto& body = m.bodies[f->func_index - m.num_imported_funcs];
         const size_t bytes = body.code_end - body.body_offset;  // (as the main report counts it)
         wasm_bytes += bytes;
@@ -201,9 +203,9 @@ int main(int argc, char** argv) {
       // points at a cost that grows faster than the code.
       std::sort(timed.begin(), timed.end(), [](const Timed& a, const Timed& b) { return a.bytes > b.bytes; });
       for (size_t i = 0; i < std::min<size_t>(timed.size(), 8); ++i)
-        std::printf("  function %u: %zu bytes, %.3f ms (%.1f MB/s), %ld page faults\n", timed[i].index,
-                    timed[i].bytes, timed[i].seconds * 1e3, timed[i].bytes / 1e6 / timed[i].seconds,
-                    timed[i].page_faults);
+        std::printf("  function %u %s: %zu bytes, %.3f ms (%.1f MB/s), %ld page faults\n", timed[i].index,
+                    std::string(named->func_name(timed[i].index).value_or("")).c_str(), timed[i].bytes,
+                    timed[i].seconds * 1e3, timed[i].bytes / 1e6 / timed[i].seconds, timed[i].page_faults);
     });
     return ran ? 0 : 1;
   }
