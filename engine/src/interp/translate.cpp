@@ -153,10 +153,16 @@ class Translator {
     ctrl_.reserve(size_t(body.max_depth) + 1);  // no regrowth however deep the nesting
     ctrl_.push_back(Ctrl{Ctrl::Func, kFuncBlock, 0});
 
-    // Code takes 0.6-0.8 words per byte of the body (hello, zlib): room for
-    // that from the start, rather than growing from one word (a dozen
-    // reallocations and copies in a big function).
-    code().reserve(size_t(body.code_size()) * 3 / 4);  // (reserve never shrinks)
+    // Code takes 0.6-0.9 words per byte of the body (hello, zlib; sqlite's
+    // and lua's big functions 0.87): room for that from the start, rather
+    // than growing from one word (a dozen reallocations and copies in a big
+    // function). A translation the interpreter keeps gets 3/4 of a word per
+    // byte (room it does not use stays allocated); a recycled buffer (the
+    // compiler's, kept for the next translation) a word, which is never
+    // copied to a larger one (from 3/4, sqlite3VdbeExec's third of a MB
+    // was; room never written costs no memory).
+    const size_t body_bytes = body.code_size();
+    code().reserve(keep_capacity_ ? body_bytes : body_bytes * 3 / 4);  // (reserve never shrinks)
     open_fuel_block();
     if (count_steps_) begin_internal(Internal::Step);
     // The body was validated: reading cannot fail here.
