@@ -712,6 +712,33 @@ TEST(Jit, CompileAllPointsEachOfSeveralCellsAtItsOwnCallee) {
   EXPECT_EQ(h.call1("first", {Value::i32(3)}).i32(), 333);
 }
 
+// Two br_tables of one function whose depth 1 names the function first
+// (a stub that returns) and a block later: the second table branches to
+// its own label, on every tier (the translator's per-table record of the
+// labels given a stub is emptied after each table).
+TEST(Jit, BrTablesOfOneFunctionEachBranchToTheirOwnLabels) {
+  for (Config::Tier tier : {Config::Tier::Interpreter, Config::Tier::Jit, Config::Tier::Tiered}) {
+    test::InstanceHarness h(with_tier(tier, 1));
+    ASSERT_NO_FATAL_FAILURE(h.instantiate_wat(R"((module
+      (func (export "two_tables") (param $i i32) (param $j i32) (result i32)
+        (block $x (result i32)
+          (br_table $x 1 (i32.const 10) (local.get $i)))
+        (drop)
+        (block $y (result i32)
+          (block $z (result i32)
+            (br_table $z $y (i32.const 20) (local.get $j)))
+          (i32.const 1)
+          (i32.add))
+        (i32.const 100)
+        (i32.add))))"));
+    for (int round = 0; round < 3; ++round) {  // (tiered: compiled after the first call)
+      EXPECT_EQ(h.call1("two_tables", {Value::i32(0), Value::i32(1)}).i32(), 120) << int(tier);
+      EXPECT_EQ(h.call1("two_tables", {Value::i32(0), Value::i32(0)}).i32(), 121) << int(tier);
+      EXPECT_EQ(h.call1("two_tables", {Value::i32(1), Value::i32(0)}).i32(), 10) << int(tier);
+    }
+  }
+}
+
 // call_indirect's inline checks, at each edge: the last element and the
 // first past the table, a huge index, a null element, a type mismatch.
 TEST(Jit, CallIndirectChecksMatchTheInterpreter) {
