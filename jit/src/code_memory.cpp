@@ -21,24 +21,7 @@ CodeMemory::CodeMemory(size_t arena_bytes) : arena_bytes_(round_up(std::max(aren
 CodeMemory::~CodeMemory() {
   for (auto& [at, a] : arenas_) munmap(a.rx, a.size);
   if (fd_ >= 0) close(fd_);
-  if (fork_marker_) munmap(const_cast<uint64_t*>(fork_marker_), kPage);
 }
-
-namespace {
-// A page that a forked child sees zero-filled, or null where the kernel
-// cannot wipe one (before Linux 4.14).
-volatile uint64_t* map_fork_marker() {
-  void* page = mmap(nullptr, kPage, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (page == MAP_FAILED) return nullptr;
-  if (madvise(page, kPage, MADV_WIPEONFORK) != 0) {
-    munmap(page, kPage);
-    return nullptr;
-  }
-  return static_cast<volatile uint64_t*>(page);
-}
-}  // namespace
-
-bool CodeMemory::forked() const { return fork_marker_ ? *fork_marker_ == 0 : getpid() != pid_; }
 
 bool CodeMemory::open_file() {
   if (fd_ >= 0) return true;
@@ -51,8 +34,6 @@ bool CodeMemory::open_file() {
     return false;
   }
   pid_ = getpid();
-  if (!fork_marker_) fork_marker_ = map_fork_marker();
-  if (fork_marker_) *fork_marker_ = 1;
   dev_ = st.st_dev;
   ino_ = st.st_ino;
   file_end_ = 0;
@@ -82,7 +63,7 @@ void CodeMemory::check_file_now() {
   if (fd_ < 0) return;
   struct stat st {};
   const bool same_file = fstat(fd_, &st) == 0 && st.st_dev == dev_ && st.st_ino == ino_;
-  if (same_file && !forked()) return;
+  if (same_file && getpid() == pid_) return;
   for (auto& [at, a] : arenas_) a.retired = true;
   // (A forked child closes its copy; a number reused for another file is
   // not ours to close.)

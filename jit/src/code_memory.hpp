@@ -88,8 +88,6 @@ class CodeMemory {
     bool retired = false;           // of a memfd no longer this process's (see above)
   };
   bool open_file();
-  // Whether this process is a fork's child of the one that made fd_.
-  bool forked() const;
   // Retires the arenas when the memfd is no longer this process's own
   // (unless a CheckedScope of this memory lives on this thread).
   void check_file();
@@ -103,11 +101,6 @@ class CodeMemory {
   mutable std::mutex mu_;
   int fd_ = -1;
   pid_t pid_ = 0;       // the process that made fd_
-  // A word on a page of its own that the kernel empties in a forked child
-  // (MADV_WIPEONFORK), nonzero while fd_ is this process's: a fork is seen
-  // without a system call (getpid) at each check. Null where the kernel
-  // lacks it (pid_ then).
-  volatile uint64_t* fork_marker_ = nullptr;
   dev_t dev_ = 0;       // fd_'s file
   ino_t ino_ = 0;
   uint64_t file_end_ = 0;          // where the next arena's window starts in the memfd
