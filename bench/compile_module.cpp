@@ -1,6 +1,6 @@
 // Decode and validation cost of a module file, per MB of code:
 //   compile_module FILE.wasm [runs]
-//   compile_module FILE.wasm --jit-only
+//   compile_module FILE.wasm --jit-only [FUNCTION_INDEX | --by-function]
 //   compile_module FILE.wasm --dump-code OUT
 // Prints the file size, the code section size, the best of N times for
 // reading the file (Module::compile_file's loader, custom sections skipped),
@@ -11,18 +11,22 @@
 // plain translations alone; the whole pipeline from bytes in memory
 // (decode + validate + translate + code generation) as one rate; and what
 // the compiled code keeps to map its traps back to wasm offsets (the
-// origin tables), per byte of wasm code; the same compilation spread over
-// every hardware thread (jit::compile_all), in wall time. Then each
+// origin tables), per byte of wasm code; the same compilation through
+// jit::compile_all on one thread and spread over every hardware thread,
+// in wall time. Then each
 // backend on its own (the x86-64 one on an x86-64 host; the AArch64 one on
 // any host, as it only generates code: on x86-64 its code is made and
 // never run): its rate over the plain translations made beforehand, and
 // the bytes of machine code it made per byte of wasm code.
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <string>
 #include <thread>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "decoder.hpp"
@@ -79,6 +83,13 @@ double thread_cpu_seconds() {
   timespec ts{};
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
   return double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9;
+}
+
+// This thread's page faults so far (minor ones: fresh memory touched).
+long thread_page_faults() {
+  rusage usage{};
+  getrusage(RUSAGE_THREAD, &usage);
+  return usage.ru_minflt + usage.ru_majflt;
 }
 
 // A backend; where it reports them (the AArch64 one), the instructions its
@@ -140,28 +151,61 @@ bool with_instance(const std::string& path, F&& use) {
 int main(int argc, char** argv) {
   if (argc < 2) {
     std::fprintf(stderr,
-                 "usage: compile_module FILE.wasm [runs]\n       compile_module FILE.wasm --jit-only\n"
+                 "usage: compile_module FILE.wasm [runs]\n"
+                 "       compile_module FILE.wasm --jit-only [FUNCTION_INDEX | --by-function]\n"
                  "       compile_module FILE.wasm --dump-code OUT\n");
     return 2;
   }
   // --jit-only: one instance, every function compiled once on this thread
   // (jit::compile), nothing else: for profilers (callgrind
-  // --toggle-collect=mywasm::jit::compile*) and first-compile timings.
+  // --toggle-collect=mywasm::jit::compile*) and first-compile timings,
+  // with the thread's page faults. With FUNCTION_INDEX, that one function
+  // alone; with --by-function, the largest functions' own times and page
+  // faults are listed (measured at a few system calls per function).
   if (argc > 2 && std::string(argv[2]) == "--jit-only") {
     if (!mywasm::jit::available()) return 1;
+    const bool by_function = argc > 3 && std::string(argv[3]) == "--by-function";
+    std::optional<uint32_t> only;  // (a function index: that function alone)
+    if (argc > 3 && !by_function) only = uint32_t(std::strtoul(argv[3], nullptr, 10));
     const bool ran = with_instance(argv[1], [&](mywasm::Store& store) {
       const double cpu0 = thread_cpu_seconds();
+      const long faults0 = thread_page_faults();
       size_t failed = 0, wasm_bytes = 0;
+      struct Timed {
+        double seconds;
+        size_t bytes;
+        uint32_t index;
+        long page_faults;
+      };
+      std::vector<Timed> timed;
+      const mywasm::ir::Module* named = nullptr;  // (for the functions' names)
       for (auto& f : store.impl().funcs) {
-        if (f->is_host()) continue;
+        if (f->is_host() || (only && f->func_index != *only)) continue;
         const auto& m = f->instance->module->module;
+        named = &m;
         const auto& body = m.bodies[f->func_index - m.num_imported_funcs];
-        wasm_bytes += body.code_end - body.body_offset;  // (as the main report counts it)
+        const size_t bytes = body.code_end - body.body_offset;  // (as the main report counts it)
+        wasm_bytes += bytes;
+        if (!by_function) {
+          if (!mywasm::jit::compile(store.impl(), *f)) ++failed;
+          continue;
+        }
+        const double f0 = thread_cpu_seconds();
+        const long f_faults0 = thread_page_faults();
         if (!mywasm::jit::compile(store.impl(), *f)) ++failed;
+        timed.push_back({thread_cpu_seconds() - f0, bytes, f->func_index, thread_page_faults() - f_faults0});
       }
       const double cpu = thread_cpu_seconds() - cpu0;
-      std::printf("jit::compile of every function, one thread: %.2f ms thread CPU (%.1f MB/s)%s\n", cpu * 1e3,
-                  wasm_bytes / 1e6 / cpu, failed ? " (some not compiled)" : "");
+      const long faults = thread_page_faults() - faults0;
+      std::printf("jit::compile of every function, one thread: %.2f ms thread CPU (%.1f MB/s), %ld page faults%s\n",
+                  cpu * 1e3, wasm_bytes / 1e6 / cpu, faults, failed ? " (some not compiled)" : "");
+      // The largest functions' own rates: a rate far below the module's
+      // points at a cost that grows faster than the code.
+      std::sort(timed.begin(), timed.end(), [](const Timed& a, const Timed& b) { return a.bytes > b.bytes; });
+      for (size_t i = 0; i < std::min<size_t>(timed.size(), 8); ++i)
+        std::printf("  function %u %s: %zu bytes, %.3f ms (%.1f MB/s), %ld page faults\n", timed[i].index,
+                    std::string(named->func_name(timed[i].index).value_or("")).c_str(), timed[i].bytes,
+                    timed[i].seconds * 1e3, timed[i].bytes / 1e6 / timed[i].seconds, timed[i].page_faults);
     });
     return ran ? 0 : 1;
   }
@@ -263,25 +307,31 @@ int main(int argc, char** argv) {
       if (!ran) break;
     }
   }
-  // The same on every hardware thread (jit::compile_all), wall time: what
-  // compiling a whole module takes, against the one-thread rate above.
+  // The same through jit::compile_all, wall time: on one thread (as
+  // Tier::Jit compiles a module under 1 MB of code: it checks the code
+  // memory once, not per function) and on every hardware thread (what
+  // compiling a big module takes).
   const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
-  double best_parallel = -1;
-  if (mywasm::jit::available() && threads > 1) {
+  auto time_compile_all = [&](unsigned on_threads) {
+    double best = -1;
     for (int i = 0; i < std::min(runs, 3); ++i) {
       if (!with_instance(path, [&](mywasm::Store& store) {
             std::vector<mywasm::FuncInstance*> funcs;
             for (auto& f : store.impl().funcs)
               if (!f->is_host()) funcs.push_back(f.get());
             auto t = std::chrono::steady_clock::now();
-            const size_t compiled = mywasm::jit::compile_all(store.impl(), funcs, threads);
+            const size_t compiled = mywasm::jit::compile_all(store.impl(), funcs, on_threads);
             const double s = seconds_since(t);
-            best_parallel = best_parallel < 0 ? s : std::min(best_parallel, s);
+            best = best < 0 ? s : std::min(best, s);
             if (compiled != funcs.size()) std::printf("(%zu functions not compiled)\n", funcs.size() - compiled);
           }))
         break;
     }
-  }
+    return best;
+  };
+  const bool can_compile = mywasm::jit::available();
+  const double best_compile_all = can_compile ? time_compile_all(1) : -1;
+  const double best_parallel = can_compile && threads > 1 ? time_compile_all(threads) : -1;
   struct Named {
     const char* name;
     Backend backend;
@@ -325,6 +375,9 @@ int main(int argc, char** argv) {
     std::printf("  of which plain translation: %.2f ms\n", best_translate * 1e3);
     const double all = best_decode + best_validate + best_jit;
     std::printf("decode + validate + compile to native: %.2f ms (%.1f MB/s)\n", all * 1e3, code_mb / all);
+    if (best_compile_all >= 0)
+      std::printf("compile_all on one thread: %.2f ms wall (%.1f MB/s)\n", best_compile_all * 1e3,
+                  code_mb / best_compile_all);
     if (best_parallel >= 0) {
       const double all_parallel = best_decode + best_validate + best_parallel;
       std::printf("compile to native on %u threads: %.2f ms wall (%.1f MB/s); decode + validate + that: %.2f ms\n",

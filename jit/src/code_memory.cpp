@@ -40,7 +40,26 @@ bool CodeMemory::open_file() {
   return true;
 }
 
+namespace {
+// The CodeMemory whose CheckedScope is innermost on this thread.
+thread_local const CodeMemory* t_checked = nullptr;
+}  // namespace
+
+CodeMemory::CheckedScope::CheckedScope(CodeMemory& memory) : outer_(t_checked) {
+  {
+    const std::lock_guard<std::mutex> lock(memory.mu_);
+    memory.check_file_now();
+  }
+  t_checked = &memory;
+}
+
+CodeMemory::CheckedScope::~CheckedScope() { t_checked = outer_; }
+
 void CodeMemory::check_file() {
+  if (t_checked != this) check_file_now();
+}
+
+void CodeMemory::check_file_now() {
   if (fd_ < 0) return;
   struct stat st {};
   const bool same_file = fstat(fd_, &st) == 0 && st.st_dev == dev_ && st.st_ino == ino_;
@@ -120,6 +139,13 @@ void* CodeMemory::alloc(size_t size) {
 }
 
 bool CodeMemory::write(void* rx, const void* data, size_t size) {
+  const iovec piece{const_cast<void*>(data), size};
+  return write(rx, std::span<const iovec>(&piece, 1));
+}
+
+bool CodeMemory::write(void* rx, std::span<const iovec> pieces) {
+  size_t size = 0;
+  for (const iovec& piece : pieces) size += piece.iov_len;
   uint64_t file_offset;
   int fd;
   {
@@ -131,15 +157,29 @@ bool CodeMemory::write(void* rx, const void* data, size_t size) {
     file_offset = a->file_offset + uint64_t(static_cast<char*>(rx) - a->rx);
     fd = fd_;
   }
-  // (Outside the lock: threads write their own ranges.)
-  const char* p = static_cast<const char*>(data);
-  while (size > 0) {
-    const ssize_t n = pwrite(fd, p, size, off_t(file_offset));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    p += n;
-    size -= size_t(n);
-    file_offset += uint64_t(n);
+  // (Outside the lock: threads write their own ranges.) A short write
+  // goes on from where it stopped, in the piece it stopped in.
+  iovec rest[kMaxPieces];
+  while (!pieces.empty()) {
+    const size_t count = std::min(pieces.size(), kMaxPieces);
+    std::copy_n(pieces.begin(), count, rest);
+    for (size_t first = 0;;) {
+      while (first < count && rest[first].iov_len == 0) ++first;  // (written, or empty)
+      if (first == count) break;
+      const ssize_t n = pwritev(fd, rest + first, int(count - first), off_t(file_offset));
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return false;
+      file_offset += uint64_t(n);
+      for (size_t left = size_t(n); left > 0;) {
+        iovec& piece = rest[first];
+        const size_t step = std::min(left, piece.iov_len);
+        piece.iov_base = static_cast<char*>(piece.iov_base) + step;
+        piece.iov_len -= step;
+        left -= step;
+        if (piece.iov_len == 0) ++first;
+      }
+    }
+    pieces = pieces.subspan(count);
   }
   return true;
 }
@@ -152,7 +192,8 @@ void CodeMemory::release(void* rx) {
   if (!a) return;
   const auto used = a->used.find(size_t(static_cast<char*>(rx) - a->rx));
   if (used == a->used.end()) return;
-  size_t begin = used->first, end = used->first + used->second;
+  const size_t released_begin = used->first, released_end = used->first + used->second;
+  size_t begin = released_begin, end = released_end;
   a->used.erase(used);
   // Coalesced with the free neighbours on either side.
   auto next = a->free.lower_bound(begin);
@@ -172,7 +213,9 @@ void CodeMemory::release(void* rx) {
     drop_arena(*a);
     return;
   }
-  punch(*a, begin, end);
+  // Only the pages this release made whole (those farther out in the free
+  // range were punched when they became free: a punch is a system call).
+  punch(*a, std::max(begin, released_begin / kPage * kPage), std::min(end, round_up(released_end, kPage)));
 }
 
 size_t CodeMemory::arena_count() const {

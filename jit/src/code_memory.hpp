@@ -24,6 +24,8 @@
 #include <cstdint>
 #include <map>
 #include <mutex>
+#include <span>
+#include <sys/uio.h>
 #include <sys/types.h>
 
 namespace mywasm::jit {
@@ -44,8 +46,30 @@ class CodeMemory {
   // Writes `size` bytes at `rx` (within space from alloc); false when the
   // write failed.
   bool write(void* rx, const void* data, size_t size);
+  // Writes the pieces back to back from `rx`, in one system call where
+  // they fit one (at most kMaxPieces pieces each time).
+  bool write(void* rx, std::span<const iovec> pieces);
+  static constexpr size_t kMaxPieces = 64;
   // Gives back the space that alloc returned at `rx` (null: nothing).
   void release(void* rx);
+
+  // While one lives on a thread, alloc and release there skip the check
+  // that the memfd is still this process's (above): it made that check
+  // once for a batch of work (jit::compile_all's share on the thread), not
+  // two system calls per function. As safe as checking in each alloc: a
+  // fork's child has only the forking thread, which was not in the batch,
+  // and a descriptor closed behind the batch's back while it runs could as
+  // well be closed between an alloc and its write.
+  class CheckedScope {
+   public:
+    explicit CheckedScope(CodeMemory& memory);
+    ~CheckedScope();
+    CheckedScope(const CheckedScope&) = delete;
+    CheckedScope& operator=(const CheckedScope&) = delete;
+
+   private:
+    const CodeMemory* outer_;
+  };
 
   // For tests: mapped arenas, live allocations, bytes of the memfd backed by
   // memory (st_blocks), the memfd's descriptor (-1: none yet).
@@ -64,8 +88,10 @@ class CodeMemory {
     bool retired = false;           // of a memfd no longer this process's (see above)
   };
   bool open_file();
-  // Retires the arenas when the memfd is no longer this process's own.
+  // Retires the arenas when the memfd is no longer this process's own
+  // (unless a CheckedScope of this memory lives on this thread).
   void check_file();
+  void check_file_now();
   Arena* add_arena(size_t bytes);
   Arena* arena_of(const void* rx);
   void drop_arena(Arena& a);

@@ -146,6 +146,32 @@ void note_code_origin(std::vector<CompiledFunc::Origin>& origins, uint32_t posit
   origins.push_back({position, module_offset});
 }
 
+namespace {
+// Writes each section's bytes straight from its buffer to the flattened
+// code at `rx`, `size` bytes in all, in one write: a system call costs
+// more than the function's usual code (the gaps between sections are
+// padding, never run: zeros).
+bool write_sections(const asmjit::CodeHolder& code, void* rx, size_t size) {
+  static const uint8_t kZeros[256] = {};
+  std::vector<iovec> pieces;
+  size_t written = 0;  // (bytes the pieces cover)
+  for (uint32_t i = 0; i < code.sectionCount(); ++i) {
+    const asmjit::Section* section = code.sectionById(i);
+    const asmjit::CodeBuffer& b = section->buffer();
+    if (b.size() == 0) continue;
+    if (section->offset() < written || section->offset() + b.size() > size) return false;
+    for (size_t gap = section->offset() - written; gap > 0;) {
+      const size_t step = std::min(gap, sizeof kZeros);
+      pieces.push_back({const_cast<uint8_t*>(kZeros), step});
+      gap -= step;
+    }
+    pieces.push_back({const_cast<uint8_t*>(b.data()), b.size()});
+    written = section->offset() + b.size();
+  }
+  return write_code(rx, pieces);
+}
+}  // namespace
+
 NativeEntry install_code(asmjit::CodeHolder& code, NativeCode& out) {
   using namespace asmjit;
   if (code.flatten() != kErrorOk || code.resolveUnresolvedLinks() != kErrorOk) return nullptr;
@@ -158,17 +184,8 @@ NativeEntry install_code(asmjit::CodeHolder& code, NativeCode& out) {
   if (code.relocateToBase(reinterpret_cast<uint64_t>(rx)) != kErrorOk) return nullptr;
   if (rw) {
     if (code.copyFlattenedData(rw, size, CopySectionFlags::kPadSectionBuffer) != kErrorOk) return nullptr;
-  } else {
-    // Each section's bytes straight from its buffer (the gaps between
-    // sections are padding, never run).
-    for (uint32_t i = 0; i < code.sectionCount(); ++i) {
-      const Section* section = code.sectionById(i);
-      const CodeBuffer& b = section->buffer();
-      if (b.size() == 0) continue;
-      if (section->offset() + b.size() > size ||
-          !write_code(static_cast<char*>(rx) + section->offset(), b.data(), b.size()))
-        return nullptr;
-    }
+  } else if (!write_sections(code, rx, size)) {
+    return nullptr;
   }
   // Written through another mapping: the executable range's instruction
   // cache must see it (a no-op on x86-64; on AArch64 it cleans the data

@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <span>
+#include <sys/uio.h>
 #include <vector>
 
 #include "interp/code.hpp"
@@ -19,8 +21,10 @@ namespace mywasm::jit {
 // code is written through one (AArch64), a writable mapping of the same
 // memory (rw; else null: write_code writes it). False when none can be had.
 bool alloc_code(size_t size, void** rx, void** rw);
-// Writes code at `rx` (space from alloc_code without a writable mapping).
+// Writes code at `rx` (space from alloc_code without a writable mapping):
+// `size` bytes, or the pieces back to back.
 bool write_code(void* rx, const void* data, size_t size);
+bool write_code(void* rx, std::span<const iovec> pieces);
 void release_code(void* rx);
 
 // What compiled code calls for an instruction it runs out of line: the

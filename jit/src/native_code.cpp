@@ -184,6 +184,15 @@ bool write_code(void* rx, const void* data, size_t size) {
 #endif
 }
 
+bool write_code(void* rx, std::span<const iovec> pieces) {
+#if defined(__aarch64__)
+  (void)rx, (void)pieces;
+  return false;
+#else
+  return code_memory().write(rx, pieces);
+#endif
+}
+
 void release_code(void* rx) {
   if (!rx) return;
 #if defined(__aarch64__)
@@ -379,13 +388,27 @@ namespace {
 // Points each late call's cell at its callee's code, where it has some
 // now. (Only while the code is not running: the cell is written as code.
 // A cell not written keeps its stub, which is as right, only slower.)
+// Cells next to each other that are bound are written together: the
+// cells lie back to back after the code, so that is usually one write for
+// the function (a write is a system call).
 void bind_late_calls(NativeCode& code) {
+  std::vector<uint64_t> run;  // the targets of the cells from run_start on
+  uint32_t run_start = 0;
+  auto write_run = [&] {
+    if (!run.empty()) write_code(static_cast<char*>(code.code) + run_start, run.data(), run.size() * sizeof(uint64_t));
+    run.clear();
+  };
   for (const NativeCode::LateCall& call : code.late_calls) {
     const NativeEntry entry = call.callee->native_entry;
-    if (!entry) continue;
-    const uint64_t target = reinterpret_cast<uint64_t>(entry) + uint64_t(int64_t(call.skip));
-    write_code(static_cast<char*>(code.code) + call.cell, &target, sizeof target);
+    if (!entry) {
+      write_run();
+      continue;
+    }
+    if (!run.empty() && call.cell != run_start + run.size() * sizeof(uint64_t)) write_run();
+    if (run.empty()) run_start = call.cell;
+    run.push_back(reinterpret_cast<uint64_t>(entry) + uint64_t(int64_t(call.skip)));
   }
+  write_run();
 }
 
 }  // namespace
@@ -395,6 +418,9 @@ size_t compile_all(StoreImpl& store, const std::vector<FuncInstance*>& funcs, un
   // magnitude, so fixed shares would leave a thread idle.
   std::atomic<size_t> next{0}, compiled{0};
   auto work = [&] {
+#if !defined(__aarch64__)
+    const CodeMemory::CheckedScope checked(code_memory());
+#endif
     for (size_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < funcs.size();)
       if (compile(store, *funcs[i])) compiled.fetch_add(1, std::memory_order_relaxed);
   };

@@ -975,6 +975,10 @@ class X64Compiler {
     // One pass: instructions, branch targets, loops (a branch backwards goes
     // to a loop header; the loop's code runs to its last such branch), the
     // instructions that need a stub, whether the constant pool can be used.
+    // (An instruction takes a word at least: room for all of them at once,
+    // so the thread's buffer is never copied to a larger one mid-scan, which
+    // touched fresh memory about twice over in a big function.)
+    instrs_.reserve(code.size());
     for (size_t i = 0; i < code.size();) {
       const HandlerInfo* info = handler_info(code[i]);
       if (!info || info->form == HandlerInfo::Fused) return false;

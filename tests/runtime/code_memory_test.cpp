@@ -2,6 +2,9 @@
 // pwrite (code_memory.hpp).
 #include <gtest/gtest.h>
 
+#include <span>
+#include <sys/uio.h>
+
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -121,6 +124,50 @@ TEST(CodeMemory, ReleasedSpaceIsReusedAndItsPagesGivenBack) {
   mem.release(b);
 }
 
+TEST(CodeMemory, PiecesAreWrittenBackToBack) {
+  // More pieces than one system call takes, some of them empty.
+  CodeMemory mem;
+  std::vector<std::vector<char>> data;
+  std::vector<iovec> pieces;
+  std::string expected;
+  for (size_t i = 0; i < 3 * CodeMemory::kMaxPieces + 5; ++i) {
+    data.emplace_back(i % 7 == 3 ? 0 : 1 + (i * 31) % 200, char('a' + i % 26));
+    pieces.push_back({data.back().data(), data.back().size()});
+    expected.append(data.back().begin(), data.back().end());
+  }
+  auto* rx = static_cast<char*>(mem.alloc(expected.size() + 1));
+  ASSERT_NE(rx, nullptr);
+  ASSERT_TRUE(mem.write(rx + expected.size(), "!", 1) && mem.write(rx, std::span<const iovec>(pieces)));
+  EXPECT_EQ(std::string(rx, expected.size()), expected);
+  EXPECT_EQ(rx[expected.size()], '!');  // (ends where the pieces end)
+  // Past the arena: refused, as a single write is.
+  const iovec too_far{data[0].data(), 8192};
+  EXPECT_FALSE(mem.write(rx + CodeMemory::kDefaultArenaBytes - 4096, std::span<const iovec>(&too_far, 1)));
+  mem.release(rx);
+}
+
+TEST(CodeMemory, APageFreedByTwoReleasesIsGivenBack) {
+  // Each release punches only the pages it made whole: the page that `a`
+  // and `b` share goes back with b, the second of them released.
+  CodeMemory mem(1 << 20);
+  void* keep = mem.alloc(4096);  // page 0, keeping the arena mapped
+  constexpr size_t kSize = 6000;
+  void* a = mem.alloc(kSize);  // pages 1 and 2
+  void* b = mem.alloc(kSize);  // pages 2 and 3
+  ASSERT_TRUE(a && b && keep);
+  ASSERT_EQ(static_cast<char*>(a), static_cast<char*>(keep) + 4096);
+  ASSERT_EQ(static_cast<char*>(b), static_cast<char*>(a) + 6016);
+  std::vector<char> fill(kSize, 'x');
+  ASSERT_TRUE(mem.write(keep, "k", 1) && mem.write(a, fill.data(), kSize) && mem.write(b, fill.data(), kSize));
+  ASSERT_EQ(mem.resident_bytes(), 4 * 4096u);
+  mem.release(a);
+  EXPECT_EQ(mem.resident_bytes(), 3 * 4096u);  // page 1 given back
+  mem.release(b);
+  EXPECT_EQ(mem.resident_bytes(), 4096u);  // pages 2 and 3 too
+  EXPECT_EQ(static_cast<const char*>(keep)[0], 'k');
+  mem.release(keep);
+}
+
 TEST(CodeMemory, LargeAllocationGetsItsOwnArena) {
   CodeMemory mem(64 * 1024);
   void* big = mem.alloc(300 * 1024);
@@ -169,6 +216,38 @@ TEST(CodeMemory, DescriptorClosedAndReusedBehindItsBackIsNeverWritten) {
   struct stat st {};
   ASSERT_EQ(fstat(fd, &st), 0);
   EXPECT_EQ(size_t(st.st_size), data.size());
+  close(fd);
+}
+
+TEST(CodeMemory, ACheckedScopeChecksTheDescriptorWhenItStarts) {
+  // jit::compile_all's threads check once, at the start of their share:
+  // a descriptor closed and reused before then is never written.
+  CodeMemory mem;
+  void* first = mem.alloc(64);
+  ASSERT_NE(first, nullptr);
+  const int fd = mem.fd_for_tests();
+  ASSERT_EQ(close(fd), 0);
+  char path[] = "/tmp/mywasm-code-memory-XXXXXX";
+  const int other = mkstemp(path);
+  ASSERT_GE(other, 0);
+  unlink(path);
+  if (other != fd) {
+    ASSERT_EQ(dup2(other, fd), fd);
+    close(other);
+  }
+  {
+    const CodeMemory::CheckedScope checked(mem);
+    void* second = mem.alloc(64);
+    ASSERT_NE(second, nullptr);
+    EXPECT_TRUE(mem.write(second, "new", 3));
+    EXPECT_EQ(std::memcmp(second, "new", 3), 0);
+    EXPECT_FALSE(mem.write(first, "xyz", 3));  // (retired)
+    mem.release(second);
+  }
+  mem.release(first);
+  struct stat st {};
+  ASSERT_EQ(fstat(fd, &st), 0);
+  EXPECT_EQ(st.st_size, 0);  // no code written, no size set
   close(fd);
 }
 

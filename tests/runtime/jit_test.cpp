@@ -730,6 +730,61 @@ TEST(Jit, CompileAllPointsCallsAtCalleesCompiledAfterTheirCaller) {
   EXPECT_EQ(h.call1("first", {Value::i32(2)}).i32(), 7);
 }
 
+// Several calls to later functions: their cells lie back to back and are
+// written together, each pointing at its own callee.
+TEST(Jit, CompileAllPointsEachOfSeveralCellsAtItsOwnCallee) {
+  if (!jit::available()) GTEST_SKIP() << "no compiler for this host";
+  test::InstanceHarness h(with_tier(Config::Tier::Jit));
+  ASSERT_NO_FATAL_FAILURE(h.instantiate_wat(R"((module
+    (func (export "first") (param i32) (result i32)
+      (i32.add (call $b (local.get 0)) (i32.add (call $c (local.get 0)) (call $d (local.get 0)))))
+    (func $b (param i32) (result i32) (i32.mul (local.get 0) (i32.const 100)))
+    (func $c (param i32) (result i32) (i32.mul (local.get 0) (i32.const 10)))
+    (func $d (param i32) (result i32) (local.get 0))))"));
+  const StoreImpl& store = h.store.impl();
+  const InstanceImpl& instance = *store.instances[h.instance.addr()];
+  const FuncInstance& first = *store.funcs[instance.funcs[0]];
+  ASSERT_TRUE(first.native);
+#if defined(__x86_64__)
+  ASSERT_EQ(first.native->late_calls.size(), 3u);
+#endif
+  for (const jit::NativeCode::LateCall& call : first.native->late_calls) {
+    ASSERT_TRUE(call.callee->native);
+    const uint64_t begin = reinterpret_cast<uint64_t>(call.callee->native->code);
+    uint64_t cell;
+    std::memcpy(&cell, static_cast<const char*>(first.native->code) + call.cell, sizeof cell);
+    EXPECT_TRUE(cell > begin && cell < begin + call.callee->native->size) << "a cell points elsewhere";
+  }
+  EXPECT_EQ(h.call1("first", {Value::i32(3)}).i32(), 333);
+}
+
+// Two br_tables of one function whose depth 1 names the function first
+// (a stub that returns) and a block later: the second table branches to
+// its own label, on every tier (the translator's per-table record of the
+// labels given a stub is emptied after each table).
+TEST(Jit, BrTablesOfOneFunctionEachBranchToTheirOwnLabels) {
+  for (Config::Tier tier : {Config::Tier::Interpreter, Config::Tier::Jit, Config::Tier::Tiered}) {
+    test::InstanceHarness h(with_tier(tier, 1));
+    ASSERT_NO_FATAL_FAILURE(h.instantiate_wat(R"((module
+      (func (export "two_tables") (param $i i32) (param $j i32) (result i32)
+        (block $x (result i32)
+          (br_table $x 1 (i32.const 10) (local.get $i)))
+        (drop)
+        (block $y (result i32)
+          (block $z (result i32)
+            (br_table $z $y (i32.const 20) (local.get $j)))
+          (i32.const 1)
+          (i32.add))
+        (i32.const 100)
+        (i32.add))))"));
+    for (int round = 0; round < 3; ++round) {  // (tiered: compiled after the first call)
+      EXPECT_EQ(h.call1("two_tables", {Value::i32(0), Value::i32(1)}).i32(), 120) << int(tier);
+      EXPECT_EQ(h.call1("two_tables", {Value::i32(0), Value::i32(0)}).i32(), 121) << int(tier);
+      EXPECT_EQ(h.call1("two_tables", {Value::i32(1), Value::i32(0)}).i32(), 10) << int(tier);
+    }
+  }
+}
+
 // call_indirect's inline checks, at each edge: the last element and the
 // first past the table, a huge index, a null element, a type mismatch.
 TEST(Jit, CallIndirectChecksMatchTheInterpreter) {

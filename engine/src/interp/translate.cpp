@@ -19,7 +19,6 @@
 #include <string>
 #include <map>
 #include <optional>
-#include <unordered_map>
 #include <utility>
 #include <tuple>
 
@@ -153,10 +152,16 @@ class Translator {
     ctrl_.reserve(size_t(body.max_depth) + 1);  // no regrowth however deep the nesting
     ctrl_.push_back(Ctrl{Ctrl::Func, kFuncBlock, 0});
 
-    // Code takes 0.6-0.8 words per byte of the body (hello, zlib): room for
-    // that from the start, rather than growing from one word (a dozen
-    // reallocations and copies in a big function).
-    code().reserve(size_t(body.code_size()) * 3 / 4);  // (reserve never shrinks)
+    // Code takes 0.6-0.9 words per byte of the body (hello, zlib; sqlite's
+    // and lua's big functions 0.87): room for that from the start, rather
+    // than growing from one word (a dozen reallocations and copies in a big
+    // function). A translation the interpreter keeps gets 3/4 of a word per
+    // byte (room it does not use stays allocated); a recycled buffer (the
+    // compiler's, kept for the next translation) a word, which is never
+    // copied to a larger one (from 3/4, sqlite3VdbeExec's third of a MB
+    // was; room never written costs no memory).
+    const size_t body_bytes = body.code_size();
+    code().reserve(keep_capacity_ ? body_bytes : body_bytes * 3 / 4);  // (reserve never shrinks)
     open_fuel_block();
     if (count_steps_) begin_internal(Internal::Step);
     // The body was validated: reading cannot fail here.
@@ -206,6 +211,7 @@ class Translator {
   };
   static constexpr int32_t kFuncBlock = INT32_MIN;  // the function's own frame
   static constexpr size_t kNone = SIZE_MAX;
+  static constexpr size_t kUnvisited = SIZE_MAX - 1;  // (br_table_stubs_)
 
   BlockSignature signature(const Ctrl& c) const {
     if (c.block_type == kFuncBlock) return {{}, func_.type.results};
@@ -840,27 +846,29 @@ class Translator {
         // Each label is looked at once, and gets at most one stub (moves,
         // then branch) however often the table names it: the work and code
         // grow with the table plus its labels' arities, not their product.
-        br_table_stubs_.clear();
+        if (br_table_stubs_.size() < ctrl_.size()) br_table_stubs_.resize(ctrl_.size(), kUnvisited);
         for (size_t i = 0; i < in.targets.size(); ++i) {
           const uint32_t depth = in.targets[i];
           Ctrl& target = label(depth);
-          auto [stub, first_time] = br_table_stubs_.try_emplace(depth, kNone);
-          if (first_time) {
+          size_t& stub = br_table_stubs_[depth];
+          if (stub == kUnvisited) {
+            stub = kNone;
             note_branch(target);
             if (target.kind == Ctrl::Func || label_needs_moves(target)) {
-              stub->second = code().size();
+              stub = code().size();
               bind_label();
               emit_branch(depth);
             }
           }
-          if (stub->second != kNone) {
-            code()[table + i] = stub->second;
+          if (stub != kNone) {
+            code()[table + i] = stub;
           } else if (target.kind == Ctrl::Loop) {
             code()[table + i] = target.mark;
           } else {
             chain_end_fixup(target, table + i);
           }
         }
+        for (uint32_t depth : in.targets) br_table_stubs_[depth] = kUnvisited;  // (in time of the table's size)
         unreachable_ = true;
         return;
       }
@@ -1470,19 +1478,22 @@ class Translator {
     std::vector<size_t> slot_fixups, target_fixups;
     std::vector<std::pair<size_t, size_t>> target_tables;
     ConstIndex const_index;
-    std::unordered_map<uint32_t, size_t> br_table_stubs;
+    // Per label depth: its stub in the br_table being translated (kNone:
+    // it needs none), or kUnvisited. (A hash map was emptied at every
+    // translation in time of its largest size: sqlite3VdbeExec's table
+    // then cost every later function a memset.)
+    std::vector<size_t> br_table_stubs;
     std::map<std::pair<uint64_t, uint64_t>, uint32_t> v128_const_index;
     std::vector<uint32_t> local_slot;
     std::vector<uint8_t> local_width;
     // The vectors, one list for clear() and trim().
     auto vectors() {
       return std::tie(stack, newest_read, pending_reads, ctrl, imm_values, slot_fixups, target_fixups, target_tables,
-                      local_slot, local_width);
+                      local_slot, local_width, br_table_stubs);
     }
     void clear() {
       std::apply([](auto&... v) { (v.clear(), ...); }, vectors());
       const_index.clear();
-      br_table_stubs.clear();
       v128_const_index.clear();
     }
     // Frees what an unusually large body left (a thread keeps the rest).
@@ -1563,7 +1574,7 @@ class Translator {
   std::vector<size_t>& target_fixups_ = scratch_.target_fixups;
   std::vector<std::pair<size_t, size_t>>& target_tables_ = scratch_.target_tables;  // first word, count
   ConstIndex& const_index_ = scratch_.const_index;
-  std::unordered_map<uint32_t, size_t>& br_table_stubs_ = scratch_.br_table_stubs;  // label depth -> its stub, or kNone (see BrTable)
+  std::vector<size_t>& br_table_stubs_ = scratch_.br_table_stubs;  // (see Scratch)
   std::map<std::pair<uint64_t, uint64_t>, uint32_t>& v128_const_index_ = scratch_.v128_const_index;
   std::vector<uint32_t>& local_slot_ = scratch_.local_slot;   // first slot of each local (params first)
   std::vector<uint8_t>& local_width_ = scratch_.local_width;
