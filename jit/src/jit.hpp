@@ -40,6 +40,9 @@ struct NativeCode {
   // the translation once compiled.
   std::vector<uint64_t> stubs;
   int fault_handle = -1;        // its entry in the fault handler's registry (fault_handler.hpp)
+  // x86-64: the function's frame holds the callee-saved registers it uses
+  // besides rbx (kSavesBytes more native stack; see the backend).
+  bool frame_saves = false;
   // Where the code is in the module, for a trap's frames. code_origins: by
   // byte offset in `code`, the places a trap can report (trap sites, memory
   // accesses that may fault, the calls whose return address a call record

@@ -113,32 +113,40 @@ constexpr uint32_t kInternalEntryOffset = 64;
 
 Mem ctx_field(size_t offset) { return qword_ptr(kCtx, int32_t(offset)); }
 
-// Every compiled frame takes kFrameBytes of native stack: the return
-// address, rbx and 32 bytes in which a function that uses rbp, r15 and r14
-// saves them (see X64Compiler::internal_prologue). A call within a segment
-// (ExecRegs::segment_sp) pushes no record: the frame k frames deeper than
-// the segment's first has record segment_base + k, which is the byte
-// offset from segment_sp halved.
-constexpr int32_t kFrameBytes = 48;
-constexpr int32_t kFrameSaveBytes = kFrameBytes - 16;  // below rbx
-static_assert(kFrameBytes == 2 * sizeof(CallRecord));
+// Every compiled frame takes kFrameBytes of native stack (the return
+// address and rbx), and kSavesBytes more in a function that saves rbp, r15
+// and r14 (see X64Compiler::internal_prologue). A call within a segment
+// (ExecRegs::segment_sp) pushes no record: a function with saves lowers
+// segment_sp and frame_limit by kSavesBytes while it runs, so that the
+// frame k frames deeper than the segment's first has its stack pointer
+// k * kFrameBytes below segment_sp and its record is segment_base + k, the
+// byte offset from segment_sp times 3/2.
+constexpr int32_t kFrameBytes = 16;
+constexpr int32_t kSavesBytes = 32;
+static_assert(2 * sizeof(CallRecord) == 3 * kFrameBytes);
 
 // The records of the calls between the frames of the running segment, down
-// to the frame whose stack pointer is `sp`, written where the calls would
-// have pushed them: each is the return address its callee's frame holds.
+// to the frame whose stack pointer is `sp` (with saves: `saves`), written
+// where the calls would have pushed them: each is the return address its
+// callee's frame holds, found frame by frame (a frame's size is its
+// function's, the one whose code the return address into it is in).
 // `as_top`: `record` becomes the innermost frame's (a trap in compiled
 // code); otherwise it is left above (the interpreter's or a nested
 // segment's records, which a trap there left). Called only as a trap
 // leaves a segment: before then nothing reads them.
-void write_segment_records(ExecRegs* regs, uintptr_t sp, uint32_t as_top) {
+void write_segment_records(ExecRegs* regs, uintptr_t sp, uint32_t as_top, uint32_t saves) {
   auto* first = reinterpret_cast<CallRecord*>(reinterpret_cast<char*>(regs->records_begin) + regs->segment_base);
+  const size_t frames = (regs->segment_sp - sp) / kFrameBytes;
   // (At most record_limit: the frame limit stops the segment there.)
-  const size_t frames = std::min<size_t>((regs->segment_sp - sp) / kFrameBytes, regs->record_limit - first);
-  for (size_t k = 1; k <= frames; ++k) {
-    const uintptr_t callee_sp = regs->segment_sp - k * kFrameBytes;
-    first[k].return_pc = *reinterpret_cast<const uint64_t* const*>(callee_sp + kFrameBytes - 8);
+  const size_t written = std::min<size_t>(frames, regs->record_limit - first);
+  uintptr_t frame = sp + (saves ? kSavesBytes : 0);  // the innermost frame's rbx
+  for (size_t k = frames; k >= 1; --k) {
+    const auto* return_pc = *reinterpret_cast<const uint64_t* const*>(frame + 8);
+    if (k <= written) first[k].return_pc = return_pc;
+    const FuncInstance* caller = function_at(return_pc);
+    frame += kFrameBytes + (caller && caller->native && caller->native->frame_saves ? kSavesBytes : 0);
   }
-  if (as_top) regs->record = first + frames;
+  if (as_top) regs->record = first + written;
 }
 
 // What every native entry (NativeEntry, OsrEntry) does, once for all: saves
@@ -174,22 +182,32 @@ const void* native_entry_routine() {
     a.mov(rax, record);
     a.sub(rax, ctx_field(offsetof(ExecRegs, records_begin)));
     a.mov(segment_base, rax);
-    a.lea(rcx, ptr(rsp, -kFrameBytes));  // the first frame's stack pointer
+    a.lea(rcx, ptr(rsp, -kFrameBytes));  // the first frame's stack pointer (before any saves)
     a.mov(segment_sp, rcx);
     // The frame limit: the frame record_limit - record calls deeper (the
-    // first that would push a record at record_limit; each call
-    // kFrameBytes, twice a record's size), or the native stack's limit
-    // where that comes first.
+    // first that would push a record at record_limit: kFrameBytes per
+    // call, two thirds of a record's size, by an exact division by 3), or
+    // sooner where the native stack would end with every frame saving
+    // registers (a quarter of the bytes left, in kFrameBytes per call,
+    // stands for the at most three times as many the frames take).
     a.mov(rax, ctx_field(offsetof(ExecRegs, record_limit)));
     a.sub(rax, record);
     a.add(rax, rax);
-    a.add(rcx, 1);  // (compiled code traps below the limit)
-    a.sub(rcx, rax);
-    a.mov(rax, ctx_field(offsetof(ExecRegs, native_limit)));
-    a.cmovb(rcx, rax);  // (below address 0: the native limit)
-    a.cmp(rcx, rax);
-    a.cmovb(rcx, rax);
-    a.mov(frame_limit, rcx);
+    a.mov(r8, imm(uint64_t(0xAAAAAAAAAAAAAAABull)));  // (the inverse of 3 modulo 2^64)
+    a.imul(rax, r8);
+    a.lea(r8, ptr(rcx, 1));  // (compiled code traps below the limit)
+    a.sub(r8, rax);
+    a.mov(r9d, 0);
+    a.cmovb(r8, r9);  // (below address 0: none)
+    a.mov(rax, rcx);
+    a.sub(rax, ctx_field(offsetof(ExecRegs, native_limit)));
+    a.cmovb(rax, r9);  // (no native stack left: the first frame traps)
+    a.shr(rax, 2);
+    a.lea(r9, ptr(rcx, 1));
+    a.sub(r9, rax);
+    a.cmp(r8, r9);
+    a.cmovb(r8, r9);
+    a.mov(frame_limit, r8);
     a.call(r11);
     // (eax, r8 and xmm1 hold what the function returned.)
     Label trapped = a.newLabel();
@@ -780,6 +798,7 @@ class X64Compiler {
     const CalleeSavedUse use = loops_use_callee_saved();
     saves_callee_saved_ = use.r15_rbp;
     saves_r14_ = use.r14;
+    out_.frame_saves = saves_callee_saved_ || saves_r14_;
     if (!saves_callee_saved_) cache_.reserve_callee_saved();
     else if (!saves_r14_) cache_.reserve_r14();
     entry_routine_ = native_entry_routine();
@@ -1158,8 +1177,12 @@ class X64Compiler {
   void internal_prologue(Label no_stack, bool probe) {
     FastAssembler& a = *a_;
     a.push(kFp);
-    a.sub(rsp, kFrameSaveBytes);
-    for_each_saved_register([&](const Gp& reg, int32_t offset) { a.mov(qword_ptr(rsp, offset), reg); });
+    if (frame_saves()) {
+      a.sub(rsp, kSavesBytes);
+      for_each_saved_register([&](const Gp& reg, int32_t offset) { a.mov(qword_ptr(rsp, offset), reg); });
+      a.sub(ctx_field(offsetof(ExecRegs, segment_sp)), kSavesBytes);
+      a.sub(ctx_field(offsetof(ExecRegs, frame_limit)), kSavesBytes);
+    }
     a.mov(kFp, rdi);
     a.cmp(rsp, ctx_field(offsetof(ExecRegs, frame_limit)));
     a.jb(no_stack);
@@ -1232,6 +1255,7 @@ class X64Compiler {
     a.mov(rdi, kCtx);
     a.mov(rsi, rsp);
     a.mov(edx, uint32_t(as_top));
+    a.mov(ecx, uint32_t(frame_saves()));
     a.mov(rax, imm(reinterpret_cast<void*>(&write_segment_records)));
     a.call(rax);
     a.mov(eax, ebx);
@@ -1243,11 +1267,17 @@ class X64Compiler {
   // handler's too: it resumes at this function's out-of-bounds entry, with
   // its stack as the faulting access left it) and a callee's trap passed on.
   void return_to_caller() {
-    for_each_saved_register([&](const Gp& reg, int32_t offset) { a_->mov(reg, qword_ptr(rsp, offset)); });
-    a_->add(rsp, kFrameSaveBytes);
+    if (frame_saves()) {
+      for_each_saved_register([&](const Gp& reg, int32_t offset) { a_->mov(reg, qword_ptr(rsp, offset)); });
+      a_->add(rsp, kSavesBytes);
+      a_->add(ctx_field(offsetof(ExecRegs, segment_sp)), kSavesBytes);
+      a_->add(ctx_field(offsetof(ExecRegs, frame_limit)), kSavesBytes);
+    }
     a_->pop(kFp);
     a_->ret();
   }
+  // Whether the frame holds callee-saved registers besides rbx.
+  bool frame_saves() const { return saves_callee_saved_ || saves_r14_; }
 
   // f(register, offset from rsp) for each callee-saved register besides
   // rbx this function uses, at the place in its frame where it saves it.
@@ -2120,7 +2150,8 @@ class X64Compiler {
     FastAssembler& a = *a_;
     a.mov(rcx, ctx_field(offsetof(ExecRegs, segment_sp)));
     a.sub(rcx, rsp);
-    a.shr(rcx, 1);  // (kFrameBytes per record)
+    a.lea(rcx, ptr(rcx, rcx, 1));  // (kFrameBytes per record: times 3/2)
+    a.shr(rcx, 1);
     a.add(rcx, ctx_field(offsetof(ExecRegs, segment_base)));
     a.add(rcx, ctx_field(offsetof(ExecRegs, records_begin)));
     a.mov(ctx_field(offsetof(ExecRegs, record)), rcx);
