@@ -798,7 +798,7 @@ class X64Compiler {
     const CalleeSavedUse use = loops_use_callee_saved();
     saves_callee_saved_ = use.r15_rbp;
     saves_r14_ = use.r14;
-    out_.frame_saves = saves_callee_saved_ || saves_r14_;
+    out_.frame_saves = frame_saves();
     if (!saves_callee_saved_) cache_.reserve_callee_saved();
     else if (!saves_r14_) cache_.reserve_r14();
     entry_routine_ = native_entry_routine();
@@ -1167,8 +1167,9 @@ class X64Compiler {
     a.jmp(rcx);
   }
 
-  // The internal entry: saves rbx (and r15, rbp and r14 where the function
-  // uses them) in a frame of kFrameBytes, sets the frame pointer, and
+  // The internal entry: saves rbx in a frame of kFrameBytes (and r15, rbp
+  // and r14 where the function uses them, in kSavesBytes more, moving the
+  // segment's accounting along: see kFrameBytes), sets the frame pointer, and
   // checks the native stack (the call depth, see ExecRegs::frame_limit) and
   // the value stack, going to `no_stack` when either is short (`probe`: a
   // frame that does not fit faults in the value stack's guard, and the
