@@ -181,9 +181,12 @@ struct Module {
   std::vector<FuncBody> bodies;         // defined functions only
 
   // Instruction bytes of all bodies. A module with kParallelCodeBytes or
-  // more has its per-function work spread over threads (validation,
-  // Tier::Jit's compile at instantiation).
+  // more has its validation spread over threads; with
+  // kParallelCompileBytes or more, Tier::Jit's compile at instantiation.
   static constexpr size_t kParallelCodeBytes = size_t(1) << 20;
+  // Compiling to native code runs at 10-20 MB/s, validation at ~250: a
+  // thread (~0.1 ms to start) pays for itself at a smaller module.
+  static constexpr size_t kParallelCompileBytes = size_t(64) << 10;
   size_t code_bytes() const {
     size_t total = 0;
     for (const FuncBody& b : bodies) total += b.code_size();

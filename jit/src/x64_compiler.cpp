@@ -2679,16 +2679,22 @@ class X64Compiler {
     return in.info->form == HandlerInfo::InternalForm && in.info->internal == Internal::Return;
   }
   // At a return: the first result into its register (result_register) too,
-  // from its cache register, else from its slot.
+  // from its cache register, else from its slot. A float result cached in
+  // a general register (a float local copied into slot 0 as raw bits) is
+  // moved across with movq/movd rather than reloaded from the slot just
+  // stored: that store-to-load round trip sat on the caller's critical path.
+  // (An integer result cached in an xmm register is reloaded from its slot.)
   void move_result_to_register() {
     const RegCache::Entry to = *result_reg_;
     const ValType t = func_.type.results[0];
     std::optional<RegCache::Entry> from = cache_.find(0);
-    if (from && (from->xmm != to.xmm || cache_.holds_v128(0))) from.reset();  // (cached as the other class)
+    if (from && (cache_.holds_v128(0) || (from->xmm && !to.xmm))) from.reset();
     flush_dirty();  // (the slot too: the native entry's callers read it there)
     if (!from) return load_value(to, t, slot64(0));
     if (to.xmm) {
-      if (!(*from == to)) a_->movaps(RegCache::xmm(to.reg), RegCache::xmm(from->reg));
+      if (!from->xmm && t == ValType::F32) a_->movd(RegCache::xmm(to.reg), RegCache::gp(from->reg).r32());
+      else if (!from->xmm) a_->movq(RegCache::xmm(to.reg), RegCache::gp(from->reg));
+      else if (!(*from == to)) a_->movaps(RegCache::xmm(to.reg), RegCache::xmm(from->reg));
     } else if (t == ValType::I32) {
       if (!(*from == to && cache_.zext(to))) a_->mov(RegCache::gp(to.reg).r32(), RegCache::gp(from->reg).r32());
     } else if (!(*from == to)) {

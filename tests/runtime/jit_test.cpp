@@ -933,6 +933,49 @@ TEST(Jit, ArgumentsAndResultsOnEveryCallPathMatchTheInterpreter) {
   expect_compiled_configs_match_interpreter(mix_call_results);
 }
 
+// A result copied into slot 0 through a register of the other class (a
+// float local copied as raw bits, a reinterpreted integer) reaches the
+// result register (xmm1 or r8) by a move across classes; a compiled caller
+// reads it there, C++ reads the slot.
+TEST(Jit, ResultsCopiedThroughTheOtherRegisterClassMatchTheInterpreter) {
+  const char* wat = R"((module
+    (func $noop)
+    (func $f64_local (param $x f64) (result f64) (local $y f64)
+      (local.set $y (f64.add (local.get $x) (f64.const 1.5)))
+      (call $noop)
+      (local.get $y))
+    (func $f32_local (param $x f32) (result f32) (local $y f32)
+      (local.set $y (f32.mul (local.get $x) (f32.const -3)))
+      (call $noop)
+      (local.get $y))
+    (func $i64_bits (param $x f64) (result i64)
+      (i64.reinterpret_f64 (f64.add (local.get $x) (f64.const 0.25))))
+    (func $i32_bits (param $x f32) (result i32)
+      (i32.reinterpret_f32 (f32.add (local.get $x) (f32.const 0.5))))
+    (func $f64_bits (param $x i64) (result f64)
+      (f64.reinterpret_i64 (i64.add (local.get $x) (i64.const 1))))
+    (func (export "f64_local") (param f64) (result f64) (f64.mul (call $f64_local (local.get 0)) (f64.const 2)))
+    (func (export "f32_local") (param f32) (result f32) (f32.add (call $f32_local (local.get 0)) (f32.const 1)))
+    (func (export "i64_bits") (param f64) (result i64) (i64.xor (call $i64_bits (local.get 0)) (i64.const 5)))
+    (func (export "i32_bits") (param f32) (result i32) (i32.add (call $i32_bits (local.get 0)) (i32.const 7)))
+    (func (export "f64_bits") (param i64) (result f64) (f64.sub (call $f64_bits (local.get 0)) (f64.const 1)))
+    (func (export "f64_direct") (param f64) (result f64) (call $f64_local (local.get 0)))))";
+  expect_compiled_configs_match_interpreter([&](const Config& c) {
+    test::InstanceHarness h(c);
+    h.instantiate_wat(wat);
+    std::vector<uint64_t> bits;
+    for (int round = 0; round < 3; ++round) {  // (tiered: before and after tier-up)
+      bits.push_back(h.call1("f64_local", {Value::f64(2.25 + round)}).i64());
+      bits.push_back(uint32_t(h.call1("f32_local", {Value::f32(1.5f + float(round))}).i32()));
+      bits.push_back(h.call1("i64_bits", {Value::f64(-7.5 * round)}).i64());
+      bits.push_back(uint32_t(h.call1("i32_bits", {Value::f32(3.0f * float(round))}).i32()));
+      bits.push_back(h.call1("f64_bits", {Value::i64(0x4010000000000000 + round)}).i64());
+      bits.push_back(h.call1("f64_direct", {Value::f64(-0.5 * round)}).i64());
+    }
+    return bits;
+  });
+}
+
 TEST(Jit, MemoryGrownByACalleeIsUsableByTheCaller) {
   for (auto tier : {Config::Tier::Interpreter, Config::Tier::Jit}) {
     test::InstanceHarness h(with_tier(tier));

@@ -213,7 +213,7 @@ void compile_for_jit_tier(StoreImpl& s, const InstanceImpl& inst, const ir::Modu
   std::vector<FuncInstance*> funcs;
   funcs.reserve(inst.funcs.size() - m.num_imported_funcs);
   for (size_t i = m.num_imported_funcs; i < inst.funcs.size(); ++i) funcs.push_back(s.funcs[inst.funcs[i]].get());
-  const unsigned threads = m.code_bytes() >= ir::Module::kParallelCodeBytes ? std::max(1u, std::thread::hardware_concurrency()) : 1;
+  const unsigned threads = m.code_bytes() >= ir::Module::kParallelCompileBytes ? std::max(1u, std::thread::hardware_concurrency()) : 1;
   jit::compile_all(s, funcs, threads);
 }
 
