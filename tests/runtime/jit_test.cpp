@@ -976,6 +976,26 @@ TEST(Jit, ResultsCopiedThroughTheOtherRegisterClassMatchTheInterpreter) {
   });
 }
 
+// Translating a function leaves the store's tables as instantiation made
+// them, call_indirect's types included (a type no function has): the
+// threads of compile_all translate at once, and a type interned then would
+// be a write to the store under the others' reads.
+TEST(Jit, TranslatingACallIndirectLeavesTheStoresTypesAsInstantiated) {
+  for (auto tier : {Config::Tier::Interpreter, Config::Tier::Jit}) {
+    test::InstanceHarness h(with_tier(tier));
+    const size_t before_instance = h.store.impl().type_ids.size();
+    h.instantiate_wat(R"((module
+      (type $only_called (func (param i64 f32) (result f64)))
+      (table 1 funcref)
+      (func (export "call") (param i32) (result f64)
+        (call_indirect (type $only_called) (i64.const 1) (f32.const 2) (local.get 0)))))");
+    const size_t after_instance = h.store.impl().type_ids.size();
+    EXPECT_EQ(after_instance, before_instance + 2);  // (the function's type too)
+    EXPECT_EQ(h.trap_of("call", {Value::i32(0)}), "uninitialized element 0");
+    EXPECT_EQ(h.store.impl().type_ids.size(), after_instance);
+  }
+}
+
 TEST(Jit, MemoryGrownByACalleeIsUsableByTheCaller) {
   for (auto tier : {Config::Tier::Interpreter, Config::Tier::Jit}) {
     test::InstanceHarness h(with_tier(tier));

@@ -892,7 +892,7 @@ class Translator {
         const FuncType& type = module_.types[in.a];
         Entry index = pop();
         TableInstance* table = store_.tables[inst_.tables[in.b]].get();
-        uint32_t type_id = store_.intern_type(type);
+        uint32_t type_id = inst_.type_ids[in.a];
         emit_call(type, [&](uint64_t arg_base) {
           begin_internal(Internal::CallIndirect);
           emit_ptr(table);

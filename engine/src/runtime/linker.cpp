@@ -293,13 +293,12 @@ Result<Instance> Linker::instantiate_unguarded(Store& store, const mywasm::Modul
   }
 
   // Each of the module's types interned once, not once per function.
-  std::vector<uint32_t> type_ids(m.types.size(), UINT32_MAX);
+  inst.type_ids.reserve(m.types.size());
+  for (const FuncType& t : m.types) inst.type_ids.push_back(s.intern_type(t));
   for (uint32_t i = m.num_imported_funcs; i < m.func_types.size(); ++i) {
     auto f = std::make_unique<FuncInstance>();
     f->type = m.func_type(i);
-    uint32_t& type_id = type_ids[m.func_types[i]];
-    if (type_id == UINT32_MAX) type_id = s.intern_type(f->type);
-    f->type_id = type_id;
+    f->type_id = inst.type_ids[m.func_types[i]];
     f->instance = &inst;
     f->func_index = i;
     inst.funcs.push_back(push(s.funcs, std::move(f)));

@@ -138,6 +138,10 @@ struct InstanceImpl {
   std::shared_ptr<const ModuleImpl> module;
   uint32_t addr = 0;  // in the store's instances
   std::vector<uint32_t> funcs, tables, memories, globals, elems, datas;
+  // Each of the module's types' canonical id (StoreImpl::intern_type),
+  // interned at instantiation: a translation reads it here, as interning
+  // then would change the store while compile_all's threads translate.
+  std::vector<uint32_t> type_ids;
   std::vector<std::pair<std::string, Extern>> exports;
   // Cached for the interpreter: memory 0's instance (or null).
   MemoryInstance* memory0 = nullptr;
