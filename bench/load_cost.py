@@ -23,6 +23,9 @@ each one in a fresh process and reads the process's own rusage:
   elem_funcs     a passive element segment of 10M function indices (the
                  limit), 1 byte each
   elem_exprs     one of 3.3M `ref.func 0` expressions, 3 bytes each
+  many_types     1M distinct function types (the limit), 20 bytes each,
+                 one function: each is interned in the store at
+                 instantiation (a search per type was quadratic)
   big_wat        a .wat text of many ordinary functions
 
 Every module's `_start` calls all its functions, so each one is
@@ -187,6 +190,17 @@ def elem_exprs(scale):
     return vec([b"\x05\x70" + leb(count) + b"\xd2\x00\x0b" * count])
 
 
+TYPES_LIMIT = 1_000_000
+
+
+def distinct_types(scale):
+    """Function types of 17 params each, i32 or i64 by the bits of the
+    type's number (all distinct), no results."""
+    count = min(TYPES_LIMIT - 1, round((TYPES_LIMIT - 1) * scale))
+    return [b"\x60" + leb(17) + bytes(I32 if k >> b & 1 else 0x7E for b in range(17)) + b"\x00"
+            for k in range(count)]
+
+
 def deep_stack_blocks(scale):
     # 1.27M constants left on the stack, then as many empty blocks over
     # them: each block's start once looked at every value below it.
@@ -268,6 +282,8 @@ EXTRA_TYPES = {name: [wide_type()] for name in ("wide_br_if", "wide_br_if_moved"
 FUNC_TYPES = {"wide_return_if": [1, 0]}
 # Inputs that are one empty function plus an element section.
 ELEMENT_INPUTS = {"elem_funcs": elem_funcs, "elem_exprs": elem_exprs}
+# Inputs that are one empty function plus many types.
+TYPE_INPUTS = {"many_types": distinct_types}
 
 
 def input_path(directory, name):
@@ -284,6 +300,10 @@ def write_inputs(directory, scale, names):
         if name in names:
             with open(input_path(directory, name), "wb") as f:
                 f.write(module([body(b"\x0b")], elements=make(scale)))
+    for name, make in TYPE_INPUTS.items():
+        if name in names:
+            with open(input_path(directory, name), "wb") as f:
+                f.write(module([body(b"\x0b")], extra_types=make(scale)))
     if "big_wat" in names:
         with open(input_path(directory, "big_wat"), "w") as f:
             f.write(big_wat_text(scale))
@@ -316,7 +336,7 @@ def main():
                     help="address-space limit of each run, so a blow-up fails instead of taking the machine (the inputs declare no memory)")
     ap.add_argument("--write-inputs", metavar="DIR", help=argparse.SUPPRESS)  # (see below)
     args = ap.parse_args()
-    names = args.k or list(BINARY_INPUTS) + list(ELEMENT_INPUTS) + ["big_wat"]
+    names = args.k or list(BINARY_INPUTS) + list(ELEMENT_INPUTS) + list(TYPE_INPUTS) + ["big_wat"]
     if args.write_inputs:
         write_inputs(args.write_inputs, args.scale, names)
         return 0

@@ -91,12 +91,21 @@ std::unique_ptr<MemoryInstance> StoreImpl::new_memory(const MemoryType& type, st
 
 StoreImpl::~StoreImpl() = default;
 
+size_t StoreImpl::FuncTypeHash::operator()(const FuncType& t) const {
+  // (FNV-1a over the value types, the results after a separator no
+  // ValType has.)
+  uint64_t h = 0xcbf29ce484222325ull;
+  auto mix = [&](uint8_t byte) { h = (h ^ byte) * 0x100000001b3ull; };
+  for (ValType v : t.params) mix(uint8_t(v));
+  mix(0);
+  for (ValType v : t.results) mix(uint8_t(v));
+  return size_t(h);
+}
+
 uint32_t StoreImpl::intern_type(const FuncType& t) {
-  // Linear search: a store sees few distinct signatures.
-  for (uint32_t i = 0; i < type_ids.size(); ++i)
-    if (type_ids[i] == t) return i;
-  type_ids.push_back(t);
-  return static_cast<uint32_t>(type_ids.size() - 1);
+  const auto [it, inserted] = type_index.try_emplace(t, uint32_t(type_ids.size()));
+  if (inserted) type_ids.push_back(t);
+  return it->second;
 }
 
 bool StoreImpl::owns(const Ref& r) const { return r.store == id && r.bits < funcs.size(); }

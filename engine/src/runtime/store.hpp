@@ -182,8 +182,13 @@ struct StoreImpl {
   std::vector<uintptr_t> externs;  // host payloads of externref values
   std::unordered_map<uintptr_t, uint32_t> extern_ids;  // payload -> index in externs (interning)
 
-  // Canonical function type ids for call_indirect.
+  // Canonical function type ids for call_indirect, and each type's id (a
+  // module may declare a million types: no search through them per type).
   std::vector<FuncType> type_ids;
+  struct FuncTypeHash {
+    size_t operator()(const FuncType& t) const;
+  };
+  std::unordered_map<FuncType, uint32_t, FuncTypeHash> type_index;
   uint32_t intern_type(const FuncType& t);
 
   // Whether a funcref names a function of this store (its id, and an
