@@ -1,11 +1,14 @@
 // Out-of-bounds accesses of compiled code to a guarded memory (see
 // MemoryInstance::guarded) fault in the memory's guard region instead of
 // being checked; so does the read of a compiled frame's last byte that
-// does not fit on the value stack (its guard: a stack-exhausted trap). The SIGSEGV/SIGBUS handler installed here turns a fault at
-// a pc inside registered compiled code into that function's "out of bounds
-// memory access" trap, by resuming at its trap stub with the faulting pc
-// in rcx (the faulting instruction's function has all its registers and its stack frame as at
-// any trap). Faults anywhere else go to the handler installed before.
+// does not fit on the value stack (its guard: a stack-exhausted trap).
+// The SIGSEGV/SIGBUS handler installed here turns a fault at a pc inside
+// registered compiled code into that function's "out of bounds memory
+// access" trap, by resuming at its trap stub with the faulting pc in rcx
+// (the faulting instruction's function has all its registers and its
+// stack frame as at any trap), or a fault in the value stack's guard into
+// its no-stack trap. Faults anywhere else go to the handler installed
+// before.
 #pragma once
 #include <cstdint>
 
