@@ -227,17 +227,10 @@ const void* native_entry_routine() {
     a.pop(kCtx);
     a.pop(rbp);
     a.ret();
-    if (code.flatten() != kErrorOk || code.resolveUnresolvedLinks() != kErrorOk) return nullptr;
-    const size_t size = code.codeSize();
-    std::vector<uint8_t> bytes(size);
-    void* rx = nullptr;
-    void* rw = nullptr;
-    if (!alloc_code(size, &rx, &rw) || code.relocateToBase(reinterpret_cast<uint64_t>(rx)) != kErrorOk ||
-        code.copyFlattenedData(bytes.data(), size) != kErrorOk)
-      return nullptr;  // (the space stays unused: this runs once)
-    if (rw) std::memcpy(rw, bytes.data(), size);
-    else if (!write_code(rx, bytes.data(), size)) return nullptr;
-    return rx;  // (kept for the process's lifetime)
+    NativeCode installed;
+    const void* rx = reinterpret_cast<const void*>(install_code(code, installed));
+    installed.code = nullptr;  // (kept for the process's lifetime; on failure the space stays unused: this runs once)
+    return rx;
   }();
   return routine;
 }
