@@ -2865,9 +2865,8 @@ class X64Compiler {
       }, zext);
       return;
     }
-    if (src >= src_.const_base && src < src_.temp_base && src >= src_.num_results && !float_width(dst)) {
-      // A constant (on no result slot, which a return may have written): an immediate.
-      const uint64_t v = src_.consts[src - src_.const_base];
+    if (const std::optional<uint64_t> c = constant_in(src); c && !float_width(dst)) {  // an immediate
+      const uint64_t v = *c;
       put_gp(dst, Operand(), [&](Gp r) { a_->mov(r.r64(), imm(v)); }, v <= 0xffffffffu);
       return;
     }
@@ -3867,6 +3866,12 @@ class X64Compiler {
   // Bytes a load or store accesses in memory.
   static uint32_t access_bytes(Opcode op) { return scalar_access(op).bytes; }
 
+  // The value of `slot` where it holds a constant throughout: a constant's
+  // slot on no result slot (which a return may have written).
+  std::optional<uint64_t> constant_in(uint64_t slot) const {
+    if (slot < src_.const_base || slot >= src_.temp_base || slot < src_.num_results) return std::nullopt;
+    return src_.consts[slot - src_.const_base];
+  }
   // The address operand (an i32) in a cache register whose upper half is
   // zero: when its register is not known to be (RegCache::zext), it is
   // zero-extended in place (the upper half of an i32's register is no part
@@ -3901,8 +3906,23 @@ class X64Compiler {
   // The operand of an access of `bytes` at the address in slot `addr_slot`
   // plus `offset`: unchecked on a guarded memory, else with address +
   // offset + bytes (in rcx) checked against the memory's size.
+  // A constant address (clang's `i32.const 0` under a global's offset) is
+  // folded into the displacement where it fits one: no register, no load
+  // of the constant on the access's path.
   Mem checked_address(uint64_t addr_slot, uint64_t offset, uint32_t bytes, uint32_t size_bits) {
     FastAssembler& a = *a_;
+    if (const std::optional<uint64_t> c = constant_in(addr_slot)) {
+      const uint64_t at = uint64_t(uint32_t(*c)) + offset;
+      if (at + bytes <= 0x7fffffff) {
+        if (guarded_) {
+          mark_site();  // the access may fault
+        } else {
+          a.cmp(memory_size(rax), imm(int32_t(at + bytes)));
+          a.jb(trap_site(TrapCode::MemoryOutOfBounds));
+        }
+        return ptr(kMem, int32_t(at), size_bits / 8);
+      }
+    }
     const Gp index = address_register(addr_slot);
     if (guarded_) {
       mark_site();  // the access may fault
@@ -3967,8 +3987,8 @@ class X64Compiler {
       a.emit(op == Opcode::F64Store ? Inst::kIdMovsd : Inst::kIdMovss, m, RegCache::xmm(e->reg));
       return;
     }
-    if (value >= src_.const_base && value < src_.temp_base && value >= src_.num_results) {  // a constant: an immediate
-      const uint64_t v = src_.consts[value - src_.const_base];
+    if (const std::optional<uint64_t> c = constant_in(value)) {  // an immediate
+      const uint64_t v = *c;
       switch (bytes) {
         case 1: a.mov(m, imm(int8_t(v))); return;
         case 2: a.mov(m, imm(int16_t(v))); return;

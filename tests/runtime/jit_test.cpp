@@ -1008,6 +1008,42 @@ TEST(Jit, MemoryGrownByACalleeIsUsableByTheCaller) {
   }
 }
 
+// A constant address (clang's `i32.const 0` under a global's offset) is
+// folded into the access's displacement: the last bytes of the memory load
+// and store; one byte further traps, from the constant or from the offset,
+// with guard pages and with explicit checks; a constant whose sum with the
+// offset does not fit a displacement goes the usual way; after
+// memory.grow the same access succeeds.
+TEST(Jit, ConstantAddressesMatchTheInterpreter) {
+  const char* wat = R"((module
+    (memory 1 2)
+    (func (export "last_word") (result i64)
+      (i32.store offset=65528 (i32.const 4) (i32.const 0x01020304))
+      (i64.load offset=65528 (i32.const 0)))
+    (func (export "last_byte") (result i32)
+      (i32.store8 (i32.const 65535) (i32.const 0xab))
+      (i32.load8_u offset=65000 (i32.const 535)))
+    (func (export "word_past_end") (result i32) (i32.load offset=65533 (i32.const 0)))
+    (func (export "store_past_end") (i32.store16 (i32.const 65535) (i32.const 1)))
+    (func (export "offset_past_end") (result i32) (i32.load8_u offset=65536 (i32.const 0)))
+    (func (export "huge") (result i32) (i32.load offset=0x7fffffff (i32.const 0x7fffffff)))
+    (func (export "grow_then_load") (result i32)
+      (drop (memory.grow (i32.const 1)))
+      (i32.store offset=65536 (i32.const 4) (i32.const 77))
+      (i32.load offset=4 (i32.const 65536)))))";
+  expect_compiled_configs_match_interpreter([&](const Config& c) {
+    test::InstanceHarness h(c);
+    h.instantiate_wat(wat);
+    std::vector<std::string> out;
+    out.push_back(std::to_string(h.call1("last_word", {}).i64()));
+    out.push_back(std::to_string(h.call1("last_byte", {}).i32()));
+    for (const char* f : {"word_past_end", "store_past_end", "offset_past_end", "huge"}) out.push_back(h.trap_of(f, {}));
+    out.push_back(std::to_string(h.call1("grow_then_load", {}).i32()));
+    out.push_back(h.trap_of("huge", {}));
+    return out;
+  });
+}
+
 // memory.copy and memory.fill in compiled code (bounds checked inline, then
 // memmove/memset): overlapping ranges both ways, a fill value's low byte,
 // zero lengths at the end of memory, copies inside a loop whose locals and
