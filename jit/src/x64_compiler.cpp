@@ -2284,7 +2284,7 @@ class X64Compiler {
       case Internal::Select: {  // dst, a, b, cond
         // The condition tested first (the movs after keep the flags), then
         // a, or b when it is zero, straight into dst's register.
-        const Operand x = gp_in(p[2], true), y = gp_in(p[3], true), cond = gp_in(p[4], false);
+        const Operand x = gp_in_or_imm(p[2], true), y = gp_in(p[3], true), cond = gp_in(p[4], false);
         if (cond.isReg()) a.test(cond.as<Gp>(), cond.as<Gp>());
         else a.cmp(cond.as<Mem>(), imm(0));
         put_gp(p[1], y, [&](Gp r) {
@@ -3487,7 +3487,7 @@ class X64Compiler {
       case OpKind::IntBin64: {
         const bool wide = plain_op_kind(op) == OpKind::IntBin64;
         const Operand b = gp_in_or_imm(p[3], wide);
-        const Operand x = gp_in(p[2], wide);
+        const Operand x = gp_in_or_imm(p[2], wide);  // (a constant: moved in as an immediate)
         InstId id = Inst::kIdXor;
         switch (op) {
           case Opcode::I32Add: case Opcode::I64Add: id = Inst::kIdAdd; break;
@@ -3519,7 +3519,7 @@ class X64Compiler {
       case OpKind::Shift32:
       case OpKind::Shift64: {  // x86 masks the count as wasm does (by 31 or 63)
         const bool wide = plain_op_kind(op) == OpKind::Shift64;
-        const Operand x = gp_in(p[2], wide);
+        const Operand x = gp_in_or_imm(p[2], wide);
         Operand count = gp_in_or_imm(p[3], false);
         InstId id = Inst::kIdRor;
         switch (op) {

@@ -1044,6 +1044,34 @@ TEST(Jit, ConstantAddressesMatchTheInterpreter) {
   });
 }
 
+// A constant as the first operand of an operation, or as select's first
+// value, is moved into the result's register as an immediate: i32 ones
+// above 2^31 (zero-extended), i64 ones that fit a sign-extended immediate
+// and one that does not.
+TEST(Jit, ConstantFirstOperandsMatchTheInterpreter) {
+  const char* wat = R"((module
+    (func (export "i32") (param i32) (result i32)
+      (i32.xor (i32.xor (i32.sub (i32.const 0x80000005) (local.get 0))
+                        (i32.shl (i32.const 0xc0000001) (local.get 0)))
+               (i32.xor (i32.rotl (i32.const 0x12345678) (local.get 0))
+                        (select (i32.const 0xfffffff0) (local.get 0) (i32.and (local.get 0) (i32.const 1))))))
+    (func (export "i64") (param i64) (result i64)
+      (i64.xor (i64.xor (i64.sub (i64.const -7) (local.get 0))
+                        (i64.shr_s (i64.const 0x8000000000000001) (local.get 0)))
+               (i64.xor (i64.mul (i64.const 0x7fffffff) (local.get 0))
+                        (select (i64.const -2) (local.get 0) (i32.wrap_i64 (i64.and (local.get 0) (i64.const 1)))))))))";
+  expect_compiled_configs_match_interpreter([&](const Config& c) {
+    test::InstanceHarness h(c);
+    h.instantiate_wat(wat);
+    std::vector<uint64_t> out;
+    for (int64_t x : {0, 1, 5, 31, 33, -1}) {
+      out.push_back(uint32_t(h.call1("i32", {Value::i32(int32_t(x))}).i32()));
+      out.push_back(uint64_t(h.call1("i64", {Value::i64(x)}).i64()));
+    }
+    return out;
+  });
+}
+
 // memory.copy and memory.fill in compiled code (bounds checked inline, then
 // memmove/memset): overlapping ranges both ways, a fill value's low byte,
 // zero lengths at the end of memory, copies inside a loop whose locals and
