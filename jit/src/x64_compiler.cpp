@@ -3688,6 +3688,10 @@ class X64Compiler {
     const bool is_signed = op == Opcode::I32DivS || op == Opcode::I32RemS || op == Opcode::I64DivS || op == Opcode::I64RemS;
     const bool is_rem = op == Opcode::I32RemS || op == Opcode::I32RemU || op == Opcode::I64RemS || op == Opcode::I64RemU;
     const Gp ax = wide ? Gp(rax) : Gp(eax), cx = wide ? Gp(rcx) : Gp(ecx), dx = wide ? Gp(rdx) : Gp(edx);
+    if (!wide)
+      if (const std::optional<uint64_t> d = constant_in(p[3]); d && uint32_t(*d) != 0 &&
+                                                               !(is_signed && int32_t(*d) == -1))
+        return emit_div_rem_by_constant(uint32_t(*d), is_signed, is_rem, p);
     a.emit(Inst::kIdMov, ax, gp_in(p[2], wide));
     a.emit(Inst::kIdMov, cx, gp_in(p[3], wide));
     a.test(cx, cx);
@@ -3715,6 +3719,42 @@ class X64Compiler {
     if (is_rem) a.mov(ax, dx);
     a.bind(done);
     if (!wide) a.mov(eax, eax);  // (zero-extended for the slot)
+    put_rax(p[1]);
+  }
+
+  // An i32 division by a constant d (not 0, nor -1 when signed), which
+  // LLVM's wasm backend leaves to the engine: no checks, no div. With
+  // M = ceil(2^64 / d) (d >= 2), for every u32 n, n / d is the high half of
+  // M * n, and n % d the high half of (M * n mod 2^64) * d (Lemire, Kaser
+  // and Kurz, "Faster remainder by direct computation", 2019). A signed one
+  // divides the magnitudes (|INT32_MIN| fits a u32), then gives the
+  // quotient the sign of n (negated for a negative d), the remainder n's.
+  void emit_div_rem_by_constant(uint32_t d, bool is_signed, bool is_rem, const uint64_t* p) {
+    FastAssembler& a = *a_;
+    const uint32_t magnitude = is_signed && int32_t(d) < 0 ? 0u - d : d;
+    a.emit(Inst::kIdMov, eax, gp_in(p[2], false));
+    if (magnitude == 1) {  // d = 1: n itself, remainder 0
+      if (is_rem) a.xor_(eax, eax);
+      return put_rax(p[1]);
+    }
+    if (is_signed) {  // ecx: n's sign (0 or -1); eax: |n|
+      a.mov(ecx, eax);
+      a.sar(ecx, 31);
+      a.xor_(eax, ecx);
+      a.sub(eax, ecx);
+    }
+    a.mov(rdx, imm(~uint64_t(0) / magnitude + 1));
+    if (is_rem) {
+      a.imul(rax, rdx);  // M * n mod 2^64
+      a.mov(edx, imm(magnitude));
+    }
+    a.mul(rdx);  // rdx: the high half
+    a.mov(eax, edx);
+    if (is_signed) {
+      a.xor_(eax, ecx);
+      a.sub(eax, ecx);
+      if (!is_rem && int32_t(d) < 0) a.neg(eax);
+    }
     put_rax(p[1]);
   }
 

@@ -1072,6 +1072,40 @@ TEST(Jit, ConstantFirstOperandsMatchTheInterpreter) {
   });
 }
 
+// An i32 division or remainder by a constant is a multiplication in
+// compiled code (no div, no checks): every op by divisors small and large,
+// powers of two, INT32_MIN, negative ones, 1, and the ones that keep the
+// checks (0 traps; -1 signed: overflow for INT32_MIN), on dividends at
+// the edges and around each divisor's multiples.
+TEST(Jit, DivisionsByConstantsMatchTheInterpreter) {
+  const int64_t divisors[] = {1, 2, 3, 5, 7, 10, 16, 100, 641, 65521, 0x7fffffff, 0x80000000, 0xfffffffe,
+                              0xffffffff, -2, -7, -10, 6700417, 0};
+  const char* ops[] = {"div_u", "rem_u", "div_s", "rem_s"};
+  std::string wat = "(module";
+  for (int64_t d : divisors)
+    for (const char* op : ops)
+      wat += std::string("(func (export \"") + op + "_" + std::to_string(d) + "\") (param i32) (result i32) (i32." + op +
+             " (local.get 0) (i32.const " + std::to_string(d) + ")))";
+  wat += ")";
+  std::vector<uint32_t> dividends = {0, 1, 2, 3, 9, 10, 11, 99, 100, 101, 65520, 65521, 65522, 0x7ffffffe, 0x7fffffff,
+                                     0x80000000, 0x80000001, 0xfffffff6, 0xfffffffe, 0xffffffff, 123456789, 4000000000u};
+  for (uint32_t x = 1; x < 40; ++x) dividends.push_back(x * 2654435761u);
+  expect_compiled_configs_match_interpreter([&](const Config& c) {
+    test::InstanceHarness h(c);
+    h.instantiate_wat(wat);
+    std::vector<std::string> out;
+    for (int64_t d : divisors)
+      for (const char* op : ops)
+        for (uint32_t x : dividends) {
+          const std::string name = std::string(op) + "_" + std::to_string(d);
+          auto r = h.call(name, {Value::i32(int32_t(x))});
+          out.push_back(r.ok() ? std::to_string(uint32_t((*r)[0].i32()))
+                               : (r.error().trap ? r.error().trap->message : r.error().message));
+        }
+    return out;
+  });
+}
+
 // memory.copy and memory.fill in compiled code (bounds checked inline, then
 // memmove/memset): overlapping ranges both ways, a fill value's low byte,
 // zero lengths at the end of memory, copies inside a loop whose locals and
