@@ -3687,11 +3687,11 @@ class X64Compiler {
     const bool wide = op == Opcode::I64DivS || op == Opcode::I64DivU || op == Opcode::I64RemS || op == Opcode::I64RemU;
     const bool is_signed = op == Opcode::I32DivS || op == Opcode::I32RemS || op == Opcode::I64DivS || op == Opcode::I64RemS;
     const bool is_rem = op == Opcode::I32RemS || op == Opcode::I32RemU || op == Opcode::I64RemS || op == Opcode::I64RemU;
-    const Gp ax = wide ? Gp(rax) : Gp(eax), cx = wide ? Gp(rcx) : Gp(ecx), dx = wide ? Gp(rdx) : Gp(edx);
     if (!wide)
       if (const std::optional<uint64_t> d = constant_in(p[3]); d && uint32_t(*d) != 0 &&
                                                                !(is_signed && int32_t(*d) == -1))
         return emit_div_rem_by_constant(uint32_t(*d), is_signed, is_rem, p);
+    const Gp ax = wide ? Gp(rax) : Gp(eax), cx = wide ? Gp(rcx) : Gp(ecx), dx = wide ? Gp(rdx) : Gp(edx);
     a.emit(Inst::kIdMov, ax, gp_in(p[2], wide));
     a.emit(Inst::kIdMov, cx, gp_in(p[3], wide));
     a.test(cx, cx);
