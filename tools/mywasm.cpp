@@ -32,7 +32,6 @@
 #include <fstream>
 #include <map>
 #include <optional>
-#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -457,27 +456,70 @@ int run_module(const RunOptions& opt) {
   return end_run(opt, call_and_report(store, *func, args, true));
 }
 
-// Options before the module path belong to mywasm; the module path and all
-// after it belong to the guest. Finds where that split is.
-// The long names ("--dir") of the options of `app` that take a value.
-std::set<std::string> options_with_value(const CLI::App& app) {
-  std::set<std::string> names;
-  for (const CLI::Option* o : app.get_options())
-    if (o->get_expected_min() > 0 && !o->get_positional())
-      for (const std::string& n : o->get_lnames()) names.insert("--" + n);
+// mywasm's own options of `app` by name ("--dir", "-h"), each with whether
+// it takes a value. Help is left out: after the module path, "--help" is
+// the guest's (a tool's own help is what `mywasm run tool.wasm --help` wants).
+std::map<std::string, bool> own_options(const CLI::App& app) {
+  std::map<std::string, bool> names;
+  for (const CLI::Option* o : app.get_options()) {
+    if (o->get_positional() || o == app.get_help_ptr()) continue;
+    const bool takes_value = o->get_expected_min() > 0;
+    for (const std::string& n : o->get_lnames()) names["--" + n] = takes_value;
+    for (const std::string& n : o->get_snames()) names["-" + n] = takes_value;
+  }
   return names;
 }
 
-size_t find_module_arg(const std::vector<std::string>& args, const std::set<std::string>& options_with_value) {
+// How many words from args[at] on make one of mywasm's options: the option
+// and, when it takes a value and has no "=VALUE", the next word; 0 when
+// args[at] is not one of `own`.
+size_t own_option_words(const std::vector<std::string>& args, size_t at, const std::map<std::string, bool>& own) {
+  const std::string& a = args[at];
+  if (a.size() < 2 || a[0] != '-') return 0;
+  const size_t eq = a.find('=');
+  const auto it = own.find(a.substr(0, eq));
+  if (it == own.end()) return 0;
+  return it->second && eq == std::string::npos ? 2 : 1;
+}
+
+// Where the module path is: the first word that is neither an option nor
+// an option's value.
+size_t find_module_arg(const std::vector<std::string>& args, const std::map<std::string, bool>& own) {
   for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (a.size() > 1 && a[0] == '-') {
-      if (a.find('=') == std::string::npos && options_with_value.count(a)) ++i;
+    if (args[i].size() > 1 && args[i][0] == '-') {
+      i += std::max<size_t>(own_option_words(args, i, own), 1) - 1;
       continue;
     }
     return i;
   }
   return args.size();
+}
+
+// Splits `mywasm run`'s words into mywasm's (the options before the module
+// path, the path, and the options right after it, which WasmEdge's
+// `run app.wasm --dir .:/` puts there) and the guest's: everything from the
+// first word after the path that is not one of mywasm's options, or after
+// a "--" that ends them.
+void split_run_words(const std::vector<std::string>& args, const std::map<std::string, bool>& own,
+                     std::vector<std::string>& mine, std::vector<std::string>& guests) {
+  const size_t path = find_module_arg(args, own);
+  size_t end = std::min(path, args.size());
+  mine.assign(args.begin(), args.begin() + end);
+  end = std::min(path + 1, args.size());
+  while (end < args.size()) {
+    if (args[end] == "--") {
+      ++end;
+      break;
+    }
+    const size_t words = std::min(own_option_words(args, end, own), args.size() - end);
+    if (!words) break;
+    mine.insert(mine.end(), args.begin() + end, args.begin() + end + words);
+    end += words;
+  }
+  guests.assign(args.begin() + end, args.end());
+  // The path last: CLI11 leaves a required positional's word at the end to
+  // it, where an option taking several values (--env A=B) would take it.
+  if (path < args.size()) mine.push_back(args[path]);
 }
 
 // Parses `args` (the words after the subcommand) with CLI11. Returns the
@@ -536,11 +578,13 @@ void prefault_heap() {
 // guest's words after it, into `opt`. Returns the exit status to stop with
 // (help printed, or a usage error), or nullopt to go on.
 std::optional<int> parse_run_args(std::vector<std::string> args, RunOptions& opt) {
-  // No options, the common case (`mywasm run app.wasm ...`): the path is the
-  // first word and the rest is the guest's, as CLI11 would find. CLI11 is
+  // No options, the common case (`mywasm run app.wasm ...` with no option
+  // first or right after the path): the path is the first word and the rest
+  // is the guest's, as CLI11 would find. CLI11 is
   // not set up at all then; its option set took 0.2M instructions (3% of a
   // hello run) and a dozen page faults on its code.
-  if (!args.empty() && !args[0].empty() && args[0][0] != '-') {
+  const auto option_like = [&](size_t k) { return k < args.size() && !args[k].empty() && args[k][0] == '-'; };
+  if (!args.empty() && !args[0].empty() && !option_like(0) && !option_like(1)) {
     opt.module_path = args[0];
     opt.guest_args.assign(args.begin() + 1, args.end());
     return std::nullopt;
@@ -572,14 +616,14 @@ std::optional<int> parse_run_args(std::vector<std::string> args, RunOptions& opt
   app.add_option("module", opt.module_path,
                  "The .wasm (or .wat) file, or an OCI image: layout directory or oci-archive tar")
       ->required();
-  app.footer("Everything after the module path is passed to the guest.\n"
+  app.footer("Options may also follow the module path (run app.wasm --dir .:/ arg): they end at the first other "
+             "word, or at a '--', and every word from there is passed to the guest (--help there is the guest's).\n"
              "Exit status: the guest's exit code; 1 load/link error; 2 usage error; 74 results not written; 124 time limit; "
              "125 gas limit; 134 trap.");
 
-  const size_t split = find_module_arg(args, options_with_value(app));
-  std::vector<std::string> own(args.begin(), args.begin() + std::min(split + 1, args.size()));
-  if (split < args.size()) opt.guest_args.assign(args.begin() + split + 1, args.end());
-  return parse_command_line(app, "run", std::move(own));
+  std::vector<std::string> mine;
+  split_run_words(args, own_options(app), mine, opt.guest_args);
+  return parse_command_line(app, "run", std::move(mine));
 }
 
 int run_command(std::vector<std::string> args) {

@@ -385,9 +385,10 @@ TEST_F(CliTest, GasLimitEndsTheGuestWithItsOwnStatus) {
   }
 }
 
-// Everything after the module path is the guest's, options or not, whether
-// mywasm's own options come first (parsed by CLI11) or none do (the path
-// first: no CLI11 at all), with "run" or without.
+// The words after the module path are the guest's from the first one that
+// is not one of mywasm's options (or from after a "--"), whether mywasm's
+// options come first (parsed by CLI11) or none do (the path first: no CLI11
+// at all), with "run" or without; --help there is the guest's.
 TEST_F(CliTest, WordsAfterTheModulePathAreTheGuests) {
   // Writes the guest's argv, each word ending in a NUL, to stdout.
   auto m = write("args.wat", R"((module
@@ -402,13 +403,65 @@ TEST_F(CliTest, WordsAfterTheModulePathAreTheGuests) {
       (i32.store (i32.const 20) (i32.load (i32.const 4)))
       (drop (call $write (i32.const 1) (i32.const 16) (i32.const 1) (i32.const 24))))))");
   using namespace std::string_literals;
-  const std::string guest_words = " --invoke x --help -- 'two words' -v";
-  const std::string argv = m.string() + "\0--invoke\0x\0--help\0--\0two words\0-v\0"s;
+  const std::string path = m.string() + "\0"s;
+  const struct {
+    std::string after;  // the words after the module path
+    std::string argv;   // the guest's argv after its argv[0]
+  } cases[] = {
+      {" x --invoke y --help -- 'two words' -v", "x\0--invoke\0y\0--help\0--\0two words\0-v\0"s},
+      {" -- --invoke x --env A=B", "--invoke\0x\0--env\0A=B\0"s},
+      {" --help x", "--help\0x\0"s},
+      {" --unknown --env A=B", "--unknown\0--env\0A=B\0"s},
+      {" --env A=B --env=E=F --no-fusion -- --env C=D", "--env\0C=D\0"s},
+      {" --env A=B --dir . x --env C=D", "x\0--env\0C=D\0"s},
+      {"", ""},
+  };
   for (std::string command : {"run ", "", "run --env A=B ", "--tier interp "}) {
-    Outcome r = run(command + m.string() + guest_words);
-    EXPECT_EQ(r.status, 0) << command << ": " << r.err;
-    EXPECT_EQ(r.out, argv) << command;
+    for (const auto& c : cases) {
+      Outcome r = run(command + m.string() + c.after);
+      EXPECT_EQ(r.status, 0) << command << "..." << c.after << ": " << r.err;
+      EXPECT_EQ(r.out, path + c.argv) << command << "..." << c.after;
+    }
   }
+}
+
+// WasmEdge's order: `mywasm run app.wasm --dir .:/ --env K=V` gives the
+// guest the directory and the variable, not those words as arguments.
+TEST_F(CliTest, OptionsAfterTheModulePathAreMywasms) {
+  auto m = write("cat.wat", R"((module
+    (import "wasi_snapshot_preview1" "path_open"
+      (func $open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
+    (import "wasi_snapshot_preview1" "fd_read" (func $read (param i32 i32 i32 i32) (result i32)))
+    (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
+    (import "wasi_snapshot_preview1" "environ_sizes_get" (func $env_sizes (param i32 i32) (result i32)))
+    (import "wasi_snapshot_preview1" "args_sizes_get" (func $arg_sizes (param i32 i32) (result i32)))
+    (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+    (memory (export "memory") 1)
+    (data (i32.const 64) "in.txt")
+    ;; Exits 10 + argc when the guest got arguments, 20 without the one
+    ;; variable; else copies in.txt (opened in fd 3, the first preopen) to stdout.
+    (func (export "_start")
+      (drop (call $arg_sizes (i32.const 0) (i32.const 4)))
+      (if (i32.ne (i32.load (i32.const 0)) (i32.const 1))
+        (then (call $exit (i32.add (i32.const 10) (i32.load (i32.const 0))))))
+      (drop (call $env_sizes (i32.const 0) (i32.const 4)))
+      (if (i32.ne (i32.load (i32.const 0)) (i32.const 1)) (then (call $exit (i32.const 20))))
+      (if (call $open (i32.const 3) (i32.const 0) (i32.const 64) (i32.const 6) (i32.const 0)
+                      (i64.const 2) (i64.const 0) (i32.const 0) (i32.const 8))
+        (then (call $exit (i32.const 30))))
+      (i32.store (i32.const 16) (i32.const 1024))
+      (i32.store (i32.const 20) (i32.const 100))
+      (drop (call $read (i32.load (i32.const 8)) (i32.const 16) (i32.const 1) (i32.const 24)))
+      (i32.store (i32.const 20) (i32.load (i32.const 24)))
+      (drop (call $write (i32.const 1) (i32.const 16) (i32.const 1) (i32.const 24))))))");
+  fs::create_directories(dir_ / "data");
+  auto dir = write("data/in.txt", "from the preopen\n").parent_path();
+  Outcome r = run("run " + m.string() + " --dir .:" + dir.string() + " --env K=V");
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "from the preopen\n");
+  // The same words after "--" are the guest's: four arguments, no preopen.
+  Outcome guests = run("run " + m.string() + " -- --dir .:" + dir.string() + " --env K=V");
+  EXPECT_EQ(guests.status, 15) << guests.err;  // 10 + argc (argv[0] and four)
 }
 
 TEST_F(CliTest, BadTierIsAUsageError) {
