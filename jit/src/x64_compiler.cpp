@@ -149,36 +149,48 @@ void write_segment_records(ExecRegs* regs, uintptr_t sp, uint32_t as_top, uint32
   if (as_top) regs->record = first + written;
 }
 
-// What every native entry (NativeEntry, OsrEntry) does, once for all: saves
-// r12-r15 (and rbp), sets the context register (from rsi) and the memory
-// registers (r13 := rax, r14 := r10, as the function's stub loaded them),
-// starts a segment (see ExecRegs::segment_sp), calls the internal entry in
-// r11 with rdi (and edx) as they came, and puts the enclosing segment back.
-// The entry's caller pushed the record of this call. Null when no code
-// memory can be had.
-const void* native_entry_routine() {
-  static const void* const routine = []() -> const void* {
+// The shared code of every native entry (NativeEntry, OsrEntry): `entry`
+// saves rbx and r12-r15 (and rbp), sets the context register (from rsi)
+// and the memory registers (r13 := rax, r14 := r10, as the function's stub
+// loaded them), starts a segment (see ExecRegs::segment_sp), calls the
+// internal entry in r11 with rdi (and edx) as they came, and puts the
+// enclosing segment back, returning 0 in eax. A trap anywhere in the
+// segment jumps to `unwind` with its TrapCode in eax (its records
+// written): it drops the segment's frames at once, so that calls within
+// the segment return no status to test. The entry's caller pushed the
+// record of this call. Null when no code memory can be had.
+struct EntryRoutine {
+  const void* entry = nullptr;
+  const void* unwind = nullptr;
+};
+const EntryRoutine& native_entry_routine() {
+  static const EntryRoutine routine = []() -> EntryRoutine {
     CodeHolder code;
-    if (code.init(Environment::host()) != kErrorOk) return nullptr;
+    if (code.init(Environment::host()) != kErrorOk) return {};
     x86::Assembler a(&code);
     const Mem segment_sp = ctx_field(offsetof(ExecRegs, segment_sp)),
               segment_base = ctx_field(offsetof(ExecRegs, segment_base)),
-              frame_limit = ctx_field(offsetof(ExecRegs, frame_limit)), record = ctx_field(offsetof(ExecRegs, record));
+              frame_limit = ctx_field(offsetof(ExecRegs, frame_limit)), record = ctx_field(offsetof(ExecRegs, record)),
+              unwind_sp = ctx_field(offsetof(ExecRegs, unwind_sp));
+    const Label unwind = a.newLabel(), leave = a.newLabel();
     a.push(rbp);
     a.mov(rbp, rsp);
     a.push(kCtx);
     a.push(kMem);
     a.push(kMemSize);
     a.push(r15);  // a cache register (RegCache)
+    a.push(rbx);  // (the first frame saves it too, but an unwind skips that frame's restore)
     a.mov(kCtx, rsi);
     a.mov(kMem, rax);
     a.mov(kMemSize, r10);
     a.push(segment_sp);
     a.push(segment_base);
     a.push(frame_limit);
+    a.push(unwind_sp);
     a.sub(rsp, 8);
-    // 8 pushes and 8 bytes after the return address: rsp is 16-byte
+    // 10 pushes and 8 bytes after the return address: rsp is 16-byte
     // aligned, and the internal entry's call and frame keep it so.
+    a.mov(unwind_sp, rsp);
     a.mov(rax, record);
     a.sub(rax, ctx_field(offsetof(ExecRegs, records_begin)));
     a.mov(segment_base, rax);
@@ -209,18 +221,22 @@ const void* native_entry_routine() {
     a.cmovb(r8, r9);
     a.mov(frame_limit, r8);
     a.call(r11);
-    // (eax, r8 and xmm1 hold what the function returned.)
-    Label trapped = a.newLabel();
-    a.test(eax, eax);
-    a.jnz(trapped);
+    // (r8 and xmm1 hold what the function returned.)
     a.mov(rcx, ctx_field(offsetof(ExecRegs, records_begin)));  // `record` as the caller left it
     a.add(rcx, segment_base);
     a.mov(record, rcx);
-    a.bind(trapped);  // (a trap leaves `record` where it happened)
+    a.xor_(eax, eax);
+    a.jmp(leave);
+    // A trap (eax: its TrapCode) leaves `record` where it happened.
+    a.bind(unwind);
+    a.mov(rsp, unwind_sp);
+    a.bind(leave);
     a.add(rsp, 8);
+    a.pop(unwind_sp);
     a.pop(frame_limit);
     a.pop(segment_base);
     a.pop(segment_sp);
+    a.pop(rbx);
     a.pop(r15);
     a.pop(kMemSize);
     a.pop(kMem);
@@ -228,9 +244,10 @@ const void* native_entry_routine() {
     a.pop(rbp);
     a.ret();
     NativeCode installed;
-    const void* rx = reinterpret_cast<const void*>(install_code(code, installed));
+    const auto* rx = reinterpret_cast<const char*>(install_code(code, installed));
     installed.code = nullptr;  // (kept for the process's lifetime; on failure the space stays unused: this runs once)
-    return rx;
+    if (!rx) return {};
+    return {rx, rx + code.labelOffsetFromBase(unwind)};
   }();
   return routine;
 }
@@ -794,8 +811,8 @@ class X64Compiler {
     out_.frame_saves = frame_saves();
     if (!saves_callee_saved_) cache_.reserve_callee_saved();
     else if (!saves_r14_) cache_.reserve_r14();
-    entry_routine_ = native_entry_routine();
-    if (!entry_routine_ || !start_code()) return nullptr;
+    entry_routine_ = &native_entry_routine();
+    if (!entry_routine_->entry || !start_code()) return nullptr;
     FastAssembler a(&code_);
     a_ = &a;
     // Loop headers' padding in a few long nops, not up to 31 one-byte ones:
@@ -1156,7 +1173,7 @@ class X64Compiler {
       a.mov(r10, imm(&memi_->size));
     }
     a.lea(r11, ptr(internal));
-    a.mov(rcx, imm(entry_routine_));
+    a.mov(rcx, imm(entry_routine_->entry));
     a.jmp(rcx);
   }
 
@@ -1239,10 +1256,13 @@ class X64Compiler {
     return_to_caller();
   }
 
-  // A trap leaves the segment (its first frame passes it on to the native
-  // entry's caller): the records of its calls, from this frame out, are
-  // written (write_segment_records), the TrapCode in eax kept in ebx
-  // (saved by this frame).
+  // A trap leaves the segment at once (the native entry's unwind, see
+  // native_entry_routine, passes it on to the entry's caller): the records
+  // of its calls, from this frame out, are written first
+  // (write_segment_records), the TrapCode in eax kept in ebx meanwhile
+  // (the native entry restores its caller's rbx). The fault handler's
+  // traps come here too: it resumes at this function's out-of-bounds
+  // entry, with the stack as the faulting access left it.
   void write_segment_records_and_exit(bool as_top) {
     FastAssembler& a = *a_;
     a.mov(ebx, eax);
@@ -1253,13 +1273,13 @@ class X64Compiler {
     a.mov(rax, imm(reinterpret_cast<void*>(&write_segment_records)));
     a.call(rax);
     a.mov(eax, ebx);
-    a.jmp(exit_);
+    a.mov(rcx, imm(entry_routine_->unwind));
+    a.jmp(rcx);
   }
 
-  // Restores what the internal entry saved and returns (eax: the TrapCode,
-  // 0 for none). Every exit goes through it: returns, traps (the fault
-  // handler's too: it resumes at this function's out-of-bounds entry, with
-  // its stack as the faulting access left it) and a callee's trap passed on.
+  // Restores what the internal entry saved and returns (the callers that
+  // test a status, the native entry's, take no trap: see
+  // write_segment_records_and_exit).
   void return_to_caller() {
     if (frame_saves()) {
       for_each_saved_register([&](const Gp& reg, int32_t offset) { a_->mov(reg, qword_ptr(rsp, offset)); });
@@ -2114,8 +2134,8 @@ class X64Compiler {
     call_helper(&run_instruction_helper, in.stub, keeps_callee_saved_pins(in));
   }
 
-  // Calls `helper` on `instr` (see InstructionHelper) and returns from this
-  // function with its TrapCode when it is not 0. `keeps_pins`: the
+  // Calls `helper` on `instr` (see InstructionHelper) and leaves the
+  // segment with its TrapCode when it is not 0. `keeps_pins`: the
   // instruction writes no local (a call: see keeps_callee_saved_pins).
   void call_helper(InstructionHelper helper, const uint64_t* instr, bool keeps_pins = false) {
     FastAssembler& a = *a_;
@@ -2277,7 +2297,6 @@ class X64Compiler {
       case Internal::MemoryCopy: emit_memory_copy(p); break;
       case Internal::MemoryFill: emit_memory_fill(p); break;
       case Internal::Return:  // the epilogue's tail (exit_) inline
-        a.xor_(eax, eax);
         return_to_caller();
         break;
       case Internal::Unreachable: a.jmp(trap_site(TrapCode::Unreachable)); break;
@@ -3253,7 +3272,7 @@ class X64Compiler {
   }
 
   // Calls the native code at `target` with the frame at slot `arg_slot`;
-  // returns from this function with the callee's trap, if any. A call to
+  // a trap in the callee leaves the segment. A call to
   // an internal entry stays in the segment: it pushes no record (the
   // callee's entry checks the depth, see ExecRegs::frame_limit). A call to
   // a native entry (another instance's) starts a segment: it pushes the
@@ -3278,8 +3297,12 @@ class X64Compiler {
     a.lea(rdi, ptr(kFp, int32_t(arg_slot * 8)));
     a.emit(Inst::kIdCall, target);
     a.bind(returned);
-    a.test(eax, eax);
-    a.jnz(native_entry ? trap_out_of_segment_ : exit_);  // (a callee in the segment wrote its records)
+    // (A trap in a callee within the segment left it: see
+    // write_segment_records_and_exit. Another segment returns its status.)
+    if (native_entry) {
+      a.test(eax, eax);
+      a.jnz(trap_out_of_segment_);
+    }
   }
 
   // A call to a function named in the code: straight into its native code
@@ -4063,7 +4086,7 @@ class X64Compiler {
   CodeHolder& code_ = scratch_.code;
   RecordingErrorHandler errors_;
   FastAssembler* a_ = nullptr;
-  const void* entry_routine_ = nullptr;  // native_entry_routine()
+  const EntryRoutine* entry_routine_ = nullptr;  // native_entry_routine()
   // The label of each branch target: labels_[k] is targets_[k]'s (a vector,
   // not a map: a body may have millions of targets).
   std::vector<Label>& labels_ = scratch_.labels;

@@ -215,6 +215,133 @@ TEST(Jit, TrapsInCompiledCodeCarryTheInterpretersBacktrace) {
   EXPECT_EQ(backtrace_of(Config::Tier::Jit), expected);
 }
 
+#if defined(__x86_64__)
+// A stand-in native entry that calls mywasm_test_guarded_entry with
+// sentinels in every callee-saved register, and ORs into
+// mywasm_test_guard_mismatches the bits of those it finds changed after.
+extern "C" {
+uint32_t mywasm_test_entry_guard(uint64_t* fp, ExecRegs* ctx);
+NativeEntry mywasm_test_guarded_entry = nullptr;
+uint64_t mywasm_test_guard_mismatches = 0;
+}
+asm(R"(
+  .text
+  .intel_syntax noprefix
+  .globl mywasm_test_entry_guard
+  .type mywasm_test_entry_guard, @function
+mywasm_test_entry_guard:
+  push rbx
+  push rbp
+  push r12
+  push r13
+  push r14
+  push r15
+  sub rsp, 8
+  movabs rbx, 0x1111111111111111
+  movabs rbp, 0x2222222222222222
+  movabs r12, 0x3333333333333333
+  movabs r13, 0x4444444444444444
+  movabs r14, 0x5555555555555555
+  movabs r15, 0x6666666666666666
+  call qword ptr [rip + mywasm_test_guarded_entry]
+  movabs rcx, 0x1111111111111111
+  xor rcx, rbx
+  movabs rdx, 0x2222222222222222
+  xor rdx, rbp
+  or rcx, rdx
+  movabs rdx, 0x3333333333333333
+  xor rdx, r12
+  or rcx, rdx
+  movabs rdx, 0x4444444444444444
+  xor rdx, r13
+  or rcx, rdx
+  movabs rdx, 0x5555555555555555
+  xor rdx, r14
+  or rcx, rdx
+  movabs rdx, 0x6666666666666666
+  xor rdx, r15
+  or rcx, rdx
+  or qword ptr [rip + mywasm_test_guard_mismatches], rcx
+  add rsp, 8
+  pop r15
+  pop r14
+  pop r13
+  pop r12
+  pop rbp
+  pop rbx
+  ret
+  .size mywasm_test_entry_guard, .-mywasm_test_entry_guard
+  .att_syntax prefix
+)");
+
+// $mid's loop calls and uses its locals often enough to pin them in
+// callee-saved registers, so its frame saves them; $leaf traps (by mode:
+// 1 unreachable, 2 out of bounds, 3 division by zero) at n = 1, deep in a
+// run of compiled frames.
+const char* kSegmentTraps = R"((module
+  (memory 1)
+  (func $leaf (param $n i32) (param $mode i32) (result i32)
+    (if (i32.eq (local.get $n) (i32.const 1))
+      (then
+        (if (i32.eq (local.get $mode) (i32.const 1)) (then unreachable))
+        (if (i32.eq (local.get $mode) (i32.const 2))
+          (then (drop (i32.load (i32.sub (i32.const 0) (local.get $mode))))))
+        (if (i32.eq (local.get $mode) (i32.const 3))
+          (then (drop (i32.div_u (local.get $n) (i32.sub (local.get $mode) (i32.const 3))))))))
+    (i32.mul (local.get $n) (i32.const 3)))
+  (func $mid (export "mid") (param $n i32) (param $mode i32) (result i32) (local $a i32) (local $b i32) (local $c i32)
+    (loop $l
+      (local.set $a (i32.add (local.get $a) (call $leaf (local.get $n) (local.get $mode))))
+      (local.set $b (i32.add (local.get $b) (i32.mul (local.get $a) (local.get $a))))
+      (local.set $c (i32.xor (local.get $c) (i32.add (local.get $b) (local.get $a))))
+      (local.set $a (i32.add (local.get $a) (i32.add (local.get $b) (local.get $c))))
+      (local.set $b (i32.sub (local.get $b) (i32.add (local.get $c) (local.get $a))))
+      (local.set $c (i32.add (local.get $c) (i32.add (local.get $a) (local.get $b))))
+      (local.set $a (i32.xor (local.get $a) (i32.add (local.get $b) (local.get $c))))
+      (local.set $b (i32.add (local.get $b) (i32.xor (local.get $c) (local.get $a))))
+      (local.set $c (i32.sub (local.get $c) (i32.xor (local.get $a) (local.get $b))))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (i32.add (local.get $a) (i32.add (local.get $b) (local.get $c))))
+  (func (export "f") (param i32) (param i32) (result i32)
+    (i32.add (call $mid (local.get 0) (local.get 1)) (i32.const 1)))))";
+
+// A trap deep in compiled code leaves the whole run of compiled frames at
+// once (the native entry's unwind): the native entry's caller gets back
+// every callee-saved register as it had it, on a return and on each kind
+// of trap, with guard pages (the out-of-bounds trap through the fault
+// handler) and with explicit checks.
+TEST(Jit, ATrapGivesTheNativeEntrysCallerItsRegistersBack) {
+  for (BoundsChecks checks : {BoundsChecks::GuardPages, BoundsChecks::Explicit}) {
+    SCOPED_TRACE(testing::Message() << "bounds checks " << int(checks));
+    Config config = with_tier(Config::Tier::Jit);
+    config.bounds_checks = checks;
+    test::InstanceHarness h(config);
+    ASSERT_NO_FATAL_FAILURE(h.instantiate_wat(kSegmentTraps));
+    test::InstanceHarness reference(with_tier(Config::Tier::Interpreter));
+    ASSERT_NO_FATAL_FAILURE(reference.instantiate_wat(kSegmentTraps));
+    FuncInstance& mid = *h.store.impl().funcs[h.instance.func(h.store, "mid")->addr()];
+    ASSERT_TRUE(mid.native && mid.native->frame_saves);  // (else the case is not the one meant)
+    FuncInstance& f = *h.store.impl().funcs[h.instance.func(h.store, "f")->addr()];
+    ASSERT_TRUE(f.native_entry);
+    mywasm_test_guarded_entry = f.native_entry;
+    f.native_entry = &mywasm_test_entry_guard;
+    for (int32_t mode : {0, 1, 2, 3, 0}) {
+      SCOPED_TRACE(testing::Message() << "mode " << mode);
+      mywasm_test_guard_mismatches = 0;
+      if (mode == 0) {
+        EXPECT_EQ(h.call1("f", {Value::i32(40), Value::i32(mode)}).i32(),
+                  reference.call1("f", {Value::i32(40), Value::i32(mode)}).i32());
+      } else {
+        EXPECT_EQ(h.trap_of("f", {Value::i32(40), Value::i32(mode)}),
+                  reference.trap_of("f", {Value::i32(40), Value::i32(mode)}));
+      }
+      EXPECT_EQ(mywasm_test_guard_mismatches, 0u);
+    }
+    f.native_entry = mywasm_test_guarded_entry;
+  }
+}
+#endif
+
 const char* kFrames = R"((module
   (memory 1)
   (func $load (param i32) (result i32) (i32.load offset=4 (local.get 0)))

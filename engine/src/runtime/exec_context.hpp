@@ -74,6 +74,10 @@ struct ExecRegs {
   uintptr_t segment_sp = 0;
   uint64_t segment_base = 0;
   uintptr_t frame_limit = 0;
+  // The native entry's stack pointer as it called the segment's first
+  // frame: a trap leaves the whole segment at once by going back to it, so
+  // calls within a segment test no trap status on return.
+  uintptr_t unwind_sp = 0;
 };
 
 // The call records, indexed by depth: zero-filled pages mapped without
