@@ -503,23 +503,29 @@ size_t find_module_arg(const std::vector<std::string>& args, const std::map<std:
 void split_run_words(const std::vector<std::string>& args, const std::map<std::string, bool>& own,
                      std::vector<std::string>& mine, std::vector<std::string>& guests) {
   const size_t path = find_module_arg(args, own);
-  size_t end = std::min(path, args.size());
-  mine.assign(args.begin(), args.begin() + end);
-  end = std::min(path + 1, args.size());
+  mine.assign(args.begin(), args.begin() + std::min(path, args.size()));
+  std::vector<std::string> after;  // mywasm's options after the path
+  bool value_missing = false;      // the last of them lacks its value
+  size_t end = std::min(path + 1, args.size());
   while (end < args.size()) {
     if (args[end] == "--") {
       ++end;
       break;
     }
-    const size_t words = std::min(own_option_words(args, end, own), args.size() - end);
+    const size_t words = own_option_words(args, end, own);
     if (!words) break;
-    mine.insert(mine.end(), args.begin() + end, args.begin() + end + words);
-    end += words;
+    value_missing = end + words > args.size();
+    const size_t taken = std::min(words, args.size() - end);
+    after.insert(after.end(), args.begin() + end, args.begin() + end + taken);
+    end += taken;
   }
   guests.assign(args.begin() + end, args.end());
   // The path last: CLI11 leaves a required positional's word at the end to
-  // it, where an option taking several values (--env A=B) would take it.
-  if (path < args.size()) mine.push_back(args[path]);
+  // it, where an option taking several values (--env A=B) would take it;
+  // but not after an option missing its value, which would take the path.
+  if (path < args.size() && value_missing) mine.push_back(args[path]);
+  mine.insert(mine.end(), after.begin(), after.end());
+  if (path < args.size() && !value_missing) mine.push_back(args[path]);
 }
 
 // Parses `args` (the words after the subcommand) with CLI11. Returns the

@@ -462,6 +462,10 @@ TEST_F(CliTest, OptionsAfterTheModulePathAreMywasms) {
   // The same words after "--" are the guest's: four arguments, no preopen.
   Outcome guests = run("run " + m.string() + " -- --dir .:" + dir.string() + " --env K=V");
   EXPECT_EQ(guests.status, 15) << guests.err;  // 10 + argc (argv[0] and four)
+  // An option after the path without its value is a usage error naming it.
+  Outcome missing = run("run " + m.string() + " --env K=V --dir");
+  EXPECT_EQ(missing.status, 2);
+  EXPECT_NE(missing.err.find("--dir"), std::string::npos) << missing.err;
 }
 
 TEST_F(CliTest, BadTierIsAUsageError) {
