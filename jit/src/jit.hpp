@@ -40,8 +40,8 @@ struct NativeCode {
   // the translation once compiled.
   std::vector<uint64_t> stubs;
   int fault_handle = -1;        // its entry in the fault handler's registry (fault_handler.hpp)
-  // x86-64: the function's frame holds the callee-saved registers it uses
-  // besides rbx (kSavesBytes more native stack; see the backend).
+  // x86-64: the function saves callee-saved registers besides rbx (in its
+  // save slots, CompiledFunc::save_base).
   bool frame_saves = false;
   // Where the code is in the module, for a trap's frames. code_origins: by
   // byte offset in `code`, the places a trap can report (trap sites, memory

@@ -15,8 +15,9 @@
 // native_entry_routine, saves and sets r12-r15 and starts a segment) and,
 // kInternalEntryOffset bytes on, the internal entry that compiled code of
 // the same instance calls (saves rbx, and r15 and rbp in a function with
-// loops, the only functions that use them: see RegCache). Calls to
-// internal entries push no call records (see kFrameBytes).
+// loops, the only functions that use them, in its save slots: see RegCache
+// and CompiledFunc::save_base). Calls to internal entries push no call
+// records (see kFrameBytes).
 // Values live in their frame slots, so the frame has the interpreter's
 // state wherever something outside this code may read it: at calls, at
 // instructions run in the interpreter, at returns and at loop headers
@@ -113,39 +114,30 @@ constexpr uint32_t kInternalEntryOffset = 64;
 
 Mem ctx_field(size_t offset) { return qword_ptr(kCtx, int32_t(offset)); }
 
-// Every compiled frame takes kFrameBytes of native stack (the return
-// address and rbx), and kSavesBytes more in a function that saves rbp, r15
-// and r14 (see X64Compiler::internal_prologue). A call within a segment
-// (ExecRegs::segment_sp) pushes no record: a function with saves lowers
-// segment_sp and frame_limit by kSavesBytes while it runs, so that the
-// frame k frames deeper than the segment's first has its stack pointer
-// k * kFrameBytes below segment_sp and its record is segment_base + k, the
-// byte offset from segment_sp times 3/2.
+// Every compiled frame takes kFrameBytes of native stack: the return
+// address and rbx. (A function that uses r15, rbp or r14 saves them in its
+// value-stack frame, CompiledFunc::save_base, not here.) A call within a
+// segment (ExecRegs::segment_sp) pushes no record: the frame k frames
+// deeper than the segment's first has its stack pointer k * kFrameBytes
+// below segment_sp and its record is segment_base + k, the byte offset from
+// segment_sp times 3/2.
 constexpr int32_t kFrameBytes = 16;
-constexpr int32_t kSavesBytes = 32;
 static_assert(2 * sizeof(CallRecord) == 3 * kFrameBytes);
 
 // The records of the calls between the frames of the running segment, down
-// to the frame whose stack pointer is `sp` (with saves: `saves`), written
-// where the calls would have pushed them: each is the return address its
-// callee's frame holds, found frame by frame (a frame's size is its
-// function's, the one whose code the return address into it is in).
+// to the frame whose stack pointer is `sp`, written where the calls would
+// have pushed them: each is the return address its callee's frame holds.
 // `as_top`: `record` becomes the innermost frame's (a trap in compiled
 // code); otherwise it is left above (the interpreter's or a nested
 // segment's records, which a trap there left). Called only as a trap
 // leaves a segment: before then nothing reads them.
-void write_segment_records(ExecRegs* regs, uintptr_t sp, uint32_t as_top, uint32_t saves) {
+void write_segment_records(ExecRegs* regs, uintptr_t sp, uint32_t as_top) {
   auto* first = reinterpret_cast<CallRecord*>(reinterpret_cast<char*>(regs->records_begin) + regs->segment_base);
   const size_t frames = (regs->segment_sp - sp) / kFrameBytes;
   // (At most record_limit: the frame limit stops the segment there.)
   const size_t written = std::min<size_t>(frames, regs->record_limit - first);
-  uintptr_t frame = sp + (saves ? kSavesBytes : 0);  // the innermost frame's rbx
-  for (size_t k = frames; k >= 1; --k) {
-    const auto* return_pc = *reinterpret_cast<const uint64_t* const*>(frame + 8);
-    if (k <= written) first[k].return_pc = return_pc;
-    const FuncInstance* caller = function_at(return_pc);
-    frame += kFrameBytes + (caller && caller->native && caller->native->frame_saves ? kSavesBytes : 0);
-  }
+  for (size_t k = std::min(frames, written); k >= 1; --k)  // (frame k's return address is at sp + 8 + ...)
+    first[k].return_pc = *reinterpret_cast<const uint64_t* const*>(sp + (frames - k) * kFrameBytes + 8);
   if (as_top) regs->record = first + written;
 }
 
@@ -199,9 +191,7 @@ const EntryRoutine& native_entry_routine() {
     // The frame limit: the frame record_limit - record calls deeper (the
     // first that would push a record at record_limit: kFrameBytes per
     // call, two thirds of a record's size, by an exact division by 3), or
-    // sooner where the native stack would end with every frame saving
-    // registers (a quarter of the bytes left, in kFrameBytes per call,
-    // stands for the at most three times as many the frames take).
+    // sooner where the native stack ends (native_limit).
     a.mov(rax, ctx_field(offsetof(ExecRegs, record_limit)));
     a.sub(rax, record);
     a.add(rax, rax);
@@ -211,12 +201,7 @@ const EntryRoutine& native_entry_routine() {
     a.sub(r8, rax);
     a.mov(r9d, 0);
     a.cmovb(r8, r9);  // (below address 0: none)
-    a.mov(rax, rcx);
-    a.sub(rax, ctx_field(offsetof(ExecRegs, native_limit)));
-    a.cmovb(rax, r9);  // (no native stack left: the first frame traps)
-    a.shr(rax, 2);
-    a.lea(r9, ptr(rcx, 1));
-    a.sub(r9, rax);
+    a.mov(r9, ctx_field(offsetof(ExecRegs, native_limit)));
     a.cmp(r8, r9);
     a.cmovb(r8, r9);
     a.mov(frame_limit, r8);
@@ -805,7 +790,11 @@ class X64Compiler {
     // One label per distinct target (a br_table may name one 65,520 times).
     std::sort(targets_.begin(), targets_.end());
     targets_.erase(std::unique(targets_.begin(), targets_.end()), targets_.end());
-    const CalleeSavedUse use = loops_use_callee_saved();
+    // (Saves need the translation's save slots, which every function with
+    // loops has.)
+    const CalleeSavedUse use = src_.const_base >= src_.save_base + CompiledFunc::kSaveSlots
+                                   ? loops_use_callee_saved()
+                                   : CalleeSavedUse{};
     saves_callee_saved_ = use.r15_rbp;
     saves_r14_ = use.r14;
     out_.frame_saves = frame_saves();
@@ -1177,34 +1166,28 @@ class X64Compiler {
     a.jmp(rcx);
   }
 
-  // The internal entry: saves rbx in a frame of kFrameBytes (and r15, rbp
-  // and r14 where the function uses them, in kSavesBytes more, moving the
-  // segment's accounting along: see kFrameBytes), sets the frame pointer, and
-  // checks the native stack (the call depth, see ExecRegs::frame_limit) and
-  // the value stack, going to `no_stack` when either is short (`probe`: a
-  // frame that does not fit faults in the value stack's guard, and the
-  // fault handler resumes at no_stack_at_entry_). (rsp stays 16-byte
-  // aligned for the helpers this code calls.)
+  // The internal entry: saves rbx in a frame of kFrameBytes, sets the
+  // frame pointer, checks the native stack (the call depth, see
+  // ExecRegs::frame_limit) and the value stack, going to `no_stack` when
+  // either is short (`probe`: a frame that does not fit faults in the value
+  // stack's guard, and the fault handler resumes at no_stack_at_entry_),
+  // then saves r15, rbp and r14 where the function uses them, in its save
+  // slots. (rsp stays 16-byte aligned for the helpers this code calls.)
   void internal_prologue(Label no_stack, bool probe) {
     FastAssembler& a = *a_;
     a.push(kFp);
-    if (frame_saves()) {
-      a.sub(rsp, kSavesBytes);
-      for_each_saved_register([&](const Gp& reg, int32_t offset) { a.mov(qword_ptr(rsp, offset), reg); });
-      a.sub(ctx_field(offsetof(ExecRegs, segment_sp)), kSavesBytes);
-      a.sub(ctx_field(offsetof(ExecRegs, frame_limit)), kSavesBytes);
-    }
     a.mov(kFp, rdi);
     a.cmp(rsp, ctx_field(offsetof(ExecRegs, frame_limit)));
     a.jb(no_stack);
     if (probe) {
       // (A read: the page may not be written yet; no register taken.)
       if (src_.frame_slots) a.cmp(byte_ptr(kFp, int32_t(src_.frame_slots * 8 - 1)), 0);
-      return;
+    } else {
+      a.lea(rax, qword_ptr(kFp, int32_t(src_.frame_slots * 8)));
+      a.cmp(rax, ctx_field(offsetof(ExecRegs, stack_end)));
+      a.ja(no_stack);
     }
-    a.lea(rax, qword_ptr(kFp, int32_t(src_.frame_slots * 8)));
-    a.cmp(rax, ctx_field(offsetof(ExecRegs, stack_end)));
-    a.ja(no_stack);
+    for_each_saved_register([&](const Gp& reg, const Mem& save) { a.mov(save, reg); });
   }
 
   // CompiledFunc::frame_init (zeroed locals, then constants) from slot
@@ -1214,6 +1197,7 @@ class X64Compiler {
     bool zero_ready = false;
     for (uint32_t k = 0; k < src_.init_count; ++k) {
       if (src_.init_base + k < from) continue;
+      if (src_.init_base + k >= src_.save_base && src_.init_base + k < src_.const_base) continue;  // (the saved registers)
       if (const_pool_ && src_.init_base + k >= src_.const_base) break;  // (read from the pool)
       const uint64_t v = src_.init[k];
       const Mem dst = qword_ptr(kFp, int32_t((src_.init_base + k) * 8));
@@ -1269,7 +1253,6 @@ class X64Compiler {
     a.mov(rdi, kCtx);
     a.mov(rsi, rsp);
     a.mov(edx, uint32_t(as_top));
-    a.mov(ecx, uint32_t(frame_saves()));
     a.mov(rax, imm(reinterpret_cast<void*>(&write_segment_records)));
     a.call(rax);
     a.mov(eax, ebx);
@@ -1281,27 +1264,23 @@ class X64Compiler {
   // test a status, the native entry's, take no trap: see
   // write_segment_records_and_exit).
   void return_to_caller() {
-    if (frame_saves()) {
-      for_each_saved_register([&](const Gp& reg, int32_t offset) { a_->mov(reg, qword_ptr(rsp, offset)); });
-      a_->add(rsp, kSavesBytes);
-      a_->add(ctx_field(offsetof(ExecRegs, segment_sp)), kSavesBytes);
-      a_->add(ctx_field(offsetof(ExecRegs, frame_limit)), kSavesBytes);
-    }
+    for_each_saved_register([&](const Gp& reg, const Mem& save) { a_->mov(reg, save); });
     a_->pop(kFp);
     a_->ret();
   }
-  // Whether the frame holds callee-saved registers besides rbx.
+  // Whether the function saves callee-saved registers besides rbx.
   bool frame_saves() const { return saves_callee_saved_ || saves_r14_; }
 
-  // f(register, offset from rsp) for each callee-saved register besides
-  // rbx this function uses, at the place in its frame where it saves it.
+  // f(register, its save slot) for each callee-saved register besides rbx
+  // this function uses (see CompiledFunc::save_base).
   template <class F>
   void for_each_saved_register(F&& f) const {
+    const auto save = [&](uint32_t k) { return qword_ptr(kFp, int32_t((src_.save_base + k) * 8)); };
     if (saves_callee_saved_) {
-      f(rbp, 24);
-      f(r15, 16);
+      f(rbp, save(0));
+      f(r15, save(1));
     }
-    if (saves_r14_) f(r14, 8);
+    if (saves_r14_) f(r14, save(2));
   }
 
   // ------------------------------------------------------------ trap sites

@@ -342,6 +342,60 @@ TEST(Jit, ATrapGivesTheNativeEntrysCallerItsRegistersBack) {
 }
 #endif
 
+// A function with loops saves the callee-saved registers it uses in its
+// save slots (CompiledFunc::save_base), above its locals and above its
+// results: $multi returns more values (8) than it has params and locals
+// (6), and its call-free loop pins five locals, so it saves rbp and r15;
+// $outer's loop, which calls it, pins its own locals in those registers.
+// A save slot that a result overwrote, or a callee's frame, would hand
+// $outer back a wrong register.
+const char* kSaveSlots = R"((module
+  (func $multi (param $n i32) (result i64 i64 i64 i64 i64 i64 i64 i64)
+    (local $a i64) (local $b i64) (local $c i64) (local $d i64) (local $e i64)
+    (local.set $e (i64.const 1))
+    (loop $l
+      (local.set $a (i64.add (local.get $a) (i64.extend_i32_u (local.get $n))))
+      (local.set $b (i64.xor (local.get $b) (local.get $a)))
+      (local.set $c (i64.add (local.get $c) (local.get $b)))
+      (local.set $d (i64.sub (local.get $d) (local.get $c)))
+      (local.set $e (i64.add (i64.mul (local.get $e) (i64.const 3)) (local.get $d)))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $a) (local.get $b) (local.get $c) (local.get $d) (local.get $e)
+    (i64.add (local.get $a) (local.get $b)) (i64.add (local.get $c) (local.get $d))
+    (i64.add (local.get $e) (i64.const 1)))
+  (func $sum8 (param i64 i64 i64 i64 i64 i64 i64 i64) (result i64)
+    (i64.add (i64.add (i64.add (local.get 0) (local.get 1)) (i64.add (local.get 2) (local.get 3)))
+             (i64.add (i64.add (local.get 4) (local.get 5)) (i64.add (local.get 6) (local.get 7)))))
+  (func (export "outer") (param $n i32) (result i64) (local $x i64) (local $y i64)
+    (loop $l
+      (local.set $x (i64.add (local.get $x) (call $sum8 (call $multi (local.get $n)))))
+      (local.set $y (i64.add (local.get $y) (i64.mul (local.get $x) (local.get $x))))
+      (local.set $x (i64.xor (local.get $x) (i64.add (local.get $y) (local.get $x))))
+      (local.set $y (i64.sub (local.get $y) (i64.add (local.get $x) (local.get $y))))
+      (local.set $x (i64.add (local.get $x) (i64.xor (local.get $y) (local.get $x))))
+      (local.set $y (i64.add (local.get $y) (i64.xor (local.get $x) (local.get $y))))
+      (local.set $x (i64.sub (local.get $x) (i64.xor (local.get $y) (local.get $x))))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (i64.add (local.get $x) (local.get $y)))
+  (func (export "multi") (param i32) (result i64)
+    (call $sum8 (call $multi (local.get 0))))))";
+
+TEST(Jit, SaveSlotsLieAboveTheResults) {
+  expect_compiled_configs_match_interpreter([](const Config& c) {
+    test::InstanceHarness h(c);
+    h.instantiate_wat(kSaveSlots);
+    std::vector<int64_t> out;
+    for (int32_t n : {1, 7, 40}) out.push_back(h.call1("outer", {Value::i32(n)}).i64());
+    for (const auto& f : h.store.impl().funcs) {
+      if (f->is_host() || f->func_index != 0 || c.tier == Config::Tier::Interpreter) continue;
+      // ($multi: the case meant, compiled, saving registers above its results.)
+      EXPECT_TRUE(f->native && f->native->frame_saves);
+      if (f->compiled) EXPECT_GE(f->compiled->save_base, f->compiled->num_results);
+    }
+    return out;
+  });
+}
+
 const char* kFrames = R"((module
   (memory 1)
   (func $load (param i32) (result i32) (i32.load offset=4 (local.get 0)))

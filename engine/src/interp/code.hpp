@@ -64,6 +64,14 @@ struct CompiledFunc {
   uint32_t num_params = 0;       // slots (a v128 counts 2), as for the next two
   uint32_t num_locals = 0;       // declared locals (zeroed on entry where needed)
   uint32_t num_results = 0;
+  // Slots [save_base, const_base) of a function with loops (kSaveSlots of
+  // them, above the locals and the results) are compiled code's: where the
+  // callee-saved registers it uses are saved while it runs, so that every
+  // compiled frame takes the same native stack (see the x86-64 backend).
+  // Nothing else reads or writes them: a callee's frame starts above the
+  // locals (at its arguments), and a return writes results below them.
+  static constexpr uint32_t kSaveSlots = 3;
+  uint32_t save_base = 0;
   uint32_t const_base = 0;
   uint32_t frame_slots = 0;      // whole frame, >= max(params, results)
   // What a call reads, in one place: frame_init's start slot and size, and

@@ -1427,6 +1427,15 @@ class Translator {
 
   void finish() {
     if (!keep_capacity_) out_->origins.shrink_to_fit();
+    // A function with loops keeps kSaveSlots slots past its locals and
+    // results for compiled code's callee-saved registers (see
+    // CompiledFunc::save_base); the constants and temporaries move up.
+    if (!out_->loops.empty()) {
+      out_->save_base = std::max(out_->const_base, out_->num_results);
+      out_->const_base = out_->save_base + CompiledFunc::kSaveSlots;
+    } else {
+      out_->save_base = out_->const_base;  // (none)
+    }
     uint32_t temp_base = out_->const_base + uint32_t(out_->consts.size());
     for (size_t pos : slot_fixups_) {
       uint64_t& w = code()[pos];
@@ -1597,6 +1606,7 @@ std::unique_ptr<CompiledFunc> CompiledFunc::layout_only() const {
   f->num_locals = num_locals;
   f->num_results = num_results;
   f->const_base = const_base;
+  f->save_base = save_base;
   f->frame_slots = frame_slots;
   f->init_base = init_base;
   f->fused = fused;
