@@ -231,6 +231,10 @@ class Generator {
     results_ = sig.results;
     budget_ = kBodyBudget;
     code_.clear();
+    // Scratch locals for canonicalize_nans, after the others (not in
+    // locals_: the body's own code never picks them).
+    scratch_ = uint32_t(locals_.size());
+    extra.insert(extra.end(), {'f', 'F', 'v'});
     put_uleb(code_, extra.size());
     for (char t : extra) {
       code_.push_back(0x01);
@@ -385,6 +389,51 @@ class Generator {
     const Opcode o = fit[in_.below(uint32_t(fit.size()))];
     for (char p : info(o).params) expr(p, depth + 1);
     op(o);
+    canonicalize_nans(o);
+  }
+
+  // After float arithmetic: a NaN result replaced by the canonical NaN of
+  // its type (lane by lane for f32x4 and f64x2 results). Wasm leaves the
+  // payload of a NaN computed from NaN operands open (which operand's x86
+  // passes on depends on operand order, and the C++ compiler picks that
+  // for the interpreter's commutative ops), so without this a NaN's bits
+  // reaching memory through a reinterpret, a popcnt or a store differ
+  // between equally correct tiers. Bit-exact ops (loads, lane moves) and
+  // comparisons (all-ones lanes are masks) are left alone; lane ops move
+  // bits and are not passed here. Costs no body
+  // budget: the code around it is the same as without.
+  void canonicalize_nans(Opcode o) {
+    const OpcodeInfo& in = info(o);
+    const std::string_view name = in.name;
+    const char t = in.results.empty() ? 0 : in.results[0];
+    const bool f32x4 = name.substr(0, 6) == "f32x4.", f64x2 = name.substr(0, 6) == "f64x2.";
+    if (t == 'v' && !f32x4 && !f64x2) return;
+    if (t != 'f' && t != 'F' && t != 'v') return;
+    for (std::string_view cmp : {"eq", "ne", "lt", "gt", "le", "ge"})
+      if ((f32x4 || f64x2) && name.substr(6) == cmp) return;
+    const uint32_t budget = budget_;
+    const uint32_t scratch = scratch_ + (t == 'f' ? 0 : t == 'F' ? 1 : 2);
+    op(Opcode::LocalTee);
+    put_uleb(code_, scratch);
+    auto canonical = [&](Opcode c, uint64_t bits, int bytes, int times) {
+      op(c);
+      for (int n = 0; n < times; ++n)
+        for (int k = 0; k < bytes; ++k) code_.push_back(uint8_t(bits >> (8 * k)));
+    };
+    if (t == 'f') canonical(Opcode::F32Const, 0x7FC00000u, 4, 1);
+    else if (t == 'F') canonical(Opcode::F64Const, 0x7FF8000000000000ull, 8, 1);
+    else if (f32x4) canonical(Opcode::V128Const, 0x7FC00000u, 4, 4);
+    else canonical(Opcode::V128Const, 0x7FF8000000000000ull, 8, 2);
+    for (int k = 0; k < 2; ++k) {
+      op(Opcode::LocalGet);
+      put_uleb(code_, scratch);
+    }
+    // (x == x, else NaN) selects x, else the canonical NaN.
+    if (t == 'f') op(Opcode::F32Eq);
+    else if (t == 'F') op(Opcode::F64Eq);
+    else op(f32x4 ? Opcode::F32x4Eq : Opcode::F64x2Eq);
+    op(t == 'v' ? Opcode::V128Bitselect : Opcode::Select);
+    budget_ = budget;
   }
 
   void load(char t, uint32_t depth) {
@@ -598,6 +647,7 @@ class Generator {
   ByteSource& in_;
   std::vector<FuncSig> sigs_;
   std::vector<char> locals_, results_;
+  uint32_t scratch_ = 0;  // the first of the f32, f64 and v128 scratch locals (canonicalize_nans)
   std::vector<Label> labels_;
   std::vector<uint8_t> code_;
   uint32_t budget_ = 0;
