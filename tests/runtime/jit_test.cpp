@@ -388,8 +388,12 @@ TEST(Jit, SaveSlotsLieAboveTheResults) {
     for (int32_t n : {1, 7, 40}) out.push_back(h.call1("outer", {Value::i32(n)}).i64());
     for (const auto& f : h.store.impl().funcs) {
       if (f->is_host() || f->func_index != 0 || c.tier == Config::Tier::Interpreter) continue;
-      // ($multi: the case meant, compiled, saving registers above its results.)
+      // ($multi: the case meant, compiled, saving registers above its
+      // results: the x86-64 backend's saves; AArch64 runs the same code.)
+      EXPECT_TRUE(f->native);
+#if defined(__x86_64__)
       EXPECT_TRUE(f->native && f->native->frame_saves);
+#endif
       if (f->compiled) EXPECT_GE(f->compiled->save_base, f->compiled->num_results);
     }
     return out;
