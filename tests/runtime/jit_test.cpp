@@ -394,7 +394,9 @@ TEST(Jit, SaveSlotsLieAboveTheResults) {
 #if defined(__x86_64__)
       EXPECT_TRUE(f->native && f->native->frame_saves);
 #endif
-      if (f->compiled) EXPECT_GE(f->compiled->save_base, f->compiled->num_results);
+      if (f->compiled) {
+        EXPECT_GE(f->compiled->save_base, f->compiled->num_results);
+      }
     }
     return out;
   });
