@@ -823,6 +823,8 @@ int usage() {
       "  mywasm [--root DIR] create|start|state|kill|delete|ps|features ...\n"
       "                                            the OCI runtime, as runc (see README)\n"
       "  mywasm --version\n\n"
+      "Options may also follow the module path (mywasm run app.wasm --dir .:/ arg); from the first\n"
+      "other word after it, or after '--', the words are the guest's.\n"
       "'mywasm run --help' and 'mywasm wast --help' list the options.\n",
       MYWASM_VERSION);
   return 0;
