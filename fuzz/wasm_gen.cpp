@@ -400,8 +400,8 @@ class Generator {
   // reaching memory through a reinterpret, a popcnt or a store differ
   // between equally correct tiers. Bit-exact ops (loads, lane moves) and
   // comparisons (all-ones lanes are masks) are left alone; lane ops move
-  // bits and are not passed here. Costs no body
-  // budget: the code around it is the same as without.
+  // bits and are not passed here. Costs no body budget: the code around it
+  // is the same as without.
   void canonicalize_nans(Opcode o) {
     const OpcodeInfo& in = info(o);
     const std::string_view name = in.name;

@@ -136,7 +136,9 @@ void write_segment_records(ExecRegs* regs, uintptr_t sp, uint32_t as_top) {
   const size_t frames = (regs->segment_sp - sp) / kFrameBytes;
   // (At most record_limit: the frame limit stops the segment there.)
   const size_t written = std::min<size_t>(frames, regs->record_limit - first);
-  for (size_t k = std::min(frames, written); k >= 1; --k)  // (frame k's return address is at sp + 8 + ...)
+  // (Frame k, k frames below the segment's first, is frames - k frames
+  // above the innermost: its rbx, then its return address.)
+  for (size_t k = written; k >= 1; --k)
     first[k].return_pc = *reinterpret_cast<const uint64_t* const*>(sp + (frames - k) * kFrameBytes + 8);
   if (as_top) regs->record = first + written;
 }
@@ -811,7 +813,6 @@ class X64Compiler {
     labels_.reserve(targets_.size());
     for (size_t k = 0; k < targets_.size(); ++k) labels_.push_back(a.newLabel());
     start_joins();
-    exit_ = a.newLabel();
     own_trap_ = a.newLabel();
     trap_out_of_segment_ = a.newLabel();
     no_stack_at_entry_ = a.newLabel();
@@ -1236,8 +1237,6 @@ class X64Compiler {
     // interpreter, another instance) returned, with its records above.
     a.bind(trap_out_of_segment_);
     write_segment_records_and_exit(false);
-    a.bind(exit_);
-    return_to_caller();
   }
 
   // A trap leaves the segment at once (the native entry's unwind, see
@@ -2275,7 +2274,7 @@ class X64Compiler {
         break;
       case Internal::MemoryCopy: emit_memory_copy(p); break;
       case Internal::MemoryFill: emit_memory_fill(p); break;
-      case Internal::Return:  // the epilogue's tail (exit_) inline
+      case Internal::Return:
         return_to_caller();
         break;
       case Internal::Unreachable: a.jmp(trap_site(TrapCode::Unreachable)); break;
@@ -4131,7 +4130,7 @@ class X64Compiler {
   size_t origin_cursor_ = 0;                // see origin_of
   std::vector<std::function<void()>> deferred_;
   std::vector<std::pair<Label, std::array<uint8_t, 16>>> v128_literals_;  // see v128_literal
-  Label exit_, own_trap_, trap_out_of_segment_, oob_, no_stack_at_entry_, internal_, const_label_;
+  Label own_trap_, trap_out_of_segment_, oob_, no_stack_at_entry_, internal_, const_label_;
   bool const_pool_ = false;
   bool guarded_ = false, registered_ = true;
   // The internal entry checks the value stack by reading the frame's last

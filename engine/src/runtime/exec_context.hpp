@@ -57,8 +57,9 @@ struct ExecRegs {
   // x86-64 compiled code's calls among themselves push no records: a run of
   // compiled frames entered through one native entry (a segment) has them
   // in its native stack instead, each frame the same size, so that the
-  // depth of a frame is its distance in bytes from segment_sp. The native entry sets these for the segment it
-  // starts, and restores the enclosing segment's when it returns:
+  // depth of a frame is its distance in bytes from segment_sp. The native
+  // entry sets these for the segment it starts, and restores the enclosing
+  // segment's when it returns:
   //   segment_sp: the stack pointer of the segment's first frame;
   //   segment_base: its record (the call into it) as a byte offset from
   //     records_begin (an offset: a nested invocation may move the records);
