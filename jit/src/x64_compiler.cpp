@@ -532,6 +532,7 @@ class RegCache {
     uint64_t slot;
     Entry e;
     bool v128;
+    bool zext;  // (a general register's upper half zero on every path)
     bool operator==(const Known&) const = default;
   };
   // The clean entries of unpinned slots in unpinned registers (pins are
@@ -539,7 +540,7 @@ class RegCache {
   void known(std::vector<Known>& out) const {
     out.clear();
     for (const Cached& c : slots_)
-      if (!c.dirty && (pins_.empty() || (!pinned(c.slot) && !pinned_reg(c.e)))) out.push_back({c.slot, c.e, c.v128});
+      if (!c.dirty && (pins_.empty() || (!pinned(c.slot) && !pinned_reg(c.e)))) out.push_back({c.slot, c.e, c.v128, zext(c.e)});
   }
   // Whether a pin holds the register of `e` (a path must not move into it).
   bool holds_pin(Entry e) const { return pinned_reg(e); }
@@ -557,6 +558,7 @@ class RegCache {
     if (pinned(k.slot) || pinned_reg(k.e) || cached(k.slot)) return;
     add({k.slot, k.e, false, false, k.v128});
     touch(k.e);
+    if (k.zext) set_zext(k.e);
   }
   // Whether `slot` is an i32 local pinned (see Pin::i32).
   bool pinned_i32(uint64_t slot) const {
@@ -2417,13 +2419,16 @@ class X64Compiler {
     if (!calls || cache_.free_callee_saved()) rank_locals(first, last, calls, calls ? kMinUsesToPinAcrossCalls : 2);
     const std::vector<std::pair<uint32_t, uint64_t>>& ranked = scratch_.ranked;
     ActiveLoop loop{header, end, {}};
+    flush_dirty(false);  // (nothing: the header's label stored it)
     for (auto [n, slot] : ranked) {
       const ValType t = *local_type(slot);
       const bool in_xmm = is_float_type(t) || t == ValType::V128;
+      const std::optional<CachedCopy> copy = cached_copy(slot, in_xmm);
       if (auto e = cache_.pin(slot, in_xmm, t != ValType::F32, i32_local(slot), t == ValType::V128, calls)) {
         store_evicted();  // (only pins are dirty at a loop header, and pin() takes no pinned register)
         loop.pinned.push_back(slot);
-        load_pin(slot, *e);
+        if (copy) move_into_pin(slot, *copy, *e);
+        else load_pin(slot, *e);
       }
     }
     Label body = a.newLabel();
@@ -2431,18 +2436,24 @@ class X64Compiler {
     // moved kernels by up to 20% with no change in the code.)
     a.align(AlignMode::kCode, 32);
     a.bind(body);
-    cache_.mark_pins_dirty();  // (branches back bring values not stored)
+    // Branches back bring only the pins, values not stored: what the paths
+    // into the loop brought in other registers is forgotten.
+    cache_.forget_all(true);
     body_labels_[header] = body;
     loops_.push_back(std::move(loop));
   }
 
   // An on-stack-replacement entry at code position `index` (a loop's, past
   // its fuel charge and Step): loads every local pinned there (this loop's
-  // and its enclosing loops') and joins the code at its label.
+  // and its enclosing loops') and joins the code at its label, or where it
+  // is a loop's header, at the loop's body label, as branches back do (the
+  // header's label is then a join of the paths before it: see start_joins).
   void add_osr_entry(size_t index) {
     Label osr = a_->newLabel();
     osr_labels_[index] = osr;
-    defer([this, osr, target = label_of_target(index), pins = cache_.pins()] {
+    const auto body = body_labels_.find(index);
+    const Label target = body != body_labels_.end() ? body->second : label_of_target(index);
+    defer([this, osr, target, pins = cache_.pins()] {
       a_->bind(osr);
       for (const RegCache::Pin& p : pins) load_pin(p.slot, p.e);
       a_->jmp(target);
@@ -2510,9 +2521,10 @@ class X64Compiler {
   // not bring in the same register: its moves would need a stub out of
   // line and a jump more, which measured slower. Each branch is noted
   // when it is emitted, the path falling through at the label. Only at
-  // forward targets, all of whose paths come before them in the code: not
-  // at loop headers (branches back come later) nor OSR entries (entered
-  // from the interpreter).
+  // targets all of whose paths come before them in the code: forward
+  // targets and loop headers (branches back enter past the header, at the
+  // loop's body label: see enter_loop), not OSR entries (entered from the
+  // interpreter).
   enum JoinState : uint8_t { kNoPathYet, kPathsNoted, kUnknownPaths };
   void emit_moves(const std::vector<Move>& moves) {
     for (const Move& m : moves) {
@@ -2527,8 +2539,8 @@ class X64Compiler {
     if (scratch_.read_after_known.size() < n) scratch_.read_after_known.resize(n);
     std::vector<uint8_t>& state = scratch_.join_state;
     state.assign(n, kNoPathYet);
-    for (const auto& [header, end] : loop_end_) state[target_number(header)] = kUnknownPaths;
-    for (size_t osr : osr_entries_) state[target_number(osr)] = kUnknownPaths;
+    for (size_t osr : osr_entries_)
+      if (!loop_end_.contains(osr)) state[target_number(osr)] = kUnknownPaths;  // (else: add_osr_entry)
     falls_through_ = true;
   }
   // targets_'s index of code index `target` (one of them).
@@ -2564,9 +2576,10 @@ class X64Compiler {
     };
     // One source per register of the state (slots sharing a register must
     // share it on this path too); a move to itself stands for none.
-    std::erase_if(state, [&](const RegCache::Known& x) {
+    std::erase_if(state, [&](RegCache::Known& x) {
       const std::optional<RegCache::Entry> from = cache_.brought(x);
       if (!from || cache_.holds_pin(x.e) || (!(*from == x.e) && !moves_pay(x))) return true;
+      x.zext = x.zext && cache_.zext(*from);  // (a move copies all 64 bits)
       for (const Move& m : moves)
         if (m.to == x.e) return !(m.from == *from);
       moves.push_back({*from, x.e});
@@ -2745,6 +2758,28 @@ class X64Compiler {
   // the result slots (a return writes its results there, of any type).
   bool pinnable(uint64_t slot, ValType t) const { return t != ValType::V128 || slot >= src_.num_results; }
 
+  // A loop's pin takes the value the paths into the loop brought in a
+  // register (the header is a join like any forward target) rather than
+  // reloading it from the slot just stored: a store-to-load round trip on
+  // the way into every loop (a hash chain's walk, a string compare).
+  struct CachedCopy {
+    RegCache::Entry e;
+    bool zext;  // (a general register: its upper half known zero)
+  };
+  std::optional<CachedCopy> cached_copy(uint64_t slot, bool in_xmm) const {
+    const std::optional<RegCache::Entry> e = cache_.find(slot);
+    if (!e || e->xmm != in_xmm || cache_.holds_v128(slot) || local_type(slot) == ValType::V128) return std::nullopt;
+    return CachedCopy{*e, cache_.zext(*e)};
+  }
+  void move_into_pin(uint64_t slot, CachedCopy from, RegCache::Entry to) {
+    if (to.xmm) {
+      if (!(from.e == to)) a_->movaps(RegCache::xmm(to.reg), RegCache::xmm(from.e.reg));
+    } else if (cache_.pinned_i32(slot)) {
+      if (!(from.e == to && from.zext)) a_->mov(RegCache::gp(to.reg).r32(), RegCache::gp(from.e.reg).r32());
+    } else if (!(from.e == to)) {
+      a_->mov(RegCache::gp(to.reg), RegCache::gp(from.e.reg));
+    }
+  }
   void load_pin(uint64_t slot, RegCache::Entry e) {
     if (!e.xmm && cache_.pinned_i32(slot)) a_->mov(RegCache::gp(e.reg).r32(), slot32(slot));  // (Pin::i32)
     else if (!e.xmm) a_->mov(RegCache::gp(e.reg), slot64(slot));

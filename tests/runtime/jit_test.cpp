@@ -1818,6 +1818,69 @@ TEST(Jit, ValuesMovedToTheirRegistersWherePathsJoinMatchTheInterpreter) {
   expect_compiled_configs_match_interpreter(run);
 }
 
+// A loop's pins take the values the paths into the loop bring in
+// registers (its header is a join like a forward target): the path
+// falling in and forward branches to a block ending at the loop's start
+// bring them in different registers or not at all; i32 pins used as
+// addresses, one that comes in from a wrap of a wider value; i64 and f64
+// pins; loops nested at one header; a loop that calls (its pins in
+// callee-saved registers); tiered code entering the loops mid-run (OSR,
+// at the loops' bodies). Every tier as the interpreter.
+TEST(Jit, LoopPinsTakenFromThePathsIntoTheLoopMatchTheInterpreter) {
+  const char* wat = R"((module
+    (memory 1)
+    (func $id (param i64) (result i64) (local.get 0))
+    (func (export "walk") (param $n i32) (param $k i32) (result i64)
+      (local $p i32) (local $end i32) (local $sum i64) (local $f f64) (local $w i64)
+      (local.set $p (i32.mul (i32.and (local.get $k) (i32.const 7)) (i32.const 8)))
+      (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 2))))
+      (local.set $f (f64.convert_i32_u (local.get $k)))
+      (local.set $sum (i64.extend_i32_u (local.get $n)))
+      ;; a branch to the loop's header from before it, the path falling in
+      ;; having rewritten $p (an i32 from a wrap) and $f
+      (block $in
+        (br_if $in (i32.and (local.get $k) (i32.const 1)))
+        (local.set $w (i64.or (i64.const 0x7fffffff00000000) (i64.extend_i32_u (local.get $p))))
+        (local.set $p (i32.wrap_i64 (i64.add (local.get $w) (i64.const 4))))
+        (local.set $f (f64.mul (local.get $f) (f64.const 1.5))))
+      (loop $l
+        (local.set $sum (i64.add (local.get $sum) (i64.load32_u (local.get $p))))
+        (local.set $f (f64.add (local.get $f) (f64.convert_i32_u (i32.load8_u (local.get $p)))))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (br_if $l (i32.lt_u (local.get $p) (local.get $end))))
+      ;; two loops at one header, entered with $p computed just before
+      (local.set $p (i32.add (i32.and (local.get $k) (i32.const 3)) (i32.const 64)))
+      (loop $outer
+        (loop $inner
+          (local.set $sum (i64.xor (i64.rotl (local.get $sum) (i64.const 5)) (i64.load16_u (local.get $p))))
+          (local.set $p (i32.add (local.get $p) (i32.const 2)))
+          (br_if $inner (i32.and (local.get $p) (i32.const 14))))
+        (br_if $outer (i32.lt_u (local.get $p) (i32.const 160))))
+      ;; a loop that calls, its most used locals set just before it
+      (local.set $w (i64.mul (local.get $sum) (i64.const 3)))
+      (local.set $end (i32.add (local.get $n) (i32.const 20)))
+      (loop $c
+        (local.set $w (call $id (i64.add (local.get $w) (i64.extend_i32_u (local.get $end)))))
+        (local.set $w (i64.add (local.get $w) (i64.shr_u (local.get $w) (i64.const 7))))
+        (local.set $w (i64.xor (local.get $w) (i64.extend_i32_u (local.get $end))))
+        (local.set $w (i64.sub (local.get $w) (i64.extend_i32_u (local.get $end))))
+        (local.set $end (i32.sub (local.get $end) (i32.const 1)))
+        (br_if $c (i32.ne (local.get $end) (local.get $n))))
+      (i64.add (i64.add (local.get $sum) (local.get $w)) (i64.trunc_sat_f64_s (local.get $f))))
+    (data (i32.const 0) "\01\02\03\04\05\06\07\08\09\0a\0b\0c\0d\0e\0f\10\11\12\13\14\15\16\17\18\19\1a\1b\1c\1d\1e\1f\20")
+    (data (i32.const 64) "\f1\e2\d3\c4\b5\a6\97\88\79\6a\5b\4c\3d\2e\1f\00\ff\ee\dd\cc\bb\aa\99\88\77\66\55\44\33\22\11\00"))
+  )";
+  auto run = [&](Config config) {
+    test::InstanceHarness h(config);
+    h.instantiate_wat(wat);
+    std::vector<int64_t> out;
+    for (int32_t n = 1; n < 12; n += 2)
+      for (int32_t k = 0; k < 16; ++k) out.push_back(h.call1("walk", {Value::i32(n), Value::i32(k)}).i64());
+    return out;
+  };
+  expect_compiled_configs_match_interpreter(run);
+}
+
 // Sums into a third register (one lea: i32 ones wrapping, from a wrapped
 // i64's register, with negative constants, i64 ones; an add whose flags a
 // br_if tests), and globals read straight into their destination's
