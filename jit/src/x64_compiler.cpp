@@ -405,10 +405,11 @@ class RegCache {
     return std::nullopt;
   }
   // Forgets the dirty slots above `slot` (dead temporaries).
-  void forget_dirty_above(uint64_t slot) {
+  // Forgets the dirty values of slots `first` and up (a pin's stays, clean).
+  void forget_dirty_from(uint64_t first) {
     for (size_t i = 0; i < slots_.size();) {
       Cached& c = slots_[i];
-      if (!c.dirty || c.slot <= slot) {
+      if (!c.dirty || c.slot < first) {
         ++i;
       } else if (pinned(c.slot)) {
         c.dirty = false;
@@ -417,6 +418,9 @@ class RegCache {
         erase(&c);
       }
     }
+  }
+  void forget_dirty_above(uint64_t slot) {
+    if (slot != UINT64_MAX) forget_dirty_from(slot + 1);
   }
   void clean(uint64_t slot) {
     if (Cached* c = cached(slot)) c->dirty = false;
@@ -733,6 +737,7 @@ class X64Compiler {
                           install_fault_handler();
     memory_size_in_r14_ = memi_ && !memi_->guarded();
     result_reg_ = result_register(func.type.results);
+    for (ValType t : func.type.results) result_slots_ += t == ValType::V128 ? 2 : 1;
     instrs_.clear();
     targets_.clear();
     labels_.clear();
@@ -820,6 +825,7 @@ class X64Compiler {
     no_stack_at_entry_ = a.newLabel();
     oob_ = trap_sites_.entry(a, TrapCode::MemoryOutOfBounds);  // (bound with the other trap entries)
     prologue();
+    pin_function_locals();
     // (Labels are only looked up while no error occurred: asmjit makes an
     // invalid one when out of memory, and its offset lookup does not check.)
     if (errors_.first != kErrorOk || code_.labelOffsetFromBase(internal_) != kInternalEntryOffset) return nullptr;
@@ -1377,6 +1383,7 @@ class X64Compiler {
       drop_dead_temps(w(in)[1]);  // (a br_table pops its index as a br_if its condition)
     if (in.info->form == HandlerInfo::InternalForm && in.info->internal == Internal::Br)
       drop_temps_dead_at(target_index(w(in)[1]));
+    if (is_return(in)) cache_.forget_dirty_from(result_slots_);  // (dead: see result_slots_)
     if (result_reg_ && is_return(in)) move_result_to_register();
     if (is_br(in) || is_br_table(in)) flush_dirty(false);  // (the pins: on the paths leaving their loops)
     else if (keeps_callee_saved_pins(in)) flush_dirty_before_call(in);
@@ -2239,7 +2246,7 @@ class X64Compiler {
         break;
       }
       case Internal::Const:
-        put_gp(p[1], Operand(), [&](Gp r) { a.mov(r.r64(), imm(p[2])); }, p[2] <= 0xffffffffu);
+        put_gp(p[1], Operand(), [&](Gp r) { move_constant(r, p[2]); }, p[2] <= 0xffffffffu);
         break;
       case Internal::Br:
         store_pins_leaving(target_index(p[1]));
@@ -2441,6 +2448,49 @@ class X64Compiler {
     cache_.forget_all(true);
     body_labels_[header] = body;
     loops_.push_back(std::move(loop));
+  }
+
+  // A function without loops or calls keeps its most used locals in
+  // registers throughout, as a loop keeps its pins (its body the whole
+  // function, entered once): loaded at entry, not reloaded where paths
+  // join, written there only, and stored by no return (a return stores its
+  // results only: see result_slots_). Up to three integer locals, leaving
+  // the cache three registers, and four float ones.
+  static constexpr uint32_t kMinUsesToPinInFunction = 3, kMaxFunctionPinsGp = 3, kMaxFunctionPinsXmm = 4;
+  void pin_function_locals() {
+    if (!loop_end_.empty() || instrs_.empty() || any_calls_out(instrs_.cbegin(), instrs_.cend())) return;
+    rank_locals(instrs_.cbegin(), instrs_.cend(), false, kMinUsesToPinInFunction);
+    ActiveLoop whole{0, SIZE_MAX, {}};
+    uint32_t gp = 0, xmm = 0;
+    for (auto [n, slot] : scratch_.ranked) {
+      const ValType t = *local_type(slot);
+      if (t == ValType::V128) continue;
+      const bool in_xmm = is_float_type(t);
+      uint32_t& pinned = in_xmm ? xmm : gp;
+      if (pinned == (in_xmm ? kMaxFunctionPinsXmm : kMaxFunctionPinsGp)) continue;
+      if (auto e = cache_.pin(slot, in_xmm, t != ValType::F32, i32_local(slot))) {
+        store_evicted();
+        whole.pinned.push_back(slot);
+        if (written_before_read(slot)) zero_pin(*e);  // (its slot's value is never read)
+        else load_pin(slot, *e);
+        if (!e->xmm && cache_.pinned_i32(slot)) cache_.set_zext(*e);
+        ++pinned;
+      }
+    }
+    if (!whole.pinned.empty()) loops_.push_back(std::move(whole));
+  }
+  // Whether `slot` is a declared local that the entry sets to zero
+  // (write_frame_init) or that is written before it is read (below the
+  // zeroed ones: see CompiledFunc::frame_init), so that its pin may start
+  // at zero without reading the slot.
+  bool written_before_read(uint64_t slot) const {
+    if (slot < src_.num_params || slot >= src_.save_base) return false;
+    return slot < src_.init_base || (slot < src_.init_base + src_.init_count && src_.init[slot - src_.init_base] == 0);
+  }
+  void zero_pin(RegCache::Entry e) {
+    if (e.xmm) a_->xorps(RegCache::xmm(e.reg), RegCache::xmm(e.reg));
+    else a_->xor_(RegCache::gp(e.reg).r32(), RegCache::gp(e.reg).r32());
+    if (!e.xmm) cache_.set_zext(e);
   }
 
   // An on-stack-replacement entry at code position `index` (a loop's, past
@@ -2899,7 +2949,7 @@ class X64Compiler {
     }
     if (const std::optional<uint64_t> c = constant_in(src); c && !float_width(dst)) {  // an immediate
       const uint64_t v = *c;
-      put_gp(dst, Operand(), [&](Gp r) { a_->mov(r.r64(), imm(v)); }, v <= 0xffffffffu);
+      put_gp(dst, Operand(), [&](Gp r) { move_constant(r, v); }, v <= 0xffffffffu);
       return;
     }
     flush_slot(src);
@@ -2913,6 +2963,12 @@ class X64Compiler {
   // A temporary's store can wait while its value is in a register, and a
   // pinned local's until its loop is left (see pins_leaving); other locals
   // are written through.
+  // r := v, in the shortest form: a 32-bit move where it zero-extends to
+  // v (not a 10-byte movabs for 0xffffffff, an i32's -1).
+  void move_constant(const Gp& r, uint64_t v) {
+    if (v <= 0xffffffffu) a_->mov(r.r32(), imm(uint32_t(v)));
+    else a_->mov(r.r64(), imm(v));
+  }
   bool deferrable(uint64_t slot) const { return slot >= src_.temp_base || cache_.pinned(slot); }
 
   // A value of type `t` (an integer or a float) from memory at `m` into
@@ -4173,6 +4229,9 @@ class X64Compiler {
   bool probes_value_stack_ = false;
   bool saves_callee_saved_ = false;  // the internal entry saves r15 and rbp (see compile)
   std::optional<RegCache::Entry> result_reg_;  // where it returns its first result too (result_register)
+  // The slots a return leaves its results in: a caller reads no other slot
+  // of the frame after it, so a return stores no other dirty value.
+  uint64_t result_slots_ = 0;
   // The direct calls to callees without code yet (see emit_call), when
   // late_calls_bound_.
   bool late_calls_bound_ = false;
