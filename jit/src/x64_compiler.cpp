@@ -2450,15 +2450,17 @@ class X64Compiler {
     loops_.push_back(std::move(loop));
   }
 
-  // A function without loops or calls keeps its most used locals in
-  // registers throughout, as a loop keeps its pins (its body the whole
-  // function, entered once): loaded at entry, not reloaded where paths
-  // join, written there only, and stored by no return (a return stores its
-  // results only: see result_slots_). Up to three integer locals, leaving
-  // the cache three registers, and four float ones.
+  // A function without calls keeps its most used locals in registers
+  // throughout, as a loop keeps its pins (its body the whole function,
+  // entered once): loaded at entry, not reloaded where paths join, written
+  // there only, stored by no return (a return stores its results only: see
+  // result_slots_) nor by leaving a loop; its loops pin more. Up to three
+  // integer locals, leaving the cache three registers or more, and four
+  // float ones. (With loops too: speedtest1 -0.8% instructions, zlib -0.3%,
+  // bzip2 -0.2%, lua and the kernels the same.)
   static constexpr uint32_t kMinUsesToPinInFunction = 3, kMaxFunctionPinsGp = 3, kMaxFunctionPinsXmm = 4;
   void pin_function_locals() {
-    if (!loop_end_.empty() || instrs_.empty() || any_calls_out(instrs_.cbegin(), instrs_.cend())) return;
+    if (instrs_.empty() || any_calls_out(instrs_.cbegin(), instrs_.cend())) return;
     rank_locals(instrs_.cbegin(), instrs_.cend(), false, kMinUsesToPinInFunction);
     ActiveLoop whole{0, SIZE_MAX, {}};
     uint32_t gp = 0, xmm = 0;

@@ -1881,9 +1881,10 @@ TEST(Jit, LoopPinsTakenFromThePathsIntoTheLoopMatchTheInterpreter) {
   expect_compiled_configs_match_interpreter(run);
 }
 
-// A function without loops or calls keeps its most used locals in
-// registers for its whole body (written there only, stored by no return
-// but as results): parameters read across if/else joins and a br_table;
+// A function without calls keeps its most used locals in registers for
+// its whole body (written there only, stored by no return but as results,
+// nor by leaving a loop): parameters read across if/else joins and a
+// br_table; a loop using them and pinning more, left by a br_if;
 // results written over pinned parameters, two of them (slots 0 and 1)
 // and early returns with pinned locals changed; i32, i64, f32 and f64
 // locals; a local first written on one path only (zeroed on entry) and
@@ -1904,6 +1905,12 @@ TEST(Jit, LocalsPinnedForAWholeFunctionMatchTheInterpreter) {
         (local.set $L (i32.add (local.get $L) (local.get $t)))
         (br $c))
         (local.set $idx (i32.sub (local.get $idx) (local.get $o))))
+      (block $done
+        (loop $walk
+          (br_if $done (i32.ge_u (local.get $t) (i32.const 40)))
+          (local.set $t (i32.add (local.get $t) (i32.add (i32.load8_u (local.get $o)) (i32.const 1))))
+          (local.set $o (i32.add (local.get $o) (i32.const 1)))
+          (br_if $walk (i32.lt_u (local.get $o) (i32.const 28)))))
       (i32.add (i32.add (local.get $o) (local.get $idx)) (i32.add (local.get $L) (local.get $t))))
     (func (export "mix") (param $a i64) (param $x f64) (param $k i32) (result i64 f64)
       (local $y f64) (local $g f32) (local $b i64)
