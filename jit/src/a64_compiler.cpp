@@ -784,13 +784,8 @@ class A64Compiler {
     a.cmp(x13, x11);
     a.b(CondCode::kHS, slow);
     a.lsl(x13, x13, imm(3));
-    a.ldr(x10, ptr(x10, x13));  // the reference: function index + 1, or null
-    a.cbz(x10, slow);
-    load_ptr(x9, &store_.funcs);
-    a.ldr(x9, ptr(x9));
-    a.lsl(x10, x10, imm(3));
-    a.add(x9, x9, x10);
-    a.ldr(x9, ptr(x9, -8));  // FuncInstance*
+    a.ldr(x9, ptr(x10, x13));  // the reference: its FuncInstance*, or null (RefBits)
+    a.cbz(x9, slow);
     a.ldr(w11, ptr(x9, type_id));
     load_imm(w12, uint32_t(p[2]));
     a.cmp(w11, w12);

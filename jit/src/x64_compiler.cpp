@@ -3476,12 +3476,9 @@ class X64Compiler {
     a.lea(rdx, ptr(rdx, rcx, 3));              // the element (a 32-bit index: no overflow)
     a.cmp(rdx, qword_ptr(rax, elems + 8));     // before elems end?
     a.jae(slow);
-    a.mov(rdx, qword_ptr(rdx));                // the reference: function index + 1, or null
-    a.test(rdx, rdx);
+    a.mov(rax, qword_ptr(rdx));                // the reference: its FuncInstance*, or null (RefBits)
+    a.test(rax, rax);
     a.jz(slow);
-    a.mov(rax, imm(&store_.funcs));
-    a.mov(rax, qword_ptr(rax));
-    a.mov(rax, qword_ptr(rax, rdx, 3, -8));    // FuncInstance*
     a.cmp(dword_ptr(rax, type_id), imm(int32_t(uint32_t(p[2]))));
     a.jne(slow);
     a.mov(r8, qword_ptr(rax, entry));

@@ -12,8 +12,14 @@ TEST(StoreImplTest, RefBitsEncoding) {
   Store store(engine);
   StoreImpl& s = store.impl();
   EXPECT_EQ(s.to_bits(Ref{}), kNullRef);
-  EXPECT_EQ(s.to_bits(Ref{Ref::Kind::Func, 0, store.id()}), 1u);  // function address + 1
-  EXPECT_EQ(s.from_bits(ValType::FuncRef, 1), (Ref{Ref::Kind::Func, 0, store.id()}));  // named by its store
+  Func::host(store, FuncType{}, [](Caller&, std::span<const Value>, std::span<Value>) -> std::optional<Trap> { return std::nullopt; });
+  Func::host(store, FuncType{}, [](Caller&, std::span<const Value>, std::span<Value>) -> std::optional<Trap> { return std::nullopt; });
+  // A funcref is its FuncInstance's address, read back as the function's
+  // store address, named by its store.
+  const RefBits f1 = s.to_bits(Ref{Ref::Kind::Func, 1, store.id()});
+  EXPECT_EQ(f1, reinterpret_cast<RefBits>(s.funcs[1].get()));
+  EXPECT_EQ(s.from_bits(ValType::FuncRef, f1), (Ref{Ref::Kind::Func, 1, store.id()}));
+  EXPECT_NE(s.to_bits(Ref{Ref::Kind::Func, 0, store.id()}), f1);
   EXPECT_TRUE(s.from_bits(ValType::ExternRef, kNullRef).is_null());
 
   RefBits a = s.to_bits(Ref{Ref::Kind::Extern, 1});
@@ -73,7 +79,7 @@ TEST(StoreImplTest, SegmentsAreDroppedPerMode) {
   ASSERT_EQ(ii.elems.size(), 3u);
   EXPECT_TRUE(s.elems[ii.elems[0]]->refs.empty());
   EXPECT_EQ(s.elems[ii.elems[1]]->refs.size(), 3u);
-  EXPECT_EQ(s.elems[ii.elems[1]]->refs[0], static_cast<RefBits>(ii.funcs[f]) + 1);
+  EXPECT_EQ(s.elems[ii.elems[1]]->refs[0], reinterpret_cast<RefBits>(s.funcs[ii.funcs[f]].get()));
   EXPECT_TRUE(s.elems[ii.elems[2]]->refs.empty());
   ASSERT_EQ(ii.datas.size(), 1u);
   EXPECT_EQ(s.datas[ii.datas[0]]->size, 0u);

@@ -743,7 +743,7 @@ I_CallIndirect: {
     st.trap_index = index;
     TRAP(TrapCode::UninitializedElement);
   }
-  callee = store.funcs[ref - 1].get();
+  callee = reinterpret_cast<FuncInstance*>(ref);
   if (callee->type_id != uint32_t(pc[2])) TRAP(TrapCode::IndirectCallTypeMismatch);
   nfp = fp + pc[4];
   cf = callee->compiled.get();

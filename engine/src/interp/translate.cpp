@@ -1050,7 +1050,7 @@ class Translator {
       case Opcode::F32Const:
       case Opcode::F64Const: push_pending(imm(in.imm64)); return;
       case Opcode::RefNull: push_pending(imm(kNullRef)); return;
-      case Opcode::RefFunc: push_pending(imm(RefBits(inst_.funcs[in.a]) + 1)); return;
+      case Opcode::RefFunc: push_pending(imm(reinterpret_cast<RefBits>(store_.funcs[inst_.funcs[in.a]].get()))); return;
       case Opcode::RefIsNull: emit_simple(Opcode::I64Eqz, 1); return;  // null is the all-zero word
       default: break;
     }

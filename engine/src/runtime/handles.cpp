@@ -47,6 +47,7 @@ Func Func::host(Store& store, FuncType type, HostFunc fn) {
   f->type_id = s.intern_type(type);
   f->type = std::move(type);
   f->host = std::move(fn);
+  f->addr = static_cast<uint32_t>(s.funcs.size());
   s.funcs.push_back(std::move(f));
   return Func(s.id, static_cast<uint32_t>(s.funcs.size() - 1));
 }

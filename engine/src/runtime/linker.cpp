@@ -155,7 +155,9 @@ Error import_error(std::string_view what, const ir::Import& imp, std::string det
 // instance. Wasm 2.0 allows one instruction; the extended-const arithmetic
 // is accepted too since it costs nothing.
 // The reference to the instance's function `index`.
-RefBits func_ref(const InstanceImpl& inst, uint32_t index) { return static_cast<RefBits>(inst.funcs[index]) + 1; }
+RefBits func_ref(const StoreImpl& s, const InstanceImpl& inst, uint32_t index) {
+  return reinterpret_cast<RefBits>(s.funcs[inst.funcs[index]].get());
+}
 
 void eval_const(const StoreImpl& s, const InstanceImpl& inst, const ir::ConstExpr& expr, uint64_t out[2]) {
   uint64_t stack[8][2] = {};
@@ -178,7 +180,7 @@ void eval_const(const StoreImpl& s, const InstanceImpl& inst, const ir::ConstExp
       }
       case Opcode::V128Const: std::memcpy(top, ci.v128.data(), 16); ++sp; break;
       case Opcode::RefNull: top[0] = kNullRef; ++sp; break;
-      case Opcode::RefFunc: top[0] = func_ref(inst, ci.index); ++sp; break;
+      case Opcode::RefFunc: top[0] = func_ref(s, inst, ci.index); ++sp; break;
       case Opcode::I32Add: --sp; stack[sp - 1][0] = static_cast<uint32_t>(stack[sp - 1][0] + stack[sp][0]); break;
       case Opcode::I32Sub: --sp; stack[sp - 1][0] = static_cast<uint32_t>(stack[sp - 1][0] - stack[sp][0]); break;
       case Opcode::I32Mul: --sp; stack[sp - 1][0] = static_cast<uint32_t>(stack[sp - 1][0] * stack[sp][0]); break;
@@ -301,6 +303,7 @@ Result<Instance> Linker::instantiate_unguarded(Store& store, const mywasm::Modul
     f->type_id = inst.type_ids[m.func_types[i]];
     f->instance = &inst;
     f->func_index = i;
+    f->addr = static_cast<uint32_t>(s.funcs.size());
     inst.funcs.push_back(push(s.funcs, std::move(f)));
   }
 
@@ -348,7 +351,7 @@ Result<Instance> Linker::instantiate_unguarded(Store& store, const mywasm::Modul
     for (uint32_t item : seg.items) {
       uint64_t bits[2];
       if (const ir::ConstExpr* e = seg.expr(item)) eval_const(s, inst, *e, bits);
-      else bits[0] = func_ref(inst, item);
+      else bits[0] = func_ref(s, inst, item);
       ei->refs.push_back(bits[0]);
     }
     inst.elems.push_back(push(s.elems, std::move(ei)));

@@ -113,7 +113,7 @@ bool StoreImpl::owns(const Ref& r) const { return r.store == id && r.bits < func
 RefBits StoreImpl::to_bits(const Ref& r) {
   switch (r.kind) {
     case Ref::Kind::Null: return kNullRef;
-    case Ref::Kind::Func: return static_cast<RefBits>(r.bits) + 1;
+    case Ref::Kind::Func: return reinterpret_cast<RefBits>(funcs[r.bits].get());
     case Ref::Kind::Extern: {
       // Equal payloads share one slot, so a payload read back compares equal.
       auto [it, inserted] = extern_ids.try_emplace(r.bits, static_cast<uint32_t>(externs.size()));
@@ -126,7 +126,7 @@ RefBits StoreImpl::to_bits(const Ref& r) {
 
 Ref StoreImpl::from_bits(ValType t, RefBits b) const {
   if (b == kNullRef) return Ref{};
-  if (t == ValType::FuncRef) return Ref{Ref::Kind::Func, static_cast<uintptr_t>(b - 1), id};
+  if (t == ValType::FuncRef) return Ref{Ref::Kind::Func, reinterpret_cast<const FuncInstance*>(b)->addr, id};
   return Ref{Ref::Kind::Extern, externs[b - 1]};
 }
 

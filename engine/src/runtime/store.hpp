@@ -32,6 +32,9 @@ struct NativeCode;    // compiled code for one function (jit/)
 // interp/code.hpp).
 using NativeEntry = uint32_t (*)(uint64_t* fp, ExecRegs* ctx);
 
+// A reference as tables, globals and frame slots hold it: a funcref is its
+// FuncInstance's address (call_indirect reaches the function in one load),
+// an externref its index in StoreImpl::externs plus 1; null is 0 for both.
 using RefBits = uint64_t;
 constexpr RefBits kNullRef = 0;
 
@@ -40,6 +43,7 @@ struct FuncInstance {
   uint32_t type_id = 0;           // canonical id: equal FuncTypes in a store share it (call_indirect check)
   InstanceImpl* instance = nullptr;  // defining instance (null for host functions)
   uint32_t func_index = 0;          // index in the defining module
+  uint32_t addr = 0;                // index in the store's funcs (a Ref's bits)
   HostFunc host;                    // host functions only
   // Interpreter code, translated lazily on first call.
   std::unique_ptr<CompiledFunc> compiled;
