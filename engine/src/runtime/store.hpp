@@ -2,8 +2,9 @@
 // indices ("addresses") into the vectors below.
 //
 // Reference representation inside the engine (table elements, globals,
-// interpreter slots): a 64-bit word, 0 = null; a funcref is
-// (function address + 1); an externref is (index into StoreImpl::externs + 1).
+// interpreter slots): RefBits, a 64-bit word, 0 = null; a funcref is its
+// FuncInstance's address (FuncInstance::addr gives its store address back);
+// an externref is (index into StoreImpl::externs + 1).
 #pragma once
 #include <algorithm>
 #include <atomic>
@@ -32,9 +33,8 @@ struct NativeCode;    // compiled code for one function (jit/)
 // interp/code.hpp).
 using NativeEntry = uint32_t (*)(uint64_t* fp, ExecRegs* ctx);
 
-// A reference as tables, globals and frame slots hold it: a funcref is its
-// FuncInstance's address (call_indirect reaches the function in one load),
-// an externref its index in StoreImpl::externs plus 1; null is 0 for both.
+// (See the top of this file; a funcref as a pointer: call_indirect reaches
+// the function in one load.)
 using RefBits = uint64_t;
 constexpr RefBits kNullRef = 0;
 
