@@ -404,7 +404,6 @@ class RegCache {
       if (c.dirty && ((pins && (callee_saved_pins || !callee_saved(c.e))) || !pinned(c.slot))) return c.slot;
     return std::nullopt;
   }
-  // Forgets the dirty slots above `slot` (dead temporaries).
   // Forgets the dirty values of slots `first` and up (a pin's stays, clean).
   void forget_dirty_from(uint64_t first) {
     for (size_t i = 0; i < slots_.size();) {
@@ -419,6 +418,7 @@ class RegCache {
       }
     }
   }
+  // Forgets the dirty slots above `slot` (dead temporaries).
   void forget_dirty_above(uint64_t slot) {
     if (slot != UINT64_MAX) forget_dirty_from(slot + 1);
   }
@@ -737,7 +737,6 @@ class X64Compiler {
                           install_fault_handler();
     memory_size_in_r14_ = memi_ && !memi_->guarded();
     result_reg_ = result_register(func.type.results);
-    for (ValType t : func.type.results) result_slots_ += t == ValType::V128 ? 2 : 1;
     instrs_.clear();
     targets_.clear();
     labels_.clear();
@@ -1383,7 +1382,9 @@ class X64Compiler {
       drop_dead_temps(w(in)[1]);  // (a br_table pops its index as a br_if its condition)
     if (in.info->form == HandlerInfo::InternalForm && in.info->internal == Internal::Br)
       drop_temps_dead_at(target_index(w(in)[1]));
-    if (is_return(in)) cache_.forget_dirty_from(result_slots_);  // (dead: see result_slots_)
+    // A return stores no dirty value but its results: a caller reads no
+    // other slot of the frame after it.
+    if (is_return(in)) cache_.forget_dirty_from(src_.num_results);
     if (result_reg_ && is_return(in)) move_result_to_register();
     if (is_br(in) || is_br_table(in)) flush_dirty(false);  // (the pins: on the paths leaving their loops)
     else if (keeps_callee_saved_pins(in)) flush_dirty_before_call(in);
@@ -2454,7 +2455,7 @@ class X64Compiler {
   // throughout, as a loop keeps its pins (its body the whole function,
   // entered once): loaded at entry, not reloaded where paths join, written
   // there only, stored by no return (a return stores its results only: see
-  // result_slots_) nor by leaving a loop; its loops pin more. Up to three
+  // emit) nor by leaving a loop; its loops pin more. Up to three
   // integer locals, leaving the cache three registers or more, and four
   // float ones. (With loops too: speedtest1 -0.8% instructions, zlib -0.3%,
   // bzip2 -0.2%, lua and the kernels the same.)
@@ -2962,15 +2963,15 @@ class X64Compiler {
   }
 
   // ------------------------------------------------------------ deferred stores
-  // A temporary's store can wait while its value is in a register, and a
-  // pinned local's until its loop is left (see pins_leaving); other locals
-  // are written through.
   // r := v, in the shortest form: a 32-bit move where it zero-extends to
   // v (not a 10-byte movabs for 0xffffffff, an i32's -1).
   void move_constant(const Gp& r, uint64_t v) {
     if (v <= 0xffffffffu) a_->mov(r.r32(), imm(uint32_t(v)));
     else a_->mov(r.r64(), imm(v));
   }
+  // A temporary's store can wait while its value is in a register, and a
+  // pinned local's until its loop is left (see pins_leaving); other locals
+  // are written through.
   bool deferrable(uint64_t slot) const { return slot >= src_.temp_base || cache_.pinned(slot); }
 
   // A value of type `t` (an integer or a float) from memory at `m` into
@@ -4228,9 +4229,6 @@ class X64Compiler {
   bool probes_value_stack_ = false;
   bool saves_callee_saved_ = false;  // the internal entry saves r15 and rbp (see compile)
   std::optional<RegCache::Entry> result_reg_;  // where it returns its first result too (result_register)
-  // The slots a return leaves its results in: a caller reads no other slot
-  // of the frame after it, so a return stores no other dirty value.
-  uint64_t result_slots_ = 0;
   // The direct calls to callees without code yet (see emit_call), when
   // late_calls_bound_.
   bool late_calls_bound_ = false;
