@@ -16,7 +16,11 @@ so on. Frame traffic is then split by where it happens:
           call arguments (below the callee's frame base, `lea rdi`),
           before a return, elsewhere.
 
-  bench/jit_instr_mix.py [--mywasm build/tools/mywasm] [--top 20] -- PROGRAM.wasm ARGS...
+`--functions N` also lists the N functions that execute the most
+compiled instructions, each with its frame loads after a label and its
+stores before a branch.
+
+  bench/jit_instr_mix.py [--mywasm build/tools/mywasm] [--top 20] [--functions N] -- PROGRAM.wasm ARGS...
 
 Needs valgrind and objdump. A run takes 30-100x the program's time.
 """
@@ -99,10 +103,10 @@ def disassemble(pid, start):
 def kind(ins):
     op, _, args = ins.partition(" ")
     if op in ("mov", "movzx", "movsxd", "movsx", "movsd", "movss", "movups", "movq", "movd"):
-        if re.match(r"^\w+,\w+$", args):
-            return "register move"
         if re.match(r"^\w+,(0x[0-9a-f]+|-?\d+)$", args):
             return "constant into register"
+        if re.match(r"^\w+,\w+$", args):
+            return "register move"
         if re.search(FRAME, args):
             return "frame store" if re.match(r"^\w* ?PTR \[rbx", args) else "frame load"
         if "[r13" in args:
@@ -172,6 +176,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--mywasm", default=str(ROOT / "build/tools/mywasm"))
     ap.add_argument("--top", type=int, default=20)
+    ap.add_argument("--functions", type=int, default=0)
     ap.add_argument("program", nargs=argparse.REMAINDER)
     args = ap.parse_args()
     program = args.program[1:] if args.program[:1] == ["--"] else args.program
@@ -181,18 +186,29 @@ def main():
     total = sum(cost.values())
     kinds, loads, stores = collections.Counter(), collections.Counter(), collections.Counter()
     compiled = 0
-    for start, size, _ in functions(pid):
+    per_function = []  # (instructions, name, loads after a label, stores before a branch)
+    for start, size, name in functions(pid):
         ins_list = disassemble(pid, start)
+        own = sum(cost.get(addr, 0) for addr, _ in ins_list)
+        if not own:
+            continue
         for addr, ins in ins_list:
-            n = cost.get(addr, 0)
-            kinds[kind(ins)] += n
-            compiled += n
-        classify(ins_list, cost, loads, stores)
+            kinds[kind(ins)] += cost.get(addr, 0)
+        compiled += own
+        own_loads, own_stores = collections.Counter(), collections.Counter()
+        classify(ins_list, cost, own_loads, own_stores)
+        loads.update(own_loads)
+        stores.update(own_stores)
+        per_function.append((own, name, own_loads["after a label"], own_stores["before a branch"]))
     print(f"{total / 1e6:.0f}M instructions, {compiled / 1e6:.0f}M in compiled code")
     for name, n in kinds.most_common(args.top):
         print(f"  {n / 1e6:10.1f}M {100 * n / compiled:5.1f}%  {name}")
     for title, tally in (("frame loads", loads), ("frame stores", stores)):
         print(f"{title}: " + ", ".join(f"{where} {n / 1e6:.0f}M" for where, n in tally.most_common()))
+    if args.functions:
+        print(f"{'function':40} {'instructions':>12} {'loads after a label':>20} {'stores before a branch':>23}")
+        for own, name, label_loads, branch_stores in sorted(per_function, reverse=True)[:args.functions]:
+            print(f"{name[-40:]:40} {own / 1e6:11.1f}M {label_loads / 1e6:19.1f}M {branch_stores / 1e6:22.1f}M")
     Path(f"/tmp/perf-{pid}.map").unlink(missing_ok=True)
     shutil.rmtree(f"/tmp/perf-{pid}.code", ignore_errors=True)
 

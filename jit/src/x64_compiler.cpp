@@ -3873,9 +3873,11 @@ class X64Compiler {
       last_compare_ = Compare{dst, cc};
       return;
     }
-    a_->set(cc, al);
-    a_->movzx(eax, al);
-    put_rax(dst);
+    // (Straight into dst's register: put_gp's stores before it keep the flags.)
+    put_gp(dst, Operand(), [&](Gp r) {
+      a_->set(cc, r.r8());
+      a_->movzx(r.r32(), r.r8());
+    }, true);
     last_compare_ = Compare{dst, cc};
   }
 
