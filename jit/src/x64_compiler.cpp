@@ -3176,6 +3176,15 @@ class X64Compiler {
     }
     return gp_in(slot, wide);
   }
+  // 8 or 16 when `mask` is 0xff or 0xffff (an and that movzx can do), else 0.
+  static uint32_t low_mask_bits(int64_t mask) { return mask == 0xff ? 8 : mask == 0xffff ? 16 : 0; }
+  // The low `bits` bits of a general register or a slot, as movzx reads them.
+  static Operand narrowed(const Operand& x, uint32_t bits) {
+    if (x.isReg()) return bits == 8 ? Operand(x.as<Gp>().r8()) : Operand(x.as<Gp>().r16());
+    Mem m = x.as<Mem>();
+    m.setSize(bits / 8);
+    return m;
+  }
   // ... as a scalar float operand (f32 or f64 in the low lanes).
   Operand xmm_in(uint64_t slot, bool wide) {
     if (auto e = cache_.find(slot); e && e->xmm) return RegCache::xmm(e->reg);
@@ -3595,17 +3604,27 @@ class X64Compiler {
         const bool by_lea = x.isReg() && (b.isReg() || b.isImm()) && !next_may_test_flags() &&
                             (id == Inst::kIdAdd || (id == Inst::kIdSub && b.isImm() &&
                                                     b.as<Imm>().valueAs<int32_t>() != INT32_MIN));
+        // x & 0xff or x & 0xffff from another register or a slot is one
+        // movzx, not a mov and an and (movzx leaves no flags either).
+        const uint32_t zext_bits = id == Inst::kIdAnd && b.isImm() && !next_may_test_flags()
+                                       ? low_mask_bits(b.as<Imm>().valueAs<int64_t>())
+                                       : 0;
+        bool by_movzx = false, zext = !wide;
         put_gp(p[1], b, [&](Gp r) {  // a 32-bit op zero-extends: the slot holds the u32
           if (!wide) r = r.r32();
           const bool in_place = x.isReg() && x.as<Reg>() == r;
           if (by_lea && !in_place) return a.lea(r, sum_address(x.as<Gp>(), b, id == Inst::kIdSub)), void();
+          if (zext_bits && !in_place && !x.isImm()) {
+            by_movzx = zext = true;
+            return a.emit(Inst::kIdMovzx, r.r32(), narrowed(x, zext_bits)), void();
+          }
           if (!in_place) a.emit(Inst::kIdMov, r, x);
           a.emit(id, r, b);
-        }, !wide);
+        }, zext);
         // add, sub, and, or and xor leave ZF as the 32-bit result's (the
         // stores after them keep the flags): a br_if or eqz on it tests
         // the flags. (imul leaves ZF undefined.)
-        if (!wide && id != Inst::kIdImul && !by_lea) last_compare_ = Compare{p[1], CondCode::kNE};
+        if (!wide && id != Inst::kIdImul && !by_lea && !by_movzx) last_compare_ = Compare{p[1], CondCode::kNE};
         return;
       }
       case OpKind::Shift32:
@@ -3629,7 +3648,19 @@ class X64Compiler {
         }
         put_gp(p[1], Operand(), [&](Gp r) {
           if (!wide) r = r.r32();
-          if (!(x.isReg() && x.as<Reg>() == r)) a.emit(Inst::kIdMov, r, x);
+          const bool in_place = x.isReg() && x.as<Reg>() == r;
+          // x << 1..3 from another register: one lea, not a mov and a
+          // shl (no shift's flags are used: see last_compare_).
+          if (id == Inst::kIdShl && !in_place && x.isReg() && count.isImm()) {
+            const uint32_t k = count.as<Imm>().valueAs<uint32_t>();
+            if (k >= 1 && k <= 3) {
+              const Gp from = x.as<Gp>().r64();  // (a 64-bit address: no address-size prefix)
+              if (k == 1) a.lea(r, ptr(from, from));
+              else a.lea(r, ptr(0, from, k));
+              return;
+            }
+          }
+          if (!in_place) a.emit(Inst::kIdMov, r, x);
           a.emit(id, r, count);
         }, !wide);
         return;
@@ -3655,11 +3686,11 @@ class X64Compiler {
           set_bool(negateCond(compare_->cc), p[1]);
           return;
         }
-        {
+        {  // (the operand tested where it is: a register, or its slot)
           const bool wide = plain_op_kind(op) == OpKind::Eqz64;
-          const Gp r = wide ? Gp(rax) : Gp(eax);
-          a.emit(Inst::kIdMov, r, gp_in(p[2], wide));
-          a.test(r, r);
+          const Operand x = gp_in(p[2], wide);
+          if (x.isReg()) a.emit(Inst::kIdTest, x, x);
+          else a.emit(Inst::kIdCmp, x, imm(0));
         }
         set_bool(CondCode::kE, p[1]);
         return;

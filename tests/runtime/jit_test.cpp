@@ -1948,6 +1948,45 @@ TEST(Jit, LocalsPinnedForAWholeFunctionMatchTheInterpreter) {
   expect_compiled_configs_match_interpreter(run);
 }
 
+// One-instruction forms: x & 0xff and x & 0xffff as a movzx (from a
+// register and from a slot, i32 and i64 with bits above the mask set, and
+// an and whose flags a br_if tests, which keeps the and), x << 1..3 as a
+// lea (wrapping i32s, i64s, a count masked to 1 by wasm's rule), eqz
+// tested where its operand is, and compares set straight into their
+// register; every tier as the interpreter.
+TEST(Jit, MasksShiftsAndTestsMatchTheInterpreter) {
+  const char* wat = R"((module
+    (memory 1)
+    (func (export "f") (param $a i32) (param $x i64) (result i64)
+      (local $m i32) (local $n i64) (local $e i32)
+      (i32.store (i32.const 16) (local.get $a))
+      (local.set $m (i32.add (i32.and (local.get $a) (i32.const 0xff)) (i32.and (local.get $a) (i32.const 0xffff))))
+      (local.set $m (i32.add (local.get $m) (i32.and (i32.load (i32.const 16)) (i32.const 0xff))))
+      (local.set $n (i64.add (i64.and (local.get $x) (i64.const 0xffff)) (i64.and (local.get $x) (i64.const 0xff))))
+      (local.set $m (i32.add (local.get $m) (i32.shl (local.get $a) (i32.const 1))))
+      (local.set $m (i32.xor (local.get $m) (i32.shl (local.get $a) (i32.const 2))))
+      (local.set $m (i32.add (local.get $m) (i32.shl (local.get $a) (i32.const 35))))
+      (local.set $n (i64.xor (local.get $n) (i64.shl (local.get $x) (i64.const 3))))
+      (local.set $e (i32.add (i32.eqz (local.get $a)) (i32.shl (i64.eqz (local.get $x)) (i32.const 1))))
+      (local.set $e (i32.add (local.get $e) (i32.shl (i32.lt_s (local.get $a) (i32.const 3)) (i32.const 2))))
+      (block $z
+        (br_if $z (i32.and (local.get $a) (i32.const 0xff)))
+        (local.set $e (i32.add (local.get $e) (i32.const 8))))
+      (i64.add (i64.extend_i32_u (i32.add (local.get $m) (local.get $e)))
+               (i64.add (local.get $n) (i64.extend_i32_u (i32.eqz (i32.load (i32.const 16))))))))
+  )";
+  auto run = [&](Config config) {
+    test::InstanceHarness h(config);
+    h.instantiate_wat(wat);
+    std::vector<int64_t> out;
+    for (int32_t a : {0, 1, 2, 3, 0x100, 0x1ff, -1, INT32_MIN, 0x7fffffff, 0x12345678})
+      for (int64_t x : {int64_t(0), int64_t(-1), int64_t(0x1234567890abcdef), int64_t(1) << 62})
+        out.push_back(h.call1("f", {Value::i32(a), Value::i64(x)}).i64());
+    return out;
+  };
+  expect_compiled_configs_match_interpreter(run);
+}
+
 // Sums into a third register (one lea: i32 ones wrapping, from a wrapped
 // i64's register, with negative constants, i64 ones; an add whose flags a
 // br_if tests), and globals read straight into their destination's
