@@ -730,6 +730,7 @@ class X64Compiler {
     has_lzcnt_ = f.hasLZCNT();
     has_tzcnt_ = f.hasBMI();
     has_popcnt_ = f.hasPOPCNT();
+    has_bmi2_ = f.hasBMI2();
     // (Only Tier::Jit compiles a module whole, with jit::compile_all.)
     late_calls_bound_ = store.engine.config().tier == Config::Tier::Jit;
     guarded_ = use_guard && memi_ && memi_->guarded() && install_fault_handler();
@@ -3176,6 +3177,35 @@ class X64Compiler {
     }
     return gp_in(slot, wide);
   }
+  // With BMI2, a shift by a count in a register or a slot (shlx, shrx,
+  // sarx: no copy of the count to cl, nor of x to the destination first)
+  // and a rotate by a constant (rorx) write a register other than their
+  // operand's; both mask the count as wasm does. False: another form
+  // (a rotate by a variable count, a shift by a constant).
+  bool emit_shift_bmi2(InstId id, bool wide, uint64_t dst, const Operand& x, const Operand& count) {
+    const uint32_t bits = wide ? 64 : 32;
+    if (count.isImm() && (id == Inst::kIdRor || id == Inst::kIdRol)) {
+      uint32_t k = count.as<Imm>().valueAs<uint32_t>() & (bits - 1);
+      if (id == Inst::kIdRol) k = (bits - k) & (bits - 1);
+      put_gp(dst, Operand(), [&](Gp r) { a_->emit(Inst::kIdRorx, wide ? Gp(r.r64()) : Gp(r.r32()), x, imm(k)); }, !wide);
+      return true;
+    }
+    InstId bmi2 = Inst::kIdNone;
+    switch (id) {
+      case Inst::kIdShl: bmi2 = Inst::kIdShlx; break;
+      case Inst::kIdShr: bmi2 = Inst::kIdShrx; break;
+      case Inst::kIdSar: bmi2 = Inst::kIdSarx; break;
+      default: return false;
+    }
+    if (count.isImm()) return false;
+    Gp n = ecx;
+    if (count.isReg()) n = count.as<Gp>();
+    else a_->emit(Inst::kIdMov, ecx, count);
+    put_gp(dst, Operand(), [&](Gp r) {
+      a_->emit(bmi2, wide ? Gp(r.r64()) : Gp(r.r32()), x, wide ? Gp(n.r64()) : Gp(n.r32()));
+    }, !wide);
+    return true;
+  }
   // 8 or 16 when `mask` is 0xff or 0xffff (an and that movzx can do), else 0.
   static uint32_t low_mask_bits(int64_t mask) { return mask == 0xff ? 8 : mask == 0xffff ? 16 : 0; }
   // The low `bits` bits of a general register or a slot, as movzx reads them.
@@ -3640,8 +3670,10 @@ class X64Compiler {
           case Opcode::I32Rotl: case Opcode::I64Rotl: id = Inst::kIdRol; break;
           default: break;
         }
+        const uint32_t bits = wide ? 64 : 32;
+        if (has_bmi2_ && !x.isImm() && emit_shift_bmi2(id, wide, p[1], x, count)) return;
         if (count.isImm()) {  // a constant count, masked as x86 and wasm mask it
-          count = imm(count.as<Imm>().valueAs<uint32_t>() & (wide ? 63 : 31));
+          count = imm(count.as<Imm>().valueAs<uint32_t>() & (bits - 1));
         } else {
           a.emit(Inst::kIdMov, ecx, count);
           count = cl;
@@ -4182,6 +4214,7 @@ class X64Compiler {
   NativeCode& out_;
   MemoryInstance* memi_ = nullptr;
   bool has_lzcnt_ = false, has_tzcnt_ = false, has_popcnt_ = false;
+  bool has_bmi2_ = false;  // shlx/shrx/sarx and rorx: shifts and rotates with a separate destination
   Scratch& scratch_ = scratch();
   std::vector<Instr>& instrs_ = scratch_.instrs;
   std::vector<size_t>& targets_ = scratch_.targets;

@@ -1987,6 +1987,43 @@ TEST(Jit, MasksShiftsAndTestsMatchTheInterpreter) {
   expect_compiled_configs_match_interpreter(run);
 }
 
+// Shifts by counts in registers and in slots (with BMI2: shlx, shrx,
+// sarx; counts at and past the width, masked as wasm masks them) and
+// rotates by constants (rorx: rotl as a rotate right, by 0 too), of
+// operands in registers and in slots; every tier as the interpreter.
+TEST(Jit, ShiftsAndRotatesMatchTheInterpreter) {
+  const char* wat = R"((module
+    (func (export "f") (param $a i32) (param $n i32) (param $x i64) (param $m i64) (result i64)
+      (local $s i32) (local $t i64)
+      (local.set $s (i32.shl (local.get $a) (local.get $n)))
+      (local.set $s (i32.xor (local.get $s) (i32.shr_u (local.get $a) (local.get $n))))
+      (local.set $s (i32.add (local.get $s) (i32.shr_s (local.get $a) (i32.add (local.get $n) (i32.const 1)))))
+      (local.set $s (i32.xor (local.get $s) (i32.rotl (local.get $a) (i32.const 7))))
+      (local.set $s (i32.add (local.get $s) (i32.rotr (local.get $s) (i32.const 13))))
+      (local.set $s (i32.xor (local.get $s) (i32.rotl (local.get $a) (i32.const 0))))
+      (local.set $s (i32.xor (local.get $s) (i32.rotl (local.get $a) (local.get $n))))
+      (local.set $t (i64.shl (local.get $x) (local.get $m)))
+      (local.set $t (i64.xor (local.get $t) (i64.shr_u (local.get $x) (local.get $m))))
+      (local.set $t (i64.add (local.get $t) (i64.shr_s (local.get $x) (i64.extend_i32_u (local.get $n)))))
+      (local.set $t (i64.xor (local.get $t) (i64.rotl (local.get $x) (i64.const 17))))
+      (local.set $t (i64.add (local.get $t) (i64.rotr (local.get $t) (i64.const 64))))
+      (local.set $t (i64.xor (local.get $t) (i64.rotr (local.get $x) (local.get $m))))
+      (i64.add (i64.extend_i32_u (local.get $s)) (local.get $t))))
+  )";
+  auto run = [&](Config config) {
+    test::InstanceHarness h(config);
+    h.instantiate_wat(wat);
+    std::vector<int64_t> out;
+    for (int32_t a : {1, -5, INT32_MIN, 0x12345678})
+      for (int32_t n : {0, 1, 31, 32, 35, -1})
+        for (int64_t x : {int64_t(-7), int64_t(0x1234567890abcdef)})
+          for (int64_t m : {int64_t(0), int64_t(63), int64_t(64), int64_t(67)})
+            out.push_back(h.call1("f", {Value::i32(a), Value::i32(n), Value::i64(x), Value::i64(m)}).i64());
+    return out;
+  };
+  expect_compiled_configs_match_interpreter(run);
+}
+
 // Sums into a third register (one lea: i32 ones wrapping, from a wrapped
 // i64's register, with negative constants, i64 ones; an add whose flags a
 // br_if tests), and globals read straight into their destination's
