@@ -365,6 +365,9 @@ bool compile_now(StoreImpl& store, FuncInstance& func) {
 
   record_for_perf(func, *native);
   func.native = std::move(native);
+#if defined(__x86_64__)
+  publish_indirect_call(func, entry);
+#endif
   publish_entry(func, entry);
   return true;
 }

@@ -3507,8 +3507,10 @@ class X64Compiler {
     const uint64_t* p = w(in);
     const auto* table = reinterpret_cast<const TableInstance*>(p[1]);
     const int32_t elems = offset_in(*table, table->elems);
-    const int32_t type_id = offset_in(func_, func_.type_id), instance = offset_in(func_, func_.instance),
-                  entry = offset_in(func_, func_.native_entry);
+    const int32_t key = offset_in(func_, func_.indirect_call_key), entry = offset_in(func_, func_.internal_entry);
+    // The key a callee of this instance with the expected type has once
+    // it has native code (see publish_indirect_call).
+    const uint64_t expected_key = indirect_call_key(uint32_t(p[2]), func_.instance);
     Label slow = a.newLabel(), done = a.newLabel();
     a.emit(Inst::kIdMov, ecx, gp_in(p[3], false));  // the index (zero-extended)
     a.mov(rax, imm(table));
@@ -3519,17 +3521,17 @@ class X64Compiler {
     a.mov(rax, qword_ptr(rdx));                // the reference: its FuncInstance*, or null (RefBits)
     a.test(rax, rax);
     a.jz(slow);
-    a.cmp(dword_ptr(rax, type_id), imm(int32_t(uint32_t(p[2]))));
-    a.jne(slow);
+    // The type, native code and instance in one compare (a function of
+    // another instance: through the interpreter, which calls its native
+    // entry; a key of 0 never matches).
+    if (expected_key == 0) {
+      a.jmp(slow);
+    } else {
+      a.mov(rdx, imm(expected_key));
+      a.cmp(qword_ptr(rax, key), rdx);
+      a.jne(slow);
+    }
     a.mov(r8, qword_ptr(rax, entry));
-    a.test(r8, r8);
-    a.jz(slow);
-    // (A function of another instance: through the interpreter, which
-    // calls its native entry.)
-    a.mov(rdx, imm(func_.instance));
-    a.cmp(qword_ptr(rax, instance), rdx);
-    a.jne(slow);
-    a.add(r8, int32_t(kInternalEntryOffset));
     call_native(r8, p[4], false);
     a.bind(done);
     after_wasm_call(in);
@@ -4324,6 +4326,18 @@ class X64Compiler {
 };
 
 }  // namespace
+
+uint64_t indirect_call_key(uint32_t type_id, const InstanceImpl* instance) {
+  const auto address = reinterpret_cast<uint64_t>(instance);
+  if (type_id >= (1u << 16) || address >> 48 || !address) return 0;
+  return uint64_t(type_id) << 48 | address;
+}
+
+void publish_indirect_call(FuncInstance& func, NativeEntry entry) {
+  func.internal_entry = reinterpret_cast<const uint8_t*>(entry) + kInternalEntryOffset;
+  // (After the entry: compiled code that finds the key calls it.)
+  std::atomic_ref<uint64_t>(func.indirect_call_key).store(indirect_call_key(func.type_id, func.instance), std::memory_order_release);
+}
 
 NativeEntry compile_x64(StoreImpl& store, FuncInstance& func, const CompiledFunc& source, NativeCode& out) {
   bool use_guard = true;

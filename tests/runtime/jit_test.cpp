@@ -16,6 +16,9 @@
 #include "mywasm/mywasm.hpp"
 #include "runtime/exec_context.hpp"
 #include "runtime/store.hpp"
+#if defined(__x86_64__)
+#include "x64_compiler.hpp"
+#endif
 
 namespace mywasm {
 namespace {
@@ -2023,6 +2026,25 @@ TEST(Jit, ShiftsAndRotatesMatchTheInterpreter) {
   };
   expect_compiled_configs_match_interpreter(run);
 }
+
+#if defined(__x86_64__)
+// x86-64 call_indirect compares one key for type, native code and
+// instance: keys differ with either, and a type id past 16 bits (or an
+// address past 48) has none, so such calls take the checked slow path.
+TEST(Jit, IndirectCallKeysTellTypesAndInstancesApart) {
+  const auto* a = reinterpret_cast<const InstanceImpl*>(uintptr_t(0x7f0012345000));
+  const auto* b = reinterpret_cast<const InstanceImpl*>(uintptr_t(0x7f0012346000));
+  const uint64_t key = jit::indirect_call_key(5, a);
+  EXPECT_NE(key, 0u);
+  EXPECT_NE(key, jit::indirect_call_key(5, b));
+  EXPECT_NE(key, jit::indirect_call_key(6, a));
+  EXPECT_NE(jit::indirect_call_key(0xffff, a), 0u);
+  EXPECT_NE(jit::indirect_call_key(0xffff, a), jit::indirect_call_key(0x7fff, a));
+  EXPECT_EQ(jit::indirect_call_key(0x10000, a), 0u);
+  EXPECT_EQ(jit::indirect_call_key(5, nullptr), 0u);
+  EXPECT_EQ(jit::indirect_call_key(5, reinterpret_cast<const InstanceImpl*>(uintptr_t(1) << 48)), 0u);
+}
+#endif
 
 // Sums into a third register (one lea: i32 ones wrapping, from a wrapped
 // i64's register, with negative constants, i64 ones; an add whose flags a

@@ -52,6 +52,13 @@ struct FuncInstance {
   // interpreter runs `compiled`).
   NativeEntry native_entry = nullptr;
   std::unique_ptr<jit::NativeCode> native;
+  // What x86-64 compiled code's call_indirect compares in one go, set with
+  // native code (see jit::publish_indirect_call): the canonical type id in
+  // the top 16 bits over the instance's address (0: no native code, or a
+  // type id of 16 bits or more: such calls take the slow path), and the
+  // internal entry it then calls.
+  uint64_t indirect_call_key = 0;
+  const void* internal_entry = nullptr;
   // Interpreter calls left before the function tiers up (Config::tier
   // Tiered); reset to "never" once it was tried.
   int32_t tier_up_countdown = INT32_MAX;
