@@ -172,7 +172,7 @@ bool write_sections(const asmjit::CodeHolder& code, void* rx, size_t size) {
 }
 }  // namespace
 
-NativeEntry install_code(asmjit::CodeHolder& code, NativeCode& out) {
+NativeEntry install_code(asmjit::CodeHolder& code, NativeCode& out, const CodePatch* patch) {
   using namespace asmjit;
   if (code.flatten() != kErrorOk || code.resolveUnresolvedLinks() != kErrorOk) return nullptr;
   const size_t size = code.codeSize();
@@ -182,6 +182,7 @@ NativeEntry install_code(asmjit::CodeHolder& code, NativeCode& out) {
   out.code = rx;
   out.size = size;
   if (code.relocateToBase(reinterpret_cast<uint64_t>(rx)) != kErrorOk) return nullptr;
+  if (patch) (*patch)(code, reinterpret_cast<uint64_t>(rx));
   if (rw) {
     if (code.copyFlattenedData(rw, size, CopySectionFlags::kPadSectionBuffer) != kErrorOk) return nullptr;
   } else if (!write_sections(code, rx, size)) {
@@ -198,8 +199,8 @@ NativeEntry install_code(asmjit::CodeHolder& code, NativeCode& out) {
 
 NativeEntry finish_code(asmjit::CodeHolder& code, NativeCode& out, uint64_t osr_offset,
                         std::optional<uint64_t> oob_offset, bool& registered,
-                        std::optional<uint64_t> stack_offset) {
-  NativeEntry entry = install_code(code, out);
+                        std::optional<uint64_t> stack_offset, const CodePatch* patch) {
+  NativeEntry entry = install_code(code, out, patch);
   if (!entry) return nullptr;
   const uintptr_t base = reinterpret_cast<uintptr_t>(out.code);
   out.osr_entry = reinterpret_cast<OsrEntry>(base + osr_offset);

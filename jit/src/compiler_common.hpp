@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <map>
+#include <functional>
 #include <optional>
 #include <span>
 #include <sys/uio.h>
@@ -132,8 +133,11 @@ class TrapSites {
 // Copies the finished code of `code` to executable memory (through its
 // writable alias, or write_code where there is none; then the instruction
 // cache made coherent over the executable range) and records it in `out`;
-// its entry, or null.
-NativeEntry install_code(asmjit::CodeHolder& code, NativeCode& out);
+// its entry, or null. `patch`, when given, is called with the code's
+// address once it is known, before the copy: it may still change the
+// code's bytes (absolute addresses it holds as offsets).
+using CodePatch = std::function<void(asmjit::CodeHolder& code, uint64_t base)>;
+NativeEntry install_code(asmjit::CodeHolder& code, NativeCode& out, const CodePatch* patch = nullptr);
 
 // install_code, then the OSR entry at `osr_offset` and, for code that
 // relies on guard pages (`oob_offset`: its out-of-bounds trap stub;
@@ -143,7 +147,7 @@ NativeEntry install_code(asmjit::CodeHolder& code, NativeCode& out);
 // compiles again with explicit checks).
 NativeEntry finish_code(asmjit::CodeHolder& code, NativeCode& out, uint64_t osr_offset,
                         std::optional<uint64_t> oob_offset, bool& registered,
-                        std::optional<uint64_t> stack_offset = std::nullopt);
+                        std::optional<uint64_t> stack_offset = std::nullopt, const CodePatch* patch = nullptr);
 
 // Compiles with guard pages (Compiler(..., use_guard=true, extra...)), and
 // again with explicit checks when the fault handler's registry was full.

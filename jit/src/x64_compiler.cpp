@@ -899,7 +899,9 @@ class X64Compiler {
     std::optional<uint64_t> oob_offset, stack_offset;
     if (guarded_) oob_offset = code_.labelOffsetFromBase(oob_);
     if (probes_value_stack_) stack_offset = code_.labelOffsetFromBase(no_stack_at_entry_);
-    return finish_code(code_, out_, code_.labelOffsetFromBase(osr), oob_offset, registered_, stack_offset);
+    const CodePatch patch = [this](CodeHolder& code, uint64_t base) { patch_jump_tables(code, base); };
+    return finish_code(code_, out_, code_.labelOffsetFromBase(osr), oob_offset, registered_, stack_offset,
+                       jump_table_spans_.empty() ? nullptr : &patch);
   }
 
  private:
@@ -3335,9 +3337,7 @@ class X64Compiler {
     branch_if(CondCode::kAE, p[3 + count - 1]);
     for (uint64_t k = 0; k < count; ++k) note_incoming(target_index(p[3 + k]), false);
     a.lea(rcx, ptr(table));
-    a.movsxd(rax, dword_ptr(rcx, index, 2));
-    a.add(rax, rcx);
-    a.jmp(rax);
+    a.jmp(qword_ptr(rcx, index.r64(), 3));  // (absolute entries: see write_jump_table)
     jump_tables_.push_back(JumpTable{table, p + 3, count, current_, leaving_stubs(p + 3, count)});
   }
   // For a br_table's distinct targets outside a loop whose pins are dirty,
@@ -3365,11 +3365,15 @@ class X64Compiler {
     size_t from;  // the br_table's code index
     std::vector<std::pair<uint64_t, Label>> leaving;  // see leaving_stubs
   };
+  // Its entries are the targets' addresses: written as offsets from the
+  // code's start, which patch_jump_tables turns into addresses once the
+  // code's place is known (an asmjit label reference per entry would cost
+  // some 70 bytes of bookkeeping).
   bool write_jump_table(const JumpTable& t) {
-    a_->align(AlignMode::kData, 4);
+    a_->align(AlignMode::kData, 8);
     a_->bind(t.table);
-    const uint64_t base = code_.labelOffsetFromBase(t.table);
-    std::vector<int32_t> offsets(t.count);
+    jump_table_spans_.push_back({code_.labelOffsetFromBase(t.table), t.count});
+    std::vector<uint64_t> offsets(t.count);
     for (uint64_t k = 0; k < t.count; ++k) {
       const auto stub = std::lower_bound(t.leaving.begin(), t.leaving.end(), t.targets[k],
                                          [](const auto& s, uint64_t addr) { return s.first < addr; });
@@ -3377,9 +3381,21 @@ class X64Compiler {
                                ? stub->second
                                : branch_label(t.targets[k], t.from);
       if (!code_.isLabelBound(target)) return false;
-      offsets[k] = int32_t(code_.labelOffsetFromBase(target) - base);
+      offsets[k] = code_.labelOffsetFromBase(target);
     }
-    return a_->embed(offsets.data(), offsets.size() * sizeof(int32_t)) == kErrorOk;
+    return a_->embed(offsets.data(), offsets.size() * sizeof(uint64_t)) == kErrorOk;
+  }
+  // The code at `base`: each jump table entry (an offset from the code's
+  // start, in the one text section) becomes its target's address.
+  void patch_jump_tables(CodeHolder& code, uint64_t base) const {
+    uint8_t* text = code.textSection()->buffer().data();
+    for (const auto& [offset, count] : jump_table_spans_)
+      for (uint64_t k = 0; k < count; ++k) {
+        uint64_t entry;
+        std::memcpy(&entry, text + offset + 8 * k, 8);
+        entry += base;
+        std::memcpy(text + offset + 8 * k, &entry, 8);
+      }
   }
 
   // Calls the native code at `target` with the frame at slot `arg_slot`;
@@ -4247,6 +4263,7 @@ class X64Compiler {
   }
   TrapSites trap_sites_;
   std::vector<JumpTable> jump_tables_;
+  std::vector<std::pair<uint64_t, uint64_t>> jump_table_spans_;  // (offset in the code, entries): write_jump_table
   // Loops: header index -> index of the last branch back to it (or of a
   // nested loop's: see extend_loops_over_nested).
   std::map<size_t, size_t> loop_end_;
