@@ -2250,6 +2250,7 @@ class X64Compiler {
         break;
       }
       case Internal::Const:
+        if (store_constant_only(p[1], p[2])) break;
         put_gp(p[1], Operand(), [&](Gp r) { move_constant(r, p[2]); }, p[2] <= 0xffffffffu);
         break;
       case Internal::Br:
@@ -2955,6 +2956,7 @@ class X64Compiler {
     }
     if (const std::optional<uint64_t> c = constant_in(src); c && !float_width(dst)) {  // an immediate
       const uint64_t v = *c;
+      if (store_constant_only(dst, v)) return;
       put_gp(dst, Operand(), [&](Gp r) { move_constant(r, v); }, v <= 0xffffffffu);
       return;
     }
@@ -2965,6 +2967,17 @@ class X64Compiler {
       put_gp(dst, Operand(), [&](Gp r) { a_->mov(r.r64(), slot64(src)); });  // (straight into dst's register)
   }
 
+  // A constant written to an unpinned local (whose stores are written
+  // through) is one store of an immediate, not a move into a register and
+  // its store: false (nothing done) for a temporary, a pinned local or a
+  // value a sign-extended imm32 does not give.
+  bool store_constant_only(uint64_t dst, uint64_t v) {
+    if (dst >= src_.temp_base || cache_.pinned(dst) || v > 0x7fffffffu) return false;
+    cache_.forget(dst);
+    store_evicted();
+    a_->mov(slot64(dst), imm(int32_t(v)));
+    return true;
+  }
   // ------------------------------------------------------------ deferred stores
   // r := v, in the shortest form: a 32-bit move where it zero-extends to
   // v (not a 10-byte movabs for 0xffffffff, an i32's -1).
