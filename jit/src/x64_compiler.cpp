@@ -901,7 +901,7 @@ class X64Compiler {
     if (probes_value_stack_) stack_offset = code_.labelOffsetFromBase(no_stack_at_entry_);
     const CodePatch patch = [this](CodeHolder& code, uint64_t base) { patch_jump_tables(code, base); };
     return finish_code(code_, out_, code_.labelOffsetFromBase(osr), oob_offset, registered_, stack_offset,
-                       jump_table_spans_.empty() ? nullptr : &patch);
+                       jump_tables_.empty() ? nullptr : &patch);
   }
 
  private:
@@ -2974,7 +2974,6 @@ class X64Compiler {
   bool store_constant_only(uint64_t dst, uint64_t v) {
     if (dst >= src_.temp_base || cache_.pinned(dst) || v > 0x7fffffffu) return false;
     cache_.forget(dst);
-    store_evicted();
     a_->mov(slot64(dst), imm(int32_t(v)));
     return true;
   }
@@ -3385,7 +3384,6 @@ class X64Compiler {
   bool write_jump_table(const JumpTable& t) {
     a_->align(AlignMode::kData, 8);
     a_->bind(t.table);
-    jump_table_spans_.push_back({code_.labelOffsetFromBase(t.table), t.count});
     std::vector<uint64_t> offsets(t.count);
     for (uint64_t k = 0; k < t.count; ++k) {
       const auto stub = std::lower_bound(t.leaving.begin(), t.leaving.end(), t.targets[k],
@@ -3402,13 +3400,15 @@ class X64Compiler {
   // start, in the one text section) becomes its target's address.
   void patch_jump_tables(CodeHolder& code, uint64_t base) const {
     uint8_t* text = code.textSection()->buffer().data();
-    for (const auto& [offset, count] : jump_table_spans_)
-      for (uint64_t k = 0; k < count; ++k) {
+    for (const JumpTable& t : jump_tables_) {
+      uint8_t* entries = text + code.labelOffsetFromBase(t.table);
+      for (uint64_t k = 0; k < t.count; ++k) {
         uint64_t entry;
-        std::memcpy(&entry, text + offset + 8 * k, 8);
+        std::memcpy(&entry, entries + 8 * k, 8);
         entry += base;
-        std::memcpy(text + offset + 8 * k, &entry, 8);
+        std::memcpy(entries + 8 * k, &entry, 8);
       }
+    }
   }
 
   // Calls the native code at `target` with the frame at slot `arg_slot`;
@@ -4276,7 +4276,6 @@ class X64Compiler {
   }
   TrapSites trap_sites_;
   std::vector<JumpTable> jump_tables_;
-  std::vector<std::pair<uint64_t, uint64_t>> jump_table_spans_;  // (offset in the code, entries): write_jump_table
   // Loops: header index -> index of the last branch back to it (or of a
   // nested loop's: see extend_loops_over_nested).
   std::map<size_t, size_t> loop_end_;
