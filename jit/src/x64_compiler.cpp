@@ -929,8 +929,11 @@ class X64Compiler {
     std::vector<Label> labels;
     std::vector<std::optional<ValType>> local_type;
     std::vector<uint32_t> uses;  // enter_loop's counts
+    std::vector<uint64_t> weights;  // and their estimated frequencies (rank_locals)
+    std::vector<std::pair<size_t, uint64_t>> inflow;  // estimate_frequencies: what branches bring to labels ahead
+    std::vector<std::pair<size_t, bool>> nested;  // and the loops it is in
     std::vector<uint64_t> used;
-    std::vector<std::pair<uint32_t, uint64_t>> ranked;
+    std::vector<std::pair<uint64_t, uint64_t>> ranked;  // (rank_locals' weight, slot)
     RegCache cache;
     // join_paths: per branch target (as labels), what every path noted so
     // far brings, and the target's JoinState.
@@ -2355,30 +2358,114 @@ class X64Compiler {
   // two to four uses: +30% instructions with pins) nor for loading the
   // pins each time the loop is entered.
   static constexpr uint32_t kMinUsesToPinAcrossCalls = 8;
-  // Puts the locals the loop [first, last) uses at least `min_uses` times
-  // into scratch_.ranked, most used first (integer ones only when `calls`;
-  // v128 ones where pinnable; none pinned already).
-  void rank_locals(InstrIt first, InstrIt last, bool calls, uint32_t min_uses) {
-    // (Counted per local slot in the thread's buffer, zero between loops.)
+  // How rank_locals orders the locals: by their count of uses, or by how
+  // often a pass through the code is estimated to use them (see
+  // estimate_frequencies).
+  enum class Rank { ByCount, ByFrequency };
+  // Puts the locals the code [first, last) uses at least `min_uses` times
+  // into scratch_.ranked, first the one to pin first (integer ones only
+  // when `calls`; v128 ones where pinnable; none pinned already).
+  void rank_locals(InstrIt first, InstrIt last, bool calls, uint32_t min_uses, Rank rank) {
+    // (Counted per local slot in the thread's buffers, zero between calls.)
     std::vector<uint32_t>& uses = scratch_.uses;
-    std::vector<std::pair<uint32_t, uint64_t>>& ranked = scratch_.ranked;
+    std::vector<uint64_t>& weights = scratch_.weights;
+    std::vector<std::pair<uint64_t, uint64_t>>& ranked = scratch_.ranked;
     std::vector<uint64_t>& used = scratch_.used;  // the local slots counted
     uses.resize(local_type_.size());
+    weights.resize(local_type_.size());
     ranked.clear();
     used.clear();
-    for (auto it = first; it != last; ++it) {
-      for_each_slot_operand(*it, [&](uint64_t slot) {
-        if (slot < uses.size() && uses[slot]++ == 0) used.push_back(slot);
+    auto count = [&](const Instr& in, uint64_t frequency) {
+      for_each_slot_operand(in, [&](uint64_t slot) {
+        if (slot >= uses.size()) return;
+        if (uses[slot]++ == 0) used.push_back(slot);
+        weights[slot] += frequency;
       });
-    }
+    };
+    if (rank == Rank::ByFrequency) estimate_frequencies(first, last, count);
+    else for (auto it = first; it != last; ++it) count(*it, 1);
     for (uint64_t slot : used) {
       const uint32_t n = std::exchange(uses[slot], 0);
+      const uint64_t weight = std::exchange(weights[slot], 0);
       const std::optional<ValType> t = local_type_[slot];
       if (n >= min_uses && t && pinnable(slot, *t) && !(calls && (is_float_type(*t) || *t == ValType::V128)) &&
           !cache_.pinned(slot))
-        ranked.push_back({n, slot});
+        ranked.push_back({weight, slot});
     }
     std::sort(ranked.rbegin(), ranked.rend());
+  }
+  // Calls f(instruction, frequency) for each instruction of [first, last)
+  // in order, with how often it runs for each run of the first (kOnce),
+  // as estimated with no profile: the code after a forward conditional
+  // branch runs half as often as the code before it, whichever way it
+  // goes; each target of a br_table gets an equal share; a label runs as
+  // often as the paths into it together, and the code after a br, return
+  // or br_table not at all until a label; a loop nested in the range
+  // turns kTurns times each time it is entered (a branch back changes
+  // nothing else). So a loop whose common path leaves early for its next
+  // turn (zlib's longest_match: "no match here, next in the chain") pins
+  // what that path uses, not what the rarer path after it uses more
+  // often, and a loop pins what its inner loops use before what it uses
+  // around them (matmul's inner product).
+  static constexpr uint64_t kOnce = uint64_t(1) << 20, kTurns = 8, kMostOften = kOnce << 20;
+  template <typename F>
+  void estimate_frequencies(InstrIt first, InstrIt last, F&& f) {
+    // What branches bring to labels ahead: a min-heap by target, as labels
+    // come in code order.
+    std::vector<std::pair<size_t, uint64_t>>& inflow = scratch_.inflow;
+    inflow.clear();
+    const auto later = [](const std::pair<size_t, uint64_t>& x, const std::pair<size_t, uint64_t>& y) {
+      return x.first > y.first;
+    };
+    uint64_t now = kOnce;
+    size_t at = 0;
+    // The ends of the nested loops `at` is in, innermost last, with whether
+    // entering it multiplied the frequency by kTurns (not past kMostOften:
+    // the sums of frequencies stay far from overflowing).
+    std::vector<std::pair<size_t, bool>>& nested = scratch_.nested;
+    nested.clear();
+    auto next_loop = first == last ? loop_end_.end() : loop_end_.upper_bound(first->index);
+    auto branch_to = [&](uint64_t address, uint64_t frequency) {
+      const size_t target = target_index(address);
+      if (target <= at) return;
+      for (auto loop = nested.rbegin(); loop != nested.rend() && loop->first < target; ++loop)
+        if (loop->second) frequency /= kTurns;
+      if (!frequency) return;
+      inflow.push_back({target, frequency});
+      std::push_heap(inflow.begin(), inflow.end(), later);
+    };
+    for (auto it = first; it != last; ++it) {
+      const Instr& in = *it;
+      at = in.index;
+      for (; !nested.empty() && nested.back().first < at; nested.pop_back())
+        if (nested.back().second) now /= kTurns;
+      for (; next_loop != loop_end_.end() && next_loop->first <= at; ++next_loop) {
+        if (next_loop->first != at) continue;
+        const bool boost = now < kMostOften;
+        nested.push_back({next_loop->second, boost});
+        if (boost) now *= kTurns;
+      }
+      while (!inflow.empty() && inflow.front().first <= at) {
+        now += inflow.front().second;
+        std::pop_heap(inflow.begin(), inflow.end(), later);
+        inflow.pop_back();
+      }
+      f(in, now);
+      if (in.info->form != HandlerInfo::InternalForm) continue;
+      const uint64_t* p = w(in);
+      switch (in.info->internal) {
+        case Internal::Br: branch_to(p[1], now), now = 0; break;
+        case Internal::BrIf: case Internal::BrUnless:  // (a branch back: kTurns stands for its turns)
+          if (target_index(p[2]) > at) now /= 2, branch_to(p[2], now);
+          break;
+        case Internal::BrTable:
+          for (uint64_t k = 0; k < p[2]; ++k) branch_to(p[3 + k], now / p[2]);
+          now = 0;
+          break;
+        case Internal::Return: case Internal::Unreachable: now = 0; break;
+        default: break;
+      }
+    }
   }
   // Which callee-saved registers the loops' pins and cache may use, which
   // the function then saves: r15 and rbp when a call-free loop needs more
@@ -2401,14 +2488,14 @@ class X64Compiler {
     for (const auto& [header, end] : loop_end_) {
       const auto [first, last] = loop_instrs(header, end);
       if (!any_calls_out(first, last)) {
-        rank_locals(first, last, false, 2);
+        rank_locals(first, last, false, 2, Rank::ByCount);
         if (scratch_.ranked.size() >= kMinPinsForCalleeSaved || size_t(last - first) >= kMinInstrsForCalleeSaved)
           use.r15_rbp = true;
         if (use.r15_rbp && memory_size_in_r14_) return use;  // (nothing more to learn)
         continue;
       }
       if (header <= counted_to && counted_to != 0) continue;
-      rank_locals(first, last, true, kMinUsesToPinAcrossCalls);
+      rank_locals(first, last, true, kMinUsesToPinAcrossCalls, Rank::ByCount);
       use.r15_rbp |= !scratch_.ranked.empty();
       use.r14 = !memory_size_in_r14_ && scratch_.ranked.size() >= 3;
       if (use.r14) return use;
@@ -2428,8 +2515,8 @@ class X64Compiler {
     // instructions on speedtest1, +9% on lua.)
     const bool calls = any_calls_out(first, last);
     scratch_.ranked.clear();
-    if (!calls || cache_.free_callee_saved()) rank_locals(first, last, calls, calls ? kMinUsesToPinAcrossCalls : 2);
-    const std::vector<std::pair<uint32_t, uint64_t>>& ranked = scratch_.ranked;
+    if (!calls || cache_.free_callee_saved()) rank_locals(first, last, calls, calls ? kMinUsesToPinAcrossCalls : 2, Rank::ByFrequency);
+    const std::vector<std::pair<uint64_t, uint64_t>>& ranked = scratch_.ranked;
     ActiveLoop loop{header, end, {}};
     flush_dirty(false);  // (nothing: the header's label stored it)
     for (auto [n, slot] : ranked) {
@@ -2466,7 +2553,7 @@ class X64Compiler {
   static constexpr uint32_t kMinUsesToPinInFunction = 3, kMaxFunctionPinsGp = 3, kMaxFunctionPinsXmm = 4;
   void pin_function_locals() {
     if (instrs_.empty() || any_calls_out(instrs_.cbegin(), instrs_.cend())) return;
-    rank_locals(instrs_.cbegin(), instrs_.cend(), false, kMinUsesToPinInFunction);
+    rank_locals(instrs_.cbegin(), instrs_.cend(), false, kMinUsesToPinInFunction, Rank::ByCount);
     ActiveLoop whole{0, SIZE_MAX, {}};
     uint32_t gp = 0, xmm = 0;
     for (auto [n, slot] : scratch_.ranked) {

@@ -2083,6 +2083,71 @@ TEST(Jit, ConstantsStoredToLocalsMatchTheInterpreter) {
   expect_compiled_configs_match_interpreter(run);
 }
 
+// Loops whose locals outnumber the registers they may be pinned in, so
+// that the order of the estimated frequencies decides which are: a hash
+// chain's walk whose common path goes straight to its next turn while a
+// rarer one runs an inner loop over other locals, a br_table splitting a
+// loop's turns, and loops nested deeper than the estimate multiplies by
+// each level's turns; every tier as the interpreter.
+TEST(Jit, LoopsPinningByEstimatedFrequencyMatchTheInterpreter) {
+  std::string nest = "(local.set $s (i32.add (local.get $s) (local.get $k0)))";
+  for (int level = 9; level >= 0; --level) {
+    const std::string k = "$k" + std::to_string(level);
+    nest = "(local.set " + k + " (i32.const 0)) (loop $n" + std::to_string(level) + " " + nest +
+           " (local.set " + k + " (i32.add (local.get " + k + ") (i32.const 1)))" + " (br_if $n" +
+           std::to_string(level) + " (i32.lt_u (local.get " + k + ") (i32.const 2))))";
+  }
+  std::string locals;
+  for (int level = 0; level <= 9; ++level) locals += " (local $k" + std::to_string(level) + " i32)";
+  const std::string wat = R"((module
+    (memory 1)
+    (func (export "walk") (param $n i32) (param $seed i32) (result i32)
+      (local $cur i32) (local $mask i32) (local $limit i32) (local $best i32) (local $len i32)
+      (local $a i32) (local $b i32) (local $c i32) (local $d i32) (local $i i32) (local $s i32)
+      (local.set $i (i32.const 0))
+      (loop $fill
+        (local.set $seed (i32.add (i32.mul (local.get $seed) (i32.const 1103515245)) (i32.const 12345)))
+        (i32.store16 (i32.shl (local.get $i) (i32.const 1)) (i32.shr_u (local.get $seed) (i32.const 16)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $fill (i32.lt_u (local.get $i) (i32.const 4096))))
+      (local.set $mask (i32.const 4095))
+      (local.set $limit (i32.const 3))
+      (local.set $cur (local.get $n))
+      (block $done
+        (loop $chain
+          (local.set $cur (i32.load16_u (i32.shl (i32.and (local.get $cur) (local.get $mask)) (i32.const 1))))
+          (br_if $done (i32.le_u (local.get $cur) (local.get $limit)))
+          (local.set $len (i32.add (local.get $len) (i32.const 1)))
+          (br_if $done (i32.gt_u (local.get $len) (i32.const 5000)))
+          (br_if $chain (i32.and (local.get $cur) (i32.const 7)))
+          (local.set $a (i32.const 0))
+          (loop $scan
+            (local.set $b (i32.add (local.get $b) (i32.mul (local.get $a) (local.get $cur))))
+            (local.set $c (i32.xor (local.get $c) (i32.add (local.get $b) (local.get $d))))
+            (local.set $d (i32.add (local.get $d) (i32.const 3)))
+            (local.set $a (i32.add (local.get $a) (i32.const 1)))
+            (br_if $scan (i32.lt_u (local.get $a) (i32.and (local.get $cur) (i32.const 31)))))
+          (block $x (block $y (block $z
+            (br_table $x $y $z (i32.and (local.get $c) (i32.const 3))))
+            (local.set $best (i32.add (local.get $best) (local.get $b))) (br $chain))
+            (local.set $best (i32.xor (local.get $best) (local.get $c))) (br $chain))
+          (local.set $best (i32.sub (local.get $best) (local.get $d)))
+          (br $chain)))
+      (i32.add (i32.add (local.get $best) (local.get $len)) (i32.add (local.get $c) (local.get $cur))))
+    (func (export "nest") (param $s i32) (result i32))" +
+                          locals + " " + nest + R"( (local.get $s)))
+  )";
+  auto run = [&](Config config) {
+    test::InstanceHarness h(config);
+    h.instantiate_wat(wat);
+    std::vector<int32_t> out;
+    for (int32_t n : {0, 1, 77, 4000, 123456}) out.push_back(h.call1("walk", {Value::i32(n), Value::i32(n ^ 99)}).i32());
+    out.push_back(h.call1("nest", {Value::i32(5)}).i32());
+    return out;
+  };
+  expect_compiled_configs_match_interpreter(run);
+}
+
 // Sums into a third register (one lea: i32 ones wrapping, from a wrapped
 // i64's register, with negative constants, i64 ones; an add whose flags a
 // br_if tests), and globals read straight into their destination's
