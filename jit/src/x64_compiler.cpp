@@ -3727,6 +3727,12 @@ class X64Compiler {
     }
   }
 
+  // Whether an instruction writing `dst` from `src` (and a constant) can
+  // update `dst` where it is: the same local, its value in its slot only.
+  bool updates_local_in_memory(uint64_t dst, uint64_t src) const {
+    return dst == src && dst < src_.const_base && !cache_.find(dst) && cache_.evicted().empty();
+  }
+
   void emit_plain(Opcode op, const uint64_t* p) {
     FastAssembler& a = *a_;
     switch (plain_op_kind(op)) {
@@ -3736,7 +3742,6 @@ class X64Compiler {
       case OpKind::IntBin64: {
         const bool wide = plain_op_kind(op) == OpKind::IntBin64;
         const Operand b = gp_in_or_imm(p[3], wide);
-        const Operand x = gp_in_or_imm(p[2], wide);  // (a constant: moved in as an immediate)
         InstId id = Inst::kIdXor;
         switch (op) {
           case Opcode::I32Add: case Opcode::I64Add: id = Inst::kIdAdd; break;
@@ -3746,6 +3751,16 @@ class X64Compiler {
           case Opcode::I32Or: case Opcode::I64Or: id = Inst::kIdOr; break;
           default: break;
         }
+        if (id != Inst::kIdImul && b.isImm() && updates_local_in_memory(p[1], p[2])) {
+          // local = local op constant, the local in no register: one
+          // read-modify-write of its slot, not a load, the op and a store
+          // (zlib's chain_length--). A 32-bit one leaves the slot's upper
+          // half zero, as every i32 slot's is; ZF is the result's.
+          a.emit(id, wide ? slot64(p[1]) : slot32(p[1]), b);
+          if (!wide) last_compare_ = Compare{p[1], CondCode::kNE};
+          return;
+        }
+        const Operand x = gp_in_or_imm(p[2], wide);  // (a constant: moved in as an immediate)
         // A sum of two registers, or of a register and a constant, into a
         // third register is one lea, not a mov and an add, unless what
         // follows may test the flags an add leaves (lea leaves none).

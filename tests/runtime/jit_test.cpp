@@ -2083,6 +2083,49 @@ TEST(Jit, ConstantsStoredToLocalsMatchTheInterpreter) {
   expect_compiled_configs_match_interpreter(run);
 }
 
+// A local updated with a constant while in no register (after a call,
+// or a label that keeps it in none) is updated in its slot: i32 adds that
+// wrap, subs, ands, ors and xors (the slot's upper half stays zero, as an
+// i64.extend_i32_u of it shows), i64 ones with negative constants, and a
+// br_if on the result's flags; every tier as the interpreter.
+TEST(Jit, LocalsUpdatedInTheirSlotsMatchTheInterpreter) {
+  const char* wat = R"((module
+    (global $calls (mut i32) (i32.const 0))
+    (func $touch (global.set $calls (i32.add (global.get $calls) (i32.const 1))))
+    (func (export "f") (param $n i32) (param $x i64) (result i64)
+      (local $a i32) (local $b i32) (local $c i32) (local $s i64)
+      (local.set $a (i32.const 0x7ffffffe))
+      (local.set $b (i32.const 0xf0f0))
+      (local.set $c (local.get $n))
+      (loop $l
+        (call $touch)
+        (local.set $a (i32.add (local.get $a) (i32.const 1)))
+        (call $touch)
+        (local.set $b (i32.xor (local.get $b) (i32.const -1)))
+        (local.set $b (i32.and (local.get $b) (i32.const 0xffff0fff)))
+        (call $touch)
+        (local.set $b (i32.or (local.get $b) (i32.const 3)))
+        (local.set $x (i64.add (local.get $x) (i64.const -5)))
+        (call $touch)
+        (local.set $x (i64.sub (local.get $x) (i64.const -0x7fffffff)))
+        (local.set $s (i64.add (local.get $s)
+          (i64.add (i64.extend_i32_u (local.get $a)) (i64.extend_i32_u (local.get $b)))))
+        (call $touch)
+        (br_if $l (local.tee $c (i32.sub (local.get $c) (i32.const 1)))))
+      (i64.add (i64.add (local.get $s) (local.get $x))
+        (i64.add (i64.extend_i32_u (local.get $c)) (i64.extend_i32_u (global.get $calls))))))
+  )";
+  auto run = [&](Config config) {
+    test::InstanceHarness h(config);
+    h.instantiate_wat(wat);
+    std::vector<int64_t> out;
+    for (int32_t n : {1, 2, 3, 7})
+      out.push_back(h.call1("f", {Value::i32(n), Value::i64(int64_t(n) * -0x123456789)}).i64());
+    return out;
+  };
+  expect_compiled_configs_match_interpreter(run);
+}
+
 // Loops whose locals outnumber the registers they may be pinned in, so
 // that the order of the estimated frequencies decides which are: a hash
 // chain's walk whose common path goes straight to its next turn while a
