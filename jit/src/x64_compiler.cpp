@@ -4112,6 +4112,18 @@ class X64Compiler {
     put_rax(p[1]);
   }
 
+  // i64.extend_i32_u or i32.wrap_i64 of a value in place (a temporary
+  // replaced by its result) whose register is known zero-extended: its
+  // 64 bits are the result already (pointer_chase's `sum += x & 0xff`).
+  bool zero_extends_in_place(Opcode op, uint64_t dst, uint64_t src) {
+    if ((op != Opcode::I64ExtendI32U && op != Opcode::I32WrapI64) || dst != src || cache_.pinned(dst)) return false;
+    const std::optional<RegCache::Entry> e = cache_.find(src);
+    if (!e || e->xmm || !cache_.zext(*e)) return false;
+    if (deferrable(dst)) cache_.mark_dirty(dst, true);
+    else a_->mov(slot64(dst), RegCache::gp(e->reg));
+    return true;
+  }
+
   void emit_unary(Opcode op, uint64_t dst, uint64_t src) {
     FastAssembler& a = *a_;
     // The operand through the register cache (a register or its slot).
@@ -4165,6 +4177,7 @@ class X64Compiler {
       case Opcode::F64Trunc: round_f64(3); return;
       case Opcode::I32WrapI64: case Opcode::I64ExtendI32U: case Opcode::I32ReinterpretF32:
       case Opcode::F32ReinterpretI32:
+        if (zero_extends_in_place(op, dst, src)) return;
         move(Inst::kIdMov, false, g32());
         return;
       case Opcode::I64ReinterpretF64: case Opcode::F64ReinterpretI64: move(Inst::kIdMov, true, g64()); return;

@@ -2083,6 +2083,40 @@ TEST(Jit, ConstantsStoredToLocalsMatchTheInterpreter) {
   expect_compiled_configs_match_interpreter(run);
 }
 
+// i64.extend_i32_u and i32.wrap_i64 of a temporary in place: free when its
+// register is known zero-extended (after a movzx, a 32-bit op, a narrow
+// load), a move otherwise (an i64 with its upper half set, an i32 from a
+// 64-bit register); every tier as the interpreter.
+TEST(Jit, ZeroExtensionsInPlaceMatchTheInterpreter) {
+  const char* wat = R"((module
+    (memory 1)
+    (data (i32.const 8) "\ff\fe\fd\fc\fb\fa\f9\f8")
+    (func (export "f") (param $x i32) (param $y i64) (result i64)
+      (local $s i64) (local $i i32)
+      (loop $l
+        (local.set $s (i64.add (local.get $s) (i64.extend_i32_u (i32.and (local.get $x) (i32.const 0xff)))))
+        (local.set $s (i64.add (local.get $s) (i64.extend_i32_u (i32.add (local.get $x) (local.get $i)))))
+        (local.set $s (i64.add (local.get $s) (i64.extend_i32_u (i32.load16_u offset=8 (local.get $i)))))
+        (local.set $s (i64.add (local.get $s)
+          (i64.extend_i32_u (i32.wrap_i64 (i64.add (local.get $y) (i64.extend_i32_s (local.get $i)))))))
+        (local.set $s (i64.xor (local.get $s)
+          (i64.extend_i32_u (i32.wrap_i64 (i64.load32_u offset=8 (local.get $i))))))
+        (local.set $x (i32.add (i32.mul (local.get $x) (i32.const 1103515245)) (i32.const 12345)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $l (i32.lt_u (local.get $i) (i32.const 5))))
+      (local.get $s)))
+  )";
+  auto run = [&](Config config) {
+    test::InstanceHarness h(config);
+    h.instantiate_wat(wat);
+    std::vector<int64_t> out;
+    for (int32_t x : {0, -1, 0x7fffffff, 12345})
+      out.push_back(h.call1("f", {Value::i32(x), Value::i64(int64_t(-0x123456789abcdefLL) + x)}).i64());
+    return out;
+  };
+  expect_compiled_configs_match_interpreter(run);
+}
+
 // A local updated with a constant while in no register (after a call,
 // or a label that keeps it in none) is updated in its slot: i32 adds that
 // wrap, subs, ands, ors and xors (the slot's upper half stays zero, as an
