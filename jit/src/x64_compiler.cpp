@@ -3338,8 +3338,7 @@ class X64Compiler {
       body(r);
       if (zext) cache_.set_zext(e);
       else if (cache_.pinned_i32(dst)) zero_extend_pin(e);
-      if (deferrable(dst)) cache_.mark_dirty(dst, true);
-      else a_->mov(slot64(dst), r);
+      written_in(dst, r);
       return;
     }
     body(rax);
@@ -3351,9 +3350,14 @@ class X64Compiler {
     store_evicted();
     put_rax_tail(dst, e);
   }
-  void put_rax_tail(uint64_t dst, RegCache::Entry e) {
+  // Slot dst's new value is all of `r`'s 64 bits: its store deferred where
+  // it may be (marked dirty), else written through.
+  void written_in(uint64_t dst, const Gp& r) {
     if (deferrable(dst)) cache_.mark_dirty(dst, true);
-    else a_->mov(slot64(dst), rax);
+    else a_->mov(slot64(dst), r.r64());
+  }
+  void put_rax_tail(uint64_t dst, RegCache::Entry e) {
+    written_in(dst, rax);
     if (e.xmm) {
       a_->movq(RegCache::xmm(e.reg), rax);  // a float local pinned in an xmm register
     } else if (cache_.pinned_i32(dst)) {
@@ -4119,8 +4123,7 @@ class X64Compiler {
     if ((op != Opcode::I64ExtendI32U && op != Opcode::I32WrapI64) || dst != src || cache_.pinned(dst)) return false;
     const std::optional<RegCache::Entry> e = cache_.find(src);
     if (!e || e->xmm || !cache_.zext(*e)) return false;
-    if (deferrable(dst)) cache_.mark_dirty(dst, true);
-    else a_->mov(slot64(dst), RegCache::gp(e->reg));
+    written_in(dst, RegCache::gp(e->reg));
     return true;
   }
 
