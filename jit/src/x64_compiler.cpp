@@ -3713,7 +3713,12 @@ class X64Compiler {
       case Opcode::I32Ctz: case Opcode::I64Ctz: return has_tzcnt_ ? OpKind::Unary : OpKind::None;
       case Opcode::I32Popcnt: case Opcode::I64Popcnt: return has_popcnt_ ? OpKind::Unary : OpKind::None;
       case Opcode::F32Copysign: case Opcode::F64Copysign: return OpKind::Copysign;
-      case Opcode::I32TruncF64S: case Opcode::I32TruncF64U: case Opcode::I64TruncF64S: return OpKind::Trunc;
+      case Opcode::I32TruncF32S: case Opcode::I32TruncF32U: case Opcode::I32TruncF64S: case Opcode::I32TruncF64U:
+      case Opcode::I64TruncF32S: case Opcode::I64TruncF32U: case Opcode::I64TruncF64S: case Opcode::I64TruncF64U:
+      case Opcode::I32TruncSatF32S: case Opcode::I32TruncSatF32U: case Opcode::I32TruncSatF64S:
+      case Opcode::I32TruncSatF64U: case Opcode::I64TruncSatF32S: case Opcode::I64TruncSatF32U:
+      case Opcode::I64TruncSatF64S: case Opcode::I64TruncSatF64U:
+        return OpKind::Trunc;
       case Opcode::F32Abs: case Opcode::F32Neg: case Opcode::F64Abs: case Opcode::F64Neg:
       case Opcode::F32Sqrt: case Opcode::F64Sqrt:
       case Opcode::F32Ceil: case Opcode::F32Floor: case Opcode::F32Trunc: case Opcode::F32Nearest:
@@ -3725,6 +3730,7 @@ class X64Compiler {
       case Opcode::F64ReinterpretI64:
       case Opcode::F32ConvertI32S: case Opcode::F32ConvertI32U: case Opcode::F32ConvertI64S:
       case Opcode::F64ConvertI32S: case Opcode::F64ConvertI32U: case Opcode::F64ConvertI64S:
+      case Opcode::F32ConvertI64U: case Opcode::F64ConvertI64U:
       case Opcode::F32DemoteF64: case Opcode::F64PromoteF32:
         return OpKind::Unary;
       default: return OpKind::None;
@@ -3912,63 +3918,135 @@ class X64Compiler {
     }
   }
 
-  // Trapping f64 -> integer truncation: cvttsd2si, whose "indefinite"
-  // result (the minimum integer, or any value above 2^32 - 1 for the u32
-  // done in 64 bits) sends it out of line, where a NaN traps as an invalid
-  // conversion, an input out of range as an overflow, and an input that
-  // truly truncates to the minimum goes on.
+  // A float -> integer conversion: its source and result widths, its
+  // signedness, and whether it saturates (trunc_sat) or traps.
+  struct Conversion {
+    bool from_f64, to_i64, is_signed, saturating;
+  };
+  static std::optional<Conversion> conversion_of(Opcode op) {
+    switch (op) {
+      case Opcode::I32TruncF32S: return Conversion{false, false, true, false};
+      case Opcode::I32TruncF32U: return Conversion{false, false, false, false};
+      case Opcode::I32TruncF64S: return Conversion{true, false, true, false};
+      case Opcode::I32TruncF64U: return Conversion{true, false, false, false};
+      case Opcode::I64TruncF32S: return Conversion{false, true, true, false};
+      case Opcode::I64TruncF32U: return Conversion{false, true, false, false};
+      case Opcode::I64TruncF64S: return Conversion{true, true, true, false};
+      case Opcode::I64TruncF64U: return Conversion{true, true, false, false};
+      case Opcode::I32TruncSatF32S: return Conversion{false, false, true, true};
+      case Opcode::I32TruncSatF32U: return Conversion{false, false, false, true};
+      case Opcode::I32TruncSatF64S: return Conversion{true, false, true, true};
+      case Opcode::I32TruncSatF64U: return Conversion{true, false, false, true};
+      case Opcode::I64TruncSatF32S: return Conversion{false, true, true, true};
+      case Opcode::I64TruncSatF32U: return Conversion{false, true, false, true};
+      case Opcode::I64TruncSatF64S: return Conversion{true, true, true, true};
+      case Opcode::I64TruncSatF64U: return Conversion{true, true, false, true};
+      default: return std::nullopt;
+    }
+  }
+
+  // Float -> integer truncation, trapping or saturating: one cvtts?2si
+  // into a register wide enough for the result, and a test of its
+  // "indefinite" value (the minimum integer; a u32 done in 64 bits: any
+  // value above 2^32 - 1; a u64 done signed: any negative value) that sends
+  // it out of line, where the input, as an f64 (exact for an f32), decides:
+  // a NaN traps as an invalid conversion or gives 0, an input out of range
+  // traps as an overflow or gives the bound on its side, and an input that
+  // truly truncates to that value (the signed minimum; a u64 of 2^63 and
+  // up, converted less 2^63) goes on with it.
   void emit_trunc(Opcode op, uint64_t dst, uint64_t src) {
     FastAssembler& a = *a_;
-    load_xmm0(src, true);
+    const Conversion c = *conversion_of(op);
+    load_xmm0(src, c.from_f64);
+    const Inst::Id cvt = c.from_f64 ? Inst::kIdCvttsd2si : Inst::kIdCvttss2si;
     Label slow = a.newLabel(), done = a.newLabel();
-    switch (op) {
-      case Opcode::I32TruncF64S:
-        a.cvttsd2si(eax, xmm0);
-        a.cmp(eax, imm(INT32_MIN));
-        a.je(slow);
-        break;
-      case Opcode::I64TruncF64S:
-        a.cvttsd2si(rax, xmm0);
-        a.cmp(rax, 1);  // overflows only for INT64_MIN
-        a.jo(slow);
-        break;
-      default:  // I32TruncF64U
-        a.cvttsd2si(rax, xmm0);
-        a.mov(rcx, rax);
-        a.shr(rcx, 32);
-        a.jnz(slow);
-        break;
+    if (c.is_signed && !c.to_i64) {
+      a.emit(cvt, eax, xmm0);
+      a.cmp(eax, imm(INT32_MIN));
+      a.je(slow);
+    } else if (c.is_signed) {
+      a.emit(cvt, rax, xmm0);
+      a.cmp(rax, 1);  // overflows only for INT64_MIN
+      a.jo(slow);
+    } else if (!c.to_i64) {
+      a.emit(cvt, rax, xmm0);
+      a.mov(rcx, rax);
+      a.shr(rcx, 32);
+      a.jnz(slow);
+    } else {
+      a.emit(cvt, rax, xmm0);
+      a.test(rax, rax);
+      a.js(slow);
     }
     a.bind(done);
     put_rax(dst);
-    defer([this, op, slow, done] {
+    defer([this, c, slow, done] {
       FastAssembler& a = *a_;
       a.bind(slow);  // xmm0: the input; rax: the truncation
-      a.ucomisd(xmm0, xmm0);
-      a.jp(trap_site(TrapCode::InvalidConversion));
-      const Label overflow = trap_site(TrapCode::IntegerOverflow);
-      auto compare_with = [&](double bound) {
-        uint64_t bits;
-        std::memcpy(&bits, &bound, sizeof bits);
-        a.mov(rcx, imm(bits));
-        a.movq(xmm15, rcx);
-        a.ucomisd(xmm0, xmm15);
-      };
-      switch (op) {
-        case Opcode::I32TruncF64S:  // valid: -2^31 - 1 < x < 2^31
-          compare_with(-2147483649.0);
-          a.jbe(overflow);
-          compare_with(2147483648.0);
-          a.jae(overflow);
-          break;
-        case Opcode::I64TruncF64S:  // valid: x == -2^63 only
-          compare_with(-9223372036854775808.0);
-          a.jne(overflow);
-          break;
-        default: a.jmp(overflow); break;  // every valid input fits
-      }
-      a.jmp(done);
+      if (!c.from_f64) a.cvtss2sd(xmm0, xmm0);
+      emit_trunc_out_of_range(c, done);
     });
+  }
+  // emit_trunc's slow path: xmm0 the input as an f64, rax the indefinite
+  // truncation; the result in rax, then to `done`.
+  void emit_trunc_out_of_range(const Conversion& c, Label done) {
+    FastAssembler& a = *a_;
+    const Label zero = a.newLabel();
+    a.ucomisd(xmm0, xmm0);
+    a.jp(c.saturating ? zero : trap_site(TrapCode::InvalidConversion));
+    const Label overflow = c.saturating ? Label() : trap_site(TrapCode::IntegerOverflow);
+    auto compare_with = [&](double bound) {
+      uint64_t bits;
+      std::memcpy(&bits, &bound, sizeof bits);
+      a.mov(rcx, imm(bits));
+      a.movq(xmm15, rcx);
+      a.ucomisd(xmm0, xmm15);
+    };
+    if (c.is_signed && c.saturating) {  // the minimum (in rax) below zero, the maximum above
+      a.xorps(xmm15, xmm15);
+      a.ucomisd(xmm0, xmm15);
+      a.jbe(done);
+      if (c.to_i64) a.mov(rax, imm(INT64_MAX));
+      else a.mov(eax, imm(INT32_MAX));
+    } else if (c.is_signed && !c.to_i64) {  // valid: -2^31 - 1 < x < 2^31
+      compare_with(-2147483649.0);
+      a.jbe(overflow);
+      compare_with(2147483648.0);
+      a.jae(overflow);
+    } else if (c.is_signed) {  // valid: x == -2^63 only
+      compare_with(-9223372036854775808.0);
+      a.jne(overflow);
+    } else if (!c.to_i64) {  // every valid input fits: x <= -1 or x >= 2^32
+      if (!c.saturating) {
+        a.jmp(overflow);
+        a.bind(zero);
+        return;
+      }
+      a.xorps(xmm15, xmm15);
+      a.ucomisd(xmm0, xmm15);
+      a.jbe(zero);
+      a.mov(eax, imm(UINT32_MAX));
+    } else {  // u64: x <= -1, x >= 2^64, or 2^63 <= x < 2^64 (valid)
+      const Label max = c.saturating ? a.newLabel() : overflow;
+      compare_with(18446744073709551616.0);
+      a.jae(max);
+      compare_with(9223372036854775808.0);
+      a.jb(c.saturating ? zero : overflow);
+      a.subsd(xmm0, xmm15);
+      a.cvttsd2si(rax, xmm0);
+      a.btc(rax, 63);
+      if (c.saturating) {
+        a.jmp(done);
+        a.bind(max);
+        a.mov(rax, imm(-1));
+      }
+    }
+    a.jmp(done);
+    a.bind(zero);
+    if (c.saturating) {
+      a.xor_(eax, eax);
+      a.jmp(done);
+    }
   }
 
   // Integer division and remainder with wasm's traps: a zero divisor, and
@@ -4193,6 +4271,7 @@ class X64Compiler {
       case Opcode::F32ConvertI64S: a.xorps(xmm0, xmm0); a.emit(Inst::kIdCvtsi2ss, xmm0, g64()); put_xmm0(dst, false); return;
       case Opcode::F32ConvertI32U:  // the u32 as a (non-negative) i64: one rounding
         a.emit(Inst::kIdMov, eax, g32()); a.xorps(xmm0, xmm0); a.cvtsi2ss(xmm0, rax); put_xmm0(dst, false); return;
+      case Opcode::F32ConvertI64U: case Opcode::F64ConvertI64U: return emit_convert_u64(op == Opcode::F64ConvertI64U, dst, src);
       case Opcode::F64ConvertI32S: a.xorps(xmm0, xmm0); a.emit(Inst::kIdCvtsi2sd, xmm0, g32()); break;
       case Opcode::F64ConvertI64S: a.xorps(xmm0, xmm0); a.emit(Inst::kIdCvtsi2sd, xmm0, g64()); break;
       case Opcode::F64ConvertI32U: a.emit(Inst::kIdMov, eax, g32()); a.xorps(xmm0, xmm0); a.cvtsi2sd(xmm0, rax); break;
@@ -4207,6 +4286,35 @@ class X64Compiler {
         return;
       default: put_rax(dst); return;
     }
+  }
+
+  // u64 -> f32/f64: below 2^63 a signed conversion; from 2^63 up (out of
+  // line) the value halved with its lowest bit kept as a sticky bit (so the
+  // one rounding still sees whether anything was dropped), converted, and
+  // doubled.
+  void emit_convert_u64(bool to_f64, uint64_t dst, uint64_t src) {
+    FastAssembler& a = *a_;
+    const Inst::Id cvt = to_f64 ? Inst::kIdCvtsi2sd : Inst::kIdCvtsi2ss;
+    a.emit(Inst::kIdMov, rax, gp_in(src, true));
+    a.xorps(xmm0, xmm0);
+    Label big = a.newLabel(), done = a.newLabel();
+    a.test(rax, rax);
+    a.js(big);
+    a.emit(cvt, xmm0, rax);
+    a.bind(done);
+    put_xmm0(dst, to_f64);
+    defer([this, to_f64, cvt, big, done] {
+      FastAssembler& a = *a_;
+      a.bind(big);
+      a.mov(rcx, rax);
+      a.shr(rcx, 1);
+      a.and_(eax, 1);
+      a.or_(rcx, rax);
+      a.emit(cvt, xmm0, rcx);
+      if (to_f64) a.addsd(xmm0, xmm0);
+      else a.addss(xmm0, xmm0);
+      a.jmp(done);
+    });
   }
 
   // Bytes a load or store accesses in memory.

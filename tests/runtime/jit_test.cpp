@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 #include <thread>
 
 #include "instance_harness.hpp"
@@ -2896,6 +2897,73 @@ TEST(Jit, TemporariesBelowPoppedOnesKeepTheirStores) {
       for (int32_t x : {0, 7}) out.push_back(outcome(h, name, {Value::i32(x), Value::i32(64)}));
     return out;
   });
+}
+
+// Every float -> integer truncation, trapping and saturating, and the
+// u64 -> float conversions, compiled inline (a fast conversion, an
+// out-of-line path for NaNs, bounds and values that truncate to the
+// indefinite result): on the edges of each range, inside and out, as the
+// interpreter, with the traps' messages.
+TEST(Jit, FloatIntegerConversionsMatchTheInterpreter) {
+  std::string wat = "(module\n";
+  const char* truncs[] = {"i32.trunc", "i64.trunc", "i32.trunc_sat", "i64.trunc_sat"};
+  for (const char* t : truncs)
+    for (const char* from : {"f32", "f64"})
+      for (const char* sign : {"s", "u"}) {
+        const std::string op = std::string(t) + "_" + from + "_" + sign;
+        std::string arg = "(local.get 0)";
+        if (std::string(from) == "f32") arg = "(f32.demote_f64 " + arg + ")";
+        std::string body = "(" + op + " " + arg + ")";
+        if (t[2] == '2') body = "(i64.extend_i32_u " + body + ")";
+        wat += "(func (export \"" + op + "\") (param f64) (result i64) " + body + ")\n";
+      }
+  for (const char* to : {"f32", "f64"}) {
+    std::string body = std::string("(") + to + ".convert_i64_u (local.get 0))";
+    body = std::string(to) == "f32" ? "(f64.promote_f32 " + body + ")" : body;
+    wat += std::string("(func (export \"") + to + ".convert_i64_u\") (param i64) (result f64) " + body + ")\n";
+  }
+  wat += ")";
+  const double inputs[] = {0.0, -0.0, 0.75, -0.75, -1.0, 1e10, -1e10,
+                           2147483647.0, 2147483647.5, 2147483648.0, -2147483648.0, -2147483648.5, -2147483649.0,
+                           4294967295.0, 4294967295.5, 4294967296.0,
+                           9223372036854775808.0, -9223372036854775808.0, 9223372036854774784.0,
+                           18446744073709549568.0, 18446744073709551616.0,
+                           std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity(),
+                           std::numeric_limits<double>::quiet_NaN(), -std::numeric_limits<double>::quiet_NaN()};
+  const uint64_t integers[] = {0, 1, 0x7fffffffffffffffULL, 0x8000000000000000ULL, 0x8000000000000001ULL,
+                               0x8000000000000401ULL, 0x8000000000000400ULL, 0xfffffffffffff800ULL,
+                               0xfffffffffffffc00ULL, 0xffffffffffffffffULL, 0x20000020000001ULL,
+                               0x9000008000000001ULL};
+  auto run = [&](Config config) {
+    test::InstanceHarness h(config);
+    h.instantiate_wat(wat);
+    std::vector<std::string> out;
+    for (const char* t : truncs)
+      for (const char* from : {"f32", "f64"})
+        for (const char* sign : {"s", "u"})
+          for (double x : inputs) {
+            const std::string op = std::string(t) + "_" + from + "_" + sign;
+            auto r = h.call(op, {Value::f64(x)});
+            if (r.ok()) out.push_back(op + " " + std::to_string((*r)[0].i64()));
+            else out.push_back(op + " " + (r.error().trap ? r.error().trap->message : std::string("?")));
+          }
+    for (const char* to : {"f32", "f64"})
+      for (uint64_t n : integers) {
+        double d = h.call1(std::string(to) + ".convert_i64_u", {Value::i64(int64_t(n))}).f64();
+        uint64_t bits;
+        std::memcpy(&bits, &d, sizeof bits);
+        out.push_back(std::string(to) + " " + std::to_string(bits));
+      }
+    return out;
+  };
+  expect_compiled_configs_match_interpreter(run);
+  // (And a few values as the spec has them, not only as the interpreter does.)
+  test::InstanceHarness h(with_tier(Config::Tier::Jit));
+  h.instantiate_wat(wat);
+  EXPECT_EQ(h.call1("i64.trunc_sat_f64_u", {Value::f64(1e30)}).i64(), -1);
+  EXPECT_EQ(h.call1("i64.trunc_f64_u", {Value::f64(9223372036854775808.0)}).i64(), INT64_MIN);
+  EXPECT_EQ(h.call1("i32.trunc_sat_f32_s", {Value::f64(-1e10)}).i64(), 0x80000000LL);
+  EXPECT_EQ(h.call1("f64.convert_i64_u", {Value::i64(-1)}).f64(), 18446744073709551616.0);
 }
 
 }  // namespace mywasm
