@@ -6,7 +6,8 @@ tiers and node, as ratios to native time measured in one run.
     bench/run_programs.py [--programs build/bench-programs] [--runs 3]
 
 Each program is built natively and for wasm32-wasi from the same source
-with the same clang flags (bench/programs/setup.sh). For each, the best of
+with the same clang flags, bulk memory and non-trapping conversions added
+for wasm (bench/programs/setup.sh). For each, the best of
 N wall-clock runs of the whole process: native, `mywasm run --tier T`
 (T: interp, jit, tiered) and node's WASI; every run's output must match the
 native one (speedtest1's own timings excepted). Prints each ratio and the

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Fetches the public programs of the whole-workload benchmark from Debian's
 # source packages (bookworm, the main suite) and builds each natively and
-# for wasm32-wasi with the same clang and flags, into build/bench-programs/
-# (or $1). Needs network access and root (or sudo) for apt; never run in CI.
+# for wasm32-wasi with the same clang and flags (the wasm build enabling two
+# Wasm 2.0 features, below), into build/bench-programs/ (or $1). Needs
+# network access and root (or sudo) for apt; never run in CI.
 #
 #   sqlite3  test/speedtest1.c on the amalgamation, in-memory databases
 #   zlib     compress + uncompress of a generated buffer (zlib_bench.c)
@@ -35,7 +36,12 @@ LUA=$(ls -d "$OUT"/src/lua5.4-*/ | head -1)src
 BZIP2=$(ls -d "$OUT"/src/bzip2-*/ | head -1)
 
 cd "$OUT"
-WASM=(clang-19 --target=wasm32-wasi --sysroot=/usr -O2)
+# The wasm build enables bulk memory and non-trapping float-to-int
+# conversions, both Wasm 2.0 and both on by default from clang 20 (clang 19
+# still leaves them off): memcpy, memmove and memset calls become
+# memory.copy and memory.fill instead of calls to wasi-libc's word and byte
+# loops, as native code calls glibc's vectorised ones.
+WASM=(clang-19 --target=wasm32-wasi --sysroot=/usr -O2 -mbulk-memory -mnontrapping-fptoint)
 NATIVE=(clang-19 -O2)
 
 # Each program: name, then its sources and flags (both builds), then the
