@@ -1049,6 +1049,9 @@ class X64Compiler {
           (info->form == HandlerInfo::InternalForm && info->internal == Internal::CallIndirect &&
            code[i + 3] >= src_.const_base && code[i + 3] < src_.temp_base))
         const_pool_ = false;
+      calls_out_ |= !inline_form || is_call(in) || plain_none ||
+                    (info->form == HandlerInfo::InternalForm &&
+                     (info->internal == Internal::MemoryCopy || info->internal == Internal::MemoryFill));
       if (!inline_form || is_call(in) || plain_none) {  // (needs_stub)
         stub_words += words + 2;
         stub_needed_.push_back(instrs_.size() - 1);
@@ -2413,11 +2416,17 @@ class X64Compiler {
         weights[slot] += frequency;
       });
     };
-    if (rank == Rank::ByFrequency) estimate_frequencies(first, last, count);
-    else for (auto it = first; it != last; ++it) count(*it, 1);
+    if (rank == Rank::ByFrequency) {
+      estimate_frequencies(first, last, count);
+    } else {  // (the weight is the count)
+      for (auto it = first; it != last; ++it)
+        for_each_slot_operand(*it, [&](uint64_t slot) {
+          if (slot < uses.size() && uses[slot]++ == 0) used.push_back(slot);
+        });
+    }
     for (uint64_t slot : used) {
       const uint32_t n = std::exchange(uses[slot], 0);
-      const uint64_t weight = std::exchange(weights[slot], 0);
+      const uint64_t weight = rank == Rank::ByFrequency ? std::exchange(weights[slot], 0) : n;
       const std::optional<ValType> t = local_type_[slot];
       if (n >= min_uses && t && pinnable(slot, *t) && !(calls && (is_float_type(*t) || *t == ValType::V128)) &&
           !cache_.pinned(slot))
@@ -2583,7 +2592,7 @@ class X64Compiler {
   // bzip2 -0.2%, lua and the kernels the same.)
   static constexpr uint32_t kMinUsesToPinInFunction = 3, kMaxFunctionPinsGp = 3, kMaxFunctionPinsXmm = 4;
   void pin_function_locals() {
-    if (instrs_.empty() || any_calls_out(instrs_.cbegin(), instrs_.cend())) return;
+    if (instrs_.empty() || calls_out_) return;
     rank_locals(instrs_.cbegin(), instrs_.cend(), false, kMinUsesToPinInFunction, Rank::ByCount);
     ActiveLoop whole{0, SIZE_MAX, {}};
     uint32_t gp = 0, xmm = 0;
@@ -3001,7 +3010,7 @@ class X64Compiler {
   // The slot operands of the instruction forms the compiler knows (for the
   // loop statistics; others are not counted).
   template <class F>
-  void for_each_slot_operand(const Instr& in, F&& f) const {
+  [[gnu::always_inline]] void for_each_slot_operand(const Instr& in, F&& f) const {
     const uint64_t* p = w(in);
     if (in.info->form == HandlerInfo::Plain) {
       switch (plain_op_kind(in.info->op)) {
@@ -4592,6 +4601,7 @@ class X64Compiler {
     int32_t skip;
   };
   std::vector<LateCall> late_calls_;
+  bool calls_out_ = false;  // some instruction of the function calls out (see calls_out; set by scan)
   bool saves_r14_ = false;  // the internal entry saves r14 (see loops_use_callee_saved)
   // Whether r14 holds the address of the memory's size: a property of the
   // instance (its memory is not guarded), not of one function's code (a
