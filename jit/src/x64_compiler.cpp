@@ -3323,6 +3323,19 @@ class X64Compiler {
   // and a rotate by a constant (rorx) write a register other than their
   // operand's; both mask the count as wasm does. False: another form
   // (a rotate by a variable count, a shift by a constant).
+  // Whether the next instruction ands the temporary `t` (this one's
+  // result, which nothing else reads) with a constant below 2^(bits - k):
+  // then t may hold x rotated by k instead of shifted, the difference all
+  // in bits the and clears.
+  bool masked_by_next_and(uint64_t t, bool wide, uint32_t k) const {
+    if (t < src_.temp_base || current_k_ + 1 >= instrs_.size() || next_is_target()) return false;
+    const Instr& next = instrs_[current_k_ + 1];
+    if (next.info->form != HandlerInfo::Plain || next.info->op != (wide ? Opcode::I64And : Opcode::I32And)) return false;
+    const uint64_t* q = w(next);
+    const std::optional<uint64_t> m = constant_in(q[3]);
+    if (q[2] != t || !m) return false;
+    return wide ? (*m >> (64 - k)) == 0 : (uint32_t(*m) >> (32 - k)) == 0;
+  }
   bool emit_shift_bmi2(InstId id, bool wide, uint64_t dst, const Operand& x, const Operand& count) {
     const uint32_t bits = wide ? 64 : 32;
     if (count.isImm() && (id == Inst::kIdRor || id == Inst::kIdRol)) {
@@ -3854,6 +3867,15 @@ class X64Compiler {
           default: break;
         }
         const uint32_t bits = wide ? 64 : 32;
+        if (id == Inst::kIdShr && has_bmi2_ && !x.isImm() && count.isImm()) {
+          // (x >> k) & m, m below 2^(bits - k): a rotate by k from x (no copy
+          // of x first), as the and after it drops the bits rotated in.
+          const uint32_t k = count.as<Imm>().valueAs<uint32_t>() & (bits - 1);
+          if (k != 0 && masked_by_next_and(p[1], wide, k)) {
+            put_gp(p[1], Operand(), [&](Gp r) { a.emit(Inst::kIdRorx, wide ? Gp(r.r64()) : Gp(r.r32()), x, imm(k)); }, !wide);
+            return;
+          }
+        }
         if (has_bmi2_ && !x.isImm() && emit_shift_bmi2(id, wide, p[1], x, count)) return;
         if (count.isImm()) {  // a constant count, masked as x86 and wasm mask it
           count = imm(count.as<Imm>().valueAs<uint32_t>() & (bits - 1));
