@@ -3323,6 +3323,45 @@ class X64Compiler {
   // and a rotate by a constant (rorx) write a register other than their
   // operand's; both mask the count as wasm does. False: another form
   // (a rotate by a variable count, a shift by a constant).
+  // An i32.shl by 1..3 of a temporary that the instruction before and-ed
+  // with a constant m, then maybe an i32.add of a constant c, then a load
+  // from the result, none of them a branch target (a dispatch table's
+  // `table[op & 0x7f]`): the shift and the add are left to the load's
+  // addressing mode, [memory + x * 2^k + c + offset], exact on a guarded
+  // memory where (m << k) + c cannot wrap around 32 bits (the temporary's
+  // register keeps x & m, zero-extended, until the load reads it).
+  struct ScaledAddress {
+    uint64_t slot;
+    uint32_t shift, disp;
+    size_t add_k, load_k;  // (add_k: SIZE_MAX when there is no add)
+  };
+  bool folds_scaled_address(const uint64_t* p) {
+    const std::optional<uint64_t> count = constant_in(p[3]);
+    if (!guarded_ || !count || current_k_ == 0 || p[1] != p[2] || p[1] < src_.temp_base) return false;
+    const uint32_t k = uint32_t(*count) & 31;
+    const Instr& before = instrs_[current_k_ - 1];
+    if (k < 1 || k > 3 || before.info->form != HandlerInfo::Plain || before.info->op != Opcode::I32And ||
+        w(before)[1] != p[1] || is_target(current_k_))
+      return false;
+    const std::optional<uint64_t> m = constant_in(w(before)[3]);
+    if (!m) return false;
+    size_t at = current_k_ + 1, add_k = SIZE_MAX;
+    uint64_t c = 0;
+    if (at < instrs_.size() && instrs_[at].info->form == HandlerInfo::Plain && instrs_[at].info->op == Opcode::I32Add &&
+        w(instrs_[at])[1] == p[1] && w(instrs_[at])[2] == p[1] && constant_in(w(instrs_[at])[3]) && !is_target(at)) {
+      c = uint32_t(*constant_in(w(instrs_[at])[3]));
+      add_k = at++;
+    }
+    if (at >= instrs_.size() || is_target(at)) return false;
+    const Instr& load = instrs_[at];
+    if (load.info->form != HandlerInfo::Plain || plain_op_kind(load.info->op) != OpKind::Load || w(load)[2] != p[1])
+      return false;
+    if ((uint64_t(uint32_t(*m)) << k) + c > UINT32_MAX || c + w(load)[3] > INT32_MAX) return false;
+    scaled_address_ = ScaledAddress{p[1], k, uint32_t(c), add_k, at};
+    return true;
+  }
+  bool is_target(size_t k) const { return target_label(instrs_[k].index) != nullptr; }
+
   // Whether the next instruction ands the temporary `t` (this one's
   // result, which nothing else reads) with a constant below 2^(bits - k):
   // then t may hold x rotated by k instead of shifted, the difference all
@@ -3803,6 +3842,7 @@ class X64Compiler {
       case OpKind::Store: emit_store(op, p[1], p[2], p[3]); return;
       case OpKind::IntBin32:
       case OpKind::IntBin64: {
+        if (scaled_address_ && scaled_address_->add_k == current_k_) return;  // (in the load's displacement)
         const bool wide = plain_op_kind(op) == OpKind::IntBin64;
         const Operand b = gp_in_or_imm(p[3], wide);
         InstId id = Inst::kIdXor;
@@ -3855,6 +3895,7 @@ class X64Compiler {
       }
       case OpKind::Shift32:
       case OpKind::Shift64: {  // x86 masks the count as wasm does (by 31 or 63)
+        if (op == Opcode::I32Shl && folds_scaled_address(p)) return;  // (in the load's address)
         const bool wide = plain_op_kind(op) == OpKind::Shift64;
         const Operand x = gp_in_or_imm(p[2], wide);
         Operand count = gp_in_or_imm(p[3], false);
@@ -4427,6 +4468,13 @@ class X64Compiler {
   // of the constant on the access's path.
   Mem checked_address(uint64_t addr_slot, uint64_t offset, uint32_t bytes, uint32_t size_bits) {
     FastAssembler& a = *a_;
+    if (scaled_address_ && scaled_address_->load_k == current_k_) {  // (guarded: see folds_scaled_address)
+      const ScaledAddress s = *scaled_address_;
+      scaled_address_.reset();
+      const Gp index = address_register(s.slot);
+      mark_site();  // the access may fault
+      return ptr(kMem, index, s.shift, int32_t(s.disp + offset), size_bits / 8);
+    }
     if (const std::optional<uint64_t> c = constant_in(addr_slot)) {
       const uint64_t at = uint64_t(uint32_t(*c)) + offset;
       if (at + bytes <= 0x7fffffff) {
@@ -4601,6 +4649,7 @@ class X64Compiler {
   }
   size_t current_ = 0;                      // index of the instruction being compiled
   size_t next_target_ = 0;  // the walk's cursor into targets_: the first at or after the current instruction
+  std::optional<ScaledAddress> scaled_address_;  // a shift and add left to a load (see folds_scaled_address)
   size_t current_k_ = 0;                    // its index in instrs_
   size_t site_index_ = 0;                   // the instruction whose code is being emitted (see defer)
   size_t origin_cursor_ = 0;                // see origin_of
