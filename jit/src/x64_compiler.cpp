@@ -4094,7 +4094,7 @@ class X64Compiler {
   // truncation; the result in rax, then to `done`.
   void emit_trunc_out_of_range(const Conversion& c, Label done) {
     FastAssembler& a = *a_;
-    const Label zero = a.newLabel();
+    const Label zero = c.saturating ? a.newLabel() : Label();  // (a saturating NaN's or negative's 0)
     a.ucomisd(xmm0, xmm0);
     a.jp(c.saturating ? zero : trap_site(TrapCode::InvalidConversion));
     const Label overflow = c.saturating ? Label() : trap_site(TrapCode::IntegerOverflow);
@@ -4120,11 +4120,7 @@ class X64Compiler {
       compare_with(-9223372036854775808.0);
       a.jne(overflow);
     } else if (!c.to_i64) {  // every valid input fits: x <= -1 or x >= 2^32
-      if (!c.saturating) {
-        a.jmp(overflow);
-        a.bind(zero);
-        return;
-      }
+      if (!c.saturating) return a.jmp(overflow), void();
       a.xorps(xmm15, xmm15);
       a.ucomisd(xmm0, xmm15);
       a.jbe(zero);
@@ -4145,8 +4141,8 @@ class X64Compiler {
       }
     }
     a.jmp(done);
-    a.bind(zero);
     if (c.saturating) {
+      a.bind(zero);
       a.xor_(eax, eax);
       a.jmp(done);
     }
