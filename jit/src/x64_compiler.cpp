@@ -327,6 +327,13 @@ class RegCache {
     touch(c->e);
     return c->e;
   }
+  // The register of `slot` when no other slot shares it (a value that an
+  // operation can replace in place).
+  std::optional<Entry> sole(uint64_t slot) const {
+    const Cached* c = cached(slot);
+    if (!c || c->v128 || shared(c->e) || pinned_reg(c->e)) return std::nullopt;
+    return c->e;
+  }
   bool pinned(uint64_t slot) const {
     for (const Pin& p : pins_)
       if (p.slot == slot) return true;
@@ -484,6 +491,22 @@ class RegCache {
     touch(e);
     clear_zext(e);
     return e;
+  }
+  // The register of `from`, a temporary the current instruction pops (dead
+  // after it), becomes `to`'s, for to's new value to be computed there in
+  // place: from's entry is dropped with its deferred store. False, and
+  // nothing changed, unless `from` is alone in an unpinned register of the
+  // class and `to` is not pinned (a pin keeps its register).
+  bool hand_over(uint64_t from, uint64_t to, bool is_xmm) {
+    Cached* c = cached(from);
+    if (!c || c->e.xmm != is_xmm || c->v128 || shared(c->e) || pinned_reg(c->e) || pin_of(to)) return false;
+    const Entry e = c->e;
+    erase(c);
+    drop_overlapping(to, false);
+    set(to, e);
+    touch(e);
+    clear_zext(e);
+    return true;
   }
   // `slot` now holds what the register of `e` holds; false when it cannot
   // share it (a pinned slot keeps its own register).
@@ -3362,6 +3385,16 @@ class X64Compiler {
   }
   bool is_target(size_t k) const { return target_label(instrs_[k].index) != nullptr; }
 
+  // Whether a commutative operation (dst, x, y) computes its result in
+  // place in y's register, `op y, x` rather than `mov r, x; op r, y`: when
+  // y is a temporary it pops (dead after it) alone in its register and x's
+  // register cannot take the result (x is a local, a constant or in memory).
+  bool result_in_second_operand(const uint64_t* p, const Operand& x, bool is_xmm) {
+    const uint64_t dst = p[1], y = p[3];
+    if (y < src_.temp_base || y <= dst || y == p[2] || (p[2] == dst && x.isReg())) return false;
+    return cache_.hand_over(y, dst, is_xmm);
+  }
+
   // Whether the next instruction ands the temporary `t` (this one's
   // result, which nothing else reads) with a constant below 2^(bits - k):
   // then t may hold x rotated by k instead of shifted, the difference all
@@ -3835,6 +3868,30 @@ class X64Compiler {
     return dst == src && dst < src_.const_base && !cache_.find(dst) && cache_.evicted().empty();
   }
 
+  // The x86 instruction of an IntBin32/64 operation, and of an FBin32/64.
+  static InstId int_bin_id(Opcode op) {
+    switch (op) {
+      case Opcode::I32Add: case Opcode::I64Add: return Inst::kIdAdd;
+      case Opcode::I32Sub: case Opcode::I64Sub: return Inst::kIdSub;
+      case Opcode::I32Mul: case Opcode::I64Mul: return Inst::kIdImul;
+      case Opcode::I32And: case Opcode::I64And: return Inst::kIdAnd;
+      case Opcode::I32Or: case Opcode::I64Or: return Inst::kIdOr;
+      default: return Inst::kIdXor;
+    }
+  }
+  static InstId float_bin_id(Opcode op) {
+    switch (op) {
+      case Opcode::F32Add: return Inst::kIdAddss;
+      case Opcode::F32Sub: return Inst::kIdSubss;
+      case Opcode::F32Mul: return Inst::kIdMulss;
+      case Opcode::F32Div: return Inst::kIdDivss;
+      case Opcode::F64Add: return Inst::kIdAddsd;
+      case Opcode::F64Sub: return Inst::kIdSubsd;
+      case Opcode::F64Mul: return Inst::kIdMulsd;
+      default: return Inst::kIdDivsd;
+    }
+  }
+
   void emit_plain(Opcode op, const uint64_t* p) {
     FastAssembler& a = *a_;
     switch (plain_op_kind(op)) {
@@ -3844,16 +3901,8 @@ class X64Compiler {
       case OpKind::IntBin64: {
         if (scaled_address_ && scaled_address_->add_k == current_k_) return;  // (in the load's displacement)
         const bool wide = plain_op_kind(op) == OpKind::IntBin64;
-        const Operand b = gp_in_or_imm(p[3], wide);
-        InstId id = Inst::kIdXor;
-        switch (op) {
-          case Opcode::I32Add: case Opcode::I64Add: id = Inst::kIdAdd; break;
-          case Opcode::I32Sub: case Opcode::I64Sub: id = Inst::kIdSub; break;
-          case Opcode::I32Mul: case Opcode::I64Mul: id = Inst::kIdImul; break;
-          case Opcode::I32And: case Opcode::I64And: id = Inst::kIdAnd; break;
-          case Opcode::I32Or: case Opcode::I64Or: id = Inst::kIdOr; break;
-          default: break;
-        }
+        Operand b = gp_in_or_imm(p[3], wide);
+        const InstId id = int_bin_id(op);
         if (id != Inst::kIdImul && b.isImm() && updates_local_in_memory(p[1], p[2])) {
           // local = local op constant, the local in no register: one
           // read-modify-write of its slot, not a load, the op and a store
@@ -3863,7 +3912,8 @@ class X64Compiler {
           if (!wide) last_compare_ = Compare{p[1], CondCode::kNE};
           return;
         }
-        const Operand x = gp_in_or_imm(p[2], wide);  // (a constant: moved in as an immediate)
+        Operand x = gp_in_or_imm(p[2], wide);  // (a constant: moved in as an immediate)
+        if (id != Inst::kIdSub && b.isReg() && result_in_second_operand(p, x, false)) std::swap(x, b);
         // A sum of two registers, or of a register and a constant, into a
         // third register is one lea, not a mov and an add, unless what
         // follows may test the flags an add leaves (lea leaves none).
@@ -3975,18 +4025,11 @@ class X64Compiler {
       case OpKind::FBin32:
       case OpKind::FBin64: {
         const bool wide = plain_op_kind(op) == OpKind::FBin64;
-        InstId id;
-        switch (op) {
-          case Opcode::F32Add: id = Inst::kIdAddss; break;
-          case Opcode::F32Sub: id = Inst::kIdSubss; break;
-          case Opcode::F32Mul: id = Inst::kIdMulss; break;
-          case Opcode::F32Div: id = Inst::kIdDivss; break;
-          case Opcode::F64Add: id = Inst::kIdAddsd; break;
-          case Opcode::F64Sub: id = Inst::kIdSubsd; break;
-          case Opcode::F64Mul: id = Inst::kIdMulsd; break;
-          default: id = Inst::kIdDivsd; break;
-        }
-        const Operand x = xmm_in(p[2], wide), y = xmm_in(p[3], wide);
+        const InstId id = float_bin_id(op);
+        Operand x = xmm_in(p[2], wide), y = xmm_in(p[3], wide);
+        if ((id == Inst::kIdAddss || id == Inst::kIdAddsd || id == Inst::kIdMulss || id == Inst::kIdMulsd) &&
+            y.isReg() && result_in_second_operand(p, x, true))
+          std::swap(x, y);
         put_xmm(p[1], wide, y, [&](const Xmm& r) {
           move_float(r, x, wide);
           a.emit(id, r, y);
@@ -4514,6 +4557,7 @@ class X64Compiler {
     FastAssembler& a = *a_;
     const uint32_t bytes = access_bytes(op);
     Mem m = checked_address(addr, offset, bytes, bytes * 8);
+    if (folds_into_next(op, dst, m)) return;
     if (op == Opcode::F32Load || op == Opcode::F64Load) {  // straight into a float register
       put_xmm(dst, op == Opcode::F64Load, Operand(),
               [&](const Xmm& r) { a.emit(op == Opcode::F64Load ? Inst::kIdMovsd : Inst::kIdMovss, r, m); });
@@ -4537,6 +4581,41 @@ class X64Compiler {
         default: a.mov(r.r32(), m); break;  // i32.load, f32.load, i64.load32_u
       }
     }, zext);
+  }
+
+  // A load whose result (a temporary) is the second operand of the next
+  // instruction, an arithmetic operation of the same type computed in
+  // place (its first operand a temporary alone in its register, its result
+  // that temporary's): the operation reads memory itself, `op r, [m]`, not
+  // `mov t, [m]; op r, t` (matmul's `c[j] += a * b[j]`). The access is the
+  // load's, so a fault there is the load's trap. False: nothing emitted.
+  bool folds_into_next(Opcode load, uint64_t dst, const Mem& m) {
+    if (dst < src_.temp_base || current_k_ + 1 >= instrs_.size() || next_is_target()) return false;
+    const Instr& next = instrs_[current_k_ + 1];
+    if (next.info->form != HandlerInfo::Plain) return false;
+    const Opcode op = next.info->op;
+    const OpKind kind = plain_op_kind(op);
+    const bool fits = (load == Opcode::I32Load && kind == OpKind::IntBin32) ||
+                      (load == Opcode::I64Load && kind == OpKind::IntBin64) ||
+                      (load == Opcode::F32Load && kind == OpKind::FBin32) ||
+                      (load == Opcode::F64Load && kind == OpKind::FBin64);
+    const uint64_t* q = w(next);
+    if (!fits || q[3] != dst || q[2] == dst || q[1] != q[2] || q[1] == 0) return false;
+    const std::optional<RegCache::Entry> x = cache_.sole(q[2]);
+    const bool is_float = kind == OpKind::FBin32 || kind == OpKind::FBin64;
+    if (!x || x->xmm != is_float) return false;
+    const bool wide = kind == OpKind::IntBin64 || kind == OpKind::FBin64;
+    if (is_float) {
+      put_xmm(q[1], wide, Operand(), [&](const Xmm& r) { a_->emit(float_bin_id(op), r, m); });
+    } else {
+      const InstId id = int_bin_id(op);
+      put_gp(q[1], Operand(), [&](const Gp& r) { a_->emit(id, wide ? Gp(r.r64()) : Gp(r.r32()), m); }, !wide);
+      if (!wide && id != Inst::kIdImul) last_compare_ = Compare{q[1], CondCode::kNE};
+    }
+    cache_.forget(dst);  // (never written: dead)
+    drop_temps_popped_by(next);
+    skip_next_ = true;
+    return true;
   }
 
   void emit_store(Opcode op, uint64_t addr, uint64_t value, uint64_t offset) {

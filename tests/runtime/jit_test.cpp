@@ -3075,4 +3075,84 @@ TEST(Jit, ScaledTableLoadsMatchTheInterpreter) {
   EXPECT_EQ(h.call1("table", {Value::i32(6)}).i32(), int32_t(0xfff0e0d0));  // (0x100 + 8 + 4)
 }
 
+// A load whose result is the second operand of the next arithmetic
+// operation, its first a temporary computed in place: the operation
+// reads memory itself (`addsd r, [m]`, `sub r, [m]`). Every folded type
+// and operation, the non-commutative ones too (x - load, x / load), a
+// 32-bit result tested by the br_if after it (its flags), a first operand
+// that a local shares (not folded: the local keeps its value), and an
+// access past the memory's end, which must trap at the load's offset.
+// And commutative operations computed in their second operand's register
+// (`mulsd y, x` for x a local). Every tier as the interpreter.
+TEST(Jit, LoadsFoldedIntoArithmeticMatchTheInterpreter) {
+  const char* wat = R"((module
+    (memory 1)
+    (data (i32.const 0) "\07\00\00\00\fd\ff\ff\ff")
+    (data (i32.const 8) "\00\00\00\00\00\00\f0\3f\00\00\00\00\00\00\08\c0\00\00\20\40")  ;; 1.0, -3.0, 2.5f
+    (func (export "ints") (param $a i32) (param $at i32) (result i64)
+      (local $s i64) (local $t i32)
+      (local.set $s (i64.extend_i32_u (i32.add (i32.mul (local.get $a) (i32.const 3)) (i32.load (local.get $at)))))
+      (local.set $s (i64.add (local.get $s) (i64.extend_i32_u
+        (i32.sub (i32.add (local.get $a) (i32.const 1)) (i32.load offset=4 (local.get $at))))))
+      (local.set $s (i64.xor (local.get $s) (i64.extend_i32_u
+        (i32.mul (i32.or (local.get $a) (i32.const 2)) (i32.load (local.get $at))))))
+      (local.set $s (i64.add (local.get $s) (i64.extend_i32_u
+        (i32.and (i32.xor (local.get $a) (i32.const -1)) (i32.load offset=4 (local.get $at))))))
+      (local.set $s (i64.add (local.get $s) (i64.sub (i64.mul (local.get $s) (i64.const 5)) (i64.load (local.get $at)))))
+      (local.set $s (i64.add (local.get $s) (i64.or (i64.shl (local.get $s) (i64.const 1)) (i64.load offset=4 (local.get $at)))))
+      (block $zero
+        (br_if $zero (i32.sub (i32.add (local.get $a) (i32.const 7)) (i32.load (local.get $at))))
+        (local.set $s (i64.add (local.get $s) (i64.const 1000))))
+      (local.set $s (i64.add (local.get $s) (i64.extend_i32_u
+        (i32.add (local.tee $t (i32.mul (local.get $a) (local.get $a))) (i32.load (local.get $at))))))
+      (local.set $s (i64.add (local.get $s) (i64.extend_i32_u (i32.sub (local.get $a) (i32.load8_u (local.get $at))))))
+      (local.set $s (i64.add (local.get $s) (i64.extend_i32_u (i32.and (local.get $a) (i32.load16_u (local.get $at))))))
+      (i64.add (local.get $s) (i64.extend_i32_u (local.get $t))))
+    (func (export "floats") (param $x f64) (param $at i32) (result f64)
+      (local $c f64) (local $f f32)
+      (local.set $c (f64.add (f64.mul (local.get $x) (f64.load offset=8 (local.get $at))) (f64.load offset=16 (local.get $at))))
+      (local.set $c (f64.add (local.get $c) (f64.sub (f64.mul (local.get $c) (local.get $x)) (f64.load offset=8 (local.get $at)))))
+      (local.set $c (f64.add (local.get $c) (f64.div (f64.add (local.get $x) (f64.const 1)) (f64.load offset=16 (local.get $at)))))
+      (local.set $f (f32.mul (f32.add (f32.demote_f64 (local.get $x)) (f32.const 0.5)) (f32.load offset=24 (local.get $at))))
+      (local.set $f (f32.div (f32.sub (local.get $f) (f32.load offset=24 (local.get $at))) (f32.load offset=24 (local.get $at))))
+      (local.set $c (f64.add (local.get $c) (f64.sub (local.get $x) (f64.load offset=16 (local.get $at)))))
+      (local.set $c (f64.add (local.get $c) (f64.div (local.get $x) (f64.load offset=16 (local.get $at)))))
+      (local.set $f (f32.sub (local.get $f) (f32.load offset=24 (local.get $at))))
+      (f64.add (local.get $c) (f64.promote_f32 (local.get $f))))
+    (func (export "sum") (param $n i32) (result f64)
+      (local $i i32) (local $a f64)
+      (local.set $a (f64.convert_i32_s (local.get $n)))
+      (loop $l
+        (f64.store offset=64 (local.get $i)
+          (f64.add (f64.mul (local.get $a) (f64.load offset=8 (i32.and (local.get $i) (i32.const 8))))
+                   (f64.load offset=64 (local.get $i))))
+        (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 8))) (i32.const 256))))
+      (f64.add (f64.load offset=64 (i32.const 0)) (f64.load offset=312 (i32.const 0)))))
+  )";
+  auto run = [&](Config config) {
+    test::InstanceHarness h(config);
+    h.instantiate_wat(wat);
+    std::vector<std::string> out;
+    auto note = [&](const char* f, Value a, int32_t at) {
+      auto r = h.call(f, {a, Value::i32(at)});
+      if (!r.ok()) {
+        out.push_back(r.error().trap ? r.error().trap->message : "?");
+        if (r.error().trap && !r.error().trap->backtrace.empty())
+          out.push_back(std::to_string(r.error().trap->backtrace[0].module_offset));
+      } else if ((*r)[0].type() == ValType::I64) {
+        out.push_back(std::to_string((*r)[0].i64()));
+      } else {
+        out.push_back(std::to_string((*r)[0].f64()));
+      }
+    };
+    for (int32_t a : {0, 5, -7, 0x12345}) note("ints", Value::i32(a), 0);
+    note("ints", Value::i32(3), 65534);  // (the first i32.load reads past the end)
+    for (double x : {0.0, 1.5, -3.25}) note("floats", Value::f64(x), 0);
+    note("floats", Value::f64(2.0), 65530);
+    for (int32_t n : {1, 3}) out.push_back(std::to_string(h.call1("sum", {Value::i32(n)}).f64()));
+    return out;
+  };
+  expect_compiled_configs_match_interpreter(run);
+}
+
 }  // namespace mywasm
