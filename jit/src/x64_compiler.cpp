@@ -4583,16 +4583,25 @@ class X64Compiler {
     }, zext);
   }
 
-  // A load whose result (a temporary) is the second operand of the next
-  // instruction, an arithmetic operation of the same type computed in
-  // place (its first operand a temporary alone in its register, its result
-  // that temporary's): the operation reads memory itself, `op r, [m]`, not
-  // `mov t, [m]; op r, t` (matmul's `c[j] += a * b[j]`). The access is the
+  // A load whose result (a temporary) only the next instruction reads, and
+  // reads where an x86 instruction can take a memory operand: that
+  // instruction reads memory itself (folds_into_arithmetic,
+  // folds_into_compare) and the load emits nothing else. The access is the
   // load's, so a fault there is the load's trap. False: nothing emitted.
   bool folds_into_next(Opcode load, uint64_t dst, const Mem& m) {
     if (dst < src_.temp_base || current_k_ + 1 >= instrs_.size() || next_is_target()) return false;
     const Instr& next = instrs_[current_k_ + 1];
     if (next.info->form != HandlerInfo::Plain) return false;
+    if (!folds_into_arithmetic(load, dst, m, next) && !folds_into_compare(load, dst, m, next)) return false;
+    drop_temps_popped_by(next);
+    skip_next_ = true;
+    return true;
+  }
+  // The second operand of an arithmetic operation of the load's type
+  // computed in place (its first operand a temporary alone in its
+  // register, its result that temporary's): `op r, [m]`, not `mov t, [m];
+  // op r, t` (matmul's `c[j] += a * b[j]`).
+  bool folds_into_arithmetic(Opcode load, uint64_t dst, const Mem& m, const Instr& next) {
     const Opcode op = next.info->op;
     const OpKind kind = plain_op_kind(op);
     const bool fits = (load == Opcode::I32Load && kind == OpKind::IntBin32) ||
@@ -4605,6 +4614,7 @@ class X64Compiler {
     const bool is_float = kind == OpKind::FBin32 || kind == OpKind::FBin64;
     if (!x || x->xmm != is_float) return false;
     const bool wide = kind == OpKind::IntBin64 || kind == OpKind::FBin64;
+    cache_.forget(dst);  // (never written: dead)
     if (is_float) {
       put_xmm(q[1], wide, Operand(), [&](const Xmm& r) { a_->emit(float_bin_id(op), r, m); });
     } else {
@@ -4612,10 +4622,54 @@ class X64Compiler {
       put_gp(q[1], Operand(), [&](const Gp& r) { a_->emit(id, wide ? Gp(r.r64()) : Gp(r.r32()), m); }, !wide);
       if (!wide && id != Inst::kIdImul) last_compare_ = Compare{q[1], CondCode::kNE};
     }
-    cache_.forget(dst);  // (never written: dead)
-    drop_temps_popped_by(next);
-    skip_next_ = true;
     return true;
+  }
+  // An operand of an integer compare of the load's type, the other a
+  // register or a constant: `cmp [m], y` or `cmp x, [m]`; or of an eqz:
+  // `cmp [m], 0`, whatever the load's width and extension (a value is
+  // zero when its bytes are). A byte load compared for equality with a
+  // constant below 256 compares the byte (zero-extended, it is equal
+  // exactly when the byte is).
+  bool folds_into_compare(Opcode load, uint64_t dst, const Mem& m, const Instr& next) {
+    const Opcode op = next.info->op;
+    const OpKind kind = plain_op_kind(op);
+    const uint64_t* q = w(next);
+    const bool wide = kind == OpKind::Cmp64 || kind == OpKind::Eqz64;
+    if (wide != loads_i64(load)) return false;
+    if (kind == OpKind::Eqz32 || kind == OpKind::Eqz64) {
+      if (q[2] != dst) return false;
+      cache_.forget(dst);
+      a_->emit(Inst::kIdCmp, m, imm(0));
+      ++current_k_;  // (set_bool looks at the instruction after the eqz)
+      set_bool(CondCode::kE, q[1]);
+      --current_k_;
+      return true;
+    }
+    if ((kind != OpKind::Cmp32 && kind != OpKind::Cmp64) || (q[2] == dst) == (q[3] == dst)) return false;
+    const bool load_first = q[2] == dst;
+    const Operand other = load_first ? gp_in_or_imm(q[3], wide) : gp_in(q[2], wide);
+    if (other.isMem()) return false;
+    if (load != Opcode::I32Load && load != Opcode::I64Load) {
+      const bool equality = op == Opcode::I32Eq || op == Opcode::I32Ne || op == Opcode::I64Eq || op == Opcode::I64Ne;
+      const bool byte = load == Opcode::I32Load8U || load == Opcode::I64Load8U;
+      if (!byte || !equality || !other.isImm() || other.as<Imm>().value() < 0 || other.as<Imm>().value() > 255)
+        return false;
+    }
+    cache_.forget(dst);
+    if (load_first) a_->emit(Inst::kIdCmp, m, other);
+    else a_->emit(Inst::kIdCmp, other, m);
+    ++current_k_;
+    set_bool(int_condition(op), q[1]);
+    --current_k_;
+    return true;
+  }
+  static bool loads_i64(Opcode load) {
+    switch (load) {
+      case Opcode::I64Load: case Opcode::I64Load8S: case Opcode::I64Load8U: case Opcode::I64Load16S:
+      case Opcode::I64Load16U: case Opcode::I64Load32S: case Opcode::I64Load32U:
+        return true;
+      default: return false;
+    }
   }
 
   void emit_store(Opcode op, uint64_t addr, uint64_t value, uint64_t offset) {

@@ -3119,6 +3119,19 @@ TEST(Jit, LoadsFoldedIntoArithmeticMatchTheInterpreter) {
       (local.set $c (f64.add (local.get $c) (f64.div (local.get $x) (f64.load offset=16 (local.get $at)))))
       (local.set $f (f32.sub (local.get $f) (f32.load offset=24 (local.get $at))))
       (f64.add (local.get $c) (f64.promote_f32 (local.get $f))))
+    (func (export "cmps") (param $a i32) (param $at i32) (result i64)
+      (local $r i32)
+      (if (i32.eq (i32.load (local.get $at)) (i32.const 7)) (then (local.set $r (i32.or (local.get $r) (i32.const 1)))))
+      (if (i32.lt_s (local.get $a) (i32.load offset=4 (local.get $at))) (then (local.set $r (i32.or (local.get $r) (i32.const 2)))))
+      (if (i32.ne (i32.load8_u (local.get $at)) (i32.const 7)) (then (local.set $r (i32.or (local.get $r) (i32.const 4)))))
+      (if (i32.eqz (i32.load16_u offset=2 (local.get $at))) (then (local.set $r (i32.or (local.get $r) (i32.const 8)))))
+      (if (i64.gt_u (i64.load (local.get $at)) (i64.extend_i32_u (local.get $a))) (then (local.set $r (i32.or (local.get $r) (i32.const 16)))))
+      (if (i64.eqz (i64.load32_u offset=4 (local.get $at))) (then (local.set $r (i32.or (local.get $r) (i32.const 32)))))
+      (if (i32.lt_u (i32.load8_u offset=4 (local.get $at)) (i32.const 200)) (then (local.set $r (i32.or (local.get $r) (i32.const 64)))))
+      (local.set $r (i32.add (local.get $r) (i32.shl (i32.eq (i32.load8_u offset=5 (local.get $at)) (i32.const 255)) (i32.const 8))))
+      (if (i32.eq (i32.load8_s offset=5 (local.get $at)) (i32.const 255)) (then (local.set $r (i32.or (local.get $r) (i32.const 128)))))
+      (local.set $r (i32.add (local.get $r) (i32.shl (i32.ge_u (i32.load (local.get $at)) (local.get $a)) (i32.const 9))))
+      (i64.extend_i32_u (i32.add (local.get $r) (i32.shl (i32.gt_s (local.get $a) (i32.load (local.get $at))) (i32.const 10)))))
     (func (export "sum") (param $n i32) (result f64)
       (local $i i32) (local $a f64)
       (local.set $a (f64.convert_i32_s (local.get $n)))
@@ -3147,6 +3160,8 @@ TEST(Jit, LoadsFoldedIntoArithmeticMatchTheInterpreter) {
     };
     for (int32_t a : {0, 5, -7, 0x12345}) note("ints", Value::i32(a), 0);
     note("ints", Value::i32(3), 65534);  // (the first i32.load reads past the end)
+    for (int32_t a : {0, 7, -7, 100, -3})
+      for (int32_t at : {0, 4, 8, 65532, 65535}) note("cmps", Value::i32(a), at);
     for (double x : {0.0, 1.5, -3.25}) note("floats", Value::f64(x), 0);
     note("floats", Value::f64(2.0), 65530);
     for (int32_t n : {1, 3}) out.push_back(std::to_string(h.call1("sum", {Value::i32(n)}).f64()));
