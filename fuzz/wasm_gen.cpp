@@ -499,7 +499,7 @@ class Generator {
   }
 
   void statement(uint32_t depth) {
-    switch (in_.below(13)) {
+    switch (in_.below(14)) {
       case 0:
       case 1: {  // local.set
         const uint32_t l = in_.below(uint32_t(locals_.size()));
@@ -557,6 +557,7 @@ class Generator {
         for (size_t k = 0; k < sigs_[f].results.size(); ++k) op(Opcode::Drop);
         return;
       }
+      case 12: return update_in_place(depth);
       default: {  // return, under a condition
         expr('i', depth + 1);
         op(Opcode::If);
@@ -569,6 +570,60 @@ class Generator {
         return;
       }
     }
+  }
+
+  // A load, an operation on its value and a store of the result to the
+  // same address (the same local, or the same constant, and offset),
+  // mostly at the load's width: `p->n += v`, `freq[c]++`, which the
+  // x86-64 JIT makes one read-modify-write of memory. A local's value is
+  // used as it is (past the end: a trap) or masked (then the two
+  // addresses are separate temporaries, which the JIT leaves apart).
+  void update_in_place(uint32_t depth) {
+    struct Shape {
+      Opcode load, store;
+      char t;
+    };
+    static constexpr Shape kShapes[] = {
+        {Opcode::I32Load, Opcode::I32Store, 'i'},         {Opcode::I32Load8U, Opcode::I32Store8, 'i'},
+        {Opcode::I32Load8S, Opcode::I32Store8, 'i'},      {Opcode::I32Load16U, Opcode::I32Store16, 'i'},
+        {Opcode::I32Load16S, Opcode::I32Store16, 'i'},    {Opcode::I64Load, Opcode::I64Store, 'I'},
+        {Opcode::I64Load32U, Opcode::I64Store32, 'I'},    {Opcode::I64Load8S, Opcode::I64Store8, 'I'},
+        {Opcode::I32Load8U, Opcode::I32Store, 'i'},  // (another width: stays a load and a store)
+    };
+    static constexpr Opcode kOps32[] = {Opcode::I32Add, Opcode::I32Sub, Opcode::I32And,
+                                        Opcode::I32Or,  Opcode::I32Xor, Opcode::I32Mul};
+    static constexpr Opcode kOps64[] = {Opcode::I64Add, Opcode::I64Sub, Opcode::I64And,
+                                        Opcode::I64Or,  Opcode::I64Xor, Opcode::I64Mul};
+    const Shape& shape = kShapes[in_.below(std::size(kShapes))];
+    const std::optional<uint32_t> l = local_of('i');
+    const bool from_local = l && in_.chance(50);
+    const bool masked = from_local && in_.chance(50);
+    const uint32_t at = in_.below(4096);
+    auto address = [&] {
+      if (from_local) {
+        op(Opcode::LocalGet);
+        put_uleb(code_, *l);
+        if (masked) {
+          code_.push_back(0x41);
+          put_sleb(code_, 0xFFF);
+          op(Opcode::I32And);
+        }
+      } else {
+        code_.push_back(0x41);
+        put_sleb(code_, at);
+      }
+    };
+    const uint32_t offset = in_.below(5) * 4;
+    address();
+    address();
+    op(shape.load);
+    code_.push_back(0x00);
+    put_uleb(code_, offset);
+    expr(shape.t, depth + 1);
+    op(shape.t == 'i' ? kOps32[in_.below(std::size(kOps32))] : kOps64[in_.below(std::size(kOps64))]);
+    op(shape.store);
+    code_.push_back(0x00);
+    put_uleb(code_, in_.chance(90) ? offset : offset + 4);
   }
 
   void store(uint32_t depth) {

@@ -879,10 +879,8 @@ class X64Compiler {
       emit(in);
       drop_temps_popped_by(in);
       falls_through_ = !ends_path(in);
-      if (skip_next_) {  // a copy emit() folded into the instruction before it
-        skip_next_ = false;
-        ++k;
-      }
+      k += skip_;  // instructions emit() folded into this one
+      skip_ = 0;
       // A full code buffer (or no memory) fails every later emit, each
       // formatting an error message: stop at the first (compile_x64 retries
       // with a larger buffer).
@@ -1465,7 +1463,7 @@ class X64Compiler {
       words[1] = *local;
       emit_plain(in.info->op, words);
       cache_.forget(w(in)[1]);  // (the temporary: dead, never written)
-      skip_next_ = true;
+      skip_ = 1;
       return;
     }
     emit_plain(in.info->op, w(in));
@@ -4557,7 +4555,7 @@ class X64Compiler {
     FastAssembler& a = *a_;
     const uint32_t bytes = access_bytes(op);
     Mem m = checked_address(addr, offset, bytes, bytes * 8);
-    if (folds_into_next(op, dst, m)) return;
+    if (updates_memory_in_place(op, dst, addr, offset, m) || folds_into_next(op, dst, m)) return;
     if (op == Opcode::F32Load || op == Opcode::F64Load) {  // straight into a float register
       put_xmm(dst, op == Opcode::F64Load, Operand(),
               [&](const Xmm& r) { a.emit(op == Opcode::F64Load ? Inst::kIdMovsd : Inst::kIdMovss, r, m); });
@@ -4594,7 +4592,7 @@ class X64Compiler {
     if (next.info->form != HandlerInfo::Plain) return false;
     if (!folds_into_arithmetic(load, dst, m, next) && !folds_into_compare(load, dst, m, next)) return false;
     drop_temps_popped_by(next);
-    skip_next_ = true;
+    skip_ = 1;
     return true;
   }
   // The second operand of an arithmetic operation of the load's type
@@ -4661,6 +4659,51 @@ class X64Compiler {
     ++current_k_;
     set_bool(int_condition(op), q[1]);
     --current_k_;
+    return true;
+  }
+  // A load, an add, sub, and, or or xor of its result (in place) with a
+  // constant or a register, and a store of that back to the same address
+  // (the same local or constant address slot, offset and width): one
+  // read-modify-write of memory, `add [m], y` (a counter's `p->n++`, a
+  // histogram's `freq[c]++`). Exact at every width: the low bits of these
+  // operations' results depend only on their operands' low bits, so a byte
+  // or a halfword is updated as the store would truncate it. The access
+  // is the load's (the store's faults at the same place).
+  bool updates_memory_in_place(Opcode load, uint64_t dst, uint64_t addr, uint64_t offset, Mem m) {
+    if (dst < src_.temp_base || current_k_ + 2 >= instrs_.size() || addr == dst) return false;
+    const Instr& op_in = instrs_[current_k_ + 1];
+    const Instr& store_in = instrs_[current_k_ + 2];
+    if (op_in.info->form != HandlerInfo::Plain || store_in.info->form != HandlerInfo::Plain ||
+        is_target(current_k_ + 1) || is_target(current_k_ + 2))
+      return false;
+    const OpKind kind = plain_op_kind(op_in.info->op);
+    const InstId id = int_bin_id(op_in.info->op);
+    const uint64_t* q = w(op_in);
+    const uint64_t* r = w(store_in);
+    if ((kind != OpKind::IntBin32 && kind != OpKind::IntBin64) || id == Inst::kIdImul ||
+        (kind == OpKind::IntBin64) != loads_i64(load) || q[1] != dst || q[2] != dst || q[3] == dst)
+      return false;
+    if (plain_op_kind(store_in.info->op) != OpKind::Store || r[1] != addr || r[2] != dst || r[3] != offset ||
+        access_bytes(store_in.info->op) != access_bytes(load) || load == Opcode::F32Load || load == Opcode::F64Load)
+      return false;
+    const uint32_t bytes = access_bytes(load);
+    Operand y = gp_in_or_imm(q[3], bytes == 8);
+    if (y.isMem()) {  // (rax: scratch)
+      a_->emit(Inst::kIdMov, bytes == 8 ? Gp(rax) : Gp(eax), y);
+      y = bytes == 8 ? Gp(rax) : Gp(eax);
+    }
+    if (y.isReg()) {
+      const Gp g = y.as<Gp>();
+      y = bytes == 1 ? Gp(g.r8()) : bytes == 2 ? Gp(g.r16()) : bytes == 4 ? Gp(g.r32()) : Gp(g.r64());
+    } else if (bytes < 4) {
+      const int64_t v = y.as<Imm>().value();
+      y = imm(bytes == 1 ? int64_t(int8_t(v)) : int64_t(int16_t(v)));
+    }
+    cache_.forget(dst);  // (never written: the store pops it)
+    a_->emit(id, m, y);
+    drop_temps_popped_by(op_in);
+    drop_temps_popped_by(store_in);
+    skip_ = 2;
     return true;
   }
   static bool loads_i64(Opcode load) {
@@ -4808,7 +4851,7 @@ class X64Compiler {
   // function compiled with explicit checks when the fault handler's
   // registry is full may be called from one that caches values in r14).
   bool memory_size_in_r14_ = false;
-  bool skip_next_ = false;  // the next instruction was folded into the current one (see forwarded_dst)
+  size_t skip_ = 0;  // how many instructions after this one emit() folded into it (see forwarded_dst)
   bool falls_through_ = true;  // whether the code emitted last goes on to what follows (see join_paths)
   RegCache& cache_ = scratch_.cache;
   std::vector<CompiledFunc::Origin>& code_origins_ = scratch_.code_origins;  // (see mark_site)

@@ -3132,6 +3132,29 @@ TEST(Jit, LoadsFoldedIntoArithmeticMatchTheInterpreter) {
       (if (i32.eq (i32.load8_s offset=5 (local.get $at)) (i32.const 255)) (then (local.set $r (i32.or (local.get $r) (i32.const 128)))))
       (local.set $r (i32.add (local.get $r) (i32.shl (i32.ge_u (i32.load (local.get $at)) (local.get $a)) (i32.const 9))))
       (i64.extend_i32_u (i32.add (local.get $r) (i32.shl (i32.gt_s (local.get $a) (i32.load (local.get $at))) (i32.const 10)))))
+    (func $touch)
+    (func (export "peek") (param $at i32) (result i64) (i64.load (local.get $at)))
+    (func (export "rmw") (param $y i32) (param $at i32) (result i64)
+      (local $w i64)
+      (i32.store (local.get $at) (i32.add (i32.load (local.get $at)) (i32.const 1)))
+      (i32.store offset=4 (local.get $at) (i32.sub (i32.load offset=4 (local.get $at)) (local.get $y)))
+      (i32.store8 offset=8 (local.get $at) (i32.add (i32.load8_u offset=8 (local.get $at)) (i32.const 200)))
+      (i32.store8 offset=9 (local.get $at) (i32.xor (i32.load8_s offset=9 (local.get $at)) (local.get $y)))
+      (i32.store16 offset=10 (local.get $at) (i32.or (i32.load16_u offset=10 (local.get $at)) (i32.const 0x8421)))
+      (i32.store16 offset=12 (local.get $at) (i32.add (i32.load16_s offset=12 (local.get $at)) (local.get $y)))
+      (call $touch)  ;; ($y in its slot only after it)
+      (i32.store (i32.const 16) (i32.and (i32.load (i32.const 16)) (local.get $y)))
+      (local.set $w (i64.extend_i32_s (local.get $y)))
+      (i64.store offset=24 (local.get $at) (i64.add (i64.load offset=24 (local.get $at)) (local.get $w)))
+      (i64.store offset=32 (local.get $at) (i64.sub (i64.load offset=32 (local.get $at)) (i64.const -5)))
+      (i64.store32 offset=40 (local.get $at) (i64.add (i64.load32_u offset=40 (local.get $at)) (i64.const 0x1ffffffff)))
+      (i64.store8 offset=44 (local.get $at) (i64.xor (i64.load8_s offset=44 (local.get $at)) (local.get $w)))
+      (i32.store offset=48 (i32.add (local.get $at) (i32.const 4)) (i32.add (i32.load offset=48 (local.get $at)) (i32.const 3)))
+      (i32.store offset=44 (local.get $at) (i32.add (i32.load offset=40 (local.get $at)) (i32.const 5)))
+      (i32.store offset=56 (local.get $at) (i32.add (i32.load8_u offset=56 (local.get $at)) (i32.const 0x101)))
+      (i64.add (i64.add (i64.load (local.get $at)) (i64.load offset=8 (local.get $at)))
+        (i64.add (i64.add (i64.load (i32.const 16)) (i64.load offset=24 (local.get $at)))
+          (i64.add (i64.load offset=32 (local.get $at)) (i64.load offset=40 (local.get $at))))))
     (func (export "sum") (param $n i32) (result f64)
       (local $i i32) (local $a f64)
       (local.set $a (f64.convert_i32_s (local.get $n)))
@@ -3162,6 +3185,10 @@ TEST(Jit, LoadsFoldedIntoArithmeticMatchTheInterpreter) {
     note("ints", Value::i32(3), 65534);  // (the first i32.load reads past the end)
     for (int32_t a : {0, 7, -7, 100, -3})
       for (int32_t at : {0, 4, 8, 65532, 65535}) note("cmps", Value::i32(a), at);
+    for (int32_t y : {0, 1, -1, 0x12345678, -200})
+      for (int32_t at : {64, 1000, 65480, 65500}) note("rmw", Value::i32(y), at);
+    for (int32_t at : {16, 64, 1000})
+      for (int32_t k = 0; k < 64; k += 8) out.push_back(std::to_string(h.call1("peek", {Value::i32(at + k)}).i64()));
     for (double x : {0.0, 1.5, -3.25}) note("floats", Value::f64(x), 0);
     note("floats", Value::f64(2.0), 65530);
     for (int32_t n : {1, 3}) out.push_back(std::to_string(h.call1("sum", {Value::i32(n)}).f64()));
