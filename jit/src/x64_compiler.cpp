@@ -2352,13 +2352,21 @@ class X64Compiler {
       case Internal::Unreachable: a.jmp(trap_site(TrapCode::Unreachable)); break;
       case Internal::Select: {  // dst, a, b, cond
         // The condition tested first (the movs after keep the flags), then
-        // a, or b when it is zero, straight into dst's register.
-        const Operand x = gp_in_or_imm(p[2], true), y = gp_in(p[3], true), cond = gp_in(p[4], false);
-        if (cond.isReg()) a.test(cond.as<Gp>(), cond.as<Gp>());
-        else a.cmp(cond.as<Mem>(), imm(0));
+        // a, or b when it is zero, straight into dst's register. A
+        // condition that the compare just before left in the flags only
+        // (see only_flags_read) is not tested again: b when it fails.
+        const Operand x = gp_in_or_imm(p[2], true), y = gp_in(p[3], true);
+        CondCode take_b = CondCode::kE;
+        if (compare_ && compare_->dst == p[4]) {
+          take_b = negateCond(compare_->cc);
+        } else {
+          const Operand cond = gp_in(p[4], false);
+          if (cond.isReg()) a.test(cond.as<Gp>(), cond.as<Gp>());
+          else a.cmp(cond.as<Mem>(), imm(0));
+        }
         put_gp(p[1], y, [&](Gp r) {
           if (!(x.isReg() && x.as<Reg>() == r)) a.emit(Inst::kIdMov, r, x);
-          a.emit(Inst::kIdCmove, r, y);
+          a.emit(Inst::cmovccFromCond(take_b), r, y);
         });
         break;
       }
@@ -3247,16 +3255,22 @@ class X64Compiler {
     cache_.forget_dirty_above(src_.temp_base + loop->live_temps - 1);
   }
   // Whether the instruction after this one is a br_if or an if on `slot`, a
-  // temporary, that no branch targets (so the compare that sets `slot` can
-  // leave its result in the flags only: the branch pops it).
-  bool only_branch_reads(uint64_t slot) const {
+  // temporary, or a select with `slot` as its condition only, and no
+  // branch targets it (so the compare that sets `slot` can leave its
+  // result in the flags only: the branch or select pops it).
+  bool only_flags_read(uint64_t slot) const {
     if (slot < src_.temp_base || cache_.pinned(slot) || current_k_ + 1 >= instrs_.size()) return false;
     const Instr& next = instrs_[current_k_ + 1];
-    if (next.info->form != HandlerInfo::InternalForm ||
-        (next.info->internal != Internal::BrIf && next.info->internal != Internal::BrUnless))
-      return false;
-    return w(next)[1] == slot && !next_is_target();
+    if (next.info->form != HandlerInfo::InternalForm) return false;
+    const uint64_t* q = w(next);
+    switch (next.info->internal) {
+      case Internal::BrIf: case Internal::BrUnless: if (q[1] != slot) return false; break;
+      case Internal::Select: if (q[4] != slot || q[2] == slot || q[3] == slot) return false; break;
+      default: return false;
+    }
+    return !next_is_target();
   }
+
   // Stores every dirty slot (only unpinned ones when !pins): before
   // labels, branches, calls and any instruction that reads slots from
   // memory. (Stores leave the flags.)
@@ -4286,7 +4300,7 @@ class X64Compiler {
   // slot dst = the condition (0 or 1), from the flags, which stay as they
   // are for a br_if on dst just after.
   void set_bool(CondCode cc, uint64_t dst) {
-    if (only_branch_reads(dst)) {  // the br_if after it branches on the flags; dst is dead then
+    if (only_flags_read(dst)) {  // the br_if or select after it reads the flags; dst is dead then
       cache_.forget(dst);
       last_compare_ = Compare{dst, cc};
       return;

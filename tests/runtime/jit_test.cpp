@@ -3083,8 +3083,10 @@ TEST(Jit, ScaledTableLoadsMatchTheInterpreter) {
 // that a local shares (not folded: the local keeps its value), and an
 // access past the memory's end, which must trap at the load's offset.
 // And commutative operations computed in their second operand's register
-// (`mulsd y, x` for x a local). Every tier as the interpreter.
-TEST(Jit, LoadsFoldedIntoArithmeticMatchTheInterpreter) {
+// (`mulsd y, x` for x a local). A select on a compare (or on an add's
+// flags) just before takes the flags, not a 0/1 tested again. Every tier
+// as the interpreter.
+TEST(Jit, LoadsFoldedIntoArithmeticAndCompareFlagsMatchTheInterpreter) {
   const char* wat = R"((module
     (memory 1)
     (data (i32.const 0) "\07\00\00\00\fd\ff\ff\ff")
@@ -3130,6 +3132,11 @@ TEST(Jit, LoadsFoldedIntoArithmeticMatchTheInterpreter) {
       (if (i32.lt_u (i32.load8_u offset=4 (local.get $at)) (i32.const 200)) (then (local.set $r (i32.or (local.get $r) (i32.const 64)))))
       (local.set $r (i32.add (local.get $r) (i32.shl (i32.eq (i32.load8_u offset=5 (local.get $at)) (i32.const 255)) (i32.const 8))))
       (if (i32.eq (i32.load8_s offset=5 (local.get $at)) (i32.const 255)) (then (local.set $r (i32.or (local.get $r) (i32.const 128)))))
+      (local.set $r (i32.add (local.get $r) (select (i32.const 1000) (i32.const 2000) (i32.lt_s (local.get $a) (i32.const 5)))))
+      (local.set $r (i32.add (local.get $r) (select (i32.const 3000) (local.get $at) (f64.lt (f64.convert_i32_s (local.get $a)) (f64.const 2.5)))))
+      (local.set $r (i32.add (local.get $r) (select (local.get $a) (i32.const 70000) (i32.sub (local.get $a) (i32.const 7)))))
+      (local.set $r (i32.add (local.get $r) (i32.wrap_i64 (select (i64.const 1) (i64.const 0x100000000)
+        (i64.ge_u (i64.extend_i32_s (local.get $a)) (i64.load (local.get $at)))))))
       (local.set $r (i32.add (local.get $r) (i32.shl (i32.ge_u (i32.load (local.get $at)) (local.get $a)) (i32.const 9))))
       (i64.extend_i32_u (i32.add (local.get $r) (i32.shl (i32.gt_s (local.get $a) (i32.load (local.get $at))) (i32.const 10)))))
     (func $touch)
