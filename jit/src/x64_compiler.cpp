@@ -4603,6 +4603,7 @@ class X64Compiler {
   bool folds_into_next(Opcode load, uint64_t dst, const Mem& m) {
     if (dst < src_.temp_base || current_k_ + 1 >= instrs_.size() || next_is_target()) return false;
     const Instr& next = instrs_[current_k_ + 1];
+    if (tested_by_branch(load, dst, m, next)) return true;
     if (next.info->form != HandlerInfo::Plain) return false;
     if (!folds_into_arithmetic(load, dst, m, next) && !folds_into_compare(load, dst, m, next)) return false;
     drop_temps_popped_by(next);
@@ -4718,6 +4719,19 @@ class X64Compiler {
     drop_temps_popped_by(op_in);
     drop_temps_popped_by(store_in);
     skip_ = 2;
+    return true;
+  }
+  // The condition of the br_if (or if) after it: `cmp [m], 0` at the
+  // load's width (a value is zero when its bytes are), the branch on the
+  // flags it leaves (see last_compare_; the br_if is emitted as usual).
+  bool tested_by_branch(Opcode load, uint64_t dst, const Mem& m, const Instr& next) {
+    if (next.info->form != HandlerInfo::InternalForm ||
+        (next.info->internal != Internal::BrIf && next.info->internal != Internal::BrUnless) || w(next)[1] != dst ||
+        loads_i64(load) || load == Opcode::F32Load || load == Opcode::F64Load)
+      return false;
+    cache_.forget(dst);  // (never written: the branch pops it)
+    a_->emit(Inst::kIdCmp, m, imm(0));
+    last_compare_ = Compare{dst, CondCode::kNE};
     return true;
   }
   static bool loads_i64(Opcode load) {
