@@ -691,6 +691,11 @@ class Generator {
     for (uint32_t l = 0; l + 1 < labels_.size(); ++l)  // not the function label (it may carry results)
       if (labels_[labels_.size() - 1 - l].arity() == 0 && !labels_[labels_.size() - 1 - l].loop) targets.push_back(l);
     expr('i', depth + 1);
+    if (in_.chance(30)) {  // a switch on values from k up: x - k (the x86-64 JIT pads the table instead)
+      code_.push_back(0x41);
+      put_sleb(code_, in_.chance(50) ? -int32_t(1 + in_.below(17)) : int32_t(1 + in_.below(17)));
+      op(in_.chance(50) ? Opcode::I32Add : Opcode::I32Sub);
+    }
     op(Opcode::BrTable);
     const uint32_t n = in_.below(4);
     put_uleb(code_, n);

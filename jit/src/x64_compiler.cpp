@@ -3397,6 +3397,25 @@ class X64Compiler {
   }
   bool is_target(size_t k) const { return target_label(instrs_[k].index) != nullptr; }
 
+  // An i32 x - k (an add of -k or a sub of k, k from 1 to 16) whose result,
+  // a temporary, only the br_table after it reads as its index (a switch
+  // on values from k up, lua's and sqlite's opcode dispatch): the
+  // subtraction is left out and the br_table indexes a table with k
+  // default entries in front by x itself (emit_br_table).
+  bool biases_table_index(Opcode op, const uint64_t* p) {
+    const std::optional<uint64_t> c = constant_in(p[3]);
+    if (!c || p[1] < src_.temp_base || constant_in(p[2]) || current_k_ + 1 >= instrs_.size() || next_is_target())
+      return false;
+    const int64_t k = op == Opcode::I32Sub ? int64_t(int32_t(uint32_t(*c))) : op == Opcode::I32Add ? -int64_t(int32_t(uint32_t(*c))) : 0;
+    const Instr& next = instrs_[current_k_ + 1];
+    if (k < 1 || k > 16 || next.info->form != HandlerInfo::InternalForm || next.info->internal != Internal::BrTable ||
+        w(next)[1] != p[1] || w(next)[2] + uint64_t(k) > UINT32_MAX)
+      return false;
+    if (p[1] != p[2]) cache_.forget(p[1]);  // (never written: the br_table pops it)
+    table_bias_ = TableBias{p[2], uint32_t(k), current_k_ + 1};
+    return true;
+  }
+
   // Whether a commutative operation (dst, x, y) computes its result in
   // place in y's register, `op y, x` rather than `mov r, x; op r, y`: when
   // y is a temporary it pops (dead after it) alone in its register and x's
@@ -3572,13 +3591,23 @@ class X64Compiler {
     // away: a predicted branch, not a cmov on the table load's address.
     // (The index indexes the table from its cache register when that is
     // known zero-extended, else from eax.)
-    const Gp index = zero_extended_gp(p[1], eax);
-    a.cmp(index.r32(), uint32_t(count - 1));
+    // An index x - k (see biases_table_index) indexes a table with k more
+    // entries in front, each the default: x below k takes the default, as
+    // x - k wrapping around would.
+    uint32_t pad = 0;
+    uint64_t slot = p[1];
+    if (table_bias_ && table_bias_->k == current_k_) {
+      pad = table_bias_->pad;
+      slot = table_bias_->slot;
+    }
+    table_bias_.reset();
+    const Gp index = zero_extended_gp(slot, eax);
+    a.cmp(index.r32(), uint32_t(count - 1 + pad));
     branch_if(CondCode::kAE, p[3 + count - 1]);
     for (uint64_t k = 0; k < count; ++k) note_incoming(target_index(p[3 + k]), false);
     a.lea(rcx, ptr(table));
     a.jmp(qword_ptr(rcx, index.r64(), 3));  // (absolute entries: see write_jump_table)
-    jump_tables_.push_back(JumpTable{table, p + 3, count, current_, leaving_stubs(p + 3, count)});
+    jump_tables_.push_back(JumpTable{table, p + 3, count, current_, leaving_stubs(p + 3, count), pad});
   }
   // For a br_table's distinct targets outside a loop whose pins are dirty,
   // a stub that stores them and jumps there (the entries inside keep them
@@ -3604,6 +3633,9 @@ class X64Compiler {
     uint64_t count;
     size_t from;  // the br_table's code index
     std::vector<std::pair<uint64_t, Label>> leaving;  // see leaving_stubs
+    uint32_t pad = 0;  // entries in front, each the default (see emit_br_table)
+    uint64_t entries() const { return pad + count; }
+    uint64_t target(uint64_t i) const { return i < pad ? targets[count - 1] : targets[i - pad]; }
   };
   // Its entries are the targets' addresses: written as offsets from the
   // code's start, which patch_jump_tables turns into addresses once the
@@ -3612,13 +3644,13 @@ class X64Compiler {
   bool write_jump_table(const JumpTable& t) {
     a_->align(AlignMode::kData, 8);
     a_->bind(t.table);
-    std::vector<uint64_t> offsets(t.count);
-    for (uint64_t k = 0; k < t.count; ++k) {
-      const auto stub = std::lower_bound(t.leaving.begin(), t.leaving.end(), t.targets[k],
+    std::vector<uint64_t> offsets(t.entries());
+    for (uint64_t k = 0; k < t.entries(); ++k) {
+      const auto stub = std::lower_bound(t.leaving.begin(), t.leaving.end(), t.target(k),
                                          [](const auto& s, uint64_t addr) { return s.first < addr; });
-      const Label target = stub != t.leaving.end() && stub->first == t.targets[k]
+      const Label target = stub != t.leaving.end() && stub->first == t.target(k)
                                ? stub->second
-                               : branch_label(t.targets[k], t.from);
+                               : branch_label(t.target(k), t.from);
       if (!code_.isLabelBound(target)) return false;
       offsets[k] = code_.labelOffsetFromBase(target);
     }
@@ -3630,7 +3662,7 @@ class X64Compiler {
     uint8_t* text = code.textSection()->buffer().data();
     for (const JumpTable& t : jump_tables_) {
       uint8_t* entries = text + code.labelOffsetFromBase(t.table);
-      for (uint64_t k = 0; k < t.count; ++k) {
+      for (uint64_t k = 0; k < t.entries(); ++k) {
         uint64_t entry;
         std::memcpy(&entry, entries + 8 * k, 8);
         entry += base;
@@ -3912,6 +3944,7 @@ class X64Compiler {
       case OpKind::IntBin32:
       case OpKind::IntBin64: {
         if (scaled_address_ && scaled_address_->add_k == current_k_) return;  // (in the load's displacement)
+        if (biases_table_index(op, p)) return;  // (in the br_table's table)
         const bool wide = plain_op_kind(op) == OpKind::IntBin64;
         Operand b = gp_in_or_imm(p[3], wide);
         const InstId id = int_bin_id(op);
@@ -4850,6 +4883,12 @@ class X64Compiler {
   size_t current_ = 0;                      // index of the instruction being compiled
   size_t next_target_ = 0;  // the walk's cursor into targets_: the first at or after the current instruction
   std::optional<ScaledAddress> scaled_address_;  // a shift and add left to a load (see folds_scaled_address)
+  struct TableBias {
+    uint64_t slot;  // x, the index before the subtraction
+    uint32_t pad;   // k
+    size_t k;       // the br_table's position in instrs_
+  };
+  std::optional<TableBias> table_bias_;  // a br_table's index x - k left to its table (see biases_table_index)
   size_t current_k_ = 0;                    // its index in instrs_
   size_t site_index_ = 0;                   // the instruction whose code is being emitted (see defer)
   size_t origin_cursor_ = 0;                // see origin_of

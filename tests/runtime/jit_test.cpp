@@ -3207,4 +3207,48 @@ TEST(Jit, LoadsFoldedIntoArithmeticAndCompareFlagsMatchTheInterpreter) {
   expect_compiled_configs_match_interpreter(run);
 }
 
+// A br_table on x - k (k 1 to 16: an add of -k or a sub of k) indexes a
+// table with k default entries in front by x itself: x below k (which
+// x - k wraps past the table) and x past the table take the default. x a
+// parameter and a temporary; every tier as the interpreter.
+TEST(Jit, BiasedBranchTablesMatchTheInterpreter) {
+  const char* wat = R"((module
+    (func (export "minus2") (param $x i32) (result i32)
+      (block $d (block $c (block $b (block $a
+        (br_table $a $b $c $d (i32.add (local.get $x) (i32.const -2))))
+        (return (i32.const 10)))
+        (return (i32.const 11)))
+        (return (i32.const 12)))
+      (i32.const 99))
+    (func (export "minus16") (param $x i32) (result i32)
+      (block $d (block $c (block $b (block $a
+        (br_table $a $b $c $d (i32.sub (i32.mul (local.get $x) (i32.const 3)) (i32.const 16))))
+        (return (i32.const 20)))
+        (return (i32.const 21)))
+        (return (i32.const 22)))
+      (i32.const 98))
+    (func (export "minus17") (param $x i32) (result i32)
+      (block $b (block $a
+        (br_table $a $b (i32.sub (local.get $x) (i32.const 17))))
+        (return (i32.const 30)))
+      (i32.const 97)))
+  )";
+  auto run = [&](Config config) {
+    test::InstanceHarness h(config);
+    h.instantiate_wat(wat);
+    std::vector<int32_t> out;
+    for (int32_t x : {0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, -1, -2, int32_t(0x80000001)}) {
+      out.push_back(h.call1("minus2", {Value::i32(x)}).i32());
+      out.push_back(h.call1("minus16", {Value::i32(x)}).i32());
+      out.push_back(h.call1("minus17", {Value::i32(x)}).i32());
+    }
+    return out;
+  };
+  expect_compiled_configs_match_interpreter(run);
+  test::InstanceHarness h(with_tier(Config::Tier::Jit));
+  h.instantiate_wat(wat);
+  EXPECT_EQ(h.call1("minus2", {Value::i32(3)}).i32(), 11);
+  EXPECT_EQ(h.call1("minus2", {Value::i32(1)}).i32(), 99);  // (1 - 2 wraps: the default)
+}
+
 }  // namespace mywasm
