@@ -4827,7 +4827,7 @@ class X64Compiler {
   std::vector<Label>& labels_ = scratch_.labels;
   // Whether the instruction after the current one is a branch target (from
   // the walk's cursor: a step or two on, not a search).
-  bool next_is_target() const {
+  [[gnu::always_inline]] bool next_is_target() const {
     const size_t index = instrs_[current_k_ + 1].index;
     size_t k = next_target_;
     while (k < targets_.size() && targets_[k] < index) ++k;
