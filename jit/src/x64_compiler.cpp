@@ -498,14 +498,13 @@ class RegCache {
   // nothing changed, unless `from` is alone in an unpinned register of the
   // class and `to` is not pinned (a pin keeps its register).
   bool hand_over(uint64_t from, uint64_t to, bool is_xmm) {
-    Cached* c = cached(from);
-    if (!c || c->e.xmm != is_xmm || c->v128 || shared(c->e) || pinned_reg(c->e) || pin_of(to)) return false;
-    const Entry e = c->e;
-    erase(c);
+    const std::optional<Entry> e = sole(from);
+    if (!e || e->xmm != is_xmm || pin_of(to)) return false;
+    erase(cached(from));
     drop_overlapping(to, false);
-    set(to, e);
-    touch(e);
-    clear_zext(e);
+    set(to, *e);
+    touch(*e);
+    clear_zext(*e);
     return true;
   }
   // `slot` now holds what the register of `e` holds; false when it cannot
@@ -3404,12 +3403,12 @@ class X64Compiler {
   // default entries in front by x itself (emit_br_table).
   bool biases_table_index(Opcode op, const uint64_t* p) {
     const std::optional<uint64_t> c = constant_in(p[3]);
-    if (!c || p[1] < src_.temp_base || constant_in(p[2]) || current_k_ + 1 >= instrs_.size() || next_is_target())
-      return false;
-    const int64_t k = op == Opcode::I32Sub ? int64_t(int32_t(uint32_t(*c))) : op == Opcode::I32Add ? -int64_t(int32_t(uint32_t(*c))) : 0;
+    if (!c || p[1] < src_.temp_base || constant_in(p[2]) || current_k_ + 1 >= instrs_.size()) return false;
+    const int64_t v = int32_t(uint32_t(*c));
+    const int64_t k = op == Opcode::I32Sub ? v : op == Opcode::I32Add ? -v : 0;
     const Instr& next = instrs_[current_k_ + 1];
     if (k < 1 || k > 16 || next.info->form != HandlerInfo::InternalForm || next.info->internal != Internal::BrTable ||
-        w(next)[1] != p[1] || w(next)[2] + uint64_t(k) > UINT32_MAX)
+        w(next)[1] != p[1] || w(next)[2] + uint64_t(k) > UINT32_MAX || next_is_target())
       return false;
     if (p[1] != p[2]) cache_.forget(p[1]);  // (never written: the br_table pops it)
     table_bias_ = TableBias{p[2], uint32_t(k), current_k_ + 1};
@@ -3596,7 +3595,7 @@ class X64Compiler {
     // x - k wrapping around would.
     uint32_t pad = 0;
     uint64_t slot = p[1];
-    if (table_bias_ && table_bias_->k == current_k_) {
+    if (table_bias_ && table_bias_->at == current_k_) {
       pad = table_bias_->pad;
       slot = table_bias_->slot;
     }
@@ -4682,13 +4681,17 @@ class X64Compiler {
     const uint64_t* q = w(next);
     const bool wide = kind == OpKind::Cmp64 || kind == OpKind::Eqz64;
     if (wide != loads_i64(load)) return false;
+    // (set_bool looks at the instruction after the compare, one further on.)
+    auto set_bool_of_next = [&](CondCode cc) {
+      ++current_k_;
+      set_bool(cc, q[1]);
+      --current_k_;
+    };
     if (kind == OpKind::Eqz32 || kind == OpKind::Eqz64) {
       if (q[2] != dst) return false;
       cache_.forget(dst);
       a_->emit(Inst::kIdCmp, m, imm(0));
-      ++current_k_;  // (set_bool looks at the instruction after the eqz)
-      set_bool(CondCode::kE, q[1]);
-      --current_k_;
+      set_bool_of_next(CondCode::kE);
       return true;
     }
     if ((kind != OpKind::Cmp32 && kind != OpKind::Cmp64) || (q[2] == dst) == (q[3] == dst)) return false;
@@ -4704,9 +4707,7 @@ class X64Compiler {
     cache_.forget(dst);
     if (load_first) a_->emit(Inst::kIdCmp, m, other);
     else a_->emit(Inst::kIdCmp, other, m);
-    ++current_k_;
-    set_bool(int_condition(op), q[1]);
-    --current_k_;
+    set_bool_of_next(int_condition(op));
     return true;
   }
   // A load, an add, sub, and, or or xor of its result (in place) with a
@@ -4721,9 +4722,7 @@ class X64Compiler {
     if (dst < src_.temp_base || current_k_ + 2 >= instrs_.size() || addr == dst) return false;
     const Instr& op_in = instrs_[current_k_ + 1];
     const Instr& store_in = instrs_[current_k_ + 2];
-    if (op_in.info->form != HandlerInfo::Plain || store_in.info->form != HandlerInfo::Plain ||
-        is_target(current_k_ + 1) || is_target(current_k_ + 2))
-      return false;
+    if (op_in.info->form != HandlerInfo::Plain || store_in.info->form != HandlerInfo::Plain) return false;
     const OpKind kind = plain_op_kind(op_in.info->op);
     const InstId id = int_bin_id(op_in.info->op);
     const uint64_t* q = w(op_in);
@@ -4732,7 +4731,8 @@ class X64Compiler {
         (kind == OpKind::IntBin64) != loads_i64(load) || q[1] != dst || q[2] != dst || q[3] == dst)
       return false;
     if (plain_op_kind(store_in.info->op) != OpKind::Store || r[1] != addr || r[2] != dst || r[3] != offset ||
-        access_bytes(store_in.info->op) != access_bytes(load) || load == Opcode::F32Load || load == Opcode::F64Load)
+        access_bytes(store_in.info->op) != access_bytes(load) || load == Opcode::F32Load || load == Opcode::F64Load ||
+        is_target(current_k_ + 1) || is_target(current_k_ + 2))  // (a look-up: last)
       return false;
     const uint32_t bytes = access_bytes(load);
     Operand y = gp_in_or_imm(q[3], bytes == 8);
@@ -4886,7 +4886,7 @@ class X64Compiler {
   struct TableBias {
     uint64_t slot;  // x, the index before the subtraction
     uint32_t pad;   // k
-    size_t k;       // the br_table's position in instrs_
+    size_t at;      // the br_table's position in instrs_
   };
   std::optional<TableBias> table_bias_;  // a br_table's index x - k left to its table (see biases_table_index)
   size_t current_k_ = 0;                    // its index in instrs_
