@@ -134,6 +134,10 @@ template <class F>
 bool with_instance(const std::string& path, F&& use) {
   mywasm::Engine engine(jit_config());
   auto compiled = mywasm::Module::compile_file(engine, path);
+  if (!compiled.ok()) {
+    std::fprintf(stderr, "%s\n", compiled.error().to_string().c_str());
+    return false;
+  }
   mywasm::Store store(engine);
   mywasm::Linker linker(engine);
   define_stub_imports(store, linker, *compiled);

@@ -826,6 +826,7 @@ class X64Compiler {
     const CalleeSavedUse use = src_.const_base >= src_.save_base + CompiledFunc::kSaveSlots
                                    ? loops_use_callee_saved()
                                    : CalleeSavedUse{};
+    header_scan_budget_ = loop_scan_budget();
     saves_callee_saved_ = use.r15_rbp;
     saves_r14_ = use.r14;
     out_.frame_saves = frame_saves();
@@ -929,6 +930,7 @@ class X64Compiler {
     size_t index;  // word index in src_.code
     const HandlerInfo* info;
     unsigned words;
+    uint32_t calls_before;  // how many instructions before this one call out (see any_calls_out)
     const uint64_t* stub = nullptr;  // for run_instruction, where it runs there
   };
 
@@ -1036,7 +1038,7 @@ class X64Compiler {
       if (!info || info->form == HandlerInfo::Fused) return false;
       unsigned words = info->words ? info->words : unsigned(3 + code[i + 2]);
       if (i + words > code.size()) return false;
-      instrs_.push_back(Instr{i, info, words});
+      instrs_.push_back(Instr{i, info, words, calls_out_count_});
       auto branch = [&](uint64_t addr) {
         const size_t t = target_index(addr);
         targets_.push_back(t);
@@ -1069,9 +1071,9 @@ class X64Compiler {
           (info->form == HandlerInfo::InternalForm && info->internal == Internal::CallIndirect &&
            code[i + 3] >= src_.const_base && code[i + 3] < src_.temp_base))
         const_pool_ = false;
-      calls_out_ |= !inline_form || is_call(in) || plain_none ||
-                    (info->form == HandlerInfo::InternalForm &&
-                     (info->internal == Internal::MemoryCopy || info->internal == Internal::MemoryFill));
+      calls_out_count_ += !inline_form || is_call(in) || plain_none ||
+                          (info->form == HandlerInfo::InternalForm &&
+                           (info->internal == Internal::MemoryCopy || info->internal == Internal::MemoryFill));
       if (!inline_form || is_call(in) || plain_none) {  // (needs_stub)
         stub_words += words + 2;
         stub_needed_.push_back(instrs_.size() - 1);
@@ -2411,9 +2413,32 @@ class X64Compiler {
     const auto first = std::lower_bound(instrs_.cbegin(), instrs_.cend(), header, by_index);
     return {first, std::lower_bound(first, instrs_.cend(), end + 1, by_index)};
   }
+  // (In constant time, from the scan's running counts: a loop nested
+  // 10,000 deep asked this of each of its loops.)
   bool any_calls_out(InstrIt first, InstrIt last) const {
-    return std::any_of(first, last, [&](const Instr& in) { return calls_out(in); });
+    auto calls_before = [&](InstrIt it) { return it == instrs_.cend() ? calls_out_count_ : it->calls_before; };
+    return calls_before(last) != calls_before(first);
   }
+  // Ranking a loop's locals reads the loop's code, nested loops included:
+  // loops nested n deep read their innermost code n times, which with
+  // thousands of nested loops (a valid body of a few hundred KB) made
+  // compiling one function take minutes. Each pass over the loops
+  // (loops_use_callee_saved, the loop headers as they are compiled) may
+  // read kLoopScanFactor times the function's code; loops past that are not
+  // ranked, so pin nothing (correct, only slower). Real code reads its
+  // loops about as many times as they nest, two to four (speedtest1, lua,
+  // zlib and bzip2 stay within a factor of 3), so none of it is affected.
+  static constexpr size_t kLoopScanFactor = 16;
+  struct ScanBudget {
+    size_t left;
+    bool spend(InstrIt first, InstrIt last) {
+      const size_t n = size_t(last - first);
+      if (n > left) return left = 0, false;
+      left -= n;
+      return true;
+    }
+  };
+  ScanBudget loop_scan_budget() const { return {kLoopScanFactor * instrs_.size()}; }
   // A loop that calls pins a local in a callee-saved register only when
   // it is used this often in the loop: fewer uses do not pay for the saves
   // at every call of the function (fib's loop around its recursive call,
@@ -2553,9 +2578,11 @@ class X64Compiler {
   CalleeSavedUse loops_use_callee_saved() {
     CalleeSavedUse use;
     size_t counted_to = 0;  // the end of the last loop counted (its nested loops' uses are in its counts)
+    ScanBudget budget = loop_scan_budget();
     for (const auto& [header, end] : loop_end_) {
       const auto [first, last] = loop_instrs(header, end);
       if (!any_calls_out(first, last)) {
+        if (!budget.spend(first, last)) return use;
         rank_locals(first, last, false, 2, Rank::ByCount);
         if (scratch_.ranked.size() >= kMinPinsForCalleeSaved || size_t(last - first) >= kMinInstrsForCalleeSaved)
           use.r15_rbp = true;
@@ -2563,6 +2590,7 @@ class X64Compiler {
         continue;
       }
       if (header <= counted_to && counted_to != 0) continue;
+      if (!budget.spend(first, last)) return use;
       rank_locals(first, last, true, kMinUsesToPinAcrossCalls, Rank::ByCount);
       use.r15_rbp |= !scratch_.ranked.empty();
       use.r14 = !memory_size_in_r14_ && scratch_.ranked.size() >= 3;
@@ -2583,7 +2611,8 @@ class X64Compiler {
     // instructions on speedtest1, +9% on lua.)
     const bool calls = any_calls_out(first, last);
     scratch_.ranked.clear();
-    if (!calls || cache_.free_callee_saved()) rank_locals(first, last, calls, calls ? kMinUsesToPinAcrossCalls : 2, Rank::ByFrequency);
+    if ((!calls || cache_.free_callee_saved()) && header_scan_budget_.spend(first, last))
+      rank_locals(first, last, calls, calls ? kMinUsesToPinAcrossCalls : 2, Rank::ByFrequency);
     const std::vector<std::pair<uint64_t, uint64_t>>& ranked = scratch_.ranked;
     ActiveLoop loop{header, end, {}};
     flush_dirty(false);  // (nothing: the header's label stored it)
@@ -2607,7 +2636,11 @@ class X64Compiler {
     // into the loop brought in other registers is forgotten.
     cache_.forget_all(true);
     body_labels_[header] = body;
-    loops_.push_back(std::move(loop));
+    // (Only a loop with pins is tracked: a branch looks through the loops
+    // it may leave for their pins, and loops nested thousands deep made
+    // that a walk per branch; the ones with pins are few, as each holds a
+    // register.)
+    if (!loop.pinned.empty()) loops_.push_back(std::move(loop));
   }
 
   // A function without calls keeps its most used locals in registers
@@ -2620,7 +2653,7 @@ class X64Compiler {
   // bzip2 -0.2%, lua and the kernels the same.)
   static constexpr uint32_t kMinUsesToPinInFunction = 3, kMaxFunctionPinsGp = 3, kMaxFunctionPinsXmm = 4;
   void pin_function_locals() {
-    if (instrs_.empty() || calls_out_) return;
+    if (instrs_.empty() || calls_out_count_ != 0) return;
     rank_locals(instrs_.cbegin(), instrs_.cend(), false, kMinUsesToPinInFunction, Rank::ByCount);
     ActiveLoop whole{0, SIZE_MAX, {}};
     uint32_t gp = 0, xmm = 0;
@@ -4853,7 +4886,8 @@ class X64Compiler {
     size_t end;                    // its last instruction
     std::vector<uint64_t> pinned;  // the slots this loop pinned (enclosing loops' stay)
   };
-  std::vector<ActiveLoop> loops_;  // innermost last
+  std::vector<ActiveLoop> loops_;  // the loops with pins the code is in, innermost last
+  ScanBudget header_scan_budget_{0};  // what enter_loop may still read to rank locals
   std::map<size_t, Label> body_labels_;  // header -> where branches back enter (pins loaded)
   std::vector<size_t> osr_entries_;      // code positions OSR may enter at (sorted)
   std::map<size_t, Label> osr_labels_;   // such a position -> its entry stub (loads the pins)
@@ -4911,7 +4945,7 @@ class X64Compiler {
     int32_t skip;
   };
   std::vector<LateCall> late_calls_;
-  bool calls_out_ = false;  // some instruction of the function calls out (see calls_out; set by scan)
+  uint32_t calls_out_count_ = 0;  // how many instructions call out (see calls_out; set by scan)
   bool saves_r14_ = false;  // the internal entry saves r14 (see loops_use_callee_saved)
   // Whether r14 holds the address of the memory's size: a property of the
   // instance (its memory is not guarded), not of one function's code (a
