@@ -27,6 +27,11 @@ bool alloc_code(size_t size, void** rx, void** rw);
 bool write_code(void* rx, const void* data, size_t size);
 bool write_code(void* rx, std::span<const iovec> pieces);
 void release_code(void* rx);
+// Undoes a compile attempt that failed (the code buffer was short, the
+// fault handler's registry full) before the next: its code released and
+// every output it left cleared. (A late call left behind once pointed the
+// next, smaller attempt's cell write into another function's code.)
+void discard_attempt(NativeCode& out);
 
 // What compiled code calls for an instruction it runs out of line: the
 // store, this thread's context, the instruction's words, the running
@@ -157,11 +162,7 @@ NativeEntry compile_guarded_else_explicit(StoreImpl& store, FuncInstance& func, 
   Compiler guarded(store, func, source, out, /*use_guard=*/true, extra...);
   if (NativeEntry entry = guarded.compile()) return entry;
   if (guarded.registered()) return nullptr;
-  release_code(out.code);
-  out.code = nullptr;
-  out.stubs.clear();
-  out.code_origins.clear();
-  out.stub_origins.clear();
+  discard_attempt(out);
   return Compiler(store, func, source, out, /*use_guard=*/false, extra...).compile();
 }
 

@@ -202,6 +202,20 @@ void release_code(void* rx) {
 #endif
 }
 
+void discard_attempt(NativeCode& out) {
+  unregister_code(out.fault_handle);
+  out.fault_handle = -1;
+  release_code(out.code);
+  out.code = nullptr;
+  out.size = 0;
+  out.osr_entry = nullptr;
+  out.frame_saves = false;
+  out.stubs.clear();
+  out.code_origins.clear();
+  out.stub_origins.clear();
+  out.late_calls.clear();
+}
+
 NativeCode::~NativeCode() {
   unregister_code(fault_handle);
   if (code) {

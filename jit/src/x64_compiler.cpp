@@ -4991,11 +4991,7 @@ NativeEntry compile_x64(StoreImpl& store, FuncInstance& func, const CompiledFunc
       if (source.code.size() > (size_t(1) << 18)) X64Compiler::trim_scratch();
       return entry;
     }
-    release_code(out.code);
-    out.code = nullptr;
-    out.stubs.clear();
-    out.code_origins.clear();
-    out.stub_origins.clear();
+    discard_attempt(out);
     if (compiler.buffer_short()) {
       if (!X64Compiler::grow_buffer()) return nullptr;
     } else if (use_guard && !compiler.registered()) {

@@ -17,6 +17,7 @@
 #include "mywasm/mywasm.hpp"
 #include "runtime/exec_context.hpp"
 #include "runtime/store.hpp"
+#include "wasm_builder.hpp"
 #if defined(__x86_64__)
 #include "x64_compiler.hpp"
 #endif
@@ -200,6 +201,44 @@ TEST(Jit, CompileAllOnSeveralThreadsCompilesEveryFunction) {
   ASSERT_TRUE(r.error().trap);
   EXPECT_EQ(r.error().trap->backtrace.size(), 3u);
   EXPECT_EQ(jit::compile_all(h.store.impl(), funcs, 2), expected);  // (already compiled: kept)
+}
+
+// More functions than the fault handler's registry holds (65,536 code
+// ranges): those compiled once it is full are compiled again with explicit
+// checks, and that attempt keeps nothing of the first. Each function calls
+// the next one (compiled later, so mostly through a late-call cell bound
+// after compile_all, on x86-64): a cell the first attempt had placed was
+// once bound at its old offset, past the second attempt's shorter code,
+// in another function's.
+TEST(Jit, FunctionsPastTheFaultRegistryKeepOnlyTheirOwnLateCalls) {
+  constexpr uint32_t kFuncs = 66'000, kChain = 100;
+  test::WasmBuilder b;
+  const uint32_t type = b.type({ValType::I32}, {ValType::I32});
+  for (uint32_t i = 0; i < kFuncs; ++i) {
+    // f(i) = f(i + 1) + 1 within each run of kChain functions; the run's
+    // last returns x + 1.
+    const bool last = (i + 1) % kChain == 0 || i + 1 == kFuncs;
+    const test::Bytes x = last ? test::op::local_get(0) : test::code(test::op::local_get(0), test::op::call(i + 1));
+    b.func(type, test::code(x, test::op::i32_const(1), test::op::i32_add));
+  }
+  b.export_("first", ExternKind::Func, 0);
+  b.export_("late", ExternKind::Func, kFuncs - 2 * kChain);
+  test::InstanceHarness h(with_tier(Config::Tier::Jit));
+  ASSERT_NO_FATAL_FAILURE(h.instantiate(b.build()));
+  size_t late_calls = 0;
+  for (const auto& f : h.store.impl().funcs) {
+    ASSERT_EQ(f->native != nullptr, jit::available());
+    if (!f->native) continue;
+    for (const jit::NativeCode::LateCall& call : f->native->late_calls) {
+      EXPECT_LE(call.cell + sizeof(uint64_t), f->native->size);
+      ++late_calls;
+    }
+  }
+#if defined(__x86_64__)
+  EXPECT_GT(late_calls, size_t(kFuncs / 2));
+#endif
+  EXPECT_EQ(h.call1("first", {Value::i32(3)}).i32(), 3 + int32_t(kChain));
+  EXPECT_EQ(h.call1("late", {Value::i32(3)}).i32(), 3 + int32_t(kChain));  // (compiled past the registry)
 }
 
 TEST(Jit, TrapsInCompiledCodeCarryTheInterpretersBacktrace) {
