@@ -18,12 +18,16 @@ std::string_view to_string(ValType t) {
 }
 
 std::string to_string(const FuncType& t) {
+  // (A long list is cut: a type of 1,000 params is one readable line.)
+  constexpr size_t kShownAtMost = 16, kShownOfLong = 8;
   auto list = [](const std::vector<ValType>& types) {
+    const size_t shown = types.size() > kShownAtMost ? kShownOfLong : types.size();
     std::string s = "[";
-    for (size_t i = 0; i < types.size(); ++i) {
+    for (size_t i = 0; i < shown; ++i) {
       if (i) s += ' ';
       s += to_string(types[i]);
     }
+    if (shown < types.size()) s += fmt::format(" ... ({} in all)", types.size());
     return s + "]";
   };
   return list(t.params) + " -> " + list(t.results);

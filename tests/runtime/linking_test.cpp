@@ -89,6 +89,17 @@ TEST_F(LinkingTest, FunctionTypesMustMatchExactly) {
   expect_error(instantiate(bad), Error::Kind::Unlinkable, "incompatible import type");
 }
 
+// Function types in messages: in full up to 16 types a list, past that
+// the first 8 and the count (an import of 1,000 params names its type in
+// one readable line).
+TEST(FuncTypeText, LongListsAreCut) {
+  EXPECT_EQ(to_string(FuncType{{I32, ValType::I64}, {ValType::F32}}), "[i32 i64] -> [f32]");
+  EXPECT_EQ(to_string(FuncType{std::vector<ValType>(16, I32), {}}),
+            "[i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32] -> []");
+  EXPECT_EQ(to_string(FuncType{std::vector<ValType>(1000, ValType::I64), {I32}}),
+            "[i64 i64 i64 i64 i64 i64 i64 i64 ... (1000 in all)] -> [i32]");
+}
+
 TEST_F(LinkingTest, KindMustMatch) {
   linker.define("env", "x", Global::create(store, {I32, false}, Value::i32(1)));
   WasmBuilder b;

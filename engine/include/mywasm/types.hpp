@@ -29,7 +29,7 @@ struct FuncType {
   std::vector<ValType> results;
   bool operator==(const FuncType&) const = default;
 };
-std::string to_string(const FuncType& t);  // "[i32 i32] -> [i64]"
+std::string to_string(const FuncType& t);  // "[i32 i32] -> [i64]"; a list past 16 types: its first 8, "... (N in all)"
 
 // Text from a module or a guest (names, messages) for a terminal line:
 // control characters escaped as \xNN, so it cannot recolour the terminal
