@@ -333,7 +333,13 @@ class A64Compiler {
     internal_prologue(no_stack);
     write_frame_init(src_.const_base);
     for (size_t k = 0; k < src_.loops.size(); ++k) {
-      a_->cmp(w2, imm(uint32_t(k)));
+      // (cmp takes a 12-bit immediate: past loop 4,095 the number is loaded.)
+      if (k < 4096) {
+        a_->cmp(w2, imm(uint32_t(k)));
+      } else {
+        load_imm(x16, k);
+        a_->cmp(w2, w16);
+      }
       a_->b(CondCode::kEQ, label_of(src_.loops[k].code_index));
     }
     a_->mov(w0, imm(uint32_t(TrapCode::Unreachable)));
