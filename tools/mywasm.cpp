@@ -221,7 +221,13 @@ std::string format_result(const Value& v) {
 // the offsets those of the trapping instruction or the caller's call (a
 // host function's frame has none).
 std::string frame_line(const Frame& f) {
-  std::string line = (f.module_name.empty() ? "" : printable(f.module_name) + "!") + printable(f.func_name);
+  // (A name section may hold names of any length: each cut at 512 bytes.)
+  auto name = [](std::string_view n) {
+    constexpr size_t kAtMost = 512;
+    if (n.size() <= kAtMost) return printable(n);
+    return printable(n.substr(0, kAtMost)) + fmt::format("...({} bytes)", n.size());
+  };
+  std::string line = (f.module_name.empty() ? "" : name(f.module_name) + "!") + name(f.func_name);
   if (f.instance_addr) line += fmt::format(" @ {:#x} (+{:#x})", f.module_offset, f.func_offset);
   return line;
 }
@@ -637,8 +643,10 @@ int run_command(std::vector<std::string> args) {
   RunOptions opt;
   if (auto status = parse_run_args(std::move(args), opt)) return *status;
   for (const auto& e : opt.envs) {
-    if (e.find('=') == std::string::npos) {
-      error_line("--env {}: expected NAME=VALUE", e);
+    const size_t eq = e.find('=');
+    if (eq == std::string::npos || eq == 0) {  // (no name: no NAME=VALUE a program can look up)
+      constexpr size_t kShown = 64;  // (of an argument that may be any length)
+      error_line("--env {}{}: expected NAME=VALUE with a name", e.substr(0, kShown), e.size() > kShown ? "..." : "");
       return kExitUsage;
     }
   }

@@ -103,6 +103,15 @@ TEST_F(CliTest, WrongUseExitsWithTwo) {
   EXPECT_EQ(notnum.status, 2);
   auto noexport = run("run --invoke nothere " + m.string());
   EXPECT_EQ(noexport.status, 2);
+  // --env without a name, or without '=' (echoed in part, however long).
+  for (const std::string& env : {std::string("=x"), std::string("NOVALUE"), std::string(5000, 'A')}) {
+    auto r = run("run --env " + env + " --invoke div " + m.string() + " 6 3");
+    EXPECT_EQ(r.status, 2) << env;
+    EXPECT_EQ(count_lines(r.err), 1) << r.err;
+    EXPECT_NE(r.err.find("expected NAME=VALUE"), std::string::npos) << r.err;
+    EXPECT_LT(r.err.size(), 200u) << r.err;
+  }
+  EXPECT_EQ(run("run --env A= --invoke div " + m.string() + " 6 3").status, 0);  // (an empty value is one)
 }
 
 TEST_F(CliTest, WastReportsPerFileAndTotals) {

@@ -80,4 +80,15 @@ TEST_F(CliTest, ControlCharactersInNamesAreEscaped) {
   EXPECT_NE(missing.err.find("no exported function 'x\\x1b[2J'"), std::string::npos) << missing.err;
 }
 
+TEST_F(CliTest, LongNamesInABacktraceAreCut) {
+  // A function named by 2,000 bytes (an export name stands in for the
+  // name section's): its backtrace frame shows the first 512 and the size.
+  const std::string name(2000, 'n');
+  auto m = write("long.wat", "(module (func (export \"" + name + "\") unreachable))");
+  auto r = run("run --invoke " + name + " " + m.string());
+  EXPECT_EQ(r.status, 134) << r.err;
+  EXPECT_NE(r.err.find("  0: " + std::string(512, 'n') + "...(2000 bytes) @ 0x"), std::string::npos) << r.err;
+  EXPECT_LT(r.err.size(), 700u) << r.err;
+}
+
 }  // namespace
