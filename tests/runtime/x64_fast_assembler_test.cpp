@@ -1,5 +1,7 @@
-// jit::FastAssembler encodes the plain mov forms exactly as asmjit's own
-// encoder does (x64_fast_assembler.hpp).
+// jit::FastAssembler encodes the forms it writes itself (the plain movs;
+// the arithmetic group, test, lea, imul and immediate stores through its
+// own overloads and emit) exactly as asmjit's own encoder does
+// (x64_fast_assembler.hpp).
 #if defined(__x86_64__)
 #include <gtest/gtest.h>
 
@@ -33,9 +35,11 @@ std::vector<uint8_t> assemble(const Emit& emit, size_t* fast = nullptr) {
 }
 
 // `emit` (a generic lambda) makes asmjit's bytes on a FastAssembler, both
-// through its own mov overloads and through x86::Assembler's.
+// through its own overloads and through x86::Assembler's (where only mov
+// is its own: `expected_fast_as_base`).
 template <class Emit>
-void expect_same(const Emit& emit, size_t expected_fast, const char* what) {
+void expect_same(const Emit& emit, size_t expected_fast, const char* what, size_t expected_fast_as_base = SIZE_MAX) {
+  if (expected_fast_as_base == SIZE_MAX) expected_fast_as_base = expected_fast;
   size_t fast = 0, fast_as_base = 0;
   const auto want = assemble<x86::Assembler>(emit);
   const auto got = assemble<FastAssembler>(emit, &fast);
@@ -43,7 +47,7 @@ void expect_same(const Emit& emit, size_t expected_fast, const char* what) {
   EXPECT_EQ(got, want) << what;
   EXPECT_EQ(got_as_base, want) << what << " (as an x86::Assembler)";
   EXPECT_EQ(fast, expected_fast) << what;
-  EXPECT_EQ(fast_as_base, expected_fast) << what << " (as an x86::Assembler)";
+  EXPECT_EQ(fast_as_base, expected_fast_as_base) << what << " (as an x86::Assembler)";
 }
 
 const int32_t kDisps[] = {0, 1, -1, 8, 127, 128, -128, -129, 4096, -4096, 0x7fffffff, INT32_MIN};
@@ -94,14 +98,107 @@ TEST(FastAssembler, MemoryWithBaseAndIndex) {
       }
 }
 
+const int64_t kImms[] = {0, 1, -1, 2, 31, 127, 128, -128, -129, 255, 0x7fff, 0x12345, INT32_MAX, INT32_MIN};
+
+// A few memory operands of each addressing class (base, base+index, rsp
+// and r12 as a base, rbp and r13 with no displacement) of `size` bytes.
+std::vector<Mem> some_memory(uint32_t size) {
+  std::vector<Mem> out;
+  for (uint32_t base : {0u, 3u, 4u, 5u, 12u, 13u, 15u})
+    for (int32_t disp : {0, 8, -128, 4096}) {
+      out.push_back(Mem(gpq(base), disp, size));
+      out.push_back(Mem(gpq(base), gpq(base == 3 ? 13 : 1), base % 4, disp, size));
+    }
+  return out;
+}
+
+// Each form of the arithmetic group twice: through emit(id, ...) (the
+// compiler's table-chosen instructions) and through the named overload.
+template <class Named>
+void expect_arith(InstId id, const Named& named) {
+  auto both = [&](const Operand& x, const Operand& y, const char* what) {
+    expect_same([&](auto& a) { a.emit(id, x, y); }, 1, what, 0);
+    expect_same([&](auto& a) { named(a, x, y); }, 1, what, 0);
+  };
+  for (uint32_t d = 0; d < 16; ++d) {
+    for (uint32_t s = 0; s < 16; s += 3) {
+      both(gpq(d), gpq(s), "op r64, r64");
+      both(gpd(d), gpd(s), "op r32, r32");
+    }
+    for (int64_t v : kImms) {
+      both(gpq(d), imm(v), "op r64, imm");
+      both(gpd(d), imm(v), "op r32, imm");
+    }
+  }
+  for (const Mem& m : some_memory(8)) {
+    both(r9, m, "op r64, [m]");
+    both(m, rdx, "op [m], r64");
+    for (int64_t v : kImms) expect_same([&](auto& a) { a.emit(id, m, imm(v)); }, 1, "op qword [m], imm", 0);
+  }
+  for (const Mem& m : some_memory(4)) {
+    both(eax, m, "op r32, [m]");
+    both(m, r14d, "op [m], r32");
+    for (int64_t v : kImms) expect_same([&](auto& a) { a.emit(id, m, imm(v)); }, 1, "op dword [m], imm", 0);
+  }
+}
+
+// (The named overloads take typed operands: the lambdas turn them back.)
+#define MYWASM_NAMED(name)                                                          \
+  [](auto& a, const Operand& x, const Operand& y) {                                \
+    if (x.isReg() && y.isReg()) a.name(x.as<Gp>(), y.as<Gp>());                    \
+    else if (x.isReg() && y.isMem()) a.name(x.as<Gp>(), y.as<Mem>());              \
+    else if (x.isMem()) a.name(x.as<Mem>(), y.as<Gp>());                           \
+    else a.name(x.as<Gp>(), y.as<Imm>());                                          \
+  }
+TEST(FastAssembler, ArithmeticGroup) {
+  expect_arith(Inst::kIdAdd, MYWASM_NAMED(add));
+  expect_arith(Inst::kIdOr, MYWASM_NAMED(or_));
+  expect_arith(Inst::kIdAnd, MYWASM_NAMED(and_));
+  expect_arith(Inst::kIdSub, MYWASM_NAMED(sub));
+  expect_arith(Inst::kIdXor, MYWASM_NAMED(xor_));
+  expect_arith(Inst::kIdCmp, MYWASM_NAMED(cmp));
+}
+#undef MYWASM_NAMED
+
+TEST(FastAssembler, TestLeaImulAndImmediateStores) {
+  for (uint32_t d = 0; d < 16; ++d)
+    for (uint32_t s = 0; s < 16; s += 5) {
+      expect_same([&](auto& a) { a.test(gpq(d), gpq(s)); }, 1, "test r64, r64", 0);
+      expect_same([&](auto& a) { a.emit(Inst::kIdTest, gpd(d), gpd(s)); }, 1, "test r32, r32", 0);
+      expect_same([&](auto& a) { a.imul(gpq(d), gpq(s)); }, 1, "imul r64, r64", 0);
+      expect_same([&](auto& a) { a.emit(Inst::kIdImul, gpd(d), gpd(s)); }, 1, "imul r32, r32", 0);
+    }
+  for (const Mem& m : some_memory(0)) {
+    expect_same([&](auto& a) { a.lea(r11, m); }, 1, "lea r64", 0);
+    expect_same([&](auto& a) { a.lea(ecx, m); }, 1, "lea r32", 0);
+  }
+  for (const Mem& m : some_memory(8)) {
+    expect_same([&](auto& a) { a.imul(rsi, m); }, 1, "imul r64, [m]", 0);
+    for (int64_t v : kImms) {
+      expect_same([&](auto& a) { a.mov(m, imm(v)); }, 1, "mov qword [m], imm", 0);
+      expect_same([&](auto& a) { a.emit(Inst::kIdMov, m, imm(v)); }, 1, "mov qword [m], imm (emit)", 0);
+    }
+  }
+  for (const Mem& m : some_memory(4)) {
+    expect_same([&](auto& a) { a.emit(Inst::kIdImul, r10d, m); }, 1, "imul r32, [m]", 0);
+    for (int64_t v : kImms) expect_same([&](auto& a) { a.mov(m, imm(v)); }, 1, "mov dword [m], imm", 0);
+  }
+}
+
 TEST(FastAssembler, OtherFormsGoToAsmjit) {
   // Byte and word registers, 32-bit address registers, labels, segments,
-  // stores of immediates, other instructions: asmjit's encoder, same bytes.
+  // byte stores of immediates, immediates past 32 bits, three operands,
+  // other instructions: asmjit's encoder, same bytes.
   expect_same([](auto& a) { a.mov(al, byte_ptr(rbx, 8)); }, 0, "byte");
   expect_same([](auto& a) { a.mov(word_ptr(rbx, 8), dx); }, 0, "word");
   expect_same([](auto& a) { a.mov(eax, dword_ptr(ebx, 8)); }, 0, "32-bit base");
-  expect_same([](auto& a) { a.mov(qword_ptr(rbx, 8), imm(5)); }, 0, "store imm");
-  expect_same([](auto& a) { a.mov(rax, rbx); a.add(rax, rbx); a.mov(ecx, edx); }, 2, "mixed");
+  expect_same([](auto& a) { a.mov(byte_ptr(rbx, 8), imm(5)); }, 0, "store imm8");
+  expect_same([](auto& a) { a.add(rax, imm(0x80000000ull)); }, 0, "imm past simm32");
+  expect_same([](auto& a) { a.emit(Inst::kIdAdd, cx, dx); }, 0, "word registers");
+  expect_same([](auto& a) { a.imul(rax, rbx, imm(10)); }, 0, "three operands");
+  expect_same([](auto& a) { a.shl(rax, cl); }, 0, "a shift");
+  expect_same([](auto& a) { a.test(eax, imm(1)); }, 0, "test imm");
+  expect_same([](auto& a) { a.mov(rax, rbx); a.add(rax, rbx); a.mov(ecx, edx); a.bswap(eax); }, 3, "mixed", 2);
   expect_same([](auto& a) { a.mov(eax, rbx.r32()); a.mov(rax, ptr_abs(0x1000)); }, 1, "abs");
   expect_same(
       [](auto& a) {
