@@ -3,8 +3,8 @@
 // an immediate, or memory addressed by a 64-bit base (and index) register
 // with a displacement), and, called as its own typed overloads (as the
 // x86-64 compiler calls them), the arithmetic group (add, or, and, sub,
-// xor, cmp) on registers, memory and immediates, test, lea, imul and
-// stores of immediates. asmjit's generic encoder spends 150-200 host
+// xor, cmp) on registers, memory and immediates, test, lea, imul, shifts
+// by an immediate, widening loads and stores of immediates. asmjit's generic encoder spends 150-200 host
 // instructions on each; the movs are most of what the compiler emits for
 // big.wasm (88%), and the other forms were half of what was left for it
 // and for -O2 programs (speedtest1, lua, zlib). The bytes are the ones
@@ -90,6 +90,32 @@ class FastAssembler : public asmjit::x86::Assembler {
   using asmjit::x86::EmitterExplicitT<asmjit::x86::Assembler>::test;
   asmjit::Error test(const asmjit::x86::Gp& a, const asmjit::x86::Gp& b) {  // 85 /r, b in the reg field
     return typed(reg_rm_rr(0, 0x85, b, a), asmjit::x86::Inst::kIdTest, a, b);
+  }
+  // Shifts and rotates by an immediate: C1 /ext ib (D1 /ext by 1).
+#define MYWASM_FAST_SHIFT(name, Id, ext)                                  \
+  using asmjit::x86::EmitterExplicitT<asmjit::x86::Assembler>::name;    \
+  asmjit::Error name(const asmjit::x86::Gp& d, const asmjit::Imm& n) {  \
+    return typed(shift_ri(ext, d, n), asmjit::x86::Inst::Id, d, n);      \
+  }
+  MYWASM_FAST_SHIFT(rol, kIdRol, 0)
+  MYWASM_FAST_SHIFT(ror, kIdRor, 1)
+  MYWASM_FAST_SHIFT(shl, kIdShl, 4)
+  MYWASM_FAST_SHIFT(shr, kIdShr, 5)
+  MYWASM_FAST_SHIFT(sar, kIdSar, 7)
+#undef MYWASM_FAST_SHIFT
+  // Widening loads: movzx/movsx r, byte or word [m] (0F B6/B7, 0F BE/BF),
+  // movsxd r64, dword [m] (REX.W 63).
+  using asmjit::x86::EmitterExplicitT<asmjit::x86::Assembler>::movzx;
+  asmjit::Error movzx(const asmjit::x86::Gp& d, const asmjit::x86::Mem& m) {
+    return typed(widening_load(0xB6, d, m), asmjit::x86::Inst::kIdMovzx, d, m);
+  }
+  using asmjit::x86::EmitterExplicitT<asmjit::x86::Assembler>::movsx;
+  asmjit::Error movsx(const asmjit::x86::Gp& d, const asmjit::x86::Mem& m) {
+    return typed(widening_load(0xBE, d, m), asmjit::x86::Inst::kIdMovsx, d, m);
+  }
+  using asmjit::x86::EmitterExplicitT<asmjit::x86::Assembler>::movsxd;
+  asmjit::Error movsxd(const asmjit::x86::Gp& d, const asmjit::x86::Mem& m) {
+    return typed(sign_extending_load(d, m), asmjit::x86::Inst::kIdMovsxd, d, m);
   }
   // mov dword/qword [m], simm32: C7 /0 id.
   asmjit::Error mov(const asmjit::x86::Mem& m, const asmjit::Imm& v) {
@@ -275,12 +301,43 @@ class FastAssembler : public asmjit::x86::Assembler {
         return o0.isMem() && o1.isImm() && store_imm(o0.as<x86::Mem>(), o1.as<asmjit::Imm>());
       case x86::Inst::kIdTest:
         return o0.isReg() && o1.isReg() && reg_rm_rr(0, 0x85, o1.as<x86::Gp>(), o0.as<x86::Gp>());
+      case x86::Inst::kIdRol: case x86::Inst::kIdRor: case x86::Inst::kIdShl: case x86::Inst::kIdShr:
+      case x86::Inst::kIdSar:
+        return o0.isReg() && o1.isImm() && shift_ri(shift_ext(id), o0.as<x86::Gp>(), o1.as<asmjit::Imm>());
+      case x86::Inst::kIdMovzx: return o0.isReg() && o1.isMem() && widening_load(0xB6, o0.as<x86::Gp>(), o1.as<x86::Mem>());
+      case x86::Inst::kIdMovsx: return o0.isReg() && o1.isMem() && widening_load(0xBE, o0.as<x86::Gp>(), o1.as<x86::Mem>());
+      case x86::Inst::kIdMovsxd: return o0.isReg() && o1.isMem() && sign_extending_load(o0.as<x86::Gp>(), o1.as<x86::Mem>());
       case x86::Inst::kIdImul:
         if (!o0.isReg()) return false;
         if (o1.isReg()) return reg_rm_rr(0x0F, 0xAF, o0.as<x86::Gp>(), o1.as<x86::Gp>());
         return o1.isMem() && reg_mem_form(0xAF, o0.as<x86::Gp>(), o1.as<x86::Mem>(), true, 0x0F);
       default: return false;
     }
+  }
+  static uint8_t shift_ext(asmjit::InstId id) {
+    namespace Inst = asmjit::x86::Inst;
+    return id == Inst::kIdRol ? 0 : id == Inst::kIdRor ? 1 : id == Inst::kIdShl ? 4 : id == Inst::kIdShr ? 5 : 7;
+  }
+  bool shift_ri(uint8_t ext, const asmjit::x86::Gp& d, const asmjit::Imm& n) {
+    uint32_t r, size;
+    const int64_t count = n.value();
+    if (!fast_ready() || !gp(d, r, size) || count < 0 || count > 255) return false;
+    uint8_t* p = _bufferPtr;
+    rex(p, size == 8, 0, 0, r);
+    *p++ = count == 1 ? 0xD1 : 0xC1;
+    *p++ = uint8_t(0xC0 | ext << 3 | (r & 7));
+    if (count != 1) *p++ = uint8_t(count);
+    done(p);
+    return true;
+  }
+  // movzx/movsx from a byte (opcode `byte_opcode`) or word (+1) in memory.
+  bool widening_load(uint8_t byte_opcode, const asmjit::x86::Gp& d, const asmjit::x86::Mem& m) {
+    const uint32_t from = m.size();
+    if (from != 1 && from != 2) return false;
+    return reg_mem_form(uint8_t(byte_opcode + (from == 2)), d, m, false, 0x0F);
+  }
+  bool sign_extending_load(const asmjit::x86::Gp& d, const asmjit::x86::Mem& m) {
+    return d.size() == 8 && m.size() == 4 && reg_mem_form(0x63, d, m, false);
   }
   // op dword/qword [m], simm32: 83 /ext ib, or 81 /ext id.
   bool mem_imm(uint8_t ext, const asmjit::x86::Mem& m, const asmjit::Imm& imm) {

@@ -185,6 +185,38 @@ TEST(FastAssembler, TestLeaImulAndImmediateStores) {
   }
 }
 
+TEST(FastAssembler, ShiftsAndWideningLoads) {
+  for (uint32_t d = 0; d < 16; ++d)
+    for (InstId id : {Inst::kIdRol, Inst::kIdRor, Inst::kIdShl, Inst::kIdShr, Inst::kIdSar})
+      for (int64_t count : {0, 1, 2, 31, 63}) {
+        expect_same([&](auto& a) { a.emit(id, gpq(d), imm(count)); }, 1, "shift r64, imm", 0);
+        expect_same([&](auto& a) { a.emit(id, gpd(d), imm(count)); }, 1, "shift r32, imm", 0);
+      }
+  for (uint32_t d = 0; d < 16; ++d) {
+    expect_same([&](auto& a) { a.shl(gpq(d), imm(3)); }, 1, "shl", 0);
+    expect_same([&](auto& a) { a.shr(gpd(d), imm(1)); }, 1, "shr by 1", 0);
+    expect_same([&](auto& a) { a.sar(gpq(d), imm(63)); }, 1, "sar", 0);
+    expect_same([&](auto& a) { a.rol(gpd(d), imm(7)); }, 1, "rol", 0);
+    expect_same([&](auto& a) { a.ror(gpq(d), imm(1)); }, 1, "ror by 1", 0);
+  }
+  for (uint32_t r : {0u, 2u, 7u, 8u, 15u}) {
+    for (uint32_t from : {1u, 2u})
+      for (const Mem& m : some_memory(from)) {
+        expect_same([&](auto& a) { a.movzx(gpd(r), m); }, 1, "movzx r32", 0);
+        expect_same([&](auto& a) { a.emit(Inst::kIdMovzx, gpq(r), m); }, 1, "movzx r64", 0);
+        expect_same([&](auto& a) { a.movsx(gpq(r), m); }, 1, "movsx r64", 0);
+        expect_same([&](auto& a) { a.emit(Inst::kIdMovsx, gpd(r), m); }, 1, "movsx r32", 0);
+      }
+    for (const Mem& m : some_memory(4)) {
+      expect_same([&](auto& a) { a.movsxd(gpq(r), m); }, 1, "movsxd", 0);
+      expect_same([&](auto& a) { a.emit(Inst::kIdMovsxd, gpq(r), m); }, 1, "movsxd (emit)", 0);
+    }
+  }
+  // From registers, and by cl: asmjit's.
+  expect_same([](auto& a) { a.emit(Inst::kIdMovzx, eax, bl); }, 0, "movzx r32, r8");
+  expect_same([](auto& a) { a.emit(Inst::kIdShl, rax, cl); }, 0, "shl by cl");
+}
+
 TEST(FastAssembler, OtherFormsGoToAsmjit) {
   // Byte and word registers, 32-bit address registers, labels, segments,
   // byte stores of immediates, immediates past 32 bits, three operands,
@@ -196,7 +228,6 @@ TEST(FastAssembler, OtherFormsGoToAsmjit) {
   expect_same([](auto& a) { a.add(rax, imm(0x80000000ull)); }, 0, "imm past simm32");
   expect_same([](auto& a) { a.emit(Inst::kIdAdd, cx, dx); }, 0, "word registers");
   expect_same([](auto& a) { a.imul(rax, rbx, imm(10)); }, 0, "three operands");
-  expect_same([](auto& a) { a.shl(rax, cl); }, 0, "a shift");
   expect_same([](auto& a) { a.test(eax, imm(1)); }, 0, "test imm");
   expect_same([](auto& a) { a.mov(rax, rbx); a.add(rax, rbx); a.mov(ecx, edx); a.bswap(eax); }, 3, "mixed", 2);
   expect_same([](auto& a) { a.mov(eax, rbx.r32()); a.mov(rax, ptr_abs(0x1000)); }, 1, "abs");
