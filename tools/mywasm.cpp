@@ -174,6 +174,13 @@ bool has_suffix(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 
+// A command-line argument quoted in an error line: its first 64 bytes (an
+// argument may be any length; the line stays one readable line).
+std::string shown(std::string_view arg) {
+  constexpr size_t kAtMost = 64;
+  return arg.size() <= kAtMost ? std::string(arg) : std::string(arg.substr(0, kAtMost)) + "...";
+}
+
 // Parses a command-line argument as a value of type `t`.
 std::optional<Value> parse_arg(const std::string& s, ValType t) {
   errno = 0;
@@ -294,12 +301,12 @@ std::optional<wasi::Preopen> parse_dir(const std::string& spec, std::string* why
     p.guest_path = p.host_path = spec;
   }
   if (p.guest_path.empty() || p.host_path.empty()) {
-    *why = fmt::format("--dir {}: expected GUEST:HOST[:readonly]", spec);
+    *why = fmt::format("--dir {}: expected GUEST:HOST[:readonly]", shown(spec));
     return std::nullopt;
   }
   std::error_code ec;
   if (!fs::is_directory(p.host_path, ec)) {
-    *why = fmt::format("--dir {}: host directory '{}' does not exist", spec, p.host_path);
+    *why = fmt::format("--dir {}: host directory '{}' does not exist", shown(spec), shown(p.host_path));
     return std::nullopt;
   }
   return p;
@@ -645,8 +652,7 @@ int run_command(std::vector<std::string> args) {
   for (const auto& e : opt.envs) {
     const size_t eq = e.find('=');
     if (eq == std::string::npos || eq == 0) {  // (no name: no NAME=VALUE a program can look up)
-      constexpr size_t kShown = 64;  // (of an argument that may be any length)
-      error_line("--env {}{}: expected NAME=VALUE with a name", e.substr(0, kShown), e.size() > kShown ? "..." : "");
+      error_line("--env {}: expected NAME=VALUE with a name", shown(e));
       return kExitUsage;
     }
   }

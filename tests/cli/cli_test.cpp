@@ -112,6 +112,13 @@ TEST_F(CliTest, WrongUseExitsWithTwo) {
     EXPECT_LT(r.err.size(), 200u) << r.err;
   }
   EXPECT_EQ(run("run --env A= --invoke div " + m.string() + " 6 3").status, 0);  // (an empty value is one)
+  // A WASI program's --dir whose host directory does not exist, named by
+  // 5,000 bytes: one short line too.
+  auto dir = run("run --dir /g:/" + std::string(5000, 'd') + " " + MYWASM_PROGRAMS_DIR + "/hello.wasm");
+  EXPECT_EQ(dir.status, 2);
+  EXPECT_EQ(count_lines(dir.err), 1) << dir.err;
+  EXPECT_NE(dir.err.find("does not exist"), std::string::npos) << dir.err;
+  EXPECT_LT(dir.err.size(), 250u) << dir.err;
 }
 
 TEST_F(CliTest, WastReportsPerFileAndTotals) {
