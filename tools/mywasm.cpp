@@ -174,11 +174,12 @@ bool has_suffix(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 
-// A command-line argument quoted in an error line: its first 64 bytes (an
-// argument may be any length; the line stays one readable line).
-std::string shown(std::string_view arg) {
-  constexpr size_t kAtMost = 64;
-  return arg.size() <= kAtMost ? std::string(arg) : std::string(arg.substr(0, kAtMost)) + "...";
+// Text from outside (a command-line argument, a name from the module)
+// quoted in an error line: at most `at_most` bytes and, when cut, its size
+// (it may be any length; the line stays one readable line).
+std::string shown(std::string_view text, size_t at_most = 64) {
+  if (text.size() <= at_most) return std::string(text);
+  return fmt::format("{}...({} bytes)", text.substr(0, at_most), text.size());
 }
 
 // Parses a command-line argument as a value of type `t`.
@@ -228,12 +229,7 @@ std::string format_result(const Value& v) {
 // the offsets those of the trapping instruction or the caller's call (a
 // host function's frame has none).
 std::string frame_line(const Frame& f) {
-  // (A name section may hold names of any length: each cut at 512 bytes.)
-  auto name = [](std::string_view n) {
-    constexpr size_t kAtMost = 512;
-    if (n.size() <= kAtMost) return printable(n);
-    return printable(n.substr(0, kAtMost)) + fmt::format("...({} bytes)", n.size());
-  };
+  auto name = [](std::string_view n) { return printable(shown(n, 512)); };
   std::string line = (f.module_name.empty() ? "" : name(f.module_name) + "!") + name(f.func_name);
   if (f.instance_addr) line += fmt::format(" @ {:#x} (+{:#x})", f.module_offset, f.func_offset);
   return line;

@@ -51,30 +51,28 @@ class FastAssembler : public asmjit::x86::Assembler {
     return typed_mem_mov(0x89, src, dst) ? asmjit::kErrorOk : _emitI(asmjit::x86::Inst::kIdMov, dst, src);
   }
 
-  // The arithmetic group: `op r, r` as opcode 8*ext+1 (the source in the
-  // reg field, asmjit's choice), `op r, [m]` 8*ext+3, `op r, imm` 83 /ext
-  // ib when the value fits a byte, else 8*ext+5 id on eax/rax, else
-  // 81 /ext id; `op [m], r` 8*ext+1.
-#define MYWASM_FAST_ARITH(name, Id, ext)                                                    \
-  using asmjit::x86::EmitterExplicitT<asmjit::x86::Assembler>::name;                      \
-  asmjit::Error name(const asmjit::x86::Gp& d, const asmjit::x86::Gp& s) {                \
-    return typed(arith_rr(ext, d, s), asmjit::x86::Inst::Id, d, s);                        \
-  }                                                                                         \
-  asmjit::Error name(const asmjit::x86::Gp& d, const asmjit::x86::Mem& m) {               \
-    return typed(reg_mem_form(uint8_t(ext * 8 + 3), d, m, true), asmjit::x86::Inst::Id, d, m); \
-  }                                                                                         \
-  asmjit::Error name(const asmjit::x86::Mem& m, const asmjit::x86::Gp& s) {               \
-    return typed(reg_mem_form(uint8_t(ext * 8 + 1), s, m, true), asmjit::x86::Inst::Id, m, s); \
-  }                                                                                         \
-  asmjit::Error name(const asmjit::x86::Gp& d, const asmjit::Imm& v) {                    \
-    return typed(arith_ri(ext, d, v), asmjit::x86::Inst::Id, d, v);                        \
+  // The arithmetic group (encodings at arith_two, which emit(id, a, b)
+  // takes too).
+#define MYWASM_FAST_ARITH(name, Id)                                                   \
+  using asmjit::x86::EmitterExplicitT<asmjit::x86::Assembler>::name;                \
+  asmjit::Error name(const asmjit::x86::Gp& d, const asmjit::x86::Gp& s) {          \
+    return typed(arith_two(arith_ext(asmjit::x86::Inst::Id), d, s), asmjit::x86::Inst::Id, d, s); \
+  }                                                                                   \
+  asmjit::Error name(const asmjit::x86::Gp& d, const asmjit::x86::Mem& m) {         \
+    return typed(arith_two(arith_ext(asmjit::x86::Inst::Id), d, m), asmjit::x86::Inst::Id, d, m); \
+  }                                                                                   \
+  asmjit::Error name(const asmjit::x86::Mem& m, const asmjit::x86::Gp& s) {         \
+    return typed(arith_two(arith_ext(asmjit::x86::Inst::Id), m, s), asmjit::x86::Inst::Id, m, s); \
+  }                                                                                   \
+  asmjit::Error name(const asmjit::x86::Gp& d, const asmjit::Imm& v) {              \
+    return typed(arith_two(arith_ext(asmjit::x86::Inst::Id), d, v), asmjit::x86::Inst::Id, d, v); \
   }
-  MYWASM_FAST_ARITH(add, kIdAdd, 0)
-  MYWASM_FAST_ARITH(or_, kIdOr, 1)
-  MYWASM_FAST_ARITH(and_, kIdAnd, 4)
-  MYWASM_FAST_ARITH(sub, kIdSub, 5)
-  MYWASM_FAST_ARITH(xor_, kIdXor, 6)
-  MYWASM_FAST_ARITH(cmp, kIdCmp, 7)
+  MYWASM_FAST_ARITH(add, kIdAdd)
+  MYWASM_FAST_ARITH(or_, kIdOr)
+  MYWASM_FAST_ARITH(and_, kIdAnd)
+  MYWASM_FAST_ARITH(sub, kIdSub)
+  MYWASM_FAST_ARITH(xor_, kIdXor)
+  MYWASM_FAST_ARITH(cmp, kIdCmp)
 #undef MYWASM_FAST_ARITH
   using asmjit::x86::EmitterExplicitT<asmjit::x86::Assembler>::lea;
   asmjit::Error lea(const asmjit::x86::Gp& d, const asmjit::x86::Mem& m) {  // 8D /r
@@ -92,16 +90,16 @@ class FastAssembler : public asmjit::x86::Assembler {
     return typed(reg_rm_rr(0, 0x85, b, a), asmjit::x86::Inst::kIdTest, a, b);
   }
   // Shifts and rotates by an immediate: C1 /ext ib (D1 /ext by 1).
-#define MYWASM_FAST_SHIFT(name, Id, ext)                                  \
-  using asmjit::x86::EmitterExplicitT<asmjit::x86::Assembler>::name;    \
-  asmjit::Error name(const asmjit::x86::Gp& d, const asmjit::Imm& n) {  \
-    return typed(shift_ri(ext, d, n), asmjit::x86::Inst::Id, d, n);      \
+#define MYWASM_FAST_SHIFT(name, Id)                                                        \
+  using asmjit::x86::EmitterExplicitT<asmjit::x86::Assembler>::name;                     \
+  asmjit::Error name(const asmjit::x86::Gp& d, const asmjit::Imm& n) {                   \
+    return typed(shift_ri(shift_ext(asmjit::x86::Inst::Id), d, n), asmjit::x86::Inst::Id, d, n); \
   }
-  MYWASM_FAST_SHIFT(rol, kIdRol, 0)
-  MYWASM_FAST_SHIFT(ror, kIdRor, 1)
-  MYWASM_FAST_SHIFT(shl, kIdShl, 4)
-  MYWASM_FAST_SHIFT(shr, kIdShr, 5)
-  MYWASM_FAST_SHIFT(sar, kIdSar, 7)
+  MYWASM_FAST_SHIFT(rol, kIdRol)
+  MYWASM_FAST_SHIFT(ror, kIdRor)
+  MYWASM_FAST_SHIFT(shl, kIdShl)
+  MYWASM_FAST_SHIFT(shr, kIdShr)
+  MYWASM_FAST_SHIFT(sar, kIdSar)
 #undef MYWASM_FAST_SHIFT
   // Widening loads: movzx/movsx r, byte or word [m] (0F B6/B7, 0F BE/BF),
   // movsxd r64, dword [m] (REX.W 63).
@@ -210,11 +208,12 @@ class FastAssembler : public asmjit::x86::Assembler {
       p += 4;
     }
   }
-  // REX, `opcode` (8B or 89: mov r, [m] or mov [m], r) and ModRM for
-  // register `r` of `size` bytes and memory `m`.
+  // REX, [escape,] `opcode` (8B or 89: mov r, [m] or mov [m], r, ...) and
+  // ModRM for register (or /digit) `r` of `size` bytes and memory `m`.
   [[gnu::always_inline]] static void reg_mem(uint8_t*& p, uint8_t opcode, uint32_t r, uint32_t size,
-                                             const asmjit::x86::Mem& m) {
+                                             const asmjit::x86::Mem& m, uint8_t escape = 0) {
     rex(p, size == 8, r, m.hasIndex() ? m.indexId() : 0, m.baseId());
+    if (escape) *p++ = escape;
     *p++ = opcode;
     modrm_mem(p, r, m);
   }
@@ -271,7 +270,7 @@ class FastAssembler : public asmjit::x86::Assembler {
   }
 
   // The arithmetic group's /ext digit for `id` (-1: not of the group).
-  static int arith_ext(asmjit::InstId id) {
+  static constexpr int arith_ext(asmjit::InstId id) {
     namespace Inst = asmjit::x86::Inst;
     switch (id) {
       case Inst::kIdAdd: return 0;
@@ -285,16 +284,7 @@ class FastAssembler : public asmjit::x86::Assembler {
   }
   bool emit_two(asmjit::InstId id, const asmjit::Operand_& o0, const asmjit::Operand_& o1) {
     namespace x86 = asmjit::x86;
-    if (const int ext = arith_ext(id); ext >= 0) {
-      if (o0.isReg()) {
-        if (o1.isReg()) return arith_rr(uint8_t(ext), o0.as<x86::Gp>(), o1.as<x86::Gp>());
-        if (o1.isMem()) return reg_mem_form(uint8_t(ext * 8 + 3), o0.as<x86::Gp>(), o1.as<x86::Mem>(), true);
-        return o1.isImm() && arith_ri(uint8_t(ext), o0.as<x86::Gp>(), o1.as<asmjit::Imm>());
-      }
-      if (!o0.isMem()) return false;
-      if (o1.isReg()) return reg_mem_form(uint8_t(ext * 8 + 1), o1.as<x86::Gp>(), o0.as<x86::Mem>(), true);
-      return o1.isImm() && mem_imm(uint8_t(ext), o0.as<x86::Mem>(), o1.as<asmjit::Imm>());
-    }
+    if (const int ext = arith_ext(id); ext >= 0) return arith_two(ext, o0, o1);
     switch (id) {
       case x86::Inst::kIdMov:
         if (fast_ready() && emit_mov(o0, o1)) return true;
@@ -314,7 +304,22 @@ class FastAssembler : public asmjit::x86::Assembler {
       default: return false;
     }
   }
-  static uint8_t shift_ext(asmjit::InstId id) {
+  // The arithmetic group: `op r, r` as opcode 8*ext+1 (the source in the
+  // reg field, asmjit's choice), `op r, [m]` 8*ext+3, `op r, imm` 83 /ext
+  // ib when the value fits a byte, else 8*ext+5 id on eax/rax, else
+  // 81 /ext id; `op [m], r` 8*ext+1, `op [m], imm` 83 or 81 /ext.
+  [[gnu::always_inline]] bool arith_two(int ext, const asmjit::Operand_& o0, const asmjit::Operand_& o1) {
+    namespace x86 = asmjit::x86;
+    if (o0.isReg()) {
+      if (o1.isReg()) return reg_rm_rr(0, uint8_t(ext * 8 + 1), o1.as<x86::Gp>(), o0.as<x86::Gp>());
+      if (o1.isMem()) return reg_mem_form(uint8_t(ext * 8 + 3), o0.as<x86::Gp>(), o1.as<x86::Mem>(), true);
+      return o1.isImm() && arith_ri(uint8_t(ext), o0.as<x86::Gp>(), o1.as<asmjit::Imm>());
+    }
+    if (!o0.isMem()) return false;
+    if (o1.isReg()) return reg_mem_form(uint8_t(ext * 8 + 1), o1.as<x86::Gp>(), o0.as<x86::Mem>(), true);
+    return o1.isImm() && mem_imm(uint8_t(ext), o0.as<x86::Mem>(), o1.as<asmjit::Imm>());
+  }
+  static constexpr uint8_t shift_ext(asmjit::InstId id) {
     namespace Inst = asmjit::x86::Inst;
     return id == Inst::kIdRol ? 0 : id == Inst::kIdRor ? 1 : id == Inst::kIdShl ? 4 : id == Inst::kIdShr ? 5 : 7;
   }
@@ -345,9 +350,7 @@ class FastAssembler : public asmjit::x86::Assembler {
     if (!fast_ready() || !simple_mem(m) || (m.size() != 4 && m.size() != 8) || !simm32(imm, v)) return false;
     const bool byte = v >= -128 && v <= 127;
     uint8_t* p = _bufferPtr;
-    rex(p, m.size() == 8, 0, m.hasIndex() ? m.indexId() : 0, m.baseId());
-    *p++ = byte ? 0x83 : 0x81;
-    modrm_mem(p, ext, m);
+    reg_mem(p, byte ? 0x83 : 0x81, ext, m.size(), m);
     if (byte) *p++ = uint8_t(int8_t(v));
     else put_imm32(p, v);
     done(p);
@@ -377,10 +380,7 @@ class FastAssembler : public asmjit::x86::Assembler {
     if (!fast_ready() || !gp(r, id, size) || !simple_mem(m)) return false;
     if (same_width && m.size() != 0 && m.size() != size) return false;
     uint8_t* p = _bufferPtr;
-    rex(p, size == 8, id, m.hasIndex() ? m.indexId() : 0, m.baseId());
-    if (escape) *p++ = escape;
-    *p++ = opcode;
-    modrm_mem(p, id, m);
+    reg_mem(p, opcode, id, size, m, escape);
     done(p);
     return true;
   }
@@ -397,9 +397,6 @@ class FastAssembler : public asmjit::x86::Assembler {
     *p++ = uint8_t(0xC0 | (r & 7) << 3 | (m & 7));
     done(p);
     return true;
-  }
-  bool arith_rr(uint8_t ext, const asmjit::x86::Gp& d, const asmjit::x86::Gp& s) {
-    return reg_rm_rr(0, uint8_t(ext * 8 + 1), s, d);
   }
   bool arith_ri(uint8_t ext, const asmjit::x86::Gp& d, const asmjit::Imm& imm) {
     uint32_t r, size;
@@ -426,9 +423,7 @@ class FastAssembler : public asmjit::x86::Assembler {
     int64_t v;
     if (!fast_ready() || !simple_mem(m) || (m.size() != 4 && m.size() != 8) || !simm32(imm, v)) return false;
     uint8_t* p = _bufferPtr;
-    rex(p, m.size() == 8, 0, m.hasIndex() ? m.indexId() : 0, m.baseId());
-    *p++ = 0xC7;
-    modrm_mem(p, 0, m);
+    reg_mem(p, 0xC7, 0, m.size(), m);
     put_imm32(p, v);
     done(p);
     return true;
