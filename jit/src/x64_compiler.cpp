@@ -913,7 +913,7 @@ class X64Compiler {
       a.bind(label);
       a.embed(bytes.data(), bytes.size());
     }
-    if (errors_.first != kErrorOk) return nullptr;
+    if (errors_.first != kErrorOk || !a.resolve_label_jumps()) return nullptr;
     out_.code_origins.assign(code_origins_.begin(), code_origins_.end());  // (one allocation, of its size)
     for (const LateCall& call : late_calls_)
       out_.late_calls.push_back({uint32_t(code_.labelOffsetFromBase(call.cell)), call.skip, call.callee});

@@ -4,7 +4,8 @@
 // with a displacement), and, called as its own typed overloads (as the
 // x86-64 compiler calls them), the arithmetic group (add, or, and, sub,
 // xor, cmp) on registers, memory and immediates, test, lea, imul, shifts
-// by an immediate, widening loads and stores of immediates. asmjit's generic encoder spends 150-200 host
+// by an immediate, widening loads, stores of immediates, jumps to labels
+// (jmp, jcc), calls and jumps through registers, push, pop and ret. asmjit's generic encoder spends 150-200 host
 // instructions on each; the movs are most of what the compiler emits for
 // big.wasm (88%), and the other forms were half of what was left for it
 // and for -O2 programs (speedtest1, lua, zlib). The bytes are the ones
@@ -22,6 +23,7 @@
 #include <cstring>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 namespace mywasm::jit {
 
@@ -118,6 +120,73 @@ class FastAssembler : public asmjit::x86::Assembler {
   // mov dword/qword [m], simm32: C7 /0 id.
   asmjit::Error mov(const asmjit::x86::Mem& m, const asmjit::Imm& v) {
     return typed(store_imm(m, v), asmjit::x86::Inst::kIdMov, m, v);
+  }
+
+  // Jumps to labels. A label already bound (a jump back) gets the short
+  // form where the distance fits a byte, else rel32, as asmjit's encoder
+  // chooses; a label not bound yet gets the rel32 form with its
+  // displacement left to resolve_label_jumps(), which the compiler calls
+  // once every label is bound (asmjit links each such jump in its zone and
+  // patches it at the bind: a third of what asmjit's encoder still did
+  // for -O2 programs).
+  using asmjit::x86::EmitterExplicitT<asmjit::x86::Assembler>::jmp;
+  asmjit::Error jmp(const asmjit::Label& target) { return typed_jump(0xEB, 0, 0xE9, target, asmjit::x86::Inst::kIdJmp); }
+  using asmjit::x86::EmitterExplicitT<asmjit::x86::Assembler>::j;
+  asmjit::Error j(asmjit::x86::CondCode cc, const asmjit::Label& target) {
+    const auto c = uint8_t(cc) & 15;
+    return typed_jump(uint8_t(0x70 | c), 0x0F, uint8_t(0x80 | c), target, asmjit::x86::Inst::jccFromCond(cc));
+  }
+#define MYWASM_FAST_JCC(name, Cc)                                     \
+  using asmjit::x86::EmitterExplicitT<asmjit::x86::Assembler>::name; \
+  asmjit::Error name(const asmjit::Label& target) { return j(asmjit::x86::CondCode::Cc, target); }
+  MYWASM_FAST_JCC(jo, kO)
+  MYWASM_FAST_JCC(jb, kB)
+  MYWASM_FAST_JCC(jae, kAE)
+  MYWASM_FAST_JCC(je, kE)
+  MYWASM_FAST_JCC(jz, kZ)
+  MYWASM_FAST_JCC(jne, kNE)
+  MYWASM_FAST_JCC(jnz, kNZ)
+  MYWASM_FAST_JCC(jbe, kBE)
+  MYWASM_FAST_JCC(ja, kA)
+  MYWASM_FAST_JCC(js, kS)
+  MYWASM_FAST_JCC(jns, kNS)
+  MYWASM_FAST_JCC(jp, kP)
+  MYWASM_FAST_JCC(jnp, kNP)
+  MYWASM_FAST_JCC(jl, kL)
+  MYWASM_FAST_JCC(jge, kGE)
+  MYWASM_FAST_JCC(jle, kLE)
+  MYWASM_FAST_JCC(jg, kG)
+#undef MYWASM_FAST_JCC
+  // Calls and jumps through a 64-bit register (FF /2, FF /4), push and
+  // pop (50+r, 58+r) and ret: the entry and exit paths and calls out.
+  using asmjit::x86::EmitterExplicitT<asmjit::x86::Assembler>::call;
+  asmjit::Error call(const asmjit::x86::Gp& r) { return typed(one_reg(0xFF, 0xD0, r), asmjit::x86::Inst::kIdCall, r); }
+  asmjit::Error jmp(const asmjit::x86::Gp& r) { return typed(one_reg(0xFF, 0xE0, r), asmjit::x86::Inst::kIdJmp, r); }
+  using asmjit::x86::EmitterExplicitT<asmjit::x86::Assembler>::push;
+  asmjit::Error push(const asmjit::x86::Gp& r) { return typed(one_reg(0, 0x50, r), asmjit::x86::Inst::kIdPush, r); }
+  using asmjit::x86::EmitterExplicitT<asmjit::x86::Assembler>::pop;
+  asmjit::Error pop(const asmjit::x86::Gp& r) { return typed(one_reg(0, 0x58, r), asmjit::x86::Inst::kIdPop, r); }
+  using asmjit::x86::EmitterImplicitT<asmjit::x86::Assembler>::ret;
+  asmjit::Error ret() {
+    if (!fast_ready()) return _emitI(asmjit::x86::Inst::kIdRet);
+    uint8_t* p = _bufferPtr;
+    *p++ = 0xC3;
+    done(p);
+    return ++fast_count_, asmjit::kErrorOk;
+  }
+
+  // Writes the displacement of every jump this encoder left waiting for
+  // its label; false when a label was never bound (the code is unusable).
+  bool resolve_label_jumps() {
+    uint8_t* text = _section->_buffer.data();
+    for (const LabelJump& jump : label_jumps_) {
+      if (!_code->isLabelBound(jump.label)) return false;
+      const int64_t disp = int64_t(_code->labelOffset(jump.label)) - int64_t(jump.rel32 + 4);
+      const auto d32 = int32_t(disp);
+      std::memcpy(text + jump.rel32, &d32, 4);
+    }
+    label_jumps_.clear();
+    return true;
   }
 
   // emit(id, a, b), as the compiler emits the instructions its tables
@@ -429,6 +498,58 @@ class FastAssembler : public asmjit::x86::Assembler {
     return true;
   }
 
+  // [REX.B] [opcode] base+r for a 64-bit register r (no opcode: base+r is
+  // the opcode itself, as push and pop are; else base+r is the ModRM).
+  bool one_reg(uint8_t opcode, uint8_t base, const asmjit::x86::Gp& r) {
+    uint32_t id, size;
+    if (!fast_ready() || !gp(r, id, size) || size != 8) return false;
+    uint8_t* p = _bufferPtr;
+    rex(p, false, 0, 0, id);
+    if (opcode) *p++ = opcode;
+    *p++ = uint8_t(base | (id & 7));
+    done(p);
+    return true;
+  }
+  // A jump (short opcode, or escape and near opcode) to `target`.
+  asmjit::Error typed_jump(uint8_t short_opcode, uint8_t escape, uint8_t near_opcode, const asmjit::Label& target,
+                           asmjit::InstId id) {
+    return typed(jump(short_opcode, escape, near_opcode, target), id, target);
+  }
+  bool jump(uint8_t short_opcode, uint8_t escape, uint8_t near_opcode, const asmjit::Label& target) {
+    if (!fast_ready() || !_code->isLabelValid(target)) return false;
+    const asmjit::LabelEntry* le = _code->labelEntry(target);
+    if (le->isBound() && !le->isBoundTo(_section)) return false;
+    uint8_t* p = _bufferPtr;
+    const auto at = int64_t(p - _bufferData);
+    const size_t near_size = escape ? 6 : 5;
+    if (le->isBound()) {
+      const int64_t short_disp = int64_t(le->offset()) - (at + 2);
+      if (short_disp >= -128 && short_disp <= 127) {
+        *p++ = short_opcode;
+        *p++ = uint8_t(int8_t(short_disp));
+        done(p);
+        return true;
+      }
+    }
+    if (escape) *p++ = escape;
+    *p++ = near_opcode;
+    int64_t disp = 0;
+    if (le->isBound()) disp = int64_t(le->offset()) - (at + int64_t(near_size));
+    else label_jumps_.push_back({target.id(), size_t(p - _bufferData)});
+    put_imm32(p, disp);
+    done(p);
+    return true;
+  }
+  [[gnu::always_inline]] asmjit::Error typed(bool encoded, asmjit::InstId id, const asmjit::Operand_& o0) {
+    if (encoded) return ++fast_count_, asmjit::kErrorOk;
+    return _emitI(id, o0);
+  }
+
+  struct LabelJump {
+    uint32_t label;  // asmjit's label id
+    size_t rel32;    // where its displacement goes in the section
+  };
+  std::vector<LabelJump> label_jumps_;
   size_t fast_count_ = 0;
 };
 

@@ -1,6 +1,7 @@
 // jit::FastAssembler encodes the forms it writes itself (the plain movs;
-// the arithmetic group, test, lea, imul and immediate stores through its
-// own overloads and emit) exactly as asmjit's own encoder does
+// the arithmetic group, test, lea, imul, immediate stores, jumps to
+// labels, register calls and jumps, push, pop and ret through its own
+// overloads and emit) exactly as asmjit's own encoder does
 // (x64_fast_assembler.hpp).
 #if defined(__x86_64__)
 #include <gtest/gtest.h>
@@ -28,8 +29,10 @@ std::vector<uint8_t> assemble(const Emit& emit, size_t* fast = nullptr) {
   code.reserveBuffer(&code.textSection()->_buffer, 4096);
   A a(&code);
   emit(static_cast<Seen&>(a));
-  if constexpr (std::is_same_v<A, FastAssembler>)
+  if constexpr (std::is_same_v<A, FastAssembler>) {
+    EXPECT_TRUE(a.resolve_label_jumps());  // (as X64Compiler does once its labels are bound)
     if (fast) *fast = a.fast_count();
+  }
   const CodeBuffer& b = code.textSection()->buffer();
   return std::vector<uint8_t>(b.data(), b.data() + b.size());
 }
@@ -258,7 +261,66 @@ TEST(FastAssembler, LabelsAndOffsetsStayRight) {
         a.bind(end);
         a.mov(eax, 1);
       },
-      42, "labels");
+      44, "labels", 42);
+}
+
+TEST(FastAssembler, JumpsToLabels) {
+  // Every condition, backward to a label bound at distances around the
+  // short form's reach (rel8 from the next instruction: -128), and
+  // forward to one bound later (rel32, written by resolve_label_jumps).
+  const CondCode conds[] = {CondCode::kO, CondCode::kNO, CondCode::kB,  CondCode::kAE, CondCode::kE,  CondCode::kNE,
+                            CondCode::kBE, CondCode::kA, CondCode::kS,  CondCode::kNS, CondCode::kP,  CondCode::kNP,
+                            CondCode::kL, CondCode::kGE, CondCode::kLE, CondCode::kG};
+  for (int fill : {0, 1, 40, 41, 42, 43, 44, 60, 600}) {  // bytes of 3-byte movs back to the label
+    for (CondCode cc : conds)
+      expect_same(
+          [&](auto& a) {
+            Label back = a.newLabel(), ahead = a.newLabel();
+            a.bind(back);
+            for (int i = 0; i < fill; ++i) a.mov(rax, rcx);
+            a.j(cc, back);
+            a.j(cc, ahead);
+            for (int i = 0; i < fill; ++i) a.mov(rax, rcx);
+            a.bind(ahead);
+          },
+          size_t(2 * fill + 2), "jcc", size_t(2 * fill));
+    expect_same(
+        [&](auto& a) {
+          Label back = a.newLabel(), ahead = a.newLabel();
+          a.bind(back);
+          for (int i = 0; i < fill; ++i) a.mov(rax, rcx);
+          a.jmp(back);
+          a.jmp(ahead);
+          a.jz(ahead);
+          a.jnz(back);
+          a.jae(ahead);
+          for (int i = 0; i < fill; ++i) a.mov(rax, rcx);
+          a.bind(ahead);
+          a.jb(ahead);
+        },
+        size_t(2 * fill + 6), "jmp and named conditions", size_t(2 * fill));
+  }
+}
+
+TEST(FastAssembler, RegisterCallsJumpsPushPopAndRet) {
+  for (uint32_t r = 0; r < 16; ++r) {
+    expect_same([&](auto& a) { a.call(gpq(r)); }, 1, "call r64", 0);
+    expect_same([&](auto& a) { a.jmp(gpq(r)); }, 1, "jmp r64", 0);
+    expect_same([&](auto& a) { a.push(gpq(r)); }, 1, "push r64", 0);
+    expect_same([&](auto& a) { a.pop(gpq(r)); }, 1, "pop r64", 0);
+  }
+  expect_same([&](auto& a) { a.ret(); }, 1, "ret", 0);
+}
+
+TEST(FastAssembler, JumpToALabelNeverBoundIsReported) {
+  CodeHolder code;
+  code.init(Environment::host());
+  code.reserveBuffer(&code.textSection()->_buffer, 4096);
+  FastAssembler a(&code);
+  Label nowhere = a.newLabel();
+  a.jmp(nowhere);
+  EXPECT_EQ(a.fast_count(), 1u);
+  EXPECT_FALSE(a.resolve_label_jumps());
 }
 
 TEST(FastAssembler, FullBufferIsAsmjitsError) {
