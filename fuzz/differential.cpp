@@ -144,6 +144,7 @@ const std::vector<Pairing>& pairings() {
     Config tiered = with_fuel(fused_config());  // fused code, then compiled mid-run
     tiered.tier = Config::Tier::Tiered;
     tiered.tier_up_threshold = 1;
+    tiered.background_compile = false;  // (reproducible: compiled at the first call)
     return std::vector<Pairing>{
         {"fused interpreter", plain_config(), fused_config()},
         {"compiled code", plain_config(), jit_config()},

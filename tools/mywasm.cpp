@@ -88,6 +88,9 @@ struct EngineOptions {
   // test under each tier), else tiered.
   std::string tier = std::getenv("MYWASM_TIER") ? std::getenv("MYWASM_TIER") : "tiered";
   uint32_t tier_up_threshold = Config{}.tier_up_threshold;
+  // `run` compiles hot functions in the background; `wast` where they get
+  // hot (a conformance run that tiers up at the same point each time).
+  std::string tier_up_compile = "background";
   std::string bounds_checks = "auto";
   uint64_t memory_page_limit = 0, max_memory_bytes = 0;
 
@@ -99,6 +102,11 @@ struct EngineOptions {
         ->capture_default_str();
     app.add_option("--tier-up-threshold", tier_up_threshold,
                    "With --tier tiered: interpreter calls plus loop iterations of a function before it is compiled")
+        ->capture_default_str();
+    app.add_option("--tier-up-compile", tier_up_compile,
+                   "With --tier tiered: compile a hot function on a background thread while the interpreter goes "
+                   "on (background), or on the running thread at the point it gets hot (sync)")
+        ->check(CLI::IsMember({"background", "sync"}))
         ->capture_default_str();
     app.add_option("--bounds-checks", bounds_checks,
                    "Memory bounds in compiled code: guard-pages (reserve 8 GiB of address space per memory, no "
@@ -113,6 +121,7 @@ struct EngineOptions {
   void apply(Config& config) const {
     config.tier = Config::tier_named(tier).value_or(Config::Tier::Tiered);  // checked by the option
     config.tier_up_threshold = tier_up_threshold;
+    config.background_compile = tier_up_compile == "background";
     config.bounds_checks = bounds_checks == "guard-pages" ? BoundsChecks::GuardPages
                            : bounds_checks == "explicit"  ? BoundsChecks::Explicit
                                                           : BoundsChecks::Auto;
@@ -740,6 +749,7 @@ int wast_command(std::vector<std::string> args) {
   std::string known_failures_path;
   bool no_fusion = false;
   EngineOptions engine_options;
+  engine_options.tier_up_compile = "sync";
   uint64_t command_time_limit_ms = 10000;
   CLI::App app{"Run WebAssembly spec test scripts (.wast). Prints one line per file and a total.", "mywasm wast"};
   app.add_option("paths", paths, "Script files or directories of *.wast")->required();

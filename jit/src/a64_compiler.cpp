@@ -753,7 +753,7 @@ class A64Compiler {
       load_imm(x9, reinterpret_cast<uint64_t>(callee_entry) + skip);
     } else {
       load_ptr(x9, &callee->native_entry);
-      a.ldr(x9, ptr(x9));
+      a.ldar(x9, ptr(x9));  // (acquire: a background compile publishes the code with it)
       a.cbz(x9, slow);
       if (skip) a.add(x9, x9, imm(skip));
     }

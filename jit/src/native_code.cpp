@@ -388,7 +388,7 @@ bool compile_now(StoreImpl& store, FuncInstance& func) {
 }  // namespace
 
 bool compile(StoreImpl& store, FuncInstance& func) {
-  if (func.native_entry) return true;
+  if (entry_of(func)) return true;
   if (func.is_host() || !available()) return false;
   // Host memory short: the function stays in the interpreter. (Nothing may
   // throw from here: the caller may be compiled code, which has no unwind
@@ -416,7 +416,7 @@ void bind_late_calls(NativeCode& code) {
     run.clear();
   };
   for (const NativeCode::LateCall& call : code.late_calls) {
-    const NativeEntry entry = call.callee->native_entry;
+    const NativeEntry entry = entry_of(*call.callee);
     if (!entry) {
       write_run();
       continue;

@@ -3781,7 +3781,7 @@ class X64Compiler {
   void load_entry(FuncInstance& callee, int32_t skip, Label not_compiled) {
     FastAssembler& a = *a_;
     a.mov(rax, imm(&callee.native_entry));
-    a.mov(rax, qword_ptr(rax));
+    a.mov(rax, qword_ptr(rax));  // (an acquire on x86: a background compile publishes the code with it)
     a.test(rax, rax);
     a.jz(not_compiled);
     if (skip) a.add(rax, skip);

@@ -103,6 +103,9 @@ TEST_F(CliTest, WrongUseExitsWithTwo) {
   EXPECT_EQ(notnum.status, 2);
   auto noexport = run("run --invoke nothere " + m.string());
   EXPECT_EQ(noexport.status, 2);
+  auto compile_mode = run("run --tier-up-compile later --invoke div " + m.string() + " 6 3");
+  EXPECT_EQ(compile_mode.status, 2);
+  EXPECT_EQ(count_lines(compile_mode.err), 1) << compile_mode.err;
   // --env without a name, or without '=' (echoed in part, however long).
   for (const std::string& env : {std::string("=x"), std::string("NOVALUE"), std::string(5000, 'A')}) {
     auto r = run("run --env " + env + " --invoke div " + m.string() + " 6 3");
@@ -291,10 +294,13 @@ const char* kBounds = R"((module
 
 // Each tier, and compiled code both with the guard region (an unchecked
 // access faults, the fault becomes the trap) and without it (an address
-// space too small for the 8 GiB reservation: explicit checks).
+// space too small for the 8 GiB reservation: explicit checks). Tiered both
+// ways: compiled at the first call (sync), and in the background (the first
+// call traps in the interpreter, or in compiled code if the helper was quick).
 TEST_F(CliTest, OutOfBoundsAccessesTrapInEveryTierWithOrWithoutGuardPages) {
   auto m = write("m.wat", kBounds);
-  for (std::string tier : {"interp", "jit", "tiered --tier-up-threshold 1"}) {
+  for (std::string tier : {"interp", "jit", "tiered --tier-up-threshold 1 --tier-up-compile sync",
+                           "tiered --tier-up-threshold 1 --tier-up-compile background"}) {
     for (std::string limit : {"", "ulimit -v 3000000; "}) {
       const std::string what = tier + " / " + (limit.empty() ? "guarded" : "explicit checks");
       const std::string sh = "sh -c '" + limit + "exec " + MYWASM_BIN + " run --tier " + tier + " --invoke ";

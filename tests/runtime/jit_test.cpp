@@ -25,10 +25,13 @@
 namespace mywasm {
 namespace {
 
+// (Tier-up where a function gets hot, not in the background: these tests
+// look at what is compiled right after a call.)
 Config with_tier(Config::Tier tier, uint32_t threshold = 1000) {
   Config c;
   c.tier = tier;
   c.tier_up_threshold = threshold;
+  c.background_compile = false;
   return c;
 }
 

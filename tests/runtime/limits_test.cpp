@@ -30,6 +30,7 @@ Config fuel_config(const TierCase& t) {
   Config c;
   c.tier = t.tier;
   c.tier_up_threshold = t.threshold;
+  c.background_compile = false;  // (the tier-up at the first call, every run)
   c.consume_fuel = true;
   return c;
 }
@@ -208,6 +209,7 @@ TEST(MemoryReservationTest, ExplicitBoundsChecksTrapOutOfBoundsInEveryTier) {
     Config c;
     c.tier = t.tier;
     c.tier_up_threshold = t.threshold;
+    c.background_compile = false;  // (the tier-up at the first call, every run)
     c.bounds_checks = BoundsChecks::Explicit;
     test::InstanceHarness h(c);
     ASSERT_NO_FATAL_FAILURE(h.instantiate_wat(R"((module (memory 1 3)

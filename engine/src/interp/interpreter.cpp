@@ -17,6 +17,7 @@
 #include "interp/simd_exec.hpp"
 #include "interp/simd_sem.hpp"
 #include "jit.hpp"
+#include "background_compiler.hpp"
 #include "runtime/exec_context.hpp"
 #include "runtime/module_impl.hpp"
 
@@ -188,10 +189,9 @@ bool translate_for_tier(StoreImpl& store, FuncInstance& f) {
   if (cfg.tier == Config::Tier::Tiered) f.tier_up_countdown = int32_t(std::min<uint32_t>(cfg.tier_up_threshold, INT32_MAX));
   return true;
 }
-// A function's calls reached the tier-up threshold: compiles it.
-bool tier_up(StoreImpl& store, FuncInstance& f) {
-  return store.engine.config().tier != Config::Tier::Interpreter && jit::compile(store, f);
-}
+// A function's calls reached the tier-up threshold: compiles it, now or on
+// the background helper (jit::tier_up). True when it has native code now.
+bool tier_up(StoreImpl& store, FuncInstance& f) { return jit::tier_up(store, f); }
 
 // Whether compiled code's entry would find the native stack short (and
 // trap, where the interpreter, which needs none, can go on).
@@ -206,7 +206,8 @@ bool native_stack_short(const ExecContext& st) {
 // until the function returns. Returns the TrapCode of that, or -1 when the
 // interpreter must go on (no compiled code, or no room for its frame).
 int enter_compiled_at_loop(StoreImpl& store, ExecContext& st, FuncInstance& f, uint64_t* fp, uint32_t loop) {
-  if (!f.native_entry && !tier_up(store, f)) return -1;
+  // (Acquire: a background compile publishes f.native with the entry.)
+  if (!jit::entry_of(f) && !tier_up(store, f)) return -1;
   const jit::NativeCode& native = *f.native;
   const CompiledFunc& from = *f.compiled;
   const CompiledFunc* to = native.source;
@@ -215,6 +216,7 @@ int enter_compiled_at_loop(StoreImpl& store, ExecContext& st, FuncInstance& f, u
     return -1;
   if (to != &from)
     std::memmove(fp + to->temp_base, fp + from.temp_base, from.loops[loop].live_temps * sizeof(uint64_t));
+  ++store.osr_entries;
   return int(native.osr_entry(fp, &st, loop));
 }
 
@@ -668,7 +670,7 @@ I_Fuel:
 I_Unsupported:
   TRAP(TrapCode::Unsupported);
 I_LoopHead:
-  if (cur->native_entry || --cur->tier_up_countdown < 0) [[unlikely]] goto loop_tier_up;
+  if (jit::entry_of(*cur) || --cur->tier_up_countdown < 0) [[unlikely]] goto loop_tier_up;
   pc += 2;
   NEXT();
 loop_tier_up: {
@@ -702,7 +704,7 @@ I_Call:
   cf = callee->compiled.get();
   if (!cf) goto call_slow;  // not translated yet
 enter:  // callee (translated, its memory loaded), cf, nfp, ret
-  if (callee->native_entry) goto call_native;
+  if (jit::entry_of(*callee)) goto call_native;
   if (--callee->tier_up_countdown < 0) [[unlikely]] goto tier_up;
 enter_interpreted:
   if (rec + 1 >= rec_limit || nfp + cf->frame_slots > stack_end) TRAP(TrapCode::StackExhausted);
@@ -801,7 +803,7 @@ call_native:  // callee (compiled), nfp, ret
   if (rec + 1 >= rec_limit) TRAP(TrapCode::StackExhausted);
   *++rec = CallRecord{ret, fp, cur};
   st.record = rec;
-  trap = TrapCode(callee->native_entry(nfp, &st));
+  trap = TrapCode(jit::entry_of(*callee)(nfp, &st));
   // The callee keeps st.record where it found it when it returns; a trap
   // leaves it (and st.trap_func) where the trap happened.
   if (trap != TrapCode::None) return trap;
@@ -1055,7 +1057,9 @@ Trap make_trap(TrapCode code) {
 // translation that was compiled from.
 std::optional<uint32_t> module_offset_at(const FuncInstance& f, const void* at) {
   if (!at) return std::nullopt;
-  if (f.native)
+  // (f.native only once its entry is published: a background compile may
+  // be installing it.)
+  if (jit::entry_of(const_cast<FuncInstance&>(f)) && f.native)
     if (auto offset = f.native->module_offset(at)) return offset;
   return f.compiled ? f.compiled->module_offset(at) : std::nullopt;
 }

@@ -44,6 +44,7 @@ std::optional<Memory> Caller::memory() {
 Func Func::host(Store& store, FuncType type, HostFunc fn) {
   StoreImpl& s = store.impl();
   auto f = std::make_unique<FuncInstance>();
+  const std::lock_guard<std::mutex> structure(s.structure_mutex);  // (see StoreImpl::structure_mutex)
   f->type_id = s.intern_type(type);
   f->type = std::move(type);
   f->host = std::move(fn);
@@ -91,6 +92,7 @@ Memory Memory::create(Store& store, MemoryType type) {
   std::string why;
   auto m = s.new_memory(type, why);
   if (!m) return Memory();
+  const std::lock_guard<std::mutex> structure(s.structure_mutex);  // (see StoreImpl::structure_mutex)
   s.memories.push_back(std::move(m));
   return Memory(s.id, static_cast<uint32_t>(s.memories.size() - 1));
 }
@@ -132,6 +134,7 @@ Table Table::create(Store& store, TableType type, Ref init) {
   auto t = s.new_table(within, s.to_bits(init));
   if (!t) return Table();
   t->type = type;
+  const std::lock_guard<std::mutex> structure(s.structure_mutex);  // (see StoreImpl::structure_mutex)
   s.tables.push_back(std::move(t));
   return Table(s.id, static_cast<uint32_t>(s.tables.size() - 1));
 }
@@ -181,6 +184,7 @@ mywasm::Global mywasm::Global::create(Store& store, GlobalType type, Value init)
   auto g = std::make_unique<GlobalInstance>();
   g->type = type;
   s.value_to_bits(init, g->bits);
+  const std::lock_guard<std::mutex> structure(s.structure_mutex);  // (see StoreImpl::structure_mutex)
   s.globals.push_back(std::move(g));
   return mywasm::Global(s.id, static_cast<uint32_t>(s.globals.size() - 1));
 }

@@ -276,6 +276,9 @@ Result<Instance> Linker::instantiate_unguarded(Store& store, const mywasm::Modul
   // 2. Allocate. The instance is registered first so that its functions
   //    can point at it; an instantiation that traps later leaves it (and
   //    whatever it already modified) in the store, as the spec does.
+  //    (A background compile reads the store's vectors: held until they
+  //    are complete.)
+  std::unique_lock<std::mutex> structure(s.structure_mutex);
   auto owned = std::make_unique<InstanceImpl>();
   InstanceImpl& inst = *owned;
   inst.module = impl;
@@ -363,6 +366,8 @@ Result<Instance> Linker::instantiate_unguarded(Store& store, const mywasm::Modul
     di->size = seg.data_size;
     inst.datas.push_back(push(s.datas, std::move(di)));
   }
+
+  structure.unlock();
 
   // 3. Initialise tables from active segments, in order. Active and
   //    declarative segments are dropped afterwards (their elem.drop).

@@ -9,6 +9,7 @@
 
 #include "interp/code.hpp"  // CompiledFunc, destroyed with its FuncInstance
 #include "jit.hpp"         // jit::NativeCode, likewise
+#include "background_compiler.hpp"  // StoreImpl::background
 
 namespace mywasm {
 
@@ -89,7 +90,10 @@ std::unique_ptr<MemoryInstance> StoreImpl::new_memory(const MemoryType& type, st
   return mem;
 }
 
-StoreImpl::~StoreImpl() = default;
+StoreImpl::~StoreImpl() {
+  // (First: a compile of one of its functions in progress reads the rest.)
+  if (background_used) jit::forget_background_compiles(*this);
+}
 
 size_t StoreImpl::FuncTypeHash::operator()(const FuncType& t) const {
   // (FNV-1a over the value types, the results after a separator no

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -211,6 +212,19 @@ struct StoreImpl {
   // A Value <-> the raw bits a global or frame slot holds (refs as RefBits).
   void value_to_bits(const Value& v, uint64_t out[2]);
   Value value_from_bits(ValType t, const uint64_t bits[2]) const;
+
+  // Held while the vectors above (and an instance's) are appended to, and
+  // by the background compiler while it compiles (it reads them).
+  std::mutex structure_mutex;
+  // Loops entered in compiled code from the interpreter (on-stack
+  // replacement), for tests and statistics.
+  uint64_t osr_entries = 0;
+  // Config::background_compile (jit/src/background_compiler.hpp): whether
+  // a function of this store was queued for the helper thread (the store
+  // then takes its functions back before it is destroyed), and how many the
+  // helper compiled (guarded by the helper's lock).
+  bool background_used = false;
+  uint64_t background_compiles = 0;
 };
 
 }  // namespace mywasm

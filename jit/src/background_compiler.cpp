@@ -1,0 +1,147 @@
+#include "background_compiler.hpp"
+
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <new>
+#include <pthread.h>
+#include <system_error>
+#include <thread>
+#include <unistd.h>
+
+#include "jit.hpp"
+
+namespace mywasm::jit {
+namespace {
+
+std::mutex& helper_lock() {
+  static auto* mu = new std::mutex;
+  return *mu;
+}
+
+class BackgroundCompiler {
+ public:
+  bool request(StoreImpl& store, FuncInstance& f) {
+    {
+      const std::lock_guard<std::mutex> lock(mu_);
+      if (!started_here() && !start()) return false;
+      queue_.push_back(Job{&store, &f});
+    }
+    work_.notify_one();
+    return true;
+  }
+
+  void forget(StoreImpl& store) {
+    std::unique_lock<std::mutex> lock(mu_);
+    if (!started_here()) return;  // (nothing of this process's is queued)
+    std::erase_if(queue_, [&](const Job& j) { return j.store == &store; });
+    idle_.wait(lock, [&] { return compiling_ != &store; });
+  }
+
+  void drain(StoreImpl& store) {
+    std::unique_lock<std::mutex> lock(mu_);
+    if (!started_here()) return;
+    idle_.wait(lock, [&] {
+      if (compiling_ == &store) return false;
+      for (const Job& j : queue_)
+        if (j.store == &store) return false;
+      return true;
+    });
+  }
+
+  size_t done(const StoreImpl& store) {
+    const std::lock_guard<std::mutex> lock(mu_);
+    return store.background_compiles;
+  }
+
+ private:
+  struct Job {
+    StoreImpl* store;
+    FuncInstance* func;
+  };
+
+  // Whether the helper runs in this process (a forked child has only the
+  // thread that forked: it starts its own, and the parent's queue and the
+  // compile it had in progress are not its).
+  bool started_here() const { return pid_ == getpid(); }
+  bool start() {
+    if (thread_) {  // the parent's: left as it is, never joined (it does not exist here)
+      thread_ = nullptr;
+      // Nor do the parent's waiters: fresh condition variables (the old
+      // ones are overwritten, not destroyed, as a waiter may be on record).
+      new (&work_) std::condition_variable;
+      new (&idle_) std::condition_variable;
+    }
+    queue_.clear();
+    compiling_ = nullptr;
+    try {
+      thread_ = new std::thread([this] { run(); });  // (never joined: it serves until the process ends)
+    } catch (const std::system_error&) {
+      return false;
+    }
+    pid_ = getpid();
+    return true;
+  }
+
+  void run() {
+    std::unique_lock<std::mutex> lock(mu_);
+    for (;;) {
+      work_.wait(lock, [&] { return !queue_.empty(); });
+      const Job job = queue_.front();
+      queue_.pop_front();
+      compiling_ = job.store;
+      lock.unlock();
+      try {
+        const std::lock_guard<std::mutex> structure(job.store->structure_mutex);
+        compile(*job.store, *job.func);  // (false: it stays in the interpreter)
+      } catch (...) {  // nothing may leave the thread; the function stays interpreted
+      }
+      lock.lock();
+      ++job.store->background_compiles;
+      compiling_ = nullptr;
+      idle_.notify_all();
+    }
+  }
+
+  std::mutex& mu_ = helper_lock();
+  std::condition_variable work_, idle_;
+  std::deque<Job> queue_;
+  StoreImpl* compiling_ = nullptr;  // the store of the function being compiled
+  std::thread* thread_ = nullptr;
+  pid_t pid_ = 0;  // the process thread_ runs in
+};
+
+BackgroundCompiler& helper() {
+  static auto* compiler = [] {
+    auto* c = new BackgroundCompiler;  // (never destroyed: its thread may outlive main)
+    // A fork while the helper holds its lock would leave the child's copy
+    // locked for good: the lock is taken around each fork instead.
+    pthread_atfork([] { helper_lock().lock(); }, [] { helper_lock().unlock(); }, [] { helper_lock().unlock(); });
+    return c;
+  }();
+  return *compiler;
+}
+
+}  // namespace
+
+bool tier_up(StoreImpl& store, FuncInstance& f) {
+  if (entry_of(f)) return true;
+  const Config& cfg = store.engine.config();
+  if (cfg.tier == Config::Tier::Interpreter) return false;
+  if (cfg.background_compile && cfg.tier == Config::Tier::Tiered && available()) {
+    try {
+      store.background_used = true;
+      if (helper().request(store, f)) return false;
+    } catch (const std::bad_alloc&) {  // compiled here instead
+    }
+  }
+  return compile(store, f);
+}
+
+void forget_background_compiles(StoreImpl& store) { helper().forget(store); }
+
+void drain_background_compiles(StoreImpl& store) { helper().drain(store); }
+
+size_t background_compiles_done(const StoreImpl& store) { return helper().done(store); }
+
+}  // namespace mywasm::jit
