@@ -14,11 +14,6 @@
 namespace mywasm::jit {
 namespace {
 
-std::mutex& helper_lock() {
-  static auto* mu = new std::mutex;
-  return *mu;
-}
-
 class BackgroundCompiler {
  public:
   bool request(StoreImpl& store, FuncInstance& f) {
@@ -47,6 +42,23 @@ class BackgroundCompiler {
         if (j.store == &store) return false;
       return true;
     });
+  }
+
+  // Around fork(): the lock is held across it, taken once no compile is in
+  // progress, so no store's structure_mutex is held by the helper either (a
+  // child would find it locked for good: no instantiating into that store).
+  // (The helper takes no new job meanwhile, so a long queue does not hold
+  // the fork up.)
+  void before_fork() {
+    std::unique_lock<std::mutex> lock(mu_);
+    fork_pending_ = true;
+    if (started_here()) idle_.wait(lock, [&] { return compiling_ == nullptr; });
+    lock.release();  // (unlocked by after_fork, in the parent and in the child)
+  }
+  void after_fork() {
+    fork_pending_ = false;
+    mu_.unlock();
+    work_.notify_one();
   }
 
   size_t done(const StoreImpl& store) {
@@ -86,7 +98,7 @@ class BackgroundCompiler {
   void run() {
     std::unique_lock<std::mutex> lock(mu_);
     for (;;) {
-      work_.wait(lock, [&] { return !queue_.empty(); });
+      work_.wait(lock, [&] { return !queue_.empty() && !fork_pending_; });
       const Job job = queue_.front();
       queue_.pop_front();
       compiling_ = job.store;
@@ -103,10 +115,11 @@ class BackgroundCompiler {
     }
   }
 
-  std::mutex& mu_ = helper_lock();
+  std::mutex mu_;
   std::condition_variable work_, idle_;
   std::deque<Job> queue_;
   StoreImpl* compiling_ = nullptr;  // the store of the function being compiled
+  bool fork_pending_ = false;       // (see before_fork)
   std::thread* thread_ = nullptr;
   pid_t pid_ = 0;  // the process thread_ runs in
 };
@@ -114,9 +127,9 @@ class BackgroundCompiler {
 BackgroundCompiler& helper() {
   static auto* compiler = [] {
     auto* c = new BackgroundCompiler;  // (never destroyed: its thread may outlive main)
-    // A fork while the helper holds its lock would leave the child's copy
-    // locked for good: the lock is taken around each fork instead.
-    pthread_atfork([] { helper_lock().lock(); }, [] { helper_lock().unlock(); }, [] { helper_lock().unlock(); });
+    // A fork while the helper holds its lock, or a store's, would leave the
+    // child's copy locked for good (see before_fork).
+    pthread_atfork([] { helper().before_fork(); }, [] { helper().after_fork(); }, [] { helper().after_fork(); });
     return c;
   }();
   return *compiler;

@@ -137,6 +137,40 @@ TEST(BackgroundCompile, AForkedChildStartsItsOwnHelper) {
   EXPECT_EQ(jit::entry_of(func_named(parent, "inc")) != nullptr, jit::available());
 }
 
+// A fork while the helper compiles a function of a store waits for that
+// compile (it holds the store's structure lock), not for the rest of the
+// queue: the child can then instantiate into the same store. 60 functions
+// queued, then the fork. (The child starts no thread: this runs under
+// qemu-user too.)
+TEST(BackgroundCompile, AForkWaitsForTheCompileInProgress) {
+  constexpr int kFuncs = 60;
+  std::string wat = "(module";
+  for (int f = 0; f < kFuncs; ++f) {
+    wat += " (func (export \"f" + std::to_string(f) + "\") (param i32) (result i32) (local.get 0)";
+    for (int i = 0; i < 2000; ++i) wat += " (i32.add (i32.const " + std::to_string(i) + "))";
+    wat += ")";
+  }
+  wat += ")";
+  test::InstanceHarness h(background(1));
+  ASSERT_NO_FATAL_FAILURE(h.instantiate_wat(wat));
+  for (int f = 0; f < kFuncs; ++f)
+    for (int32_t i = 0; i < 2; ++i) h.call1("f" + std::to_string(f), {Value::i32(i)});  // (the second queues it)
+  const pid_t pid = fork();  // (while the helper compiles one of them, most likely)
+  if (pid == 0) {
+    alarm(30);  // (a child stuck on a lock dies of SIGALRM: the test fails rather than hangs)
+    h.instantiate_wat("(module (func (export \"seven\") (result i32) (i32.const 7)))");
+    const int code = !::testing::Test::HasFailure() && h.call1("seven", {}).i32() == 7 ? 0 : 1;
+    _exit(code);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "status " << status;
+  drain(h.store.impl());
+  for (int f = 0; f < kFuncs; ++f)
+    EXPECT_EQ(jit::entry_of(func_named(h, "f" + std::to_string(f))) != nullptr, jit::available()) << f;
+  EXPECT_EQ(jit::background_compiles_done(h.store.impl()), size_t(kFuncs));
+}
+
 // Config::background_compile off: the call that makes a function hot
 // compiles it before it runs (what conformance runs and the fuzzer use).
 TEST(BackgroundCompile, OffCompilesWhereTheFunctionGetsHot) {
