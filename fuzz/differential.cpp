@@ -145,11 +145,18 @@ const std::vector<Pairing>& pairings() {
     tiered.tier = Config::Tier::Tiered;
     tiered.tier_up_threshold = 1;
     tiered.background_compile = false;  // (reproducible: compiled at the first call)
+    // Compiled on the helper thread whenever it is ready: which code runs a
+    // call depends on timing, what it computes must not.
+    Config background = fused_config();
+    background.tier = Config::Tier::Tiered;
+    background.tier_up_threshold = 1;
+    background.background_compile = true;
     return std::vector<Pairing>{
         {"fused interpreter", plain_config(), fused_config()},
         {"compiled code", plain_config(), jit_config()},
         {"fused interpreter counting fuel", with_fuel(plain_config()), with_fuel(fused_config())},
         {"tiered code counting fuel", with_fuel(plain_config()), tiered},
+        {"tiered code compiled in the background", plain_config(), background},
     };
   }();
   return all;
