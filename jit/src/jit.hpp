@@ -107,11 +107,12 @@ bool compile(StoreImpl& store, FuncInstance& func);
 // returns how many have native code after.
 size_t compile_all(StoreImpl& store, const std::vector<FuncInstance*>& funcs, unsigned threads);
 
-// A function's native entry as a compiler reads it while another thread of
-// compile_all may be setting it (atomic, so that is no data race; the
-// release/acquire pair makes the installed code's bookkeeping visible with it).
-inline NativeEntry entry_of(FuncInstance& f) {
-  return std::atomic_ref<NativeEntry>(f.native_entry).load(std::memory_order_acquire);
+// A function's native entry as anyone reads it while another thread (a
+// compile_all thread, the background compiler) may be setting it (atomic,
+// so that is no data race; the release/acquire pair makes the installed
+// code and its bookkeeping, NativeCode, visible with it).
+inline NativeEntry entry_of(const FuncInstance& f) {
+  return std::atomic_ref<NativeEntry>(const_cast<NativeEntry&>(f.native_entry)).load(std::memory_order_acquire);
 }
 inline void publish_entry(FuncInstance& f, NativeEntry entry) {
   std::atomic_ref<NativeEntry>(f.native_entry).store(entry, std::memory_order_release);

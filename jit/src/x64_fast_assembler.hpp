@@ -130,11 +130,11 @@ class FastAssembler : public asmjit::x86::Assembler {
   // patches it at the bind: a third of what asmjit's encoder still did
   // for -O2 programs).
   using asmjit::x86::EmitterExplicitT<asmjit::x86::Assembler>::jmp;
-  asmjit::Error jmp(const asmjit::Label& target) { return typed_jump(0xEB, 0, 0xE9, target, asmjit::x86::Inst::kIdJmp); }
+  asmjit::Error jmp(const asmjit::Label& target) { return typed(jump(0xEB, 0, 0xE9, target), asmjit::x86::Inst::kIdJmp, target); }
   using asmjit::x86::EmitterExplicitT<asmjit::x86::Assembler>::j;
   asmjit::Error j(asmjit::x86::CondCode cc, const asmjit::Label& target) {
     const auto c = uint8_t(cc) & 15;
-    return typed_jump(uint8_t(0x70 | c), 0x0F, uint8_t(0x80 | c), target, asmjit::x86::Inst::jccFromCond(cc));
+    return typed(jump(uint8_t(0x70 | c), 0x0F, uint8_t(0x80 | c), target), asmjit::x86::Inst::jccFromCond(cc), target);
   }
 #define MYWASM_FAST_JCC(name, Cc)                                     \
   using asmjit::x86::EmitterExplicitT<asmjit::x86::Assembler>::name; \
@@ -432,6 +432,10 @@ class FastAssembler : public asmjit::x86::Assembler {
     if (encoded) return ++fast_count_, asmjit::kErrorOk;
     return _emitI(id, o0, o1);
   }
+  [[gnu::always_inline]] asmjit::Error typed(bool encoded, asmjit::InstId id, const asmjit::Operand_& o0) {
+    if (encoded) return ++fast_count_, asmjit::kErrorOk;
+    return _emitI(id, o0);
+  }
   static void put_imm32(uint8_t*& p, int64_t v) {
     const int32_t v32 = int32_t(v);
     std::memcpy(p, &v32, 4);
@@ -511,19 +515,13 @@ class FastAssembler : public asmjit::x86::Assembler {
     return true;
   }
   // A jump (short opcode, or escape and near opcode) to `target`.
-  asmjit::Error typed_jump(uint8_t short_opcode, uint8_t escape, uint8_t near_opcode, const asmjit::Label& target,
-                           asmjit::InstId id) {
-    return typed(jump(short_opcode, escape, near_opcode, target), id, target);
-  }
   bool jump(uint8_t short_opcode, uint8_t escape, uint8_t near_opcode, const asmjit::Label& target) {
     if (!fast_ready() || !_code->isLabelValid(target)) return false;
     const asmjit::LabelEntry* le = _code->labelEntry(target);
     if (le->isBound() && !le->isBoundTo(_section)) return false;
     uint8_t* p = _bufferPtr;
-    const auto at = int64_t(p - _bufferData);
-    const size_t near_size = escape ? 6 : 5;
     if (le->isBound()) {
-      const int64_t short_disp = int64_t(le->offset()) - (at + 2);
+      const int64_t short_disp = int64_t(le->offset()) - int64_t(p - _bufferData + 2);
       if (short_disp >= -128 && short_disp <= 127) {
         *p++ = short_opcode;
         *p++ = uint8_t(int8_t(short_disp));
@@ -533,18 +531,15 @@ class FastAssembler : public asmjit::x86::Assembler {
     }
     if (escape) *p++ = escape;
     *p++ = near_opcode;
+    // (rel32 from the end of the instruction, as resolve_label_jumps writes it)
+    const auto rel32 = size_t(p - _bufferData);
     int64_t disp = 0;
-    if (le->isBound()) disp = int64_t(le->offset()) - (at + int64_t(near_size));
-    else label_jumps_.push_back({target.id(), size_t(p - _bufferData)});
+    if (le->isBound()) disp = int64_t(le->offset()) - int64_t(rel32 + 4);
+    else label_jumps_.push_back({target.id(), rel32});
     put_imm32(p, disp);
     done(p);
     return true;
   }
-  [[gnu::always_inline]] asmjit::Error typed(bool encoded, asmjit::InstId id, const asmjit::Operand_& o0) {
-    if (encoded) return ++fast_count_, asmjit::kErrorOk;
-    return _emitI(id, o0);
-  }
-
   struct LabelJump {
     uint32_t label;  // asmjit's label id
     size_t rel32;    // where its displacement goes in the section

@@ -189,9 +189,6 @@ bool translate_for_tier(StoreImpl& store, FuncInstance& f) {
   if (cfg.tier == Config::Tier::Tiered) f.tier_up_countdown = int32_t(std::min<uint32_t>(cfg.tier_up_threshold, INT32_MAX));
   return true;
 }
-// A function's calls reached the tier-up threshold: compiles it, now or on
-// the background helper (jit::tier_up). True when it has native code now.
-bool tier_up(StoreImpl& store, FuncInstance& f) { return jit::tier_up(store, f); }
 
 // Whether compiled code's entry would find the native stack short (and
 // trap, where the interpreter, which needs none, can go on).
@@ -201,13 +198,14 @@ bool native_stack_short(const ExecContext& st) {
 }
 
 // On-stack replacement: `f`, running in the interpreter with frame fp, is at
-// the header of its loop `loop` and hot. Compiles it if needed, moves the
-// live temporaries to the compiled code's frame layout and continues there
-// until the function returns. Returns the TrapCode of that, or -1 when the
-// interpreter must go on (no compiled code, or no room for its frame).
+// the header of its loop `loop` and hot. Tiers it up if needed (jit::tier_up:
+// compiled now, or queued for the background compiler), moves the live
+// temporaries to the compiled code's frame layout and continues there until
+// the function returns. Returns the TrapCode of that, or -1 when the
+// interpreter must go on (no compiled code yet, or no room for its frame).
 int enter_compiled_at_loop(StoreImpl& store, ExecContext& st, FuncInstance& f, uint64_t* fp, uint32_t loop) {
   // (Acquire: a background compile publishes f.native with the entry.)
-  if (!jit::entry_of(f) && !tier_up(store, f)) return -1;
+  if (!jit::entry_of(f) && !jit::tier_up(store, f)) return -1;
   const jit::NativeCode& native = *f.native;
   const CompiledFunc& from = *f.compiled;
   const CompiledFunc* to = native.source;
@@ -798,7 +796,7 @@ call_slow:  // callee, nfp, ret: a host function or one not translated yet
 
 tier_up:  // callee, cf, nfp, ret: its calls reached Config::tier_up_threshold
   callee->tier_up_countdown = INT32_MAX;  // tried once
-  if (!tier_up(store, *callee)) goto enter_interpreted;
+  if (!jit::tier_up(store, *callee)) goto enter_interpreted;
 call_native:  // callee (compiled), nfp, ret
   if (rec + 1 >= rec_limit) TRAP(TrapCode::StackExhausted);
   *++rec = CallRecord{ret, fp, cur};
@@ -1059,7 +1057,7 @@ std::optional<uint32_t> module_offset_at(const FuncInstance& f, const void* at) 
   if (!at) return std::nullopt;
   // (f.native only once its entry is published: a background compile may
   // be installing it.)
-  if (jit::entry_of(const_cast<FuncInstance&>(f)) && f.native)
+  if (jit::entry_of(f) && f.native)
     if (auto offset = f.native->module_offset(at)) return offset;
   return f.compiled ? f.compiled->module_offset(at) : std::nullopt;
 }
