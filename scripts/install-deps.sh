@@ -10,6 +10,7 @@ packages=("$@")
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   wabt python3
   clang-19 lld-19 wasi-libc libclang-rt-19-dev-wasm32
+  lld  # ld.lld, which links the mywasm binary (tools/CMakeLists.txt, start-up layout)
   rustc libstd-rust-dev-wasm32
   # The OCI runtime and images (tools/oci), and its end-to-end test
   nlohmann-json3-dev libarchive-dev libssl-dev
