@@ -115,7 +115,7 @@ void find_loops_and_locals(const FuncInstance& func, const CompiledFunc& src, Fu
     if (slot < scan.local_type.size()) scan.local_type[slot] = t;  // (a v128's second slot stays unset)
     slot += interp::slot_width(t);
   };
-  for (ValType t : func.type.params) add(t);
+  for (ValType t : func.type->params) add(t);
   module.bodies[func.func_index - module.num_imported_funcs].for_each_local(add);
 }
 

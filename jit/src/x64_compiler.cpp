@@ -759,7 +759,7 @@ class X64Compiler {
     probes_value_stack_ = use_guard && src.frame_slots * 8 <= ExecContext::kValueStackGuardBytes &&
                           install_fault_handler();
     memory_size_in_r14_ = memi_ && !memi_->guarded();
-    result_reg_ = result_register(func.type.results);
+    result_reg_ = result_register(func.type->results);
     instrs_.clear();
     targets_.clear();
     labels_.clear();
@@ -1088,7 +1088,7 @@ class X64Compiler {
       if (slot < local_type_.size()) local_type_[slot] = t;  // (a v128's second slot stays unset)
       slot += interp::slot_width(t);
     };
-    for (ValType t : func_.type.params) add(t);
+    for (ValType t : func_.type->params) add(t);
     module.bodies[func_.func_index - module.num_imported_funcs].for_each_local(add);
     out_.stubs.reserve(stub_words);
     const uint64_t halt = interp::word(interp::internal_handler(Internal::Halt));
@@ -2934,7 +2934,7 @@ class X64Compiler {
   // (An integer result cached in an xmm register is reloaded from its slot.)
   void move_result_to_register() {
     const RegCache::Entry to = *result_reg_;
-    const ValType t = func_.type.results[0];
+    const ValType t = func_.type->results[0];
     std::optional<RegCache::Entry> from = cache_.find(0);
     if (from && (cache_.holds_v128(0) || (from->xmm && !to.xmm))) from.reset();
     flush_dirty();  // (the slot too: the native entry's callers read it there)
@@ -2966,7 +2966,7 @@ class X64Compiler {
   // result's) slot.
   const FuncType& callee_type(const Instr& in) const {
     if (in.info->internal == Internal::CallIndirect) return store_.type_ids[uint32_t(w(in)[2])];
-    return reinterpret_cast<const FuncInstance*>(w(in)[1])->type;
+    return *reinterpret_cast<const FuncInstance*>(w(in)[1])->type;
   }
   uint64_t arg_base(const Instr& in) const { return w(in)[in.info->internal == Internal::CallIndirect ? 4 : 2]; }
   // After a call to compiled code (at its `done`): the callee's first
@@ -4908,7 +4908,7 @@ class X64Compiler {
   // its slots; none: within a v128's).
   std::optional<ValType> result_type_at(uint64_t slot) const {
     uint64_t at = 0;
-    for (ValType t : func_.type.results) {
+    for (ValType t : func_.type->results) {
       if (at == slot) return t;
       at += interp::slot_width(t);
     }

@@ -773,7 +773,7 @@ call_slow:  // callee, nfp, ret: a host function or one not translated yet
     }
     // Nested invocations (host -> wasm) start above the caller's frame.
     uint64_t* saved_top = st.top;
-    uint64_t* frame_end = nfp + std::max(slot_count(callee->type.params), slot_count(callee->type.results));
+    uint64_t* frame_end = nfp + std::max(slot_count(callee->type->params), slot_count(callee->type->results));
     if (cur && cur->compiled) frame_end = std::max(frame_end, fp + cur->compiled->frame_slots);
     st.top = frame_end;
     if (rec + 1 >= rec_limit) TRAP(TrapCode::StackExhausted);
@@ -951,7 +951,7 @@ do_trap:
 Trap make_trap(TrapCode code);
 
 bool call_host(StoreImpl& store, ExecContext& st, FuncInstance& callee, FuncInstance* caller, uint64_t* args) {
-  const FuncType& ft = callee.type;
+  const FuncType& ft = *callee.type;
   std::vector<Value> in;
   in.reserve(ft.params.size());
   for (size_t i = 0, slot = 0; i < ft.params.size(); slot += slot_width(ft.params[i]), ++i)
@@ -1165,7 +1165,7 @@ std::optional<Trap> invoke_function(StoreImpl& store, uint32_t func_addr, std::s
     return make_trap(TrapCode::OutOfHostMemory);
   }
   FuncInstance* func = store.funcs[func_addr].get();
-  const FuncType& ft = func->type;
+  const FuncType& ft = *func->type;
   uint64_t* fp = st.top;
   size_t needed = std::max(slot_count(ft.params), slot_count(ft.results));
   if (fp + needed > st.stack_end || st.depth() + 2 >= st.calls.size() ||

@@ -141,11 +141,11 @@ class Translator {
     out_->fused = fuse_;
     // Locals (params first) are packed by width: local i starts at local_slot_[i].
     uint32_t slot = 0;
-    for (ValType t : func_.type.params) add_local(t, slot);
+    for (ValType t : func_.type->params) add_local(t, slot);
     out_->num_params = slot;
     body.for_each_local([&](ValType t) { add_local(t, slot); });
     out_->num_locals = slot - out_->num_params;
-    out_->num_results = slot_count(func_.type.results);
+    out_->num_results = slot_count(func_.type->results);
     out_->const_base = slot;
     newest_read_.assign(slot, kNoRead);
     pending_reads_.assign(slot, 0);
@@ -214,7 +214,7 @@ class Translator {
   static constexpr size_t kUnvisited = SIZE_MAX - 1;  // (br_table_stubs_)
 
   BlockSignature signature(const Ctrl& c) const {
-    if (c.block_type == kFuncBlock) return {{}, func_.type.results};
+    if (c.block_type == kFuncBlock) return {{}, func_.type->results};
     return block_signature(module_, c.block_type);
   }
   uint32_t label_arity(const Ctrl& c) const {
@@ -471,7 +471,7 @@ class Translator {
   // overwritten by an earlier move); the abstract stack is left unchanged
   // because this may be a conditional path.
   void emit_return() {
-    uint32_t k = uint32_t(func_.type.results.size());
+    uint32_t k = uint32_t(func_.type->results.size());
     size_t h = stack_.size();
     if (k > kMaxInlineMoves) {
       move_range(0, h - k);
@@ -880,7 +880,7 @@ class Translator {
       case Opcode::Call: {
         FuncInstance* callee = store_.funcs[inst_.funcs[in.a]].get();
         bool same_instance = callee->instance == &inst_;
-        emit_call(callee->type, [&](uint64_t arg_base) {
+        emit_call(*callee->type, [&](uint64_t arg_base) {
           begin_internal(same_instance ? Internal::Call : Internal::CallOther);
           emit_ptr(callee);
           emit_slot(arg_base);
@@ -1446,7 +1446,7 @@ class Translator {
     out_->temp_base = temp_base;
     // Zeros from the first declared local that may be read unassigned.
     uint32_t first_zero = out_->const_base;
-    for (size_t i = func_.type.params.size(); i < local_slot_.size(); ++i)
+    for (size_t i = func_.type->params.size(); i < local_slot_.size(); ++i)
       if (!tracked(uint32_t(i)) || (read_unassigned_ >> tracked_bit(uint32_t(i)) & 1)) {
         first_zero = local_slot_[i];
         break;
@@ -1470,7 +1470,7 @@ class Translator {
   const InstanceImpl& inst_;
   const ModuleDesc& module_;
   const FuncInstance& func_;
-  const uint32_t num_params_ = uint32_t(func_.type.params.size());  // (wasm params, not slots)
+  const uint32_t num_params_ = uint32_t(func_.type->params.size());  // (wasm params, not slots)
   const bool fuse_;         // Config::interp_fusions
   const bool loop_counters_;  // emit LoopHead at loop headers
   const bool consume_fuel_;  // Config::consume_fuel: emit Fuel at basic blocks

@@ -46,7 +46,7 @@ Func Func::host(Store& store, FuncType type, HostFunc fn) {
   auto f = std::make_unique<FuncInstance>();
   const std::lock_guard<std::mutex> structure(s.structure_mutex);  // (see StoreImpl::structure_mutex)
   f->type_id = s.intern_type(type);
-  f->type = std::move(type);
+  f->type = &s.type_ids[f->type_id];
   f->host = std::move(fn);
   f->addr = static_cast<uint32_t>(s.funcs.size());
   s.funcs.push_back(std::move(f));
@@ -55,7 +55,7 @@ Func Func::host(Store& store, FuncType type, HostFunc fn) {
 
 FuncType Func::type(Store& store) const {
   const FuncInstance* f = object_of(store, *this, store.impl().funcs);
-  return f ? f->type : FuncType{};
+  return f ? *f->type : FuncType{};
 }
 
 Ref Func::as_ref() const { return Ref{Ref::Kind::Func, addr_, store_}; }
@@ -64,7 +64,7 @@ Result<std::vector<Value>> Func::call(Store& store, std::span<const Value> args)
   StoreImpl& s = store.impl();
   const FuncInstance* f = object_of(store, *this, s.funcs);
   if (!f) return api_error("unknown function (a handle of another store?)");
-  const FuncType& type = f->type;
+  const FuncType& type = *f->type;
   if (args.size() != type.params.size())
     return api_error("type mismatch: expected " + std::to_string(type.params.size()) + " arguments, got " +
                      std::to_string(args.size()));

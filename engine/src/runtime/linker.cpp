@@ -86,7 +86,7 @@ bool import_matches(const StoreImpl& s, const ir::Module& m, const ir::Import& i
   switch (imp.kind) {
     case ExternKind::Func: {
       auto* f = std::get_if<Func>(&ext);
-      return f && s.funcs[f->addr()]->type == m.types[imp.func_type];
+      return f && *s.funcs[f->addr()]->type == m.types[imp.func_type];
     }
     case ExternKind::Table: {
       auto* t = std::get_if<Table>(&ext);
@@ -132,7 +132,7 @@ std::string import_type_text(const ir::Module& m, const ir::Import& imp) {
 // What a definition offers, in the same words (tables and memories at their current size).
 std::string extern_type_text(const StoreImpl& s, const Extern& ext) {
   if (!in_store(s, ext)) return "an object of another store";
-  if (auto* f = std::get_if<Func>(&ext)) return "func " + to_string(s.funcs[f->addr()]->type);
+  if (auto* f = std::get_if<Func>(&ext)) return "func " + to_string(*s.funcs[f->addr()]->type);
   if (auto* t = std::get_if<Table>(&ext)) {
     const TableInstance& ti = *s.tables[t->addr()];
     return fmt::format("table {} {}", to_string(ti.type.elem), limits_text({ti.elems.size(), ti.type.limits.max}));
@@ -302,8 +302,8 @@ Result<Instance> Linker::instantiate_unguarded(Store& store, const mywasm::Modul
   for (const FuncType& t : m.types) inst.type_ids.push_back(s.intern_type(t));
   for (uint32_t i = m.num_imported_funcs; i < m.func_types.size(); ++i) {
     auto f = std::make_unique<FuncInstance>();
-    f->type = m.func_type(i);
     f->type_id = inst.type_ids[m.func_types[i]];
+    f->type = &s.type_ids[f->type_id];
     f->instance = &inst;
     f->func_index = i;
     f->addr = static_cast<uint32_t>(s.funcs.size());

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -40,7 +41,9 @@ using RefBits = uint64_t;
 constexpr RefBits kNullRef = 0;
 
 struct FuncInstance {
-  FuncType type;
+  // The store's canonical copy (StoreImpl::type_ids), shared by every
+  // function of that type.
+  const FuncType* type = nullptr;
   uint32_t type_id = 0;           // canonical id: equal FuncTypes in a store share it (call_indirect check)
   InstanceImpl* instance = nullptr;  // defining instance (null for host functions)
   uint32_t func_index = 0;          // index in the defining module
@@ -196,7 +199,9 @@ struct StoreImpl {
 
   // Canonical function type ids for call_indirect, and each type's id (a
   // module may declare a million types: no search through them per type).
-  std::vector<FuncType> type_ids;
+  // A deque: functions point at their type here (FuncInstance::type), and
+  // a type interned later moves no earlier one.
+  std::deque<FuncType> type_ids;
   struct FuncTypeHash {
     size_t operator()(const FuncType& t) const;
   };
