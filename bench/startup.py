@@ -16,6 +16,8 @@ and, when --big names it, `mywasm run big.wasm` on the generated module of
 tests/programs/big (tens of MB: 1500 functions it never calls, a 16 MB data
 segment). All must print the same output as the first run of each.
 Targets (DESIGN.md, issue 3): mywasm hello under 5 ms wall and 8 MB RSS.
+Last, how much of the start-up layout list (tools/startup-order.txt) the
+binary still defines.
 """
 import argparse
 import shutil
@@ -72,6 +74,24 @@ def main():
     wall, rss, _ = mine
     print(f"\nmywasm hello: {wall * 1e3:.2f} ms (target < 5), {rss / 1024:.2f} MB peak RSS (target < 8); "
           f"native {native[0] * 1e3:.2f} ms / {native[1] / 1024:.2f} MB")
+    print(layout_report(args.mywasm))
+
+
+def layout_report(binary):
+    """How much of tools/startup-order.txt (the start-up functions laid out
+    together at link time) the binary still defines: a list gone stale lays
+    out less well; bench/startup_order.py writes it again."""
+    order = HERE.parent / "tools/startup-order.txt"
+    if not order.exists():
+        return "start-up layout: no tools/startup-order.txt"
+    listed = order.read_text().split()
+    nm = subprocess.run(["nm", "--defined-only", binary], capture_output=True, text=True)
+    if nm.returncode != 0:
+        return f"start-up layout: nm failed on {binary}"
+    defined = {p[2] for p in (line.split() for line in nm.stdout.splitlines()) if len(p) == 3}
+    found = sum(name in defined for name in listed)
+    return (f"start-up layout: {found} of the {len(listed)} functions of tools/startup-order.txt are in the binary"
+            + ("" if found >= 0.9 * len(listed) else " (stale: rerun bench/startup_order.py)"))
 
 
 if __name__ == "__main__":
