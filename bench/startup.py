@@ -26,6 +26,8 @@ import sys
 import time
 from pathlib import Path
 
+from startup_order import defined_functions
+
 HERE = Path(__file__).resolve().parent
 
 
@@ -85,10 +87,10 @@ def layout_report(binary):
     if not order.exists():
         return "start-up layout: no tools/startup-order.txt"
     listed = order.read_text().split()
-    nm = subprocess.run(["nm", "--defined-only", binary], capture_output=True, text=True)
-    if nm.returncode != 0:
+    try:
+        defined = defined_functions(binary)
+    except subprocess.CalledProcessError:
         return f"start-up layout: nm failed on {binary}"
-    defined = {p[2] for p in (line.split() for line in nm.stdout.splitlines()) if len(p) == 3}
     found = sum(name in defined for name in listed)
     return (f"start-up layout: {found} of the {len(listed)} functions of tools/startup-order.txt are in the binary"
             + ("" if found >= 0.9 * len(listed) else " (stale: rerun bench/startup_order.py)"))

@@ -221,8 +221,8 @@ struct Config {
   // Tier::Tiered: interpreter calls plus loop iterations of a function
   // before it is compiled (a hot loop then continues in compiled code).
   uint32_t tier_up_threshold = 1000;
-  // Tier::Tiered: a hot function is compiled on a helper thread of its
-  // store while the interpreter goes on running it (its next call, or its
+  // Tier::Tiered: a hot function is compiled on the process's helper
+  // thread (one for every store) while the interpreter goes on running it (its next call, or its
   // loop's next iteration, enters the compiled code), rather than on the
   // thread that runs it, at the point it got hot (which then waits for the
   // compile: reproducible, as a conformance run wants).
