@@ -132,6 +132,14 @@ BackendRun run_backend(mywasm::Store& store, Backend backend) {
   return run;
 }
 
+// A module's code in bytes, as every rate here counts it: each body from
+// its size field to its final `end`.
+size_t code_bytes_of(const mywasm::ir::Module& m) {
+  size_t n = 0;
+  for (const auto& b : m.bodies) n += b.code_end - b.body_offset;
+  return n;
+}
+
 // Runs use(store) on a fresh instance of the module at `path` (imports
 // satisfied by stubs); false when it does not instantiate.
 template <class F>
@@ -176,11 +184,7 @@ double floor_seconds(const mywasm::ir::Module& m, int runs, size_t& instrs, size
     for (const auto& body : m.bodies) {
       code.reset(ResetPolicy::kSoft);
       code.init(Environment::host());
-      CodeBuffer& b = code.textSection()->_buffer;
-      b._data = buffer.data();
-      b._size = 0;
-      b._capacity = buffer.size();
-      b._flags = CodeBufferFlags::kIsExternal | CodeBufferFlags::kIsFixed;
+      mywasm::jit::use_fixed_buffer(code, buffer.data(), buffer.size());
       mywasm::jit::FastAssembler a(&code);
       mywasm::Reader r(bytes, body.code_begin, body.code_end);
       mywasm::Instr in;
@@ -219,8 +223,8 @@ int main(int argc, char** argv) {
       return 1;
     }
     const mywasm::ir::Module& m = compiled->impl()->module;
-    size_t code_bytes = 0, instrs = 0, machine_bytes = 0;
-    for (const auto& b : m.bodies) code_bytes += b.code_end - b.body_offset;
+    const size_t code_bytes = code_bytes_of(m);
+    size_t instrs = 0, machine_bytes = 0;
     const double s = floor_seconds(m, argc > 3 ? std::atoi(argv[3]) : 5, instrs, machine_bytes);
     std::printf("decode and encode only (two movs per instruction): %.2f ms for %zu instructions (%.2f MB of "
                 "machine code), %.1f MB/s, %.1f ns per instruction\n",
@@ -259,7 +263,7 @@ int main(int argc, char** argv) {
         const auto& m = f->instance->module->module;
         named = &m;
         const auto& body = m.bodies[f->func_index - m.num_imported_funcs];
-        const size_t bytes = body.code_end - body.body_offset;  // (as the main report counts it)
+        const size_t bytes = body.code_end - body.body_offset;  // (as code_bytes_of counts it)
         wasm_bytes += bytes;
         if (!by_function) {
           if (!mywasm::jit::compile(store.impl(), *f)) ++failed;
@@ -344,8 +348,7 @@ int main(int argc, char** argv) {
     if (auto e = mywasm::validate_module(m)) return 1;
     best_validate = std::min(best_validate, seconds_since(t2));
     file_size = bytes.size();
-    code_bytes = 0;
-    for (const auto& b : m.bodies) code_bytes += b.code_end - b.body_offset;
+    code_bytes = code_bytes_of(m);
     funcs = m.bodies.size();
   }
   const double code_mb = code_bytes / 1e6;

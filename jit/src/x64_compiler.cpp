@@ -992,11 +992,7 @@ class X64Compiler {
     code_.reset(ResetPolicy::kSoft);  // (keeps its zone's memory for labels)
     if (code_.init(Environment::host()) != kErrorOk) return false;
     code_.setErrorHandler(&errors_);
-    CodeBuffer& b = code_.textSection()->_buffer;
-    b._data = scratch_.buffer.get();
-    b._size = 0;
-    b._capacity = scratch_.buffer_size;
-    b._flags = CodeBufferFlags::kIsExternal | CodeBufferFlags::kIsFixed;
+    use_fixed_buffer(code_, scratch_.buffer.get(), scratch_.buffer_size);
     return true;
   }
 

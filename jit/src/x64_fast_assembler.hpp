@@ -27,6 +27,17 @@
 
 namespace mywasm::jit {
 
+// Points `code` (just initialised) at `size` bytes at `data`, which it
+// writes its text section into and never grows or frees: an instruction
+// that does not fit fails (the compiler then retries with a larger buffer).
+inline void use_fixed_buffer(asmjit::CodeHolder& code, uint8_t* data, size_t size) {
+  asmjit::CodeBuffer& b = code.textSection()->_buffer;
+  b._data = data;
+  b._size = 0;
+  b._capacity = size;
+  b._flags = asmjit::CodeBufferFlags::kIsExternal | asmjit::CodeBufferFlags::kIsFixed;
+}
+
 class FastAssembler : public asmjit::x86::Assembler {
  public:
   using asmjit::x86::Assembler::Assembler;

@@ -222,10 +222,11 @@ struct Config {
   // before it is compiled (a hot loop then continues in compiled code).
   uint32_t tier_up_threshold = 1000;
   // Tier::Tiered: a hot function is compiled on the process's helper
-  // thread (one for every store) while the interpreter goes on running it (its next call, or its
-  // loop's next iteration, enters the compiled code), rather than on the
-  // thread that runs it, at the point it got hot (which then waits for the
-  // compile: reproducible, as a conformance run wants).
+  // thread (one for every store) while the interpreter goes on running it
+  // (its next call, or its loop's next iteration, enters the compiled
+  // code), rather than on the thread that runs it, at the point it got hot
+  // (which then waits for the compile: reproducible, as a conformance run
+  // wants).
   bool background_compile = true;
   uint32_t max_call_depth = 10000;          // deeper calls trap "call stack exhausted"
   uint64_t max_value_stack_bytes = 64u << 20;  // interpreter value stack per store
