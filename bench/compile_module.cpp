@@ -48,9 +48,13 @@ namespace {
 
 // Tiered: instantiation compiles nothing (Tier::Jit would compile the whole
 // module there), so what is timed below is all the compiling there is.
+// $MYWASM_JIT_COMPILER=lean measures the lean compiler (as `mywasm
+// --jit-compiler` takes it), else the full one.
 mywasm::Config jit_config() {
   mywasm::Config c;
   c.tier = mywasm::Config::Tier::Tiered;
+  const char* compiler = std::getenv("MYWASM_JIT_COMPILER");
+  if (compiler && std::string(compiler) == "lean") c.jit_compiler = mywasm::Config::JitCompiler::Lean;
   return c;
 }
 

@@ -92,6 +92,7 @@ struct EngineOptions {
   // hot (a conformance run that tiers up at the same point each time).
   std::string tier_up_compile = "background";
   std::string bounds_checks = "auto";
+  std::string jit_compiler = std::getenv("MYWASM_JIT_COMPILER") ? std::getenv("MYWASM_JIT_COMPILER") : "full";
   uint64_t memory_page_limit = 0, max_memory_bytes = 0;
 
   void add_to(CLI::App& app) {
@@ -114,6 +115,12 @@ struct EngineOptions {
                    "compiled code can run and the address space allows, else explicit, per memory)")
         ->check(CLI::IsMember({"auto", "guard-pages", "explicit"}))
         ->capture_default_str();
+    app.add_option("--jit-compiler", jit_compiler,
+                   "What compiles: full (from the interpreter's translation, the fastest code), lean (straight "
+                   "from the wasm body in one pass, the fastest compile; x86-64, functions it does not take yet "
+                   "go to the full one); default $MYWASM_JIT_COMPILER if set")
+        ->check(CLI::IsMember(std::vector<std::string>(Config::kJitCompilerNames.begin(), Config::kJitCompilerNames.end())))
+        ->capture_default_str();
     app.add_option("--memory-page-limit", memory_page_limit,
                    "At most N 64 KiB pages per memory: memory.grow past it returns -1");
     app.add_option("--max-memory", max_memory_bytes, "The same in bytes (rounded down to pages)");
@@ -122,6 +129,7 @@ struct EngineOptions {
     config.tier = Config::tier_named(tier).value_or(Config::Tier::Tiered);  // checked by the option
     config.tier_up_threshold = tier_up_threshold;
     config.background_compile = tier_up_compile == "background";
+    config.jit_compiler = jit_compiler == "lean" ? Config::JitCompiler::Lean : Config::JitCompiler::Full;
     config.bounds_checks = bounds_checks == "guard-pages" ? BoundsChecks::GuardPages
                            : bounds_checks == "explicit"  ? BoundsChecks::Explicit
                                                           : BoundsChecks::Auto;

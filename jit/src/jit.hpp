@@ -43,6 +43,8 @@ struct NativeCode {
   // x86-64: the function saves callee-saved registers besides rbx (in its
   // save slots, CompiledFunc::save_base).
   bool frame_saves = false;
+  // Made by the lean compiler (x64_lean_compiler.hpp), in its frame layout.
+  bool lean = false;
   // Where the code is in the module, for a trap's frames. code_origins: by
   // byte offset in `code`, the places a trap can report (trap sites, memory
   // accesses that may fault, the calls whose return address a call record

@@ -34,6 +34,7 @@
 #include "code_memory.hpp"
 #include "compiler_common.hpp"
 #include "x64_compiler.hpp"
+#include "x64_lean_compiler.hpp"
 #include "a64_compiler.hpp"
 
 #if defined(__x86_64__)
@@ -350,6 +351,16 @@ NativeEntry compile_source(StoreImpl& store, FuncInstance& func, const CompiledF
 bool compile_now(StoreImpl& store, FuncInstance& func) {
   auto native = std::make_unique<NativeCode>();
   NativeEntry entry = nullptr;
+#if defined(__x86_64__)
+  std::unique_ptr<CompiledFunc> lean_layout;
+  if (store.engine.config().jit_compiler == Config::JitCompiler::Lean &&
+      (entry = compile_x64_lean(store, func, *native, lean_layout))) {
+    native->lean = true;
+    native->source = lean_layout.get();
+    if (func.compiled) native->own_source = std::move(lean_layout);
+    else func.compiled = std::move(lean_layout);  // (the interpreter never runs it: native_entry is set)
+  } else
+#endif
   if (func.compiled && !func.compiled->fused) {  // a plain translation: shared
     entry = compile_source(store, func, *func.compiled, *native);
     native->source = func.compiled.get();

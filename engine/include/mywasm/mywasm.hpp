@@ -228,6 +228,14 @@ struct Config {
   // (which then waits for the compile: reproducible, as a conformance run
   // wants).
   bool background_compile = true;
+  // Which compiler makes compiled code: the full one (from the
+  // interpreter's translation, with a register cache and loop pins), or
+  // the lean one (straight from the wasm body, one pass, for compile
+  // speed; x86-64 only so far, and a function it does not take yet goes to
+  // the full one). The names `mywasm --jit-compiler` takes, in this order.
+  enum class JitCompiler : uint8_t { Full, Lean };
+  JitCompiler jit_compiler = JitCompiler::Full;
+  static constexpr std::array<std::string_view, 2> kJitCompilerNames{"full", "lean"};
   uint32_t max_call_depth = 10000;          // deeper calls trap "call stack exhausted"
   uint64_t max_value_stack_bytes = 64u << 20;  // interpreter value stack per store
   // The interpreter's fused and specialised instruction forms (compare +

@@ -1,0 +1,155 @@
+// The lean x86-64 compiler (jit/src/x64_lean_compiler.cpp): which functions
+// it takes, and that its code computes what the interpreter does where its
+// value stack is most intricate (values in registers, constants, locals not
+// read yet and compare flags meeting at merges, branches and calls).
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "instance_harness.hpp"
+#include "jit.hpp"
+#include "mywasm/mywasm.hpp"
+#include "runtime/store.hpp"
+
+// (x86-64 only: elsewhere Config::JitCompiler::Lean means the full compiler.)
+#if defined(__x86_64__)
+namespace mywasm {
+namespace {
+
+Config lean_config() {
+  Config c;
+  c.tier = Config::Tier::Jit;
+  c.jit_compiler = Config::JitCompiler::Lean;
+  c.bounds_checks = BoundsChecks::GuardPages;
+  return c;
+}
+
+Config interp_config() {
+  Config c;
+  c.tier = Config::Tier::Interpreter;
+  return c;
+}
+
+// Whether the exported function `name` runs code of the lean compiler.
+bool is_lean(test::InstanceHarness& h, std::string_view name) {
+  auto f = h.instance.func(h.store, name);
+  if (!f) return false;
+  const FuncInstance& fi = *h.store.impl().funcs[f->addr()];
+  return fi.native && fi.native->lean;
+}
+
+const char* kValueStack = R"((module
+  (memory 1)
+  (global $g (mut i64) (i64.const 5))
+  (table 2 funcref)
+  (elem (i32.const 0) $sq $neg)
+  (type $un (func (param i32) (result i32)))
+  (func $sq (type $un) (i32.mul (local.get 0) (local.get 0)))
+  (func $neg (type $un) (i32.sub (i32.const 0) (local.get 0)))
+  (func $pair (param i32) (result i32 i64) (local.get 0) (i64.extend_i32_s (local.get 0)))
+  ;; A local read, then written before its value is used.
+  (func (export "read_then_write") (param i32) (result i32)
+    (local.get 0)
+    (local.set 0 (i32.const 100))
+    (local.get 0)
+    (i32.sub))
+  ;; A compare's flags consumed by select and br_if, a negated compare.
+  (func (export "flags") (param i32 i32) (result i32)
+    (block $b (result i32)
+      (drop (br_if $b (i32.const 7) (i32.eqz (i32.lt_s (local.get 0) (local.get 1)))))
+      (select (local.get 0) (local.get 1) (i32.gt_u (local.get 0) (local.get 1)))))
+  ;; Values kept across a call, a multi-value call, the global.
+  (func (export "calls") (param i32) (result i64)
+    (local i64)
+    (i64.const 1000)
+    (call $pair (local.get 0))
+    (local.set 1)
+    (i64.extend_i32_u)
+    (i64.add)
+    (local.get 1)
+    (i64.add)
+    (global.set $g (i64.add (global.get $g) (i64.const 1)))
+    (global.get $g)
+    (i64.add))
+  ;; A branch table whose targets take their value from different heights.
+  (func (export "table") (param i32) (result i32)
+    (block $a (result i32)
+      (block $b (result i32)
+        (i32.const 1)
+        (block $c (result i32)
+          (br_table $a $b $c (i32.const 10) (local.get 0)))
+        (i32.add))
+      (i32.const 100)
+      (i32.add)))
+  ;; Memory, indirect calls, division traps' neighbours.
+  (func (export "memory") (param i32 i32) (result i32)
+    (i32.store8 offset=3 (local.get 0) (i32.const 0x1ff))
+    (i64.store (i32.const 16) (i64.const -2))
+    (i32.add
+      (i32.add (i32.load8_u offset=3 (local.get 0)) (i32.load (i32.const 20)))
+      (i32.add (call_indirect (type $un) (local.get 1) (i32.const 1))
+               (i32.rem_s (i32.const -2147483648) (i32.const -1)))))
+  ;; Loops with a value carried in a local, shifts by a register count.
+  (func (export "loop") (param i32) (result i64)
+    (local $acc i64) (local $i i32)
+    (loop $l
+      (local.set $acc (i64.xor (i64.rotl (local.get $acc) (i64.extend_i32_u (local.get $i)))
+                               (i64.shl (i64.const 1) (i64.extend_i32_u (local.get $i)))))
+      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get 0))))
+    (local.get $acc))
+  ;; Floats run in the interpreter, on the same frame.
+  (func (export "floats") (param f64 i32) (result f64)
+    (f64.add (f64.mul (local.get 0) (f64.convert_i32_s (local.get 1))) (f64.const 0.5)))))";
+
+// Every function of a module without v128 is the lean compiler's, and each
+// computes what the interpreter computes.
+TEST(LeanCompiler, MatchesTheInterpreterOnItsValueStack) {
+  ASSERT_TRUE(jit::available());
+  test::InstanceHarness lean(lean_config()), ref(interp_config());
+  ASSERT_NO_FATAL_FAILURE(lean.instantiate_wat(kValueStack));
+  ASSERT_NO_FATAL_FAILURE(ref.instantiate_wat(kValueStack));
+  for (const char* name : {"read_then_write", "flags", "calls", "table", "memory", "loop", "floats"})
+    EXPECT_TRUE(is_lean(lean, name)) << name;
+  auto same = [&](std::string_view name, std::initializer_list<Value> args) {
+    auto a = lean.call(name, args), b = ref.call(name, args);
+    ASSERT_EQ(a.ok(), b.ok()) << name;
+    if (!a.ok()) {
+      EXPECT_EQ(a.error().message, b.error().message) << name;
+      return;
+    }
+    ASSERT_EQ(a->size(), b->size()) << name;
+    for (size_t i = 0; i < a->size(); ++i) EXPECT_EQ((*a)[i].f64_bits(), (*b)[i].f64_bits()) << name << " result " << i;
+  };
+  same("read_then_write", {Value::i32(7)});
+  for (int32_t x : {-3, 0, 4})
+    for (int32_t y : {-3, 0, 4}) same("flags", {Value::i32(x), Value::i32(y)});
+  for (int32_t x : {-5, 0, 9}) same("calls", {Value::i32(x)});
+  for (int32_t i : {0, 1, 2, 3, -1}) same("table", {Value::i32(i)});
+  for (int32_t t : {0, 1, 2}) same("memory", {Value::i32(40), Value::i32(t)});  // (2: undefined element)
+  same("memory", {Value::i32(65534), Value::i32(0)});                            // (out of bounds)
+  for (int32_t n : {1, 5, 70}) same("loop", {Value::i32(n)});
+  same("floats", {Value::f64(1.25), Value::i32(-3)});
+}
+
+// A function with a v128 anywhere is left to the full compiler.
+TEST(LeanCompiler, LeavesV128ToTheFullCompiler) {
+  ASSERT_TRUE(jit::available());
+  test::InstanceHarness h(lean_config());
+  ASSERT_NO_FATAL_FAILURE(h.instantiate_wat(R"((module
+    (func (export "scalar") (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
+    (func (export "vector") (param i32) (result i32)
+      (i32x4.extract_lane 1 (i32x4.splat (local.get 0))))))"));
+  EXPECT_TRUE(is_lean(h, "scalar"));
+  EXPECT_FALSE(is_lean(h, "vector"));
+  auto f = h.instance.func(h.store, "vector");
+  ASSERT_TRUE(f);
+  EXPECT_NE(h.store.impl().funcs[f->addr()]->native_entry, nullptr);  // (the full compiler's)
+  EXPECT_EQ(h.call1("vector", {Value::i32(9)}).i32(), 9);
+  EXPECT_EQ(h.call1("scalar", {Value::i32(9)}).i32(), 10);
+}
+
+}  // namespace
+}  // namespace mywasm
+#endif
