@@ -8,7 +8,8 @@ auto-vectorises with the host's SSE2), to wasm (K.wasm: clang -O2 for
 wasm32, scalar code only) and to wasm with -msimd128 (K.simd128.wasm: the
 same auto-vectoriser, for wasm's 128-bit SIMD). For each kernel it times,
 best of N wall-clock runs of the whole process, the native build and
-`mywasm run --tier T --invoke run` (T: interp, jit, tiered) and
+`mywasm run --tier T --invoke run` (T: interp, jit, tiered), the same with
+`--tier jit --jit-compiler lean` (jit-lean) and
 `node node_runner.mjs` on both wasm builds;
 checks that all print the same checksum; and prints the ratios to native
 with their geometric means. Process start-up is included in every figure
@@ -37,6 +38,9 @@ def main():
     # Each tier of mywasm (tiered: the default, functions compiled once hot).
     runners = [(tier, lambda w, tier=tier: [args.mywasm, "run", "--tier", tier, "--invoke", "run", str(w)])
                for tier in ("interp", "jit", "tiered")]
+    # The lean compiler, every function compiled first.
+    runners.append(("jit-lean", lambda w: [args.mywasm, "run", "--tier", "jit", "--jit-compiler", "lean", "--invoke", "run",
+                                           str(w)]))
     if node:
         runners.append(("node", lambda w: [node, str(HERE / "node_runner.mjs"), str(w)]))
     columns = [(r, b) for r, _ in runners for b, _ in BUILDS]

@@ -172,6 +172,35 @@ class FastAssembler : public asmjit::x86::Assembler {
   // pop (50+r, 58+r) and ret: the entry and exit paths and calls out.
   using asmjit::x86::EmitterExplicitT<asmjit::x86::Assembler>::call;
   asmjit::Error call(const asmjit::x86::Gp& r) { return typed(one_reg(0xFF, 0xD0, r), asmjit::x86::Inst::kIdCall, r); }
+  // setcc r8 (0F 90+cc /0) and movzx r32, r8 (0F B6 /r): a compare's
+  // result as an integer. A byte register 4-7 is spl..dil (a REX prefix),
+  // never ah..bh.
+  asmjit::Error setcc8(asmjit::x86::CondCode cc, uint32_t reg) {
+    if (!fast_ready() || reg >= 16) return _emitI(asmjit::x86::Inst::setccFromCond(cc), asmjit::x86::gpb(reg));
+    uint8_t* p = _bufferPtr;
+    if (reg >= 4) *p++ = uint8_t(0x40 | (reg >> 3));
+    *p++ = 0x0F;
+    *p++ = uint8_t(0x90 | (uint8_t(cc) & 15));
+    *p++ = uint8_t(0xC0 | (reg & 7));
+    done(p);
+    return ++fast_count_, asmjit::kErrorOk;
+  }
+  asmjit::Error movzx32_8(uint32_t dst, uint32_t src) {
+    if (!fast_ready() || dst >= 16 || src >= 16)
+      return _emitI(asmjit::x86::Inst::kIdMovzx, asmjit::x86::gpd(dst), asmjit::x86::gpb(src));
+    uint8_t* p = _bufferPtr;
+    if (dst >= 8 || src >= 4) *p++ = uint8_t(0x40 | (dst >> 3) << 2 | (src >> 3));
+    *p++ = 0x0F;
+    *p++ = 0xB6;
+    *p++ = uint8_t(0xC0 | (dst & 7) << 3 | (src & 7));
+    done(p);
+    return ++fast_count_, asmjit::kErrorOk;
+  }
+
+  // call rel32 to a label (E8; no short form), resolved as the jumps are.
+  asmjit::Error call(const asmjit::Label& target) {
+    return typed(near_only(0xE8, target), asmjit::x86::Inst::kIdCall, target);
+  }
   asmjit::Error jmp(const asmjit::x86::Gp& r) { return typed(one_reg(0xFF, 0xE0, r), asmjit::x86::Inst::kIdJmp, r); }
   using asmjit::x86::EmitterExplicitT<asmjit::x86::Assembler>::push;
   asmjit::Error push(const asmjit::x86::Gp& r) { return typed(one_reg(0, 0x50, r), asmjit::x86::Inst::kIdPush, r); }
@@ -208,6 +237,31 @@ class FastAssembler : public asmjit::x86::Assembler {
       if (emit_two(id, operands...)) return ++fast_count_, asmjit::kErrorOk;
     }
     return asmjit::x86::Assembler::emit(id, std::forward<Args>(operands)...);
+  }
+
+  // mov between general register `reg` (4 or 8 bytes) and [base + disp]
+  // (`store`: to memory), from register ids: the frame-slot loads and
+  // stores a compiler emits most, without building operands. The bytes are
+  // mov's above (8B/89 with the same ModRM choices).
+  asmjit::Error mov_disp(bool store, uint32_t reg, uint32_t size, uint32_t base, int32_t disp) {
+    if (!fast_ready() || (base & 7) == 4) {
+      const asmjit::x86::Gp r = size == 8 ? asmjit::x86::Gp(asmjit::x86::gpq(reg)) : asmjit::x86::Gp(asmjit::x86::gpd(reg));
+      const asmjit::x86::Mem m(asmjit::x86::gpq(base), disp, size);
+      return store ? _emitI(asmjit::x86::Inst::kIdMov, m, r) : _emitI(asmjit::x86::Inst::kIdMov, r, m);
+    }
+    uint8_t* p = _bufferPtr;
+    rex(p, size == 8, reg, 0, base);
+    *p++ = store ? 0x89 : 0x8B;
+    const uint32_t mod = (disp == 0 && (base & 7) != 5) ? 0 : (disp >= -128 && disp <= 127) ? 1 : 2;
+    *p++ = uint8_t(mod << 6 | (reg & 7) << 3 | (base & 7));
+    if (mod == 1) {
+      *p++ = uint8_t(int8_t(disp));
+    } else if (mod == 2) {
+      std::memcpy(p, &disp, 4);
+      p += 4;
+    }
+    done(p);
+    return ++fast_count_, asmjit::kErrorOk;
   }
 
   // How many instructions this encoder wrote itself (for tests).
@@ -543,6 +597,21 @@ class FastAssembler : public asmjit::x86::Assembler {
     if (escape) *p++ = escape;
     *p++ = near_opcode;
     // (rel32 from the end of the instruction, as resolve_label_jumps writes it)
+    const auto rel32 = size_t(p - _bufferData);
+    int64_t disp = 0;
+    if (le->isBound()) disp = int64_t(le->offset()) - int64_t(rel32 + 4);
+    else label_jumps_.push_back({target.id(), rel32});
+    put_imm32(p, disp);
+    done(p);
+    return true;
+  }
+  // A rel32 form (a call) to a label of this section.
+  bool near_only(uint8_t opcode, const asmjit::Label& target) {
+    if (!fast_ready() || !_code->isLabelValid(target)) return false;
+    const asmjit::LabelEntry* le = _code->labelEntry(target);
+    if (le->isBound() && !le->isBoundTo(_section)) return false;
+    uint8_t* p = _bufferPtr;
+    *p++ = opcode;
     const auto rel32 = size_t(p - _bufferData);
     int64_t disp = 0;
     if (le->isBound()) disp = int64_t(le->offset()) - int64_t(rel32 + 4);

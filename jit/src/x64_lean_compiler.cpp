@@ -86,6 +86,9 @@ constexpr uint32_t kPoolMask = (1u << 0) | (1u << 1) | (1u << 2) | (1u << 6) | (
                                (1u << 10);  // rax rcx rdx rsi rdi r8 r9 r10
 constexpr uint8_t kRax = 0, kRcx = 1, kRdx = 2;
 const Gp kScratch = r11;
+// xmm0-xmm14 hold f32/f64 values; xmm15 is scratch.
+constexpr uint32_t kXmmPoolMask = 0x7FFF;
+const Xmm kXmmScratch = xmm15;
 
 // A control frame.
 struct Ctrl {
@@ -110,6 +113,7 @@ struct Scratch {
   std::vector<Ctrl> ctrls;
   std::vector<CompiledFunc::Origin> origins;
   std::vector<std::pair<size_t, size_t>> stub_refs;  // (code offset after a stub's movabs, its word index)
+  std::vector<ValType> local_types;  // params, then declared locals
   Instr in;
 };
 Scratch& scratch() {
@@ -173,6 +177,8 @@ class LeanCompiler {
     body_.for_each_local([&](ValType t) { v128_local |= t == ValType::V128; });
     if (v128_local) return nullptr;
     temp_base_ = num_params_ + num_locals_;
+    s_.local_types.assign(type.params.begin(), type.params.end());
+    body_.for_each_local([&](ValType t) { s_.local_types.push_back(t); });
     entry_routine_ = &native_entry_routine();
     if (!entry_routine_->entry) return nullptr;
 
@@ -192,6 +198,7 @@ class LeanCompiler {
     if (!walk()) return nullptr;
     // The OSR entry: none of this code's loops can be entered mid-run (its
     // layout lists none), so it is never called; finish_code wants one.
+    emit_routines();
     const Label osr = a.newLabel();
     a.bind(osr);
     a.ud2();
@@ -223,6 +230,10 @@ class LeanCompiler {
   Mem slot(uint32_t i) const { return qword_ptr(kFp, int32_t(i * 8)); }
   Mem slot_of(uint32_t i, ValType t) const { return is64(t) ? qword_ptr(kFp, int32_t(i * 8)) : dword_ptr(kFp, int32_t(i * 8)); }
   uint32_t home(size_t k) const { return temp_base_ + uint32_t(k); }
+  // General register `id` from or to slot i (`wide`: all 8 bytes; else
+  // the low 4, a load zero-extending).
+  void slot_load(uint8_t id, uint32_t i, bool wide) { a_->mov_disp(false, id, wide ? 8 : 4, kFp.id(), int32_t(i * 8)); }
+  void slot_store(uint32_t i, uint8_t id) { a_->mov_disp(true, id, 8, kFp.id(), int32_t(i * 8)); }
 
   // The native entry's stub (the memory registers' values and the internal
   // entry, for native_entry_routine), then the internal entry: rbx saved,
@@ -343,31 +354,38 @@ class LeanCompiler {
   static Gp d(uint8_t id) { return gpd(id); }
   static Gp sized(uint8_t id, ValType t) { return is64(t) ? q(id) : d(id); }
 
-  // A free register of the pool, not in `avoid`; the lowest value in a
-  // register is stored to its slot when none is free.
-  uint8_t alloc(uint32_t avoid = 0) {
-    uint32_t avail = free_ & ~avoid;
+  // Registers come in two classes: general ones for integers and
+  // references, xmm ones for f32/f64 (a value's type says which).
+  static bool in_xmm(ValType t) { return t == ValType::F32 || t == ValType::F64; }
+  uint32_t& free_of(bool xmm) { return xmm ? free_xmm_ : free_; }
+
+  // A free register of the class, not in `avoid`; the lowest value in a
+  // register of the class is stored to its slot when none is free.
+  uint8_t alloc(uint32_t avoid = 0, bool xmm = false) {
+    uint32_t& free = free_of(xmm);
+    uint32_t avail = free & ~avoid;
     if (!avail) {
       for (size_t k = 0; k < stack_.size(); ++k) {
-        if (stack_[k].loc == Loc::Reg && !(avoid >> stack_[k].reg & 1)) {
+        const Val& v = stack_[k];
+        if (v.loc == Loc::Reg && in_xmm(v.type) == xmm && !(avoid >> v.reg & 1)) {
           spill(k);
           break;
         }
       }
-      avail = free_ & ~avoid;
+      avail = free & ~avoid;
     }
     const uint8_t id = uint8_t(__builtin_ctz(avail));
-    free_ &= ~(1u << id);
+    free &= ~(1u << id);
     return id;
   }
-  void release(uint8_t id) { free_ |= 1u << id; }
-  // Frees register `id` for the instruction's own use: a value in it moves
-  // to another register (or its slot).
+  void release(uint8_t id, bool xmm) { free_of(xmm) |= 1u << id; }
+  // Frees general register `id` for the instruction's own use: a value in
+  // it moves to another register (or its slot).
   void evict(uint8_t id, uint32_t avoid = 0) {
     if (free_ >> id & 1) return;
     for (size_t k = 0; k < stack_.size(); ++k) {
       Val& v = stack_[k];
-      if (v.loc != Loc::Reg || v.reg != id) continue;
+      if (v.loc != Loc::Reg || v.reg != id || in_xmm(v.type)) continue;
       const uint32_t others = free_ & ~avoid & ~(1u << id);
       if (others) {
         const uint8_t to = uint8_t(__builtin_ctz(others));
@@ -380,7 +398,7 @@ class LeanCompiler {
       }
       break;
     }
-    release(id);
+    release(id, false);
   }
 
   // ------------------------------------------------------------ values
@@ -390,7 +408,7 @@ class LeanCompiler {
     max_stack_ = std::max(max_stack_, uint32_t(stack_.size()));
   }
   void push_reg(ValType t, uint8_t id) {
-    free_ &= ~(1u << id);
+    free_of(in_xmm(t)) &= ~(1u << id);
     push(Val{t, Loc::Reg, id});
   }
   void push_slot(ValType t) { push(Val{t, Loc::Slot}); }
@@ -400,7 +418,7 @@ class LeanCompiler {
   Val pop() {
     Val v = stack_.back();
     stack_.pop_back();
-    if (v.loc == Loc::Reg) release(v.reg);
+    if (v.loc == Loc::Reg) release(v.reg, in_xmm(v.type));
     else if (v.loc == Loc::Local) --local_refs_;
     return v;
   }
@@ -409,44 +427,68 @@ class LeanCompiler {
   }
 
   void move_imm(uint8_t id, ValType t, uint64_t bits) {
-    // (Never xor: a pending compare's flags may be live.)
-    if (!is64(t) || bits <= 0xFFFFFFFFu) a_->mov(d(id), imm(uint32_t(bits)));
-    else a_->mov(q(id), imm(bits));
+    // (Never xor on general registers: a pending compare's flags may be
+    // live. xorps leaves the flags.)
+    if (in_xmm(t)) {
+      if (bits == 0) {
+        a_->xorps(xmm(id), xmm(id));
+      } else {
+        a_->mov(kScratch, imm(bits));
+        a_->movq(xmm(id), kScratch);
+      }
+    } else if (!is64(t) || bits <= 0xFFFFFFFFu) {
+      a_->mov(d(id), imm(uint32_t(bits)));
+    } else {
+      a_->mov(q(id), imm(bits));
+    }
   }
-  // Value k, not in a register or the flags, into register `id`.
+  // Value k into register `id` (of its class).
   void load(uint8_t id, size_t k) {
     const Val& v = stack_[k];
+    if (in_xmm(v.type)) {
+      const bool wide = v.type == ValType::F64;
+      switch (v.loc) {
+        case Loc::Slot: wide ? a_->movsd(xmm(id), slot(home(k))) : a_->movss(xmm(id), dword_ptr(kFp, int32_t(home(k) * 8))); break;
+        case Loc::Local: wide ? a_->movsd(xmm(id), slot(v.local)) : a_->movss(xmm(id), dword_ptr(kFp, int32_t(v.local * 8))); break;
+        case Loc::Imm: move_imm(id, v.type, v.imm); break;
+        case Loc::Reg: if (v.reg != id) a_->movaps(xmm(id), xmm(v.reg)); break;
+        case Loc::Flags: break;
+      }
+      return;
+    }
     switch (v.loc) {
-      case Loc::Slot: a_->mov(sized(id, v.type), slot_of(home(k), v.type)); break;
-      case Loc::Local: a_->mov(sized(id, v.type), slot_of(v.local, v.type)); break;
+      case Loc::Slot: slot_load(id, home(k), is64(v.type)); break;
+      case Loc::Local: slot_load(id, v.local, is64(v.type)); break;
       case Loc::Imm: move_imm(id, v.type, v.imm); break;
       case Loc::Reg: if (v.reg != id) a_->mov(q(id), q(v.reg)); break;
       case Loc::Flags:
-        a_->set(v.cc, gpb(id));
-        a_->movzx(d(id), gpb(id));
+        a_->setcc8(v.cc, id);
+        a_->movzx32_8(id, id);
         break;
     }
   }
   // Value k into a register of its own, which it keeps.
   uint8_t to_reg(size_t k, uint32_t avoid = 0) {
+    const bool x = in_xmm(stack_[k].type);
     if (stack_[k].loc == Loc::Reg && !(avoid >> stack_[k].reg & 1)) return stack_[k].reg;
-    const uint8_t id = alloc(avoid);
+    const uint8_t id = alloc(avoid, x);
     load(id, k);
     Val& v = stack_[k];
-    if (v.loc == Loc::Reg) release(v.reg);
+    if (v.loc == Loc::Reg) release(v.reg, x);
     if (v.loc == Loc::Local) --local_refs_;
     v.loc = Loc::Reg;
     v.reg = id;
     return id;
   }
-  // Value k into register `id` exactly (evicted first if another value has it).
+  // Value k (an integer) into general register `id` exactly (evicted first
+  // if another value has it).
   void to_specific(size_t k, uint8_t id) {
     Val& v = stack_[k];
     if (v.loc == Loc::Reg && v.reg == id) return;
     evict(id);
     free_ &= ~(1u << id);
     load(id, k);
-    if (v.loc == Loc::Reg) release(v.reg);
+    if (v.loc == Loc::Reg) release(v.reg, false);
     if (v.loc == Loc::Local) --local_refs_;
     v.loc = Loc::Reg;
     v.reg = id;
@@ -474,17 +516,26 @@ class LeanCompiler {
   void store_to(uint32_t dst, size_t k) {
     const Val& v = stack_[k];
     switch (v.loc) {
-      case Loc::Reg: a_->mov(slot(dst), q(v.reg)); break;
+      case Loc::Reg:
+        if (v.type == ValType::F64) {
+          a_->movsd(slot(dst), xmm(v.reg));
+        } else if (v.type == ValType::F32) {  // (zero-extended, as slots hold an f32)
+          a_->movd(kScratch.r32(), xmm(v.reg));
+          a_->mov(slot(dst), kScratch);
+        } else {
+          slot_store(dst, v.reg);
+        }
+        break;
       case Loc::Imm: store_imm(slot(dst), v.type, v.imm); break;
       case Loc::Local:
         if (v.local == dst) break;
-        a_->mov(kScratch, slot(v.local));
-        a_->mov(slot(dst), kScratch);
+        slot_load(kScratch.id(), v.local, true);
+        slot_store(dst, kScratch.id());
         break;
       case Loc::Slot:
         if (home(k) == dst) break;
-        a_->mov(kScratch, slot(home(k)));
-        a_->mov(slot(dst), kScratch);
+        slot_load(kScratch.id(), home(k), true);
+        slot_store(dst, kScratch.id());
         break;
       case Loc::Flags:  // (settled before anything stores it)
         break;
@@ -496,7 +547,7 @@ class LeanCompiler {
     if (v.loc == Loc::Slot) return;
     if (v.loc == Loc::Flags) to_reg(k);
     store_to(home(k), k);
-    if (v.loc == Loc::Reg) release(v.reg);
+    if (v.loc == Loc::Reg) release(v.reg, in_xmm(v.type));
     if (v.loc == Loc::Local) --local_refs_;
     v.loc = Loc::Slot;
   }
@@ -545,6 +596,19 @@ class LeanCompiler {
         read_instr_or_throw(r, in);
         ++site_index_;
         if (unreachable_ && !reachable_again(in.op)) continue;
+        // (The commonest instructions, which emit nothing, here.)
+        switch (in.op) {
+          case Opcode::LocalGet:
+            settle_flags();
+            push(Val{local_type(in.a), Loc::Local, 0, CondCode::kE, in.a});
+            continue;
+          case Opcode::I32Const:
+            settle_flags();
+            push_imm(ValType::I32, uint32_t(in.imm64));
+            continue;
+          default:
+            break;
+        }
         if (!step(in)) return false;
         if (errors_.first != kErrorOk) return false;
       }
@@ -617,10 +681,7 @@ class LeanCompiler {
     return numeric(op);
   }
 
-  ValType local_type(uint32_t index) const {
-    if (index < num_params_) return func_.type->params[index];
-    return body_.local_type(index - num_params_);
-  }
+  ValType local_type(uint32_t index) const { return s_.local_types[index]; }
 
   // ------------------------------------------------------------ control
   void set_unreachable() {
@@ -659,8 +720,8 @@ class LeanCompiler {
       case Loc::Flags: a.j(negateCond(cond.cc), target); break;
       case Loc::Reg: a.test(d(cond.reg), d(cond.reg)); a.jz(target); break;
       case Loc::Imm: if (uint32_t(cond.imm) == 0) a.jmp(target); break;
-      case Loc::Local: a.cmp(dword_ptr(kFp, int32_t(cond.local * 8)), imm(0)); a.je(target); break;
-      case Loc::Slot: a.cmp(dword_ptr(kFp, int32_t(home(stack_.size()) * 8)), imm(0)); a.je(target); break;
+      case Loc::Local: a.emit(Inst::kIdCmp, dword_ptr(kFp, int32_t(cond.local * 8)), imm(0)); a.je(target); break;
+      case Loc::Slot: a.emit(Inst::kIdCmp, dword_ptr(kFp, int32_t(home(stack_.size()) * 8)), imm(0)); a.je(target); break;
     }
   }
   // The condition under which `cond` is non-zero, after a test or compare
@@ -670,8 +731,8 @@ class LeanCompiler {
     switch (cond.loc) {
       case Loc::Flags: return cond.cc;
       case Loc::Reg: a.test(d(cond.reg), d(cond.reg)); break;
-      case Loc::Local: a.cmp(dword_ptr(kFp, int32_t(cond.local * 8)), imm(0)); break;
-      case Loc::Slot: a.cmp(dword_ptr(kFp, int32_t(home(position) * 8)), imm(0)); break;
+      case Loc::Local: a.emit(Inst::kIdCmp, dword_ptr(kFp, int32_t(cond.local * 8)), imm(0)); break;
+      case Loc::Slot: a.emit(Inst::kIdCmp, dword_ptr(kFp, int32_t(home(position) * 8)), imm(0)); break;
       case Loc::Imm: break;
     }
     return CondCode::kNE;
@@ -862,7 +923,11 @@ class LeanCompiler {
   void load_copy(const Gp& r, size_t k) {
     const Val& v = stack_[k];
     switch (v.loc) {
-      case Loc::Reg: a_->mov(r, q(v.reg)); break;
+      case Loc::Reg:
+        if (v.type == ValType::F64) a_->movq(r, xmm(v.reg));
+        else if (v.type == ValType::F32) a_->movd(r.r32(), xmm(v.reg));
+        else a_->mov(r, q(v.reg));
+        break;
       case Loc::Slot: a_->mov(r, slot(home(k))); break;
       case Loc::Local: a_->mov(r, slot(v.local)); break;
       case Loc::Imm:
@@ -893,23 +958,73 @@ class LeanCompiler {
   // (the caller spilled them); no register survives.
   void in_interpreter(std::initializer_list<uint64_t> words) { in_interpreter(std::span<const uint64_t>(words.begin(), words.size())); }
   void in_interpreter(std::span<const uint64_t> words) {
-    FastAssembler& a = *a_;
+    load_stub_address(words);
+    a_->call(interpreter_routine());
+  }
+  // rdx := the address of a new stub of `words` (patched at the end: see
+  // patch_stub_addresses).
+  void load_stub_address(std::span<const uint64_t> words) {
     const size_t at = out_.stubs.size();
     out_.stubs.insert(out_.stubs.end(), words.begin(), words.end());
     out_.stubs.push_back(interp::word(interp::internal_handler(Internal::Halt)));
     out_.stub_origins.push_back({uint32_t(at), s_.in.offset});
-    mark_site();
-    write_record();
+    a_->mov(rdx, imm(uint64_t(0x7FFFFFFFFFFFFFF0ull)));
+    s_.stub_refs.emplace_back(a_->offset(), at);
+  }
+
+  // The function's routine that runs the stub at rdx in the interpreter
+  // (run_instruction_helper), called from the body (so its stack pointer is
+  // the frame's, 8 lower): one copy per function, emitted at the end.
+  Label interpreter_routine() {
+    if (!interpreter_routine_.isValid()) interpreter_routine_ = a_->newLabel();
+    return interpreter_routine_;
+  }
+  // The routine that calls a function of this instance (rax: its
+  // FuncInstance, rdi: its frame) at its internal entry when it has native
+  // code, else runs the stub at rdx (the interpreter's Call) as
+  // interpreter_routine does. Called from the body, so the callee's frame
+  // is the one a direct call makes (it is entered with a jump).
+  Label call_routine() {
+    if (!call_routine_.isValid()) call_routine_ = a_->newLabel();
+    return call_routine_;
+  }
+  void emit_routines() {
+    FastAssembler& a = *a_;
+    if (call_routine_.isValid()) {
+      a.bind(call_routine_);
+      a.mov(r11, qword_ptr(rax, offset_in(func_, func_.native_entry)));
+      a.test(r11, r11);
+      a.jz(interpreter_routine());
+      a.add(r11, imm(int32_t(kInternalEntryOffset)));
+      a.jmp(r11);
+    }
+    if (!interpreter_routine_.isValid()) return;
+    const Label trapped = a.newLabel();
+    a.bind(interpreter_routine_);
+    a.sub(rsp, imm(8));  // (16-byte aligned for the helper)
+    // ExecRegs::record := this frame's (see write_record), the frame's
+    // stack pointer being 16 bytes up.
+    a.mov(rcx, ctx_field(offsetof(ExecRegs, segment_sp)));
+    a.sub(rcx, rsp);
+    a.sub(rcx, imm(16));
+    a.lea(rcx, ptr(rcx, rcx, 1));
+    a.shr(rcx, imm(1));
+    a.add(rcx, ctx_field(offsetof(ExecRegs, segment_base)));
+    a.add(rcx, ctx_field(offsetof(ExecRegs, records_begin)));
+    a.mov(ctx_field(offsetof(ExecRegs, record)), rcx);
     a.mov(rdi, imm(&store_));
     a.mov(rsi, kCtx);
-    a.mov(rdx, imm(uint64_t(0x7FFFFFFFFFFFFFF0ull)));  // (the stub's address, patched: see patch_stub_addresses)
-    s_.stub_refs.emplace_back(a.offset(), at);
     a.mov(rcx, imm(&func_));
     a.mov(r8, kFp);
     a.mov(rax, imm(reinterpret_cast<void*>(&run_instruction_helper)));
     a.call(rax);
+    a.add(rsp, imm(8));
     a.test(eax, eax);
-    a.jnz(trap_out_of_segment_);
+    a.jnz(trapped);
+    a.ret();
+    a.bind(trapped);  // (the frame's stack pointer, as the trap exit wants it)
+    a.add(rsp, imm(8));
+    a.jmp(trap_out_of_segment_);
   }
   void patch_stub_addresses() {
     uint8_t* text = s_.code.textSection()->buffer().data();
@@ -940,22 +1055,15 @@ class LeanCompiler {
       a.lea(rdi, slot(arg_base));
       a.call(imm(reinterpret_cast<uint64_t>(entry) + kInternalEntryOffset));
     } else if (same_instance) {
-      // Not compiled yet: its entry looked up at each call, the interpreter
-      // while it has none.
-      const Label slow = a.newLabel(), done = a.newLabel();
-      a.mov(rax, imm(&callee.native_entry));
-      a.mov(rax, qword_ptr(rax));
-      a.test(rax, rax);
-      a.jz(slow);
-      a.add(rax, imm(int32_t(kInternalEntryOffset)));
-      mark_site();
+      // Not compiled yet: its entry looked up at each call (call_routine),
+      // the interpreter while it has none.
+      const uint64_t words[] = {interp::word(interp::internal_handler(Internal::Call)),
+                                reinterpret_cast<uint64_t>(&callee), arg_base};
+      load_stub_address(words);
+      a.mov(rax, imm(&callee));
       a.lea(rdi, slot(arg_base));
-      a.call(rax);
-      a.jmp(done);
-      a.bind(slow);
-      in_interpreter({interp::word(interp::internal_handler(Internal::Call)), reinterpret_cast<uint64_t>(&callee),
-                      arg_base});
-      a.bind(done);
+      mark_site();
+      a.call(call_routine());
     } else {
       // Another instance's function or the host's: the interpreter's
       // CallOther (which calls compiled code's native entry where there is
@@ -1040,28 +1148,24 @@ class LeanCompiler {
     GlobalInstance* g = store_.globals[inst_.globals[index]].get();
     const ValType t = g->type.type;
     if (t == ValType::V128) return false;
-    const uint8_t r = alloc();
+    const uint8_t r = alloc(0, in_xmm(t));
     a_->mov(kScratch, imm(&g->bits[0]));
-    a_->mov(sized(r, t), is64(t) ? qword_ptr(kScratch) : dword_ptr(kScratch));
+    if (t == ValType::F64) a_->movsd(xmm(r), qword_ptr(kScratch));
+    else if (t == ValType::F32) a_->movss(xmm(r), dword_ptr(kScratch));
+    else a_->mov(sized(r, t), is64(t) ? qword_ptr(kScratch) : dword_ptr(kScratch));
     push_reg(t, r);
     return true;
   }
   bool global_set(uint32_t index) {
     GlobalInstance* g = store_.globals[inst_.globals[index]].get();
     if (g->type.type == ValType::V128) return false;
-    const size_t k = stack_.size() - 1;
-    const Val& v = stack_[k];
-    if (v.loc == Loc::Imm) {
-      const uint8_t r = alloc();
-      move_imm(r, v.type, v.imm);
-      release(r);
-      a_->mov(kScratch, imm(&g->bits[0]));
-      a_->mov(qword_ptr(kScratch), q(r));
-    } else {
-      const uint8_t r = to_reg(k);
-      a_->mov(kScratch, imm(&g->bits[0]));
-      a_->mov(qword_ptr(kScratch), q(r));
-    }
+    // (The global's 8 bytes, an i32 or f32 zero-extended, as load_copy
+    // gives them.)
+    const uint8_t r = alloc();
+    load_copy(q(r), stack_.size() - 1);
+    release(r, false);
+    a_->mov(kScratch, imm(&g->bits[0]));
+    a_->mov(qword_ptr(kScratch), q(r));
     pop();
     return true;
   }
@@ -1083,19 +1187,21 @@ class LeanCompiler {
     const size_t k = stack_.size() - 1;
     const uint8_t addr = to_reg(k);
     pop();
-    const uint8_t r = alloc();
-    const Mem m = address(addr, offset, acc.bytes);
     const ValType t = result_type(op);
+    const uint8_t r = alloc(0, in_xmm(t));
+    const Mem m = address(addr, offset, acc.bytes);
     mark_site();
     switch (op) {
+      case Opcode::F32Load: a.movss(xmm(r), m); break;
+      case Opcode::F64Load: a.movsd(xmm(r), m); break;
       case Opcode::I32Load8S: a.movsx(d(r), m); break;
       case Opcode::I32Load8U: case Opcode::I64Load8U: a.movzx(d(r), m); break;
       case Opcode::I32Load16S: a.movsx(d(r), m); break;
       case Opcode::I32Load16U: case Opcode::I64Load16U: a.movzx(d(r), m); break;
       case Opcode::I64Load8S: case Opcode::I64Load16S: a.movsx(q(r), m); break;
       case Opcode::I64Load32S: a.movsxd(q(r), m); break;
-      case Opcode::I64Load32U: case Opcode::I32Load: case Opcode::F32Load: a.mov(d(r), m); break;
-      case Opcode::I64Load: case Opcode::F64Load: a.mov(q(r), m); break;
+      case Opcode::I64Load32U: case Opcode::I32Load: a.mov(d(r), m); break;
+      case Opcode::I64Load: a.mov(q(r), m); break;
       default: return false;
     }
     push_reg(t, r);
@@ -1114,6 +1220,15 @@ class LeanCompiler {
       value = imm(int32_t(uint32_t(v.imm)));
       if (acc.bytes == 1) value = imm(int8_t(v.imm));
       else if (acc.bytes == 2) value = imm(int16_t(v.imm));
+    } else if (in_xmm(v.type)) {
+      const uint8_t r = to_reg(vk);
+      const Mem m = address(addr, offset, acc.bytes);
+      mark_site();
+      if (v.type == ValType::F64) a.movsd(m, xmm(r));
+      else a.movss(m, xmm(r));
+      pop();
+      pop();
+      return true;
     } else {
       const uint8_t r = to_reg(vk, 1u << addr);
       switch (acc.bytes) {
@@ -1310,8 +1425,8 @@ class LeanCompiler {
     a.bind(done);
     pop();
     pop();
-    release(kRdx);
-    release(kRax);
+    release(kRdx, false);
+    release(kRax, false);
     const uint8_t result = rem ? kRdx : kRax;
     push_reg(t, result);
   }
@@ -1329,8 +1444,160 @@ class LeanCompiler {
   void sext16_32(uint8_t r) { a_->movsx(d(r), gpw(r)); }
   void sext8_64(uint8_t r) { a_->movsx(q(r), gpb(r)); }
   void sext16_64(uint8_t r) { a_->movsx(q(r), gpw(r)); }
-  // A reinterpretation: the same bits, another type.
-  void retype(ValType to) { stack_.back().type = to; }
+  // A reinterpretation: the same bits, another type (and register class).
+  void retype(ValType to) {
+    Val& v = stack_.back();
+    if (v.loc == Loc::Reg && in_xmm(v.type) != in_xmm(to)) {
+      const bool wide = is64(to);
+      const uint8_t r = alloc(0, in_xmm(to));
+      if (in_xmm(to)) wide ? a_->movq(xmm(r), q(v.reg)) : a_->movd(xmm(r), d(v.reg));
+      else wide ? a_->movq(q(r), xmm(v.reg)) : a_->movd(d(r), xmm(v.reg));
+      release(v.reg, in_xmm(v.type));
+      v.reg = r;
+    }
+    v.type = to;
+  }
+
+  // ------------------------------------------------------------ floats
+  // An f32/f64 operand: its xmm register, or its slot as memory (an
+  // immediate goes to a register).
+  Operand float_operand(size_t k, uint32_t avoid) {
+    const Val& v = stack_[k];
+    const uint32_t size = v.type == ValType::F64 ? 8 : 4;
+    switch (v.loc) {
+      case Loc::Reg: return xmm(v.reg);
+      case Loc::Slot: return Mem(kFp, int32_t(home(k) * 8), size);
+      case Loc::Local: return Mem(kFp, int32_t(v.local * 8), size);
+      default: return xmm(to_reg(k, avoid));
+    }
+  }
+  // a op b, the result in a's register (or b's, where op commutes and only
+  // b has one).
+  void float_binary(InstId id, ValType t, bool commutative) {
+    const size_t bk = stack_.size() - 1, ak = bk - 1;
+    const bool b_first = commutative && stack_[ak].loc != Loc::Reg && stack_[bk].loc == Loc::Reg;
+    const size_t dk = b_first ? bk : ak, ok = b_first ? ak : bk;
+    const uint8_t rd = to_reg(dk);
+    const Operand other = float_operand(ok, 1u << rd);
+    a_->emit(id, xmm(rd), other);
+    pop();
+    pop();
+    push_reg(t, rd);
+  }
+  // A compare: lt/le/gt/ge as the flags of one ucomis (unordered: false);
+  // eq and ne (which test two flags) into a general register.
+  void float_compare(ValType t, Opcode op) {
+    FastAssembler& a = *a_;
+    const InstId ucomis = t == ValType::F64 ? Inst::kIdUcomisd : Inst::kIdUcomiss;
+    const size_t bk = stack_.size() - 1, ak = bk - 1;
+    // gt, ge: ucomis a, b; lt, le: ucomis b, a ("above" is false when unordered).
+    const bool swapped = op == Opcode::F32Lt || op == Opcode::F64Lt || op == Opcode::F32Le || op == Opcode::F64Le;
+    const size_t first = swapped ? bk : ak, second = swapped ? ak : bk;
+    const uint8_t r = to_reg(first);
+    const Operand other = float_operand(second, 1u << r);
+    switch (op) {
+      case Opcode::F32Eq: case Opcode::F64Eq: case Opcode::F32Ne: case Opcode::F64Ne: {
+        const bool eq = op == Opcode::F32Eq || op == Opcode::F64Eq;
+        const uint8_t g = alloc();
+        a.emit(ucomis, xmm(r), other);
+        a.set(eq ? CondCode::kE : CondCode::kNE, gpb(g));
+        a.set(eq ? CondCode::kNP : CondCode::kP, kScratch.r8());
+        if (eq) a.and_(gpb(g), kScratch.r8());
+        else a.or_(gpb(g), kScratch.r8());
+        a.movzx(d(g), gpb(g));
+        pop();
+        pop();
+        push_reg(ValType::I32, g);
+        return;
+      }
+      default: break;
+    }
+    a.emit(ucomis, xmm(r), other);
+    const bool strict = op == Opcode::F32Lt || op == Opcode::F64Lt || op == Opcode::F32Gt || op == Opcode::F64Gt;
+    pop();
+    pop();
+    push(Val{ValType::I32, Loc::Flags, 0, strict ? CondCode::kA : CondCode::kAE});
+  }
+  // A unary op in place on the value's register: roundss/sd (mode), sqrt,
+  // and neg/abs on the sign bit.
+  void float_unary(ValType t, Opcode op) {
+    FastAssembler& a = *a_;
+    const size_t k = stack_.size() - 1;
+    const uint8_t r = to_reg(k);
+    const bool wide = t == ValType::F64;
+    const Xmm x = xmm(r);
+    switch (op) {
+      case Opcode::F32Sqrt: case Opcode::F64Sqrt: a.emit(wide ? Inst::kIdSqrtsd : Inst::kIdSqrtss, x, x); break;
+      case Opcode::F32Neg: case Opcode::F64Neg: case Opcode::F32Abs: case Opcode::F64Abs: {
+        const bool neg = op == Opcode::F32Neg || op == Opcode::F64Neg;
+        const uint64_t sign = wide ? uint64_t(1) << 63 : uint64_t(1) << 31;
+        a.mov(kScratch, imm(neg ? sign : ~sign & (wide ? ~uint64_t(0) : 0xFFFFFFFFu)));
+        a.movq(kXmmScratch, kScratch);
+        if (neg) a.xorps(x, kXmmScratch);
+        else a.andps(x, kXmmScratch);
+        break;
+      }
+      default: {
+        uint32_t mode = 8;  // nearest, no precision exception
+        if (op == Opcode::F32Floor || op == Opcode::F64Floor) mode = 9;
+        else if (op == Opcode::F32Ceil || op == Opcode::F64Ceil) mode = 10;
+        else if (op == Opcode::F32Trunc || op == Opcode::F64Trunc) mode = 11;
+        a.emit(wide ? Inst::kIdRoundsd : Inst::kIdRoundss, x, x, imm(mode));
+        break;
+      }
+    }
+    pop();
+    push_reg(t, r);
+  }
+  // int -> float (signed), float -> float.
+  void float_convert(ValType from, ValType to, InstId id) {
+    const size_t k = stack_.size() - 1;
+    const uint8_t src = to_reg(k);
+    const uint8_t r = alloc(in_xmm(from) ? 1u << src : 0, true);
+    const Xmm x = xmm(r);
+    a_->xorps(x, x);  // (no dependency on the register's old value)
+    if (in_xmm(from)) a_->emit(id, x, xmm(src));
+    else a_->emit(id, x, is64(from) ? q(src) : d(src));
+    pop();
+    push_reg(to, r);
+  }
+
+  bool float_op(Opcode op) {
+    constexpr ValType F32 = ValType::F32, F64 = ValType::F64, I32 = ValType::I32, I64 = ValType::I64;
+    switch (op) {
+      case Opcode::F32Add: float_binary(Inst::kIdAddss, F32, true); return true;
+      case Opcode::F32Sub: float_binary(Inst::kIdSubss, F32, false); return true;
+      case Opcode::F32Mul: float_binary(Inst::kIdMulss, F32, true); return true;
+      case Opcode::F32Div: float_binary(Inst::kIdDivss, F32, false); return true;
+      case Opcode::F64Add: float_binary(Inst::kIdAddsd, F64, true); return true;
+      case Opcode::F64Sub: float_binary(Inst::kIdSubsd, F64, false); return true;
+      case Opcode::F64Mul: float_binary(Inst::kIdMulsd, F64, true); return true;
+      case Opcode::F64Div: float_binary(Inst::kIdDivsd, F64, false); return true;
+      case Opcode::F32Eq: case Opcode::F32Ne: case Opcode::F32Lt: case Opcode::F32Gt: case Opcode::F32Le:
+      case Opcode::F32Ge:
+        float_compare(F32, op);
+        return true;
+      case Opcode::F64Eq: case Opcode::F64Ne: case Opcode::F64Lt: case Opcode::F64Gt: case Opcode::F64Le:
+      case Opcode::F64Ge:
+        float_compare(F64, op);
+        return true;
+      case Opcode::F32Sqrt: case Opcode::F32Neg: case Opcode::F32Abs: case Opcode::F32Floor: case Opcode::F32Ceil:
+      case Opcode::F32Trunc: case Opcode::F32Nearest:
+        float_unary(F32, op);
+        return true;
+      case Opcode::F64Sqrt: case Opcode::F64Neg: case Opcode::F64Abs: case Opcode::F64Floor: case Opcode::F64Ceil:
+      case Opcode::F64Trunc: case Opcode::F64Nearest:
+        float_unary(F64, op);
+        return true;
+      case Opcode::F64ConvertI32S: float_convert(I32, F64, Inst::kIdCvtsi2sd); return true;
+      case Opcode::F64ConvertI64S: float_convert(I64, F64, Inst::kIdCvtsi2sd); return true;
+      case Opcode::F32ConvertI32S: float_convert(I32, F32, Inst::kIdCvtsi2ss); return true;
+      case Opcode::F32ConvertI64S: float_convert(I64, F32, Inst::kIdCvtsi2ss); return true;
+      case Opcode::F64PromoteF32: float_convert(F32, F64, Inst::kIdCvtss2sd); return true;
+      case Opcode::F32DemoteF64: float_convert(F64, F32, Inst::kIdCvtsd2ss); return true;
+      default: return false;
+    }
+  }
 
   // An instruction run in the interpreter on its plain form: its operands
   // (every value in its slot), the result at the first operand's home.
@@ -1434,6 +1701,7 @@ class LeanCompiler {
       case Opcode::F64ReinterpretI64: retype(ValType::F64); return true;
       default: break;
     }
+    if (float_op(op)) return true;
     return in_interpreter_plain(op);
   }
 
@@ -1456,6 +1724,7 @@ class LeanCompiler {
       stack_.push_back(b);
       return true;
     }
+    if (in_xmm(t)) return float_select();
     CondCode cc;
     uint8_t ra;
     if (c.loc == Loc::Flags) {
@@ -1478,6 +1747,39 @@ class LeanCompiler {
     return true;
   }
 
+  // select on f32/f64: a kept where the condition holds, else b moved
+  // over it (there is no cmov between xmm registers).
+  bool float_select() {
+    FastAssembler& a = *a_;
+    const size_t ck = stack_.size() - 1, bk = ck - 1, ak = ck - 2;
+    const ValType t = stack_[ak].type;
+    const Val c = stack_[ck];
+    CondCode cc;
+    uint8_t ra;
+    Operand b;
+    if (c.loc == Loc::Flags) {
+      stack_.pop_back();
+      ra = to_reg(ak);
+      b = float_operand(bk, 1u << ra);  // (moves only: the flags stay)
+      cc = c.cc;
+    } else {
+      ra = to_reg(ak);
+      b = float_operand(bk, 1u << ra);
+      cc = test_cond(stack_[ck], ck);
+      pop();
+    }
+    const Label keep = a.newLabel();
+    a.j(cc, keep);
+    if (b.isReg()) a.movaps(xmm(ra), b.as<Xmm>());
+    else if (t == ValType::F64) a.movsd(xmm(ra), b.as<Mem>());
+    else a.movss(xmm(ra), b.as<Mem>());
+    a.bind(keep);
+    pop();
+    pop();
+    push_reg(t, ra);
+    return true;
+  }
+
   StoreImpl& store_;
   FuncInstance& func_;
   NativeCode& out_;
@@ -1493,10 +1795,12 @@ class LeanCompiler {
   RecordingErrorHandler errors_;
   TrapSites trap_sites_;
   Label internal_, own_trap_, trap_out_of_segment_, no_stack_, oob_;
+  Label interpreter_routine_, call_routine_;  // (made on first use)
   size_t frame_size_patch_ = 0;
   size_t site_index_ = 0;
   uint32_t num_params_ = 0, num_locals_ = 0, temp_base_ = 0, max_stack_ = 0;
   uint32_t free_ = kPoolMask;
+  uint32_t free_xmm_ = kXmmPoolMask;
   uint32_t local_refs_ = 0;  // stack entries with Loc::Local
   bool unreachable_ = false;
   uint32_t dead_depth_ = 0;

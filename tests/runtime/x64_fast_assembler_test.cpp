@@ -86,6 +86,27 @@ TEST(FastAssembler, MemoryWithBase) {
       }
 }
 
+// mov_disp (register ids, no operands built): the bytes of mov between
+// a register and [base + disp], every register, base and displacement
+// class, both widths, both directions.
+TEST(FastAssembler, MovDispIsMovWithBaseAndDisplacement) {
+  for (uint32_t r = 0; r < 16; ++r)
+    for (uint32_t base = 0; base < 16; ++base)
+      for (int32_t disp : kDisps)
+        for (uint32_t size : {4u, 8u})
+          for (bool store : {false, true}) {
+            const auto want = assemble<x86::Assembler>([&](auto& a) {
+              const Gp reg = size == 8 ? Gp(gpq(r)) : Gp(gpd(r));
+              const Mem m(gpq(base), disp, size);
+              if (store) a.mov(m, reg);
+              else a.mov(reg, m);
+            });
+            const auto got = assemble<FastAssembler>([&](FastAssembler& a) { a.mov_disp(store, r, size, base, disp); });
+            EXPECT_EQ(got, want) << "r" << r << " base " << base << " disp " << disp << " size " << size
+                                 << (store ? " store" : " load");
+          }
+}
+
 TEST(FastAssembler, MemoryWithBaseAndIndex) {
   for (uint32_t r : {0u, 5u, 8u, 13u})
     for (uint32_t base = 0; base < 16; ++base)
@@ -300,6 +321,40 @@ TEST(FastAssembler, JumpsToLabels) {
         },
         size_t(2 * fill + 6), "jmp and named conditions", size_t(2 * fill));
   }
+}
+
+TEST(FastAssembler, SetccAndByteZeroExtension) {
+  const CondCode conds[] = {CondCode::kO, CondCode::kNO, CondCode::kB,  CondCode::kAE, CondCode::kE,  CondCode::kNE,
+                            CondCode::kBE, CondCode::kA, CondCode::kS,  CondCode::kNS, CondCode::kP,  CondCode::kNP,
+                            CondCode::kL, CondCode::kGE, CondCode::kLE, CondCode::kG};
+  for (uint32_t r = 0; r < 16; ++r) {
+    for (CondCode cc : conds) {
+      const auto want = assemble<x86::Assembler>([&](auto& a) { a.set(cc, gpb(r)); });
+      EXPECT_EQ(assemble<FastAssembler>([&](FastAssembler& a) { a.setcc8(cc, r); }), want) << "set r" << r;
+    }
+    for (uint32_t s = 0; s < 16; ++s) {
+      const auto want = assemble<x86::Assembler>([&](auto& a) { a.movzx(gpd(r), gpb(s)); });
+      EXPECT_EQ(assemble<FastAssembler>([&](FastAssembler& a) { a.movzx32_8(r, s); }), want) << "movzx r" << r << " r" << s;
+    }
+  }
+}
+
+TEST(FastAssembler, CallsToLabels) {
+  // Backward (bound) and forward (resolved later) at several distances:
+  // always rel32, as asmjit encodes a call.
+  for (int fill : {0, 1, 40, 100})
+    expect_same(
+        [&](auto& a) {
+          Label back = a.newLabel(), ahead = a.newLabel();
+          a.bind(back);
+          for (int i = 0; i < fill; ++i) a.mov(rax, rcx);
+          a.call(back);
+          a.call(ahead);
+          for (int i = 0; i < fill; ++i) a.mov(rax, rcx);
+          a.bind(ahead);
+          a.ret();
+        },
+        size_t(2 * fill + 3), "call label", size_t(2 * fill));
 }
 
 TEST(FastAssembler, RegisterCallsJumpsPushPopAndRet) {
