@@ -172,6 +172,54 @@ class FastAssembler : public asmjit::x86::Assembler {
   // pop (50+r, 58+r) and ret: the entry and exit paths and calls out.
   using asmjit::x86::EmitterExplicitT<asmjit::x86::Assembler>::call;
   asmjit::Error call(const asmjit::x86::Gp& r) { return typed(one_reg(0xFF, 0xD0, r), asmjit::x86::Inst::kIdCall, r); }
+  // Jumps to code offsets, for a compiler that keeps its own branch
+  // targets (an asmjit label costs an allocation): `target` an offset
+  // already known (a jump back: the short form where it reaches, as
+  // jump() chooses; 0 returned), or SIZE_MAX for one not known yet (rel32,
+  // its displacement field's offset returned for patch_rel32). SIZE_MAX
+  // when the buffer is full (reported as asmjit's kErrorTooLarge).
+  size_t jump_to(uint8_t short_opcode, uint8_t escape, uint8_t near_opcode, size_t target) {
+    if (!fast_ready()) {
+      reportError(asmjit::DebugUtils::errored(asmjit::kErrorTooLarge));
+      return SIZE_MAX;
+    }
+    uint8_t* p = _bufferPtr;
+    if (target != SIZE_MAX) {
+      const int64_t short_disp = int64_t(target) - int64_t(p - _bufferData + 2);
+      if (short_disp >= -128 && short_disp <= 127) {
+        *p++ = short_opcode;
+        *p++ = uint8_t(int8_t(short_disp));
+        done(p);
+        return ++fast_count_, 0;
+      }
+    }
+    if (escape) *p++ = escape;
+    *p++ = near_opcode;
+    const auto field = size_t(p - _bufferData);
+    put_imm32(p, target == SIZE_MAX ? 0 : int64_t(target) - int64_t(field + 4));
+    done(p);
+    ++fast_count_;
+    return target == SIZE_MAX ? field : 0;
+  }
+  // Four bytes to patch later (a jump table's entry); its offset, or
+  // SIZE_MAX when the buffer is full.
+  size_t embed_rel32() {
+    if (!fast_ready()) {
+      reportError(asmjit::DebugUtils::errored(asmjit::kErrorTooLarge));
+      return SIZE_MAX;
+    }
+    uint8_t* p = _bufferPtr;
+    const auto field = size_t(p - _bufferData);
+    put_imm32(p, 0);
+    done(p);
+    return field;
+  }
+  // Writes target - base into the 4 bytes at `field`.
+  void patch_rel32(size_t field, size_t base, size_t target) {
+    const auto d32 = int32_t(int64_t(target) - int64_t(base));
+    std::memcpy(_section->_buffer.data() + field, &d32, 4);
+  }
+
   // setcc r8 (0F 90+cc /0) and movzx r32, r8 (0F B6 /r): a compare's
   // result as an integer. A byte register 4-7 is spl..dil (a REX prefix),
   // never ah..bh.

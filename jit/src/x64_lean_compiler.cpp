@@ -90,13 +90,29 @@ const Gp kScratch = r11;
 constexpr uint32_t kXmmPoolMask = 0x7FFF;
 const Xmm kXmmScratch = xmm15;
 
+// A branch target of the body (a block's end, a loop's header, an if's
+// false path, ...), by index: its code offset once bound, and the jumps
+// waiting for it. (An asmjit label costs an allocation and a lookup at each
+// jump; a body has thousands of targets.)
+constexpr uint32_t kNone = UINT32_MAX;
+struct Target {
+  size_t offset = SIZE_MAX;
+  uint32_t waiting = kNone;  // first of its Waits
+};
+// A 4-byte field that becomes target - base once the target is bound (a
+// jump's displacement, base its end; a jump table's entry, base the table).
+struct Wait {
+  size_t field, base;
+  uint32_t next;
+};
+
 // A control frame.
 struct Ctrl {
   Opcode kind;       // Block (also the function's own frame), Loop, If, Else
   uint32_t height;   // operand stack size below the block's params
   BlockSignature sig;
-  Label label;       // where a branch to it goes: the end, or a loop's header
-  Label else_label;  // If: the false path
+  uint32_t label = kNone;       // where a branch to it goes: the end, or a loop's header (a Target)
+  uint32_t else_label = kNone;  // If: the false path
   bool reached = false;        // a branch goes to `label` (or the code falls into the end)
   bool live_at_start = false;  // the code at the block's start was reachable
   uint32_t arity() const { return uint32_t(kind == Opcode::Loop ? sig.params.size() : sig.results.size()); }
@@ -114,6 +130,9 @@ struct Scratch {
   std::vector<CompiledFunc::Origin> origins;
   std::vector<std::pair<size_t, size_t>> stub_refs;  // (code offset after a stub's movabs, its word index)
   std::vector<ValType> local_types;  // params, then declared locals
+  std::vector<Target> targets;
+  std::vector<Wait> waits;
+  std::vector<uint32_t> stub_of_depth;  // br_table's
   Instr in;
 };
 Scratch& scratch() {
@@ -143,6 +162,8 @@ class LeanCompiler {
     ctrls_.clear();
     s_.origins.clear();
     s_.stub_refs.clear();
+    s_.targets.clear();
+    s_.waits.clear();
   }
 
   bool buffer_short() const { return errors_.first == kErrorTooLarge; }
@@ -196,6 +217,8 @@ class LeanCompiler {
     prologue();
     if (errors_.first != kErrorOk || code.labelOffsetFromBase(internal_) != kInternalEntryOffset) return nullptr;
     if (!walk()) return nullptr;
+    for (const Target& t : s_.targets)
+      if (t.waiting != kNone) return nullptr;  // (a jump to a target never bound: not expected)
     // The OSR entry: none of this code's loops can be entered mid-run (its
     // layout lists none), so it is never called; finish_code wants one.
     emit_routines();
@@ -283,13 +306,13 @@ class LeanCompiler {
       a.jz(trap_site(TrapCode::StepLimit));
     }
     if (interruptible_) {
-      const Label go_on = a.newLabel();
+      const uint32_t go_on = new_target();
       a.mov(rax, imm(&store_.interrupt_requested));
       a.cmp(byte_ptr(rax), 0);
-      a.je(go_on);
+      jcc(CondCode::kE, go_on);
       a.mov(byte_ptr(rax), 0);
       a.jmp(trap_site(TrapCode::Interrupted));
-      a.bind(go_on);
+      bind(go_on);
     }
   }
   void patch_frame_size() {
@@ -586,8 +609,7 @@ class LeanCompiler {
   // ------------------------------------------------------------ the walk
   bool walk() {
     Reader r(std::span<const uint8_t>(module_.bytes), body_.code_begin, body_.code_end);
-    const Label func_label = a_->newLabel();
-    ctrls_.push_back(Ctrl{Opcode::Block, 0, BlockSignature{{}, func_.type->results}, func_label, {}, false, true});
+    ctrls_.push_back(Ctrl{Opcode::Block, 0, BlockSignature{{}, func_.type->results}, kNone, kNone, false, true});
     Instr& in = s_.in;
     in.offset = body_.code_begin;  // (the entry's step reports the function's first instruction)
     step_check();
@@ -699,13 +721,13 @@ class LeanCompiler {
     Val cond{};
     if (in.op == Opcode::If) cond = pop();
     spill_all();
-    Ctrl c{in.op, uint32_t(stack_.size() - sig.params.size()), sig, a_->newLabel(), {}, false, true};
+    Ctrl c{in.op, uint32_t(stack_.size() - sig.params.size()), sig, kNone, kNone, false, true};
     if (in.op == Opcode::Loop) {
       a_->align(AlignMode::kCode, 16);
-      a_->bind(c.label);
+      bind(label_of(c));
       step_check();
     } else if (in.op == Opcode::If) {
-      c.else_label = a_->newLabel();
+      c.else_label = new_target();
       branch_unless(cond, c.else_label);
     }
     ctrls_.push_back(c);
@@ -714,15 +736,12 @@ class LeanCompiler {
 
   // Jumps to `target` when the i32 `cond` (popped, its register not yet
   // reused) is zero.
-  void branch_unless(const Val& cond, Label target) {
-    FastAssembler& a = *a_;
-    switch (cond.loc) {
-      case Loc::Flags: a.j(negateCond(cond.cc), target); break;
-      case Loc::Reg: a.test(d(cond.reg), d(cond.reg)); a.jz(target); break;
-      case Loc::Imm: if (uint32_t(cond.imm) == 0) a.jmp(target); break;
-      case Loc::Local: a.emit(Inst::kIdCmp, dword_ptr(kFp, int32_t(cond.local * 8)), imm(0)); a.je(target); break;
-      case Loc::Slot: a.emit(Inst::kIdCmp, dword_ptr(kFp, int32_t(home(stack_.size()) * 8)), imm(0)); a.je(target); break;
+  void branch_unless(const Val& cond, uint32_t target) {
+    if (cond.loc == Loc::Imm) {
+      if (uint32_t(cond.imm) == 0) jmp(target);
+      return;
     }
+    jcc(negateCond(test_cond(cond, stack_.size())), target);
   }
   // The condition under which `cond` is non-zero, after a test or compare
   // (Imm: the caller handles constants).
@@ -742,10 +761,10 @@ class LeanCompiler {
     Ctrl& c = ctrls_.back();
     if (!unreachable_) {
       spill_all();
-      a_->jmp(c.label);
+      jmp(label_of(c));
       c.reached = true;
     }
-    a_->bind(c.else_label);
+    bind(c.else_label);
     truncate(c.height);
     for (ValType t : c.sig.params) push_slot(t);
     c.kind = Opcode::Else;
@@ -771,10 +790,10 @@ class LeanCompiler {
       c.reached = true;
     }
     if (c.kind == Opcode::If) {  // no else: the false path passes the params through
-      a_->bind(c.else_label);
+      bind(c.else_label);
       c.reached |= c.live_at_start;
     }
-    a_->bind(c.label);
+    if (c.label != kNone) bind(c.label);
     ctrls_.pop_back();
     truncate(c.height);
     for (ValType t : c.sig.results) push_slot(t);
@@ -784,6 +803,39 @@ class LeanCompiler {
   }
 
   Ctrl& target(uint32_t depth) { return ctrls_[ctrls_.size() - 1 - depth]; }
+  // A block's or if's end target, made when the first branch to it needs it.
+  uint32_t label_of(Ctrl& c) {
+    if (c.label == kNone) c.label = new_target();
+    return c.label;
+  }
+
+  // ------------------------------------------------------------ targets
+  uint32_t new_target() {
+    s_.targets.emplace_back();
+    return uint32_t(s_.targets.size() - 1);
+  }
+  void bind(uint32_t t) {
+    const size_t here = a_->offset();
+    Target& x = s_.targets[t];
+    x.offset = here;
+    for (uint32_t w = x.waiting; w != kNone; w = s_.waits[w].next)
+      a_->patch_rel32(s_.waits[w].field, s_.waits[w].base, here);
+    x.waiting = kNone;
+  }
+  void wait_for(uint32_t t, size_t field, size_t base) {
+    Target& x = s_.targets[t];
+    s_.waits.push_back({field, base, x.waiting});
+    x.waiting = uint32_t(s_.waits.size() - 1);
+  }
+  void jump(uint8_t short_opcode, uint8_t escape, uint8_t near_opcode, uint32_t t) {
+    const size_t field = a_->jump_to(short_opcode, escape, near_opcode, s_.targets[t].offset);
+    if (field != 0 && field != SIZE_MAX) wait_for(t, field, field + 4);
+  }
+  void jmp(uint32_t t) { jump(0xEB, 0, 0xE9, t); }
+  void jcc(CondCode cc, uint32_t t) {
+    const auto c = uint8_t(uint8_t(cc) & 15);
+    jump(uint8_t(0x70 | c), 0x0F, uint8_t(0x80 | c), t);
+  }
 
   // The top `n` values into slots from `to` on (a label's homes), the stack
   // model unchanged (ascending: a value's slot is never below its target).
@@ -802,7 +854,7 @@ class LeanCompiler {
       emit_return();
     } else {
       move_top_to(t.arity(), home(t.height));
-      a_->jmp(t.label);
+      jmp(label_of(t));
       t.reached = true;
     }
     set_unreachable();
@@ -820,20 +872,20 @@ class LeanCompiler {
     if (&t != &ctrls_.front() && stack_.size() - n == t.height) {
       // The values are where the label wants them: stored, then the branch.
       spill_top(n);
-      a_->j(test_cond(cond, cond_position), t.label);
+      jcc(test_cond(cond, cond_position), label_of(t));
       t.reached = true;
       return;
     }
-    const Label skip = a_->newLabel();
-    a_->j(negateCond(test_cond(cond, cond_position)), skip);
+    const uint32_t skip = new_target();
+    jcc(negateCond(test_cond(cond, cond_position)), skip);
     if (&t == &ctrls_.front()) {
       emit_return();
     } else {
       move_top_to(n, home(t.height));
-      a_->jmp(t.label);
+      jmp(label_of(t));
       t.reached = true;
     }
-    a_->bind(skip);
+    bind(skip);
   }
 
   bool br_table(const Instr& in) {
@@ -847,37 +899,52 @@ class LeanCompiler {
     const size_t n = target(in.targets.back()).arity();
     const size_t count = in.targets.size() - 1;
     // Each target's jump: straight to its label when the values are in
-    // place, else through a stub that moves them first.
-    std::vector<Label> jumps(in.targets.size());
+    // place, else through a stub that moves them first (one per depth: a
+    // table may name one label 65,520 times).
+    std::vector<uint32_t>& stub_of = s_.stub_of_depth;
+    stub_of.assign(ctrls_.size(), kNone);
+    std::vector<uint32_t> jumps(in.targets.size());
     for (size_t i = 0; i < in.targets.size(); ++i) {
-      Ctrl& t = target(in.targets[i]);
-      if (&t != &ctrls_.front() && stack_.size() - n == t.height) jumps[i] = t.label;
-      else jumps[i] = a.newLabel();
+      const uint32_t depth = in.targets[i];
+      Ctrl& t = target(depth);
       t.reached = true;
+      if (&t != &ctrls_.front() && stack_.size() - n == t.height) {
+        jumps[i] = label_of(t);
+      } else {
+        if (stub_of[depth] == kNone) stub_of[depth] = new_target();
+        jumps[i] = stub_of[depth];
+      }
     }
     if (count == 0) {
-      a.jmp(jumps[0]);
+      jmp(jumps[0]);
     } else {
       const Label table = a.newLabel();
       a.cmp(d(index), imm(uint32_t(count)));
-      a.jae(jumps.back());
+      jcc(CondCode::kAE, jumps.back());
       a.lea(kScratch, ptr(table));
       a.movsxd(q(index), dword_ptr(kScratch, q(index), 2));
       a.add(kScratch, q(index));
       a.jmp(kScratch);
       a.align(AlignMode::kData, 4);
       a.bind(table);
-      for (size_t i = 0; i < count; ++i) a.embedLabelDelta(jumps[i], table, 4);
+      const size_t base = a.offset();
+      for (size_t i = 0; i < count; ++i) {
+        const size_t field = a.embed_rel32();
+        if (field == SIZE_MAX) return false;  // (the buffer is full: compiled again with a larger one)
+        const size_t at = s_.targets[jumps[i]].offset;
+        if (at != SIZE_MAX) a.patch_rel32(field, base, at);
+        else wait_for(jumps[i], field, base);
+      }
     }
-    for (size_t i = 0; i < in.targets.size(); ++i) {
-      Ctrl& t = target(in.targets[i]);
-      if (jumps[i] == t.label) continue;
-      a.bind(jumps[i]);
+    for (uint32_t depth = 0; depth < stub_of.size(); ++depth) {
+      if (stub_of[depth] == kNone) continue;
+      Ctrl& t = target(depth);
+      bind(stub_of[depth]);
       if (&t == &ctrls_.front()) {
         emit_return();
       } else {
         move_top_to(n, home(t.height));
-        a.jmp(t.label);
+        jmp(label_of(t));
       }
     }
     set_unreachable();
@@ -1099,32 +1166,32 @@ class LeanCompiler {
     const uint64_t expected_key = indirect_call_key(type_id, func_.instance);
     const int32_t elems = offset_in(*table, table->elems);
     const int32_t key = offset_in(func_, func_.indirect_call_key), entry = offset_in(func_, func_.internal_entry);
-    const Label slow = a.newLabel(), done = a.newLabel();
+    const uint32_t slow = new_target(), done = new_target();
     if (expected_key == 0) {
-      a.jmp(slow);
+      jmp(slow);
     } else {
       a.mov(ecx, dword_ptr(kFp, int32_t(index_slot * 8)));
       a.mov(rax, imm(table));
       a.mov(rdx, qword_ptr(rax, elems));
       a.lea(rdx, ptr(rdx, rcx, 3));
       a.cmp(rdx, qword_ptr(rax, elems + 8));
-      a.jae(slow);
+      jcc(CondCode::kAE, slow);
       a.mov(rax, qword_ptr(rdx));
       a.test(rax, rax);
-      a.jz(slow);
+      jcc(CondCode::kZ, slow);
       a.mov(rdx, imm(expected_key));
       a.cmp(qword_ptr(rax, key), rdx);
-      a.jne(slow);
+      jcc(CondCode::kNE, slow);
       a.mov(r8, qword_ptr(rax, entry));
       mark_site();
       a.lea(rdi, slot(arg_base));
       a.call(r8);
-      a.jmp(done);
+      jmp(done);
     }
-    a.bind(slow);
+    bind(slow);
     in_interpreter({interp::word(interp::internal_handler(Internal::CallIndirect)), reinterpret_cast<uint64_t>(table),
                     type_id, index_slot, arg_base, interp::word(interp::internal_handler(Internal::ReloadMemory))});
-    a.bind(done);
+    bind(done);
     truncate(first);
     for (ValType t : ft.results) push_slot(t);
     return true;
@@ -1397,13 +1464,13 @@ class LeanCompiler {
     const Gp b = sized(rb, t), x = sized(kRax, t);
     a.test(b, b);
     a.jz(trap_site(TrapCode::DivideByZero));
-    const Label done = a.newLabel(), normal = a.newLabel();
+    const uint32_t done = new_target(), normal = new_target();
     if (is_signed) {
       a.cmp(b, imm(-1));
-      a.jne(normal);
+      jcc(CondCode::kNE, normal);
       if (rem) {
         a.xor_(d(kRdx), d(kRdx));
-        a.jmp(done);
+        jmp(done);
       } else {
         if (is64(t)) {
           a.mov(kScratch, imm(uint64_t(1) << 63));
@@ -1413,16 +1480,16 @@ class LeanCompiler {
         }
         a.je(trap_site(TrapCode::IntegerOverflow));
       }
-      a.bind(normal);
+      bind(normal);
       if (is64(t)) a.cqo();
       else a.cdq();
       a.idiv(b);
     } else {
-      a.bind(normal);
+      bind(normal);
       a.xor_(d(kRdx), d(kRdx));
       a.div(b);
     }
-    a.bind(done);
+    bind(done);
     pop();
     pop();
     release(kRdx, false);
@@ -1768,12 +1835,12 @@ class LeanCompiler {
       cc = test_cond(stack_[ck], ck);
       pop();
     }
-    const Label keep = a.newLabel();
-    a.j(cc, keep);
+    const uint32_t keep = new_target();
+    jcc(cc, keep);
     if (b.isReg()) a.movaps(xmm(ra), b.as<Xmm>());
     else if (t == ValType::F64) a.movsd(xmm(ra), b.as<Mem>());
     else a.movss(xmm(ra), b.as<Mem>());
-    a.bind(keep);
+    bind(keep);
     pop();
     pop();
     push_reg(t, ra);
