@@ -133,6 +133,34 @@ TEST(LeanCompiler, MatchesTheInterpreterOnItsValueStack) {
   same("floats", {Value::f64(1.25), Value::i32(-3)});
 }
 
+// A wide br_table whose targets take their value from another height gets
+// one move stub per target depth, not one per entry: 60,000 entries cost
+// about their 4-byte table entries in code.
+TEST(LeanCompiler, WideBranchTablesShareTheirMoveStubs) {
+  ASSERT_TRUE(jit::available());
+  std::string labels;
+  for (int i = 0; i < 60000; ++i) labels += i % 2 ? " $a" : " $b";
+  const std::string wat = R"((module
+    (func (export "pick") (param i32) (result i32)
+      (block $a (result i32)
+        (i32.const 1000)
+        (block $b (result i32)
+          (i32.const 7)
+          (i32.const 8)
+          (br_table)" + labels + R"( $a (local.get 0)))
+        (i32.add)))))";
+  test::InstanceHarness h(lean_config());
+  ASSERT_NO_FATAL_FAILURE(h.instantiate_wat(wat));
+  ASSERT_TRUE(is_lean(h, "pick"));
+  const FuncInstance& f = *h.store.impl().funcs[h.instance.func(h.store, "pick")->addr()];
+  EXPECT_LT(f.native->size, size_t(60000 * 4 + 4096));
+  EXPECT_EQ(h.call1("pick", {Value::i32(0)}).i32(), 1008);  // $b: 8, then 1000 + 8
+  EXPECT_EQ(h.call1("pick", {Value::i32(1)}).i32(), 8);     // $a: 8
+  EXPECT_EQ(h.call1("pick", {Value::i32(59999)}).i32(), 8);
+  EXPECT_EQ(h.call1("pick", {Value::i32(60000)}).i32(), 8);  // the default, $a
+  EXPECT_EQ(h.call1("pick", {Value::i32(-1)}).i32(), 8);
+}
+
 // A function with a v128 anywhere is left to the full compiler.
 TEST(LeanCompiler, LeavesV128ToTheFullCompiler) {
   ASSERT_TRUE(jit::available());
