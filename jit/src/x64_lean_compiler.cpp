@@ -133,6 +133,11 @@ struct Scratch {
   std::vector<Target> targets;
   std::vector<Wait> waits;
   std::vector<uint32_t> stub_of_depth;  // br_table's
+  // Each loop of the body, in order: its on-stack-replacement target and
+  // the values live there. The interpreter's translation lists the same
+  // loops in the same order (CompiledFunc::loops): OSR maps them by
+  // position.
+  std::vector<std::pair<uint32_t, uint32_t>> loops;
   Instr in;
 };
 Scratch& scratch() {
@@ -164,6 +169,7 @@ class LeanCompiler {
     s_.stub_refs.clear();
     s_.targets.clear();
     s_.waits.clear();
+    s_.loops.clear();
   }
 
   bool buffer_short() const { return errors_.first == kErrorTooLarge; }
@@ -219,12 +225,10 @@ class LeanCompiler {
     if (!walk()) return nullptr;
     for (const Target& t : s_.targets)
       if (t.waiting != kNone) return nullptr;  // (a jump to a target never bound: not expected)
-    // The OSR entry: none of this code's loops can be entered mid-run (its
-    // layout lists none), so it is never called; finish_code wants one.
     emit_routines();
     const Label osr = a.newLabel();
     a.bind(osr);
-    a.ud2();
+    osr_entry();
     epilogue();
     emit_trap_stubs();
     if (errors_.first != kErrorOk || !a.resolve_label_jumps()) return nullptr;
@@ -242,6 +246,7 @@ class LeanCompiler {
     layout->save_base = layout->const_base = layout->temp_base = temp_base_;
     layout->init_base = num_params_;
     layout->frame_slots = frame_slots();
+    for (const auto& [target, live] : s_.loops) layout->loops.push_back({0, live});
     return entry;
   }
 
@@ -319,6 +324,39 @@ class LeanCompiler {
     uint8_t* text = s_.code.textSection()->buffer().data();
     const int32_t bytes = int32_t(frame_slots() * 8);
     std::memcpy(text + frame_size_patch_ - 4, &bytes, 4);
+  }
+
+  // The on-stack-replacement entry (OsrEntry): the native entry's stub,
+  // then an internal entry that takes the live frame (nothing zeroed) and
+  // jumps to loop number edx (the caller moved the frame's temporaries to
+  // this layout and checked the value stack: enter_compiled_at_loop).
+  void osr_entry() {
+    FastAssembler& a = *a_;
+    const Label internal = a.newLabel(), no_stack = a.newLabel();
+    if (memi_) {
+      a.mov(rax, imm(memi_->data));
+      a.mov(r10, imm(&memi_->size));
+    }
+    a.lea(r11, ptr(internal));
+    a.mov(rcx, imm(entry_routine_->entry));
+    a.jmp(rcx);
+    a.bind(internal);
+    a.push(kFp);
+    a.mov(kFp, rdi);
+    a.cmp(rsp, ctx_field(offsetof(ExecRegs, frame_limit)));
+    a.jb(no_stack);
+    for (size_t k = 0; k < s_.loops.size(); ++k) {
+      a.cmp(edx, imm(uint32_t(k)));
+      jcc(CondCode::kE, s_.loops[k].first);
+    }
+    a.mov(eax, uint32_t(TrapCode::Unreachable));
+    a.xor_(ecx, ecx);  // (no instruction: the frame reports the function's start)
+    a.jmp(own_trap_);
+    // The function runs already (in the interpreter): the trap is its own.
+    a.bind(no_stack);
+    a.mov(eax, uint32_t(TrapCode::StackExhausted));
+    a.xor_(ecx, ecx);
+    a.jmp(own_trap_);
   }
 
   // The trap exits, as the full compiler's (see X64Compiler::epilogue).
@@ -726,6 +764,11 @@ class LeanCompiler {
       a_->align(AlignMode::kCode, 16);
       bind(label_of(c));
       step_check();
+      // On-stack replacement enters here, past the step the interpreter
+      // has just taken; every value is in its home slot.
+      const uint32_t osr = new_target();
+      bind(osr);
+      s_.loops.push_back({osr, uint32_t(stack_.size())});
     } else if (in.op == Opcode::If) {
       c.else_label = new_target();
       branch_unless(cond, c.else_label);
@@ -797,7 +840,9 @@ class LeanCompiler {
     ctrls_.pop_back();
     truncate(c.height);
     for (ValType t : c.sig.results) push_slot(t);
-    unreachable_ = !c.reached;
+    // (Code after an end is compiled even when nothing reaches the end, as
+    // the translator does: the loops both list must be the same.)
+    unreachable_ = false;
     dead_depth_ = 0;
     return true;
   }
@@ -849,6 +894,12 @@ class LeanCompiler {
   }
 
   void br(uint32_t depth) {
+    jump_to_label(depth);
+    set_unreachable();
+  }
+  // The branch itself: the label's values to its homes and a jump (or the
+  // function's return); the stack model unchanged.
+  void jump_to_label(uint32_t depth) {
     Ctrl& t = target(depth);
     if (&t == &ctrls_.front()) {
       emit_return();
@@ -857,7 +908,6 @@ class LeanCompiler {
       jmp(label_of(t));
       t.reached = true;
     }
-    set_unreachable();
   }
 
   void br_if(uint32_t depth) {
@@ -865,7 +915,9 @@ class LeanCompiler {
     const size_t cond_position = stack_.size();
     Ctrl& t = target(depth);
     if (cond.loc == Loc::Imm) {
-      if (uint32_t(cond.imm) != 0) br(depth);
+      // (What follows stays reachable code, as the translator has it: the
+      // loops both list must be the same, see osr_entry.)
+      if (uint32_t(cond.imm) != 0) jump_to_label(depth);
       return;
     }
     const uint32_t n = t.arity();

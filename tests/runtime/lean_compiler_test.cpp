@@ -161,6 +161,41 @@ TEST(LeanCompiler, WideBranchTablesShareTheirMoveStubs) {
   EXPECT_EQ(h.call1("pick", {Value::i32(-1)}).i32(), 8);
 }
 
+// A hot loop in a function called once moves from the interpreter into
+// the lean compiler's code at its header (on-stack replacement), with the
+// values live there (a loop parameter, values below the loop), and the
+// loops after a block nothing reaches and a br_if on a constant keep their
+// positions: OSR maps loops by their order.
+TEST(LeanCompiler, HotLoopsMoveIntoItsCodeMidRun) {
+  ASSERT_TRUE(jit::available());
+  const char* wat = R"((module
+    (func (export "run") (param $n i32) (result i64)
+      (local $acc i64)
+      (block $never (br 0) (loop $dead (br $dead)))  ;; a loop in dead code
+      (block (br_if 0 (i32.const 1)) (loop $after_const (nop)))
+      (i64.const 5)  ;; below the loop, live at its header
+      (local.get $n)
+      (loop $l (param i32) (result i32)
+        (i64.extend_i32_u)
+        (local.set $acc (i64.add (local.get $acc)))
+        (local.tee $n (i32.sub (local.get $n) (i32.const 1)))
+        (br_if $l (local.get $n))
+        (drop)
+        (local.get $n))
+      (drop)
+      (i64.add (local.get $acc)))))";
+  Config c = lean_config();
+  c.tier = Config::Tier::Tiered;
+  c.tier_up_threshold = 100;
+  c.background_compile = false;
+  test::InstanceHarness lean(c), ref(interp_config());
+  ASSERT_NO_FATAL_FAILURE(lean.instantiate_wat(wat));
+  ASSERT_NO_FATAL_FAILURE(ref.instantiate_wat(wat));
+  EXPECT_EQ(lean.call1("run", {Value::i32(100000)}).i64(), ref.call1("run", {Value::i32(100000)}).i64());
+  EXPECT_EQ(lean.store.impl().osr_entries, 1u);
+  EXPECT_TRUE(is_lean(lean, "run"));
+}
+
 // A function with a v128 anywhere is left to the full compiler.
 TEST(LeanCompiler, LeavesV128ToTheFullCompiler) {
   ASSERT_TRUE(jit::available());
