@@ -7,6 +7,8 @@
 #include <optional>
 #include <string_view>
 
+#include "mywasm/types.hpp"
+
 namespace mywasm {
 
 // What follows an opcode in the binary format.
@@ -122,6 +124,18 @@ static_assert(
 inline constexpr Tables kTables;
 
 }  // namespace opcode_tables
+
+// The value type a letter of kOpcodeInfo's params and results strings
+// names: i i32, I i64, f f32, F f64, anything else v128.
+constexpr ValType type_of_letter(char c) {
+  switch (c) {
+    case 'i': return ValType::I32;
+    case 'I': return ValType::I64;
+    case 'f': return ValType::F32;
+    case 'F': return ValType::F64;
+    default: return ValType::V128;
+  }
+}
 
 // An opcode's packed entry: its counts and immediate kind without the
 // string_views info() builds (for hot paths that need only those).

@@ -31,16 +31,6 @@ constexpr ValType kUnknown = static_cast<ValType>(0);
   throw LoadError{std::string("unknown ") + what + " " + std::to_string(index), offset};
 }
 
-constexpr ValType type_from_letter(char c) {
-  switch (c) {
-    case 'i': return ValType::I32;
-    case 'I': return ValType::I64;
-    case 'f': return ValType::F32;
-    case 'F': return ValType::F64;
-    default: return ValType::V128;
-  }
-}
-
 // Static per-opcode facts the validator derives once from the opcode table:
 // operand/result types of simple instructions and the natural alignment
 // (log2 of the access size) of memory instructions. Sixteen bytes, so that
@@ -135,10 +125,10 @@ constexpr std::array<OpTyping, kOpcodeCount> kOpTyping = [] {
     ty.imm = in.imm;
     ty.simple = simple;
     if (simple) {
-      for (char c : in.params) ty.params[ty.num_params++] = type_from_letter(c);
+      for (char c : in.params) ty.params[ty.num_params++] = type_of_letter(c);
       if (in.results.size() > 1) throw "a simple instruction with two results";  // (not a constant: no build)
       ty.has_result = !in.results.empty();
-      if (ty.has_result) ty.result = type_from_letter(in.results[0]);
+      if (ty.has_result) ty.result = type_of_letter(in.results[0]);
     }
     if (is_memory_access(in.imm)) ty.natural_align = log2_bytes(access_bits(in.name));
     if (in.imm == ImmKind::Lane || in.imm == ImmKind::MemArgLane) ty.lanes = static_cast<uint8_t>(lane_count(in.name));

@@ -104,4 +104,87 @@ const EntryRoutine& native_entry_routine() {
 }
 
 
+void emit_native_stub(FastAssembler& a, const MemoryInstance* memory, const Label& internal,
+                      const EntryRoutine& routine) {
+  if (memory) {
+    a.mov(rax, imm(memory->data));
+    a.mov(r10, imm(&memory->size));
+  }
+  a.lea(r11, ptr(internal));
+  a.mov(rcx, imm(routine.entry));
+  a.jmp(rcx);
+}
+
+void emit_write_record(FastAssembler& a, int32_t below) {
+  a.mov(rcx, ctx_field(offsetof(ExecRegs, segment_sp)));
+  a.sub(rcx, rsp);
+  if (below) a.sub(rcx, imm(below));
+  a.lea(rcx, ptr(rcx, rcx, 1));  // (kFrameBytes per record: times 3/2)
+  a.shr(rcx, 1);
+  a.add(rcx, ctx_field(offsetof(ExecRegs, segment_base)));
+  a.add(rcx, ctx_field(offsetof(ExecRegs, records_begin)));
+  a.mov(ctx_field(offsetof(ExecRegs, record)), rcx);
+}
+
+namespace {
+// A trap leaves the segment at once (the native entry's unwind, see
+// native_entry_routine, passes it on to the entry's caller): the records
+// of its calls, from this frame out, are written first
+// (write_segment_records), the TrapCode in eax kept in ebx meanwhile
+// (the native entry restores its caller's rbx). The fault handler's
+// traps come here too: it resumes at the function's out-of-bounds
+// entry, with the stack as the faulting access left it.
+void emit_exit_segment(FastAssembler& a, bool as_top, const EntryRoutine& routine) {
+  a.mov(ebx, eax);
+  a.mov(rdi, kCtx);
+  a.mov(rsi, rsp);
+  a.mov(edx, uint32_t(as_top));
+  a.mov(rax, imm(reinterpret_cast<void*>(&write_segment_records)));
+  a.call(rax);
+  a.mov(eax, ebx);
+  a.mov(rcx, imm(routine.unwind));
+  a.jmp(rcx);
+}
+}  // namespace
+
+void emit_trap_exits(FastAssembler& a, const Label& no_stack, const Label& own_trap, const Label& out_of_segment,
+                     const FuncInstance& func, const EntryRoutine& routine) {
+  const Label leave_segment = a.newLabel();
+  a.bind(no_stack);
+  a.mov(eax, uint32_t(interp::TrapCode::StackExhausted));
+  a.mov(ctx_field(offsetof(ExecRegs, trap_func)), 0);
+  a.jmp(leave_segment);
+  a.bind(own_trap);
+  a.mov(ctx_field(offsetof(ExecRegs, trap_pc)), rcx);
+  a.mov(rcx, imm(&func));
+  a.mov(ctx_field(offsetof(ExecRegs, trap_func)), rcx);
+  a.bind(leave_segment);
+  emit_exit_segment(a, true, routine);
+  a.bind(out_of_segment);
+  emit_exit_segment(a, false, routine);
+}
+
+void emit_osr_fallbacks(FastAssembler& a, const Label& no_stack, const Label& own_trap) {
+  a.mov(eax, uint32_t(interp::TrapCode::Unreachable));
+  a.xor_(ecx, ecx);  // (no instruction: the frame reports the function's start)
+  a.jmp(own_trap);
+  a.bind(no_stack);
+  a.mov(eax, uint32_t(interp::TrapCode::StackExhausted));
+  a.xor_(ecx, ecx);
+  a.jmp(own_trap);
+}
+
+void emit_trap_stubs(FastAssembler& a, const TrapSites& sites, const Label& own_trap) {
+  for (auto& [code, label] : sites.entries()) {
+    a.bind(label);
+    a.mov(eax, uint32_t(code));
+    a.jmp(own_trap);
+  }
+  for (const auto& [key, t] : sites.stubs()) {
+    a.bind(t.stub);
+    a.lea(rcx, ptr(t.site));
+    a.jmp(t.entry);
+  }
+}
+
 }  // namespace mywasm::jit::x64

@@ -8,7 +8,10 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "compiler_common.hpp"
 #include "runtime/exec_context.hpp"
+#include "runtime/store.hpp"
+#include "x64_fast_assembler.hpp"
 
 namespace mywasm::jit::x64 {
 
@@ -56,5 +59,36 @@ struct EntryRoutine {
   const void* unwind = nullptr;
 };
 const EntryRoutine& native_entry_routine();
+
+// The code both x86-64 compilers emit for every function alike.
+//
+// A native entry's stub: the function's memory registers' values (rax:
+// memory 0's base, r10: the address of its size; none without a memory)
+// and its internal entry (r11), for `routine`, which does the rest.
+void emit_native_stub(FastAssembler& a, const MemoryInstance* memory, const asmjit::Label& internal,
+                      const EntryRoutine& routine);
+// ExecRegs::record := the record of the frame whose stack pointer is rsp +
+// `below` (its call into it), for code outside the segment called next
+// (which pushes records above it, reads the call depth or takes a
+// backtrace). Uses rcx.
+void emit_write_record(FastAssembler& a, int32_t below = 0);
+// The function's trap exits, bound to the three labels: `no_stack` (its
+// entry found no stack for its frame: the trap is its caller's, at the
+// call), `own_trap` (eax: the TrapCode of a trap in `func`, rcx: an
+// address in the trapping instruction's code, 0 for none) and
+// `out_of_segment` (eax: the TrapCode a call out of the segment returned,
+// with its records above). Each writes the segment's records
+// (write_segment_records) and leaves through the routine's unwind.
+void emit_trap_exits(FastAssembler& a, const asmjit::Label& no_stack, const asmjit::Label& own_trap,
+                     const asmjit::Label& out_of_segment, const FuncInstance& func, const EntryRoutine& routine);
+// The end of an on-stack-replacement entry, after its jumps to the loops:
+// a loop number it does not know traps as unreachable, and `no_stack`
+// (bound here: the native stack is short) as call stack exhausted, both
+// the function's own traps at no instruction (it runs already, in the
+// interpreter).
+void emit_osr_fallbacks(FastAssembler& a, const asmjit::Label& no_stack, const asmjit::Label& own_trap);
+// The trap entries (eax := code, then own_trap) and the stubs (rcx := the
+// jump's address, then the entry) of `sites`, after the function's code.
+void emit_trap_stubs(FastAssembler& a, const TrapSites& sites, const asmjit::Label& own_trap);
 
 }  // namespace mywasm::jit::x64

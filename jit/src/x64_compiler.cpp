@@ -1042,31 +1042,15 @@ class X64Compiler {
       a.cmp(edx, uint32_t(k));
       a.je(osr_labels_.at(src_.loops[k].code_index));
     }
-    a.mov(eax, uint32_t(TrapCode::Unreachable));
-    a.xor_(ecx, ecx);  // (no instruction: the frame reports the function's start)
-    a.jmp(own_trap_);
-    // The function runs already (in the interpreter): the trap is its own,
-    // at no instruction. (enter_compiled_at_loop does not enter when the
-    // stack is short: the interpreter goes on.)
-    a.bind(no_stack);
-    a.mov(eax, uint32_t(TrapCode::StackExhausted));
-    a.xor_(ecx, ecx);
-    a.jmp(own_trap_);
+    // (enter_compiled_at_loop does not enter when the stack is short: the
+    // interpreter goes on.)
+    emit_osr_fallbacks(a, no_stack, own_trap_);
   }
 
   // The native entry's stub: the function's memory registers' values and
   // its internal entry, for the one routine that does the rest (see
   // native_entry_routine).
-  void native_stub(Label internal) {
-    FastAssembler& a = *a_;
-    if (memi_) {
-      a.mov(rax, imm(memi_->data));
-      a.mov(r10, imm(&memi_->size));
-    }
-    a.lea(r11, ptr(internal));
-    a.mov(rcx, imm(entry_routine_->entry));
-    a.jmp(rcx);
-  }
+  void native_stub(Label internal) { emit_native_stub(*a_, memi_, internal, *entry_routine_); }
 
   // The internal entry: saves rbx in a frame of kFrameBytes, sets the
   // frame pointer, checks the native stack (the call depth, see
@@ -1147,53 +1131,15 @@ class X64Compiler {
     }
   }
 
+  // (The function's entry found no stack left for its frame: as in the
+  // interpreter, the trap is the caller's, at its call, which the call
+  // record has.)
   void epilogue() {
-    FastAssembler& a = *a_;
-    Label leave_segment = a.newLabel();
-    // The function's entry found no stack left for its frame: as in the
-    // interpreter, the trap is the caller's, at its call (which the call
-    // record has), not this function's.
-    a.bind(no_stack_at_entry_);
-    a.mov(eax, uint32_t(TrapCode::StackExhausted));
-    a.mov(ctx_field(offsetof(ExecRegs, trap_func)), 0);
-    a.jmp(leave_segment);
-    // eax: the TrapCode of a trap in this function; rcx: an address in the
-    // trapping instruction's code (0: none).
-    a.bind(own_trap_);
-    a.mov(ctx_field(offsetof(ExecRegs, trap_pc)), rcx);
-    a.mov(rcx, imm(&func_));
-    a.mov(ctx_field(offsetof(ExecRegs, trap_func)), rcx);
-    a.bind(leave_segment);
-    write_segment_records_and_exit(true);
-    // eax: the TrapCode a call out of the segment (a helper, the
-    // interpreter, another instance) returned, with its records above.
-    a.bind(trap_out_of_segment_);
-    write_segment_records_and_exit(false);
-  }
-
-  // A trap leaves the segment at once (the native entry's unwind, see
-  // native_entry_routine, passes it on to the entry's caller): the records
-  // of its calls, from this frame out, are written first
-  // (write_segment_records), the TrapCode in eax kept in ebx meanwhile
-  // (the native entry restores its caller's rbx). The fault handler's
-  // traps come here too: it resumes at this function's out-of-bounds
-  // entry, with the stack as the faulting access left it.
-  void write_segment_records_and_exit(bool as_top) {
-    FastAssembler& a = *a_;
-    a.mov(ebx, eax);
-    a.mov(rdi, kCtx);
-    a.mov(rsi, rsp);
-    a.mov(edx, uint32_t(as_top));
-    a.mov(rax, imm(reinterpret_cast<void*>(&write_segment_records)));
-    a.call(rax);
-    a.mov(eax, ebx);
-    a.mov(rcx, imm(entry_routine_->unwind));
-    a.jmp(rcx);
+    emit_trap_exits(*a_, no_stack_at_entry_, own_trap_, trap_out_of_segment_, func_, *entry_routine_);
   }
 
   // Restores what the internal entry saved and returns (the callers that
-  // test a status, the native entry's, take no trap: see
-  // write_segment_records_and_exit).
+  // test a status, the native entry's, take no trap: see emit_trap_exits).
   void return_to_caller() {
     for_each_saved_register([&](const Gp& reg, const Mem& save) { a_->mov(reg, save); });
     a_->pop(kFp);
@@ -1254,19 +1200,7 @@ class X64Compiler {
   // Cold code after the function: the trap entries (eax = code, then
   // own_trap_, rcx as the stub or the fault handler set it), then the
   // stubs (short jumps back to them where they can).
-  void emit_trap_stubs() {
-    FastAssembler& a = *a_;
-    for (auto& [code, label] : trap_sites_.entries()) {
-      a.bind(label);
-      a.mov(eax, uint32_t(code));
-      a.jmp(own_trap_);
-    }
-    for (const auto& [key, t] : trap_sites_.stubs()) {
-      a.bind(t.stub);
-      a.lea(rcx, ptr(t.site));
-      a.jmp(t.entry);
-    }
-  }
+  void emit_trap_stubs() { x64::emit_trap_stubs(*a_, trap_sites_, own_trap_); }
 
   // Code emitted later, out of line (slow paths): it is still the current
   // instruction's for its trap sites.
@@ -2073,16 +2007,7 @@ class X64Compiler {
   // ExecRegs::record := this frame's (the call into it), for code outside
   // the segment called next (which pushes records above it, reads the call
   // depth or takes a backtrace). Uses rcx.
-  void write_record() {
-    FastAssembler& a = *a_;
-    a.mov(rcx, ctx_field(offsetof(ExecRegs, segment_sp)));
-    a.sub(rcx, rsp);
-    a.lea(rcx, ptr(rcx, rcx, 1));  // (kFrameBytes per record: times 3/2)
-    a.shr(rcx, 1);
-    a.add(rcx, ctx_field(offsetof(ExecRegs, segment_base)));
-    a.add(rcx, ctx_field(offsetof(ExecRegs, records_begin)));
-    a.mov(ctx_field(offsetof(ExecRegs, record)), rcx);
-  }
+  void write_record() { emit_write_record(*a_); }
 
   // memory.copy (dst, src, count slots) and memory.fill (dst, value,
   // count): both ranges checked inline against the memory's current size

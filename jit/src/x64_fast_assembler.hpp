@@ -247,7 +247,7 @@ class FastAssembler : public asmjit::x86::Assembler {
 
   // call rel32 to a label (E8; no short form), resolved as the jumps are.
   asmjit::Error call(const asmjit::Label& target) {
-    return typed(near_only(0xE8, target), asmjit::x86::Inst::kIdCall, target);
+    return typed(jump(0, 0, 0xE8, target), asmjit::x86::Inst::kIdCall, target);
   }
   asmjit::Error jmp(const asmjit::x86::Gp& r) { return typed(one_reg(0xFF, 0xE0, r), asmjit::x86::Inst::kIdJmp, r); }
   using asmjit::x86::EmitterExplicitT<asmjit::x86::Assembler>::push;
@@ -627,13 +627,14 @@ class FastAssembler : public asmjit::x86::Assembler {
     done(p);
     return true;
   }
-  // A jump (short opcode, or escape and near opcode) to `target`.
+  // A jump (short opcode, or escape and near opcode) to `target`; a call
+  // (no short form: short_opcode 0).
   bool jump(uint8_t short_opcode, uint8_t escape, uint8_t near_opcode, const asmjit::Label& target) {
     if (!fast_ready() || !_code->isLabelValid(target)) return false;
     const asmjit::LabelEntry* le = _code->labelEntry(target);
     if (le->isBound() && !le->isBoundTo(_section)) return false;
     uint8_t* p = _bufferPtr;
-    if (le->isBound()) {
+    if (short_opcode && le->isBound()) {  // (0: no short form, a call)
       const int64_t short_disp = int64_t(le->offset()) - int64_t(p - _bufferData + 2);
       if (short_disp >= -128 && short_disp <= 127) {
         *p++ = short_opcode;
@@ -645,21 +646,6 @@ class FastAssembler : public asmjit::x86::Assembler {
     if (escape) *p++ = escape;
     *p++ = near_opcode;
     // (rel32 from the end of the instruction, as resolve_label_jumps writes it)
-    const auto rel32 = size_t(p - _bufferData);
-    int64_t disp = 0;
-    if (le->isBound()) disp = int64_t(le->offset()) - int64_t(rel32 + 4);
-    else label_jumps_.push_back({target.id(), rel32});
-    put_imm32(p, disp);
-    done(p);
-    return true;
-  }
-  // A rel32 form (a call) to a label of this section.
-  bool near_only(uint8_t opcode, const asmjit::Label& target) {
-    if (!fast_ready() || !_code->isLabelValid(target)) return false;
-    const asmjit::LabelEntry* le = _code->labelEntry(target);
-    if (le->isBound() && !le->isBoundTo(_section)) return false;
-    uint8_t* p = _bufferPtr;
-    *p++ = opcode;
     const auto rel32 = size_t(p - _bufferData);
     int64_t disp = 0;
     if (le->isBound()) disp = int64_t(le->offset()) - int64_t(rel32 + 4);

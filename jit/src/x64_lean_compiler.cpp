@@ -270,13 +270,7 @@ class LeanCompiler {
   void prologue() {
     FastAssembler& a = *a_;
     internal_ = a.newLabel();
-    if (memi_) {
-      a.mov(rax, imm(memi_->data));
-      a.mov(r10, imm(&memi_->size));
-    }
-    a.lea(r11, ptr(internal_));
-    a.mov(rcx, imm(entry_routine_->entry));
-    a.jmp(rcx);
+    emit_native_stub(a, memi_, internal_, *entry_routine_);
     a.align(AlignMode::kCode, kInternalEntryOffset);
     a.bind(internal_);
     a.push(kFp);
@@ -333,13 +327,7 @@ class LeanCompiler {
   void osr_entry() {
     FastAssembler& a = *a_;
     const Label internal = a.newLabel(), no_stack = a.newLabel();
-    if (memi_) {
-      a.mov(rax, imm(memi_->data));
-      a.mov(r10, imm(&memi_->size));
-    }
-    a.lea(r11, ptr(internal));
-    a.mov(rcx, imm(entry_routine_->entry));
-    a.jmp(rcx);
+    emit_native_stub(a, memi_, internal, *entry_routine_);
     a.bind(internal);
     a.push(kFp);
     a.mov(kFp, rdi);
@@ -349,45 +337,10 @@ class LeanCompiler {
       a.cmp(edx, imm(uint32_t(k)));
       jcc(CondCode::kE, s_.loops[k].first);
     }
-    a.mov(eax, uint32_t(TrapCode::Unreachable));
-    a.xor_(ecx, ecx);  // (no instruction: the frame reports the function's start)
-    a.jmp(own_trap_);
-    // The function runs already (in the interpreter): the trap is its own.
-    a.bind(no_stack);
-    a.mov(eax, uint32_t(TrapCode::StackExhausted));
-    a.xor_(ecx, ecx);
-    a.jmp(own_trap_);
+    emit_osr_fallbacks(a, no_stack, own_trap_);
   }
 
-  // The trap exits, as the full compiler's (see X64Compiler::epilogue).
-  void epilogue() {
-    FastAssembler& a = *a_;
-    const Label leave_segment = a.newLabel();
-    a.bind(no_stack_);
-    a.mov(eax, uint32_t(TrapCode::StackExhausted));
-    a.mov(ctx_field(offsetof(ExecRegs, trap_func)), 0);
-    a.jmp(leave_segment);
-    a.bind(own_trap_);
-    a.mov(ctx_field(offsetof(ExecRegs, trap_pc)), rcx);
-    a.mov(rcx, imm(&func_));
-    a.mov(ctx_field(offsetof(ExecRegs, trap_func)), rcx);
-    a.bind(leave_segment);
-    exit_segment(true);
-    a.bind(trap_out_of_segment_);
-    exit_segment(false);
-  }
-  void exit_segment(bool as_top) {
-    FastAssembler& a = *a_;
-    a.mov(ebx, eax);
-    a.mov(rdi, kCtx);
-    a.mov(rsi, rsp);
-    a.mov(edx, uint32_t(as_top));
-    a.mov(rax, imm(reinterpret_cast<void*>(&write_segment_records)));
-    a.call(rax);
-    a.mov(eax, ebx);
-    a.mov(rcx, imm(entry_routine_->unwind));
-    a.jmp(rcx);
-  }
+  void epilogue() { emit_trap_exits(*a_, no_stack_, own_trap_, trap_out_of_segment_, func_, *entry_routine_); }
 
   // ------------------------------------------------------------ trap sites
   void mark_site() { note_code_origin(s_.origins, uint32_t(a_->offset()), s_.in.offset); }
@@ -396,19 +349,7 @@ class LeanCompiler {
     mark_site();
     return trap_sites_.add(*a_, site_index_, code).stub;
   }
-  void emit_trap_stubs() {
-    FastAssembler& a = *a_;
-    for (auto& [code, label] : trap_sites_.entries()) {
-      a.bind(label);
-      a.mov(eax, uint32_t(code));
-      a.jmp(own_trap_);
-    }
-    for (const auto& [key, t] : trap_sites_.stubs()) {
-      a.bind(t.stub);
-      a.lea(rcx, ptr(t.site));
-      a.jmp(t.entry);
-    }
-  }
+  void emit_trap_stubs() { x64::emit_trap_stubs(*a_, trap_sites_, own_trap_); }
 
   // ------------------------------------------------------------ registers
   static Gp q(uint8_t id) { return gpq(id); }
@@ -1058,19 +999,6 @@ class LeanCompiler {
   }
 
   // ------------------------------------------------------------ calls
-  // ExecRegs::record := this frame's (for code outside the segment called
-  // next). Uses rcx.
-  void write_record() {
-    FastAssembler& a = *a_;
-    a.mov(rcx, ctx_field(offsetof(ExecRegs, segment_sp)));
-    a.sub(rcx, rsp);
-    a.lea(rcx, ptr(rcx, rcx, 1));
-    a.shr(rcx, 1);
-    a.add(rcx, ctx_field(offsetof(ExecRegs, segment_base)));
-    a.add(rcx, ctx_field(offsetof(ExecRegs, records_begin)));
-    a.mov(ctx_field(offsetof(ExecRegs, record)), rcx);
-  }
-
   // Runs `words` (one instruction of plain translated code, operands in
   // this frame's slots) in the interpreter: a stub in NativeCode::stubs
   // (followed by Halt) for run_instruction. Every value is in its slot
@@ -1121,16 +1049,7 @@ class LeanCompiler {
     const Label trapped = a.newLabel();
     a.bind(interpreter_routine_);
     a.sub(rsp, imm(8));  // (16-byte aligned for the helper)
-    // ExecRegs::record := this frame's (see write_record), the frame's
-    // stack pointer being 16 bytes up.
-    a.mov(rcx, ctx_field(offsetof(ExecRegs, segment_sp)));
-    a.sub(rcx, rsp);
-    a.sub(rcx, imm(16));
-    a.lea(rcx, ptr(rcx, rcx, 1));
-    a.shr(rcx, imm(1));
-    a.add(rcx, ctx_field(offsetof(ExecRegs, segment_base)));
-    a.add(rcx, ctx_field(offsetof(ExecRegs, records_begin)));
-    a.mov(ctx_field(offsetof(ExecRegs, record)), rcx);
+    emit_write_record(a, 16);  // (the frame's stack pointer is 16 bytes up)
     a.mov(rdi, imm(&store_));
     a.mov(rsi, kCtx);
     a.mov(rcx, imm(&func_));
@@ -1423,15 +1342,6 @@ class LeanCompiler {
   static ValType result_type(Opcode op) {
     const std::string_view results = kOpcodeInfo[unsigned(op)].results;
     return results.empty() ? ValType::I32 : type_of_letter(results[0]);
-  }
-  static ValType type_of_letter(char c) {
-    switch (c) {
-      case 'i': return ValType::I32;
-      case 'I': return ValType::I64;
-      case 'f': return ValType::F32;
-      case 'F': return ValType::F64;
-      default: return ValType::V128;
-    }
   }
 
   bool eqz(bool wide) {
