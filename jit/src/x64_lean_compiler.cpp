@@ -4,7 +4,8 @@
 // spends ~180 ns per wasm instruction; this one aims at a quarter of that).
 //
 // The abstract value stack: each entry is in its home frame slot, in a
-// register, a constant, a local not read yet, or (the top only) a compare
+// register (general ones for integers and references, xmm ones for
+// f32/f64), a constant, a local not read yet, or (the top only) a compare
 // result still in the flags. Instructions take their operands where they
 // are (registers, immediates, frame slots as memory operands) and leave
 // their result in a register. Everything goes to its home slot at block
@@ -22,10 +23,12 @@
 //
 // What it does not compile inline runs in the interpreter on the same
 // frame (run_instruction on a copy of the instruction's plain translation,
-// NativeCode::stubs): float arithmetic and conversions, table and bulk
-// memory instructions, calls to host functions and to functions not
-// compiled yet. It gives up on a function (the full compiler takes it) with
-// a v128, on a memory without guard pages and under instruction counting.
+// NativeCode::stubs): float min/max/copysign, unsigned and trapping
+// conversions, table and bulk memory instructions, calls to host functions
+// and other instances (and to functions of its own instance while they
+// have no code). It gives up on a function (the full compiler takes it)
+// with a v128, on a memory without guard pages and under fuel counting.
+// On-stack replacement enters it at loop headers (osr_entry).
 #include "x64_lean_compiler.hpp"
 
 #include <asmjit/x86.h>
@@ -116,7 +119,6 @@ struct Ctrl {
   bool reached = false;        // a branch goes to `label` (or the code falls into the end)
   bool live_at_start = false;  // the code at the block's start was reachable
   uint32_t arity() const { return uint32_t(kind == Opcode::Loop ? sig.params.size() : sig.results.size()); }
-  std::span<const ValType> label_types() const { return kind == Opcode::Loop ? sig.params : sig.results; }
 };
 
 // What every compile on a thread reuses (cleared, its memory kept).
