@@ -27,7 +27,8 @@
 // conversions, table and bulk memory instructions, calls to host functions
 // and other instances (and to functions of its own instance while they
 // have no code). It gives up on a function (the full compiler takes it)
-// with a v128, on a memory without guard pages and under fuel counting.
+// with a v128 and under fuel counting. Memory accesses go unchecked on a
+// memory with guard pages (a fault becomes the trap), else are checked.
 // On-stack replacement enters it at loop headers (osr_entry).
 #include "x64_lean_compiler.hpp"
 
@@ -193,8 +194,10 @@ class LeanCompiler {
     if (config.consume_fuel) return nullptr;
     counts_steps_ = config.step_limit != 0;
     interruptible_ = config.interruptible;
-    if (memi_ && !memi_->guarded()) return nullptr;
-    if (memi_ && !install_fault_handler()) return nullptr;
+    // A guarded memory's accesses go unchecked (a fault past its size
+    // becomes the trap); any other is checked against its size (r14 holds
+    // the size's address, see x64_abi.hpp).
+    guarded_ = memi_ && memi_->guarded() && install_fault_handler();
     const FuncType& type = *func_.type;
     for (ValType t : type.params)
       if (t == ValType::V128) return nullptr;
@@ -238,7 +241,7 @@ class LeanCompiler {
     patch_stub_addresses();
     out_.code_origins.assign(s_.origins.begin(), s_.origins.end());
     std::optional<uint64_t> oob;
-    if (memi_) oob = code.labelOffsetFromBase(oob_);
+    if (guarded_) oob = code.labelOffsetFromBase(oob_);
     NativeEntry entry = finish_code(code, out_, code.labelOffsetFromBase(osr), oob, registered_);
     if (!entry) return nullptr;
     layout = std::make_unique<CompiledFunc>();
@@ -1213,7 +1216,21 @@ class LeanCompiler {
   // ------------------------------------------------------------ memory
   // The address of an access: [r13 + addr + offset], the i32 address in a
   // register (zero-extended, so it is its own 64-bit index).
+  // On a memory without guard pages the access is checked first: its end
+  // (address + offset + size, no overflow in 64 bits) against the memory's
+  // current size, read at each access (a callee may have grown it).
   Mem address(uint8_t addr, uint64_t offset, uint32_t size) {
+    if (!guarded_) {
+      const uint64_t end = offset + size;
+      if (end <= 0x7FFFFFFF) {
+        a_->lea(kScratch, qword_ptr(q(addr), int32_t(end)));
+      } else {
+        a_->mov(kScratch, imm(end));
+        a_->add(kScratch, q(addr));
+      }
+      a_->cmp(kScratch, qword_ptr(kMemSize));
+      a_->ja(trap_site(TrapCode::MemoryOutOfBounds));
+    }
     if (offset <= 0x7FFFFFFF) return Mem(kMem, q(addr), 0, int32_t(offset), size);
     a_->mov(kScratch, imm(offset));
     a_->add(kScratch, q(addr));
@@ -1837,6 +1854,7 @@ class LeanCompiler {
   uint32_t dead_depth_ = 0;
   bool registered_ = true;
   bool counts_steps_ = false, interruptible_ = false;
+  bool guarded_ = false;  // memory 0 has guard pages (and the fault handler is in)
   bool has_lzcnt_ = false, has_tzcnt_ = false, has_popcnt_ = false;
 };
 

@@ -18,11 +18,11 @@
 namespace mywasm {
 namespace {
 
-Config lean_config() {
+Config lean_config(BoundsChecks checks = BoundsChecks::GuardPages) {
   Config c;
   c.tier = Config::Tier::Jit;
   c.jit_compiler = Config::JitCompiler::Lean;
-  c.bounds_checks = BoundsChecks::GuardPages;
+  c.bounds_checks = checks;
   return c;
 }
 
@@ -103,11 +103,21 @@ const char* kValueStack = R"((module
   (func (export "floats") (param f64 i32) (result f64)
     (f64.add (f64.mul (local.get 0) (f64.convert_i32_s (local.get 1))) (f64.const 0.5)))))";
 
+void matches_the_interpreter(BoundsChecks checks);
+
 // Every function of a module without v128 is the lean compiler's, and each
-// computes what the interpreter computes.
+// computes what the interpreter computes, on a memory with guard pages and
+// on one whose accesses it checks.
 TEST(LeanCompiler, MatchesTheInterpreterOnItsValueStack) {
+  for (BoundsChecks checks : {BoundsChecks::GuardPages, BoundsChecks::Explicit}) {
+    SCOPED_TRACE(checks == BoundsChecks::GuardPages ? "guard pages" : "explicit bounds checks");
+    matches_the_interpreter(checks);
+  }
+}
+
+void matches_the_interpreter(BoundsChecks checks) {
   ASSERT_TRUE(jit::available());
-  test::InstanceHarness lean(lean_config()), ref(interp_config());
+  test::InstanceHarness lean(lean_config(checks)), ref(interp_config());
   ASSERT_NO_FATAL_FAILURE(lean.instantiate_wat(kValueStack));
   ASSERT_NO_FATAL_FAILURE(ref.instantiate_wat(kValueStack));
   for (const char* name : {"read_then_write", "flags", "calls", "table", "memory", "loop", "floats"})
