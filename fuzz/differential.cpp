@@ -151,13 +151,17 @@ const std::vector<Pairing>& pairings() {
     background.tier = Config::Tier::Tiered;
     background.tier_up_threshold = 1;
     background.background_compile = true;
-    // The lean compiler's code (falling back to the full one per function).
+    // The lean compiler's code (falling back to the full one per function),
+    // on guarded memory and with its accesses checked.
     Config lean = jit_config();
     lean.jit_compiler = Config::JitCompiler::Lean;
+    Config lean_checked = lean;
+    lean_checked.bounds_checks = BoundsChecks::Explicit;
     return std::vector<Pairing>{
         {"fused interpreter", plain_config(), fused_config()},
         {"compiled code", plain_config(), jit_config()},
         {"lean compiled code", plain_config(), lean},
+        {"lean compiled code with explicit bounds checks", plain_config(), lean_checked},
         {"fused interpreter counting fuel", with_fuel(plain_config()), with_fuel(fused_config())},
         {"tiered code counting fuel", with_fuel(plain_config()), tiered},
         {"tiered code compiled in the background", plain_config(), background},
