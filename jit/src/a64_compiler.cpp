@@ -197,8 +197,7 @@ class A64Compiler {
               std::vector<const HandlerInfo*>* interpreted)
       : store_(store), func_(func), src_(src), out_(out), interpreted_(interpreted) {
     const InstanceImpl& inst = *func.instance;
-    memi_ = inst.memory0 ? inst.memory0
-                         : (inst.memories.empty() ? nullptr : store.memories[inst.memories[0]].get());
+    memi_ = memory0_of(store, inst);
     guarded_ = use_guard && memi_ && memi_->guarded() && install_fault_handler();
   }
 

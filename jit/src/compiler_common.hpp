@@ -166,6 +166,12 @@ NativeEntry compile_guarded_else_explicit(StoreImpl& store, FuncInstance& func, 
   return Compiler(store, func, source, out, /*use_guard=*/false, extra...).compile();
 }
 
+// An instance's memory 0 (its cached pointer, else the store's entry),
+// or null when it has none: what compiled code's memory registers hold.
+inline MemoryInstance* memory0_of(const StoreImpl& store, const InstanceImpl& inst) {
+  return inst.memory0 ? inst.memory0 : (inst.memories.empty() ? nullptr : store.memories[inst.memories[0]].get());
+}
+
 // Whether std::vector keeps [begin, end, capacity] pointers, as inline
 // call_indirect reads a table's elements and the store's functions.
 bool vector_layout_known();

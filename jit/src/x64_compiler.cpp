@@ -613,8 +613,7 @@ class X64Compiler {
   X64Compiler(StoreImpl& store, FuncInstance& func, const CompiledFunc& src, NativeCode& out, bool use_guard)
       : store_(store), func_(func), src_(src), out_(out) {
     const InstanceImpl& inst = *func.instance;
-    memi_ = inst.memory0 ? inst.memory0
-                         : (inst.memories.empty() ? nullptr : store.memories[inst.memories[0]].get());
+    memi_ = memory0_of(store, inst);
     const auto& f = CpuInfo::host().features().x86();
     has_lzcnt_ = f.hasLZCNT();
     has_tzcnt_ = f.hasBMI();

@@ -160,8 +160,7 @@ class LeanCompiler {
         s_(scratch()),
         stack_(s_.stack),
         ctrls_(s_.ctrls) {
-    memi_ = inst_.memory0 ? inst_.memory0
-                          : (inst_.memories.empty() ? nullptr : store.memories[inst_.memories[0]].get());
+    memi_ = memory0_of(store, inst_);
     const auto& f = CpuInfo::host().features().x86();
     has_lzcnt_ = f.hasLZCNT();
     has_tzcnt_ = f.hasBMI();
