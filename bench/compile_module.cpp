@@ -48,13 +48,15 @@ namespace {
 
 // Tiered: instantiation compiles nothing (Tier::Jit would compile the whole
 // module there), so what is timed below is all the compiling there is.
-// $MYWASM_JIT_COMPILER=lean measures the lean compiler (as `mywasm
-// --jit-compiler` takes it), else the full one.
+// $MYWASM_JIT_COMPILER (a name `mywasm --jit-compiler` takes) picks the
+// compiler, else the default's: both, whose first code is the lean
+// compiler's.
 mywasm::Config jit_config() {
   mywasm::Config c;
   c.tier = mywasm::Config::Tier::Tiered;
-  const char* compiler = std::getenv("MYWASM_JIT_COMPILER");
-  if (compiler && std::string(compiler) == "lean") c.jit_compiler = mywasm::Config::JitCompiler::Lean;
+  if (const char* compiler = std::getenv("MYWASM_JIT_COMPILER"))
+    for (size_t k = 0; k < c.kJitCompilerNames.size(); ++k)
+      if (c.kJitCompilerNames[k] == compiler) c.jit_compiler = mywasm::Config::JitCompiler(k);
   return c;
 }
 

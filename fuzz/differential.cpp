@@ -131,6 +131,7 @@ Config plain_config() {
 Config jit_config() {
   Config c = plain_config();
   c.tier = Config::Tier::Jit;
+  c.jit_compiler = Config::JitCompiler::Full;
   return c;
 }
 
@@ -157,6 +158,13 @@ const std::vector<Pairing>& pairings() {
     lean.jit_compiler = Config::JitCompiler::Lean;
     Config lean_checked = lean;
     lean_checked.bounds_checks = BoundsChecks::Explicit;
+    // Lean code first, each function moving on to the full compiler's
+    // code at its second call or loop iteration (mid-loop: from lean code
+    // to full code on the same frame).
+    Config both = jit_config();
+    both.jit_compiler = Config::JitCompiler::Both;
+    both.tier_up_threshold = 1;
+    both.background_compile = false;
     return std::vector<Pairing>{
         {"fused interpreter", plain_config(), fused_config()},
         {"compiled code", plain_config(), jit_config()},
@@ -165,6 +173,7 @@ const std::vector<Pairing>& pairings() {
         {"fused interpreter counting fuel", with_fuel(plain_config()), with_fuel(fused_config())},
         {"tiered code counting fuel", with_fuel(plain_config()), tiered},
         {"tiered code compiled in the background", plain_config(), background},
+        {"lean code moving to full code", plain_config(), both},
     };
   }();
   return all;

@@ -92,7 +92,9 @@ struct EngineOptions {
   // hot (a conformance run that tiers up at the same point each time).
   std::string tier_up_compile = "background";
   std::string bounds_checks = "auto";
-  std::string jit_compiler = std::getenv("MYWASM_JIT_COMPILER") ? std::getenv("MYWASM_JIT_COMPILER") : "full";
+  std::string jit_compiler = std::getenv("MYWASM_JIT_COMPILER")
+                                 ? std::getenv("MYWASM_JIT_COMPILER")
+                                 : std::string(Config::kJitCompilerNames[size_t(Config{}.jit_compiler)]);
   uint64_t memory_page_limit = 0, max_memory_bytes = 0;
 
   void add_to(CLI::App& app) {
@@ -102,11 +104,12 @@ struct EngineOptions {
         ->check(CLI::IsMember(std::vector<std::string>(Config::kTierNames.begin(), Config::kTierNames.end())))
         ->capture_default_str();
     app.add_option("--tier-up-threshold", tier_up_threshold,
-                   "With --tier tiered: interpreter calls plus loop iterations of a function before it is compiled")
+                   "With --tier tiered: interpreter calls plus loop iterations of a function before it is compiled; with "
+                   "--jit-compiler both: the same in lean code before the full compiler recompiles it")
         ->capture_default_str();
     app.add_option("--tier-up-compile", tier_up_compile,
-                   "With --tier tiered: compile a hot function on a background thread while the interpreter goes "
-                   "on (background), or on the running thread at the point it gets hot (sync)")
+                   "With --tier tiered (or --jit-compiler both): compile a hot function on a background thread while "
+                   "the code it has goes on (background), or on the running thread at the point it gets hot (sync)")
         ->check(CLI::IsMember({"background", "sync"}))
         ->capture_default_str();
     app.add_option("--bounds-checks", bounds_checks,
@@ -118,7 +121,8 @@ struct EngineOptions {
     app.add_option("--jit-compiler", jit_compiler,
                    "What compiles: full (from the interpreter's translation, the fastest code), lean (straight "
                    "from the wasm body in one pass, the fastest compile; x86-64, functions it does not take yet "
-                   "go to the full one); default $MYWASM_JIT_COMPILER if set")
+                   "go to the full one), both (lean first, full once a function's lean code is hot: "
+                   "--tier-up-threshold calls plus loop iterations); default $MYWASM_JIT_COMPILER if set")
         ->check(CLI::IsMember(std::vector<std::string>(Config::kJitCompilerNames.begin(), Config::kJitCompilerNames.end())))
         ->capture_default_str();
     app.add_option("--memory-page-limit", memory_page_limit,
@@ -129,7 +133,8 @@ struct EngineOptions {
     config.tier = Config::tier_named(tier).value_or(Config::Tier::Tiered);  // checked by the option
     config.tier_up_threshold = tier_up_threshold;
     config.background_compile = tier_up_compile == "background";
-    config.jit_compiler = jit_compiler == "lean" ? Config::JitCompiler::Lean : Config::JitCompiler::Full;
+    for (size_t k = 0; k < Config::kJitCompilerNames.size(); ++k)  // (checked by the option)
+      if (jit_compiler == Config::kJitCompilerNames[k]) config.jit_compiler = Config::JitCompiler(k);
     config.bounds_checks = bounds_checks == "guard-pages" ? BoundsChecks::GuardPages
                            : bounds_checks == "explicit"  ? BoundsChecks::Explicit
                                                           : BoundsChecks::Auto;

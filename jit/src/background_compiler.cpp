@@ -16,11 +16,11 @@ namespace {
 
 class BackgroundCompiler {
  public:
-  bool request(StoreImpl& store, FuncInstance& f) {
+  bool request(StoreImpl& store, FuncInstance& f, bool upgrade) {
     {
       const std::lock_guard<std::mutex> lock(mu_);
       if (!started_here() && !start()) return false;
-      queue_.push_back(Job{&store, &f});
+      queue_.push_back(Job{&store, &f, upgrade});
     }
     work_.notify_one();
     return true;
@@ -70,6 +70,7 @@ class BackgroundCompiler {
   struct Job {
     StoreImpl* store;
     FuncInstance* func;
+    bool upgrade;  // the full compiler's code for lean code (compile_upgrade)
   };
 
   // Whether the helper runs in this process (a forked child has only the
@@ -105,7 +106,8 @@ class BackgroundCompiler {
       lock.unlock();
       try {
         const std::lock_guard<std::mutex> structure(job.store->structure_mutex);
-        compile(*job.store, *job.func);  // (false: it stays in the interpreter)
+        if (job.upgrade) compile_upgrade(*job.store, *job.func);  // (Failed: it stays in lean code)
+        else compile(*job.store, *job.func);                       // (false: it stays in the interpreter)
       } catch (...) {  // nothing may leave the thread; the function stays interpreted
       }
       lock.lock();
@@ -144,11 +146,20 @@ bool tier_up(StoreImpl& store, FuncInstance& f) {
   if (cfg.background_compile && cfg.tier == Config::Tier::Tiered && available()) {
     try {
       store.background_used = true;
-      if (helper().request(store, f)) return false;
+      if (helper().request(store, f, false)) return false;
     } catch (const std::bad_alloc&) {  // compiled here instead
     }
   }
   return compile(store, f);
+}
+
+bool request_upgrade(StoreImpl& store, FuncInstance& f) {
+  try {
+    store.background_used = true;
+    return helper().request(store, f, true);
+  } catch (const std::bad_alloc&) {
+    return false;
+  }
 }
 
 void forget_background_compiles(StoreImpl& store) { helper().forget(store); }

@@ -32,6 +32,10 @@ namespace mywasm::jit {
 // so it is queued at most once.
 bool tier_up(StoreImpl& store, FuncInstance& f);
 
+// Queues the full compiler's code for `f`, which runs lean code
+// (jit::compile_upgrade); false when the helper cannot be had (the caller
+// compiles it itself).
+bool request_upgrade(StoreImpl& store, FuncInstance& f);
 // Takes `store`'s functions off the helper's queue and waits for one of them
 // being compiled: a store calls it before it is destroyed.
 void forget_background_compiles(StoreImpl& store);

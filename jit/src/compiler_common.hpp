@@ -42,6 +42,17 @@ using InstructionHelper = uint32_t (*)(StoreImpl* store, ExecRegs* regs, const u
 uint32_t run_instruction_helper(StoreImpl* store, ExecRegs* regs, const uint64_t* instr, FuncInstance* cur,
                                 uint64_t* fp);
 
+// What lean code calls when its countdown to the full compiler's code
+// (FuncInstance::upgrade_countdown) runs out (Config::JitCompiler::Both):
+// at its entry, the full code's internal entry to jump to instead (the
+// frame pointer still in rdi) or null to go on; at the header of its loop
+// `loop` (every value in its home slot), the full code's internal OSR
+// entry (NativeCode::osr_internal) with the frame's temporaries already
+// moved to its layout, or null. Either asks for the full code first, and
+// installs it once made.
+const void* lean_function_hot(StoreImpl* store, FuncInstance* func);
+const void* lean_loop_hot(StoreImpl* store, ExecRegs* regs, uint32_t loop, FuncInstance* func, uint64_t* fp);
+
 // Records the first assembler error (none is expected: every operand form
 // used exists; a branch out of range in a huge function is one, and the
 // function then stays in the interpreter).

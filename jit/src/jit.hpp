@@ -45,6 +45,15 @@ struct NativeCode {
   bool frame_saves = false;
   // Made by the lean compiler (x64_lean_compiler.hpp), in its frame layout.
   bool lean = false;
+  // x86-64 full compiler's code: the internal form of its on-stack-
+  // replacement entry (OsrEntry's, which the native entry routine calls:
+  // rdi the frame, edx the loop), where lean code jumps from a loop header
+  // (lean_loop_hot).
+  const void* osr_internal = nullptr;
+  // The lean code this code replaced (Config::JitCompiler::Both): kept for
+  // the function's life, as frames may still run in it (its entry jumps
+  // here now, see install_upgrade).
+  std::unique_ptr<NativeCode> replaced;
   // Where the code is in the module, for a trap's frames. code_origins: by
   // byte offset in `code`, the places a trap can report (trap sites, memory
   // accesses that may fault, the calls whose return address a call record
@@ -108,6 +117,16 @@ bool compile(StoreImpl& store, FuncInstance& func);
 // them compiled before their callees; none of this code runs yet);
 // returns how many have native code after.
 size_t compile_all(StoreImpl& store, const std::vector<FuncInstance*>& funcs, unsigned threads);
+
+// Lean code's way to the full compiler's code (Config::JitCompiler::Both).
+// The state of a function's request (FuncInstance::upgrade_state).
+enum class UpgradeState : uint8_t { None, Requested, Ready, Failed };
+// Makes the full compiler's code for `func` (which runs lean code) into
+// func.upgrade and sets its state to Ready (or Failed): on the helper
+// thread, or on the thread running it (background_compile off). Installed
+// by the thread that runs the store's code (lean_function_hot,
+// lean_loop_hot), never while the lean code's entry may be executing.
+void compile_upgrade(StoreImpl& store, FuncInstance& func);
 
 // A function's native entry as anyone reads it while another thread (a
 // compile_all thread, the background compiler) may be setting it (atomic,

@@ -36,6 +36,10 @@
 #include "x64_compiler.hpp"
 #include "x64_lean_compiler.hpp"
 #include "a64_compiler.hpp"
+#include "background_compiler.hpp"
+#if defined(__x86_64__)
+#include "x64_abi.hpp"
+#endif
 
 #if defined(__x86_64__)
 #if __has_include(<sys/platform/x86.h>)
@@ -210,6 +214,7 @@ void discard_attempt(NativeCode& out) {
   out.code = nullptr;
   out.size = 0;
   out.osr_entry = nullptr;
+  out.osr_internal = nullptr;
   out.frame_saves = false;
   out.stubs.clear();
   out.code_origins.clear();
@@ -233,7 +238,9 @@ std::optional<uint32_t> NativeCode::module_offset(const void* at) const {
   const auto stubs_begin = reinterpret_cast<uintptr_t>(stubs.data());
   if (byte >= stubs_begin && byte < stubs_begin + stubs.size() * sizeof(uint64_t))
     return origin_at(stub_origins, uint32_t((byte - stubs_begin) / sizeof(uint64_t)));
-  return source ? source->module_offset(at) : std::nullopt;
+  if (source)
+    if (std::optional<uint32_t> offset = source->module_offset(at)) return offset;
+  return replaced ? replaced->module_offset(at) : std::nullopt;
 }
 
 namespace {
@@ -348,44 +355,50 @@ NativeEntry compile_source(StoreImpl& store, FuncInstance& func, const CompiledF
 #endif
 }
 
+// The full compiler's code for `func` from a plain translation made for it
+// now; `kept` gets what the code needs of that translation (on AArch64 all
+// of it, else its frame layout). Null when the compiler cannot take it.
+NativeEntry compile_translated(StoreImpl& store, FuncInstance& func, NativeCode& native,
+                               std::unique_ptr<CompiledFunc>& kept) {
+  if (kKeepsTranslation) {
+    kept = interp::translate(store, func, /*fuse=*/false);
+    return compile_source(store, func, *kept, native);
+  }
+  // Translated into the thread's buffers; only the frame layout is kept.
+  std::unique_ptr<CompiledFunc> translation =
+      interp::translate(store, func, /*fuse=*/false, /*loop_counters=*/false, std::move(translation_buffers()));
+  const NativeEntry entry = compile_source(store, func, *translation, native);
+  if (entry) kept = translation->layout_only();
+  // Kept for the next function unless unusually large (a thread keeps it).
+  constexpr size_t kKeptWords = size_t(1) << 20;
+  if (translation->code.capacity() <= kKeptWords) translation_buffers() = std::move(translation);
+  return entry;
+}
+
 bool compile_now(StoreImpl& store, FuncInstance& func) {
   auto native = std::make_unique<NativeCode>();
   NativeEntry entry = nullptr;
+  std::unique_ptr<CompiledFunc> kept;  // the code's frame layout, when not func.compiled's
 #if defined(__x86_64__)
-  std::unique_ptr<CompiledFunc> lean_layout;
-  if (store.engine.config().jit_compiler == Config::JitCompiler::Lean &&
-      (entry = compile_x64_lean(store, func, *native, lean_layout))) {
+  const Config& config = store.engine.config();
+  if (config.jit_compiler != Config::JitCompiler::Full && (entry = compile_x64_lean(store, func, *native, kept))) {
     native->lean = true;
-    native->source = lean_layout.get();
-    if (func.compiled) native->own_source = std::move(lean_layout);
-    else func.compiled = std::move(lean_layout);  // (the interpreter never runs it: native_entry is set)
+    if (config.jit_compiler == Config::JitCompiler::Both)  // (it counts its way to the full compiler's code)
+      func.upgrade_countdown = int32_t(std::min<uint32_t>(config.tier_up_threshold, INT32_MAX));
   } else
 #endif
   if (func.compiled && !func.compiled->fused) {  // a plain translation: shared
     entry = compile_source(store, func, *func.compiled, *native);
     native->source = func.compiled.get();
-  } else if (kKeepsTranslation) {
-    std::unique_ptr<CompiledFunc> translation = interp::translate(store, func, /*fuse=*/false);
-    entry = compile_source(store, func, *translation, *native);
-    if (!entry) return false;
-    native->source = translation.get();
-    if (func.compiled) native->own_source = std::move(translation);
-    else func.compiled = std::move(translation);  // (the interpreter never runs it: native_entry is set)
   } else {
-    // Translated into the thread's buffers; only the frame layout is kept.
-    std::unique_ptr<CompiledFunc> translation =
-        interp::translate(store, func, /*fuse=*/false, /*loop_counters=*/false, std::move(translation_buffers()));
-    entry = compile_source(store, func, *translation, *native);
-    std::unique_ptr<CompiledFunc> layout = entry ? translation->layout_only() : nullptr;
-    // Kept for the next function unless unusually large (a thread keeps it).
-    constexpr size_t kKeptWords = size_t(1) << 20;
-    if (translation->code.capacity() <= kKeptWords) translation_buffers() = std::move(translation);
-    native->source = layout.get();
-    if (!entry) return false;
-    if (func.compiled) native->own_source = std::move(layout);
-    else func.compiled = std::move(layout);  // (the interpreter never runs it: native_entry is set)
+    entry = compile_translated(store, func, *native, kept);
   }
   if (!entry) return false;
+  if (kept) {
+    native->source = kept.get();
+    if (func.compiled) native->own_source = std::move(kept);
+    else func.compiled = std::move(kept);  // (the interpreter never runs it: native_entry is set)
+  }
   add_owner(*native, func);
 
   record_for_perf(func, *native);
@@ -409,6 +422,111 @@ bool compile(StoreImpl& store, FuncInstance& func) {
   } catch (const std::bad_alloc&) {
     return false;
   }
+}
+
+void compile_upgrade(StoreImpl& store, FuncInstance& func) {
+  auto native = std::make_unique<NativeCode>();
+  std::unique_ptr<CompiledFunc> layout;
+  bool made = false;
+  try {
+    made = compile_translated(store, func, *native, layout) != nullptr;
+  } catch (const std::bad_alloc&) {
+  }
+  if (made) {
+    native->source = layout.get();
+    native->own_source = std::move(layout);
+    add_owner(*native, func);
+    record_for_perf(func, *native);
+    func.upgrade = std::move(native);
+  }
+  std::atomic_ref<uint8_t>(func.upgrade_state)
+      .store(uint8_t(made ? UpgradeState::Ready : UpgradeState::Failed), std::memory_order_release);
+}
+
+namespace {
+
+#if defined(__x86_64__)
+// The full code made for `func` (its lean code running) becomes its code:
+// the lean code's internal entry is overwritten with a jump to the full
+// code's (callers that call the lean code directly, compiled code of
+// either compiler, go on there; the lean code starts with the 14 bytes
+// for it, see x64_lean_compiler.cpp), and its entry is published for
+// everyone else. Only on the thread running the store's code, from lean
+// code's helpers: nothing executes the overwritten bytes meanwhile.
+void install_upgrade(FuncInstance& func) {
+  std::unique_ptr<NativeCode> full = std::move(func.upgrade);
+  NativeCode& lean = *func.native;
+  uint8_t jump[14] = {0xFF, 0x25, 0, 0, 0, 0};  // jmp [rip+0], then the address
+  const uint64_t target = reinterpret_cast<uint64_t>(full->code) + x64::kInternalEntryOffset;
+  std::memcpy(jump + 6, &target, sizeof target);
+  if (!write_code(static_cast<char*>(lean.code) + x64::kInternalEntryOffset, jump, sizeof jump)) {
+    std::atomic_ref<uint8_t>(func.upgrade_state).store(uint8_t(UpgradeState::Failed), std::memory_order_relaxed);
+    return;  // (the full code is dropped: nothing refers to it yet)
+  }
+  const auto entry = reinterpret_cast<NativeEntry>(full->code);
+  full->replaced = std::move(func.native);
+  func.native = std::move(full);
+  publish_indirect_call(func, entry);
+  publish_entry(func, entry);
+}
+
+// The full compiler's code of `func` (lean code so far) once it is
+// installed, else null: asked for on the first call (compiled here when
+// there is no helper thread), installed once made. Meanwhile the lean code
+// counts down again.
+const NativeCode* upgraded(StoreImpl& store, FuncInstance& func) {
+  if (!func.native->lean) return func.native.get();
+  const Config& config = store.engine.config();
+  std::atomic_ref<uint8_t> state(func.upgrade_state);
+  if (state.load(std::memory_order_relaxed) == uint8_t(UpgradeState::None)) {
+    state.store(uint8_t(UpgradeState::Requested), std::memory_order_relaxed);
+    if (!config.background_compile || !request_upgrade(store, func)) compile_upgrade(store, func);
+  }
+  switch (UpgradeState(state.load(std::memory_order_acquire))) {
+    case UpgradeState::Ready:
+      install_upgrade(func);
+      if (!func.native->lean) return func.native.get();
+      break;
+    case UpgradeState::Failed: func.upgrade_countdown = INT32_MAX; return nullptr;
+    default: break;
+  }
+  func.upgrade_countdown = int32_t(std::min<uint32_t>(config.tier_up_threshold, INT32_MAX));
+  return nullptr;
+}
+#endif
+
+}  // namespace
+
+const void* lean_function_hot(StoreImpl* store, FuncInstance* func) {
+#if defined(__x86_64__)
+  if (const NativeCode* full = upgraded(*store, *func))
+    return static_cast<const char*>(full->code) + x64::kInternalEntryOffset;
+#else
+  (void)store, (void)func;
+#endif
+  return nullptr;
+}
+
+const void* lean_loop_hot(StoreImpl* store, ExecRegs* regs, uint32_t loop, FuncInstance* func, uint64_t* fp) {
+#if defined(__x86_64__)
+  const NativeCode* full = upgraded(*store, *func);
+  if (!full) return nullptr;
+  // The lean code this frame runs is the one the full code replaced.
+  const CompiledFunc* from = full->replaced ? full->replaced->source : nullptr;
+  const CompiledFunc* to = full->source;
+  const auto& st = static_cast<const ExecContext&>(*regs);
+  if (!full->osr_internal || !from || !to || loop >= from->loops.size() || loop >= to->loops.size() ||
+      fp + to->frame_slots > st.stack_end) {
+    func->upgrade_countdown = INT32_MAX;  // (the loop stays in lean code)
+    return nullptr;
+  }
+  std::memmove(fp + to->temp_base, fp + from->temp_base, from->loops[loop].live_temps * sizeof(uint64_t));
+  ++store->osr_entries;
+  return full->osr_internal;
+#else
+  (void)store, (void)regs, (void)loop, (void)func, (void)fp;
+  return nullptr;
+#endif
 }
 
 namespace {

@@ -787,8 +787,10 @@ class X64Compiler {
     if (guarded_) oob_offset = code_.labelOffsetFromBase(oob_);
     if (probes_value_stack_) stack_offset = code_.labelOffsetFromBase(no_stack_at_entry_);
     const CodePatch patch = [this](CodeHolder& code, uint64_t base) { patch_jump_tables(code, base); };
-    return finish_code(code_, out_, code_.labelOffsetFromBase(osr), oob_offset, registered_, stack_offset,
-                       jump_tables_.empty() ? nullptr : &patch);
+    const NativeEntry entry = finish_code(code_, out_, code_.labelOffsetFromBase(osr), oob_offset, registered_,
+                                          stack_offset, jump_tables_.empty() ? nullptr : &patch);
+    if (entry) out_.osr_internal = static_cast<const char*>(out_.code) + code_.labelOffsetFromBase(osr_internal_);
+    return entry;
   }
 
  private:
@@ -1032,9 +1034,10 @@ class X64Compiler {
   // constants are written, then the loop numbered edx is entered.
   void osr_prologue() {
     FastAssembler& a = *a_;
-    Label internal = a.newLabel(), no_stack = a.newLabel();
-    native_stub(internal);
-    a.bind(internal);
+    osr_internal_ = a.newLabel();
+    const Label no_stack = a.newLabel();
+    native_stub(osr_internal_);
+    a.bind(osr_internal_);
     internal_prologue(no_stack, false);  // (OSR: rare, and its no_stack is another)
     write_frame_init(src_.const_base);
     for (size_t k = 0; k < src_.loops.size(); ++k) {
@@ -4678,6 +4681,7 @@ class X64Compiler {
   std::map<size_t, Label> body_labels_;  // header -> where branches back enter (pins loaded)
   std::vector<size_t> osr_entries_;      // code positions OSR may enter at (sorted)
   std::map<size_t, Label> osr_labels_;   // such a position -> its entry stub (loads the pins)
+  Label osr_internal_;                   // the OSR entry's internal form (NativeCode::osr_internal)
   // The type of each param and declared local, at its first slot (params
   // and locals occupy the slots below const_base).
   std::vector<std::optional<ValType>>& local_type_ = scratch_.local_type;

@@ -119,6 +119,11 @@ struct Ctrl {
   uint32_t else_label = kNone;  // If: the false path
   bool reached = false;        // a branch goes to `label` (or the code falls into the end)
   bool live_at_start = false;  // the code at the block's start was reachable
+  // A br_if's moves of many values to this label (or the function's
+  // return), made once and shared by later br_ifs with those values at
+  // the same stack positions, all in their homes (see br_if).
+  uint32_t move_stub = kNone;
+  size_t move_stub_first = 0;
   uint32_t arity() const { return uint32_t(kind == Opcode::Loop ? sig.params.size() : sig.results.size()); }
 };
 
@@ -141,6 +146,12 @@ struct Scratch {
   // loops in the same order (CompiledFunc::loops): OSR maps them by
   // position.
   std::vector<std::pair<uint32_t, uint32_t>> loops;
+  // Config::JitCompiler::Both: each loop's way out when its countdown runs
+  // out (a Target), and where it goes on (its OSR target).
+  struct HotLoop {
+    uint32_t hot, go_on, loop;
+  };
+  std::vector<HotLoop> hot_loops;
   Instr in;
 };
 Scratch& scratch() {
@@ -172,6 +183,7 @@ class LeanCompiler {
     s_.targets.clear();
     s_.waits.clear();
     s_.loops.clear();
+    s_.hot_loops.clear();
   }
 
   bool buffer_short() const { return errors_.first == kErrorTooLarge; }
@@ -192,6 +204,7 @@ class LeanCompiler {
     const Config& config = store_.engine.config();
     if (config.consume_fuel) return nullptr;
     counts_steps_ = config.step_limit != 0;
+    upgrades_ = config.jit_compiler == Config::JitCompiler::Both;
     interruptible_ = config.interruptible;
     // A guarded memory's accesses go unchecked (a fault past its size
     // becomes the trap); any other is checked against its size (r14 holds
@@ -227,6 +240,7 @@ class LeanCompiler {
     prologue();
     if (errors_.first != kErrorOk || code.labelOffsetFromBase(internal_) != kInternalEntryOffset) return nullptr;
     if (!walk()) return nullptr;
+    emit_upgrade_paths();
     for (const Target& t : s_.targets)
       if (t.waiting != kNone) return nullptr;  // (a jump to a target never bound: not expected)
     emit_routines();
@@ -277,6 +291,7 @@ class LeanCompiler {
     emit_native_stub(a, memi_, internal_, *entry_routine_);
     a.align(AlignMode::kCode, kInternalEntryOffset);
     a.bind(internal_);
+    if (upgrades_) count_down_at_entry();
     a.push(kFp);
     a.mov(kFp, rdi);
     a.cmp(rsp, ctx_field(offsetof(ExecRegs, frame_limit)));
@@ -297,6 +312,69 @@ class LeanCompiler {
       a.xor_(eax, eax);
       for (uint32_t k = 0; k < num_locals_; ++k) a.mov(slot(num_params_ + k), rax);
     }
+  }
+
+  // ------------------------------------------------------------ upgrade
+  // Config::JitCompiler::Both: the function's calls and loop iterations
+  // count down FuncInstance::upgrade_countdown; where it runs out, the code
+  // asks for the full compiler's (lean_function_hot, lean_loop_hot) and
+  // goes there once it is installed. The entry's countdown is the first
+  // 14 bytes of the internal entry, which install_upgrade overwrites with
+  // a jump to the full code's (mov r11, imm64 and sub dword [r11], 1, as
+  // bytes: that exact length).
+  void count_down_at_entry() {
+    uint8_t bytes[14] = {0x49, 0xBB, 0, 0, 0, 0, 0, 0, 0, 0, 0x41, 0x83, 0x2B, 0x01};
+    const auto counter = reinterpret_cast<uint64_t>(&func_.upgrade_countdown);
+    std::memcpy(bytes + 2, &counter, sizeof counter);
+    a_->embed(bytes, sizeof bytes);
+    entry_hot_ = new_target();
+    jcc(CondCode::kS, entry_hot_);
+    entry_go_on_ = new_target();
+    bind(entry_go_on_);
+  }
+  // At a loop header, after its step: `go_on` is where the loop goes on
+  // (its OSR target, bound next).
+  void count_down_in_loop(uint32_t go_on) {
+    a_->mov(kScratch, imm(reinterpret_cast<uint64_t>(&func_.upgrade_countdown)));
+    a_->sub(dword_ptr(kScratch), 1);
+    const uint32_t hot = new_target();
+    jcc(CondCode::kS, hot);
+    s_.hot_loops.push_back({hot, go_on, uint32_t(s_.loops.size())});
+  }
+  // The ways out, after the body. At the entry only the frame pointer
+  // (rdi) is live; at a loop header no value is in a register, and the
+  // frame is handed over whole (the full code returns to this code's
+  // caller).
+  void emit_upgrade_paths() {
+    if (!upgrades_) return;
+    FastAssembler& a = *a_;
+    bind(entry_hot_);
+    a.push(rdi);  // (and the stack 16-byte aligned for the call)
+    a.mov(rdi, imm(&store_));
+    a.mov(rsi, imm(&func_));
+    a.mov(rax, imm(reinterpret_cast<void*>(&lean_function_hot)));
+    a.call(rax);
+    a.pop(rdi);
+    a.test(rax, rax);
+    jcc(CondCode::kE, entry_go_on_);
+    a.jmp(rax);
+    for (const Scratch::HotLoop& h : s_.hot_loops) {
+      bind(h.hot);
+      a.mov(edx, imm(h.loop));
+      a.call(loop_hot_routine());
+      a.test(rax, rax);
+      jcc(CondCode::kE, h.go_on);
+      a.mov(rdi, kFp);
+      a.mov(edx, imm(h.loop));
+      a.pop(kFp);
+      a.jmp(rax);
+    }
+  }
+  // The routine that calls lean_loop_hot for loop edx (called from the
+  // body, as interpreter_routine is).
+  Label loop_hot_routine() {
+    if (!loop_hot_routine_.isValid()) loop_hot_routine_ = a_->newLabel();
+    return loop_hot_routine_;
   }
 
   // A step (Config::step_limit) and the interrupt check
@@ -712,6 +790,7 @@ class LeanCompiler {
       // On-stack replacement enters here, past the step the interpreter
       // has just taken; every value is in its home slot.
       const uint32_t osr = new_target();
+      if (upgrades_) count_down_in_loop(osr);
       bind(osr);
       s_.loops.push_back({osr, uint32_t(stack_.size())});
     } else if (in.op == Opcode::If) {
@@ -873,8 +952,24 @@ class LeanCompiler {
       t.reached = true;
       return;
     }
+    // Many values: stored to their homes (once: later br_ifs find them
+    // there), then moved by one stub the label's later br_ifs share, so
+    // the code grows with the branches, not branches times values.
+    const bool shared = n >= kSharedMovesFrom;
+    if (shared) {
+      spill_top(n);
+      if (t.move_stub != kNone && t.move_stub_first == stack_.size() - n) {
+        jcc(test_cond(cond, cond_position), t.move_stub);
+        return;
+      }
+    }
     const uint32_t skip = new_target();
     jcc(negateCond(test_cond(cond, cond_position)), skip);
+    if (shared) {
+      t.move_stub = new_target();
+      t.move_stub_first = stack_.size() - n;
+      bind(t.move_stub);
+    }
     if (&t == &ctrls_.front()) {
       emit_return();
     } else {
@@ -884,6 +979,7 @@ class LeanCompiler {
     }
     bind(skip);
   }
+  static constexpr uint32_t kSharedMovesFrom = 8;
 
   bool br_table(const Instr& in) {
     FastAssembler& a = *a_;
@@ -1048,6 +1144,18 @@ class LeanCompiler {
       a.jz(interpreter_routine());
       a.add(r11, imm(int32_t(kInternalEntryOffset)));
       a.jmp(r11);
+    }
+    if (loop_hot_routine_.isValid()) {
+      a.bind(loop_hot_routine_);
+      a.sub(rsp, imm(8));  // (16-byte aligned for the helper)
+      a.mov(rdi, imm(&store_));
+      a.mov(rsi, kCtx);
+      a.mov(rcx, imm(&func_));
+      a.mov(r8, kFp);
+      a.mov(rax, imm(reinterpret_cast<void*>(&lean_loop_hot)));
+      a.call(rax);
+      a.add(rsp, imm(8));
+      a.ret();
     }
     if (!interpreter_routine_.isValid()) return;
     const Label trapped = a.newLabel();
@@ -1842,7 +1950,8 @@ class LeanCompiler {
   RecordingErrorHandler errors_;
   TrapSites trap_sites_;
   Label internal_, own_trap_, trap_out_of_segment_, no_stack_, oob_;
-  Label interpreter_routine_, call_routine_;  // (made on first use)
+  Label interpreter_routine_, call_routine_, loop_hot_routine_;  // (made on first use)
+  uint32_t entry_hot_ = kNone, entry_go_on_ = kNone;  // (count_down_at_entry)
   size_t frame_size_patch_ = 0;
   size_t site_index_ = 0;
   uint32_t num_params_ = 0, num_locals_ = 0, temp_base_ = 0, max_stack_ = 0;
@@ -1853,6 +1962,7 @@ class LeanCompiler {
   uint32_t dead_depth_ = 0;
   bool registered_ = true;
   bool counts_steps_ = false, interruptible_ = false;
+  bool upgrades_ = false;  // Config::JitCompiler::Both: counts down to the full code
   bool guarded_ = false;  // memory 0 has guard pages (and the fault handler is in)
   bool has_lzcnt_ = false, has_tzcnt_ = false, has_popcnt_ = false;
 };

@@ -35,13 +35,23 @@ Config with_tier(Config::Tier tier, uint32_t threshold = 1000) {
   return c;
 }
 
+// The same with the full compiler alone (what a test of its code's own
+// properties wants: late-call cells, register saves, the interpreter's
+// frame layout).
+Config full_compiler(Config c) {
+  c.jit_compiler = Config::JitCompiler::Full;
+  return c;
+}
+
 // Calls check(config) for each configuration that runs compiled code: the
 // JIT, and tiered moving up at the first call, each with guard pages and
-// with explicit bounds checks, each made by the full and by the lean
-// compiler (which leaves a memory with explicit checks to the full one).
+// with explicit bounds checks, each made by the full compiler, the lean
+// one, and both (lean code that moves on to the full compiler's at its
+// second call or loop iteration).
 template <class Check>
 void for_each_compiled_config(Check&& check) {
-  for (Config::JitCompiler compiler : {Config::JitCompiler::Full, Config::JitCompiler::Lean}) {
+  for (Config::JitCompiler compiler :
+       {Config::JitCompiler::Full, Config::JitCompiler::Lean, Config::JitCompiler::Both}) {
     for (BoundsChecks checks : {BoundsChecks::GuardPages, BoundsChecks::Explicit}) {
       for (Config::Tier tier : {Config::Tier::Jit, Config::Tier::Tiered}) {
         SCOPED_TRACE(testing::Message() << "tier " << int(tier) << ", bounds checks " << int(checks) << ", compiler "
@@ -231,7 +241,7 @@ TEST(Jit, FunctionsPastTheFaultRegistryKeepOnlyTheirOwnLateCalls) {
   }
   b.export_("first", ExternKind::Func, 0);
   b.export_("late", ExternKind::Func, kFuncs - 2 * kChain);
-  test::InstanceHarness h(with_tier(Config::Tier::Jit));
+  test::InstanceHarness h(full_compiler(with_tier(Config::Tier::Jit)));
   ASSERT_NO_FATAL_FAILURE(h.instantiate(b.build()));
   size_t late_calls = 0;
   for (const auto& f : h.store.impl().funcs) {
@@ -364,7 +374,7 @@ const char* kSegmentTraps = R"((module
 TEST(Jit, ATrapGivesTheNativeEntrysCallerItsRegistersBack) {
   for (BoundsChecks checks : {BoundsChecks::GuardPages, BoundsChecks::Explicit}) {
     SCOPED_TRACE(testing::Message() << "bounds checks " << int(checks));
-    Config config = with_tier(Config::Tier::Jit);
+    Config config = full_compiler(with_tier(Config::Tier::Jit));
     config.bounds_checks = checks;
     test::InstanceHarness h(config);
     ASSERT_NO_FATAL_FAILURE(h.instantiate_wat(kSegmentTraps));
@@ -450,8 +460,9 @@ TEST(Jit, SaveSlotsLieAboveTheResults) {
 #if defined(__x86_64__)
       EXPECT_TRUE(f->native && f->native->frame_saves);
 #endif
-      if (f->compiled) {
-        EXPECT_GE(f->compiled->save_base, f->compiled->num_results);
+      // (The frame layout of the code: its source's.)
+      if (f->native && f->native->source) {
+        EXPECT_GE(f->native->source->save_base, f->native->source->num_results);
       }
     }
     return out;
@@ -785,9 +796,20 @@ TEST(Jit, ValueStackExhaustionEndsAtTheInterpretersDepth) {
   EXPECT_EQ(interpreted[0].substr(0, 27), "small: call stack exhausted");
   EXPECT_EQ(interpreted[1].substr(0, 25), "big: call stack exhausted");
   for (BoundsChecks checks : {BoundsChecks::GuardPages, BoundsChecks::Explicit}) {
-    Config c = with_tier(Config::Tier::Jit);
+    Config c = full_compiler(with_tier(Config::Tier::Jit));
     c.bounds_checks = checks;
     EXPECT_EQ(outcomes(c), interpreted);
+    // The lean compiler's frames hold no constants, so more of them fit;
+    // its code (and code moving from it to the full compiler's mid-way)
+    // ends in the same trap.
+    for (Config::JitCompiler compiler : {Config::JitCompiler::Lean, Config::JitCompiler::Both}) {
+      c.jit_compiler = compiler;
+      const std::vector<std::string> seen = outcomes(c);
+      ASSERT_EQ(seen.size(), interpreted.size());
+      for (size_t k = 0; k < seen.size(); ++k)
+        EXPECT_EQ(seen[k].substr(0, seen[k].find(" after ")),
+                  interpreted[k].substr(0, interpreted[k].find(" after ")));
+    }
   }
 }
 
@@ -957,7 +979,7 @@ TEST(Jit, CallsToFunctionsCompiledLaterMatchTheInterpreter) {
 
 TEST(Jit, CompileAllPointsCallsAtCalleesCompiledAfterTheirCaller) {
   if (!jit::available()) GTEST_SKIP() << "no compiler for this host";
-  test::InstanceHarness h(with_tier(Config::Tier::Jit));
+  test::InstanceHarness h(full_compiler(with_tier(Config::Tier::Jit)));
   ASSERT_NO_FATAL_FAILURE(h.instantiate_wat(kForwardCalls));
   const StoreImpl& store = h.store.impl();
   const InstanceImpl& instance = *store.instances[h.instance.addr()];
@@ -985,7 +1007,7 @@ TEST(Jit, CompileAllPointsCallsAtCalleesCompiledAfterTheirCaller) {
 // written together, each pointing at its own callee.
 TEST(Jit, CompileAllPointsEachOfSeveralCellsAtItsOwnCallee) {
   if (!jit::available()) GTEST_SKIP() << "no compiler for this host";
-  test::InstanceHarness h(with_tier(Config::Tier::Jit));
+  test::InstanceHarness h(full_compiler(with_tier(Config::Tier::Jit)));
   ASSERT_NO_FATAL_FAILURE(h.instantiate_wat(R"((module
     (func (export "first") (param i32) (result i32)
       (i32.add (call $b (local.get 0)) (i32.add (call $c (local.get 0)) (call $d (local.get 0)))))

@@ -5,10 +5,12 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <vector>
 
 #include "instance_harness.hpp"
+#include "background_compiler.hpp"
 #include "jit.hpp"
 #include "mywasm/mywasm.hpp"
 #include "runtime/store.hpp"
@@ -221,6 +223,129 @@ TEST(LeanCompiler, LeavesV128ToTheFullCompiler) {
   EXPECT_NE(h.store.impl().funcs[f->addr()]->native_entry, nullptr);  // (the full compiler's)
   EXPECT_EQ(h.call1("vector", {Value::i32(9)}).i32(), 9);
   EXPECT_EQ(h.call1("scalar", {Value::i32(9)}).i32(), 10);
+}
+
+// Config::JitCompiler::Both: lean code first, the full compiler's once a
+// function is hot.
+Config both_config(uint32_t threshold, bool background = false) {
+  Config c;
+  c.tier = Config::Tier::Jit;
+  c.jit_compiler = Config::JitCompiler::Both;
+  c.tier_up_threshold = threshold;
+  c.background_compile = background;
+  return c;
+}
+
+const FuncInstance& func_named(test::InstanceHarness& h, std::string_view name) {
+  auto f = h.instance.func(h.store, name);
+  EXPECT_TRUE(f);
+  return *h.store.impl().funcs[f->addr()];
+}
+
+const char* kUpgrade = R"((module
+  (func $sq (export "sq") (param i32) (result i32) (i32.mul (local.get 0) (local.get 0)))
+  ;; Calls $sq from lean code compiled before $sq moves on.
+  (func (export "sum_sq") (param $n i32) (result i64) (local $i i32) (local $acc i64)
+    (loop $l
+      (local.set $acc (i64.add (local.get $acc) (i64.extend_i32_u (call $sq (local.get $i)))))
+      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+    (local.get $acc))
+  ;; Values below the loop on the operand stack when it moves over.
+  (func (export "below") (param $n i32) (result i32)
+    (i32.const 1000)
+    (i32.const 7)
+    (loop $l (param i32) (result i32)
+      (i32.add (i32.const 3))
+      (local.tee $n (i32.sub (local.get $n) (i32.const 1)))
+      (br_if $l))
+    (i32.add)))
+)";
+
+// A function called past the threshold runs the full compiler's code from
+// then on; its lean code's entry jumps there (for callers that call it
+// directly), and the results are the interpreter's.
+TEST(LeanCompiler, HotFunctionsMoveToTheFullCompilersCode) {
+  test::InstanceHarness h(both_config(10)), ref(interp_config());
+  ASSERT_NO_FATAL_FAILURE(h.instantiate_wat(kUpgrade));
+  ASSERT_NO_FATAL_FAILURE(ref.instantiate_wat(kUpgrade));
+  EXPECT_TRUE(is_lean(h, "sq"));
+  for (int32_t i = 0; i < 10; ++i) EXPECT_EQ(h.call1("sq", {Value::i32(i)}).i32(), i * i);
+  EXPECT_TRUE(is_lean(h, "sq"));  // (ten calls: the threshold, not past it)
+  EXPECT_EQ(h.call1("sq", {Value::i32(12)}).i32(), 144);
+  const FuncInstance& sq = func_named(h, "sq");
+  ASSERT_TRUE(sq.native && !sq.native->lean && sq.native->replaced && sq.native->replaced->lean);
+  EXPECT_EQ(sq.native_entry, reinterpret_cast<NativeEntry>(sq.native->code));
+  // The lean entry: jmp [rip+0] to the full code's internal entry.
+  const auto* lean_entry = static_cast<const uint8_t*>(sq.native->replaced->code) + 64;
+  EXPECT_EQ(lean_entry[0], 0xFF);
+  EXPECT_EQ(lean_entry[1], 0x25);
+  uint64_t target;
+  std::memcpy(&target, lean_entry + 6, sizeof target);
+  EXPECT_EQ(target, reinterpret_cast<uint64_t>(sq.native->code) + 64);
+  // sum_sq (lean, one call) calls it directly, through that jump.
+  EXPECT_EQ(h.call1("sum_sq", {Value::i32(50)}).i64(), ref.call1("sum_sq", {Value::i32(50)}).i64());
+}
+
+// A loop in a function called once moves to the full compiler's code
+// mid-run (on-stack replacement from lean code), with the values the loop
+// leaves below it on the operand stack.
+TEST(LeanCompiler, HotLoopsMoveFromItsCodeToTheFullCompilersMidRun) {
+  test::InstanceHarness h(both_config(100)), ref(interp_config());
+  ASSERT_NO_FATAL_FAILURE(h.instantiate_wat(kUpgrade));
+  ASSERT_NO_FATAL_FAILURE(ref.instantiate_wat(kUpgrade));
+  EXPECT_EQ(h.call1("below", {Value::i32(1000)}).i32(), ref.call1("below", {Value::i32(1000)}).i32());
+  EXPECT_EQ(h.store.impl().osr_entries, 1u);
+  EXPECT_FALSE(is_lean(h, "below"));
+  EXPECT_EQ(h.call1("sum_sq", {Value::i32(3000)}).i64(), ref.call1("sum_sq", {Value::i32(3000)}).i64());
+  EXPECT_EQ(h.store.impl().osr_entries, 2u);
+  EXPECT_FALSE(is_lean(h, "sum_sq"));
+  EXPECT_FALSE(is_lean(h, "sq"));
+}
+
+// Made on the helper thread: the lean code goes on until it is ready, and
+// the next call (or iteration) installs it.
+TEST(LeanCompiler, FullCodeMadeInTheBackgroundIsInstalledAtTheNextCall) {
+  test::InstanceHarness h(both_config(1, /*background=*/true));
+  ASSERT_NO_FATAL_FAILURE(h.instantiate_wat(kUpgrade));
+  EXPECT_EQ(h.call1("sq", {Value::i32(3)}).i32(), 9);
+  EXPECT_EQ(h.call1("sq", {Value::i32(4)}).i32(), 16);  // (asks for it)
+  jit::drain_background_compiles(h.store.impl());
+  const FuncInstance& sq = func_named(h, "sq");
+  EXPECT_EQ(sq.upgrade_state, uint8_t(jit::UpgradeState::Ready));
+  EXPECT_TRUE(sq.native->lean);  // (not installed yet)
+  for (int32_t i = 0; i < 3; ++i) EXPECT_EQ(h.call1("sq", {Value::i32(5)}).i32(), 25);
+  EXPECT_FALSE(sq.native->lean);
+}
+
+// A trap in the full code of a function that moved over mid-loop reports
+// the interpreter's backtrace.
+TEST(LeanCompiler, TrapsAfterMovingOverCarryTheInterpretersBacktrace) {
+  const char* wat = R"((module
+    (func $inner (param i32) (result i32) (i32.div_u (i32.const 1) (local.get 0)))
+    (func $outer (export "outer") (param $n i32) (result i32)
+      (loop $l
+        (drop (call $inner (local.get $n)))
+        (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+      (call $inner (local.get $n))))
+  )";
+  test::InstanceHarness h(both_config(5)), ref(interp_config());
+  ASSERT_NO_FATAL_FAILURE(h.instantiate_wat(wat));
+  ASSERT_NO_FATAL_FAILURE(ref.instantiate_wat(wat));
+  auto got = h.call("outer", {Value::i32(50)});
+  auto expected = ref.call("outer", {Value::i32(50)});
+  ASSERT_FALSE(got.ok());
+  ASSERT_FALSE(expected.ok());
+  ASSERT_TRUE(got.error().trap && expected.error().trap);
+  EXPECT_EQ(got.error().trap->message, expected.error().trap->message);
+  const auto& frames = got.error().trap->backtrace;
+  const auto& expected_frames = expected.error().trap->backtrace;
+  ASSERT_EQ(frames.size(), expected_frames.size());
+  for (size_t k = 0; k < frames.size(); ++k) {
+    EXPECT_EQ(frames[k].func_index, expected_frames[k].func_index) << k;
+    EXPECT_EQ(frames[k].module_offset, expected_frames[k].module_offset) << k;
+  }
+  EXPECT_EQ(frames.size(), 2u);
+  EXPECT_FALSE(is_lean(h, "outer"));
 }
 
 }  // namespace

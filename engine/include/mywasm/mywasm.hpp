@@ -220,22 +220,28 @@ struct Config {
   static std::optional<Tier> tier_named(std::string_view name);
   // Tier::Tiered: interpreter calls plus loop iterations of a function
   // before it is compiled (a hot loop then continues in compiled code).
+  // JitCompiler::Both: the same in lean code, before the full compiler
+  // recompiles the function.
   uint32_t tier_up_threshold = 1000;
-  // Tier::Tiered: a hot function is compiled on the process's helper
-  // thread (one for every store) while the interpreter goes on running it
-  // (its next call, or its loop's next iteration, enters the compiled
-  // code), rather than on the thread that runs it, at the point it got hot
-  // (which then waits for the compile: reproducible, as a conformance run
-  // wants).
+  // Tier::Tiered (and JitCompiler::Both's recompiles): a hot function is
+  // compiled on the process's helper thread (one for every store) while
+  // the interpreter (or its lean code) goes on running it (its next call,
+  // or its loop's next iteration, enters the new code), rather than on the
+  // thread that runs it, at the point it got hot (which then waits for the
+  // compile: reproducible, as a conformance run wants).
   bool background_compile = true;
   // Which compiler makes compiled code: the full one (from the
-  // interpreter's translation, with a register cache and loop pins), or
-  // the lean one (straight from the wasm body, one pass, for compile
-  // speed; x86-64 only so far, and a function it does not take yet goes to
-  // the full one). The names `mywasm --jit-compiler` takes, in this order.
-  enum class JitCompiler : uint8_t { Full, Lean };
-  JitCompiler jit_compiler = JitCompiler::Full;
-  static constexpr std::array<std::string_view, 2> kJitCompilerNames{"full", "lean"};
+  // interpreter's translation, with a register cache and loop pins), the
+  // lean one (straight from the wasm body, one pass, for compile speed;
+  // x86-64 only so far, and a function it does not take yet goes to the
+  // full one), or both: the lean one first, and the full one for a
+  // function whose lean code gets hot (tier_up_threshold calls plus loop
+  // iterations; its callers go on in the new code at their next call, a
+  // running loop at its next iteration). The names `mywasm --jit-compiler`
+  // takes, in this order.
+  enum class JitCompiler : uint8_t { Full, Lean, Both };
+  JitCompiler jit_compiler = JitCompiler::Both;
+  static constexpr std::array<std::string_view, 3> kJitCompilerNames{"full", "lean", "both"};
   uint32_t max_call_depth = 10000;          // deeper calls trap "call stack exhausted"
   uint64_t max_value_stack_bytes = 64u << 20;  // interpreter value stack per store
   // The interpreter's fused and specialised instruction forms (compare +

@@ -66,6 +66,14 @@ struct FuncInstance {
   // Interpreter calls left before the function tiers up (Config::tier
   // Tiered); reset to "never" once it was tried.
   int32_t tier_up_countdown = INT32_MAX;
+  // Lean code's way to the full compiler's (Config::JitCompiler::Both):
+  // its calls plus loop iterations left before it asks (counted by the
+  // lean code, then by jit::lean_*_hot while the full code is made), the
+  // request's state (jit::UpgradeState, atomic: the helper thread sets
+  // Ready), and the full code made and not yet installed.
+  int32_t upgrade_countdown = INT32_MAX;
+  uint8_t upgrade_state = 0;
+  std::unique_ptr<jit::NativeCode> upgrade;
   // Out of line: CompiledFunc is only complete in store.cpp and interp/.
   FuncInstance();
   ~FuncInstance();
