@@ -94,11 +94,34 @@ const EntryRoutine& native_entry_routine() {
     a.pop(kCtx);
     a.pop(rbp);
     a.ret();
+    // A trap leaving the segment at once (the unwind above passes it on to
+    // the entry's caller), jumped to from a function's trap exits with the
+    // stack as the trap left it: the records of its calls, from that frame
+    // out, are written first (write_segment_records), the TrapCode in eax
+    // kept in ebx meanwhile (the entry restores its caller's rbx). The
+    // fault handler's traps come here too, through the function's
+    // out-of-bounds entry. Top: the trap is in the frame at rsp (its
+    // record is the innermost); inner: a call out of the segment returned
+    // it, with its records above.
+    Label exits[2];
+    for (bool as_top : {true, false}) {
+      exits[as_top] = a.newLabel();
+      a.bind(exits[as_top]);
+      a.mov(ebx, eax);
+      a.mov(rdi, kCtx);
+      a.mov(rsi, rsp);
+      a.mov(edx, uint32_t(as_top));
+      a.mov(rax, imm(reinterpret_cast<void*>(&write_segment_records)));
+      a.call(rax);
+      a.mov(eax, ebx);
+      a.jmp(unwind);
+    }
     NativeCode installed;
     const auto* rx = reinterpret_cast<const char*>(install_code(code, installed));
     installed.code = nullptr;  // (kept for the process's lifetime; on failure the space stays unused: this runs once)
     if (!rx) return {};
-    return {rx, rx + code.labelOffsetFromBase(unwind)};
+    return {rx, rx + code.labelOffsetFromBase(unwind), rx + code.labelOffsetFromBase(exits[true]),
+            rx + code.labelOffsetFromBase(exits[false])};
   }();
   return routine;
 }
@@ -126,27 +149,6 @@ void emit_write_record(FastAssembler& a, int32_t below) {
   a.mov(ctx_field(offsetof(ExecRegs, record)), rcx);
 }
 
-namespace {
-// A trap leaves the segment at once (the native entry's unwind, see
-// native_entry_routine, passes it on to the entry's caller): the records
-// of its calls, from this frame out, are written first
-// (write_segment_records), the TrapCode in eax kept in ebx meanwhile
-// (the native entry restores its caller's rbx). The fault handler's
-// traps come here too: it resumes at the function's out-of-bounds
-// entry, with the stack as the faulting access left it.
-void emit_exit_segment(FastAssembler& a, bool as_top, const EntryRoutine& routine) {
-  a.mov(ebx, eax);
-  a.mov(rdi, kCtx);
-  a.mov(rsi, rsp);
-  a.mov(edx, uint32_t(as_top));
-  a.mov(rax, imm(reinterpret_cast<void*>(&write_segment_records)));
-  a.call(rax);
-  a.mov(eax, ebx);
-  a.mov(rcx, imm(routine.unwind));
-  a.jmp(rcx);
-}
-}  // namespace
-
 void emit_trap_exits(FastAssembler& a, const Label& no_stack, const Label& own_trap, const Label& out_of_segment,
                      const FuncInstance& func, const EntryRoutine& routine) {
   const Label leave_segment = a.newLabel();
@@ -159,9 +161,11 @@ void emit_trap_exits(FastAssembler& a, const Label& no_stack, const Label& own_t
   a.mov(rcx, imm(&func));
   a.mov(ctx_field(offsetof(ExecRegs, trap_func)), rcx);
   a.bind(leave_segment);
-  emit_exit_segment(a, true, routine);
+  a.mov(rcx, imm(routine.exit_top));
+  a.jmp(rcx);
   a.bind(out_of_segment);
-  emit_exit_segment(a, false, routine);
+  a.mov(rcx, imm(routine.exit_inner));
+  a.jmp(rcx);
 }
 
 void emit_osr_fallbacks(FastAssembler& a, const Label& no_stack, const Label& own_trap) {

@@ -57,6 +57,10 @@ void write_segment_records(ExecRegs* regs, uintptr_t sp, uint32_t as_top);
 struct EntryRoutine {
   const void* entry = nullptr;
   const void* unwind = nullptr;
+  // Where a function's trap exits go (see emit_trap_exits): a trap in the
+  // frame at rsp, and one a call out of the segment returned.
+  const void* exit_top = nullptr;
+  const void* exit_inner = nullptr;
 };
 const EntryRoutine& native_entry_routine();
 
@@ -77,8 +81,8 @@ void emit_write_record(FastAssembler& a, int32_t below = 0);
 // call), `own_trap` (eax: the TrapCode of a trap in `func`, rcx: an
 // address in the trapping instruction's code, 0 for none) and
 // `out_of_segment` (eax: the TrapCode a call out of the segment returned,
-// with its records above). Each writes the segment's records
-// (write_segment_records) and leaves through the routine's unwind.
+// with its records above). Each goes on in the routine's exits, which
+// write the segment's records (write_segment_records) and unwind.
 void emit_trap_exits(FastAssembler& a, const asmjit::Label& no_stack, const asmjit::Label& own_trap,
                      const asmjit::Label& out_of_segment, const FuncInstance& func, const EntryRoutine& routine);
 // The end of an on-stack-replacement entry, after its jumps to the loops:

@@ -214,6 +214,42 @@ class FastAssembler : public asmjit::x86::Assembler {
     done(p);
     return field;
   }
+  // Up to 16 bytes of code as they are (a fixed sequence), without
+  // asmjit's embed.
+  asmjit::Error bytes(const uint8_t* data, size_t n) {
+    if (!fast_ready() || n > 16) return embed(data, n);
+    uint8_t* p = _bufferPtr;
+    std::memcpy(p, data, n);
+    done(p + n);
+    return asmjit::kErrorOk;
+  }
+  // Pads with no-ops to a multiple of 16 bytes (a loop header), in the
+  // fewest of the recommended multi-byte NOP forms (0F 1F /0, 66-prefixed
+  // for the odd lengths), without asmjit's align.
+  asmjit::Error align16() {
+    static constexpr uint8_t kNops[9][9] = {
+        {0x90},
+        {0x66, 0x90},
+        {0x0F, 0x1F, 0x00},
+        {0x0F, 0x1F, 0x40, 0x00},
+        {0x0F, 0x1F, 0x44, 0x00, 0x00},
+        {0x66, 0x0F, 0x1F, 0x44, 0x00, 0x00},
+        {0x0F, 0x1F, 0x80, 0x00, 0x00, 0x00, 0x00},
+        {0x0F, 0x1F, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00},
+        {0x66, 0x0F, 0x1F, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00},
+    };
+    if (!fast_ready()) return align(asmjit::AlignMode::kCode, 16);
+    size_t pad = (16 - size_t(_bufferPtr - _bufferData) % 16) % 16;
+    uint8_t* p = _bufferPtr;
+    while (pad) {
+      const size_t n = pad > 9 ? 9 : pad;
+      std::memcpy(p, kNops[n - 1], n);
+      p += n;
+      pad -= n;
+    }
+    done(p);
+    return asmjit::kErrorOk;
+  }
   // Writes target - base into the 4 bytes at `field`.
   void patch_rel32(size_t field, size_t base, size_t target) {
     const auto d32 = int32_t(int64_t(target) - int64_t(base));

@@ -244,9 +244,12 @@ class LeanCompiler {
     for (const Target& t : s_.targets)
       if (t.waiting != kNone) return nullptr;  // (a jump to a target never bound: not expected)
     emit_routines();
+    // The interpreter's on-stack replacement into this code: only where
+    // the interpreter ran the function first (Tier::Tiered), into a loop.
+    const bool osr_wanted = func_.compiled && !s_.loops.empty();
     const Label osr = a.newLabel();
     a.bind(osr);
-    osr_entry();
+    if (osr_wanted) osr_entry();
     epilogue();
     emit_trap_stubs();
     if (errors_.first != kErrorOk || !a.resolve_label_jumps()) return nullptr;
@@ -257,6 +260,7 @@ class LeanCompiler {
     if (guarded_) oob = code.labelOffsetFromBase(oob_);
     NativeEntry entry = finish_code(code, out_, code.labelOffsetFromBase(osr), oob, registered_);
     if (!entry) return nullptr;
+    if (!osr_wanted) out_.osr_entry = nullptr;
     layout = std::make_unique<CompiledFunc>();
     layout->num_params = num_params_;
     layout->num_locals = num_locals_;
@@ -322,11 +326,14 @@ class LeanCompiler {
   // 14 bytes of the internal entry, which install_upgrade overwrites with
   // a jump to the full code's (mov r11, imm64 and sub dword [r11], 1, as
   // bytes: that exact length).
-  void count_down_at_entry() {
+  void count_down() {
     uint8_t bytes[14] = {0x49, 0xBB, 0, 0, 0, 0, 0, 0, 0, 0, 0x41, 0x83, 0x2B, 0x01};
     const auto counter = reinterpret_cast<uint64_t>(&func_.upgrade_countdown);
     std::memcpy(bytes + 2, &counter, sizeof counter);
-    a_->embed(bytes, sizeof bytes);
+    a_->bytes(bytes, sizeof bytes);
+  }
+  void count_down_at_entry() {
+    count_down();
     entry_hot_ = new_target();
     jcc(CondCode::kS, entry_hot_);
     entry_go_on_ = new_target();
@@ -335,8 +342,7 @@ class LeanCompiler {
   // At a loop header, after its step: `go_on` is where the loop goes on
   // (its OSR target, bound next).
   void count_down_in_loop(uint32_t go_on) {
-    a_->mov(kScratch, imm(reinterpret_cast<uint64_t>(&func_.upgrade_countdown)));
-    a_->sub(dword_ptr(kScratch), 1);
+    count_down();  // (r11: kScratch)
     const uint32_t hot = new_target();
     jcc(CondCode::kS, hot);
     s_.hot_loops.push_back({hot, go_on, uint32_t(s_.loops.size())});
@@ -784,7 +790,7 @@ class LeanCompiler {
     spill_all();
     Ctrl c{in.op, uint32_t(stack_.size() - sig.params.size()), sig, kNone, kNone, false, true};
     if (in.op == Opcode::Loop) {
-      a_->align(AlignMode::kCode, 16);
+      a_->align16();
       bind(label_of(c));
       step_check();
       // On-stack replacement enters here, past the step the interpreter

@@ -404,6 +404,37 @@ TEST(FastAssembler, FullBufferIsAsmjitsError) {
   for (size_t i = 64; i < sizeof storage; ++i) EXPECT_EQ(storage[i], 0xAB) << i;
 }
 
+// align16 pads to a multiple of 16 with whole no-op instructions (as
+// asmjit's align would, in its own choice of forms), and bytes() writes
+// what it is given.
+TEST(FastAssembler, Align16PadsWithNopsAndBytesAreWrittenAsGiven) {
+  const std::vector<std::vector<uint8_t>> nops = {
+      {0x90}, {0x66, 0x90}, {0x0F, 0x1F, 0x00}, {0x0F, 0x1F, 0x40, 0x00}, {0x0F, 0x1F, 0x44, 0x00, 0x00},
+      {0x66, 0x0F, 0x1F, 0x44, 0x00, 0x00}, {0x0F, 0x1F, 0x80, 0x00, 0x00, 0x00, 0x00},
+      {0x0F, 0x1F, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00}, {0x66, 0x0F, 0x1F, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00}};
+  for (size_t start = 0; start < 32; ++start) {
+    const std::vector<uint8_t> code = assemble<FastAssembler>([&](FastAssembler& a) {
+      for (size_t k = 0; k < start; ++k) a.bytes(std::vector<uint8_t>{0xCC}.data(), 1);
+      a.align16();
+      const uint8_t tail[3] = {0x48, 0x85, 0xC0};
+      a.bytes(tail, sizeof tail);
+    });
+    ASSERT_EQ((code.size() - 3) % 16, 0u) << start;
+    ASSERT_LT(code.size() - 3 - start, 16u) << start;
+    EXPECT_EQ(std::vector<uint8_t>(code.end() - 3, code.end()), (std::vector<uint8_t>{0x48, 0x85, 0xC0}));
+    for (size_t at = start; at < code.size() - 3;) {  // whole NOPs
+      bool matched = false;
+      for (const auto& nop : nops)
+        if (at + nop.size() <= code.size() - 3 && std::equal(nop.begin(), nop.end(), code.begin() + at)) {
+          at += nop.size();
+          matched = true;
+          break;
+        }
+      ASSERT_TRUE(matched) << "start " << start << ", byte " << at;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace mywasm::jit
 #endif
