@@ -18,11 +18,15 @@
 namespace mywasm {
 namespace {
 
+// (The full compiler alone: one compile per hot function, counted below.
+// Lean code's own move on to the full compiler's, also made on the helper,
+// is lean_compiler_test's.)
 Config background(uint32_t threshold) {
   Config c;
   c.tier = Config::Tier::Tiered;
   c.tier_up_threshold = threshold;
   c.background_compile = true;
+  c.jit_compiler = Config::JitCompiler::Full;
   return c;
 }
 
