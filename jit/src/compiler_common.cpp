@@ -140,12 +140,6 @@ void make_stubs(const CompiledFunc& src, const std::vector<bool>& out_of_line, N
 }
 }  // namespace detail
 
-void note_code_origin(std::vector<CompiledFunc::Origin>& origins, uint32_t position, uint32_t module_offset) {
-  if (!origins.empty() && origins.back().module_offset == module_offset) return;
-  if (!origins.empty() && origins.back().position == position) origins.pop_back();
-  origins.push_back({position, module_offset});
-}
-
 namespace {
 // Writes each section's bytes straight from its buffer to the flattened
 // code at `rx`, `size` bytes in all, in one write: a system call costs

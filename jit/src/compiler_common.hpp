@@ -106,7 +106,12 @@ bool scan_function(const FuncInstance& func, const CompiledFunc& src, OutOfLine&
 // Notes in `origins` (NativeCode::code_origins) that native code from
 // `position` on is the wasm instruction's at `module_offset`: one entry per
 // run of code of one instruction (an entry that covered no code is dropped).
-void note_code_origin(std::vector<CompiledFunc::Origin>& origins, uint32_t position, uint32_t module_offset);
+// (Inline: compilers call it for most instructions.)
+inline void note_code_origin(std::vector<CompiledFunc::Origin>& origins, uint32_t position, uint32_t module_offset) {
+  if (!origins.empty() && origins.back().module_offset == module_offset) return;
+  if (!origins.empty() && origins.back().position == position) origins.pop_back();
+  origins.push_back({position, module_offset});
+}
 
 // The labels of a function's trap paths: one stub per instruction and trap
 // (it hands the address of the jump to it, its site, to the function's

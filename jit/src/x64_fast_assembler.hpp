@@ -20,6 +20,7 @@
 #include <asmjit/x86.h>
 
 #include <cstdint>
+#include <cassert>
 #include <cstring>
 #include <type_traits>
 #include <utility>
@@ -376,9 +377,12 @@ class FastAssembler : public asmjit::x86::Assembler {
   // Whether nothing asmjit would act on is set and the buffer has room for
   // any mov this encoder writes.
   bool fast_ready() const { return plain_state() && size_t(_bufferEnd - _bufferPtr) >= 16; }
+  // (The compilers never set an extra register, rep(reg) or k(), nor an
+  // inline comment: only the option words are read on each emit, the
+  // others checked in debug builds.)
   bool plain_state() const {
-    return instOptions() == asmjit::InstOptions::kNone && forcedInstOptions() == asmjit::InstOptions::kNone &&
-           !extraReg().isReg() && inlineComment() == nullptr;
+    assert(!extraReg().isReg() && inlineComment() == nullptr);
+    return (uint32_t(instOptions()) | uint32_t(forcedInstOptions())) == 0;
   }
   // A 32- or 64-bit general register: its id, its width in bytes.
   [[gnu::always_inline]] static bool gp(const asmjit::Operand_& o, uint32_t& id, uint32_t& size) {

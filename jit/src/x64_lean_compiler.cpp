@@ -765,8 +765,9 @@ class LeanCompiler {
       default: break;
     }
     if (std::optional<bool> done = table_or_bulk(in)) return *done;
-    if (scalar_access(op).load) return load(op, in.imm64);
-    if (scalar_access(op).store) return store(op, in.imm64);
+    const ScalarAccess& access = scalar_access(op);
+    if (access.load) return load(op, access, in.imm64);
+    if (access.store) return store(op, access, in.imm64);
     return numeric(op);
   }
 
@@ -1350,10 +1351,9 @@ class LeanCompiler {
     return Mem(kMem, kScratch, 0, 0, size);
   }
 
-  bool load(Opcode op, uint64_t offset) {
+  bool load(Opcode op, const ScalarAccess& acc, uint64_t offset) {
     if (!memi_) return false;
     FastAssembler& a = *a_;
-    const ScalarAccess& acc = scalar_access(op);
     const size_t k = stack_.size() - 1;
     const uint8_t addr = to_reg(k);
     pop();
@@ -1378,10 +1378,9 @@ class LeanCompiler {
     return true;
   }
 
-  bool store(Opcode op, uint64_t offset) {
+  bool store(Opcode op, const ScalarAccess& acc, uint64_t offset) {
     if (!memi_) return false;
     FastAssembler& a = *a_;
-    const ScalarAccess& acc = scalar_access(op);
     const size_t vk = stack_.size() - 1, ak = vk - 1;
     const uint8_t addr = to_reg(ak);
     const Val& v = stack_[vk];
