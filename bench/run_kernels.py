@@ -9,7 +9,7 @@ wasm32, scalar code only) and to wasm with -msimd128 (K.simd128.wasm: the
 same auto-vectoriser, for wasm's 128-bit SIMD). For each kernel it times,
 best of N wall-clock runs of the whole process, the native build and
 `mywasm run --tier T --invoke run` (T: interp, jit, tiered), the same with
-`--tier jit --jit-compiler lean` (jit-lean), `both` (jit-both) and
+`--tier jit --jit-compiler lean` (jit-lean), `full` (jit-full) and
 `node node_runner.mjs` on both wasm builds;
 checks that all print the same checksum; and prints the ratios to native
 with their geometric means. Process start-up is included in every figure
@@ -41,8 +41,9 @@ def main():
     # The lean compiler, every function compiled first.
     runners.append(("jit-lean", lambda w: [args.mywasm, "run", "--tier", "jit", "--jit-compiler", "lean", "--invoke", "run",
                                            str(w)]))
-    # Both: lean code first, hot functions recompiled by the full compiler.
-    runners.append(("jit-both", lambda w: [args.mywasm, "run", "--tier", "jit", "--jit-compiler", "both", "--invoke", "run",
+    # The full compiler alone (`jit` is the default, both: lean code first,
+    # hot functions recompiled by the full compiler).
+    runners.append(("jit-full", lambda w: [args.mywasm, "run", "--tier", "jit", "--jit-compiler", "full", "--invoke", "run",
                                            str(w)]))
     if node:
         runners.append(("node", lambda w: [node, str(HERE / "node_runner.mjs"), str(w)]))
