@@ -1155,12 +1155,7 @@ class LeanCompiler {
     if (loop_hot_routine_.isValid()) {
       a.bind(loop_hot_routine_);
       a.sub(rsp, imm(8));  // (16-byte aligned for the helper)
-      a.mov(rdi, imm(&store_));
-      a.mov(rsi, kCtx);
-      a.mov(rcx, imm(&func_));
-      a.mov(r8, kFp);
-      a.mov(rax, imm(reinterpret_cast<void*>(&lean_loop_hot)));
-      a.call(rax);
+      call_frame_helper(reinterpret_cast<const void*>(&lean_loop_hot));
       a.add(rsp, imm(8));
       a.ret();
     }
@@ -1169,12 +1164,7 @@ class LeanCompiler {
     a.bind(interpreter_routine_);
     a.sub(rsp, imm(8));  // (16-byte aligned for the helper)
     emit_write_record(a, 16);  // (the frame's stack pointer is 16 bytes up)
-    a.mov(rdi, imm(&store_));
-    a.mov(rsi, kCtx);
-    a.mov(rcx, imm(&func_));
-    a.mov(r8, kFp);
-    a.mov(rax, imm(reinterpret_cast<void*>(&run_instruction_helper)));
-    a.call(rax);
+    call_frame_helper(reinterpret_cast<const void*>(&run_instruction_helper));
     a.add(rsp, imm(8));
     a.test(eax, eax);
     a.jnz(trapped);
@@ -1182,6 +1172,17 @@ class LeanCompiler {
     a.bind(trapped);  // (the frame's stack pointer, as the trap exit wants it)
     a.add(rsp, imm(8));
     a.jmp(trap_out_of_segment_);
+  }
+  // Calls `helper` (an InstructionHelper's shape: the store, the context,
+  // rdx as the caller set it, this function and its frame).
+  void call_frame_helper(const void* helper) {
+    FastAssembler& a = *a_;
+    a.mov(rdi, imm(&store_));
+    a.mov(rsi, kCtx);
+    a.mov(rcx, imm(&func_));
+    a.mov(r8, kFp);
+    a.mov(rax, imm(helper));
+    a.call(rax);
   }
   void patch_stub_addresses() {
     uint8_t* text = s_.code.textSection()->buffer().data();
