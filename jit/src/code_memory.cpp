@@ -132,8 +132,13 @@ void* CodeMemory::alloc(size_t size) {
     block = found->free.begin();
   }
   const size_t offset = block->first, rest = block->second - size;
-  found->free.erase(block);
-  if (rest) found->free.emplace(offset + size, rest);
+  // The rest of the block stays free, in the same map node (no allocation).
+  auto node = found->free.extract(block);
+  if (rest) {
+    node.key() = offset + size;
+    node.mapped() = rest;
+    found->free.insert(std::move(node));
+  }
   found->used.emplace(offset, size);
   return found->rx + offset;
 }

@@ -151,16 +151,18 @@ void emit_write_record(FastAssembler& a, int32_t below) {
 
 void emit_trap_exits(FastAssembler& a, const Label& no_stack, const Label& own_trap, const Label& out_of_segment,
                      const FuncInstance& func, const EntryRoutine& routine) {
-  const Label leave_segment = a.newLabel();
+  // (Every form here is one FastAssembler encodes itself: a function's
+  // fixed cost.)
   a.bind(no_stack);
   a.mov(eax, uint32_t(interp::TrapCode::StackExhausted));
-  a.mov(ctx_field(offsetof(ExecRegs, trap_func)), 0);
-  a.jmp(leave_segment);
+  a.xor_(ecx, ecx);
+  a.mov(ctx_field(offsetof(ExecRegs, trap_func)), rcx);
+  a.mov(rcx, imm(routine.exit_top));
+  a.jmp(rcx);
   a.bind(own_trap);
   a.mov(ctx_field(offsetof(ExecRegs, trap_pc)), rcx);
   a.mov(rcx, imm(&func));
   a.mov(ctx_field(offsetof(ExecRegs, trap_func)), rcx);
-  a.bind(leave_segment);
   a.mov(rcx, imm(routine.exit_top));
   a.jmp(rcx);
   a.bind(out_of_segment);

@@ -236,7 +236,6 @@ class LeanCompiler {
     own_trap_ = a.newLabel();
     trap_out_of_segment_ = a.newLabel();
     no_stack_ = a.newLabel();
-    oob_ = trap_sites_.entry(a, TrapCode::MemoryOutOfBounds);
     prologue();
     if (errors_.first != kErrorOk || code.labelOffsetFromBase(internal_) != kInternalEntryOffset) return nullptr;
     if (!walk()) return nullptr;
@@ -257,7 +256,7 @@ class LeanCompiler {
     patch_stub_addresses();
     out_.code_origins.assign(s_.origins.begin(), s_.origins.end());
     std::optional<uint64_t> oob;
-    if (guarded_) oob = code.labelOffsetFromBase(oob_);
+    if (oob_.isValid()) oob = code.labelOffsetFromBase(oob_);
     NativeEntry entry = finish_code(code, out_, code.labelOffsetFromBase(osr), oob, registered_);
     if (!entry) return nullptr;
     if (!osr_wanted) out_.osr_entry = nullptr;
@@ -438,6 +437,12 @@ class LeanCompiler {
     return trap_sites_.add(*a_, site_index_, code).stub;
   }
   void emit_trap_stubs() { x64::emit_trap_stubs(*a_, trap_sites_, own_trap_); }
+  // An unchecked access to a guarded memory follows: the function's
+  // out-of-bounds entry, where the fault handler resumes (registered with
+  // the code; a function without such accesses registers nothing).
+  void may_fault() {
+    if (guarded_ && !oob_.isValid()) oob_ = trap_sites_.entry(*a_, TrapCode::MemoryOutOfBounds);
+  }
 
   // ------------------------------------------------------------ registers
   static Gp q(uint8_t id) { return gpq(id); }
@@ -1335,6 +1340,7 @@ class LeanCompiler {
   // (address + offset + size, no overflow in 64 bits) against the memory's
   // current size, read at each access (a callee may have grown it).
   Mem address(uint8_t addr, uint64_t offset, uint32_t size) {
+    may_fault();
     if (!guarded_) {
       const uint64_t end = offset + size;
       if (end <= 0x7FFFFFFF) {
