@@ -246,8 +246,7 @@ class LeanCompiler {
     // The interpreter's on-stack replacement into this code: only where
     // the interpreter ran the function first (Tier::Tiered), into a loop.
     const bool osr_wanted = func_.compiled && !s_.loops.empty();
-    const Label osr = a.newLabel();
-    a.bind(osr);
+    const size_t osr = a.offset();
     if (osr_wanted) osr_entry();
     epilogue();
     emit_trap_stubs();
@@ -257,7 +256,7 @@ class LeanCompiler {
     out_.code_origins.assign(s_.origins.begin(), s_.origins.end());
     std::optional<uint64_t> oob;
     if (oob_.isValid()) oob = code.labelOffsetFromBase(oob_);
-    NativeEntry entry = finish_code(code, out_, code.labelOffsetFromBase(osr), oob, registered_);
+    NativeEntry entry = finish_code(code, out_, osr, oob, registered_);
     if (!entry) return nullptr;
     if (!osr_wanted) out_.osr_entry = nullptr;
     layout = std::make_unique<CompiledFunc>();
