@@ -55,8 +55,7 @@ mywasm::Config jit_config() {
   mywasm::Config c;
   c.tier = mywasm::Config::Tier::Tiered;
   if (const char* compiler = std::getenv("MYWASM_JIT_COMPILER"))
-    for (size_t k = 0; k < c.kJitCompilerNames.size(); ++k)
-      if (c.kJitCompilerNames[k] == compiler) c.jit_compiler = mywasm::Config::JitCompiler(k);
+    c.jit_compiler = mywasm::Config::jit_compiler_named(compiler).value_or(c.jit_compiler);
   return c;
 }
 

@@ -130,11 +130,11 @@ struct EngineOptions {
     app.add_option("--max-memory", max_memory_bytes, "The same in bytes (rounded down to pages)");
   }
   void apply(Config& config) const {
-    config.tier = Config::tier_named(tier).value_or(Config::Tier::Tiered);  // checked by the option
+    config.tier = Config::tier_named(tier).value_or(Config::Tier::Tiered);
     config.tier_up_threshold = tier_up_threshold;
     config.background_compile = tier_up_compile == "background";
-    for (size_t k = 0; k < Config::kJitCompilerNames.size(); ++k)  // (checked by the option)
-      if (jit_compiler == Config::kJitCompilerNames[k]) config.jit_compiler = Config::JitCompiler(k);
+    // (Both names checked by their options.)
+    config.jit_compiler = Config::jit_compiler_named(jit_compiler).value_or(config.jit_compiler);
     config.bounds_checks = bounds_checks == "guard-pages" ? BoundsChecks::GuardPages
                            : bounds_checks == "explicit"  ? BoundsChecks::Explicit
                                                           : BoundsChecks::Auto;

@@ -100,3 +100,13 @@ TEST(ConfigTest, TiersByName) {
   EXPECT_EQ(mywasm::Config::tier_named(""), std::nullopt);
   EXPECT_EQ(mywasm::Config::tier_named("interpreter"), std::nullopt);
 }
+
+// The CLI's --jit-compiler and $MYWASM_JIT_COMPILER take the compiler by
+// these names.
+TEST(ConfigTest, JitCompilersByName) {
+  EXPECT_EQ(mywasm::Config::jit_compiler_named("full"), mywasm::Config::JitCompiler::Full);
+  EXPECT_EQ(mywasm::Config::jit_compiler_named("lean"), mywasm::Config::JitCompiler::Lean);
+  EXPECT_EQ(mywasm::Config::jit_compiler_named("both"), mywasm::Config::JitCompiler::Both);
+  EXPECT_EQ(mywasm::Config::jit_compiler_named("Lean"), std::nullopt);
+  EXPECT_EQ(mywasm::Config::jit_compiler_named(""), std::nullopt);
+}

@@ -238,10 +238,11 @@ struct Config {
   // function whose lean code gets hot (tier_up_threshold calls plus loop
   // iterations; its callers go on in the new code at their next call, a
   // running loop at its next iteration). The names `mywasm --jit-compiler`
-  // takes, in this order.
+  // takes, in this order (jit_compiler_named: nullopt for any other name).
   enum class JitCompiler : uint8_t { Full, Lean, Both };
   JitCompiler jit_compiler = JitCompiler::Both;
   static constexpr std::array<std::string_view, 3> kJitCompilerNames{"full", "lean", "both"};
+  static std::optional<JitCompiler> jit_compiler_named(std::string_view name);
   uint32_t max_call_depth = 10000;          // deeper calls trap "call stack exhausted"
   uint64_t max_value_stack_bytes = 64u << 20;  // interpreter value stack per store
   // The interpreter's fused and specialised instruction forms (compare +

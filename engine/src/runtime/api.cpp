@@ -18,6 +18,12 @@ std::optional<Config::Tier> Config::tier_named(std::string_view name) {
   return std::nullopt;
 }
 
+std::optional<Config::JitCompiler> Config::jit_compiler_named(std::string_view name) {
+  for (size_t i = 0; i < kJitCompilerNames.size(); ++i)
+    if (kJitCompilerNames[i] == name) return JitCompiler(i);
+  return std::nullopt;
+}
+
 Engine::Engine(Config config) : config_(config) {}
 
 Store::Store(Engine& engine) : engine_(engine), impl_(std::make_unique<StoreImpl>(engine)) {
