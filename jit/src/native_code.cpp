@@ -384,7 +384,7 @@ bool compile_now(StoreImpl& store, FuncInstance& func) {
   if (config.jit_compiler != Config::JitCompiler::Full && (entry = compile_x64_lean(store, func, *native, kept))) {
     native->lean = true;
     if (config.jit_compiler == Config::JitCompiler::Both)  // (it counts its way to the full compiler's code)
-      func.upgrade_countdown = int32_t(std::min<uint32_t>(config.tier_up_threshold, INT32_MAX));
+      func.upgrade_countdown = countdown_start(config);
   } else
 #endif
   if (func.compiled && !func.compiled->fused) {  // a plain translation: shared
@@ -490,7 +490,7 @@ const NativeCode* upgraded(StoreImpl& store, FuncInstance& func) {
     case UpgradeState::Failed: func.upgrade_countdown = INT32_MAX; return nullptr;
     default: break;
   }
-  func.upgrade_countdown = int32_t(std::min<uint32_t>(config.tier_up_threshold, INT32_MAX));
+  func.upgrade_countdown = countdown_start(config);
   return nullptr;
 }
 #endif
@@ -513,14 +513,11 @@ const void* lean_loop_hot(StoreImpl* store, ExecRegs* regs, uint32_t loop, FuncI
   if (!full) return nullptr;
   // The lean code this frame runs is the one the full code replaced.
   const CompiledFunc* from = full->replaced ? full->replaced->source : nullptr;
-  const CompiledFunc* to = full->source;
-  const auto& st = static_cast<const ExecContext&>(*regs);
-  if (!full->osr_internal || !from || !to || loop >= from->loops.size() || loop >= to->loops.size() ||
-      fp + to->frame_slots > st.stack_end) {
+  if (!full->osr_internal || !from || !full->source ||
+      !from->move_frame_to(*full->source, loop, fp, static_cast<const ExecContext&>(*regs).stack_end)) {
     func->upgrade_countdown = INT32_MAX;  // (the loop stays in lean code)
     return nullptr;
   }
-  std::memmove(fp + to->temp_base, fp + from->temp_base, from->loops[loop].live_temps * sizeof(uint64_t));
   ++store->osr_entries;
   return full->osr_internal;
 #else

@@ -147,9 +147,10 @@ struct Scratch {
   // position.
   std::vector<std::pair<uint32_t, uint32_t>> loops;
   // Config::JitCompiler::Both: each loop's way out when its countdown runs
-  // out (a Target), and where it goes on (its OSR target).
+  // out (a Target), by the loop's number (it goes on at the loop's OSR
+  // target).
   struct HotLoop {
-    uint32_t hot, go_on, loop;
+    uint32_t hot, loop;
   };
   std::vector<HotLoop> hot_loops;
   Instr in;
@@ -337,13 +338,13 @@ class LeanCompiler {
     entry_go_on_ = new_target();
     bind(entry_go_on_);
   }
-  // At a loop header, after its step: `go_on` is where the loop goes on
-  // (its OSR target, bound next).
-  void count_down_in_loop(uint32_t go_on) {
+  // At a loop header, after its step (the loop goes on at its OSR target,
+  // bound next).
+  void count_down_in_loop() {
     count_down();  // (r11: kScratch)
     const uint32_t hot = new_target();
     jcc(CondCode::kS, hot);
-    s_.hot_loops.push_back({hot, go_on, uint32_t(s_.loops.size())});
+    s_.hot_loops.push_back({hot, uint32_t(s_.loops.size())});
   }
   // The ways out, after the body. At the entry only the frame pointer
   // (rdi) is live; at a loop header no value is in a register, and the
@@ -367,7 +368,7 @@ class LeanCompiler {
       a.mov(edx, imm(h.loop));
       a.call(loop_hot_routine());
       a.test(rax, rax);
-      jcc(CondCode::kE, h.go_on);
+      jcc(CondCode::kE, s_.loops[h.loop].first);
       a.mov(rdi, kFp);
       a.mov(edx, imm(h.loop));
       a.pop(kFp);
@@ -801,7 +802,7 @@ class LeanCompiler {
       // On-stack replacement enters here, past the step the interpreter
       // has just taken; every value is in its home slot.
       const uint32_t osr = new_target();
-      if (upgrades_) count_down_in_loop(osr);
+      if (upgrades_) count_down_in_loop();
       bind(osr);
       s_.loops.push_back({osr, uint32_t(stack_.size())});
     } else if (in.op == Opcode::If) {

@@ -95,6 +95,11 @@ struct CompiledFunc {
   // needs of the translation it was made from, see jit::compile): entry
   // and init are null, the vectors other than loops empty.
   std::unique_ptr<CompiledFunc> layout_only() const;
+  // On-stack replacement at the header of loop `loop`: moves the live
+  // temporaries of the frame at fp from this layout to `to`'s (the code
+  // about to take the frame over). False, nothing moved, when `to` has no
+  // such loop or its frame would pass the value stack's end.
+  bool move_frame_to(const CompiledFunc& to, uint32_t loop, uint64_t* fp, const uint64_t* stack_end) const;
 };
 
 // In a table of origins sorted by position, the module offset of the

@@ -186,7 +186,7 @@ bool translate_for_tier(StoreImpl& store, FuncInstance& f) {
   } catch (const std::bad_alloc&) {
     return false;
   }
-  if (cfg.tier == Config::Tier::Tiered) f.tier_up_countdown = int32_t(std::min<uint32_t>(cfg.tier_up_threshold, INT32_MAX));
+  if (cfg.tier == Config::Tier::Tiered) f.tier_up_countdown = countdown_start(cfg);
   return true;
 }
 
@@ -207,13 +207,9 @@ int enter_compiled_at_loop(StoreImpl& store, ExecContext& st, FuncInstance& f, u
   // (Acquire: a background compile publishes f.native with the entry.)
   if (!jit::entry_of(f) && !jit::tier_up(store, f)) return -1;
   const jit::NativeCode& native = *f.native;
-  const CompiledFunc& from = *f.compiled;
-  const CompiledFunc* to = native.source;
-  if (!native.osr_entry || !to || loop >= to->loops.size() || loop >= from.loops.size() ||
-      fp + to->frame_slots > st.stack_end || native_stack_short(st))
+  if (!native.osr_entry || !native.source || native_stack_short(st) ||
+      !f.compiled->move_frame_to(*native.source, loop, fp, st.stack_end))
     return -1;
-  if (to != &from)
-    std::memmove(fp + to->temp_base, fp + from.temp_base, from.loops[loop].live_temps * sizeof(uint64_t));
   ++store.osr_entries;
   return int(native.osr_entry(fp, &st, loop));
 }

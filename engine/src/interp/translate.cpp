@@ -1600,6 +1600,13 @@ std::unique_ptr<CompiledFunc> translate(StoreImpl& store, const FuncInstance& fu
 
 namespace mywasm {
 
+bool CompiledFunc::move_frame_to(const CompiledFunc& to, uint32_t loop, uint64_t* fp,
+                                 const uint64_t* stack_end) const {
+  if (loop >= loops.size() || loop >= to.loops.size() || fp + to.frame_slots > stack_end) return false;
+  if (&to != this) std::memmove(fp + to.temp_base, fp + temp_base, loops[loop].live_temps * sizeof(uint64_t));
+  return true;
+}
+
 std::unique_ptr<CompiledFunc> CompiledFunc::layout_only() const {
   auto f = std::make_unique<CompiledFunc>();
   f->num_params = num_params;

@@ -80,6 +80,12 @@ struct FuncInstance {
   bool is_host() const { return instance == nullptr; }
 };
 
+// Where a function's tier-up and upgrade countdowns start:
+// Config::tier_up_threshold, as the int32 they count down.
+inline int32_t countdown_start(const Config& config) {
+  return int32_t(std::min<uint32_t>(config.tier_up_threshold, INT32_MAX));
+}
+
 struct MemoryInstance {
   // 4 GiB of addressable memory plus the largest static offset (4 GiB)
   // plus a guard page (for the access size): every 32-bit address + offset
