@@ -176,7 +176,7 @@ NativeEntry install_code(asmjit::CodeHolder& code, NativeCode& out, const CodePa
   out.code = rx;
   out.size = size;
   if (code.relocateToBase(reinterpret_cast<uint64_t>(rx)) != kErrorOk) return nullptr;
-  if (patch) (*patch)(code, reinterpret_cast<uint64_t>(rx));
+  if (patch && !(*patch)(code, reinterpret_cast<uint64_t>(rx))) return nullptr;
   if (rw) {
     if (code.copyFlattenedData(rw, size, CopySectionFlags::kPadSectionBuffer) != kErrorOk) return nullptr;
   } else if (!write_sections(code, rx, size)) {

@@ -156,8 +156,9 @@ class TrapSites {
 // cache made coherent over the executable range) and records it in `out`;
 // its entry, or null. `patch`, when given, is called with the code's
 // address once it is known, before the copy: it may still change the
-// code's bytes (absolute addresses it holds as offsets).
-using CodePatch = std::function<void(asmjit::CodeHolder& code, uint64_t base)>;
+// code's bytes (absolute addresses it holds as offsets), or refuse the
+// address (false: null returned, nothing written).
+using CodePatch = std::function<bool(asmjit::CodeHolder& code, uint64_t base)>;
 NativeEntry install_code(asmjit::CodeHolder& code, NativeCode& out, const CodePatch* patch = nullptr);
 
 // install_code, then the OSR entry at `osr_offset` and, for code that

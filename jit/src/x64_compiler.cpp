@@ -786,7 +786,10 @@ class X64Compiler {
     std::optional<uint64_t> oob_offset, stack_offset;
     if (guarded_) oob_offset = code_.labelOffsetFromBase(oob_);
     if (probes_value_stack_) stack_offset = code_.labelOffsetFromBase(no_stack_at_entry_);
-    const CodePatch patch = [this](CodeHolder& code, uint64_t base) { patch_jump_tables(code, base); };
+    const CodePatch patch = [this](CodeHolder& code, uint64_t base) {
+      patch_jump_tables(code, base);
+      return true;
+    };
     const NativeEntry entry = finish_code(code_, out_, code_.labelOffsetFromBase(osr), oob_offset, registered_,
                                           stack_offset, jump_tables_.empty() ? nullptr : &patch);
     if (entry) out_.osr_internal = static_cast<const char*>(out_.code) + code_.labelOffsetFromBase(osr_internal_);

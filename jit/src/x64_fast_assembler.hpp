@@ -4,8 +4,11 @@
 // with a displacement), and, called as its own typed overloads (as the
 // x86-64 compiler calls them), the arithmetic group (add, or, and, sub,
 // xor, cmp) on registers, memory and immediates, test, lea, imul, shifts
-// by an immediate, widening loads, stores of immediates, jumps to labels
-// (jmp, jcc), calls and jumps through registers, push, pop and ret. asmjit's generic encoder spends 150-200 host
+// by an immediate or cl, widening loads and moves, byte and word stores,
+// stores of immediates, cmovcc, three-operand imul, the scalar SSE forms
+// (moves, arithmetic, compares, conversions), lea of a label, jumps to
+// labels (jmp, jcc), calls to labels and absolute addresses, calls and
+// jumps through registers, push, pop and ret. asmjit's generic encoder spends 150-200 host
 // instructions on each; the movs are most of what the compiler emits for
 // big.wasm (88%), and the other forms were half of what was left for it
 // and for -O2 programs (speedtest1, lua, zlib). The bytes are the ones
@@ -90,6 +93,7 @@ class FastAssembler : public asmjit::x86::Assembler {
 #undef MYWASM_FAST_ARITH
   using asmjit::x86::EmitterExplicitT<asmjit::x86::Assembler>::lea;
   asmjit::Error lea(const asmjit::x86::Gp& d, const asmjit::x86::Mem& m) {  // 8D /r
+    if (m.hasBaseLabel()) return typed(lea_label(d, m), asmjit::x86::Inst::kIdLea, d, m);
     return typed(reg_mem_form(0x8D, d, m, false), asmjit::x86::Inst::kIdLea, d, m);
   }
   using asmjit::x86::EmitterExplicitT<asmjit::x86::Assembler>::imul;
@@ -169,6 +173,68 @@ class FastAssembler : public asmjit::x86::Assembler {
   MYWASM_FAST_JCC(jle, kLE)
   MYWASM_FAST_JCC(jg, kG)
 #undef MYWASM_FAST_JCC
+  // The scalar SSE forms (f32/f64 values in xmm registers): moves,
+  // arithmetic, compares and conversions, encodings at sse_two, which
+  // emit(id, a, b) takes too.
+#define MYWASM_FAST_SSE(name, Id, A, B)                                                   \
+  asmjit::Error name(const A& a, const B& b) {                                            \
+    return typed(sse_two(asmjit::x86::Inst::Id, a, b), asmjit::x86::Inst::Id, a, b);      \
+  }
+#define MYWASM_FAST_SSE_OPS(name, Id)                                   \
+  using asmjit::x86::EmitterExplicitT<asmjit::x86::Assembler>::name;  \
+  MYWASM_FAST_SSE(name, Id, asmjit::x86::Xmm, asmjit::x86::Xmm)         \
+  MYWASM_FAST_SSE(name, Id, asmjit::x86::Xmm, asmjit::x86::Mem)
+  MYWASM_FAST_SSE_OPS(movsd, kIdMovsd)
+  MYWASM_FAST_SSE(movsd, kIdMovsd, asmjit::x86::Mem, asmjit::x86::Xmm)
+  MYWASM_FAST_SSE_OPS(movss, kIdMovss)
+  MYWASM_FAST_SSE(movss, kIdMovss, asmjit::x86::Mem, asmjit::x86::Xmm)
+  MYWASM_FAST_SSE_OPS(movaps, kIdMovaps)
+  MYWASM_FAST_SSE_OPS(xorps, kIdXorps)
+  MYWASM_FAST_SSE_OPS(andps, kIdAndps)
+  MYWASM_FAST_SSE_OPS(ucomisd, kIdUcomisd)
+  MYWASM_FAST_SSE_OPS(ucomiss, kIdUcomiss)
+  using asmjit::x86::EmitterExplicitT<asmjit::x86::Assembler>::movq;
+  MYWASM_FAST_SSE(movq, kIdMovq, asmjit::x86::Xmm, asmjit::x86::Gp)
+  MYWASM_FAST_SSE(movq, kIdMovq, asmjit::x86::Gp, asmjit::x86::Xmm)
+  using asmjit::x86::EmitterExplicitT<asmjit::x86::Assembler>::movd;
+  MYWASM_FAST_SSE(movd, kIdMovd, asmjit::x86::Xmm, asmjit::x86::Gp)
+  MYWASM_FAST_SSE(movd, kIdMovd, asmjit::x86::Gp, asmjit::x86::Xmm)
+#undef MYWASM_FAST_SSE_OPS
+#undef MYWASM_FAST_SSE
+  // cmovcc r, r or [m]: 0F 40+cc /r, the destination in the reg field.
+  asmjit::Error cmov(asmjit::x86::CondCode cc, const asmjit::x86::Gp& d, const asmjit::Operand_& s) {
+    const auto opcode = uint8_t(0x40 | (uint8_t(cc) & 15));
+    const bool encoded = s.isReg() ? reg_rm_rr(0x0F, opcode, d, s.as<asmjit::x86::Gp>())
+                                   : s.isMem() && reg_mem_form(opcode, d, s.as<asmjit::x86::Mem>(), true, 0x0F);
+    return typed(encoded, asmjit::x86::Inst::cmovccFromCond(cc), d, s);
+  }
+  // imul r, r, imm: 6B /r ib where the value fits a byte, else 69 /r id.
+  asmjit::Error imul(const asmjit::x86::Gp& d, const asmjit::x86::Gp& s, const asmjit::Imm& v) {
+    uint32_t r, size, m, m_size;
+    int64_t value;
+    if (!fast_ready() || !gp(d, r, size) || !gp(s, m, m_size) || m_size != size || !simm32(v, value))
+      return _emitI(asmjit::x86::Inst::kIdImul, d, s, v);
+    uint8_t* p = _bufferPtr;
+    rex(p, size == 8, r, 0, m);
+    const bool byte = value >= -128 && value <= 127;
+    *p++ = byte ? 0x6B : 0x69;
+    *p++ = uint8_t(0xC0 | (r & 7) << 3 | (m & 7));
+    if (byte) *p++ = uint8_t(int8_t(value));
+    else put_imm32(p, value);
+    done(p);
+    return ++fast_count_, asmjit::kErrorOk;
+  }
+  // Widening moves from byte and word registers: movzx/movsx r, r8/r16
+  // (0F B6/B7, 0F BE/BF), and movsxd r64, r32 (REX.W 63).
+  asmjit::Error movzx(const asmjit::x86::Gp& d, const asmjit::x86::Gp& s) {
+    return typed(widening_rr(0x0F, 0xB6, d, s), asmjit::x86::Inst::kIdMovzx, d, s);
+  }
+  asmjit::Error movsx(const asmjit::x86::Gp& d, const asmjit::x86::Gp& s) {
+    return typed(widening_rr(0x0F, 0xBE, d, s), asmjit::x86::Inst::kIdMovsx, d, s);
+  }
+  asmjit::Error movsxd(const asmjit::x86::Gp& d, const asmjit::x86::Gp& s) {
+    return typed(d.size() == 8 && s.size() == 4 && reg_rm_rr(0, 0x63, d, s.r64()) , asmjit::x86::Inst::kIdMovsxd, d, s);
+  }
   // Calls and jumps through a 64-bit register (FF /2, FF /4), push and
   // pop (50+r, 58+r) and ret: the entry and exit paths and calls out.
   using asmjit::x86::EmitterExplicitT<asmjit::x86::Assembler>::call;
@@ -286,6 +352,33 @@ class FastAssembler : public asmjit::x86::Assembler {
   asmjit::Error call(const asmjit::Label& target) {
     return typed(jump(0, 0, 0xE8, target), asmjit::x86::Inst::kIdCall, target);
   }
+  // call to an absolute address (another function's code) as asmjit
+  // encodes one that reaches: 40 E8 rel32 (the REX byte keeps room for
+  // the 6-byte far form). The displacement waits for the code's address:
+  // resolve_abs_calls.
+  asmjit::Error call_abs(uint64_t target) {
+    if (!fast_ready()) return call(asmjit::Imm(target));
+    uint8_t* p = _bufferPtr;
+    *p++ = 0x40;
+    *p++ = 0xE8;
+    abs_calls_.push_back({size_t(p - _bufferData), target});
+    put_imm32(p, 0);
+    done(p);
+    return ++fast_count_, asmjit::kErrorOk;
+  }
+  // Writes each call_abs's displacement into `text` (the flattened code,
+  // to be placed at `base`); false when one is out of reach (more than
+  // 2 GB away: the caller compiles again with asmjit's call, which takes
+  // the far form there).
+  bool resolve_abs_calls(uint8_t* text, uint64_t base) const {
+    for (const AbsCall& c : abs_calls_) {
+      const int64_t disp = int64_t(c.target - (base + c.rel32 + 4));
+      if (disp != int64_t(int32_t(disp))) return false;
+      const auto d32 = int32_t(disp);
+      std::memcpy(text + c.rel32, &d32, 4);
+    }
+    return true;
+  }
   asmjit::Error jmp(const asmjit::x86::Gp& r) { return typed(one_reg(0xFF, 0xE0, r), asmjit::x86::Inst::kIdJmp, r); }
   using asmjit::x86::EmitterExplicitT<asmjit::x86::Assembler>::push;
   asmjit::Error push(const asmjit::x86::Gp& r) { return typed(one_reg(0, 0x50, r), asmjit::x86::Inst::kIdPush, r); }
@@ -306,7 +399,7 @@ class FastAssembler : public asmjit::x86::Assembler {
     uint8_t* text = _section->_buffer.data();
     for (const LabelJump& jump : label_jumps_) {
       if (!_code->isLabelBound(jump.label)) return false;
-      const int64_t disp = int64_t(_code->labelOffset(jump.label)) - int64_t(jump.rel32 + 4);
+      const int64_t disp = int64_t(_code->labelOffset(jump.label)) + jump.addend - int64_t(jump.rel32 + 4);
       const auto d32 = int32_t(disp);
       std::memcpy(text + jump.rel32, &d32, 4);
     }
@@ -484,10 +577,31 @@ class FastAssembler : public asmjit::x86::Assembler {
       }
     } else if (simple_mem(o0) && gp(o1, src, src_size)) {  // mov [m], r: 89 /r
       reg_mem(p, 0x89, src, src_size, o0.as<asmjit::x86::Mem>());
-    } else {
+    } else if (!simple_mem(o0) || !narrow_store(p, o0.as<asmjit::x86::Mem>(), o1)) {
       return false;
     }
     done(p);
+    return true;
+  }
+  // mov [m], r8 (88 /r: a byte register 4-7 is spl..dil, a REX prefix) or
+  // r16 (66 89 /r).
+  [[gnu::noinline]] static bool narrow_store(uint8_t*& p, const asmjit::x86::Mem& m, const asmjit::Operand_& o) {
+    if (!o.isReg()) return false;
+    const auto& r = o.as<asmjit::BaseReg>();
+    const uint32_t id = r.id(), index = m.hasIndex() ? m.indexId() : 0;
+    if (id >= 16) return false;
+    if (r.type() == asmjit::RegType::kX86_GpbLo) {
+      if (id >= 4 && id < 8 && index < 8 && m.baseId() < 8) *p++ = 0x40;
+      else rex(p, false, id, index, m.baseId());
+      *p++ = 0x88;
+    } else if (r.type() == asmjit::RegType::kX86_Gpw) {
+      *p++ = 0x66;
+      rex(p, false, id, index, m.baseId());
+      *p++ = 0x89;
+    } else {
+      return false;
+    }
+    modrm_mem(p, id, m);
     return true;
   }
 
@@ -515,6 +629,7 @@ class FastAssembler : public asmjit::x86::Assembler {
         return o0.isReg() && o1.isReg() && reg_rm_rr(0, 0x85, o1.as<x86::Gp>(), o0.as<x86::Gp>());
       case x86::Inst::kIdRol: case x86::Inst::kIdRor: case x86::Inst::kIdShl: case x86::Inst::kIdShr:
       case x86::Inst::kIdSar:
+        if (o0.isReg() && o1.isReg()) return shift_cl(shift_ext(id), o0.as<x86::Gp>(), o1.as<x86::Gp>());
         return o0.isReg() && o1.isImm() && shift_ri(shift_ext(id), o0.as<x86::Gp>(), o1.as<asmjit::Imm>());
       case x86::Inst::kIdMovzx: return o0.isReg() && o1.isMem() && widening_load(0xB6, o0.as<x86::Gp>(), o1.as<x86::Mem>());
       case x86::Inst::kIdMovsx: return o0.isReg() && o1.isMem() && widening_load(0xBE, o0.as<x86::Gp>(), o1.as<x86::Mem>());
@@ -523,7 +638,7 @@ class FastAssembler : public asmjit::x86::Assembler {
         if (!o0.isReg()) return false;
         if (o1.isReg()) return reg_rm_rr(0x0F, 0xAF, o0.as<x86::Gp>(), o1.as<x86::Gp>());
         return o1.isMem() && reg_mem_form(0xAF, o0.as<x86::Gp>(), o1.as<x86::Mem>(), true, 0x0F);
-      default: return false;
+      default: return sse_two(id, o0, o1);
     }
   }
   // The arithmetic group: `op r, r` as opcode 8*ext+1 (the source in the
@@ -540,6 +655,111 @@ class FastAssembler : public asmjit::x86::Assembler {
     if (!o0.isMem()) return false;
     if (o1.isReg()) return reg_mem_form(uint8_t(ext * 8 + 1), o1.as<x86::Gp>(), o0.as<x86::Mem>(), true);
     return o1.isImm() && mem_imm(uint8_t(ext), o0.as<x86::Mem>(), o1.as<asmjit::Imm>());
+  }
+  // shl/shr/sar/rol/ror r, cl: D3 /ext.
+  [[gnu::noinline]] bool shift_cl(uint8_t ext, const asmjit::x86::Gp& d, const asmjit::x86::Gp& count) {
+    uint32_t r, size;
+    if (!fast_ready() || !gp(d, r, size) || count.type() != asmjit::RegType::kX86_GpbLo || count.id() != 1) return false;
+    uint8_t* p = _bufferPtr;
+    rex(p, size == 8, 0, 0, r);
+    *p++ = 0xD3;
+    *p++ = uint8_t(0xC0 | ext << 3 | (r & 7));
+    done(p);
+    return true;
+  }
+  static bool is_xmm(const asmjit::Operand_& o) {
+    return o.isReg() && o.as<asmjit::BaseReg>().type() == asmjit::RegType::kX86_Xmm && o.as<asmjit::BaseReg>().id() < 16;
+  }
+  // The scalar SSE forms: [66|F2|F3] [REX] 0F opcode /r, an xmm register
+  // in the reg field; in r/m an xmm register or memory, or (movd, movq:
+  // only) a general register of the form's width, or (cvtsi2sd/ss) a
+  // general register or memory of either width (REX.W for 64 bits).
+  [[gnu::noinline]] bool sse_two(asmjit::InstId id, const asmjit::Operand_& o0, const asmjit::Operand_& o1) {
+    namespace Inst = asmjit::x86::Inst;
+    enum RmKind : uint8_t { kXmmOrMem, kGp32, kGp64, kIntSource };
+    uint8_t prefix = 0, opcode;
+    RmKind kind = kXmmOrMem;
+    const asmjit::Operand_* reg = &o0;
+    const asmjit::Operand_* rm = &o1;
+    switch (id) {
+      case Inst::kIdMovsd: case Inst::kIdMovss: case Inst::kIdMovaps:
+        prefix = id == Inst::kIdMovsd ? 0xF2 : id == Inst::kIdMovss ? 0xF3 : 0;
+        opcode = id == Inst::kIdMovaps ? 0x28 : 0x10;
+        if (o0.isMem()) {  // the store form (0F 11, 0F 29)
+          std::swap(reg, rm);
+          ++opcode;
+        }
+        break;
+      case Inst::kIdMovd: case Inst::kIdMovq:
+        prefix = 0x66;
+        kind = id == Inst::kIdMovq ? kGp64 : kGp32;
+        opcode = 0x6E;
+        if (!is_xmm(o0)) {  // to a general register: 0F 7E, the xmm register in the reg field
+          std::swap(reg, rm);
+          opcode = 0x7E;
+        }
+        break;
+      case Inst::kIdAddsd: prefix = 0xF2, opcode = 0x58; break;
+      case Inst::kIdMulsd: prefix = 0xF2, opcode = 0x59; break;
+      case Inst::kIdSubsd: prefix = 0xF2, opcode = 0x5C; break;
+      case Inst::kIdDivsd: prefix = 0xF2, opcode = 0x5E; break;
+      case Inst::kIdSqrtsd: prefix = 0xF2, opcode = 0x51; break;
+      case Inst::kIdAddss: prefix = 0xF3, opcode = 0x58; break;
+      case Inst::kIdMulss: prefix = 0xF3, opcode = 0x59; break;
+      case Inst::kIdSubss: prefix = 0xF3, opcode = 0x5C; break;
+      case Inst::kIdDivss: prefix = 0xF3, opcode = 0x5E; break;
+      case Inst::kIdSqrtss: prefix = 0xF3, opcode = 0x51; break;
+      case Inst::kIdUcomisd: prefix = 0x66, opcode = 0x2E; break;
+      case Inst::kIdUcomiss: opcode = 0x2E; break;
+      case Inst::kIdXorps: opcode = 0x57; break;
+      case Inst::kIdAndps: opcode = 0x54; break;
+      case Inst::kIdCvtss2sd: prefix = 0xF3, opcode = 0x5A; break;
+      case Inst::kIdCvtsd2ss: prefix = 0xF2, opcode = 0x5A; break;
+      case Inst::kIdCvtsi2sd: prefix = 0xF2, opcode = 0x2A, kind = kIntSource; break;
+      case Inst::kIdCvtsi2ss: prefix = 0xF3, opcode = 0x2A, kind = kIntSource; break;
+      default: return false;
+    }
+    if (!fast_ready() || !is_xmm(*reg)) return false;
+    const uint32_t r = reg->as<asmjit::BaseReg>().id();
+    uint8_t* p = _bufferPtr;
+    if (prefix) *p++ = prefix;
+    if (rm->isReg()) {
+      uint32_t m, size = 4;
+      if (kind == kXmmOrMem) {
+        if (!is_xmm(*rm)) return false;
+        m = rm->as<asmjit::BaseReg>().id();
+      } else if (!gp(*rm, m, size) || (kind == kGp32 && size != 4) || (kind == kGp64 && size != 8)) {
+        return false;
+      }
+      rex(p, size == 8, r, 0, m);
+      *p++ = 0x0F;
+      *p++ = opcode;
+      *p++ = uint8_t(0xC0 | (r & 7) << 3 | (m & 7));
+    } else {
+      if (!simple_mem(*rm) || kind == kGp32 || kind == kGp64) return false;
+      const auto& m = rm->as<asmjit::x86::Mem>();
+      if (kind == kIntSource && m.size() != 4 && m.size() != 8) return false;
+      reg_mem(p, opcode, r, kind == kIntSource ? m.size() : 4, m, 0x0F);
+    }
+    done(p);
+    return true;
+  }
+  // movzx/movsx r, r8 or r16 (escape, byte form's opcode; the word form's
+  // is the next): a byte register 4-7 is spl..dil (a REX prefix).
+  [[gnu::noinline]] bool widening_rr(uint8_t escape, uint8_t byte_opcode, const asmjit::x86::Gp& d, const asmjit::x86::Gp& s) {
+    uint32_t r, size;
+    if (!fast_ready() || !gp(d, r, size) || s.id() >= 16) return false;
+    const uint32_t from = s.type() == asmjit::RegType::kX86_GpbLo ? 1 : s.type() == asmjit::RegType::kX86_Gpw ? 2 : 0;
+    if (!from) return false;
+    const uint32_t m = s.id();
+    uint8_t* p = _bufferPtr;
+    if (from == 1 && m >= 4 && size == 4 && r < 8 && m < 8) *p++ = 0x40;
+    else rex(p, size == 8, r, 0, m);
+    *p++ = escape;
+    *p++ = uint8_t(byte_opcode + (from == 2));
+    *p++ = uint8_t(0xC0 | (r & 7) << 3 | (m & 7));
+    done(p);
+    return true;
   }
   static constexpr uint8_t shift_ext(asmjit::InstId id) {
     namespace Inst = asmjit::x86::Inst;
@@ -645,12 +865,30 @@ class FastAssembler : public asmjit::x86::Assembler {
     done(p);
     return true;
   }
-  bool store_imm(const asmjit::x86::Mem& m, const asmjit::Imm& imm) {
-    int64_t v;
-    if (!fast_ready() || !simple_mem(m) || (m.size() != 4 && m.size() != 8) || !simm32(imm, v)) return false;
+  // mov [m], imm: C7 /0 id (a qword's sign-extended), 66 C7 /0 iw, C6 /0 ib.
+  [[gnu::noinline]] bool store_imm(const asmjit::x86::Mem& m, const asmjit::Imm& imm) {
+    const int64_t v = imm.value();
+    const uint32_t size = m.size();
+    if (!fast_ready() || !simple_mem(m)) return false;
     uint8_t* p = _bufferPtr;
-    reg_mem(p, 0xC7, 0, m.size(), m);
-    put_imm32(p, v);
+    if (size == 4 || size == 8) {
+      if (v < INT32_MIN || v > (size == 4 ? int64_t(UINT32_MAX) : INT32_MAX)) return false;
+      reg_mem(p, 0xC7, 0, size, m);
+      put_imm32(p, v);
+    } else if (size == 2) {
+      if (v < INT16_MIN || v > UINT16_MAX) return false;
+      *p++ = 0x66;
+      reg_mem(p, 0xC7, 0, 2, m);
+      const auto v16 = uint16_t(v);
+      std::memcpy(p, &v16, 2);
+      p += 2;
+    } else if (size == 1) {
+      if (v < INT8_MIN || v > UINT8_MAX) return false;
+      reg_mem(p, 0xC6, 0, 1, m);
+      *p++ = uint8_t(v);
+    } else {
+      return false;
+    }
     done(p);
     return true;
   }
@@ -694,11 +932,39 @@ class FastAssembler : public asmjit::x86::Assembler {
     done(p);
     return true;
   }
+  // lea r64, [rip + label + offset] (REX.W 8D, ModRM 00 r 101, disp32),
+  // resolved as the jumps are.
+  [[gnu::noinline]] bool lea_label(const asmjit::x86::Gp& d, const asmjit::x86::Mem& m) {
+    uint32_t r, size;
+    if (!fast_ready() || !gp(d, r, size) || size != 8 || m.hasIndex() || m.hasSegment() ||
+        m.addrType() != asmjit::x86::Mem::AddrType::kDefault || !_code->isLabelValid(m.baseId()))
+      return false;
+    const asmjit::LabelEntry* le = _code->labelEntry(m.baseId());
+    if (le->isBound() && !le->isBoundTo(_section)) return false;
+    uint8_t* p = _bufferPtr;
+    rex(p, true, r, 0, 0);
+    *p++ = 0x8D;
+    *p++ = uint8_t((r & 7) << 3 | 5);
+    const auto field = size_t(p - _bufferData);
+    const int32_t addend = m.offsetLo32();
+    int64_t disp = 0;
+    if (le->isBound()) disp = int64_t(le->offset()) + addend - int64_t(field + 4);
+    else label_jumps_.push_back({m.baseId(), field, addend});
+    put_imm32(p, disp);
+    done(p);
+    return true;
+  }
   struct LabelJump {
-    uint32_t label;  // asmjit's label id
-    size_t rel32;    // where its displacement goes in the section
+    uint32_t label;      // asmjit's label id
+    size_t rel32;        // where its displacement goes in the section
+    int32_t addend = 0;  // (a lea's offset from the label)
   };
   std::vector<LabelJump> label_jumps_;
+  struct AbsCall {
+    size_t rel32;     // where its displacement goes in the section
+    uint64_t target;  // the absolute address it calls
+  };
+  std::vector<AbsCall> abs_calls_;
   size_t fast_count_ = 0;
 };
 

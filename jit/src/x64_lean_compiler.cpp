@@ -35,6 +35,7 @@
 #include <asmjit/x86.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -160,10 +161,13 @@ Scratch& scratch() {
   return s;
 }
 
+std::atomic<bool> g_calls_out_of_reach_for_tests{false};
+
 class LeanCompiler {
  public:
-  LeanCompiler(StoreImpl& store, FuncInstance& func, NativeCode& out)
-      : store_(store),
+  LeanCompiler(StoreImpl& store, FuncInstance& func, NativeCode& out, bool far_calls)
+      : far_calls_(far_calls),
+        store_(store),
         func_(func),
         out_(out),
         inst_(*func.instance),
@@ -188,6 +192,7 @@ class LeanCompiler {
   }
 
   bool buffer_short() const { return errors_.first == kErrorTooLarge; }
+  bool calls_out_of_reach() const { return calls_out_of_reach_; }
   bool registered() const { return registered_; }
   static bool grow_buffer(size_t at_least) {
     Scratch& s = scratch();
@@ -257,7 +262,14 @@ class LeanCompiler {
     out_.code_origins.assign(s_.origins.begin(), s_.origins.end());
     std::optional<uint64_t> oob;
     if (oob_.isValid()) oob = code.labelOffsetFromBase(oob_);
-    NativeEntry entry = finish_code(code, out_, osr, oob, registered_);
+    // Direct calls get their displacements once the code's address is
+    // known (a callee out of reach: compiled again with far calls).
+    const CodePatch patch = [&](CodeHolder& holder, uint64_t base) {
+      calls_out_of_reach_ = g_calls_out_of_reach_for_tests.load(std::memory_order_relaxed) ||
+                            !a.resolve_abs_calls(holder.textSection()->buffer().data(), base);
+      return !calls_out_of_reach_;
+    };
+    NativeEntry entry = finish_code(code, out_, osr, oob, registered_, std::nullopt, far_calls_ ? nullptr : &patch);
     if (!entry) return nullptr;
     if (!osr_wanted) out_.osr_entry = nullptr;
     layout = std::make_unique<CompiledFunc>();
@@ -1216,7 +1228,9 @@ class LeanCompiler {
     } else if (same_instance && entry) {
       mark_site();
       a.lea(rdi, slot(arg_base));
-      a.call(imm(reinterpret_cast<uint64_t>(entry) + kInternalEntryOffset));
+      const uint64_t target = reinterpret_cast<uint64_t>(entry) + kInternalEntryOffset;
+      if (far_calls_) a.call(imm(target));
+      else a.call_abs(target);
     } else if (same_instance) {
       // Not compiled yet: its entry looked up at each call (call_routine),
       // the interpreter while it has none.
@@ -1667,8 +1681,8 @@ class LeanCompiler {
         const bool eq = op == Opcode::F32Eq || op == Opcode::F64Eq;
         const uint8_t g = alloc();
         a.emit(ucomis, xmm(r), other);
-        a.set(eq ? CondCode::kE : CondCode::kNE, gpb(g));
-        a.set(eq ? CondCode::kNP : CondCode::kP, kScratch.r8());
+        a.setcc8(eq ? CondCode::kE : CondCode::kNE, g);
+        a.setcc8(eq ? CondCode::kNP : CondCode::kP, kScratch.id());
         if (eq) a.and_(gpb(g), kScratch.r8());
         else a.or_(gpb(g), kScratch.r8());
         a.movzx(d(g), gpb(g));
@@ -1907,7 +1921,7 @@ class LeanCompiler {
     }
     if (stack_[bk].loc == Loc::Imm) to_reg(bk, 1u << ra);  // (a mov: the flags stay)
     const Operand b = operand(bk, false, 1u << ra);
-    a.emit(Inst::cmovccFromCond(negateCond(cc)), sized(ra, t), b);
+    a.cmov(negateCond(cc), sized(ra, t), b);
     pop();
     pop();
     push_reg(t, ra);
@@ -1947,6 +1961,8 @@ class LeanCompiler {
     return true;
   }
 
+  const bool far_calls_;  // direct calls in asmjit's form (which reaches any address)
+  bool calls_out_of_reach_ = false;
   StoreImpl& store_;
   FuncInstance& func_;
   NativeCode& out_;
@@ -1987,12 +2003,18 @@ NativeEntry compile_x64_lean(StoreImpl& store, FuncInstance& func, NativeCode& o
   // A buffer for the likely code size up front.
   const size_t likely_bytes = size_t(body.code_size()) * 16;
   if (likely_bytes > scratch().buffer_size && !LeanCompiler::grow_buffer(likely_bytes)) return nullptr;
-  for (;;) {
-    LeanCompiler compiler(store, func, out);
+  for (bool far_calls = false;;) {
+    LeanCompiler compiler(store, func, out, far_calls);
     if (NativeEntry entry = compiler.compile(layout)) return entry;
     discard_attempt(out);
+    if (compiler.calls_out_of_reach() && !far_calls) {
+      far_calls = true;
+      continue;
+    }
     if (!compiler.buffer_short() || !LeanCompiler::grow_buffer(0)) return nullptr;
   }
 }
+
+void pretend_calls_out_of_reach_for_tests(bool on) { g_calls_out_of_reach_for_tests.store(on); }
 
 }  // namespace mywasm::jit

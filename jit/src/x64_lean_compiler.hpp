@@ -15,4 +15,8 @@ namespace mywasm::jit {
 NativeEntry compile_x64_lean(StoreImpl& store, FuncInstance& func, NativeCode& out,
                              std::unique_ptr<CompiledFunc>& layout);
 
+// For tests: while on, every direct call counts as out of reach of its
+// callee (as one more than 2 GB away), so the compiler takes its far form.
+void pretend_calls_out_of_reach_for_tests(bool on);
+
 }  // namespace mywasm::jit

@@ -12,6 +12,7 @@
 #include "instance_harness.hpp"
 #include "background_compiler.hpp"
 #include "jit.hpp"
+#include "x64_lean_compiler.hpp"
 #include "mywasm/mywasm.hpp"
 #include "runtime/store.hpp"
 
@@ -143,6 +144,15 @@ void matches_the_interpreter(BoundsChecks checks) {
   same("memory", {Value::i32(65534), Value::i32(0)});                            // (out of bounds)
   for (int32_t n : {1, 5, 70}) same("loop", {Value::i32(n)});
   same("floats", {Value::f64(1.25), Value::i32(-3)});
+}
+
+// A direct call whose callee lies out of reach of a rel32 (more than 2 GB
+// away: pretended here) makes the compiler take the code again with
+// asmjit's far form; the code is still the lean compiler's and right.
+TEST(LeanCompiler, DirectCallsOutOfReachTakeTheFarForm) {
+  jit::pretend_calls_out_of_reach_for_tests(true);
+  matches_the_interpreter(BoundsChecks::GuardPages);
+  jit::pretend_calls_out_of_reach_for_tests(false);
 }
 
 // A wide br_table whose targets take their value from another height gets

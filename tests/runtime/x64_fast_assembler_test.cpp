@@ -238,20 +238,141 @@ TEST(FastAssembler, ShiftsAndWideningLoads) {
   }
   // From registers, and by cl: asmjit's.
   expect_same([](auto& a) { a.emit(Inst::kIdMovzx, eax, bl); }, 0, "movzx r32, r8");
-  expect_same([](auto& a) { a.emit(Inst::kIdShl, rax, cl); }, 0, "shl by cl");
+  expect_same([](auto& a) { a.emit(Inst::kIdShl, rax, dl); }, 0, "shl by another register");
+}
+
+TEST(FastAssembler, ScalarSseForms) {
+  // Every xmm register in each field; memory of each addressing class.
+  // The arithmetic ones also through emit(id, ...), as the compilers'
+  // tables choose them.
+  const InstId arithmetic[] = {Inst::kIdAddsd, Inst::kIdMulsd, Inst::kIdSubsd,   Inst::kIdDivsd,   Inst::kIdSqrtsd,
+                               Inst::kIdAddss, Inst::kIdMulss, Inst::kIdSubss,   Inst::kIdDivss,   Inst::kIdSqrtss,
+                               Inst::kIdUcomisd, Inst::kIdUcomiss, Inst::kIdXorps, Inst::kIdAndps, Inst::kIdCvtss2sd,
+                               Inst::kIdCvtsd2ss, Inst::kIdMovsd, Inst::kIdMovss, Inst::kIdMovaps};
+  for (uint32_t d = 0; d < 16; ++d)
+    for (uint32_t s = 0; s < 16; s += 5) {
+      for (InstId id : arithmetic) expect_same([&](auto& a) { a.emit(id, xmm(d), xmm(s)); }, 1, "sse xmm, xmm", 0);
+      expect_same([&](auto& a) { a.movsd(xmm(d), xmm(s)); }, 1, "movsd xmm, xmm", 0);
+      expect_same([&](auto& a) { a.movaps(xmm(d), xmm(s)); }, 1, "movaps", 0);
+      expect_same([&](auto& a) { a.xorps(xmm(d), xmm(s)); }, 1, "xorps", 0);
+      expect_same([&](auto& a) { a.ucomisd(xmm(d), xmm(s)); }, 1, "ucomisd", 0);
+    }
+  for (uint32_t x : {0u, 7u, 8u, 15u}) {
+    for (uint32_t size : {4u, 8u})
+      for (const Mem& m : some_memory(size)) {
+        for (InstId id : arithmetic) expect_same([&](auto& a) { a.emit(id, xmm(x), m); }, 1, "sse xmm, [m]", 0);
+        expect_same([&](auto& a) { a.movsd(xmm(x), m); a.movsd(m, xmm(x)); }, 2, "movsd load, store", 0);
+        expect_same([&](auto& a) { a.movss(xmm(x), m); a.movss(m, xmm(x)); }, 2, "movss load, store", 0);
+        expect_same([&](auto& a) { a.ucomiss(xmm(x), m); }, 1, "ucomiss xmm, [m]", 0);
+        expect_same([&](auto& a) { a.emit(Inst::kIdCvtsi2sd, xmm(x), m); }, 1, "cvtsi2sd xmm, [m]", 0);
+        expect_same([&](auto& a) { a.emit(Inst::kIdCvtsi2ss, xmm(x), m); }, 1, "cvtsi2ss xmm, [m]", 0);
+      }
+    for (uint32_t g = 0; g < 16; ++g) {
+      expect_same([&](auto& a) { a.movq(xmm(x), gpq(g)); a.movq(gpq(g), xmm(x)); }, 2, "movq", 0);
+      expect_same([&](auto& a) { a.movd(xmm(x), gpd(g)); a.movd(gpd(g), xmm(x)); }, 2, "movd", 0);
+      for (InstId id : {Inst::kIdCvtsi2sd, Inst::kIdCvtsi2ss}) {
+        expect_same([&](auto& a) { a.emit(id, xmm(x), gpq(g)); }, 1, "cvtsi2s* xmm, r64", 0);
+        expect_same([&](auto& a) { a.emit(id, xmm(x), gpd(g)); }, 1, "cvtsi2s* xmm, r32", 0);
+      }
+    }
+  }
+  // Other widths and forms stay asmjit's.
+  expect_same([](auto& a) { a.movq(xmm1, qword_ptr(rbx, 8)); }, 0, "movq xmm, [m]");
+  expect_same([](auto& a) { a.movd(xmm1, rax.r32()); a.movq(rax, xmm2); }, 2, "movd/movq pairs", 0);
+  expect_same([](auto& a) { a.emit(Inst::kIdMovd, xmm1, rax); }, 0, "movd with a 64-bit register");
+}
+
+TEST(FastAssembler, CmovThreeOperandImulAndWideningRegisters) {
+  const CondCode conds[] = {CondCode::kO, CondCode::kNO, CondCode::kB,  CondCode::kAE, CondCode::kE,  CondCode::kNE,
+                            CondCode::kBE, CondCode::kA, CondCode::kS,  CondCode::kNS, CondCode::kP,  CondCode::kNP,
+                            CondCode::kL, CondCode::kGE, CondCode::kLE, CondCode::kG};
+  for (CondCode cc : conds)
+    for (uint32_t d = 0; d < 16; d += 3)
+      for (uint32_t s = 0; s < 16; s += 5) {
+        const auto want = assemble<x86::Assembler>([&](auto& a) {
+          a.emit(Inst::cmovccFromCond(cc), gpq(d), gpq(s));
+          a.emit(Inst::cmovccFromCond(cc), gpd(d), gpd(s));
+          a.emit(Inst::cmovccFromCond(cc), gpd(d), dword_ptr(gpq(s), 16));
+          a.emit(Inst::cmovccFromCond(cc), gpq(d), qword_ptr(gpq(s), gpq(d == 4 ? 0 : d), 3, -8));
+        });
+        size_t fast = 0;
+        const auto got = assemble<FastAssembler>(
+            [&](FastAssembler& a) {
+              a.cmov(cc, gpq(d), gpq(s));
+              a.cmov(cc, gpd(d), gpd(s));
+              a.cmov(cc, gpd(d), dword_ptr(gpq(s), 16));
+              a.cmov(cc, gpq(d), qword_ptr(gpq(s), gpq(d == 4 ? 0 : d), 3, -8));
+            },
+            &fast);
+        EXPECT_EQ(got, want) << "cmov " << int(cc) << " r" << d << " r" << s;
+        EXPECT_EQ(fast, 4u);
+      }
+  for (uint32_t d = 0; d < 16; ++d)
+    for (uint32_t s = 0; s < 16; s += 3) {
+      for (int64_t v : kImms) {
+        expect_same([&](auto& a) { a.imul(gpq(d), gpq(s), imm(v)); }, 1, "imul r64, r64, imm", 0);
+        expect_same([&](auto& a) { a.imul(gpd(d), gpd(s), imm(v)); }, 1, "imul r32, r32, imm", 0);
+      }
+      expect_same([&](auto& a) { a.movzx(gpd(d), gpb(s)); a.movzx(gpq(d), gpw(s)); }, 2, "movzx r, r8/r16", 0);
+      expect_same([&](auto& a) { a.movsx(gpd(d), gpw(s)); a.movsx(gpq(d), gpb(s)); }, 2, "movsx r, r8/r16", 0);
+      expect_same([&](auto& a) { a.movsxd(gpq(d), gpd(s)); }, 1, "movsxd r64, r32", 0);
+      for (InstId id : {Inst::kIdRol, Inst::kIdRor, Inst::kIdShl, Inst::kIdShr, Inst::kIdSar}) {
+        expect_same([&](auto& a) { a.emit(id, gpq(d), cl); }, 1, "shift r64, cl", 0);
+        expect_same([&](auto& a) { a.emit(id, gpd(d), cl); }, 1, "shift r32, cl", 0);
+      }
+    }
+  for (uint32_t s = 0; s < 16; ++s) {  // (byte registers 4-7: spl..dil, with REX)
+    expect_same([&](auto& a) { a.movzx(eax, gpb(s)); a.movzx(r9d, gpb(s)); a.movsx(rdx, gpb(s)); }, 3, "byte sources", 0);
+  }
+  expect_same([](auto& a) { a.imul(rax, rbx, imm(0x80000000ull)); }, 0, "imul imm past simm32");
+}
+
+TEST(FastAssembler, ByteAndWordStores) {
+  for (uint32_t r = 0; r < 16; ++r) {
+    for (const Mem& m : some_memory(1)) expect_same([&](auto& a) { a.mov(m, gpb(r)); }, 1, "mov [m], r8", 1);
+    for (const Mem& m : some_memory(2)) expect_same([&](auto& a) { a.mov(m, gpw(r)); }, 1, "mov [m], r16", 1);
+  }
+  for (int64_t v : {0, 1, -1, 127, -128, 200, 255}) {
+    for (const Mem& m : some_memory(1)) expect_same([&](auto& a) { a.emit(Inst::kIdMov, m, imm(v)); }, 1, "mov byte [m], imm", 0);
+  }
+  for (int64_t v : {0, 1, -1, 127, -129, 0x7fff, -0x8000, 0xffff}) {
+    for (const Mem& m : some_memory(2)) expect_same([&](auto& a) { a.emit(Inst::kIdMov, m, imm(v)); }, 1, "mov word [m], imm", 0);
+  }
+  for (int64_t v : {int64_t(0xffffffff), int64_t(0x80000000)})
+    for (const Mem& m : some_memory(4)) expect_same([&](auto& a) { a.emit(Inst::kIdMov, m, imm(v)); }, 1, "mov dword [m], imm32", 0);
+  // Values past the width: asmjit's (which reports or truncates them).
+  expect_same([](auto& a) { a.emit(Inst::kIdMov, byte_ptr(rbx), imm(256)); }, 0, "byte imm past 8 bits");
+}
+
+TEST(FastAssembler, LeaOfALabel) {
+  // Bound before, bound after (resolved later), with an offset.
+  for (int fill : {0, 3, 100})
+    for (int32_t offset : {0, 8, -16})
+      expect_same(
+          [&](auto& a) {
+            Label back = a.newLabel(), ahead = a.newLabel();
+            a.bind(back);
+            for (int i = 0; i < fill; ++i) a.mov(rax, rcx);
+            a.lea(r11, ptr(back, offset));
+            a.lea(rcx, ptr(ahead, offset));
+            for (int i = 0; i < fill; ++i) a.mov(rax, rcx);
+            a.bind(ahead);
+            a.ret();
+          },
+          size_t(2 * fill + 3), "lea label", size_t(2 * fill));
 }
 
 TEST(FastAssembler, OtherFormsGoToAsmjit) {
   // Byte and word registers, 32-bit address registers, labels, segments,
-  // byte stores of immediates, immediates past 32 bits, three operands,
+  // byte and word loads, immediates past 32 bits,
   // other instructions: asmjit's encoder, same bytes.
   expect_same([](auto& a) { a.mov(al, byte_ptr(rbx, 8)); }, 0, "byte");
-  expect_same([](auto& a) { a.mov(word_ptr(rbx, 8), dx); }, 0, "word");
+  expect_same([](auto& a) { a.mov(word_ptr(rbx, 8), dx); }, 1, "word store");
   expect_same([](auto& a) { a.mov(eax, dword_ptr(ebx, 8)); }, 0, "32-bit base");
-  expect_same([](auto& a) { a.mov(byte_ptr(rbx, 8), imm(5)); }, 0, "store imm8");
+  expect_same([](auto& a) { a.mov(dx, word_ptr(rbx, 8)); }, 0, "word load");
   expect_same([](auto& a) { a.add(rax, imm(0x80000000ull)); }, 0, "imm past simm32");
   expect_same([](auto& a) { a.emit(Inst::kIdAdd, cx, dx); }, 0, "word registers");
-  expect_same([](auto& a) { a.imul(rax, rbx, imm(10)); }, 0, "three operands");
+  expect_same([](auto& a) { a.imul(rax, rbx, imm(0x100000000ull)); }, 0, "three operands, imm past simm32");
   expect_same([](auto& a) { a.test(eax, imm(1)); }, 0, "test imm");
   expect_same([](auto& a) { a.mov(rax, rbx); a.add(rax, rbx); a.mov(ecx, edx); a.bswap(eax); }, 3, "mixed", 2);
   expect_same([](auto& a) { a.mov(eax, rbx.r32()); a.mov(rax, ptr_abs(0x1000)); }, 1, "abs");
@@ -355,6 +476,43 @@ TEST(FastAssembler, CallsToLabels) {
           a.ret();
         },
         size_t(2 * fill + 3), "call label", size_t(2 * fill));
+}
+
+// A call to an absolute address: asmjit's bytes once placed at `base`
+// (where it reaches: 40 E8 rel32), resolved by resolve_abs_calls; a
+// target more than 2 GB away is refused.
+TEST(FastAssembler, CallsToAbsoluteAddresses) {
+  const uint64_t base = 0x7f0000000000ull;
+  for (int64_t distance : {int64_t(0x1000), int64_t(-0x1000), int64_t(0x7ffff000), -int64_t(0x7ffff000)}) {
+    const uint64_t target = base + uint64_t(distance);
+    CodeHolder want_code;
+    want_code.init(Environment::host());
+    x86::Assembler want(&want_code);
+    want.mov(rax, rcx);
+    want.call(imm(target));
+    want.ret();
+    ASSERT_EQ(want_code.flatten(), kErrorOk);
+    ASSERT_EQ(want_code.relocateToBase(base), kErrorOk);
+    const CodeBuffer& wb = want_code.textSection()->buffer();
+    CodeHolder got_code;
+    got_code.init(Environment::host());
+    got_code.reserveBuffer(&got_code.textSection()->_buffer, 4096);
+    FastAssembler got(&got_code);
+    got.mov(rax, rcx);
+    got.call_abs(target);
+    got.ret();
+    EXPECT_EQ(got.fast_count(), 3u);
+    CodeBuffer& gb = got_code.textSection()->_buffer;
+    ASSERT_TRUE(got.resolve_abs_calls(gb.data(), base));
+    EXPECT_EQ(std::vector<uint8_t>(gb.data(), gb.data() + gb.size()), std::vector<uint8_t>(wb.data(), wb.data() + wb.size()))
+        << distance;
+  }
+  CodeHolder code;
+  code.init(Environment::host());
+  code.reserveBuffer(&code.textSection()->_buffer, 4096);
+  FastAssembler a(&code);
+  a.call_abs(base + 0x100000000ull);
+  EXPECT_FALSE(a.resolve_abs_calls(code.textSection()->_buffer.data(), base));
 }
 
 TEST(FastAssembler, RegisterCallsJumpsPushPopAndRet) {
