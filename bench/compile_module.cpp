@@ -1,6 +1,7 @@
 // Decode and validation cost of a module file, per MB of code:
 //   compile_module FILE.wasm [runs]
 //   compile_module FILE.wasm --jit-only [FUNCTION_INDEX | --by-function]
+//   compile_module FILE.wasm --loop N
 //   compile_module FILE.wasm --dump-code OUT
 //   compile_module FILE.wasm --floor [runs]
 // Prints the file size, the code section size, the best of N times for
@@ -216,7 +217,8 @@ int main(int argc, char** argv) {
                  "usage: compile_module FILE.wasm [runs]\n"
                  "       compile_module FILE.wasm --jit-only [FUNCTION_INDEX | --by-function]\n"
                  "       compile_module FILE.wasm --dump-code OUT\n"
-                 "       compile_module FILE.wasm --floor [runs]\n");
+                 "       compile_module FILE.wasm --floor [runs]\n"
+                 "       compile_module FILE.wasm --loop N\n");
     return 2;
   }
   if (argc > 2 && std::string(argv[2]) == "--floor") {
@@ -323,6 +325,17 @@ int main(int argc, char** argv) {
       }
     });
     return std::fclose(out) == 0 && ran ? 0 : 1;
+  }
+  // --loop N: jit::compile_all of the module (one thread) in N fresh
+  // instances, nothing else timed: a steady load for perf record.
+  if (argc > 3 && std::string(argv[2]) == "--loop") {
+    for (int i = 0; i < std::atoi(argv[3]); ++i)
+      with_instance(argv[1], [&](mywasm::Store& store) {
+        std::vector<mywasm::FuncInstance*> funcs;
+        for (auto& f : store.impl().funcs) if (!f->is_host()) funcs.push_back(f.get());
+        mywasm::jit::compile_all(store.impl(), funcs, 1);
+      });
+    return 0;
   }
   const std::string path = argv[1];
   const int runs = argc > 2 ? std::atoi(argv[2]) : 5;

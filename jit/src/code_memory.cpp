@@ -43,6 +43,8 @@ bool CodeMemory::open_file() {
 namespace {
 // The CodeMemory whose CheckedScope is innermost on this thread.
 thread_local const CodeMemory* t_checked = nullptr;
+// The innermost WriteBatch on this thread.
+thread_local CodeMemory::WriteBatch* t_batch = nullptr;
 }  // namespace
 
 CodeMemory::CheckedScope::CheckedScope(CodeMemory& memory) : outer_(t_checked) {
@@ -54,6 +56,49 @@ CodeMemory::CheckedScope::CheckedScope(CodeMemory& memory) : outer_(t_checked) {
 }
 
 CodeMemory::CheckedScope::~CheckedScope() { t_checked = outer_; }
+
+CodeMemory::WriteBatch::WriteBatch(CodeMemory& memory) : memory_(memory), outer_(t_batch) { t_batch = this; }
+
+CodeMemory::WriteBatch::~WriteBatch() {
+  flush();
+  t_batch = outer_;
+}
+
+bool CodeMemory::WriteBatch::add(char* rx, std::span<const iovec> pieces, size_t size) {
+  // Adjacent: rx is the next allocation after the run's last (alloc rounds
+  // each to a granule: what lies between is the last one's padding).
+  if (run_) {
+    char* end = run_ + bytes_.size();
+    const bool adjacent = rx >= end && size_t(rx - end) < kGranule && rx + size <= run_limit_;
+    if (!adjacent || bytes_.size() + size > kBatchBytes) flush();
+  }
+  if (!run_) {
+    uint64_t file_offset;
+    int fd;
+    if (!memory_.locate(rx, size, file_offset, fd, &run_limit_)) return false;
+    run_ = rx;
+  }
+  bytes_.resize(size_t(rx - run_));  // (the padding: zeros)
+  for (const iovec& piece : pieces) {
+    const auto* data = static_cast<const char*>(piece.iov_base);
+    bytes_.insert(bytes_.end(), data, data + piece.iov_len);
+  }
+  return true;
+}
+
+bool CodeMemory::WriteBatch::flush() {
+  if (run_) {
+    uint64_t file_offset;
+    int fd;
+    const iovec all{bytes_.data(), bytes_.size()};
+    if (!memory_.locate(run_, bytes_.size(), file_offset, fd) ||
+        !memory_.write_at(fd, file_offset, std::span<const iovec>(&all, 1)))
+      failed_ = true;
+    run_ = nullptr;
+    bytes_.clear();
+  }
+  return !failed_;
+}
 
 void CodeMemory::check_file() {
   if (t_checked != this) check_file_now();
@@ -148,20 +193,30 @@ bool CodeMemory::write(void* rx, const void* data, size_t size) {
   return write(rx, std::span<const iovec>(&piece, 1));
 }
 
+bool CodeMemory::locate(const char* rx, size_t size, uint64_t& file_offset, int& fd, char** arena_end) {
+  // (No check_file here: space is written right after alloc, which
+  // checked, by the same thread.)
+  const std::lock_guard<std::mutex> lock(mu_);
+  Arena* a = arena_of(rx);
+  if (!a || a->retired || rx + size > a->rx + a->size) return false;
+  file_offset = a->file_offset + uint64_t(rx - a->rx);
+  fd = fd_;
+  if (arena_end) *arena_end = a->rx + a->size;
+  return true;
+}
+
 bool CodeMemory::write(void* rx, std::span<const iovec> pieces) {
   size_t size = 0;
   for (const iovec& piece : pieces) size += piece.iov_len;
+  if (t_batch && &t_batch->memory_ == this) return t_batch->add(static_cast<char*>(rx), pieces, size);
   uint64_t file_offset;
   int fd;
-  {
-    // (No check_file here: space is written right after alloc, which
-    // checked, by the same thread.)
-    const std::lock_guard<std::mutex> lock(mu_);
-    Arena* a = arena_of(rx);
-    if (!a || a->retired || static_cast<char*>(rx) + size > a->rx + a->size) return false;
-    file_offset = a->file_offset + uint64_t(static_cast<char*>(rx) - a->rx);
-    fd = fd_;
-  }
+  if (!locate(static_cast<char*>(rx), size, file_offset, fd)) return false;
+  return write_at(fd, file_offset, pieces);
+}
+
+bool CodeMemory::write_at(int fd, uint64_t file_offset, std::span<const iovec> pieces) {
+  if (fail_writes_.load(std::memory_order_relaxed)) return false;
   // (Outside the lock: threads write their own ranges.) A short write
   // goes on from where it stopped, in the piece it stopped in.
   iovec rest[kMaxPieces];
@@ -172,6 +227,7 @@ bool CodeMemory::write(void* rx, std::span<const iovec> pieces) {
       while (first < count && rest[first].iov_len == 0) ++first;  // (written, or empty)
       if (first == count) break;
       const ssize_t n = pwritev(fd, rest + first, int(count - first), off_t(file_offset));
+      write_calls_.fetch_add(1, std::memory_order_relaxed);
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) return false;
       file_offset += uint64_t(n);
@@ -191,6 +247,9 @@ bool CodeMemory::write(void* rx, std::span<const iovec> pieces) {
 
 void CodeMemory::release(void* rx) {
   if (!rx) return;
+  // (What a batch holds may lie in the space: written first, so that it
+  // can never land after a later owner's code.)
+  if (t_batch && &t_batch->memory_ == this) t_batch->flush();
   const std::lock_guard<std::mutex> lock(mu_);
   check_file();
   Arena* a = arena_of(rx);

@@ -32,6 +32,9 @@ void release_code(void* rx);
 // every output it left cleared. (A late call left behind once pointed the
 // next, smaller attempt's cell write into another function's code.)
 void discard_attempt(NativeCode& out);
+// For tests: while on, writing compiled code fails (as in host memory
+// short; x86-64's code memory only).
+void fail_code_writes_for_tests(bool on);
 
 // What compiled code calls for an instruction it runs out of line: the
 // store, this thread's context, the instruction's words, the running

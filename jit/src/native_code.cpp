@@ -198,6 +198,14 @@ bool write_code(void* rx, std::span<const iovec> pieces) {
 #endif
 }
 
+void fail_code_writes_for_tests(bool on) {
+#if defined(__aarch64__)
+  (void)on;
+#else
+  code_memory().fail_writes_for_tests(on);
+#endif
+}
+
 void release_code(void* rx) {
   if (!rx) return;
 #if defined(__aarch64__)
@@ -411,6 +419,19 @@ bool compile_now(StoreImpl& store, FuncInstance& func) {
 }
 }  // namespace
 
+namespace {
+// Takes `func`'s code back (it never ran): its entries are the
+// interpreter's again; the frame layout compiling made goes unless
+// `keep_layout` (the interpreter's own translation).
+void unpublish(FuncInstance& func, bool keep_layout) {
+  publish_entry(func, nullptr);
+  std::atomic_ref<uint64_t>(func.indirect_call_key).store(0, std::memory_order_release);
+  func.internal_entry = nullptr;
+  func.native.reset();
+  if (!keep_layout) func.compiled.reset();
+}
+}  // namespace
+
 bool compile(StoreImpl& store, FuncInstance& func) {
   if (entry_of(func)) return true;
   if (func.is_host() || !available()) return false;
@@ -557,15 +578,35 @@ void bind_late_calls(NativeCode& code) {
 }  // namespace
 
 size_t compile_all(StoreImpl& store, const std::vector<FuncInstance*>& funcs, unsigned threads) {
+  if (!available()) return 0;  // (its probe writes at once: before any batch)
   // Functions are handed out one at a time: their sizes vary by orders of
   // magnitude, so fixed shares would leave a thread idle.
   std::atomic<size_t> next{0}, compiled{0};
+  // What this call made (1: code; 2: and the frame layout in
+  // FuncInstance::compiled), to take back if its code was not written.
+  std::vector<uint8_t> made(funcs.size());
+  std::atomic<bool> unwritten{false};
   auto work = [&] {
 #if !defined(__aarch64__)
     const CodeMemory::CheckedScope checked(code_memory());
+    // Each function's code is written with the others' (nothing runs
+    // before this call returns).
+    CodeMemory::WriteBatch batch(code_memory());
 #endif
-    for (size_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < funcs.size();)
-      if (compile(store, *funcs[i])) compiled.fetch_add(1, std::memory_order_relaxed);
+    for (size_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < funcs.size();) {
+      FuncInstance& f = *funcs[i];
+      if (entry_of(f)) {
+        compiled.fetch_add(1, std::memory_order_relaxed);
+        continue;
+      }
+      const bool had_layout = f.compiled != nullptr;
+      if (!compile(store, f)) continue;
+      made[i] = had_layout ? 1 : 2;
+      compiled.fetch_add(1, std::memory_order_relaxed);
+    }
+#if !defined(__aarch64__)
+    if (!batch.flush()) unwritten.store(true);
+#endif
   };
   std::vector<std::thread> helpers;
   const size_t extra = std::min<size_t>(threads > 0 ? threads - 1 : 0, funcs.size() / 2);
@@ -575,6 +616,15 @@ size_t compile_all(StoreImpl& store, const std::vector<FuncInstance*>& funcs, un
   }
   work();
   for (std::thread& t : helpers) t.join();
+  // Code not written (host memory short): everything this call made goes
+  // (its code may call any of it), and the functions stay as they were.
+  if (unwritten.load()) {
+    for (size_t i = 0; i < funcs.size(); ++i)
+      if (made[i]) {
+        unpublish(*funcs[i], /*keep_layout=*/made[i] == 1);
+        compiled.fetch_sub(1, std::memory_order_relaxed);
+      }
+  }
   for (FuncInstance* f : funcs)
     if (f->native) bind_late_calls(*f->native);
   return compiled.load();

@@ -74,6 +74,80 @@ TEST(CodeMemory, WrittenCodeRuns) {
 }
 #endif
 
+// A batch gathers the writes of adjacent allocations (the padding between
+// them zeros) and makes them in one system call, at its end: until then
+// nothing is in memory.
+TEST(CodeMemory, ABatchWritesAdjacentCodeInOneCallAtItsEnd) {
+  CodeMemory mem;
+  std::vector<std::pair<char*, std::vector<char>>> blocks;
+  const size_t calls_before = mem.write_calls();
+  {
+    CodeMemory::WriteBatch batch(mem);
+    for (size_t size : {100u, 30u, 64u, 1000u}) {
+      auto* rx = static_cast<char*>(mem.alloc(size));
+      ASSERT_NE(rx, nullptr);
+      std::vector<char> bytes(size);
+      for (size_t i = 0; i < size; ++i) bytes[i] = char(size + i * 3);
+      ASSERT_TRUE(mem.write(rx, bytes.data(), bytes.size()));
+      EXPECT_NE(std::memcmp(rx, bytes.data(), size), 0);  // (not yet)
+      if (!blocks.empty()) {  // (adjacent: right after the previous one's granules)
+        EXPECT_LT(size_t(rx - blocks.back().first), blocks.back().second.size() + 64);
+      }
+      blocks.emplace_back(rx, std::move(bytes));
+    }
+    EXPECT_EQ(mem.write_calls(), calls_before);
+  }
+  EXPECT_EQ(mem.write_calls(), calls_before + 1);
+  for (const auto& [rx, bytes] : blocks) EXPECT_EQ(std::memcmp(rx, bytes.data(), bytes.size()), 0);
+  for (const auto& [rx, bytes] : blocks) mem.release(rx);
+}
+
+// Space that does not follow the run (written out of order) starts a new
+// run; releasing space writes what was gathered first, so that a later
+// owner of the space keeps its own bytes.
+TEST(CodeMemory, ABatchBreaksItsRunsWhereSpaceIsNotNextAndWritesBeforeARelease) {
+  CodeMemory mem;
+  char* a = static_cast<char*>(mem.alloc(64));
+  char* b = static_cast<char*>(mem.alloc(64));
+  ASSERT_EQ(b, a + 64);
+  const size_t calls_before = mem.write_calls();
+  const std::vector<char> one(64, 1), two(64, 2), three(64, 3);
+  {
+    CodeMemory::WriteBatch batch(mem);
+    ASSERT_TRUE(mem.write(b, two.data(), 64));
+    ASSERT_TRUE(mem.write(a, one.data(), 64));  // (before the run: a run of its own)
+    EXPECT_EQ(mem.write_calls(), calls_before + 1);
+    mem.release(a);  // (writes `one` first)
+    EXPECT_EQ(mem.write_calls(), calls_before + 2);
+    char* again = static_cast<char*>(mem.alloc(64));
+    ASSERT_EQ(again, a);
+    ASSERT_TRUE(mem.write(again, three.data(), 64));
+    EXPECT_TRUE(batch.flush());
+    EXPECT_EQ(mem.write_calls(), calls_before + 3);
+  }
+  EXPECT_EQ(std::memcmp(a, three.data(), 64), 0);
+  EXPECT_EQ(std::memcmp(b, two.data(), 64), 0);
+  mem.release(a);
+  mem.release(b);
+}
+
+// A write of the batch that fails is reported by flush (and stays
+// reported); the writes themselves only gathered.
+TEST(CodeMemory, ABatchReportsAFailedWrite) {
+  CodeMemory mem;
+  void* rx = mem.alloc(64);
+  ASSERT_NE(rx, nullptr);
+  const std::vector<char> bytes(64, 7);
+  CodeMemory::WriteBatch batch(mem);
+  mem.fail_writes_for_tests(true);
+  EXPECT_TRUE(mem.write(rx, bytes.data(), 64));
+  EXPECT_FALSE(batch.flush());
+  mem.fail_writes_for_tests(false);
+  EXPECT_TRUE(batch.failed());
+  EXPECT_FALSE(batch.flush());
+  mem.release(rx);
+}
+
 TEST(CodeMemory, AllocationsDoNotOverlapAndWritesStayInTheirOwn) {
   CodeMemory mem(64 * 1024);
   std::vector<std::pair<char*, size_t>> blocks;

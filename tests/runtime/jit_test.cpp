@@ -12,6 +12,7 @@
 #include <limits>
 #include <thread>
 
+#include "compiler_common.hpp"
 #include "instance_harness.hpp"
 #include "jit.hpp"
 #include "mywasm/mywasm.hpp"
@@ -220,6 +221,37 @@ TEST(Jit, CompileAllOnSeveralThreadsCompilesEveryFunction) {
   EXPECT_EQ(r.error().trap->backtrace.size(), 3u);
   EXPECT_EQ(jit::compile_all(h.store.impl(), funcs, 2), expected);  // (already compiled: kept)
 }
+
+#if defined(__x86_64__)
+// compile_all writes its code in batches, after compiling: where a write
+// fails (host memory short), everything it made is taken back and the
+// functions run in the interpreter as before; a later compile_all makes
+// it all.
+TEST(Jit, CompileAllTakesBackCodeItCouldNotWrite) {
+  ASSERT_TRUE(jit::available());
+  test::InstanceHarness h(with_tier(Config::Tier::Tiered));  // (nothing compiled yet)
+  ASSERT_NO_FATAL_FAILURE(h.instantiate_wat(kCalls));
+  std::vector<FuncInstance*> funcs;
+  for (auto& f : h.store.impl().funcs)
+    if (!f->is_host()) funcs.push_back(f.get());
+  jit::fail_code_writes_for_tests(true);
+  EXPECT_EQ(jit::compile_all(h.store.impl(), funcs, 2), 0u);
+  jit::fail_code_writes_for_tests(false);
+  for (FuncInstance* f : funcs) {
+    EXPECT_EQ(f->native_entry, nullptr);
+    EXPECT_EQ(f->native, nullptr);
+    EXPECT_EQ(f->indirect_call_key, 0u);
+  }
+  EXPECT_EQ(h.call1("top", {Value::i32(5)}).i32(), 16);  // (interpreted)
+  EXPECT_EQ(jit::compile_all(h.store.impl(), funcs, 2), funcs.size());
+  for (FuncInstance* f : funcs) EXPECT_NE(f->native_entry, nullptr);
+  EXPECT_EQ(h.call1("top", {Value::i32(5)}).i32(), 16);
+  auto r = h.call("a", {});
+  ASSERT_FALSE(r.ok());
+  ASSERT_TRUE(r.error().trap);
+  EXPECT_EQ(r.error().trap->backtrace.size(), 3u);
+}
+#endif
 
 // More functions than the fault handler's registry holds (65,536 code
 // ranges): those compiled once it is full are compiled again with explicit
