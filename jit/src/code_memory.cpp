@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -19,8 +20,38 @@ size_t round_up(size_t n, size_t to) { return (n + to - 1) / to * to; }
 CodeMemory::CodeMemory(size_t arena_bytes) : arena_bytes_(round_up(std::max(arena_bytes, kPage), kPage)) {}
 
 CodeMemory::~CodeMemory() {
-  for (auto& [at, a] : arenas_) munmap(a.rx, a.size);
+  for (auto& [at, a] : arenas_)
+    if (!in_range(a.rx)) munmap(a.rx, a.size);
+  if (range_) munmap(range_, range_bytes_);
   if (fd_ >= 0) close(fd_);
+}
+
+bool CodeMemory::in_range(const char* p) const { return range_ && p >= range_ && p < range_ + range_bytes_; }
+
+char* CodeMemory::range_slot(size_t bytes) {
+  if (!range_tried_) {
+    range_tried_ = true;
+    size_t want = kRangeBytes;
+    rlimit limit{};
+    if (getrlimit(RLIMIT_AS, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY)
+      want = std::min(want, size_t(limit.rlim_cur) / 16 / arena_bytes_ * arena_bytes_);
+    void* r = want >= 4 * arena_bytes_
+                  ? mmap(nullptr, want, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)
+                  : MAP_FAILED;
+    if (r != MAP_FAILED) {
+      range_ = static_cast<char*>(r);
+      range_bytes_ = want;
+      range_free_.emplace(0, want);
+    }
+  }
+  for (auto it = range_free_.begin(); it != range_free_.end(); ++it) {
+    if (it->second < bytes) continue;
+    const size_t offset = it->first, rest = it->second - bytes;
+    range_free_.erase(it);
+    if (rest) range_free_.emplace(offset + bytes, rest);
+    return range_ + offset;
+  }
+  return nullptr;
 }
 
 bool CodeMemory::open_file() {
@@ -45,6 +76,10 @@ namespace {
 thread_local const CodeMemory* t_checked = nullptr;
 // The innermost WriteBatch on this thread.
 thread_local CodeMemory::WriteBatch* t_batch = nullptr;
+// The thread's batch buffer, kept between batches: fresh memory costs a
+// page fault per page at its first write (several microseconds each on
+// the build VM: more than the copy).
+thread_local std::vector<char> t_batch_bytes;
 }  // namespace
 
 CodeMemory::CheckedScope::CheckedScope(CodeMemory& memory) : outer_(t_checked) {
@@ -57,11 +92,15 @@ CodeMemory::CheckedScope::CheckedScope(CodeMemory& memory) : outer_(t_checked) {
 
 CodeMemory::CheckedScope::~CheckedScope() { t_checked = outer_; }
 
-CodeMemory::WriteBatch::WriteBatch(CodeMemory& memory) : memory_(memory), outer_(t_batch) { t_batch = this; }
+CodeMemory::WriteBatch::WriteBatch(CodeMemory& memory) : memory_(memory), outer_(t_batch) {
+  bytes_.swap(t_batch_bytes);  // (an inner batch starts with its own)
+  t_batch = this;
+}
 
 CodeMemory::WriteBatch::~WriteBatch() {
   flush();
   t_batch = outer_;
+  if (bytes_.capacity() > t_batch_bytes.capacity()) bytes_.swap(t_batch_bytes);
 }
 
 bool CodeMemory::WriteBatch::add(char* rx, std::span<const iovec> pieces, size_t size) {
@@ -120,8 +159,12 @@ CodeMemory::Arena* CodeMemory::add_arena(size_t bytes) {
   if (!open_file()) return nullptr;
   const uint64_t offset = file_end_;
   if (ftruncate(fd_, off_t(offset + bytes)) != 0) return nullptr;
-  void* rx = mmap(nullptr, bytes, PROT_READ | PROT_EXEC, MAP_SHARED, fd_, off_t(offset));
-  if (rx == MAP_FAILED) return nullptr;
+  char* slot = range_slot(bytes);
+  void* rx = mmap(slot, bytes, PROT_READ | PROT_EXEC, MAP_SHARED | (slot ? MAP_FIXED : 0), fd_, off_t(offset));
+  if (rx == MAP_FAILED) {
+    if (slot) release_slot(slot, bytes);
+    return nullptr;
+  }
   file_end_ = offset + bytes;
   Arena& a = arenas_[reinterpret_cast<uintptr_t>(rx)];
   a.rx = static_cast<char*>(rx);
@@ -149,9 +192,30 @@ void CodeMemory::punch(const Arena& a, size_t begin, size_t end) {
 }
 
 void CodeMemory::drop_arena(Arena& a) {
-  munmap(a.rx, a.size);
+  if (in_range(a.rx)) release_slot(a.rx, a.size);
+  else munmap(a.rx, a.size);
   punch(a, 0, a.size);
   arenas_.erase(reinterpret_cast<uintptr_t>(a.rx));
+}
+
+void CodeMemory::release_slot(char* slot, size_t bytes) {
+  // Reserved again (never unmapped: another mapping could take the hole).
+  if (mmap(slot, bytes, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0) == MAP_FAILED)
+    return;  // (the slot stays out of use)
+  size_t begin = size_t(slot - range_), end = begin + bytes;
+  auto next = range_free_.lower_bound(begin);
+  if (next != range_free_.end() && next->first == end) {
+    end += next->second;
+    next = range_free_.erase(next);
+  }
+  if (next != range_free_.begin()) {
+    auto prev = std::prev(next);
+    if (prev->first + prev->second == begin) {
+      begin = prev->first;
+      range_free_.erase(prev);
+    }
+  }
+  range_free_.emplace(begin, end - begin);
 }
 
 void* CodeMemory::alloc(size_t size) {

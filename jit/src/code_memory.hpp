@@ -13,6 +13,14 @@
 // memfd), and an arena that empties, unless it is the only one, is
 // unmapped. Thread-safe.
 //
+// Arenas are mapped inside one reserved range of address space (kRangeBytes,
+// reserved at the first arena, less under an address-space limit: a
+// sixteenth of it; its slots reused as arenas go), so that code
+// reaches code with a rel32: calls between functions stay direct however
+// far apart the kernel would have put their arenas (a wasm memory's
+// reservation alone is 8 GB). Where the range cannot be had, or is full,
+// an arena goes anywhere (a compiler then takes far calls).
+//
 // The memfd is this process's: after a fork (the child shares the file
 // with its parent) or once its descriptor was closed behind its back (the
 // OCI container process closes every descriptor it does not know; the
@@ -36,6 +44,7 @@ class CodeMemory {
  public:
   static constexpr size_t kGranule = 64;
   static constexpr size_t kDefaultArenaBytes = size_t(1) << 20;
+  static constexpr size_t kRangeBytes = size_t(1) << 30;
 
   explicit CodeMemory(size_t arena_bytes = kDefaultArenaBytes);
   ~CodeMemory();
@@ -109,6 +118,10 @@ class CodeMemory {
   size_t write_calls() const { return write_calls_.load(std::memory_order_relaxed); }
   void fail_writes_for_tests(bool fail) { fail_writes_.store(fail); }
 
+  // For tests: the reserved range (null: none) and its size.
+  const void* range_for_tests() const { return range_; }
+  size_t range_bytes_for_tests() const { return range_bytes_; }
+
   // For tests: mapped arenas, live allocations, bytes of the memfd backed by
   // memory (st_blocks), the memfd's descriptor (-1: none yet).
   size_t arena_count() const;
@@ -134,6 +147,11 @@ class CodeMemory {
   Arena* arena_of(const void* rx);
   void drop_arena(Arena& a);
   void punch(const Arena& a, size_t begin, size_t end);
+  // Where the next arena of `bytes` goes: a free slot of the range, else
+  // null (anywhere).
+  char* range_slot(size_t bytes);
+  void release_slot(char* slot, size_t bytes);
+  bool in_range(const char* p) const;
   // The memfd offset of [rx, rx + size) and the descriptor, under mu_;
   // false when that is not space of one live arena.
   bool locate(const char* rx, size_t size, uint64_t& file_offset, int& fd, char** arena_end = nullptr);
@@ -148,6 +166,10 @@ class CodeMemory {
   ino_t ino_ = 0;
   uint64_t file_end_ = 0;          // where the next arena's window starts in the memfd
   std::map<uintptr_t, Arena> arenas_;  // by executable address
+  char* range_ = nullptr;  // range_bytes_ reserved (PROT_NONE where no arena is)
+  size_t range_bytes_ = 0;
+  bool range_tried_ = false;
+  std::map<size_t, size_t> range_free_;  // offset in the range -> bytes (coalesced)
   std::atomic<size_t> write_calls_{0};
   std::atomic<bool> fail_writes_{false};
 };

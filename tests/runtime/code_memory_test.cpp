@@ -14,6 +14,7 @@
 #include <vector>
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -146,6 +147,41 @@ TEST(CodeMemory, ABatchReportsAFailedWrite) {
   EXPECT_TRUE(batch.failed());
   EXPECT_FALSE(batch.flush());
   mem.release(rx);
+}
+
+// Every arena lies in the one reserved range, however much address space
+// other mappings take between them (as a wasm memory's 8 GB reservation
+// does), so that code reaches code with a rel32; an arena's slot is
+// reused once it goes.
+TEST(CodeMemory, ArenasLieInOneRangeWhateverIsMappedBetweenThem) {
+  CodeMemory mem(64 * 1024);
+  std::vector<void*> blocks, others;
+  for (int i = 0; i < 6; ++i) {
+    void* other = mmap(nullptr, size_t(8) << 30, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (other != MAP_FAILED) others.push_back(other);
+    void* rx = mem.alloc(60 * 1024);  // (an arena each)
+    ASSERT_NE(rx, nullptr);
+    blocks.push_back(rx);
+  }
+  const auto* range = static_cast<const char*>(mem.range_for_tests());
+  ASSERT_NE(range, nullptr);
+  for (void* rx : blocks) {
+    EXPECT_GE(static_cast<const char*>(rx), range);
+    EXPECT_LT(static_cast<const char*>(rx), range + mem.range_bytes_for_tests());
+  }
+  EXPECT_EQ(mem.arena_count(), 6u);
+  void* last = blocks.back();
+  mem.release(last);  // (its arena goes: not the only one)
+  EXPECT_EQ(mem.arena_count(), 5u);
+  EXPECT_EQ(permissions_of(last), "---p");  // (reserved again, not unmapped)
+  void* again = mem.alloc(60 * 1024);
+  EXPECT_EQ(again, last);
+  const unsigned char code[] = {0xc3};
+  EXPECT_TRUE(mem.write(again, code, sizeof code));
+  EXPECT_EQ(*static_cast<const unsigned char*>(again), 0xc3);
+  blocks.back() = again;
+  for (void* rx : blocks) mem.release(rx);
+  for (void* other : others) munmap(other, size_t(8) << 30);
 }
 
 TEST(CodeMemory, AllocationsDoNotOverlapAndWritesStayInTheirOwn) {
