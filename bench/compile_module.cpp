@@ -370,6 +370,33 @@ int main(int argc, char** argv) {
     funcs = m.bodies.size();
   }
   const double code_mb = code_bytes / 1e6;
+  // Every function through jit::compile_all, wall time (first, while the
+  // process's code memory is fresh, as in `mywasm run`: the per-function
+  // compiles below leave its arenas fragmented): on one thread (as
+  // Tier::Jit compiles a module under 1 MB of code: it checks the code
+  // memory once, not per function) and on every hardware thread (what
+  // compiling a big module takes).
+  const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+  auto time_compile_all = [&](unsigned on_threads) {
+    double best = -1;
+    for (int i = 0; i < std::min(runs, 3); ++i) {
+      if (!with_instance(path, [&](mywasm::Store& store) {
+            std::vector<mywasm::FuncInstance*> funcs;
+            for (auto& f : store.impl().funcs)
+              if (!f->is_host()) funcs.push_back(f.get());
+            auto t = std::chrono::steady_clock::now();
+            const size_t compiled = mywasm::jit::compile_all(store.impl(), funcs, on_threads);
+            const double s = seconds_since(t);
+            best = best < 0 ? s : std::min(best, s);
+            if (compiled != funcs.size()) std::printf("(%zu functions not compiled)\n", funcs.size() - compiled);
+          }))
+        break;
+    }
+    return best;
+  };
+  const bool can_compile = mywasm::jit::available();
+  const double best_compile_all = can_compile ? time_compile_all(1) : -1;
+  const double best_parallel = can_compile && threads > 1 ? time_compile_all(threads) : -1;
   double best_jit = -1, best_translate = -1, best_jit_cpu = -1;
   // What the last compilation made: native code, and its origin tables.
   size_t native_bytes = 0, code_origins = 0, stub_origins = 0;
@@ -403,31 +430,6 @@ int main(int argc, char** argv) {
       if (!ran) break;
     }
   }
-  // The same through jit::compile_all, wall time: on one thread (as
-  // Tier::Jit compiles a module under 1 MB of code: it checks the code
-  // memory once, not per function) and on every hardware thread (what
-  // compiling a big module takes).
-  const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
-  auto time_compile_all = [&](unsigned on_threads) {
-    double best = -1;
-    for (int i = 0; i < std::min(runs, 3); ++i) {
-      if (!with_instance(path, [&](mywasm::Store& store) {
-            std::vector<mywasm::FuncInstance*> funcs;
-            for (auto& f : store.impl().funcs)
-              if (!f->is_host()) funcs.push_back(f.get());
-            auto t = std::chrono::steady_clock::now();
-            const size_t compiled = mywasm::jit::compile_all(store.impl(), funcs, on_threads);
-            const double s = seconds_since(t);
-            best = best < 0 ? s : std::min(best, s);
-            if (compiled != funcs.size()) std::printf("(%zu functions not compiled)\n", funcs.size() - compiled);
-          }))
-        break;
-    }
-    return best;
-  };
-  const bool can_compile = mywasm::jit::available();
-  const double best_compile_all = can_compile ? time_compile_all(1) : -1;
-  const double best_parallel = can_compile && threads > 1 ? time_compile_all(threads) : -1;
   struct Named {
     const char* name;
     Backend backend;
