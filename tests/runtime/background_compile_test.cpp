@@ -30,11 +30,6 @@ Config background(uint32_t threshold) {
   return c;
 }
 
-FuncInstance& func_named(test::InstanceHarness& h, std::string_view name) {
-  auto f = h.instance.func(h.store, name);
-  EXPECT_TRUE(f.has_value()) << name;
-  return *h.store.impl().funcs[f->addr()];
-}
 
 void drain(StoreImpl& s) { jit::drain_background_compiles(s); }
 
@@ -62,7 +57,7 @@ TEST(BackgroundCompile, AHotLoopEntersCompiledCodeOnceItIsReady) {
   EXPECT_EQ(h.call1("count", {Value::i32(200)}).i32(), 19900);
   const bool compiles = jit::available();
   EXPECT_EQ(s.osr_entries, compiles ? 1u : 0u);
-  EXPECT_EQ(jit::entry_of(func_named(h, "count")) != nullptr, compiles);
+  EXPECT_EQ(jit::entry_of(h.func_instance("count")) != nullptr, compiles);
   EXPECT_EQ(jit::background_compiles_done(s), compiles ? 1u : 0u);
 }
 
@@ -73,7 +68,7 @@ TEST(BackgroundCompile, AHotFunctionsNextCallAfterItsCompileRunsCompiledCode) {
   test::InstanceHarness h(background(5));
   ASSERT_NO_FATAL_FAILURE(h.instantiate_wat(R"((module
     (func (export "sq") (param i32) (result i32) (i32.mul (local.get 0) (local.get 0)))))"));
-  FuncInstance& sq = func_named(h, "sq");
+  FuncInstance& sq = h.func_instance("sq");
   for (int32_t i = 0; i < 5; ++i) EXPECT_EQ(h.call1("sq", {Value::i32(i)}).i32(), i * i);
   EXPECT_FALSE(h.store.impl().background_used);  // (not hot yet)
   EXPECT_EQ(h.call1("sq", {Value::i32(7)}).i32(), 49);  // the sixth call asks for the compile
@@ -128,7 +123,7 @@ TEST(BackgroundCompile, AForkedChildStartsItsOwnHelper) {
       for (int32_t i = 0; i < 3; ++i)
         if (child.call1("inc", {Value::i32(i)}).i32() != i + 1) code = 2;
       drain(child.store.impl());
-      if ((jit::entry_of(func_named(child, "inc")) != nullptr) != jit::available()) code = 3;
+      if ((jit::entry_of(child.func_instance("inc")) != nullptr) != jit::available()) code = 3;
       if (child.call1("inc", {Value::i32(41)}).i32() != 42) code = 4;
     }
     _exit(::testing::Test::HasFailure() ? 1 : code);
@@ -138,7 +133,7 @@ TEST(BackgroundCompile, AForkedChildStartsItsOwnHelper) {
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 0);
   drain(parent.store.impl());
-  EXPECT_EQ(jit::entry_of(func_named(parent, "inc")) != nullptr, jit::available());
+  EXPECT_EQ(jit::entry_of(parent.func_instance("inc")) != nullptr, jit::available());
 }
 
 // A fork while the helper compiles a function of a store waits for that
@@ -171,7 +166,7 @@ TEST(BackgroundCompile, AForkWaitsForTheCompileInProgress) {
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "status " << status;
   drain(h.store.impl());
   for (int f = 0; f < kFuncs; ++f)
-    EXPECT_EQ(jit::entry_of(func_named(h, "f" + std::to_string(f))) != nullptr, jit::available()) << f;
+    EXPECT_EQ(jit::entry_of(h.func_instance("f" + std::to_string(f))) != nullptr, jit::available()) << f;
   EXPECT_EQ(jit::background_compiles_done(h.store.impl()), size_t(kFuncs));
 }
 
@@ -184,7 +179,7 @@ TEST(BackgroundCompile, OffCompilesWhereTheFunctionGetsHot) {
   ASSERT_NO_FATAL_FAILURE(h.instantiate_wat(R"((module
     (func (export "inc") (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))))"));
   for (int32_t i = 0; i < 4; ++i) EXPECT_EQ(h.call1("inc", {Value::i32(i)}).i32(), i + 1);
-  EXPECT_EQ(jit::entry_of(func_named(h, "inc")) != nullptr, jit::available());
+  EXPECT_EQ(jit::entry_of(h.func_instance("inc")) != nullptr, jit::available());
   EXPECT_FALSE(h.store.impl().background_used);
 }
 

@@ -70,8 +70,7 @@ TEST(ControlCostTest, BrTableGivesEachLabelOneStub) {
     for (int i : {0, 1, 2, 3, 1499, 2998, 2999})
       EXPECT_EQ(h.call1("pick", {Value::i32(i)}).i32(), i % 3 == 0 ? 1111 : i % 3 == 1 ? 1101 : 1001) << i;
     EXPECT_EQ(h.call1("pick", {Value::i32(kTargets)}).i32(), 1001);
-    auto f = h.instance.func(h.store, "pick");
-    const auto& compiled = h.store.impl().funcs[f->addr()]->compiled;
+    const auto& compiled = h.func_instance("pick").compiled;
     ASSERT_TRUE(compiled);
     // The table's words, three stubs and a few instructions around them
     // (a stub per entry made it about six times the table).
@@ -153,8 +152,7 @@ TEST(ControlCostTest, WideBrIfCodeGrowsWithTheInput) {
     test::InstanceHarness h(tier_config(tier));
     ASSERT_NO_FATAL_FAILURE(h.instantiate_wat(wat));
     EXPECT_EQ(h.call1("f", {Value::i32(7)}).i32(), 1);
-    auto f = h.instance.func(h.store, "f");
-    const FuncInstance& func = *h.store.impl().funcs[f->addr()];
+    const FuncInstance& func = h.func_instance("f");
     ASSERT_TRUE(func.compiled);
     if (tier == Config::Tier::Jit && !jit::available()) {
       EXPECT_FALSE(func.native);  // no compiler for this host: it runs interpreted
@@ -208,8 +206,7 @@ TEST(ControlCostTest, DeeplyNestedLoopsCompileInTimeLinearInTheirCode) {
       test::InstanceHarness h(c);
       h.instantiate_wat(nested_loops_wat(depth));
       EXPECT_EQ(h.call1("f", {Value::i32(3)}).i32(), int32_t(3 * depth));
-      auto f = h.instance.func(h.store, "f");
-      FuncInstance& func = *h.store.impl().funcs[f->addr()];
+      FuncInstance& func = h.func_instance("f");
       const double start = thread_cpu_seconds();
       EXPECT_EQ(jit::compile(h.store.impl(), func), jit::available());  // (false: no compiler for this host)
       best = std::min(best, thread_cpu_seconds() - start);

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -51,6 +52,17 @@ struct InstanceHarness {
     if (r.ok()) return "no trap";
     if (!r.error().trap) return "not a trap: " + r.error().message;
     return r.error().trap->message;
+  }
+
+  // What the store keeps of the exported function `name` (its
+  // FuncInstance: code, translation, counters), for tests that look inside
+  // (they include runtime/store.hpp; a template, so that this header need
+  // not); no such export throws (the test fails).
+  template <class S = Store>
+  auto& func_instance(std::string_view name) {
+    auto f = instance.func(store, name);
+    if (!f) throw std::runtime_error("no exported function " + std::string(name));
+    return *static_cast<S&>(store).impl().funcs[f->addr()];
   }
 
   Engine engine;

@@ -21,8 +21,7 @@ struct WatHarness : test::InstanceHarness {
   explicit WatHarness(const char* wat, Config config = {}) : InstanceHarness(config) { instantiate_wat(wat); }
   std::string trap(std::string_view name, std::initializer_list<Value> args) { return trap_of(name, args); }
   std::string listing(const std::string& name) {
-    auto f = instance.func(store, name);
-    const auto& compiled = store.impl().funcs[f->addr()]->compiled;
+    const auto& compiled = func_instance(name).compiled;
     return compiled ? interp::disassemble(*compiled) : "(not translated)";
   }
   // Whether the listing of `name` contains `text` (or, lists_not, does

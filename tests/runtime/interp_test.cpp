@@ -190,7 +190,7 @@ TEST(InterpTest, TranslationFusesCompareAndBranchAndFoldsOperands) {
   auto fib = h.instance.func(h.store, "fib");
   ASSERT_TRUE(fib.has_value());
   ASSERT_TRUE(fib->call(h.store, {Value::i32(3)}).ok());
-  const auto& compiled = h.store.impl().funcs[fib->addr()]->compiled;
+  const auto& compiled = h.func_instance("fib").compiled;
   ASSERT_TRUE(compiled);
   std::string listing = interp::disassemble(*compiled);
   // `local.get 0; i32.const 2; i32.lt_s; if` is one instruction: the

@@ -77,8 +77,7 @@ void expect_compiled_configs_match_interpreter(Run&& run) {
 }
 
 bool is_compiled(test::InstanceHarness& h, std::string_view name) {
-  auto f = h.instance.func(h.store, name);
-  return f && h.store.impl().funcs[f->addr()]->native_entry != nullptr;
+  return h.func_instance(name).native_entry != nullptr;
 }
 
 // x86-64 and AArch64 have a backend; other hosts run the interpreter only.
@@ -412,9 +411,9 @@ TEST(Jit, ATrapGivesTheNativeEntrysCallerItsRegistersBack) {
     ASSERT_NO_FATAL_FAILURE(h.instantiate_wat(kSegmentTraps));
     test::InstanceHarness reference(with_tier(Config::Tier::Interpreter));
     ASSERT_NO_FATAL_FAILURE(reference.instantiate_wat(kSegmentTraps));
-    FuncInstance& mid = *h.store.impl().funcs[h.instance.func(h.store, "mid")->addr()];
+    FuncInstance& mid = h.func_instance("mid");
     ASSERT_TRUE(mid.native && mid.native->frame_saves);  // (else the case is not the one meant)
-    FuncInstance& f = *h.store.impl().funcs[h.instance.func(h.store, "f")->addr()];
+    FuncInstance& f = h.func_instance("f");
     ASSERT_TRUE(f.native_entry);
     mywasm_test_guarded_entry = f.native_entry;
     f.native_entry = &mywasm_test_entry_guard;

@@ -90,9 +90,7 @@ TEST(JitV128, AArch64BackendCompilesEveryV128InstructionInline) {
     const Opcode op = Opcode(k);
     if (!is_v128_op(op)) continue;
     const std::string name(info(op).name);
-    auto f = h.instance.func(h.store, name);
-    ASSERT_TRUE(f.has_value()) << name;
-    FuncInstance& func = *h.store.impl().funcs[f->addr()];
+    FuncInstance& func = h.func_instance(name);
     auto plain = interp::translate(h.store.impl(), func, /*fuse=*/false);
     ASSERT_TRUE(plain) << name;
     jit::NativeCode code;
@@ -113,7 +111,7 @@ TEST(JitV128, AArch64BackendReportsWhatItLeavesToTheInterpreter) {
   test::InstanceHarness h;
   ASSERT_NO_FATAL_FAILURE(h.instantiate_wat(
       R"((module (memory 1) (func (export "g") (result i32) (memory.grow (i32.const 1)))))"));
-  FuncInstance& func = *h.store.impl().funcs[h.instance.func(h.store, "g")->addr()];
+  FuncInstance& func = h.func_instance("g");
   auto plain = interp::translate(h.store.impl(), func, /*fuse=*/false);
   jit::NativeCode code;
   std::vector<const interp::HandlerInfo*> interpreted;
@@ -347,7 +345,7 @@ TEST(JitV128, EveryInstructionMatchesTheInterpreter) {
         ADD_FAILURE() << c.name << "(" << show(args) << "): interpreter " << show(ri) << ", compiled " << show(rj);
       }
     }
-    ASSERT_TRUE(jit.store.impl().funcs[fj->addr()]->native_entry) << c.name << " not compiled";
+    ASSERT_TRUE(jit.func_instance(c.name).native_entry) << c.name << " not compiled";
   }
   EXPECT_GT(calls, 20000u);
 }

@@ -37,9 +37,7 @@ Config interp_config() {
 
 // Whether the exported function `name` runs code of the lean compiler.
 bool is_lean(test::InstanceHarness& h, std::string_view name) {
-  auto f = h.instance.func(h.store, name);
-  if (!f) return false;
-  const FuncInstance& fi = *h.store.impl().funcs[f->addr()];
+  const FuncInstance& fi = h.func_instance(name);
   return fi.native && fi.native->lean;
 }
 
@@ -102,7 +100,7 @@ const char* kValueStack = R"((module
                                (i64.shl (i64.const 1) (i64.extend_i32_u (local.get $i)))))
       (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get 0))))
     (local.get $acc))
-  ;; Floats run in the interpreter, on the same frame.
+  ;; Floats in xmm registers: arithmetic on a converted integer, a constant.
   (func (export "floats") (param f64 i32) (result f64)
     (f64.add (f64.mul (local.get 0) (f64.convert_i32_s (local.get 1))) (f64.const 0.5)))))";
 
@@ -174,7 +172,7 @@ TEST(LeanCompiler, WideBranchTablesShareTheirMoveStubs) {
   test::InstanceHarness h(lean_config());
   ASSERT_NO_FATAL_FAILURE(h.instantiate_wat(wat));
   ASSERT_TRUE(is_lean(h, "pick"));
-  const FuncInstance& f = *h.store.impl().funcs[h.instance.func(h.store, "pick")->addr()];
+  const FuncInstance& f = h.func_instance("pick");
   EXPECT_LT(f.native->size, size_t(60000 * 4 + 4096));
   EXPECT_EQ(h.call1("pick", {Value::i32(0)}).i32(), 1008);  // $b: 8, then 1000 + 8
   EXPECT_EQ(h.call1("pick", {Value::i32(1)}).i32(), 8);     // $a: 8
@@ -228,9 +226,7 @@ TEST(LeanCompiler, LeavesV128ToTheFullCompiler) {
       (i32x4.extract_lane 1 (i32x4.splat (local.get 0))))))"));
   EXPECT_TRUE(is_lean(h, "scalar"));
   EXPECT_FALSE(is_lean(h, "vector"));
-  auto f = h.instance.func(h.store, "vector");
-  ASSERT_TRUE(f);
-  EXPECT_NE(h.store.impl().funcs[f->addr()]->native_entry, nullptr);  // (the full compiler's)
+  EXPECT_NE(h.func_instance("vector").native_entry, nullptr);  // (the full compiler's)
   EXPECT_EQ(h.call1("vector", {Value::i32(9)}).i32(), 9);
   EXPECT_EQ(h.call1("scalar", {Value::i32(9)}).i32(), 10);
 }
@@ -246,11 +242,6 @@ Config both_config(uint32_t threshold, bool background = false) {
   return c;
 }
 
-const FuncInstance& func_named(test::InstanceHarness& h, std::string_view name) {
-  auto f = h.instance.func(h.store, name);
-  EXPECT_TRUE(f);
-  return *h.store.impl().funcs[f->addr()];
-}
 
 const char* kUpgrade = R"((module
   (func $sq (export "sq") (param i32) (result i32) (i32.mul (local.get 0) (local.get 0)))
@@ -282,7 +273,7 @@ TEST(LeanCompiler, HotFunctionsMoveToTheFullCompilersCode) {
   for (int32_t i = 0; i < 10; ++i) EXPECT_EQ(h.call1("sq", {Value::i32(i)}).i32(), i * i);
   EXPECT_TRUE(is_lean(h, "sq"));  // (ten calls: the threshold, not past it)
   EXPECT_EQ(h.call1("sq", {Value::i32(12)}).i32(), 144);
-  const FuncInstance& sq = func_named(h, "sq");
+  const FuncInstance& sq = h.func_instance("sq");
   ASSERT_TRUE(sq.native && !sq.native->lean && sq.native->replaced && sq.native->replaced->lean);
   EXPECT_EQ(sq.native_entry, reinterpret_cast<NativeEntry>(sq.native->code));
   // The lean entry: jmp [rip+0] to the full code's internal entry.
@@ -318,7 +309,7 @@ TEST(LeanCompiler, HotLoopsMoveFromItsCodeToTheFullCompilersMidRun) {
 TEST(LeanCompiler, FullCodeMadeInTheBackgroundIsInstalledByALaterCall) {
   test::InstanceHarness h(both_config(1, /*background=*/true));
   ASSERT_NO_FATAL_FAILURE(h.instantiate_wat(kUpgrade));
-  const FuncInstance& sq = func_named(h, "sq");
+  const FuncInstance& sq = h.func_instance("sq");
   EXPECT_EQ(h.call1("sq", {Value::i32(3)}).i32(), 9);
   EXPECT_EQ(sq.upgrade_state, uint8_t(jit::UpgradeState::None));
   EXPECT_EQ(h.call1("sq", {Value::i32(4)}).i32(), 16);  // (asks for it)
