@@ -44,7 +44,21 @@ inline void use_fixed_buffer(asmjit::CodeHolder& code, uint8_t* data, size_t siz
 
 class FastAssembler : public asmjit::x86::Assembler {
  public:
-  using asmjit::x86::Assembler::Assembler;
+  explicit FastAssembler(asmjit::CodeHolder* code = nullptr) : asmjit::x86::Assembler(code) {
+    // (The fix-up lists reuse the thread's storage: a compiler makes one
+    // FastAssembler per function, and growing them cost allocations each
+    // time. One made while another lives starts with its own.)
+    label_jumps_.swap(spare().label_jumps);
+    abs_calls_.swap(spare().abs_calls);
+  }
+  ~FastAssembler() override {
+    label_jumps_.clear();
+    abs_calls_.clear();
+    if (label_jumps_.capacity() > spare().label_jumps.capacity()) label_jumps_.swap(spare().label_jumps);
+    if (abs_calls_.capacity() > spare().abs_calls.capacity()) abs_calls_.swap(spare().abs_calls);
+  }
+  FastAssembler(const FastAssembler&) = delete;
+  FastAssembler& operator=(const FastAssembler&) = delete;
 
   asmjit::Error _emit(asmjit::InstId id, const asmjit::Operand_& o0, const asmjit::Operand_& o1,
                       const asmjit::Operand_& o2, const asmjit::Operand_* ext) override {
@@ -965,6 +979,14 @@ class FastAssembler : public asmjit::x86::Assembler {
     uint64_t target;  // the absolute address it calls
   };
   std::vector<AbsCall> abs_calls_;
+  struct Spare {
+    std::vector<LabelJump> label_jumps;
+    std::vector<AbsCall> abs_calls;
+  };
+  static Spare& spare() {
+    thread_local Spare s;
+    return s;
+  }
   size_t fast_count_ = 0;
 };
 

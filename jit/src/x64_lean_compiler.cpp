@@ -138,6 +138,8 @@ struct Scratch {
   std::vector<Ctrl> ctrls;
   std::vector<CompiledFunc::Origin> origins;
   std::vector<std::pair<size_t, size_t>> stub_refs;  // (code offset after a stub's movabs, its word index)
+  std::vector<uint64_t> stubs;  // NativeCode::stubs and stub_origins as made (copied once, at the end)
+  std::vector<CompiledFunc::Origin> stub_origins;
   std::vector<ValType> local_types;  // params, then declared locals
   std::vector<Target> targets;
   std::vector<Wait> waits;
@@ -185,6 +187,8 @@ class LeanCompiler {
     ctrls_.clear();
     s_.origins.clear();
     s_.stub_refs.clear();
+    s_.stubs.clear();
+    s_.stub_origins.clear();
     s_.targets.clear();
     s_.waits.clear();
     s_.loops.clear();
@@ -1135,10 +1139,10 @@ class LeanCompiler {
   // rdx := the address of a new stub of `words` (patched at the end: see
   // patch_stub_addresses).
   void load_stub_address(std::span<const uint64_t> words) {
-    const size_t at = out_.stubs.size();
-    out_.stubs.insert(out_.stubs.end(), words.begin(), words.end());
-    out_.stubs.push_back(interp::word(interp::internal_handler(Internal::Halt)));
-    out_.stub_origins.push_back({uint32_t(at), s_.in.offset});
+    const size_t at = s_.stubs.size();
+    s_.stubs.insert(s_.stubs.end(), words.begin(), words.end());
+    s_.stubs.push_back(interp::word(interp::internal_handler(Internal::Halt)));
+    s_.stub_origins.push_back({uint32_t(at), s_.in.offset});
     a_->mov(rdx, imm(uint64_t(0x7FFFFFFFFFFFFFF0ull)));
     s_.stub_refs.emplace_back(a_->offset(), at);
   }
@@ -1201,7 +1205,11 @@ class LeanCompiler {
     a.mov(rax, imm(helper));
     a.call(rax);
   }
+  // (The stubs move to the code's NativeCode first, in one allocation of
+  // their size: their addresses are final there.)
   void patch_stub_addresses() {
+    out_.stubs.assign(s_.stubs.begin(), s_.stubs.end());
+    out_.stub_origins.assign(s_.stub_origins.begin(), s_.stub_origins.end());
     uint8_t* text = s_.code.textSection()->buffer().data();
     for (const auto& [end, at] : s_.stub_refs) {
       const uint64_t address = reinterpret_cast<uint64_t>(out_.stubs.data() + at);
