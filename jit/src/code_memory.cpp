@@ -145,6 +145,7 @@ void CodeMemory::check_file() {
 
 void CodeMemory::check_file_now() {
   if (fd_ < 0) return;
+  file_checks_.fetch_add(1, std::memory_order_relaxed);
   struct stat st {};
   const bool same_file = fstat(fd_, &st) == 0 && st.st_dev == dev_ && st.st_ino == ino_;
   if (same_file && getpid() == pid_) return;

@@ -116,6 +116,8 @@ class CodeMemory {
   // For tests: the writes made through the memfd so far (system calls);
   // while `fail` is on, every write fails (as in host memory short).
   size_t write_calls() const { return write_calls_.load(std::memory_order_relaxed); }
+  // For tests: the checks of the memfd made so far (fstat and getpid each).
+  size_t file_checks() const { return file_checks_.load(std::memory_order_relaxed); }
   void fail_writes_for_tests(bool fail) { fail_writes_.store(fail); }
 
   // For tests: the reserved range (null: none) and its size.
@@ -171,6 +173,7 @@ class CodeMemory {
   bool range_tried_ = false;
   std::map<size_t, size_t> range_free_;  // offset in the range -> bytes (coalesced)
   std::atomic<size_t> write_calls_{0};
+  std::atomic<size_t> file_checks_{0};
   std::atomic<bool> fail_writes_{false};
 };
 

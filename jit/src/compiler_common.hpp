@@ -35,6 +35,10 @@ void discard_attempt(NativeCode& out);
 // For tests: while on, writing compiled code fails (as in host memory
 // short; x86-64's code memory only).
 void fail_code_writes_for_tests(bool on);
+// For tests: the allocations of compiled code live now, and the checks of
+// the code memory's memfd made so far (x86-64's code memory; 0 elsewhere).
+size_t live_code_for_tests();
+size_t code_memory_checks_for_tests();
 
 // What compiled code calls for an instruction it runs out of line: the
 // store, this thread's context, the instruction's words, the running

@@ -118,6 +118,11 @@ bool compile(StoreImpl& store, FuncInstance& func);
 // returns how many have native code after.
 size_t compile_all(StoreImpl& store, const std::vector<FuncInstance*>& funcs, unsigned threads);
 
+// Releases the compiled code of a store's functions (being destroyed:
+// none runs), checking the code memory once for all of them rather than
+// once each (two system calls per function).
+void release_all_code(std::vector<std::unique_ptr<FuncInstance>>& funcs);
+
 // Lean code's way to the full compiler's code (Config::JitCompiler::Both).
 // The state of a function's request (FuncInstance::upgrade_state).
 enum class UpgradeState : uint8_t { None, Requested, Ready, Failed };

@@ -206,6 +206,22 @@ void fail_code_writes_for_tests(bool on) {
 #endif
 }
 
+size_t live_code_for_tests() {
+#if defined(__aarch64__)
+  return 0;
+#else
+  return code_memory().live_count();
+#endif
+}
+
+size_t code_memory_checks_for_tests() {
+#if defined(__aarch64__)
+  return 0;
+#else
+  return code_memory().file_checks();
+#endif
+}
+
 void release_code(void* rx) {
   if (!rx) return;
 #if defined(__aarch64__)
@@ -576,6 +592,17 @@ void bind_late_calls(NativeCode& code) {
 }
 
 }  // namespace
+
+void release_all_code(std::vector<std::unique_ptr<FuncInstance>>& funcs) {
+#if !defined(__aarch64__)
+  if (!g_probed.load(std::memory_order_relaxed)) return;  // (no code was ever made)
+  const CodeMemory::CheckedScope checked(code_memory());
+#endif
+  for (auto& f : funcs) {
+    f->upgrade.reset();
+    f->native.reset();
+  }
+}
 
 size_t compile_all(StoreImpl& store, const std::vector<FuncInstance*>& funcs, unsigned threads) {
   if (!available()) return 0;  // (its probe writes at once: before any batch)

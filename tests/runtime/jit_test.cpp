@@ -250,6 +250,27 @@ TEST(Jit, CompileAllTakesBackCodeItCouldNotWrite) {
   ASSERT_TRUE(r.error().trap);
   EXPECT_EQ(r.error().trap->backtrace.size(), 3u);
 }
+
+// A store's destruction releases all its compiled code, checking the code
+// memory once, not once per function (fstat and getpid each time).
+TEST(Jit, DestroyingAStoreReleasesItsCodeWithOneCheck) {
+  ASSERT_TRUE(jit::available());
+  {  // (the process's entry routine made first: it stays)
+    test::InstanceHarness warm(with_tier(Config::Tier::Jit));
+    ASSERT_NO_FATAL_FAILURE(warm.instantiate_wat(kCalls));
+  }
+  const size_t live_before = jit::live_code_for_tests();
+  size_t checks_before = 0;
+  {
+    test::InstanceHarness h(with_tier(Config::Tier::Jit));
+    ASSERT_NO_FATAL_FAILURE(h.instantiate_wat(kCalls));
+    EXPECT_EQ(h.call1("top", {Value::i32(5)}).i32(), 16);
+    EXPECT_GE(jit::live_code_for_tests(), live_before + 10);  // (its ten functions, each its own)
+    checks_before = jit::code_memory_checks_for_tests();
+  }
+  EXPECT_EQ(jit::live_code_for_tests(), live_before);
+  EXPECT_LE(jit::code_memory_checks_for_tests(), checks_before + 1);
+}
 #endif
 
 // More functions than the fault handler's registry holds (65,536 code

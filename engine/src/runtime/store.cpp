@@ -93,6 +93,7 @@ std::unique_ptr<MemoryInstance> StoreImpl::new_memory(const MemoryType& type, st
 StoreImpl::~StoreImpl() {
   // (First: a compile of one of its functions in progress reads the rest.)
   if (background_used) jit::forget_background_compiles(*this);
+  jit::release_all_code(funcs);
 }
 
 size_t StoreImpl::FuncTypeHash::operator()(const FuncType& t) const {
