@@ -11,7 +11,7 @@
 // bodies are aligned relative to it) and reused after release; the whole
 // pages of a free range are given back to the kernel (a hole punched in the
 // memfd), and an arena that empties, unless it is the only one, is
-// unmapped. Thread-safe.
+// unmapped (its slot of the range below reserved again). Thread-safe.
 //
 // Arenas are mapped inside one reserved range of address space (kRangeBytes,
 // reserved at the first arena, less under an address-space limit: a
