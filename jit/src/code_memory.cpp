@@ -9,12 +9,32 @@
 
 #include <algorithm>
 #include <iterator>
+#include <utility>
 
 namespace mywasm::jit {
 
 namespace {
 constexpr size_t kPage = 4096;
 size_t round_up(size_t n, size_t to) { return (n + to - 1) / to * to; }
+
+// Adds [begin, end) to `free` (offset -> bytes), coalesced with the free
+// neighbours on either side; the whole free range it is now part of.
+std::pair<size_t, size_t> add_free(std::map<size_t, size_t>& free, size_t begin, size_t end) {
+  auto next = free.lower_bound(begin);
+  if (next != free.end() && next->first == end) {
+    end += next->second;
+    next = free.erase(next);
+  }
+  if (next != free.begin()) {
+    auto prev = std::prev(next);
+    if (prev->first + prev->second == begin) {
+      begin = prev->first;
+      free.erase(prev);
+    }
+  }
+  free.emplace(begin, end - begin);
+  return {begin, end};
+}
 }  // namespace
 
 CodeMemory::CodeMemory(size_t arena_bytes) : arena_bytes_(round_up(std::max(arena_bytes, kPage), kPage)) {}
@@ -203,20 +223,8 @@ void CodeMemory::release_slot(char* slot, size_t bytes) {
   // Reserved again (never unmapped: another mapping could take the hole).
   if (mmap(slot, bytes, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0) == MAP_FAILED)
     return;  // (the slot stays out of use)
-  size_t begin = size_t(slot - range_), end = begin + bytes;
-  auto next = range_free_.lower_bound(begin);
-  if (next != range_free_.end() && next->first == end) {
-    end += next->second;
-    next = range_free_.erase(next);
-  }
-  if (next != range_free_.begin()) {
-    auto prev = std::prev(next);
-    if (prev->first + prev->second == begin) {
-      begin = prev->first;
-      range_free_.erase(prev);
-    }
-  }
-  range_free_.emplace(begin, end - begin);
+  const size_t begin = size_t(slot - range_);
+  add_free(range_free_, begin, begin + bytes);
 }
 
 void* CodeMemory::alloc(size_t size) {
@@ -322,22 +330,8 @@ void CodeMemory::release(void* rx) {
   const auto used = a->used.find(size_t(static_cast<char*>(rx) - a->rx));
   if (used == a->used.end()) return;
   const size_t released_begin = used->first, released_end = used->first + used->second;
-  size_t begin = released_begin, end = released_end;
   a->used.erase(used);
-  // Coalesced with the free neighbours on either side.
-  auto next = a->free.lower_bound(begin);
-  if (next != a->free.end() && next->first == end) {
-    end += next->second;
-    next = a->free.erase(next);
-  }
-  if (next != a->free.begin()) {
-    auto prev = std::prev(next);
-    if (prev->first + prev->second == begin) {
-      begin = prev->first;
-      a->free.erase(prev);
-    }
-  }
-  a->free.emplace(begin, end - begin);
+  const auto [begin, end] = add_free(a->free, released_begin, released_end);
   if (a->used.empty() && (arenas_.size() > 1 || a->retired)) {
     drop_arena(*a);
     return;
