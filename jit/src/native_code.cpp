@@ -198,29 +198,11 @@ bool write_code(void* rx, std::span<const iovec> pieces) {
 #endif
 }
 
-void fail_code_writes_for_tests(bool on) {
-#if defined(__aarch64__)
-  (void)on;
-#else
-  code_memory().fail_writes_for_tests(on);
-#endif
-}
-
-size_t live_code_for_tests() {
-#if defined(__aarch64__)
-  return 0;
-#else
-  return code_memory().live_count();
-#endif
-}
-
-size_t code_memory_checks_for_tests() {
-#if defined(__aarch64__)
-  return 0;
-#else
-  return code_memory().file_checks();
-#endif
-}
+// (On AArch64 code goes to code_arenas(), and this code memory, never
+// used, has nothing to fail, count or check.)
+void fail_code_writes_for_tests(bool on) { code_memory().fail_writes_for_tests(on); }
+size_t live_code_for_tests() { return code_memory().live_count(); }
+size_t code_memory_checks_for_tests() { return code_memory().file_checks(); }
 
 void release_code(void* rx) {
   if (!rx) return;

@@ -343,21 +343,10 @@ class FastAssembler : public asmjit::x86::Assembler {
   asmjit::Error setcc8(asmjit::x86::CondCode cc, uint32_t reg) {
     if (!fast_ready() || reg >= 16) return _emitI(asmjit::x86::Inst::setccFromCond(cc), asmjit::x86::gpb(reg));
     uint8_t* p = _bufferPtr;
-    if (reg >= 4) *p++ = uint8_t(0x40 | (reg >> 3));
+    rex_byte(p, false, 0, 0, reg, reg);
     *p++ = 0x0F;
     *p++ = uint8_t(0x90 | (uint8_t(cc) & 15));
     *p++ = uint8_t(0xC0 | (reg & 7));
-    done(p);
-    return ++fast_count_, asmjit::kErrorOk;
-  }
-  asmjit::Error movzx32_8(uint32_t dst, uint32_t src) {
-    if (!fast_ready() || dst >= 16 || src >= 16)
-      return _emitI(asmjit::x86::Inst::kIdMovzx, asmjit::x86::gpd(dst), asmjit::x86::gpb(src));
-    uint8_t* p = _bufferPtr;
-    if (dst >= 8 || src >= 4) *p++ = uint8_t(0x40 | (dst >> 3) << 2 | (src >> 3));
-    *p++ = 0x0F;
-    *p++ = 0xB6;
-    *p++ = uint8_t(0xC0 | (dst & 7) << 3 | (src & 7));
     done(p);
     return ++fast_count_, asmjit::kErrorOk;
   }
@@ -516,6 +505,13 @@ class FastAssembler : public asmjit::x86::Assembler {
     const uint8_t bits = uint8_t((w ? 8 : 0) | (r >> 3) << 2 | (x >> 3) << 1 | (b >> 3));
     if (bits) *p++ = uint8_t(0x40 | bits);
   }
+  // rex() for a form with byte register `byte_reg` (one of r, b): a byte
+  // register 4-7 is spl..dil only with a REX prefix (else ah..bh), so it
+  // gets one even with no bit set.
+  static void rex_byte(uint8_t*& p, bool w, uint32_t r, uint32_t x, uint32_t b, uint32_t byte_reg) {
+    const uint8_t bits = uint8_t((w ? 8 : 0) | (r >> 3) << 2 | (x >> 3) << 1 | (b >> 3));
+    if (bits || (byte_reg >= 4 && byte_reg < 8)) *p++ = uint8_t(0x40 | bits);
+  }
   // ModRM (and SIB, displacement) for register field `r` and memory `m`.
   [[gnu::always_inline]] static void modrm_mem(uint8_t*& p, uint32_t r, const asmjit::x86::Mem& m) {
     const uint32_t base = m.baseId() & 7;
@@ -605,8 +601,7 @@ class FastAssembler : public asmjit::x86::Assembler {
     const uint32_t id = r.id(), index = m.hasIndex() ? m.indexId() : 0;
     if (id >= 16) return false;
     if (r.type() == asmjit::RegType::kX86_GpbLo) {
-      if (id >= 4 && id < 8 && index < 8 && m.baseId() < 8) *p++ = 0x40;
-      else rex(p, false, id, index, m.baseId());
+      rex_byte(p, false, id, index, m.baseId(), id);
       *p++ = 0x88;
     } else if (r.type() == asmjit::RegType::kX86_Gpw) {
       *p++ = 0x66;
@@ -767,8 +762,7 @@ class FastAssembler : public asmjit::x86::Assembler {
     if (!from) return false;
     const uint32_t m = s.id();
     uint8_t* p = _bufferPtr;
-    if (from == 1 && m >= 4 && size == 4 && r < 8 && m < 8) *p++ = 0x40;
-    else rex(p, size == 8, r, 0, m);
+    rex_byte(p, size == 8, r, 0, m, from == 1 ? m : 0);
     *p++ = escape;
     *p++ = uint8_t(byte_opcode + (from == 2));
     *p++ = uint8_t(0xC0 | (r & 7) << 3 | (m & 7));

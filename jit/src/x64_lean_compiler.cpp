@@ -574,7 +574,7 @@ class LeanCompiler {
       case Loc::Reg: if (v.reg != id) a_->mov(q(id), q(v.reg)); break;
       case Loc::Flags:
         a_->setcc8(v.cc, id);
-        a_->movzx32_8(id, id);
+        a_->movzx(d(id), gpb(id));
         break;
     }
   }

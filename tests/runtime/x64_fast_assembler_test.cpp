@@ -455,7 +455,7 @@ TEST(FastAssembler, SetccAndByteZeroExtension) {
     }
     for (uint32_t s = 0; s < 16; ++s) {
       const auto want = assemble<x86::Assembler>([&](auto& a) { a.movzx(gpd(r), gpb(s)); });
-      EXPECT_EQ(assemble<FastAssembler>([&](FastAssembler& a) { a.movzx32_8(r, s); }), want) << "movzx r" << r << " r" << s;
+      EXPECT_EQ(assemble<FastAssembler>([&](FastAssembler& a) { a.movzx(gpd(r), gpb(s)); }), want) << "movzx r" << r << " r" << s;
     }
   }
 }
